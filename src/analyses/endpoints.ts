@@ -1,0 +1,132 @@
+/**
+ * Endpoints as users name them: workloads (`ns/name[Kind]`), pods (`ns/pod`), and external address blocks,
+ * each mapped to the engine's targets (pod classes or address ranges).
+ */
+import type { Analysis, ExternalBlock, Target } from '../engine/index.js';
+import type { Labels, WorkloadKind } from '../inventory/types.js';
+import { formatRange, parseCidr, parseIp, rangeToCidrs, rangesOverlap, type IpRange } from '../model/address.js';
+import { UserError } from '../util/errors.js';
+
+export type Level = 'workload' | 'pod';
+
+export interface Endpoint {
+  readonly id: string;
+  readonly kind: WorkloadKind | 'External';
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly labels?: Labels;
+  /** The owning workload, at pod level. */
+  readonly workload?: string;
+  readonly addresses?: readonly string[];
+  /** External blocks: the fewest CIDRs covering the range. */
+  readonly cidrs?: readonly string[];
+}
+
+/** An endpoint with the engine targets it stands for. */
+export interface ResolvedEndpoint {
+  readonly endpoint: Endpoint;
+  readonly targets: readonly Target[];
+  /** Pod ids behind it (none for external blocks). */
+  readonly pods: readonly string[];
+}
+
+function lex(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function externalEndpoint(b: ExternalBlock): ResolvedEndpoint {
+  return {
+    endpoint: { id: formatRange(b.range), kind: 'External', cidrs: rangeToCidrs(b.range) },
+    targets: [{ kind: 'address', range: b.range }],
+    pods: [],
+  };
+}
+
+/** Every in-cluster endpoint at a level, sorted by id. */
+export function clusterEndpoints(a: Analysis, level: Level): ResolvedEndpoint[] {
+  if (level === 'pod') {
+    return a.inventory.pods.map((p) => ({
+      endpoint: {
+        id: p.id,
+        kind: 'Pod' as const,
+        namespace: p.namespace,
+        name: p.name,
+        labels: p.labels,
+        workload: p.workload,
+        ...(p.ips.length ? { addresses: p.ips } : {}),
+      },
+      targets: [{ kind: 'class' as const, index: a.classOf(p.id) }],
+      pods: [p.id],
+    }));
+  }
+  return a.inventory.workloads
+    .filter((w) => a.podsOf(w.id).length > 0)
+    .map((w) => {
+      const pods = a.podsOf(w.id);
+      const ips = pods.flatMap((p) => p.ips);
+      return {
+        endpoint: { id: w.id, kind: w.kind, namespace: w.namespace, name: w.name, labels: w.labels, ...(ips.length ? { addresses: ips } : {}) },
+        targets: a.classesOf(w.id).map((index) => ({ kind: 'class' as const, index })),
+        pods: pods.map((p) => p.id),
+      };
+    })
+    .sort((x, y) => lex(x.endpoint.id, y.endpoint.id));
+}
+
+function globToRegExp(g: string): RegExp {
+  return new RegExp(`^${g.replace(/[.+?^${}()|\\]/g, '\\$&').replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/\*/g, '.*')}$`);
+}
+
+/**
+ * A predicate over endpoints from a user's spec: an exact id, `ns/name` (any kind), a glob (`prod/*`),
+ * a namespace followed by `/` or `/*`, or an IP address or CIDR (matching external blocks and pods with that address).
+ */
+export function endpointMatcher(spec: string): (e: Endpoint) => boolean {
+  const s = spec.trim();
+  const cidr = parseCidr(s) ?? (parseIp(s) ? parseCidr(`${s}/${parseIp(s)!.family === 4 ? 32 : 128}`) : undefined);
+  if (cidr) {
+    const r = cidr.range;
+    return (e) => {
+      if (e.kind === 'External') return (e.cidrs ?? []).some((c) => rangesOverlap(parseCidr(c)!.range, r));
+      return (e.addresses ?? []).some((ip) => {
+        const p = parseIp(ip);
+        return p !== undefined && rangesOverlap({ family: p.family, lo: p.value, hi: p.value }, r);
+      });
+    };
+  }
+  const re = globToRegExp(s.endsWith('/') ? `${s}*` : s);
+  return (e) => e.id === s || re.test(e.id) || (e.namespace !== undefined && `${e.namespace}/${e.name}` === s) || re.test(`${e.namespace}/${e.name}`);
+}
+
+/** Resolves a user's --from/--to for explain: one workload, pod or address. */
+export function resolveOne(a: Analysis, spec: string): ResolvedEndpoint {
+  const ip = parseIp(spec.trim());
+  if (ip) {
+    const range: IpRange = { family: ip.family, lo: ip.value, hi: ip.value };
+    const pods = a.inventory.pods.filter((p) => p.ips.some((x) => x === spec.trim() || (parseIp(x)?.value === ip.value && parseIp(x)?.family === ip.family)));
+    if (pods.length > 0) {
+      const p = pods[0]!;
+      return clusterEndpoints(a, 'pod').find((e) => e.endpoint.id === p.id)!;
+    }
+    return { endpoint: { id: spec.trim(), kind: 'External', cidrs: rangeToCidrs(range) }, targets: [{ kind: 'address', range }], pods: [] };
+  }
+  const m = endpointMatcher(spec);
+  const workloads = clusterEndpoints(a, 'workload').filter((e) => m(e.endpoint));
+  const pods = clusterEndpoints(a, 'pod').filter((e) => e.endpoint.id === spec.trim());
+  const all = pods.length > 0 ? pods : workloads;
+  if (all.length === 0) {
+    const name = spec.trim().split('/').pop() ?? spec;
+    const near = clusterEndpoints(a, 'workload')
+      .map((e) => e.endpoint.id)
+      .filter((id) => id.includes(name))
+      .slice(0, 5);
+    throw new UserError(
+      `no workload, pod or address matches "${spec}"`,
+      near.length ? `did you mean ${near.join(', ')}?` : 'use namespace/name, namespace/name[Kind], namespace/pod, or an IP address',
+    );
+  }
+  if (all.length > 1) {
+    throw new UserError(`"${spec}" matches ${all.length} endpoints: ${all.slice(0, 5).map((e) => e.endpoint.id).join(', ')}${all.length > 5 ? ', ...' : ''}`, 'name one');
+  }
+  return all[0]!;
+}

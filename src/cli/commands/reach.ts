@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { analyze } from '../../engine/index.js';
+import { computeReach } from '../../analyses/reach.js';
+import { REACH_FORMATS, type ReachFormat } from '../../reports/reach/index.js';
+import { UserError } from '../../util/errors.js';
+import { collect, loadInputs, parsePorts, pickFormat, type InputOptions } from '../common.js';
+
+interface ReachOpts extends InputOptions {
+  format: string;
+  level: string;
+  from?: string;
+  to?: string;
+  port?: string[];
+}
+
+export function registerReach(program: Command): void {
+  program
+    .command('reach')
+    .description('list what can reach what, on which ports')
+    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin')
+    .option('-f, --format <format>', `output format: ${Object.keys(REACH_FORMATS).join('|')}`, 'text')
+    .option('-l, --level <level>', 'workload (namespace/name[Kind]) or pod', 'workload')
+    .option('--from <endpoint>', 'only connections from endpoints matching this (ns/name, glob like prod/*, IP or CIDR)')
+    .option('--to <endpoint>', 'only connections to endpoints matching this')
+    .option('-p, --port <port>', 'only these ports, e.g. TCP/443, UDP/53, TCP/8000-8100 (repeatable)', collect)
+    .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
+    .option('-v, --verbose', 'also print informational notes (skipped kinds)')
+    .option('-q, --quiet', 'print no warnings')
+    .action(async (inputs: string[], opts: ReachOpts) => {
+      const format = pickFormat(opts.format, Object.keys(REACH_FORMATS) as ReachFormat[]);
+      if (opts.level !== 'workload' && opts.level !== 'pod') throw new UserError(`unknown level "${opts.level}"`, 'choose workload or pod');
+      const ports = parsePorts(opts.port);
+      const { inventory } = await loadInputs(inputs, opts);
+      const result = computeReach(analyze(inventory), {
+        level: opts.level,
+        ...(opts.from ? { from: opts.from } : {}),
+        ...(opts.to ? { to: opts.to } : {}),
+        ...(ports ? { ports } : {}),
+      });
+      process.stdout.write(REACH_FORMATS[format](result));
+    });
+}

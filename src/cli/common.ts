@@ -1,0 +1,58 @@
+/** What every command shares: loading inputs, printing diagnostics, writing output. */
+import { loadFromPaths } from '../sources/k8s/index.js';
+import type { Diagnostic, Inventory } from '../inventory/types.js';
+import { formatSource } from '../inventory/types.js';
+import { UserError } from '../util/errors.js';
+import { parsePortSpec, type PortSet } from '../model/port-set.js';
+
+export interface InputOptions {
+  readonly namespace?: string;
+  readonly verbose?: boolean;
+  readonly quiet?: boolean;
+}
+
+/** Prints diagnostics to stderr: errors and warnings always (unless --quiet), infos with --verbose. */
+export function printDiagnostics(diags: readonly Diagnostic[], opts: InputOptions): void {
+  if (opts.quiet) return;
+  for (const d of diags) {
+    if (d.severity === 'info' && !opts.verbose) continue;
+    const where = d.source ? `${formatSource(d.source)}: ` : '';
+    process.stderr.write(`${d.severity}: ${where}${d.message}\n`);
+  }
+}
+
+/** Loads inputs; exits 2 (UserError) when nothing can be analysed. */
+export async function loadInputs(paths: readonly string[], opts: InputOptions): Promise<{ inventory: Inventory; diagnostics: Diagnostic[] }> {
+  const r = await loadFromPaths(paths, opts.namespace ? { defaultNamespace: opts.namespace } : {});
+  printDiagnostics(r.diagnostics, opts);
+  if (r.inventory.pods.length === 0) {
+    const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+    throw new UserError(
+      `nothing to analyse in ${paths.join(', ')}: no workloads or pods found${errors ? ` (${errors} error(s) above)` : ''}`,
+      'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods',
+    );
+  }
+  return r;
+}
+
+/** Parses --port values like TCP/80, udp/53, 8080, TCP/8000-8100 into one set. */
+export function parsePorts(specs: readonly string[] | undefined): PortSet | undefined {
+  if (!specs || specs.length === 0) return undefined;
+  let s: PortSet | undefined;
+  for (const spec of specs.flatMap((x) => x.split(','))) {
+    const p = parsePortSpec(spec);
+    if (!p) throw new UserError(`bad --port "${spec}"`, 'expected PROTOCOL/PORT[-END] such as TCP/443, UDP/53, TCP/8000-8100, or a bare port number (TCP)');
+    s = s ? s.union(p) : p;
+  }
+  return s;
+}
+
+/** Validates a --format value against the formats a command offers. */
+export function pickFormat<T extends string>(value: string, formats: readonly T[]): T {
+  if (!(formats as readonly string[]).includes(value)) throw new UserError(`unknown format "${value}"`, `choose one of ${formats.join(', ')}`);
+  return value as T;
+}
+
+export function collect(v: string, prev: string[] = []): string[] {
+  return [...prev, v];
+}

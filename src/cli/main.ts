@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/** The bulkhead command line: a thin front end that assembles options and calls the library. */
+import { Command, CommanderError } from 'commander';
+import { ExitError, UserError } from '../util/errors.js';
+import { registerReach } from './commands/reach.js';
+import { registerExplain } from './commands/explain.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('bulkhead')
+    .description('Audit network segmentation: what can reach what, whether it is what you meant, and how far a compromise spreads.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerReach(program);
+  registerExplain(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof UserError) {
+      process.stderr.write(`bulkhead: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      return 2;
+    }
+    if (e instanceof ExitError) {
+      if (e.message) process.stderr.write(`${e.message}\n`);
+      return e.code;
+    }
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+    process.stderr.write(`bulkhead: internal error: ${(e as Error).stack ?? String(e)}\nThis is a bug in Bulkhead: please report it with the command line and, if you can, the input.\n`);
+    return 3;
+  }
+}
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
+const code = await main(process.argv);
+process.exitCode = code;

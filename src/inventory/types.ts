@@ -1,0 +1,165 @@
+/**
+ * The normalized model every source produces and every engine layer reads.
+ * Nothing downstream of sources/ sees raw YAML; every object keeps where it came from.
+ */
+import type { ParsedCidr } from '../model/address.js';
+import type { Protocol } from '../model/port-set.js';
+
+/** Where an object or a field came from: a file and 1-based line, or a live API object. */
+export interface SourceRef {
+  readonly file: string;
+  readonly line: number;
+}
+
+export type Labels = Readonly<Record<string, string>>;
+
+export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+
+export interface SelectorRequirement {
+  readonly key: string;
+  readonly operator: SelectorOperator;
+  readonly values: readonly string[];
+}
+
+/** A Kubernetes label selector; the empty selector matches everything. */
+export interface LabelSelector {
+  readonly matchLabels: Labels;
+  readonly matchExpressions: readonly SelectorRequirement[];
+}
+
+export interface Namespace {
+  readonly name: string;
+  /** Always includes kubernetes.io/metadata.name. */
+  readonly labels: Labels;
+  /** False when the namespace was only referenced, not declared in the input. */
+  readonly declared: boolean;
+  readonly source?: SourceRef;
+}
+
+export interface ContainerPort {
+  readonly name?: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+export const WORKLOAD_KINDS = [
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+  'Pod',
+] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+/** A group of pods reported together at --level workload: `namespace/name[Kind]`. */
+export interface Workload {
+  readonly id: string;
+  readonly kind: WorkloadKind;
+  readonly namespace: string;
+  readonly name: string;
+  /** Pod template labels (for a bare pod, its own labels). */
+  readonly labels: Labels;
+  readonly source?: SourceRef;
+}
+
+export interface Pod {
+  /** `namespace/name` */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly ports: readonly ContainerPort[];
+  /** Known pod IPs (status.podIP/podIPs), as written. */
+  readonly ips: readonly string[];
+  /** hostNetwork pods are invisible to pod and namespace selectors. */
+  readonly hostNetwork: boolean;
+  /** The owning workload's id. */
+  readonly workload: string;
+  /** True when the pod was generated from a workload template, not read as a Pod. */
+  readonly synthetic: boolean;
+  readonly source?: SourceRef;
+}
+
+export interface PodPeer {
+  readonly type: 'pods';
+  /** null: the policy's own namespace. */
+  readonly namespaceSelector: LabelSelector | null;
+  /** null: every pod of the selected namespaces (same as the empty selector). */
+  readonly podSelector: LabelSelector | null;
+  readonly source: SourceRef;
+}
+
+export interface IpBlockPeer {
+  readonly type: 'ipBlock';
+  readonly cidr: ParsedCidr;
+  readonly cidrText: string;
+  readonly except: readonly ParsedCidr[];
+  readonly exceptText: readonly string[];
+  readonly source: SourceRef;
+}
+
+export type Peer = PodPeer | IpBlockPeer;
+
+export interface PortRule {
+  readonly protocol: Protocol;
+  /** undefined: every port of the protocol. */
+  readonly port?: number | string;
+  readonly endPort?: number;
+  readonly source: SourceRef;
+}
+
+export interface PolicyRule {
+  /** 0-based index within the policy's ingress or egress list. */
+  readonly index: number;
+  /** null: `from`/`to` absent or empty, every source or destination including external ones. */
+  readonly peers: readonly Peer[] | null;
+  /** null: `ports` absent or empty, every port of every protocol. */
+  readonly ports: readonly PortRule[] | null;
+  readonly source: SourceRef;
+}
+
+export type Direction = 'ingress' | 'egress';
+
+/** A networking.k8s.io/v1 NetworkPolicy, defaults applied. */
+export interface NetworkPolicy {
+  /** `namespace/name` */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly podSelector: LabelSelector;
+  /** Effective policyTypes after defaulting. */
+  readonly isolates: Readonly<Record<Direction, boolean>>;
+  readonly ingress: readonly PolicyRule[];
+  readonly egress: readonly PolicyRule[];
+  readonly source: SourceRef;
+}
+
+export interface Inventory {
+  /** Sorted by name. */
+  readonly namespaces: readonly Namespace[];
+  /** Sorted by id. */
+  readonly workloads: readonly Workload[];
+  /** Sorted by id. */
+  readonly pods: readonly Pod[];
+  /** Sorted by id. */
+  readonly policies: readonly NetworkPolicy[];
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A problem found in the input: never thrown, always collected and reported with its location. */
+export interface Diagnostic {
+  readonly severity: Severity;
+  /** Stable machine-readable code, e.g. `yaml-syntax`, `unknown-kind`, `bad-cidr`. */
+  readonly code: string;
+  readonly message: string;
+  readonly source?: SourceRef;
+}
+
+/** "file:line" */
+export function formatSource(s: SourceRef | undefined): string {
+  return s ? `${s.file}:${s.line}` : '';
+}

@@ -1,0 +1,35 @@
+import type { Explanation } from '../../analyses/explain.js';
+
+/** The bulkhead.explain/v1 contract. */
+export function explainJson(e: Explanation): string {
+  const doc = {
+    schema: 'bulkhead.explain/v1',
+    from: e.from,
+    to: e.to,
+    verdict: e.verdict,
+    conns: e.conns.toJSON(),
+    queried: e.queried.toJSON(),
+    ranges: e.ranges,
+    layers: e.layers.map((l) => ({
+      layer: l.layer,
+      direction: l.direction,
+      applies: l.applies,
+      isolated: l.isolated,
+      verdict: l.allowed.intersect(e.queried).isEmpty() ? 'denied' : 'allowed',
+      conns: l.allowed.toJSON(),
+      reason: l.reason,
+      selectedBy: l.selectedBy.map((p) => ({ policy: p.policy, file: p.source.file, line: p.source.line })),
+      rules: l.rules.map((r) => ({
+        policy: r.policy,
+        direction: r.direction,
+        rule: r.rule,
+        ...(r.peer ? { peer: r.peer } : {}),
+        conns: r.ports.toJSON(),
+        file: r.source.file,
+        line: r.source.line,
+      })),
+    })),
+    notes: e.notes,
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

@@ -1,0 +1,36 @@
+import type { Explanation } from '../../analyses/explain.js';
+import type { SideExplanation } from '../../engine/k8s/explain-side.js';
+import { formatSource } from '../../inventory/types.js';
+import { IntervalSet } from '../../model/interval-set.js';
+
+function side(title: string, s: SideExplanation): string[] {
+  const out = [`  ${title}: ${s.allowed.isEmpty() ? 'denies everything' : s.allowed.isAll() ? 'allows everything' : `allows ${s.allowed.toString()}`}`, `    ${s.reason}`];
+  for (const p of s.selectedBy) out.push(`    selected by NetworkPolicy ${p.policy} (${formatSource(p.source)})`);
+  for (const r of s.rules) {
+    const what = r.ports.isEmpty() ? 'admits no port of it' : `admits ${r.ports.toString()}`;
+    out.push(`    ${r.direction} rule #${r.rule} of ${r.policy}${r.peer ? ` (peer #${r.peer})` : ' (all peers)'} ${what} (${formatSource(r.source)})`);
+  }
+  return out;
+}
+
+/** Human-readable explanation: verdict, per-range table, then each side's reasons with file:line. */
+export function explainText(e: Explanation): string {
+  const out: string[] = [];
+  const q = e.queried.isAll() ? '' : ` on ${e.queried.toString()}`;
+  out.push(`${e.from.id} => ${e.to.id}${q}: ${e.verdict.toUpperCase()}${e.verdict === 'allowed' ? ` (${e.conns.toString()})` : ''}`);
+  out.push('');
+  out.push('Port ranges:');
+  for (const r of e.ranges) {
+    const ports = IntervalSet.range(r.ports[0], r.ports[1]).toString();
+    const why: string[] = [];
+    why.push(`egress ${r.egress}${r.egressRules.length ? ` by ${r.egressRules.join(', ')}` : ''}`);
+    why.push(`ingress ${r.ingress}${r.ingressRules.length ? ` by ${r.ingressRules.join(', ')}` : ''}`);
+    out.push(`  ${r.protocol} ${ports}: ${r.verdict} (${why.join('; ')})`);
+  }
+  out.push('');
+  out.push('Why:');
+  out.push(...side(`egress of ${e.from.id}`, e.layers[0]!));
+  out.push(...side(`ingress of ${e.to.id}`, e.layers[1]!));
+  for (const n of e.notes) out.push(`note: ${n}`);
+  return `${out.join('\n')}\n`;
+}

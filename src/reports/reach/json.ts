@@ -1,0 +1,12 @@
+import type { ReachResult } from '../../analyses/reach.js';
+
+/** The bulkhead.reach/v1 contract (DESIGN.md). */
+export function reachJson(r: ReachResult): string {
+  const doc = {
+    schema: 'bulkhead.reach/v1',
+    level: r.level,
+    endpoints: r.endpoints,
+    connections: r.connections.map((c) => ({ src: c.src, dst: c.dst, conns: c.conns.toJSON() })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

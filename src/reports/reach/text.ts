@@ -1,0 +1,14 @@
+import type { ReachResult } from '../../analyses/reach.js';
+
+/** The id as printed in tables: external blocks carry an `[External]` suffix, as in netpol-analyzer. */
+export function displayIds(r: ReachResult): (id: string) => string {
+  const ext = new Set(r.endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
+  return (id) => (ext.has(id) ? `${id}[External]` : id);
+}
+
+/** One line per allowed pair: `src => dst : conns` (the layout netpol-analyzer users know). */
+export function reachText(r: ReachResult): string {
+  if (r.connections.length === 0) return 'No connections allowed.\n';
+  const show = displayIds(r);
+  return r.connections.map((c) => `${show(c.src)} => ${show(c.dst)} : ${c.conns.toString()}\n`).join('');
+}

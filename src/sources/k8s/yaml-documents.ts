@@ -1,0 +1,99 @@
+/**
+ * YAML/JSON text to plain JS values that remember their line numbers.
+ * Kubernetes manifests are YAML streams; JSON (kubectl -o json) is read by the same parser.
+ */
+import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, isPair, type Node, type Document } from 'yaml';
+import type { Diagnostic, SourceRef } from '../../inventory/types.js';
+
+/** Line numbers of parsed objects and arrays, and of each key within an object. */
+export class LineMap {
+  private readonly lines = new WeakMap<object, number>();
+  private readonly keyLines = new WeakMap<object, Record<string, number>>();
+
+  constructor(readonly file: string) {}
+
+  set(o: object, line: number): void {
+    this.lines.set(o, line);
+  }
+
+  setKey(o: object, key: string, line: number): void {
+    let m = this.keyLines.get(o);
+    if (!m) this.keyLines.set(o, (m = {}));
+    m[key] = line;
+  }
+
+  /** The source of an object, or of one of its keys when given. Falls back to `fallback`. */
+  at(o: unknown, key?: string, fallback = 1): SourceRef {
+    if (o !== null && typeof o === 'object') {
+      const k = key !== undefined ? this.keyLines.get(o)?.[key] : undefined;
+      const l = k ?? this.lines.get(o);
+      if (l !== undefined) return { file: this.file, line: l };
+    }
+    return { file: this.file, line: fallback };
+  }
+}
+
+export interface ParsedDocument {
+  readonly value: unknown;
+  readonly source: SourceRef;
+}
+
+function toJS(node: Node | null | undefined, doc: Document, lc: LineCounter, lines: LineMap, depth = 0): unknown {
+  if (!node || depth > 200) return null;
+  if (isAlias(node)) return toJS(node.resolve(doc) as Node | undefined, doc, lc, lines, depth + 1);
+  if (isScalar(node)) return node.value;
+  const line = node.range ? lc.linePos(node.range[0]).line : 1;
+  if (isMap(node)) {
+    const o: Record<string, unknown> = {};
+    lines.set(o, line);
+    for (const it of node.items) {
+      if (!isPair(it)) continue;
+      const k = isScalar(it.key) ? String(it.key.value) : String(toJS(it.key as Node, doc, lc, lines, depth + 1));
+      o[k] = toJS(it.value as Node, doc, lc, lines, depth + 1);
+      const kn = it.key as Node | null;
+      if (kn && kn.range) lines.setKey(o, k, lc.linePos(kn.range[0]).line);
+    }
+    return o;
+  }
+  if (isSeq(node)) {
+    const a: unknown[] = [];
+    lines.set(a, line);
+    for (const it of node.items) a.push(toJS(it as Node, doc, lc, lines, depth + 1));
+    return a;
+  }
+  return null;
+}
+
+/** Parses a YAML stream (or JSON); each syntax error becomes a diagnostic and its document is skipped. */
+export function parseDocuments(file: string, text: string, diagnostics: Diagnostic[]): { docs: ParsedDocument[]; lines: LineMap } {
+  const lc = new LineCounter();
+  const lines = new LineMap(file);
+  const docs: ParsedDocument[] = [];
+  let parsed: ReturnType<typeof parseAllDocuments>;
+  try {
+    parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  } catch (e) {
+    diagnostics.push({ severity: 'error', code: 'yaml-syntax', message: `cannot parse: ${(e as Error).message}`, source: { file, line: 1 } });
+    return { docs, lines };
+  }
+  const list = Array.isArray(parsed) ? parsed : [];
+  for (const doc of list) {
+    const startLine = doc.contents?.range ? lc.linePos(doc.contents.range[0]).line : doc.range ? lc.linePos(doc.range[0]).line : 1;
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors) {
+        const l = err.linePos?.[0]?.line ?? lc.linePos(err.pos[0]).line;
+        const first = err.message.split('\n')[0];
+        diagnostics.push({
+          severity: 'error',
+          code: 'yaml-syntax',
+          message: `invalid YAML, document skipped: ${first}`,
+          source: { file, line: l },
+        });
+      }
+      continue;
+    }
+    if (doc.contents === null) continue;
+    docs.push({ value: toJS(doc.contents as Node, doc, lc, lines), source: { file, line: startLine } });
+  }
+  return { docs, lines };
+}
