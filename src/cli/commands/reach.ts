@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
 import { computeReach } from '../../analyses/reach.js';
 import { REACH_FORMATS, type ReachFormat } from '../../reports/reach/index.js';
+import { summarizeReach } from '../../analyses/reach-summary.js';
+import { reachSummaryText } from '../../reports/reach/summary-text.js';
 import { UserError } from '../../util/errors.js';
 import { collect, loadInputs, parsePorts, pickFormat, type InputOptions } from '../common.js';
 
@@ -11,6 +13,7 @@ interface ReachOpts extends InputOptions {
   from?: string;
   to?: string;
   port?: string[];
+  summary?: boolean;
 }
 
 export function registerReach(program: Command): void {
@@ -23,6 +26,7 @@ export function registerReach(program: Command): void {
     .option('--from <endpoint>', 'only connections from endpoints matching this (ns/name, glob like prod/*, IP or CIDR)')
     .option('--to <endpoint>', 'only connections to endpoints matching this')
     .option('-p, --port <port>', 'only these ports, e.g. TCP/443, UDP/53, TCP/8000-8100 (repeatable)', collect)
+    .option('-s, --summary', 'text format: add what is notable (exposure to and from outside, unprotected workloads)')
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
     .option('-v, --verbose', 'also print informational notes (skipped kinds)')
     .option('-q, --quiet', 'print no warnings')
@@ -31,12 +35,14 @@ export function registerReach(program: Command): void {
       if (opts.level !== 'workload' && opts.level !== 'pod') throw new UserError(`unknown level "${opts.level}"`, 'choose workload or pod');
       const ports = parsePorts(opts.port);
       const { inventory } = await loadInputs(inputs, opts);
-      const result = computeReach(analyze(inventory), {
+      const analysis = analyze(inventory);
+      const result = computeReach(analysis, {
         level: opts.level,
         ...(opts.from ? { from: opts.from } : {}),
         ...(opts.to ? { to: opts.to } : {}),
         ...(ports ? { ports } : {}),
       });
       process.stdout.write(REACH_FORMATS[format](result));
+      if (opts.summary && format === 'text') process.stdout.write(reachSummaryText(summarizeReach(analysis, result)));
     });
 }
