@@ -1,4 +1,4 @@
-import type { LabelSelector, Labels } from './types.js';
+import type { LabelSelector, Labels, Peer } from './types.js';
 
 /** The selector that matches everything. */
 export const EVERYTHING: LabelSelector = { matchLabels: {}, matchExpressions: [] };
@@ -82,4 +82,13 @@ export function labelValueError(value: string): string | undefined {
     return 'must be at most 63 characters of alphanumerics, "-", "_" or ".", starting and ending with an alphanumeric';
   }
   return undefined;
+}
+
+/** A peer in words: "pods tier=api in the policy's namespace", "all pods in namespaces env=prod", "ipBlock 0.0.0.0/0 except 10.0.0.0/8". */
+export function describePeer(p: Peer): string {
+  if (p.type === 'ipBlock') return `ipBlock ${p.cidrText}${p.exceptText.length ? ` except ${p.exceptText.join(', ')}` : ''}`;
+  const pods = !p.podSelector || isEmptySelector(p.podSelector) ? 'all pods' : `pods ${formatSelector(p.podSelector)}`;
+  if (p.namespaceSelector === null) return `${pods} in the policy's namespace`;
+  if (isEmptySelector(p.namespaceSelector)) return `${pods} in all namespaces`;
+  return `${pods} in namespaces ${formatSelector(p.namespaceSelector)}`;
 }

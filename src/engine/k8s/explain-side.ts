@@ -1,6 +1,7 @@
 /** Why one side (the source's egress or the destination's ingress) allows or denies, rule by rule. */
 import type { Direction, SourceRef } from '../../inventory/types.js';
 import { PortSet } from '../../model/port-set.js';
+import { describePeer } from '../../inventory/selector.js';
 import type { NetworkPolicyLayer, Target } from './network-policy-layer.js';
 
 export interface PolicyRef {
@@ -15,6 +16,9 @@ export interface RuleMatch {
   readonly rule: number;
   /** 1-based index of the peer that matched, absent when the rule has no from/to (all peers). */
   readonly peer?: number;
+  /** The matching peer in words, and where it is written. */
+  readonly peerText: string;
+  readonly peerSource?: SourceRef;
   /** What this rule admits towards the destination (named ports resolved). */
   readonly ports: PortSet;
   readonly source: SourceRef;
@@ -66,7 +70,16 @@ export function explainSide(layer: NetworkPolicyLayer, direction: Direction, sel
     const ports = layer.rulePorts(r, dst);
     allowed = allowed.union(ports);
     const peer = layer.matchingPeer(r, other);
-    rules.push({ policy: r.policy.id, direction, rule: r.rule.index + 1, ...(peer >= 0 ? { peer: peer + 1 } : {}), ports, source: r.rule.source });
+    const p = peer >= 0 ? r.rule.peers![peer]! : undefined;
+    rules.push({
+      policy: r.policy.id,
+      direction,
+      rule: r.rule.index + 1,
+      ...(p ? { peer: peer + 1, peerSource: p.source } : {}),
+      peerText: p ? describePeer(p) : `no ${direction === 'ingress' ? 'from' : 'to'}: every ${direction === 'ingress' ? 'source' : 'destination'}`,
+      ports,
+      source: r.rule.source,
+    });
   }
   const selectedBy = selecting.map((p) => ({ policy: p.id, source: p.source }));
   const names = selectedBy.map((p) => p.policy).join(', ');

@@ -24,6 +24,8 @@ export function explainJson(e: Explanation): string {
         direction: r.direction,
         rule: r.rule,
         ...(r.peer ? { peer: r.peer } : {}),
+        peerText: r.peerText,
+        ...(r.peerSource ? { peerLine: r.peerSource.line } : {}),
         conns: r.ports.toJSON(),
         file: r.source.file,
         line: r.source.line,

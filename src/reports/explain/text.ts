@@ -4,11 +4,16 @@ import { formatSource } from '../../inventory/types.js';
 import { IntervalSet } from '../../model/interval-set.js';
 
 function side(title: string, s: SideExplanation): string[] {
-  const out = [`  ${title}: ${s.allowed.isEmpty() ? 'denies everything' : s.allowed.isAll() ? 'allows everything' : `allows ${s.allowed.toString()}`}`, `    ${s.reason}`];
-  for (const p of s.selectedBy) out.push(`    selected by NetworkPolicy ${p.policy} (${formatSource(p.source)})`);
+  const verdict = s.allowed.isEmpty() ? 'denies everything' : s.allowed.isAll() ? 'allows everything' : `allows ${s.allowed.toString()}`;
+  const out = [`  ${title}: ${verdict}`];
+  if (!s.isolated || s.rules.length === 0 || s.allowed.isEmpty()) out.push(`    ${s.reason}`);
+  if (s.selectedBy.length) {
+    out.push(`    isolated by ${s.selectedBy.map((p) => `${p.policy} (${formatSource(p.source)})`).join(', ')}`);
+  }
   for (const r of s.rules) {
     const what = r.ports.isEmpty() ? 'admits no port of it' : `admits ${r.ports.toString()}`;
-    out.push(`    ${r.direction} rule #${r.rule} of ${r.policy}${r.peer ? ` (peer #${r.peer})` : ' (all peers)'} ${what} (${formatSource(r.source)})`);
+    const via = r.peer ? `peer #${r.peer} "${r.peerText}" (${formatSource(r.peerSource)})` : `"${r.peerText}"`;
+    out.push(`    ${r.policy} ${r.direction} rule #${r.rule} (${formatSource(r.source)}) ${what} via ${via}`);
   }
   return out;
 }

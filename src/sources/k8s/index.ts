@@ -14,7 +14,11 @@ export function loadFromTexts(files: readonly InputText[], opts: BuildOptions = 
   const diagnostics: Diagnostic[] = [];
   const parsed = files.map((f) => parseDocuments(f.path, f.text, diagnostics));
   const inventory = buildInventory(parsed, diagnostics, opts);
-  return { inventory, diagnostics };
+  const order = new Map(files.map((f, i) => [f.path, i]));
+  // Report in reading order (file, then line); diagnostics without a place come last.
+  const keyed = diagnostics.map((d, i) => ({ d, i, f: d.source ? order.get(d.source.file) ?? -1 : Infinity, l: d.source?.line ?? 0 }));
+  keyed.sort((a, b) => a.f - b.f || a.l - b.l || a.i - b.i);
+  return { inventory, diagnostics: keyed.map((k) => k.d) };
 }
 
 /** Loads manifests from paths (files, directories recursed, `-` for stdin). */

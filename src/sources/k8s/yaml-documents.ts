@@ -69,6 +69,34 @@ export function parseDocuments(file: string, text: string, diagnostics: Diagnost
   const lc = new LineCounter();
   const lines = new LineMap(file);
   const docs: ParsedDocument[] = [];
+  if (/\.json$/i.test(file) || /^\s*[[{]/.test(text)) {
+    // JSON is YAML too, but JSON.parse names the real problem of a truncated or broken file.
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      const msg = (e as Error).message;
+      const pos = /position (\d+)/.exec(msg);
+      let line: number;
+      let truncated = /end of JSON input/i.test(msg);
+      if (pos) {
+        const offset = Number(pos[1]);
+        line = text.slice(0, offset).split('\n').length;
+        truncated ||= offset >= text.trimEnd().length;
+      } else {
+        // Some JSON.parse messages carry no position: the YAML parser's error finds the line.
+        const probe = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false });
+        const first = (Array.isArray(probe) ? probe : []).flatMap((d) => d.errors)[0];
+        line = first ? lc.linePos(first.pos[0]).line : 1;
+      }
+      diagnostics.push({
+        severity: 'error',
+        code: 'json-syntax',
+        message: `invalid JSON, file skipped: ${truncated ? 'the file ends early (truncated?)' : msg.replace(/, ".*" is not valid JSON$/, '')}`,
+        source: { file, line },
+      });
+      return { docs, lines };
+    }
+  }
   let parsed: ReturnType<typeof parseAllDocuments>;
   try {
     parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
@@ -80,7 +108,8 @@ export function parseDocuments(file: string, text: string, diagnostics: Diagnost
   for (const doc of list) {
     const startLine = doc.contents?.range ? lc.linePos(doc.contents.range[0]).line : doc.range ? lc.linePos(doc.range[0]).line : 1;
     if (doc.errors.length > 0) {
-      for (const err of doc.errors) {
+      // The first error is the cause; the rest are usually its echoes.
+      for (const err of doc.errors.slice(0, 1)) {
         const l = err.linePos?.[0]?.line ?? lc.linePos(err.pos[0]).line;
         const first = err.message.split('\n')[0];
         diagnostics.push({
