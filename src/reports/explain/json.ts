@@ -1,3 +1,4 @@
+import { toJsonText } from '../json.js';
 import type { Explanation } from '../../analyses/explain.js';
 
 /** The bulkhead.explain/v1 contract. */
@@ -33,5 +34,5 @@ export function explainJson(e: Explanation): string {
     })),
     notes: e.notes,
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return toJsonText(doc);
 }

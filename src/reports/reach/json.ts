@@ -1,3 +1,4 @@
+import { toJsonText } from '../json.js';
 import type { ReachResult } from '../../analyses/reach.js';
 
 /** The bulkhead.reach/v1 contract (DESIGN.md). */
@@ -8,5 +9,5 @@ export function reachJson(r: ReachResult): string {
     endpoints: r.endpoints,
     connections: r.connections.map((c) => ({ src: c.src, dst: c.dst, conns: c.conns.toJSON() })),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return toJsonText(doc);
 }
