@@ -1,6 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from './helpers/run-cli.js';
+
+const TMP = mkdtempSync(join(tmpdir(), 'bulkhead-cli-'));
+const NO_WORKLOADS = join(TMP, 'config');
+mkdirSync(NO_WORKLOADS);
+writeFileSync(join(NO_WORKLOADS, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+const EMPTY_DIR = join(TMP, 'empty');
+mkdirSync(EMPTY_DIR);
 
 const SHOP = 'examples/shop';
 
@@ -82,7 +92,8 @@ test('usage errors and unreadable input exit 2 with a clear message', () => {
     [['reach', SHOP, '--port', 'TCP/99999'], /bad --port "TCP\/99999"/],
     [['explain', SHOP, '--from', 'shop-prod/nope', '--to', 'shop-prod/api'], /no workload, pod or address matches "shop-prod\/nope"/],
     [['explain', SHOP, '--from', 'shop-prod/api'], /required option '--to <dst>' not specified/],
-    [['reach', 'test'], /no workloads or pods found|holds no/],
+    [['reach', NO_WORKLOADS], /nothing to analyse in .*: no workloads or pods found/],
+    [['reach', EMPTY_DIR], /directory holds no \.yaml, \.yml or \.json file/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ];
   for (const [args, re] of cases) {

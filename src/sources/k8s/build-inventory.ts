@@ -46,13 +46,36 @@ function flatten(doc: ParsedDocument, lines: LineMap, diags: Diagnostic[], out: 
     return;
   }
   const kind = v['kind'];
+  // An intent file (bulkhead.yaml) often sits beside the manifests it describes.
+  if (kind === undefined && 'segments' in v) {
+    diags.push({ severity: 'info', code: 'intent-file', message: 'intent file (segments, flows), not a manifest: skipped', source: doc.source });
+    return;
+  }
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(v['items'])) {
+    // Items of a typed list (PodList, from the API or `kubectl get -o json`) may omit their kind.
+    const implied = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
     for (const it of v['items']) {
-      if (isObj(it)) out.push({ obj: it, lines, source: lines.at(it, undefined, doc.source.line) });
+      if (!isObj(it)) continue;
+      const src = lines.at(it, undefined, doc.source.line);
+      if (implied && it['kind'] === undefined) {
+        const filled: Obj = { ...it, kind: implied, ...(it['apiVersion'] === undefined && v['apiVersion'] !== undefined ? { apiVersion: v['apiVersion'] } : {}) };
+        lines.set(filled, src.line);
+        for (const k of Object.keys(it)) lines.setKey(filled, k, lines.at(it, k, src.line).line);
+        out.push({ obj: filled, lines, source: src });
+      } else out.push({ obj: it, lines, source: src });
     }
     return;
   }
   out.push({ obj: v, lines, source: doc.source });
+}
+
+/** String-valued annotations of an object's metadata, or undefined when none. */
+function annotationsOf(meta: Obj | undefined): Record<string, string> | undefined {
+  const a = meta?.['annotations'];
+  if (!isObj(a)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(a)) if (typeof v === 'string') out[k] = v;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function lex(a: string, b: string): number {
@@ -66,7 +89,7 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
   for (const f of files) for (const d of f.docs) flatten(d, f.lines, diags, objects);
 
   const namespaces = new Map<string, Namespace>();
-  const raws = new Map<string, { raw: RawWorkload; source: SourceRef }>();
+  const raws = new Map<string, { raw: RawWorkload; source: SourceRef; annotations?: Record<string, string> }>();
   const policies = new Map<string, NetworkPolicy>();
 
   for (const { obj, lines, source } of objects) {
@@ -102,12 +125,13 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
       continue;
     }
     const ns = nsRaw ?? defaultNs;
+    const annotations = annotationsOf(meta);
     const r = new FieldReader(lines, `${kind} ${kind === 'Namespace' ? name : `${ns}/${name}`}`, source.line);
     if (kind === 'Namespace') {
       const labels = meta ? r.stringMap(meta, 'labels', 'metadata.labels') : {};
       diags.push(...r.problems);
       if (namespaces.has(name)) diags.push({ severity: 'warning', code: 'duplicate', message: `Namespace ${name} is defined twice: the later definition is used`, source });
-      namespaces.set(name, { name, labels: { ...labels, [NAMESPACE_NAME_LABEL]: name }, declared: true, source });
+      namespaces.set(name, { name, labels: { ...labels, [NAMESPACE_NAME_LABEL]: name }, declared: true, source, ...(annotations ? { annotations } : {}) });
     } else if (isNetpol) {
       const apiVersion = obj['apiVersion'];
       if (apiVersion !== undefined && apiVersion !== 'networking.k8s.io/v1') {
@@ -120,13 +144,13 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
         continue;
       }
       if (policies.has(p.id)) diags.push({ severity: 'warning', code: 'duplicate', message: `NetworkPolicy ${p.id} is defined twice: the later definition is used`, source });
-      policies.set(p.id, p);
+      policies.set(p.id, annotations ? { ...p, annotations } : p);
     } else {
       const w = parseWorkload(r, obj, kind as WorkloadKind, ns, name);
       diags.push(...r.problems);
       const key = `${kind}/${ns}/${name}`;
       if (raws.has(key)) diags.push({ severity: 'warning', code: 'duplicate', message: `${kind} ${ns}/${name} is defined twice: the later definition is used`, source });
-      raws.set(key, { raw: w, source });
+      raws.set(key, { raw: w, source, ...(annotations ? { annotations } : {}) });
     }
   }
 
@@ -153,7 +177,7 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
   };
 }
 
-function resolveWorkloads(raws: Map<string, { raw: RawWorkload; source: SourceRef }>, diags: Diagnostic[]): { workloads: Workload[]; pods: Pod[] } {
+function resolveWorkloads(raws: Map<string, { raw: RawWorkload; source: SourceRef; annotations?: Record<string, string> }>, diags: Diagnostic[]): { workloads: Workload[]; pods: Pod[] } {
   const keyOf = (kind: string, ns: string, name: string): string => `${kind}/${ns}/${name}`;
   /** The top owner of an object: followed through objects present in the input. */
   const top = (w: RawWorkload): { kind: WorkloadKind; name: string } => {

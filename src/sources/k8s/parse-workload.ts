@@ -75,7 +75,11 @@ function controllerOwner(r: FieldReader, meta: Obj | undefined): OwnerRef | unde
   if (!refs) return undefined;
   const objs = refs.filter(isObj);
   const ctl = objs.find((o) => o['controller'] === true) ?? objs[0];
-  if (!ctl || typeof ctl['kind'] !== 'string' || typeof ctl['name'] !== 'string') return undefined;
+  if (!ctl) return undefined;
+  if (typeof ctl['kind'] !== 'string' || typeof ctl['name'] !== 'string') {
+    r.problem(ctl, undefined, 'bad-owner', 'metadata.ownerReferences: an owner without kind or name is ignored; the pod is its own workload', 'warning');
+    return undefined;
+  }
   return { kind: ctl['kind'], name: ctl['name'] };
 }
 
