@@ -4,6 +4,10 @@ import { Command, CommanderError } from 'commander';
 import { ExitError, UserError } from '../util/errors.js';
 import { registerReach } from './commands/reach.js';
 import { registerExplain } from './commands/explain.js';
+import { registerBlast } from './commands/blast.js';
+import { registerDiff } from './commands/diff.js';
+import { registerAudit } from './commands/audit.js';
+import { registerInit } from './commands/init.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -15,6 +19,10 @@ export function buildProgram(): Command {
     .exitOverride();
   registerReach(program);
   registerExplain(program);
+  registerBlast(program);
+  registerDiff(program);
+  registerAudit(program);
+  registerInit(program);
   return program;
 }
 

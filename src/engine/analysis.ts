@@ -2,42 +2,74 @@
  * The reachability model of one snapshot: every enforcement layer composed (today the Kubernetes
  * NetworkPolicy layer), queried per pod class and expanded to pods and workloads on demand.
  */
-import type { Inventory, Pod, Workload } from '../inventory/types.js';
+import type { Inventory, NetworkPolicy, Pod, Workload } from '../inventory/types.js';
 import { PortSet } from '../model/port-set.js';
-import { externalBlocks, type ExternalBlock } from './k8s/external-blocks.js';
+import type { ExternalBlock } from './k8s/external-blocks.js';
 import { NetworkPolicyLayer, type Target } from './k8s/network-policy-layer.js';
+import { ReachMatrix } from './k8s/reach-matrix.js';
+import { PortTable } from './port-table.js';
 
 export class Analysis {
   readonly layer: NetworkPolicyLayer;
-  private externalsCache?: ExternalBlock[];
-  private readonly internTable = new Map<string, number>();
-  private readonly interned: PortSet[] = [];
+  /** Interned PortSets shared by the matrix and callers of intern(). */
+  readonly ports: PortTable = new PortTable();
+  private matrixCache?: ReachMatrix;
+  /** The matrix of the analysis this one derives from, whose unchanged parts the new one reuses. */
+  private baseMatrix?: ReachMatrix;
+  private blockIndex?: Map<string, number>;
+  private readonly classesCache: Map<string, number[]> = new Map();
   private readonly workloadById: Map<string, Workload>;
-  private readonly podsByWorkload = new Map<string, Pod[]>();
+  private readonly podsByWorkload: Map<string, Pod[]>;
   private readonly podById: Map<string, Pod>;
 
-  constructor(readonly inventory: Inventory) {
-    this.layer = new NetworkPolicyLayer(inventory);
-    this.workloadById = new Map(inventory.workloads.map((w) => [w.id, w]));
-    this.podById = new Map(inventory.pods.map((p) => [p.id, p]));
-    for (const p of inventory.pods) {
-      let l = this.podsByWorkload.get(p.workload);
-      if (!l) this.podsByWorkload.set(p.workload, (l = []));
-      l.push(p);
+  constructor(
+    readonly inventory: Inventory,
+    changes?: AnalysisChanges,
+  ) {
+    this.layer = new NetworkPolicyLayer(inventory, changes ? { base: changes.base.layer, policies: changes.policies, pods: changes.pods } : undefined);
+    const base = changes?.base;
+    if (base && base.inventory.pods === inventory.pods && base.inventory.workloads === inventory.workloads) {
+      this.workloadById = base.workloadById;
+      this.podById = base.podById;
+      this.podsByWorkload = base.podsByWorkload;
+      this.ports = base.ports;
+      if (this.layer.reusedClasses) this.classesCache = base.classesCache;
+      this.baseMatrix = base.matrixCache;
+    } else {
+      this.workloadById = new Map(inventory.workloads.map((w) => [w.id, w]));
+      this.podById = new Map(inventory.pods.map((p) => [p.id, p]));
+      this.podsByWorkload = new Map();
+      for (const p of inventory.pods) {
+        let l = this.podsByWorkload.get(p.workload);
+        if (!l) this.podsByWorkload.set(p.workload, (l = []));
+        l.push(p);
+      }
+      if (base) {
+        this.ports = base.ports;
+        // Pods only moved between classes: every class-level answer, hence the matrix, still holds.
+        if (this.layer.sameStructure) this.matrixCache = base.matrixCache;
+      }
     }
   }
 
-  /** A small integer per distinct PortSet (0 is always "nothing"). */
+  /** A small integer per distinct PortSet (0 is always "nothing", 1 all ports). */
   intern(p: PortSet): number {
-    if (p.isEmpty()) return 0;
-    const k = p.key();
-    let id = this.internTable.get(k);
-    if (id === undefined) {
-      id = this.interned.length + 1;
-      this.internTable.set(k, id);
-      this.interned.push(p);
+    return this.ports.id(p);
+  }
+
+  /** The class-level reachability matrix, built on first use. */
+  get matrix(): ReachMatrix {
+    if (!this.matrixCache) {
+      this.matrixCache = new ReachMatrix(this.layer, this.ports, this.baseMatrix);
+      this.baseMatrix = undefined;
     }
-    return id;
+    return this.matrixCache;
+  }
+
+  /** The external block index of an exact block range, or -1. */
+  blockOf(r: { family: number; lo: bigint; hi: bigint }): number {
+    if (!this.blockIndex) this.blockIndex = new Map(this.matrix.blocks.map((b, i) => [`${b.range.family}:${b.range.lo}:${b.range.hi}`, i]));
+    return this.blockIndex.get(`${r.family}:${r.lo}:${r.hi}`) ?? -1;
   }
 
   pod(id: string): Pod | undefined {
@@ -60,24 +92,99 @@ export class Analysis {
 
   /** Distinct classes of a workload's pods. */
   classesOf(workloadId: string): number[] {
-    return [...new Set(this.podsOf(workloadId).map((p) => this.classOf(p.id)))].sort((a, b) => a - b);
+    let r = this.classesCache.get(workloadId);
+    if (!r) {
+      r = [...new Set(this.podsOf(workloadId).map((p) => this.classOf(p.id)))].sort((a, b) => a - b);
+      this.classesCache.set(workloadId, r);
+    }
+    return r.slice();
+  }
+
+  /** Interned port id allowed between two targets (pod classes or external addresses). */
+  allowedId(src: Target, dst: Target): number {
+    const m = this.matrix;
+    if (src.kind === 'class' && dst.kind === 'class') return m.cell(m.behaviourOf[src.index]!, m.behaviourOf[dst.index]!);
+    if (src.kind === 'class' && dst.kind === 'address') {
+      const x = this.blockOf(dst.range);
+      if (x >= 0) return m.toBlock(m.behaviourOf[src.index]!, x);
+    } else if (src.kind === 'address' && dst.kind === 'class') {
+      const x = this.blockOf(src.range);
+      if (x >= 0) return m.fromBlock(x, m.behaviourOf[dst.index]!);
+    }
+    return this.ports.id(this.layer.allowed(src, dst));
   }
 
   /** Allowed connections between two targets (pod classes or external addresses). */
   allowed(src: Target, dst: Target): PortSet {
-    return this.layer.allowed(src, dst);
+    return this.ports.get(this.allowedId(src, dst));
   }
 
   /** Allowed connections from one pod to another (both `namespace/name`). */
   allowedPorts(srcPodId: string, dstPodId: string): PortSet {
-    return this.layer.allowed({ kind: 'class', index: this.classOf(srcPodId) }, { kind: 'class', index: this.classOf(dstPodId) });
+    return this.allowed({ kind: 'class', index: this.classOf(srcPodId) }, { kind: 'class', index: this.classOf(dstPodId) });
+  }
+
+  /** The analysis after one policy is added or replaced (same id), reusing the work it does not touch. */
+  withPolicyChanged(policy: NetworkPolicy): Analysis {
+    return new Analysis({ ...this.inventory, policies: upsert(this.inventory.policies, policy) }, { base: this, policies: [policy.id], pods: [] });
+  }
+
+  /** The analysis after one policy (`namespace/name`) is deleted. */
+  withPolicyRemoved(id: string): Analysis {
+    return new Analysis({ ...this.inventory, policies: this.inventory.policies.filter((p) => p.id !== id) }, { base: this, policies: [id], pods: [] });
+  }
+
+  /**
+   * The analysis after one pod is added or replaced (same id). Its workload must exist in the inventory;
+   * a pod naming an unknown workload becomes a bare pod of its own.
+   */
+  withPodChanged(pod: Pod): Analysis {
+    let workloads = this.inventory.workloads;
+    if (!this.workloadById.has(pod.workload)) {
+      workloads = upsert(workloads, { id: pod.workload, kind: 'Pod', namespace: pod.namespace, name: pod.name, labels: pod.labels });
+    }
+    const namespaces = this.inventory.namespaces.some((n) => n.name === pod.namespace)
+      ? this.inventory.namespaces
+      : [...this.inventory.namespaces, { name: pod.namespace, labels: { 'kubernetes.io/metadata.name': pod.namespace }, declared: false }].sort((x, y) => lex(x.name, y.name));
+    return new Analysis({ ...this.inventory, namespaces, workloads, pods: upsert(this.inventory.pods, pod) }, { base: this, policies: [], pods: [pod.id] });
+  }
+
+  /** The analysis after one pod (`namespace/name`) is deleted. */
+  withPodRemoved(id: string): Analysis {
+    return new Analysis({ ...this.inventory, pods: this.inventory.pods.filter((p) => p.id !== id) }, { base: this, policies: [], pods: [id] });
   }
 
   /** The outside address space in the fewest contiguous blocks that behave alike. */
   externals(): readonly ExternalBlock[] {
-    if (!this.externalsCache) this.externalsCache = externalBlocks(this.layer, (p) => this.intern(p));
-    return this.externalsCache;
+    return this.matrix.blocks;
   }
+}
+
+function lex(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Replaces the element with the same id (or inserts it), keeping the array sorted by id. */
+function upsert<T extends { readonly id: string }>(xs: readonly T[], x: T): T[] {
+  const out = xs.filter((y) => y.id !== x.id);
+  let lo = 0;
+  let hi = out.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lex(out[mid]!.id, x.id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  out.splice(lo, 0, x);
+  return out;
+}
+
+export interface AnalysisChanges {
+  /** The analysis this one was derived from, whose unchanged work it may reuse. */
+  readonly base: Analysis;
+  /** Ids of policies whose content changed (added, removed or edited). */
+  readonly policies: readonly string[];
+  /** Ids of pods that changed (added, removed or edited). */
+  readonly pods: readonly string[];
 }
 
 /** Builds the reachability model of an inventory. */

@@ -34,6 +34,8 @@ export interface Namespace {
   /** False when the namespace was only referenced, not declared in the input. */
   readonly declared: boolean;
   readonly source?: SourceRef;
+  /** String-valued metadata.annotations (e.g. bulkhead.io/ignore), when any. */
+  readonly annotations?: Labels;
 }
 
 export interface ContainerPort {
@@ -63,6 +65,8 @@ export interface Workload {
   /** Pod template labels (for a bare pod, its own labels). */
   readonly labels: Labels;
   readonly source?: SourceRef;
+  /** String-valued metadata.annotations (e.g. bulkhead.io/ignore), when any. */
+  readonly annotations?: Labels;
 }
 
 export interface Pod {
@@ -135,6 +139,8 @@ export interface NetworkPolicy {
   readonly ingress: readonly PolicyRule[];
   readonly egress: readonly PolicyRule[];
   readonly source: SourceRef;
+  /** String-valued metadata.annotations (e.g. bulkhead.io/ignore), when any. */
+  readonly annotations?: Labels;
 }
 
 export interface Inventory {

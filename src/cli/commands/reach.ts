@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
-import { computeReach } from '../../analyses/reach.js';
+import { computeReach, streamReach } from '../../analyses/reach.js';
+import { reachChunks, STREAM_FORMATS, type StreamFormat } from '../../reports/reach/stream.js';
+import { once } from 'node:events';
 import { REACH_FORMATS, type ReachFormat } from '../../reports/reach/index.js';
 import { summarizeReach } from '../../analyses/reach-summary.js';
 import { reachSummaryText } from '../../reports/reach/summary-text.js';
@@ -36,12 +38,20 @@ export function registerReach(program: Command): void {
       const ports = parsePorts(opts.port);
       const { inventory } = await loadInputs(inputs, opts);
       const analysis = analyze(inventory);
-      const result = computeReach(analysis, {
+      const reachOpts = {
         level: opts.level,
         ...(opts.from ? { from: opts.from } : {}),
         ...(opts.to ? { to: opts.to } : {}),
         ...(ports ? { ports } : {}),
-      });
+      } as const;
+      if (!opts.summary && (STREAM_FORMATS as readonly string[]).includes(format)) {
+        // Streamed: pod-level output of a large cluster is far bigger than memory should hold.
+        for (const chunk of reachChunks(streamReach(analysis, reachOpts), format as StreamFormat)) {
+          if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+        }
+        return;
+      }
+      const result = computeReach(analysis, reachOpts);
       process.stdout.write(REACH_FORMATS[format](result));
       if (opts.summary && format === 'text') process.stdout.write(reachSummaryText(summarizeReach(analysis, result)));
     });

@@ -8,10 +8,11 @@
  */
 import type { Direction, Inventory, IpBlockPeer, NetworkPolicy, PolicyRule, PortRule } from '../../inventory/types.js';
 import { matchesSelector } from '../../inventory/selector.js';
+import { SelectorIndex } from './selector-index.js';
 import { BitSet } from '../../model/bitset.js';
-import type { IpRange } from '../../model/address.js';
+import { parseIp, type IpRange } from '../../model/address.js';
 import { PortSet } from '../../model/port-set.js';
-import { buildPodClasses, ipBlockContains, type PodClass } from './pod-classes.js';
+import { buildPodClasses, ipBlockContains, patchPodClasses, type PodClass } from './pod-classes.js';
 
 /** A rule compiled against the pod classes. */
 export interface CompiledRule {
@@ -28,6 +29,71 @@ export interface CompiledRule {
   readonly fixedPorts: PortSet;
   /** Named port entries, resolved per destination class. */
   readonly namedPorts: readonly PortRule[];
+  /** The members of peerClasses, sorted. */
+  readonly peerList: readonly number[];
+}
+
+/** Sorted union of sorted lists of class indices. */
+function mergeSorted(lists: (readonly number[])[]): readonly number[] {
+  const nonEmpty = lists.filter((l) => l.length > 0);
+  if (nonEmpty.length === 0) return [];
+  if (nonEmpty.length === 1) return nonEmpty[0]!;
+  let total = 0;
+  for (const l of nonEmpty) total += l.length;
+  const all = new Int32Array(total);
+  let i = 0;
+  for (const l of nonEmpty) for (const x of l) all[i++] = x;
+  all.sort();
+  const out: number[] = [];
+  for (let j = 0; j < total; j++) if (j === 0 || all[j] !== all[j - 1]) out.push(all[j]!);
+  return out;
+}
+
+class Rule implements CompiledRule {
+  private bits?: BitSet;
+
+  constructor(
+    readonly id: number,
+    readonly policy: NetworkPolicy,
+    readonly direction: Direction,
+    readonly rule: PolicyRule,
+    readonly allPeers: boolean,
+    readonly peerList: readonly number[],
+    private readonly classCount: number,
+    readonly ipBlocks: readonly IpBlockPeer[],
+    readonly fixedPorts: PortSet,
+    readonly namedPorts: readonly PortRule[],
+  ) {}
+
+  /** Built on first use: most rules are only ever walked as lists. */
+  get peerClasses(): BitSet {
+    if (!this.bits) {
+      this.bits = new BitSet(this.classCount);
+      for (const c of this.peerList) this.bits.add(c);
+    }
+    return this.bits;
+  }
+}
+
+/** A policy compiled against pod classes, independent of its position among the policies. */
+interface CompiledPolicy {
+  readonly rules: ReadonlyArray<{
+    readonly direction: Direction;
+    readonly rule: PolicyRule;
+    readonly allPeers: boolean;
+    readonly peerList: readonly number[];
+    readonly ipBlocks: readonly IpBlockPeer[];
+    readonly fixedPorts: PortSet;
+    readonly namedPorts: readonly PortRule[];
+  }>;
+  readonly selected: readonly number[];
+}
+
+/** What changed since a base layer whose work can be reused. */
+export interface LayerChanges {
+  readonly base: NetworkPolicyLayer;
+  readonly policies: readonly string[];
+  readonly pods: readonly string[];
 }
 
 /** Where traffic goes to or comes from: a pod class, or an address range outside it. */
@@ -42,59 +108,160 @@ export class NetworkPolicyLayer {
   readonly selecting: Record<Direction, NetworkPolicy[][]>;
   /** Per class: the rules of those policies. */
   readonly classRules: Record<Direction, CompiledRule[][]>;
+  /** Per policy (in inventory order): the classes its podSelector selects. */
+  readonly selectedBy: (readonly number[])[] = [];
   private readonly namedCache = new Map<string, PortSet>();
 
-  constructor(readonly inventory: Inventory) {
+  /** Inverted label indexes over the classes, shared with the matrix builder. */
+  readonly index: SelectorIndex;
+
+  /** Per policy object: its rules compiled against these classes (reused by derived layers). */
+  private readonly compiled: Map<NetworkPolicy, CompiledPolicy>;
+
+  constructor(
+    readonly inventory: Inventory,
+    changes?: LayerChanges,
+  ) {
     for (const p of inventory.policies) {
-      for (const r of [...p.ingress, ...p.egress]) for (const peer of r.peers ?? []) if (peer.type === 'ipBlock') this.allIpBlocks.push(peer);
+      for (const r of p.ingress) for (const peer of r.peers ?? []) if (peer.type === 'ipBlock') this.allIpBlocks.push(peer);
+      for (const r of p.egress) for (const peer of r.peers ?? []) if (peer.type === 'ipBlock') this.allIpBlocks.push(peer);
     }
-    const { classes, classOfPod } = buildPodClasses(inventory, this.allIpBlocks);
-    this.classes = classes;
-    this.classOfPod = classOfPod;
-    const n = classes.length;
+    const podPatch = changes ? this.podPatch(changes) : undefined;
+    if (podPatch && changes) {
+      // One pod moved between existing classes: policies, rules and selections all stand.
+      const b = changes.base;
+      this.classes = podPatch.classes;
+      this.classOfPod = podPatch.classOfPod;
+      this.index = b.index;
+      this.compiled = b.compiled;
+      this.rules = b.rules;
+      this.selecting = b.selecting;
+      this.classRules = b.classRules;
+      this.selectedBy = b.selectedBy;
+      this.allIpBlocks = b.allIpBlocks;
+      this.sameStructure = true;
+      return;
+    }
+    const base = changes && this.classesReusable(changes) ? changes.base : undefined;
+    if (base) {
+      // Same pods, and no changed policy's ipBlock holds a pod: the classes stand, ipBlock indices move.
+      const newIndex = new Map(this.allIpBlocks.map((b, i) => [b, i]));
+      const moved = base.classes.some((c) => c.ipBlocks.some((bi) => newIndex.get(base.allIpBlocks[bi]!) !== bi));
+      this.classes = moved ? base.classes.map((c) => ({ ...c, ipBlocks: c.ipBlocks.map((bi) => newIndex.get(base.allIpBlocks[bi]!)!) })) : base.classes;
+      this.classOfPod = base.classOfPod;
+      this.index = base.index;
+      this.compiled = base.compiled;
+      this.reusedClasses = true;
+    } else {
+      const { classes, classOfPod } = buildPodClasses(inventory, this.allIpBlocks);
+      this.classes = classes;
+      this.classOfPod = classOfPod;
+      this.index = new SelectorIndex(classes, inventory.namespaces);
+      this.compiled = new Map();
+    }
+    const classes = this.classes;
     this.selecting = { ingress: classes.map(() => []), egress: classes.map(() => []) };
     this.classRules = { ingress: classes.map(() => []), egress: classes.map(() => []) };
-    const nsLabels = new Map(inventory.namespaces.map((ns) => [ns.name, ns.labels]));
-    const ipBlockIndex = new Map(this.allIpBlocks.map((b, i) => [b, i]));
-
+    let classesInBlock: Map<IpBlockPeer, number[]> | undefined;
     for (const policy of inventory.policies) {
-      const compiled: Record<Direction, CompiledRule[]> = { ingress: [], egress: [] };
-      for (const direction of ['ingress', 'egress'] as const) {
-        for (const rule of policy[direction]) {
-          const peerClasses = new BitSet(n);
-          const ipBlocks: IpBlockPeer[] = [];
-          for (const peer of rule.peers ?? []) {
-            if (peer.type === 'ipBlock') {
-              ipBlocks.push(peer);
-              const bi = ipBlockIndex.get(peer)!;
-              for (const c of classes) if (c.ipBlocks.includes(bi)) peerClasses.add(c.index);
-              continue;
-            }
-            for (const c of classes) {
-              if (c.hostNetwork) continue;
-              const nsOk = peer.namespaceSelector === null ? c.namespace === policy.namespace : matchesSelector(peer.namespaceSelector, nsLabels.get(c.namespace) ?? {});
-              if (nsOk && (peer.podSelector === null || matchesSelector(peer.podSelector, c.labels))) peerClasses.add(c.index);
+      let cp = this.compiled.get(policy);
+      if (!cp) {
+        if (!classesInBlock) {
+          classesInBlock = new Map();
+          for (const c of classes) {
+            for (const bi of c.ipBlocks) {
+              const b = this.allIpBlocks[bi]!;
+              let l = classesInBlock.get(b);
+              if (!l) classesInBlock.set(b, (l = []));
+              l.push(c.index);
             }
           }
-          let fixedPorts = rule.ports === null ? PortSet.ALL : PortSet.NONE;
-          const namedPorts: PortRule[] = [];
-          for (const pr of rule.ports ?? []) {
-            if (typeof pr.port === 'string') namedPorts.push(pr);
-            else if (pr.port === undefined) fixedPorts = fixedPorts.union(PortSet.allOf(pr.protocol));
-            else fixedPorts = fixedPorts.union(PortSet.of(pr.protocol, pr.port, pr.endPort ?? pr.port));
-          }
-          const cr: CompiledRule = { id: this.rules.length, policy, direction, rule, allPeers: rule.peers === null, peerClasses, ipBlocks, fixedPorts, namedPorts };
-          this.rules.push(cr);
-          compiled[direction].push(cr);
         }
+        cp = this.compile(policy, classesInBlock);
+        this.compiled.set(policy, cp);
       }
-      for (const c of classes) {
-        if (c.hostNetwork || c.namespace !== policy.namespace || !matchesSelector(policy.podSelector, c.labels)) continue;
-        for (const direction of ['ingress', 'egress'] as const) {
-          if (!policy.isolates[direction]) continue;
-          this.selecting[direction][c.index]!.push(policy);
-          this.classRules[direction][c.index]!.push(...compiled[direction]);
+      this.addPolicy(policy, cp);
+    }
+  }
+
+  /** True when this layer's classes were taken over from a base layer. */
+  readonly reusedClasses: boolean = false;
+  /** True when only pods moved between existing classes: every class-level answer of the base holds. */
+  readonly sameStructure: boolean = false;
+
+  private podPatch(ch: LayerChanges): ReturnType<typeof patchPodClasses> {
+    const b = ch.base;
+    if (ch.policies.length > 0 || ch.pods.length !== 1) return undefined;
+    if (b.inventory.policies !== this.inventory.policies || b.inventory.namespaces !== this.inventory.namespaces) return undefined;
+    const id = ch.pods[0]!;
+    const ci = b.classOfPod.get(id);
+    const before = ci === undefined ? undefined : b.classes[ci]!.pods.find((p) => p.id === id);
+    const after = this.inventory.pods.find((p) => p.id === id);
+    if (!before && !after) return undefined;
+    return patchPodClasses(b.classes, b.classOfPod, before, after, b.allIpBlocks);
+  }
+
+  /** Pod classes survive a change that touches no pod and no ipBlock holding a pod address. */
+  private classesReusable(ch: LayerChanges): boolean {
+    if (ch.pods.length > 0) return false;
+    if (ch.base.inventory.pods !== this.inventory.pods || ch.base.inventory.namespaces !== this.inventory.namespaces) return false;
+    const ids = new Set(ch.policies);
+    const blocks = [...ch.base.inventory.policies, ...this.inventory.policies]
+      .filter((p) => ids.has(p.id))
+      .flatMap((p) => [...p.ingress, ...p.egress].flatMap((r) => (r.peers ?? []).filter((x): x is IpBlockPeer => x.type === 'ipBlock')));
+    if (blocks.length === 0) return true;
+    for (const pod of this.inventory.pods) {
+      for (const ip of pod.ips) {
+        const a = parseIp(ip);
+        if (a && blocks.some((b) => ipBlockContains(b, { family: a.family, lo: a.value, hi: a.value }))) return false;
+      }
+    }
+    return true;
+  }
+
+  private compile(policy: NetworkPolicy, classesInBlock: Map<IpBlockPeer, number[]>): CompiledPolicy {
+    const rules: CompiledPolicy['rules'][number][] = [];
+    for (const direction of ['ingress', 'egress'] as const) {
+      for (const rule of policy[direction]) {
+        const ipBlocks: IpBlockPeer[] = [];
+        const lists: (readonly number[])[] = [];
+        for (const peer of rule.peers ?? []) {
+          if (peer.type === 'ipBlock') {
+            ipBlocks.push(peer);
+            lists.push(classesInBlock.get(peer) ?? []);
+            continue;
+          }
+          const nss = peer.namespaceSelector === null ? [policy.namespace] : this.index.namespacesMatching(peer.namespaceSelector);
+          for (const ns of nss) lists.push(this.index.classesMatching(ns, peer.podSelector));
         }
+        let fixedPorts = rule.ports === null ? PortSet.ALL : PortSet.NONE;
+        const namedPorts: PortRule[] = [];
+        for (const pr of rule.ports ?? []) {
+          if (typeof pr.port === 'string') namedPorts.push(pr);
+          else if (pr.port === undefined) fixedPorts = fixedPorts.union(PortSet.allOf(pr.protocol));
+          else fixedPorts = fixedPorts.union(PortSet.of(pr.protocol, pr.port, pr.endPort ?? pr.port));
+        }
+        rules.push({ direction, rule, allPeers: rule.peers === null, peerList: mergeSorted(lists), ipBlocks, fixedPorts, namedPorts });
+      }
+    }
+    return { rules, selected: this.index.classesMatching(policy.namespace, policy.podSelector) };
+  }
+
+  private addPolicy(policy: NetworkPolicy, cp: CompiledPolicy): void {
+    const n = this.classes.length;
+    const compiled: Record<Direction, CompiledRule[]> = { ingress: [], egress: [] };
+    for (const r of cp.rules) {
+      const cr = new Rule(this.rules.length, policy, r.direction, r.rule, r.allPeers, r.peerList, n, r.ipBlocks, r.fixedPorts, r.namedPorts);
+      this.rules.push(cr);
+      compiled[r.direction].push(cr);
+    }
+    this.selectedBy.push(cp.selected);
+    for (const c of cp.selected) {
+      for (const direction of ['ingress', 'egress'] as const) {
+        if (!policy.isolates[direction]) continue;
+        this.selecting[direction][c]!.push(policy);
+        const cr = this.classRules[direction][c]!;
+        for (const r of compiled[direction]) cr.push(r);
       }
     }
   }
@@ -120,7 +287,7 @@ export class NetworkPolicyLayer {
       } else if (t.kind === 'class') {
         const c = this.classes[t.index]!;
         if (c.hostNetwork) continue;
-        const nsLabels = this.inventory.namespaces.find((n) => n.name === c.namespace)?.labels ?? {};
+        const nsLabels = this.index.namespaceLabels(c.namespace);
         const nsOk = p.namespaceSelector === null ? c.namespace === r.policy.namespace : matchesSelector(p.namespaceSelector, nsLabels);
         if (nsOk && (p.podSelector === null || matchesSelector(p.podSelector, c.labels))) return i;
       }
@@ -163,6 +330,45 @@ export class NetworkPolicyLayer {
 
   /** Allowed connections between two targets; at least one must be a pod class. */
   allowed(src: Target, dst: Target): PortSet {
+    // An address range that ipBlocks cut is allowed what every piece of it is allowed.
+    const addr = src.kind === 'address' ? src.range : dst.kind === 'address' ? dst.range : undefined;
+    if (addr && addr.lo !== addr.hi) {
+      const pieces = this.piecesOf(addr);
+      if (pieces.length > 1) {
+        let s = PortSet.ALL;
+        for (const range of pieces) {
+          const t: Target = { kind: 'address', range };
+          s = s.intersect(this.allowedUniform(src.kind === 'address' ? t : src, dst.kind === 'address' ? t : dst));
+          if (s.isEmpty()) break;
+        }
+        return s;
+      }
+    }
+    return this.allowedUniform(src, dst);
+  }
+
+  /** Cuts a range where any ipBlock (or except) starts or ends. */
+  private piecesOf(r: IpRange): IpRange[] {
+    const cuts: bigint[] = [];
+    for (const b of this.allIpBlocks) {
+      for (const x of [b.cidr.range, ...b.except.map((e) => e.range)]) {
+        if (x.family !== r.family) continue;
+        if (x.lo > r.lo && x.lo <= r.hi) cuts.push(x.lo);
+        if (x.hi >= r.lo && x.hi < r.hi) cuts.push(x.hi + 1n);
+      }
+    }
+    const sorted = [...new Set(cuts)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const out: IpRange[] = [];
+    let lo = r.lo;
+    for (const c of sorted) {
+      out.push({ family: r.family, lo, hi: c - 1n });
+      lo = c;
+    }
+    out.push({ family: r.family, lo, hi: r.hi });
+    return out;
+  }
+
+  private allowedUniform(src: Target, dst: Target): PortSet {
     let s = PortSet.ALL;
     if (src.kind === 'class') s = this.egressAllowed(src.index, dst);
     if (s.isEmpty()) return s;

@@ -44,15 +44,40 @@ export function buildPodClasses(inv: Inventory, ipBlocks: readonly IpBlockPeer[]
   const byKey = new Map<string, PodClass>();
   const classes: PodClass[] = [];
   const classOfPod = new Map<string, number>();
+  // Pods of one workload share their labels and ports objects: key them once.
+  const labelKeys = new Map<Labels, string>();
+  const portKeys = new Map<readonly ContainerPort[], string>();
+  // Many policies repeat the same ipBlock: test each distinct block once per address.
+  const distinct = new Map<string, { block: IpBlockPeer; indices: number[] }>();
+  ipBlocks.forEach((b, i) => {
+    const k = `${b.cidrText}\u0000${b.exceptText.join(',')}\u0000${b.cidr.range.family}:${b.cidr.range.lo}:${b.cidr.range.hi}:${b.except.map((e) => `${e.range.lo}-${e.range.hi}`).join(',')}`;
+    let d = distinct.get(k);
+    if (!d) distinct.set(k, (d = { block: b, indices: [] }));
+    d.indices.push(i);
+  });
+  const distinctBlocks = [...distinct.values()];
+  // Pods without IPs of one workload share labels and ports objects: find their class without a key.
+  const quick = new Map<Labels, Array<{ ports: readonly ContainerPort[]; namespace: string; hostNetwork: boolean; cls: PodClass }>>();
   for (const pod of inv.pods) {
-    const blocks: number[] = [];
+    if (pod.ips.length === 0) {
+      const hit = quick.get(pod.labels)?.find((q) => q.ports === pod.ports && q.namespace === pod.namespace && q.hostNetwork === pod.hostNetwork);
+      if (hit) {
+        hit.cls.pods.push(pod);
+        classOfPod.set(pod.id, hit.cls.index);
+        continue;
+      }
+    }
+    let blocks: number[] = [];
     if (pod.ips.length > 0 && ipBlocks.length > 0) {
       const ranges = pod.ips.map((s) => parseIp(s)).filter((x) => x !== undefined).map((x) => ({ family: x.family, lo: x.value, hi: x.value }));
-      ipBlocks.forEach((b, i) => {
-        if (ranges.some((r) => ipBlockContains(b, r))) blocks.push(i);
-      });
+      for (const d of distinctBlocks) if (ranges.some((r) => ipBlockContains(d.block, r))) blocks.push(...d.indices);
+      if (blocks.length > 1) blocks = blocks.sort((a, b) => a - b);
     }
-    const key = `${pod.namespace}\u0000${labelsKey(pod.labels)}\u0000${portsKey(pod.ports)}\u0000${pod.hostNetwork}\u0000${blocks.join(',')}`;
+    let lk = labelKeys.get(pod.labels);
+    if (lk === undefined) labelKeys.set(pod.labels, (lk = labelsKey(pod.labels)));
+    let pk = portKeys.get(pod.ports);
+    if (pk === undefined) portKeys.set(pod.ports, (pk = portsKey(pod.ports)));
+    const key = `${pod.namespace}\u0000${lk}\u0000${pk}\u0000${pod.hostNetwork}\u0000${blocks.join(',')}`;
     let c = byKey.get(key);
     if (!c) {
       c = { index: classes.length, namespace: pod.namespace, labels: pod.labels, ports: pod.ports, hostNetwork: pod.hostNetwork, ipBlocks: blocks, pods: [] };
@@ -61,6 +86,75 @@ export function buildPodClasses(inv: Inventory, ipBlocks: readonly IpBlockPeer[]
     }
     c.pods.push(pod);
     classOfPod.set(pod.id, c.index);
+    if (pod.ips.length === 0) {
+      let l = quick.get(pod.labels);
+      if (!l) quick.set(pod.labels, (l = []));
+      l.push({ ports: pod.ports, namespace: pod.namespace, hostNetwork: pod.hostNetwork, cls: c });
+    }
   }
   return { classes, classOfPod };
+}
+
+/** The class key buildPodClasses gives a pod (for patching classes after one pod changed). */
+export function podClassKey(pod: Pod, ipBlocks: readonly IpBlockPeer[]): string {
+  const blocks: number[] = [];
+  if (pod.ips.length > 0) {
+    const ranges = pod.ips.map((s) => parseIp(s)).filter((x) => x !== undefined).map((x) => ({ family: x.family, lo: x.value, hi: x.value }));
+    ipBlocks.forEach((b, i) => {
+      if (ranges.some((r) => ipBlockContains(b, r))) blocks.push(i);
+    });
+  }
+  return `${pod.namespace}\u0000${labelsKey(pod.labels)}\u0000${portsKey(pod.ports)}\u0000${pod.hostNetwork}\u0000${blocks.join(',')}`;
+}
+
+function lex(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The classes after pod `id` changed from `before` to `after` (either may be absent), when the change
+ * keeps every class and their numbering exactly as buildPodClasses would give them; undefined otherwise.
+ */
+export function patchPodClasses(
+  classes: readonly PodClass[],
+  classOfPod: ReadonlyMap<string, number>,
+  before: Pod | undefined,
+  after: Pod | undefined,
+  ipBlocks: readonly IpBlockPeer[],
+): { classes: PodClass[]; classOfPod: Map<string, number> } | undefined {
+  const id = (before ?? after)!.id;
+  const c0 = before ? classes[classOfPod.get(id)!] : undefined;
+  let c1: PodClass | undefined;
+  if (after) {
+    const key = podClassKey(after, ipBlocks);
+    c1 = c0 && podClassKey(c0.pods[0]!, ipBlocks) === key ? c0 : classes.find((c) => c.namespace === after.namespace && c.hostNetwork === after.hostNetwork && podClassKey(c.pods[0]!, ipBlocks) === key);
+    if (!c1) return undefined; // a new class
+  }
+  if (c0 && c0 !== c1) {
+    // Leaving a class: it must keep a member, and its first member (which fixes its number) must stay.
+    if (c0.pods.length === 1 || c0.pods[0]!.id === id) return undefined;
+  }
+  if (c1 && c1 !== c0 && lex(c1.pods[0]!.id, id) > 0) return undefined; // it would become the first member
+  const out = classes.slice();
+  const map = new Map(classOfPod);
+  if (c0) {
+    const pods = c0.pods.filter((p) => p.id !== id);
+    out[c0.index] = { ...c0, pods };
+    map.delete(id);
+  }
+  if (c1 && after) {
+    const cur = out[c1.index]!;
+    const pods = cur.pods.filter((p) => p.id !== id);
+    let lo = 0;
+    let hi = pods.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (lex(pods[mid]!.id, id) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    pods.splice(lo, 0, after);
+    out[c1.index] = { ...cur, pods };
+    map.set(id, c1.index);
+  }
+  return { classes: out, classOfPod: map };
 }

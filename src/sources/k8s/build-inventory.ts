@@ -195,8 +195,11 @@ function resolveWorkloads(raws: Map<string, { raw: RawWorkload; source: SourceRe
   const workloads = new Map<string, Workload>();
   const pods: Pod[] = [];
   const hasRealPods = new Set<string>();
-  const realPods = [...raws.values()].filter(({ raw }) => raw.kind === 'Pod');
-  for (const { raw, source } of realPods) {
+  // Sorted, so nothing below depends on the order of the input documents.
+  const realPods = [...raws.values()]
+    .filter(({ raw }) => raw.kind === 'Pod')
+    .sort((a, b) => lex(`${a.raw.namespace}/${a.raw.name}`, `${b.raw.namespace}/${b.raw.name}`));
+  for (const { raw, source, annotations } of realPods) {
     const t = top(raw);
     const wid = `${raw.namespace}/${t.name}[${t.kind}]`;
     hasRealPods.add(wid);
@@ -209,6 +212,7 @@ function resolveWorkloads(raws: Map<string, { raw: RawWorkload; source: SourceRe
         name: t.name,
         labels: def ? def.raw.labels : raw.labels,
         source: def ? def.source : source,
+        ...((def ? def.annotations : annotations) ? { annotations: (def ? def.annotations : annotations)! } : {}),
       });
     }
     pods.push({
@@ -224,13 +228,26 @@ function resolveWorkloads(raws: Map<string, { raw: RawWorkload; source: SourceRe
       source,
     });
   }
-  for (const { raw, source } of raws.values()) {
+  // A workload known only through its pods is labelled with what all of them share.
+  const podsOf = new Map<string, Pod[]>();
+  for (const p of pods) {
+    const l = podsOf.get(p.workload);
+    if (l) l.push(p);
+    else podsOf.set(p.workload, [p]);
+  }
+  for (const [wid, w] of workloads) {
+    if (raws.has(`${w.kind}/${w.namespace}/${w.name}`)) continue;
+    const mine = podsOf.get(wid)!;
+    const shared = Object.fromEntries(Object.entries(mine[0]!.labels).filter(([k, v]) => mine.every((p) => p.labels[k] === v)));
+    workloads.set(wid, { ...w, labels: shared });
+  }
+  for (const { raw, source, annotations } of raws.values()) {
     if (raw.kind === 'Pod') continue;
     const t = top(raw);
     if (t.kind !== raw.kind || t.name !== raw.name) continue; // pods come from its owner
     const wid = `${raw.namespace}/${raw.name}[${raw.kind}]`;
     if (!workloads.has(wid)) {
-      workloads.set(wid, { id: wid, kind: raw.kind, namespace: raw.namespace, name: raw.name, labels: raw.labels, source });
+      workloads.set(wid, { id: wid, kind: raw.kind, namespace: raw.namespace, name: raw.name, labels: raw.labels, source, ...(annotations ? { annotations } : {}) });
     }
     if (hasRealPods.has(wid)) continue;
     let n = raw.replicas;
@@ -263,6 +280,26 @@ function resolveWorkloads(raws: Map<string, { raw: RawWorkload; source: SourceRe
       });
     }
   }
+  // Pods of one workload normally share labels and ports; when they do not, workload rows are unions.
+  const firstOf = new Map<string, Pod>();
+  const warned = new Set<string>();
+  for (const p of pods) {
+    const f = firstOf.get(p.workload);
+    if (!f) {
+      firstOf.set(p.workload, p);
+      continue;
+    }
+    if (warned.has(p.workload)) continue;
+    if (JSON.stringify(sortedLabels(f.labels)) !== JSON.stringify(sortedLabels(p.labels)) || JSON.stringify(f.ports) !== JSON.stringify(p.ports)) {
+      warned.add(p.workload);
+      diags.push({
+        severity: 'warning',
+        code: 'workload-pods-differ',
+        message: `pods of ${p.workload} differ in labels or ports (${f.id}, ${p.id}): its workload-level connections are the union over its pods; use --level pod to see each`,
+        ...(p.source ? { source: p.source } : {}),
+      });
+    }
+  }
   // Duplicate pod ids (a synthetic pod named like a real one) would make pod-level output ambiguous.
   const seen = new Set<string>();
   const unique = pods.filter((p) => {
@@ -274,4 +311,8 @@ function resolveWorkloads(raws: Map<string, { raw: RawWorkload; source: SourceRe
     return true;
   });
   return { workloads: [...workloads.values()], pods: unique };
+}
+
+function sortedLabels(l: Readonly<Record<string, string>>): Array<[string, string]> {
+  return Object.entries(l).sort(([a], [b]) => lex(a, b));
 }

@@ -104,7 +104,21 @@ export function parseDocuments(file: string, text: string, diagnostics: Diagnost
     diagnostics.push({ severity: 'error', code: 'yaml-syntax', message: `cannot parse: ${(e as Error).message}`, source: { file, line: 1 } });
     return { docs, lines };
   }
-  const list = Array.isArray(parsed) ? parsed : [];
+  let list = Array.isArray(parsed) ? parsed : [];
+  if (list.some((d) => d.errors.length > 0) && /^[ ]*\t/m.test(text)) {
+    // kubectl's YAML reader tolerates tabs in indentation; retry with them expanded (lines keep their numbers).
+    const expanded = text.replace(/^[ \t]+/gm, (ws) => ws.replace(/\t/g, '        '));
+    const retry = parseAllDocuments(expanded, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: false });
+    const retryList = Array.isArray(retry) ? retry : [];
+    const errs = (l: typeof list): number => l.reduce((n, d) => n + d.errors.length, 0);
+    if (errs(retryList) < errs(list)) {
+      const lc2 = new LineCounter();
+      list = parseAllDocuments(expanded, { lineCounter: lc2, prettyErrors: false, uniqueKeys: false }) as typeof list;
+      lc.lineStarts.splice(0, lc.lineStarts.length, ...lc2.lineStarts);
+      const line = text.slice(0, text.search(/^[ ]*\t/m)).split('\n').length;
+      diagnostics.push({ severity: 'warning', code: 'yaml-tabs', message: 'tabs in indentation (not valid YAML) read as 8 spaces, as kubectl does', source: { file, line } });
+    }
+  }
   for (const doc of list) {
     const startLine = doc.contents?.range ? lc.linePos(doc.contents.range[0]).line : doc.range ? lc.linePos(doc.range[0]).line : 1;
     if (doc.errors.length > 0) {

@@ -1,0 +1,221 @@
+/**
+ * A seeded, deterministic generator of realistic clusters for the benchmark: namespaces per team and
+ * environment, Deployments with replicas, StatefulSets, DaemonSets, and NetworkPolicies in the shapes
+ * teams really write. Output is multi-document YAML text, so the loader is measured too.
+ *
+ * Usage (after `npm run build`): node dist/bench/generate.js SIZE [SEED] > cluster.yaml
+ */
+import { pathToFileURL } from 'node:url';
+
+export const SIZES = { S: 100, M: 1_000, L: 10_000, XL: 100_000 } as const;
+export type SizeName = keyof typeof SIZES;
+
+export interface GeneratedCluster {
+  readonly files: { path: string; text: string }[];
+  readonly stats: { namespaces: number; workloads: number; pods: number; policies: number; unprotectedNamespaces: number };
+}
+
+/** mulberry32: tiny, fast and good enough to vary shapes reproducibly. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ENVS = ['dev', 'staging', 'prod'] as const;
+const TIERS = ['web', 'api', 'worker', 'db', 'cache'] as const;
+type Tier = (typeof TIERS)[number];
+
+/** Container ports per tier; names are what tier-to-tier rules refer to. */
+const TIER_PORTS: Record<Tier, Array<[string, number, string]>> = {
+  web: [['http', 8080, 'TCP'], ['metrics', 9102, 'TCP']],
+  api: [['http', 8080, 'TCP'], ['grpc', 9090, 'TCP'], ['metrics', 9102, 'TCP']],
+  worker: [['metrics', 9102, 'TCP']],
+  db: [['postgres', 5432, 'TCP'], ['metrics', 9187, 'TCP']],
+  cache: [['redis', 6379, 'TCP'], ['metrics', 9121, 'TCP']],
+};
+
+function yamlLabels(indent: string, labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${indent}${k}: "${v}"\n`)
+    .join('');
+}
+
+function workloadYaml(kind: string, ns: string, name: string, replicas: number, labels: Record<string, string>, ports: Array<[string, number, string]>): string {
+  const rep = kind === 'DaemonSet' ? '' : `  replicas: ${replicas}\n`;
+  const portLines = ports.map(([n, p, proto]) => `        - name: ${n}\n          containerPort: ${p}\n          protocol: ${proto}\n`).join('');
+  return (
+    `apiVersion: apps/v1\nkind: ${kind}\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n${rep}` +
+    `  selector:\n    matchLabels:\n      app: "${labels['app']}"\n  template:\n    metadata:\n      labels:\n${yamlLabels('        ', labels)}` +
+    `    spec:\n      containers:\n      - name: main\n        image: registry.example.com/${name}:1.0\n        ports:\n${portLines}`
+  );
+}
+
+interface Ns {
+  name: string;
+  team: string;
+  env: string;
+  apps: Array<{ name: string; tier: Tier }>;
+}
+
+/** Generates a cluster of about `pods` pods and pods/5 policies; the same (pods, seed) gives the same text. */
+export function generateCluster(pods: number, seed = 1): GeneratedCluster {
+  const r = rng(seed ^ (pods * 2654435761));
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const docs: string[] = [];
+  const policies: string[] = [];
+  let podCount = 0;
+  let workloads = 0;
+
+  // Platform namespaces every cluster has.
+  const nodes = Math.max(2, Math.round(pods / 400));
+  docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-system\n`);
+  docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n  labels:\n    purpose: monitoring\n`);
+  docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ingress-nginx\n  labels:\n    purpose: ingress\n`);
+  const coreDns = Math.max(2, Math.round(pods / 5000));
+  docs.push(workloadYaml('Deployment', 'kube-system', 'coredns', coreDns, { app: 'coredns', 'k8s-app': 'kube-dns' }, [['dns', 53, 'UDP'], ['dns-tcp', 53, 'TCP'], ['metrics', 9153, 'TCP']]));
+  docs.push(workloadYaml('DaemonSet', 'kube-system', 'kube-proxy', 1, { app: 'kube-proxy', 'k8s-app': 'kube-proxy' }, [['metrics', 10249, 'TCP']]));
+  docs.push(workloadYaml('Deployment', 'monitoring', 'prometheus', 2, { app: 'prometheus', component: 'server' }, [['web', 9090, 'TCP']]));
+  docs.push(workloadYaml('DaemonSet', 'monitoring', 'node-exporter', 1, { app: 'node-exporter' }, [['metrics', 9100, 'TCP']]));
+  docs.push(workloadYaml('Deployment', 'ingress-nginx', 'controller', Math.max(2, Math.round(pods / 10000)), { app: 'ingress-nginx', component: 'controller' }, [['http', 80, 'TCP'], ['https', 443, 'TCP']]));
+  podCount += coreDns + 1 + 2 + 1 + Math.max(2, Math.round(pods / 10000));
+  workloads += 5;
+  void nodes;
+  policies.push(
+    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-scrape\n  namespace: kube-system\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels:\n          purpose: monitoring\n    ports:\n    - port: metrics\n  - ports:\n    - port: 53\n      protocol: UDP\n    - port: 53\n      protocol: TCP\n`,
+  );
+
+  // Team namespaces: one per team and environment, about 250 pods each.
+  const nsCount = Math.max(2, Math.round(pods / 250));
+  const teams = Math.max(1, Math.ceil(nsCount / ENVS.length));
+  const nss: Ns[] = [];
+  for (let t = 0; t < teams && nss.length < nsCount; t++) {
+    for (const env of ENVS) {
+      if (nss.length >= nsCount) break;
+      nss.push({ name: `team${t}-${env}`, team: `team${t}`, env, apps: [] });
+    }
+  }
+  const perNs = Math.max(1, Math.floor((pods - podCount) / nss.length));
+  for (const ns of nss) {
+    docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns.name}\n  labels:\n    team: ${ns.team}\n    env: ${ns.env}\n`);
+    let budget = perNs;
+    let i = 0;
+    while (budget > 0) {
+      const tier: Tier = i < 5 ? TIERS[i]! : pick(TIERS);
+      const kind = tier === 'db' || tier === 'cache' ? 'StatefulSet' : r() < 0.05 ? 'DaemonSet' : 'Deployment';
+      const replicas = kind === 'DaemonSet' ? 1 : Math.min(budget, 1 + Math.floor(r() * (tier === 'db' ? 3 : 10)));
+      const name = `${tier}-${i}`;
+      const labels: Record<string, string> = { app: name, tier, team: ns.team, env: ns.env };
+      if (r() < 0.3) labels['version'] = pick(['v1', 'v2', 'canary']);
+      docs.push(workloadYaml(kind, ns.name, name, replicas, labels, TIER_PORTS[tier]));
+      ns.apps.push({ name, tier });
+      budget -= replicas;
+      podCount += replicas;
+      workloads++;
+      i++;
+    }
+  }
+
+  // Policies: about pods/5 in total, spread over the namespaces that have any (one in ten has none).
+  const targetPolicies = Math.max(5, Math.round(pods / 5));
+  const protectedNs = nss.filter((_, i) => i % 10 !== 9 && !(nss.length < 10 && i === nss.length - 1));
+  const pol = (ns: string, name: string, body: string): void => {
+    policies.push(`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n${body}`);
+  };
+  for (const ns of protectedNs) {
+    const egressDeny = ns.env === 'prod' || r() < 0.5;
+    pol(ns.name, 'default-deny', `  podSelector: {}\n  policyTypes: [Ingress${egressDeny ? ', Egress' : ''}]\n`);
+    pol(
+      ns.name,
+      'allow-dns',
+      `  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - namespaceSelector:\n        matchLabels:\n          kubernetes.io/metadata.name: kube-system\n      podSelector:\n        matchLabels:\n          k8s-app: kube-dns\n    ports:\n    - port: 53\n      protocol: UDP\n    - port: 53\n      protocol: TCP\n`,
+    );
+    pol(
+      ns.name,
+      'allow-monitoring',
+      `  podSelector:\n    matchExpressions:\n    - key: tier\n      operator: In\n      values: [web, api, worker, db, cache]\n  policyTypes: [Ingress]\n  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels:\n          purpose: monitoring\n      podSelector:\n        matchLabels:\n          app: prometheus\n    ports:\n    - port: 9100\n      endPort: 9199\n      protocol: TCP\n`,
+    );
+  }
+  // Per-app rules until the policy budget is spent, cycling over protected namespaces and their apps.
+  const webs = nss.flatMap((ns) => ns.apps.filter((a) => a.tier === 'api').map((a) => ({ ns, a })));
+  let k = 0;
+  const perApp: Array<{ ns: Ns; a: { name: string; tier: Tier } }> = protectedNs.flatMap((ns) => ns.apps.map((a) => ({ ns, a })));
+  while (policies.length < targetPolicies && perApp.length > 0) {
+    const { ns, a } = perApp[k % perApp.length]!;
+    const round = Math.floor(k / perApp.length);
+    k++;
+    const sel = `  podSelector:\n    matchLabels:\n      app: "${a.name}"\n`;
+    const id = round === 0 ? a.name : `${a.name}-${round}`;
+    const u = r();
+    const shape = round === 0 && u < 0.6 ? a.tier : u < 0.75 || round > 0 ? pick(['egress-ip', 'cross-ns', 'egress-internal'] as const) : a.tier;
+    switch (shape) {
+      case 'web':
+        pol(ns.name, `allow-ingress-to-${id}`, `${sel}  policyTypes: [Ingress]\n  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels:\n          purpose: ingress\n    ports:\n    - port: http\n`);
+        break;
+      case 'api':
+        pol(
+          ns.name,
+          `allow-web-to-${id}`,
+          `${sel}  policyTypes: [Ingress, Egress]\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          tier: web\n    ports:\n    - port: http\n    - port: grpc\n  egress:\n  - to:\n    - podSelector:\n        matchExpressions:\n        - key: tier\n          operator: In\n          values: [db, cache]\n    ports:\n    - port: postgres\n    - port: redis\n`,
+        );
+        break;
+      case 'worker':
+        pol(
+          ns.name,
+          `allow-${id}-egress`,
+          `${sel}  policyTypes: [Egress]\n  egress:\n  - to:\n    - podSelector:\n        matchLabels:\n          tier: api\n    ports:\n    - port: grpc\n  - to:\n    - ipBlock:\n        cidr: 0.0.0.0/0\n        except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16]\n    ports:\n    - port: 443\n`,
+        );
+        break;
+      case 'db':
+      case 'cache':
+        pol(
+          ns.name,
+          `allow-api-to-${id}`,
+          `${sel}  policyTypes: [Ingress]\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          tier: api\n    - podSelector:\n        matchLabels:\n          tier: worker\n    ports:\n    - port: ${a.tier === 'db' ? 'postgres' : 'redis'}\n`,
+        );
+        break;
+      case 'egress-ip':
+        pol(
+          ns.name,
+          `allow-${id}-external`,
+          `${sel}  policyTypes: [Egress]\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.${(k * 7) % 250}.0.0/16\n    - ipBlock:\n        cidr: 203.0.113.${(k % 60) * 4}/30\n    ports:\n    - port: ${pick([443, 5432, 9092])}\n      protocol: TCP\n`,
+        );
+        break;
+      case 'cross-ns': {
+        const other = webs.length ? pick(webs) : undefined;
+        if (!other) break;
+        pol(
+          ns.name,
+          `allow-from-${other.ns.name}-${id}`,
+          `${sel}  policyTypes: [Ingress]\n  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels:\n          team: ${other.ns.team}\n          env: ${other.ns.env}\n      podSelector:\n        matchLabels:\n          app: "${other.a.name}"\n    ports:\n    - port: 8000\n      endPort: ${8000 + 10 * (1 + (k % 20))}\n`,
+        );
+        break;
+      }
+      case 'egress-internal':
+        pol(
+          ns.name,
+          `allow-${id}-to-team`,
+          `${sel}  policyTypes: [Egress]\n  egress:\n  - to:\n    - namespaceSelector:\n        matchLabels:\n          team: ${ns.team}\n      podSelector:\n        matchExpressions:\n        - key: tier\n          operator: NotIn\n          values: [db]\n    ports:\n    - port: http\n    - port: ${pick([8443, 9090])}\n`,
+        );
+        break;
+    }
+  }
+  const text = [...docs, ...policies].join('---\n');
+  return {
+    files: [{ path: `generated-${pods}-${seed}.yaml`, text }],
+    stats: { namespaces: nss.length + 3, workloads, pods: podCount, policies: policies.length, unprotectedNamespaces: nss.length - protectedNs.length },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const arg = process.argv[2] ?? 'S';
+  const pods = arg in SIZES ? SIZES[arg as SizeName] : Number(arg);
+  const g = generateCluster(pods, Number(process.argv[3] ?? 1));
+  process.stdout.write(g.files[0]!.text);
+  process.stderr.write(`${JSON.stringify(g.stats)}\n`);
+}

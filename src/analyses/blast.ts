@@ -1,0 +1,507 @@
+/**
+ * Blast radius: from a compromised endpoint, everything it reaches directly and by lateral movement
+ * (an attacker who takes each reached workload uses its connectivity in turn), hop by hop, with the
+ * rules that open each hop; or, without a starting point, every workload ranked by how far it spreads.
+ *
+ * Everything is computed on the pod-class graph (src/analyses/blast/graph.ts), then mapped to endpoints.
+ * Outside addresses are reached (exfiltration, callbacks) but never pivoted through: what runs there is unknown.
+ */
+import type { Analysis, Target } from '../engine/index.js';
+import { explainSide, type SideExplanation } from '../engine/k8s/explain-side.js';
+import type { SourceRef } from '../inventory/types.js';
+import { formatRange, parseCidr, parseIp, rangeToCidrs, rangesOverlap, type IpRange } from '../model/address.js';
+import { BitSet } from '../model/bitset.js';
+import type { PortSet } from '../model/port-set.js';
+import { UserError } from '../util/errors.js';
+import { buildClassGraph, transitiveClosure, type ClassGraph } from './blast/graph.js';
+import { clusterEndpoints, endpointMatcher, externalEndpoint, resolveOne, type Endpoint, type Level, type ResolvedEndpoint } from './endpoints.js';
+
+/** What blast needs from an intent file: segment membership and which segments are sensitive. */
+export interface SegmentView {
+  /** Segments an endpoint belongs to, sorted (empty when unmapped). */
+  segmentsOf(e: Endpoint): readonly string[];
+  /** Segments whose compromise matters most (databases, payments, secrets). */
+  readonly sensitive: ReadonlySet<string>;
+  readonly names: readonly string[];
+}
+
+export interface BlastOptions {
+  readonly level?: Level;
+  /** Workload, pod, address, CIDR, glob, or a segment name when `segments` is given. */
+  readonly from?: string;
+  /** Stop after this many hops (1 = direct reach only). */
+  readonly hops?: number;
+  readonly segments?: SegmentView;
+  /** More sensitive targets: segment names, or endpoint specs (ids, globs, addresses). */
+  readonly targets?: readonly string[];
+}
+
+/** One side of a hop: the rules that open it, or why nothing restricts it. */
+export interface HopSide {
+  /** False when no NetworkPolicy restricts this side (or none can apply). */
+  readonly restricted: boolean;
+  readonly rules: ReadonlyArray<{ readonly policy: string; readonly rule: number; readonly source: SourceRef }>;
+  readonly note: string;
+}
+
+export interface Hop {
+  readonly from: string;
+  readonly to: string;
+  readonly conns: PortSet;
+  readonly egress: HopSide;
+  readonly ingress: HopSide;
+  /** True when the hop crosses a segment (or namespace) boundary. */
+  readonly crossesBoundary: boolean;
+}
+
+export interface ReachedEndpoint {
+  readonly endpoint: Endpoint;
+  /** 1: reached directly from the starting point. */
+  readonly hop: number;
+  /** A shortest path, one hop per step. */
+  readonly path: readonly Hop[];
+  /** Segment (or namespace) boundaries the path crosses. */
+  readonly boundaries: number;
+  readonly segments: readonly string[];
+  /** Sensitive segments or --target specs this endpoint falls in. */
+  readonly sensitive: readonly string[];
+}
+
+export interface BlastFromResult {
+  readonly mode: 'from';
+  readonly level: Level;
+  readonly from: string;
+  readonly start: readonly Endpoint[];
+  /** What a boundary is: a segment of the intent, or a namespace. */
+  readonly boundary: 'segment' | 'namespace';
+  readonly hops?: number;
+  readonly reached: readonly ReachedEndpoint[];
+  /** Each sensitive segment or target with the reached endpoints in it. */
+  readonly sensitive: ReadonlyArray<{ readonly name: string; readonly reached: readonly string[] }>;
+  readonly summary: {
+    readonly reached: number;
+    readonly direct: number;
+    readonly external: number;
+    readonly maxHop: number;
+    readonly sensitiveReached: number;
+    readonly maxBoundaries: number;
+  };
+}
+
+export interface RankingEntry {
+  readonly endpoint: Endpoint;
+  /** In-cluster endpoints reachable in any number of hops. */
+  readonly reached: number;
+  /** In-cluster endpoints reachable in one hop. */
+  readonly direct: number;
+  /** Outside address blocks reachable. */
+  readonly external: number;
+  /** Reached endpoints that are sensitive. */
+  readonly sensitive: number;
+}
+
+export interface BlastRankingResult {
+  readonly mode: 'ranking';
+  readonly level: Level;
+  readonly hops?: number;
+  readonly endpoints: number;
+  readonly sensitiveNames: readonly string[];
+  /** Riskiest first: most reached, then most sensitive reached, then most direct, then id. */
+  readonly ranking: readonly RankingEntry[];
+}
+
+export type BlastResult = BlastFromResult | BlastRankingResult;
+
+function lex(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Endpoints at a level and, per class, which of them have pods in it. */
+interface Nodes {
+  readonly cluster: readonly ResolvedEndpoint[];
+  readonly byClass: readonly number[][];
+  readonly classesOf: readonly number[][];
+}
+
+function nodes(a: Analysis, level: Level): Nodes {
+  const cluster = clusterEndpoints(a, level);
+  const byClass: number[][] = a.layer.classes.map(() => []);
+  const classesOf = cluster.map((e, i) => {
+    const cs = [...new Set(e.targets.flatMap((t) => (t.kind === 'class' ? [t.index] : [])))].sort((x, y) => x - y);
+    for (const c of cs) byClass[c]!.push(i);
+    return cs;
+  });
+  return { cluster, byClass, classesOf };
+}
+
+/** Which endpoints are sensitive, and under which names. */
+function sensitivity(cluster: readonly ResolvedEndpoint[], externals: readonly ResolvedEndpoint[], opts: BlastOptions): { names: string[]; of: (e: Endpoint) => string[] } {
+  const seg = opts.segments;
+  const names = new Set<string>(seg ? [...seg.sensitive] : []);
+  const matchers: Array<[string, (e: Endpoint) => boolean]> = [];
+  for (const t of opts.targets ?? []) {
+    if (seg?.names.includes(t)) names.add(t);
+    else {
+      const m = endpointMatcher(t);
+      if (![...cluster, ...externals].some((e) => m(e.endpoint))) throw new UserError(`--target "${t}" matches no endpoint${seg ? ' and names no segment' : ''}`, 'give a workload, glob (prod/*), address, or a segment of the intent');
+      matchers.push([t, m]);
+    }
+  }
+  const segNames = [...names].sort(lex);
+  const of = (e: Endpoint): string[] => {
+    const hits = seg ? seg.segmentsOf(e).filter((s) => names.has(s)) : [];
+    for (const [t, m] of matchers) if (m(e)) hits.push(t);
+    return hits;
+  };
+  return { names: [...segNames, ...matchers.map(([t]) => t)], of };
+}
+
+interface Search {
+  /** Hops after which the attacker holds each class (0 for the start), -1 if never. */
+  readonly held: Int32Array;
+  /** Hop at which each class is reached by an edge, -1 if never. */
+  readonly reach: Int32Array;
+  /** Predecessor class of each reached class; -2 - i for the i-th starting address. */
+  readonly parent: Int32Array;
+}
+
+/** Breadth-first search over classes from held classes and outside starting addresses. */
+function search(a: Analysis, g: ClassGraph, startClasses: readonly number[], startAddrs: readonly IpRange[], hops: number | undefined): Search {
+  const held = new Int32Array(g.n).fill(-1);
+  const reach = new Int32Array(g.n).fill(-1);
+  const parent = new Int32Array(g.n).fill(-1);
+  const queue: number[] = [];
+  for (const c of startClasses) {
+    if (held[c] === 0) continue;
+    held[c] = 0;
+    queue.push(c);
+  }
+  if (hops === undefined || hops >= 1) {
+    startAddrs.forEach((range, i) => {
+      for (let c = 0; c < g.n; c++) {
+        if (reach[c] !== -1 || a.allowed({ kind: 'address', range }, { kind: 'class', index: c }).isEmpty()) continue;
+        reach[c] = 1;
+        parent[c] = -2 - i;
+        held[c] = 1;
+        queue.push(c);
+      }
+    });
+  }
+  for (let qi = 0; qi < queue.length; qi++) {
+    const v = queue[qi]!;
+    const h = held[v]!;
+    if (hops !== undefined && h >= hops) continue;
+    for (const w of g.succ[v]!) {
+      if (reach[w] !== -1) continue;
+      reach[w] = h + 1;
+      parent[w] = v;
+      if (held[w] === -1) {
+        held[w] = h + 1;
+        queue.push(w);
+      }
+    }
+  }
+  return { held, reach, parent };
+}
+
+function sideOf(e: SideExplanation, conns: PortSet): HopSide {
+  if (!e.applies) return { restricted: false, rules: [], note: e.reason };
+  if (!e.isolated) return { restricted: false, rules: [], note: `no policy: unrestricted ${e.direction}` };
+  const rules = e.rules.filter((r) => !r.ports.intersect(conns).isEmpty()).map((r) => ({ policy: r.policy, rule: r.rule, source: r.source }));
+  return { restricted: true, rules, note: rules.map((r) => `${r.policy} ${e.direction} rule #${r.rule}`).join(', ') };
+}
+
+/** Per class (memoized), the outside blocks it opens connections to. */
+function externalOut(a: Analysis, externals: readonly ResolvedEndpoint[]): (c: number) => BitSet {
+  const memo = new Map<number, BitSet>();
+  const all = BitSet.full(externals.length);
+  return (c) => {
+    let b = memo.get(c);
+    if (!b) {
+      const cls = a.layer.classes[c]!;
+      // A class no egress policy isolates reaches every outside block: no need to ask the engine per block.
+      if (cls.hostNetwork || a.layer.selecting.egress[c]!.length === 0) b = all;
+      else {
+        b = new BitSet(externals.length);
+        for (let k = 0; k < externals.length; k++) if (!a.allowed({ kind: 'class', index: c }, externals[k]!.targets[0]!).isEmpty()) b.add(k);
+      }
+      memo.set(c, b);
+    }
+    return b;
+  };
+}
+
+/** Resolves --from into starting endpoints (cluster) and starting address ranges (outside). */
+function resolveStart(a: Analysis, n: Nodes, level: Level, spec: string, seg?: SegmentView): { start: number[]; addrs: IpRange[]; endpoints: Endpoint[] } {
+  const s = spec.trim();
+  const externals = a.externals();
+  const byId = new Map(n.cluster.map((e, i) => [e.endpoint.id, i]));
+  if (seg?.names.includes(s)) {
+    const start = n.cluster.flatMap((e, i) => (seg.segmentsOf(e.endpoint).includes(s) ? [i] : []));
+    const ext = externals.map(externalEndpoint).filter((e) => seg.segmentsOf(e.endpoint).includes(s));
+    if (start.length === 0 && ext.length === 0) throw new UserError(`segment "${s}" has no endpoint in this input`, 'check the segment definition in the intent file');
+    return { start, addrs: ext.map((e) => (e.targets[0] as { range: IpRange }).range), endpoints: [...start.map((i) => n.cluster[i]!.endpoint), ...ext.map((e) => e.endpoint)] };
+  }
+  const cidr = s.includes('/') ? parseCidr(s) : undefined;
+  if (cidr) {
+    // A CIDR may span blocks that policies treat differently: start from each piece.
+    const addrs = externals
+      .filter((b) => rangesOverlap(b.range, cidr.range))
+      .map((b) => ({ family: b.range.family, lo: b.range.lo > cidr.range.lo ? b.range.lo : cidr.range.lo, hi: b.range.hi < cidr.range.hi ? b.range.hi : cidr.range.hi }));
+    return { start: [], addrs, endpoints: [{ id: s, kind: 'External', cidrs: [s] }] };
+  }
+  if (s.includes('*') || (s.endsWith('/') && !parseIp(s))) {
+    const m = endpointMatcher(s);
+    const start = n.cluster.flatMap((e, i) => (m(e.endpoint) ? [i] : []));
+    if (start.length === 0) throw new UserError(`no ${level} matches "${s}"`, 'use namespace/name, a glob such as prod/*, an IP address or a CIDR');
+    return { start, addrs: [], endpoints: start.map((i) => n.cluster[i]!.endpoint) };
+  }
+  const r = resolveOne(a, s);
+  if (r.endpoint.kind === 'External') {
+    const range = (r.targets[0] as { range: IpRange }).range;
+    return { start: [], addrs: [range], endpoints: [r.endpoint] };
+  }
+  // resolveOne answers with a pod for a pod address or pod id; at workload level the attacker holds its workload.
+  const id = level === 'workload' && r.endpoint.kind === 'Pod' && r.pods.length === 1 && !byId.has(r.endpoint.id) ? a.pod(r.pods[0]!)?.workload ?? r.endpoint.id : r.endpoint.id;
+  const i = byId.get(id);
+  if (i === undefined && level === 'pod' && r.pods.length > 0) {
+    const ids = r.pods.map((p) => byId.get(p)!).filter((x) => x !== undefined);
+    return { start: ids, addrs: [], endpoints: ids.map((x) => n.cluster[x]!.endpoint) };
+  }
+  if (i === undefined) throw new UserError(`"${s}" is not a ${level} of this input`, level === 'pod' ? 'name a pod (namespace/pod)' : 'name a workload');
+  return { start: [i], addrs: [], endpoints: [n.cluster[i]!.endpoint] };
+}
+
+/** Blast radius of one starting point (see BlastOptions.from). */
+export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): BlastFromResult {
+  const level = opts.level ?? 'workload';
+  if (opts.hops !== undefined && (!Number.isInteger(opts.hops) || opts.hops < 1)) throw new UserError(`bad --hops ${opts.hops}`, 'give a whole number of hops, 1 or more');
+  const n = nodes(a, level);
+  const externals = a.externals().map(externalEndpoint);
+  const g = buildClassGraph(a);
+  const seg = opts.segments;
+  const sens = sensitivity(n.cluster, externals, opts);
+  const st = resolveStart(a, n, level, opts.from, seg);
+  const startSet = new Set(st.start);
+  const startClasses = [...new Set(st.start.flatMap((i) => n.classesOf[i]!))];
+  const { held, reach, parent } = search(a, g, startClasses, st.addrs, opts.hops);
+
+  const domain = (e: Endpoint): string => {
+    if (seg) return seg.segmentsOf(e).join('+') || '(unmapped)';
+    return e.namespace ?? '(outside)';
+  };
+  // The endpoint shown for a class in the middle of a path: the start endpoint holding it, else the smallest id.
+  const startOfClass = new Map<number, number>();
+  for (const i of st.start) for (const c of n.classesOf[i]!) if (!startOfClass.has(c)) startOfClass.set(c, i);
+  const nameOf = (c: number): Endpoint => n.cluster[startOfClass.get(c) ?? n.byClass[c]![0]!]!.endpoint;
+  const addrEndpoint = (i: number): Endpoint => (st.addrs.length === 1 && st.start.length === 0 ? st.endpoints[0]! : { id: formatRange(st.addrs[i]!), kind: 'External' });
+
+  const sideCache = new Map<string, { e: SideExplanation; i: SideExplanation }>();
+  const hop = (src: Target, dst: Target, se: Endpoint, de: Endpoint, conns: PortSet): Hop => {
+    const key = `${src.kind === 'class' ? src.index : formatRange(src.range)}>${dst.kind === 'class' ? dst.index : formatRange(dst.range)}`;
+    let sides = sideCache.get(key);
+    if (!sides) {
+      sides = { e: explainSide(a.layer, 'egress', src, dst, se.id, de.id), i: explainSide(a.layer, 'ingress', dst, src, de.id, se.id) };
+      sideCache.set(key, sides);
+    }
+    return { from: se.id, to: de.id, conns, egress: sideOf(sides.e, conns), ingress: sideOf(sides.i, conns), crossesBoundary: domain(se) !== domain(de) };
+  };
+  /** Hops from the start to class c (c reached by an edge), the last one ending at `last`. */
+  const pathTo = (c: number, last: Endpoint): Hop[] => {
+    const chain: number[] = [c];
+    let v = parent[c]!;
+    while (v >= 0 && held[v]! > 0) {
+      chain.push(v);
+      v = parent[v]!;
+    }
+    chain.reverse();
+    const out: Hop[] = [];
+    let prevT: Target;
+    let prevE: Endpoint;
+    if (v >= 0) {
+      prevT = { kind: 'class', index: v };
+      prevE = nameOf(v);
+    } else {
+      const ai = -2 - v;
+      prevT = { kind: 'address', range: st.addrs[ai]! };
+      prevE = addrEndpoint(ai);
+    }
+    chain.forEach((x, k) => {
+      const t: Target = { kind: 'class', index: x };
+      const e = k === chain.length - 1 ? last : nameOf(x);
+      out.push(hop(prevT, t, prevE, e, prevT.kind === 'class' ? g.ports(prevT.index, x) : a.allowed(prevT, t)));
+      prevT = t;
+      prevE = e;
+    });
+    return out;
+  };
+
+  const reached: ReachedEndpoint[] = [];
+  n.cluster.forEach((e, i) => {
+    if (startSet.has(i)) return;
+    let best = -1;
+    for (const c of n.classesOf[i]!) if (reach[c]! > 0 && (best === -1 || reach[c]! < reach[best]!)) best = c;
+    if (best === -1) return;
+    const path = pathTo(best, e.endpoint);
+    reached.push({
+      endpoint: e.endpoint,
+      hop: reach[best]!,
+      path,
+      boundaries: path.filter((h) => h.crossesBoundary).length,
+      segments: seg ? seg.segmentsOf(e.endpoint) : [],
+      sensitive: sens.of(e.endpoint),
+    });
+  });
+  // Outside blocks: reached from any held class within the hop limit. Neighbouring blocks reached the same
+  // way (same pivot, ports and rules) are shown as one range: the attacker sees no difference between them.
+  const heldOrder = [...held.keys()].filter((c) => held[c]! >= 0 && (opts.hops === undefined || held[c]! < opts.hops)).sort((x, y) => held[x]! - held[y]! || x - y);
+  let pending: { range: IpRange; via: number; last: Hop; key: string } | undefined;
+  const flush = (): void => {
+    if (!pending) return;
+    const { range, via, last } = pending;
+    const endpoint: Endpoint = { id: formatRange(range), kind: 'External', cidrs: rangeToCidrs(range) };
+    const path = held[via] === 0 ? [] : pathTo(via, nameOf(via));
+    path.push({ ...last, to: endpoint.id, crossesBoundary: domain(nameOf(via)) !== domain(endpoint) });
+    reached.push({
+      endpoint,
+      hop: held[via]! + 1,
+      path,
+      boundaries: path.filter((h) => h.crossesBoundary).length,
+      segments: seg ? seg.segmentsOf(endpoint) : [],
+      sensitive: sens.of(endpoint),
+    });
+    pending = undefined;
+  };
+  const outside = externalOut(a, externals);
+  externals.forEach((ext, k) => {
+    const t = ext.targets[0]!;
+    const range = (t as { range: IpRange }).range;
+    const via = heldOrder.find((c) => outside(c).has(k));
+    if (via === undefined) {
+      flush();
+      return;
+    }
+    const last = hop({ kind: 'class', index: via }, t, nameOf(via), ext.endpoint, a.allowed({ kind: 'class', index: via }, t));
+    const key = [via, last.conns.key(), JSON.stringify(last.egress), seg ? seg.segmentsOf(ext.endpoint).join() : '', sens.of(ext.endpoint).join()].join('|');
+    if (pending && pending.key === key && pending.range.family === range.family && pending.range.hi + 1n === range.lo) pending.range = { family: range.family, lo: pending.range.lo, hi: range.hi };
+    else {
+      flush();
+      pending = { range, via, last, key };
+    }
+  });
+  flush();
+  reached.sort((x, y) => x.hop - y.hop || Number(x.endpoint.kind === 'External') - Number(y.endpoint.kind === 'External') || lex(x.endpoint.id, y.endpoint.id));
+  const sensitive = sens.names.map((name) => ({ name, reached: reached.filter((r) => r.sensitive.includes(name)).map((r) => r.endpoint.id) }));
+  const inCluster = reached.filter((r) => r.endpoint.kind !== 'External');
+  return {
+    mode: 'from',
+    level,
+    from: opts.from,
+    start: st.endpoints,
+    boundary: seg ? 'segment' : 'namespace',
+    ...(opts.hops !== undefined ? { hops: opts.hops } : {}),
+    reached,
+    sensitive,
+    summary: {
+      reached: inCluster.length,
+      direct: inCluster.filter((r) => r.hop === 1).length,
+      external: reached.length - inCluster.length,
+      maxHop: reached.reduce((m, r) => Math.max(m, r.hop), 0),
+      sensitiveReached: reached.filter((r) => r.sensitive.length > 0).length,
+      maxBoundaries: reached.reduce((m, r) => Math.max(m, r.boundaries), 0),
+    },
+  };
+}
+
+/** Every endpoint ranked by the size of its blast radius, riskiest first. */
+export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRankingResult {
+  const level = opts.level ?? 'workload';
+  if (opts.hops !== undefined && (!Number.isInteger(opts.hops) || opts.hops < 1)) throw new UserError(`bad --hops ${opts.hops}`, 'give a whole number of hops, 1 or more');
+  const n = nodes(a, level);
+  const externals = a.externals().map(externalEndpoint);
+  const g = buildClassGraph(a);
+  const sens = sensitivity(n.cluster, externals, opts);
+  const isSensitive = n.cluster.map((e) => sens.of(e.endpoint).length > 0);
+  const outside = externalOut(a, externals);
+  const extOut = Array.from({ length: g.n }, (_, c) => outside(c));
+  const closure = opts.hops === undefined ? transitiveClosure(g) : undefined;
+  const stamp = new Int32Array(n.cluster.length).fill(-1);
+  // Always true at pod level; at workload level when no workload spans two classes.
+  const partition = n.classesOf.every((cs) => cs.length === 1);
+  const sensitivePerClass = n.byClass.map((js) => js.filter((j) => isSensitive[j]).length);
+  // Endpoints with the same classes (every pod of a class, at pod level) share everything but themselves.
+  interface FromClasses {
+    readonly r: BitSet;
+    readonly direct: BitSet;
+    readonly external: number;
+    /** Partition case: per-class sums over r and direct, before taking out the endpoint itself. */
+    readonly sums?: { readonly reached: number; readonly sensitive: number; readonly direct: number };
+  }
+  const memo = new Map<string, FromClasses>();
+  const fromClasses = (own: readonly number[]): FromClasses => {
+    const key = own.join(',');
+    let m = memo.get(key);
+    if (m) return m;
+    const r = new BitSet(g.n);
+    const direct = new BitSet(g.n);
+    for (const c of own) for (const d of g.succ[c]!) direct.add(d);
+    if (closure) for (const c of own) r.orWith(closure[c]!);
+    else {
+      const s = search(a, g, own, [], opts.hops);
+      for (let c = 0; c < g.n; c++) if (s.reach[c]! > 0) r.add(c);
+    }
+    const ext = new BitSet(externals.length);
+    for (const c of own) ext.orWith(extOut[c]!);
+    if (closure) for (const c of r) ext.orWith(extOut[c]!);
+    else if (opts.hops! > 1) {
+      // Classes reached at the last hop cannot open anything further.
+      const s = search(a, g, own, [], opts.hops! - 1);
+      for (let c = 0; c < g.n; c++) if (s.held[c]! > 0) ext.orWith(extOut[c]!);
+    }
+    let sums: FromClasses['sums'];
+    if (partition) {
+      let reached = 0;
+      let sensitive = 0;
+      let d = 0;
+      for (const c of r) (reached += n.byClass[c]!.length), (sensitive += sensitivePerClass[c]!);
+      for (const c of direct) d += n.byClass[c]!.length;
+      sums = { reached, sensitive, direct: d };
+    }
+    m = { r, direct, external: ext.count(), ...(sums ? { sums } : {}) };
+    memo.set(key, m);
+    return m;
+  };
+  const ranking: RankingEntry[] = n.cluster.map((e, i) => {
+    const own = n.classesOf[i]!;
+    const m = fromClasses(own);
+    if (m.sums) {
+      // Each endpoint lies in exactly one class: take the endpoint itself out of its class's count.
+      const selfR = m.r.has(own[0]!) ? 1 : 0;
+      const selfD = m.direct.has(own[0]!) ? 1 : 0;
+      return { endpoint: e.endpoint, reached: m.sums.reached - selfR, direct: m.sums.direct - selfD, external: m.external, sensitive: m.sums.sensitive - (selfR && isSensitive[i] ? 1 : 0) };
+    }
+    const count = (set: BitSet, tag: number): [number, number] => {
+      let c = 0;
+      let sensitive = 0;
+      for (const k of set) {
+        for (const j of n.byClass[k]!) {
+          if (j === i || stamp[j] === tag) continue;
+          stamp[j] = tag;
+          c++;
+          if (isSensitive[j]) sensitive++;
+        }
+      }
+      return [c, sensitive];
+    };
+    const [reached, sensitive] = count(m.r, 2 * i);
+    const [direct] = count(m.direct, 2 * i + 1);
+    return { endpoint: e.endpoint, reached, direct, external: m.external, sensitive };
+  });
+  ranking.sort((x, y) => y.reached - x.reached || y.sensitive - x.sensitive || y.direct - x.direct || lex(x.endpoint.id, y.endpoint.id));
+  return { mode: 'ranking', level, ...(opts.hops !== undefined ? { hops: opts.hops } : {}), endpoints: n.cluster.length, sensitiveNames: sens.names, ranking };
+}
+
+/** Blast radius: from `opts.from` when given, else the ranking of every endpoint. */
+export function blast(a: Analysis, opts: BlastOptions = {}): BlastResult {
+  return opts.from !== undefined ? blastFrom(a, { ...opts, from: opts.from }) : blastRanking(a, opts);
+}

@@ -1,0 +1,92 @@
+/**
+ * Change impact between two snapshots: connectivity opened and closed (pair, ports), the object changes
+ * that cause it (policy added, selector changed, labels changed on a workload), and, with an intent,
+ * the violations the change introduces or fixes.
+ */
+import type { Analysis } from '../engine/index.js';
+import type { Endpoint, Level } from './endpoints.js';
+import { attributeCauses } from './diff/causes.js';
+import { diffConnectivity, type ConnChange } from './diff/connectivity.js';
+import { diffObjects, type ObjectChange } from './diff/objects.js';
+import { driftDelta, type DriftDelta } from './diff/drift-delta.js';
+import type { Intent } from './intent/index.js';
+
+export interface DiffChange extends ConnChange {
+  /** Keys of the object changes that can explain this change (ObjectChange.key). */
+  readonly causes: readonly string[];
+  /** "workload X added" when an end of the pair exists on one side only. */
+  readonly endpointsInfo?: string;
+}
+
+export interface DiffObject extends ObjectChange {
+  /** How many connectivity changes this object change can explain. */
+  readonly explains: number;
+}
+
+export interface DiffSummary {
+  readonly added: number;
+  readonly removed: number;
+  readonly changed: number;
+  readonly objects: number;
+  /** Connectivity changes with no object change that explains them (should not happen; reported if it does). */
+  readonly unexplained: number;
+}
+
+export interface DiffResult {
+  readonly old: string;
+  readonly new: string;
+  readonly level: Level;
+  readonly endpoints: ReadonlyMap<string, Endpoint>;
+  readonly changes: readonly DiffChange[];
+  readonly objects: readonly DiffObject[];
+  readonly unchanged: number;
+  readonly summary: DiffSummary;
+  /** With an intent: the violations the change introduces or fixes. */
+  readonly drift?: DriftDelta;
+}
+
+export interface DiffOptions {
+  readonly level?: Level;
+  /** Names shown for the two sides (the inputs as given). */
+  readonly oldName?: string;
+  readonly newName?: string;
+  readonly intent?: Intent;
+}
+
+/** Compares two analysed snapshots. */
+export function diffAnalyses(oldA: Analysis, newA: Analysis, opts: DiffOptions = {}): DiffResult {
+  const level = opts.level ?? 'workload';
+  const conn = diffConnectivity(oldA, newA, level);
+  const objects = diffObjects(oldA.inventory, newA.inventory);
+  const causes = attributeCauses(oldA, newA, conn, objects);
+  const noun = level === 'pod' ? 'pod' : 'workload';
+  const changes: DiffChange[] = conn.changes.map((c, i) => {
+    const info: string[] = [];
+    for (const id of [c.src, c.dst]) {
+      if (conn.endpoints.get(id)?.kind === 'External') continue;
+      if (!conn.oldIds.has(id)) info.push(`${noun} ${id} added`);
+      else if (!conn.newIds.has(id)) info.push(`${noun} ${id} removed`);
+    }
+    return { ...c, causes: causes[i]!, ...(info.length ? { endpointsInfo: info.join(', ') } : {}) };
+  });
+  const count = new Map<string, number>();
+  for (const c of changes) for (const k of c.causes) count.set(k, (count.get(k) ?? 0) + 1);
+  const objs: DiffObject[] = objects.map((o) => ({ ...o, explains: count.get(o.key) ?? 0 }));
+  return {
+    old: opts.oldName ?? 'old',
+    new: opts.newName ?? 'new',
+    level,
+    endpoints: conn.endpoints,
+    changes,
+    objects: objs,
+    unchanged: conn.unchanged,
+    summary: {
+      added: changes.filter((c) => c.kind === 'added').length,
+      removed: changes.filter((c) => c.kind === 'removed').length,
+      changed: changes.filter((c) => c.kind === 'changed').length,
+      objects: objs.length,
+      unexplained: changes.filter((c) => c.causes.length === 0).length,
+    },
+    ...(opts.intent ? { drift: driftDelta(oldA, newA, opts.intent) } : {}),
+  };
+}

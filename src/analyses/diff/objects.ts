@@ -1,0 +1,166 @@
+/**
+ * What changed in the inventory between two snapshots: policies added, removed or changed (and which
+ * fields), workloads added or removed, labels, named ports and addresses of workloads, namespace labels.
+ */
+import type { Inventory, Labels, NetworkPolicy, PolicyRule, SourceRef } from '../../inventory/types.js';
+
+export type ObjectKind = 'NetworkPolicy' | 'Workload' | 'Namespace';
+
+export interface ObjectChange {
+  /** "NetworkPolicy shop-prod/api", "Workload shop/web[Deployment]", "Namespace prod". */
+  readonly key: string;
+  readonly kind: ObjectKind;
+  readonly id: string;
+  readonly change: 'added' | 'removed' | 'changed';
+  /** What changed: podSelector, policyTypes, "ingress rule #2", labels, named ports, addresses, hostNetwork. */
+  readonly fields: readonly string[];
+  /** Human-readable details, e.g. "labels: tier=web -> tier=api". */
+  readonly details: readonly string[];
+  /** Where the object is now (or was, when removed). */
+  readonly source?: SourceRef;
+}
+
+function lex(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A canonical JSON of a model object: sorted keys, no source locations, bigints as strings. */
+function canon(v: unknown): string {
+  const walk = (x: unknown): unknown => {
+    if (typeof x === 'bigint') return x.toString();
+    if (Array.isArray(x)) return x.map(walk);
+    if (x && typeof x === 'object') {
+      const o: Record<string, unknown> = {};
+      for (const k of Object.keys(x).sort()) if (k !== 'source' && k !== 'cidr' && k !== 'except') o[k] = walk((x as Record<string, unknown>)[k]);
+      return o;
+    }
+    return x;
+  };
+  return JSON.stringify(walk(v));
+}
+
+function labelsText(l: Labels): string {
+  const ks = Object.keys(l).sort();
+  return ks.length ? ks.map((k) => `${k}=${l[k]}`).join(',') : '(none)';
+}
+
+/** "+a=1, -b=2, c: 1 -> 2" */
+export function labelDelta(o: Labels, n: Labels): string {
+  const out: string[] = [];
+  for (const k of [...new Set([...Object.keys(o), ...Object.keys(n)])].sort()) {
+    if (!(k in o)) out.push(`+${k}=${n[k]}`);
+    else if (!(k in n)) out.push(`-${k}=${o[k]}`);
+    else if (o[k] !== n[k]) out.push(`${k}: ${o[k]} -> ${n[k]}`);
+  }
+  return out.join(', ');
+}
+
+/** What changed among a policy's rules, and where the first change is now (or, for a removed rule, was). */
+function ruleDiffs(direction: 'ingress' | 'egress', o: readonly PolicyRule[], n: readonly PolicyRule[], at: SourceRef[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(o.length, n.length); i++) {
+    const a = o[i];
+    const b = n[i];
+    if (!a) (out.push(`${direction} rule #${i + 1} added`), at.push(b!.source));
+    else if (!b) (out.push(`${direction} rule #${i + 1} removed`), at.push(a.source));
+    else if (canon({ p: a.peers, q: a.ports }) !== canon({ p: b.peers, q: b.ports })) {
+      at.push(b.source);
+      const what = [canon(a.peers) !== canon(b.peers) ? (direction === 'ingress' ? 'from' : 'to') : '', canon(a.ports) !== canon(b.ports) ? 'ports' : ''].filter(Boolean).join(' and ');
+      out.push(`${direction} rule #${i + 1} ${what} changed`);
+    }
+  }
+  return out;
+}
+
+function policyChange(o: NetworkPolicy, n: NetworkPolicy): ObjectChange | undefined {
+  const fields: string[] = [];
+  const details: string[] = [];
+  if (canon(o.podSelector) !== canon(n.podSelector)) fields.push('podSelector');
+  if (o.isolates.ingress !== n.isolates.ingress || o.isolates.egress !== n.isolates.egress) {
+    fields.push('policyTypes');
+    const t = (p: NetworkPolicy): string => (['ingress', 'egress'] as const).filter((d) => p.isolates[d]).join('+') || 'none';
+    details.push(`policyTypes: ${t(o)} -> ${t(n)}`);
+  }
+  const at: SourceRef[] = [];
+  for (const d of ['ingress', 'egress'] as const) fields.push(...ruleDiffs(d, o[d], n[d], at));
+  if (fields.length === 0) return undefined;
+  // Point at the rule when only rules changed: that is the line a reviewer wants.
+  const source = fields[0] === 'podSelector' || fields[0] === 'policyTypes' || at.length === 0 ? n.source : at[0]!;
+  return { key: `NetworkPolicy ${n.id}`, kind: 'NetworkPolicy', id: n.id, change: 'changed', fields, details, source };
+}
+
+interface WorkloadFacts {
+  readonly labels: Labels;
+  readonly namedPorts: readonly string[];
+  readonly addresses: readonly string[];
+  readonly hostNetwork: boolean;
+  readonly source?: SourceRef;
+}
+
+function workloadFacts(inv: Inventory): Map<string, WorkloadFacts> {
+  const m = new Map<string, WorkloadFacts>();
+  const pods = new Map<string, Inventory['pods'][number][]>();
+  for (const p of inv.pods) pods.set(p.workload, [...(pods.get(p.workload) ?? []), p]);
+  for (const w of inv.workloads) {
+    const ps = pods.get(w.id) ?? [];
+    const named = new Set<string>();
+    for (const p of ps) for (const cp of p.ports) if (cp.name) named.add(`${cp.name}=${cp.protocol}/${cp.port}`);
+    m.set(w.id, {
+      labels: w.labels,
+      namedPorts: [...named].sort(lex),
+      addresses: [...new Set(ps.flatMap((p) => p.ips))].sort(lex),
+      hostNetwork: ps.some((p) => p.hostNetwork),
+      ...(w.source ? { source: w.source } : {}),
+    });
+  }
+  return m;
+}
+
+/** Every object change between two inventories, sorted by kind then id. */
+export function diffObjects(o: Inventory, n: Inventory): ObjectChange[] {
+  const out: ObjectChange[] = [];
+  const op = new Map(o.policies.map((p) => [p.id, p]));
+  const np = new Map(n.policies.map((p) => [p.id, p]));
+  for (const id of [...new Set([...op.keys(), ...np.keys()])].sort(lex)) {
+    const a = op.get(id);
+    const b = np.get(id);
+    if (!a) out.push({ key: `NetworkPolicy ${id}`, kind: 'NetworkPolicy', id, change: 'added', fields: [], details: [], source: b!.source });
+    else if (!b) out.push({ key: `NetworkPolicy ${id}`, kind: 'NetworkPolicy', id, change: 'removed', fields: [], details: [], source: a.source });
+    else {
+      const c = policyChange(a, b);
+      if (c) out.push(c);
+    }
+  }
+  const ow = workloadFacts(o);
+  const nw = workloadFacts(n);
+  for (const id of [...new Set([...ow.keys(), ...nw.keys()])].sort(lex)) {
+    const a = ow.get(id);
+    const b = nw.get(id);
+    const base = { key: `Workload ${id}`, kind: 'Workload' as const, id };
+    if (!a) out.push({ ...base, change: 'added', fields: [], details: [`labels ${labelsText(b!.labels)}`], ...(b!.source ? { source: b!.source } : {}) });
+    else if (!b) out.push({ ...base, change: 'removed', fields: [], details: [], ...(a.source ? { source: a.source } : {}) });
+    else {
+      const fields: string[] = [];
+      const details: string[] = [];
+      if (canon(a.labels) !== canon(b.labels)) (fields.push('labels'), details.push(`labels: ${labelDelta(a.labels, b.labels)}`));
+      if (a.namedPorts.join() !== b.namedPorts.join()) {
+        fields.push('named ports');
+        details.push(`named ports: ${a.namedPorts.join(' ') || '(none)'} -> ${b.namedPorts.join(' ') || '(none)'}`);
+      }
+      if (a.addresses.join() !== b.addresses.join()) (fields.push('addresses'), details.push(`addresses: ${a.addresses.join(' ') || '(none)'} -> ${b.addresses.join(' ') || '(none)'}`));
+      if (a.hostNetwork !== b.hostNetwork) (fields.push('hostNetwork'), details.push(`hostNetwork: ${a.hostNetwork} -> ${b.hostNetwork}`));
+      if (fields.length) out.push({ ...base, change: 'changed', fields, details, ...(b.source ? { source: b.source } : {}) });
+    }
+  }
+  const on = new Map(o.namespaces.map((x) => [x.name, x]));
+  const nn = new Map(n.namespaces.map((x) => [x.name, x]));
+  for (const name of [...new Set([...on.keys(), ...nn.keys()])].sort(lex)) {
+    const a = on.get(name);
+    const b = nn.get(name);
+    const base = { key: `Namespace ${name}`, kind: 'Namespace' as const, id: name };
+    // Namespaces only referenced by objects come and go with them: report label changes, not presence.
+    if (!a || !b) continue;
+    if (canon(a.labels) !== canon(b.labels)) out.push({ ...base, change: 'changed', fields: ['labels'], details: [`labels: ${labelDelta(a.labels, b.labels)}`], ...(b.source ? { source: b.source } : {}) });
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+/**
+ * The engine's behaviour classes seen from the intent analyses: pod classes that every rule treats alike
+ * share connections to and from everything, so drift and health compute once per behaviour, reading the
+ * engine's reachability matrix (ReachMatrix) and skipping the pairs it says are closed.
+ */
+import type { Analysis, Target } from '../../engine/index.js';
+import type { PortSet } from '../../model/port-set.js';
+
+export interface Behaviours {
+  /** Behaviour of each pod class. */
+  readonly of: Int32Array;
+  /** Connections between two behaviours. */
+  conns(b1: number, b2: number): PortSet;
+  /** Behaviours that `b` has some connection to, sorted. */
+  candidates(b: number): readonly number[];
+  /** Connections from a behaviour to outside block number `block` (an index into analysis.externals()). */
+  toAddress(b: number, t: Target & { kind: 'address' }, block: number): PortSet;
+  /** Connections from outside block number `block` to a behaviour. */
+  fromAddress(t: Target & { kind: 'address' }, b: number, block: number): PortSet;
+}
+
+const cache = new WeakMap<Analysis, Behaviours>();
+
+/** The behaviour view of an analysis (computed once per analysis). */
+export function behaviours(a: Analysis): Behaviours {
+  const hit = cache.get(a);
+  if (hit) return hit;
+  const m = a.matrix;
+  const B = m.size;
+  const cand: (number[] | undefined)[] = new Array(B);
+  const row = new Uint32Array(B + m.blocks.length);
+  const result: Behaviours = {
+    of: m.behaviourOf,
+    conns: (b1, b2) => a.ports.get(m.cell(b1, b2)),
+    candidates(b) {
+      let l = cand[b];
+      if (!l) {
+        m.rowInto(b, row);
+        l = [];
+        for (let d = 0; d < B; d++) if (row[d] !== 0) l.push(d);
+        cand[b] = l;
+      }
+      return l;
+    },
+    toAddress: (b, _t, block) => a.ports.get(m.toBlock(b, block)),
+    fromAddress: (_t, b, block) => a.ports.get(m.fromBlock(block, b)),
+  };
+  cache.set(a, result);
+  return result;
+}

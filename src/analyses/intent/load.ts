@@ -1,0 +1,453 @@
+/**
+ * Reading the intent file (bulkhead.yaml): YAML with line numbers, checked with zod for shape and then
+ * for meaning (CIDRs, ports, references between segments). Every problem names the line and what was expected.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { Diagnostic, LabelSelector, SelectorRequirement, SourceRef } from '../../inventory/types.js';
+import { labelKeyError, labelValueError } from '../../inventory/selector.js';
+import { parseCidr } from '../../model/address.js';
+import { parsePortSpec, PortSet } from '../../model/port-set.js';
+import { parseDocuments, type LineMap } from '../../sources/k8s/yaml-documents.js';
+import { UserError } from '../../util/errors.js';
+import { WORLD, type Flow, type Intent, type Invariant, type Segment, type SegmentMatcher } from './types.js';
+
+/** One problem in an intent file. */
+export interface IntentProblem {
+  readonly source: SourceRef;
+  /** Dotted path to the offending value, e.g. `segments.web.labels`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A bad intent file: exit 2, with every problem found listed as `file:line: path: message`. */
+export class IntentError extends UserError {
+  constructor(readonly problems: readonly IntentProblem[]) {
+    super(
+      `invalid intent file:\n${problems
+        .slice(0, 20)
+        .map((p) => `  ${p.source.file}:${p.source.line}: ${p.path ? `${p.path}: ` : ''}${p.message}`)
+        .join('\n')}${problems.length > 20 ? `\n  ... and ${problems.length - 20} more` : ''}`,
+      'see docs/intent.md for the format of bulkhead.yaml',
+    );
+    this.name = 'IntentError';
+  }
+}
+
+const NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]*$/;
+const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'expected a name or a non-empty list of names' });
+const labelMap = z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)], { error: 'expected a label value or a list of values' }), {
+  error: 'expected a mapping of label keys to values, e.g. {tier: web}',
+});
+const matcherShape = {
+  namespace: oneOrMany.optional(),
+  namespaces: oneOrMany.optional(),
+  namespaceLabels: labelMap.optional(),
+  labels: labelMap.optional(),
+  workload: oneOrMany.optional(),
+  workloads: oneOrMany.optional(),
+  cidr: oneOrMany.optional(),
+  cidrs: oneOrMany.optional(),
+};
+const matcherSchema = z.strictObject(matcherShape, { error: 'expected a mapping with namespace, namespaceLabels, labels, workloads or cidrs' });
+const segmentSchema = z.strictObject(
+  {
+    ...matcherShape,
+    anyOf: z.array(matcherSchema).min(1).optional(),
+    sensitive: z.boolean({ error: 'expected true or false' }).optional(),
+    description: z.string().optional(),
+  },
+  { error: 'expected a segment: a mapping with namespace, namespaceLabels, labels, workloads, cidrs or anyOf' },
+);
+const flowSchema = z.strictObject(
+  {
+    from: oneOrMany,
+    to: oneOrMany,
+    ports: z.array(z.union([z.string(), z.number()]), { error: 'expected a list of ports such as [TCP/443, UDP/53]' }).optional(),
+    description: z.string().optional(),
+  },
+  { error: 'expected a flow: {from: SEGMENT, to: SEGMENT, ports: [TCP/443]}' },
+);
+const fileSchema = z.strictObject(
+  {
+    version: z.literal(1, { error: 'expected version: 1' }).optional(),
+    settings: z
+      .strictObject({ flatThreshold: z.number({ error: 'expected a number between 0 and 1' }).gt(0).max(1).optional() }, { error: 'expected a mapping (flatThreshold)' })
+      .optional(),
+    segments: z.record(z.string(), z.unknown(), { error: 'expected a mapping of segment names to segments' }),
+    flows: z.array(z.unknown(), { error: 'expected a list of flows' }).optional(),
+    invariants: z.array(z.unknown(), { error: 'expected a list of invariants' }).optional(),
+  },
+  { error: 'expected a mapping with segments, flows and invariants' },
+);
+const neverSchema = z.strictObject({ from: oneOrMany, to: oneOrMany }, { error: 'expected {from: SEGMENT, to: SEGMENT}' });
+const isolatedSchema = z.union(
+  [
+    z.string().min(1),
+    z.strictObject({
+      label: z.string().min(1).optional(),
+      namespaceLabel: z.string().min(1).optional(),
+      segments: z.array(z.string().min(1)).min(2).optional(),
+      within: oneOrMany.optional(),
+    }),
+  ],
+  { error: 'expected a label key, or {label: KEY}, {namespaceLabel: KEY} or {segments: [A, B, ...]} (optionally with within: SEGMENT)' },
+);
+const egressSchema = z.strictObject({ from: oneOrMany, allow: z.array(z.string().min(1), { error: 'expected a list of CIDRs or segment names' }) }, {
+  error: 'expected {from: SEGMENT, allow: [CIDR or SEGMENT, ...]}',
+});
+const sensitiveSchema = oneOrMany;
+const INVARIANT_KINDS = ['never', 'isolated', 'egress', 'sensitive'] as const;
+
+type Path = readonly (string | number | symbol)[];
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The line of the deepest object or key on a path within the parsed document. */
+function lineAt(lines: LineMap, root: unknown, path: Path, fallback: number): number {
+  let cur: unknown = root;
+  let line = lines.at(root, undefined, fallback).line;
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') break;
+    const key = String(k);
+    if (!Array.isArray(cur)) {
+      const l = lines.at(cur, key, -1).line;
+      if (l > 0) line = l;
+    }
+    cur = (cur as Record<string, unknown>)[key];
+    if (cur !== null && typeof cur === 'object' && typeof k === 'number') {
+      const l = lines.at(cur, undefined, -1).line;
+      if (l > 0) line = l;
+    }
+  }
+  return line;
+}
+
+function pathText(path: Path): string {
+  return path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '').replace(/\.\[/g, '[');
+}
+
+function closest(word: string, options: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const o of options) {
+    const d = editDistance(word.toLowerCase(), o.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = o;
+    }
+  }
+  return bestD <= Math.max(1, Math.floor(word.length / 3)) && bestD < word.length ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+/** Collects problems while turning validated values into the normalized Intent. */
+class Reader {
+  readonly problems: IntentProblem[] = [];
+  constructor(
+    readonly file: string,
+    readonly lines: LineMap,
+    readonly root: unknown,
+  ) {}
+
+  at(path: Path): SourceRef {
+    return { file: this.file, line: lineAt(this.lines, this.root, path, 1) };
+  }
+
+  problem(path: Path, message: string, keyLine?: { obj: unknown; key: string }): void {
+    const source = keyLine ? this.lines.at(keyLine.obj, keyLine.key, this.at(path).line) : this.at(path);
+    this.problems.push({ source: { file: this.file, line: source.line }, path: pathText(path), message });
+  }
+
+  /** Validates `value` (found at `path`) with a zod schema; records each issue with its line. */
+  check<T>(schema: z.ZodType<T>, value: unknown, path: Path): T | undefined {
+    const r = schema.safeParse(value);
+    if (r.success) return r.data;
+    for (const issue of r.error.issues) {
+      const full = [...path, ...issue.path];
+      if (issue.code === 'unrecognized_keys') {
+        let holder: unknown = this.root;
+        for (const k of full) holder = isObj(holder) || Array.isArray(holder) ? (holder as Record<string, unknown>)[String(k)] : undefined;
+        const known = Object.keys(knownKeys(schema, issue.path));
+        for (const key of issue.keys) {
+          const near = closest(key, known);
+          this.problem([...full, key], `unknown key "${key}"${near ? ` (did you mean "${near}"?)` : known.length ? ` (expected one of ${known.join(', ')})` : ''}`, {
+            obj: holder,
+            key,
+          });
+        }
+        continue;
+      }
+      let message = issue.message;
+      if (issue.code === 'invalid_type') message = message.replace(/^Invalid input: /, '');
+      this.problem(full, message);
+    }
+    return undefined;
+  }
+}
+
+/** The keys a strict object schema accepts at a sub-path (for "did you mean"). */
+function knownKeys(schema: z.ZodType, sub: Path): Record<string, unknown> {
+  let s: unknown = schema;
+  for (const k of sub) {
+    const def = (s as { def?: { type?: string; shape?: Record<string, unknown>; element?: unknown; options?: unknown[]; innerType?: unknown; valueType?: unknown } }).def;
+    if (!def) return {};
+    if (def.type === 'optional') {
+      s = def.innerType;
+      continue;
+    }
+    if (def.type === 'object' && def.shape) s = def.shape[String(k)];
+    else if (def.type === 'array') s = def.element;
+    else if (def.type === 'record') s = def.valueType;
+    else return {};
+    const inner = (s as { def?: { type?: string; innerType?: unknown } }).def;
+    if (inner?.type === 'optional') s = inner.innerType;
+  }
+  const def = (s as { def?: { type?: string; shape?: Record<string, unknown>; options?: unknown[] } }).def;
+  if (def?.type === 'object' && def.shape) return def.shape;
+  if (def?.type === 'union') for (const o of def.options ?? []) {
+    const d = (o as { def?: { type?: string; shape?: Record<string, unknown> } }).def;
+    if (d?.type === 'object' && d.shape) return d.shape;
+  }
+  return {};
+}
+
+function list(v: string | readonly string[] | undefined): string[] {
+  return v === undefined ? [] : typeof v === 'string' ? [v] : [...v];
+}
+
+function selectorFrom(r: Reader, m: Record<string, string | string[]>, path: Path): LabelSelector {
+  const matchLabels: Record<string, string> = {};
+  const matchExpressions: SelectorRequirement[] = [];
+  for (const [k, v] of Object.entries(m)) {
+    const ke = labelKeyError(k);
+    if (ke) r.problem([...path, k], `bad label key "${k}": ${ke}`);
+    for (const val of list(v)) {
+      const ve = labelValueError(val);
+      if (ve) r.problem([...path, k], `bad label value "${val}": ${ve}`);
+    }
+    if (typeof v === 'string') matchLabels[k] = v;
+    else matchExpressions.push({ key: k, operator: 'In', values: [...v] });
+  }
+  return { matchLabels, matchExpressions };
+}
+
+type RawMatcher = z.infer<typeof matcherSchema>;
+
+function buildMatcher(r: Reader, m: RawMatcher, path: Path): SegmentMatcher | undefined {
+  const namespaces = [...list(m.namespace), ...list(m.namespaces)];
+  const workloads = [...list(m.workload), ...list(m.workloads)];
+  const cidrTexts = [...list(m.cidr), ...list(m.cidrs)];
+  const source = r.at(path);
+  const hasK8s = namespaces.length > 0 || workloads.length > 0 || m.labels !== undefined || m.namespaceLabels !== undefined;
+  if (!hasK8s && cidrTexts.length === 0) {
+    r.problem(path, 'a segment needs at least one of namespace, namespaceLabels, labels, workloads, cidrs (or anyOf)');
+    return undefined;
+  }
+  if (hasK8s && cidrTexts.length > 0) {
+    r.problem(path, 'cidrs describe addresses outside the cluster and cannot be combined with namespace, labels or workloads in one matcher: use anyOf for alternatives');
+    return undefined;
+  }
+  const cidrs: { text: string; cidr: NonNullable<ReturnType<typeof parseCidr>> }[] = [];
+  for (const t of cidrTexts) {
+    const c = parseCidr(t) ?? (t.includes('/') ? undefined : parseCidr(`${t}/${t.includes(':') ? 128 : 32}`));
+    if (!c) r.problem([...path, m.cidrs !== undefined ? 'cidrs' : 'cidr'], `bad CIDR "${t}": expected an address block such as 10.0.0.0/8 or 2001:db8::/32`);
+    else cidrs.push({ text: t, cidr: c });
+  }
+  for (const w of workloads) {
+    if (!/^[^/\s]+\/[^/\s]+$/.test(w)) r.problem([...path, m.workloads !== undefined ? 'workloads' : 'workload'], `bad workload "${w}": expected namespace/name or namespace/name[Kind] (globs with * allowed)`);
+  }
+  return {
+    ...(namespaces.length ? { namespaces } : {}),
+    ...(m.namespaceLabels ? { namespaceLabels: selectorFrom(r, m.namespaceLabels, [...path, 'namespaceLabels']) } : {}),
+    ...(m.labels ? { labels: selectorFrom(r, m.labels, [...path, 'labels']) } : {}),
+    ...(workloads.length ? { workloads } : {}),
+    ...(cidrTexts.length ? { cidrs } : {}),
+    source,
+  };
+}
+
+function parsePorts(r: Reader, ports: readonly (string | number)[], path: Path): PortSet | undefined {
+  let s = PortSet.NONE;
+  let ok = true;
+  ports.forEach((p, i) => {
+    const ps = parsePortSpec(String(p));
+    if (!ps) {
+      r.problem([...path, i], `bad port "${String(p)}": expected PROTOCOL/PORT[-END] such as TCP/443, UDP/53, TCP/8000-8100, or a bare port number (TCP)`);
+      ok = false;
+    } else s = s.union(ps);
+  });
+  return ok ? s : undefined;
+}
+
+/** Parses and validates intent text; throws IntentError listing every problem with its line. */
+export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
+  const diags: Diagnostic[] = [];
+  const { docs, lines } = parseDocuments(file, text, diags);
+  if (diags.length > 0) {
+    throw new IntentError(diags.map((d) => ({ source: d.source ?? { file, line: 1 }, path: '', message: d.message.replace('document skipped: ', '') })));
+  }
+  if (docs.length !== 1) {
+    throw new IntentError([{ source: { file, line: docs[1]?.source.line ?? 1 }, path: '', message: docs.length === 0 ? 'the file is empty: expected segments, flows and invariants' : 'expected one YAML document, found several' }]);
+  }
+  const root = docs[0]!.value;
+  const r = new Reader(file, lines, root);
+  const top = r.check(fileSchema, root, []);
+  if (!top) throw new IntentError(r.problems);
+
+  const segments: Segment[] = [];
+  const names = Object.keys(top.segments);
+  if (names.length === 0) r.problem(['segments'], 'expected at least one segment');
+  for (const name of names) {
+    const path = ['segments', name];
+    if (!NAME.test(name)) r.problem(path, `bad segment name "${name}": expected letters, digits, "-", "_" or "."`);
+    if (name === WORLD) r.problem(path, `"${WORLD}" is the built-in segment of outside addresses no cidrs segment claims: choose another name`);
+    const raw = r.check(segmentSchema, top.segments[name], path);
+    if (!raw) continue;
+    const matchers: SegmentMatcher[] = [];
+    const { anyOf, sensitive, description, ...direct } = raw;
+    const hasDirect = Object.values(direct).some((v) => v !== undefined);
+    if (anyOf && hasDirect) {
+      r.problem(path, 'use either anyOf or direct criteria (namespace, labels, ...), not both');
+      continue;
+    }
+    if (anyOf) anyOf.forEach((m, i) => {
+      const b = buildMatcher(r, m, [...path, 'anyOf', i]);
+      if (b) matchers.push(b);
+    });
+    else {
+      const b = buildMatcher(r, direct, path);
+      if (b) matchers.push(b);
+    }
+    segments.push({ name, matchers, sensitive: sensitive ?? false, ...(description ? { description } : {}), source: r.at(path) });
+  }
+  const known = new Set([...names, WORLD]);
+  const refs = (vals: readonly string[], path: Path): void => {
+    for (const v of vals) {
+      if (known.has(v)) continue;
+      const near = closest(v, [...known]);
+      r.problem(path, `unknown segment "${v}"${near ? ` (did you mean "${near}"?)` : ` (segments: ${names.join(', ')})`}`);
+    }
+  };
+
+  const flows: Flow[] = [];
+  (top.flows ?? []).forEach((f, i) => {
+    const path = ['flows', i];
+    const raw = r.check(flowSchema, f, path);
+    if (!raw) return;
+    const from = list(raw.from);
+    const to = list(raw.to);
+    refs(from, [...path, 'from']);
+    refs(to, [...path, 'to']);
+    const ports = raw.ports && raw.ports.length > 0 ? parsePorts(r, raw.ports, [...path, 'ports']) : PortSet.ALL;
+    if (!ports) return;
+    flows.push({ index: i + 1, from, to, ports, anyPort: !raw.ports || raw.ports.length === 0, ...(raw.description ? { description: raw.description } : {}), source: r.at(path) });
+  });
+
+  const invariants: Invariant[] = [];
+  const sensitive = new Set(segments.filter((s) => s.sensitive).map((s) => s.name));
+  (top.invariants ?? []).forEach((inv, i) => {
+    const path = ['invariants', i];
+    const keys = isObj(inv) ? Object.keys(inv) : [];
+    if (keys.length !== 1 || !(INVARIANT_KINDS as readonly string[]).includes(keys[0]!)) {
+      const near = keys.length === 1 ? closest(keys[0]!, INVARIANT_KINDS) : undefined;
+      r.problem(path, `expected one of ${INVARIANT_KINDS.map((k) => `{${k}: ...}`).join(', ')}${keys.length === 1 ? `, got "${keys[0]}"${near ? ` (did you mean "${near}"?)` : ''}` : ''}`);
+      return;
+    }
+    const kind = keys[0] as (typeof INVARIANT_KINDS)[number];
+    const value = (inv as Record<string, unknown>)[kind];
+    const vpath = [...path, kind];
+    const source = r.at(path);
+    if (kind === 'never') {
+      const v = r.check(neverSchema, value, vpath);
+      if (!v) return;
+      refs(list(v.from), [...vpath, 'from']);
+      refs(list(v.to), [...vpath, 'to']);
+      invariants.push({ kind, from: list(v.from), to: list(v.to), source });
+    } else if (kind === 'isolated') {
+      const v = r.check(isolatedSchema, value, vpath);
+      if (v === undefined) return;
+      if (typeof v === 'string') {
+        const ke = labelKeyError(v);
+        if (ke) r.problem(vpath, `bad label key "${v}": ${ke}`);
+        invariants.push({ kind, label: v, on: 'any', source });
+        return;
+      }
+      const given = [v.label, v.namespaceLabel, v.segments].filter((x) => x !== undefined).length;
+      if (given !== 1) {
+        r.problem(vpath, 'expected exactly one of label, namespaceLabel or segments');
+        return;
+      }
+      const within = list(v.within);
+      refs(within, [...vpath, 'within']);
+      if (v.segments) refs(v.segments, [...vpath, 'segments']);
+      const key = v.label ?? v.namespaceLabel;
+      if (key !== undefined && labelKeyError(key)) r.problem(vpath, `bad label key "${key}": ${labelKeyError(key)}`);
+      invariants.push({
+        kind,
+        ...(key !== undefined ? { label: key } : {}),
+        on: v.namespaceLabel !== undefined ? 'namespace' : 'pod',
+        ...(v.segments ? { segments: v.segments } : {}),
+        ...(within.length ? { within } : {}),
+        source,
+      });
+    } else if (kind === 'egress') {
+      const v = r.check(egressSchema, value, vpath);
+      if (!v) return;
+      refs(list(v.from), [...vpath, 'from']);
+      const allowCidrs: { text: string; cidr: NonNullable<ReturnType<typeof parseCidr>> }[] = [];
+      const allowSegments: string[] = [];
+      for (const a of v.allow) {
+        const c = parseCidr(a) ?? (/^[0-9.:a-fA-F]+$/.test(a) && (a.includes('.') || a.includes(':')) ? parseCidr(`${a}/${a.includes(':') ? 128 : 32}`) : undefined);
+        if (c) allowCidrs.push({ text: a, cidr: c });
+        else if (/^[\d.:/]+$/.test(a)) r.problem([...vpath, 'allow'], `bad CIDR "${a}"`);
+        else allowSegments.push(a);
+      }
+      refs(allowSegments, [...vpath, 'allow']);
+      invariants.push({ kind, from: list(v.from), allowCidrs, allowSegments, source });
+    } else {
+      const v = r.check(sensitiveSchema, value, vpath);
+      if (!v) return;
+      refs(list(v), vpath);
+      for (const s of list(v)) sensitive.add(s);
+      invariants.push({ kind, segments: list(v), source });
+    }
+  });
+
+  if (r.problems.length > 0) throw new IntentError(r.problems.sort((a, b) => a.source.line - b.source.line));
+  return {
+    file,
+    segments: segments.map((s) => (sensitive.has(s.name) && !s.sensitive ? { ...s, sensitive: true } : s)),
+    flows,
+    invariants,
+    settings: { flatThreshold: top.settings?.flatThreshold ?? 0.9 },
+    sensitive,
+    source: { file, line: 1 },
+  };
+}
+
+/** Reads an intent file from disk (exit 2 when unreadable or invalid). */
+export function readIntentFile(path: string): Intent {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read intent file ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 'give --intent FILE, or run `bulkhead init INPUTS` to write a starting one');
+  }
+  return parseIntent(text, path);
+}

@@ -1,0 +1,128 @@
+/**
+ * Segment membership: which segments each endpoint belongs to. In-cluster endpoints are matched by
+ * namespace, namespace labels, pod labels and workload names; outside addresses by `cidrs`. The first
+ * matching segment in file order is an endpoint's home; invariants and flows use every segment it matches.
+ */
+import type { Analysis } from '../../engine/index.js';
+import type { Labels } from '../../inventory/types.js';
+import { matchesSelector } from '../../inventory/selector.js';
+import { parseCidr, rangeContains, type IpRange } from '../../model/address.js';
+import type { Endpoint } from '../endpoints.js';
+import { WORLD, type Intent, type Segment, type SegmentMatcher } from './types.js';
+
+/** What a k8s matcher looks at. */
+export interface ClusterSubject {
+  readonly namespace: string;
+  readonly namespaceLabels: Labels;
+  readonly labels: Labels;
+  /** `namespace/name[Kind]` */
+  readonly workload: string;
+}
+
+const globCache = new Map<string, RegExp>();
+function glob(g: string): RegExp {
+  let re = globCache.get(g);
+  if (!re) {
+    re = new RegExp(`^${g.replace(/[.+?^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    globCache.set(g, re);
+  }
+  return re;
+}
+
+function workloadMatches(pattern: string, workloadId: string): boolean {
+  const short = workloadId.replace(/\[[^\]]*\]$/, '');
+  const re = glob(pattern);
+  return re.test(workloadId) || re.test(short);
+}
+
+/** Does a matcher take this in-cluster endpoint? */
+export function matcherTakesCluster(m: SegmentMatcher, s: ClusterSubject): boolean {
+  if (m.cidrs) return false;
+  if (m.namespaces && !m.namespaces.some((n) => glob(n).test(s.namespace))) return false;
+  if (m.namespaceLabels && !matchesSelector(m.namespaceLabels, s.namespaceLabels)) return false;
+  if (m.labels && !matchesSelector(m.labels, s.labels)) return false;
+  if (m.workloads && !m.workloads.some((w) => workloadMatches(w, s.workload))) return false;
+  return true;
+}
+
+/** Does a matcher take this whole outside address range? */
+export function matcherTakesRange(m: SegmentMatcher, r: IpRange): boolean {
+  return (m.cidrs ?? []).some((c) => rangeContains(c.cidr.range, r));
+}
+
+/** Segments (declaration order) of an in-cluster endpoint; empty when unmapped. `among` narrows the segments tried (see segmentIndex). */
+export function clusterSegments(intent: Intent, s: ClusterSubject, among: readonly Segment[] = intent.segments): string[] {
+  return among.filter((seg) => seg.matchers.some((m) => matcherTakesCluster(m, s))).map((seg) => seg.name);
+}
+
+/**
+ * The segments that can take an endpoint of a namespace, in declaration order: those whose every matcher
+ * names exact namespaces are tried only for those namespaces (a large intent has one segment per namespace).
+ */
+export function segmentIndex(intent: Intent): (namespace: string) => readonly Segment[] {
+  const exact = new Map<string, Set<Segment>>();
+  const anywhere = new Set<Segment>();
+  for (const seg of intent.segments) {
+    const named = seg.matchers.every((m) => m.cidrs || (m.namespaces && m.namespaces.every((n) => !n.includes('*'))));
+    if (!named) {
+      anywhere.add(seg);
+      continue;
+    }
+    for (const m of seg.matchers) {
+      for (const n of m.namespaces ?? []) {
+        let l = exact.get(n);
+        if (!l) exact.set(n, (l = new Set()));
+        l.add(seg);
+      }
+    }
+  }
+  const cache = new Map<string, Segment[]>();
+  return (namespace) => {
+    let l = cache.get(namespace);
+    if (!l) {
+      const mine = exact.get(namespace);
+      l = intent.segments.filter((s) => anywhere.has(s) || mine?.has(s));
+      cache.set(namespace, l);
+    }
+    return l;
+  };
+}
+
+/** Segments of an outside address range: the `cidrs` segments holding all of it, else `world`. */
+export function rangeSegments(intent: Intent, r: IpRange): string[] {
+  const out = intent.segments.filter((seg) => seg.matchers.some((m) => matcherTakesRange(m, r))).map((seg) => seg.name);
+  return out.length > 0 ? out : [WORLD];
+}
+
+/** Every intent CIDR boundary, so outside ranges can be cut where membership changes. */
+export function intentRanges(intent: Intent): IpRange[] {
+  const out: IpRange[] = [];
+  for (const s of intent.segments) for (const m of s.matchers) for (const c of m.cidrs ?? []) out.push(c.cidr.range);
+  for (const inv of intent.invariants) if (inv.kind === 'egress') for (const c of inv.allowCidrs) out.push(c.cidr.range);
+  return out;
+}
+
+const nsLabelCache = new WeakMap<Analysis, Map<string, Labels>>();
+/** Namespace labels by name, cached per analysis. */
+export function namespaceLabels(a: Analysis): Map<string, Labels> {
+  let m = nsLabelCache.get(a);
+  if (!m) nsLabelCache.set(a, (m = new Map(a.inventory.namespaces.map((n) => [n.name, n.labels]))));
+  return m;
+}
+
+/**
+ * Segments of an endpoint as `reach`/`blast` list them (a workload, a pod or an External block), in
+ * declaration order: the first is its home segment. Unmapped in-cluster endpoints get [].
+ */
+export function segmentsOf(a: Analysis, intent: Intent, e: Endpoint): string[] {
+  if (e.kind === 'External') {
+    const ranges = (e.cidrs ?? []).map((c) => parseCidr(c)?.range).filter((r): r is IpRange => r !== undefined);
+    if (ranges.length === 0) return [WORLD];
+    const per = ranges.map((r) => rangeSegments(intent, r));
+    // A block belongs to a segment only when every CIDR of it does.
+    return per[0]!.filter((s) => per.every((p) => p.includes(s)));
+  }
+  const ns = e.namespace ?? '';
+  const workload = e.workload ?? e.id;
+  return clusterSegments(intent, { namespace: ns, namespaceLabels: namespaceLabels(a).get(ns) ?? {}, labels: e.labels ?? {}, workload });
+}

@@ -1,0 +1,99 @@
+/**
+ * The documented architecture, normalized: named segments of endpoints, the flows allowed between them,
+ * and invariants that hold whatever the flows say. Every object keeps its line in the intent file.
+ */
+import type { LabelSelector, SourceRef } from '../../inventory/types.js';
+import type { ParsedCidr } from '../../model/address.js';
+import type { PortSet } from '../../model/port-set.js';
+
+/** One way to be a member of a segment: every criterion given must hold. */
+export interface SegmentMatcher {
+  /** Namespace names (globs with `*`). */
+  readonly namespaces?: readonly string[];
+  readonly namespaceLabels?: LabelSelector;
+  /** Pod (template) labels. */
+  readonly labels?: LabelSelector;
+  /** Workloads as `namespace/name` or `namespace/name[Kind]`, globs with `*`. */
+  readonly workloads?: readonly string[];
+  /** Addresses outside the cluster; a matcher with cidrs has no other criterion. */
+  readonly cidrs?: readonly { readonly text: string; readonly cidr: ParsedCidr }[];
+  readonly source: SourceRef;
+}
+
+export interface Segment {
+  readonly name: string;
+  /** Alternatives: an endpoint is a member when any matcher matches. */
+  readonly matchers: readonly SegmentMatcher[];
+  readonly sensitive: boolean;
+  readonly description?: string;
+  readonly source: SourceRef;
+}
+
+/** An allowed crossing between segments. */
+export interface Flow {
+  /** 1-based position in the file, as people count. */
+  readonly index: number;
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+  /** The ports the flow allows; PortSet.ALL when the flow names none. */
+  readonly ports: PortSet;
+  readonly anyPort: boolean;
+  readonly description?: string;
+  readonly source: SourceRef;
+}
+
+export interface NeverInvariant {
+  readonly kind: 'never';
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+  readonly source: SourceRef;
+}
+
+/** Endpoints with different values of a label (or in different listed segments) never reach each other. */
+export interface IsolatedInvariant {
+  readonly kind: 'isolated';
+  /** Key on pod labels, falling back to namespace labels when `on` is `any`. */
+  readonly label?: string;
+  readonly on: 'pod' | 'namespace' | 'any';
+  readonly segments?: readonly string[];
+  /** Only endpoints of these segments are compared (all when absent). */
+  readonly within?: readonly string[];
+  readonly source: SourceRef;
+}
+
+/** Members of `from` reach outside the cluster only to these addresses or external segments. */
+export interface EgressInvariant {
+  readonly kind: 'egress';
+  readonly from: readonly string[];
+  readonly allowCidrs: readonly { readonly text: string; readonly cidr: ParsedCidr }[];
+  readonly allowSegments: readonly string[];
+  readonly source: SourceRef;
+}
+
+export interface SensitiveInvariant {
+  readonly kind: 'sensitive';
+  readonly segments: readonly string[];
+  readonly source: SourceRef;
+}
+
+export type Invariant = NeverInvariant | IsolatedInvariant | EgressInvariant | SensitiveInvariant;
+
+export interface IntentSettings {
+  /** A segment reaching at least this share of the other in-cluster endpoints is flat. */
+  readonly flatThreshold: number;
+}
+
+export interface Intent {
+  readonly file: string;
+  /** In declaration order: an endpoint's home segment is the first that matches it. */
+  readonly segments: readonly Segment[];
+  readonly flows: readonly Flow[];
+  readonly invariants: readonly Invariant[];
+  readonly settings: IntentSettings;
+  /** Names of sensitive segments (segment flag or `sensitive` invariant). */
+  readonly sensitive: ReadonlySet<string>;
+  readonly source: SourceRef;
+}
+
+/** The built-in segment of outside addresses that no `cidrs` segment claims. */
+export const WORLD = 'world';

@@ -1,0 +1,44 @@
+import { formatSelector, matchesSelector } from '../inventory/selector.js';
+import { PCI_1_2_7 } from './controls.js';
+import { defineCheck } from './types.js';
+import { classesByNamespace, policyRef } from './util.js';
+
+export default defineCheck({
+  meta: {
+    id: 'dead-peer',
+    category: 'hygiene',
+    severity: 'warning',
+    title: 'Peer matches nothing',
+    docs: 'docs/checks.md#dead-peer',
+    controls: [PCI_1_2_7],
+    remediation: 'Fix the selector (a typo in a label or namespace name) or remove the dead peer; a rule that matches nothing hides what was meant.',
+    messages: {
+      namespace: '{{direction}} rule #{{rule}} peer #{{peer}} of {{policy}}: namespaceSelector {{selector}} matches no namespace in the input',
+      pods: '{{direction}} rule #{{rule}} peer #{{peer}} of {{policy}}: selects no pod ({{what}})',
+    },
+  },
+  check(ctx) {
+    const a = ctx.analysis;
+    const byNs = classesByNamespace(a);
+    for (const p of ctx.inventory.policies) {
+      for (const direction of ['ingress', 'egress'] as const) {
+        for (const rule of p[direction]) {
+          (rule.peers ?? []).forEach((peer, i) => {
+            if (peer.type !== 'pods') return;
+            const base = { direction, rule: rule.index + 1, peer: i + 1, policy: p.id };
+            const where = { resource: policyRef(p), location: peer.source, key: `${direction}${rule.index}.${i}` };
+            const namespaces = peer.namespaceSelector === null ? [p.namespace] : a.inventory.namespaces.filter((n) => matchesSelector(peer.namespaceSelector!, n.labels)).map((n) => n.name);
+            if (namespaces.length === 0) {
+              ctx.report({ messageId: 'namespace', data: { ...base, selector: formatSelector(peer.namespaceSelector) }, ...where });
+              return;
+            }
+            const any = namespaces.some((n) => (byNs.get(n) ?? []).some((c) => peer.podSelector === null || matchesSelector(peer.podSelector, a.layer.classes[c]!.labels)));
+            if (any) return;
+            const what = `podSelector ${formatSelector(peer.podSelector)} in ${peer.namespaceSelector === null ? `namespace ${p.namespace}` : `namespaces ${namespaces.join(', ')}`}`;
+            ctx.report({ messageId: 'pods', data: { ...base, what }, ...where });
+          });
+        }
+      }
+    }
+  },
+});

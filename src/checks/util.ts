@@ -1,0 +1,186 @@
+/** Helpers the checks share: naming resources, and finding the rule (or missing policy) behind an open path. */
+import type { Analysis, CompiledRule, Target } from '../engine/index.js';
+import type { NetworkPolicy, SourceRef, Workload } from '../inventory/types.js';
+import type { PathBundle, PathEnd } from '../analyses/intent/index.js';
+import { pairsOf } from '../analyses/intent/index.js';
+import type { PortSet } from '../model/port-set.js';
+import type { Report, ResourceRef } from './types.js';
+
+/** The resource of a workload. */
+export function workloadRef(w: Workload): ResourceRef {
+  return { kind: w.kind, namespace: w.namespace, name: w.name };
+}
+
+/** The resource of a NetworkPolicy. */
+export function policyRef(p: NetworkPolicy): ResourceRef {
+  return { kind: 'NetworkPolicy', namespace: p.namespace, name: p.name };
+}
+
+/** The rule, or the missing policy, that lets one path through: what a user edits to close it. */
+export interface Blame {
+  readonly resource: ResourceRef;
+  readonly location?: SourceRef;
+  /** "ingress rule #1 of NetworkPolicy shop-prod/postgres" or "no NetworkPolicy isolates the ingress of ...". */
+  readonly why: string;
+  readonly key: string;
+}
+
+function ruleAdmitting(a: Analysis, rules: readonly CompiledRule[], other: Target, dst: Target): CompiledRule | undefined {
+  return rules.find((r) => a.layer.ruleMatches(r, other) && !a.layer.rulePorts(r, dst).isEmpty());
+}
+
+function ruleBlame(r: CompiledRule): Blame {
+  return {
+    resource: { kind: 'NetworkPolicy', namespace: r.policy.namespace, name: r.policy.name },
+    location: r.rule.source,
+    why: `${r.direction} rule #${r.rule.index + 1} of NetworkPolicy ${r.policy.id}`,
+    key: `${r.policy.id}#${r.direction}${r.rule.index}`,
+  };
+}
+
+function missingBlame(a: Analysis, end: PathEnd, direction: 'ingress' | 'egress'): Blame {
+  // Pods a namespace-wide policy would cover are blamed on the namespace, so one finding names them all.
+  const ns = end.namespace ?? '';
+  const nsWide = a.inventory.policies.some((p) => p.namespace === ns && p.isolates[direction] && Object.keys(p.podSelector.matchLabels).length === 0 && p.podSelector.matchExpressions.length === 0);
+  if (!nsWide) {
+    const n = a.inventory.namespaces.find((x) => x.name === ns);
+    const loc = n?.source ?? a.workload(end.id)?.source;
+    return { resource: { kind: 'Namespace', name: ns }, ...(loc ? { location: loc } : {}), why: `no NetworkPolicy isolates ${direction} in namespace ${ns}`, key: `ns:${ns}#no-${direction}` };
+  }
+  const w = a.workload(end.id);
+  const resource: ResourceRef = w ? workloadRef(w) : { kind: 'Workload', name: end.id };
+  return {
+    resource,
+    ...(w?.source ? { location: w.source } : {}),
+    why: `no NetworkPolicy isolates the ${direction} of ${end.id}`,
+    key: `${end.id}#no-${direction}`,
+  };
+}
+
+/** Who to blame for src -> dst being open: the destination's admitting ingress rule, else the source's egress rule, else the unisolated side. */
+export function blame(a: Analysis, src: PathEnd, dst: PathEnd): Blame {
+  const layer = a.layer;
+  if (dst.target.kind === 'class') {
+    const d = dst.target.index;
+    if (!layer.classes[d]!.hostNetwork && layer.isolated('ingress', d)) {
+      const r = ruleAdmitting(a, layer.classRules.ingress[d]!, src.target, dst.target);
+      if (r) return ruleBlame(r);
+    }
+    if (src.target.kind === 'class' && layer.isolated('egress', src.target.index)) {
+      const r = ruleAdmitting(a, layer.classRules.egress[src.target.index]!, dst.target, dst.target);
+      if (r && !layer.isolated('ingress', d)) return ruleBlame(r);
+    }
+    return missingBlame(a, dst, 'ingress');
+  }
+  if (src.target.kind === 'class' && layer.isolated('egress', src.target.index)) {
+    const r = ruleAdmitting(a, layer.classRules.egress[src.target.index]!, dst.target, dst.target);
+    if (r) return ruleBlame(r);
+  }
+  return missingBlame(a, src, 'egress');
+}
+
+/** Endpoint name with its segment: "shop-dev/api[Deployment] (dev)". */
+export function endName(e: PathEnd): string {
+  return `${e.id} (${e.segments[0] ?? 'unmapped'})`;
+}
+
+export interface BlameGroup<B extends PathBundle> {
+  readonly blame: Blame;
+  readonly bundles: B[];
+  /** Distinct (source, destination) names, outside addresses folded into their segment. */
+  readonly pairs: Map<string, { src: string; dst: string; ports: PortSet }>;
+  ports: PortSet;
+}
+
+function endKey(e: PathEnd): string {
+  return e.kind === 'external' ? `${e.segments[0] ?? 'outside'} addresses` : e.id;
+}
+
+/** Groups the pairs of bundles by blame; each group becomes one finding. */
+export function groupByBlame<B extends PathBundle>(a: Analysis, bundles: readonly B[], extraKey: (b: B) => string): BlameGroup<B>[] {
+  const groups = new Map<string, BlameGroup<B>>();
+  for (const b of bundles) {
+    // Ends of one bundle share a behaviour class, so a rule blamed for one pair is blamed for all.
+    let ruleBlamed: Blame | undefined;
+    for (const [s, d] of pairsOf(b)) {
+      const bl = ruleBlamed ?? blame(a, s, d);
+      if (bl.resource.kind === 'NetworkPolicy') ruleBlamed = bl;
+      const k = `${extraKey(b)}\u0000${bl.key}`;
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = { blame: bl, bundles: [], pairs: new Map(), ports: b.ports }));
+      if (g.bundles[g.bundles.length - 1] !== b) g.bundles.push(b);
+      const src = endKey(s);
+      const dst = endKey(d);
+      const pk = `${src}\u0000${dst}`;
+      let p = g.pairs.get(pk);
+      if (!p) g.pairs.set(pk, (p = { src, dst, ports: b.ports }));
+      p.ports = p.ports.union(b.ports);
+      g.ports = g.ports.union(b.ports);
+    }
+  }
+  return [...groups.values()];
+}
+
+/** "a → b (TCP 5432), c → d (All Connections) and 3 more" */
+export function describePairs(g: { pairs: ReadonlyMap<string, { src: string; dst: string; ports: PortSet }> }, max = 3): string {
+  const all = [...g.pairs.values()];
+  const shown = all.slice(0, max).map((p) => `${p.src} → ${p.dst} (${p.ports.toString()})`);
+  return `${shown.join(', ')}${all.length > shown.length ? ` and ${all.length - shown.length} more` : ''}`;
+}
+
+/** Report fields for a blamed path group. */
+export function blameReport(bl: Blame): Pick<Report, 'resource' | 'location'> {
+  return { resource: bl.resource, ...(bl.location ? { location: bl.location } : {}) };
+}
+
+/** Namespaces that have at least one pod NetworkPolicy can select, sorted. */
+export function namespacesWithPods(a: Analysis): string[] {
+  return [...new Set(a.inventory.pods.filter((p) => !p.hostNetwork).map((p) => p.namespace))].sort();
+}
+
+/** Where to point for a namespace: its manifest, else its first workload. */
+export function namespaceLocation(a: Analysis, ns: string): SourceRef | undefined {
+  return a.inventory.namespaces.find((n) => n.name === ns)?.source ?? a.inventory.workloads.find((w) => w.namespace === ns)?.source;
+}
+
+/** Workloads with their pod classes, NetworkPolicy-selectable ones only. */
+export function selectableWorkloads(a: Analysis): Array<{ workload: Workload; classes: number[] }> {
+  return a.inventory.workloads
+    .map((workload) => ({ workload, classes: a.classesOf(workload.id).filter((c) => !a.layer.classes[c]!.hostNetwork) }))
+    .filter((w) => w.classes.length > 0);
+}
+
+const classesByNsCache = new WeakMap<Analysis, Map<string, number[]>>();
+/** NetworkPolicy-selectable pod classes by namespace (hostNetwork classes excluded), cached per analysis. */
+export function classesByNamespace(a: Analysis): Map<string, number[]> {
+  let m = classesByNsCache.get(a);
+  if (!m) {
+    m = new Map();
+    for (const c of a.layer.classes) {
+      if (c.hostNetwork) continue;
+      let l = m.get(c.namespace);
+      if (!l) m.set(c.namespace, (l = []));
+      l.push(c.index);
+    }
+    classesByNsCache.set(a, m);
+  }
+  return m;
+}
+
+const ingressTargetsCache = new WeakMap<Analysis, Map<number, number[]>>();
+/** Per ingress rule id: the classes it applies to (those its policy selects and isolates for ingress). */
+export function ingressTargets(a: Analysis): Map<number, number[]> {
+  let m = ingressTargetsCache.get(a);
+  if (!m) {
+    m = new Map();
+    for (const c of a.layer.classes) {
+      for (const r of a.layer.classRules.ingress[c.index]!) {
+        let l = m.get(r.id);
+        if (!l) m.set(r.id, (l = []));
+        l.push(c.index);
+      }
+    }
+    ingressTargetsCache.set(a, m);
+  }
+  return m;
+}

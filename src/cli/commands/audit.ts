@@ -1,0 +1,110 @@
+/** `bulkhead audit`: options to an AuditResult, rendered in the chosen format; exit 1 with --fail-on. */
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { analyze } from '../../engine/index.js';
+import { audit, atLeast, baselineFrom, type Baseline } from '../../analyses/audit.js';
+import { loadIntent, type Intent } from '../../analyses/intent/index.js';
+import { CHECKS, SEVERITIES, type FindingSeverity } from '../../checks/index.js';
+import { AUDIT_FORMATS, type AuditFormat } from '../../reports/audit/index.js';
+import { ExitError, UserError } from '../../util/errors.js';
+import { collect, loadInputs, pickFormat, type InputOptions } from '../common.js';
+
+interface AuditOpts extends InputOptions {
+  format: string;
+  intent?: string | false;
+  failOn?: string;
+  disable?: string[];
+  baseline?: string;
+  writeBaseline?: string;
+  output?: string;
+}
+
+const INTENT_NAMES = ['bulkhead.yaml', 'bulkhead.yml'];
+
+/** The intent file next to the inputs or in the working directory, when the user named none. */
+function discoverIntent(inputs: readonly string[]): string | undefined {
+  const dirs: string[] = [];
+  for (const p of inputs) {
+    if (p === '-') continue;
+    try {
+      dirs.push(statSync(p).isDirectory() ? p : dirname(p));
+    } catch {
+      // readInputs reports unreadable inputs.
+    }
+  }
+  dirs.push('.');
+  for (const d of dirs) for (const n of INTENT_NAMES) if (existsSync(join(d, n))) return join(d, n);
+  return undefined;
+}
+
+function readBaseline(path: string): Baseline {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UserError(`cannot read baseline ${path}: ${(e as Error).message}`, 'give a file written by --write-baseline, or a --format json audit report');
+  }
+  const b = baselineFrom(doc);
+  if (!b) throw new UserError(`${path} is not a baseline: expected {"findings": [{"id": ...}]}`, 'write one with --write-baseline FILE');
+  return b;
+}
+
+function parseDisable(values: readonly string[] | undefined): string[] {
+  const ids = (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  for (const id of ids) {
+    if (!CHECKS.some((c) => c.meta.id === id)) throw new UserError(`unknown check "${id}" in --disable`, `checks: ${CHECKS.map((c) => c.meta.id).join(', ')}`);
+  }
+  return ids;
+}
+
+/** Registers `bulkhead audit`. */
+export function registerAudit(program: Command): void {
+  program
+    .command('audit')
+    .description('check the manifests against the intent (drift, invariants, segment health) and for hygiene problems')
+    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin')
+    .option('-i, --intent <file>', 'the intent file (default: bulkhead.yaml beside the inputs or in the working directory)')
+    .option('--no-intent', 'hygiene checks only, even when a bulkhead.yaml is found')
+    .option('-f, --format <format>', `output format: ${Object.keys(AUDIT_FORMATS).join('|')}`, 'text')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--fail-on <severity>', `exit 1 when a finding is at least this severe: ${SEVERITIES.join('|')}`)
+    .option('--disable <checks>', 'checks not to run, comma-separated (repeatable)', collect)
+    .option('--baseline <file>', 'suppress the findings listed in this file (accepted findings)')
+    .option('--write-baseline <file>', 'write the current findings as a baseline file')
+    .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
+    .option('-v, --verbose', 'also print informational notes (skipped kinds)')
+    .option('-q, --quiet', 'print no warnings')
+    .action(async (inputs: string[], opts: AuditOpts) => {
+      const format = pickFormat(opts.format, Object.keys(AUDIT_FORMATS) as AuditFormat[]);
+      let failOn: FindingSeverity | undefined;
+      if (opts.failOn !== undefined && opts.failOn !== 'none') {
+        if (!(SEVERITIES as readonly string[]).includes(opts.failOn)) throw new UserError(`unknown severity "${opts.failOn}" for --fail-on`, `choose one of ${SEVERITIES.join(', ')}, or none`);
+        failOn = opts.failOn as FindingSeverity;
+      }
+      const disable = parseDisable(opts.disable);
+      const intentPath = opts.intent === false ? undefined : (opts.intent ?? discoverIntent(inputs));
+      let intent: Intent | undefined;
+      if (intentPath) {
+        intent = loadIntent(intentPath);
+        if (opts.intent === undefined && !opts.quiet) process.stderr.write(`note: using intent ${intentPath}\n`);
+      }
+      const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
+      const { inventory } = await loadInputs(inputs, opts);
+      const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, ...(baseline ? { baseline } : {}) });
+      if (opts.writeBaseline) {
+        const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
+        writeFileSync(opts.writeBaseline, `${JSON.stringify(doc, null, 2)}\n`);
+        if (!opts.quiet) process.stderr.write(`wrote ${result.findings.length} finding(s) to baseline ${opts.writeBaseline}\n`);
+      }
+      const toFile = opts.output !== undefined && opts.output !== '-';
+      const color = !toFile && format === 'text' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
+      const text = AUDIT_FORMATS[format](result, { color });
+      if (toFile) writeFileSync(opts.output!, text);
+      else process.stdout.write(text);
+      if (failOn && result.findings.some((f) => atLeast(f.severity, failOn!))) {
+        const n = result.findings.filter((f) => atLeast(f.severity, failOn!)).length;
+        throw new ExitError(1, opts.quiet ? '' : `bulkhead: ${n} finding(s) at or above ${failOn}`);
+      }
+    });
+}

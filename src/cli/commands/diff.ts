@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { analyze } from '../../engine/index.js';
+import { diffAnalyses } from '../../analyses/diff.js';
+import { DIFF_FORMATS, type DiffFormat } from '../../reports/diff/index.js';
+import { loadFromPaths, loadFromTexts, type LoadResult } from '../../sources/k8s/index.js';
+import { isGitSpec, readGitInputs } from '../../sources/git.js';
+import { loadIntent } from '../../analyses/intent/index.js';
+import { ExitError, UserError } from '../../util/errors.js';
+import { pickFormat, printDiagnostics, type InputOptions } from '../common.js';
+
+interface DiffOpts extends InputOptions {
+  format: string;
+  level: string;
+  intent?: string;
+  failOnNewViolation?: boolean;
+}
+
+/** Loads one side: a file or directory, or `git:REF:path` read from the repository. */
+async function loadSide(spec: string, opts: DiffOpts): Promise<LoadResult> {
+  const build = opts.namespace ? { defaultNamespace: opts.namespace } : {};
+  const r = isGitSpec(spec) ? loadFromTexts(await readGitInputs(spec), build) : await loadFromPaths([spec], build);
+  printDiagnostics(r.diagnostics, opts);
+  return r;
+}
+
+export function registerDiff(program: Command): void {
+  program
+    .command('diff')
+    .description('what a change does to connectivity: pairs opened and closed, and the object changes that cause it')
+    .argument('<old>', 'the snapshot before: file, directory, or git:REF:path (read from the repository, work tree untouched)')
+    .argument('<new>', 'the snapshot after: file, directory, or git:REF:path')
+    .option('-f, --format <format>', `output format: ${Object.keys(DIFF_FORMATS).join('|')} (md: a pull-request comment)`, 'text')
+    .option('-i, --intent <file>', 'the intent file: also report the violations the change introduces or fixes')
+    .option('--fail-on-new-violation', 'exit 1 when the change introduces an intent violation (needs --intent)')
+    .option('-l, --level <level>', 'workload (namespace/name[Kind]) or pod', 'workload')
+    .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
+    .option('-v, --verbose', 'also print informational notes (skipped kinds)')
+    .option('-q, --quiet', 'print no warnings')
+    .action(async (oldSpec: string, newSpec: string, opts: DiffOpts) => {
+      const format = pickFormat(opts.format, Object.keys(DIFF_FORMATS) as DiffFormat[]);
+      if (opts.level !== 'workload' && opts.level !== 'pod') throw new UserError(`unknown level "${opts.level}"`, 'choose workload or pod');
+      if (opts.failOnNewViolation && !opts.intent) throw new UserError('--fail-on-new-violation needs --intent', 'give the intent file that says which paths are allowed');
+      const intent = opts.intent ? loadIntent(opts.intent) : undefined;
+      const o = await loadSide(oldSpec, opts);
+      const n = await loadSide(newSpec, opts);
+      if (o.inventory.pods.length === 0 && n.inventory.pods.length === 0) {
+        throw new UserError(`nothing to compare: no workloads or pods in ${oldSpec} nor in ${newSpec}`, 'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods');
+      }
+      const result = diffAnalyses(analyze(o.inventory), analyze(n.inventory), { level: opts.level, oldName: oldSpec, newName: newSpec, ...(intent ? { intent } : {}) });
+      process.stdout.write(DIFF_FORMATS[format](result));
+      const added = result.drift?.introducedPaths ?? 0;
+      if (opts.failOnNewViolation && added > 0) {
+        throw new ExitError(1, `bulkhead: the change opens ${added} ${added === 1 ? 'path that violates' : 'paths that violate'} the intent (--fail-on-new-violation)`);
+      }
+    });
+}

@@ -1,0 +1,463 @@
+/**
+ * The whole NetworkPolicy reachability of a snapshot over "behaviours": pod classes that no policy tells
+ * apart (same selecting policies, same peer memberships, same resolution of the named ports the rules
+ * use) share one behaviour, so rows are computed on far fewer columns than pods.
+ *
+ * Nothing quadratic is stored: a row (one source behaviour to every destination) is assembled on demand
+ * from the rules that mention the source, into typed arrays of interned PortSet ids (port-table.ts):
+ *   egress side   sparse: only the peers of the source's egress rules, when it is egress-isolated;
+ *   ingress side  a precomputed base (ALL for destinations nobody isolates, what peer-less rules admit
+ *                 otherwise) plus the ingress rules whose peers contain the source.
+ */
+import { atomize, type IpRange } from '../../model/address.js';
+import { ALL_ID, NONE_ID, PortTable } from '../port-table.js';
+import { modelledFamilies, type ExternalBlock } from './external-blocks.js';
+import type { PolicyRule } from '../../inventory/types.js';
+import type { CompiledRule, NetworkPolicyLayer } from './network-policy-layer.js';
+import { ipBlockContains } from './pod-classes.js';
+
+const EMPTY = new Int32Array(0);
+
+export class ReachMatrix {
+  readonly ports: PortTable;
+  /** Level-1 class index to behaviour id. */
+  readonly behaviourOf: Int32Array;
+  /** Number of behaviours. */
+  readonly size: number;
+  /** A class standing for each behaviour. */
+  readonly repClass: Int32Array;
+  /** External address blocks, in address order (IPv4 first). */
+  readonly blocks: ExternalBlock[] = [];
+  private readonly isoE: Uint8Array;
+  private readonly isoI: Uint8Array;
+  /** Ingress side before any source-specific rule: ALL where not isolated, peer-less rules' ports otherwise. */
+  private readonly base: Uint32Array;
+  /** Per rule id: the behaviours its peers contain. */
+  private readonly peersB: Int32Array[] = [];
+  /** Per policy index: the behaviours its podSelector selects. */
+  private readonly selB: Int32Array[] = [];
+  private readonly policyIndex: Map<unknown, number>;
+  /** Per behaviour: ingress rules (of ingress-isolating policies, with peers) whose peers contain it. */
+  private readonly inbound: CompiledRule[][];
+  private readonly namedSig: Int32Array;
+  private readonly namedCache = new Map<number, number>();
+  /** Per behaviour: egress / ingress profile index into eAddr / iAddr, or -1 (no address-relevant rule). */
+  private readonly addrE: Int32Array;
+  private readonly addrI: Int32Array;
+  private readonly eAddr: Uint32Array[] = [];
+  private readonly iAddr: Uint32Array[] = [];
+  private readonly eS: Uint32Array;
+  private readonly iS: Uint32Array;
+  private readonly mark: Uint8Array;
+
+  /** Address-relevant rules (peer-less or with ipBlocks), by their PolicyRule, and profile keys: reused by derived matrices. */
+  /** Class lists (rule peers, policy selections) mapped to behaviours, by list identity. */
+  private readonly behByList = new Map<readonly number[], Int32Array>();
+  /** Number of classes per behaviour. */
+  private readonly behSize: Int32Array;
+  private addrRuleList: readonly PolicyRule[] = [];
+  private ruleNo = new Map<PolicyRule, number>();
+  private eKeys = new Map<string, number>();
+  private iKeys = new Map<string, number>();
+  private usedKey = '';
+
+  constructor(
+    readonly layer: NetworkPolicyLayer,
+    ports = new PortTable(),
+    base?: ReachMatrix,
+  ) {
+    this.ports = ports;
+    const classes = layer.classes;
+    const n = classes.length;
+    this.policyIndex = new Map(layer.inventory.policies.map((p, i) => [p, i]));
+
+    // How each class resolves every named port some rule uses.
+    const used = new Map<string, { name: string; protocol: string }>();
+    for (const r of layer.rules) for (const np of r.namedPorts) used.set(`${np.protocol}/${String(np.port)}`, { name: String(np.port), protocol: np.protocol });
+    const usedList = [...used.values()];
+    this.usedKey = [...used.keys()].sort().join(',');
+    const sameClasses = base !== undefined && layer.reusedClasses && base.layer.classes.length === n;
+    const namedReused = sameClasses && base.usedKey === this.usedKey;
+    const sigIds = new Map<string, number>();
+    this.namedSig = namedReused ? base.namedSig : new Int32Array(n);
+    if (!namedReused) for (const c of classes) {
+      let key = '';
+      if (usedList.length > 0) {
+        key = usedList.map((u) => c.ports.filter((p) => p.name === u.name && p.protocol === u.protocol).map((p) => p.port).join('.')).join(',');
+      }
+      let id = sigIds.get(key);
+      if (id === undefined) sigIds.set(key, (id = sigIds.size));
+      this.namedSig[c.index] = id;
+    }
+
+    // Behaviours. A derived matrix keeps its base's partition when every peer or selection list it has
+    // not seen before is a union of whole behaviours: members then still agree on every current policy
+    // (possibly finer than needed, never coarser).
+    let reused = false;
+    if (namedReused) {
+      const fresh: (readonly number[])[] = [];
+      for (const r of layer.rules) if (!r.allPeers && r.peerList.length > 0 && !base.behByList.has(r.peerList)) fresh.push(r.peerList);
+      for (const l of layer.selectedBy) if (l.length > 0 && !base.behByList.has(l)) fresh.push(l);
+      reused = fresh.every((l) => base.aligned(l));
+    }
+    let reps: readonly number[];
+    if (reused) {
+      this.behaviourOf = base!.behaviourOf;
+      reps = Array.from(base!.repClass);
+      this.behSize = base!.behSize;
+    } else {
+      // Peer groups: rules sharing one peer list (the selector index hands out the same array).
+      const groupOf = new Map<readonly number[], number>();
+      const memberGroups: number[][] = classes.map(() => []);
+      for (const r of layer.rules) {
+        if (r.allPeers || r.peerList.length === 0 || groupOf.has(r.peerList)) continue;
+        const g = groupOf.size;
+        groupOf.set(r.peerList, g);
+        for (const c of r.peerList) memberGroups[c]!.push(g);
+      }
+      const behByKey = new Map<string, number>();
+      this.behaviourOf = new Int32Array(n);
+      const rs: number[] = [];
+      const polIdx = (ps: readonly unknown[]): string => ps.map((p) => this.policyIndex.get(p)).join(',');
+      for (const c of classes) {
+        const i = c.index;
+        const key = `${c.hostNetwork ? 1 : 0}|${this.namedSig[i]}|${polIdx(layer.selecting.egress[i]!)}|${polIdx(layer.selecting.ingress[i]!)}|${memberGroups[i]!.join(',')}`;
+        let b = behByKey.get(key);
+        if (b === undefined) {
+          behByKey.set(key, (b = rs.length));
+          rs.push(i);
+        }
+        this.behaviourOf[i] = b;
+      }
+      reps = rs;
+      this.behSize = new Int32Array(rs.length);
+      for (let i = 0; i < n; i++) this.behSize[this.behaviourOf[i]!]!++;
+    }
+    const B = reps.length;
+    this.size = B;
+    this.repClass = Int32Array.from(reps);
+    this.isoE = new Uint8Array(B);
+    this.isoI = new Uint8Array(B);
+    for (let b = 0; b < B; b++) {
+      this.isoE[b] = layer.isolated('egress', reps[b]!) ? 1 : 0;
+      this.isoI[b] = layer.isolated('ingress', reps[b]!) ? 1 : 0;
+    }
+
+    const seen = new Uint8Array(B);
+    const buf = new Int32Array(B);
+    const toBeh = (list: readonly number[]): Int32Array => {
+      if (list.length === 0) return EMPTY;
+      let out = this.behByList.get(list);
+      if (out) return out;
+      out = reused ? base!.behByList.get(list) : undefined;
+      if (!out) {
+        let k = 0;
+        for (const c of list) {
+          const b = this.behaviourOf[c]!;
+          if (!seen[b]) {
+            seen[b] = 1;
+            buf[k++] = b;
+          }
+        }
+        out = buf.slice(0, k).sort();
+        for (const b of out) seen[b] = 0;
+      }
+      this.behByList.set(list, out);
+      return out;
+    };
+    for (const r of layer.rules) this.peersB[r.id] = r.allPeers ? EMPTY : toBeh(r.peerList);
+    layer.inventory.policies.forEach((_, pi) => (this.selB[pi] = toBeh(layer.selectedBy[pi] ?? [])));
+
+    // Ingress: the base row and, per source behaviour, the rules that admit it somewhere.
+    this.base = new Uint32Array(B);
+    for (let b = 0; b < B; b++) this.base[b] = this.isoI[b] ? NONE_ID : ALL_ID;
+    this.inbound = Array.from({ length: B }, () => []);
+    for (const r of layer.rules) {
+      if (r.direction !== 'ingress' || !r.policy.isolates.ingress) continue;
+      const sel = this.selB[this.policyIndex.get(r.policy)!]!;
+      if (r.allPeers) {
+        for (const d of sel) this.base[d] = this.ports.union(this.base[d]!, this.portsTo(r, d));
+      } else {
+        for (const s of this.peersB[r.id]!) this.inbound[s]!.push(r);
+      }
+    }
+
+    this.addrE = new Int32Array(B).fill(-1);
+    this.addrI = new Int32Array(B).fill(-1);
+    this.externals(namedReused ? base : undefined);
+    this.eS = new Uint32Array(B);
+    this.iS = new Uint32Array(B);
+    this.mark = new Uint8Array(B);
+  }
+
+  /** True when a list of classes is a union of whole behaviours. */
+  private aligned(list: readonly number[]): boolean {
+    const count = new Map<number, number>();
+    for (const c of list) {
+      const b = this.behaviourOf[c]!;
+      count.set(b, (count.get(b) ?? 0) + 1);
+    }
+    for (const [b, k] of count) if (k !== this.behSize[b]) return false;
+    return true;
+  }
+
+  /** Port id a rule admits towards destination behaviour d (named ports resolved against it). */
+  private portsTo(r: CompiledRule, d: number): number {
+    if (r.namedPorts.length === 0) return this.ports.id(r.fixedPorts);
+    const c = this.repClass[d]!;
+    const k = r.id * 65536 + this.namedSig[c]!;
+    let id = this.namedCache.get(k);
+    if (id === undefined) {
+      id = this.ports.id(this.layer.rulePorts(r, { kind: 'class', index: c }));
+      this.namedCache.set(k, id);
+    }
+    return id;
+  }
+
+  /**
+   * Address atoms grouped into the fewest contiguous blocks that behave alike. Only "profiles" (the rule
+   * lists of a direction) with a rule that can match an address vary between atoms; the rest are NONE.
+   */
+  private externals(base?: ReachMatrix): void {
+    const layer = this.layer;
+    const B = this.size;
+    const isAddr = (r: CompiledRule): boolean => r.allPeers || r.ipBlocks.length > 0;
+    const addrRules = layer.rules.filter(isAddr);
+    // When the address-relevant rules are the very same objects, atoms and per-profile vectors stand.
+    const reuse = base !== undefined && base.addrRuleList.length === addrRules.length && addrRules.every((r, i) => r.rule === base.addrRuleList[i]);
+    this.addrRuleList = addrRules.map((r) => r.rule);
+    this.ruleNo = reuse ? base.ruleNo : new Map(addrRules.map((r, i) => [r.rule, i]));
+    const profiles = (dir: 'egress' | 'ingress', out: Int32Array, byKey: Map<string, number>, fixed: boolean): CompiledRule[][] | undefined => {
+      const list: CompiledRule[][] = [];
+      for (let b = 0; b < B; b++) {
+        const c = this.repClass[b]!;
+        if (!(dir === 'egress' ? this.isoE[b] : this.isoI[b])) continue;
+        const rules = layer.classRules[dir][c]!.filter(isAddr);
+        if (rules.length === 0) continue;
+        const key = `${rules.map((r) => this.ruleNo.get(r.rule)).join(',')}|${dir === 'ingress' ? this.namedSig[c] : ''}`;
+        let p = byKey.get(key);
+        if (p === undefined) {
+          if (fixed) return undefined;
+          byKey.set(key, (p = list.length));
+          list.push(rules);
+        }
+        out[b] = p;
+      }
+      return list;
+    };
+    if (reuse && profiles('egress', this.addrE, base.eKeys, true) && profiles('ingress', this.addrI, base.iKeys, true)) {
+      this.eKeys = base.eKeys;
+      this.iKeys = base.iKeys;
+      this.blocks.push(...base.blocks);
+      this.eAddr.push(...base.eAddr);
+      this.iAddr.push(...base.iAddr);
+      return;
+    }
+    this.addrE.fill(-1);
+    this.addrI.fill(-1);
+    const eProf = profiles('egress', this.addrE, this.eKeys, false)!;
+    const iProf = profiles('ingress', this.addrI, this.iKeys, false)!;
+    // A representative destination per ingress profile, for named ports.
+    const iRep = new Int32Array(iProf.length);
+    for (let b = 0; b < B; b++) if (this.addrI[b]! >= 0) iRep[this.addrI[b]!] = b;
+
+    // Distinct ipBlocks, and which of them each rule uses.
+    const blockIds = new Map<string, number>();
+    const distinct: (typeof layer.allIpBlocks)[number][] = [];
+    const ruleBlocks = new Map<CompiledRule, number[]>();
+    for (const r of layer.rules) {
+      if (r.ipBlocks.length === 0) continue;
+      ruleBlocks.set(
+        r,
+        r.ipBlocks.map((b) => {
+          const k = `${b.cidr.range.family}:${b.cidr.range.lo}:${b.cidr.range.hi}:${b.except.map((e) => `${e.range.lo}-${e.range.hi}`).join(',')}`;
+          let id = blockIds.get(k);
+          if (id === undefined) {
+            blockIds.set(k, (id = distinct.length));
+            distinct.push(b);
+          }
+          return id;
+        }),
+      );
+    }
+    const ranges = layer.allIpBlocks.flatMap((b) => [b.cidr.range, ...b.except.map((e) => e.range)]);
+    const E = eProf.length;
+    const vectors: Uint32Array[] = [];
+    for (const family of modelledFamilies(layer)) {
+      const atoms = atomize(family, ranges);
+      const bySig = new Map<string, Uint32Array>();
+      let prev: { range: IpRange; v: Uint32Array } | undefined;
+      for (const atom of atoms) {
+        const inBlock = new Uint8Array(distinct.length);
+        const ids: number[] = [];
+        distinct.forEach((b, i) => {
+          if (ipBlockContains(b, atom)) {
+            inBlock[i] = 1;
+            ids.push(i);
+          }
+        });
+        const sig = ids.join(',');
+        let v = bySig.get(sig);
+        if (!v) {
+          v = new Uint32Array(E + iProf.length);
+          const matches = (r: CompiledRule): boolean => r.allPeers || ruleBlocks.get(r)!.some((i) => inBlock[i] === 1);
+          for (let p = 0; p < E; p++) {
+            let id = NONE_ID;
+            for (const r of eProf[p]!) if (matches(r)) id = this.ports.union(id, this.ports.id(r.fixedPorts));
+            v[p] = id;
+          }
+          for (let p = 0; p < iProf.length; p++) {
+            let id = NONE_ID;
+            for (const r of iProf[p]!) if (matches(r)) id = this.ports.union(id, this.portsTo(r, iRep[p]!));
+            v[E + p] = id;
+          }
+          bySig.set(sig, v);
+        }
+        if (prev && (prev.v === v || prev.v.every((x, i) => x === v![i]))) {
+          prev.range = { family, lo: prev.range.lo, hi: atom.hi };
+        } else {
+          if (prev) {
+            this.blocks.push({ range: prev.range });
+            vectors.push(prev.v);
+          }
+          prev = { range: atom, v };
+        }
+      }
+      if (prev) {
+        this.blocks.push({ range: prev.range });
+        vectors.push(prev.v);
+      }
+    }
+    const X = this.blocks.length;
+    for (let p = 0; p < E; p++) this.eAddr.push(Uint32Array.from({ length: X }, (_, x) => vectors[x]![p]!));
+    for (let p = 0; p < iProf.length; p++) this.iAddr.push(Uint32Array.from({ length: X }, (_, x) => vectors[x]![E + p]!));
+  }
+
+  /** Port id from source behaviour s to destination behaviour d. */
+  cell(s: number, d: number): number {
+    const t = this.ports;
+    let e = ALL_ID;
+    if (this.isoE[s]) {
+      e = NONE_ID;
+      const dc = this.repClass[d]!;
+      for (const r of this.layer.classRules.egress[this.repClass[s]!]!) {
+        if (r.allPeers || r.peerClasses.has(dc)) e = t.union(e, this.portsTo(r, d));
+      }
+      if (e === NONE_ID) return NONE_ID;
+    }
+    if (!this.isoI[d]) return e;
+    let i = NONE_ID;
+    const sc = this.repClass[s]!;
+    for (const r of this.layer.classRules.ingress[this.repClass[d]!]!) {
+      if (r.allPeers || r.peerClasses.has(sc)) i = t.union(i, this.portsTo(r, d));
+    }
+    return t.meet(e, i);
+  }
+
+  /** Port id from behaviour s to external block x. */
+  toBlock(s: number, x: number): number {
+    if (!this.isoE[s]) return ALL_ID;
+    const p = this.addrE[s]!;
+    return p < 0 ? NONE_ID : this.eAddr[p]![x]!;
+  }
+
+  /** Port id from external block x to behaviour d. */
+  fromBlock(x: number, d: number): number {
+    if (!this.isoI[d]) return ALL_ID;
+    const p = this.addrI[d]!;
+    return p < 0 ? NONE_ID : this.iAddr[p]![x]!;
+  }
+
+  /**
+   * Fills `out` (length size + blocks) with the row of source behaviour s: every behaviour, then every
+   * block. Returns the behaviours where the row may differ from its default: the ingress base when
+   * `fromBase` (s is not egress-isolated), NONE otherwise; counting over them is O(rules), not O(size).
+   */
+  rowInto(s: number, out: Uint32Array): { fromBase: boolean; touched: number[] } {
+    const B = this.size;
+    const t = this.ports;
+    const inbound = this.inbound[s]!;
+    if (!this.isoE[s]) {
+      out.set(this.base, 0);
+      const touched: number[] = [];
+      const mark = this.mark;
+      for (const r of inbound) {
+        for (const d of this.selB[this.policyIndex.get(r.policy)!]!) {
+          if (!mark[d]) {
+            mark[d] = 1;
+            touched.push(d);
+          }
+          out[d] = t.union(out[d]!, this.portsTo(r, d));
+        }
+      }
+      for (const d of touched) mark[d] = 0;
+      out.fill(ALL_ID, B);
+      return { fromBase: true, touched };
+    }
+    const { eS, iS, mark } = this;
+    const touched: number[] = [];
+    for (const r of this.layer.classRules.egress[this.repClass[s]!]!) {
+      if (r.allPeers) {
+        for (let d = 0; d < B; d++) {
+          if (!mark[d]) {
+            mark[d] = 1;
+            touched.push(d);
+          }
+          eS[d] = t.union(eS[d]!, this.portsTo(r, d));
+        }
+      } else {
+        for (const d of this.peersB[r.id]!) {
+          if (!mark[d]) {
+            mark[d] = 1;
+            touched.push(d);
+          }
+          eS[d] = t.union(eS[d]!, this.portsTo(r, d));
+        }
+      }
+    }
+    for (const d of touched) iS[d] = this.base[d]!;
+    for (const r of inbound) {
+      for (const d of this.selB[this.policyIndex.get(r.policy)!]!) if (mark[d]) iS[d] = t.union(iS[d]!, this.portsTo(r, d));
+    }
+    out.fill(NONE_ID, 0, B);
+    for (const d of touched) {
+      out[d] = t.meet(eS[d]!, iS[d]!);
+      eS[d] = 0;
+      mark[d] = 0;
+    }
+    const p = this.addrE[s]!;
+    if (p < 0) out.fill(NONE_ID, B);
+    else out.set(this.eAddr[p]!, B);
+    return { fromBase: false, touched };
+  }
+
+  /** Σ weights[d] over behaviours d the ingress base admits something to (the default of unisolated rows). */
+  baseWeight(weights: Float64Array): number {
+    let n = 0;
+    for (let d = 0; d < this.size; d++) if (this.base[d] !== NONE_ID) n += weights[d]!;
+    return n;
+  }
+
+  /**
+   * Σ weights[j] over columns j (behaviours, then blocks) the row of s admits something to; `baseWeight`
+   * is this.baseWeight(weights). `out` receives the row as rowInto gives it.
+   */
+  rowWeight(s: number, weights: Float64Array, baseWeight: number, out: Uint32Array): number {
+    const B = this.size;
+    const { fromBase, touched } = this.rowInto(s, out);
+    let n = 0;
+    for (let x = B; x < out.length; x++) if (out[x] !== NONE_ID) n += weights[x]!;
+    if (fromBase) {
+      n += baseWeight;
+      for (const d of touched) n += weights[d]! * ((out[d] !== NONE_ID ? 1 : 0) - (this.base[d] !== NONE_ID ? 1 : 0));
+    } else {
+      for (const d of touched) if (out[d] !== NONE_ID) n += weights[d]!;
+    }
+    return n;
+  }
+
+  /** Fills `out` (length at least size) with port ids from external block x to every behaviour. */
+  blockRowInto(x: number, out: Uint32Array): void {
+    for (let d = 0; d < this.size; d++) out[d] = this.fromBlock(x, d);
+  }
+}

@@ -1,0 +1,55 @@
+/** Markdown for a pull-request comment: counts, the findings by category, segment health. */
+import type { AuditResult, Finding } from '../../analyses/audit.js';
+import { formatSource } from '../../inventory/types.js';
+
+const ICON = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' } as const;
+/** GitHub rejects comments above 65,536 characters; stay well below. */
+const MAX_ROWS = 150;
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function row(f: Finding): string {
+  return `| ${ICON[f.severity]} | \`${f.check}\` | ${cell(f.resource)} | ${f.location ? `\`${cell(formatSource(f.location))}\`` : ''} | ${cell(f.message)} |`;
+}
+
+/** Renders the audit as Markdown. */
+export function auditMarkdown(r: AuditResult): string {
+  const s = r.summary;
+  const out: string[] = ['### Bulkhead audit', ''];
+  out.push(
+    `**${s.bySeverity.error}** error(s), **${s.bySeverity.warning}** warning(s), **${s.bySeverity.info}** info across ${s.workloads} workload(s) and ${s.policies} NetworkPolicies` +
+      (r.intent ? `, against \`${r.intent.file}\` (${r.intent.segments} segments, ${r.intent.flows} flows).` : '.'),
+  );
+  if (s.suppressed.baseline + s.suppressed.annotation > 0) out.push(`Suppressed: ${s.suppressed.baseline} by baseline, ${s.suppressed.annotation} by annotation.`);
+  out.push('');
+  const sections: Array<[string, Finding[]]> = [
+    ['Invariants', r.findings.filter((f) => f.category === 'invariant')],
+    ['Drift against the intent', r.findings.filter((f) => f.category === 'drift')],
+    ['Segment health', r.findings.filter((f) => f.category === 'health')],
+    ['Hygiene', r.findings.filter((f) => f.category === 'hygiene')],
+  ];
+  let rows = 0;
+  for (const [title, fs] of sections) {
+    if (fs.length === 0) continue;
+    const open = fs.some((f) => f.severity === 'error') ? ' open' : '';
+    out.push(`<details${open}><summary><b>${title}</b> (${fs.length})</summary>`, '', '| Severity | Check | Resource | Location | Message |', '| --- | --- | --- | --- | --- |');
+    for (const f of fs) {
+      if (rows >= MAX_ROWS) break;
+      out.push(row(f));
+      rows++;
+    }
+    out.push('', '</details>', '');
+  }
+  if (rows < r.findings.length) out.push(`_${r.findings.length - rows} more finding(s) not shown: see the JSON or SARIF report._`, '');
+  if (r.health && r.health.length > 0) {
+    out.push('<details><summary><b>Segment reach</b></summary>', '', '| Segment | Members | Reaches | Reached by | Flat |', '| --- | ---: | ---: | ---: | --- |');
+    for (const h of r.health) {
+      out.push(`| ${cell(h.segment.name)}${h.segment.sensitive ? ' (sensitive)' : ''} | ${h.members} | ${h.reaches}/${h.others} (${Math.round(h.share * 100)}%) | ${h.reachedBy} | ${h.flat ? '**flat**' : ''} |`);
+    }
+    out.push('', '</details>', '');
+  }
+  if (r.findings.length === 0) out.push('No findings. ✅', '');
+  return `${out.join('\n')}`;
+}

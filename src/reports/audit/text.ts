@@ -1,0 +1,82 @@
+/** Human-readable audit: findings grouped by category and check, the segment health table, a summary line. */
+import type { AuditResult, Finding } from '../../analyses/audit.js';
+import type { CheckCategory, FindingSeverity } from '../../checks/index.js';
+import { formatSource } from '../../inventory/types.js';
+
+export interface TextOptions {
+  /** ANSI colours (the CLI turns them on for a terminal without NO_COLOR). */
+  readonly color?: boolean;
+}
+
+const CODES = { red: [31, 39], yellow: [33, 39], cyan: [36, 39], dim: [2, 22], bold: [1, 22] } as const;
+type Style = keyof typeof CODES;
+
+const SECTIONS: ReadonlyArray<[CheckCategory, string]> = [
+  ['invariant', 'Invariants'],
+  ['drift', 'Drift against the intent'],
+  ['health', 'Segment health'],
+  ['hygiene', 'Hygiene'],
+];
+const SEV_STYLE: Record<FindingSeverity, Style> = { error: 'red', warning: 'yellow', info: 'cyan' };
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+/** Renders the audit for a terminal. */
+export function auditText(r: AuditResult, opts: TextOptions = {}): string {
+  const st = (s: Style, t: string): string => (opts.color ? `\u001b[${CODES[s][0]}m${t}\u001b[${CODES[s][1]}m` : t);
+  const lines: string[] = [];
+  for (const [cat, heading] of SECTIONS) {
+    const fs = r.findings.filter((f) => f.category === cat);
+    if (cat === 'health' && r.health && r.health.length > 0) {
+      lines.push(st('bold', `${heading}`));
+      const rows = r.health.map((h) => [
+        h.segment.name + (h.segment.sensitive ? ' *' : ''),
+        String(h.members),
+        `${h.reaches}/${h.others} (${Math.round(h.share * 100)}%)`,
+        String(h.reachedBy),
+        [h.reachesOutside ? 'out' : '', h.reachedFromOutside ? 'in' : ''].filter(Boolean).join('+') || '-',
+        h.flat ? 'FLAT' : 'ok',
+      ]);
+      const head = ['segment', 'members', 'reaches', 'reached by', 'internet', 'status'];
+      const w = head.map((hd, i) => Math.max(hd.length, ...rows.map((row) => row[i]!.length)));
+      lines.push(`  ${st('dim', head.map((hd, i) => pad(hd, w[i]!)).join('  '))}`);
+      for (const row of rows) {
+        const text = row.map((c, i) => pad(c, w[i]!)).join('  ').trimEnd();
+        lines.push(`  ${row[5] === 'FLAT' ? st('yellow', text) : text}`);
+      }
+      lines.push(st('dim', '  (* sensitive; reaches/reached by: workloads outside the segment; internet: reaches out / reached from outside the cluster)'));
+      if (fs.length === 0) lines.push('');
+    }
+    if (fs.length === 0) continue;
+    if (cat !== 'health') lines.push(st('bold', `${heading} (${fs.length})`));
+    const byCheck = new Map<string, Finding[]>();
+    for (const f of fs) {
+      let l = byCheck.get(f.check);
+      if (!l) byCheck.set(f.check, (l = []));
+      l.push(f);
+    }
+    for (const [check, list] of byCheck) {
+      const first = list[0]!;
+      lines.push(`  ${st('bold', check)}: ${first.title} (${list.length})`);
+      for (const f of list) {
+        const where = f.location ? formatSource(f.location) : '';
+        lines.push(`    ${st(SEV_STYLE[f.severity], pad(f.severity, 7))} ${where}${where ? '  ' : ''}${f.resource}  ${st('dim', `[${f.id}]`)}`);
+        lines.push(`            ${f.message}`);
+      }
+      lines.push(`    ${st('dim', `fix: ${first.remediation}`)}`);
+    }
+    lines.push('');
+  }
+  const s = r.summary;
+  const sup = s.suppressed.baseline + s.suppressed.annotation;
+  if (r.findings.length === 0) lines.push(st('bold', 'No findings.'));
+  lines.push(
+    `${s.total} finding(s): ${st('red', `${s.bySeverity.error} error(s)`)}, ${st('yellow', `${s.bySeverity.warning} warning(s)`)}, ${s.bySeverity.info} info` +
+      `; ${r.checks.length} checks on ${s.workloads} workload(s) and ${s.policies} policies` +
+      (r.intent ? `; intent ${r.intent.file} (${r.intent.segments} segments, ${r.intent.flows} flows, ${r.intent.invariants} invariants)` : '; no intent (--intent FILE adds drift checks)') +
+      (sup ? `; suppressed: ${s.suppressed.baseline} by baseline, ${s.suppressed.annotation} by annotation` : ''),
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,42 @@
+/** Shared wording for the blast reports: each hop's rules in one line, distinct hops in path order. */
+import type { BlastFromResult, Hop, HopSide } from '../../analyses/blast.js';
+import { formatSource } from '../../inventory/types.js';
+
+/** "prod/allow-api ingress rule #1 (file.yaml:12)" or the reason nothing restricts the side. */
+export function sideText(s: HopSide, direction: 'egress' | 'ingress'): string {
+  if (!s.restricted) return s.note;
+  if (s.rules.length === 0) return `no ${direction} rule admits it`;
+  return s.rules.map((r) => `${r.policy} ${direction} rule #${r.rule} (${formatSource(r.source)})`).join(', ');
+}
+
+/** Every distinct hop used by a shortest path, in order of first use. */
+export function distinctHops(r: BlastFromResult): Hop[] {
+  const seen = new Map<string, Hop>();
+  for (const e of r.reached) for (const h of e.path) if (!seen.has(`${h.from}>${h.to}`)) seen.set(`${h.from}>${h.to}`, h);
+  return [...seen.values()];
+}
+
+/** The path as "a -> b -> c". */
+export function pathText(hops: readonly Hop[]): string {
+  if (hops.length === 0) return '';
+  return [hops[0]!.from, ...hops.map((h) => h.to)].join(' -> ');
+}
+
+/** One-line summary of a blast result. */
+export function summaryText(r: BlastFromResult): string {
+  const s = r.summary;
+  const parts = [
+    `reaches ${s.reached} endpoint${s.reached === 1 ? '' : 's'} in the cluster (${s.direct} directly)`,
+    `${s.external} outside block${s.external === 1 ? '' : 's'}`,
+    `deepest shortest path ${s.maxHop} hop${s.maxHop === 1 ? '' : 's'}`,
+    `up to ${s.maxBoundaries} ${r.boundary} boundar${s.maxBoundaries === 1 ? 'y' : 'ies'} crossed`,
+  ];
+  if (r.sensitive.length > 0) parts.push(`${s.sensitiveReached} sensitive endpoint${s.sensitiveReached === 1 ? '' : 's'} reached`);
+  return parts.join('; ');
+}
+
+/** Who the attacker starts as. */
+export function startText(r: BlastFromResult): string {
+  const ids = r.start.map((e) => e.id);
+  return ids.length <= 3 ? ids.join(', ') : `${r.from} (${ids.length} endpoints)`;
+}

@@ -1,0 +1,8 @@
+import type { BlastResult } from '../../analyses/blast.js';
+import { blastDot } from './dot.js';
+import { blastJson } from './json.js';
+import { blastMarkdown } from './markdown.js';
+import { blastText } from './text.js';
+
+export const BLAST_FORMATS = { text: blastText, json: blastJson, md: blastMarkdown, dot: blastDot } as const satisfies Record<string, (r: BlastResult) => string>;
+export type BlastFormat = keyof typeof BLAST_FORMATS;

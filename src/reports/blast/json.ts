@@ -1,0 +1,45 @@
+import type { BlastResult, Hop, HopSide } from '../../analyses/blast.js';
+import { toJsonText } from '../json.js';
+
+function side(s: HopSide): unknown {
+  return { restricted: s.restricted, rules: s.rules.map((r) => ({ policy: r.policy, rule: r.rule, source: r.source })), ...(s.restricted ? {} : { note: s.note }) };
+}
+
+function hop(h: Hop): unknown {
+  return { from: h.from, to: h.to, conns: h.conns.toJSON(), egress: side(h.egress), ingress: side(h.ingress), crossesBoundary: h.crossesBoundary };
+}
+
+/** The bulkhead.blast/v1 document. */
+export function blastJson(r: BlastResult): string {
+  const doc =
+    r.mode === 'from'
+      ? {
+          schema: 'bulkhead.blast/v1',
+          mode: r.mode,
+          level: r.level,
+          from: r.from,
+          start: r.start,
+          boundary: r.boundary,
+          ...(r.hops !== undefined ? { hops: r.hops } : {}),
+          summary: r.summary,
+          reached: r.reached.map((e) => ({
+            endpoint: e.endpoint,
+            hop: e.hop,
+            boundaries: e.boundaries,
+            ...(e.segments.length ? { segments: e.segments } : {}),
+            ...(e.sensitive.length ? { sensitive: e.sensitive } : {}),
+            path: e.path.map(hop),
+          })),
+          sensitive: r.sensitive,
+        }
+      : {
+          schema: 'bulkhead.blast/v1',
+          mode: r.mode,
+          level: r.level,
+          ...(r.hops !== undefined ? { hops: r.hops } : {}),
+          endpoints: r.endpoints,
+          sensitive: r.sensitiveNames,
+          ranking: r.ranking.map((e, i) => ({ rank: i + 1, id: e.endpoint.id, reached: e.reached, direct: e.direct, external: e.external, sensitive: e.sensitive })),
+        };
+  return toJsonText(doc);
+}

@@ -1,0 +1,61 @@
+/** Shared wording for the diff reports. */
+import type { DiffChange, DiffObject, DiffResult } from '../../analyses/diff.js';
+import { formatSource } from '../../inventory/types.js';
+
+/** Ids as printed: outside blocks carry `[External]`, as in reach. */
+export function showId(r: DiffResult, id: string): string {
+  return r.endpoints.get(id)?.kind === 'External' ? `${id}[External]` : id;
+}
+
+/** "TCP 80 -> TCP 80,443" with what opened and closed when both sides allow something. */
+export function changeText(c: DiffChange): string {
+  if (c.kind === 'added') return c.new.toString();
+  if (c.kind === 'removed') return `${c.old.toString()} (now none)`;
+  const parts = [!c.opened.isEmpty() ? `opened ${c.opened.toString()}` : '', !c.closed.isEmpty() ? `closed ${c.closed.toString()}` : ''].filter(Boolean);
+  return `${c.old.toString()} -> ${c.new.toString()} (${parts.join('; ')})`;
+}
+
+/** "NetworkPolicy ns/x changed: ingress rule #1 ports changed" */
+export function objectText(o: DiffObject): string {
+  const what = o.change === 'changed' ? `: ${[...o.fields.filter((f) => !['labels', 'named ports', 'addresses', 'hostNetwork', 'policyTypes'].includes(f)), ...o.details].join('; ')}` : o.details.length ? ` (${o.details.join('; ')})` : '';
+  return `${o.key} ${o.change}${what}`;
+}
+
+/** Where the object is (file:line), or ''. */
+export function objectWhere(o: DiffObject): string {
+  return o.source ? formatSource(o.source) : '';
+}
+
+/** "3 added, 1 removed, 2 changed" */
+export function countsText(r: DiffResult): string {
+  const s = r.summary;
+  return `${s.added} pair${s.added === 1 ? '' : 's'} opened, ${s.removed} closed, ${s.changed} changed; ${s.objects} object change${s.objects === 1 ? '' : 's'}`;
+}
+
+/** "opens 3 paths the intent does not allow: 2 from dev to prod, 1 from web to db" (and what it closes). */
+export function driftSummary(r: DiffResult): string[] {
+  const d = r.drift;
+  if (!d) return [];
+  const n = (k: number): string => `${k} path${k === 1 ? '' : 's'}`;
+  const out: string[] = [];
+  for (const [field, verb, tense] of [['introduced', 'opens', 'does'], ['fixed', 'closes', 'did']] as const) {
+    const parts = d.bySegments.filter((s) => s[field] > 0);
+    if (parts.length === 0) continue;
+    const total = field === 'introduced' ? d.introducedPaths : d.fixedPaths;
+    const each = parts.map((s) => `${s[field]} from ${s.from} to ${s.to}`);
+    out.push(`${verb} ${n(total)} the intent ${tense} not allow${parts.length === 1 ? ` (${parts[0]!.from} to ${parts[0]!.to})` : `: ${each.join(', ')}`}`);
+  }
+  return out;
+}
+
+type DriftItem = NonNullable<DiffResult['drift']>['introduced'][number];
+
+/** Why a drift item is a problem: the invariant it breaks, or the missing or narrower flow. */
+export function driftWhy(x: DriftItem): string {
+  return x.kind === 'invariant' ? `breaks ${x.rule}` : x.kind === 'over-broad' ? `beyond the flow ${x.srcSegment} -> ${x.dstSegment}` : `no flow ${x.srcSegment} -> ${x.dstSegment}`;
+}
+
+/** One drift item as a line. */
+export function driftItemText(x: DriftItem): string {
+  return `${x.src} => ${x.dst} : ${x.ports.toString()} (${driftWhy(x)})`;
+}

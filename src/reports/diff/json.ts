@@ -1,0 +1,38 @@
+import type { DiffResult } from '../../analyses/diff.js';
+import { toJsonText } from '../json.js';
+
+/** The bulkhead.diff/v1 document. */
+export function diffJson(r: DiffResult): string {
+  const used = new Set(r.changes.flatMap((c) => [c.src, c.dst]));
+  const doc = {
+    schema: 'bulkhead.diff/v1',
+    old: r.old,
+    new: r.new,
+    level: r.level,
+    summary: { ...r.summary, unchanged: r.unchanged },
+    endpoints: [...r.endpoints.values()].filter((e) => used.has(e.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    changes: r.changes.map((c) => ({
+      kind: c.kind,
+      src: c.src,
+      dst: c.dst,
+      old: c.old.toJSON(),
+      new: c.new.toJSON(),
+      opened: c.opened.toJSON(),
+      closed: c.closed.toJSON(),
+      ...(c.endpointsInfo ? { endpointsInfo: c.endpointsInfo } : {}),
+      causes: c.causes,
+    })),
+    ...(r.drift
+      ? {
+          drift: {
+            intent: r.drift.intentFile,
+            introduced: r.drift.introduced.map((x) => ({ ...x, ports: x.ports.toJSON() })),
+            fixed: r.drift.fixed.map((x) => ({ ...x, ports: x.ports.toJSON() })),
+            bySegments: r.drift.bySegments,
+          },
+        }
+      : {}),
+    objects: r.objects.map((o) => ({ key: o.key, kind: o.kind, id: o.id, change: o.change, fields: o.fields, details: o.details, ...(o.source ? { source: o.source } : {}), explains: o.explains })),
+  };
+  return toJsonText(doc);
+}

@@ -1,0 +1,52 @@
+import type { DiffResult } from '../../analyses/diff.js';
+import { mdTable } from '../markdown.js';
+import { changeText, countsText, driftSummary, driftWhy, objectText, objectWhere, showId } from './common.js';
+
+/** Rows per folded table: pull-request comments are capped (GitHub: 65,536 characters). */
+const MAX_ROWS = 100;
+
+function capped<T>(rows: readonly T[]): { rows: readonly T[]; note: string } {
+  return rows.length <= MAX_ROWS ? { rows, note: '' } : { rows: rows.slice(0, MAX_ROWS), note: `\n_… and ${rows.length - MAX_ROWS} more: run \`bulkhead diff --format json\` for all._\n` };
+}
+
+/** A pull-request comment: the verdict and counts first, every detail folded. */
+export function diffMarkdown(r: DiffResult): string {
+  const out: string[] = ['### Bulkhead: network connectivity change', ''];
+  if (r.drift) {
+    const d = r.drift;
+    const lines = driftSummary(r);
+    if (d.introduced.length > 0) out.push(`:warning: **This change opens ${d.introducedPaths} ${d.introducedPaths === 1 ? 'path that violates' : 'paths that violate'} the intent** (\`${d.intentFile}\`).`, '');
+    else out.push(`:white_check_mark: No new intent violation (\`${d.intentFile}\`)${d.fixedPaths ? `; ${d.fixedPaths} violating path${d.fixedPaths === 1 ? '' : 's'} closed` : ''}.`, '');
+    for (const l of lines) out.push(`- ${l}`);
+    if (lines.length) out.push('');
+  }
+  if (r.changes.length === 0) out.push(`No connectivity change between \`${r.old}\` and \`${r.new}\`${r.objects.length ? ` (${r.objects.length} object change${r.objects.length === 1 ? '' : 's'} with no effect on reachability)` : ''}.`, '');
+  else {
+    out.push(`**${countsText(r)}** (\`${r.old}\` → \`${r.new}\`, ${r.level} level).`, '');
+    const top = r.objects.filter((o) => o.explains > 0).sort((a, b) => b.explains - a.explains || (a.key < b.key ? -1 : 1)).slice(0, 5);
+    for (const o of top) out.push(`- ${objectText(o)}: ${o.explains} connectivity change${o.explains === 1 ? '' : 's'}`);
+    if (top.length) out.push('');
+  }
+  for (const kind of ['added', 'removed', 'changed'] as const) {
+    const list = r.changes.filter((c) => c.kind === kind);
+    if (list.length === 0) continue;
+    const title = { added: 'Opened', removed: 'Closed', changed: 'Changed' }[kind];
+    out.push(`<details><summary>${title}: ${list.length}</summary>`, '');
+    const { rows, note } = capped(list);
+    out.push(mdTable(['source', 'destination', kind === 'changed' ? 'change' : 'ports', 'because'], rows.map((c) => [showId(r, c.src), showId(r, c.dst), changeText(c) + (c.endpointsInfo ? ` (${c.endpointsInfo})` : ''), c.causes.join('; ') || '—'])) + note);
+    out.push('</details>', '');
+  }
+  if (r.drift && r.drift.introduced.length + r.drift.fixed.length > 0) {
+    out.push(`<details><summary>Intent drift: ${r.drift.introduced.length} new, ${r.drift.fixed.length} fixed</summary>`, '');
+    const { rows, note } = capped([...r.drift.introduced.map((x) => ['new', x] as const), ...r.drift.fixed.map((x) => ['fixed', x] as const)]);
+    out.push(mdTable(['', 'path', 'ports', 'why'], rows.map(([k, x]) => [k, `${x.src} => ${x.dst}`, x.ports.toString(), driftWhy(x)])) + note);
+    out.push('</details>', '');
+  }
+  if (r.objects.length > 0) {
+    out.push(`<details><summary>Object changes: ${r.objects.length}</summary>`, '');
+    const { rows, note } = capped(r.objects);
+    out.push(mdTable(['object', 'where', 'explains'], rows.map((o) => [objectText(o), objectWhere(o), String(o.explains)])) + note);
+    out.push('</details>', '');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,92 @@
+/**
+ * The text, csv and json reach formats written chunk by chunk from a ReachStream, byte-identical to
+ * the whole-string reporters, so pod-level listings of huge clusters never become one giant string.
+ */
+import type { Connection, ReachStream } from '../../analyses/reach.js';
+import { toJsonText } from '../json.js';
+import type { PortSet } from '../../model/port-set.js';
+
+/** Formats that can be streamed. */
+export const STREAM_FORMATS = ['text', 'csv', 'json'] as const;
+export type StreamFormat = (typeof STREAM_FORMATS)[number];
+
+const CHUNK = 1 << 16;
+
+function cell(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One array element as it appears inside the whole document (see reports/json.ts). */
+function element(v: unknown): string {
+  return toJsonText(v).slice(0, -1).replace(/^/gm, '    ');
+}
+
+/** Joins small strings into chunks of about 64 KiB. */
+function* batched(parts: Iterable<string>): Generator<string> {
+  let buf = '';
+  for (const p of parts) {
+    buf += p;
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+/** Memoizes a rendering per PortSet object: the engine hands out one object per distinct set. */
+function memo(f: (p: PortSet) => string): (p: PortSet) => string {
+  const cache = new Map<PortSet, string>();
+  return (p) => {
+    let v = cache.get(p);
+    if (v === undefined) cache.set(p, (v = f(p)));
+    return v;
+  };
+}
+
+function* lines(r: ReachStream, format: StreamFormat): Generator<string> {
+  const ext = new Set(r.endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
+  const show = (id: string): string => (ext.has(id) ? `${id}[External]` : id);
+  const str = memo((p) => p.toString());
+  if (format === 'text') {
+    let any = false;
+    for (const c of r.connections()) {
+      any = true;
+      yield `${show(c.src)} => ${show(c.dst)} : ${str(c.conns)}\n`;
+    }
+    if (!any) yield 'No connections allowed.\n';
+    return;
+  }
+  if (format === 'csv') {
+    yield 'src,dst,conn\n';
+    for (const c of r.connections()) yield `${cell(show(c.src))},${cell(show(c.dst))},${cell(str(c.conns))}\n`;
+    return;
+  }
+  // toJsonText(doc), one array element at a time.
+  yield `{\n  "schema": "bulkhead.reach/v1",\n  "level": ${JSON.stringify(r.level)},\n  "endpoints": `;
+  if (r.endpoints.length === 0) yield '[]';
+  else {
+    yield '[\n';
+    let first = true;
+    for (const e of r.endpoints) {
+      yield `${first ? '' : ',\n'}${element(e)}`;
+      first = false;
+    }
+    yield '\n  ]';
+  }
+  yield ',\n  "connections": ';
+  // The conns object renders the same wherever it sits: render it once per distinct set.
+  const connsText = memo((p) => element({ conns: p.toJSON() }).split('\n').slice(1, -1).join('\n'));
+  let first = true;
+  for (const c of r.connections() as Iterable<Connection>) {
+    yield `${first ? '[\n' : ',\n'}    {\n      "src": ${JSON.stringify(c.src)},\n      "dst": ${JSON.stringify(c.dst)},\n${connsText(c.conns)}\n    }`;
+    first = false;
+  }
+  yield first ? '[]' : '\n  ]';
+  yield '\n}\n';
+}
+
+/** The output of one streamable format, in chunks. */
+export function reachChunks(r: ReachStream, format: StreamFormat): Iterable<string> {
+  return batched(lines(r, format));
+}

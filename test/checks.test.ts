@@ -1,0 +1,319 @@
+/** The check registry and a table-driven CheckTester: each check's valid and invalid clusters, built in code. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { CHECKS, type Check } from '../src/checks/index.js';
+import { auditOf, defaultDeny, ns, pod, policy } from './fixtures/audit/builders.js';
+
+const NOT_CHECKS = new Set(['types.ts', 'controls.ts', 'util.ts', 'index.ts']);
+
+test('the registry is sorted, unique, and holds every check file', () => {
+  const ids = CHECKS.map((c) => c.meta.id);
+  assert.deepEqual(ids, [...ids].sort(), 'src/checks/index.ts must stay sorted by id');
+  assert.equal(new Set(ids).size, ids.length, 'duplicate check id');
+  const files = readdirSync(new URL('../../src/checks/', import.meta.url))
+    .filter((f) => f.endsWith('.ts') && !NOT_CHECKS.has(f))
+    .map((f) => f.replace(/\.ts$/, ''))
+    .sort();
+  assert.deepEqual(files, [...ids].sort(), 'each src/checks/<id>.ts must be registered under its file name');
+});
+
+test('every check carries complete metadata', () => {
+  for (const c of CHECKS) {
+    const m = c.meta;
+    assert.match(m.id, /^[a-z][a-z0-9-]*$/);
+    assert.ok(m.title.length > 0 && m.remediation.length > 20, `${m.id}: title and remediation`);
+    assert.ok(m.controls.length > 0, `${m.id}: maps to no control`);
+    assert.ok(Object.keys(m.messages).length > 0, `${m.id}: no messages`);
+    assert.equal(m.requiresIntent === true, m.category !== 'hygiene', `${m.id}: only hygiene checks run without an intent`);
+  }
+});
+
+interface Case {
+  readonly name: string;
+  readonly manifests: readonly object[];
+  readonly intent?: string;
+}
+interface Invalid extends Case {
+  readonly errors: ReadonlyArray<{ readonly messageId?: string; readonly resource?: string; readonly severity?: string }>;
+}
+
+const tested = new Set<string>();
+
+/** ESLint's RuleTester for Bulkhead: valid cases yield no finding of the check, invalid ones exactly the listed findings. */
+function checkTester(id: string, cases: { valid: readonly Case[]; invalid: readonly Invalid[] }): void {
+  const check = CHECKS.find((c) => c.meta.id === id) as Check;
+  tested.add(id);
+  for (const v of cases.valid) {
+    test(`${id} valid: ${v.name}`, () => {
+      const fs = auditOf(v.manifests, v.intent, { checks: [check] }).findings;
+      assert.deepEqual(fs.map((f) => f.message), []);
+    });
+  }
+  for (const inv of cases.invalid) {
+    test(`${id} invalid: ${inv.name}`, () => {
+      const fs = auditOf(inv.manifests, inv.intent, { checks: [check] }).findings;
+      assert.equal(fs.length, inv.errors.length, `expected ${inv.errors.length} finding(s), got: ${fs.map((f) => `${f.resource}: ${f.message}`).join(' | ')}`);
+      inv.errors.forEach((e, i) => {
+        const f = fs[i]!;
+        if (e.messageId) assert.equal(f.messageId, e.messageId);
+        if (e.resource) assert.equal(f.resource, e.resource);
+        if (e.severity) assert.equal(f.severity, e.severity);
+        assert.ok(f.location, 'finding without a location');
+      });
+    });
+  }
+}
+
+const web = pod('shop', 'web', { app: 'web' }, [{ name: 'http', containerPort: 8080 }]);
+const api = pod('shop', 'api', { app: 'api' }, [{ name: 'http', containerPort: 9000 }]);
+const db = pod('shop', 'db', { app: 'db' }, [{ name: 'pg', containerPort: 5432 }]);
+const dns = pod('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', containerPort: 53, protocol: 'UDP' }]);
+const toDns = { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }] };
+
+checkTester('allow-all-ingress', {
+  valid: [{ name: 'named sources', manifests: [db, policy('shop', 'db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }] }] })] }],
+  invalid: [
+    { name: 'empty rule', manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{}] })], errors: [{ messageId: 'all', severity: 'warning', resource: 'NetworkPolicy shop/db' }] },
+    { name: 'ports only', manifests: [web, policy('shop', 'web', { podSelector: {}, ingress: [{ ports: [{ port: 8080 }] }] })], errors: [{ messageId: 'ports', severity: 'info' }] },
+  ],
+});
+
+checkTester('allow-all-egress', {
+  valid: [{ name: 'ports only is egress-to-internet, not allow-all', manifests: [web, policy('shop', 'w', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 443 }] }] })] }],
+  invalid: [{ name: 'empty rule', manifests: [web, policy('shop', 'w', { podSelector: {}, policyTypes: ['Egress'], egress: [{}] })], errors: [{ messageId: 'all' }] }],
+});
+
+checkTester('dead-peer', {
+  valid: [
+    { name: 'peer matches a pod', manifests: [web, api, policy('shop', 'api', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] })] },
+    { name: 'ipBlocks are never dead', manifests: [api, policy('shop', 'api', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] })] },
+  ],
+  invalid: [
+    { name: 'pod typo', manifests: [web, api, policy('shop', 'api', { podSelector: {}, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'wbe' } } }] }] })], errors: [{ messageId: 'pods' }] },
+    {
+      name: 'namespace typo',
+      manifests: [web, api, policy('shop', 'api', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'nobody' } } }] }] })],
+      errors: [{ messageId: 'namespace' }],
+    },
+  ],
+});
+
+checkTester('egress-to-internet', {
+  valid: [{ name: 'a partner CIDR', manifests: [web, policy('shop', 'w', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }] }] })] }],
+  invalid: [
+    { name: '0.0.0.0/0', manifests: [web, policy('shop', 'w', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })], errors: [{ messageId: 'block' }] },
+    { name: '::/0', manifests: [web, policy('shop', 'w', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '::/0' } }] }] })], errors: [{ messageId: 'block' }] },
+    { name: 'no to, some ports', manifests: [web, policy('shop', 'w', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 443 }] }] })], errors: [{ messageId: 'any' }] },
+  ],
+});
+
+checkTester('egress-without-dns', {
+  valid: [
+    { name: 'egress not isolated', manifests: [web] },
+    { name: 'DNS allowed to kube-dns', manifests: [web, dns, defaultDeny('shop'), policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [toDns] })] },
+  ],
+  invalid: [
+    { name: 'default deny only', manifests: [web, dns, defaultDeny('shop')], errors: [{ resource: 'Pod shop/web' }] },
+    { name: 'DNS rule towards no pod', manifests: [web, defaultDeny('shop'), policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [toDns] })], errors: [{}] },
+  ],
+});
+
+checkTester('missing-default-deny-ingress', {
+  valid: [{ name: 'namespace-wide ingress policy', manifests: [web, defaultDeny('shop', ['Ingress'])] }],
+  invalid: [
+    { name: 'no policy', manifests: [web], errors: [{ resource: 'Namespace shop' }] },
+    { name: 'a per-app policy is not a default', manifests: [web, policy('shop', 'web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [] })], errors: [{}] },
+  ],
+});
+
+checkTester('missing-default-deny-egress', {
+  valid: [{ name: 'namespace-wide egress policy', manifests: [web, defaultDeny('shop', ['Egress'])] }],
+  invalid: [{ name: 'ingress-only default', manifests: [web, defaultDeny('shop', ['Ingress'])], errors: [{ resource: 'Namespace shop', severity: 'info' }] }],
+});
+
+checkTester('policy-selects-nothing', {
+  valid: [{ name: 'selects a pod', manifests: [web, policy('shop', 'p', { podSelector: { matchLabels: { app: 'web' } } })] }],
+  invalid: [
+    { name: 'typo', manifests: [web, policy('shop', 'p', { podSelector: { matchLabels: { app: 'wbe' } } })], errors: [{ resource: 'NetworkPolicy shop/p' }] },
+    { name: 'another namespace', manifests: [web, policy('other', 'p', { podSelector: {} })], errors: [{}] },
+  ],
+});
+
+checkTester('shadowed-rule', {
+  valid: [
+    {
+      name: 'AND peer',
+      manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'api' } } }] }] })],
+    },
+    {
+      name: 'different ports are not shadowed',
+      manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 80 }] }, { from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 5432 }] }] })],
+    },
+    {
+      name: 'a policy on other pods does not shadow',
+      manifests: [db, api, policy('shop', 'a', { podSelector: { matchLabels: { app: 'api' } }, ingress: [{}] }), policy('shop', 'b', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ ports: [{ port: 1 }] }] })],
+    },
+  ],
+  invalid: [
+    {
+      name: 'OR peers',
+      manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }, { podSelector: { matchLabels: { app: 'api' } } }] }] })],
+      errors: [{ messageId: 'peer' }],
+    },
+    {
+      name: 'rule under a broader rule of a namespace-wide policy',
+      manifests: [
+        db,
+        policy('shop', 'all', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] }),
+        policy('shop', 'db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 5432 }] }] }),
+      ],
+      errors: [{ messageId: 'rule', resource: 'NetworkPolicy shop/db' }],
+    },
+    {
+      name: 'identical rules: only the later one',
+      manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ ports: [{ port: 1 }] }, { ports: [{ port: 1 }] }] })],
+      errors: [{ messageId: 'rule' }],
+    },
+    {
+      name: 'narrower ipBlock',
+      manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }, { ipBlock: { cidr: '10.1.0.0/16' } }] }] })],
+      errors: [{ messageId: 'peer' }],
+    },
+  ],
+});
+
+checkTester('unresolved-named-port', {
+  valid: [{ name: 'port declared', manifests: [web, policy('shop', 'w', { podSelector: {}, ingress: [{ ports: [{ port: 'http' }] }] })] }],
+  invalid: [
+    { name: 'ingress name unknown', manifests: [web, policy('shop', 'w', { podSelector: {}, ingress: [{ ports: [{ port: 'https' }] }] })], errors: [{ messageId: 'ingress' }] },
+    { name: 'wrong protocol', manifests: [web, policy('shop', 'w', { podSelector: {}, ingress: [{ ports: [{ port: 'http', protocol: 'UDP' }] }] })], errors: [{ messageId: 'ingress' }] },
+    {
+      name: 'egress name unknown on the peers',
+      manifests: [web, db, policy('shop', 'w', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'db' } } }], ports: [{ port: 'http' }] }] })],
+      errors: [{ messageId: 'egress' }],
+    },
+  ],
+});
+
+checkTester('unselected-pods', {
+  valid: [{ name: 'selected', manifests: [web, defaultDeny('shop', ['Egress'])] }],
+  invalid: [{ name: 'nothing selects it', manifests: [web, policy('shop', 'other', { podSelector: { matchLabels: { app: 'nope' } } })], errors: [{ resource: 'Pod shop/web' }] }],
+});
+
+const tiers = `segments:
+  web: {namespace: shop, labels: {app: web}}
+  api: {namespace: shop, labels: {app: api}}
+  db: {namespace: shop, labels: {app: db}, sensitive: true}
+flows:
+  - {from: web, to: api, ports: [TCP/9000]}
+  - {from: api, to: db, ports: [TCP/5432]}
+`;
+const closed = [defaultDeny('shop')];
+const allowIn = (name: string, to: string, from: string, port: number): object =>
+  policy('shop', name, { podSelector: { matchLabels: { app: to } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: from } } }], ports: [{ port }] }] });
+const allowOut = (name: string, from: string, to: string, port?: number): object =>
+  policy('shop', name, { podSelector: { matchLabels: { app: from } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: to } } }], ...(port ? { ports: [{ port }] } : {}) }] });
+const wired = [web, api, db, ...closed, allowIn('api-in', 'api', 'web', 9000), allowOut('web-out', 'web', 'api', 9000), allowIn('db-in', 'db', 'api', 5432), allowOut('api-out', 'api', 'db', 5432)];
+
+checkTester('intent-violation', {
+  valid: [{ name: 'exactly the flows', manifests: wired, intent: tiers }],
+  invalid: [
+    {
+      name: 'web reaches the sensitive db',
+      manifests: [...wired, allowIn('db-web', 'db', 'web', 5432), allowOut('web-db', 'web', 'db', 5432)],
+      intent: tiers,
+      errors: [{ severity: 'error', resource: 'NetworkPolicy shop/db-web' }],
+    },
+    // api → web, web and api to and from the world (unclaimed outside addresses); web → api is a flow.
+    { name: 'nothing isolated: blamed on the namespace', manifests: [web, api], intent: tiers, errors: Array(5).fill({ resource: 'Namespace shop' }) },
+  ],
+});
+
+checkTester('intent-overbroad', {
+  valid: [{ name: 'exactly the ports', manifests: wired, intent: tiers }],
+  invalid: [{ name: 'db ingress on every port', manifests: [web, api, db, ...closed, allowIn('api-in', 'api', 'web', 9000), allowOut('web-out', 'web', 'api', 9000), allowOut('api-out', 'api', 'db'), policy('shop', 'db-in', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }] }] })], intent: tiers, errors: [{ resource: 'NetworkPolicy shop/db-in' }] }],
+});
+
+checkTester('intent-broken-flow', {
+  valid: [{ name: 'flows open', manifests: wired, intent: tiers }],
+  invalid: [
+    { name: 'api to db blocked', manifests: [web, api, db, ...closed, allowIn('api-in', 'api', 'web', 9000), allowOut('web-out', 'web', 'api', 9000)], intent: tiers, errors: [{ messageId: 'blocked', resource: 'Flow #2 api → db' }] },
+    { name: 'segment without members', manifests: [web, api, ...closed, allowIn('api-in', 'api', 'web', 9000), allowOut('web-out', 'web', 'api', 9000)], intent: tiers, errors: [{ messageId: 'no-destination' }] },
+  ],
+});
+
+checkTester('intent-unmapped', {
+  valid: [{ name: 'all mapped', manifests: [web, api, db], intent: tiers }],
+  invalid: [{ name: 'a new service', manifests: [web, api, db, pod('shop', 'report', { app: 'report' })], intent: tiers, errors: [{ resource: 'Pod shop/report' }] }],
+});
+
+checkTester('intent-empty-segment', {
+  valid: [{ name: 'all segments used', manifests: [web, api, db], intent: tiers }],
+  invalid: [{ name: 'no db', manifests: [web, api], intent: tiers, errors: [{ resource: 'Segment db' }] }],
+});
+
+const envs = `segments:
+  prod: {namespaceLabels: {env: prod}}
+  dev: {namespaceLabels: {env: dev}}
+invariants:
+  - never: {from: dev, to: prod}
+`;
+const envCluster = [ns('p', { env: 'prod' }), ns('d', { env: 'dev' }), pod('p', 'db', { app: 'db' }), pod('d', 'api', { app: 'api' })];
+checkTester('intent-never', {
+  valid: [{ name: 'prod admits prod only', manifests: [...envCluster, policy('p', 'in', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { env: 'prod' } } }] }] })], intent: envs }],
+  invalid: [{ name: 'open', manifests: envCluster, intent: envs, errors: [{ severity: 'error' }] }],
+});
+
+const tenants = `segments:
+  all: {namespace: "*"}
+invariants:
+  - isolated: tenant
+`;
+const tenantCluster = [ns('a'), ns('b'), pod('a', 'x', { tenant: 'acme' }), pod('b', 'y', { tenant: 'globex' }), pod('a', 'z', { tenant: 'acme', role: 'z' })];
+checkTester('intent-isolated', {
+  valid: [
+    {
+      name: 'tenants closed to each other',
+      manifests: [...tenantCluster, ...['a', 'b'].map((n) => policy(n, 'same-tenant', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { tenant: n === 'a' ? 'acme' : 'globex' } } }] }] }))],
+      intent: tenants,
+    },
+  ],
+  invalid: [{ name: 'open both ways', manifests: tenantCluster, intent: tenants, errors: [{ messageId: 'label' }, { messageId: 'label' }] }],
+});
+
+const egressIntent = `segments:
+  app: {namespace: shop}
+  partner: {cidrs: [203.0.113.0/24]}
+invariants:
+  - egress: {from: app, allow: [partner, 198.51.100.7]}
+`;
+checkTester('intent-egress', {
+  valid: [
+    {
+      name: 'only the allowed addresses',
+      manifests: [web, policy('shop', 'e', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }, { ipBlock: { cidr: '198.51.100.7/32' } }] }] })],
+      intent: egressIntent,
+    },
+  ],
+  invalid: [{ name: 'anywhere', manifests: [web], intent: egressIntent, errors: [{ severity: 'error' }] }],
+});
+
+const flatIntent = `settings: {flatThreshold: 0.6}
+segments:
+  tools: {namespace: tools}
+  rest: {namespace: "*"}
+`;
+const flatCluster = [pod('tools', 't', { app: 't' }), pod('a', 'a', { app: 'a' }), pod('b', 'b', { app: 'b' }), pod('c', 'c', { app: 'c' })];
+const onlyTo = (n: string): object => policy('tools', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': n } } }] }] });
+checkTester('intent-flat-segment', {
+  valid: [{ name: 'reaches one of three', manifests: [...flatCluster, onlyTo('a')], intent: flatIntent }],
+  invalid: [
+    { name: 'reaches all', manifests: flatCluster, intent: flatIntent, errors: [{ resource: 'Segment tools' }] },
+    { name: 'reaches two of three, above a 60% threshold', manifests: [...flatCluster, defaultDeny('c', ['Ingress'])], intent: flatIntent, errors: [{}] },
+  ],
+});
+
+test('every registered check has CheckTester cases', () => {
+  assert.deepEqual(CHECKS.map((c) => c.meta.id).filter((id) => !tested.has(id)), []);
+});

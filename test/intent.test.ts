@@ -1,0 +1,205 @@
+/** The intent file: loading with precise errors, segment membership, and drift checked against a pair-by-pair reference. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { loadIntent, parseIntent, IntentError, segmentsOf, drift, pairsOf, WORLD, type Intent } from '../src/analyses/intent/index.js';
+import { clusterEndpoints, externalEndpoint } from '../src/analyses/endpoints.js';
+import { PortSet } from '../src/model/port-set.js';
+import { analysisOf, ns, pod, policy, defaultDeny } from './fixtures/audit/builders.js';
+import { clusterCaseArb, CHECKED_PORTS, CHECKED_PROTOCOLS, NAMESPACE_NAMES } from './oracle/generate.js';
+import { load } from './oracle/checks.js';
+import { draftIntent, renderIntentYaml } from '../src/analyses/intent/init.js';
+
+const EXAMPLE = new URL('../../examples/shop/bulkhead.yaml', import.meta.url);
+
+test('the bundled example intent loads, and every name it uses is a segment', () => {
+  const intent = loadIntent(EXAMPLE.pathname);
+  const names = new Set([...intent.segments.map((s) => s.name), WORLD]);
+  assert.ok(intent.segments.length > 0 && intent.flows.length > 0);
+  for (const f of intent.flows) for (const n of [...f.from, ...f.to]) assert.ok(names.has(n), n);
+  for (const s of intent.sensitive) assert.ok(names.has(s));
+  // Same text, same result: loadIntent(path, text) parses without touching the disk.
+  const again = loadIntent('copy.yaml', readFileSync(EXAMPLE, 'utf8'));
+  assert.deepEqual(again.segments.map((s) => s.name), intent.segments.map((s) => s.name));
+});
+
+/** Bad intent files: the line and a phrase of the message each must produce. */
+const BAD: ReadonlyArray<{ name: string; text: string; line: number; says: string }> = [
+  { name: 'YAML syntax', text: 'segments:\n  web: {namespace: shop\n', line: 3, says: 'invalid YAML' },
+  { name: 'empty file', text: '', line: 1, says: 'empty' },
+  { name: 'not a mapping', text: '- a\n- b\n', line: 1, says: 'expected a mapping with segments' },
+  { name: 'no segments', text: 'flows: []\n', line: 1, says: 'segments' },
+  { name: 'unknown top-level key', text: 'segments:\n  a: {namespace: x}\nflow: []\n', line: 3, says: 'did you mean "flows"' },
+  { name: 'misspelt segment key', text: 'segments:\n  a:\n    namespace: x\n    lables: {app: a}\n', line: 4, says: 'did you mean "labels"' },
+  { name: 'label value not a string', text: 'segments:\n  a:\n    labels: {app: {x: 1}}\n', line: 3, says: 'label value' },
+  { name: 'bad label key', text: 'segments:\n  a:\n    labels: {"-bad": x}\n', line: 3, says: 'bad label key' },
+  { name: 'segment without criteria', text: 'segments:\n  a: {description: nothing}\n', line: 2, says: 'needs at least one of' },
+  { name: 'cidrs mixed with labels', text: 'segments:\n  a: {namespace: x, cidrs: [10.0.0.0/8]}\n', line: 2, says: 'cannot be combined' },
+  { name: 'bad CIDR', text: 'segments:\n  a:\n    cidrs: [10.0.0.0/33]\n', line: 3, says: 'bad CIDR "10.0.0.0/33"' },
+  { name: 'reserved name', text: 'segments:\n  world: {namespace: x}\n', line: 2, says: 'built-in' },
+  { name: 'unknown segment in a flow', text: 'segments:\n  api: {namespace: x}\nflows:\n  - {from: api, to: apii}\n', line: 4, says: 'did you mean "api"' },
+  { name: 'bad port', text: 'segments:\n  a: {namespace: x}\nflows:\n  - from: a\n    to: a\n    ports: [TCP/99999]\n', line: 6, says: 'bad port "TCP/99999"' },
+  { name: 'flow without to', text: 'segments:\n  a: {namespace: x}\nflows:\n  - {from: a}\n', line: 4, says: 'to' },
+  { name: 'unknown invariant', text: 'segments:\n  a: {namespace: x}\ninvariants:\n  - nevr: {from: a, to: a}\n', line: 4, says: 'did you mean "never"' },
+  { name: 'isolated with two keys', text: 'segments:\n  a: {namespace: x}\ninvariants:\n  - isolated: {label: t, namespaceLabel: t}\n', line: 4, says: 'exactly one of' },
+  { name: 'threshold out of range', text: 'settings: {flatThreshold: 2}\nsegments:\n  a: {namespace: x}\n', line: 1, says: 'flatThreshold' },
+  { name: 'wrong version', text: 'version: 2\nsegments:\n  a: {namespace: x}\n', line: 1, says: 'version: 1' },
+];
+
+for (const c of BAD) {
+  test(`a bad intent file names the line and what was expected: ${c.name}`, () => {
+    assert.throws(
+      () => parseIntent(c.text, 'bad.yaml'),
+      (e: unknown) => {
+        assert.ok(e instanceof IntentError, String(e));
+        const p = e.problems.find((x) => x.message.includes(c.says) || x.path.includes(c.says));
+        assert.ok(p, `no problem says "${c.says}": ${e.message}`);
+        assert.equal(p.source.line, c.line, e.message);
+        assert.ok(e.message.includes(`bad.yaml:${c.line}:`), e.message);
+        return true;
+      },
+    );
+  });
+}
+
+test('every problem of a file is reported at once, in line order', () => {
+  const text = 'segments:\n  a: {namespace: x, lables: {}}\n  b: {cidrs: [nope]}\nflows:\n  - {from: a, to: c}\n';
+  assert.throws(
+    () => parseIntent(text, 'f.yaml'),
+    (e: unknown) => e instanceof IntentError && e.problems.length === 3 && e.problems.map((p) => p.source.line).join() === '2,3,5',
+  );
+});
+
+test('segment membership: first match is home, globs, namespace labels, workloads, cidrs', () => {
+  const a = analysisOf([ns('shop-prod', { env: 'prod' }), ns('shop-dev', { env: 'dev' }), pod('shop-prod', 'db', { tier: 'db' }), pod('shop-dev', 'api', { tier: 'api' }), pod('shop-prod', 'web', { tier: 'web' })]);
+  const intent = parseIntent(`segments:
+  db: {namespace: "shop-*", labels: {tier: [db, cache]}}
+  front: {workloads: ["shop-prod/web[Pod]"]}
+  prod: {namespaceLabels: {env: prod}}
+  dev: {anyOf: [{namespaceLabels: {env: dev}}, {namespace: sandbox}]}
+  partner: {cidrs: [203.0.113.0/24]}
+`);
+  const byId = new Map(clusterEndpoints(a, 'workload').map((e) => [e.endpoint.id, e.endpoint]));
+  assert.deepEqual(segmentsOf(a, intent, byId.get('shop-prod/db[Pod]')!), ['db', 'prod']);
+  assert.deepEqual(segmentsOf(a, intent, byId.get('shop-prod/web[Pod]')!), ['front', 'prod']);
+  assert.deepEqual(segmentsOf(a, intent, byId.get('shop-dev/api[Pod]')!), ['dev']);
+  const pods = clusterEndpoints(a, 'pod');
+  assert.deepEqual(segmentsOf(a, intent, pods.find((p) => p.endpoint.id === 'shop-prod/web')!.endpoint), ['front', 'prod'], 'a pod belongs where its workload does');
+  const ext = (cidr: string) => ({ id: cidr, kind: 'External' as const, cidrs: [cidr] });
+  assert.deepEqual(segmentsOf(a, intent, ext('203.0.113.8/29')), ['partner']);
+  assert.deepEqual(segmentsOf(a, intent, ext('203.0.112.0/23')), [WORLD], 'a block only partly inside a cidrs segment is not in it');
+  for (const b of a.externals()) assert.ok(segmentsOf(a, intent, externalEndpoint(b).endpoint).length > 0);
+});
+
+test('drift on a small cluster: violation, over-broad, broken, never, egress, unmapped, empty, health', () => {
+  const a = analysisOf([
+    ns('p', { env: 'prod' }),
+    ns('d', { env: 'dev' }),
+    pod('p', 'web', { app: 'web' }),
+    pod('p', 'db', { app: 'db' }),
+    pod('p', 'new', { app: 'new' }),
+    pod('d', 'dev', { app: 'dev' }),
+    defaultDeny('p', ['Ingress']),
+    policy('p', 'db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }, { namespaceSelector: { matchLabels: { env: 'dev' } } }] }] }),
+  ]);
+  const intent = parseIntent(`segments:
+  web: {namespace: p, labels: {app: web}}
+  db: {namespace: p, labels: {app: db}}
+  dev: {namespace: d}
+  cache: {labels: {app: redis}}
+  partner: {cidrs: [203.0.113.0/24]}
+flows:
+  - {from: web, to: db, ports: [TCP/5432]}
+  - {from: db, to: web, ports: [TCP/8080]}
+invariants:
+  - never: {from: dev, to: db}
+  - egress: {from: web, allow: [partner]}
+`);
+  const d = drift(a, intent);
+  const pairs = (bs: typeof d.violations) => bs.flatMap((b) => [...pairsOf(b)].map(([s, t]) => `${s.id}>${t.id}`)).sort();
+  assert.ok(pairs(d.violations).includes('d/dev[Pod]>p/db[Pod]'), 'dev reaches db with no flow');
+  assert.ok(!pairs(d.violations).includes('p/web[Pod]>p/db[Pod]'), 'web → db has a flow: over-broad, not a violation');
+  assert.deepEqual(pairs(d.overbroad), ['p/web[Pod]>p/db[Pod]']);
+  assert.ok(d.overbroad[0]!.ports.equals(PortSet.ALL.subtract(PortSet.of('TCP', 5432))));
+  assert.deepEqual(d.broken.map((b) => `${b.flow.index}:${b.from}>${b.to}:${b.reason}`), ['2:db>web:blocked']);
+  assert.deepEqual(d.unmapped.map((u) => u.workload.id), ['p/new[Pod]']);
+  assert.deepEqual(d.emptySegments.map((s) => s.name), ['cache']);
+  const kinds = d.breaches.map((b) => b.invariant.kind);
+  assert.ok(kinds.includes('never') && kinds.includes('egress'));
+  const egress = d.breaches.filter((b) => b.invariant.kind === 'egress');
+  for (const b of egress) for (const e of b.dst) assert.ok(e.kind === 'external' && !e.segments.includes('partner'));
+  const dev = d.health.find((h) => h.segment.name === 'dev')!;
+  assert.equal(dev.others, 3);
+  assert.equal(dev.reaches, 1, 'dev reaches db only: web and new are behind the default deny');
+});
+
+/** A random intent over the generated clusters' vocabulary: segments by namespace and/or label, flows with port windows. */
+const intentArb = fc
+  .record({
+    segments: fc.array(fc.record({ ns: fc.option(fc.constantFrom(...NAMESPACE_NAMES), { nil: undefined }), label: fc.option(fc.tuple(fc.constantFrom('app', 'tier'), fc.constantFrom('a', 'b')), { nil: undefined }) }), { minLength: 1, maxLength: 4 }),
+    flows: fc.array(fc.record({ from: fc.nat(3), to: fc.nat(3), ports: fc.option(fc.tuple(fc.constantFrom('TCP', 'UDP'), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 4 })), { nil: undefined }) }), { maxLength: 4 }),
+  })
+  .map(({ segments, flows }) => {
+    const segs = segments.map((s) => (s.ns || s.label ? s : { ...s, ns: 'ns1' as const })).map((s, i) => ({ ...s, name: `s${i}` }));
+    const lines = ['segments:'];
+    for (const s of segs) lines.push(`  ${s.name}: {${[s.ns ? `namespace: ${s.ns}` : '', s.label ? `labels: {${s.label[0]}: ${s.label[1]}}` : ''].filter(Boolean).join(', ')}}`);
+    lines.push('flows:');
+    for (const f of flows) {
+      const from = segs[f.from % segs.length]!.name;
+      const to = segs[f.to % segs.length]!.name;
+      lines.push(`  - {from: ${from}, to: ${to}${f.ports ? `, ports: [${f.ports[0]}/${f.ports[1]}-${Math.min(65535, f.ports[1] + f.ports[2])}]` : ''}}`);
+    }
+    if (flows.length === 0) lines.push('  []');
+    return { segs, text: lines.join('\n').replace('flows:\n  []', 'flows: []') + '\n' };
+  });
+
+test('drift violations equal a pod-by-pod reference on random clusters and intents (sampled ports)', () => {
+  fc.assert(
+    fc.property(clusterCaseArb, intentArb, (c, gi) => {
+      const { inventory, analysis, oracle } = load(c.yaml);
+      const intent: Intent = parseIntent(gi.text, 'random.yaml');
+      const segsOf = (p: (typeof inventory.pods)[number]): string[] =>
+        gi.segs.filter((s) => (!s.ns || p.namespace === s.ns) && (!s.label || p.labels[s.label[0]] === s.label[1])).map((s) => s.name);
+      const expected = new Set<string>();
+      for (const p1 of inventory.pods) {
+        for (const p2 of inventory.pods) {
+          if (p1.workload === p2.workload) continue;
+          const s1 = segsOf(p1);
+          const s2 = segsOf(p2);
+          if (s1.length === 0 || s2.length === 0 || s1[0] === s2[0]) continue;
+          const flows = intent.flows.filter((f) => f.from.some((x) => s1.includes(x)) && f.to.some((x) => s2.includes(x)));
+          for (const proto of CHECKED_PROTOCOLS) {
+            for (const port of CHECKED_PORTS) {
+              if (oracle.allowed(p1, p2, proto, port) && !flows.some((f) => f.ports.has(proto, port))) expected.add(`${p1.workload}>${p2.workload} ${proto}/${port}`);
+            }
+          }
+        }
+      }
+      const d = drift(analysis, intent);
+      const actual = new Set<string>();
+      for (const b of [...d.violations, ...d.overbroad]) {
+        for (const [s, t] of pairsOf(b)) {
+          if (s.kind !== 'workload' || t.kind !== 'workload') continue;
+          for (const proto of CHECKED_PROTOCOLS) for (const port of CHECKED_PORTS) if (b.ports.has(proto, port)) actual.add(`${s.id}>${t.id} ${proto}/${port}`);
+        }
+      }
+      assert.deepEqual([...actual].sort(), [...expected].sort(), `intent:\n${gi.text}`);
+    }),
+    { seed: Number(process.env['BULKHEAD_PROPERTY_SEED'] ?? 424242), numRuns: Math.max(1, Math.round(60 * Number(process.env['BULKHEAD_PROPERTY_SCALE'] ?? 1))) },
+  );
+});
+
+test('init drafts an intent under which the same cluster has no drift (random clusters)', () => {
+  fc.assert(
+    fc.property(clusterCaseArb, (c) => {
+      const { analysis } = load(c.yaml);
+      const text = renderIntentYaml(draftIntent(analysis));
+      const d = drift(analysis, parseIntent(text, 'init.yaml'));
+      const issues = [...d.violations.map((v) => `violation ${v.srcSegment}>${v.dstSegment}`), ...d.overbroad.map((v) => `overbroad ${v.srcSegment}>${v.dstSegment}`), ...d.broken.map((b) => `broken ${b.from}>${b.to}`)];
+      assert.deepEqual(issues, [], text);
+      assert.deepEqual(d.unmapped.map((u) => u.workload.id), [], 'init maps every workload');
+    }),
+    { seed: Number(process.env['BULKHEAD_PROPERTY_SEED'] ?? 424242), numRuns: Math.max(1, Math.round(40 * Number(process.env['BULKHEAD_PROPERTY_SCALE'] ?? 1))) },
+  );
+});
