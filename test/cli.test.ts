@@ -115,5 +115,5 @@ test('stdin input and partial input: warnings name file and line, analysis conti
 test('help lists every command', () => {
   const r = runCli(['--help']);
   assert.equal(r.code, 0);
-  for (const c of ['reach', 'explain']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
+  for (const c of ['reach', 'explain', 'audit', 'init', 'blast', 'diff']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
 });

@@ -1,0 +1,28 @@
+/** The README shows real output: every `$ npx bulkhead ...` block is run, and each line it shows must appear. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, runCli } from './helpers/run-cli.js';
+
+const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+const blocks = [...readme.matchAll(/```\n\$ npx bulkhead ([^\n]+)\n([\s\S]*?)```/g)];
+
+test('the README has command examples', () => {
+  assert.ok(blocks.length >= 6, `found ${blocks.length}`);
+});
+
+for (const [, command, shown] of blocks) {
+  test(`README: bulkhead ${command}`, () => {
+    const args = command!.split(/\s+/).filter(Boolean);
+    const r = runCli([...args, '-q']);
+    assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+    const actual = new Set(r.stdout.split('\n').map((l) => l.trimEnd()));
+    // Lines with "..." are abridged in the README; every other line must be output verbatim.
+    const missing = shown!
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter((l) => l !== '' && !l.includes('...') && !actual.has(l));
+    assert.deepEqual(missing, [], `lines shown in the README but not printed by: bulkhead ${command}`);
+  });
+}
