@@ -361,7 +361,9 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
     const { range, via, last } = pending;
     const endpoint: Endpoint = { id: formatRange(range), kind: 'External', cidrs: rangeToCidrs(range) };
     const path = held[via] === 0 ? [] : pathTo(via, nameOf(via));
-    path.push({ ...last, to: endpoint.id, crossesBoundary: domain(nameOf(via)) !== domain(endpoint) });
+    // The merged range, not the first block it was built from, is what no policy restricts.
+    const ingress = { ...last.ingress, note: `${endpoint.id} is outside the cluster: no NetworkPolicy applies to its ingress` };
+    path.push({ ...last, to: endpoint.id, ingress, crossesBoundary: domain(nameOf(via)) !== domain(endpoint) });
     reached.push({
       endpoint,
       hop: held[via]! + 1,

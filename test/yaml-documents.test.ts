@@ -1,0 +1,70 @@
+/** The fast parser (js-yaml) and the full parser (yaml) must give the same values and the same lines. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocuments, parseDocumentsStrict, type LineMap } from '../src/sources/k8s/yaml-documents.js';
+import { REPO_ROOT } from './helpers/run-cli.js';
+
+function files(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir).sort()) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) files(p, out);
+    else if (/\.(ya?ml|json)$/.test(e)) out.push(p);
+  }
+  return out;
+}
+
+/** Walks two values in step, comparing them and the lines recorded for every object and key. */
+function sameLines(a: unknown, la: LineMap, b: unknown, lb: LineMap, path: string, problems: string[]): void {
+  if (a === null || typeof a !== 'object') return;
+  const at = la.at(a, undefined, -1).line;
+  const bt = lb.at(b, undefined, -1).line;
+  if (at !== bt) problems.push(`${path}: object line ${at} vs ${bt}`);
+  if (Array.isArray(a)) {
+    a.forEach((x, i) => sameLines(x, la, (b as unknown[])[i], lb, `${path}[${i}]`, problems));
+    return;
+  }
+  for (const k of Object.keys(a)) {
+    const ka = la.at(a, k, -1).line;
+    const kb = lb.at(b, k, -1).line;
+    if (ka !== kb) problems.push(`${path}.${k}: key line ${ka} vs ${kb}`);
+    sameLines((a as Record<string, unknown>)[k], la, (b as Record<string, unknown>)[k], lb, `${path}.${k}`, problems);
+  }
+}
+
+const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'netpol-analyzer', 'tests');
+const inputs = [...files(join(REPO_ROOT, 'examples')), ...(existsSync(CORPUS) ? files(CORPUS) : [])];
+
+test('fast and full parsers agree on values and lines for every example and corpus manifest', () => {
+  assert.ok(inputs.length > 10);
+  const problems: string[] = [];
+  for (const f of inputs) {
+    const text = readFileSync(f, 'utf8');
+    const d1: unknown[] = [];
+    const d2: unknown[] = [];
+    const fast = parseDocuments(f, text, d1 as never[]);
+    const full = parseDocumentsStrict(f, text, d2 as never[]);
+    if (d2.length > 0) continue; // files with syntax errors: the fast path hands those documents to the full parser anyway
+    // Empty documents (a trailing `---`) carry nothing; the loader ignores them either way.
+    const fullDocs = full.docs.filter((d) => d.value !== null);
+    assert.equal(fast.docs.length, fullDocs.length, f);
+    fast.docs.forEach((doc, i) => {
+      assert.deepEqual(doc.value, fullDocs[i]!.value, `${f} document ${i + 1}`);
+      assert.equal(doc.source.line, fullDocs[i]!.source.line, `${f} document ${i + 1} start line`);
+      sameLines(doc.value, fast.lines, fullDocs[i]!.value, full.lines, `${f}#${i + 1}`, problems);
+    });
+  }
+  assert.deepEqual(problems.slice(0, 20), []);
+});
+
+test('documents the fast parser rejects go to the full parser, with its message and line', () => {
+  const text = 'a: 1\n---\nkey: [unclosed\n---\nb: 2\n';
+  const diags: Array<{ code: string; source?: { line: number } }> = [];
+  const r = parseDocuments('t.yaml', text, diags as never[]);
+  assert.deepEqual(r.docs.map((d) => d.value), [{ a: 1 }, { b: 2 }]);
+  assert.equal(diags.length, 1);
+  assert.equal(diags[0]!.code, 'yaml-syntax');
+  assert.equal(diags[0]!.source?.line, 3);
+  assert.deepEqual(r.docs.map((d) => d.source.line), [1, 5]);
+});
