@@ -7,6 +7,7 @@ import type { Analysis } from '../engine/index.js';
 import type { Labels, SourceRef } from '../inventory/types.js';
 import { CHECKS, fillMessage, formatResource, type Check, type CheckCategory, type CheckMeta, type Control, type FindingSeverity, type Report } from '../checks/index.js';
 import { drift as computeDrift, type DriftResult, type Intent, type SegmentHealth } from './intent/index.js';
+import { lex } from '../util/compare.js';
 
 /** The annotation that silences checks on a resource (or, on a Namespace, on everything in it): ids, comma-separated, or `*`. */
 export const IGNORE_ANNOTATION = 'bulkhead.io/ignore';
@@ -81,10 +82,6 @@ function ignored(ann: Labels | undefined, check: string): boolean {
     const t = x.trim();
     return t === '*' || t === 'all' || t === check;
   });
-}
-
-function lex(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Runs the audit; pure over the analysis and options (no I/O). */

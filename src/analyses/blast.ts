@@ -15,6 +15,7 @@ import type { PortSet } from '../model/port-set.js';
 import { UserError } from '../util/errors.js';
 import { buildClassGraph, transitiveClosure, type ClassGraph } from './blast/graph.js';
 import { clusterEndpoints, endpointMatcher, externalEndpoint, resolveOne, type Endpoint, type Level, type ResolvedEndpoint } from './endpoints.js';
+import { lex } from '../util/compare.js';
 
 /** What blast needs from an intent file: segment membership and which segments are sensitive. */
 export interface SegmentView {
@@ -111,10 +112,6 @@ export interface BlastRankingResult {
 }
 
 export type BlastResult = BlastFromResult | BlastRankingResult;
-
-function lex(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Endpoints at a level and, per class, which of them have pods in it. */
 interface Nodes {

@@ -6,6 +6,7 @@ import type { Analysis, ExternalBlock, Target } from '../engine/index.js';
 import type { Labels, Pod, Workload, WorkloadKind } from '../inventory/types.js';
 import { formatRange, parseCidr, parseIp, rangeToCidrs, rangesOverlap, type IpRange } from '../model/address.js';
 import { UserError } from '../util/errors.js';
+import { lex } from '../util/compare.js';
 
 export type Level = 'workload' | 'pod';
 
@@ -28,10 +29,6 @@ export interface ResolvedEndpoint {
   readonly targets: readonly Target[];
   /** Pod ids behind it (none for external blocks). */
   readonly pods: readonly string[];
-}
-
-function lex(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function externalEndpoint(b: ExternalBlock): ResolvedEndpoint {

@@ -2,6 +2,7 @@
 import type { Analysis } from '../engine/index.js';
 import { PortSet } from '../model/port-set.js';
 import type { ReachResult } from './reach.js';
+import { lex } from '../util/compare.js';
 
 export interface ReachSummary {
   readonly endpoints: number;
@@ -19,7 +20,7 @@ export interface ReachSummary {
 function unionBy(pairs: ReadonlyArray<{ key: string; conns: PortSet }>): Array<{ id: string; conns: PortSet }> {
   const m = new Map<string, PortSet>();
   for (const p of pairs) m.set(p.key, (m.get(p.key) ?? PortSet.NONE).union(p.conns));
-  return [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, conns]) => ({ id, conns }));
+  return [...m].sort(([a], [b]) => lex(a, b)).map(([id, conns]) => ({ id, conns }));
 }
 
 /** Summarizes a reach result computed from `a`. */

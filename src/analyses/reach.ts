@@ -3,6 +3,7 @@ import type { Analysis } from '../engine/index.js';
 import { PortSet } from '../model/port-set.js';
 import { ALL_ID, NONE_ID } from '../engine/port-table.js';
 import { clusterEndpoints, endpointMatcher, externalEndpoint, type Endpoint, type Level, type ResolvedEndpoint } from './endpoints.js';
+import { lex } from '../util/compare.js';
 
 export interface Connection {
   readonly src: string;
@@ -22,10 +23,6 @@ export interface ReachOptions {
   readonly to?: string;
   /** Only these ports (intersected with what is allowed). */
   readonly ports?: PortSet;
-}
-
-function lex(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Union of what every target of `src` may open to every target of `dst`. */

@@ -8,6 +8,7 @@ import type { ExternalBlock } from './k8s/external-blocks.js';
 import { NetworkPolicyLayer, type Target } from './k8s/network-policy-layer.js';
 import { ReachMatrix } from './k8s/reach-matrix.js';
 import { PortTable } from './port-table.js';
+import { lex } from '../util/compare.js';
 
 export class Analysis {
   readonly layer: NetworkPolicyLayer;
@@ -158,10 +159,6 @@ export class Analysis {
   externals(): readonly ExternalBlock[] {
     return this.matrix.blocks;
   }
-}
-
-function lex(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Replaces the element with the same id (or inserts it), keeping the array sorted by id. */

@@ -2,6 +2,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
 import { UserError } from '../util/errors.js';
+import { lex } from '../util/compare.js';
 
 export interface InputText {
   /** The path as shown to the user (relative to the working directory when below it). */
@@ -25,7 +26,7 @@ async function readStdin(): Promise<string> {
 
 async function walk(dir: string, out: string[]): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  entries.sort((a, b) => lex(a.name, b.name));
   for (const e of entries) {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const p = join(dir, e.name);

@@ -9,6 +9,7 @@ import { PortSet } from '../../model/port-set.js';
 import { clusterEndpoints, type Endpoint, type Level, type ResolvedEndpoint } from '../endpoints.js';
 import { endpointConns } from '../reach.js';
 import { buildClassGraph, type ClassGraph } from '../blast/graph.js';
+import { lex } from '../../util/compare.js';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
@@ -44,10 +45,6 @@ interface Side {
   readonly g: ClassGraph;
   readonly classesOf: ReadonlyMap<string, readonly number[]>;
   readonly endpointsOfClass: readonly string[][];
-}
-
-function lex(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function side(a: Analysis, level: Level): Side {

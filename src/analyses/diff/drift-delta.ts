@@ -6,6 +6,7 @@
 import type { Analysis } from '../../engine/index.js';
 import { PortSet } from '../../model/port-set.js';
 import { drift, pairsOf, type Intent, type PathBundle, type PathEnd } from '../intent/index.js';
+import { lex } from '../../util/compare.js';
 
 export type DriftItemKind = 'violation' | 'over-broad' | 'invariant';
 
@@ -39,10 +40,6 @@ export interface DriftDelta {
   readonly fixedPaths: number;
   /** Per (from segment, to segment): how many pairs became or stopped being a problem. */
   readonly bySegments: readonly SegmentPairDelta[];
-}
-
-function lex(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function endKey(e: PathEnd, segment: string): string {

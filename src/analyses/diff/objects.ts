@@ -3,6 +3,7 @@
  * fields), workloads added or removed, labels, named ports and addresses of workloads, namespace labels.
  */
 import type { Inventory, Labels, NetworkPolicy, PolicyRule, SourceRef } from '../../inventory/types.js';
+import { lex } from '../../util/compare.js';
 
 export type ObjectKind = 'NetworkPolicy' | 'Workload' | 'Namespace';
 
@@ -18,10 +19,6 @@ export interface ObjectChange {
   readonly details: readonly string[];
   /** Where the object is now (or was, when removed). */
   readonly source?: SourceRef;
-}
-
-function lex(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A canonical JSON of a model object: sorted keys, no source locations, bigints as strings. */

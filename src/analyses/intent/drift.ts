@@ -11,6 +11,7 @@ import { BitSet } from '../../model/bitset.js';
 import { behaviours, type Behaviours } from './behaviour.js';
 import { clusterSegments, intentRanges, namespaceLabels, rangeSegments, segmentIndex } from './membership.js';
 import { WORLD, type EgressInvariant, type Flow, type Intent, type Invariant, type IsolatedInvariant, type NeverInvariant, type Segment } from './types.js';
+import { lex } from '../../util/compare.js';
 
 /** One end of a path: an in-cluster workload (pods of one class) or an outside address range. */
 export interface PathEnd {
@@ -113,10 +114,6 @@ export interface IntentModel {
   /** Groups `g` may reach (a superset of those with conns non-empty), so loops skip the empty pairs. */
   successors(g: Group): readonly Group[];
   readonly unmapped: Unmapped[];
-}
-
-function lex(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Groups endpoints by segments and behaviour; cuts outside blocks where segment membership changes. */

@@ -4,6 +4,7 @@
  */
 import type { ContainerPort, Inventory, IpBlockPeer, Labels, Pod } from '../../inventory/types.js';
 import { parseIp, type IpRange } from '../../model/address.js';
+import { lex } from '../../util/compare.js';
 
 export interface PodClass {
   readonly index: number;
@@ -105,10 +106,6 @@ export function podClassKey(pod: Pod, ipBlocks: readonly IpBlockPeer[]): string 
     });
   }
   return `${pod.namespace}\u0000${labelsKey(pod.labels)}\u0000${portsKey(pod.ports)}\u0000${pod.hostNetwork}\u0000${blocks.join(',')}`;
-}
-
-function lex(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

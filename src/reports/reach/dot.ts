@@ -1,5 +1,6 @@
 import type { ReachResult } from '../../analyses/reach.js';
 import { dotId } from '../dot.js';
+import { lex } from '../../util/compare.js';
 
 /** Graphviz: one cluster per namespace, external blocks as boxes, edges labelled with ports. */
 export function reachDot(r: ReachResult): string {
@@ -17,7 +18,7 @@ export function reachDot(r: ReachResult): string {
   }
   const out: string[] = ['digraph bulkhead {', '  rankdir=LR;', '  node [shape=ellipse, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
   let i = 0;
-  for (const [ns, ids] of [...byNs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [ns, ids] of [...byNs].sort(([a], [b]) => lex(a, b))) {
     out.push(`  subgraph cluster_${i++} {`, `    label=${dotId(ns)};`, '    style=rounded;');
     for (const id of ids) out.push(`    ${dotId(id)} [label=${dotId(id.slice(ns.length + 1))}];`);
     out.push('  }');

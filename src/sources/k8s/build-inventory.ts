@@ -5,6 +5,7 @@ import { FieldReader, type Obj, isObj } from './fields.js';
 import { parseNetworkPolicy } from './parse-network-policy.js';
 import { parseWorkload, type RawWorkload } from './parse-workload.js';
 import type { LineMap, ParsedDocument } from './yaml-documents.js';
+import { lex } from '../../util/compare.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -76,10 +77,6 @@ function annotationsOf(meta: Obj | undefined): Record<string, string> | undefine
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(a)) if (typeof v === 'string') out[k] = v;
   return Object.keys(out).length > 0 ? out : undefined;
-}
-
-function lex(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Builds the inventory; every problem is a diagnostic, never an exception. */
