@@ -6,7 +6,7 @@
  *   npm run bench -- --sizes S,M,L --runs 3
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { NetworkPolicy, Pod } from '../src/inventory/types.js';
@@ -318,7 +318,19 @@ async function main(): Promise<void> {
       'reference = test/oracle/reference.ts, pod pair by pod pair at one port per port atom, timed on a sample and scaled to all pairs; ratio = reference / (analyze + pod).\n',
   );
   const out = new URL('../../bench/results.json', import.meta.url);
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), seed, results }, null, 2)}\n`);
+  // A partial run (--sizes S) replaces only its sizes: the others keep their last figures, each with its date.
+  const date = new Date().toISOString();
+  let previous: Record<string, unknown> = {};
+  try {
+    const old = JSON.parse(readFileSync(out, 'utf8')) as { seed?: unknown; date?: string; results?: Record<string, Record<string, unknown>> };
+    if (old.seed === seed && old.results) {
+      previous = Object.fromEntries(Object.entries(old.results).map(([k, v]) => [k, { date: old.date, ...v }]));
+    }
+  } catch {
+    // no earlier results, or unreadable: start afresh
+  }
+  const merged = { ...previous, ...Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { date, ...v }])) };
+  writeFileSync(out, `${JSON.stringify({ date, node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), seed, results: merged }, null, 2)}\n`);
   process.stdout.write(`written ${fileURLToPath(out)}\n`);
 }
 

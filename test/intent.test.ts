@@ -45,6 +45,7 @@ const BAD: ReadonlyArray<{ name: string; text: string; line: number; says: strin
   { name: 'isolated with two keys', text: 'segments:\n  a: {namespace: x}\ninvariants:\n  - isolated: {label: t, namespaceLabel: t}\n', line: 4, says: 'exactly one of' },
   { name: 'threshold out of range', text: 'settings: {flatThreshold: 2}\nsegments:\n  a: {namespace: x}\n', line: 1, says: 'flatThreshold' },
   { name: 'wrong version', text: 'version: 2\nsegments:\n  a: {namespace: x}\n', line: 1, says: 'version: 1' },
+  { name: 'segment defined twice', text: 'segments:\n  web: {namespace: x}\n  api: {namespace: x}\n  web: {namespace: y}\n', line: 4, says: '"web" is given twice' },
 ];
 
 for (const c of BAD) {

@@ -8,6 +8,7 @@ import type { Diagnostic, LabelSelector, SelectorRequirement, SourceRef } from '
 import { labelKeyError, labelValueError } from '../../inventory/selector.js';
 import { parseCidr } from '../../model/address.js';
 import { parsePortSpec, PortSet } from '../../model/port-set.js';
+import { LineCounter, parseDocument } from 'yaml';
 import { parseDocuments, type LineMap } from '../../sources/k8s/yaml-documents.js';
 import { UserError } from '../../util/errors.js';
 import { WORLD, type Flow, type Intent, type Invariant, type Segment, type SegmentMatcher } from './types.js';
@@ -304,6 +305,14 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
   }
   if (docs.length !== 1) {
     throw new IntentError([{ source: { file, line: docs[1]?.source.line ?? 1 }, path: '', message: docs.length === 0 ? 'the file is empty: expected segments, flows and invariants' : 'expected one YAML document, found several' }]);
+  }
+  // A key written twice (two segments of one name) would silently keep the later one: name it.
+  const dup = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: new LineCounter() });
+  const dupErrors = dup.errors.filter((e) => e.code === 'DUPLICATE_KEY');
+  if (dupErrors.length > 0) {
+    const lc = new LineCounter();
+    parseDocument(text, { lineCounter: lc });
+    throw new IntentError(dupErrors.map((e) => ({ source: { file, line: lc.linePos(e.pos[0]).line }, path: '', message: `"${/^["']?([^"':]*)/.exec(text.slice(e.pos[0]))![1]!.trim()}" is given twice in one mapping (the later would silently replace the earlier): merge them or rename one` })));
   }
   const root = docs[0]!.value;
   const r = new Reader(file, lines, root);
