@@ -99,6 +99,33 @@ checkTester('dead-peer', {
   ],
 });
 
+checkTester('cni-dependent-rule', {
+  valid: [
+    {
+      name: 'ipBlock outside every known pod address, numeric port, no endPort',
+      manifests: [{ ...(pod('shop', 'api', { app: 'api' }) as Record<string, unknown>), status: { podIP: '10.244.1.7' } }, policy('shop', 'w', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443 }] }] })],
+    },
+    { name: 'named port towards pods', manifests: [web, policy('shop', 'w', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 'http' }] }] })] },
+  ],
+  invalid: [
+    {
+      name: 'ipBlock holding a pod address',
+      manifests: [{ ...(pod('shop', 'api', { app: 'api' }) as Record<string, unknown>), status: { podIP: '10.244.1.7' } }, policy('shop', 'w', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.244.0.0/16' } }] }] })],
+      errors: [{ messageId: 'ipblockPods', resource: 'NetworkPolicy shop/w' }],
+    },
+    {
+      name: 'the except clause leaves the pod out',
+      manifests: [{ ...(pod('shop', 'api', { app: 'api' }) as Record<string, unknown>), status: { podIP: '10.244.1.7' } }, policy('shop', 'w', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.244.0.0/16', except: ['10.244.1.0/24'] } }], ports: [{ port: 'http' }] }] })],
+      errors: [{ messageId: 'namedPortIpBlock' }],
+    },
+    {
+      name: 'endPort is info',
+      manifests: [web, policy('shop', 'w', { podSelector: {}, ingress: [{ ports: [{ port: 9090, endPort: 9100 }] }] })],
+      errors: [{ messageId: 'endPort', severity: 'info' }],
+    },
+  ],
+});
+
 checkTester('egress-to-internet', {
   valid: [{ name: 'a partner CIDR', manifests: [web, policy('shop', 'w', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }] }] })] }],
   invalid: [

@@ -1,6 +1,7 @@
 /** Every check, registered explicitly and sorted by id (no folder scanning: a test keeps it sorted and documented). */
 import allowAllEgress from './allow-all-egress.js';
 import allowAllIngress from './allow-all-ingress.js';
+import cniDependentRule from './cni-dependent-rule.js';
 import deadPeer from './dead-peer.js';
 import egressToInternet from './egress-to-internet.js';
 import egressWithoutDns from './egress-without-dns.js';
@@ -24,6 +25,7 @@ import type { Check } from './types.js';
 export const CHECKS: readonly Check[] = [
   allowAllEgress,
   allowAllIngress,
+  cniDependentRule,
   deadPeer,
   egressToInternet,
   egressWithoutDns,
