@@ -152,6 +152,29 @@ export interface Inventory {
   readonly pods: readonly Pod[];
   /** Sorted by id. */
   readonly policies: readonly NetworkPolicy[];
+  /** Objects that may change traffic but that the engine does not evaluate; sorted by source. */
+  readonly unmodelled: readonly UnmodelledObject[];
+}
+
+/**
+ * An object in the input that may allow or deny traffic and that the engine does not evaluate
+ * (a Calico or Cilium policy, an AdminNetworkPolicy before its tier exists, a mesh authorization...).
+ * Every report carries it as a caveat: the connectivity shown may be wrong for the pods it selects.
+ */
+export interface UnmodelledObject {
+  readonly kind: string;
+  readonly apiVersion: string;
+  /** Absent for cluster-scoped objects. */
+  readonly namespace?: string;
+  readonly name: string;
+  /** What it would change, e.g. "may deny or allow traffic (Calico network policy)". */
+  readonly effect: string;
+  /**
+   * Pod ids (sorted) the object applies to, as far as its selector can be read;
+   * 'unknown' when its selector is not understood (then it may apply to any pod in its scope).
+   */
+  readonly selects: readonly string[] | 'unknown';
+  readonly source: SourceRef;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

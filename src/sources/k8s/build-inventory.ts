@@ -171,6 +171,7 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
     workloads: workloads.sort((a, b) => lex(a.id, b.id)),
     pods: pods.sort((a, b) => lex(a.id, b.id)),
     policies: [...policies.values()].sort((a, b) => lex(a.id, b.id)),
+    unmodelled: [],
   };
 }
 
