@@ -8,6 +8,7 @@ import type { Labels, SourceRef } from '../inventory/types.js';
 import { CHECKS, fillMessage, formatResource, type Check, type CheckCategory, type CheckMeta, type Control, type FindingSeverity, type Report } from '../checks/index.js';
 import { drift as computeDrift, type DriftResult, type Intent, type SegmentHealth } from './intent/index.js';
 import { lex } from '../util/compare.js';
+import { DEFAULT_SETTINGS, type Settings } from '../settings/index.js';
 
 /** The annotation that silences checks on a resource (or, on a Namespace, on everything in it): ids, comma-separated, or `*`. */
 export const IGNORE_ANNOTATION = 'bulkhead.io/ignore';
@@ -41,6 +42,8 @@ export interface AuditOptions {
   /** Check ids not to run. */
   readonly disable?: readonly string[];
   readonly baseline?: Baseline;
+  /** The settings file (DNS ports, whole cluster...); defaults when absent. */
+  readonly settings?: Settings;
   /** The checks to run (default: all registered). */
   readonly checks?: readonly Check[];
 }
@@ -133,7 +136,7 @@ export function audit(a: Analysis, opts: AuditOptions = {}): AuditResult {
         ...(r.related && r.related.length ? { related: r.related } : {}),
       });
     };
-    c.check({ analysis: a, inventory: a.inventory, ...(opts.intent ? { intent: opts.intent } : {}), ...(d ? { drift: d } : {}), report });
+    c.check({ analysis: a, inventory: a.inventory, settings: opts.settings ?? DEFAULT_SETTINGS, ...(opts.intent ? { intent: opts.intent } : {}), ...(d ? { drift: d } : {}), report });
   }
   findings.sort(
     (x, y) =>

@@ -5,6 +5,7 @@
 import type { Analysis } from '../engine/index.js';
 import type { Inventory, SourceRef } from '../inventory/types.js';
 import type { DriftResult, Intent } from '../analyses/intent/index.js';
+import type { Settings } from '../settings/index.js';
 
 export type FindingSeverity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly FindingSeverity[] = ['error', 'warning', 'info'];
@@ -58,6 +59,8 @@ export interface Report {
 export interface CheckContext {
   readonly analysis: Analysis;
   readonly inventory: Inventory;
+  /** The settings file (DNS ports, whether the input is the whole cluster). */
+  readonly settings: Settings;
   /** Present for checks with requiresIntent. */
   readonly intent?: Intent;
   readonly drift?: DriftResult;

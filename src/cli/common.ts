@@ -4,11 +4,42 @@ import type { Diagnostic, Inventory } from '../inventory/types.js';
 import { formatSource } from '../inventory/types.js';
 import { UserError } from '../util/errors.js';
 import { parsePortSpec, type PortSet } from '../model/port-set.js';
+import { DEFAULT_SETTINGS, readSettingsFile, SETTINGS_NAMES, type Settings } from '../settings/index.js';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export interface InputOptions {
   readonly namespace?: string;
   readonly verbose?: boolean;
   readonly quiet?: boolean;
+  /** --settings FILE, or false for --no-settings; undefined: discover bulkhead.settings.yaml. */
+  readonly settings?: string | false;
+}
+
+/** The first of `names` beside the inputs (a directory, or a file's folder) or in the working directory. */
+export function discoverFile(inputs: readonly string[], names: readonly string[]): string | undefined {
+  const dirs: string[] = [];
+  for (const p of inputs) {
+    if (p === '-' || p.startsWith('git:')) continue;
+    try {
+      dirs.push(statSync(p).isDirectory() ? p : dirname(p));
+    } catch {
+      // readInputs reports unreadable inputs.
+    }
+  }
+  dirs.push('.');
+  for (const d of dirs) for (const n of names) if (existsSync(join(d, n))) return join(d, n);
+  return undefined;
+}
+
+/** The settings file the user named, or the one found beside the inputs, or the defaults. */
+export function resolveSettings(inputs: readonly string[], opts: InputOptions): Settings {
+  if (opts.settings === false) return DEFAULT_SETTINGS;
+  const path = opts.settings ?? discoverFile(inputs, SETTINGS_NAMES);
+  if (!path) return DEFAULT_SETTINGS;
+  const s = readSettingsFile(path);
+  if (opts.settings === undefined && !opts.quiet) process.stderr.write(`note: using settings ${path}\n`);
+  return s;
 }
 
 /** Prints diagnostics to stderr: errors and warnings always (unless --quiet), infos with --verbose. */
@@ -22,8 +53,9 @@ export function printDiagnostics(diags: readonly Diagnostic[], opts: InputOption
 }
 
 /** Loads inputs; exits 2 (UserError) when nothing can be analysed. */
-export async function loadInputs(paths: readonly string[], opts: InputOptions): Promise<{ inventory: Inventory; diagnostics: Diagnostic[] }> {
-  const r = await loadFromPaths(paths, opts.namespace ? { defaultNamespace: opts.namespace } : {});
+export async function loadInputs(paths: readonly string[], opts: InputOptions): Promise<{ inventory: Inventory; diagnostics: Diagnostic[]; settings: Settings }> {
+  const settings = resolveSettings(paths, opts);
+  const r = { ...(await loadFromPaths(paths, { ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}), settings })), settings };
   printDiagnostics(r.diagnostics, opts);
   if (r.inventory.pods.length === 0) {
     const errors = r.diagnostics.filter((d) => d.severity === 'error').length;

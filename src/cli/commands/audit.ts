@@ -1,6 +1,5 @@
 /** `bulkhead audit`: options to an AuditResult, rendered in the chosen format; exit 1 with --fail-on. */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
 import { audit, atLeast, baselineFrom, type Baseline } from '../../analyses/audit.js';
@@ -8,7 +7,7 @@ import { loadIntent, type Intent } from '../../analyses/intent/index.js';
 import { CHECKS, SEVERITIES, type FindingSeverity } from '../../checks/index.js';
 import { AUDIT_FORMATS, type AuditFormat } from '../../reports/audit/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
-import { collect, loadInputs, pickFormat, type InputOptions } from '../common.js';
+import { collect, discoverFile, loadInputs, pickFormat, type InputOptions } from '../common.js';
 
 interface AuditOpts extends InputOptions {
   format: string;
@@ -21,22 +20,6 @@ interface AuditOpts extends InputOptions {
 }
 
 const INTENT_NAMES = ['bulkhead.yaml', 'bulkhead.yml'];
-
-/** The intent file next to the inputs or in the working directory, when the user named none. */
-function discoverIntent(inputs: readonly string[]): string | undefined {
-  const dirs: string[] = [];
-  for (const p of inputs) {
-    if (p === '-') continue;
-    try {
-      dirs.push(statSync(p).isDirectory() ? p : dirname(p));
-    } catch {
-      // readInputs reports unreadable inputs.
-    }
-  }
-  dirs.push('.');
-  for (const d of dirs) for (const n of INTENT_NAMES) if (existsSync(join(d, n))) return join(d, n);
-  return undefined;
-}
 
 function readBaseline(path: string): Baseline {
   let doc: unknown;
@@ -75,6 +58,8 @@ export function registerAudit(program: Command): void {
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
     .option('-v, --verbose', 'also print informational notes (skipped kinds)')
     .option('-q, --quiet', 'print no warnings')
+    .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
+    .option('--no-settings', 'ignore any bulkhead.settings.yaml')
     .action(async (inputs: string[], opts: AuditOpts) => {
       const format = pickFormat(opts.format, Object.keys(AUDIT_FORMATS) as AuditFormat[]);
       let failOn: FindingSeverity | undefined;
@@ -83,15 +68,15 @@ export function registerAudit(program: Command): void {
         failOn = opts.failOn as FindingSeverity;
       }
       const disable = parseDisable(opts.disable);
-      const intentPath = opts.intent === false ? undefined : (opts.intent ?? discoverIntent(inputs));
+      const intentPath = opts.intent === false ? undefined : (opts.intent ?? discoverFile(inputs, INTENT_NAMES));
       let intent: Intent | undefined;
       if (intentPath) {
         intent = loadIntent(intentPath);
         if (opts.intent === undefined && !opts.quiet) process.stderr.write(`note: using intent ${intentPath}\n`);
       }
       const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
-      const { inventory } = await loadInputs(inputs, opts);
-      const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, ...(baseline ? { baseline } : {}) });
+      const { inventory, settings } = await loadInputs(inputs, opts);
+      const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, settings, ...(baseline ? { baseline } : {}) });
       if (opts.writeBaseline) {
         const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
         writeFileSync(opts.writeBaseline, `${JSON.stringify(doc, null, 2)}\n`);

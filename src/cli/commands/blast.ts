@@ -35,6 +35,8 @@ export function registerBlast(program: Command): void {
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
     .option('-v, --verbose', 'also print informational notes (skipped kinds)')
     .option('-q, --quiet', 'print no warnings')
+    .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
+    .option('--no-settings', 'ignore any bulkhead.settings.yaml')
     .action(async (inputs: string[], opts: BlastOpts) => {
       const format = pickFormat(opts.format, Object.keys(BLAST_FORMATS) as BlastFormat[]);
       if (opts.level !== 'workload' && opts.level !== 'pod') throw new UserError(`unknown level "${opts.level}"`, 'choose workload or pod');

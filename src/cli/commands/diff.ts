@@ -6,7 +6,8 @@ import { loadFromPaths, loadFromTexts, type LoadResult } from '../../sources/k8s
 import { isGitSpec, readGitInputs } from '../../sources/git.js';
 import { loadIntent } from '../../analyses/intent/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
-import { pickFormat, printDiagnostics, type InputOptions } from '../common.js';
+import { pickFormat, printDiagnostics, resolveSettings, type InputOptions } from '../common.js';
+import type { Settings } from '../../settings/index.js';
 
 interface DiffOpts extends InputOptions {
   format: string;
@@ -16,8 +17,8 @@ interface DiffOpts extends InputOptions {
 }
 
 /** Loads one side: a file or directory, or `git:REF:path` read from the repository. */
-async function loadSide(spec: string, opts: DiffOpts): Promise<LoadResult> {
-  const build = opts.namespace ? { defaultNamespace: opts.namespace } : {};
+async function loadSide(spec: string, opts: DiffOpts, settings: Settings): Promise<LoadResult> {
+  const build = { ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}), settings };
   const r = isGitSpec(spec) ? loadFromTexts(await readGitInputs(spec), build) : await loadFromPaths([spec], build);
   printDiagnostics(r.diagnostics, opts);
   return r;
@@ -36,13 +37,16 @@ export function registerDiff(program: Command): void {
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
     .option('-v, --verbose', 'also print informational notes (skipped kinds)')
     .option('-q, --quiet', 'print no warnings')
+    .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
+    .option('--no-settings', 'ignore any bulkhead.settings.yaml')
     .action(async (oldSpec: string, newSpec: string, opts: DiffOpts) => {
       const format = pickFormat(opts.format, Object.keys(DIFF_FORMATS) as DiffFormat[]);
       if (opts.level !== 'workload' && opts.level !== 'pod') throw new UserError(`unknown level "${opts.level}"`, 'choose workload or pod');
       if (opts.failOnNewViolation && !opts.intent) throw new UserError('--fail-on-new-violation needs --intent', 'give the intent file that says which paths are allowed');
       const intent = opts.intent ? loadIntent(opts.intent) : undefined;
-      const o = await loadSide(oldSpec, opts);
-      const n = await loadSide(newSpec, opts);
+      const settings = resolveSettings([newSpec], opts);
+      const o = await loadSide(oldSpec, opts, settings);
+      const n = await loadSide(newSpec, opts, settings);
       if (o.inventory.pods.length === 0 && n.inventory.pods.length === 0) {
         throw new UserError(`nothing to compare: no workloads or pods in ${oldSpec} nor in ${newSpec}`, 'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods');
       }

@@ -27,6 +27,8 @@ export function registerExplain(program: Command): void {
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
     .option('-v, --verbose', 'also print informational notes')
     .option('-q, --quiet', 'print no warnings')
+    .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
+    .option('--no-settings', 'ignore any bulkhead.settings.yaml')
     .action(async (inputs: string[], opts: ExplainOpts) => {
       const format = pickFormat(opts.format, Object.keys(FORMATS) as Array<keyof typeof FORMATS>);
       const ports = parsePorts(opts.port) ?? PortSet.ALL;

@@ -22,6 +22,8 @@ export function registerInit(program: Command): void {
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
     .option('-v, --verbose', 'also print informational notes (skipped kinds)')
     .option('-q, --quiet', 'print no warnings')
+    .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
+    .option('--no-settings', 'ignore any bulkhead.settings.yaml')
     .action(async (inputs: string[], opts: InitOpts) => {
       const toStdout = opts.output === '-';
       if (!toStdout && existsSync(opts.output) && !opts.force) throw new UserError(`${opts.output} already exists`, 'give --force to overwrite it, or -o another file');

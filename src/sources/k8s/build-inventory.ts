@@ -6,6 +6,7 @@ import { parseNetworkPolicy } from './parse-network-policy.js';
 import { parseWorkload, type RawWorkload } from './parse-workload.js';
 import type { LineMap, ParsedDocument } from './yaml-documents.js';
 import { lex } from '../../util/compare.js';
+import type { Settings } from '../../settings/index.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -30,6 +31,8 @@ const UNSUPPORTED_POLICY_KINDS = new Set([
 export interface BuildOptions {
   /** Namespace for namespaced objects that name none (kubectl's -n). Default "default". */
   readonly defaultNamespace?: string;
+  /** The settings file's view of the input (operator kinds, whether it is the whole cluster). */
+  readonly settings?: Settings;
 }
 
 interface Located {
