@@ -111,7 +111,8 @@ test('JUnit XML: a suite per check, a failure per warning or error, text escaped
   const r = shopAudit();
   const xml = auditJunit(r);
   assert.ok(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>'));
-  assert.equal((xml.match(/<testsuite /g) ?? []).length, r.checks.length);
+  // One suite per check, and one for the input (input errors and objects not evaluated).
+  assert.equal((xml.match(/<testsuite /g) ?? []).length, r.checks.length + 1);
   assert.equal((xml.match(/<failure /g) ?? []).length, r.findings.filter((f) => f.severity !== 'info').length);
   assert.ok(xml.includes(`failures="${r.findings.filter((f) => f.severity !== 'info').length}"`));
   const tricky: AuditResult = { ...r, findings: [{ ...r.findings[0]!, message: 'a <b> & "c"\u0001' }], checks: r.checks.filter((c) => c.id === r.findings[0]!.check) };

@@ -25,7 +25,7 @@ test('every check carries complete metadata', () => {
     assert.ok(m.title.length > 0 && m.remediation.length > 20, `${m.id}: title and remediation`);
     assert.ok(m.controls.length > 0, `${m.id}: maps to no control`);
     assert.ok(Object.keys(m.messages).length > 0, `${m.id}: no messages`);
-    assert.equal(m.requiresIntent === true, m.category !== 'hygiene', `${m.id}: only hygiene checks run without an intent`);
+    assert.equal(m.requiresIntent === true, m.category !== 'hygiene' && m.category !== 'input', `${m.id}: only hygiene and input checks run without an intent`);
   }
 });
 
@@ -338,6 +338,32 @@ checkTester('intent-flat-segment', {
   invalid: [
     { name: 'reaches all', manifests: flatCluster, intent: flatIntent, errors: [{ resource: 'Segment tools' }] },
     { name: 'reaches two of three, above a 60% threshold', manifests: [...flatCluster, defaultDeny('c', ['Ingress'])], intent: flatIntent, errors: [{}] },
+  ],
+});
+
+const cilium = (name: string, endpointSelector: object): object => ({
+  apiVersion: 'cilium.io/v2',
+  kind: 'CiliumNetworkPolicy',
+  metadata: { name, namespace: 'shop' },
+  spec: { endpointSelector, ingress: [{ fromEndpoints: [{}] }] },
+});
+
+checkTester('unmodelled-object', {
+  valid: [{ name: 'only Kubernetes NetworkPolicies', manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{}] })] }],
+  invalid: [
+    { name: 'a CiliumNetworkPolicy', manifests: [db, cilium('db-only', { matchLabels: { app: 'db' } })], errors: [{ severity: 'error', resource: 'CiliumNetworkPolicy shop/db-only' }] },
+  ],
+});
+
+checkTester('input-error', {
+  valid: [{ name: 'a valid policy', manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] })] }],
+  invalid: [
+    {
+      name: 'a policy the API server rejects (bad CIDR)',
+      manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/33' } }] }] })],
+      // The field problem and the policy skipped: both are errors the results do not reflect.
+      errors: [{ messageId: 'error', severity: 'error' }, { messageId: 'error', severity: 'error' }],
+    },
   ],
 });
 

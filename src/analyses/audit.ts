@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Analysis } from '../engine/index.js';
-import type { Labels, SourceRef } from '../inventory/types.js';
+import type { Diagnostic, Labels, SourceRef } from '../inventory/types.js';
 import { CHECKS, fillMessage, formatResource, type Check, type CheckCategory, type CheckMeta, type Control, type FindingSeverity, type Report } from '../checks/index.js';
 import { drift as computeDrift, type DriftResult, type Intent, type SegmentHealth } from './intent/index.js';
 import { lex } from '../util/compare.js';
@@ -42,6 +42,8 @@ export interface AuditOptions {
   /** Check ids not to run. */
   readonly disable?: readonly string[];
   readonly baseline?: Baseline;
+  /** The input's diagnostics: input errors become findings, so `--fail-on error` gates on them. */
+  readonly diagnostics?: readonly Diagnostic[];
   /** The settings file (DNS ports, whole cluster...); defaults when absent. */
   readonly settings?: Settings;
   /** The checks to run (default: all registered). */
@@ -136,7 +138,7 @@ export function audit(a: Analysis, opts: AuditOptions = {}): AuditResult {
         ...(r.related && r.related.length ? { related: r.related } : {}),
       });
     };
-    c.check({ analysis: a, inventory: a.inventory, settings: opts.settings ?? DEFAULT_SETTINGS, ...(opts.intent ? { intent: opts.intent } : {}), ...(d ? { drift: d } : {}), report });
+    c.check({ analysis: a, inventory: a.inventory, settings: opts.settings ?? DEFAULT_SETTINGS, diagnostics: opts.diagnostics ?? [], ...(opts.intent ? { intent: opts.intent } : {}), ...(d ? { drift: d } : {}), report });
   }
   findings.sort(
     (x, y) =>
@@ -148,7 +150,7 @@ export function audit(a: Analysis, opts: AuditOptions = {}): AuditResult {
       lex(x.id, y.id),
   );
   const bySeverity = { error: 0, warning: 0, info: 0 };
-  const byCategory = { drift: 0, invariant: 0, health: 0, hygiene: 0 };
+  const byCategory = { input: 0, drift: 0, invariant: 0, health: 0, hygiene: 0 };
   for (const f of findings) {
     bySeverity[f.severity]++;
     byCategory[f.category]++;

@@ -10,6 +10,17 @@ import { diffConnectivity, type ConnChange } from './diff/connectivity.js';
 import { diffObjects, type ObjectChange } from './diff/objects.js';
 import { driftDelta, type DriftDelta } from './diff/drift-delta.js';
 import type { Intent } from './intent/index.js';
+import type { UnmodelledObject } from '../inventory/types.js';
+import type { UnreadableObject } from './diff/unreadable.js';
+import { lex } from '../util/compare.js';
+
+export { carryOverUnreadable, pathBelow, type UnreadableObject } from './diff/unreadable.js';
+
+/** An object that may change traffic, not evaluated, added, removed or edited by the change. */
+export interface UnmodelledChange {
+  readonly change: 'added' | 'removed' | 'changed';
+  readonly object: UnmodelledObject;
+}
 
 export interface DiffChange extends ConnChange {
   /** Keys of the object changes that can explain this change (ObjectChange.key). */
@@ -43,6 +54,10 @@ export interface DiffResult {
   readonly summary: DiffSummary;
   /** With an intent: the violations the change introduces or fixes. */
   readonly drift?: DriftDelta;
+  /** Objects the engine does not evaluate that the change adds, removes or edits: their effect is unknown. */
+  readonly unmodelled: readonly UnmodelledChange[];
+  /** Objects carried over from the old side because their file does not parse in the new one. */
+  readonly unreadable: readonly UnreadableObject[];
 }
 
 export interface DiffOptions {
@@ -51,6 +66,24 @@ export interface DiffOptions {
   readonly oldName?: string;
   readonly newName?: string;
   readonly intent?: Intent;
+  /** What carryOverUnreadable carried into the new side. */
+  readonly unreadable?: readonly UnreadableObject[];
+}
+
+/** Unmodelled objects added, removed or edited (compared by their text position-free content). */
+function unmodelledChanges(old: readonly UnmodelledObject[], neu: readonly UnmodelledObject[]): UnmodelledChange[] {
+  const key = (u: UnmodelledObject): string => `${u.kind}/${u.apiVersion.split('/')[0]}/${u.namespace ?? ''}/${u.name}`;
+  const content = (u: UnmodelledObject): string => u.digest;
+  const before = new Map(old.map((u) => [key(u), u]));
+  const after = new Map(neu.map((u) => [key(u), u]));
+  const out: UnmodelledChange[] = [];
+  for (const [k, u] of after) {
+    const o = before.get(k);
+    if (!o) out.push({ change: 'added', object: u });
+    else if (content(o) !== content(u)) out.push({ change: 'changed', object: u });
+  }
+  for (const [k, u] of before) if (!after.has(k)) out.push({ change: 'removed', object: u });
+  return out.sort((a, b) => lex(key(a.object), key(b.object)));
 }
 
 /** Compares two analysed snapshots. */
@@ -88,5 +121,7 @@ export function diffAnalyses(oldA: Analysis, newA: Analysis, opts: DiffOptions =
       unexplained: changes.filter((c) => c.causes.length === 0).length,
     },
     ...(opts.intent ? { drift: driftDelta(oldA, newA, opts.intent) } : {}),
+    unmodelled: unmodelledChanges(oldA.inventory.unmodelled, newA.inventory.unmodelled),
+    unreadable: opts.unreadable ?? [],
   };
 }

@@ -13,11 +13,13 @@ import intentIsolated from './intent-isolated.js';
 import intentNever from './intent-never.js';
 import intentOverbroad from './intent-overbroad.js';
 import intentUnmapped from './intent-unmapped.js';
+import inputError from './input-error.js';
 import intentViolation from './intent-violation.js';
 import missingDefaultDenyEgress from './missing-default-deny-egress.js';
 import missingDefaultDenyIngress from './missing-default-deny-ingress.js';
 import policySelectsNothing from './policy-selects-nothing.js';
 import shadowedRule from './shadowed-rule.js';
+import unmodelledObject from './unmodelled-object.js';
 import unresolvedNamedPort from './unresolved-named-port.js';
 import unselectedPods from './unselected-pods.js';
 import type { Check } from './types.js';
@@ -29,6 +31,7 @@ export const CHECKS: readonly Check[] = [
   deadPeer,
   egressToInternet,
   egressWithoutDns,
+  inputError,
   intentBrokenFlow,
   intentEgress,
   intentEmptySegment,
@@ -42,6 +45,7 @@ export const CHECKS: readonly Check[] = [
   missingDefaultDenyIngress,
   policySelectsNothing,
   shadowedRule,
+  unmodelledObject,
   unresolvedNamedPort,
   unselectedPods,
 ];

@@ -3,7 +3,7 @@
  * controls it maps to and how its messages read; `check(ctx)` only calls `ctx.report`.
  */
 import type { Analysis } from '../engine/index.js';
-import type { Inventory, SourceRef } from '../inventory/types.js';
+import type { Diagnostic, Inventory, SourceRef } from '../inventory/types.js';
 import type { DriftResult, Intent } from '../analyses/intent/index.js';
 import type { Settings } from '../settings/index.js';
 
@@ -16,7 +16,8 @@ export interface Control {
   readonly id: string;
 }
 
-export type CheckCategory = 'drift' | 'invariant' | 'health' | 'hygiene';
+/** `input`: the results do not reflect part of the input (unreadable, invalid, or not evaluated). */
+export type CheckCategory = 'input' | 'drift' | 'invariant' | 'health' | 'hygiene';
 
 export interface CheckMeta {
   /** kebab-case, stable: used in baselines, annotations and --disable. */
@@ -59,6 +60,8 @@ export interface Report {
 export interface CheckContext {
   readonly analysis: Analysis;
   readonly inventory: Inventory;
+  /** The input's diagnostics (problems found while reading it), in reading order. */
+  readonly diagnostics: readonly Diagnostic[];
   /** The settings file (DNS ports, whether the input is the whole cluster). */
   readonly settings: Settings;
   /** Present for checks with requiresIntent. */

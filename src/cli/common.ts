@@ -4,6 +4,8 @@ import type { Diagnostic, Inventory } from '../inventory/types.js';
 import { formatSource } from '../inventory/types.js';
 import { UserError } from '../util/errors.js';
 import { parsePortSpec, type PortSet } from '../model/port-set.js';
+import { notesOf, type Notes } from '../analyses/notes.js';
+import { oneLine } from '../reports/safe-text.js';
 import { DEFAULT_SETTINGS, readSettingsFile, SETTINGS_NAMES, type Settings } from '../settings/index.js';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -42,21 +44,31 @@ export function resolveSettings(inputs: readonly string[], opts: InputOptions): 
   return s;
 }
 
-/** Prints diagnostics to stderr: errors and warnings always (unless --quiet), infos with --verbose. */
-export function printDiagnostics(diags: readonly Diagnostic[], opts: InputOptions): void {
+/**
+ * Prints diagnostics to stderr: errors and warnings (unless --quiet), infos with --verbose. When the report
+ * itself carries them and goes to the terminal, only the infos asked for with --verbose are printed: the
+ * report shows the rest, and printing them twice buries the results.
+ */
+export function printDiagnostics(diags: readonly Diagnostic[], opts: InputOptions, reportCarriesThem = false): void {
   if (opts.quiet) return;
+  const shownInReport = reportCarriesThem && process.stdout.isTTY === true;
   for (const d of diags) {
-    if (d.severity === 'info' && !opts.verbose) continue;
-    const where = d.source ? `${formatSource(d.source)}: ` : '';
-    process.stderr.write(`${d.severity}: ${where}${d.message}\n`);
+    if (d.severity === 'info' ? !opts.verbose : shownInReport) continue;
+    const where = d.source ? `${oneLine(formatSource(d.source))}: ` : '';
+    process.stderr.write(`${d.severity}: ${where}${oneLine(d.message)}\n`);
   }
 }
 
 /** Loads inputs; exits 2 (UserError) when nothing can be analysed. */
-export async function loadInputs(paths: readonly string[], opts: InputOptions): Promise<{ inventory: Inventory; diagnostics: Diagnostic[]; settings: Settings }> {
+export async function loadInputs(
+  paths: readonly string[],
+  opts: InputOptions,
+  reportCarriesNotes = true,
+): Promise<{ inventory: Inventory; diagnostics: Diagnostic[]; settings: Settings; notes: Notes }> {
   const settings = resolveSettings(paths, opts);
-  const r = { ...(await loadFromPaths(paths, { ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}), settings })), settings };
-  printDiagnostics(r.diagnostics, opts);
+  const loaded = await loadFromPaths(paths, { ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}), settings });
+  const r = { ...loaded, settings, notes: notesOf(loaded.inventory, loaded.diagnostics) };
+  printDiagnostics(r.diagnostics, opts, reportCarriesNotes);
   if (r.inventory.pods.length === 0) {
     const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
     throw new UserError(

@@ -174,6 +174,8 @@ export interface UnmodelledObject {
    * 'unknown' when its selector is not understood (then it may apply to any pod in its scope).
    */
   readonly selects: readonly string[] | 'unknown';
+  /** A hash of the object's content without metadata noise, so `diff` sees edits to it. */
+  readonly digest: string;
   readonly source: SourceRef;
 }
 

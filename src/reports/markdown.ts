@@ -1,6 +1,8 @@
+import { mdText } from './safe-text.js';
+
 /** Escapes text for a Markdown table cell. */
 export function mdCell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return mdText(s);
 }
 
 /** A Markdown table from a header and rows. */

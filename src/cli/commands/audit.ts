@@ -7,6 +7,7 @@ import { loadIntent, type Intent } from '../../analyses/intent/index.js';
 import { CHECKS, SEVERITIES, type FindingSeverity } from '../../checks/index.js';
 import { AUDIT_FORMATS, type AuditFormat } from '../../reports/audit/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
+import { terminalSafe } from '../../reports/safe-text.js';
 import { collect, discoverFile, loadInputs, pickFormat, type InputOptions } from '../common.js';
 
 interface AuditOpts extends InputOptions {
@@ -75,18 +76,18 @@ export function registerAudit(program: Command): void {
         if (opts.intent === undefined && !opts.quiet) process.stderr.write(`note: using intent ${intentPath}\n`);
       }
       const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
-      const { inventory, settings } = await loadInputs(inputs, opts);
-      const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, settings, ...(baseline ? { baseline } : {}) });
+      const toFile = opts.output !== undefined && opts.output !== '-';
+      const { inventory, settings, diagnostics, notes } = await loadInputs(inputs, opts, !toFile);
+      const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, settings, diagnostics, ...(baseline ? { baseline } : {}) });
       if (opts.writeBaseline) {
         const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
         writeFileSync(opts.writeBaseline, `${JSON.stringify(doc, null, 2)}\n`);
         if (!opts.quiet) process.stderr.write(`wrote ${result.findings.length} finding(s) to baseline ${opts.writeBaseline}\n`);
       }
-      const toFile = opts.output !== undefined && opts.output !== '-';
       const color = !toFile && format === 'text' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
-      const text = AUDIT_FORMATS[format](result, { color });
+      const text = AUDIT_FORMATS[format](result, { color }, notes);
       if (toFile) writeFileSync(opts.output!, text);
-      else process.stdout.write(text);
+      else process.stdout.write(terminalSafe(text, color));
       if (failOn && result.findings.some((f) => atLeast(f.severity, failOn!))) {
         const n = result.findings.filter((f) => atLeast(f.severity, failOn!)).length;
         throw new ExitError(1, opts.quiet ? '' : `bulkhead: ${n} finding(s) at or above ${failOn}`);

@@ -5,6 +5,7 @@ import { loadIntent, segmentsOf, type Intent } from '../../analyses/intent/index
 import type { Analysis } from '../../engine/index.js';
 import { BLAST_FORMATS, type BlastFormat } from '../../reports/blast/index.js';
 import { UserError } from '../../util/errors.js';
+import { terminalSafe } from '../../reports/safe-text.js';
 import { collect, loadInputs, pickFormat, type InputOptions } from '../common.js';
 
 interface BlastOpts extends InputOptions {
@@ -46,7 +47,7 @@ export function registerBlast(program: Command): void {
         if (!/^\d+$/.test(opts.hops) || hops < 1) throw new UserError(`bad --hops "${opts.hops}"`, 'give a whole number of hops, 1 or more');
       }
       const intent = opts.intent ? loadIntent(opts.intent) : undefined;
-      const { inventory } = await loadInputs(inputs, opts);
+      const { inventory, notes } = await loadInputs(inputs, opts);
       const analysis = analyze(inventory);
       const result = blast(analysis, {
         ...(intent ? { segments: segmentView(analysis, intent) } : {}),
@@ -55,6 +56,6 @@ export function registerBlast(program: Command): void {
         ...(hops !== undefined ? { hops } : {}),
         ...(opts.target ? { targets: opts.target } : {}),
       });
-      process.stdout.write(BLAST_FORMATS[format](result));
+      process.stdout.write(terminalSafe(BLAST_FORMATS[format](result, notes)));
     });
 }

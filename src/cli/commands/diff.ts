@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
-import { diffAnalyses } from '../../analyses/diff.js';
+import { carryOverUnreadable, diffAnalyses } from '../../analyses/diff.js';
+import { comparisonNotes, notesOf } from '../../analyses/notes.js';
+import { terminalSafe } from '../../reports/safe-text.js';
 import { DIFF_FORMATS, type DiffFormat } from '../../reports/diff/index.js';
 import { loadFromPaths, loadFromTexts, type LoadResult } from '../../sources/k8s/index.js';
 import { isGitSpec, readGitInputs } from '../../sources/git.js';
@@ -20,7 +22,7 @@ interface DiffOpts extends InputOptions {
 async function loadSide(spec: string, opts: DiffOpts, settings: Settings): Promise<LoadResult> {
   const build = { ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}), settings };
   const r = isGitSpec(spec) ? loadFromTexts(await readGitInputs(spec), build) : await loadFromPaths([spec], build);
-  printDiagnostics(r.diagnostics, opts);
+  printDiagnostics(r.diagnostics, opts, true);
   return r;
 }
 
@@ -50,11 +52,26 @@ export function registerDiff(program: Command): void {
       if (o.inventory.pods.length === 0 && n.inventory.pods.length === 0) {
         throw new UserError(`nothing to compare: no workloads or pods in ${oldSpec} nor in ${newSpec}`, 'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods');
       }
-      const result = diffAnalyses(analyze(o.inventory), analyze(n.inventory), { level: opts.level, oldName: oldSpec, newName: newSpec, ...(intent ? { intent } : {}) });
-      process.stdout.write(DIFF_FORMATS[format](result));
+      const carried = carryOverUnreadable(o.inventory, n.inventory, n.diagnostics, { old: oldSpec, new: newSpec });
+      const result = diffAnalyses(analyze(o.inventory), analyze(carried.inventory), {
+        level: opts.level,
+        oldName: oldSpec,
+        newName: newSpec,
+        unreadable: carried.unreadable,
+        ...(intent ? { intent } : {}),
+      });
+      const notes = comparisonNotes(notesOf(o.inventory, o.diagnostics), notesOf(n.inventory, n.diagnostics));
+      process.stdout.write(terminalSafe(DIFF_FORMATS[format](result, notes)));
       const added = result.drift?.introducedPaths ?? 0;
       if (opts.failOnNewViolation && added > 0) {
         throw new ExitError(1, `bulkhead: the change opens ${added} ${added === 1 ? 'path that violates' : 'paths that violate'} the intent (--fail-on-new-violation)`);
+      }
+      // A change that breaks a manifest, or adds what Bulkhead cannot judge, is not known to be safe.
+      const newErrors = n.diagnostics.filter((d) => d.severity === 'error').length;
+      const unjudged = result.unmodelled.filter((c) => c.change !== 'removed').length;
+      if (opts.failOnNewViolation && (newErrors > 0 || unjudged > 0)) {
+        const why = [newErrors ? `${newErrors} input error(s) in ${newSpec}` : '', unjudged ? `${unjudged} object(s) that may change traffic are not evaluated` : ''].filter(Boolean).join(' and ');
+        throw new ExitError(1, `bulkhead: the change cannot be judged safe: ${why} (--fail-on-new-violation)`);
       }
     });
 }

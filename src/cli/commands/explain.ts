@@ -4,6 +4,8 @@ import { explain } from '../../analyses/explain.js';
 import { explainJson } from '../../reports/explain/json.js';
 import { explainText } from '../../reports/explain/text.js';
 import { PortSet } from '../../model/port-set.js';
+import { terminalSafe } from '../../reports/safe-text.js';
+import { unmodelledNotesForPair } from '../../analyses/notes.js';
 import { collect, loadInputs, parsePorts, pickFormat, type InputOptions } from '../common.js';
 
 interface ExplainOpts extends InputOptions {
@@ -32,7 +34,9 @@ export function registerExplain(program: Command): void {
     .action(async (inputs: string[], opts: ExplainOpts) => {
       const format = pickFormat(opts.format, Object.keys(FORMATS) as Array<keyof typeof FORMATS>);
       const ports = parsePorts(opts.port) ?? PortSet.ALL;
-      const { inventory } = await loadInputs(inputs, opts);
-      process.stdout.write(FORMATS[format](explain(analyze(inventory), opts.from, opts.to, ports)));
+      const { inventory, notes } = await loadInputs(inputs, opts);
+      const e = explain(analyze(inventory), opts.from, opts.to, ports);
+      const caveats = unmodelledNotesForPair(inventory, e.from.id, e.to.id);
+      process.stdout.write(terminalSafe(FORMATS[format](caveats.length ? { ...e, notes: [...e.notes, ...caveats] } : e, notes)));
     });
 }

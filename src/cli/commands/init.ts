@@ -5,6 +5,21 @@ import { analyze } from '../../engine/index.js';
 import { draftIntent, renderIntentYaml } from '../../analyses/intent/init.js';
 import { UserError } from '../../util/errors.js';
 import { loadInputs, type InputOptions } from '../common.js';
+import { noteworthy, type Notes } from '../../analyses/notes.js';
+import { notesHeadline } from '../../reports/notes.js';
+import { oneLine } from '../../reports/safe-text.js';
+
+/** Header lines that say what the drafted flows do not reflect (the file outlives the terminal session). */
+function initCaveats(n: Notes): string[] {
+  if (n.bound === 'exact') return [];
+  const list = noteworthy(n).filter((d) => d.severity === 'error' || d.code === 'unmodelled-kind' || d.code === 'unsupported-policy-kind');
+  return [
+    '',
+    `CAVEAT: these flows are not exact: ${notesHeadline(n)}.`,
+    ...list.slice(0, 20).map((d) => `  ${d.severity} ${d.source ? `${d.source.file}:${d.source.line}: ` : ''}${oneLine(d.message)}`),
+    ...(list.length > 20 ? [`  ... and ${list.length - 20} more`] : []),
+  ];
+}
 
 interface InitOpts extends InputOptions {
   output: string;
@@ -27,13 +42,14 @@ export function registerInit(program: Command): void {
     .action(async (inputs: string[], opts: InitOpts) => {
       const toStdout = opts.output === '-';
       if (!toStdout && existsSync(opts.output) && !opts.force) throw new UserError(`${opts.output} already exists`, 'give --force to overwrite it, or -o another file');
-      const { inventory } = await loadInputs(inputs, opts);
+      const { inventory, notes } = await loadInputs(inputs, opts, false);
       const draft = draftIntent(analyze(inventory));
       const text = renderIntentYaml(draft, [
         `Starting intent written by \`bulkhead init ${inputs.join(' ')}\`.`,
         'The flows below are what the NetworkPolicies allow TODAY, not necessarily what should be:',
         'delete the ones nobody meant, narrow their ports, and add invariants (never, isolated, egress,',
         'sensitive). Then `bulkhead audit` reports every difference. Format: docs/intent.md.',
+        ...initCaveats(notes),
       ]);
       if (toStdout) process.stdout.write(text);
       else {

@@ -7,6 +7,7 @@ import { REACH_FORMATS, type ReachFormat } from '../../reports/reach/index.js';
 import { summarizeReach } from '../../analyses/reach-summary.js';
 import { reachSummaryText } from '../../reports/reach/summary-text.js';
 import { UserError } from '../../util/errors.js';
+import { terminalSafe } from '../../reports/safe-text.js';
 import { collect, loadInputs, parsePorts, pickFormat, type InputOptions } from '../common.js';
 
 interface ReachOpts extends InputOptions {
@@ -38,7 +39,7 @@ export function registerReach(program: Command): void {
       const format = pickFormat(opts.format, Object.keys(REACH_FORMATS) as ReachFormat[]);
       if (opts.level !== 'workload' && opts.level !== 'pod') throw new UserError(`unknown level "${opts.level}"`, 'choose workload or pod');
       const ports = parsePorts(opts.port);
-      const { inventory } = await loadInputs(inputs, opts);
+      const { inventory, notes } = await loadInputs(inputs, opts, format !== 'csv');
       const analysis = analyze(inventory);
       const reachOpts = {
         level: opts.level,
@@ -48,13 +49,13 @@ export function registerReach(program: Command): void {
       } as const;
       if (!opts.summary && (STREAM_FORMATS as readonly string[]).includes(format)) {
         // Streamed: pod-level output of a large cluster is far bigger than memory should hold.
-        for (const chunk of reachChunks(streamReach(analysis, reachOpts), format as StreamFormat)) {
+        for (const chunk of reachChunks(streamReach(analysis, reachOpts), format as StreamFormat, notes)) {
           if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
         }
         return;
       }
       const result = computeReach(analysis, reachOpts);
-      process.stdout.write(REACH_FORMATS[format](result));
+      process.stdout.write(terminalSafe(REACH_FORMATS[format](result, notes)));
       if (opts.summary && format === 'text') process.stdout.write(reachSummaryText(summarizeReach(analysis, result)));
     });
 }

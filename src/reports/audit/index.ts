@@ -5,18 +5,19 @@ import { auditJunit } from './junit.js';
 import { auditMarkdown } from './markdown.js';
 import { auditSarif } from './sarif.js';
 import { auditText } from './text.js';
+import type { Notes } from '../../analyses/notes.js';
 
 export interface AuditRenderOptions {
   readonly color?: boolean;
 }
 
 export const AUDIT_FORMATS = {
-  text: (r: AuditResult, o: AuditRenderOptions) => auditText(r, o),
-  json: (r: AuditResult) => auditJson(r),
-  sarif: (r: AuditResult) => auditSarif(r),
-  junit: (r: AuditResult) => auditJunit(r),
-  md: (r: AuditResult) => auditMarkdown(r),
-} as const satisfies Record<string, (r: AuditResult, o: AuditRenderOptions) => string>;
+  text: (r: AuditResult, o: AuditRenderOptions, n?: Notes) => auditText(r, o, n),
+  json: (r: AuditResult, _o: AuditRenderOptions, n?: Notes) => auditJson(r, n),
+  sarif: (r: AuditResult, _o: AuditRenderOptions, n?: Notes) => auditSarif(r, undefined, n),
+  junit: (r: AuditResult, _o: AuditRenderOptions, n?: Notes) => auditJunit(r, n),
+  md: (r: AuditResult, _o: AuditRenderOptions, n?: Notes) => auditMarkdown(r, n),
+} as const satisfies Record<string, (r: AuditResult, o: AuditRenderOptions, n?: Notes) => string>;
 
 export type AuditFormat = keyof typeof AUDIT_FORMATS;
 export { auditJson, auditJunit, auditMarkdown, auditSarif, auditText };

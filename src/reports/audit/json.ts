@@ -1,10 +1,13 @@
 /** bulkhead.audit/v1: findings with stable ids, segment health, summary. */
 import type { AuditResult } from '../../analyses/audit.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesJson } from '../notes.js';
 
 /** Renders the audit as bulkhead.audit/v1 JSON. */
-export function auditJson(r: AuditResult): string {
+export function auditJson(r: AuditResult, notes: Notes = NO_NOTES): string {
   const out = {
     schema: 'bulkhead.audit/v1',
+    ...notesJson(notes),
     intent: r.intent ?? null,
     findings: r.findings.map((f) => ({
       id: f.id,

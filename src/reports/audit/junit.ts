@@ -1,16 +1,11 @@
 /** JUnit XML for CI test reports: a suite per check, a failing test case per finding (info findings pass). */
 import type { AuditResult, Finding } from '../../analyses/audit.js';
 import { formatSource } from '../../inventory/types.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesJunitSuite } from '../notes.js';
+import { xmlText } from '../safe-text.js';
 
-function esc(s: string): string {
-  // XML 1.0 forbids most control characters even escaped.
-  return s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-}
+const esc = xmlText;
 
 function testcase(f: Finding): string {
   const attrs = `classname="bulkhead.${esc(f.check)}" name="${esc(`${f.resource} [${f.id}]`)}"${f.location ? ` file="${esc(f.location.file)}" line="${f.location.line}"` : ''}`;
@@ -20,10 +15,11 @@ function testcase(f: Finding): string {
 }
 
 /** Renders the audit as JUnit XML. */
-export function auditJunit(r: AuditResult): string {
-  const suites: string[] = [];
-  let tests = 0;
-  let failures = 0;
+export function auditJunit(r: AuditResult, notes: Notes = NO_NOTES): string {
+  const input = notesJunitSuite(notes);
+  const suites: string[] = [input.xml];
+  let tests = input.tests;
+  let failures = input.failures;
   for (const c of r.checks) {
     const fs = r.findings.filter((f) => f.check === c.id);
     const fails = fs.filter((f) => f.severity !== 'info').length;

@@ -1,13 +1,16 @@
 /** Markdown for a pull-request comment: counts, the findings by category, segment health. */
 import type { AuditResult, Finding } from '../../analyses/audit.js';
 import { formatSource } from '../../inventory/types.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesMarkdown } from '../notes.js';
+import { mdText } from '../safe-text.js';
 
 const ICON = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' } as const;
 /** GitHub rejects comments above 65,536 characters; stay well below. */
 const MAX_ROWS = 150;
 
 function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return mdText(s);
 }
 
 function row(f: Finding): string {
@@ -15,9 +18,11 @@ function row(f: Finding): string {
 }
 
 /** Renders the audit as Markdown. */
-export function auditMarkdown(r: AuditResult): string {
+export function auditMarkdown(r: AuditResult, notes: Notes = NO_NOTES): string {
   const s = r.summary;
   const out: string[] = ['### Bulkhead audit', ''];
+  const caveats = notesMarkdown(notes);
+  if (caveats) out.push(caveats);
   out.push(
     `**${s.bySeverity.error}** error(s), **${s.bySeverity.warning}** warning(s), **${s.bySeverity.info}** info across ${s.workloads} workload(s) and ${s.policies} NetworkPolicies` +
       (r.intent ? `, against \`${r.intent.file}\` (${r.intent.segments} segments, ${r.intent.flows} flows).` : '.'),
@@ -25,6 +30,7 @@ export function auditMarkdown(r: AuditResult): string {
   if (s.suppressed.baseline + s.suppressed.annotation > 0) out.push(`Suppressed: ${s.suppressed.baseline} by baseline, ${s.suppressed.annotation} by annotation.`);
   out.push('');
   const sections: Array<[string, Finding[]]> = [
+    ['Input not reflected in the results', r.findings.filter((f) => f.category === 'input')],
     ['Invariants', r.findings.filter((f) => f.category === 'invariant')],
     ['Drift against the intent', r.findings.filter((f) => f.category === 'drift')],
     ['Segment health', r.findings.filter((f) => f.category === 'health')],

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { AuditResult } from '../../analyses/audit.js';
 import type { FindingSeverity } from '../../checks/index.js';
 import type { SourceRef } from '../../inventory/types.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 
 const LEVEL: Record<FindingSeverity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 /** GitHub code scanning ranks security alerts by this score. */
@@ -19,7 +20,18 @@ function physical(s: SourceRef): object {
 }
 
 /** Renders the audit as a SARIF 2.1.0 log. */
-export function auditSarif(r: AuditResult, version = '0.1.0'): string {
+/** The input's diagnostics as SARIF tool execution notifications (where code-scanning UIs show tool problems). */
+function notifications(n: Notes): object[] {
+  const level = { error: 'error', warning: 'warning', info: 'note' } as const;
+  return n.diagnostics.map((d) => ({
+    level: level[d.severity],
+    message: { text: `${d.side ? `[${d.side}] ` : ''}${d.message}` },
+    descriptor: { id: d.code },
+    ...(d.source ? { locations: [{ physicalLocation: physical(d.source) }] } : {}),
+  }));
+}
+
+export function auditSarif(r: AuditResult, version = '0.1.0', notes: Notes = NO_NOTES): string {
   const rules = r.checks.map((c) => ({
     id: c.id,
     name: c.id
@@ -53,7 +65,9 @@ export function auditSarif(r: AuditResult, version = '0.1.0'): string {
     runs: [
       {
         tool: { driver: { name: 'Bulkhead', semanticVersion: version, version, rules } },
-        invocations: [{ executionSuccessful: true }],
+        // Not successful when part of the input could not be read: the results cover only the rest.
+        invocations: [{ executionSuccessful: !notes.diagnostics.some((d) => d.severity === 'error'), toolExecutionNotifications: notifications(notes) }],
+        properties: { bound: notes.bound },
         results,
       },
     ],

@@ -2,6 +2,8 @@
 import type { AuditResult, Finding } from '../../analyses/audit.js';
 import type { CheckCategory, FindingSeverity } from '../../checks/index.js';
 import { formatSource } from '../../inventory/types.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesText } from '../notes.js';
 
 export interface TextOptions {
   /** ANSI colours (the CLI turns them on for a terminal without NO_COLOR). */
@@ -12,6 +14,7 @@ const CODES = { red: [31, 39], yellow: [33, 39], cyan: [36, 39], dim: [2, 22], b
 type Style = keyof typeof CODES;
 
 const SECTIONS: ReadonlyArray<[CheckCategory, string]> = [
+  ['input', 'Input not reflected in the results'],
   ['invariant', 'Invariants'],
   ['drift', 'Drift against the intent'],
   ['health', 'Segment health'],
@@ -24,9 +27,11 @@ function pad(s: string, n: number): string {
 }
 
 /** Renders the audit for a terminal. */
-export function auditText(r: AuditResult, opts: TextOptions = {}): string {
+export function auditText(r: AuditResult, opts: TextOptions = {}, notes: Notes = NO_NOTES): string {
   const st = (s: Style, t: string): string => (opts.color ? `\u001b[${CODES[s][0]}m${t}\u001b[${CODES[s][1]}m` : t);
   const lines: string[] = [];
+  const caveats = notesText(notes);
+  if (caveats) lines.push(st(notes.bound === 'exact' ? 'yellow' : 'red', caveats.trimEnd()), '');
   for (const [cat, heading] of SECTIONS) {
     const fs = r.findings.filter((f) => f.category === cat);
     if (cat === 'health' && r.health && r.health.length > 0) {

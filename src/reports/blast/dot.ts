@@ -1,6 +1,8 @@
 import type { BlastResult } from '../../analyses/blast.js';
 import { dotId } from '../dot.js';
 import { distinctHops } from './common.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesDot } from '../notes.js';
 
 /** A quoted label of several lines (dotId would escape the line breaks). */
 function labelLines(lines: readonly string[]): string {
@@ -8,8 +10,8 @@ function labelLines(lines: readonly string[]): string {
 }
 
 /** Graphviz of the shortest paths: the start in bold, sensitive endpoints in red, edges labelled with ports. */
-export function blastDot(r: BlastResult): string {
-  const out = ['digraph blast {', '  rankdir=LR;', '  node [shape=ellipse, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
+export function blastDot(r: BlastResult, notes: Notes = NO_NOTES): string {
+  const out = ['digraph blast {', '  rankdir=LR;', '  node [shape=ellipse, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];', ...notesDot(notes)];
   if (r.mode === 'ranking') {
     // A ranking has no paths: draw each endpoint sized by its reach, for a quick visual.
     const max = Math.max(1, ...r.ranking.map((e) => e.reached));

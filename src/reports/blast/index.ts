@@ -3,6 +3,7 @@ import { blastDot } from './dot.js';
 import { blastJson } from './json.js';
 import { blastMarkdown } from './markdown.js';
 import { blastText } from './text.js';
+import type { Notes } from '../../analyses/notes.js';
 
-export const BLAST_FORMATS = { text: blastText, json: blastJson, md: blastMarkdown, dot: blastDot } as const satisfies Record<string, (r: BlastResult) => string>;
+export const BLAST_FORMATS = { text: blastText, json: blastJson, md: blastMarkdown, dot: blastDot } as const satisfies Record<string, (r: BlastResult, notes?: Notes) => string>;
 export type BlastFormat = keyof typeof BLAST_FORMATS;

@@ -1,5 +1,7 @@
 import type { BlastResult, Hop, HopSide } from '../../analyses/blast.js';
 import { toJsonText } from '../json.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesJson } from '../notes.js';
 
 function side(s: HopSide): unknown {
   return { restricted: s.restricted, rules: s.rules.map((r) => ({ policy: r.policy, rule: r.rule, source: r.source })), ...(s.restricted ? {} : { note: s.note }) };
@@ -10,11 +12,12 @@ function hop(h: Hop): unknown {
 }
 
 /** The bulkhead.blast/v1 document. */
-export function blastJson(r: BlastResult): string {
+export function blastJson(r: BlastResult, notes: Notes = NO_NOTES): string {
   const doc =
     r.mode === 'from'
       ? {
           schema: 'bulkhead.blast/v1',
+          ...notesJson(notes),
           mode: r.mode,
           level: r.level,
           from: r.from,
@@ -34,6 +37,7 @@ export function blastJson(r: BlastResult): string {
         }
       : {
           schema: 'bulkhead.blast/v1',
+          ...notesJson(notes),
           mode: r.mode,
           level: r.level,
           ...(r.hops !== undefined ? { hops: r.hops } : {}),

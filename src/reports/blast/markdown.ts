@@ -1,5 +1,7 @@
 import type { BlastFromResult, BlastResult } from '../../analyses/blast.js';
 import { mdTable } from '../markdown.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesMarkdown } from '../notes.js';
 import { distinctHops, pathText, sideText, startText, summaryText } from './common.js';
 
 function fromMd(r: BlastFromResult): string {
@@ -27,7 +29,11 @@ function fromMd(r: BlastFromResult): string {
 }
 
 /** Markdown for pull-request comments and docs: summary first, details folded. */
-export function blastMarkdown(r: BlastResult): string {
+export function blastMarkdown(r: BlastResult, notes: Notes = NO_NOTES): string {
+  return notesMarkdown(notes) + blastMarkdownBody(r);
+}
+
+function blastMarkdownBody(r: BlastResult): string {
   if (r.mode === 'from') return fromMd(r);
   const top = r.ranking[0];
   const out = [`### Blast radius ranking (${r.endpoints} ${r.level}s)`, ''];

@@ -1,3 +1,5 @@
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesText } from '../notes.js';
 import type { BlastFromResult, BlastRankingResult, BlastResult } from '../../analyses/blast.js';
 import { distinctHops, pathText, sideText, startText, summaryText } from './common.js';
 
@@ -62,7 +64,11 @@ function rankingText(r: BlastRankingResult): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Human-readable blast report. */
-export function blastText(r: BlastResult): string {
+function blastBody(r: BlastResult): string {
   return r.mode === 'from' ? fromText(r) : rankingText(r);
+}
+
+/** Human-readable blast radius, after the input's caveats. */
+export function blastText(r: BlastResult, notes: Notes = NO_NOTES): string {
+  return notesText(notes) + blastBody(r);
 }

@@ -59,3 +59,36 @@ export function driftWhy(x: DriftItem): string {
 export function driftItemText(x: DriftItem): string {
   return `${x.src} => ${x.dst} : ${x.ports.toString()} (${driftWhy(x)})`;
 }
+
+/** "CiliumNetworkPolicy empire/rule1 (cilium.io/v2) added: selects empire/deathstar-0; its effect is not evaluated" */
+export function unmodelledText(c: DiffResult['unmodelled'][number]): string {
+  const u = c.object;
+  const sel = u.selects === 'unknown' ? `may apply to any pod${u.namespace ? ` in ${u.namespace}` : ''}` : u.selects.length ? `selects ${u.selects.slice(0, 5).join(', ')}${u.selects.length > 5 ? ` and ${u.selects.length - 5} more` : ''}` : 'selects no pod of the input';
+  return `${u.kind} ${u.namespace ? `${u.namespace}/` : ''}${u.name} (${u.apiVersion}) ${c.change}: ${sel}; what it allows or denies is not evaluated`;
+}
+
+/** "NetworkPolicy prod/db: prod.yaml:4 does not parse (...); assumed unchanged" */
+export function unreadableText(u: DiffResult['unreadable'][number]): string {
+  return `${u.key}: ${u.file}:${u.line} could not be read in the new version (${u.error}); compared as unchanged, not as removed`;
+}
+
+/** What the comparison could not judge, as one clause; '' when it judged everything. */
+function unknownParts(r: DiffResult): string {
+  const parts: string[] = [];
+  if (r.unmodelled.length) parts.push(`${r.unmodelled.length} change${r.unmodelled.length === 1 ? '' : 's'} to objects that may change traffic and are not evaluated`);
+  if (r.unreadable.length) parts.push(`${r.unreadable.length} object${r.unreadable.length === 1 ? '' : 's'} in files that could not be read`);
+  return parts.join(' and ');
+}
+
+/** The sentence for a change with no connectivity change, honest about what was not compared. */
+export function noChangeText(r: DiffResult): string {
+  const unknown = unknownParts(r);
+  return unknown ? `No change in the connectivity Bulkhead evaluates, but the change is NOT known to be safe: ${unknown}.` : 'No connectivity change.';
+}
+
+/** The warning that leads a report when the comparison could not judge part of the change; '' otherwise. */
+export function unknownHeadline(r: DiffResult): string {
+  const unknown = unknownParts(r);
+  if (!unknown) return '';
+  return r.changes.length === 0 ? noChangeText(r) : `Besides the connectivity changes listed, the change holds ${unknown}: their effect is NOT known.`;
+}

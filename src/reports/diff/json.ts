@@ -1,11 +1,14 @@
 import type { DiffResult } from '../../analyses/diff.js';
 import { toJsonText } from '../json.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesJson } from '../notes.js';
 
 /** The bulkhead.diff/v1 document. */
-export function diffJson(r: DiffResult): string {
+export function diffJson(r: DiffResult, notes: Notes = NO_NOTES): string {
   const used = new Set(r.changes.flatMap((c) => [c.src, c.dst]));
   const doc = {
     schema: 'bulkhead.diff/v1',
+    ...notesJson(notes),
     old: r.old,
     new: r.new,
     level: r.level,
@@ -32,6 +35,8 @@ export function diffJson(r: DiffResult): string {
           },
         }
       : {}),
+    unmodelled: r.unmodelled.map((c) => ({ change: c.change, kind: c.object.kind, apiVersion: c.object.apiVersion, ...(c.object.namespace !== undefined ? { namespace: c.object.namespace } : {}), name: c.object.name, selects: c.object.selects, file: c.object.source.file, line: c.object.source.line })),
+    unreadable: r.unreadable,
     objects: r.objects.map((o) => ({ key: o.key, kind: o.kind, id: o.id, change: o.change, fields: o.fields, details: o.details, ...(o.source ? { source: o.source } : {}), explains: o.explains })),
   };
   return toJsonText(doc);

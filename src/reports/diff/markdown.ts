@@ -1,6 +1,9 @@
 import type { DiffResult } from '../../analyses/diff.js';
 import { mdTable } from '../markdown.js';
-import { changeText, countsText, driftSummary, driftWhy, objectText, objectWhere, showId } from './common.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesMarkdown } from '../notes.js';
+import { changeText, countsText, driftSummary, driftWhy, objectText, objectWhere, showId, unknownHeadline, unmodelledText, unreadableText } from './common.js';
+import { mdText } from '../safe-text.js';
 
 /** Rows per folded table: pull-request comments are capped (GitHub: 65,536 characters). */
 const MAX_ROWS = 100;
@@ -10,8 +13,10 @@ function capped<T>(rows: readonly T[]): { rows: readonly T[]; note: string } {
 }
 
 /** A pull-request comment: the verdict and counts first, every detail folded. */
-export function diffMarkdown(r: DiffResult): string {
+export function diffMarkdown(r: DiffResult, notes: Notes = NO_NOTES): string {
   const out: string[] = ['### Bulkhead: network connectivity change', ''];
+  const caveats = notesMarkdown(notes);
+  if (caveats) out.push(caveats);
   if (r.drift) {
     const d = r.drift;
     const lines = driftSummary(r);
@@ -20,8 +25,14 @@ export function diffMarkdown(r: DiffResult): string {
     for (const l of lines) out.push(`- ${l}`);
     if (lines.length) out.push('');
   }
-  if (r.changes.length === 0) out.push(`No connectivity change between \`${r.old}\` and \`${r.new}\`${r.objects.length ? ` (${r.objects.length} object change${r.objects.length === 1 ? '' : 's'} with no effect on reachability)` : ''}.`, '');
-  else {
+  if (r.unmodelled.length > 0 || r.unreadable.length > 0) {
+    out.push(`:x: **${mdText(unknownHeadline(r))}**`, '');
+    for (const c of r.unmodelled) out.push(`- ${mdText(unmodelledText(c))}`);
+    for (const u of r.unreadable) out.push(`- ${mdText(unreadableText(u))}`);
+    out.push('');
+  }
+  if (r.changes.length === 0 && r.unmodelled.length + r.unreadable.length === 0) out.push(`No connectivity change between \`${r.old}\` and \`${r.new}\`${r.objects.length ? ` (${r.objects.length} object change${r.objects.length === 1 ? '' : 's'} with no effect on reachability)` : ''}.`, '');
+  else if (r.changes.length > 0) {
     out.push(`**${countsText(r)}** (\`${r.old}\` → \`${r.new}\`, ${r.level} level).`, '');
     const top = r.objects.filter((o) => o.explains > 0).sort((a, b) => b.explains - a.explains || (a.key < b.key ? -1 : 1)).slice(0, 5);
     for (const o of top) out.push(`- ${objectText(o)}: ${o.explains} connectivity change${o.explains === 1 ? '' : 's'}`);

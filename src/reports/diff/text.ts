@@ -1,16 +1,28 @@
 import type { DiffResult } from '../../analyses/diff.js';
-import { changeText, countsText, driftItemText, driftSummary, objectText, objectWhere, showId } from './common.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesText } from '../notes.js';
+import { changeText, countsText, driftItemText, driftSummary, noChangeText, objectText, unknownHeadline, objectWhere, showId, unmodelledText, unreadableText } from './common.js';
 
 const TITLES = { changed: 'Changed', added: 'Opened (new connectivity)', removed: 'Closed (connectivity removed)' } as const;
 
 /** Human-readable diff: connectivity changes grouped by kind, each with its causes, then the object changes. */
-export function diffText(r: DiffResult): string {
-  const out: string[] = [`Connectivity diff: ${r.old} -> ${r.new} (${r.level} level)`, `${countsText(r)}.`];
+export function diffText(r: DiffResult, notes: Notes = NO_NOTES): string {
+  const caveats = notesText(notes);
+  const out: string[] = [...(caveats ? [caveats.trimEnd(), ''] : []), `Connectivity diff: ${r.old} -> ${r.new} (${r.level} level)`, `${countsText(r)}.`];
   if (r.drift) {
     const d = r.drift;
     out.push(`Intent (${d.intentFile}): ${d.introducedPaths} path${d.introducedPaths === 1 ? ' newly violates' : 's newly violate'} it, ${d.fixedPaths} no longer ${d.fixedPaths === 1 ? 'does' : 'do'}${driftSummary(r).length ? `: ${driftSummary(r).join('; ')}` : ''}.`);
   }
-  if (r.changes.length === 0) out.push('', 'No connectivity change.');
+  if (r.changes.length === 0) out.push('', noChangeText(r));
+  else if (unknownHeadline(r)) out.push('', unknownHeadline(r));
+  if (r.unmodelled.length > 0) {
+    out.push('', 'Not evaluated (their effect on connectivity is unknown):');
+    for (const c of r.unmodelled) out.push(`  ${unmodelledText(c)}`);
+  }
+  if (r.unreadable.length > 0) {
+    out.push('', 'Unreadable in the new version:');
+    for (const u of r.unreadable) out.push(`  ${unreadableText(u)}`);
+  }
   for (const kind of ['changed', 'added', 'removed'] as const) {
     const list = r.changes.filter((c) => c.kind === kind);
     if (list.length === 0) continue;

@@ -1,10 +1,13 @@
 import { toJsonText } from '../json.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesJson } from '../notes.js';
 import type { Explanation } from '../../analyses/explain.js';
 
 /** The bulkhead.explain/v1 contract. */
-export function explainJson(e: Explanation): string {
+export function explainJson(e: Explanation, notes: Notes = NO_NOTES): string {
   const doc = {
     schema: 'bulkhead.explain/v1',
+    ...notesJson(notes),
     from: e.from,
     to: e.to,
     verdict: e.verdict,

@@ -2,6 +2,8 @@ import type { Explanation } from '../../analyses/explain.js';
 import type { SideExplanation } from '../../engine/k8s/explain-side.js';
 import { formatSource } from '../../inventory/types.js';
 import { IntervalSet } from '../../model/interval-set.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesText } from '../notes.js';
 
 function side(title: string, s: SideExplanation): string[] {
   const verdict = s.allowed.isEmpty() ? 'denies everything' : s.allowed.isAll() ? 'allows everything' : `allows ${s.allowed.toString()}`;
@@ -19,8 +21,10 @@ function side(title: string, s: SideExplanation): string[] {
 }
 
 /** Human-readable explanation: verdict, per-range table, then each side's reasons with file:line. */
-export function explainText(e: Explanation): string {
+export function explainText(e: Explanation, notes: Notes = NO_NOTES): string {
   const out: string[] = [];
+  const caveats = notesText(notes);
+  if (caveats) out.push(caveats.trimEnd(), '');
   const q = e.queried.isAll() ? '' : ` on ${e.queried.toString()}`;
   out.push(`${e.from.id} => ${e.to.id}${q}: ${e.verdict.toUpperCase()}${e.verdict === 'allowed' ? ` (${e.conns.toString()})` : ''}`);
   out.push('');

@@ -6,7 +6,7 @@ function cell(s: string): string {
 }
 
 /** `src,dst,conn` with RFC 4180 quoting. */
-export function reachCsv(r: ReachResult): string {
+export function reachCsv(r: ReachResult, _notes?: unknown): string {
   const show = displayIds(r);
   return ['src,dst,conn\n', ...r.connections.map((c) => `${cell(show(c.src))},${cell(show(c.dst))},${cell(c.conns.toString())}\n`)].join('');
 }

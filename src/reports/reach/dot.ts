@@ -1,9 +1,11 @@
 import type { ReachResult } from '../../analyses/reach.js';
 import { dotId } from '../dot.js';
 import { lex } from '../../util/compare.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesDot } from '../notes.js';
 
 /** Graphviz: one cluster per namespace, external blocks as boxes, edges labelled with ports. */
-export function reachDot(r: ReachResult): string {
+export function reachDot(r: ReachResult, notes: Notes = NO_NOTES): string {
   const used = new Set(r.connections.flatMap((c) => [c.src, c.dst]));
   const byNs = new Map<string, string[]>();
   const ext: string[] = [];
@@ -16,7 +18,7 @@ export function reachDot(r: ReachResult): string {
     if (!byNs.has(ns)) byNs.set(ns, []);
     byNs.get(ns)!.push(e.id);
   }
-  const out: string[] = ['digraph bulkhead {', '  rankdir=LR;', '  node [shape=ellipse, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
+  const out: string[] = ['digraph bulkhead {', '  rankdir=LR;', '  node [shape=ellipse, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];', ...notesDot(notes)];
   let i = 0;
   for (const [ns, ids] of [...byNs].sort(([a], [b]) => lex(a, b))) {
     out.push(`  subgraph cluster_${i++} {`, `    label=${dotId(ns)};`, '    style=rounded;');

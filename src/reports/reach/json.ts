@@ -1,11 +1,14 @@
 import { toJsonText } from '../json.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesJson } from '../notes.js';
 import type { ReachResult } from '../../analyses/reach.js';
 
 /** The bulkhead.reach/v1 contract (DESIGN.md). */
-export function reachJson(r: ReachResult): string {
+export function reachJson(r: ReachResult, notes: Notes = NO_NOTES): string {
   const doc = {
     schema: 'bulkhead.reach/v1',
     level: r.level,
+    ...notesJson(notes),
     endpoints: r.endpoints,
     connections: r.connections.map((c) => ({ src: c.src, dst: c.dst, conns: c.conns.toJSON() })),
   };

@@ -5,6 +5,8 @@
 import type { Connection, ReachStream } from '../../analyses/reach.js';
 import { toJsonText } from '../json.js';
 import type { PortSet } from '../../model/port-set.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesJson, notesText } from '../notes.js';
 
 /** Formats that can be streamed. */
 export const STREAM_FORMATS = ['text', 'csv', 'json'] as const;
@@ -44,11 +46,12 @@ function memo(f: (p: PortSet) => string): (p: PortSet) => string {
   };
 }
 
-function* lines(r: ReachStream, format: StreamFormat): Generator<string> {
+function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<string> {
   const ext = new Set(r.endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
   const show = (id: string): string => (ext.has(id) ? `${id}[External]` : id);
   const str = memo((p) => p.toString());
   if (format === 'text') {
+    yield notesText(notes);
     let any = false;
     for (const c of r.connections()) {
       any = true;
@@ -63,7 +66,9 @@ function* lines(r: ReachStream, format: StreamFormat): Generator<string> {
     return;
   }
   // toJsonText(doc), one array element at a time.
-  yield `{\n  "schema": "bulkhead.reach/v1",\n  "level": ${JSON.stringify(r.level)},\n  "endpoints": `;
+  // The notes are small: render them as the whole document does and cut off its braces.
+  const head = `  ${toJsonText(notesJson(notes)).trim().slice(1, -1).trim()}`;
+  yield `{\n  "schema": "bulkhead.reach/v1",\n  "level": ${JSON.stringify(r.level)},\n${head},\n  "endpoints": `;
   if (r.endpoints.length === 0) yield '[]';
   else {
     yield '[\n';
@@ -87,6 +92,6 @@ function* lines(r: ReachStream, format: StreamFormat): Generator<string> {
 }
 
 /** The output of one streamable format, in chunks. */
-export function reachChunks(r: ReachStream, format: StreamFormat): Iterable<string> {
-  return batched(lines(r, format));
+export function reachChunks(r: ReachStream, format: StreamFormat, notes: Notes = NO_NOTES): Iterable<string> {
+  return batched(lines(r, format, notes));
 }

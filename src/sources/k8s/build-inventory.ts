@@ -1,14 +1,24 @@
 /** Kubernetes manifests (already parsed into documents) to the inventory. */
-import type { Diagnostic, Inventory, Namespace, NetworkPolicy, Pod, SourceRef, Workload, WorkloadKind } from '../../inventory/types.js';
+import type { Diagnostic, Inventory, Namespace, NetworkPolicy, Pod, SourceRef, UnmodelledObject, Workload, WorkloadKind } from '../../inventory/types.js';
 import { WORKLOAD_KINDS } from '../../inventory/types.js';
 import { FieldReader, type Obj, isObj } from './fields.js';
 import { parseNetworkPolicy } from './parse-network-policy.js';
 import { parseWorkload, type RawWorkload } from './parse-workload.js';
 import type { LineMap, ParsedDocument } from './yaml-documents.js';
 import { lex } from '../../util/compare.js';
+import { createHash } from 'node:crypto';
 import type { Settings } from '../../settings/index.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** A hash of an object's apiVersion, kind, labels and spec (not its status or bookkeeping metadata). */
+export function objectDigest(obj: Obj): string {
+  const meta = isObj(obj['metadata']) ? obj['metadata'] : {};
+  const canon = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canon) : isObj(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v;
+  const body = { apiVersion: obj['apiVersion'], kind: obj['kind'], labels: meta['labels'], spec: obj['spec'], rules: obj['rules'] };
+  return createHash('sha256').update(JSON.stringify(canon(body))).digest('hex').slice(0, 16);
+}
 
 /** Kinds that never affect NetworkPolicy reachability: skipped quietly (info). */
 const IRRELEVANT_KINDS = new Set([
@@ -91,6 +101,7 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
   const namespaces = new Map<string, Namespace>();
   const raws = new Map<string, { raw: RawWorkload; source: SourceRef; annotations?: Record<string, string> }>();
   const policies = new Map<string, NetworkPolicy>();
+  const unmodelled: UnmodelledObject[] = [];
 
   for (const { obj, lines, source } of objects) {
     const kind = obj['kind'];
@@ -112,6 +123,8 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
         message: `${kind} ${name ?? ''} is not analysed yet: connectivity it denies or allows is NOT reflected in the results`,
         source,
       });
+      const apiVersion = typeof obj['apiVersion'] === 'string' ? obj['apiVersion'] : '';
+      unmodelled.push({ kind, apiVersion, ...(nsRaw ? { namespace: nsRaw } : {}), name: name ?? '', effect: 'may allow or deny traffic', selects: 'unknown', digest: objectDigest(obj), source });
       continue;
     }
     const isNetpol = kind === 'NetworkPolicy';
@@ -174,7 +187,7 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
     workloads: workloads.sort((a, b) => lex(a.id, b.id)),
     pods: pods.sort((a, b) => lex(a.id, b.id)),
     policies: [...policies.values()].sort((a, b) => lex(a.id, b.id)),
-    unmodelled: [],
+    unmodelled,
   };
 }
 
