@@ -8,8 +8,7 @@ import { dotId } from './dot.js';
 const MAX_LISTED = 20;
 
 function where(d: SidedDiagnostic): string {
-  const side = d.side ? `[${d.side}] ` : '';
-  return `${side}${d.source ? `${d.source.file}:${d.source.line}` : ''}`;
+  return [d.side ? `[${d.side}]` : '', d.source ? `${d.source.file}:${d.source.line}` : ''].filter(Boolean).join(' ');
 }
 
 /** "1 object that may change traffic is not evaluated, 2 input errors". */

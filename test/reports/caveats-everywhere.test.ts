@@ -157,3 +157,32 @@ test('caveats: explain names the object that selects an end of the pair', () => 
   const r = runCli(['explain', NEW, '--from', 'alliance/xwing', '--to', 'empire/deathstar', '-q']);
   assert.match(r.stdout, /note: CiliumNetworkPolicy empire\/rule1 \(cilium\.io\/v2, .*cilium\.yaml:1\) (selects|may apply to) the destination empire\/deathstar\[Deployment\]/);
 });
+
+test('diff: a policy whose file stops parsing is not "removed": it is carried over and named unreadable', () => {
+  const before = join(DIR, 'before');
+  const after = join(DIR, 'after');
+  mkdirSync(before);
+  mkdirSync(after);
+  const deny = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-all, namespace: empire}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+`;
+  for (const d of [before, after]) writeFileSync(join(d, 'app.yaml'), APP);
+  writeFileSync(join(before, 'policy.yaml'), deny);
+  writeFileSync(join(after, 'policy.yaml'), `${deny}  ingress: [{from: [{podSelector: {}}]\n`);
+  const r = runCli(['diff', before, after, '-q', '-f', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.deepEqual(doc.changes, [], 'no path opened by a "removal" that is a syntax error');
+  assert.deepEqual(doc.objects.filter((o: { change: string }) => o.change === 'removed'), []);
+  assert.equal(doc.unreadable.length, 1);
+  assert.equal(doc.unreadable[0].key, 'NetworkPolicy empire/deny-all');
+  assert.match(doc.unreadable[0].file, /policy\.yaml$/);
+  const md = runCli(['diff', before, after, '-q', '-f', 'md']).stdout;
+  assert.doesNotMatch(md, /deny-all removed|Closed:/);
+  assert.match(md, /:x: \*\*No change in the connectivity Bulkhead evaluates, but the change is NOT known to be safe/);
+  assert.match(md, /NetworkPolicy empire\/deny-all: .*policy\.yaml:\d+ could not be read in the new version/);
+  const gate = runCli(['diff', before, after, '-q', '--intent', join(DIR, 'none.yaml')]);
+  assert.equal(gate.code, 2, 'a missing intent file is a usage error');
+});

@@ -50,7 +50,7 @@ export function registerReach(program: Command): void {
       if (!opts.summary && (STREAM_FORMATS as readonly string[]).includes(format)) {
         // Streamed: pod-level output of a large cluster is far bigger than memory should hold.
         for (const chunk of reachChunks(streamReach(analysis, reachOpts), format as StreamFormat, notes)) {
-          if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+          if (!process.stdout.write(terminalSafe(chunk))) await once(process.stdout, 'drain');
         }
         return;
       }

@@ -22,7 +22,7 @@ export function auditMarkdown(r: AuditResult, notes: Notes = NO_NOTES): string {
   const s = r.summary;
   const out: string[] = ['### Bulkhead audit', ''];
   const caveats = notesMarkdown(notes);
-  if (caveats) out.push(caveats);
+  if (caveats) out.push(caveats.trimEnd(), '');
   out.push(
     `**${s.bySeverity.error}** error(s), **${s.bySeverity.warning}** warning(s), **${s.bySeverity.info}** info across ${s.workloads} workload(s) and ${s.policies} NetworkPolicies` +
       (r.intent ? `, against \`${r.intent.file}\` (${r.intent.segments} segments, ${r.intent.flows} flows).` : '.'),

@@ -4,6 +4,7 @@ import type { CheckCategory, FindingSeverity } from '../../checks/index.js';
 import { formatSource } from '../../inventory/types.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
+import { oneLine } from '../safe-text.js';
 
 export interface TextOptions {
   /** ANSI colours (the CLI turns them on for a terminal without NO_COLOR). */
@@ -67,8 +68,8 @@ export function auditText(r: AuditResult, opts: TextOptions = {}, notes: Notes =
       lines.push(`  ${st('bold', check)}: ${first.title} (${list.length})`);
       for (const f of list) {
         const where = f.location ? formatSource(f.location) : '';
-        lines.push(`    ${st(SEV_STYLE[f.severity], pad(f.severity, 7))} ${where}${where ? '  ' : ''}${f.resource}  ${st('dim', `[${f.id}]`)}`);
-        lines.push(`            ${f.message}`);
+        lines.push(`    ${st(SEV_STYLE[f.severity], pad(f.severity, 7))} ${oneLine(where)}${where ? '  ' : ''}${oneLine(f.resource)}  ${st('dim', `[${f.id}]`)}`);
+        lines.push(`            ${oneLine(f.message)}`);
       }
       lines.push(`    ${st('dim', `fix: ${first.remediation}`)}`);
     }

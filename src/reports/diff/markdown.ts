@@ -16,7 +16,7 @@ function capped<T>(rows: readonly T[]): { rows: readonly T[]; note: string } {
 export function diffMarkdown(r: DiffResult, notes: Notes = NO_NOTES): string {
   const out: string[] = ['### Bulkhead: network connectivity change', ''];
   const caveats = notesMarkdown(notes);
-  if (caveats) out.push(caveats);
+  if (caveats) out.push(caveats.trimEnd(), '');
   if (r.drift) {
     const d = r.drift;
     const lines = driftSummary(r);

@@ -7,6 +7,7 @@ import { toJsonText } from '../json.js';
 import type { PortSet } from '../../model/port-set.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesJson, notesText } from '../notes.js';
+import { oneLine } from '../safe-text.js';
 
 /** Formats that can be streamed. */
 export const STREAM_FORMATS = ['text', 'csv', 'json'] as const;
@@ -48,7 +49,7 @@ function memo(f: (p: PortSet) => string): (p: PortSet) => string {
 
 function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<string> {
   const ext = new Set(r.endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
-  const show = (id: string): string => (ext.has(id) ? `${id}[External]` : id);
+  const show = (id: string): string => (ext.has(id) ? `${id}[External]` : oneLine(id));
   const str = memo((p) => p.toString());
   if (format === 'text') {
     yield notesText(notes);
