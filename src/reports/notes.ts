@@ -29,7 +29,10 @@ export function notesText(n: Notes): string {
       ? `Notes on the input (${list.length}):`
       : `Caveats: these results are NOT exact: ${notesHeadline(n)}. Connections may be missing or shown that the cluster denies:`;
   const lines = [head];
-  for (const d of list.slice(0, MAX_LISTED)) lines.push(`  ${d.severity === 'error' ? 'error  ' : 'warning'} ${oneLine(where(d))}${d.source ? ': ' : ''}${oneLine(d.message)}`);
+  for (const d of list.slice(0, MAX_LISTED)) {
+    const w = oneLine(where(d));
+    lines.push(`  ${d.severity === 'error' ? 'error  ' : 'warning'} ${w}${w ? ': ' : ''}${oneLine(d.message)}`);
+  }
   if (list.length > MAX_LISTED) lines.push(`  ... and ${list.length - MAX_LISTED} more (--format json lists every one)`);
   return `${lines.join('\n')}\n\n`;
 }
