@@ -77,8 +77,10 @@ test('documents without kind, unknown and unsupported kinds are reported, irrele
   assert.equal(by('no-kind')?.source?.line, 7);
   assert.equal(by('unknown-kind')?.severity, 'warning');
   assert.equal(by('skipped-kind')?.severity, 'info');
-  assert.equal(by('unsupported-policy-kind')?.severity, 'warning');
-  assert.match(by('unsupported-policy-kind')!.message, /NOT reflected/);
+  assert.equal(by('unmodelled-kind')?.severity, 'warning');
+  assert.match(by('unmodelled-kind')!.message, /AdminNetworkPolicy anp .*is not evaluated.*the connectivity shown ignores it/);
+  assert.deepEqual(r.inventory.unmodelled.map((u) => [u.kind, u.name, u.selects]), [['AdminNetworkPolicy', 'anp', 'unknown']]);
+  assert.deepEqual(r.inventory.customResources.map((c) => [c.kind, c.apiVersion, c.name]), [['Widget', 'foo/v1', 'w']]);
 });
 
 test('kubectl get -o yaml lists, owner references and status IPs', () => {
