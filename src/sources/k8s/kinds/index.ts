@@ -47,22 +47,19 @@ export function isKubernetesGroup(group: string): boolean {
   return KUBERNETES_GROUPS.has(group);
 }
 
-/** The docs table of every kind (docs/inputs.md holds it; a test keeps the two equal). */
+/** The docs table of every kind (docs/inputs.md holds it; a test keeps the two equal). Alike neighbours share a row. */
 export function kindsTable(operatorKinds: ReadonlyArray<{ group?: string; kind: string }>): string {
-  const row = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  const groups = (gs: readonly string[]): string => gs.map((g) => `\`${g === '' ? 'v1 (core)' : g}\``).join(', ');
-  const lines = [row(['Kind', 'API groups', 'Product', 'Bulkhead']), row(['---', '---', '---', '---'])];
+  const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  const groups = (gs: readonly string[]): string => gs.map((g) => `\`${g === '' ? 'v1' : g}\``).join(', ');
+  const what = (e: KindEntry): string =>
+    e.role === 'model' ? 'modelled' : e.role === 'unmodelled' ? `**not evaluated**: ${e.effect}` : `skipped: ${e.why}`;
+  const rows: Array<{ kinds: string[]; rest: string[] }> = [];
   for (const e of KINDS) {
-    const what =
-      e.role === 'model'
-        ? 'modelled'
-        : e.role === 'unmodelled'
-          ? `**not evaluated** (warning \`unmodelled-kind\`): ${e.effect}`
-          : `skipped (info \`skipped-kind\`): ${e.why}`;
-    lines.push(row([e.kind, groups(e.groups), e.product, what]));
+    const rest = [groups(e.groups), e.product, what(e)];
+    const last = rows[rows.length - 1];
+    if (last && e.role !== 'unmodelled' && last.rest.join('|') === rest.join('|')) last.kinds.push(e.kind);
+    else rows.push({ kinds: [e.kind], rest });
   }
-  for (const o of operatorKinds) {
-    lines.push(row([o.kind, groups([o.group ?? '']), 'Prometheus operator', 'modelled: the pods its operator creates (info `operator-pods`)']));
-  }
-  return lines.join('\n');
+  for (const o of operatorKinds) rows.push({ kinds: [o.kind], rest: [groups([o.group ?? '']), 'Prometheus operator', 'modelled: the pods its operator creates'] });
+  return [row(['Kinds', 'API groups', 'Product', 'Bulkhead']), row(['---', '---', '---', '---']), ...rows.map((r) => row([r.kinds.join(', '), ...r.rest]))].join('\n');
 }
