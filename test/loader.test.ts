@@ -328,3 +328,14 @@ test('apiVersion: unserved versions of modelled kinds are rejected, removed ones
   assert.match(d.message, /did you mean Deployment\?/);
   assert.deepEqual(typo.inventory.customResources, [], 'a typo in a Kubernetes group is not a custom resource');
 });
+
+test('metadata labels and annotations must be strings on every object, also where Bulkhead does not read them', () => {
+  const r = load(POD + `---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\n  namespace: x\n  annotations: {owner: 7}\nspec: {podSelector: {}}\n`);
+  const d = r.diagnostics.find((x) => x.code === 'bad-label')!;
+  assert.equal(d.severity, 'error');
+  assert.equal(d.source?.line, 12);
+  assert.match(d.message, /metadata\.annotations\.owner: expected a string but got number 7/);
+  assert.equal(r.inventory.policies.length, 0);
+  const pod = load(`apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {on: true}}\nspec: {containers: [{name: c}]}\n`);
+  assert.equal(pod.diagnostics.filter((x) => x.code === 'bad-label').length, 1, 'reported once');
+});

@@ -245,7 +245,12 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
     const { meta, name } = id;
     const ns = id.namespace;
     r.known(obj, OBJECT, '');
-    if (meta) r.known(meta, OBJECT_META, 'metadata');
+    if (meta) {
+      r.known(meta, OBJECT_META, 'metadata');
+      // Labels and annotations are maps of strings on every object, also where Bulkhead does not read them.
+      if (entry.model !== 'namespace' && kind !== 'Pod') r.stringMap(meta, 'labels', 'metadata.labels'); // those two read theirs
+      r.stringMap(meta, 'annotations', 'metadata.annotations');
+    }
     const annotations = annotationsOf(meta);
     const what = `${kind} ${kind === 'Namespace' ? name : `${ns}/${name}`}`;
     if (entry.model === 'namespace') {
