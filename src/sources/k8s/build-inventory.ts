@@ -236,7 +236,8 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
         continue;
       }
     }
-    const r = new FieldReader(lines, label, source.line);
+    const where = entry.namespaced ? `${kind} ${loose.namespace ?? defaultNs}/${loose.name}` : `${kind} ${loose.name}`;
+    const r = new FieldReader(lines, where, source.line);
     const id = identity(r, obj, kind, entry.namespaced, defaultNs);
     if (!id) {
       diags.push(...r.problems);
