@@ -339,3 +339,48 @@ test('metadata labels and annotations must be strings on every object, also wher
   const pod = load(`apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {on: true}}\nspec: {containers: [{name: c}]}\n`);
   assert.equal(pod.diagnostics.filter((x) => x.code === 'bad-label').length, 1, 'reported once');
 });
+
+test('property: any misspelling of any NetworkPolicy field is rejected, never read as a different policy', async () => {
+  const fc = (await import('fast-check')).default;
+  // Each template has one field name marked %; the property misspells it.
+  const templates = [
+    '  %podSelector: {}\n',
+    '  podSelector: {}\n  %policyTypes: [Ingress]\n',
+    '  podSelector: {}\n  %ingress: [{}]\n',
+    '  podSelector: {}\n  %egress: [{}]\n',
+    '  podSelector: {}\n  ingress:\n  - %from: [{podSelector: {}}]\n',
+    '  podSelector: {}\n  ingress:\n  - %ports: [{port: 80}]\n',
+    '  podSelector: {}\n  egress:\n  - %to: [{ipBlock: {cidr: 10.0.0.0/8}}]\n',
+    '  podSelector: {}\n  egress:\n  - to: [{%ipBlock: {cidr: 10.0.0.0/8}}]\n',
+    '  podSelector: {}\n  egress:\n  - to: [{ipBlock: {%cidr: 10.0.0.0/8}}]\n',
+    '  podSelector: {}\n  egress:\n  - to: [{%namespaceSelector: {}}]\n',
+    '  podSelector: {}\n  ingress:\n  - ports: [{%port: 80, protocol: TCP}]\n',
+    '  podSelector: {}\n  ingress:\n  - ports: [{port: 80, %protocol: TCP}]\n',
+    '  podSelector: {}\n  ingress:\n  - ports: [{port: 80, %endPort: 90}]\n',
+    '  podSelector: {%matchLabels: {app: web}}\n',
+    '  podSelector: {%matchExpressions: [{key: app, operator: Exists}]}\n',
+    '  podSelector: {matchExpressions: [{%key: app, operator: Exists}]}\n',
+  ];
+  const edit = fc.oneof(
+    fc.record({ op: fc.constant('drop' as const), at: fc.nat() }),
+    fc.record({ op: fc.constant('add' as const), at: fc.nat(), ch: fc.constantFrom('s', 'e', 'x', 'S', '_') }),
+    fc.record({ op: fc.constant('swap' as const), at: fc.nat() }),
+    fc.record({ op: fc.constant('case' as const), at: fc.nat() }),
+  );
+  fc.assert(
+    fc.property(fc.constantFrom(...templates), edit, (tpl, e) => {
+      const name = /%(\w+)/.exec(tpl)![1]!;
+      const i = e.at % name.length;
+      const typo =
+        e.op === 'drop' ? name.slice(0, i) + name.slice(i + 1)
+        : e.op === 'add' ? name.slice(0, i) + e.ch + name.slice(i)
+        : e.op === 'swap' ? (i + 1 < name.length ? name.slice(0, i) + name[i + 1] + name[i] + name.slice(i + 2) : name)
+        : name.slice(0, i) + (name[i] === name[i]!.toUpperCase() ? name[i]!.toLowerCase() : name[i]!.toUpperCase()) + name.slice(i + 1);
+      if (typo === name || typo === '') return;
+      const r = load(POD + policy(tpl.replace(`%${name}`, typo)));
+      assert.equal(r.inventory.policies.length, 0, `${name} -> ${typo} was accepted`);
+      assert.ok(r.diagnostics.some((d) => d.severity === 'error'), `${name} -> ${typo}: no error`);
+    }),
+    { numRuns: 300 },
+  );
+});

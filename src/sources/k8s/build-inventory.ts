@@ -211,7 +211,7 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
       diags.push({
         severity: 'warning',
         code: 'unknown-kind',
-        message: `unknown kind ${kind} (${loose.name}) in ${res.apiVersion}${hint ? ` (did you mean ${hint}?)` : ''}: skipped`,
+        message: `unknown kind ${kind} (${loose.name}) ${typeof obj['apiVersion'] === 'string' && obj['apiVersion'] !== '' ? `in ${res.apiVersion}` : 'without apiVersion'}${hint ? ` (did you mean ${hint}?)` : ''}: skipped`,
         source,
       });
       if (!isKubernetesGroup(res.group)) customResources.push({ kind, apiVersion: res.apiVersion, ...loose, source });
