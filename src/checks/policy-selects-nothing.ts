@@ -14,6 +14,8 @@ export default defineCheck({
     remediation: 'Fix the podSelector (a label typo makes the policy protect nothing) or delete the stale policy.',
     messages: {
       nothing: 'NetworkPolicy {{policy}} selects no pod: its podSelector ({{selector}}) matches nothing in namespace {{namespace}}',
+      nothingYet:
+        'NetworkPolicy {{policy}} selects no pod of the input: its podSelector ({{selector}}) matches nothing in namespace {{namespace}}; it may select pods created by {{kinds}} objects (custom resources whose pods are not in the input; declare their labels in bulkhead.settings.yaml)',
     },
   },
   check(ctx) {
@@ -22,7 +24,10 @@ export default defineCheck({
     for (const p of ctx.inventory.policies) {
       const any = (byNs.get(p.namespace) ?? []).some((c) => matchesSelector(p.podSelector, layer.classes[c]!.labels));
       if (any) continue;
-      ctx.report({ messageId: 'nothing', data: { policy: p.id, selector: formatSelector(p.podSelector), namespace: p.namespace }, resource: policyRef(p), location: p.source });
+      // An operator may turn a custom resource of this namespace (or a cluster-scoped one) into the pods it means.
+      const kinds = [...new Set(ctx.inventory.customResources.filter((r) => r.namespace === undefined || r.namespace === p.namespace).map((r) => `${r.kind} (${r.apiVersion})`))].sort();
+      const data = { policy: p.id, selector: formatSelector(p.podSelector), namespace: p.namespace };
+      ctx.report({ messageId: kinds.length ? 'nothingYet' : 'nothing', data: kinds.length ? { ...data, kinds: kinds.join(', ') } : data, resource: policyRef(p), location: p.source });
     }
   },
 });

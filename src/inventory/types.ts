@@ -154,6 +154,20 @@ export interface Inventory {
   readonly policies: readonly NetworkPolicy[];
   /** Objects that may change traffic but that the engine does not evaluate; sorted by source. */
   readonly unmodelled: readonly UnmodelledObject[];
+  /**
+   * Objects of kinds no one told Bulkhead about, in API groups other than Kubernetes' own (custom resources);
+   * an operator may create pods for them that are not in the input. Sorted by source.
+   */
+  readonly customResources: readonly CustomResourceRef[];
+}
+
+/** An object of an unknown custom resource kind (`unknown-kind`). */
+export interface CustomResourceRef {
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly source: SourceRef;
 }
 
 /**

@@ -68,7 +68,7 @@ const MULTI_NET_KINDS = new Set(['UserDefinedNetwork', 'ClusterUserDefinedNetwor
 interface DirModel {
   readonly load: LoadResult;
   readonly analysis: Analysis;
-  /** Kinds named by unsupported-policy-kind / unknown-kind / skipped-kind diagnostics. */
+  /** Kinds of the dir's unmodelled objects and custom resources, and of skipped-kind diagnostics. */
   readonly kinds: Set<string>;
 }
 
@@ -93,9 +93,9 @@ export class CorpusRunner {
     if (!p) {
       p = (async () => {
         const load = await loadFromPaths([join(this.root, rel)]);
-        const kinds = new Set<string>();
+        const kinds = new Set<string>([...load.inventory.unmodelled.map((u) => u.kind), ...load.inventory.customResources.map((c) => c.kind)]);
         for (const d of load.diagnostics) {
-          if (d.code === 'unsupported-policy-kind' || d.code === 'skipped-kind') kinds.add(d.message.split(' ')[0]!);
+          if (d.code === 'skipped-kind') kinds.add(d.message.split(' ')[0]!);
           if (d.code === 'unknown-kind') kinds.add(/^unknown kind ([^\s:]+)/.exec(d.message)?.[1] ?? '');
         }
         return { load, analysis: analyze(load.inventory), kinds };
@@ -392,7 +392,7 @@ function errorExpectation(c: CorpusCase): ErrorExpectation {
   if (/is missing in/.test(s)) return { kind: 'diag', codes: ['no-kind'], severity: 'error', ...(file ? { file } : {}) };
   if (/found character that cannot start any token/.test(s)) return { kind: 'diag', codes: ['yaml-syntax'], severity: 'error', ...(file ? { file } : {}) };
   if (/unrecognized type|cannot restore slice from map/.test(s)) return { kind: 'diag', codes: ['bad-field', 'bad-label', 'bad-port'], severity: 'any', ...(file ? { file } : {}) };
-  if (/skipping object with type: /.test(s)) return { kind: 'diag', codes: ['unsupported-policy-kind', 'unknown-kind', 'skipped-kind'], severity: 'any', ...(file ? { file } : {}) };
+  if (/skipping object with type: /.test(s)) return { kind: 'diag', codes: ['unmodelled-kind', 'unknown-kind', 'skipped-kind'], severity: 'any', ...(file ? { file } : {}) };
   if (/cannot unmarshal array/.test(s)) return { kind: 'diag', codes: ['not-an-object', 'no-kind'], severity: 'any', ...(file ? { file } : {}) };
   if (/is already exists/.test(s)) return { kind: 'diag', codes: ['duplicate'], severity: 'error', ...(file ? { file } : {}) };
   if (/named port error: cannot convert named port for an IP destination/.test(s)) {

@@ -1,42 +1,28 @@
 /** Kubernetes manifests (already parsed into documents) to the inventory. */
-import type { Diagnostic, Inventory, Namespace, NetworkPolicy, Pod, SourceRef, UnmodelledObject, Workload, WorkloadKind } from '../../inventory/types.js';
+import type {
+  CustomResourceRef,
+  Diagnostic,
+  Inventory,
+  Namespace,
+  NetworkPolicy,
+  Pod,
+  SourceRef,
+  Workload,
+  WorkloadKind,
+} from '../../inventory/types.js';
 import { WORKLOAD_KINDS } from '../../inventory/types.js';
-import { FieldReader, type Obj, isObj } from './fields.js';
+import { FieldReader, type Obj, describe, dnsLabelError, dnsSubdomainError, isObj } from './fields.js';
+import { NAMESPACE_SPEC, OBJECT, OBJECT_META } from './known-fields.js';
+import { entriesNamed, isKubernetesGroup, lookupKind, splitApiVersion, suggestKind, type KindEntry } from './kinds/index.js';
+import { findOperator, operatorPods, type OperatorDefinition } from './operators.js';
 import { parseNetworkPolicy } from './parse-network-policy.js';
 import { parseWorkload, type RawWorkload } from './parse-workload.js';
+import { resolveUnmodelled, type PendingObject } from './unmodelled.js';
 import type { LineMap, ParsedDocument } from './yaml-documents.js';
 import { lex } from '../../util/compare.js';
-import { createHash } from 'node:crypto';
 import type { Settings } from '../../settings/index.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
-/** A hash of an object's apiVersion, kind, labels and spec (not its status or bookkeeping metadata). */
-export function objectDigest(obj: Obj): string {
-  const meta = isObj(obj['metadata']) ? obj['metadata'] : {};
-  const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) : isObj(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon(v[k])])) : v;
-  const body = { apiVersion: obj['apiVersion'], kind: obj['kind'], labels: meta['labels'], spec: obj['spec'], rules: obj['rules'] };
-  return createHash('sha256').update(JSON.stringify(canon(body))).digest('hex').slice(0, 16);
-}
-
-/** Kinds that never affect NetworkPolicy reachability: skipped quietly (info). */
-const IRRELEVANT_KINDS = new Set([
-  'Service', 'Endpoints', 'EndpointSlice', 'ConfigMap', 'Secret', 'ServiceAccount', 'Role', 'RoleBinding',
-  'ClusterRole', 'ClusterRoleBinding', 'PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'Ingress',
-  'IngressClass', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'CustomResourceDefinition', 'LimitRange',
-  'ResourceQuota', 'Event', 'Node', 'PriorityClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
-  'APIService', 'Lease', 'ControllerRevision', 'PodTemplate', 'VerticalPodAutoscaler', 'Kustomization',
-  'ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'Certificate', 'Issuer', 'ClusterIssuer', 'Route', 'Gateway',
-  'HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'GatewayClass', 'CSIDriver', 'RuntimeClass',
-]);
-
-/** Kinds that do change reachability but are not analysed yet: a loud warning, never silence. */
-const UNSUPPORTED_POLICY_KINDS = new Set([
-  'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy', 'CiliumNetworkPolicy',
-  'CiliumClusterwideNetworkPolicy', 'GlobalNetworkPolicy', 'MultiNetworkPolicy', 'AuthorizationPolicy',
-  'UserDefinedNetwork', 'ClusterUserDefinedNetwork', 'NetworkAttachmentDefinition',
-]);
 
 export interface BuildOptions {
   /** Namespace for namespaced objects that name none (kubectl's -n). Default "default". */
@@ -68,8 +54,12 @@ function flatten(doc: ParsedDocument, lines: LineMap, diags: Diagnostic[], out: 
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(v['items'])) {
     // Items of a typed list (PodList, from the API or `kubectl get -o json`) may omit their kind.
     const implied = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
-    for (const it of v['items']) {
-      if (!isObj(it)) continue;
+    v['items'].forEach((it, i) => {
+      if (!isObj(it)) {
+        // The API's List decoder rejects the whole list; we keep the other items and say so.
+        diags.push({ severity: 'error', code: 'bad-list-item', message: `${kind} items[${i}]: expected an object but got ${describe(it)}: skipped`, source: lines.at(v['items'], undefined, doc.source.line) });
+        return;
+      }
       const src = lines.at(it, undefined, doc.source.line);
       if (implied && it['kind'] === undefined) {
         const filled: Obj = { ...it, kind: implied, ...(it['apiVersion'] === undefined && v['apiVersion'] !== undefined ? { apiVersion: v['apiVersion'] } : {}) };
@@ -77,7 +67,7 @@ function flatten(doc: ParsedDocument, lines: LineMap, diags: Diagnostic[], out: 
         for (const k of Object.keys(it)) lines.setKey(filled, k, lines.at(it, k, src.line).line);
         out.push({ obj: filled, lines, source: src });
       } else out.push({ obj: it, lines, source: src });
-    }
+    });
     return;
   }
   out.push({ obj: v, lines, source: doc.source });
@@ -92,6 +82,97 @@ function annotationsOf(meta: Obj | undefined): Record<string, string> | undefine
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** Which registry entry (or operator kind) an object is, from its apiVersion group and kind. */
+interface Resolved {
+  readonly group: string;
+  readonly version: string;
+  readonly apiVersion: string;
+  readonly entry?: KindEntry;
+  readonly operator?: OperatorDefinition;
+}
+
+function resolveKind(obj: Obj, kind: string, label: string, settings: Settings | undefined, source: SourceRef, diags: Diagnostic[]): Resolved | undefined {
+  const av = obj['apiVersion'];
+  if (av !== undefined && av !== null && typeof av !== 'string') {
+    diags.push({ severity: 'error', code: 'api-version', message: `${label}: apiVersion: expected a string but got ${describe(av)}: skipped`, source });
+    return undefined;
+  }
+  const operators = settings?.operators ?? [];
+  if (typeof av === 'string' && av !== '') {
+    const { group, version } = splitApiVersion(av);
+    const entry = lookupKind(group, kind);
+    const operator = entry?.role === 'model' && entry.model !== 'operator' ? undefined : findOperator(operators, group, kind);
+    return { group, version, apiVersion: av, ...(entry ? { entry } : {}), ...(operator ? { operator } : {}) };
+  }
+  // No apiVersion (kubectl rejects it): read by kind, Kubernetes' own kind first; say which group was assumed.
+  const named = entriesNamed(kind);
+  const entry = named.find((e) => e.product === 'Kubernetes' && e.role === 'model') ?? named[0];
+  const operator = entry ? undefined : findOperator(operators, '', kind);
+  const group = entry?.groups[0] ?? operator?.group ?? '';
+  const version = entry?.versions?.[0] ?? 'v1';
+  if (entry || operator) {
+    const ambiguous = new Set(named.flatMap((e) => e.groups)).size > 1;
+    diags.push({
+      severity: ambiguous ? 'warning' : 'info',
+      code: 'no-api-version',
+      message: `${label} has no apiVersion (kubectl rejects it): read as ${group ? `${group}/` : ''}${version}${ambiguous ? `, although ${named.map((e) => e.groups[0]).filter((g) => g !== group).join(', ')} also define a ${kind}` : ''}`,
+      source,
+    });
+  }
+  return { group, version, apiVersion: group ? `${group}/${version}` : version, ...(entry ? { entry } : {}), ...(operator ? { operator } : {}) };
+}
+
+/** metadata.name and metadata.namespace checked as the API server checks them; undefined when rejected. */
+function identity(
+  r: FieldReader,
+  obj: Obj,
+  kind: string,
+  namespaced: boolean,
+  defaultNs: string,
+): { meta: Obj | undefined; name: string; namespace: string } | undefined {
+  const meta = r.obj(obj, 'metadata', 'metadata');
+  if (obj['metadata'] !== undefined && obj['metadata'] !== null && !meta) return undefined;
+  const rawName = meta?.['name'];
+  if (rawName === undefined || rawName === null || rawName === '') {
+    r.problem(obj, undefined, 'no-name', `${kind} has no metadata.name: skipped`);
+    return undefined;
+  }
+  if (typeof rawName !== 'string') {
+    r.problem(meta, 'name', 'bad-name', `metadata.name: expected a string but got ${describe(rawName)}; the API server rejects it`);
+    return undefined;
+  }
+  const nameErr = kind === 'Namespace' ? dnsLabelError(rawName) : dnsSubdomainError(rawName);
+  if (nameErr) {
+    r.problem(meta, 'name', 'bad-name', `metadata.name "${rawName}": ${nameErr}; the API server rejects it`);
+    return undefined;
+  }
+  const rawNs = meta?.['namespace'];
+  let namespace = defaultNs;
+  if (namespaced && rawNs !== undefined && rawNs !== null && rawNs !== '') {
+    if (typeof rawNs !== 'string') {
+      r.problem(meta, 'namespace', 'bad-name', `metadata.namespace: expected a string but got ${describe(rawNs)}; the API server rejects it`);
+      return undefined;
+    }
+    const nsErr = dnsLabelError(rawNs);
+    if (nsErr) {
+      r.problem(meta, 'namespace', 'bad-name', `metadata.namespace "${rawNs}": ${nsErr}; the API server rejects it`);
+      return undefined;
+    }
+    namespace = rawNs;
+  }
+  return { meta, name: rawName, namespace };
+}
+
+/** A lenient name for objects that are only reported (their own validation is not ours). */
+function looseName(obj: Obj): { name: string; namespace?: string } {
+  const meta = isObj(obj['metadata']) ? obj['metadata'] : {};
+  const name = typeof meta['name'] === 'string' && meta['name'] !== '' ? meta['name'] : '(no name)';
+  const namespace = typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : undefined;
+  return { name, ...(namespace !== undefined ? { namespace } : {}) };
+}
+
+type RawEntry = { raw: RawWorkload; source: SourceRef; annotations?: Record<string, string> };
+
 /** Builds the inventory; every problem is a diagnostic, never an exception. */
 export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; lines: LineMap }>, diags: Diagnostic[], opts: BuildOptions = {}): Inventory {
   const defaultNs = opts.defaultNamespace ?? 'default';
@@ -99,57 +180,92 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
   for (const f of files) for (const d of f.docs) flatten(d, f.lines, diags, objects);
 
   const namespaces = new Map<string, Namespace>();
-  const raws = new Map<string, { raw: RawWorkload; source: SourceRef; annotations?: Record<string, string> }>();
+  const raws = new Map<string, RawEntry>();
   const policies = new Map<string, NetworkPolicy>();
-  const unmodelled: UnmodelledObject[] = [];
+  const pending: PendingObject[] = [];
+  const customResources: CustomResourceRef[] = [];
+  const operated: Array<{ def: OperatorDefinition; obj: Obj; namespace: string; name: string; what: string; source: SourceRef }> = [];
 
   for (const { obj, lines, source } of objects) {
     const kind = obj['kind'];
     if (typeof kind !== 'string' || kind === '') {
-      diags.push({ severity: 'error', code: 'no-kind', message: 'document has no kind: skipped', source });
+      const why = kind === undefined || kind === null || kind === '' ? 'document has no kind' : `kind: expected a string but got ${describe(kind)}`;
+      diags.push({ severity: 'error', code: 'no-kind', message: `${why}: skipped`, source });
       continue;
     }
-    const meta = isObj(obj['metadata']) ? obj['metadata'] : undefined;
-    const name = typeof meta?.['name'] === 'string' ? meta['name'] : undefined;
-    const nsRaw = typeof meta?.['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : undefined;
-    if (IRRELEVANT_KINDS.has(kind)) {
-      diags.push({ severity: 'info', code: 'skipped-kind', message: `${kind} ${name ?? ''} does not affect NetworkPolicy reachability: skipped`, source });
+    const loose = looseName(obj);
+    const label = `${kind} ${loose.namespace !== undefined ? `${loose.namespace}/` : ''}${loose.name}`;
+    const res = resolveKind(obj, kind, label, opts.settings, source, diags);
+    if (!res) continue;
+    const entry = res.entry;
+
+    if (res.operator && entry?.role !== 'model') {
+      const r = new FieldReader(lines, label, source.line);
+      const id = identity(r, obj, kind, true, defaultNs);
+      diags.push(...r.problems);
+      if (id) operated.push({ def: res.operator, obj, namespace: id.namespace, name: id.name, what: `${kind} ${id.namespace}/${id.name}`, source });
       continue;
     }
-    if (UNSUPPORTED_POLICY_KINDS.has(kind)) {
+    if (!entry) {
+      const hint = isKubernetesGroup(res.group) ? suggestKind(res.group, kind) : undefined;
       diags.push({
         severity: 'warning',
-        code: 'unsupported-policy-kind',
-        message: `${kind} ${name ?? ''} is not analysed yet: connectivity it denies or allows is NOT reflected in the results`,
+        code: 'unknown-kind',
+        message: `unknown kind ${kind} (${loose.name}) ${typeof obj['apiVersion'] === 'string' && obj['apiVersion'] !== '' ? `in ${res.apiVersion}` : 'without apiVersion'}${hint ? ` (did you mean ${hint}?)` : ''}: skipped`,
         source,
       });
-      const apiVersion = typeof obj['apiVersion'] === 'string' ? obj['apiVersion'] : '';
-      unmodelled.push({ kind, apiVersion, ...(nsRaw ? { namespace: nsRaw } : {}), name: name ?? '', effect: 'may allow or deny traffic', selects: 'unknown', digest: objectDigest(obj), source });
+      if (!isKubernetesGroup(res.group)) customResources.push({ kind, apiVersion: res.apiVersion, ...loose, source });
       continue;
     }
-    const isNetpol = kind === 'NetworkPolicy';
-    const isWorkload = (WORKLOAD_KINDS as readonly string[]).includes(kind);
-    if (kind !== 'Namespace' && !isNetpol && !isWorkload) {
-      diags.push({ severity: 'warning', code: 'unknown-kind', message: `unknown kind ${kind}${name ? ` (${name})` : ''}: skipped`, source });
+    if (entry.role === 'irrelevant') {
+      diags.push({ severity: 'info', code: 'skipped-kind', message: `${kind} ${loose.name} does not affect NetworkPolicy reachability (${entry.why}): skipped`, source });
       continue;
     }
-    if (!name) {
-      diags.push({ severity: 'error', code: 'no-name', message: `${kind} has no metadata.name: skipped`, source });
+    if (entry.role === 'unmodelled') {
+      const namespace = entry.namespaced ? loose.namespace ?? defaultNs : undefined;
+      pending.push({ entry, group: res.group, apiVersion: res.apiVersion, obj, ...(namespace !== undefined ? { namespace } : {}), name: loose.name, source });
       continue;
     }
-    const ns = nsRaw ?? defaultNs;
-    const annotations = annotationsOf(meta);
-    const r = new FieldReader(lines, `${kind} ${kind === 'Namespace' ? name : `${ns}/${name}`}`, source.line);
-    if (kind === 'Namespace') {
-      const labels = meta ? r.stringMap(meta, 'labels', 'metadata.labels') : {};
+
+    // A modelled kind: the API server's checks first (version, fields, names), then the reader.
+    if (entry.versions && !entry.versions.includes(res.version)) {
+      if (entry.oldVersions?.includes(res.version)) {
+        diags.push({ severity: 'warning', code: 'api-version', message: `${label}: ${res.apiVersion} is no longer served by the API server: read as ${res.group ? `${res.group}/` : ''}${entry.versions[0]}`, source });
+      } else {
+        diags.push({ severity: 'error', code: 'api-version', message: `${label}: no ${kind} in ${res.apiVersion} (served: ${entry.versions.map((v) => (res.group ? `${res.group}/${v}` : v)).join(', ')}); the API server rejects it: skipped`, source });
+        continue;
+      }
+    }
+    const where = entry.namespaced ? `${kind} ${loose.namespace ?? defaultNs}/${loose.name}` : `${kind} ${loose.name}`;
+    const r = new FieldReader(lines, where, source.line);
+    const id = identity(r, obj, kind, entry.namespaced, defaultNs);
+    if (!id) {
       diags.push(...r.problems);
+      continue;
+    }
+    const { meta, name } = id;
+    const ns = id.namespace;
+    r.known(obj, OBJECT, '');
+    if (meta) {
+      r.known(meta, OBJECT_META, 'metadata');
+      // Labels and annotations are maps of strings on every object, also where Bulkhead does not read them.
+      if (entry.model !== 'namespace' && kind !== 'Pod') r.stringMap(meta, 'labels', 'metadata.labels'); // those two read theirs
+      r.stringMap(meta, 'annotations', 'metadata.annotations');
+    }
+    const annotations = annotationsOf(meta);
+    const what = `${kind} ${kind === 'Namespace' ? name : `${ns}/${name}`}`;
+    if (entry.model === 'namespace') {
+      const labels = meta ? r.stringMap(meta, 'labels', 'metadata.labels') : {};
+      const spec = r.obj(obj, 'spec', 'spec');
+      if (spec) r.known(spec, NAMESPACE_SPEC, 'spec');
+      diags.push(...r.problems);
+      if (r.rejected) {
+        diags.push({ severity: 'error', code: 'invalid-namespace', message: `${what} is invalid (the API server would reject it): skipped, so its labels are not in the results`, source });
+        continue;
+      }
       if (namespaces.has(name)) diags.push({ severity: 'warning', code: 'duplicate', message: `Namespace ${name} is defined twice: the later definition is used`, source });
       namespaces.set(name, { name, labels: { ...labels, [NAMESPACE_NAME_LABEL]: name }, declared: true, source, ...(annotations ? { annotations } : {}) });
-    } else if (isNetpol) {
-      const apiVersion = obj['apiVersion'];
-      if (apiVersion !== undefined && apiVersion !== 'networking.k8s.io/v1') {
-        diags.push({ severity: 'warning', code: 'api-version', message: `NetworkPolicy ${ns}/${name}: apiVersion ${String(apiVersion)} read as networking.k8s.io/v1`, source });
-      }
+    } else if (entry.model === 'network-policy') {
       const p = parseNetworkPolicy(r, obj, ns, name);
       diags.push(...r.problems);
       if (!p) {
@@ -158,12 +274,28 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
       }
       if (policies.has(p.id)) diags.push({ severity: 'warning', code: 'duplicate', message: `NetworkPolicy ${p.id} is defined twice: the later definition is used`, source });
       policies.set(p.id, annotations ? { ...p, annotations } : p);
-    } else {
+    } else if ((WORKLOAD_KINDS as readonly string[]).includes(kind)) {
       const w = parseWorkload(r, obj, kind as WorkloadKind, ns, name);
       diags.push(...r.problems);
+      if (r.rejected) {
+        diags.push({ severity: 'error', code: 'invalid-workload', message: `${what} is invalid (the API server would reject it): skipped, so its pods are not in the results`, source });
+        continue;
+      }
       const key = `${kind}/${ns}/${name}`;
       if (raws.has(key)) diags.push({ severity: 'warning', code: 'duplicate', message: `${kind} ${ns}/${name} is defined twice: the later definition is used`, source });
       raws.set(key, { raw: w, source, ...(annotations ? { annotations } : {}) });
+    }
+  }
+
+  // Pods an operator creates: a StatefulSet per object, unless the input has that StatefulSet or its pods.
+  for (const o of operated) {
+    for (const s of operatorPods(o.def, o.obj, o.name, o.what, o.source, diags)) {
+      const key = `StatefulSet/${o.namespace}/${s.name}`;
+      if (raws.has(key)) continue;
+      raws.set(key, {
+        raw: { kind: 'StatefulSet', namespace: o.namespace, name: s.name, labels: s.labels, ports: s.ports, ips: [], hostNetwork: false, replicas: s.replicas, line: o.source.line },
+        source: o.source,
+      });
     }
   }
 
@@ -181,13 +313,16 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
       });
     }
   }
+  const sortedPods = pods.sort((a, b) => lex(a.id, b.id));
+  const bySource = (a: { source: SourceRef }, b: { source: SourceRef }): number => lex(a.source.file, b.source.file) || a.source.line - b.source.line;
 
   return {
     namespaces: [...namespaces.values()].sort((a, b) => lex(a.name, b.name)),
     workloads: workloads.sort((a, b) => lex(a.id, b.id)),
-    pods: pods.sort((a, b) => lex(a.id, b.id)),
+    pods: sortedPods,
     policies: [...policies.values()].sort((a, b) => lex(a.id, b.id)),
-    unmodelled,
+    unmodelled: resolveUnmodelled(pending, sortedPods, namespaces, diags),
+    customResources: customResources.sort(bySource),
   };
 }
 

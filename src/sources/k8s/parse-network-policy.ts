@@ -5,6 +5,7 @@ import { parseProtocol, type Protocol } from '../../model/port-set.js';
 import { EVERYTHING } from '../../inventory/selector.js';
 import { type FieldReader, type Obj, isObj } from './fields.js';
 import { parseSelector } from './parse-selector.js';
+import { EGRESS_RULE, INGRESS_RULE, IP_BLOCK, NETWORK_POLICY_SPEC, POLICY_PEER, POLICY_PORT } from './known-fields.js';
 
 /** IANA_SVC_NAME: what a named port must look like. */
 export function portNameError(name: string): string | undefined {
@@ -22,6 +23,7 @@ function parsePorts(r: FieldReader, rule: Obj, path: string): PortRule[] | null 
   list.forEach((p, i) => {
     const pp = `${path}.ports[${i}]`;
     if (!isObj(p)) return r.problem(list, undefined, 'bad-port', `${pp}: expected a mapping`);
+    r.known(p, POLICY_PORT, pp);
     const src = r.at(p);
     const protoText = r.str(p, 'protocol', `${pp}.protocol`) ?? 'TCP';
     const protocol: Protocol | undefined = parseProtocol(protoText);
@@ -83,13 +85,19 @@ function parsePeers(r: FieldReader, rule: Obj, key: 'from' | 'to', path: string)
   list.forEach((p, i) => {
     const pp = `${path}.${key}[${i}]`;
     if (!isObj(p)) return r.problem(list, undefined, 'bad-peer', `${pp}: expected a mapping`);
+    r.known(p, POLICY_PEER, pp);
     const src = r.at(p);
     const ipb = r.obj(p, 'ipBlock', `${pp}.ipBlock`);
     const nsSel = r.obj(p, 'namespaceSelector', `${pp}.namespaceSelector`);
     const podSel = r.obj(p, 'podSelector', `${pp}.podSelector`);
-    const hasNs = p['namespaceSelector'] !== undefined;
-    const hasPod = p['podSelector'] !== undefined;
+    // The selectors are pointers in the API: null (or an empty `namespaceSelector:`) is absent, so a peer
+    // `namespaceSelector: null` means the policy's own namespace, not every namespace.
+    const hasNs = nsSel !== undefined;
+    const hasPod = podSel !== undefined;
+    const hasIpb = p['ipBlock'] !== undefined && p['ipBlock'] !== null;
+    if (hasIpb && !ipb) return;
     if (ipb) {
+      r.known(ipb, IP_BLOCK, `${pp}.ipBlock`);
       if (hasNs || hasPod) return r.problem(p, undefined, 'bad-peer', `${pp}: ipBlock may not be combined with podSelector or namespaceSelector`);
       const cidrText = ipb['cidr'];
       const cidr = parseCidrField(r, ipb, 'cidr', cidrText, `${pp}.ipBlock.cidr`);
@@ -108,12 +116,18 @@ function parsePeers(r: FieldReader, rule: Obj, key: 'from' | 'to', path: string)
       return;
     }
     if (!hasNs && !hasPod) {
-      return r.problem(p, undefined, 'bad-peer', `${pp}: must specify a peer (podSelector, namespaceSelector or ipBlock)`);
+      const nulls = Object.keys(p).filter((k) => p[k] === null);
+      return r.problem(
+        p,
+        undefined,
+        'bad-peer',
+        `${pp}: must specify a peer (podSelector, namespaceSelector or ipBlock)${nulls.length ? `; ${nulls.join(' and ')} null is the same as absent` : ''}`,
+      );
     }
     out.push({
       type: 'pods',
-      namespaceSelector: hasNs ? (nsSel ? parseSelector(r, nsSel, `${pp}.namespaceSelector`) : EVERYTHING) : null,
-      podSelector: hasPod ? (podSel ? parseSelector(r, podSel, `${pp}.podSelector`) : EVERYTHING) : null,
+      namespaceSelector: nsSel ? parseSelector(r, nsSel, `${pp}.namespaceSelector`) : null,
+      podSelector: podSel ? parseSelector(r, podSel, `${pp}.podSelector`) : null,
       source: src,
     });
   });
@@ -127,6 +141,7 @@ function parseRules(r: FieldReader, spec: Obj, dir: Direction): PolicyRule[] {
     const path = `spec.${dir}[${i}]`;
     if (rule === null || rule === undefined) rule = {};
     if (!isObj(rule)) return r.problem(list, undefined, 'bad-rule', `${path}: expected a mapping`);
+    r.known(rule, dir === 'ingress' ? INGRESS_RULE : EGRESS_RULE, path);
     out.push({
       index: i,
       peers: parsePeers(r, rule, dir === 'ingress' ? 'from' : 'to', path),
@@ -144,6 +159,7 @@ export function parseNetworkPolicy(r: FieldReader, doc: Obj, namespace: string, 
     r.problem(doc, undefined, 'bad-field', 'spec is required');
     return undefined;
   }
+  r.known(spec, NETWORK_POLICY_SPEC, 'spec');
   const sel = r.obj(spec, 'podSelector', 'spec.podSelector');
   const podSelector = sel ? parseSelector(r, sel, 'spec.podSelector') : EVERYTHING;
   const ingress = parseRules(r, spec, 'ingress');
@@ -166,7 +182,7 @@ export function parseNetworkPolicy(r: FieldReader, doc: Obj, namespace: string, 
       r.problem(spec, dir, 'ignored-rules', `spec.${dir} has ${rules.length} rule(s) but policyTypes lacks ${dir === 'ingress' ? 'Ingress' : 'Egress'}: they are ignored`, 'warning');
     }
   }
-  if (r.problems.some((p) => p.severity === 'error')) return undefined;
+  if (r.rejected) return undefined;
   return {
     id: `${namespace}/${name}`,
     namespace,

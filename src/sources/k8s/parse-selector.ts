@@ -1,11 +1,13 @@
 import type { LabelSelector, SelectorOperator, SelectorRequirement } from '../../inventory/types.js';
 import { labelKeyError, labelValueError } from '../../inventory/selector.js';
-import { type FieldReader, type Obj, isObj } from './fields.js';
+import { type FieldReader, type Obj, describe, isObj } from './fields.js';
+import { LABEL_SELECTOR, SELECTOR_REQUIREMENT } from './known-fields.js';
 
 const OPERATORS: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
 /** Parses and validates a metav1.LabelSelector the way the API server does. */
 export function parseSelector(r: FieldReader, sel: Obj, path: string): LabelSelector {
+  r.known(sel, LABEL_SELECTOR, path);
   const matchLabels = r.stringMap(sel, 'matchLabels', `${path}.matchLabels`);
   const ml = isObj(sel['matchLabels']) ? sel['matchLabels'] : sel;
   for (const [k, v] of Object.entries(matchLabels)) {
@@ -22,10 +24,16 @@ export function parseSelector(r: FieldReader, sel: Obj, path: string): LabelSele
       r.problem(list, undefined, 'bad-selector', `${p}: expected a mapping`);
       return;
     }
+    r.known(e, SELECTOR_REQUIREMENT, p);
     const key = r.str(e, 'key', `${p}.key`);
     const op = r.str(e, 'operator', `${p}.operator`);
     const valuesRaw = r.list(e, 'values', `${p}.values`) ?? [];
-    const values = valuesRaw.map((v) => String(v));
+    const values: string[] = [];
+    for (const [j, v] of valuesRaw.entries()) {
+      // The API decodes values as []string: `values: [yes, 1]` is rejected, not read as "true", "1".
+      if (typeof v === 'string') values.push(v);
+      else return r.problem(e, 'values', 'bad-selector', `selector error: ${p}.values[${j}]: expected a string but got ${describe(v)}; the API server rejects it${typeof v === 'number' || typeof v === 'boolean' ? ` (quote it: "${String(v)}")` : ''}`);
+    }
     if (key === undefined) return r.problem(e, undefined, 'bad-selector', `selector error: ${p}.key is required`);
     const ke = labelKeyError(key);
     if (ke) return r.problem(e, 'key', 'bad-selector', `selector error: key: Invalid value "${key}" in ${p}: ${ke}`);
