@@ -341,6 +341,20 @@ checkTester('intent-flat-segment', {
   ],
 });
 
+checkTester('policy-selects-nothing', {
+  valid: [],
+  invalid: [
+    {
+      name: 'a policy that selects only hostNetwork pods protects nothing, and says why',
+      manifests: [
+        { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'node-exporter', namespace: 'mon', labels: { app: 'ne' } }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'x' }] } },
+        policy('mon', 'ne', { podSelector: { matchLabels: { app: 'ne' } }, ingress: [] }),
+      ],
+      errors: [{ messageId: 'hostNetworkOnly', severity: 'warning', resource: 'NetworkPolicy mon/ne' }],
+    },
+  ],
+});
+
 const cilium = (name: string, endpointSelector: object): object => ({
   apiVersion: 'cilium.io/v2',
   kind: 'CiliumNetworkPolicy',
