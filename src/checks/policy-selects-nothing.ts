@@ -24,10 +24,9 @@ export default defineCheck({
     const layer = ctx.analysis.layer;
     const byNs = classesByNamespace(ctx.analysis);
     for (const p of ctx.inventory.policies) {
-      const matched = (byNs.get(p.namespace) ?? []).filter((c) => matchesSelector(p.podSelector, layer.classes[c]!.labels));
-      if (matched.some((c) => !layer.classes[c]!.hostNetwork)) continue;
-      if (matched.length > 0) {
-        const pods = ctx.inventory.pods.filter((pod) => pod.hostNetwork && pod.namespace === p.namespace && matchesSelector(p.podSelector, pod.labels)).map((pod) => pod.id);
+      if ((byNs.get(p.namespace) ?? []).some((c) => !layer.classes[c]!.hostNetwork && matchesSelector(p.podSelector, layer.classes[c]!.labels))) continue;
+      const pods = ctx.inventory.pods.filter((pod) => pod.hostNetwork && pod.namespace === p.namespace && matchesSelector(p.podSelector, pod.labels)).map((pod) => pod.id);
+      if (pods.length > 0) {
         const shown = pods.slice(0, 5).join(', ') + (pods.length > 5 ? ` and ${pods.length - 5} more` : '');
         ctx.report({ messageId: 'hostNetworkOnly', data: { policy: p.id, pods: shown }, resource: policyRef(p), location: p.source });
         continue;
