@@ -53,7 +53,9 @@ export function parseDocuments(file: string, text: string, diagnostics: Diagnost
   const lines = new LineMap(file);
   const docs: ParsedDocument[] = [];
   if (!jsonSyntaxOk(file, text, diagnostics)) return { docs, lines };
-  for (const chunk of splitDocuments(file, text, diagnostics)) {
+  const chunks = splitDocuments(file, text, diagnostics);
+  jsonStreamCheck(file, text, chunks, diagnostics);
+  for (const chunk of chunks) {
     if (needsFullParser(chunk.text)) {
       parseStrict(file, chunk, diagnostics, lines, docs);
       continue;
@@ -72,7 +74,9 @@ export function parseDocuments(file: string, text: string, diagnostics: Diagnost
 export function parseDocumentsStrict(file: string, text: string, diagnostics: Diagnostic[]): { docs: ParsedDocument[]; lines: LineMap } {
   const lines = new LineMap(file);
   const docs: ParsedDocument[] = [];
-  for (const chunk of splitDocuments(file, text, diagnostics)) parseStrict(file, chunk, diagnostics, lines, docs);
+  const chunks = splitDocuments(file, text, diagnostics);
+  jsonStreamCheck(file, text, chunks, diagnostics);
+  for (const chunk of chunks) parseStrict(file, chunk, diagnostics, lines, docs);
   return { docs, lines };
 }
 
@@ -271,6 +275,31 @@ function parseFast(text: string, firstLine: number, lines: LineMap): unknown {
   const total = value !== null && typeof value === 'object' ? expanded.get(value)! : 1;
   if (total - nodes > 100) throw new NeedsFullParser();
   return value;
+}
+
+/**
+ * kubectl reads a stream whose first character is `{` as JSON values one after another, not as YAML: a
+ * `---` or YAML after the first object stops it ("invalid character"). Bulkhead reads such a file as YAML,
+ * like netpol-analyzer, and warns where kubectl would stop.
+ */
+function jsonStreamCheck(file: string, text: string, chunks: readonly Chunk[], diagnostics: Diagnostic[]): void {
+  if (/\.json$/i.test(file) || !/^\ufeff?\s*\{/.test(text) || chunks.length === 0) return;
+  let firstIsJson = true;
+  try {
+    JSON.parse(chunks[0]!.text);
+  } catch {
+    firstIsJson = false;
+  }
+  if (firstIsJson && chunks.length === 1) return;
+  const line = firstIsJson ? chunks[1]!.firstLine - 1 : chunks[0]!.firstLine;
+  diagnostics.push({
+    severity: 'warning',
+    code: 'json-stream',
+    message: firstIsJson
+      ? 'this file starts with "{", so kubectl reads it as a stream of JSON objects and stops here with an error: it would apply only what comes before; read as YAML here'
+      : 'this file starts with "{", so kubectl reads it as JSON and refuses it (a YAML flow mapping is not JSON); read as YAML here',
+    source: { file, line },
+  });
 }
 
 /** For JSON input, JSON.parse's verdict; false (with a diagnostic) when the file is not valid JSON. */
