@@ -105,11 +105,12 @@ test('usage errors and unreadable input exit 2 with a clear message', () => {
 });
 
 test('stdin input and partial input: warnings name file and line, analysis continues', () => {
-  const text = `apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: n, labels: {app: a}}\nspec: {containers: [{name: c}]}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, namespace: n}\nspec:\n  podSelector: {}\n  egress:\n  - to:\n    - ipBlock: {cidr: 300.0.0.0/8}\n`;
+  // Not `namespace: n`: YAML 1.1 (kubectl) reads a bare n as false.
+  const text = `apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: ns, labels: {app: a}}\nspec: {containers: [{name: c}]}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, namespace: ns}\nspec:\n  podSelector: {}\n  egress:\n  - to:\n    - ipBlock: {cidr: 300.0.0.0/8}\n`;
   const r = runCli(['reach', '-'], text);
   assert.equal(r.code, 0);
-  assert.match(r.stderr, /error: <stdin>:13: NetworkPolicy n\/bad: CIDR error: invalid CIDR address: 300\.0\.0\.0\/8/);
-  assert.match(r.stdout, /n\/a\[Pod\] => 0\.0\.0\.0-255\.255\.255\.255\[External\] : All Connections/);
+  assert.match(r.stderr, /error: <stdin>:13: NetworkPolicy ns\/bad: CIDR error: invalid CIDR address: 300\.0\.0\.0\/8/);
+  assert.match(r.stdout, /ns\/a\[Pod\] => 0\.0\.0\.0-255\.255\.255\.255\[External\] : All Connections/);
 });
 
 test('help lists every command', () => {

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { stringify } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { loadFromTexts } from '../src/sources/k8s/index.js';
 import { analyze } from '../src/engine/index.js';
 
@@ -90,7 +90,16 @@ function clusterYaml(c: E2ECase, step: Step): string {
       });
     }
   }
-  return docs.map((d) => stringify(d)).join('---\n');
+  // YAML 1.1 quoting: kubectl and Bulkhead read YAML 1.1 (namespace y must not become true).
+  return docs.map((d) => stringify(d, { version: '1.1' })).join('---\n');
+}
+
+/**
+ * Upstream builds these policies as Go objects; the transcription writes them as YAML 1.2, where a bare
+ * `y` (namespace y) is a string. kubectl reads YAML 1.1, where it is a boolean: re-quote for YAML 1.1.
+ */
+function asYaml11(text: string): string {
+  return parseAllDocuments(text).map((d) => stringify(d.toJS(), { version: '1.1' })).join('---\n');
 }
 
 function expectationText(v: boolean): string {
@@ -117,7 +126,7 @@ for (const c of cases) {
       const base = `e2e/${c.id}/step-${k + 1}`;
       const { inventory, diagnostics } = loadFromTexts([
         { path: `${base}/cluster.yaml`, text: clusterYaml(c, step) },
-        { path: `${base}/policies.yaml`, text: step.policiesYaml },
+        { path: `${base}/policies.yaml`, text: asYaml11(step.policiesYaml) },
       ]);
       const errors = diagnostics.filter((d) => d.severity === 'error');
       assert.equal(errors.length, 0, `${label}: loader reported errors:\n${errors.map((d) => `  ${JSON.stringify(d)}`).join('\n')}`);

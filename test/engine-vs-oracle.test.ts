@@ -115,19 +115,20 @@ test('reach output does not depend on the order of the input documents', () => {
 // Hand-written regressions for pitfalls a random cluster rarely hits. Each verdict is checked against
 // BOTH the oracle and the engine, so a wrong oracle cannot hide behind agreement with the engine.
 
+// Names are quoted: YAML 1.1 (kubectl, Bulkhead) reads a bare y or n as a boolean.
 const NS = (name: string, labels: Record<string, string> = {}): string =>
-  `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n  labels: ${JSON.stringify(labels)}\n`;
+  `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${JSON.stringify(name)}\n  labels: ${JSON.stringify(labels)}\n`;
 
 function pod(ns: string, name: string, labels: Record<string, string>, opts: { ip?: string; ports?: string; hostNetwork?: boolean } = {}): string {
   return [
-    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n  labels: ${JSON.stringify(labels)}`,
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${JSON.stringify(name)}\n  namespace: ${JSON.stringify(ns)}\n  labels: ${JSON.stringify(labels)}`,
     `spec:\n  hostNetwork: ${opts.hostNetwork ?? false}\n  containers:\n    - name: c\n      image: img\n      ports: ${opts.ports ?? '[]'}`,
     opts.ip ? `status:\n  podIP: ${opts.ip}` : '',
   ].join('\n');
 }
 
 function policy(ns: string, name: string, spec: string): string {
-  return `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
+  return `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${JSON.stringify(name)}\n  namespace: ${JSON.stringify(ns)}\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
 }
 
 /** [src, dst, "PROTO/port", allowed?]; src/dst are pod ids (ns/name) or IP addresses. */
@@ -159,7 +160,7 @@ function checkVerdicts(docs: string[], verdicts: Verdict[]): void {
 
 test('regression: a policy with only egress rules and no policyTypes also isolates ingress', () => {
   checkVerdicts(
-    [NS('a'), pod('a', 'x', { app: 'x' }), pod('a', 'y', { app: 'y' }), policy('a', 'eg', 'podSelector: {matchLabels: {app: x}}\negress:\n  - to: [{podSelector: {matchLabels: {app: y}}}]\n    ports: [{port: 80}]')],
+    [NS('a'), pod('a', 'x', { app: 'x' }), pod('a', 'y', { app: 'y' }), policy('a', 'eg', 'podSelector: {matchLabels: {app: x}}\negress:\n  - to: [{podSelector: {matchLabels: {app: "y"}}}]\n    ports: [{port: 80}]')],
     [
       ['a/x', 'a/y', 'TCP/80', true],
       ['a/x', 'a/y', 'TCP/81', false],

@@ -33,8 +33,9 @@ function sameLines(a: unknown, la: LineMap, b: unknown, lb: LineMap, path: strin
   }
 }
 
-const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'netpol-analyzer', 'tests');
-const inputs = [...files(join(REPO_ROOT, 'examples')), ...(existsSync(CORPUS) ? files(CORPUS) : [])];
+// The shared corpus sits beside the checkout (or beside the worktrees' folder).
+const CORPUS = [join(REPO_ROOT, '..', 'shared'), join(REPO_ROOT, '..', '..', 'shared')].map((d) => join(d, 'corpus', 'netpol-analyzer', 'tests')).find((d) => existsSync(d)) ?? '';
+const inputs = [...files(join(REPO_ROOT, 'examples')), ...(CORPUS ? files(CORPUS) : [])];
 
 test('fast and full parsers agree on values and lines for every example and corpus manifest', () => {
   assert.ok(inputs.length > 10);

@@ -2,6 +2,7 @@
 /** The bulkhead command line: a thin front end that assembles options and calls the library. */
 import { Command, CommanderError } from 'commander';
 import { ExitError, UserError } from '../util/errors.js';
+import { fsErrorWords, isFsError } from '../util/fs-errors.js';
 import { registerReach } from './commands/reach.js';
 import { registerExplain } from './commands/explain.js';
 import { registerBlast } from './commands/blast.js';
@@ -44,6 +45,11 @@ export async function main(argv: string[]): Promise<number> {
       return e.code;
     }
     if ((e as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+    // Any other failure of the operating system on a file (unreadable, full disk) is the user's to fix.
+    if (isFsError(e)) {
+      process.stderr.write(`bulkhead: cannot ${e.syscall} ${e.path ?? ''}: ${fsErrorWords(e)}\n`.replace(' :', ':'));
+      return 2;
+    }
     process.stderr.write(`bulkhead: internal error: ${(e as Error).stack ?? String(e)}\nThis is a bug in Bulkhead: please report it with the command line and, if you can, the input.\n`);
     return 3;
   }

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { UserError } from '../util/errors.js';
 import type { InputText } from './input-files.js';
+import { decodeText } from './text-decoding.js';
 
 export interface GitSpec {
   readonly ref: string;
@@ -94,8 +95,9 @@ export async function readGitInputs(spec: string, cwd: string = process.cwd()): 
   if (files.length === 0) throw new UserError(`${spec}: holds no .yaml, .yml or .json file at revision ${ref}`);
   const out: InputText[] = [];
   for (const f of files) {
-    const text = (await git(['cat-file', 'blob', f.sha], cwd)).stdout.toString('utf8');
-    out.push({ path: `${ref}:${f.file}`, text });
+    const shown = `${ref}:${f.file}`;
+    const d = decodeText(shown, (await git(['cat-file', 'blob', f.sha], cwd)).stdout);
+    out.push(d.problem ? { path: shown, text: '', diagnostics: [d.problem] } : { path: shown, text: d.text });
   }
   return out;
 }

@@ -367,7 +367,8 @@ export function clusterYaml(c: GenCluster): string {
       }),
     });
   }
-  return docs.map((d) => stringify(d)).join('---\n');
+  // YAML 1.1 quoting: kubectl and Bulkhead read YAML 1.1 (namespace y must not become true).
+  return docs.map((d) => stringify(d, { version: '1.1' })).join('---\n');
 }
 
 /** Clusters of a size with their YAML; a counterexample prints as the YAML itself. */

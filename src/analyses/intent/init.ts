@@ -6,6 +6,7 @@ import type { Analysis } from '../../engine/index.js';
 import { PROTOCOLS, type PortSet } from '../../model/port-set.js';
 import { drift } from './drift.js';
 import { parseIntent } from './load.js';
+import { goPlainScalar } from '../../sources/k8s/go-yaml-scalars.js';
 
 /** Labels that name a tier, in order of preference. */
 const TIER_KEYS = ['tier', 'app.kubernetes.io/component'];
@@ -29,10 +30,9 @@ export interface DraftIntent {
   readonly flows: readonly DraftFlow[];
 }
 
-const AMBIGUOUS = /^(true|false|yes|no|on|off|null|~|y|n|[-+]?[\d.]+(e[-+]?\d+)?|0x[0-9a-f]+|0o[0-7]+)$/i;
-/** A YAML flow scalar: plain when safe, double-quoted otherwise. */
+/** A YAML flow scalar: plain when it reads back as this string (YAML 1.1, as kubectl and Bulkhead read), double-quoted otherwise. */
 function scalar(s: string): string {
-  return /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s) && !AMBIGUOUS.test(s) ? s : JSON.stringify(s);
+  return /^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(s) && goPlainScalar(s) === s ? s : JSON.stringify(s);
 }
 
 function slug(s: string): string {

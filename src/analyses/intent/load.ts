@@ -13,6 +13,8 @@ import { parseDocuments, type LineMap } from '../../sources/k8s/yaml-documents.j
 import { UserError } from '../../util/errors.js';
 import { SchemaReader as Reader, isObj, type FileProblem, type Path } from '../../sources/schema-reader.js';
 import { closest } from '../../util/suggest.js';
+import { fsErrorWords, isFsError } from '../../util/fs-errors.js';
+import { decodeText } from '../../sources/text-decoding.js';
 import { WORLD, type Flow, type Intent, type Invariant, type Segment, type SegmentMatcher } from './types.js';
 
 /** One problem in an intent file. */
@@ -321,11 +323,14 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
 
 /** Reads an intent file from disk (exit 2 when unreadable or invalid). */
 export function readIntentFile(path: string): Intent {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
-    throw new UserError(`cannot read intent file ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 'give --intent FILE, or run `bulkhead init INPUTS` to write a starting one');
+    throw new UserError(`cannot read intent file ${path}: ${isFsError(e) ? fsErrorWords(e) : (e as Error).message}`, 'give --intent FILE, or run `bulkhead init INPUTS` to write a starting one');
   }
-  return parseIntent(text, path);
+  // The same text rules as manifests: UTF-8 (or UTF-16 with a byte order mark), no NUL bytes.
+  const d = decodeText(path, bytes);
+  if (d.problem) throw new UserError(`cannot read intent file ${path}: line ${d.problem.source?.line ?? 1}: ${d.problem.message.replace(/; file skipped$/, '')}`);
+  return parseIntent(d.text, path);
 }

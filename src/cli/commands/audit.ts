@@ -1,5 +1,5 @@
 /** `bulkhead audit`: options to an AuditResult, rendered in the chosen format; exit 1 with --fail-on. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
 import { audit, atLeast, baselineFrom, type Baseline } from '../../analyses/audit.js';
@@ -8,6 +8,7 @@ import { CHECKS, SEVERITIES, type FindingSeverity } from '../../checks/index.js'
 import { AUDIT_FORMATS, type AuditFormat } from '../../reports/audit/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
 import { terminalSafe } from '../../reports/safe-text.js';
+import { writeOutputFile } from '../../util/fs-errors.js';
 import { collect, discoverFile, loadInputs, pickFormat, type InputOptions } from '../common.js';
 
 interface AuditOpts extends InputOptions {
@@ -81,12 +82,12 @@ export function registerAudit(program: Command): void {
       const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, settings, diagnostics, ...(baseline ? { baseline } : {}) });
       if (opts.writeBaseline) {
         const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
-        writeFileSync(opts.writeBaseline, `${JSON.stringify(doc, null, 2)}\n`);
+        writeOutputFile(opts.writeBaseline, `${JSON.stringify(doc, null, 2)}\n`, 'baseline');
         if (!opts.quiet) process.stderr.write(`wrote ${result.findings.length} finding(s) to baseline ${opts.writeBaseline}\n`);
       }
       const color = !toFile && format === 'text' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
       const text = AUDIT_FORMATS[format](result, { color }, notes);
-      if (toFile) writeFileSync(opts.output!, text);
+      if (toFile) writeOutputFile(opts.output!, text, 'report');
       else process.stdout.write(terminalSafe(text, color));
       if (failOn && result.findings.some((f) => atLeast(f.severity, failOn!))) {
         const n = result.findings.filter((f) => atLeast(f.severity, failOn!)).length;

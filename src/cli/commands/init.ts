@@ -1,9 +1,10 @@
 /** `bulkhead init`: a starting intent file from the manifests. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
 import { draftIntent, renderIntentYaml } from '../../analyses/intent/init.js';
 import { UserError } from '../../util/errors.js';
+import { writeOutputFile } from '../../util/fs-errors.js';
 import { loadInputs, type InputOptions } from '../common.js';
 import { noteworthy, type Notes } from '../../analyses/notes.js';
 import { notesHeadline } from '../../reports/notes.js';
@@ -53,7 +54,7 @@ export function registerInit(program: Command): void {
       ]);
       if (toStdout) process.stdout.write(text);
       else {
-        writeFileSync(opts.output, text);
+        writeOutputFile(opts.output, text, 'intent file');
         if (!opts.quiet) process.stderr.write(`wrote ${opts.output}: ${draft.segments.length} segments, ${draft.flows.length} flows\n`);
       }
     });

@@ -12,7 +12,10 @@ export interface LoadResult {
 /** Loads manifests already in memory (tests, the server, git revisions). */
 export function loadFromTexts(files: readonly InputText[], opts: BuildOptions = {}): LoadResult {
   const diagnostics: Diagnostic[] = [];
-  const parsed = files.map((f) => parseDocuments(f.path, f.text, diagnostics));
+  const parsed = files.map((f) => {
+    diagnostics.push(...(f.diagnostics ?? []));
+    return parseDocuments(f.path, f.text, diagnostics);
+  });
   const inventory = buildInventory(parsed, diagnostics, opts);
   const order = new Map(files.map((f, i) => [f.path, i]));
   // Report in reading order (file, then line); diagnostics without a place come last.

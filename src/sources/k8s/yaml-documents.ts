@@ -1,14 +1,19 @@
 /**
- * YAML/JSON text to plain JS values that remember their line numbers.
- * Kubernetes manifests are YAML streams; JSON (kubectl -o json) is read by the same parser.
+ * YAML/JSON text to plain JS values that remember their line numbers, read as kubectl reads them.
  *
- * Two parsers: js-yaml reads each document fast (about ten times faster than `yaml` on large clusters),
- * and a document it cannot read goes to `yaml`, whose messages name the problem precisely and which
- * tolerates what kubectl tolerates (tabs in indentation).
+ * kubectl splits a stream at `---` lines (k8s.io/apimachinery's YAMLReader) and turns each document into
+ * JSON with sigs.k8s.io/yaml, which decodes with go-yaml v2: YAML 1.1 scalars (`yes` is true, `0700` is
+ * 448), merge keys, no tabs in indentation, a cap on alias expansion. This module does the same; where
+ * kubectl would silently lose something (a duplicate key, content after `...`) it says so.
+ *
+ * Two parsers: js-yaml with a go-yaml scalar schema reads ordinary documents fast (about ten times faster
+ * than `yaml` on large clusters); anything unusual (merge keys, tags, tabs, aliases that expand, odd keys)
+ * and anything it rejects goes to `yaml`, walked here with go-yaml's rules, whose messages name the place.
  */
-import { load as fastLoad, CORE_SCHEMA } from 'js-yaml';
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, isPair, type Node, type Document } from 'yaml';
+import { load as fastLoad, FAILSAFE_SCHEMA, Type } from 'js-yaml';
+import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, isPair, isCollection, visit, Scalar, type Node, type Document } from 'yaml';
 import type { Diagnostic, SourceRef } from '../../inventory/types.js';
+import { GoYamlError, excessiveAliasing, goKey, goPlainScalar, goScalar } from './go-yaml-scalars.js';
 
 /** Line numbers of parsed objects and arrays, and of each key within an object. */
 export class LineMap {
@@ -23,7 +28,7 @@ export class LineMap {
 
   setKey(o: object, key: string, line: number): void {
     let m = this.keyLines.get(o);
-    if (!m) this.keyLines.set(o, (m = {}));
+    if (!m) this.keyLines.set(o, (m = Object.create(null) as Record<string, number>));
     m[key] = line;
   }
 
@@ -43,59 +48,35 @@ export interface ParsedDocument {
   readonly source: SourceRef;
 }
 
-function toJS(node: Node | null | undefined, doc: Document, lc: LineCounter, lines: LineMap, depth = 0): unknown {
-  if (!node || depth > 200) return null;
-  if (isAlias(node)) return toJS(node.resolve(doc) as Node | undefined, doc, lc, lines, depth + 1);
-  if (isScalar(node)) return node.value;
-  const line = node.range ? lc.linePos(node.range[0]).line : 1;
-  if (isMap(node)) {
-    const o: Record<string, unknown> = {};
-    lines.set(o, line);
-    for (const it of node.items) {
-      if (!isPair(it)) continue;
-      const k = isScalar(it.key) ? String(it.key.value) : String(toJS(it.key as Node, doc, lc, lines, depth + 1));
-      o[k] = toJS(it.value as Node, doc, lc, lines, depth + 1);
-      const kn = it.key as Node | null;
-      if (kn && kn.range) lines.setKey(o, k, lc.linePos(kn.range[0]).line);
-    }
-    return o;
-  }
-  if (isSeq(node)) {
-    const a: unknown[] = [];
-    lines.set(a, line);
-    for (const it of node.items) a.push(toJS(it as Node, doc, lc, lines, depth + 1));
-    return a;
-  }
-  return null;
-}
-
-/** Parses a YAML stream (or JSON); each syntax error becomes a diagnostic and its document is skipped. */
+/** Parses a YAML stream (or JSON); each document kubectl would refuse becomes an error diagnostic and is skipped. */
 export function parseDocuments(file: string, text: string, diagnostics: Diagnostic[]): { docs: ParsedDocument[]; lines: LineMap } {
   const lines = new LineMap(file);
   const docs: ParsedDocument[] = [];
   if (!jsonSyntaxOk(file, text, diagnostics)) return { docs, lines };
-  // Directives (%YAML, %TAG) apply across documents: leave such rare streams to the full parser.
-  if (/^%/m.test(text)) {
-    parseStrict(file, text, diagnostics, lines, docs);
-    return { docs, lines };
-  }
-  for (const chunk of splitDocuments(text)) {
+  const chunks = splitDocuments(file, text, diagnostics);
+  jsonStreamCheck(file, text, chunks, diagnostics);
+  for (const chunk of chunks) {
+    if (needsFullParser(chunk.text)) {
+      parseStrict(file, chunk, diagnostics, lines, docs);
+      continue;
+    }
     try {
       const value = parseFast(chunk.text, chunk.firstLine, lines);
       if (value !== undefined && value !== null) docs.push({ value, source: { file, line: lines.at(value, undefined, chunk.firstLine).line } });
     } catch {
-      // Blank lines in front keep the line numbers of the full parser's messages right.
-      parseStrict(file, '\n'.repeat(chunk.firstLine - 1) + chunk.text, diagnostics, lines, docs);
+      parseStrict(file, chunk, diagnostics, lines, docs);
     }
   }
   return { docs, lines };
 }
 
-/** The full parser alone, on the whole stream (the tests check that both parsers agree). */
+/** The full parser alone, on every document (the tests check that both parsers agree). */
 export function parseDocumentsStrict(file: string, text: string, diagnostics: Diagnostic[]): { docs: ParsedDocument[]; lines: LineMap } {
   const lines = new LineMap(file);
   const docs: ParsedDocument[] = [];
-  parseStrict(file, text, diagnostics, lines, docs);
+  const chunks = splitDocuments(file, text, diagnostics);
+  jsonStreamCheck(file, text, chunks, diagnostics);
+  for (const chunk of chunks) parseStrict(file, chunk, diagnostics, lines, docs);
   return { docs, lines };
 }
 
@@ -105,32 +86,101 @@ interface Chunk {
   readonly firstLine: number;
 }
 
-/** Splits a stream at document markers (`---`, `...` at the start of a line; they end block scalars too). */
-function splitDocuments(text: string): Chunk[] {
+const SEPARATOR = /^---/;
+const DOCUMENT_END = /^\.\.\.(?:[ \t\r]|$)/;
+
+/**
+ * Splits a stream as apimachinery's YAMLReader does: at lines starting `---` followed by nothing or a
+ * comment. Another `---` line (`--- !tag`, `--- {}`, `----`) makes kubectl stop reading the file with
+ * "invalid Yaml document separator"; so does this, with an error. Within a document go-yaml reads up to
+ * `...` and kubectl ignores the rest; so does this, with a warning.
+ */
+function splitDocuments(file: string, text: string, diagnostics: Diagnostic[]): Chunk[] {
   const out: Chunk[] = [];
-  const linesOf = text.split('\n');
+  const all = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split(/\r?\n/);
   let start = 0;
   let buf: string[] = [];
   const flush = (): void => {
-    if (buf.some((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))) out.push({ text: buf.join('\n'), firstLine: start + 1 });
+    const end = buf.findIndex((l) => DOCUMENT_END.test(l));
+    if (end >= 0) {
+      const rest = buf.slice(end + 1);
+      const at = rest.findIndex((l) => !blankOrComment(l));
+      if (at >= 0) {
+        diagnostics.push({
+          severity: 'warning',
+          code: 'yaml-ignored',
+          message: `content after the document end marker "..." (line ${start + end + 1}) up to the next "---" is ignored, as kubectl ignores it`,
+          source: { file, line: start + end + 2 + at },
+        });
+      }
+      buf = buf.slice(0, end);
+    }
+    if (buf.some((l) => !blankOrComment(l))) out.push({ text: buf.join('\n'), firstLine: start + 1 });
     buf = [];
   };
-  linesOf.forEach((l, i) => {
-    if (/^---(\s|$)/.test(l)) {
-      flush();
-      start = i;
-      buf.push(l);
-    } else if (/^\.\.\.(\s|$)/.test(l)) {
+  for (let i = 0; i < all.length; i++) {
+    const l = all[i]!;
+    if (SEPARATOR.test(l)) {
+      const rest = l.slice(3).trim();
+      if (rest !== '' && !rest.startsWith('#')) {
+        flush();
+        diagnostics.push({
+          severity: 'error',
+          code: 'yaml-separator',
+          message: `invalid document separator "${l.trim().slice(0, 40)}": kubectl stops reading the file here ("invalid Yaml document separator"), so the rest of the file is skipped; put the content on the next line`,
+          source: { file, line: i + 1 },
+        });
+        return out;
+      }
       flush();
       start = i + 1;
-    } else {
-      if (buf.length === 0) start = i;
-      buf.push(l);
+      continue;
     }
-  });
+    buf.push(l);
+  }
   flush();
   return out;
 }
+
+function blankOrComment(l: string): boolean {
+  const t = l.trim();
+  return t === '' || t.startsWith('#');
+}
+
+/**
+ * Text the fast parser cannot be trusted with: tabs starting a line (go-yaml allows them only inside flow
+ * collections and quoted scalars), directives, tags, complex or collection keys. All rare in manifests.
+ */
+function needsFullParser(text: string): boolean {
+  return /^[ ]*\t/m.test(text) || /^%/m.test(text) || /(?:^|[\s[{,])!/.test(text) || /^[ \t-]*\?(?:[ \t]|$)/m.test(text) || /[\]}][ \t]*:(?:[ \t]|$)/m.test(text);
+}
+
+/** Thrown by the fast path when a document needs the full parser. */
+class NeedsFullParser extends Error {}
+
+/** Plain scalars as go-yaml v2 resolves them (js-yaml tries it only on unquoted, untagged scalars). */
+let lastPlain: string | undefined;
+let lastValue: unknown;
+const GO_PLAIN = new Type('tag:bulkhead,2026:go-yaml-plain', {
+  kind: 'scalar',
+  resolve: (data: string | null): boolean => {
+    if (data === null) return false;
+    const v = goPlainScalar(data);
+    lastPlain = data;
+    lastValue = v;
+    return v !== data;
+  },
+  construct: (data: string): unknown => {
+    const v = data === lastPlain ? lastValue : goPlainScalar(data);
+    // NaN and infinities have no JSON form (kubectl refuses the document); `<<` is a merge: both for the full parser.
+    if ((typeof v === 'number' && !Number.isFinite(v)) || v === '<<') throw new NeedsFullParser();
+    return v;
+  },
+});
+const GO_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [GO_PLAIN] });
+
+/** Keys whose JSON form needs go-yaml's rules (merge, null, float or huge-integer keys). */
+const SPECIAL_KEY = /^(?:<<|null|)$|^[-+]?(?:\d*\.|\d+[eE]|\d{16,}|Infinity|NaN)/;
 
 interface Frame {
   /** Where the parser stood when the node opened: the node starts at the next token from there. */
@@ -140,13 +190,14 @@ interface Frame {
 
 /**
  * One document with js-yaml, recording lines as the full parser does: a node's line is that of its first
- * token (a key, a `-`, a bracket), a key's line that of the scalar naming it. Throws on anything js-yaml rejects.
+ * token (a key, a `-`, a bracket), a key's line that of the scalar naming it. Throws on anything js-yaml
+ * rejects and on anything that needs go-yaml's rules (see NeedsFullParser).
  */
 function parseFast(text: string, firstLine: number, lines: LineMap): unknown {
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  /** The 0-based line of the first token at or after `pos` (skipping blanks and comments). */
-  const tokenLine = (pos: number): number => {
+  /** The offset of the first token at or after `pos` (skipping blanks and comments). */
+  const tokenAt = (pos: number): number => {
     let p = pos;
     for (;;) {
       const c = text.charCodeAt(p);
@@ -157,6 +208,10 @@ function parseFast(text: string, firstLine: number, lines: LineMap): unknown {
         p = nl + 1;
       } else break;
     }
+    return p;
+  };
+  /** The 0-based line of an offset. */
+  const lineOf = (p: number): number => {
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -166,6 +221,9 @@ function parseFast(text: string, firstLine: number, lines: LineMap): unknown {
     }
     return lo;
   };
+  // Nodes as go-yaml would decode them, aliases expanded: js-yaml shares one object per anchor instead.
+  const expanded = new WeakMap<object, number>();
+  let nodes = 0;
   const stack: Frame[] = [];
   const listener = (event: 'open' | 'close', state: { position: number; result: unknown }): void => {
     if (event === 'open') {
@@ -174,15 +232,33 @@ function parseFast(text: string, firstLine: number, lines: LineMap): unknown {
     }
     const f = stack.pop()!;
     const v = state.result;
-    const line = tokenLine(f.position);
-    if (v !== null && typeof v === 'object') {
+    const start = tokenAt(f.position);
+    const line = lineOf(start);
+    nodes++;
+    if (text.charCodeAt(start) === 42 /* * */) {
+      // An alias: its anchor not yet closed means the anchor contains itself.
+      if (v !== null && typeof v === 'object' && !expanded.has(v)) throw new NeedsFullParser();
+    } else if (v !== null && typeof v === 'object') {
+      let size = 1;
+      for (const c of f.children) {
+        if (c.value !== null && typeof c.value === 'object') {
+          const s = expanded.get(c.value);
+          // A child not yet closed is an ancestor: an anchor containing itself.
+          if (s === undefined) throw new NeedsFullParser();
+          size += s;
+        } else size++;
+      }
+      expanded.set(v, size);
       lines.set(v, line + firstLine);
       if (!Array.isArray(v)) {
         let from = 0;
         for (const k of Object.keys(v)) {
+          if (SPECIAL_KEY.test(k)) throw new NeedsFullParser();
           // Keys come in document order, each before its value.
           for (let i = from; i < f.children.length; i++) {
-            if (String(f.children[i]!.value) === k) {
+            // Keys are scalars: String() of a collection could be huge (aliases) and never matches.
+            const cv = f.children[i]!.value;
+            if ((cv === null || typeof cv !== 'object') && String(cv) === k) {
               lines.setKey(v, k, f.children[i]!.line + firstLine);
               from = i + 1;
               break;
@@ -193,8 +269,37 @@ function parseFast(text: string, firstLine: number, lines: LineMap): unknown {
     }
     stack[stack.length - 1]?.children.push({ value: v, line });
   };
-  // CORE_SCHEMA: YAML 1.2 scalars as Kubernetes reads them (no timestamps); json: later duplicate keys win.
-  return fastLoad(text, { schema: CORE_SCHEMA, json: true, listener } as Parameters<typeof fastLoad>[1]);
+  // json: false makes a duplicate key an error (the full parser then names it).
+  const value = fastLoad(text, { schema: GO_SCHEMA, json: false, listener } as Parameters<typeof fastLoad>[1]);
+  // Aliases that expand: go-yaml's expansion cap counts in document order, which the full parser follows.
+  const total = value !== null && typeof value === 'object' ? expanded.get(value)! : 1;
+  if (total - nodes > 100) throw new NeedsFullParser();
+  return value;
+}
+
+/**
+ * kubectl reads a stream whose first character is `{` as JSON values one after another, not as YAML: a
+ * `---` or YAML after the first object stops it ("invalid character"). Bulkhead reads such a file as YAML,
+ * like netpol-analyzer, and warns where kubectl would stop.
+ */
+function jsonStreamCheck(file: string, text: string, chunks: readonly Chunk[], diagnostics: Diagnostic[]): void {
+  if (/\.json$/i.test(file) || !/^\ufeff?\s*\{/.test(text) || chunks.length === 0) return;
+  let firstIsJson = true;
+  try {
+    JSON.parse(chunks[0]!.text);
+  } catch {
+    firstIsJson = false;
+  }
+  if (firstIsJson && chunks.length === 1) return;
+  const line = firstIsJson ? chunks[1]!.firstLine - 1 : chunks[0]!.firstLine;
+  diagnostics.push({
+    severity: 'warning',
+    code: 'json-stream',
+    message: firstIsJson
+      ? 'this file starts with "{", so kubectl reads it as a stream of JSON objects and stops here with an error: it would apply only what comes before; read as YAML here'
+      : 'this file starts with "{", so kubectl reads it as JSON and refuses it (a YAML flow mapping is not JSON); read as YAML here',
+    source: { file, line },
+  });
 }
 
 /** For JSON input, JSON.parse's verdict; false (with a diagnostic) when the file is not valid JSON. */
@@ -232,48 +337,223 @@ function jsonSyntaxOk(file: string, text: string, diagnostics: Diagnostic[]): bo
   return true;
 }
 
-/** The full parser (`yaml`): precise errors, tabs tolerated as kubectl does; appends to `docs`. */
-function parseStrict(file: string, text: string, diagnostics: Diagnostic[], lines: LineMap, docs: ParsedDocument[]): void {
-  let lc = new LineCounter();
+/** A document kubectl refuses, at a node: its code and what to say. */
+class NodeError extends Error {
+  constructor(
+    readonly node: Node | null | undefined,
+    readonly code: string,
+    message: string,
+    readonly fallbackOffset = 0,
+  ) {
+    super(message);
+  }
+}
+
+const MERGE_TAG = 'tag:yaml.org,2002:merge';
+
+/** Builds JS values from the `yaml` AST with go-yaml v2's rules, counting alias expansion as go-yaml does. */
+class GoDecoder {
+  private decodeCount = 0;
+  private aliasCount = 0;
+  private aliasDepth = 0;
+  private readonly open = new Set<Node>();
+  /** Alias targets: `yaml` finds one by walking the document, so each alias is looked up once. */
+  private readonly targets = new Map<Node, Node | undefined>();
+
+  constructor(
+    private readonly doc: Document,
+    private readonly lc: LineCounter,
+    private readonly lines: LineMap,
+  ) {}
+
+  private line(node: Node): number {
+    return node.range ? this.lc.linePos(node.range[0]).line : 1;
+  }
+
+  private count(node: Node | null | undefined): void {
+    this.decodeCount++;
+    if (this.aliasDepth > 0) this.aliasCount++;
+    if (excessiveAliasing(this.decodeCount, this.aliasCount)) {
+      throw new NodeError(node, 'yaml-alias-limit', `aliases expand past go-yaml's limit ("document contains excessive aliasing"): kubectl refuses such a document (a "billion laughs" guard)`);
+    }
+  }
+
+  private target(alias: Node): Node {
+    const a = alias as unknown as { source: string; resolve(doc: Document): Node | undefined };
+    let t = this.targets.get(alias);
+    if (t === undefined && !this.targets.has(alias)) this.targets.set(alias, (t = a.resolve(this.doc)));
+    if (!t) throw new NodeError(alias, 'yaml-alias', `unknown alias *${a.source}: no anchor &${a.source} before it in this document`);
+    if (this.open.has(t)) throw new NodeError(alias, 'yaml-alias', `anchor &${a.source} contains an alias to itself`);
+    return t;
+  }
+
+  value(node: Node | null | undefined): unknown {
+    this.count(node);
+    if (!node) return null;
+    if (isAlias(node)) {
+      const t = this.target(node);
+      this.aliasDepth++;
+      const v = this.value(t);
+      this.aliasDepth--;
+      return v;
+    }
+    if (isScalar(node)) {
+      const v = this.scalar(node).value;
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new NodeError(node, 'yaml-value', `${String(node.source)} has no JSON form: kubectl refuses the document ("json: unsupported value")`);
+      return v;
+    }
+    if (isSeq(node)) {
+      const a: unknown[] = [];
+      this.lines.set(a, this.line(node));
+      this.open.add(node);
+      for (const it of node.items) a.push(this.value(it as Node));
+      this.open.delete(node);
+      return a;
+    }
+    if (isMap(node)) return this.mapping(node);
+    return null;
+  }
+
+  private scalar(node: Scalar): ReturnType<typeof goScalar> {
+    const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
+    const block = node.type === Scalar.BLOCK_FOLDED || node.type === Scalar.BLOCK_LITERAL;
+    try {
+      return goScalar(String(node.source ?? node.value ?? ''), quoted || block, node.tag);
+    } catch (e) {
+      if (e instanceof GoYamlError) throw new NodeError(node, 'yaml-value', e.message);
+      throw e;
+    }
+  }
+
+  private key(node: Node | null): string {
+    this.count(node);
+    let n = node;
+    if (n && isAlias(n)) n = this.target(n);
+    if (n && isCollection(n)) throw new NodeError(node, 'yaml-value', `a ${isMap(n) ? 'mapping' : 'sequence'} as a mapping key has no JSON form: kubectl refuses the document`);
+    try {
+      return goKey(n && isScalar(n) ? this.scalar(n) : { tag: 'tag:yaml.org,2002:null', value: null });
+    } catch (e) {
+      if (e instanceof GoYamlError) throw new NodeError(node, 'yaml-value', e.message);
+      throw e;
+    }
+  }
+
+  private mapping(node: Node & { items: unknown[] }): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    const line = this.line(node);
+    this.lines.set(o, line);
+    this.open.add(node);
+    const explicit = new Map<string, number>();
+    for (const it of node.items) {
+      if (!isPair(it)) continue;
+      const kn = it.key as Node | null;
+      if (kn && isScalar(kn) && ((kn.type === Scalar.PLAIN && kn.source === '<<' && kn.tag === undefined) || kn.tag === MERGE_TAG)) {
+        this.merge(o, it.value as Node | null, kn);
+        continue;
+      }
+      const k = this.key(kn);
+      const kl = kn ? this.line(kn) : line;
+      const before = explicit.get(k);
+      if (before !== undefined) {
+        throw new NodeError(kn, 'yaml-duplicate-key', `key "${k}" is given twice in one mapping (lines ${before} and ${kl}); kubectl apply would silently keep the later value`);
+      }
+      explicit.set(k, kl);
+      set(o, k, this.value(it.value as Node | null));
+      this.lines.setKey(o, k, kl);
+    }
+    this.open.delete(node);
+    return o;
+  }
+
+  /** `<<: *a` or `<<: [*a, *b]`: go-yaml decodes the merged mappings into this one (earlier ones win). */
+  private merge(o: Record<string, unknown>, value: Node | null, at: Node): void {
+    const isMapNode = (n: Node | null): boolean => !!n && (isMap(n) || (isAlias(n) && isMap(this.target(n))));
+    const sources = value && isSeq(value) ? [...(value.items as Node[])].reverse() : [value];
+    for (const s of sources) {
+      if (!isMapNode(s)) throw new NodeError(s ?? at, 'yaml-merge', 'a merge key "<<" needs a mapping, an alias of one, or a list of them (go-yaml: "map merge requires map or sequence of maps as the value")');
+      const m = this.value(s) as Record<string, unknown>;
+      for (const k of Object.keys(m)) {
+        set(o, k, m[k]);
+        this.lines.setKey(o, k, this.lines.at(m, k, this.line(at)).line);
+      }
+    }
+  }
+}
+
+function set(o: Record<string, unknown>, k: string, v: unknown): void {
+  // `__proto__` is an ordinary key in JSON.
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
+/** Offsets (in `text`) of tabs that start a line's indentation. */
+function indentTabs(text: string): number[] {
+  const out: number[] = [];
+  const re = /^[ ]*\t/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push(m.index + m[0].length - 1);
+  return out;
+}
+
+/** Where go-yaml takes a tab starting a line as whitespace: inside flow collections and quoted scalars. */
+function tabAllowedRanges(doc: Document): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  visit(doc, (_k, n) => {
+    const node = n as Node;
+    if (!node.range) return;
+    if ((isCollection(node) && (node as { flow?: boolean }).flow) || (isScalar(node) && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE))) {
+      ranges.push([node.range[0], node.range[1]]);
+    }
+  });
+  return ranges;
+}
+
+/** The full parser (`yaml`) on one document, walked with go-yaml's rules; appends to `docs`. */
+function parseStrict(file: string, chunk: Chunk, diagnostics: Diagnostic[], lines: LineMap, docs: ParsedDocument[]): void {
+  // Blank lines in front keep the line numbers of the parser's messages right.
+  const original = '\n'.repeat(chunk.firstLine - 1) + chunk.text;
+  const tabs = indentTabs(original);
+  // Tabs go-yaml accepts (in flow context) are whitespace there: one space keeps every offset.
+  const text = tabs.length ? original.replace(/^[ \t]+/gm, (ws) => ws.replace(/\t/g, ' ')) : original;
+  const lc = new LineCounter();
   let parsed: ReturnType<typeof parseAllDocuments>;
   try {
-    parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+    parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, schema: 'failsafe', merge: false });
   } catch (e) {
-    diagnostics.push({ severity: 'error', code: 'yaml-syntax', message: `cannot parse: ${(e as Error).message}`, source: { file, line: 1 } });
+    diagnostics.push({ severity: 'error', code: 'yaml-syntax', message: `cannot parse: ${(e as Error).message}`, source: { file, line: chunk.firstLine } });
     return;
   }
-  let list = Array.isArray(parsed) ? parsed : [];
-  if (list.some((d) => d.errors.length > 0) && /^[ ]*\t/m.test(text)) {
-    // kubectl's YAML reader tolerates tabs in indentation; retry with them expanded (lines keep their numbers).
-    const expanded = text.replace(/^[ \t]+/gm, (ws) => ws.replace(/\t/g, '        '));
-    const retry = parseAllDocuments(expanded, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: false });
-    const retryList = Array.isArray(retry) ? retry : [];
-    const errs = (l: typeof list): number => l.reduce((n, d) => n + d.errors.length, 0);
-    if (errs(retryList) < errs(list)) {
-      const lc2 = new LineCounter();
-      list = parseAllDocuments(expanded, { lineCounter: lc2, prettyErrors: false, uniqueKeys: false }) as typeof list;
-      lc = lc2;
-      const line = text.slice(0, text.search(/^[ ]*\t/m)).split('\n').length;
-      diagnostics.push({ severity: 'warning', code: 'yaml-tabs', message: 'tabs in indentation (not valid YAML) read as 8 spaces, as kubectl does', source: { file, line } });
+  const list = Array.isArray(parsed) ? parsed : [];
+  const doc = list[0];
+  if (!doc) return;
+  const error = (code: string, line: number, message: string): void => {
+    diagnostics.push({ severity: 'error', code, message: `invalid YAML, document skipped: ${message}`, source: { file, line } });
+  };
+  if (doc.errors.length > 0) {
+    // The first error is the cause; the rest are usually its echoes.
+    const err = doc.errors[0]!;
+    const l = err.linePos?.[0]?.line ?? lc.linePos(err.pos[0]).line;
+    const tabLine = tabs.map((t) => lc.linePos(t).line).find((tl) => tl <= l);
+    if (tabLine !== undefined) error('yaml-tabs', tabLine, 'a tab in indentation: YAML forbids it and kubectl rejects it ("found a tab character that violates indentation"); indent with spaces');
+    else error('yaml-syntax', l, err.message.split('\n')[0]!);
+    return;
+  }
+  if (tabs.length) {
+    const ok = tabAllowedRanges(doc);
+    const bad = tabs.find((t) => !ok.some(([a, b]) => t > a && t < b));
+    if (bad !== undefined) {
+      error('yaml-tabs', lc.linePos(bad).line, 'a tab in indentation: YAML forbids it outside flow collections and quoted strings, and kubectl rejects it ("found a tab character that violates indentation"); indent with spaces');
+      return;
     }
   }
-  for (const doc of list) {
-    const startLine = doc.contents?.range ? lc.linePos(doc.contents.range[0]).line : doc.range ? lc.linePos(doc.range[0]).line : 1;
-    if (doc.errors.length > 0) {
-      // The first error is the cause; the rest are usually its echoes.
-      for (const err of doc.errors.slice(0, 1)) {
-        const l = err.linePos?.[0]?.line ?? lc.linePos(err.pos[0]).line;
-        const first = err.message.split('\n')[0];
-        diagnostics.push({
-          severity: 'error',
-          code: 'yaml-syntax',
-          message: `invalid YAML, document skipped: ${first}`,
-          source: { file, line: l },
-        });
-      }
-      continue;
-    }
-    if (doc.contents === null) continue;
-    docs.push({ value: toJS(doc.contents as Node, doc, lc, lines), source: { file, line: startLine } });
+  if (doc.contents === null) return;
+  try {
+    const value = new GoDecoder(doc, lc, lines).value(doc.contents as Node);
+    if (value === null) return;
+    const startLine = doc.contents.range ? lc.linePos(doc.contents.range[0]).line : chunk.firstLine;
+    docs.push({ value, source: { file, line: startLine } });
+  } catch (e) {
+    if (!(e instanceof NodeError)) throw e;
+    const at = e.node?.range ? lc.linePos(e.node.range[0]).line : chunk.firstLine;
+    error(e.code, at, e.message);
   }
 }
