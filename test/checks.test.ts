@@ -35,7 +35,7 @@ interface Case {
   readonly intent?: string;
 }
 interface Invalid extends Case {
-  readonly errors: ReadonlyArray<{ readonly messageId?: string; readonly resource?: string; readonly severity?: string }>;
+  readonly errors: ReadonlyArray<{ readonly messageId?: string; readonly resource?: string; readonly severity?: string; readonly message?: string }>;
 }
 
 const tested = new Set<string>();
@@ -59,6 +59,7 @@ function checkTester(id: string, cases: { valid: readonly Case[]; invalid: reado
         if (e.messageId) assert.equal(f.messageId, e.messageId);
         if (e.resource) assert.equal(f.resource, e.resource);
         if (e.severity) assert.equal(f.severity, e.severity);
+        if (e.message) assert.ok(f.message.includes(e.message), `"${f.message}" does not say "${e.message}"`);
         assert.ok(f.location, 'finding without a location');
       });
     });
@@ -146,17 +147,26 @@ checkTester('egress-without-dns', {
   ],
 });
 
+const only = (name: string, app: string, spec: object): object => policy('shop', name, { podSelector: { matchLabels: { app } }, ...spec });
 checkTester('missing-default-deny-ingress', {
   valid: [{ name: 'namespace-wide ingress policy', manifests: [web, defaultDeny('shop', ['Ingress'])] }],
   invalid: [
-    { name: 'no policy', manifests: [web], errors: [{ resource: 'Namespace shop' }] },
-    { name: 'a per-app policy is not a default', manifests: [web, policy('shop', 'web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [] })], errors: [{}] },
+    { name: 'no policy', manifests: [web, api], errors: [{ resource: 'Namespace shop', messageId: 'missing', severity: 'warning', message: '2 of 2 workload(s) accept' }] },
+    { name: 'a per-app policy is not a default', manifests: [web, api, only('web', 'web', { ingress: [] })], errors: [{ messageId: 'missing', message: '1 of 2 workload(s)' }] },
+    // Isolated, but by a policy that admits everything: still open from anywhere.
+    { name: 'allow-all policies count as open', manifests: [web, api, only('web', 'web', { ingress: [{}] }), only('api', 'api', { ingress: [{ from: [{ namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0' } }] }] })], errors: [{ messageId: 'missing', message: '2 of 2 workload(s)' }] },
+    // Nothing is open today: the finding says so and is only info, not a warning about "0 of 2".
+    { name: 'every workload closed one by one', manifests: [web, api, only('web', 'web', { ingress: [] }), only('api', 'api', { ingress: [{ ports: [{ port: 9000 }] }] })], errors: [{ messageId: 'future', severity: 'info', message: 'each of its 2 workload(s)' }] },
   ],
 });
 
 checkTester('missing-default-deny-egress', {
   valid: [{ name: 'namespace-wide egress policy', manifests: [web, defaultDeny('shop', ['Egress'])] }],
-  invalid: [{ name: 'ingress-only default', manifests: [web, defaultDeny('shop', ['Ingress'])], errors: [{ resource: 'Namespace shop', severity: 'info' }] }],
+  invalid: [
+    { name: 'ingress-only default', manifests: [web, defaultDeny('shop', ['Ingress'])], errors: [{ resource: 'Namespace shop', severity: 'info', message: '1 of 1 workload(s) may connect anywhere' }] },
+    { name: 'allow-all egress counts as open', manifests: [web, api, only('w', 'web', { policyTypes: ['Egress'], egress: [{}] }), only('a', 'api', { policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0' } }] }] })], errors: [{ messageId: 'missing', message: '2 of 2 workload(s) may connect anywhere' }] },
+    { name: 'egress to 0.0.0.0/0 on one port is not anywhere', manifests: [web, only('w', 'web', { policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }] }] })], errors: [{ messageId: 'future', message: 'each of its 1 workload(s)' }] },
+  ],
 });
 
 checkTester('policy-selects-nothing', {
