@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { CHECKS, type Check } from '../src/checks/index.js';
 import { auditOf, defaultDeny, ns, pod, policy } from './fixtures/audit/builders.js';
+import { parseSettings, type Settings } from '../src/settings/index.js';
 
 const NOT_CHECKS = new Set(['types.ts', 'controls.ts', 'util.ts', 'index.ts']);
 
@@ -70,6 +71,14 @@ const web = pod('shop', 'web', { app: 'web' }, [{ name: 'http', containerPort: 8
 const api = pod('shop', 'api', { app: 'api' }, [{ name: 'http', containerPort: 9000 }]);
 const db = pod('shop', 'db', { app: 'db' }, [{ name: 'pg', containerPort: 5432 }]);
 const dns = pod('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', containerPort: 53, protocol: 'UDP' }]);
+const openshiftDns = pod('openshift-dns', 'dns-default', { 'dns.operator.openshift.io/daemonset-dns': 'default' }, [
+  { name: 'dns', containerPort: 5353, protocol: 'UDP' },
+  { name: 'dns-tcp', containerPort: 5353, protocol: 'TCP' },
+]);
+const toOpenshiftDns = (ports: number[]): object => ({
+  to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'openshift-dns' } } }],
+  ports: ports.flatMap((port) => [{ port, protocol: 'UDP' }, { port, protocol: 'TCP' }]),
+});
 const toDns = { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }] };
 
 checkTester('allow-all-ingress', {
@@ -144,7 +153,30 @@ checkTester('egress-without-dns', {
   invalid: [
     { name: 'default deny only', manifests: [web, dns, defaultDeny('shop')], errors: [{ resource: 'Pod shop/web' }] },
     { name: 'DNS rule towards no pod', manifests: [web, defaultDeny('shop'), policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [toDns] })], errors: [{}] },
+    // UDP 53 open, but to pods that are not the DNS: the DNS pods of the input are where lookups go.
+    { name: 'UDP 53 to the wrong pods', manifests: [web, api, dns, defaultDeny('shop'), policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 53, protocol: 'UDP' }] }] })], errors: [{}, {}] },
+    // OpenShift: the DNS pods listen on 5353 (the Service maps 53 to it, and policies see the pod port).
+    { name: 'OpenShift: port 53 is not where the DNS listens', manifests: [web, openshiftDns, defaultDeny('shop'), policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [toOpenshiftDns([53])] })], errors: [{ resource: 'Pod shop/web', message: 'UDP 5353, declared by openshift-dns/dns-default' }] },
   ],
+});
+
+test('egress-without-dns: the DNS pods\' declared ports, else the settings, else UDP 53', () => {
+  const check = CHECKS.find((c) => c.meta.id === 'egress-without-dns')!;
+  const run = (manifests: object[], settings?: Settings): string[] => auditOf(manifests, undefined, { checks: [check], ...(settings ? { settings } : {}) }).findings.map((f) => f.message);
+  const allow = (ports: number[]): object => policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [toOpenshiftDns(ports)] });
+  // Declared ports win: 5353 is right, 53 is not.
+  assert.deepEqual(run([web, openshiftDns, defaultDeny('shop'), allow([5353])]), []);
+  assert.equal(run([web, openshiftDns, defaultDeny('shop'), allow([53])]).length, 1);
+  // DNS pods without declared ports (or not in the input): the settings say where DNS listens.
+  const bare = pod('openshift-dns', 'dns-default-x', { 'dns.operator.openshift.io/daemonset-dns': 'default' });
+  const settings = parseSettings('dns: {ports: [UDP/5353, TCP/5353]}\n', 'bulkhead.settings.yaml');
+  assert.deepEqual(run([web, bare, defaultDeny('shop'), allow([5353])], settings), []);
+  assert.match(run([web, bare, defaultDeny('shop'), allow([53])], settings).join(), /UDP 5353, set in bulkhead\.settings\.yaml/);
+  // Neither: UDP 53.
+  assert.deepEqual(run([web, bare, defaultDeny('shop'), allow([53])]), []);
+  assert.match(run([web, bare, defaultDeny('shop'), allow([5353])]).join(), /UDP 53, the default/);
+  // A named port resolves against the DNS pods.
+  assert.deepEqual(run([web, openshiftDns, defaultDeny('shop'), policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }], ports: [{ port: 'dns', protocol: 'UDP' }] }] })]), []);
 });
 
 const only = (name: string, app: string, spec: object): object => policy('shop', name, { podSelector: { matchLabels: { app } }, ...spec });
