@@ -81,6 +81,30 @@ const toOpenshiftDns = (ports: number[]): object => ({
 });
 const toDns = { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }] };
 
+checkTester('all-namespaces-peer', {
+  valid: [
+    { name: 'named namespace', manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }] }] })] },
+    { name: 'own namespace (no namespaceSelector)', manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] })] },
+  ],
+  invalid: [
+    {
+      name: 'every pod of every namespace',
+      manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: 5432 }] }] })],
+      errors: [{ messageId: 'ingress', severity: 'warning', resource: 'NetworkPolicy shop/db', message: 'every pod of every namespace, including namespaces created later, on TCP 5432' }],
+    },
+    {
+      name: 'egress, with an empty podSelector',
+      manifests: [web, policy('shop', 'w', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: {} }] }] })],
+      errors: [{ messageId: 'egress', severity: 'warning' }],
+    },
+    {
+      name: 'a podSelector narrows it: info',
+      manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'prometheus' } } }] }] })],
+      errors: [{ messageId: 'ingress', severity: 'info', message: 'the pods labelled app=prometheus' }],
+    },
+  ],
+});
+
 checkTester('allow-all-ingress', {
   valid: [{ name: 'named sources', manifests: [db, policy('shop', 'db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }] }] })] }],
   invalid: [
@@ -201,6 +225,16 @@ checkTester('missing-default-deny-egress', {
   ],
 });
 
+const annotated = (value: string): object => ns('legacy', {}, { 'net.beta.kubernetes.io/network-policy': value });
+const legacyPod = pod('legacy', 'app', { app: 'app' });
+checkTester('obsolete-isolation-annotation', {
+  valid: [{ name: 'a default-deny policy, no annotation', manifests: [ns('legacy'), legacyPod, defaultDeny('legacy', ['Ingress'])] }],
+  invalid: [
+    { name: 'the annotation alone', manifests: [annotated('{"ingress": {"isolation": "DefaultDeny"}}'), legacyPod], errors: [{ messageId: 'ignored', severity: 'warning', resource: 'Namespace legacy', message: 'ignores since 1.7' }] },
+    { name: 'beside a real default deny: info', manifests: [annotated('{"ingress": {"isolation": "DefaultDeny"}}'), legacyPod, defaultDeny('legacy', ['Ingress'])], errors: [{ messageId: 'redundant', severity: 'info' }] },
+  ],
+});
+
 checkTester('policy-selects-nothing', {
   valid: [{ name: 'selects a pod', manifests: [web, policy('shop', 'p', { podSelector: { matchLabels: { app: 'web' } } })] }],
   invalid: [
@@ -248,6 +282,27 @@ checkTester('shadowed-rule', {
       name: 'narrower ipBlock',
       manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }, { ipBlock: { cidr: '10.1.0.0/16' } }] }] })],
       errors: [{ messageId: 'peer' }],
+    },
+  ],
+});
+
+// A client that declares no port, so that it is not itself reported.
+const client = pod('shop', 'client', { app: 'api' });
+checkTester('unreachable-workload', {
+  valid: [
+    { name: 'not isolated', manifests: [db] },
+    { name: 'a client may connect', manifests: [db, client, defaultDeny('shop', ['Ingress']), only('db', 'db', { ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 5432 }] }] })] },
+    { name: 'no declared port', manifests: [pod('shop', 'job', { app: 'job' }), defaultDeny('shop', ['Ingress'])] },
+    { name: 'reachable from outside', manifests: [web, defaultDeny('shop', ['Ingress']), only('web', 'web', { ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 8080 }] }] })] },
+  ],
+  invalid: [
+    { name: 'default deny and nothing else', manifests: [db, defaultDeny('shop', ['Ingress'])], errors: [{ resource: 'Pod shop/db', message: 'declares TCP 5432' }] },
+    // Admitted on the wrong port, or from a client whose egress cannot get there: still cut off.
+    { name: 'the rule names another port', manifests: [db, client, defaultDeny('shop', ['Ingress']), only('db', 'db', { ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 5433 }] }] })], errors: [{ resource: 'Pod shop/db' }] },
+    {
+      name: 'the client may not send',
+      manifests: [db, client, defaultDeny('shop'), only('db', 'db', { ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }] }] })],
+      errors: [{ resource: 'Pod shop/db' }],
     },
   ],
 });
@@ -380,6 +435,25 @@ checkTester('intent-flat-segment', {
   invalid: [
     { name: 'reaches all', manifests: flatCluster, intent: flatIntent, errors: [{ resource: 'Segment tools' }] },
     { name: 'reaches two of three, above a 60% threshold', manifests: [...flatCluster, defaultDeny('c', ['Ingress'])], intent: flatIntent, errors: [{}] },
+  ],
+});
+
+checkTester('voided-default-deny', {
+  valid: [
+    { name: 'default deny and narrow allows', manifests: [web, db, defaultDeny('shop'), only('db', 'db', { ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }] })] },
+    { name: 'allow-all without a default deny is allow-all-ingress, not this', manifests: [web, only('web', 'web', { ingress: [{}] })] },
+  ],
+  invalid: [
+    {
+      name: 'ingress: [{}] on one of two workloads',
+      manifests: [web, db, defaultDeny('shop', ['Ingress']), only('web', 'web', { ingress: [{}] })],
+      errors: [{ messageId: 'ingress', resource: 'NetworkPolicy shop/default-deny-ingress', message: 'void for 1 of 2 workload(s) (shop/web[Pod]): through shop/web, every connection' }],
+    },
+    {
+      name: 'egress: every namespace plus the internet adds up to everything',
+      manifests: [web, defaultDeny('shop', ['Egress']), policy('shop', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }, { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })],
+      errors: [{ messageId: 'egress', message: 'through shop/out, they may connect anywhere' }],
+    },
   ],
 });
 
