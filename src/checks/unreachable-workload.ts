@@ -1,4 +1,4 @@
-import type { Target } from '../engine/index.js';
+import { NONE_ID, type Target } from '../engine/index.js';
 import { PortSet } from '../model/port-set.js';
 import { PCI_1_2_7 } from './controls.js';
 import { defineCheck } from './types.js';
@@ -21,19 +21,31 @@ export default defineCheck({
   check(ctx) {
     const a = ctx.analysis;
     const layer = a.layer;
-    const blocks = a.externals();
+    const m = a.matrix;
+    const blocks = m.blocks.length;
     for (const { workload, classes } of selectableWorkloads(a)) {
-      let declared = PortSet.NONE;
-      for (const p of a.podsOf(workload.id)) for (const cp of p.ports) declared = declared.union(PortSet.of(cp.protocol, cp.port));
-      if (declared.isEmpty()) continue;
+      // Replicas declare the same ports: union each distinct one once.
+      const distinct = new Map<string, PortSet>();
+      for (const p of a.podsOf(workload.id)) for (const cp of p.ports) distinct.set(`${cp.protocol}/${cp.port}`, PortSet.of(cp.protocol, cp.port));
+      if (distinct.size === 0) continue;
+      const declared = [...distinct.values()].reduce((x, y) => x.union(y), PortSet.NONE);
       const reachable = classes.some((c) => {
         // Not isolated: outside addresses reach it on everything. Isolated: only what its rules admit can.
         if (!layer.isolated('ingress', c)) return true;
         const dst: Target = { kind: 'class', index: c };
-        const opens = (src: Target): boolean => !a.allowed(src, dst).intersect(declared).isEmpty();
-        if (blocks.some((b) => opens({ kind: 'address', range: b.range }))) return true;
-        const peers = new Set(layer.classRules.ingress[c]!.flatMap((r) => r.peerList));
-        for (const s of peers) if (layer.classes[s]!.pods.some((p) => p.workload !== workload.id) && opens({ kind: 'class', index: s })) return true;
+        const d = m.behaviourOf[c]!;
+        const want = a.intern(declared);
+        for (let x = 0; x < blocks; x++) if (a.ports.meet(m.fromBlock(x, d), want) !== NONE_ID) return true;
+        // Peer classes of one behaviour get the same answer: ask once per behaviour.
+        const asked = new Set<number>();
+        for (const r of layer.classRules.ingress[c]!) {
+          for (const s of r.peerList) {
+            const b = m.behaviourOf[s]!;
+            if (asked.has(b) || !layer.classes[s]!.pods.some((p) => p.workload !== workload.id)) continue;
+            asked.add(b);
+            if (a.ports.meet(a.allowedId({ kind: 'class', index: s }, dst), want) !== NONE_ID) return true;
+          }
+        }
         return false;
       });
       if (reachable) continue;
