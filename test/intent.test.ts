@@ -8,7 +8,7 @@ import { familyMax, formatIp } from '../src/model/address.js';
 import { probeAddresses } from './oracle/compare.js';
 import { clusterEndpoints, externalEndpoint } from '../src/analyses/endpoints.js';
 import { PortSet } from '../src/model/port-set.js';
-import { analysisOf, ns, pod, policy, defaultDeny } from './fixtures/audit/builders.js';
+import { analysisOf, ns, pod, policy, defaultDeny, yaml } from './fixtures/audit/builders.js';
 import { clusterCaseArb, CHECKED_PORTS, CHECKED_PROTOCOLS, NAMESPACE_NAMES } from './oracle/generate.js';
 import { load } from './oracle/checks.js';
 import { draftIntent, renderIntentYaml } from '../src/analyses/intent/init.js';
@@ -293,4 +293,19 @@ flows:
   const both = `segments:\n  s: {namespace: shop}\nflows:\n  - {from: s, to: s, ports: [TCP/80]}\n`;
   const closed = analysisOf([pod('shop', 'a', { app: 'a' }), pod('shop', 'b', { app: 'b' }), defaultDeny('shop')]);
   assert.deepEqual(drift(closed, parseIntent(both, 'i.yaml')).broken.map((b) => `${b.from}>${b.to} ${b.reason}`), ['s>s blocked']);
+});
+
+test('init: workloads that behave alike but are not fully open to each other become segments of their own, with one flow among them', () => {
+  // Same policies for all three (twins), open to each other on TCP 8080 only: one segment would allow every port.
+  const apps = ['a', 'b', 'c'].map((n) => pod('shop', n, { app: n }, [{ containerPort: 8080 }]));
+  const sameNs = policy('shop', 'same-namespace', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 8080 }] }] });
+  const loaded = load(yaml([ns('shop'), ...apps, defaultDeny('shop', ['Ingress']), sameNs]));
+  const draft = draftIntent(loaded.analysis);
+  const intent = parseIntent(renderIntentYaml(draft), 'init.yaml');
+  assert.deepEqual(draft.segments.filter((s) => s.namespace === 'shop').map((s) => s.workloads), [['shop/a'], ['shop/b'], ['shop/c']]);
+  assert.deepEqual(draft.segments.filter((s) => s.namespace === 'shop').map((s) => s.name), ['shop-a', 'shop-b', 'shop-c']);
+  assert.deepEqual(draft.flows.filter((f) => f.ports?.join() === 'TCP/8080').map((f) => [f.from.join(), f.to.join()]), [['shop-a,shop-b,shop-c', 'shop-a,shop-b,shop-c']]);
+  assert.deepEqual(exactnessProblems(loaded, intent), []);
+  const d = drift(loaded.analysis, intent);
+  assert.deepEqual([...d.violations, ...d.overbroad, ...d.broken].length, 0);
 });

@@ -162,9 +162,10 @@ export function draftIntent(a: Analysis): DraftIntent {
       segments.push({ ...d, name: partName[parts[0]!]! });
       return;
     }
-    // The biggest part keeps the draft's name; the others are named after their first workload.
+    // The biggest part keeps the draft's name when it has several workloads; the others are named after their first workload.
     const ordered = [...parts].sort((x, y) => part.cluster[y]!.workloads.length - part.cluster[x]!.workloads.length || x - y);
-    const named = new Map(ordered.map((i, k) => [i, k === 0 ? d.name : `${d.namespace}-${part.cluster[i]!.workloads[0]!.name}`]));
+    const keeps = part.cluster[ordered[0]!]!.workloads.length > 1 ? ordered[0] : undefined;
+    const named = new Map(ordered.map((i) => [i, i === keeps ? d.name : `${d.namespace}-${part.cluster[i]!.workloads[0]!.name}`]));
     for (const i of [...parts].sort((x, y) => lex(part.cluster[x]!.workloads[0]!.id, part.cluster[y]!.workloads[0]!.id))) {
       partName[i] = name(named.get(i)!);
       segments.push({ name: partName[i]!, namespace: d.namespace!, workloads: part.cluster[i]!.workloads.map(ref) });
