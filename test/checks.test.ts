@@ -199,6 +199,11 @@ test('egress-without-dns: the DNS pods\' declared ports, else the settings, else
   // Neither: UDP 53.
   assert.deepEqual(run([web, bare, defaultDeny('shop'), allow([53])]), []);
   assert.match(run([web, bare, defaultDeny('shop'), allow([5353])]).join(), /UDP 53, the default/);
+  // DNS on the host network is reached at node addresses: a rule towards an ipBlock carries it.
+  const hostDns = { ...(openshiftDns as { spec: object }), spec: { ...(openshiftDns as { spec: object }).spec, hostNetwork: true } };
+  const toNodes = policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '192.168.0.0/16' } }], ports: [{ port: 5353, protocol: 'UDP' }] }] });
+  assert.deepEqual(run([web, hostDns, defaultDeny('shop'), toNodes]), []);
+  assert.equal(run([web, hostDns, defaultDeny('shop'), allow([5353])]).length, 1, 'selectors never match hostNetwork pods');
   // A named port resolves against the DNS pods.
   assert.deepEqual(run([web, openshiftDns, defaultDeny('shop'), policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }], ports: [{ port: 'dns', protocol: 'UDP' }] }] })]), []);
 });
