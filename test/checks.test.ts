@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { CHECKS, type Check } from '../src/checks/index.js';
 import { auditOf, defaultDeny, ns, pod, policy } from './fixtures/audit/builders.js';
+import { parseSettings, type Settings } from '../src/settings/index.js';
 
 const NOT_CHECKS = new Set(['types.ts', 'controls.ts', 'util.ts', 'index.ts']);
 
@@ -35,7 +36,7 @@ interface Case {
   readonly intent?: string;
 }
 interface Invalid extends Case {
-  readonly errors: ReadonlyArray<{ readonly messageId?: string; readonly resource?: string; readonly severity?: string }>;
+  readonly errors: ReadonlyArray<{ readonly messageId?: string; readonly resource?: string; readonly severity?: string; readonly message?: string }>;
 }
 
 const tested = new Set<string>();
@@ -59,6 +60,7 @@ function checkTester(id: string, cases: { valid: readonly Case[]; invalid: reado
         if (e.messageId) assert.equal(f.messageId, e.messageId);
         if (e.resource) assert.equal(f.resource, e.resource);
         if (e.severity) assert.equal(f.severity, e.severity);
+        if (e.message) assert.ok(f.message.includes(e.message), `"${f.message}" does not say "${e.message}"`);
         assert.ok(f.location, 'finding without a location');
       });
     });
@@ -69,7 +71,39 @@ const web = pod('shop', 'web', { app: 'web' }, [{ name: 'http', containerPort: 8
 const api = pod('shop', 'api', { app: 'api' }, [{ name: 'http', containerPort: 9000 }]);
 const db = pod('shop', 'db', { app: 'db' }, [{ name: 'pg', containerPort: 5432 }]);
 const dns = pod('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', containerPort: 53, protocol: 'UDP' }]);
+const openshiftDns = pod('openshift-dns', 'dns-default', { 'dns.operator.openshift.io/daemonset-dns': 'default' }, [
+  { name: 'dns', containerPort: 5353, protocol: 'UDP' },
+  { name: 'dns-tcp', containerPort: 5353, protocol: 'TCP' },
+]);
+const toOpenshiftDns = (ports: number[]): object => ({
+  to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'openshift-dns' } } }],
+  ports: ports.flatMap((port) => [{ port, protocol: 'UDP' }, { port, protocol: 'TCP' }]),
+});
 const toDns = { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }] };
+
+checkTester('all-namespaces-peer', {
+  valid: [
+    { name: 'named namespace', manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } }] }] })] },
+    { name: 'own namespace (no namespaceSelector)', manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] })] },
+  ],
+  invalid: [
+    {
+      name: 'every pod of every namespace',
+      manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: 5432 }] }] })],
+      errors: [{ messageId: 'ingress', severity: 'warning', resource: 'NetworkPolicy shop/db', message: 'every pod of every namespace, including namespaces created later, on TCP 5432' }],
+    },
+    {
+      name: 'egress, with an empty podSelector',
+      manifests: [web, policy('shop', 'w', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: {} }] }] })],
+      errors: [{ messageId: 'egress', severity: 'warning' }],
+    },
+    {
+      name: 'a podSelector narrows it: info',
+      manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'prometheus' } } }] }] })],
+      errors: [{ messageId: 'ingress', severity: 'info', message: 'the pods labelled app=prometheus' }],
+    },
+  ],
+});
 
 checkTester('allow-all-ingress', {
   valid: [{ name: 'named sources', manifests: [db, policy('shop', 'db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }] }] })] }],
@@ -143,20 +177,67 @@ checkTester('egress-without-dns', {
   invalid: [
     { name: 'default deny only', manifests: [web, dns, defaultDeny('shop')], errors: [{ resource: 'Pod shop/web' }] },
     { name: 'DNS rule towards no pod', manifests: [web, defaultDeny('shop'), policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [toDns] })], errors: [{}] },
+    // UDP 53 open, but to pods that are not the DNS: the DNS pods of the input are where lookups go.
+    { name: 'UDP 53 to the wrong pods', manifests: [web, api, dns, defaultDeny('shop'), policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 53, protocol: 'UDP' }] }] })], errors: [{}, {}] },
+    // OpenShift: the DNS pods listen on 5353 (the Service maps 53 to it, and policies see the pod port).
+    { name: 'OpenShift: port 53 is not where the DNS listens', manifests: [web, openshiftDns, defaultDeny('shop'), policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [toOpenshiftDns([53])] })], errors: [{ resource: 'Pod shop/web', message: 'UDP 5353, declared by openshift-dns/dns-default' }] },
   ],
 });
 
+test('egress-without-dns: the DNS pods\' declared ports, else the settings, else UDP 53', () => {
+  const check = CHECKS.find((c) => c.meta.id === 'egress-without-dns')!;
+  const run = (manifests: object[], settings?: Settings): string[] => auditOf(manifests, undefined, { checks: [check], ...(settings ? { settings } : {}) }).findings.map((f) => f.message);
+  const allow = (ports: number[]): object => policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [toOpenshiftDns(ports)] });
+  // Declared ports win: 5353 is right, 53 is not.
+  assert.deepEqual(run([web, openshiftDns, defaultDeny('shop'), allow([5353])]), []);
+  assert.equal(run([web, openshiftDns, defaultDeny('shop'), allow([53])]).length, 1);
+  // DNS pods without declared ports (or not in the input): the settings say where DNS listens.
+  const bare = pod('openshift-dns', 'dns-default-x', { 'dns.operator.openshift.io/daemonset-dns': 'default' });
+  const settings = parseSettings('dns: {ports: [UDP/5353, TCP/5353]}\n', 'bulkhead.settings.yaml');
+  assert.deepEqual(run([web, bare, defaultDeny('shop'), allow([5353])], settings), []);
+  assert.match(run([web, bare, defaultDeny('shop'), allow([53])], settings).join(), /UDP 5353, set in bulkhead\.settings\.yaml/);
+  // Neither: UDP 53.
+  assert.deepEqual(run([web, bare, defaultDeny('shop'), allow([53])]), []);
+  assert.match(run([web, bare, defaultDeny('shop'), allow([5353])]).join(), /UDP 53, the default/);
+  // DNS on the host network is reached at node addresses: a rule towards an ipBlock carries it.
+  const hostDns = { ...(openshiftDns as { spec: object }), spec: { ...(openshiftDns as { spec: object }).spec, hostNetwork: true } };
+  const toNodes = policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '192.168.0.0/16' } }], ports: [{ port: 5353, protocol: 'UDP' }] }] });
+  assert.deepEqual(run([web, hostDns, defaultDeny('shop'), toNodes]), []);
+  assert.equal(run([web, hostDns, defaultDeny('shop'), allow([5353])]).length, 1, 'selectors never match hostNetwork pods');
+  // A named port resolves against the DNS pods.
+  assert.deepEqual(run([web, openshiftDns, defaultDeny('shop'), policy('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }], ports: [{ port: 'dns', protocol: 'UDP' }] }] })]), []);
+});
+
+const only = (name: string, app: string, spec: object): object => policy('shop', name, { podSelector: { matchLabels: { app } }, ...spec });
 checkTester('missing-default-deny-ingress', {
   valid: [{ name: 'namespace-wide ingress policy', manifests: [web, defaultDeny('shop', ['Ingress'])] }],
   invalid: [
-    { name: 'no policy', manifests: [web], errors: [{ resource: 'Namespace shop' }] },
-    { name: 'a per-app policy is not a default', manifests: [web, policy('shop', 'web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [] })], errors: [{}] },
+    { name: 'no policy', manifests: [web, api], errors: [{ resource: 'Namespace shop', messageId: 'missing', severity: 'warning', message: '2 of 2 workload(s) accept' }] },
+    { name: 'a per-app policy is not a default', manifests: [web, api, only('web', 'web', { ingress: [] })], errors: [{ messageId: 'missing', message: '1 of 2 workload(s)' }] },
+    // Isolated, but by a policy that admits everything: still open from anywhere.
+    { name: 'allow-all policies count as open', manifests: [web, api, only('web', 'web', { ingress: [{}] }), only('api', 'api', { ingress: [{ from: [{ namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0' } }] }] })], errors: [{ messageId: 'missing', message: '2 of 2 workload(s)' }] },
+    // Nothing is open today: the finding says so and is only info, not a warning about "0 of 2".
+    { name: 'every workload closed one by one', manifests: [web, api, only('web', 'web', { ingress: [] }), only('api', 'api', { ingress: [{ ports: [{ port: 9000 }] }] })], errors: [{ messageId: 'future', severity: 'info', message: 'each of its 2 workload(s)' }] },
   ],
 });
 
 checkTester('missing-default-deny-egress', {
   valid: [{ name: 'namespace-wide egress policy', manifests: [web, defaultDeny('shop', ['Egress'])] }],
-  invalid: [{ name: 'ingress-only default', manifests: [web, defaultDeny('shop', ['Ingress'])], errors: [{ resource: 'Namespace shop', severity: 'info' }] }],
+  invalid: [
+    { name: 'ingress-only default', manifests: [web, defaultDeny('shop', ['Ingress'])], errors: [{ resource: 'Namespace shop', severity: 'info', message: '1 of 1 workload(s) may connect anywhere' }] },
+    { name: 'allow-all egress counts as open', manifests: [web, api, only('w', 'web', { policyTypes: ['Egress'], egress: [{}] }), only('a', 'api', { policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0' } }] }] })], errors: [{ messageId: 'missing', message: '2 of 2 workload(s) may connect anywhere' }] },
+    { name: 'egress to 0.0.0.0/0 on one port is not anywhere', manifests: [web, only('w', 'web', { policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }, { ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }] }] })], errors: [{ messageId: 'future', message: 'each of its 1 workload(s)' }] },
+  ],
+});
+
+const annotated = (value: string): object => ns('legacy', {}, { 'net.beta.kubernetes.io/network-policy': value });
+const legacyPod = pod('legacy', 'app', { app: 'app' });
+checkTester('obsolete-isolation-annotation', {
+  valid: [{ name: 'a default-deny policy, no annotation', manifests: [ns('legacy'), legacyPod, defaultDeny('legacy', ['Ingress'])] }],
+  invalid: [
+    { name: 'the annotation alone', manifests: [annotated('{"ingress": {"isolation": "DefaultDeny"}}'), legacyPod], errors: [{ messageId: 'ignored', severity: 'warning', resource: 'Namespace legacy', message: 'ignores since 1.7' }] },
+    { name: 'beside a real default deny: info', manifests: [annotated('{"ingress": {"isolation": "DefaultDeny"}}'), legacyPod, defaultDeny('legacy', ['Ingress'])], errors: [{ messageId: 'redundant', severity: 'info' }] },
+  ],
 });
 
 checkTester('policy-selects-nothing', {
@@ -206,6 +287,27 @@ checkTester('shadowed-rule', {
       name: 'narrower ipBlock',
       manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }, { ipBlock: { cidr: '10.1.0.0/16' } }] }] })],
       errors: [{ messageId: 'peer' }],
+    },
+  ],
+});
+
+// A client that declares no port, so that it is not itself reported.
+const client = pod('shop', 'client', { app: 'api' });
+checkTester('unreachable-workload', {
+  valid: [
+    { name: 'not isolated', manifests: [db] },
+    { name: 'a client may connect', manifests: [db, client, defaultDeny('shop', ['Ingress']), only('db', 'db', { ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 5432 }] }] })] },
+    { name: 'no declared port', manifests: [pod('shop', 'job', { app: 'job' }), defaultDeny('shop', ['Ingress'])] },
+    { name: 'reachable from outside', manifests: [web, defaultDeny('shop', ['Ingress']), only('web', 'web', { ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 8080 }] }] })] },
+  ],
+  invalid: [
+    { name: 'default deny and nothing else', manifests: [db, defaultDeny('shop', ['Ingress'])], errors: [{ resource: 'Pod shop/db', message: 'declares TCP 5432' }] },
+    // Admitted on the wrong port, or from a client whose egress cannot get there: still cut off.
+    { name: 'the rule names another port', manifests: [db, client, defaultDeny('shop', ['Ingress']), only('db', 'db', { ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 5433 }] }] })], errors: [{ resource: 'Pod shop/db' }] },
+    {
+      name: 'the client may not send',
+      manifests: [db, client, defaultDeny('shop'), only('db', 'db', { ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }] }] })],
+      errors: [{ resource: 'Pod shop/db' }],
     },
   ],
 });
@@ -377,6 +479,25 @@ checkTester('input-error', {
       manifests: [db, policy('shop', 'db', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/33' } }] }] })],
       // The field problem and the policy skipped: both are errors the results do not reflect.
       errors: [{ messageId: 'error', severity: 'error' }, { messageId: 'error', severity: 'error' }],
+      },
+    ],
+  });
+
+checkTester('voided-default-deny', {
+  valid: [
+    { name: 'default deny and narrow allows', manifests: [web, db, defaultDeny('shop'), only('db', 'db', { ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }] })] },
+    { name: 'allow-all without a default deny is allow-all-ingress, not this', manifests: [web, only('web', 'web', { ingress: [{}] })] },
+  ],
+  invalid: [
+    {
+      name: 'ingress: [{}] on one of two workloads',
+      manifests: [web, db, defaultDeny('shop', ['Ingress']), only('web', 'web', { ingress: [{}] })],
+      errors: [{ messageId: 'ingress', resource: 'NetworkPolicy shop/default-deny-ingress', message: 'void for 1 of 2 workload(s) (shop/web[Pod]): through shop/web, every connection' }],
+    },
+    {
+      name: 'egress: every namespace plus the internet adds up to everything',
+      manifests: [web, defaultDeny('shop', ['Egress']), policy('shop', 'out', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }] }, { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })],
+      errors: [{ messageId: 'egress', message: 'through shop/out, they may connect anywhere' }],
     },
   ],
 });

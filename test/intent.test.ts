@@ -3,10 +3,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { loadIntent, parseIntent, IntentError, segmentsOf, drift, pairsOf, WORLD, type Intent } from '../src/analyses/intent/index.js';
+import { loadIntent, parseIntent, IntentError, segmentsOf, clusterSegments, rangeSegments, drift, pairsOf, WORLD, type Intent } from '../src/analyses/intent/index.js';
+import { familyMax, formatIp } from '../src/model/address.js';
+import { probeAddresses } from './oracle/compare.js';
 import { clusterEndpoints, externalEndpoint } from '../src/analyses/endpoints.js';
 import { PortSet } from '../src/model/port-set.js';
-import { analysisOf, ns, pod, policy, defaultDeny } from './fixtures/audit/builders.js';
+import { analysisOf, ns, pod, policy, defaultDeny, yaml } from './fixtures/audit/builders.js';
 import { clusterCaseArb, CHECKED_PORTS, CHECKED_PROTOCOLS, NAMESPACE_NAMES } from './oracle/generate.js';
 import { load } from './oracle/checks.js';
 import { draftIntent, renderIntentYaml } from '../src/analyses/intent/init.js';
@@ -187,20 +189,123 @@ test('drift violations equal a pod-by-pod reference on random clusters and inten
       }
       assert.deepEqual([...actual].sort(), [...expected].sort(), `intent:\n${gi.text}`);
     }),
-    { seed: Number(process.env['BULKHEAD_PROPERTY_SEED'] ?? 424242), numRuns: Math.max(1, Math.round(60 * Number(process.env['BULKHEAD_PROPERTY_SCALE'] ?? 1))) },
+    { seed: Number(process.env['BULKHEAD_PROPERTY_SEED'] ?? 424242), numRuns: Math.max(1, Math.round(60 * Number(process.env['BULKHEAD_PROPERTY_SCALE'] ?? 1))), includeErrorInReport: true },
   );
 });
 
-test('init drafts an intent under which the same cluster has no drift (random clusters)', () => {
+/**
+ * What an intent allows from one endpoint to another, read literally from the file's semantics: nothing is
+ * checked between two endpoints of one home segment; otherwise the union of the ports of every flow from
+ * a segment of the source to a segment of the destination.
+ */
+function intentAllows(intent: Intent, src: readonly string[], dst: readonly string[]): PortSet {
+  if (src[0] !== undefined && src[0] === dst[0]) return PortSet.ALL;
+  let s = PortSet.NONE;
+  for (const f of intent.flows) if (f.from.some((x) => src.includes(x)) && f.to.some((x) => dst.includes(x))) s = s.union(f.ports);
+  return s;
+}
+
+/**
+ * Every pair of endpoints (workloads, probe addresses) and every checked port: the intent allows it iff it
+ * is open today. Open today is the workload-level connection (some pod of one to some pod of the other, as
+ * the reference evaluator says); the intent is asked for every pod, with the segments that pod is in.
+ */
+function exactnessProblems(loaded: ReturnType<typeof load>, intent: Intent): string[] {
+  const { inventory: inv, oracle } = loaded;
+  const nsl = new Map(inv.namespaces.map((n) => [n.name, n.labels]));
+  const segsOfPod = (p: (typeof inv.pods)[number]): string[] => clusterSegments(intent, { namespace: p.namespace, namespaceLabels: nsl.get(p.namespace) ?? {}, labels: p.labels, workload: p.workload });
+  const byWorkload = new Map<string, (typeof inv.pods)[number][]>();
+  for (const p of inv.pods) byWorkload.set(p.workload, [...(byWorkload.get(p.workload) ?? []), p]);
+  const problems: string[] = [];
+  const ports = CHECKED_PROTOCOLS.flatMap((proto) => CHECKED_PORTS.map((port) => [proto, port] as const));
+  const compare = (what: string, pairs: ReadonlyArray<{ allows: PortSet }>, open: (proto: (typeof CHECKED_PROTOCOLS)[number], port: number) => boolean): void => {
+    for (const [proto, port] of ports) {
+      const today = open(proto, port);
+      for (const { allows } of pairs) if (allows.has(proto, port) !== today) problems.push(`${what} ${proto}/${port}: open today ${today}, intent allows ${!today}`);
+    }
+  };
+  const workloads = [...byWorkload.entries()];
+  for (const [w1, ps1] of workloads) {
+    for (const [w2, ps2] of workloads) {
+      if (w1 === w2) continue;
+      const pairs = ps1.flatMap((p1) => ps2.map((p2) => ({ allows: intentAllows(intent, segsOfPod(p1), segsOfPod(p2)) })));
+      compare(`${w1} -> ${w2}`, pairs, (proto, port) => ps1.some((p1) => ps2.some((p2) => oracle.allowed(p1, p2, proto, port))));
+    }
+  }
+  const probes = probeAddresses(inv);
+  for (const cidrs of intent.segments.flatMap((s) => s.matchers.flatMap((m) => m.cidrs ?? []))) {
+    for (const v of [cidrs.cidr.range.lo - 1n, cidrs.cidr.range.lo, cidrs.cidr.range.hi, cidrs.cidr.range.hi + 1n]) if (v >= 0n && v <= familyMax(cidrs.cidr.range.family)) probes.push({ family: cidrs.cidr.range.family, value: v });
+  }
+  for (const addr of probes) {
+    const segs = rangeSegments(intent, { family: addr.family, lo: addr.value, hi: addr.value });
+    for (const [w, ps] of workloads) {
+      compare(`${w} -> ${formatIp(addr.family, addr.value)}`, ps.map((p) => ({ allows: intentAllows(intent, segsOfPod(p), segs) })), (proto, port) => ps.some((p) => oracle.allowedExternal({ pod: p }, { address: addr }, proto, port)));
+      compare(`${formatIp(addr.family, addr.value)} -> ${w}`, ps.map((p) => ({ allows: intentAllows(intent, segs, segsOfPod(p)) })), (proto, port) => ps.some((p) => oracle.allowedExternal({ address: addr }, { pod: p }, proto, port)));
+    }
+  }
+  return problems;
+}
+
+test('init drafts an intent that allows exactly what is open today: no drift, nothing wider (random clusters)', () => {
   fc.assert(
     fc.property(clusterCaseArb, (c) => {
-      const { analysis } = load(c.yaml);
+      const loaded = load(c.yaml);
+      const { analysis } = loaded;
       const text = renderIntentYaml(draftIntent(analysis));
-      const d = drift(analysis, parseIntent(text, 'init.yaml'));
+      const intent = parseIntent(text, 'init.yaml');
+      const d = drift(analysis, intent);
       const issues = [...d.violations.map((v) => `violation ${v.srcSegment}>${v.dstSegment}`), ...d.overbroad.map((v) => `overbroad ${v.srcSegment}>${v.dstSegment}`), ...d.broken.map((b) => `broken ${b.from}>${b.to}`)];
       assert.deepEqual(issues, [], text);
       assert.deepEqual(d.unmapped.map((u) => u.workload.id), [], 'init maps every workload');
+      const problems = exactnessProblems(loaded, intent);
+      assert.deepEqual(problems.slice(0, 10), [], `${problems.length} mismatch(es); intent:\n${text}\n--- cluster ---\n${c.yaml}`);
     }),
-    { seed: Number(process.env['BULKHEAD_PROPERTY_SEED'] ?? 424242), numRuns: Math.max(1, Math.round(40 * Number(process.env['BULKHEAD_PROPERTY_SCALE'] ?? 1))) },
+    { seed: Number(process.env['BULKHEAD_PROPERTY_SEED'] ?? 424242), numRuns: Math.max(1, Math.round(60 * Number(process.env['BULKHEAD_PROPERTY_SCALE'] ?? 1))), includeErrorInReport: true },
   );
+});
+
+test('init: a connection opened after init is a violation, even between workloads that share a namespace and tier', () => {
+  // web takes 8080 from monitoring, redis takes 9121 (metrics) from monitoring: pooled as one segment, the
+  // flow monitoring → shop would carry both ports to both, and opening web's 9121 would pass unnoticed.
+  const web = pod('shop', 'web', { app: 'web', tier: 'app' }, [{ name: 'http', containerPort: 8080 }]);
+  const redis = pod('shop', 'redis', { app: 'redis', tier: 'app' }, [{ name: 'metrics', containerPort: 9121 }]);
+  const prom = pod('monitoring', 'prom', { app: 'prom' });
+  const from = (app: string, port: number): object =>
+    policy('shop', `${app}-${port}`, { podSelector: { matchLabels: { app } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port }] }] });
+  const today = [ns('shop'), ns('monitoring'), web, redis, prom, defaultDeny('shop', ['Ingress']), from('web', 8080), from('redis', 9121)];
+  const intent = parseIntent(renderIntentYaml(draftIntent(analysisOf(today))), 'init.yaml');
+  assert.deepEqual(drift(analysisOf(today), intent).violations, []);
+  const d = drift(analysisOf([...today, from('web', 9121)]), intent);
+  const opened = [...d.violations, ...d.overbroad].flatMap((v) => [...pairsOf(v)].map(([s, t]) => `${s.id} -> ${t.id} ${v.ports.toString()}`));
+  assert.deepEqual(opened, ['monitoring/prom[Pod] -> shop/web[Pod] TCP 9121']);
+});
+
+test('a flow from a one-workload segment to itself has no pair to check: not broken', () => {
+  const text = `segments:
+  a: {namespace: shop, labels: {app: a}}
+  b: {namespace: shop, labels: {app: b}}
+flows:
+  - {from: [a, b], to: [a, b], ports: [TCP/80]}
+`;
+  const open = analysisOf([pod('shop', 'a', { app: 'a' }), pod('shop', 'b', { app: 'b' })]);
+  assert.deepEqual(drift(open, parseIntent(text, 'i.yaml')).broken, []);
+  // Two workloads in one segment do form a pair: closed between them, the flow is broken.
+  const both = `segments:\n  s: {namespace: shop}\nflows:\n  - {from: s, to: s, ports: [TCP/80]}\n`;
+  const closed = analysisOf([pod('shop', 'a', { app: 'a' }), pod('shop', 'b', { app: 'b' }), defaultDeny('shop')]);
+  assert.deepEqual(drift(closed, parseIntent(both, 'i.yaml')).broken.map((b) => `${b.from}>${b.to} ${b.reason}`), ['s>s blocked']);
+});
+
+test('init: workloads that behave alike but are not fully open to each other become segments of their own, with one flow among them', () => {
+  // Same policies for all three (twins), open to each other on TCP 8080 only: one segment would allow every port.
+  const apps = ['a', 'b', 'c'].map((n) => pod('shop', n, { app: n }, [{ containerPort: 8080 }]));
+  const sameNs = policy('shop', 'same-namespace', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 8080 }] }] });
+  const loaded = load(yaml([ns('shop'), ...apps, defaultDeny('shop', ['Ingress']), sameNs]));
+  const draft = draftIntent(loaded.analysis);
+  const intent = parseIntent(renderIntentYaml(draft), 'init.yaml');
+  assert.deepEqual(draft.segments.filter((s) => s.namespace === 'shop').map((s) => s.workloads), [['shop/a'], ['shop/b'], ['shop/c']]);
+  assert.deepEqual(draft.segments.filter((s) => s.namespace === 'shop').map((s) => s.name), ['shop-a', 'shop-b', 'shop-c']);
+  assert.deepEqual(draft.flows.filter((f) => f.ports?.join() === 'TCP/8080').map((f) => [f.from.join(), f.to.join()]), [['shop-a,shop-b,shop-c', 'shop-a,shop-b,shop-c']]);
+  assert.deepEqual(exactnessProblems(loaded, intent), []);
+  const d = drift(loaded.analysis, intent);
+  assert.deepEqual([...d.violations, ...d.overbroad, ...d.broken].length, 0);
 });

@@ -7,6 +7,7 @@ import type { Labels, Pod, Workload, WorkloadKind } from '../inventory/types.js'
 import { formatRange, parseCidr, parseIp, rangeToCidrs, rangesOverlap, type IpRange } from '../model/address.js';
 import { UserError } from '../util/errors.js';
 import { lex } from '../util/compare.js';
+import { compileGlob } from '../util/glob.js';
 
 export type Level = 'workload' | 'pod';
 
@@ -78,10 +79,6 @@ function workloadInfo(w: Workload, pods: readonly Pod[]): Endpoint {
   return { id: w.id, kind: w.kind, namespace: w.namespace, name: w.name, labels: w.labels, ...(ips.length ? { addresses: ips } : {}) };
 }
 
-function globToRegExp(g: string): RegExp {
-  return new RegExp(`^${g.replace(/[.+?^${}()|\\]/g, '\\$&').replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/\*/g, '.*')}$`);
-}
-
 /**
  * A predicate over endpoints from a user's spec: an exact id, `ns/name` (any kind), a glob (`prod/*`),
  * a namespace followed by `/` or `/*`, or an IP address or CIDR (matching external blocks and pods with that address).
@@ -99,8 +96,8 @@ export function endpointMatcher(spec: string): (e: Endpoint) => boolean {
       });
     };
   }
-  const re = globToRegExp(s.endsWith('/') ? `${s}*` : s);
-  return (e) => e.id === s || re.test(e.id) || (e.namespace !== undefined && `${e.namespace}/${e.name}` === s) || re.test(`${e.namespace}/${e.name}`);
+  const glob = compileGlob(s.endsWith('/') ? `${s}*` : s);
+  return (e) => e.id === s || glob(e.id) || (e.namespace !== undefined && `${e.namespace}/${e.name}` === s) || glob(`${e.namespace}/${e.name}`);
 }
 
 /** Resolves a user's --from/--to for explain: one workload, pod or address. */

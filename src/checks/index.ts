@@ -1,4 +1,5 @@
 /** Every check, registered explicitly and sorted by id (no folder scanning: a test keeps it sorted and documented). */
+import allNamespacesPeer from './all-namespaces-peer.js';
 import allowAllEgress from './allow-all-egress.js';
 import allowAllIngress from './allow-all-ingress.js';
 import cniDependentRule from './cni-dependent-rule.js';
@@ -17,14 +18,18 @@ import inputError from './input-error.js';
 import intentViolation from './intent-violation.js';
 import missingDefaultDenyEgress from './missing-default-deny-egress.js';
 import missingDefaultDenyIngress from './missing-default-deny-ingress.js';
+import obsoleteIsolationAnnotation from './obsolete-isolation-annotation.js';
 import policySelectsNothing from './policy-selects-nothing.js';
 import shadowedRule from './shadowed-rule.js';
 import unmodelledObject from './unmodelled-object.js';
+import unreachableWorkload from './unreachable-workload.js';
 import unresolvedNamedPort from './unresolved-named-port.js';
 import unselectedPods from './unselected-pods.js';
+import voidedDefaultDeny from './voided-default-deny.js';
 import type { Check } from './types.js';
 
 export const CHECKS: readonly Check[] = [
+  allNamespacesPeer,
   allowAllEgress,
   allowAllIngress,
   cniDependentRule,
@@ -43,11 +48,14 @@ export const CHECKS: readonly Check[] = [
   intentViolation,
   missingDefaultDenyEgress,
   missingDefaultDenyIngress,
+  obsoleteIsolationAnnotation,
   policySelectsNothing,
   shadowedRule,
   unmodelledObject,
+  unreachableWorkload,
   unresolvedNamedPort,
   unselectedPods,
+  voidedDefaultDeny,
 ];
 
 /** A check by id. */

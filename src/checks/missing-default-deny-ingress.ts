@@ -1,7 +1,7 @@
 import { isEmptySelector } from '../inventory/selector.js';
 import { CIS_NETPOL_ALL_NAMESPACES, HIPAA_TRANSMISSION, NIST_SC_7_5, PCI_1_3_1, SOC2_CC6_6 } from './controls.js';
 import { defineCheck } from './types.js';
-import { namespaceLocation, namespacesWithPods } from './util.js';
+import { namespaceLocation, namespacesWithPods, sideAllowsAll } from './util.js';
 
 export default defineCheck({
   meta: {
@@ -14,6 +14,7 @@ export default defineCheck({
     remediation: 'Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Ingress]` to the namespace, then allow each needed flow explicitly.',
     messages: {
       missing: 'namespace {{namespace}} has no default-deny ingress policy: {{open}} of {{total}} workload(s) accept connections from anywhere',
+      future: 'namespace {{namespace}} has no default-deny ingress policy: each of its {{total}} workload(s) is isolated by a policy of its own, but a workload added to it would accept connections from anywhere',
     },
   },
   check(ctx) {
@@ -22,9 +23,17 @@ export default defineCheck({
       const covered = a.inventory.policies.some((p) => p.namespace === ns && p.isolates.ingress && isEmptySelector(p.podSelector));
       if (covered) continue;
       const ws = a.inventory.workloads.filter((w) => w.namespace === ns && a.podsOf(w.id).some((p) => !p.hostNetwork));
-      const open = ws.filter((w) => a.classesOf(w.id).some((c) => !a.layer.isolated('ingress', c))).length;
+      // Counted from what the rules allow, not from isolation alone: a pod isolated by an allow-all policy is open.
+      const open = ws.filter((w) => a.classesOf(w.id).some((c) => sideAllowsAll(a, 'ingress', c))).length;
       const loc = namespaceLocation(a, ns);
-      ctx.report({ messageId: 'missing', data: { namespace: ns, open, total: ws.length }, resource: { kind: 'Namespace', name: ns }, ...(loc ? { location: loc } : {}), namespaces: [ns] });
+      ctx.report({
+        messageId: open > 0 ? 'missing' : 'future',
+        data: { namespace: ns, open, total: ws.length },
+        ...(open > 0 ? {} : { severity: 'info' as const }),
+        resource: { kind: 'Namespace', name: ns },
+        ...(loc ? { location: loc } : {}),
+        namespaces: [ns],
+      });
     }
   },
 });

@@ -3,7 +3,7 @@ import type { Analysis, CompiledRule, Target } from '../engine/index.js';
 import type { NetworkPolicy, SourceRef, Workload } from '../inventory/types.js';
 import type { PathBundle, PathEnd } from '../analyses/intent/index.js';
 import { pairsOf } from '../analyses/intent/index.js';
-import type { PortSet } from '../model/port-set.js';
+import { PortSet } from '../model/port-set.js';
 import type { Report, ResourceRef } from './types.js';
 
 /** The resource of a workload. */
@@ -183,4 +183,25 @@ export function ingressTargets(a: Analysis): Map<number, number[]> {
     ingressTargetsCache.set(a, m);
   }
   return m;
+}
+
+/**
+ * Does one side of a pod class admit every connection, from (ingress) or to (egress) every pod and
+ * every outside address? True when nothing isolates it, and also when its rules together allow all
+ * (an `ingress: [{}]` rule, or `namespaceSelector: {}` plus `0.0.0.0/0` on every port).
+ */
+export function sideAllowsAll(a: Analysis, direction: 'ingress' | 'egress', cls: number): boolean {
+  const layer = a.layer;
+  if (layer.classes[cls]!.hostNetwork || !layer.isolated(direction, cls)) return true;
+  const rules = layer.classRules[direction][cls]!;
+  if (rules.some((r) => r.allPeers && r.fixedPorts.isAll())) return true;
+  // Outside addresses are admitted only on the fixed ports of rules without peers or with ipBlocks: a cheap
+  // necessary condition that spares the exact walk below for almost every class.
+  let outside = PortSet.NONE;
+  for (const r of rules) if (r.allPeers || r.ipBlocks.length > 0) outside = outside.union(r.fixedPorts);
+  if (!outside.isAll()) return false;
+  const side = (t: Target): PortSet => (direction === 'egress' ? layer.egressAllowed(cls, t) : layer.ingressAllowed(cls, t));
+  for (const b of a.externals()) if (!side({ kind: 'address', range: b.range }).isAll()) return false;
+  for (const c of layer.classes) if (!side({ kind: 'class', index: c.index }).isAll()) return false;
+  return true;
 }

@@ -99,6 +99,8 @@ interface Group {
   readonly index: number;
   readonly segments: readonly string[];
   readonly segKey: string;
+  /** A small integer per distinct segment list (segKey), for cheap pair keys. */
+  readonly segId: number;
   readonly external: boolean;
   /** Behaviour class (in-cluster) or outside block index. */
   readonly b: number;
@@ -122,12 +124,15 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
   const nsl = namespaceLabels(a);
   const groups: Group[] = [];
   const byKey = new Map<string, Group>();
+  const segIds = new Map<string, number>();
   const group = (segments: string[], external: boolean, b: number, addr?: Target & { kind: 'address' }): Group => {
     const segKey = segments.join('\u0000');
     const key = `${external ? 'x' : 'c'}${b}|${segKey}`;
     let g = byKey.get(key);
     if (!g) {
-      g = { index: groups.length, segments, segKey, external, b, ends: [], ...(addr ? { addr } : {}) };
+      let segId = segIds.get(segKey);
+      if (segId === undefined) segIds.set(segKey, (segId = segIds.size));
+      g = { index: groups.length, segments, segKey, segId, external, b, ends: [], ...(addr ? { addr } : {}) };
       byKey.set(key, g);
       groups.push(g);
     }
@@ -233,9 +238,11 @@ function flowIndex(intent: Intent): (s1: readonly string[], s2: readonly string[
       if (l[l.length - 1] !== f) l.push(f);
     }
   }
+  // Long `to` lists (init writes some) are looked up, not scanned.
+  const toSets = new Map(intent.flows.map((f) => [f, new Set(f.to)]));
   return (s1, s2) => {
     const out = new Set<Flow>();
-    for (const n of s1) for (const f of byFrom.get(n) ?? []) if (has(s2, f.to)) out.add(f);
+    for (const n of s1) for (const f of byFrom.get(n) ?? []) if (s2.some((x) => toSets.get(f)!.has(x))) out.add(f);
     return [...out].sort((x, y) => x.index - y.index);
   };
 }
@@ -247,7 +254,8 @@ function bundle(g1: Group, g2: Group, open: PortSet, ports: PortSet): PathBundle
 function driftPaths(m: IntentModel, intent: Intent): { violations: Violation[]; overbroad: Violation[] } {
   const violations: Violation[] = [];
   const overbroad: Violation[] = [];
-  const flowCache = new Map<string, { flows: Flow[]; ports: PortSet }>();
+  const flowCache = new Map<number, { flows: Flow[]; ports: PortSet }>();
+  const S = m.groups.reduce((n, g) => Math.max(n, g.segId + 1), 0);
   const flowsBetween = flowIndex(intent);
   for (const g1 of m.groups) {
     if (g1.segments.length === 0) continue;
@@ -255,7 +263,7 @@ function driftPaths(m: IntentModel, intent: Intent): { violations: Violation[]; 
       if (g2.segments.length === 0 || g1.segments[0] === g2.segments[0] || !hasPair(g1, g2)) continue;
       const open = m.conns(g1, g2);
       if (open.isEmpty()) continue;
-      const key = `${g1.segKey}\u0001${g2.segKey}`;
+      const key = g1.segId * S + g2.segId;
       let f = flowCache.get(key);
       if (!f) {
         const flows = flowsBetween(g1.segments, g2.segments);
@@ -290,6 +298,9 @@ function brokenFlows(m: IntentModel, intent: Intent): BrokenFlow[] {
           out.push({ flow, from, to, missing: flow.ports, reason: srcs.length === 0 ? 'no-source' : 'no-destination' });
           continue;
         }
+        // A segment to itself with one workload has no pair to check (paths inside a segment are not
+        // checked either): `from: [a, b], to: [a, b]` means a to b and b to a.
+        if (from === to && new Set(srcs.flatMap((g) => g.ends.map((e) => e.id))).size < 2) continue;
         let reached = PortSet.NONE;
         let dstSet: Set<Group> | undefined;
         outer: for (const g1 of srcs) {
@@ -404,8 +415,16 @@ function health(m: IntentModel, intent: Intent): SegmentHealth[] {
   const cluster = m.groups.filter((g) => !g.external);
   const allWorkloads = new Set(cluster.flatMap((g) => g.ends.map((e) => e.id)));
   const result: SegmentHealth[] = [];
+  const clusterBySegment = new Map<string, Group[]>();
+  for (const g of cluster) {
+    for (const s of g.segments) {
+      let l = clusterBySegment.get(s);
+      if (!l) clusterBySegment.set(s, (l = []));
+      l.push(g);
+    }
+  }
   for (const seg of intent.segments) {
-    const mine = cluster.filter((g) => g.segments.includes(seg.name));
+    const mine = clusterBySegment.get(seg.name) ?? [];
     if (mine.length === 0) continue;
     const members = new Set(mine.flatMap((g) => g.ends.map((e) => e.id)));
     const others = [...allWorkloads].filter((w) => !members.has(w)).length;

@@ -1,12 +1,19 @@
 /**
- * A starting intent from the manifests as they are: one segment per namespace and tier, outside CIDRs the
- * policies name, the internet, and the flows open today between them, for a team to edit.
+ * A starting intent from the manifests as they are, for a team to edit: segments by namespace and tier,
+ * split where pooling would allow more than is open today (see init-partition.ts), the outside address
+ * ranges that the policies treat differently, and the flows open today between them. Auditing the same
+ * manifests against it finds no drift, and it allows nothing that is not open today.
  */
 import type { Analysis } from '../../engine/index.js';
+import type { Workload } from '../../inventory/types.js';
+import { rangeToCidrs } from '../../model/address.js';
 import { PROTOCOLS, type PortSet } from '../../model/port-set.js';
-import { drift } from './drift.js';
+import { lex } from '../../util/compare.js';
+import { exactPartition } from './init-partition.js';
 import { parseIntent } from './load.js';
 import { goPlainScalar } from '../../sources/k8s/go-yaml-scalars.js';
+import { clusterSegments, namespaceLabels } from './membership.js';
+import { WORLD } from './types.js';
 
 /** Labels that name a tier, in order of preference. */
 const TIER_KEYS = ['tier', 'app.kubernetes.io/component'];
@@ -15,11 +22,13 @@ export interface DraftSegment {
   readonly name: string;
   readonly namespace?: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /** `namespace/name` (or `namespace/name[Kind]` when the name is not unique in its namespace). */
+  readonly workloads?: readonly string[];
   readonly cidrs?: readonly string[];
 }
 
 export interface DraftFlow {
-  readonly from: string;
+  readonly from: readonly string[];
   readonly to: readonly string[];
   /** null: every port. */
   readonly ports: readonly string[] | null;
@@ -51,32 +60,6 @@ export function portSpecs(p: PortSet): string[] | null {
   return out;
 }
 
-/** Segments from namespaces, tiers and the CIDRs the policies name (most specific first). */
-export function draftSegments(a: Analysis): DraftSegment[] {
-  const used = new Set<string>();
-  const unique = (base: string): string => {
-    let n = slug(base);
-    for (let i = 2; used.has(n) || n === 'world'; i++) n = `${slug(base)}-${i}`;
-    used.add(n);
-    return n;
-  };
-  const segments: DraftSegment[] = [];
-  const namespaces = [...new Set(a.inventory.pods.map((p) => p.namespace))].sort();
-  for (const ns of namespaces) {
-    const ws = a.inventory.workloads.filter((w) => w.namespace === ns && a.podsOf(w.id).length > 0);
-    const key = TIER_KEYS.find((k) => ws.some((w) => w.labels[k] !== undefined));
-    const tiers = key ? [...new Set(ws.map((w) => w.labels[key]).filter((v): v is string => v !== undefined))].sort() : [];
-    for (const t of tiers) segments.push({ name: unique(`${ns}-${t}`), namespace: ns, labels: { [key!]: t } });
-    if (!key || ws.some((w) => w.labels[key] === undefined)) segments.push({ name: unique(ns), namespace: ns });
-  }
-  const blocks = new Map<string, { text: string; prefix: number }>();
-  for (const b of a.layer.allIpBlocks) if (b.cidr.prefix > 0 && !blocks.has(b.cidrText)) blocks.set(b.cidrText, { text: b.cidrText, prefix: b.cidr.prefix });
-  for (const b of [...blocks.values()].sort((x, y) => y.prefix - x.prefix || (x.text < y.text ? -1 : 1))) segments.push({ name: unique(`net-${b.text.replace(/[/:.]/g, '-')}`), cidrs: [b.text] });
-  const v6 = a.externals().some((x) => x.range.family === 6);
-  segments.push({ name: unique('internet'), cidrs: v6 ? ['0.0.0.0/0', '::/0'] : ['0.0.0.0/0'] });
-  return segments;
-}
-
 /** Renders a draft as an intent file; `header` lines become comments. */
 export function renderIntentYaml(d: DraftIntent, header: readonly string[] = []): string {
   const out: string[] = header.map((h) => `# ${h}`);
@@ -85,38 +68,155 @@ export function renderIntentYaml(d: DraftIntent, header: readonly string[] = [])
     const parts: string[] = [];
     if (s.namespace) parts.push(`namespace: ${scalar(s.namespace)}`);
     if (s.labels) parts.push(`labels: {${Object.entries(s.labels).map(([k, v]) => `${scalar(k)}: ${scalar(v)}`).join(', ')}}`);
+    if (s.workloads) parts.push(`workloads: [${s.workloads.map(scalar).join(', ')}]`);
     if (s.cidrs) parts.push(`cidrs: [${s.cidrs.map(scalar).join(', ')}]`);
     out.push(`  ${scalar(s.name)}: {${parts.join(', ')}}`);
   }
   if (d.flows.length === 0) out.push('flows: []');
   else {
     out.push('flows:');
-    for (const f of d.flows) out.push(`  - {from: ${scalar(f.from)}, to: ${f.to.length === 1 ? scalar(f.to[0]!) : `[${f.to.map(scalar).join(', ')}]`}${f.ports ? `, ports: [${f.ports.map(scalar).join(', ')}]` : ''}}`);
+    const list = (xs: readonly string[]): string => (xs.length === 1 ? scalar(xs[0]!) : `[${xs.map(scalar).join(', ')}]`);
+    for (const f of d.flows) out.push(`  - {from: ${list(f.from)}, to: ${list(f.to)}${f.ports ? `, ports: [${f.ports.map(scalar).join(', ')}]` : ''}}`);
   }
   out.push('invariants: []', '');
   return out.join('\n');
 }
 
-/** The starting intent: segments as drafted and a flow for every segment pair open today. */
+/** The namespace and tier segments a team would start from, each with its namespace. */
+function tierSegments(a: Analysis): Array<DraftSegment & { namespace: string }> {
+  const out: Array<DraftSegment & { namespace: string }> = [];
+  const namespaces = [...new Set(a.inventory.pods.map((p) => p.namespace))].sort(lex);
+  for (const ns of namespaces) {
+    const ws = a.inventory.workloads.filter((w) => w.namespace === ns && a.podsOf(w.id).length > 0);
+    const key = TIER_KEYS.find((k) => ws.some((w) => w.labels[k] !== undefined));
+    const tiers = key ? [...new Set(ws.map((w) => w.labels[key]).filter((v): v is string => v !== undefined))].sort(lex) : [];
+    for (const t of tiers) out.push({ name: `${ns}-${t}`, namespace: ns, labels: { [key!]: t } });
+    if (!key || ws.some((w) => w.labels[key] === undefined)) out.push({ name: ns, namespace: ns });
+  }
+  return out;
+}
+
+/** Hands out segment names: slugs, unique, never `world`. */
+function namer(): (base: string) => string {
+  const used = new Set<string>([WORLD]);
+  return (base) => {
+    let n = slug(base);
+    for (let i = 2; used.has(n); i++) n = `${slug(base)}-${i}`;
+    used.add(n);
+    return n;
+  };
+}
+
+/** The starting intent: exact segments and one flow per set of sources, destinations and ports open today. */
 export function draftIntent(a: Analysis): DraftIntent {
-  const segments = draftSegments(a);
-  const skeleton = parseIntent(renderIntentYaml({ segments, flows: [] }), 'bulkhead init');
-  const d = drift(a, skeleton);
-  const open = new Map<string, { from: string; to: string; ports: PortSet }>();
-  for (const v of d.violations) {
-    const k = `${v.srcSegment}\u0000${v.dstSegment}`;
-    const cur = open.get(k);
-    open.set(k, { from: v.srcSegment, to: v.dstSegment, ports: cur ? cur.ports.union(v.open) : v.open });
+  // Draft (namespace and tier) membership, read per pod class as drift reads it.
+  const drafts = tierSegments(a);
+  const skeleton = parseIntent(renderIntentYaml({ segments: drafts, flows: [] }), 'bulkhead init');
+  const nsl = namespaceLabels(a);
+  const workloads = a.inventory.workloads.filter((w) => a.podsOf(w.id).length > 0);
+  const draftIndex = new Map(drafts.map((d, i) => [d.name, i]));
+  const draftOf = new Map<string, number>();
+  /** Workloads each draft's matcher takes (some pod class of them), to see whether the matcher is exact. */
+  const taken = drafts.map(() => new Set<string>());
+  const whole = drafts.map(() => true);
+  for (const w of workloads) {
+    const homes = a.classesOf(w.id).map((c) => {
+      const k = a.layer.classes[c]!;
+      const segs = clusterSegments(skeleton, { namespace: k.namespace, namespaceLabels: nsl.get(k.namespace) ?? {}, labels: k.labels, workload: w.id });
+      for (const s of segs) taken[draftIndex.get(s)!]!.add(w.id);
+      return segs;
+    });
+    let home = homes.find((h) => h.length > 0)?.[0];
+    if (home === undefined) {
+      // No draft takes it (its pods lack the tier its template has): a namespace part of its own.
+      home = `${w.namespace}-unlabelled`;
+      if (!draftIndex.has(home)) {
+        draftIndex.set(home, drafts.length);
+        drafts.push({ name: home, namespace: w.namespace });
+        taken.push(new Set());
+        whole.push(false);
+      }
+    }
+    const d = draftIndex.get(home)!;
+    draftOf.set(w.id, d);
+    if (!homes.every((h) => h.includes(home))) whole[d] = false;
   }
-  const order = new Map(segments.map((s, i) => [s.name, i]));
-  // One flow per source and port set, listing every destination open on exactly those ports.
-  const merged = new Map<string, { from: string; to: string[]; ports: string[] | null }>();
-  for (const f of [...open.values()].sort((x, y) => order.get(x.from)! - order.get(y.from)! || order.get(x.to)! - order.get(y.to)!)) {
-    const ports = portSpecs(f.ports);
-    const k = `${f.from}\u0000${ports?.join(',') ?? '*'}`;
-    const m = merged.get(k);
-    if (m) m.to.push(f.to);
-    else merged.set(k, { from: f.from, to: [f.to], ports });
+
+  const part = exactPartition(a, workloads.map((w) => ({ workload: w, draft: draftOf.get(w.id)! })));
+  const partsOfDraft = drafts.map((): number[] => []);
+  part.cluster.forEach((p, i) => partsOfDraft[p.draft]!.push(i));
+
+  // A draft keeps its matcher when it is one part and takes exactly its members; otherwise its parts list their workloads.
+  const name = namer();
+  const sameName = new Map<string, number>();
+  for (const w of workloads) sameName.set(`${w.namespace}/${w.name}`, (sameName.get(`${w.namespace}/${w.name}`) ?? 0) + 1);
+  const ref = (w: Workload): string => (sameName.get(`${w.namespace}/${w.name}`)! > 1 ? w.id : `${w.namespace}/${w.name}`);
+  const segments: DraftSegment[] = [];
+  const partName: string[] = new Array(part.cluster.length + part.external.length);
+  drafts.forEach((d, di) => {
+    const parts = partsOfDraft[di]!;
+    if (parts.length === 0) return;
+    const members = parts.flatMap((i) => part.cluster[i]!.workloads.map((w) => w.id));
+    if (parts.length === 1 && whole[di] && taken[di]!.size === members.length && members.every((id) => taken[di]!.has(id))) {
+      partName[parts[0]!] = name(d.name);
+      segments.push({ ...d, name: partName[parts[0]!]! });
+      return;
+    }
+    // The biggest part keeps the draft's name when it has several workloads; the others are named after their first workload.
+    const ordered = [...parts].sort((x, y) => part.cluster[y]!.workloads.length - part.cluster[x]!.workloads.length || x - y);
+    const keeps = part.cluster[ordered[0]!]!.workloads.length > 1 ? ordered[0] : undefined;
+    const named = new Map(ordered.map((i) => [i, i === keeps ? d.name : `${d.namespace}-${part.cluster[i]!.workloads[0]!.name}`]));
+    for (const i of [...parts].sort((x, y) => lex(part.cluster[x]!.workloads[0]!.id, part.cluster[y]!.workloads[0]!.id))) {
+      partName[i] = name(named.get(i)!);
+      segments.push({ name: partName[i]!, namespace: d.namespace!, workloads: part.cluster[i]!.workloads.map(ref) });
+    }
+  });
+
+  // Outside: the part holding the most IPv4 addresses is the built-in world; the others list their CIDRs.
+  const blocks = a.externals();
+  const size = (p: { blocks: readonly number[] }): bigint => p.blocks.reduce((s, x) => (blocks[x]!.range.family === 4 ? s + blocks[x]!.range.hi - blocks[x]!.range.lo + 1n : s), 0n);
+  let world = -1;
+  part.external.forEach((p, k) => {
+    if (world < 0 || size(p) > size(part.external[world]!)) world = k;
+  });
+  const C = part.cluster.length;
+  part.external.forEach((p, k) => {
+    if (k === world) {
+      partName[C + k] = WORLD;
+      return;
+    }
+    const cidrs = p.blocks.flatMap((x) => rangeToCidrs(blocks[x]!.range));
+    const first = cidrs[0]!;
+    const base = first.endsWith('/0') ? (first.includes(':') ? 'internet-v6' : 'internet') : `net-${first.replace(/[/:.]/g, '-')}`;
+    partName[C + k] = name(base);
+    segments.push({ name: partName[C + k]!, cidrs });
+  });
+
+  return { segments, flows: mergeFlows(part.edges.map((e) => ({ from: partName[e.from]!, to: partName[e.to]!, ports: e.ports })), segments) };
+}
+
+/**
+ * Flows in few lines: per source and port set the destinations, then per destination list and port set
+ * the sources. Exact either way: a flow allows its ports from each source to each destination it lists.
+ */
+function mergeFlows(edges: ReadonlyArray<{ from: string; to: string; ports: PortSet }>, segments: readonly DraftSegment[]): DraftFlow[] {
+  const order = new Map<string, number>(segments.map((s, i) => [s.name, i]));
+  order.set(WORLD, segments.length);
+  const byOrder = (x: string, y: string): number => order.get(x)! - order.get(y)!;
+  const bySource = new Map<string, { from: string; to: string[]; ports: string[] | null }>();
+  for (const e of [...edges].sort((x, y) => byOrder(x.from, y.from) || byOrder(x.to, y.to))) {
+    const ports = portSpecs(e.ports);
+    const k = `${e.from}\u0000${ports?.join(',') ?? '*'}`;
+    const f = bySource.get(k);
+    if (f) f.to.push(e.to);
+    else bySource.set(k, { from: e.from, to: [e.to], ports });
   }
-  return { segments, flows: [...merged.values()] };
+  const byTargets = new Map<string, { from: string[]; to: string[]; ports: string[] | null }>();
+  for (const f of bySource.values()) {
+    const k = `${f.to.join('\u0001')}\u0000${f.ports?.join(',') ?? '*'}`;
+    const g = byTargets.get(k);
+    if (g) g.from.push(f.from);
+    else byTargets.set(k, { from: [f.from], to: f.to, ports: f.ports });
+  }
+  return [...byTargets.values()];
 }

@@ -8,6 +8,7 @@ import type { Labels } from '../../inventory/types.js';
 import { matchesSelector } from '../../inventory/selector.js';
 import { parseCidr, rangeContains, type IpRange } from '../../model/address.js';
 import type { Endpoint } from '../endpoints.js';
+import { compileGlob } from '../../util/glob.js';
 import { WORLD, type Intent, type Segment, type SegmentMatcher } from './types.js';
 
 /** What a k8s matcher looks at. */
@@ -19,26 +20,23 @@ export interface ClusterSubject {
   readonly workload: string;
 }
 
-const globCache = new Map<string, RegExp>();
-function glob(g: string): RegExp {
-  let re = globCache.get(g);
-  if (!re) {
-    re = new RegExp(`^${g.replace(/[.+?^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    globCache.set(g, re);
-  }
-  return re;
+const globCache = new Map<string, (text: string) => boolean>();
+function glob(g: string): (text: string) => boolean {
+  let m = globCache.get(g);
+  if (!m) globCache.set(g, (m = compileGlob(g)));
+  return m;
 }
 
 function workloadMatches(pattern: string, workloadId: string): boolean {
   const short = workloadId.replace(/\[[^\]]*\]$/, '');
-  const re = glob(pattern);
-  return re.test(workloadId) || re.test(short);
+  const m = glob(pattern);
+  return m(workloadId) || m(short);
 }
 
 /** Does a matcher take this in-cluster endpoint? */
 export function matcherTakesCluster(m: SegmentMatcher, s: ClusterSubject): boolean {
   if (m.cidrs) return false;
-  if (m.namespaces && !m.namespaces.some((n) => glob(n).test(s.namespace))) return false;
+  if (m.namespaces && !m.namespaces.some((n) => glob(n)(s.namespace))) return false;
   if (m.namespaceLabels && !matchesSelector(m.namespaceLabels, s.namespaceLabels)) return false;
   if (m.labels && !matchesSelector(m.labels, s.labels)) return false;
   if (m.workloads && !m.workloads.some((w) => workloadMatches(w, s.workload))) return false;

@@ -1,0 +1,61 @@
+import { NONE_ID, type Target } from '../engine/index.js';
+import { PortSet } from '../model/port-set.js';
+import { PCI_1_2_7 } from './controls.js';
+import { defineCheck } from './types.js';
+import { selectableWorkloads, workloadRef } from './util.js';
+
+export default defineCheck({
+  meta: {
+    id: 'unreachable-workload',
+    category: 'hygiene',
+    severity: 'warning',
+    title: 'Workload nothing can reach',
+    docs: 'docs/checks.md#unreachable-workload',
+    controls: [PCI_1_2_7],
+    remediation:
+      'Allow ingress from the workload\'s clients on the ports it serves (and egress from them to it, when their egress is isolated), or drop the container ports it does not serve.',
+    messages: {
+      unreachable: '{{workload}} declares {{ports}}, but no pod of another workload and no address outside the cluster may connect to it on them (ingress isolated by {{policies}}): its clients are cut off',
+    },
+  },
+  check(ctx) {
+    const a = ctx.analysis;
+    const layer = a.layer;
+    const m = a.matrix;
+    const blocks = m.blocks.length;
+    for (const { workload, classes } of selectableWorkloads(a)) {
+      // Replicas declare the same ports: union each distinct one once.
+      const distinct = new Map<string, PortSet>();
+      for (const p of a.podsOf(workload.id)) for (const cp of p.ports) distinct.set(`${cp.protocol}/${cp.port}`, PortSet.of(cp.protocol, cp.port));
+      if (distinct.size === 0) continue;
+      const declared = [...distinct.values()].reduce((x, y) => x.union(y), PortSet.NONE);
+      const reachable = classes.some((c) => {
+        // Not isolated: outside addresses reach it on everything. Isolated: only what its rules admit can.
+        if (!layer.isolated('ingress', c)) return true;
+        const dst: Target = { kind: 'class', index: c };
+        const d = m.behaviourOf[c]!;
+        const want = a.intern(declared);
+        for (let x = 0; x < blocks; x++) if (a.ports.meet(m.fromBlock(x, d), want) !== NONE_ID) return true;
+        // Peer classes of one behaviour get the same answer: ask once per behaviour.
+        const asked = new Set<number>();
+        for (const r of layer.classRules.ingress[c]!) {
+          for (const s of r.peerList) {
+            const b = m.behaviourOf[s]!;
+            if (asked.has(b) || !layer.classes[s]!.pods.some((p) => p.workload !== workload.id)) continue;
+            asked.add(b);
+            if (a.ports.meet(a.allowedId({ kind: 'class', index: s }, dst), want) !== NONE_ID) return true;
+          }
+        }
+        return false;
+      });
+      if (reachable) continue;
+      const policies = [...new Set(classes.flatMap((c) => layer.selecting.ingress[c]!.map((p) => p.id)))].sort();
+      ctx.report({
+        messageId: 'unreachable',
+        data: { workload: workload.id, ports: declared.toString(), policies: policies.join(', ') },
+        resource: workloadRef(workload),
+        ...(workload.source ? { location: workload.source } : {}),
+      });
+    }
+  },
+});
