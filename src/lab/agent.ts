@@ -8,17 +8,45 @@
  */
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 type Msg = { op: 'listen'; ports: Array<[string, number]> } | { op: 'probe'; id: number; p: string; host: string; port: number; t: number };
 
 const servers: Array<net.Server | dgram.Socket> = [];
+const listening = new Set<string>();
+
+// The kernel rate-limits ICMP errors per peer (a burst of six, then one a second): a denial would then
+// look like a timeout and cost its whole wait. The lab's namespaces are its own, so lift the limit there.
+for (const [file, value] of [
+  ['/proc/sys/net/ipv4/icmp_ratelimit', '0'],
+  ['/proc/sys/net/ipv4/icmp_msgs_per_sec', '1000000'],
+  ['/proc/sys/net/ipv4/icmp_msgs_burst', '1000000'],
+]) {
+  try {
+    writeFileSync(file!, value!);
+  } catch {
+    // an older kernel without the knob: probes still work, denials may wait for the timeout
+  }
+}
+
+// UDP probes use source ports in sequence, so a new probe never reuses the 5-tuple of an earlier one
+// that conntrack may still hold as established (the e2e suite changes the rules between probes).
+let nextUdpPort = 40000 + Math.floor(Math.random() * 1000);
+function udpSourcePort(): number {
+  for (;;) {
+    const p = nextUdpPort;
+    nextUdpPort = nextUdpPort >= 59999 ? 40000 : nextUdpPort + 1;
+    if (!listening.has(`UDP/${p}`)) return p;
+  }
+}
 
 function send(o: unknown): void {
   process.stdout.write(`${JSON.stringify(o)}\n`);
 }
 
 function listenOne(p: string, port: number): Promise<string | undefined> {
+  listening.add(`${p}/${port}`);
   return new Promise((resolve) => {
     if (p === 'TCP') {
       const s = net.createServer((c) => c.destroy());
@@ -85,7 +113,9 @@ function probe(m: Extract<Msg, { op: 'probe' }>): void {
       fromError(e);
       close();
     });
-    s.connect(m.port, m.host, () => s.send(`bulkhead probe ${m.id}`));
+    const connect = (): void => s.connect(m.port, m.host, () => s.send(`bulkhead probe ${m.id}`));
+    s.once('listening', connect);
+    s.bind(udpSourcePort());
   } else finish('error', `unsupported protocol ${m.p}`);
 }
 
