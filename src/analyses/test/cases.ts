@@ -154,7 +154,8 @@ class Builder {
   add(origin: CheckOrigin, from: CheckEnd, to: CheckEnd, protocol: Protocol, port: number, expect: Verdict): boolean {
     if (from.address && to.address) return false;
     if (from.pod && from.pod === to.pod) return false;
-    const key = `${from.id}>${to.id}>${protocol}/${port}`;
+    // Written tests and generated checks are deduplicated apart, so every flow keeps its own checks.
+    const key = `${origin.kind === 'test' ? 'w' : 'g'}:${from.id}>${to.id}>${protocol}/${port}`;
     if (this.seen.has(key)) return false;
     this.seen.add(key);
     this.checks.push({ id: this.checks.length + 1, origin, from, to, protocol, port, expect });
