@@ -298,3 +298,11 @@ test('CLI: bulkhead test exits 1 on a failing check and 0 when all pass; a missi
   const badRunner = runCli(['test', 'examples/shop', '--runner', 'cluster']);
   assert.equal(badRunner.code, 2);
 });
+
+test('docs/testing.md shows real output of the model runner', () => {
+  const doc = readFileSync(join(REPO_ROOT, 'docs/testing.md'), 'utf8');
+  const block = /```text\n\$ bulkhead test examples\/shop --no-generate\n([\s\S]*?)```/.exec(doc);
+  assert.ok(block, 'the example block is there');
+  const r = runCli(['test', 'examples/shop', '--no-generate', '-q']);
+  assert.equal(r.stdout, block[1]);
+});
