@@ -299,6 +299,13 @@ test('CLI: bulkhead test exits 1 on a failing check and 0 when all pass; a missi
   assert.equal(badRunner.code, 2);
 });
 
+test('the lab fixture\'s written tests hold in the model (hostNetwork, excepts, named ports, endPort)', () => {
+  const r = runCli(['test', 'test/fixtures/lab', '--no-generate', '-q', '-f', 'json']);
+  assert.equal(r.code, 0, r.stdout);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.summary.checks, 8);
+});
+
 test('docs/testing.md shows real output of the model runner', () => {
   const doc = readFileSync(join(REPO_ROOT, 'docs/testing.md'), 'utf8');
   const block = /```text\n\$ bulkhead test examples\/shop --no-generate\n([\s\S]*?)```/.exec(doc);
