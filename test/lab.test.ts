@@ -113,6 +113,15 @@ test('lab: corners the e2e tables miss (egress named ports, endPort, ipBlock exc
   assert.ok(run.results.filter((r) => r.check.origin.kind === 'test').every((r) => r.status === 'pass'));
 });
 
+test('lab: --max-probes bounds the probes, the rest are reported as not probed', opts, () => {
+  const r = runCli(['test', 'test/fixtures/lab', '--runner', 'lab', '--max-probes', '5', '-f', 'json', '-q']);
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.summary.probes, 5);
+  assert.equal(doc.summary.skipped, doc.summary.checks - 5);
+  assert.ok(doc.results.filter((x: { observedDetail?: string }) => x.observedDetail === 'beyond --max-probes 5').length === doc.summary.checks - 5);
+});
+
 /** Starts a lab run of the CLI and resolves once its namespaces exist. */
 async function startRun(): Promise<{ child: ReturnType<typeof spawn>; exited: Promise<number | null> }> {
   const before = new Set(listNamespaces());

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadFromPaths, loadFromTexts } from '../src/sources/k8s/index.js';
 import { analyze } from '../src/engine/index.js';
@@ -304,6 +305,17 @@ test('the lab fixture\'s written tests hold in the model (hostNetwork, excepts, 
   assert.equal(r.code, 0, r.stdout);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.summary.checks, 8);
+});
+
+test('CLI: --runner lab without ip and nft says which packages to install, exit 2', () => {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'dist/src/cli/main.js'), 'test', 'examples/shop', '--runner', 'lab', '-q'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, PATH: join(tmpdir(), 'bulkhead-no-such-dir') },
+  });
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /cannot run the lab: (the lab needs root|the lab needs `ip` \(Debian package iproute2\))/);
+  assert.equal(r.stdout, '');
 });
 
 test('docs/testing.md shows real output of the model runner', () => {

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Protocol } from '../model/port-set.js';
-import { deleteNamespacesSync, PREFIX, removeRunState, run, writeRunState } from './system.js';
+import { deleteNamespacesSync, listNamespaces, PREFIX, removeRunState, run, writeRunState } from './system.js';
 
 export interface HostSpec {
   readonly key: string;
@@ -33,6 +33,8 @@ interface Agent {
   readonly child: ChildProcess;
   readonly pending: Map<number, (m: Record<string, unknown>) => void>;
   waitOp?: (m: Record<string, unknown>) => void;
+  /** Set when the agent has exited: what it was asked since gets an error answer, never a hang. */
+  exited?: string;
 }
 
 interface Host {
@@ -71,7 +73,12 @@ export class Lab {
   private readonly onExit = (): void => this.destroySync();
 
   private constructor() {
-    this.runId = randomBytes(3).toString('hex');
+    // A run id no namespace carries yet: a failed build removes what it names, so it must own them all.
+    const taken = listNamespaces();
+    let id: string;
+    do id = randomBytes(3).toString('hex');
+    while (taken.some((n) => n.startsWith(`${PREFIX}${id}-`)));
+    this.runId = id;
     this.labNs = `${PREFIX}${this.runId}-lab`;
   }
 
@@ -133,13 +140,17 @@ export class Lab {
     h.agent = agent;
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    // A dead agent's stdin fails to write: the exit handler answers for it.
+    child.stdin!.on('error', () => {});
     return new Promise((resolve, reject) => {
       agent.waitOp = (m) => {
         if (m.op === 'ready') resolve();
       };
       child.once('error', reject);
       child.once('exit', (code) => {
-        for (const cb of agent.pending.values()) cb({ op: 'result', r: 'error', code: `agent exited (${code ?? 'signal'}): ${stderr.trim()}`, ms: 0 });
+        agent.exited = `agent exited (${code ?? 'signal'}): ${stderr.trim()}`;
+        agent.waitOp?.({ op: 'listening', failed: [agent.exited] });
+        for (const cb of agent.pending.values()) cb({ op: 'result', r: 'error', code: agent.exited, ms: 0 });
         agent.pending.clear();
         reject(new Error(`lab agent in ${h.ns} exited (${code}): ${stderr.trim()}`));
       });
@@ -178,6 +189,11 @@ export class Lab {
         ([key, list]) =>
           new Promise<void>((resolve) => {
             const a = this.host(key).agent!;
+            if (a.exited) {
+              failed.push(`${key} ${a.exited}`);
+              resolve();
+              return;
+            }
             a.waitOp = (m) => {
               if (m.op !== 'listening') return;
               for (const f of m.failed as string[]) failed.push(`${key} ${f}`);
@@ -197,6 +213,7 @@ export class Lab {
       const dst = this.host(p.to);
       const a = src.agent!;
       const id = this.nextId++;
+      if (a.exited) return Promise.resolve({ r: 'error' as const, code: a.exited, ms: 0 });
       return new Promise<ProbeResult>((resolve) => {
         a.pending.set(id, (m) => resolve({ r: m.r as ProbeResult['r'], ...(m.code ? { code: String(m.code) } : {}), ms: Number(m.ms ?? 0) }));
         a.child.stdin!.write(`${JSON.stringify({ op: 'probe', id, p: p.protocol, host: dst.address, port: p.port, t: timeoutMs })}\n`);

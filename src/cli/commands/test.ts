@@ -88,6 +88,11 @@ export function registerTest(program: Command): void {
       const a = analyze(inventory);
       const { checks, notes } = buildChecks(a, intent, { ...(sample !== undefined ? { sample } : {}), generate: opts.generate });
       if (checks.length === 0) throw new UserError(`no checks: ${intentPath} has no tests and implies none for these inputs`, 'add a tests: section (docs/testing.md)');
+      if (inventory.unmodelled.length > 0) {
+        notes.push(
+          `${inventory.unmodelled.length} object(s) that may change traffic are evaluated by neither the model nor the lab (${[...new Set(inventory.unmodelled.map((u) => u.kind))].sort().join(', ')}): a real cluster may differ for the pods they select`,
+        );
+      }
       const runner: Runner | undefined = runnerName === 'lab' ? new LabRunner(inventory, { maxProbes, timeoutMs }) : undefined;
       const result = await runChecks(a, checks, runner, { intent: intentPath, notes, diagnostics });
       process.stdout.write(TEST_FORMATS[format](result));
