@@ -296,6 +296,13 @@ test('CLI: bulkhead test exits 1 on a failing check and 0 when all pass; a missi
   const none = runCli(['test', join(SHOP, 'prod-workloads.yaml'), '--intent', join(dir, 'missing.yaml')]);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /cannot read intent file/);
+  // A written test whose end matches nothing checks nothing: a warning with its line, not silence.
+  const typo = join(dir, 'typo.yaml');
+  writeFileSync(typo, `${shopIntentText.split('\ntests:')[0]}\ntests:\n  - {from: web, to: api, port: TCP/9000, expect: allow}\n  - {from: shop-prod/apii, to: api, port: TCP/9000, expect: allow}\n`);
+  const t = runCli(['test', 'examples/shop', '--intent', typo, '--no-generate', '-f', 'json']);
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stderr, new RegExp(`warning: ${typo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: tests\\[1\\]: "shop-prod/apii" matches no endpoint`));
+  assert.ok(JSON.parse(t.stdout).diagnostics.some((d: { code: string; line: number }) => d.code === 'test-matches-nothing' && d.line > 30));
   const badRunner = runCli(['test', 'examples/shop', '--runner', 'cluster']);
   assert.equal(badRunner.code, 2);
 });

@@ -4,10 +4,10 @@
  * get their denials). Each case is expanded to concrete checks between sampled pods and addresses.
  */
 import type { Analysis } from '../../engine/index.js';
-import type { Pod } from '../../inventory/types.js';
+import type { Diagnostic, Pod } from '../../inventory/types.js';
 import { atomize, formatIp, parseIp, parseCidr, rangesOverlap, type IpRange } from '../../model/address.js';
 import { PortSet, PROTOCOLS, type Protocol } from '../../model/port-set.js';
-import { clusterEndpoints, endpointMatcher } from '../endpoints.js';
+import { clusterEndpoints, endpointMatcher, type Endpoint } from '../endpoints.js';
 import { intentRanges, namespaceLabels, rangeSegments, segmentsOf } from '../intent/membership.js';
 import { WORLD, type Intent, type IntentTest, type TestEnd } from '../intent/types.js';
 import type { Check, CheckEnd, CheckOrigin, Verdict } from './types.js';
@@ -25,6 +25,8 @@ export interface CaseOptions {
 export interface CaseSet {
   readonly checks: Check[];
   readonly notes: string[];
+  /** Written tests that check nothing (an end matching no endpoint), with their line. */
+  readonly diagnostics: Diagnostic[];
 }
 
 /** Addresses the lab and the probes must never pick for an outside host. */
@@ -38,6 +40,8 @@ interface Member {
   readonly pods: readonly Pod[];
   readonly labels?: Readonly<Record<string, string>>;
   readonly namespace?: string;
+  /** The workload endpoint, for in-cluster members. */
+  readonly endpoint?: Endpoint;
 }
 
 /** Up to two replicas of a workload: identical template copies behave alike, so one stands for them. */
@@ -72,6 +76,7 @@ export function pickAddress(r: IpRange, avoid: readonly IpRange[]): string | und
 class Builder {
   readonly checks: Check[] = [];
   readonly notes: string[] = [];
+  readonly diagnostics: Diagnostic[] = [];
   private readonly seen = new Set<string>();
   private readonly members: Member[];
   private readonly bySegment = new Map<string, Member[]>();
@@ -97,6 +102,7 @@ class Builder {
         pods,
         labels: e.endpoint.labels ?? {},
         namespace: e.endpoint.namespace ?? '',
+        endpoint: e.endpoint,
       };
       this.members.push(m);
     }
@@ -148,7 +154,7 @@ class Builder {
     const pod = this.a.pod(end.spec);
     if (pod) return [{ key: pod.id, ends: [{ id: pod.id, pod: pod.id, workload: pod.workload }], segments: [], pods: [pod] }];
     const match = endpointMatcher(end.spec);
-    return this.members.filter((m) => m.pods.length > 0 && match(clusterEndpoints(this.a, 'workload').find((e) => e.endpoint.id === m.key)!.endpoint));
+    return this.members.filter((m) => m.endpoint !== undefined && match(m.endpoint));
   }
 
   add(origin: CheckOrigin, from: CheckEnd, to: CheckEnd, protocol: Protocol, port: number, expect: Verdict): boolean {
@@ -258,7 +264,7 @@ function endLabel(e: TestEnd): string {
 export function buildChecks(a: Analysis, intent: Intent, opts: CaseOptions = {}): CaseSet {
   const b = new Builder(a, intent);
   for (const t of intent.tests ?? []) addWritten(b, t);
-  if (opts.generate === false) return { checks: b.checks, notes: b.notes };
+  if (opts.generate === false) return { checks: b.checks, notes: b.notes, diagnostics: b.diagnostics };
   const written = b.checks.length;
   const groups: Check[][] = [];
   const pairsPerGroup = 4;
@@ -347,7 +353,7 @@ export function buildChecks(a: Analysis, intent: Intent, opts: CaseOptions = {})
   const kept = opts.sample !== undefined && total > opts.sample ? sampleGroups(groups, opts.sample) : groups.flat();
   if (kept.length < total) b.notes.push(`--sample ${opts.sample}: ${kept.length} of ${total} generated checks kept`);
   const all = [...b.checks.slice(0, written), ...kept];
-  return { checks: all.map((c, i) => ({ ...c, id: i + 1 })), notes: b.notes };
+  return { checks: all.map((c, i) => ({ ...c, id: i + 1 })), notes: b.notes, diagnostics: b.diagnostics };
 }
 
 function addWritten(b: Builder, t: IntentTest): void {
@@ -355,10 +361,17 @@ function addWritten(b: Builder, t: IntentTest): void {
   const srcs = b.resolve(t.from);
   const dsts = b.resolve(t.to);
   if (srcs.length === 0 || dsts.length === 0) {
-    b.notes.push(`${t.source.file}:${t.source.line}: tests[${t.index - 1}]: ${srcs.length === 0 ? `"${endLabel(t.from)}"` : `"${endLabel(t.to)}"`} matches no endpoint: nothing to check`);
+    b.diagnostics.push({
+      severity: 'warning',
+      code: 'test-matches-nothing',
+      message: `tests[${t.index - 1}]: ${srcs.length === 0 ? `"${endLabel(t.from)}"` : `"${endLabel(t.to)}"`} matches no endpoint of the inputs: the test checks nothing`,
+      source: t.source,
+    });
     return;
   }
   const before = b.checks.length;
   for (const s of srcs) for (const d of dsts) b.addPair(origin, s, d, t.protocol, t.port, t.expect);
-  if (b.checks.length === before) b.notes.push(`${t.source.file}:${t.source.line}: tests[${t.index - 1}]: no pair of distinct endpoints to check`);
+  if (b.checks.length === before) {
+    b.diagnostics.push({ severity: 'warning', code: 'test-matches-nothing', message: `tests[${t.index - 1}]: no pair of distinct endpoints to check (both ends are the same pod, or both outside the cluster)`, source: t.source });
+  }
 }

@@ -11,7 +11,7 @@ import { LabRunner } from '../../lab/runner.js';
 import { cleanupLeftovers, labUnavailable } from '../../lab/system.js';
 import { TEST_FORMATS, type TestFormat } from '../../reports/test/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
-import { loadInputs, pickFormat, type InputOptions } from '../common.js';
+import { loadInputs, pickFormat, printDiagnostics, type InputOptions } from '../common.js';
 
 interface TestOpts extends InputOptions {
   intent?: string;
@@ -86,7 +86,9 @@ export function registerTest(program: Command): void {
       const intent = loadIntent(intentPath);
       const { inventory, diagnostics } = await loadInputs(inputs, opts);
       const a = analyze(inventory);
-      const { checks, notes } = buildChecks(a, intent, { ...(sample !== undefined ? { sample } : {}), generate: opts.generate });
+      const built = buildChecks(a, intent, { ...(sample !== undefined ? { sample } : {}), generate: opts.generate });
+      const { checks, notes } = built;
+      printDiagnostics(built.diagnostics, opts);
       if (checks.length === 0) throw new UserError(`no checks: ${intentPath} has no tests and implies none for these inputs`, 'add a tests: section (docs/testing.md)');
       if (inventory.unmodelled.length > 0) {
         notes.push(
@@ -94,7 +96,7 @@ export function registerTest(program: Command): void {
         );
       }
       const runner: Runner | undefined = runnerName === 'lab' ? new LabRunner(inventory, { maxProbes, timeoutMs }) : undefined;
-      const result = await runChecks(a, checks, runner, { intent: intentPath, notes, diagnostics });
+      const result = await runChecks(a, checks, runner, { intent: intentPath, notes, diagnostics: [...diagnostics, ...built.diagnostics] });
       process.stdout.write(TEST_FORMATS[format](result));
       if (result.summary.failed > 0) throw new ExitError(1);
     });
