@@ -12,7 +12,7 @@ import { analyze } from '../src/engine/index.js';
 import { IntentError, loadIntent, parseIntent } from '../src/analyses/intent/index.js';
 import { buildChecks, highPort, pickAddress } from '../src/analyses/test/cases.js';
 import { modelVerdict } from '../src/analyses/test/model.js';
-import { judge, runChecks } from '../src/analyses/test/run.js';
+import { judge, runChecks, satisfyGroups } from '../src/analyses/test/run.js';
 import type { Check, Observation, Runner } from '../src/analyses/test/types.js';
 import { NetworkPolicyTier, nftSet } from '../src/lab/nft-network-policy.js';
 import { compileRules, observation, planHosts } from '../src/lab/runner.js';
@@ -323,6 +323,31 @@ test('CLI: --runner lab without ip and nft says which packages to install, exit 
   assert.equal(r.status, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /cannot run the lab: (the lab needs root|the lab needs `ip` \(Debian package iproute2\))/);
   assert.equal(r.stdout, '');
+});
+
+test('flows read as audit reads them: one member pair that gets a flow port satisfies its group', () => {
+  const mk = (id: number, group?: string): Check => ({ id, origin: { kind: 'flow', label: 'f' }, from: { id: 'a/x', pod: 'a/x' }, to: { id: 'a/y', pod: 'a/y' }, protocol: 'TCP', port: 80, expect: 'allow', ...(group ? { group } : {}) });
+  const allow = { verdict: 'allow' as const, rule: 'r' };
+  const deny = { verdict: 'deny' as const, rule: 'r' };
+  const rs = satisfyGroups([judge(mk(1, 'g'), deny, undefined), judge(mk(2, 'g'), allow, undefined), judge(mk(3, 'h'), deny, undefined), judge(mk(4), deny, undefined)]);
+  assert.equal(rs[0]!.status, 'pass');
+  assert.equal(rs[0]!.satisfiedBy, 2);
+  assert.equal(rs[2]!.status, 'fail', 'a group nobody gets through is a broken flow');
+  assert.equal(rs[3]!.status, 'fail', 'checks without a group stand alone');
+  // A disagreement is never excused by another pair.
+  const d = satisfyGroups([judge(mk(1, 'g'), allow, { verdict: 'deny' }, 'lab'), judge(mk(2, 'g'), allow, { verdict: 'allow' }, 'lab')]);
+  assert.equal(d[0]!.status, 'fail');
+});
+
+test('the intent bulkhead init writes passes bulkhead test, as it passes audit (also when sampled)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulkhead-init-'));
+  const file = join(dir, 'init.yaml');
+  assert.equal(runCli(['init', 'examples/shop', '-o', file, '-q']).code, 0);
+  for (const extra of [[], ['--sample', '40']]) {
+    const r = runCli(['test', 'examples/shop', '--intent', file, '-q', '-f', 'json', ...extra]);
+    assert.equal(r.code, 0, r.stdout.slice(0, 2000));
+    assert.ok(JSON.parse(r.stdout).summary.checks > (extra.length ? 20 : 300));
+  }
 });
 
 test('docs/testing.md shows real output of the model runner', () => {

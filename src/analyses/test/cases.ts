@@ -10,6 +10,7 @@ import { PortSet, PROTOCOLS, type Protocol } from '../../model/port-set.js';
 import { clusterEndpoints, endpointMatcher, type Endpoint } from '../endpoints.js';
 import { intentRanges, namespaceLabels, rangeSegments, segmentsOf } from '../intent/membership.js';
 import { WORLD, type Intent, type IntentTest, type TestEnd } from '../intent/types.js';
+import { modelAllows } from './model.js';
 import type { Check, CheckEnd, CheckOrigin, Verdict } from './types.js';
 
 /** The port most networks mean to close between segments (SSH). */
@@ -135,6 +136,22 @@ class Builder {
     }
   }
 
+  private homeCache?: Map<string, Member[]>;
+  /** Members whose home (first) segment is this one. */
+  homeMembersOf(segment: string): Member[] {
+    if (!this.homeCache) {
+      this.homeCache = new Map();
+      for (const m of this.members) {
+        const h = m.segments[0];
+        if (h === undefined) continue;
+        const l = this.homeCache.get(h) ?? [];
+        l.push(m);
+        this.homeCache.set(h, l);
+      }
+    }
+    return this.homeCache.get(segment) ?? [];
+  }
+
   membersOf(segment: string): Member[] {
     return this.bySegment.get(segment) ?? [];
   }
@@ -157,14 +174,14 @@ class Builder {
     return this.members.filter((m) => m.endpoint !== undefined && match(m.endpoint));
   }
 
-  add(origin: CheckOrigin, from: CheckEnd, to: CheckEnd, protocol: Protocol, port: number, expect: Verdict): boolean {
+  add(origin: CheckOrigin, from: CheckEnd, to: CheckEnd, protocol: Protocol, port: number, expect: Verdict, group?: string): boolean {
     if (from.address && to.address) return false;
     if (from.pod && from.pod === to.pod) return false;
     // Written tests and generated checks are deduplicated apart, so every flow keeps its own checks.
     const key = `${origin.kind === 'test' ? 'w' : 'g'}:${from.id}>${to.id}>${protocol}/${port}`;
     if (this.seen.has(key)) return false;
     this.seen.add(key);
-    this.checks.push({ id: this.checks.length + 1, origin, from, to, protocol, port, expect });
+    this.checks.push({ id: this.checks.length + 1, origin, from, to, protocol, port, expect, ...(group ? { group } : {}) });
     return true;
   }
 
@@ -173,11 +190,21 @@ class Builder {
     for (const f of s.ends) for (const t of d.ends) this.add(origin, f, t, protocol, port, expect);
   }
 
+  private flowsFrom?: Map<string, Intent['flows'][number][]>;
   /** Ports a flow between these two members intends. */
   intended(s: Member, d: Member): PortSet {
+    if (!this.flowsFrom) {
+      this.flowsFrom = new Map();
+      for (const f of this.intent.flows) for (const x of f.from) this.flowsFrom.set(x, [...(this.flowsFrom.get(x) ?? []), f]);
+    }
     let p = PortSet.NONE;
-    for (const f of this.intent.flows) {
-      if (f.from.some((x) => s.segments.includes(x)) && f.to.some((x) => d.segments.includes(x))) p = p.union(f.ports);
+    const seen = new Set<number>();
+    for (const seg of s.segments) {
+      for (const f of this.flowsFrom.get(seg) ?? []) {
+        if (seen.has(f.index)) continue;
+        seen.add(f.index);
+        if (f.to.some((x) => d.segments.includes(x))) p = p.union(f.ports);
+      }
     }
     return p;
   }
@@ -239,19 +266,32 @@ function flowPorts(ports: PortSet, anyPort: boolean, d: Member): Array<[Protocol
   return out.slice(0, 4);
 }
 
-/** Spreads a bound over groups: round-robin, so every flow and invariant keeps some of its checks. */
-function sampleGroups<T>(groups: T[][], n: number): T[] {
-  const out: T[] = [];
-  for (let i = 0; out.length < n; i++) {
+/**
+ * Spreads a bound over groups: round-robin, so every flow and invariant keeps some of its checks. The
+ * checks of one flow port (one `group`) are kept or dropped together, since one of them may be the pair
+ * that satisfies the others.
+ */
+function sampleGroups(groups: Check[][], n: number): Check[] {
+  const units = groups.map((g) => {
+    const byKey = new Map<string, Check[]>();
+    g.forEach((c, i) => {
+      const k = c.group ?? `#${i}`;
+      const l = byKey.get(k) ?? [];
+      l.push(c);
+      byKey.set(k, l);
+    });
+    return [...byKey.values()];
+  });
+  const out: Check[] = [];
+  for (let i = 0; ; i++) {
     let any = false;
-    for (const g of groups) {
-      if (i < g.length) {
-        any = true;
-        out.push(g[i]!);
-        if (out.length >= n) break;
-      }
+    for (const g of units) {
+      const u = g[i];
+      if (!u) continue;
+      any = true;
+      if (out.length + u.length <= n) out.push(...u);
     }
-    if (!any) break;
+    if (!any || out.length >= n) break;
   }
   return out;
 }
@@ -278,13 +318,37 @@ export function buildChecks(a: Analysis, intent: Intent, opts: CaseOptions = {})
       for (const ts of f.to) {
         group(() => {
           const origin: CheckOrigin = { kind: 'flow', label: `flow #${f.index} ${fs} → ${ts}`, source: f.source };
+          const srcs = b.membersOf(fs);
+          const dsts = b.membersOf(ts);
+          const valid = (x: Member, y: Member): boolean => x.key !== y.key && (x.pods.length > 0 || y.pods.length > 0) && !b.forbidden(x, y);
+          const gid = (p: Protocol, n: number): string => `flow #${f.index} ${fs} → ${ts} ${p}/${n}`;
+          // Diagonal order: every source, and as many destinations, before any pair repeats a member.
           let pairs = 0;
-          for (const s of b.membersOf(fs)) {
-            for (const d of b.membersOf(ts)) {
-              if (pairs >= pairsPerGroup) return;
-              if (s.key === d.key || (s.pods.length === 0 && d.pods.length === 0) || b.forbidden(s, d)) continue;
+          outer: for (let shift = 0; shift < dsts.length; shift++) {
+            for (let i = 0; i < srcs.length; i++) {
+              if (pairs >= 8) break outer;
+              const s = srcs[i]!;
+              const d = dsts[(i + shift) % dsts.length]!;
+              if (!valid(s, d)) continue;
               pairs++;
-              for (const [p, n] of flowPorts(f.ports, f.anyPort, d)) b.add(origin, s.ends[0]!, d.ends[0]!, p, n, 'allow');
+              for (const [p, n] of flowPorts(f.ports, f.anyPort, d)) b.add(origin, s.ends[0]!, d.ends[0]!, p, n, 'allow', gid(p, n));
+            }
+          }
+          // A flow works when some member pair gets it (as audit reads it): where the sample holds no pair
+          // the model lets through, add one that it does, for the kernel to confirm. None: the flow is broken.
+          const mine = b.checks.filter((c) => c.origin === origin);
+          const satisfied = new Set(mine.filter((c) => modelAllows(a, c)).map((c) => c.group));
+          const wanted = new Set(mine.map((c) => c.group).filter((g) => !satisfied.has(g)));
+          for (const s of srcs) {
+            if (wanted.size === 0) break;
+            for (const d of dsts) {
+              if (wanted.size === 0 || !valid(s, d)) continue;
+              for (const [p, n] of flowPorts(f.ports, f.anyPort, d)) {
+                const g = gid(p, n);
+                if (!wanted.has(g)) continue;
+                const probe: Check = { id: 0, origin, from: s.ends[0]!, to: d.ends[0]!, protocol: p, port: n, expect: 'allow' };
+                if (modelAllows(a, probe) && b.add(origin, probe.from, probe.to, p, n, 'allow', g)) wanted.delete(g);
+              }
             }
           }
         });
@@ -335,8 +399,8 @@ export function buildChecks(a: Analysis, intent: Intent, opts: CaseOptions = {})
       group(() => {
         const origin: CheckOrigin = { kind: 'segment-pair', label: `segments ${hs} → ${hd}` };
         let pairs = 0;
-        for (const s of b.membersOf(hs).filter((m) => m.segments[0] === hs)) {
-          for (const d of b.membersOf(hd).filter((m) => m.segments[0] === hd)) {
+        for (const s of b.homeMembersOf(hs)) {
+          for (const d of b.homeMembersOf(hd)) {
             if (pairs >= 2) return;
             if (hs === hd || (s.pods.length === 0 && d.pods.length === 0)) continue;
             const open = b.intended(s, d);

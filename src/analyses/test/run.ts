@@ -28,12 +28,40 @@ export function judge(check: Check, model: CheckResult['model'], observed: Check
   return { check, model, ...(observed ? { observed } : {}), status: reasons.length ? 'fail' : 'pass', reasons, disagreement };
 }
 
+/** The verdict that counts: what the runner observed when it did, else the model's. */
+function effective(r: CheckResult): 'allow' | 'deny' | undefined {
+  const o = r.observed?.verdict;
+  if (o === 'allow' || o === 'deny') return o;
+  if (o === 'error') return undefined;
+  return r.model.verdict;
+}
+
+/** In a group, one check that got through satisfies the denied others (never a disagreement or an error). */
+export function satisfyGroups(results: CheckResult[]): CheckResult[] {
+  const groups = new Map<string, number[]>();
+  results.forEach((r, i) => {
+    if (!r.check.group) return;
+    const l = groups.get(r.check.group) ?? [];
+    l.push(i);
+    groups.set(r.check.group, l);
+  });
+  for (const idxs of groups.values()) {
+    const ok = idxs.find((i) => effective(results[i]!) === 'allow');
+    if (ok === undefined) continue;
+    for (const i of idxs) {
+      const r = results[i]!;
+      if (r.status === 'fail' && !r.disagreement && effective(r) === 'deny') results[i] = { ...r, status: 'pass', reasons: [], satisfiedBy: results[ok]!.check.id };
+    }
+  }
+  return results;
+}
+
 /** The model's verdict on every check, the runner's observations when given, and the summary. */
 export async function runChecks(a: Analysis, checks: readonly Check[], runner: Runner | undefined, info: RunInfo = {}): Promise<TestRun> {
   const t0 = performance.now();
   const models = checks.map((c) => modelVerdict(a, c));
   const observed = runner ? await runner.observe(checks) : new Map();
-  const results = checks.map((c, i) => judge(c, models[i]!, observed.get(c.id), runner?.name));
+  const results = satisfyGroups(checks.map((c, i) => judge(c, models[i]!, observed.get(c.id), runner?.name)));
   const probes = [...observed.values()].filter((o) => o.verdict !== 'skipped').length;
   return {
     schema: 'bulkhead.test/v1',

@@ -38,6 +38,11 @@ export interface Check {
   readonly protocol: Protocol;
   readonly port: number;
   readonly expect: Verdict;
+  /**
+   * Checks of one group (a flow, a segment pair of it, one port) stand for the flow as `audit` reads it:
+   * it works when some member pair gets it, so one allowed check satisfies the others of its group.
+   */
+  readonly group?: string;
 }
 
 /** What the engine says about a check, and the rule that decides it. */
@@ -77,6 +82,8 @@ export interface CheckResult {
   readonly reasons: readonly string[];
   /** True when a runner observed a verdict other than the model's: a defect of one of them. */
   readonly disagreement: boolean;
+  /** A denied check of a group passes when this check of the group got through. */
+  readonly satisfiedBy?: number;
 }
 
 export interface TestRun {

@@ -20,6 +20,8 @@ export function testJson(run: TestRun): string {
       rule: r.model.rule,
       ...(r.model.ruleSource ? { ruleLocation: formatSource(r.model.ruleSource) } : {}),
       ...(r.observed ? { observed: r.observed.verdict, ...(r.observed.detail ? { observedDetail: r.observed.detail } : {}) } : {}),
+      ...(r.check.group ? { group: r.check.group } : {}),
+      ...(r.satisfiedBy !== undefined ? { satisfiedBy: r.satisfiedBy } : {}),
       status: r.status,
       disagreement: r.disagreement,
       reasons: r.reasons,
