@@ -5,7 +5,6 @@ import { byOrigin, checkLine, observedText } from './common.js';
 /** Escapes text for XML, dropping the characters XML 1.0 forbids. */
 export function xml(s: string): string {
   return s
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
     // A lone surrogate is not a character XML can carry.
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
