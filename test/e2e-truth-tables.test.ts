@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { loadFromTexts } from '../src/sources/k8s/index.js';
 import { analyze } from '../src/engine/index.js';
 
-import { cases, clusterYaml, POD_IDS, type E2ECase, type Step } from './helpers/e2e-cases.js';
+import { cases, clusterYaml, POD_IDS } from './helpers/e2e-cases.js';
 
 function expectationText(v: boolean): string {
   return v ? 'allowed' : 'denied';
