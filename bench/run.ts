@@ -4,6 +4,7 @@
  * process so its peak RSS is its own; the table shows medians and bench/results.json keeps every number.
  *
  *   npm run bench -- --sizes S,M,L --runs 3
+ *   npm run bench -- --lab        (the network-namespace lab: root, nftables, iproute2; see bench/lab.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { podConnectionCount, streamReach } from '../src/analyses/reach.js';
 import { explain } from '../src/analyses/explain.js';
 import { PROTOCOLS, type Protocol } from '../src/model/port-set.js';
 import { generateCluster, SIZES, type SizeName } from './generate.js';
+import { labBenchMain } from './lab.js';
 
 /** Targets from issue 3 (ms and MiB), per size. */
 const TARGETS: Partial<Record<SizeName, { reachMs: number; rssMiB: number; explainMs: number; changeMs: number }>> = {
@@ -245,6 +247,10 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--lab')) {
+    await labBenchMain();
+    return;
+  }
   const childSize = arg('child');
   const seed = Number(arg('seed') ?? 1);
   if (childSize) {

@@ -9,6 +9,7 @@ import { registerBlast } from './commands/blast.js';
 import { registerDiff } from './commands/diff.js';
 import { registerAudit } from './commands/audit.js';
 import { registerInit } from './commands/init.js';
+import { registerTest } from './commands/test.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDiff(program);
   registerAudit(program);
   registerInit(program);
+  registerTest(program);
   return program;
 }
 

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Diagnostic, LabelSelector, SelectorRequirement, SourceRef } from '../../inventory/types.js';
 import { labelKeyError, labelValueError } from '../../inventory/selector.js';
-import { parseCidr } from '../../model/address.js';
-import { parsePortSpec, PortSet } from '../../model/port-set.js';
+import { parseCidr, parseIp } from '../../model/address.js';
+import { parsePortSpec, PortSet, PROTOCOLS } from '../../model/port-set.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { parseDocuments, type LineMap } from '../../sources/k8s/yaml-documents.js';
 import { UserError } from '../../util/errors.js';
@@ -15,7 +15,7 @@ import { SchemaReader as Reader, isObj, type FileProblem, type Path } from '../.
 import { closest } from '../../util/suggest.js';
 import { fsErrorWords, isFsError } from '../../util/fs-errors.js';
 import { decodeText } from '../../sources/text-decoding.js';
-import { WORLD, type Flow, type Intent, type Invariant, type Segment, type SegmentMatcher } from './types.js';
+import { WORLD, type Flow, type Intent, type IntentTest, type Invariant, type Segment, type SegmentMatcher, type TestEnd } from './types.js';
 
 /** One problem in an intent file. */
 export type IntentProblem = FileProblem;
@@ -77,8 +77,19 @@ const fileSchema = z.strictObject(
     segments: z.record(z.string(), z.unknown(), { error: 'expected a mapping of segment names to segments' }),
     flows: z.array(z.unknown(), { error: 'expected a list of flows' }).optional(),
     invariants: z.array(z.unknown(), { error: 'expected a list of invariants' }).optional(),
+    tests: z.array(z.unknown(), { error: 'expected a list of tests' }).optional(),
   },
   { error: 'expected a mapping with segments, flows and invariants' },
+);
+const testSchema = z.strictObject(
+  {
+    from: z.string({ error: 'expected a segment, a workload (namespace/name) or an address' }).min(1),
+    to: z.string({ error: 'expected a segment, a workload (namespace/name) or an address' }).min(1),
+    port: z.union([z.string(), z.number()], { error: 'expected one port such as TCP/443' }),
+    expect: z.enum(['allow', 'deny'], { error: 'expected allow or deny' }),
+    description: z.string().optional(),
+  },
+  { error: 'expected a test: {from: SEGMENT, to: SEGMENT, port: TCP/443, expect: allow}' },
 );
 const neverSchema = z.strictObject({ from: oneOrMany, to: oneOrMany }, { error: 'expected {from: SEGMENT, to: SEGMENT}' });
 const isolatedSchema = z.union(
@@ -309,8 +320,11 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
     }
   });
 
+  const tests = top.tests ? readTests(r, top.tests, new Set(names)) : undefined;
+
   if (r.problems.length > 0) throw new IntentError(r.problems.sort((a, b) => a.source.line - b.source.line));
   return {
+    ...(tests ? { tests } : {}),
     file,
     segments: segments.map((s) => (sensitive.has(s.name) && !s.sensitive ? { ...s, sensitive: true } : s)),
     flows,
@@ -319,6 +333,44 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
     sensitive,
     source: { file, line: 1 },
   };
+}
+
+/** A test end: a declared segment name (or world), an address or CIDR, else a workload or pod spec. */
+function testEnd(r: Reader, text: string, segments: ReadonlySet<string>, path: Path): TestEnd | undefined {
+  const t = text.trim();
+  if (segments.has(t) || t === WORLD) return { kind: 'segment', name: t };
+  const ip = parseIp(t);
+  const cidr = parseCidr(t) ?? (ip ? parseCidr(`${t}/${ip.family === 4 ? 32 : 128}`) : undefined);
+  if (cidr) return { kind: 'address', text: t, cidr };
+  if (/^[^/\s]+\/[^/\s]+$/.test(t)) return { kind: 'workload', spec: t };
+  const near = closest(t, [...segments]);
+  r.problem(path, `"${t}" is not a segment, a workload (namespace/name or namespace/name[Kind]) or an address${near ? ` (did you mean "${near}"?)` : ''}`);
+  return undefined;
+}
+
+/** The `tests:` section: one port per test, ends resolved by kind (segment, workload, address). */
+function readTests(r: Reader, raw: readonly unknown[], segments: ReadonlySet<string>): IntentTest[] {
+  const out: IntentTest[] = [];
+  raw.forEach((t, i) => {
+    const path = ['tests', i];
+    const v = r.check(testSchema, t, path);
+    if (!v) return;
+    const from = testEnd(r, v.from, segments, [...path, 'from']);
+    const to = testEnd(r, v.to, segments, [...path, 'to']);
+    const ps = parsePortSpec(String(v.port));
+    const one = ps ? PROTOCOLS.map((p) => ({ p, r: ps.get(p).ranges() })).filter((x) => x.r.length > 0) : [];
+    if (one.length !== 1 || one[0]!.r.length !== 1 || one[0]!.r[0]![0] !== one[0]!.r[0]![1]) {
+      r.problem([...path, 'port'], `bad port "${String(v.port)}": a test probes one port, e.g. TCP/443, UDP/53 or 8080 (TCP)`);
+      return;
+    }
+    if (!from || !to) return;
+    if (from.kind === 'address' && to.kind === 'address') {
+      r.problem(path, 'both ends are addresses outside the cluster: NetworkPolicy has nothing to say about that path');
+      return;
+    }
+    out.push({ index: i + 1, from, to, protocol: one[0]!.p, port: one[0]!.r[0]![0], expect: v.expect, ...(v.description ? { description: v.description } : {}), source: r.at(path) });
+  });
+  return out;
 }
 
 /** Reads an intent file from disk (exit 2 when unreadable or invalid). */

@@ -4,7 +4,7 @@
  */
 import type { LabelSelector, SourceRef } from '../../inventory/types.js';
 import type { ParsedCidr } from '../../model/address.js';
-import type { PortSet } from '../../model/port-set.js';
+import type { PortSet, Protocol } from '../../model/port-set.js';
 
 /** One way to be a member of a segment: every criterion given must hold. */
 export interface SegmentMatcher {
@@ -92,6 +92,27 @@ export interface Intent {
   readonly settings: IntentSettings;
   /** Names of sensitive segments (segment flag or `sensitive` invariant). */
   readonly sensitive: ReadonlySet<string>;
+  /** Written segmentation tests (`tests:`), in file order; absent when the file has none. */
+  readonly tests?: readonly IntentTest[];
+  readonly source: SourceRef;
+}
+
+/** One end of a written test: a segment name, a workload or pod (`namespace/name[Kind]`, globs), or an address or CIDR. */
+export type TestEnd =
+  | { readonly kind: 'segment'; readonly name: string }
+  | { readonly kind: 'workload'; readonly spec: string }
+  | { readonly kind: 'address'; readonly text: string; readonly cidr: ParsedCidr };
+
+/** A written expectation (`tests:`): from reaches (or never reaches) to on one port. */
+export interface IntentTest {
+  /** 1-based position in the file. */
+  readonly index: number;
+  readonly from: TestEnd;
+  readonly to: TestEnd;
+  readonly protocol: Protocol;
+  readonly port: number;
+  readonly expect: 'allow' | 'deny';
+  readonly description?: string;
   readonly source: SourceRef;
 }
 

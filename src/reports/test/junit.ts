@@ -1,0 +1,42 @@
+/** JUnit XML: one testsuite per origin (flow, invariant, written test), one testcase per check. */
+import type { TestRun } from '../../analyses/test/types.js';
+import { byOrigin, checkLine, observedText } from './common.js';
+
+/** Escapes text for XML, dropping the characters XML 1.0 forbids. */
+export function xml(s: string): string {
+  return s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    // A lone surrogate is not a character XML can carry.
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+export function testJunit(run: TestRun): string {
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const s = run.summary;
+  out.push(`<testsuites name="bulkhead test" tests="${s.checks}" failures="${s.failed}" skipped="${s.skipped}" time="${(s.ms / 1000).toFixed(3)}">`);
+  for (const [label, rs] of byOrigin(run)) {
+    const failures = rs.filter((r) => r.status === 'fail').length;
+    const skipped = rs.filter((r) => r.observed?.verdict === 'skipped').length;
+    out.push(`  <testsuite name="${xml(label)}" tests="${rs.length}" failures="${failures}" skipped="${skipped}">`);
+    for (const r of rs) {
+      const name = `#${r.check.id} ${checkLine(r)} expect ${r.check.expect}`;
+      const src = r.check.origin.source;
+      const attrs = `name="${xml(name)}" classname="${xml(`bulkhead.${r.check.origin.kind}`)}"${src ? ` file="${xml(src.file)}" line="${src.line}"` : ''}`;
+      const body: string[] = [];
+      if (r.status === 'fail') {
+        const msg = r.reasons.join('; ');
+        body.push(`      <failure message="${xml(msg)}" type="${r.disagreement ? 'disagreement' : 'expectation'}">${xml(`expected ${r.check.expect}, model ${r.model.verdict}, observed ${observedText(r)}\nrule: ${r.model.rule}\n${msg}`)}</failure>`);
+      } else if (r.observed?.verdict === 'skipped') body.push(`      <skipped message="${xml(r.observed.detail ?? '')}"/>`);
+      body.push(`      <system-out>${xml(`model: ${r.model.rule}`)}</system-out>`);
+      out.push(`    <testcase ${attrs}>`, ...body, '    </testcase>');
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return `${out.join('\n')}\n`;
+}
