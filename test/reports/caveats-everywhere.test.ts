@@ -50,6 +50,11 @@ for (const d of [OLD, NEW]) writeFileSync(join(d, 'app.yaml'), APP);
 writeFileSync(join(NEW, 'cilium.yaml'), CILIUM);
 writeFileSync(join(NEW, 'broken.yaml'), BROKEN);
 
+writeFileSync(
+  join(DIR, 'intent.yaml'),
+  'segments:\n  empire: {namespace: empire}\n  alliance: {namespace: alliance}\ntests:\n  - {from: alliance, to: empire, port: TCP/80, expect: allow}\n',
+);
+const INTENT = join(DIR, 'intent.yaml');
 const KIND = 'CiliumNetworkPolicy';
 const BROKEN_FILE = 'broken.yaml';
 
@@ -95,6 +100,18 @@ const CASES: Record<string, Case> = {
   'audit text': { args: ['audit', NEW, '--no-intent'], check: both },
   'audit json': { args: ['audit', NEW, '--no-intent', '-f', 'json'], check: json },
   'audit md': { args: ['audit', NEW, '--no-intent', '-f', 'md'], check: before('<details') },
+  'test text': { args: ['test', NEW, '--intent', INTENT, '--no-generate'], check: before('check(s):') },
+  'test json': {
+    args: ['test', NEW, '--intent', INTENT, '--no-generate', '-f', 'json'],
+    check: (out) => {
+      const doc = JSON.parse(out);
+      assert.equal(doc.bound, 'unknown');
+      assert.ok(doc.caveats.some((c: { kind: string }) => c.kind === KIND));
+      assert.ok(doc.diagnostics.some((d: { severity: string; file: string }) => d.severity === 'error' && d.file.endsWith(BROKEN_FILE)));
+    },
+  },
+  'test junit': { args: ['test', NEW, '--intent', INTENT, '--no-generate', '-f', 'junit'], check: (out) => (both(out), assert.match(out, /<testsuite name="bulkhead\.input"/)) },
+  'test tap': { args: ['test', NEW, '--intent', INTENT, '--no-generate', '-f', 'tap'], check: both },
   'audit junit': {
     args: ['audit', NEW, '--no-intent', '-f', 'junit'],
     check: (out) => {

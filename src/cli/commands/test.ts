@@ -9,6 +9,7 @@ import { runChecks } from '../../analyses/test/run.js';
 import type { Runner } from '../../analyses/test/types.js';
 import { LabRunner } from '../../lab/runner.js';
 import { cleanupLeftovers, labUnavailable } from '../../lab/system.js';
+import { terminalSafe } from '../../reports/safe-text.js';
 import { TEST_FORMATS, type TestFormat } from '../../reports/test/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
 import { loadInputs, pickFormat, printDiagnostics, type InputOptions } from '../common.js';
@@ -84,7 +85,7 @@ export function registerTest(program: Command): void {
         if (why) throw new UserError(`cannot run the lab: ${why}`, 'use --runner model, or run as root with nftables and iproute2 installed');
       }
       const intent = loadIntent(intentPath);
-      const { inventory, diagnostics } = await loadInputs(inputs, opts);
+      const { inventory, diagnostics, notes: inputNotes } = await loadInputs(inputs, opts);
       const a = analyze(inventory);
       const built = buildChecks(a, intent, { ...(sample !== undefined ? { sample } : {}), generate: opts.generate });
       const { checks, notes } = built;
@@ -97,7 +98,7 @@ export function registerTest(program: Command): void {
       }
       const runner: Runner | undefined = runnerName === 'lab' ? new LabRunner(inventory, { maxProbes, timeoutMs }) : undefined;
       const result = await runChecks(a, checks, runner, { intent: intentPath, notes, diagnostics: [...diagnostics, ...built.diagnostics] });
-      process.stdout.write(TEST_FORMATS[format](result));
+      process.stdout.write(terminalSafe(TEST_FORMATS[format](result, inputNotes)));
       if (result.summary.failed > 0) throw new ExitError(1);
     });
 }

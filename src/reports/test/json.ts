@@ -1,10 +1,15 @@
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesJson } from '../notes.js';
 /** The bulkhead.test/v1 JSON document: every check with its expectation, model verdict, observation and rule. */
 import type { TestRun } from '../../analyses/test/types.js';
 import { formatSource } from '../../inventory/types.js';
 
-export function testJson(run: TestRun): string {
+export function testJson(run: TestRun, notes: Notes = NO_NOTES): string {
+  const { bound, caveats } = notesJson(notes);
   const doc = {
     schema: run.schema,
+    bound,
+    caveats,
     runner: run.runner,
     ...(run.intent ? { intent: run.intent } : {}),
     summary: run.summary,

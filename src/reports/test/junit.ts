@@ -1,3 +1,5 @@
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesJunitSuite } from '../notes.js';
 /** JUnit XML: one testsuite per origin (flow, invariant, written test), one testcase per check. */
 import type { TestRun } from '../../analyses/test/types.js';
 import { byOrigin, checkLine, observedText } from './common.js';
@@ -15,10 +17,11 @@ export function xml(s: string): string {
     .replace(/'/g, '&apos;');
 }
 
-export function testJunit(run: TestRun): string {
+export function testJunit(run: TestRun, notes: Notes = NO_NOTES): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const s = run.summary;
-  out.push(`<testsuites name="bulkhead test" tests="${s.checks}" failures="${s.failed}" skipped="${s.skipped}" time="${(s.ms / 1000).toFixed(3)}">`);
+  const input = notesJunitSuite(notes);
+  out.push(`<testsuites name="bulkhead test" tests="${s.checks + input.tests}" failures="${s.failed + input.failures}" skipped="${s.skipped}" time="${(s.ms / 1000).toFixed(3)}">`, input.xml);
   for (const [label, rs] of byOrigin(run)) {
     const failures = rs.filter((r) => r.status === 'fail').length;
     const skipped = rs.filter((r) => r.observed?.verdict === 'skipped').length;

@@ -1,10 +1,14 @@
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { notesText } from '../notes.js';
 /** Human-readable test report: each failure with the rule that decides it (alike failures once), then a line per origin. */
 import type { CheckResult, TestRun } from '../../analyses/test/types.js';
 import { formatSource } from '../../inventory/types.js';
 import { byOrigin, checkLine, observedText } from './common.js';
 
-export function testText(run: TestRun): string {
+export function testText(run: TestRun, notes: Notes = NO_NOTES): string {
   const out: string[] = [];
+  const caveats = notesText(notes);
+  if (caveats) out.push(caveats.trimEnd(), '');
   const lab = run.runner !== 'model';
   const s = run.summary;
   // Failures with the same origin, rule and reasons are one finding: print it once, with its pairs.
