@@ -231,21 +231,21 @@ test('lab hosts: input addresses kept, the pool skips them, SCTP and IPv6-only p
   const { inventory } = loadFromTexts([
     {
       path: 'p.yaml',
-      text: `apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: n}\nspec: {containers: [{name: c}]}\nstatus: {podIP: 10.244.0.2}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: n}\nspec: {containers: [{name: c}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: c, namespace: n}\nspec: {containers: [{name: c}]}\nstatus: {podIP: "fd00::1"}\n`,
+      text: `apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: ns}\nspec: {containers: [{name: c}]}\nstatus: {podIP: 10.244.0.2}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: ns}\nspec: {containers: [{name: c}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: c, namespace: ns}\nspec: {containers: [{name: c}]}\nstatus: {podIP: "fd00::1"}\n`,
     },
   ]);
   const end = (id: string) => ({ id, pod: id });
   const checks: Check[] = [
-    { id: 1, origin: { kind: 'test', label: 't' }, from: end('n/b'), to: end('n/a'), protocol: 'TCP', port: 1, expect: 'allow' },
-    { id: 2, origin: { kind: 'test', label: 't' }, from: end('n/a'), to: end('n/b'), protocol: 'SCTP', port: 1, expect: 'allow' },
-    { id: 3, origin: { kind: 'test', label: 't' }, from: end('n/c'), to: end('n/b'), protocol: 'TCP', port: 1, expect: 'allow' },
+    { id: 1, origin: { kind: 'test', label: 't' }, from: end('ns/b'), to: end('ns/a'), protocol: 'TCP', port: 1, expect: 'allow' },
+    { id: 2, origin: { kind: 'test', label: 't' }, from: end('ns/a'), to: end('ns/b'), protocol: 'SCTP', port: 1, expect: 'allow' },
+    { id: 3, origin: { kind: 'test', label: 't' }, from: end('ns/c'), to: end('ns/b'), protocol: 'TCP', port: 1, expect: 'allow' },
   ];
   const { hosts, skipped } = planHosts(inventory, checks);
   const by = new Map(hosts.map((h) => [h.key, h]));
-  assert.equal(by.get('n/a')!.address, '10.244.0.2');
-  assert.equal(by.get('n/a')!.assigned, false);
-  assert.equal(by.get('n/b')!.address, '10.244.0.3', 'the pool skips an address the input gave');
-  assert.equal(by.get('n/b')!.assigned, true);
+  assert.equal(by.get('ns/a')!.address, '10.244.0.2');
+  assert.equal(by.get('ns/a')!.assigned, false);
+  assert.equal(by.get('ns/b')!.address, '10.244.0.3', 'the pool skips an address the input gave');
+  assert.equal(by.get('ns/b')!.assigned, true);
   assert.match(skipped.get(2)!, /SCTP/);
   assert.match(skipped.get(3)!, /IPv4 only/);
   assert.ok(!skipped.has(1));
@@ -268,7 +268,8 @@ test('reports: JUnit is well-formed XML without forbidden characters; TAP has it
     else stack.push(m[2]!);
   }
   assert.deepEqual(stack, []);
-  assert.equal((j.match(/<testcase /g) ?? []).length, run.results.length);
+  // One case per check, plus the input suite's case (no notes here: one passing case).
+  assert.equal((j.match(/<testcase /g) ?? []).length, run.results.length + 1);
   assert.equal((j.match(/<failure /g) ?? []).length, run.summary.failed);
   const t = testTap(run).split('\n');
   assert.equal(t[0], 'TAP version 14');
