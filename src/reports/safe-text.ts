@@ -41,7 +41,8 @@ export function xmlText(s: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 /** Markdown text from the input: HTML is shown, not rendered; emphasis and links are not forged. */

@@ -1,3 +1,4 @@
+import { xmlText } from '../safe-text.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesJunitSuite } from '../notes.js';
 /** JUnit XML: one testsuite per origin (flow, invariant, written test), one testcase per check. */
@@ -5,17 +6,7 @@ import type { TestRun } from '../../analyses/test/types.js';
 import { byOrigin, checkLine, observedText } from './common.js';
 
 /** Escapes text for XML, dropping the characters XML 1.0 forbids. */
-export function xml(s: string): string {
-  return s
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    // A lone surrogate is not a character XML can carry.
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
+export const xml = xmlText;
 
 export function testJunit(run: TestRun, notes: Notes = NO_NOTES): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
