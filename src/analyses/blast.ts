@@ -245,6 +245,8 @@ function resolveStart(a: Analysis, n: Nodes, level: Level, spec: string, seg?: S
     const addrs = externals
       .filter((b) => rangesOverlap(b.range, cidr.range))
       .map((b) => ({ family: b.range.family, lo: b.range.lo > cidr.range.lo ? b.range.lo : cidr.range.lo, hi: b.range.hi < cidr.range.hi ? b.range.hi : cidr.range.hi }));
+    // A family no policy or pod mentions is not cut into blocks: policies treat all of it alike.
+    if (addrs.length === 0) addrs.push(cidr.range);
     return { start: [], addrs, endpoints: [{ id: s, kind: 'External', cidrs: [s] }] };
   }
   if (s.includes('*') || (s.endsWith('/') && !parseIp(s))) {

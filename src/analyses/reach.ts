@@ -2,7 +2,8 @@
 import type { Analysis } from '../engine/index.js';
 import { PortSet } from '../model/port-set.js';
 import { ALL_ID, NONE_ID } from '../engine/port-table.js';
-import { clusterEndpoints, endpointMatcher, externalEndpoint, type Endpoint, type Level, type ResolvedEndpoint } from './endpoints.js';
+import { addressRange, clusterEndpoints, endpointMatcher, externalEndpoint, noMatch, type Endpoint, type Level, type ResolvedEndpoint } from './endpoints.js';
+import { fullRange, type Family, type IpRange } from '../model/address.js';
 import { lex } from '../util/compare.js';
 
 export interface Connection {
@@ -54,6 +55,8 @@ interface Node {
   /** Matrix columns: behaviour ids, or size + block index for external blocks. */
   readonly cols: Int32Array;
   readonly external: boolean;
+  /** An address family no policy or pod mentions (hence not in the matrix), asked for by --from/--to. */
+  readonly unmodelled?: IpRange;
 }
 
 /** Prepares the streamed reach listing: endpoints resolved to matrix columns, filters applied. */
@@ -74,13 +77,29 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
     nodes.push({ e, cols: Int32Array.from(cols), external: false });
   }
   externals.forEach((e, x) => nodes.push({ e, cols: Int32Array.of(B + x), external: true }));
+  // An IPv6 --from/--to in an input that never mentions IPv6: that whole family is one block no rule cuts,
+  // answered by the engine directly (as explain and blast answer it) rather than matching nothing.
+  const families = new Set(blocks.map((b) => b.range.family));
+  const unmodelled: IpRange[] = [];
+  for (const spec of [opts.from, opts.to]) {
+    const r = spec === undefined ? undefined : addressRange(spec);
+    if (r && !families.has(r.family) && !unmodelled.some((u) => u.family === r.family)) unmodelled.push(fullRange(r.family as Family));
+  }
+  const width = B + blocks.length + unmodelled.length;
+  unmodelled.forEach((range, v) => nodes.push({ e: externalEndpoint({ range }), cols: Int32Array.of(B + blocks.length + v), external: true, unmodelled: range }));
   const order = nodes.slice().sort((x, y) => lex(x.e.endpoint.id, y.e.endpoint.id));
   const srcs = order.filter((x) => fromOk(x.e.endpoint));
   const dsts = order.filter((x) => toOk(x.e.endpoint));
-  const width = B + blocks.length;
+  if (opts.from !== undefined && srcs.length === 0) throw noMatch(a, opts.from);
+  if (opts.to !== undefined && dsts.length === 0) throw noMatch(a, opts.to);
 
   /** The row of port ids from a source node to every column. */
   const rowOf = (s: Node, row: Uint32Array, tmp: Uint32Array): void => {
+    if (s.unmodelled) {
+      for (let d = 0; d < B; d++) row[d] = a.allowedId({ kind: 'address', range: s.unmodelled }, { kind: 'class', index: m.repClass[d]! });
+      row.fill(NONE_ID, B);
+      return;
+    }
     if (s.external) {
       m.blockRowInto(s.cols[0]! - B, row);
       row.fill(NONE_ID, B);
@@ -91,6 +110,11 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
       m.rowInto(s.cols[k]!, tmp);
       for (let j = 0; j < width; j++) row[j] = t.union(row[j]!, tmp[j]!);
     }
+    unmodelled.forEach((range, v) => {
+      let id = NONE_ID;
+      for (const b of s.cols) id = t.union(id, a.allowedId({ kind: 'class', index: m.repClass[b]! }, { kind: 'address', range }));
+      row[B + blocks.length + v] = id;
+    });
   };
   const cellOf = (row: Uint32Array, d: Node): number => {
     let id = row[d.cols[0]!]!;
@@ -147,6 +171,11 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
       for (const [s, d, id] of pairs()) yield { src: s.e.endpoint.id, dst: d.e.endpoint.id, conns: t.get(id) };
     },
     count() {
+      if (unmodelled.length > 0) {
+        let k = 0;
+        for (const _ of pairs()) k++;
+        return k;
+      }
       const tm0 = new Uint32Array(width);
       // Typed arrays only in the inner loop: at workload level this visits every pair.
       const nd = dsts.length;
