@@ -27,6 +27,8 @@ export interface Explanation {
   readonly ranges: readonly RangeVerdict[];
   readonly layers: readonly SideExplanation[];
   readonly notes: readonly string[];
+  /** What would be allowed if the hostNetwork source runs on the destination's node (not known): the node rule. */
+  readonly sameNode?: PortSet;
 }
 
 function ruleKey(r: { policy: string; direction: string; rule: number }): string {
@@ -104,8 +106,13 @@ export function explain(a: Analysis, from: string, to: string, ports: PortSet = 
   const s = src.targets[0]!;
   const d = dst.targets[0]!;
   const egress = explainSide(a.layer, 'egress', s, d, src.endpoint.id, dst.endpoint.id);
-  const ingress = explainSide(a.layer, 'ingress', d, s, dst.endpoint.id, src.endpoint.id);
+  let ingress = explainSide(a.layer, 'ingress', d, s, dst.endpoint.id, src.endpoint.id);
+  // The node rule: an ingress-isolated pod admits its own node, so a hostNetwork source on it gets everything.
+  const rel = ingress.isolated && !ingress.allowed.isAll() ? a.nodeGrant(src.pods, dst.pods) : undefined;
+  if (rel === 'same-node') ingress = { ...ingress, allowed: PortSet.ALL, nodeRule: rel };
+  else if (rel === 'possibly-same-node') ingress = { ...ingress, nodeRule: rel };
   const conns = egress.allowed.intersect(ingress.allowed).intersect(ports);
+  const sameNode = rel === 'possibly-same-node' ? egress.allowed.intersect(ports) : undefined;
   return {
     from: src.endpoint,
     to: dst.endpoint,
@@ -115,5 +122,6 @@ export function explain(a: Analysis, from: string, to: string, ports: PortSet = 
     ranges: rangeVerdicts(ports, egress, ingress),
     layers: [egress, ingress],
     notes,
+    ...(sameNode && !sameNode.equals(conns) ? { sameNode } : {}),
   };
 }

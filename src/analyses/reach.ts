@@ -10,6 +10,12 @@ export interface Connection {
   readonly src: string;
   readonly dst: string;
   readonly conns: PortSet;
+  /**
+   * 'same-node': allowed only if the (hostNetwork) source runs on the destination's node, which the input
+   * does not say (the node rule). Then `conns` is everything allowed in that case; a connection without a
+   * condition for the same pair, listed just before, is what is allowed regardless.
+   */
+  readonly condition?: 'same-node';
 }
 
 export interface ReachResult {
@@ -122,8 +128,12 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
     return filterId === ALL_ID ? id : t.meet(id, filterId);
   };
 
-  /** Yields every allowed pair, sorted by source then destination id. */
-  function* pairs(): Generator<[Node, Node, number]> {
+  // The node rule: a hostNetwork source is admitted by ingress-isolated pods on its node, on every port.
+  const nodeRuled = a.nodeRule.active && srcs.some((s) => !s.external && s.e.pods.some((id) => a.pod(id)?.hostNetwork));
+  const filtered = (id: number): number => (filterId === ALL_ID ? id : t.meet(id, filterId));
+
+  /** Yields every allowed pair, sorted by source then destination id; a pair allowed only from the same node comes with `true`. */
+  function* pairs(): Generator<[Node, Node, number, boolean?]> {
     const row = new Uint32Array(width);
     const tmp = new Uint32Array(width);
     let rowFor: Int32Array | undefined;
@@ -134,8 +144,11 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
       }
       for (const d of dsts) {
         if (d === s || (s.external && d.external)) continue;
-        const id = cellOf(row, d);
+        let id = cellOf(row, d);
+        const rel = nodeRuled && !s.external && !d.external ? a.nodeGrant(s.e.pods, d.e.pods) : undefined;
+        if (rel === 'same-node') id = filtered(ALL_ID);
         if (id !== NONE_ID) yield [s, d, id];
+        if (rel === 'possibly-same-node' && id !== filtered(ALL_ID)) yield [s, d, filtered(ALL_ID), true];
       }
     }
   }
@@ -168,10 +181,10 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
     level,
     endpoints,
     *connections() {
-      for (const [s, d, id] of pairs()) yield { src: s.e.endpoint.id, dst: d.e.endpoint.id, conns: t.get(id) };
+      for (const [s, d, id, sameNode] of pairs()) yield { src: s.e.endpoint.id, dst: d.e.endpoint.id, conns: t.get(id), ...(sameNode ? { condition: 'same-node' as const } : {}) };
     },
     count() {
-      if (unmodelled.length > 0) {
+      if (unmodelled.length > 0 || nodeRuled) {
         let k = 0;
         for (const _ of pairs()) k++;
         return k;
@@ -284,6 +297,21 @@ export function podConnectionCount(a: Analysis): number {
   for (let x = 0; x < X; x++) {
     m.blockRowInto(x, row);
     for (let d = 0; d < B; d++) if (row[d] !== NONE_ID) n += pods[d]!;
+  }
+  // The node rule, pair by pair from the (few) hostNetwork pods: pairs it opens, and pairs listed again
+  // with the condition "only from the same node".
+  if (a.nodeRule.active) {
+    for (const s of a.inventory.pods) {
+      if (!s.hostNetwork) continue;
+      for (const d of a.inventory.pods) {
+        if (d === s) continue;
+        const rel = a.podNodeRelation(s.id, d.id);
+        if (rel === undefined || rel === 'other-node') continue;
+        const policy = a.allowed({ kind: 'class', index: a.classOf(s.id) }, { kind: 'class', index: a.classOf(d.id) });
+        if (rel === 'same-node' && policy.isEmpty()) n++;
+        if (rel === 'possibly-same-node' && !policy.isAll()) n++;
+      }
+    }
   }
   return n;
 }

@@ -19,6 +19,7 @@ export function explainJson(e: Explanation): string {
       verdict: l.allowed.intersect(e.queried).isEmpty() ? 'denied' : 'allowed',
       conns: l.allowed.toJSON(),
       reason: l.reason,
+      ...(l.nodeRule ? { nodeRule: l.nodeRule } : {}),
       selectedBy: l.selectedBy.map((p) => ({ policy: p.policy, file: p.source.file, line: p.source.line })),
       rules: l.rules.map((r) => ({
         policy: r.policy,
@@ -33,6 +34,7 @@ export function explainJson(e: Explanation): string {
       })),
     })),
     notes: e.notes,
+    ...(e.sameNode ? { sameNode: e.sameNode.toJSON() } : {}),
   };
   return toJsonText(doc);
 }

@@ -7,6 +7,8 @@ function side(title: string, s: SideExplanation): string[] {
   const verdict = s.allowed.isEmpty() ? 'denies everything' : s.allowed.isAll() ? 'allows everything' : `allows ${s.allowed.toString()}`;
   const out = [`  ${title}: ${verdict}`];
   if (!s.isolated || s.rules.length === 0 || s.allowed.isEmpty()) out.push(`    ${s.reason}`);
+  if (s.nodeRule === 'same-node') out.push('    the node rule: the source uses hostNetwork on this pod\'s node, and a pod always admits its own node');
+  if (s.nodeRule === 'possibly-same-node') out.push('    the node rule: the source uses hostNetwork; if it runs on this pod\'s node, everything is admitted (the input does not say)');
   if (s.selectedBy.length) {
     out.push(`    isolated by ${s.selectedBy.map((p) => `${p.policy} (${formatSource(p.source)})`).join(', ')}`);
   }
@@ -23,6 +25,7 @@ export function explainText(e: Explanation): string {
   const out: string[] = [];
   const q = e.queried.isAll() ? '' : ` on ${e.queried.toString()}`;
   out.push(`${e.from.id} => ${e.to.id}${q}: ${e.verdict.toUpperCase()}${e.verdict === 'allowed' ? ` (${e.conns.toString()})` : ''}`);
+  if (e.sameNode) out.push(`only from the same node: ${e.sameNode.toString()}`);
   out.push('');
   out.push('Port ranges:');
   for (const r of e.ranges) {

@@ -7,7 +7,7 @@ export function reachJson(r: ReachResult): string {
     schema: 'bulkhead.reach/v1',
     level: r.level,
     endpoints: r.endpoints,
-    connections: r.connections.map((c) => ({ src: c.src, dst: c.dst, conns: c.conns.toJSON() })),
+    connections: r.connections.map((c) => ({ src: c.src, dst: c.dst, conns: c.conns.toJSON(), ...(c.condition ? { condition: c.condition } : {}) })),
   };
   return toJsonText(doc);
 }

@@ -1,4 +1,4 @@
-import type { ReachResult } from '../../analyses/reach.js';
+import type { Connection, ReachResult } from '../../analyses/reach.js';
 
 /** The id as printed in tables: external blocks carry an `[External]` suffix, as in netpol-analyzer. */
 export function displayIds(r: ReachResult): (id: string) => string {
@@ -6,9 +6,17 @@ export function displayIds(r: ReachResult): (id: string) => string {
   return (id) => (ext.has(id) ? `${id}[External]` : id);
 }
 
+/** The words for a connection's condition (see Connection.condition). */
+export const CONDITION_WORDS: Record<NonNullable<Connection['condition']>, string> = { 'same-node': 'only from the same node' };
+
+/** A connection's ports as printed, with its condition when it has one: `All Connections (only from the same node)`. */
+export function connText(c: Pick<Connection, 'conns' | 'condition'>, ports: string = c.conns.toString()): string {
+  return c.condition ? `${ports} (${CONDITION_WORDS[c.condition]})` : ports;
+}
+
 /** One line per allowed pair: `src => dst : conns` (the layout netpol-analyzer users know). */
 export function reachText(r: ReachResult): string {
   if (r.connections.length === 0) return 'No connections allowed.\n';
   const show = displayIds(r);
-  return r.connections.map((c) => `${show(c.src)} => ${show(c.dst)} : ${c.conns.toString()}\n`).join('');
+  return r.connections.map((c) => `${show(c.src)} => ${show(c.dst)} : ${connText(c)}\n`).join('');
 }

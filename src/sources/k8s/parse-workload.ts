@@ -16,6 +16,8 @@ export interface RawWorkload {
   readonly ports: ContainerPort[];
   readonly ips: string[];
   readonly hostNetwork: boolean;
+  /** spec.nodeName, when a non-empty string. */
+  readonly nodeName?: string;
   readonly replicas: number;
   readonly owner?: OwnerRef;
   readonly line: number;
@@ -112,6 +114,7 @@ export function parseWorkload(r: FieldReader, doc: Obj, kind: WorkloadKind, name
     ports,
     ips,
     hostNetwork: t.spec?.['hostNetwork'] === true,
+    ...(typeof t.spec?.['nodeName'] === 'string' && t.spec['nodeName'] !== '' ? { nodeName: t.spec['nodeName'] } : {}),
     replicas,
     ...(controllerOwner(r, meta) ? { owner: controllerOwner(r, meta)! } : {}),
     line: r.at(doc).line,
