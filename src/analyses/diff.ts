@@ -9,6 +9,7 @@ import { attributeCauses } from './diff/causes.js';
 import { diffConnectivity, type ConnChange } from './diff/connectivity.js';
 import { diffObjects, type ObjectChange } from './diff/objects.js';
 import { driftDelta, type DriftDelta } from './diff/drift-delta.js';
+import { diffExposure, type ExposureChange } from './diff/exposure-delta.js';
 import type { Intent } from './intent/index.js';
 
 export interface DiffChange extends ConnChange {
@@ -43,6 +44,8 @@ export interface DiffResult {
   readonly summary: DiffSummary;
   /** With an intent: the violations the change introduces or fixes. */
   readonly drift?: DriftDelta;
+  /** Exposure beyond the input opened or closed (empty when the settings say the input is the whole cluster). */
+  readonly exposure: readonly ExposureChange[];
 }
 
 export interface DiffOptions {
@@ -51,6 +54,8 @@ export interface DiffOptions {
   readonly oldName?: string;
   readonly newName?: string;
   readonly intent?: Intent;
+  /** The inputs are the whole cluster (settings input.wholeCluster): nothing is beyond them. */
+  readonly wholeCluster?: boolean;
 }
 
 /** Compares two analysed snapshots. */
@@ -88,5 +93,6 @@ export function diffAnalyses(oldA: Analysis, newA: Analysis, opts: DiffOptions =
       unexplained: changes.filter((c) => c.causes.length === 0).length,
     },
     ...(opts.intent ? { drift: driftDelta(oldA, newA, opts.intent) } : {}),
+    exposure: diffExposure(oldA, newA, level, opts.wholeCluster),
   };
 }

@@ -5,6 +5,7 @@ import { IntervalSet } from '../model/interval-set.js';
 import { PortSet, PROTOCOLS, type Protocol } from '../model/port-set.js';
 import { UserError } from '../util/errors.js';
 import { resolveOne, type Endpoint } from './endpoints.js';
+import { exposureOf, type Exposure } from './exposure.js';
 
 export interface RangeVerdict {
   readonly protocol: Protocol;
@@ -27,6 +28,11 @@ export interface Explanation {
   readonly ranges: readonly RangeVerdict[];
   readonly layers: readonly SideExplanation[];
   readonly notes: readonly string[];
+  /**
+   * Potential connections with endpoints beyond the input, within the queried ports: the destination's
+   * ingress exposure and the source's egress exposure (empty when the settings say the input is the whole cluster).
+   */
+  readonly exposure: readonly Exposure[];
   /** What would be allowed if the hostNetwork source runs on the destination's node (not known): the node rule. */
   readonly sameNode?: PortSet;
 }
@@ -90,7 +96,7 @@ function rangeVerdicts(queried: PortSet, egress: SideExplanation, ingress: SideE
 }
 
 /** Explains why `from` can or cannot reach `to` on the given ports (all ports by default). */
-export function explain(a: Analysis, from: string, to: string, ports: PortSet = PortSet.ALL): Explanation {
+export function explain(a: Analysis, from: string, to: string, ports: PortSet = PortSet.ALL, opts: { readonly wholeCluster?: boolean } = {}): Explanation {
   const src = resolveOne(a, from);
   const dst = resolveOne(a, to);
   if (src.endpoint.kind === 'External' && dst.endpoint.kind === 'External') {
@@ -122,6 +128,9 @@ export function explain(a: Analysis, from: string, to: string, ports: PortSet = 
     ranges: rangeVerdicts(ports, egress, ingress),
     layers: [egress, ingress],
     notes,
+    exposure: [...exposureOf(a, dst, 'ingress', opts.wholeCluster), ...exposureOf(a, src, 'egress', opts.wholeCluster)]
+      .map((x) => ({ ...x, conns: x.conns.intersect(ports) }))
+      .filter((x) => !x.conns.isEmpty() || x.namedPorts.length > 0),
     ...(sameNode && !sameNode.equals(conns) ? { sameNode } : {}),
   };
 }

@@ -3,6 +3,7 @@ import type { Analysis } from '../engine/index.js';
 import { PortSet } from '../model/port-set.js';
 import { ALL_ID, NONE_ID } from '../engine/port-table.js';
 import { addressRange, clusterEndpoints, endpointMatcher, externalEndpoint, noMatch, type Endpoint, type Level, type ResolvedEndpoint } from './endpoints.js';
+import type { Exposure } from './exposure.js';
 import { fullRange, type Family, type IpRange } from '../model/address.js';
 import { lex } from '../util/compare.js';
 
@@ -22,6 +23,8 @@ export interface ReachResult {
   readonly level: Level;
   readonly endpoints: readonly Endpoint[];
   readonly connections: readonly Connection[];
+  /** With --exposure: potential connections with endpoints beyond the input (see exposure.ts). */
+  readonly exposure?: { readonly wholeCluster: boolean; readonly items: readonly Exposure[] };
 }
 
 export interface ReachOptions {

@@ -50,7 +50,7 @@ export function registerDiff(program: Command): void {
       if (o.inventory.pods.length === 0 && n.inventory.pods.length === 0) {
         throw new UserError(`nothing to compare: no workloads or pods in ${oldSpec} nor in ${newSpec}`, 'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods');
       }
-      const result = diffAnalyses(analyze(o.inventory), analyze(n.inventory), { level: opts.level, oldName: oldSpec, newName: newSpec, ...(intent ? { intent } : {}) });
+      const result = diffAnalyses(analyze(o.inventory), analyze(n.inventory), { level: opts.level, oldName: oldSpec, newName: newSpec, wholeCluster: settings.wholeCluster, ...(intent ? { intent } : {}) });
       process.stdout.write(DIFF_FORMATS[format](result));
       const added = result.drift?.introducedPaths ?? 0;
       if (opts.failOnNewViolation && added > 0) {

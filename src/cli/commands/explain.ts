@@ -32,7 +32,7 @@ export function registerExplain(program: Command): void {
     .action(async (inputs: string[], opts: ExplainOpts) => {
       const format = pickFormat(opts.format, Object.keys(FORMATS) as Array<keyof typeof FORMATS>);
       const ports = parsePorts(opts.port) ?? PortSet.ALL;
-      const { inventory } = await loadInputs(inputs, opts);
-      process.stdout.write(FORMATS[format](explain(analyze(inventory), opts.from, opts.to, ports)));
+      const { inventory, settings } = await loadInputs(inputs, opts);
+      process.stdout.write(FORMATS[format](explain(analyze(inventory), opts.from, opts.to, ports, { wholeCluster: settings.wholeCluster })));
     });
 }

@@ -1,5 +1,6 @@
 import type { DiffResult } from '../../analyses/diff.js';
 import { toJsonText } from '../json.js';
+import { exposurePeerText } from '../../analyses/exposure.js';
 
 /** The bulkhead.diff/v1 document. */
 export function diffJson(r: DiffResult): string {
@@ -32,6 +33,10 @@ export function diffJson(r: DiffResult): string {
           },
         }
       : {}),
+    exposure: r.exposure.map((x) => {
+      const ends = x.direction === 'ingress' ? { dst: x.endpoint, src: x.peer.kind === 'entire-cluster' ? 'entire-cluster' : exposurePeerText(x.peer) } : { src: x.endpoint, dst: x.peer.kind === 'entire-cluster' ? 'entire-cluster' : exposurePeerText(x.peer) };
+      return { kind: x.kind, direction: x.direction, ...ends, old: x.old.toJSON(), new: x.new.toJSON(), opened: x.opened.toJSON(), closed: x.closed.toJSON() };
+    }),
     objects: r.objects.map((o) => ({ key: o.key, kind: o.kind, id: o.id, change: o.change, fields: o.fields, details: o.details, ...(o.source ? { source: o.source } : {}), explains: o.explains })),
   };
   return toJsonText(doc);

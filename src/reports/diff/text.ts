@@ -1,4 +1,5 @@
 import type { DiffResult } from '../../analyses/diff.js';
+import { exposurePeerText } from '../../analyses/exposure.js';
 import { changeText, countsText, driftItemText, driftSummary, objectText, objectWhere, showId } from './common.js';
 
 const TITLES = { changed: 'Changed', added: 'Opened (new connectivity)', removed: 'Closed (connectivity removed)' } as const;
@@ -10,7 +11,7 @@ export function diffText(r: DiffResult): string {
     const d = r.drift;
     out.push(`Intent (${d.intentFile}): ${d.introducedPaths} path${d.introducedPaths === 1 ? ' newly violates' : 's newly violate'} it, ${d.fixedPaths} no longer ${d.fixedPaths === 1 ? 'does' : 'do'}${driftSummary(r).length ? `: ${driftSummary(r).join('; ')}` : ''}.`);
   }
-  if (r.changes.length === 0) out.push('', 'No connectivity change.');
+  if (r.changes.length === 0) out.push('', `No connectivity change${r.exposure.length ? ` within the input (${r.exposure.length} exposure change${r.exposure.length === 1 ? '' : 's'} beyond it, below)` : ''}.`);
   for (const kind of ['changed', 'added', 'removed'] as const) {
     const list = r.changes.filter((c) => c.kind === kind);
     if (list.length === 0) continue;
@@ -24,6 +25,13 @@ export function diffText(r: DiffResult): string {
     out.push('', 'Intent drift:');
     for (const x of r.drift.introduced) out.push(`  NEW    ${driftItemText(x)}`);
     for (const x of r.drift.fixed) out.push(`  FIXED  ${driftItemText(x)}`);
+  }
+  if (r.exposure.length > 0) {
+    out.push('', 'Exposure beyond the input (peers the input does not show):');
+    for (const x of r.exposure) {
+      const what = x.kind === 'opened' ? `opened ${x.new}` : x.kind === 'closed' ? `closed ${x.old}` : `${x.opened.isEmpty() ? '' : `+${x.opened} `}${x.closed.isEmpty() ? '' : `-${x.closed}`}`.trim();
+      out.push(`  ${x.endpoint} ${x.direction === 'ingress' ? '<=' : '=>'} ${exposurePeerText(x.peer)} : ${what}`);
+    }
   }
   if (r.objects.length > 0) {
     out.push('', 'Object changes:');

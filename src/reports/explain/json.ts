@@ -1,5 +1,6 @@
 import { toJsonText } from '../json.js';
 import type { Explanation } from '../../analyses/explain.js';
+import { exposureJson } from '../reach/exposure.js';
 
 /** The bulkhead.explain/v1 contract. */
 export function explainJson(e: Explanation): string {
@@ -34,6 +35,7 @@ export function explainJson(e: Explanation): string {
       })),
     })),
     notes: e.notes,
+    exposure: e.exposure.map(exposureJson),
     ...(e.sameNode ? { sameNode: e.sameNode.toJSON() } : {}),
   };
   return toJsonText(doc);

@@ -2,6 +2,7 @@ import type { Explanation } from '../../analyses/explain.js';
 import type { SideExplanation } from '../../engine/k8s/explain-side.js';
 import { formatSource } from '../../inventory/types.js';
 import { IntervalSet } from '../../model/interval-set.js';
+import { exposureConnsText, exposurePeerText } from '../../analyses/exposure.js';
 
 function side(title: string, s: SideExplanation): string[] {
   const verdict = s.allowed.isEmpty() ? 'denies everything' : s.allowed.isAll() ? 'allows everything' : `allows ${s.allowed.toString()}`;
@@ -39,6 +40,10 @@ export function explainText(e: Explanation): string {
   out.push('Why:');
   out.push(...side(`egress of ${e.from.id}`, e.layers[0]!));
   out.push(...side(`ingress of ${e.to.id}`, e.layers[1]!));
+  if (e.exposure.length > 0) {
+    out.push('Also open beyond the input (peers the input does not show, see reach --exposure):');
+    for (const x of e.exposure) out.push(`  ${x.endpoint} ${x.direction === 'ingress' ? '<=' : '=>'} ${exposurePeerText(x.peer)} : ${exposureConnsText(x)}${x.rules.length ? ` (${x.rules.join(', ')})` : ''}`);
+  }
   for (const n of e.notes) out.push(`note: ${n}`);
   return `${out.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { toJsonText } from '../json.js';
 import type { ReachResult } from '../../analyses/reach.js';
+import { exposureJson } from './exposure.js';
 
 /** The bulkhead.reach/v1 contract (DESIGN.md). */
 export function reachJson(r: ReachResult): string {
@@ -8,6 +9,7 @@ export function reachJson(r: ReachResult): string {
     level: r.level,
     endpoints: r.endpoints,
     connections: r.connections.map((c) => ({ src: c.src, dst: c.dst, conns: c.conns.toJSON(), ...(c.condition ? { condition: c.condition } : {}) })),
+    ...(r.exposure ? { exposure: r.exposure.items.map(exposureJson), ...(r.exposure.wholeCluster ? { wholeCluster: true } : {}) } : {}),
   };
   return toJsonText(doc);
 }

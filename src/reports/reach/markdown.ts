@@ -1,10 +1,14 @@
 import type { ReachResult } from '../../analyses/reach.js';
 import { connText, displayIds } from './text.js';
 import { mdTable } from '../markdown.js';
+import { exposureConnsText, exposurePeerText } from '../../analyses/exposure.js';
 
 /** A Markdown table, for pull-request comments and docs. */
 export function reachMarkdown(r: ReachResult): string {
-  if (r.connections.length === 0) return '_No connections allowed._\n';
   const show = displayIds(r);
-  return mdTable(['src', 'dst', 'conn'], r.connections.map((c) => [show(c.src), show(c.dst), connText(c)]));
+  const main = r.connections.length === 0 ? '_No connections allowed._\n' : mdTable(['src', 'dst', 'conn'], r.connections.map((c) => [show(c.src), show(c.dst), connText(c)]));
+  if (!r.exposure) return main;
+  if (r.exposure.items.length === 0) return `${main}\n_No exposure beyond the input${r.exposure.wholeCluster ? ' (the settings say it is the whole cluster)' : ''}._\n`;
+  const rows = r.exposure.items.map((e) => (e.direction === 'ingress' ? [exposurePeerText(e.peer), e.endpoint] : [e.endpoint, exposurePeerText(e.peer)]).concat(exposureConnsText(e)));
+  return `${main}\n**Exposure beyond the input**\n\n${mdTable(['src', 'dst', 'conn'], rows)}`;
 }

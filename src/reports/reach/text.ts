@@ -1,4 +1,5 @@
 import type { Connection, ReachResult } from '../../analyses/reach.js';
+import { exposureText } from './exposure.js';
 
 /** The id as printed in tables: external blocks carry an `[External]` suffix, as in netpol-analyzer. */
 export function displayIds(r: ReachResult): (id: string) => string {
@@ -16,7 +17,7 @@ export function connText(c: Pick<Connection, 'conns' | 'condition'>, ports: stri
 
 /** One line per allowed pair: `src => dst : conns` (the layout netpol-analyzer users know). */
 export function reachText(r: ReachResult): string {
-  if (r.connections.length === 0) return 'No connections allowed.\n';
+  if (r.connections.length === 0) return `No connections allowed.\n${exposureText(r)}`;
   const show = displayIds(r);
-  return r.connections.map((c) => `${show(c.src)} => ${show(c.dst)} : ${connText(c)}\n`).join('');
+  return r.connections.map((c) => `${show(c.src)} => ${show(c.dst)} : ${connText(c)}\n`).join('') + exposureText(r);
 }
