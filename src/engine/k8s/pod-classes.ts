@@ -26,7 +26,7 @@ function labelsKey(l: Labels): string {
 }
 
 /** What the node rule sees of a pod: its node, and (hostNetwork DaemonSet pods) whether it is on every node. */
-function nodeKey(p: Pod): string {
+export function nodeKey(p: Pod): string {
   return `${p.nodeName ?? ''}${p.hostNetwork && p.nodeName === undefined && p.workload.endsWith('[DaemonSet]') ? '\u0001*' : ''}`;
 }
 
