@@ -128,6 +128,25 @@ test('diff: closing a workload to the whole cluster is reported, though no conne
   assert.deepEqual(diffAnalyses(load(APP), load(CLOSED), { wholeCluster: true }).exposure, []);
 });
 
+test('diff: narrowing namespaceSelector: {} to the one peer the input has closes the exposure to the whole cluster', () => {
+  const api = (from: string): string => `${APP}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api, namespace: app}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  policyTypes: [Ingress]
+  ingress:
+  - from: [${from}, {ipBlock: {cidr: 0.0.0.0/0}}]
+`;
+  const d = diffAnalyses(load(api('{namespaceSelector: {}}')), load(api('{podSelector: {matchLabels: {app: web}}}')));
+  assert.equal(d.changes.length, 0, 'inside the input, only web connects to api, before and after');
+  assert.deepEqual(
+    d.exposure.map((x) => [x.kind, x.endpoint, x.direction, exposurePeerText(x.peer)]),
+    [['closed', 'app/api[Deployment]', 'ingress', 'entire-cluster']],
+  );
+});
+
 test('CLI: reach --exposure, and wholeCluster in the settings says there is nothing beyond', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bulkhead-exposure-'));
   writeFileSync(join(dir, 'c.yaml'), APP);

@@ -145,10 +145,11 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
         rowOf(s, row, tmp);
         rowFor = s.cols;
       }
+      const hostSrc = nodeRuled && !s.external && s.e.pods.some((id) => a.pod(id)?.hostNetwork);
       for (const d of dsts) {
         if (d === s || (s.external && d.external)) continue;
         let id = cellOf(row, d);
-        const rel = nodeRuled && !s.external && !d.external ? a.nodeGrant(s.e.pods, d.e.pods) : undefined;
+        const rel = hostSrc && !d.external ? a.nodeGrant(s.e.pods, d.e.pods) : undefined;
         if (rel === 'same-node') id = filtered(ALL_ID);
         if (id !== NONE_ID) yield [s, d, id];
         if (rel === 'possibly-same-node' && id !== filtered(ALL_ID)) yield [s, d, filtered(ALL_ID), true];
@@ -187,87 +188,115 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
       for (const [s, d, id, sameNode] of pairs()) yield { src: s.e.endpoint.id, dst: d.e.endpoint.id, conns: t.get(id), ...(sameNode ? { condition: 'same-node' as const } : {}) };
     },
     count() {
-      if (unmodelled.length > 0 || nodeRuled) {
+      if (unmodelled.length > 0) {
         let k = 0;
         for (const _ of pairs()) k++;
         return k;
       }
-      const tm0 = new Uint32Array(width);
-      // Typed arrays only in the inner loop: at workload level this visits every pair.
-      const nd = dsts.length;
-      const col = new Int32Array(nd);
-      const single = new Uint8Array(nd);
-      dsts.forEach((d, k) => {
-        col[k] = d.cols[0]!;
-        single[k] = d.cols.length === 1 && filterId === ALL_ID ? 1 : 0;
-      });
-      const inDsts = new Set(dsts);
-      // Destinations with one column are counted per column through the matrix's sparse rows, once per
-      // source behaviour; only endpoints spanning several behaviours are visited pair by pair.
-      const weights = new Float64Array(width);
-      const multi: number[] = [];
-      for (let k = 0; k < nd; k++) {
-        if (single[k]) weights[col[k]!]! += 1;
-        else multi.push(k);
+      return policyCount() + nodeRuleDelta();
+    },
+  };
+
+  /** What the node rule adds to the policy-only count: from the (few) sources with hostNetwork pods only. */
+  function nodeRuleDelta(): number {
+    if (!nodeRuled) return 0;
+    let n = 0;
+    const row = new Uint32Array(width);
+    const tmp = new Uint32Array(width);
+    for (const s of srcs) {
+      if (s.external || !s.e.pods.some((id) => a.pod(id)?.hostNetwork)) continue;
+      rowOf(s, row, tmp);
+      for (const d of dsts) {
+        if (d === s || d.external) continue;
+        const rel = a.nodeGrant(s.e.pods, d.e.pods);
+        if (rel !== 'same-node' && rel !== 'possibly-same-node') continue;
+        const id = cellOf(row, d);
+        const before = id !== NONE_ID ? 1 : 0;
+        const withRule = rel === 'same-node' ? filtered(ALL_ID) : id;
+        const after = (withRule !== NONE_ID ? 1 : 0) + (rel === 'possibly-same-node' && withRule !== filtered(ALL_ID) ? 1 : 0);
+        n += after - before;
       }
-      if (filterId === ALL_ID) {
-        const baseW = m.baseWeight(weights);
-        const perBehaviour = new Map<number, number>();
-        const selfOk = new Map<number, boolean>();
-        const r1 = new Uint32Array(width);
-        let n = 0;
-        for (const s of srcs) {
-          let c: number;
-          if (s.external) {
-            rowOf(s, r1, r1);
-            c = 0;
-            for (let k = 0; k < nd; k++) if (r1[col[k]!] !== NONE_ID && single[k]) c++;
-          } else if (s.cols.length === 1) {
-            const b = s.cols[0]!;
-            let cached = perBehaviour.get(b);
-            if (cached === undefined) {
-              cached = m.rowWeight(b, weights, baseW, r1);
-              perBehaviour.set(b, cached);
-              // Whether a single-column endpoint reaches itself (the pair never listed) is this cell.
-              selfOk.set(b, r1[b] !== NONE_ID);
-            } else if (multi.length > 0) m.rowInto(b, r1);
-            c = cached;
-            for (const k of multi) if (cellOf(r1, dsts[k]!) !== NONE_ID) c++;
-            if (inDsts.has(s) && selfOk.get(b)) c--;
-            n += c;
-            continue;
-          } else {
-            rowOf(s, r1, tm0);
-            c = 0;
-            for (let k = 0; k < nd; k++) if (single[k] && r1[col[k]!] !== NONE_ID) c++;
-          }
-          for (const k of multi) if (cellOf(r1, dsts[k]!) !== NONE_ID) c++;
-          if (inDsts.has(s) && cellOf(r1, s) !== NONE_ID) c--;
-          n += c;
-        }
-        return n;
-      }
+    }
+    return n;
+  }
+
+  /** The number of connections the policies alone allow, counted on behaviours. */
+  function policyCount(): number {
+    const tm0 = new Uint32Array(width);
+    // Typed arrays only in the inner loop: at workload level this visits every pair.
+    const nd = dsts.length;
+    const col = new Int32Array(nd);
+    const single = new Uint8Array(nd);
+    dsts.forEach((d, k) => {
+      col[k] = d.cols[0]!;
+      single[k] = d.cols.length === 1 && filterId === ALL_ID ? 1 : 0;
+    });
+    const inDsts = new Set(dsts);
+    // Destinations with one column are counted per column through the matrix's sparse rows, once per
+    // source behaviour; only endpoints spanning several behaviours are visited pair by pair.
+    const weights = new Float64Array(width);
+    const multi: number[] = [];
+    for (let k = 0; k < nd; k++) {
+      if (single[k]) weights[col[k]!]! += 1;
+      else multi.push(k);
+    }
+    if (filterId === ALL_ID) {
+      const baseW = m.baseWeight(weights);
+      const perBehaviour = new Map<number, number>();
+      const selfOk = new Map<number, boolean>();
+      const r1 = new Uint32Array(width);
       let n = 0;
-      const r = new Uint32Array(width);
-      const tm = new Uint32Array(width);
-      let rowFor: Int32Array | undefined;
       for (const s of srcs) {
-        if (!rowFor || rowFor.length !== s.cols.length || rowFor.some((c, k) => c !== s.cols[k])) {
-          rowOf(s, r, tm);
-          rowFor = s.cols;
+        let c: number;
+        if (s.external) {
+          rowOf(s, r1, r1);
+          c = 0;
+          for (let k = 0; k < nd; k++) if (r1[col[k]!] !== NONE_ID && single[k]) c++;
+        } else if (s.cols.length === 1) {
+          const b = s.cols[0]!;
+          let cached = perBehaviour.get(b);
+          if (cached === undefined) {
+            cached = m.rowWeight(b, weights, baseW, r1);
+            perBehaviour.set(b, cached);
+            // Whether a single-column endpoint reaches itself (the pair never listed) is this cell.
+            selfOk.set(b, r1[b] !== NONE_ID);
+          } else if (multi.length > 0) m.rowInto(b, r1);
+          c = cached;
+          for (const k of multi) if (cellOf(r1, dsts[k]!) !== NONE_ID) c++;
+          if (inDsts.has(s) && selfOk.get(b)) c--;
+          n += c;
+          continue;
+        } else {
+          rowOf(s, r1, tm0);
+          c = 0;
+          for (let k = 0; k < nd; k++) if (single[k] && r1[col[k]!] !== NONE_ID) c++;
         }
-        let c = 0;
-        for (let k = 0; k < nd; k++) {
-          if (single[k]) {
-            if (r[col[k]!] !== NONE_ID) c++;
-          } else if (cellOf(r, dsts[k]!) !== NONE_ID) c++;
-        }
-        if (inDsts.has(s) && cellOf(r, s) !== NONE_ID) c--;
+        for (const k of multi) if (cellOf(r1, dsts[k]!) !== NONE_ID) c++;
+        if (inDsts.has(s) && cellOf(r1, s) !== NONE_ID) c--;
         n += c;
       }
       return n;
-    },
-  };
+    }
+    let n = 0;
+    const r = new Uint32Array(width);
+    const tm = new Uint32Array(width);
+    let rowFor: Int32Array | undefined;
+    for (const s of srcs) {
+      if (!rowFor || rowFor.length !== s.cols.length || rowFor.some((c, k) => c !== s.cols[k])) {
+        rowOf(s, r, tm);
+        rowFor = s.cols;
+      }
+      let c = 0;
+      for (let k = 0; k < nd; k++) {
+        if (single[k]) {
+          if (r[col[k]!] !== NONE_ID) c++;
+        } else if (cellOf(r, dsts[k]!) !== NONE_ID) c++;
+      }
+      if (inDsts.has(s) && cellOf(r, s) !== NONE_ID) c--;
+      n += c;
+    }
+    return n;
+  }
 }
 
 /** Computes the connection list; deterministic and sorted by source then destination id. */
