@@ -8,7 +8,7 @@
  */
 import type { Analysis } from '../engine/index.js';
 import type { Direction, LabelSelector, PolicyRule, PodPeer } from '../inventory/types.js';
-import { isEmptySelector, matchesSelector } from '../inventory/selector.js';
+import { isEmptySelector } from '../inventory/selector.js';
 import { PortSet } from '../model/port-set.js';
 import { lex } from '../util/compare.js';
 import { clusterEndpoints, endpointMatcher, type Level, type ResolvedEndpoint } from './endpoints.js';
@@ -95,8 +95,10 @@ function concrete(a: Analysis, peer: ExposurePeer): boolean {
   if (peer.kind !== 'selector' || !peer.podSelector || peer.podSelector.matchExpressions.length > 0) return false;
   const ns = peer.namespaceSelector;
   if (ns && (ns.matchExpressions.length > 0 || isEmptySelector(ns))) return false;
-  const nsOk = (name: string): boolean => (peer.namespace !== undefined ? name === peer.namespace : matchesSelector(ns!, a.inventory.namespaces.find((n) => n.name === name)?.labels ?? {}));
-  return a.inventory.pods.some((p) => !p.hostNetwork && nsOk(p.namespace) && matchesSelector(peer.podSelector!, p.labels));
+  // The selector index sees only selectable (not hostNetwork) pod classes.
+  const index = a.layer.index;
+  const namespaces = peer.namespace !== undefined ? [peer.namespace] : index.namespacesMatching(ns!);
+  return namespaces.some((n) => index.classesMatching(n, peer.podSelector!).length > 0);
 }
 
 /** Exposure of one endpoint in one direction, merged by peer. */
