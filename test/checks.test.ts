@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { CHECKS, type Check } from '../src/checks/index.js';
 import { auditOf, defaultDeny, ns, pod, policy } from './fixtures/audit/builders.js';
-import { parseSettings, type Settings } from '../src/settings/index.js';
+import { DEFAULT_SETTINGS, parseSettings, type Settings } from '../src/settings/index.js';
 
 const NOT_CHECKS = new Set(['types.ts', 'controls.ts', 'util.ts', 'index.ts']);
 
@@ -124,13 +124,24 @@ checkTester('dead-peer', {
     { name: 'ipBlocks are never dead', manifests: [api, policy('shop', 'api', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }] })] },
   ],
   invalid: [
-    { name: 'pod typo', manifests: [web, api, policy('shop', 'api', { podSelector: {}, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'wbe' } } }] }] })], errors: [{ messageId: 'pods' }] },
+    { name: 'pod typo', manifests: [web, api, policy('shop', 'api', { podSelector: {}, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'wbe' } } }] }] })], errors: [{ messageId: 'podsInInput', severity: 'info' }] },
     {
       name: 'namespace typo',
       manifests: [web, api, policy('shop', 'api', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'nobody' } } }] }] })],
-      errors: [{ messageId: 'namespace' }],
+      errors: [{ messageId: 'namespaceInInput', severity: 'info' }],
     },
   ],
+});
+
+test('dead-peer: a whole-cluster input (settings) makes it a warning that the peer matches nothing at all', () => {
+  const check = CHECKS.find((c) => c.meta.id === 'dead-peer') as Check;
+  const manifests = [web, api, policy('shop', 'api', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'nobody' } } }, { podSelector: { matchLabels: { app: 'wbe' } } }] }] })];
+  const whole = auditOf(manifests, undefined, { checks: [check], settings: { ...DEFAULT_SETTINGS, wholeCluster: true } }).findings;
+  assert.deepEqual(whole.map((f) => [f.messageId, f.severity]), [['namespace', 'warning'], ['pods', 'warning']]);
+  assert.match(whole[0]!.message, /matches no namespace \(the input is the whole cluster\)/);
+  const part = auditOf(manifests, undefined, { checks: [check] }).findings;
+  assert.deepEqual(part.map((f) => [f.messageId, f.severity]), [['namespaceInInput', 'info'], ['podsInInput', 'info']]);
+  assert.match(part[1]!.message, /matches nothing in the input/);
 });
 
 checkTester('cni-dependent-rule', {

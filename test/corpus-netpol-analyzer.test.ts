@@ -17,7 +17,7 @@ import { CorpusRunner, focusMatches, loadCases, type Outcome } from './corpus/ru
 
 const ROOT = fileURLToPath(new URL('../../../shared/corpus/netpol-analyzer/', import.meta.url));
 
-const HOST_NETWORK = 'hostNetwork pods: we treat them as the node (selectors do not see them, nothing isolates them); they apply policies to them like ordinary pods';
+const HOST_NETWORK = 'hostNetwork pods: we treat them as the node (selectors do not see them, nothing isolates them, and a hostNetwork DaemonSet is admitted by every ingress-isolated pod: the node rule); they apply policies to them like ordinary pods';
 
 /** Case id -> why Bulkhead and netpol-analyzer disagree on it. */
 const KNOWN_DIFFERENCES: ReadonlyMap<number, string> = new Map([

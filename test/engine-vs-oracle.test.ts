@@ -47,7 +47,7 @@ test('generated clusters load without errors and with the API defaults applied',
     fc.property(clusterCaseArb, (c) => {
       const { inventory, diagnostics } = loadFromTexts([{ path: 'cluster.yaml', text: c.yaml }]);
       assertNone(diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`), c);
-      assert.equal(inventory.pods.length, c.cluster.pods.length + c.cluster.deployments.reduce((n, d) => n + d.replicas, 0), c.yaml);
+      assert.equal(inventory.pods.length, c.cluster.pods.length + c.cluster.deployments.reduce((n, d) => n + (d.daemonSet ? 1 : d.replicas), 0), c.yaml);
       const expected = c.cluster.policies.map(defaultedPolicy).sort((a, b) => (a.id < b.id ? -1 : 1));
       assert.deepEqual(inventory.policies.map(loadedPolicy), expected, c.yaml);
     }),
@@ -154,7 +154,27 @@ function checkVerdicts(docs: string[], verdicts: Verdict[]): void {
     const s = endpoint(src);
     const d = endpoint(dst);
     assert.equal(oracle.allowedExternal(s.o, d.o, proto, port), want, `oracle ${src} -> ${dst} ${conn}\n${yaml}`);
-    assert.equal(analysis.allowed(s.t, d.t).has(proto, port), want, `engine ${src} -> ${dst} ${conn}\n${yaml}`);
+    const got = s.t.kind === 'class' && d.t.kind === 'class' ? analysis.allowedPorts(src, dst) : analysis.allowed(s.t, d.t);
+    assert.equal(got.has(proto, port), want, `engine ${src} -> ${dst} ${conn}\n${yaml}`);
+  }
+}
+
+/** [src pod, dst pod, "PROTO/port", verdict]: the node rule's three answers, from the oracle and the engine. */
+type NodeVerdict = [string, string, string, 'allowed' | 'same-node' | 'denied'];
+
+function checkNodeVerdicts(docs: string[], verdicts: NodeVerdict[]): void {
+  const yaml = docs.join('\n---\n');
+  const { inventory } = loadFromTexts([{ path: 'regression.yaml', text: yaml }]);
+  const analysis = analyze(inventory);
+  const oracle = new Oracle(inventory);
+  for (const [src, dst, conn, want] of verdicts) {
+    const [proto, portText] = conn.split('/') as [Protocol, string];
+    const port = Number(portText);
+    const s = inventory.pods.find((x) => x.id === src)!;
+    const d = inventory.pods.find((x) => x.id === dst)!;
+    assert.equal(oracle.verdict(s, d, proto, port), want, `oracle ${src} -> ${dst} ${conn}\n${yaml}`);
+    const got = analysis.allowedPorts(src, dst).has(proto, port) ? 'allowed' : analysis.sameNodePorts(src, dst).has(proto, port) ? 'same-node' : 'denied';
+    assert.equal(got, want, `engine ${src} -> ${dst} ${conn}\n${yaml}`);
   }
 }
 
@@ -291,6 +311,38 @@ test('regression: hostNetwork pods are neither isolated nor selected by selector
       ['a/node-agent', 'a/node-agent2', 'UDP/9', true],
       ['8.8.8.8', 'a/node-agent', 'TCP/22', true],
       ['a/srv', 'a/node-agent', 'TCP/1', false], // srv's egress is isolated by deny-all
+    ],
+  );
+});
+
+test('regression: the node rule: an ingress-isolated pod admits its own node (hostNetwork pods on it), on every port', () => {
+  const onNode = (p: string, node: string): string => p.replace('spec:\n', `spec:\n  nodeName: ${node}\n`);
+  const exporter =
+    'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: node-exporter, namespace: mon}\nspec:\n  selector: {matchLabels: {app: ne}}\n  template:\n    metadata: {labels: {app: ne}}\n    spec: {hostNetwork: true, containers: [{name: c, image: img}]}';
+  checkNodeVerdicts(
+    [
+      NS('a'),
+      NS('mon'),
+      exporter,
+      onNode(pod('a', 'srv', { app: 'srv' }), 'n1'),
+      pod('a', 'srv-unplaced', { app: 'srv' }),
+      onNode(pod('a', 'agent-n1', { app: 'agent' }, { hostNetwork: true }), 'n1'),
+      onNode(pod('a', 'agent-n2', { app: 'agent' }, { hostNetwork: true }), 'n2'),
+      pod('a', 'agent-unplaced', { app: 'agent' }, { hostNetwork: true }),
+      onNode(pod('a', 'plain-n1', { app: 'plain' }), 'n1'),
+      policy('a', 'srv', 'podSelector: {matchLabels: {app: srv}}\ningress:\n  - from: [{namespaceSelector: {}}]\n    ports: [{port: 1}]'),
+    ],
+    [
+      ['mon/node-exporter-0', 'a/srv', 'TCP/9', 'allowed'], // a DaemonSet runs on every node
+      ['mon/node-exporter-0', 'a/srv-unplaced', 'UDP/53', 'allowed'],
+      ['a/agent-n1', 'a/srv', 'TCP/9', 'allowed'],
+      ['a/agent-n2', 'a/srv', 'TCP/9', 'denied'],
+      ['a/agent-n2', 'a/srv', 'TCP/1', 'denied'], // selectors never see a hostNetwork pod
+      ['a/agent-unplaced', 'a/srv', 'TCP/9', 'same-node'],
+      ['a/agent-n1', 'a/srv-unplaced', 'SCTP/7', 'same-node'],
+      ['a/plain-n1', 'a/srv', 'TCP/9', 'denied'], // only the node itself, not every pod on it
+      ['a/plain-n1', 'a/srv', 'TCP/1', 'allowed'],
+      ['a/agent-n2', 'a/plain-n1', 'TCP/9', 'allowed'], // not isolated
     ],
   );
 });

@@ -15,6 +15,7 @@ import { computeReach, podConnectionCount, streamReach } from '../src/analyses/r
 import { REACH_FORMATS } from '../src/reports/reach/index.js';
 import { reachChunks, STREAM_FORMATS } from '../src/reports/reach/stream.js';
 import { clusterCaseArbOf, type ClusterCase } from './oracle/generate.js';
+import { UserError } from '../src/util/errors.js';
 
 const seed = Number(process.env['BULKHEAD_PROPERTY_SEED'] ?? 20261121);
 const scale = Number(process.env['BULKHEAD_PROPERTY_SCALE'] ?? 1);
@@ -72,6 +73,12 @@ test('streamed reach equals the whole-string reporters; counts equal the listed 
       const a = analyze(load(c));
       for (const level of ['workload', 'pod'] as const) {
         const opts = { level, ...(from ? { from } : {}) };
+        // A --from that matches no endpoint of this cluster is the user's error, in both forms alike.
+        if (from === 'ns1/*' && !a.inventory.pods.some((p) => p.namespace === 'ns1')) {
+          assert.throws(() => computeReach(a, opts), UserError);
+          assert.throws(() => streamReach(a, opts), UserError);
+          continue;
+        }
         const whole = computeReach(a, opts);
         for (const f of STREAM_FORMATS) assert.equal([...reachChunks(streamReach(a, opts), f)].join(''), REACH_FORMATS[f](whole), `${f} at ${level} level`);
         assert.equal(streamReach(a, opts).count(), whole.connections.length);

@@ -8,6 +8,7 @@
  */
 import type { Analysis, Target } from '../engine/index.js';
 import { explainSide, type SideExplanation } from '../engine/k8s/explain-side.js';
+import type { NodeRelation } from '../engine/k8s/node-rule.js';
 import type { SourceRef } from '../inventory/types.js';
 import { formatRange, parseCidr, parseIp, rangeToCidrs, rangesOverlap, type IpRange } from '../model/address.js';
 import { BitSet } from '../model/bitset.js';
@@ -43,6 +44,8 @@ export interface HopSide {
   readonly restricted: boolean;
   readonly rules: ReadonlyArray<{ readonly policy: string; readonly rule: number; readonly source: SourceRef }>;
   readonly note: string;
+  /** Set when the node rule opens the hop: the destination admits its own node (a hostNetwork source). */
+  readonly nodeRule?: NodeRelation;
 }
 
 export interface Hop {
@@ -53,6 +56,8 @@ export interface Hop {
   readonly ingress: HopSide;
   /** True when the hop crosses a segment (or namespace) boundary. */
   readonly crossesBoundary: boolean;
+  /** 'same-node': possible only if the hostNetwork source runs on the destination's node (not known from the input). */
+  readonly condition?: 'same-node';
 }
 
 export interface ReachedEndpoint {
@@ -245,6 +250,8 @@ function resolveStart(a: Analysis, n: Nodes, level: Level, spec: string, seg?: S
     const addrs = externals
       .filter((b) => rangesOverlap(b.range, cidr.range))
       .map((b) => ({ family: b.range.family, lo: b.range.lo > cidr.range.lo ? b.range.lo : cidr.range.lo, hi: b.range.hi < cidr.range.hi ? b.range.hi : cidr.range.hi }));
+    // A family no policy or pod mentions is not cut into blocks: policies treat all of it alike.
+    if (addrs.length === 0) addrs.push(cidr.range);
     return { start: [], addrs, endpoints: [{ id: s, kind: 'External', cidrs: [s] }] };
   }
   if (s.includes('*') || (s.endsWith('/') && !parseIp(s))) {
@@ -295,6 +302,14 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
 
   const sideCache = new Map<string, { e: SideExplanation; i: SideExplanation }>();
   const hop = (src: Target, dst: Target, se: Endpoint, de: Endpoint, conns: PortSet): Hop => {
+    const h = policyHop(src, dst, se, de, conns);
+    if (src.kind !== 'class' || dst.kind !== 'class' || !a.layer.classes[src.index]!.hostNetwork) return h;
+    const rel = a.podNodeRelation(a.layer.classes[src.index]!.pods[0]!.id, a.layer.classes[dst.index]!.pods[0]!.id);
+    if ((rel !== 'same-node' && rel !== 'possibly-same-node') || a.allowed(src, dst).isAll()) return h;
+    const ingress: HopSide = { restricted: true, rules: [], note: `the node rule: ${de.id} admits its own node${rel === 'same-node' ? '' : ', if it runs there'}`, nodeRule: rel };
+    return { ...h, ingress, ...(rel === 'possibly-same-node' ? { condition: 'same-node' as const } : {}) };
+  };
+  const policyHop = (src: Target, dst: Target, se: Endpoint, de: Endpoint, conns: PortSet): Hop => {
     const key = `${src.kind === 'class' ? src.index : formatRange(src.range)}>${dst.kind === 'class' ? dst.index : formatRange(dst.range)}`;
     let sides = sideCache.get(key);
     if (!sides) {

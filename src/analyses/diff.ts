@@ -9,6 +9,7 @@ import { attributeCauses } from './diff/causes.js';
 import { diffConnectivity, type ConnChange } from './diff/connectivity.js';
 import { diffObjects, type ObjectChange } from './diff/objects.js';
 import { driftDelta, type DriftDelta } from './diff/drift-delta.js';
+import { diffExposure, type ExposureChange } from './diff/exposure-delta.js';
 import type { Intent } from './intent/index.js';
 import type { UnmodelledObject } from '../inventory/types.js';
 import type { UnreadableObject } from './diff/unreadable.js';
@@ -58,6 +59,8 @@ export interface DiffResult {
   readonly unmodelled: readonly UnmodelledChange[];
   /** Objects carried over from the old side because their file does not parse in the new one. */
   readonly unreadable: readonly UnreadableObject[];
+  /** Exposure beyond the input opened or closed (empty when the settings say the input is the whole cluster). */
+  readonly exposure: readonly ExposureChange[];
 }
 
 export interface DiffOptions {
@@ -66,6 +69,8 @@ export interface DiffOptions {
   readonly oldName?: string;
   readonly newName?: string;
   readonly intent?: Intent;
+  /** The inputs are the whole cluster (settings input.wholeCluster): nothing is beyond them. */
+  readonly wholeCluster?: boolean;
   /** What carryOverUnreadable carried into the new side. */
   readonly unreadable?: readonly UnreadableObject[];
 }
@@ -123,5 +128,6 @@ export function diffAnalyses(oldA: Analysis, newA: Analysis, opts: DiffOptions =
     ...(opts.intent ? { drift: driftDelta(oldA, newA, opts.intent) } : {}),
     unmodelled: unmodelledChanges(oldA.inventory.unmodelled, newA.inventory.unmodelled),
     unreadable: opts.unreadable ?? [],
+    exposure: diffExposure(oldA, newA, level, opts.wholeCluster),
   };
 }

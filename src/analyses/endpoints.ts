@@ -100,8 +100,45 @@ export function endpointMatcher(spec: string): (e: Endpoint) => boolean {
   return (e) => e.id === s || glob(e.id) || (e.namespace !== undefined && `${e.namespace}/${e.name}` === s) || glob(`${e.namespace}/${e.name}`);
 }
 
-/** Resolves a user's --from/--to for explain: one workload, pod or address. */
+/** The error for a --from/--to (or --target) that names nothing in the input, with near names as a hint. */
+export function noMatch(a: Analysis, spec: string): UserError {
+  const name = spec.trim().split('/').pop() ?? spec;
+  const near = clusterEndpoints(a, 'workload')
+    .map((e) => e.endpoint.id)
+    .filter((id) => name !== '' && id.includes(name))
+    .slice(0, 5);
+  return new UserError(
+    `no workload, pod or address matches "${spec}"`,
+    near.length ? `did you mean ${near.join(', ')}?` : 'use namespace/name, namespace/name[Kind], namespace/pod, or an IP address',
+  );
+}
+
+/** The address range a spec names (an IP address or a CIDR), if it names one. */
+export function addressRange(spec: string): IpRange | undefined {
+  const s = spec.trim();
+  const ip = parseIp(s);
+  if (ip) return { family: ip.family, lo: ip.value, hi: ip.value };
+  return s.includes('/') ? parseCidr(s)?.range : undefined;
+}
+
+/**
+ * Resolves a user's --from/--to for explain: one workload, pod, address, or CIDR. A CIDR must lie in one
+ * external block (policies treat all of it alike), so that its answer is every address's answer.
+ */
 export function resolveOne(a: Analysis, spec: string): ResolvedEndpoint {
+  const cidr = spec.includes('/') && !parseIp(spec.trim()) ? parseCidr(spec.trim()) : undefined;
+  if (cidr) {
+    const r = cidr.range;
+    const pieces = a.externals().filter((b) => rangesOverlap(b.range, r));
+    if (pieces.length > 1) {
+      const shown = pieces.slice(0, 4).map((b) => formatRange(b.range));
+      throw new UserError(
+        `"${spec}" spans address blocks that policies treat differently: ${shown.join(', ')}${pieces.length > 4 ? ', ...' : ''}`,
+        'name one address, or a CIDR inside one of these blocks (reach --to/--from lists each block)',
+      );
+    }
+    return { endpoint: { id: spec.trim(), kind: 'External', cidrs: rangeToCidrs(r) }, targets: [{ kind: 'address', range: r }], pods: [] };
+  }
   const ip = parseIp(spec.trim());
   if (ip) {
     const range: IpRange = { family: ip.family, lo: ip.value, hi: ip.value };
@@ -126,17 +163,7 @@ export function resolveOne(a: Analysis, spec: string): ResolvedEndpoint {
   const pod = a.pod(spec.trim());
   const pods = pod ? [podEndpoint(a, pod)] : [];
   const all = pods.length > 0 ? pods : workloads;
-  if (all.length === 0) {
-    const name = spec.trim().split('/').pop() ?? spec;
-    const near = clusterEndpoints(a, 'workload')
-      .map((e) => e.endpoint.id)
-      .filter((id) => id.includes(name))
-      .slice(0, 5);
-    throw new UserError(
-      `no workload, pod or address matches "${spec}"`,
-      near.length ? `did you mean ${near.join(', ')}?` : 'use namespace/name, namespace/name[Kind], namespace/pod, or an IP address',
-    );
-  }
+  if (all.length === 0) throw noMatch(a, spec);
   if (all.length > 1) {
     throw new UserError(`"${spec}" matches ${all.length} endpoints: ${all.slice(0, 5).map((e) => e.endpoint.id).join(', ')}${all.length > 5 ? ', ...' : ''}`, 'name one');
   }

@@ -5,6 +5,7 @@ import { IntervalSet } from '../model/interval-set.js';
 import { PortSet, PROTOCOLS, type Protocol } from '../model/port-set.js';
 import { UserError } from '../util/errors.js';
 import { resolveOne, type Endpoint } from './endpoints.js';
+import { exposureOf, type Exposure } from './exposure.js';
 
 export interface RangeVerdict {
   readonly protocol: Protocol;
@@ -27,6 +28,13 @@ export interface Explanation {
   readonly ranges: readonly RangeVerdict[];
   readonly layers: readonly SideExplanation[];
   readonly notes: readonly string[];
+  /**
+   * Potential connections with endpoints beyond the input, within the queried ports: the destination's
+   * ingress exposure and the source's egress exposure (empty when the settings say the input is the whole cluster).
+   */
+  readonly exposure: readonly Exposure[];
+  /** What would be allowed if the hostNetwork source runs on the destination's node (not known): the node rule. */
+  readonly sameNode?: PortSet;
 }
 
 function ruleKey(r: { policy: string; direction: string; rule: number }): string {
@@ -88,7 +96,7 @@ function rangeVerdicts(queried: PortSet, egress: SideExplanation, ingress: SideE
 }
 
 /** Explains why `from` can or cannot reach `to` on the given ports (all ports by default). */
-export function explain(a: Analysis, from: string, to: string, ports: PortSet = PortSet.ALL): Explanation {
+export function explain(a: Analysis, from: string, to: string, ports: PortSet = PortSet.ALL, opts: { readonly wholeCluster?: boolean } = {}): Explanation {
   const src = resolveOne(a, from);
   const dst = resolveOne(a, to);
   if (src.endpoint.kind === 'External' && dst.endpoint.kind === 'External') {
@@ -104,8 +112,13 @@ export function explain(a: Analysis, from: string, to: string, ports: PortSet = 
   const s = src.targets[0]!;
   const d = dst.targets[0]!;
   const egress = explainSide(a.layer, 'egress', s, d, src.endpoint.id, dst.endpoint.id);
-  const ingress = explainSide(a.layer, 'ingress', d, s, dst.endpoint.id, src.endpoint.id);
+  let ingress = explainSide(a.layer, 'ingress', d, s, dst.endpoint.id, src.endpoint.id);
+  // The node rule: an ingress-isolated pod admits its own node, so a hostNetwork source on it gets everything.
+  const rel = ingress.isolated && !ingress.allowed.isAll() ? a.nodeGrant(src.pods, dst.pods) : undefined;
+  if (rel === 'same-node') ingress = { ...ingress, allowed: PortSet.ALL, nodeRule: rel };
+  else if (rel === 'possibly-same-node') ingress = { ...ingress, nodeRule: rel };
   const conns = egress.allowed.intersect(ingress.allowed).intersect(ports);
+  const sameNode = rel === 'possibly-same-node' ? egress.allowed.intersect(ports) : undefined;
   return {
     from: src.endpoint,
     to: dst.endpoint,
@@ -115,5 +128,9 @@ export function explain(a: Analysis, from: string, to: string, ports: PortSet = 
     ranges: rangeVerdicts(ports, egress, ingress),
     layers: [egress, ingress],
     notes,
+    exposure: [...exposureOf(a, dst, 'ingress', opts.wholeCluster), ...exposureOf(a, src, 'egress', opts.wholeCluster)]
+      .map((x) => ({ ...x, conns: x.conns.intersect(ports) }))
+      .filter((x) => !x.conns.isEmpty() || x.namedPorts.length > 0),
+    ...(sameNode && !sameNode.equals(conns) ? { sameNode } : {}),
   };
 }

@@ -2,19 +2,29 @@
 import type { Analysis } from '../engine/index.js';
 import { PortSet } from '../model/port-set.js';
 import { ALL_ID, NONE_ID } from '../engine/port-table.js';
-import { clusterEndpoints, endpointMatcher, externalEndpoint, type Endpoint, type Level, type ResolvedEndpoint } from './endpoints.js';
+import { addressRange, clusterEndpoints, endpointMatcher, externalEndpoint, noMatch, type Endpoint, type Level, type ResolvedEndpoint } from './endpoints.js';
+import type { Exposure } from './exposure.js';
+import { fullRange, type Family, type IpRange } from '../model/address.js';
 import { lex } from '../util/compare.js';
 
 export interface Connection {
   readonly src: string;
   readonly dst: string;
   readonly conns: PortSet;
+  /**
+   * 'same-node': allowed only if the (hostNetwork) source runs on the destination's node, which the input
+   * does not say (the node rule). Then `conns` is everything allowed in that case; a connection without a
+   * condition for the same pair, listed just before, is what is allowed regardless.
+   */
+  readonly condition?: 'same-node';
 }
 
 export interface ReachResult {
   readonly level: Level;
   readonly endpoints: readonly Endpoint[];
   readonly connections: readonly Connection[];
+  /** With --exposure: potential connections with endpoints beyond the input (see exposure.ts). */
+  readonly exposure?: { readonly wholeCluster: boolean; readonly items: readonly Exposure[] };
 }
 
 export interface ReachOptions {
@@ -54,6 +64,8 @@ interface Node {
   /** Matrix columns: behaviour ids, or size + block index for external blocks. */
   readonly cols: Int32Array;
   readonly external: boolean;
+  /** An address family no policy or pod mentions (hence not in the matrix), asked for by --from/--to. */
+  readonly unmodelled?: IpRange;
 }
 
 /** Prepares the streamed reach listing: endpoints resolved to matrix columns, filters applied. */
@@ -74,13 +86,29 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
     nodes.push({ e, cols: Int32Array.from(cols), external: false });
   }
   externals.forEach((e, x) => nodes.push({ e, cols: Int32Array.of(B + x), external: true }));
+  // An IPv6 --from/--to in an input that never mentions IPv6: that whole family is one block no rule cuts,
+  // answered by the engine directly (as explain and blast answer it) rather than matching nothing.
+  const families = new Set(blocks.map((b) => b.range.family));
+  const unmodelled: IpRange[] = [];
+  for (const spec of [opts.from, opts.to]) {
+    const r = spec === undefined ? undefined : addressRange(spec);
+    if (r && !families.has(r.family) && !unmodelled.some((u) => u.family === r.family)) unmodelled.push(fullRange(r.family as Family));
+  }
+  const width = B + blocks.length + unmodelled.length;
+  unmodelled.forEach((range, v) => nodes.push({ e: externalEndpoint({ range }), cols: Int32Array.of(B + blocks.length + v), external: true, unmodelled: range }));
   const order = nodes.slice().sort((x, y) => lex(x.e.endpoint.id, y.e.endpoint.id));
   const srcs = order.filter((x) => fromOk(x.e.endpoint));
   const dsts = order.filter((x) => toOk(x.e.endpoint));
-  const width = B + blocks.length;
+  if (opts.from !== undefined && srcs.length === 0) throw noMatch(a, opts.from);
+  if (opts.to !== undefined && dsts.length === 0) throw noMatch(a, opts.to);
 
   /** The row of port ids from a source node to every column. */
   const rowOf = (s: Node, row: Uint32Array, tmp: Uint32Array): void => {
+    if (s.unmodelled) {
+      for (let d = 0; d < B; d++) row[d] = a.allowedId({ kind: 'address', range: s.unmodelled }, { kind: 'class', index: m.repClass[d]! });
+      row.fill(NONE_ID, B);
+      return;
+    }
     if (s.external) {
       m.blockRowInto(s.cols[0]! - B, row);
       row.fill(NONE_ID, B);
@@ -91,6 +119,11 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
       m.rowInto(s.cols[k]!, tmp);
       for (let j = 0; j < width; j++) row[j] = t.union(row[j]!, tmp[j]!);
     }
+    unmodelled.forEach((range, v) => {
+      let id = NONE_ID;
+      for (const b of s.cols) id = t.union(id, a.allowedId({ kind: 'class', index: m.repClass[b]! }, { kind: 'address', range }));
+      row[B + blocks.length + v] = id;
+    });
   };
   const cellOf = (row: Uint32Array, d: Node): number => {
     let id = row[d.cols[0]!]!;
@@ -98,8 +131,12 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
     return filterId === ALL_ID ? id : t.meet(id, filterId);
   };
 
-  /** Yields every allowed pair, sorted by source then destination id. */
-  function* pairs(): Generator<[Node, Node, number]> {
+  // The node rule: a hostNetwork source is admitted by ingress-isolated pods on its node, on every port.
+  const nodeRuled = a.nodeRule.active && srcs.some((s) => !s.external && s.e.pods.some((id) => a.pod(id)?.hostNetwork));
+  const filtered = (id: number): number => (filterId === ALL_ID ? id : t.meet(id, filterId));
+
+  /** Yields every allowed pair, sorted by source then destination id; a pair allowed only from the same node comes with `true`. */
+  function* pairs(): Generator<[Node, Node, number, boolean?]> {
     const row = new Uint32Array(width);
     const tmp = new Uint32Array(width);
     let rowFor: Int32Array | undefined;
@@ -108,10 +145,14 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
         rowOf(s, row, tmp);
         rowFor = s.cols;
       }
+      const hostSrc = nodeRuled && !s.external && s.e.pods.some((id) => a.pod(id)?.hostNetwork);
       for (const d of dsts) {
         if (d === s || (s.external && d.external)) continue;
-        const id = cellOf(row, d);
+        let id = cellOf(row, d);
+        const rel = hostSrc && !d.external ? a.nodeGrant(s.e.pods, d.e.pods) : undefined;
+        if (rel === 'same-node') id = filtered(ALL_ID);
         if (id !== NONE_ID) yield [s, d, id];
+        if (rel === 'possibly-same-node' && id !== filtered(ALL_ID)) yield [s, d, filtered(ALL_ID), true];
       }
     }
   }
@@ -144,85 +185,118 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
     level,
     endpoints,
     *connections() {
-      for (const [s, d, id] of pairs()) yield { src: s.e.endpoint.id, dst: d.e.endpoint.id, conns: t.get(id) };
+      for (const [s, d, id, sameNode] of pairs()) yield { src: s.e.endpoint.id, dst: d.e.endpoint.id, conns: t.get(id), ...(sameNode ? { condition: 'same-node' as const } : {}) };
     },
     count() {
-      const tm0 = new Uint32Array(width);
-      // Typed arrays only in the inner loop: at workload level this visits every pair.
-      const nd = dsts.length;
-      const col = new Int32Array(nd);
-      const single = new Uint8Array(nd);
-      dsts.forEach((d, k) => {
-        col[k] = d.cols[0]!;
-        single[k] = d.cols.length === 1 && filterId === ALL_ID ? 1 : 0;
-      });
-      const inDsts = new Set(dsts);
-      // Destinations with one column are counted per column through the matrix's sparse rows, once per
-      // source behaviour; only endpoints spanning several behaviours are visited pair by pair.
-      const weights = new Float64Array(width);
-      const multi: number[] = [];
-      for (let k = 0; k < nd; k++) {
-        if (single[k]) weights[col[k]!]! += 1;
-        else multi.push(k);
+      if (unmodelled.length > 0) {
+        let k = 0;
+        for (const _ of pairs()) k++;
+        return k;
       }
-      if (filterId === ALL_ID) {
-        const baseW = m.baseWeight(weights);
-        const perBehaviour = new Map<number, number>();
-        const selfOk = new Map<number, boolean>();
-        const r1 = new Uint32Array(width);
-        let n = 0;
-        for (const s of srcs) {
-          let c: number;
-          if (s.external) {
-            rowOf(s, r1, r1);
-            c = 0;
-            for (let k = 0; k < nd; k++) if (r1[col[k]!] !== NONE_ID && single[k]) c++;
-          } else if (s.cols.length === 1) {
-            const b = s.cols[0]!;
-            let cached = perBehaviour.get(b);
-            if (cached === undefined) {
-              cached = m.rowWeight(b, weights, baseW, r1);
-              perBehaviour.set(b, cached);
-              // Whether a single-column endpoint reaches itself (the pair never listed) is this cell.
-              selfOk.set(b, r1[b] !== NONE_ID);
-            } else if (multi.length > 0) m.rowInto(b, r1);
-            c = cached;
-            for (const k of multi) if (cellOf(r1, dsts[k]!) !== NONE_ID) c++;
-            if (inDsts.has(s) && selfOk.get(b)) c--;
-            n += c;
-            continue;
-          } else {
-            rowOf(s, r1, tm0);
-            c = 0;
-            for (let k = 0; k < nd; k++) if (single[k] && r1[col[k]!] !== NONE_ID) c++;
-          }
-          for (const k of multi) if (cellOf(r1, dsts[k]!) !== NONE_ID) c++;
-          if (inDsts.has(s) && cellOf(r1, s) !== NONE_ID) c--;
-          n += c;
-        }
-        return n;
+      return policyCount() + nodeRuleDelta();
+    },
+  };
+
+  /** What the node rule adds to the policy-only count: from the (few) sources with hostNetwork pods only. */
+  function nodeRuleDelta(): number {
+    if (!nodeRuled) return 0;
+    let n = 0;
+    const row = new Uint32Array(width);
+    const tmp = new Uint32Array(width);
+    for (const s of srcs) {
+      if (s.external || !s.e.pods.some((id) => a.pod(id)?.hostNetwork)) continue;
+      rowOf(s, row, tmp);
+      for (const d of dsts) {
+        if (d === s || d.external) continue;
+        const rel = a.nodeGrant(s.e.pods, d.e.pods);
+        if (rel !== 'same-node' && rel !== 'possibly-same-node') continue;
+        const id = cellOf(row, d);
+        const before = id !== NONE_ID ? 1 : 0;
+        const withRule = rel === 'same-node' ? filtered(ALL_ID) : id;
+        const after = (withRule !== NONE_ID ? 1 : 0) + (rel === 'possibly-same-node' && withRule !== filtered(ALL_ID) ? 1 : 0);
+        n += after - before;
       }
+    }
+    return n;
+  }
+
+  /** The number of connections the policies alone allow, counted on behaviours. */
+  function policyCount(): number {
+    const tm0 = new Uint32Array(width);
+    // Typed arrays only in the inner loop: at workload level this visits every pair.
+    const nd = dsts.length;
+    const col = new Int32Array(nd);
+    const single = new Uint8Array(nd);
+    dsts.forEach((d, k) => {
+      col[k] = d.cols[0]!;
+      single[k] = d.cols.length === 1 && filterId === ALL_ID ? 1 : 0;
+    });
+    const inDsts = new Set(dsts);
+    // Destinations with one column are counted per column through the matrix's sparse rows, once per
+    // source behaviour; only endpoints spanning several behaviours are visited pair by pair.
+    const weights = new Float64Array(width);
+    const multi: number[] = [];
+    for (let k = 0; k < nd; k++) {
+      if (single[k]) weights[col[k]!]! += 1;
+      else multi.push(k);
+    }
+    if (filterId === ALL_ID) {
+      const baseW = m.baseWeight(weights);
+      const perBehaviour = new Map<number, number>();
+      const selfOk = new Map<number, boolean>();
+      const r1 = new Uint32Array(width);
       let n = 0;
-      const r = new Uint32Array(width);
-      const tm = new Uint32Array(width);
-      let rowFor: Int32Array | undefined;
       for (const s of srcs) {
-        if (!rowFor || rowFor.length !== s.cols.length || rowFor.some((c, k) => c !== s.cols[k])) {
-          rowOf(s, r, tm);
-          rowFor = s.cols;
+        let c: number;
+        if (s.external) {
+          rowOf(s, r1, r1);
+          c = 0;
+          for (let k = 0; k < nd; k++) if (r1[col[k]!] !== NONE_ID && single[k]) c++;
+        } else if (s.cols.length === 1) {
+          const b = s.cols[0]!;
+          let cached = perBehaviour.get(b);
+          if (cached === undefined) {
+            cached = m.rowWeight(b, weights, baseW, r1);
+            perBehaviour.set(b, cached);
+            // Whether a single-column endpoint reaches itself (the pair never listed) is this cell.
+            selfOk.set(b, r1[b] !== NONE_ID);
+          } else if (multi.length > 0) m.rowInto(b, r1);
+          c = cached;
+          for (const k of multi) if (cellOf(r1, dsts[k]!) !== NONE_ID) c++;
+          if (inDsts.has(s) && selfOk.get(b)) c--;
+          n += c;
+          continue;
+        } else {
+          rowOf(s, r1, tm0);
+          c = 0;
+          for (let k = 0; k < nd; k++) if (single[k] && r1[col[k]!] !== NONE_ID) c++;
         }
-        let c = 0;
-        for (let k = 0; k < nd; k++) {
-          if (single[k]) {
-            if (r[col[k]!] !== NONE_ID) c++;
-          } else if (cellOf(r, dsts[k]!) !== NONE_ID) c++;
-        }
-        if (inDsts.has(s) && cellOf(r, s) !== NONE_ID) c--;
+        for (const k of multi) if (cellOf(r1, dsts[k]!) !== NONE_ID) c++;
+        if (inDsts.has(s) && cellOf(r1, s) !== NONE_ID) c--;
         n += c;
       }
       return n;
-    },
-  };
+    }
+    let n = 0;
+    const r = new Uint32Array(width);
+    const tm = new Uint32Array(width);
+    let rowFor: Int32Array | undefined;
+    for (const s of srcs) {
+      if (!rowFor || rowFor.length !== s.cols.length || rowFor.some((c, k) => c !== s.cols[k])) {
+        rowOf(s, r, tm);
+        rowFor = s.cols;
+      }
+      let c = 0;
+      for (let k = 0; k < nd; k++) {
+        if (single[k]) {
+          if (r[col[k]!] !== NONE_ID) c++;
+        } else if (cellOf(r, dsts[k]!) !== NONE_ID) c++;
+      }
+      if (inDsts.has(s) && cellOf(r, s) !== NONE_ID) c--;
+      n += c;
+    }
+    return n;
+  }
 }
 
 /** Computes the connection list; deterministic and sorted by source then destination id. */
@@ -255,6 +329,21 @@ export function podConnectionCount(a: Analysis): number {
   for (let x = 0; x < X; x++) {
     m.blockRowInto(x, row);
     for (let d = 0; d < B; d++) if (row[d] !== NONE_ID) n += pods[d]!;
+  }
+  // The node rule, pair by pair from the (few) hostNetwork pods: pairs it opens, and pairs listed again
+  // with the condition "only from the same node".
+  if (a.nodeRule.active) {
+    for (const s of a.inventory.pods) {
+      if (!s.hostNetwork) continue;
+      for (const d of a.inventory.pods) {
+        if (d === s) continue;
+        const rel = a.podNodeRelation(s.id, d.id);
+        if (rel === undefined || rel === 'other-node') continue;
+        const policy = a.allowed({ kind: 'class', index: a.classOf(s.id) }, { kind: 'class', index: a.classOf(d.id) });
+        if (rel === 'same-node' && policy.isEmpty()) n++;
+        if (rel === 'possibly-same-node' && !policy.isAll()) n++;
+      }
+    }
   }
   return n;
 }

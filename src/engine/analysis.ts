@@ -8,6 +8,7 @@ import type { ExternalBlock } from './k8s/external-blocks.js';
 import { NetworkPolicyLayer, type Target } from './k8s/network-policy-layer.js';
 import { ReachMatrix } from './k8s/reach-matrix.js';
 import { PortTable } from './port-table.js';
+import { NodeRule, summarize, type DestinationNodes, type NodeRelation } from './k8s/node-rule.js';
 import { lex } from '../util/compare.js';
 
 export class Analysis {
@@ -22,6 +23,9 @@ export class Analysis {
   private readonly workloadById: Map<string, Workload>;
   private readonly podsByWorkload: Map<string, Pod[]>;
   private readonly podById: Map<string, Pod>;
+  private nodeRuleCache?: NodeRule;
+  private readonly hostsOf = new WeakMap<readonly string[], Pod[]>();
+  private readonly nodesOf = new WeakMap<readonly string[], DestinationNodes>();
 
   constructor(
     readonly inventory: Inventory,
@@ -120,9 +124,58 @@ export class Analysis {
     return this.ports.get(this.allowedId(src, dst));
   }
 
-  /** Allowed connections from one pod to another (both `namespace/name`). */
+  /** Allowed connections from one pod to another (both `namespace/name`), the node rule included when certain. */
   allowedPorts(srcPodId: string, dstPodId: string): PortSet {
-    return this.allowed({ kind: 'class', index: this.classOf(srcPodId) }, { kind: 'class', index: this.classOf(dstPodId) });
+    const p = this.allowed({ kind: 'class', index: this.classOf(srcPodId) }, { kind: 'class', index: this.classOf(dstPodId) });
+    return !p.isAll() && this.podNodeRelation(srcPodId, dstPodId) === 'same-node' ? PortSet.ALL : p;
+  }
+
+  /**
+   * What one pod may open to another if the two run on the same node, when that is not known and would
+   * allow more than allowedPorts (a hostNetwork source, an ingress-isolated destination); otherwise NONE.
+   */
+  sameNodePorts(srcPodId: string, dstPodId: string): PortSet {
+    if (this.podNodeRelation(srcPodId, dstPodId) !== 'possibly-same-node') return PortSet.NONE;
+    return this.allowedPorts(srcPodId, dstPodId).isAll() ? PortSet.NONE : PortSet.ALL;
+  }
+
+  /** The node rule between two pods: defined when the source is hostNetwork and the destination ingress-isolated. */
+  podNodeRelation(srcPodId: string, dstPodId: string): NodeRelation | undefined {
+    const src = this.podById.get(srcPodId);
+    const dst = this.podById.get(dstPodId);
+    if (!src?.hostNetwork || !dst || !this.nodeRuleApplies(dst)) return undefined;
+    return this.nodeRule.relation(src, dst);
+  }
+
+  /** The node rule of this inventory (which pods share a node). */
+  get nodeRule(): NodeRule {
+    return (this.nodeRuleCache ??= new NodeRule(this.inventory));
+  }
+
+  /** True when the node rule can admit traffic into the pod: not hostNetwork, isolated for ingress. */
+  private nodeRuleApplies(dst: Pod): boolean {
+    return !dst.hostNetwork && this.layer.isolated('ingress', this.classOf(dst.id));
+  }
+
+  /**
+   * The node rule between two groups of pods (endpoints; arrays are cached by identity): 'same-node' when
+   * some hostNetwork source surely runs on the node of some ingress-isolated destination (every port is
+   * allowed), 'possibly-same-node' when that is not known, 'other-node' or undefined when it cannot apply.
+   */
+  nodeGrant(srcPodIds: readonly string[], dstPodIds: readonly string[]): NodeRelation | undefined {
+    if (!this.nodeRule.active) return undefined;
+    let hosts = this.hostsOf.get(srcPodIds);
+    if (!hosts) {
+      hosts = srcPodIds.map((id) => this.podById.get(id)).filter((p): p is Pod => p !== undefined && p.hostNetwork);
+      this.hostsOf.set(srcPodIds, hosts);
+    }
+    if (hosts.length === 0) return undefined;
+    let nodes = this.nodesOf.get(dstPodIds);
+    if (!nodes) {
+      nodes = summarize(dstPodIds.map((id) => this.podById.get(id)).filter((p): p is Pod => p !== undefined && this.nodeRuleApplies(p)));
+      this.nodesOf.set(dstPodIds, nodes);
+    }
+    return this.nodeRule.closest(hosts, nodes);
   }
 
   /** The analysis after one policy is added or replaced (same id), reusing the work it does not touch. */

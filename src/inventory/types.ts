@@ -80,6 +80,8 @@ export interface Pod {
   readonly ips: readonly string[];
   /** hostNetwork pods are invisible to pod and namespace selectors. */
   readonly hostNetwork: boolean;
+  /** spec.nodeName when set (a scheduled pod, or a template pinned to one node): decides the node rule. */
+  readonly nodeName?: string;
   /** The owning workload's id. */
   readonly workload: string;
   /** True when the pod was generated from a workload template, not read as a Pod. */

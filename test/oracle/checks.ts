@@ -56,12 +56,19 @@ export function pairProblems({ inventory, analysis, oracle }: Loaded): string[] 
   for (const src of inventory.pods) {
     for (const dst of inventory.pods) {
       const ps = analysis.allowedPorts(src.id, dst.id);
+      const same = analysis.sameNodePorts(src.id, dst.id);
       const tail = tailProblem(ps);
       if (tail) problems.push(`${src.id} -> ${dst.id}: ${tail}`);
+      // The node rule when the input does not say where the pods run: sameNodePorts is what the same node would allow.
+      let conditional = false;
+      for (const proto of CHECKED_PROTOCOLS) for (const port of CHECKED_PORTS) if (oracle.verdict(src, dst, proto, port) === 'same-node') conditional = true;
+      if (!conditional && !same.isEmpty()) problems.push(`${src.id} -> ${dst.id}: engine says "only from the same node" (${same}), oracle is certain`);
       for (const proto of CHECKED_PROTOCOLS) {
         for (const port of CHECKED_PORTS) {
-          const want = oracle.allowed(src, dst, proto, port);
+          const v = oracle.verdict(src, dst, proto, port);
+          const want = v === 'allowed';
           if (ps.has(proto, port) !== want) problems.push(`${src.id} -> ${dst.id} ${proto}/${port}: engine ${!want}, oracle ${want}`);
+          if (conditional && same.has(proto, port) !== (v !== 'denied')) problems.push(`${src.id} -> ${dst.id} ${proto}/${port} from the same node: engine ${same.has(proto, port)}, oracle ${v}`);
         }
       }
     }
@@ -154,7 +161,11 @@ function expectedReach(analysis: Analysis, oracle: Oracle, groups: ReadonlyMap<s
   for (const [g1, ps1] of groups) {
     for (const [g2, ps2] of groups) {
       if (g1 === g2) continue;
-      put(`${g1} => ${g2}`, sampledUnion(ps1.flatMap((s) => ps2.map((d) => (pr: Protocol, po: number) => oracle.allowed(s, d, pr, po)))));
+      const sure = sampledUnion(ps1.flatMap((s) => ps2.map((d) => (pr: Protocol, po: number) => oracle.allowed(s, d, pr, po))));
+      put(`${g1} => ${g2}`, sure);
+      // Listed again, with the condition, when running on the same node would allow more.
+      const ifSame = sampledUnion(ps1.flatMap((s) => ps2.map((d) => (pr: Protocol, po: number) => oracle.verdict(s, d, pr, po) !== 'denied')));
+      if (ifSame !== sure) put(`${g1} => ${g2} (same node)`, ifSame);
     }
   }
   // Each block behaves uniformly (blockProblems checks it), so its first address speaks for it.
@@ -181,7 +192,7 @@ export function reachProblems({ inventory, analysis, oracle }: Loaded, level: 'w
   const got = new Map<string, string>();
   for (const conn of r.connections) {
     if (conn.src === conn.dst) problems.push(`${conn.src} listed as reaching itself`);
-    const k = `${conn.src} => ${conn.dst}`;
+    const k = `${conn.src} => ${conn.dst}${conn.condition === 'same-node' ? ' (same node)' : ''}`;
     if (got.has(k)) problems.push(`${k} listed twice`);
     got.set(k, sampled(hasOf(conn.conns)));
     const tail = tailProblem(conn.conns);
@@ -190,7 +201,7 @@ export function reachProblems({ inventory, analysis, oracle }: Loaded, level: 'w
   for (let i = 1; i < r.connections.length; i++) {
     const a = r.connections[i - 1]!;
     const b = r.connections[i]!;
-    if (a.src > b.src || (a.src === b.src && a.dst >= b.dst)) problems.push(`connections not sorted: ${a.src} => ${a.dst} before ${b.src} => ${b.dst}`);
+    if (a.src > b.src || (a.src === b.src && (a.dst > b.dst || (a.dst === b.dst && (a.condition !== undefined || b.condition === undefined))))) problems.push(`connections not sorted: ${a.src} => ${a.dst} before ${b.src} => ${b.dst}`);
   }
   const ids = r.endpoints.filter((e) => e.kind !== 'External').map((e) => e.id);
   const want = [...groups.keys()].sort();

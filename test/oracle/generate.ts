@@ -22,7 +22,10 @@ const SELECTOR_VALUES = ['a', 'b', 'c'] as const;
 const NS_ENV_VALUES = ['dev', 'prod'] as const;
 /** Container port names; policies may also name `nope`, which no pod declares. */
 const PORT_NAMES = ['http', 'dns', 'metrics'] as const;
-const OWNERS = ['rs-a', 'rs-b'] as const;
+/** Pod owners; `ds-` ones are DaemonSets (a DaemonSet pod without nodeName stands for one on every node). */
+const OWNERS = ['rs-a', 'rs-b', 'ds-a'] as const;
+/** Node names pods may be scheduled on (spec.nodeName); often absent, as in manifests. */
+const NODE_NAMES = ['node-a', 'node-b'] as const;
 
 export type Labels = Record<string, string>;
 
@@ -59,7 +62,9 @@ export interface GenPod {
   readonly ports: readonly GenContainerPort[];
   readonly ips: readonly string[];
   readonly hostNetwork: boolean;
-  /** A ReplicaSet named in ownerReferences (not itself in the input): pods sharing it form one workload. */
+  /** spec.nodeName. */
+  readonly nodeName?: string;
+  /** A ReplicaSet (or, `ds-...`, DaemonSet) named in ownerReferences (not itself in the input): pods sharing it form one workload. */
   readonly owner?: string;
 }
 
@@ -96,6 +101,9 @@ export interface GenDeployment {
   readonly labels: Labels;
   readonly ports: readonly GenContainerPort[];
   readonly replicas: number;
+  /** Written as a DaemonSet (one synthetic pod, standing for one per node) instead. */
+  readonly daemonSet?: boolean;
+  readonly hostNetwork?: boolean;
 }
 
 export interface GenCluster {
@@ -246,6 +254,7 @@ function podArb(namespaces: readonly string[]): fc.Arbitrary<Omit<GenPod, 'name'
       ips: podIpsArb,
       hostNetwork: fc.boolean().chain((b) => (b ? fc.boolean() : fc.constant(false))).chain((b) => (b ? fc.boolean() : fc.constant(false))),
       owner: fc.option(fc.constantFrom(...OWNERS), { nil: undefined }),
+      nodeName: fc.option(fc.constantFrom(...NODE_NAMES), { nil: undefined, freq: 2 }),
     })
     .map(dropUndefined);
 }
@@ -272,6 +281,8 @@ function deploymentArb(namespaces: readonly string[]): fc.Arbitrary<Omit<GenDepl
     labels: labelsArb(POD_LABEL_KEYS, POD_LABEL_VALUES),
     ports: containerPortsArb,
     replicas: fc.integer({ min: 1, max: 2 }),
+    daemonSet: fc.boolean(),
+    hostNetwork: fc.boolean(),
   });
 }
 
@@ -332,10 +343,11 @@ export function clusterYaml(c: GenCluster): string {
         name: p.name,
         namespace: p.namespace,
         labels: Object.keys(p.labels).length ? p.labels : undefined,
-        ownerReferences: p.owner ? [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: p.owner, controller: true }] : undefined,
+        ownerReferences: p.owner ? [{ apiVersion: 'apps/v1', kind: p.owner.startsWith('ds-') ? 'DaemonSet' : 'ReplicaSet', name: p.owner, controller: true }] : undefined,
       }),
       spec: dropUndefined({
         hostNetwork: p.hostNetwork || undefined,
+        nodeName: p.nodeName,
         containers: [dropUndefined({ name: 'c', image: 'img', ports: p.ports.length ? p.ports : undefined })],
       }),
       ...(p.ips.length ? { status: { podIP: p.ips[0], podIPs: p.ips.map((ip) => ({ ip })) } } : {}),
@@ -345,13 +357,16 @@ export function clusterYaml(c: GenCluster): string {
     const podLabels = { ...d.labels, deploy: d.name };
     docs.push({
       apiVersion: 'apps/v1',
-      kind: 'Deployment',
+      kind: d.daemonSet ? 'DaemonSet' : 'Deployment',
       metadata: { name: d.name, namespace: d.namespace },
-      spec: {
-        replicas: d.replicas,
+      spec: dropUndefined({
+        replicas: d.daemonSet ? undefined : d.replicas,
         selector: { matchLabels: { deploy: d.name } },
-        template: { metadata: { labels: podLabels }, spec: { containers: [dropUndefined({ name: 'c', image: 'img', ports: d.ports.length ? d.ports : undefined })] } },
-      },
+        template: {
+          metadata: { labels: podLabels },
+          spec: dropUndefined({ hostNetwork: d.hostNetwork || undefined, containers: [dropUndefined({ name: 'c', image: 'img', ports: d.ports.length ? d.ports : undefined })] }),
+        },
+      }),
     });
   }
   for (const np of c.policies) {

@@ -13,7 +13,12 @@
  *   policy's own namespace; an ipBlock peer matches addresses (and pods by their IPs) in cidr minus except;
  * - a rule matches a port when its port list is absent or one entry matches: same protocol and (no port, or
  *   the number, or port..endPort, or a name that the DESTINATION pod declares for that protocol and number);
- * - hostNetwork pods are never selected, as subjects or by selector peers; only ipBlocks see them.
+ * - hostNetwork pods are never selected, as subjects or by selector peers; only ipBlocks see them;
+ * - the node rule: "When a pod is isolated for ingress, the only allowed connections into the pod are those
+ *   from the pod's node and those allowed by the ingress list" (kubernetes.io, Network Policies). A hostNetwork
+ *   pod sends as its node, so an ingress-isolated pod on the same node admits it on every port. Same node:
+ *   both spec.nodeName set and equal; a DaemonSet pod without nodeName runs on every node; otherwise it is
+ *   not known, and the verdict is 'same-node' (allowed only if the two run on one node).
  */
 import type { Direction, Inventory, IpBlockPeer, LabelSelector, Labels, NetworkPolicy, Peer, Pod, PolicyRule, PortRule } from '../../src/inventory/types.js';
 import { parseIp, type Family } from '../../src/model/address.js';
@@ -70,14 +75,30 @@ function podAddresses(p: Pod): Address[] {
   return out;
 }
 
+/** Where a hostNetwork source runs relative to a destination pod's node. */
+export type OracleNodeRelation = 'same' | 'possible' | 'other';
+
+/** One connection's verdict: 'same-node' is allowed only when the (hostNetwork) source runs on the destination's node. */
+export type OracleVerdict = 'allowed' | 'same-node' | 'denied';
+
 /** The reference evaluator over one inventory. */
 export class Oracle {
   private readonly nsLabels: Map<string, Labels>;
   // Memoized only because property tests ask the same question thousands of times; it is a pure function.
   private readonly isolatingCache = new Map<string, NetworkPolicy[]>();
 
+  private readonly kindOf: Map<string, string>;
+
   constructor(readonly inventory: Inventory) {
     this.nsLabels = new Map(inventory.namespaces.map((n) => [n.name, n.labels]));
+    this.kindOf = new Map(inventory.workloads.map((w) => [w.id, w.kind]));
+  }
+
+  /** Same node when both nodeNames are known and equal; a DaemonSet pod not yet placed is on every node. */
+  nodeRelation(src: Pod, dst: Pod): OracleNodeRelation {
+    if (src.nodeName !== undefined && dst.nodeName !== undefined) return src.nodeName === dst.nodeName ? 'same' : 'other';
+    if (src.nodeName === undefined && this.kindOf.get(src.workload) === 'DaemonSet') return 'same';
+    return 'possible';
   }
 
   /** Policies that select the pod and isolate it in this direction (empty: not isolated). */
@@ -127,13 +148,24 @@ export class Oracle {
     return policies.some((pol) => pol[dir].some((rule) => this.ruleAllows(pol, rule, peer, dst, protocol, port)));
   }
 
-  /** Pod to pod, one protocol and port: the source's egress AND the destination's ingress. */
+  /** Pod to pod, one protocol and port: the source's egress AND (the destination's ingress OR the node rule). */
+  verdict(src: Pod, dst: Pod, protocol: Protocol, port: number): OracleVerdict {
+    if (!this.sideAllows(src, 'egress', { pod: dst }, protocol, port)) return 'denied';
+    if (this.sideAllows(dst, 'ingress', { pod: src }, protocol, port)) return 'allowed';
+    // Ingress-isolated and no rule admits it: only the pod's own node still gets in.
+    if (!src.hostNetwork) return 'denied';
+    const rel = this.nodeRelation(src, dst);
+    return rel === 'same' ? 'allowed' : rel === 'possible' ? 'same-node' : 'denied';
+  }
+
+  /** Pod to pod, one protocol and port: allowed for certain (see verdict). */
   allowed(src: Pod, dst: Pod, protocol: Protocol, port: number): boolean {
-    return this.sideAllows(src, 'egress', { pod: dst }, protocol, port) && this.sideAllows(dst, 'ingress', { pod: src }, protocol, port);
+    return this.verdict(src, dst, protocol, port) === 'allowed';
   }
 
   /** Like `allowed`, either end may be a bare address (whose own side, outside the cluster, allows everything). */
   allowedExternal(src: OracleEndpoint, dst: OracleEndpoint, protocol: Protocol, port: number): boolean {
+    if ('pod' in src && 'pod' in dst) return this.allowed(src.pod, dst.pod, protocol, port);
     const out = 'pod' in src ? this.sideAllows(src.pod, 'egress', dst, protocol, port) : true;
     return out && ('pod' in dst ? this.sideAllows(dst.pod, 'ingress', src, protocol, port) : true);
   }

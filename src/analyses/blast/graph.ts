@@ -5,15 +5,17 @@
  */
 import type { Analysis, Target } from '../../engine/index.js';
 import { BitSet } from '../../model/bitset.js';
-import type { PortSet } from '../../model/port-set.js';
+import { PortSet } from '../../model/port-set.js';
 
 export interface ClassGraph {
   /** Number of classes (nodes). */
   readonly n: number;
   /** Successors of each class, increasing. */
   readonly succ: readonly Int32Array[];
-  /** The ports allowed on an edge (memoized; computed by the engine). */
+  /** The ports allowed on an edge (memoized; computed by the engine), the node rule included. */
   ports(from: number, to: number): PortSet;
+  /** True when the edge exists only if the (hostNetwork) source runs on the destination's node, which is not known. */
+  sameNodeOnly(from: number, to: number): boolean;
 }
 
 function classTarget(i: number): Target {
@@ -46,14 +48,26 @@ export function buildClassGraph(a: Analysis): ClassGraph {
   const egress = candidates(a, 'egress');
   const ingress = candidates(a, 'ingress');
   const memo = new Map<number, PortSet>();
+  const classes = a.layer.classes;
+  // Classes keep pods of different nodes apart, so one pod pair speaks for the class pair.
+  const nodeRel = (i: number, j: number) => (classes[i]!.hostNetwork ? a.podNodeRelation(classes[i]!.pods[0]!.id, classes[j]!.pods[0]!.id) : undefined);
+  const conditional = new Set<number>();
   const ports = (i: number, j: number): PortSet => {
     const k = i * n + j;
     let p = memo.get(k);
     if (!p) {
       p = a.allowed(classTarget(i), classTarget(j));
+      const rel = p.isAll() ? undefined : nodeRel(i, j);
+      // The node rule opens every port, for certain or (an attacker may well be on that node) possibly.
+      if (rel === 'possibly-same-node') conditional.add(k);
+      if (rel === 'same-node' || rel === 'possibly-same-node') p = PortSet.ALL;
       memo.set(k, p);
     }
     return p;
+  };
+  const sameNodeOnly = (i: number, j: number): boolean => {
+    ports(i, j);
+    return conditional.has(i * n + j);
   };
   // A class no policy isolates in a direction allows everything that way: no need to ask the engine.
   const open = (d: 'ingress' | 'egress', i: number): boolean => a.layer.classes[i]!.hostNetwork || a.layer.selecting[d][i]!.length === 0;
@@ -63,12 +77,12 @@ export function buildClassGraph(a: Analysis): ClassGraph {
     const egressOpen = open('egress', i);
     let m = 0;
     for (const j of egress[i]!) {
-      if (!ingress[j]!.has(i)) continue;
-      if ((egressOpen && open('ingress', j)) || !a.allowed(classTarget(i), classTarget(j)).isEmpty()) buf[m++] = j;
+      if (!ingress[j]!.has(i) && !classes[i]!.hostNetwork) continue;
+      if ((egressOpen && open('ingress', j)) || !ports(i, j).isEmpty()) buf[m++] = j;
     }
     succ.push(buf.slice(0, m));
   }
-  return { n, succ, ports };
+  return { n, succ, ports, sameNodeOnly };
 }
 
 /** Strongly connected components (iterative Tarjan), emitted sinks first. */

@@ -4,7 +4,7 @@
  * engine's reachability matrix (ReachMatrix) and skipping the pairs it says are closed.
  */
 import type { Analysis, Target } from '../../engine/index.js';
-import type { PortSet } from '../../model/port-set.js';
+import { PortSet } from '../../model/port-set.js';
 
 export interface Behaviours {
   /** Behaviour of each pod class. */
@@ -29,15 +29,24 @@ export function behaviours(a: Analysis): Behaviours {
   const B = m.size;
   const cand: (number[] | undefined)[] = new Array(B);
   const row = new Uint32Array(B + m.blocks.length);
+  // The node rule, which the matrix leaves out: behaviours keep nodes apart, so one pod pair speaks for two.
+  // A hostNetwork source possibly on the node counts as open, as in blast.
+  const classes = a.layer.classes;
+  const nodeOpen = (b1: number, b2: number): boolean => {
+    const s = classes[m.repClass[b1]!]!;
+    if (!s.hostNetwork) return false;
+    const rel = a.podNodeRelation(s.pods[0]!.id, classes[m.repClass[b2]!]!.pods[0]!.id);
+    return rel === 'same-node' || rel === 'possibly-same-node';
+  };
   const result: Behaviours = {
     of: m.behaviourOf,
-    conns: (b1, b2) => a.ports.get(m.cell(b1, b2)),
+    conns: (b1, b2) => (nodeOpen(b1, b2) ? PortSet.ALL : a.ports.get(m.cell(b1, b2))),
     candidates(b) {
       let l = cand[b];
       if (!l) {
         m.rowInto(b, row);
         l = [];
-        for (let d = 0; d < B; d++) if (row[d] !== 0) l.push(d);
+        for (let d = 0; d < B; d++) if (row[d] !== 0 || nodeOpen(b, d)) l.push(d);
         cand[b] = l;
       }
       return l;

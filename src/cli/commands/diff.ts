@@ -58,6 +58,7 @@ export function registerDiff(program: Command): void {
         oldName: oldSpec,
         newName: newSpec,
         unreadable: carried.unreadable,
+        wholeCluster: settings.wholeCluster,
         ...(intent ? { intent } : {}),
       });
       const notes = comparisonNotes(notesOf(o.inventory, o.diagnostics), notesOf(n.inventory, n.diagnostics));

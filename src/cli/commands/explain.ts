@@ -34,8 +34,8 @@ export function registerExplain(program: Command): void {
     .action(async (inputs: string[], opts: ExplainOpts) => {
       const format = pickFormat(opts.format, Object.keys(FORMATS) as Array<keyof typeof FORMATS>);
       const ports = parsePorts(opts.port) ?? PortSet.ALL;
-      const { inventory, notes } = await loadInputs(inputs, opts);
-      const e = explain(analyze(inventory), opts.from, opts.to, ports);
+      const { inventory, notes, settings } = await loadInputs(inputs, opts);
+      const e = explain(analyze(inventory), opts.from, opts.to, ports, { wholeCluster: settings.wholeCluster });
       const caveats = unmodelledNotesForPair(inventory, e.from.id, e.to.id);
       process.stdout.write(terminalSafe(FORMATS[format](caveats.length ? { ...e, notes: [...e.notes, ...caveats] } : e, notes)));
     });

@@ -4,6 +4,7 @@ import { computeReach, streamReach } from '../../analyses/reach.js';
 import { reachChunks, STREAM_FORMATS, type StreamFormat } from '../../reports/reach/stream.js';
 import { once } from 'node:events';
 import { REACH_FORMATS, type ReachFormat } from '../../reports/reach/index.js';
+import { computeExposure } from '../../analyses/exposure.js';
 import { summarizeReach } from '../../analyses/reach-summary.js';
 import { reachSummaryText } from '../../reports/reach/summary-text.js';
 import { UserError } from '../../util/errors.js';
@@ -17,6 +18,7 @@ interface ReachOpts extends InputOptions {
   to?: string;
   port?: string[];
   summary?: boolean;
+  exposure?: boolean;
 }
 
 export function registerReach(program: Command): void {
@@ -29,6 +31,7 @@ export function registerReach(program: Command): void {
     .option('--from <endpoint>', 'only connections from endpoints matching this (ns/name, glob like prod/*, IP or CIDR)')
     .option('--to <endpoint>', 'only connections to endpoints matching this')
     .option('-p, --port <port>', 'only these ports, e.g. TCP/443, UDP/53, TCP/8000-8100 (repeatable)', collect)
+    .option('-x, --exposure', 'also list potential connections with endpoints beyond the input (selectors that may match pods or namespaces not given; entire-cluster); text, json, md')
     .option('-s, --summary', 'text format: add what is notable (exposure to and from outside, unprotected workloads)')
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
     .option('-v, --verbose', 'also print informational notes (skipped kinds)')
@@ -39,7 +42,7 @@ export function registerReach(program: Command): void {
       const format = pickFormat(opts.format, Object.keys(REACH_FORMATS) as ReachFormat[]);
       if (opts.level !== 'workload' && opts.level !== 'pod') throw new UserError(`unknown level "${opts.level}"`, 'choose workload or pod');
       const ports = parsePorts(opts.port);
-      const { inventory, notes } = await loadInputs(inputs, opts, format !== 'csv');
+      const { inventory, notes, settings } = await loadInputs(inputs, opts, format !== 'csv');
       const analysis = analyze(inventory);
       const reachOpts = {
         level: opts.level,
@@ -47,14 +50,16 @@ export function registerReach(program: Command): void {
         ...(opts.to ? { to: opts.to } : {}),
         ...(ports ? { ports } : {}),
       } as const;
-      if (!opts.summary && (STREAM_FORMATS as readonly string[]).includes(format)) {
+      if (opts.exposure && (format === 'csv' || format === 'dot')) throw new UserError(`--exposure is not available in ${format}`, 'use text, json or md');
+      if (!opts.summary && !opts.exposure && (STREAM_FORMATS as readonly string[]).includes(format)) {
         // Streamed: pod-level output of a large cluster is far bigger than memory should hold.
         for (const chunk of reachChunks(streamReach(analysis, reachOpts), format as StreamFormat, notes)) {
           if (!process.stdout.write(terminalSafe(chunk))) await once(process.stdout, 'drain');
         }
         return;
       }
-      const result = computeReach(analysis, reachOpts);
+      const reached = computeReach(analysis, reachOpts);
+      const result = opts.exposure ? { ...reached, exposure: { wholeCluster: settings.wholeCluster, items: computeExposure(analysis, { ...reachOpts, wholeCluster: settings.wholeCluster }) } } : reached;
       process.stdout.write(terminalSafe(REACH_FORMATS[format](result, notes)));
       if (opts.summary && format === 'text') process.stdout.write(reachSummaryText(summarizeReach(analysis, result)));
     });

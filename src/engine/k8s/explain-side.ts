@@ -3,6 +3,7 @@ import type { Direction, SourceRef } from '../../inventory/types.js';
 import { PortSet } from '../../model/port-set.js';
 import { describePeer } from '../../inventory/selector.js';
 import type { NetworkPolicyLayer, Target } from './network-policy-layer.js';
+import type { NodeRelation } from './node-rule.js';
 
 export interface PolicyRef {
   readonly policy: string;
@@ -35,6 +36,11 @@ export interface SideExplanation {
   /** Rules whose peers match the other side (even when they admit no port towards it). */
   readonly rules: readonly RuleMatch[];
   readonly reason: string;
+  /**
+   * Ingress of an isolated pod from a hostNetwork source: the node rule ('same-node': it is the pod's
+   * node, so `allowed` is everything; 'possibly-same-node': it would be, if the two share a node).
+   */
+  readonly nodeRule?: NodeRelation;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Equivalence classes of pods: pods with the same namespace, labels, named ports, hostNetwork flag and
  * ipBlock membership are treated identically by every NetworkPolicy, so the engine computes per class.
+ * Pods on different nodes (spec.nodeName) are kept apart too, for the node rule (node-rule.ts).
  */
 import type { ContainerPort, Inventory, IpBlockPeer, Labels, Pod } from '../../inventory/types.js';
 import { parseIp, type IpRange } from '../../model/address.js';
@@ -22,6 +23,11 @@ function labelsKey(l: Labels): string {
     .sort()
     .map((k) => `${k}=${l[k]}`)
     .join('\u0001');
+}
+
+/** What the node rule sees of a pod: its node, and (hostNetwork DaemonSet pods) whether it is on every node. */
+export function nodeKey(p: Pod): string {
+  return `${p.nodeName ?? ''}${p.hostNetwork && p.nodeName === undefined && p.workload.endsWith('[DaemonSet]') ? '\u0001*' : ''}`;
 }
 
 function portsKey(ps: readonly ContainerPort[]): string {
@@ -58,10 +64,10 @@ export function buildPodClasses(inv: Inventory, ipBlocks: readonly IpBlockPeer[]
   });
   const distinctBlocks = [...distinct.values()];
   // Pods without IPs of one workload share labels and ports objects: find their class without a key.
-  const quick = new Map<Labels, Array<{ ports: readonly ContainerPort[]; namespace: string; hostNetwork: boolean; cls: PodClass }>>();
+  const quick = new Map<Labels, Array<{ ports: readonly ContainerPort[]; namespace: string; hostNetwork: boolean; node: string; cls: PodClass }>>();
   for (const pod of inv.pods) {
     if (pod.ips.length === 0) {
-      const hit = quick.get(pod.labels)?.find((q) => q.ports === pod.ports && q.namespace === pod.namespace && q.hostNetwork === pod.hostNetwork);
+      const hit = quick.get(pod.labels)?.find((q) => q.ports === pod.ports && q.namespace === pod.namespace && q.hostNetwork === pod.hostNetwork && q.node === nodeKey(pod));
       if (hit) {
         hit.cls.pods.push(pod);
         classOfPod.set(pod.id, hit.cls.index);
@@ -78,7 +84,7 @@ export function buildPodClasses(inv: Inventory, ipBlocks: readonly IpBlockPeer[]
     if (lk === undefined) labelKeys.set(pod.labels, (lk = labelsKey(pod.labels)));
     let pk = portKeys.get(pod.ports);
     if (pk === undefined) portKeys.set(pod.ports, (pk = portsKey(pod.ports)));
-    const key = `${pod.namespace}\u0000${lk}\u0000${pk}\u0000${pod.hostNetwork}\u0000${blocks.join(',')}`;
+    const key = `${pod.namespace}\u0000${lk}\u0000${pk}\u0000${pod.hostNetwork}\u0000${blocks.join(',')}\u0000${nodeKey(pod)}`;
     let c = byKey.get(key);
     if (!c) {
       c = { index: classes.length, namespace: pod.namespace, labels: pod.labels, ports: pod.ports, hostNetwork: pod.hostNetwork, ipBlocks: blocks, pods: [] };
@@ -90,7 +96,7 @@ export function buildPodClasses(inv: Inventory, ipBlocks: readonly IpBlockPeer[]
     if (pod.ips.length === 0) {
       let l = quick.get(pod.labels);
       if (!l) quick.set(pod.labels, (l = []));
-      l.push({ ports: pod.ports, namespace: pod.namespace, hostNetwork: pod.hostNetwork, cls: c });
+      l.push({ ports: pod.ports, namespace: pod.namespace, hostNetwork: pod.hostNetwork, node: nodeKey(pod), cls: c });
     }
   }
   return { classes, classOfPod };
@@ -105,7 +111,7 @@ export function podClassKey(pod: Pod, ipBlocks: readonly IpBlockPeer[]): string 
       if (ranges.some((r) => ipBlockContains(b, r))) blocks.push(i);
     });
   }
-  return `${pod.namespace}\u0000${labelsKey(pod.labels)}\u0000${portsKey(pod.ports)}\u0000${pod.hostNetwork}\u0000${blocks.join(',')}`;
+  return `${pod.namespace}\u0000${labelsKey(pod.labels)}\u0000${portsKey(pod.ports)}\u0000${pod.hostNetwork}\u0000${blocks.join(',')}\u0000${nodeKey(pod)}`;
 }
 
 /**

@@ -14,7 +14,7 @@ import { ALL_ID, NONE_ID, PortTable } from '../port-table.js';
 import { modelledFamilies, type ExternalBlock } from './external-blocks.js';
 import type { PolicyRule } from '../../inventory/types.js';
 import type { CompiledRule, NetworkPolicyLayer } from './network-policy-layer.js';
-import { ipBlockContains } from './pod-classes.js';
+import { ipBlockContains, nodeKey } from './pod-classes.js';
 
 const EMPTY = new Int32Array(0);
 
@@ -121,7 +121,8 @@ export class ReachMatrix {
       const polIdx = (ps: readonly unknown[]): string => ps.map((p) => this.policyIndex.get(p)).join(',');
       for (const c of classes) {
         const i = c.index;
-        const key = `${c.hostNetwork ? 1 : 0}|${this.namedSig[i]}|${polIdx(layer.selecting.egress[i]!)}|${polIdx(layer.selecting.ingress[i]!)}|${memberGroups[i]!.join(',')}`;
+        // The node a class runs on (nodeKey) matters to the node rule, which users of behaviours add.
+        const key = `${c.hostNetwork ? 1 : 0}|${nodeKey(c.pods[0]!)}|${this.namedSig[i]}|${polIdx(layer.selecting.egress[i]!)}|${polIdx(layer.selecting.ingress[i]!)}|${memberGroups[i]!.join(',')}`;
         let b = behByKey.get(key);
         if (b === undefined) {
           behByKey.set(key, (b = rs.length));

@@ -5,6 +5,8 @@ import { formatSource } from '../../inventory/types.js';
 /** "prod/allow-api ingress rule #1 (file.yaml:12)" or the reason nothing restricts the side. */
 export function sideText(s: HopSide, direction: 'egress' | 'ingress'): string {
   if (!s.restricted) return s.note;
+  if (s.nodeRule === 'same-node') return 'the node rule: a pod always admits its own node (the source uses hostNetwork on it)';
+  if (s.nodeRule === 'possibly-same-node') return 'the node rule: admitted if the hostNetwork source runs on its node (the input does not say)';
   if (s.rules.length === 0) return `no ${direction} rule admits it`;
   return s.rules.map((r) => `${r.policy} ${direction} rule #${r.rule} (${formatSource(r.source)})`).join(', ');
 }

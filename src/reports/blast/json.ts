@@ -4,11 +4,11 @@ import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesJson } from '../notes.js';
 
 function side(s: HopSide): unknown {
-  return { restricted: s.restricted, rules: s.rules.map((r) => ({ policy: r.policy, rule: r.rule, source: r.source })), ...(s.restricted ? {} : { note: s.note }) };
+  return { restricted: s.restricted, rules: s.rules.map((r) => ({ policy: r.policy, rule: r.rule, source: r.source })), ...(s.restricted ? {} : { note: s.note }), ...(s.nodeRule ? { nodeRule: s.nodeRule } : {}) };
 }
 
 function hop(h: Hop): unknown {
-  return { from: h.from, to: h.to, conns: h.conns.toJSON(), egress: side(h.egress), ingress: side(h.ingress), crossesBoundary: h.crossesBoundary };
+  return { from: h.from, to: h.to, conns: h.conns.toJSON(), egress: side(h.egress), ingress: side(h.ingress), crossesBoundary: h.crossesBoundary, ...(h.condition ? { condition: h.condition } : {}) };
 }
 
 /** The bulkhead.blast/v1 document. */

@@ -43,7 +43,7 @@ function fromText(r: BlastFromResult): string {
   }
   out.push('', 'Hops and the rules that open them:');
   for (const h of distinctHops(r)) {
-    out.push(`  ${h.from} -> ${h.to} : ${h.conns.toString()}${h.crossesBoundary ? `  (crosses a ${r.boundary} boundary)` : ''}`);
+    out.push(`  ${h.from} -> ${h.to} : ${h.conns.toString()}${h.condition ? ' (only from the same node)' : ''}${h.crossesBoundary ? `  (crosses a ${r.boundary} boundary)` : ''}`);
     out.push(`    egress:  ${sideText(h.egress, 'egress')}`);
     out.push(`    ingress: ${sideText(h.ingress, 'ingress')}`);
   }

@@ -84,7 +84,9 @@ function unknownParts(r: DiffResult): string {
 /** The sentence for a change with no connectivity change, honest about what was not compared. */
 export function noChangeText(r: DiffResult): string {
   const unknown = unknownParts(r);
-  return unknown ? `No change in the connectivity Bulkhead evaluates, but the change is NOT known to be safe: ${unknown}.` : 'No connectivity change.';
+  if (unknown) return `No change in the connectivity Bulkhead evaluates, but the change is NOT known to be safe: ${unknown}.`;
+  const x = r.exposure.length;
+  return `No connectivity change${x ? ` within the input (${x} exposure change${x === 1 ? '' : 's'} beyond it, below)` : ''}.`;
 }
 
 /** The warning that leads a report when the comparison could not judge part of the change; '' otherwise. */

@@ -1,5 +1,6 @@
 import type { DiffResult } from '../../analyses/diff.js';
 import { mdTable } from '../markdown.js';
+import { exposurePeerText } from '../../analyses/exposure.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesMarkdown } from '../notes.js';
 import { changeText, countsText, driftSummary, driftWhy, objectText, objectWhere, showId, unknownHeadline, unmodelledText, unreadableText } from './common.js';
@@ -45,6 +46,15 @@ export function diffMarkdown(r: DiffResult, notes: Notes = NO_NOTES): string {
     out.push(`<details><summary>${title}: ${list.length}</summary>`, '');
     const { rows, note } = capped(list);
     out.push(mdTable(['source', 'destination', kind === 'changed' ? 'change' : 'ports', 'because'], rows.map((c) => [showId(r, c.src), showId(r, c.dst), changeText(c) + (c.endpointsInfo ? ` (${c.endpointsInfo})` : ''), c.causes.join('; ') || '—'])) + note);
+    out.push('</details>', '');
+  }
+  if (r.exposure.length > 0) {
+    const opened = r.exposure.filter((x) => x.kind === 'opened').length;
+    const closed = r.exposure.filter((x) => x.kind === 'closed').length;
+    out.push(`<details><summary>Exposure beyond the input: ${opened} opened, ${closed} closed, ${r.exposure.length - opened - closed} changed</summary>`, '');
+    const { rows, note } = capped(r.exposure);
+    const peer = (x: (typeof rows)[number]): string => exposurePeerText(x.peer);
+    out.push(mdTable(['source', 'destination', 'old', 'new'], rows.map((x) => [x.direction === 'ingress' ? peer(x) : x.endpoint, x.direction === 'ingress' ? x.endpoint : peer(x), x.old.isEmpty() ? '—' : x.old.toString(), x.new.isEmpty() ? '—' : x.new.toString()])) + note);
     out.push('</details>', '');
   }
   if (r.drift && r.drift.introduced.length + r.drift.fixed.length > 0) {

@@ -1,4 +1,5 @@
 import type { DiffResult } from '../../analyses/diff.js';
+import { exposurePeerText } from '../../analyses/exposure.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
 import { changeText, countsText, driftItemText, driftSummary, noChangeText, objectText, unknownHeadline, objectWhere, showId, unmodelledText, unreadableText } from './common.js';
@@ -36,6 +37,13 @@ export function diffText(r: DiffResult, notes: Notes = NO_NOTES): string {
     out.push('', 'Intent drift:');
     for (const x of r.drift.introduced) out.push(`  NEW    ${driftItemText(x)}`);
     for (const x of r.drift.fixed) out.push(`  FIXED  ${driftItemText(x)}`);
+  }
+  if (r.exposure.length > 0) {
+    out.push('', 'Exposure beyond the input (peers the input does not show):');
+    for (const x of r.exposure) {
+      const what = x.kind === 'opened' ? `opened ${x.new}` : x.kind === 'closed' ? `closed ${x.old}` : `${x.opened.isEmpty() ? '' : `+${x.opened} `}${x.closed.isEmpty() ? '' : `-${x.closed}`}`.trim();
+      out.push(`  ${x.endpoint} ${x.direction === 'ingress' ? '<=' : '=>'} ${exposurePeerText(x.peer)} : ${what}`);
+    }
   }
   if (r.objects.length > 0) {
     out.push('', 'Object changes:');

@@ -2,6 +2,7 @@ import { toJsonText } from '../json.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesJson } from '../notes.js';
 import type { Explanation } from '../../analyses/explain.js';
+import { exposureJson } from '../reach/exposure.js';
 
 /** The bulkhead.explain/v1 contract. */
 export function explainJson(e: Explanation, notes: Notes = NO_NOTES): string {
@@ -22,6 +23,7 @@ export function explainJson(e: Explanation, notes: Notes = NO_NOTES): string {
       verdict: l.allowed.intersect(e.queried).isEmpty() ? 'denied' : 'allowed',
       conns: l.allowed.toJSON(),
       reason: l.reason,
+      ...(l.nodeRule ? { nodeRule: l.nodeRule } : {}),
       selectedBy: l.selectedBy.map((p) => ({ policy: p.policy, file: p.source.file, line: p.source.line })),
       rules: l.rules.map((r) => ({
         policy: r.policy,
@@ -36,6 +38,8 @@ export function explainJson(e: Explanation, notes: Notes = NO_NOTES): string {
       })),
     })),
     notes: e.notes,
+    exposure: e.exposure.map(exposureJson),
+    ...(e.sameNode ? { sameNode: e.sameNode.toJSON() } : {}),
   };
   return toJsonText(doc);
 }

@@ -4,11 +4,14 @@ import { formatSource } from '../../inventory/types.js';
 import { IntervalSet } from '../../model/interval-set.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
+import { exposureConnsText, exposurePeerText } from '../../analyses/exposure.js';
 
 function side(title: string, s: SideExplanation): string[] {
   const verdict = s.allowed.isEmpty() ? 'denies everything' : s.allowed.isAll() ? 'allows everything' : `allows ${s.allowed.toString()}`;
   const out = [`  ${title}: ${verdict}`];
   if (!s.isolated || s.rules.length === 0 || s.allowed.isEmpty()) out.push(`    ${s.reason}`);
+  if (s.nodeRule === 'same-node') out.push('    the node rule: the source uses hostNetwork on this pod\'s node, and a pod always admits its own node');
+  if (s.nodeRule === 'possibly-same-node') out.push('    the node rule: the source uses hostNetwork; if it runs on this pod\'s node, everything is admitted (the input does not say)');
   if (s.selectedBy.length) {
     out.push(`    isolated by ${s.selectedBy.map((p) => `${p.policy} (${formatSource(p.source)})`).join(', ')}`);
   }
@@ -27,6 +30,7 @@ export function explainText(e: Explanation, notes: Notes = NO_NOTES): string {
   if (caveats) out.push(caveats.trimEnd(), '');
   const q = e.queried.isAll() ? '' : ` on ${e.queried.toString()}`;
   out.push(`${e.from.id} => ${e.to.id}${q}: ${e.verdict.toUpperCase()}${e.verdict === 'allowed' ? ` (${e.conns.toString()})` : ''}`);
+  if (e.sameNode) out.push(`only from the same node: ${e.sameNode.toString()}`);
   out.push('');
   out.push('Port ranges:');
   for (const r of e.ranges) {
@@ -40,6 +44,10 @@ export function explainText(e: Explanation, notes: Notes = NO_NOTES): string {
   out.push('Why:');
   out.push(...side(`egress of ${e.from.id}`, e.layers[0]!));
   out.push(...side(`ingress of ${e.to.id}`, e.layers[1]!));
+  if (e.exposure.length > 0) {
+    out.push('Also open beyond the input (peers the input does not show, see reach --exposure):');
+    for (const x of e.exposure) out.push(`  ${x.endpoint} ${x.direction === 'ingress' ? '<=' : '=>'} ${exposurePeerText(x.peer)} : ${exposureConnsText(x)}${x.rules.length ? ` (${x.rules.join(', ')})` : ''}`);
+  }
   for (const n of e.notes) out.push(`note: ${n}`);
   return `${out.join('\n')}\n`;
 }

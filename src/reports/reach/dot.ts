@@ -3,6 +3,7 @@ import { dotId } from '../dot.js';
 import { lex } from '../../util/compare.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesDot } from '../notes.js';
+import { connText } from './text.js';
 
 /** Graphviz: one cluster per namespace, external blocks as boxes, edges labelled with ports. */
 export function reachDot(r: ReachResult, notes: Notes = NO_NOTES): string {
@@ -26,7 +27,7 @@ export function reachDot(r: ReachResult, notes: Notes = NO_NOTES): string {
     out.push('  }');
   }
   for (const id of ext) out.push(`  ${dotId(id)} [shape=box, style=dashed];`);
-  for (const c of r.connections) out.push(`  ${dotId(c.src)} -> ${dotId(c.dst)} [label=${dotId(c.conns.toString())}];`);
+  for (const c of r.connections) out.push(`  ${dotId(c.src)} -> ${dotId(c.dst)} [label=${dotId(connText(c))}${c.condition ? ', style=dotted' : ''}];`);
   out.push('}');
   return `${out.join('\n')}\n`;
 }

@@ -1,12 +1,20 @@
 import type { ReachResult } from '../../analyses/reach.js';
-import { displayIds } from './text.js';
+import { connText, displayIds } from './text.js';
 import { mdTable } from '../markdown.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesMarkdown } from '../notes.js';
+import { exposureConnsText, exposurePeerText } from '../../analyses/exposure.js';
 
 /** A Markdown table, for pull-request comments and docs. */
 export function reachMarkdown(r: ReachResult, notes: Notes = NO_NOTES): string {
-  if (r.connections.length === 0) return `${notesMarkdown(notes)}_No connections allowed._\n`;
+  return notesMarkdown(notes) + reachMarkdownBody(r);
+}
+
+function reachMarkdownBody(r: ReachResult): string {
   const show = displayIds(r);
-  return notesMarkdown(notes) + mdTable(['src', 'dst', 'conn'], r.connections.map((c) => [show(c.src), show(c.dst), c.conns.toString()]));
+  const main = r.connections.length === 0 ? '_No connections allowed._\n' : mdTable(['src', 'dst', 'conn'], r.connections.map((c) => [show(c.src), show(c.dst), connText(c)]));
+  if (!r.exposure) return main;
+  if (r.exposure.items.length === 0) return `${main}\n_No exposure beyond the input${r.exposure.wholeCluster ? ' (the settings say it is the whole cluster)' : ''}._\n`;
+  const rows = r.exposure.items.map((e) => (e.direction === 'ingress' ? [exposurePeerText(e.peer), e.endpoint] : [e.endpoint, exposurePeerText(e.peer)]).concat(exposureConnsText(e)));
+  return `${main}\n**Exposure beyond the input**\n\n${mdTable(['src', 'dst', 'conn'], rows)}`;
 }

@@ -8,6 +8,7 @@ import type { PortSet } from '../../model/port-set.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesJson, notesText } from '../notes.js';
 import { oneLine } from '../safe-text.js';
+import { connText } from './text.js';
 
 /** Formats that can be streamed. */
 export const STREAM_FORMATS = ['text', 'csv', 'json'] as const;
@@ -56,14 +57,14 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
     let any = false;
     for (const c of r.connections()) {
       any = true;
-      yield `${show(c.src)} => ${show(c.dst)} : ${str(c.conns)}\n`;
+      yield `${show(c.src)} => ${show(c.dst)} : ${connText(c, str(c.conns))}\n`;
     }
     if (!any) yield 'No connections allowed.\n';
     return;
   }
   if (format === 'csv') {
     yield 'src,dst,conn\n';
-    for (const c of r.connections()) yield `${cell(show(c.src))},${cell(show(c.dst))},${cell(str(c.conns))}\n`;
+    for (const c of r.connections()) yield `${cell(show(c.src))},${cell(show(c.dst))},${cell(connText(c, str(c.conns)))}\n`;
     return;
   }
   // toJsonText(doc), one array element at a time.
@@ -85,7 +86,7 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
   const connsText = memo((p) => element({ conns: p.toJSON() }).split('\n').slice(1, -1).join('\n'));
   let first = true;
   for (const c of r.connections() as Iterable<Connection>) {
-    yield `${first ? '[\n' : ',\n'}    {\n      "src": ${JSON.stringify(c.src)},\n      "dst": ${JSON.stringify(c.dst)},\n${connsText(c.conns)}\n    }`;
+    yield `${first ? '[\n' : ',\n'}    {\n      "src": ${JSON.stringify(c.src)},\n      "dst": ${JSON.stringify(c.dst)},\n${connsText(c.conns)}${c.condition ? `,\n      "condition": ${JSON.stringify(c.condition)}` : ''}\n    }`;
     first = false;
   }
   yield first ? '[]' : '\n  ]';

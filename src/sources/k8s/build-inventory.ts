@@ -372,6 +372,7 @@ function resolveWorkloads(raws: Map<string, { raw: RawWorkload; source: SourceRe
       ports: raw.ports,
       ips: raw.ips,
       hostNetwork: raw.hostNetwork,
+      ...(raw.nodeName ? { nodeName: raw.nodeName } : {}),
       workload: wid,
       synthetic: false,
       source,
@@ -413,6 +414,7 @@ function resolveWorkloads(raws: Map<string, { raw: RawWorkload; source: SourceRe
         ports: raw.ports,
         ips: [],
         hostNetwork: raw.hostNetwork,
+        ...(raw.nodeName ? { nodeName: raw.nodeName } : {}),
         workload: wid,
         synthetic: true,
         source,
@@ -424,7 +426,7 @@ function resolveWorkloads(raws: Map<string, { raw: RawWorkload; source: SourceRe
       diags.push({
         severity: 'warning',
         code: 'host-network',
-        message: `pod ${p.id} uses hostNetwork: NetworkPolicy selectors do not see it; it is reachable and reaches out as its node does`,
+        message: `pod ${p.id} uses hostNetwork: NetworkPolicy selectors do not see it; it is reachable, reaches out as its node does, and pods on its node admit it on every port (the node rule)`,
         ...(p.source ? { source: p.source } : {}),
       });
     }

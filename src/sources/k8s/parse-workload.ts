@@ -17,6 +17,8 @@ export interface RawWorkload {
   readonly ports: ContainerPort[];
   readonly ips: string[];
   readonly hostNetwork: boolean;
+  /** spec.nodeName, when a non-empty string. */
+  readonly nodeName?: string;
   readonly replicas: number;
   readonly owner?: OwnerRef;
   readonly line: number;
@@ -140,6 +142,7 @@ export function parseWorkload(r: FieldReader, doc: Obj, kind: WorkloadKind, name
     ports,
     ips,
     hostNetwork,
+    ...(typeof t.spec?.['nodeName'] === 'string' && t.spec['nodeName'] !== '' ? { nodeName: t.spec['nodeName'] } : {}),
     replicas,
     ...(controllerOwner(r, meta) ? { owner: controllerOwner(r, meta)! } : {}),
     line: r.at(doc).line,
