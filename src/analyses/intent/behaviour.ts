@@ -21,6 +21,21 @@ export interface Behaviours {
 
 const cache = new WeakMap<Analysis, Behaviours>();
 
+/**
+ * The node rule, which the matrix leaves out, between two behaviours: behaviours keep nodes apart, so one pod
+ * pair speaks for two. A hostNetwork source possibly on the destination's node counts as open, as in blast.
+ */
+export function nodeRuleOpen(a: Analysis): (b1: number, b2: number) => boolean {
+  const m = a.matrix;
+  const classes = a.layer.classes;
+  return (b1, b2) => {
+    const s = classes[m.repClass[b1]!]!;
+    if (!s.hostNetwork) return false;
+    const rel = a.podNodeRelation(s.pods[0]!.id, classes[m.repClass[b2]!]!.pods[0]!.id);
+    return rel === 'same-node' || rel === 'possibly-same-node';
+  };
+}
+
 /** The behaviour view of an analysis (computed once per analysis). */
 export function behaviours(a: Analysis): Behaviours {
   const hit = cache.get(a);
@@ -29,15 +44,7 @@ export function behaviours(a: Analysis): Behaviours {
   const B = m.size;
   const cand: (number[] | undefined)[] = new Array(B);
   const row = new Uint32Array(B + m.blocks.length);
-  // The node rule, which the matrix leaves out: behaviours keep nodes apart, so one pod pair speaks for two.
-  // A hostNetwork source possibly on the node counts as open, as in blast.
-  const classes = a.layer.classes;
-  const nodeOpen = (b1: number, b2: number): boolean => {
-    const s = classes[m.repClass[b1]!]!;
-    if (!s.hostNetwork) return false;
-    const rel = a.podNodeRelation(s.pods[0]!.id, classes[m.repClass[b2]!]!.pods[0]!.id);
-    return rel === 'same-node' || rel === 'possibly-same-node';
-  };
+  const nodeOpen = nodeRuleOpen(a);
   const result: Behaviours = {
     of: m.behaviourOf,
     conns: (b1, b2) => (nodeOpen(b1, b2) ? PortSet.ALL : a.ports.get(m.cell(b1, b2))),

@@ -12,6 +12,7 @@
  */
 import type { Analysis } from '../../engine/index.js';
 import { ALL_ID, NONE_ID } from '../../engine/index.js';
+import { nodeRuleOpen } from './behaviour.js';
 import type { Workload } from '../../inventory/types.js';
 import type { PortSet } from '../../model/port-set.js';
 
@@ -52,6 +53,7 @@ export function exactPartition(a: Analysis, workloads: ReadonlyArray<{ workload:
   const B = m.size;
   const X = m.blocks.length;
   const buf = new Uint32Array(B + X);
+  const nodeOpen = nodeRuleOpen(a);
 
   // The row (to every behaviour, then every block) of a behaviour set: the union of its behaviours' rows.
   // Only the last one is kept (twins, which share it, come one after another): rows are never all in memory.
@@ -61,6 +63,7 @@ export function exactPartition(a: Analysis, workloads: ReadonlyArray<{ workload:
     const row = new Uint32Array(B + X);
     for (const b of set) {
       m.rowInto(b, buf);
+      if (a.layer.classes[m.repClass[b]!]!.hostNetwork) for (let d = 0; d < B; d++) if (nodeOpen(b, d)) buf[d] = ALL_ID;
       for (let i = 0; i < row.length; i++) row[i] = t.union(row[i]!, buf[i]!);
     }
     last = { set, row };
