@@ -77,13 +77,14 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
   const order = nodes.slice().sort((x, y) => lex(x.e.endpoint.id, y.e.endpoint.id));
   const srcs = order.filter((x) => fromOk(x.e.endpoint));
   const dsts = order.filter((x) => toOk(x.e.endpoint));
+  // Outside blocks only pair with cluster endpoints: their rows never look at other blocks.
+  const clusterDsts = dsts.filter((x) => !x.external);
   const width = B + blocks.length;
 
-  /** The row of port ids from a source node to every column. */
+  /** The row of port ids from a source node to every column (for a block: to every behaviour only). */
   const rowOf = (s: Node, row: Uint32Array, tmp: Uint32Array): void => {
     if (s.external) {
       m.blockRowInto(s.cols[0]! - B, row);
-      row.fill(NONE_ID, B);
       return;
     }
     m.rowInto(s.cols[0]!, row);
@@ -108,8 +109,8 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
         rowOf(s, row, tmp);
         rowFor = s.cols;
       }
-      for (const d of dsts) {
-        if (d === s || (s.external && d.external)) continue;
+      for (const d of s.external ? clusterDsts : dsts) {
+        if (d === s) continue;
         const id = cellOf(row, d);
         if (id !== NONE_ID) yield [s, d, id];
       }
@@ -123,7 +124,7 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
   for (const s of srcs) {
     if (s.external) {
       rowOf(s, row, tmp);
-      if (dsts.some((d) => !d.external && cellOf(row, d) !== NONE_ID)) used.add(s);
+      if (clusterDsts.some((d) => cellOf(row, d) !== NONE_ID)) used.add(s);
     }
   }
   const extDsts = dsts.filter((d) => d.external && !used.has(d));
@@ -165,6 +166,7 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
         if (single[k]) weights[col[k]!]! += 1;
         else multi.push(k);
       }
+      const clusterMulti = multi.filter((k) => !dsts[k]!.external);
       if (filterId === ALL_ID) {
         const baseW = m.baseWeight(weights);
         const perBehaviour = new Map<number, number>();
@@ -174,9 +176,13 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
         for (const s of srcs) {
           let c: number;
           if (s.external) {
+            // A block's row covers behaviours only; it pairs with no block, itself included.
             rowOf(s, r1, r1);
             c = 0;
-            for (let k = 0; k < nd; k++) if (r1[col[k]!] !== NONE_ID && single[k]) c++;
+            for (let b = 0; b < B; b++) if (r1[b] !== NONE_ID) c += weights[b]!;
+            for (const k of clusterMulti) if (cellOf(r1, dsts[k]!) !== NONE_ID) c++;
+            n += c;
+            continue;
           } else if (s.cols.length === 1) {
             const b = s.cols[0]!;
             let cached = perBehaviour.get(b);
@@ -212,6 +218,11 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
           rowFor = s.cols;
         }
         let c = 0;
+        if (s.external) {
+          for (const d of clusterDsts) if (cellOf(r, d) !== NONE_ID) c++;
+          n += c;
+          continue;
+        }
         for (let k = 0; k < nd; k++) {
           if (single[k]) {
             if (r[col[k]!] !== NONE_ID) c++;
