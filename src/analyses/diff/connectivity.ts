@@ -8,7 +8,7 @@ import { formatRange, rangeToCidrs, type Family, type IpRange } from '../../mode
 import { PortSet } from '../../model/port-set.js';
 import { clusterEndpoints, type Endpoint, type Level, type ResolvedEndpoint } from '../endpoints.js';
 import { endpointConns } from '../reach.js';
-import { buildClassGraph, type ClassGraph } from '../blast/graph.js';
+import { NONE_ID, PortTable } from '../../engine/port-table.js';
 import { lex } from '../../util/compare.js';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
@@ -38,51 +38,60 @@ export interface ConnectivityDiff {
 }
 
 interface Side {
+  readonly a: Analysis;
   readonly cluster: readonly ResolvedEndpoint[];
   readonly byId: ReadonlyMap<string, ResolvedEndpoint>;
   readonly blocks: readonly IpRange[];
-  /** The class graph: only pairs joined by an edge can have connectivity, so only those are compared. */
-  readonly g: ClassGraph;
-  readonly classesOf: ReadonlyMap<string, readonly number[]>;
-  readonly endpointsOfClass: readonly string[][];
+  /** Per endpoint id: the behaviours (matrix columns) of its pods, increasing. */
+  readonly cols: ReadonlyMap<string, Int32Array>;
+  /** This side's port ids as ids of the table both sides share. */
+  readonly canon: (id: number) => number;
 }
 
-function side(a: Analysis, level: Level): Side {
+function side(a: Analysis, level: Level, shared: PortTable): Side {
   const cluster = clusterEndpoints(a, level);
-  const endpointsOfClass: string[][] = a.layer.classes.map(() => []);
-  const classesOf = new Map<string, number[]>();
+  const m = a.matrix;
+  const cols = new Map<string, Int32Array>();
   for (const e of cluster) {
-    const cs = [...new Set(e.targets.flatMap((t) => (t.kind === 'class' ? [t.index] : [])))];
-    classesOf.set(e.endpoint.id, cs);
-    for (const c of cs) endpointsOfClass[c]!.push(e.endpoint.id);
+    const bs = [...new Set(e.targets.flatMap((t) => (t.kind === 'class' ? [m.behaviourOf[t.index]!] : [])))].sort((x, y) => x - y);
+    cols.set(e.endpoint.id, Int32Array.from(bs));
   }
-  return { cluster, byId: new Map(cluster.map((e) => [e.endpoint.id, e])), blocks: a.externals().map((b) => b.range), g: buildClassGraph(a), classesOf, endpointsOfClass };
+  const memo: number[] = [];
+  const canon = (id: number): number => (memo[id] ??= shared.id(a.ports.get(id)));
+  return { a, cluster, byId: new Map(cluster.map((e) => [e.endpoint.id, e])), blocks: a.externals().map((b) => b.range), cols, canon };
 }
 
-/** Endpoints an endpoint has an edge to on this side. */
-function neighbours(s: Side, id: string, into: Set<string>): void {
-  for (const c of s.classesOf.get(id) ?? []) for (const d of s.g.succ[c]!) for (const e of s.endpointsOfClass[d]!) into.add(e);
+/**
+ * The row of port ids (this side's table) from an endpoint to every behaviour, or undefined when the
+ * endpoint is not on this side. The last row is kept: consecutive sources often share behaviours.
+ */
+function rowMaker(s: Side): (id: string) => Uint32Array | undefined {
+  const m = s.a.matrix;
+  const t = s.a.ports;
+  const width = m.size + m.blocks.length;
+  const row = new Uint32Array(width);
+  const tmp = new Uint32Array(width);
+  let last: Int32Array | undefined;
+  return (id) => {
+    const cs = s.cols.get(id);
+    if (!cs || cs.length === 0) return undefined;
+    if (last && last.length === cs.length && last.every((c, k) => c === cs[k])) return row;
+    m.rowInto(cs[0]!, row);
+    for (let k = 1; k < cs.length; k++) {
+      m.rowInto(cs[k]!, tmp);
+      for (let j = 0; j < m.size; j++) row[j] = t.union(row[j]!, tmp[j]!);
+    }
+    last = cs;
+    return row;
+  };
 }
 
-function clusterConns(s: Side, src: string, dst: string): PortSet {
-  let p = PortSet.NONE;
-  for (const x of s.classesOf.get(src) ?? []) {
-    const succ = s.g.succ[x]!;
-    for (const y of s.classesOf.get(dst) ?? []) if (hasSorted(succ, y)) p = p.union(s.g.ports(x, y));
-  }
-  return p;
-}
-
-function hasSorted(a: Int32Array, v: number): boolean {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! < v) lo = mid + 1;
-    else if (a[mid]! > v) hi = mid - 1;
-    else return true;
-  }
-  return false;
+/** Port id (the side's table) from a row to an endpoint with behaviours `cs` on the side; NONE when absent. */
+function cellTo(s: Side, row: Uint32Array | undefined, cs: Int32Array | undefined): number {
+  if (!row || !cs || cs.length === 0) return NONE_ID;
+  let v = row[cs[0]!]!;
+  for (let k = 1; k < cs.length; k++) v = s.a.ports.union(v, row[cs[k]!]!);
+  return v;
 }
 
 /** Pieces of the address space cut at every block boundary of both sides, per family, in order. */
@@ -134,23 +143,38 @@ const ORDER: Record<ChangeKind, number> = { changed: 0, added: 1, removed: 2 };
 
 /** Compares the connectivity of two analyses at a level. */
 export function diffConnectivity(oldA: Analysis, newA: Analysis, level: Level = 'workload'): ConnectivityDiff {
-  const o = side(oldA, level);
-  const n = side(newA, level);
+  const shared = new PortTable();
+  const o = side(oldA, level, shared);
+  const n = side(newA, level, shared);
   const endpoints = new Map<string, Endpoint>();
   for (const e of [...o.cluster, ...n.cluster]) endpoints.set(e.endpoint.id, e.endpoint);
   const ids = [...endpoints.keys()].sort(lex);
   const changes: ConnChange[] = [];
   let unchanged = 0;
-  for (const s of ids) {
-    const cand = new Set<string>();
-    neighbours(o, s, cand);
-    neighbours(n, s, cand);
-    for (const d of [...cand].sort(lex)) {
-      if (s === d) continue;
-      const before = clusterConns(o, s, d);
-      const c = classify(s, d, before, clusterConns(n, s, d));
-      if (c) changes.push(c);
-      else if (!before.isEmpty()) unchanged++;
+  // Every ordered pair is compared as two integers from the matrix rows: nothing per pair is kept but
+  // the changes, and changes with the same before and after share their port sets.
+  const oldRow = rowMaker(o);
+  const newRow = rowMaker(n);
+  const made = new Map<number, ConnChange | undefined>();
+  const oCols = ids.map((id) => o.cols.get(id));
+  const nCols = ids.map((id) => n.cols.get(id));
+  for (let i = 0; i < ids.length; i++) {
+    const s = ids[i]!;
+    const ro = oldRow(s);
+    const rn = newRow(s);
+    if (!ro && !rn) continue;
+    for (let j = 0; j < ids.length; j++) {
+      if (i === j) continue;
+      const before = o.canon(cellTo(o, ro, oCols[j]));
+      const after = n.canon(cellTo(n, rn, nCols[j]));
+      if (before === after) {
+        if (before !== NONE_ID) unchanged++;
+        continue;
+      }
+      const k = before * 0x100000 + after;
+      let c = made.get(k);
+      if (!made.has(k)) made.set(k, (c = classify('', '', shared.get(before), shared.get(after))));
+      if (c) changes.push({ ...c, src: s, dst: ids[j]! });
     }
   }
 

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
-import { computeReach, streamReach } from '../../analyses/reach.js';
-import { reachChunks, STREAM_FORMATS, type StreamFormat } from '../../reports/reach/stream.js';
+import { streamReach, type ReachStream } from '../../analyses/reach.js';
+import { reachChunks } from '../../reports/reach/stream.js';
 import { once } from 'node:events';
 import { REACH_FORMATS, type ReachFormat } from '../../reports/reach/index.js';
-import { summarizeReach } from '../../analyses/reach-summary.js';
+import { ReachSummaryBuilder } from '../../analyses/reach-summary.js';
 import { reachSummaryText } from '../../reports/reach/summary-text.js';
 import { UserError } from '../../util/errors.js';
 import { collect, loadInputs, parsePorts, pickFormat, type InputOptions } from '../common.js';
@@ -44,15 +44,23 @@ export function registerReach(program: Command): void {
         ...(opts.to ? { to: opts.to } : {}),
         ...(ports ? { ports } : {}),
       } as const;
-      if (!opts.summary && (STREAM_FORMATS as readonly string[]).includes(format)) {
-        // Streamed: pod-level output of a large cluster is far bigger than memory should hold.
-        for (const chunk of reachChunks(streamReach(analysis, reachOpts), format as StreamFormat)) {
-          if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
-        }
-        return;
+      // Streamed, every format: a cluster without policies has as many connections as pairs of workloads.
+      const stream = streamReach(analysis, reachOpts);
+      const summary = opts.summary && format === 'text' ? new ReachSummaryBuilder(analysis, stream.endpoints) : undefined;
+      const listed: ReachStream = summary
+        ? {
+            ...stream,
+            *connections() {
+              for (const c of stream.connections()) {
+                summary.add(c);
+                yield c;
+              }
+            },
+          }
+        : stream;
+      for (const chunk of reachChunks(listed, format)) {
+        if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
       }
-      const result = computeReach(analysis, reachOpts);
-      process.stdout.write(REACH_FORMATS[format](result));
-      if (opts.summary && format === 'text') process.stdout.write(reachSummaryText(summarizeReach(analysis, result)));
+      if (summary) process.stdout.write(reachSummaryText(summary.result()));
     });
 }

@@ -1,0 +1,65 @@
+// Shapes that used to crash or run out of memory: a cluster before its first NetworkPolicy (every
+// workload reaches every workload) listed, summarized and diffed.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadFromTexts } from '../src/sources/k8s/index.js';
+import { analyze } from '../src/engine/index.js';
+import { computeReach, streamReach } from '../src/analyses/reach.js';
+import { ReachSummaryBuilder, summarizeReach } from '../src/analyses/reach-summary.js';
+import { reachChunks, STREAM_FORMATS } from '../src/reports/reach/stream.js';
+import { REACH_FORMATS } from '../src/reports/reach/index.js';
+import { diffConnectivity } from '../src/analyses/diff/connectivity.js';
+import { generateCluster, generateOpenCluster } from '../bench/generate.js';
+
+function analysed(text: string) {
+  return analyze(loadFromTexts([{ path: 'c.yaml', text }]).inventory);
+}
+
+test('every reach format streams', () => {
+  assert.deepEqual([...STREAM_FORMATS].sort(), Object.keys(REACH_FORMATS).sort());
+});
+
+test('no policies, 3,000 workloads (9 million pairs): md, dot and text start streaming without building the listing', { timeout: 20_000 }, () => {
+  const a = analysed(generateOpenCluster(3_000).files[0]!.text);
+  const s = streamReach(a, { level: 'workload' });
+  // Counted on behaviours, not pairs: every workload to every other, and the outside to and from each.
+  assert.equal(s.count(), 3_000 * 2_999 + 2 * 3_000);
+  const first = (f: (typeof STREAM_FORMATS)[number]): string => {
+    const it = reachChunks(s, f)[Symbol.iterator]();
+    const r = it.next();
+    assert.ok(!r.done);
+    assert.ok(r.value.length < 1 << 20, `${f}: a chunk, not the whole listing`);
+    return r.value;
+  };
+  assert.match(first('md'), /^\| src \| dst \| conn \|\n\|---\|---\|---\|\n\| 0\.0\.0\.0-255\.255\.255\.255\[External\] \| ns0\/app-0\[Deployment\] \| All Connections \|\n/);
+  const dot = first('dot');
+  assert.match(dot, /^digraph bulkhead \{\n/);
+  assert.match(dot, /subgraph cluster_0 \{\n {4}label="ns0";/);
+  assert.match(first('text'), /^0\.0\.0\.0-255\.255\.255\.255\[External\] => ns0\/app-0\[Deployment\] : All Connections\n/);
+});
+
+test('reach summary built connection by connection equals the summary of the whole result', () => {
+  for (const a of [analysed(generateCluster(1_000, 3).files[0]!.text), analysed(generateOpenCluster(40).files[0]!.text)]) {
+    for (const opts of [{ level: 'workload' as const }, { level: 'pod' as const, to: '*api*' }]) {
+      const s = streamReach(a, opts);
+      const b = new ReachSummaryBuilder(a, s.endpoints);
+      for (const c of s.connections()) b.add(c);
+      assert.deepEqual(b.result(), summarizeReach(a, computeReach(a, opts)));
+    }
+  }
+});
+
+test('diff, no policies -> a first policy, 4,200 workloads (17.6 million pairs): counts without a map of pairs', { timeout: 30_000 }, () => {
+  // 4,097 classes or more used to exceed the largest Map (a memo of every class pair).
+  const before = analysed(generateOpenCluster(4_200).files[0]!.text);
+  const after = analysed(generateOpenCluster(4_200, true).files[0]!.text);
+  const d = diffConnectivity(before, after, 'workload');
+  // default-deny ingress in ns0 (every 42nd workload, 100 of them) closes every connection into them.
+  const intoNs0 = 100 * 4_199;
+  const removed = d.changes.filter((c) => c.kind === 'removed');
+  assert.equal(removed.length, d.changes.length);
+  assert.equal(d.changes.length, intoNs0 + 100, 'every workload and the outside, into each of the 100');
+  assert.ok(d.changes.every((c) => c.dst.startsWith('ns0/') && c.new.isEmpty() && c.old.isAll()));
+  assert.equal(d.unchanged, 4_200 * 4_199 - intoNs0);
+});
