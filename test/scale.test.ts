@@ -11,6 +11,7 @@ import { reachChunks, STREAM_FORMATS } from '../src/reports/reach/stream.js';
 import { REACH_FORMATS } from '../src/reports/reach/index.js';
 import { diffConnectivity } from '../src/analyses/diff/connectivity.js';
 import { generateCluster, generateOpenCluster } from '../bench/generate.js';
+import { MAX_SYNTHETIC_REPLICAS } from '../src/sources/k8s/build-inventory.js';
 
 function analysed(text: string) {
   return analyze(loadFromTexts([{ path: 'c.yaml', text }]).inventory);
@@ -62,4 +63,27 @@ test('diff, no policies -> a first policy, 4,200 workloads (17.6 million pairs):
   assert.equal(d.changes.length, intoNs0 + 100, 'every workload and the outside, into each of the 100');
   assert.ok(d.changes.every((c) => c.dst.startsWith('ns0/') && c.new.isEmpty() && c.old.isAll()));
   assert.equal(d.unchanged, 4_200 * 4_199 - intoNs0);
+});
+
+test('replicas: 100000000 is analysed as 100 identical pods, with the true count on the workload and an info note', { timeout: 10_000 }, () => {
+  const dep = (name: string, replicas: number): string =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: d\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec: {containers: [{name: c, ports: [{name: http, containerPort: 80}]}]}\n`;
+  const r = loadFromTexts([{ path: 'r.yaml', text: `${dep('huge', 100_000_000)}---\n${dep('exact', MAX_SYNTHETIC_REPLICAS)}` }]);
+  const pods = (w: string) => r.inventory.pods.filter((p) => p.workload === `d/${w}[Deployment]`);
+  assert.equal(MAX_SYNTHETIC_REPLICAS, 100);
+  assert.equal(pods('huge').length, MAX_SYNTHETIC_REPLICAS);
+  assert.equal(pods('huge')[99]!.name, 'huge-99');
+  assert.equal(pods('exact').length, MAX_SYNTHETIC_REPLICAS);
+  const w = (name: string) => r.inventory.workloads.find((x) => x.name === name)!;
+  assert.equal(w('huge').replicas, 100_000_000);
+  assert.equal(w('exact').replicas, undefined);
+  const notes = r.diagnostics.filter((d) => d.code === 'replicas-capped');
+  assert.equal(notes.length, 1);
+  assert.equal(notes[0]!.severity, 'info');
+  assert.deepEqual(notes[0]!.source, { file: 'r.yaml', line: 1 });
+  assert.match(notes[0]!.message, /Deployment d\/huge has 100000000 replicas: analysed as 100 identical pods \(huge-0 to huge-99\)/);
+  // Replicas still reach one another at pod level (no policy), and the workloads reach each other.
+  const a = analyze(r.inventory);
+  assert.ok(a.allowedPorts('d/huge-0', 'd/huge-1').isAll());
+  assert.equal(streamReach(a, { level: 'workload' }).count(), 2 + 2 * 2);
 });
