@@ -107,30 +107,49 @@ function commonAtoms(oldBlocks: readonly IpRange[], newBlocks: readonly IpRange[
   return out;
 }
 
-/** The side's conns between each atom and each cluster endpoint, per direction. */
-function atomConns(a: Analysis, s: Side, atoms: readonly IpRange[], ids: readonly string[]): { out: PortSet[][]; in: PortSet[][] } {
-  const out: PortSet[][] = [];
-  const inn: PortSet[][] = [];
-  for (const atom of atoms) {
-    // Each atom lies inside one block of the side; the engine answers for any range, modelled family or not.
-    const t = { kind: 'address' as const, range: atom };
-    const o: PortSet[] = [];
-    const i: PortSet[] = [];
-    for (const id of ids) {
-      const e = s.byId.get(id);
-      if (!e) {
-        o.push(PortSet.NONE);
-        i.push(PortSet.NONE);
-        continue;
-      }
-      const ext: ResolvedEndpoint = { endpoint: { id: formatRange(atom), kind: 'External' }, targets: [t], pods: [] };
-      o.push(endpointConns(a, e, ext));
-      i.push(endpointConns(a, ext, e));
-    }
-    out.push(o);
-    inn.push(i);
+/** The index of the side's block holding an atom (atoms never straddle a block edge), or -1 (family not modelled). */
+function blockIndex(blocks: readonly IpRange[], atom: IpRange): number {
+  let lo = 0;
+  let hi = blocks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const b = blocks[mid]!;
+    if (b.family < atom.family || (b.family === atom.family && b.hi < atom.lo)) lo = mid + 1;
+    else if (b.family > atom.family || b.lo > atom.lo) hi = mid - 1;
+    else return b.hi >= atom.hi ? mid : -1;
   }
-  return { out, in: inn };
+  return -1;
+}
+
+/**
+ * Writes into v, for each endpoint j, the shared port ids to (v[4j + dir]) and from (v[4j + 2 + dir])
+ * the atom on this side (dir 0 old, 1 new): read from the matrix column of the side's block holding the
+ * atom, or asked of the engine when the side does not model the atom's family.
+ */
+function atomConns(s: Side, atom: IpRange, ids: readonly string[], cols: readonly (Int32Array | undefined)[], dir: 0 | 1, v: Uint32Array): void {
+  const m = s.a.matrix;
+  const t = s.a.ports;
+  const x = blockIndex(s.blocks, atom);
+  for (let j = 0; j < ids.length; j++) {
+    const cs = cols[j];
+    let out = NONE_ID;
+    let inn = NONE_ID;
+    if (cs && cs.length > 0) {
+      if (x >= 0) {
+        for (const c of cs) {
+          out = t.union(out, m.toBlock(c, x));
+          inn = t.union(inn, m.fromBlock(x, c));
+        }
+      } else {
+        const e = s.byId.get(ids[j]!)!;
+        const ext: ResolvedEndpoint = { endpoint: { id: formatRange(atom), kind: 'External' }, targets: [{ kind: 'address', range: atom }], pods: [] };
+        out = t.id(endpointConns(s.a, e, ext));
+        inn = t.id(endpointConns(s.a, ext, e));
+      }
+    }
+    v[4 * j + dir] = s.canon(out);
+    v[4 * j + 2 + dir] = s.canon(inn);
+  }
 }
 
 function classify(src: string, dst: string, o: PortSet, n: PortSet): ConnChange | undefined {
@@ -178,30 +197,42 @@ export function diffConnectivity(oldA: Analysis, newA: Analysis, level: Level = 
     }
   }
 
+  // Outside: neighbouring atoms whose old and new conns agree for every endpoint, both ways, are one group.
   const atoms = commonAtoms(o.blocks, n.blocks);
-  const oc = atomConns(oldA, o, atoms, ids);
-  const nc = atomConns(newA, n, atoms, ids);
-  // Merge neighbouring atoms whose old and new conns agree for every endpoint in both directions.
-  const sig = (k: number): string => ids.map((_, j) => `${oc.out[k]![j]!.key()}/${nc.out[k]![j]!.key()}/${oc.in[k]![j]!.key()}/${nc.in[k]![j]!.key()}`).join(';');
-  const groups: Array<{ range: IpRange; k: number }> = [];
-  let prevSig = '';
-  atoms.forEach((atom, k) => {
-    const s = sig(k);
-    const last = groups[groups.length - 1];
-    if (last && last.range.family === atom.family && prevSig === s) last.range = { family: atom.family, lo: last.range.lo, hi: atom.hi };
-    else groups.push({ range: atom, k });
-    prevSig = s;
-  });
-  for (const g of groups) {
-    const id = formatRange(g.range);
+  let cur = new Uint32Array(4 * ids.length);
+  let next = new Uint32Array(4 * ids.length);
+  let group: IpRange | undefined;
+  const close = (g: IpRange, v: Uint32Array): void => {
+    const id = formatRange(g);
     let used = false;
+    const add = (src: string, dst: string, before: number, after: number): void => {
+      if (before === after) return;
+      const k = before * 0x100000 + after;
+      let c = made.get(k);
+      if (!made.has(k)) made.set(k, (c = classify('', '', shared.get(before), shared.get(after))));
+      if (c) {
+        changes.push({ ...c, src, dst });
+        used = true;
+      }
+    };
     ids.forEach((e, j) => {
-      const out = classify(e, id, oc.out[g.k]![j]!, nc.out[g.k]![j]!);
-      const inn = classify(id, e, oc.in[g.k]![j]!, nc.in[g.k]![j]!);
-      for (const c of [out, inn]) if (c) (changes.push(c), (used = true));
+      add(e, id, v[4 * j]!, v[4 * j + 1]!);
+      add(id, e, v[4 * j + 2]!, v[4 * j + 3]!);
     });
-    if (used) endpoints.set(id, { id, kind: 'External', cidrs: rangeToCidrs(g.range) });
+    if (used) endpoints.set(id, { id, kind: 'External', cidrs: rangeToCidrs(g) });
+  };
+  for (const atom of atoms) {
+    atomConns(o, atom, ids, oCols, 0, next);
+    atomConns(n, atom, ids, nCols, 1, next);
+    if (group && group.family === atom.family && next.every((x, i) => x === cur[i])) {
+      group = { family: atom.family, lo: group.lo, hi: atom.hi };
+      continue;
+    }
+    if (group) close(group, cur);
+    [cur, next] = [next, cur];
+    group = atom;
   }
+  if (group) close(group, cur);
   changes.sort((x, y) => ORDER[x.kind] - ORDER[y.kind] || lex(x.src, y.src) || lex(x.dst, y.dst));
   return { level, endpoints, oldIds: new Set(o.byId.keys()), newIds: new Set(n.byId.keys()), changes, unchanged };
 }
