@@ -4,6 +4,7 @@
  * teams really write. Output is multi-document YAML text, so the loader is measured too.
  *
  * Usage (after `npm run build`): node dist/bench/generate.js SIZE [SEED] > cluster.yaml
+ * SIZE: S, M, L, XL or a pod count; or a special shape: open:N, open1:N, ipblocks:N, replicas:N.
  */
 import { pathToFileURL } from 'node:url';
 
@@ -212,10 +213,101 @@ export function generateCluster(pods: number, seed = 1): GeneratedCluster {
   };
 }
 
+/**
+ * The state before a team's first policy: `workloads` Deployments of one replica each, 100 per namespace,
+ * every one with its own labels, and no NetworkPolicy, so every workload reaches every workload.
+ * With `onePolicy`, one default-deny-ingress policy in the first namespace (the first policy, for diff).
+ */
+export function generateOpenCluster(workloads: number, onePolicy = false): GeneratedCluster {
+  const docs: string[] = [];
+  const nsCount = Math.max(1, Math.ceil(workloads / 100));
+  for (let n = 0; n < nsCount; n++) docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns${n}\n  labels:\n    team: t${n % 7}\n`);
+  for (let i = 0; i < workloads; i++) {
+    const tier = TIERS[i % TIERS.length]!;
+    docs.push(workloadYaml('Deployment', `ns${i % nsCount}`, `app-${i}`, 1, { app: `app-${i}`, tier }, TIER_PORTS[tier]));
+  }
+  if (onePolicy) docs.push(`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: ns0\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n`);
+  return {
+    files: [{ path: `open-${workloads}${onePolicy ? '-one-policy' : ''}.yaml`, text: docs.join('---\n') }],
+    stats: { namespaces: nsCount, workloads, pods: workloads, policies: onePolicy ? 1 : 0, unprotectedNamespaces: onePolicy ? nsCount - 1 : nsCount },
+  };
+}
+
+/**
+ * An allowlist-heavy cluster: 50 workloads, and egress and ingress policies that name about `cidrs`
+ * distinct ipBlock CIDRs between them (partner /32s, /24s with excepts, /16s nesting those, some IPv6),
+ * 100 per policy, each policy selecting one workload; a few bare pods have addresses inside the blocks.
+ */
+export function generateIpBlockCluster(cidrs: number, seed = 1): GeneratedCluster {
+  const r = rng(seed ^ (cidrs * 40503));
+  const docs: string[] = [];
+  const policies: string[] = [];
+  const apps = 50;
+  docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: edge\n`);
+  for (let i = 0; i < apps; i++) {
+    const tier = TIERS[i % TIERS.length]!;
+    docs.push(workloadYaml('Deployment', 'edge', `app-${i}`, 2, { app: `app-${i}`, tier }, TIER_PORTS[tier]));
+  }
+  const perPolicy = 100;
+  const count = Math.ceil(cidrs / perPolicy);
+  let made = 0;
+  /** A distinct CIDR; one in ten a /24 with excepts, one in twenty a /16 around earlier ones, one in fifty IPv6. */
+  const cidr = (): { text: string; except: string[] } => {
+    const k = made++;
+    const a = 11 + (k % 200);
+    const b = Math.floor(k / 200) % 256;
+    const c = Math.floor(k / 51_200) % 256;
+    const u = r();
+    if (u < 0.02) return { text: `2001:db8:${(k % 65536).toString(16)}::/48`, except: [] };
+    if (u < 0.07) return { text: `${a}.${(b + 128) % 256}.0.0/16`, except: [`${a}.${(b + 128) % 256}.${c}.0/24`] };
+    if (u < 0.17) return { text: `${a}.${b}.${c}.0/24`, except: [`${a}.${b}.${c}.${16 * Math.floor(r() * 8)}/28`, `${a}.${b}.${c}.${128 + 16 * Math.floor(r() * 8)}/28`] };
+    return { text: `${a}.${b}.${c}.${1 + Math.floor(r() * 250)}/32`, except: [] };
+  };
+  for (let p = 0; p < count; p++) {
+    const egress = p % 3 !== 2;
+    const n = Math.min(perPolicy, cidrs - p * perPolicy);
+    const peers = Array.from({ length: n }, () => {
+      const c = cidr();
+      return `    - ipBlock:\n        cidr: ${c.text}\n${c.except.length ? `        except: [${c.except.join(', ')}]\n` : ''}`;
+    }).join('');
+    const port = pick(r, [443, 8443, 5432, 9092]);
+    policies.push(
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allowlist-${p}\n  namespace: edge\nspec:\n  podSelector:\n    matchLabels:\n      app: "app-${p % apps}"\n` +
+        `  policyTypes: [${egress ? 'Egress' : 'Ingress'}]\n  ${egress ? 'egress' : 'ingress'}:\n  - ${egress ? 'to' : 'from'}:\n${peers}    ports:\n    - port: ${port}\n      protocol: TCP\n`,
+    );
+  }
+  // Bare pods with addresses inside some blocks: their classes depend on ipBlock membership.
+  for (let i = 0; i < 20; i++) {
+    docs.push(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: probe-${i}\n  namespace: edge\n  labels:\n    app: probe\nspec:\n  containers:\n  - name: main\n    image: probe\nstatus:\n  podIP: ${11 + i}.0.0.${1 + i}\n`);
+  }
+  return {
+    files: [{ path: `ipblocks-${cidrs}-${seed}.yaml`, text: [...docs, ...policies].join('---\n') }],
+    stats: { namespaces: 1, workloads: apps + 20, pods: 2 * apps + 20, policies: count, unprotectedNamespaces: 0 },
+  };
+}
+
+function pick<T>(r: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(r() * xs.length)]!;
+}
+
+/** One Deployment asking for `replicas` replicas (10^8 must not mean 10^8 pods in memory). */
+export function generateReplicasCluster(replicas: number): GeneratedCluster {
+  const text = workloadYaml('Deployment', 'default', 'huge', replicas, { app: 'huge', tier: 'web' }, TIER_PORTS.web) + '---\n' + workloadYaml('Deployment', 'default', 'small', 3, { app: 'small', tier: 'api' }, TIER_PORTS.api);
+  return { files: [{ path: `replicas-${replicas}.yaml`, text }], stats: { namespaces: 1, workloads: 2, pods: replicas + 3, policies: 0, unprotectedNamespaces: 1 } };
+}
+
+/** A cluster by name: S, M, L, XL, a pod count, or open:N, open1:N (with one policy), ipblocks:N, replicas:N. */
+export function generateByName(name: string, seed = 1): GeneratedCluster {
+  const m = /^(open1?|ipblocks|replicas):(\d+)$/.exec(name);
+  if (m) {
+    const n = Number(m[2]);
+    return m[1] === 'open' ? generateOpenCluster(n) : m[1] === 'open1' ? generateOpenCluster(n, true) : m[1] === 'ipblocks' ? generateIpBlockCluster(n, seed) : generateReplicasCluster(n);
+  }
+  return generateCluster(name in SIZES ? SIZES[name as SizeName] : Number(name), seed);
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const arg = process.argv[2] ?? 'S';
-  const pods = arg in SIZES ? SIZES[arg as SizeName] : Number(arg);
-  const g = generateCluster(pods, Number(process.argv[3] ?? 1));
+  const g = generateByName(process.argv[2] ?? 'S', Number(process.argv[3] ?? 1));
   process.stdout.write(g.files[0]!.text);
   process.stderr.write(`${JSON.stringify(g.stats)}\n`);
 }

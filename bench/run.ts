@@ -16,17 +16,30 @@ import { analyze } from '../src/engine/index.js';
 import { podConnectionCount, streamReach } from '../src/analyses/reach.js';
 import { explain } from '../src/analyses/explain.js';
 import { PROTOCOLS, type Protocol } from '../src/model/port-set.js';
-import { generateCluster, SIZES, type SizeName } from './generate.js';
+import { generateCluster, generateIpBlockCluster, generateOpenCluster, SIZES, type GeneratedCluster, type SizeName } from './generate.js';
 import { labBenchMain } from './lab.js';
 
+/** Rows besides the sizes: shapes that once crashed or were quadratic (docs/performance.md). */
+const SHAPES = {
+  /** No NetworkPolicy yet, 10,000 workloads: every pair connected. */
+  NOPOL: () => generateOpenCluster(10_000),
+  /** 20,000 distinct ipBlock CIDRs (nested, with excepts) in 200 policies. */
+  IPBLOCKS: (seed: number) => generateIpBlockCluster(20_000, seed),
+} as const;
+type RowName = SizeName | keyof typeof SHAPES;
+
+function rowCluster(row: RowName, seed: number): GeneratedCluster {
+  return row in SHAPES ? SHAPES[row as keyof typeof SHAPES](seed) : generateCluster(SIZES[row as SizeName], seed);
+}
+
 /** Targets from issue 3 (ms and MiB), per size. */
-const TARGETS: Partial<Record<SizeName, { reachMs: number; rssMiB: number; explainMs: number; changeMs: number }>> = {
+const TARGETS: Partial<Record<RowName, { reachMs: number; rssMiB: number; explainMs: number; changeMs: number }>> = {
   L: { reachMs: 1000, rssMiB: 1024, explainMs: 20, changeMs: 50 },
   XL: { reachMs: 10000, rssMiB: 4096, explainMs: 50, changeMs: 500 },
 };
 
 interface RunResult {
-  size: SizeName;
+  size: RowName;
   pods: number;
   workloads: number;
   policies: number;
@@ -99,9 +112,9 @@ function portAtoms(inv: ReturnType<typeof loadFromTexts>['inventory']): Array<[P
   return PROTOCOLS.flatMap((proto) => [...cuts[proto]].sort((a, b) => a - b).map((port) => [proto, port] as [Protocol, number]));
 }
 
-async function child(size: SizeName, seed: number, withReference: boolean): Promise<RunResult> {
+async function child(size: RowName, seed: number, withReference: boolean): Promise<RunResult> {
   let t = now();
-  const g = generateCluster(SIZES[size], seed);
+  const g = rowCluster(size, seed);
   const generateMs = now() - t;
   gc();
 
@@ -124,12 +137,14 @@ async function child(size: SizeName, seed: number, withReference: boolean): Prom
   const podMs = now() - t;
 
   // One explain between two workloads every generated cluster has.
-  const ns = inventory.namespaces.find((n) => n.name.endsWith('-dev'))!.name;
+  // (The other shapes: their first workloads.)
+  const ns = inventory.namespaces.find((n) => n.name.endsWith('-dev'))?.name;
+  const w = inventory.workloads;
   t = now();
-  explain(a, `${ns}/web-0`, `${ns}/api-1`);
+  explain(a, ns ? `${ns}/web-0` : w[0]!.id, ns ? `${ns}/api-1` : w[1]!.id);
   const explainMs = now() - t;
   t = now();
-  explain(a, `${ns}/worker-2`, `${ns}/db-3`);
+  explain(a, ns ? `${ns}/worker-2` : w[2]!.id, ns ? `${ns}/db-3` : w[3]!.id);
   const explainWarmMs = now() - t;
 
   // One policy changes: an api's ingress also admits TCP 8443. The first change is timed cold; then
@@ -139,7 +154,13 @@ async function child(size: SizeName, seed: number, withReference: boolean): Prom
     ingress: p.ingress.map((r) => ({ ...r, ports: r.ports === null ? null : [...r.ports, { protocol: 'TCP' as const, port: 8443, source: r.source }] })),
   });
   const targets = inventory.policies.filter((p) => p.name.startsWith('allow-web-to-api'));
-  if (targets.length === 0) targets.push(inventory.policies[0]!);
+  if (targets.length === 0 && inventory.policies.length > 0) targets.push(inventory.policies[0]!);
+  // A cluster without policies gets its first: default-deny ingress in the first workload's namespace.
+  if (targets.length === 0) {
+    const source = { file: 'bench', line: 1 };
+    const namespace = w[0]!.namespace;
+    targets.push({ id: `${namespace}/bench-deny`, namespace, name: 'bench-deny', podSelector: { matchLabels: {}, matchExpressions: [] }, isolates: { ingress: true, egress: false }, ingress: [], egress: [], source });
+  }
   const changed = widen(targets[0]!);
   gc();
   t = now();
@@ -254,18 +275,18 @@ async function main(): Promise<void> {
   const childSize = arg('child');
   const seed = Number(arg('seed') ?? 1);
   if (childSize) {
-    const r = await child(childSize as SizeName, seed, arg('reference') === '1');
+    const r = await child(childSize as RowName, seed, arg('reference') === '1');
     process.stdout.write(`${JSON.stringify(r)}\n`);
     return;
   }
-  const sizes = (arg('sizes') ?? 'S,M,L,XL').split(',').map((s) => s.trim().toUpperCase()) as SizeName[];
-  for (const s of sizes) if (!(s in SIZES)) throw new Error(`unknown size ${s}: choose from ${Object.keys(SIZES).join(',')}`);
+  const sizes = (arg('sizes') ?? 'S,M,L,XL,NOPOL,IPBLOCKS').split(',').map((s) => s.trim().toUpperCase()) as RowName[];
+  for (const s of sizes) if (!(s in SIZES) && !(s in SHAPES)) throw new Error(`unknown size ${s}: choose from ${[...Object.keys(SIZES), ...Object.keys(SHAPES)].join(',')}`);
   const refSizes = new Set((arg('reference-sizes') ?? 'S,M,L').split(','));
   const script = fileURLToPath(import.meta.url);
   const results: Record<string, { runs: RunResult[]; median: Record<string, number> }> = {};
   for (const size of sizes) {
     const runs: RunResult[] = [];
-    const n = Number(arg('runs') ?? (size === 'XL' ? 3 : 5));
+    const n = Number(arg('runs') ?? (size === 'XL' || size in SHAPES ? 3 : 5));
     for (let i = 0; i < n; i++) {
       // The reference is slow and deterministic enough: run it once per size.
       const withRef = refSizes.has(size) && i === 0;

@@ -1,7 +1,8 @@
 /** The notable facts of a reachability result: exposure to and from outside, unprotected workloads, crossings. */
 import type { Analysis } from '../engine/index.js';
 import { PortSet } from '../model/port-set.js';
-import type { ReachResult } from './reach.js';
+import type { Connection, ReachResult } from './reach.js';
+import type { Endpoint } from './endpoints.js';
 import { lex } from '../util/compare.js';
 
 export interface ReachSummary {
@@ -17,36 +18,62 @@ export interface ReachSummary {
   readonly crossNamespace: number;
 }
 
-function unionBy(pairs: ReadonlyArray<{ key: string; conns: PortSet }>): Array<{ id: string; conns: PortSet }> {
-  const m = new Map<string, PortSet>();
-  for (const p of pairs) m.set(p.key, (m.get(p.key) ?? PortSet.NONE).union(p.conns));
-  return [...m].sort(([a], [b]) => lex(a, b)).map(([id, conns]) => ({ id, conns }));
+/**
+ * Builds a summary from connections fed one at a time (a listing being streamed out), holding one
+ * entry per endpoint, never the pairs: 16 million connections cost no more memory than 16.
+ */
+export class ReachSummaryBuilder {
+  private readonly kind: Map<string, Endpoint>;
+  private readonly exposed = new Map<string, PortSet>();
+  private readonly reaches = new Map<string, PortSet>();
+  private connections = 0;
+  private crossNamespace = 0;
+
+  constructor(
+    private readonly a: Analysis,
+    private readonly endpoints: readonly Endpoint[],
+  ) {
+    this.kind = new Map(endpoints.map((e) => [e.id, e]));
+  }
+
+  /** Counts one allowed connection. */
+  add(c: Connection): void {
+    this.connections++;
+    const s = this.kind.get(c.src);
+    const d = this.kind.get(c.dst);
+    const sExt = s?.kind === 'External';
+    const dExt = d?.kind === 'External';
+    if (s?.namespace !== undefined && d?.namespace !== undefined && s.namespace !== d.namespace) this.crossNamespace++;
+    if (sExt && !dExt) this.exposed.set(c.dst, (this.exposed.get(c.dst) ?? PortSet.NONE).union(c.conns));
+    if (dExt && !sExt) this.reaches.set(c.src, (this.reaches.get(c.src) ?? PortSet.NONE).union(c.conns));
+  }
+
+  /** The summary of every connection added so far. */
+  result(): ReachSummary {
+    const a = this.a;
+    const unprotected = { ingress: [] as string[], egress: [] as string[] };
+    for (const w of a.inventory.workloads) {
+      const classes = a.classesOf(w.id);
+      if (classes.length === 0) continue;
+      for (const dir of ['ingress', 'egress'] as const) {
+        if (classes.some((c) => !a.layer.isolated(dir, c))) unprotected[dir].push(w.id);
+      }
+    }
+    const sorted = (m: Map<string, PortSet>): Array<{ id: string; conns: PortSet }> => [...m].sort(([x], [y]) => lex(x, y)).map(([id, conns]) => ({ id, conns }));
+    return {
+      endpoints: this.endpoints.filter((e) => e.kind !== 'External').length,
+      connections: this.connections,
+      exposedToExternal: sorted(this.exposed),
+      reachesExternal: sorted(this.reaches),
+      unprotected,
+      crossNamespace: this.crossNamespace,
+    };
+  }
 }
 
 /** Summarizes a reach result computed from `a`. */
 export function summarizeReach(a: Analysis, r: ReachResult): ReachSummary {
-  const kind = new Map(r.endpoints.map((e) => [e.id, e]));
-  const isExt = (id: string): boolean => kind.get(id)?.kind === 'External';
-  const unprotected = { ingress: [] as string[], egress: [] as string[] };
-  for (const w of a.inventory.workloads) {
-    const classes = a.classesOf(w.id);
-    if (classes.length === 0) continue;
-    for (const dir of ['ingress', 'egress'] as const) {
-      if (classes.some((c) => !a.layer.isolated(dir, c))) unprotected[dir].push(w.id);
-    }
-  }
-  let crossNamespace = 0;
-  for (const c of r.connections) {
-    const s = kind.get(c.src);
-    const d = kind.get(c.dst);
-    if (s?.namespace !== undefined && d?.namespace !== undefined && s.namespace !== d.namespace) crossNamespace++;
-  }
-  return {
-    endpoints: r.endpoints.filter((e) => e.kind !== 'External').length,
-    connections: r.connections.length,
-    exposedToExternal: unionBy(r.connections.filter((c) => isExt(c.src) && !isExt(c.dst)).map((c) => ({ key: c.dst, conns: c.conns }))),
-    reachesExternal: unionBy(r.connections.filter((c) => isExt(c.dst) && !isExt(c.src)).map((c) => ({ key: c.src, conns: c.conns }))),
-    unprotected,
-    crossNamespace,
-  };
+  const b = new ReachSummaryBuilder(a, r.endpoints);
+  for (const c of r.connections) b.add(c);
+  return b.result();
 }

@@ -101,17 +101,17 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
   const dsts = order.filter((x) => toOk(x.e.endpoint));
   if (opts.from !== undefined && srcs.length === 0) throw noMatch(a, opts.from);
   if (opts.to !== undefined && dsts.length === 0) throw noMatch(a, opts.to);
+  // Outside blocks only pair with cluster endpoints: their rows never look at other blocks.
+  const clusterDsts = dsts.filter((x) => !x.external);
 
-  /** The row of port ids from a source node to every column. */
+  /** The row of port ids from a source node to every column (for a block: to every behaviour only). */
   const rowOf = (s: Node, row: Uint32Array, tmp: Uint32Array): void => {
     if (s.unmodelled) {
       for (let d = 0; d < B; d++) row[d] = a.allowedId({ kind: 'address', range: s.unmodelled }, { kind: 'class', index: m.repClass[d]! });
-      row.fill(NONE_ID, B);
       return;
     }
     if (s.external) {
       m.blockRowInto(s.cols[0]! - B, row);
-      row.fill(NONE_ID, B);
       return;
     }
     m.rowInto(s.cols[0]!, row);
@@ -146,8 +146,8 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
         rowFor = s.cols;
       }
       const hostSrc = nodeRuled && !s.external && s.e.pods.some((id) => a.pod(id)?.hostNetwork);
-      for (const d of dsts) {
-        if (d === s || (s.external && d.external)) continue;
+      for (const d of s.external ? clusterDsts : dsts) {
+        if (d === s) continue;
         let id = cellOf(row, d);
         const rel = hostSrc && !d.external ? a.nodeGrant(s.e.pods, d.e.pods) : undefined;
         if (rel === 'same-node') id = filtered(ALL_ID);
@@ -164,7 +164,7 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
   for (const s of srcs) {
     if (s.external) {
       rowOf(s, row, tmp);
-      if (dsts.some((d) => !d.external && cellOf(row, d) !== NONE_ID)) used.add(s);
+      if (clusterDsts.some((d) => cellOf(row, d) !== NONE_ID)) used.add(s);
     }
   }
   const extDsts = dsts.filter((d) => d.external && !used.has(d));
@@ -240,6 +240,7 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
       if (single[k]) weights[col[k]!]! += 1;
       else multi.push(k);
     }
+    const clusterMulti = multi.filter((k) => !dsts[k]!.external);
     if (filterId === ALL_ID) {
       const baseW = m.baseWeight(weights);
       const perBehaviour = new Map<number, number>();
@@ -249,9 +250,13 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
       for (const s of srcs) {
         let c: number;
         if (s.external) {
+          // A block's row covers behaviours only; it pairs with no block, itself included.
           rowOf(s, r1, r1);
           c = 0;
-          for (let k = 0; k < nd; k++) if (r1[col[k]!] !== NONE_ID && single[k]) c++;
+          for (let b = 0; b < B; b++) if (r1[b] !== NONE_ID) c += weights[b]!;
+          for (const k of clusterMulti) if (cellOf(r1, dsts[k]!) !== NONE_ID) c++;
+          n += c;
+          continue;
         } else if (s.cols.length === 1) {
           const b = s.cols[0]!;
           let cached = perBehaviour.get(b);
@@ -287,6 +292,11 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
         rowFor = s.cols;
       }
       let c = 0;
+      if (s.external) {
+        for (const d of clusterDsts) if (cellOf(r, d) !== NONE_ID) c++;
+        n += c;
+        continue;
+      }
       for (let k = 0; k < nd; k++) {
         if (single[k]) {
           if (r[col[k]!] !== NONE_ID) c++;

@@ -4,7 +4,7 @@
  */
 import type { Inventory, NetworkPolicy, Pod, Workload } from '../inventory/types.js';
 import { PortSet } from '../model/port-set.js';
-import type { ExternalBlock } from './k8s/external-blocks.js';
+import type { ExternalBlock } from './k8s/address-space.js';
 import { NetworkPolicyLayer, type Target } from './k8s/network-policy-layer.js';
 import { ReachMatrix } from './k8s/reach-matrix.js';
 import { PortTable } from './port-table.js';

@@ -67,6 +67,8 @@ export interface Workload {
   readonly source?: SourceRef;
   /** String-valued metadata.annotations (e.g. bulkhead.io/ignore), when any. */
   readonly annotations?: Labels;
+  /** The declared replica count, present only when it exceeds the template pods synthesized (MAX_SYNTHETIC_REPLICAS). */
+  readonly replicas?: number;
 }
 
 export interface Pod {

@@ -229,6 +229,11 @@ function fieldListArb<T>(item: fc.Arbitrary<T>, max: number): fc.Arbitrary<reado
 
 const ruleArb: fc.Arbitrary<GenRule> = fc.record({ peers: fieldListArb(peerArb, 3), ports: fieldListArb(portEntryArb, 3) }).map(dropUndefined);
 
+/** Rules naming many ipBlocks (nested, overlapping, with excepts) and the odd selector: the address sweep's worst shapes. */
+const ipBlockRuleArb: fc.Arbitrary<GenRule> = fc
+  .record({ peers: fieldListArb(fc.oneof({ arbitrary: selectorPeerArb, weight: 1 }, { arbitrary: ipBlockArb, weight: 6 }), 12), ports: fieldListArb(portEntryArb, 3) })
+  .map(dropUndefined);
+
 const containerPortsArb: fc.Arbitrary<GenContainerPort[]> = fc
   .tuple(
     ...PORT_NAMES.map((name) => fc.option(fc.record({ containerPort: portArb, protocol: optProtocolArb }).map((p): GenContainerPort => dropUndefined({ name, ...p })), { nil: undefined })),
@@ -259,7 +264,7 @@ function podArb(namespaces: readonly string[]): fc.Arbitrary<Omit<GenPod, 'name'
     .map(dropUndefined);
 }
 
-function policyArb(namespaces: readonly string[]): fc.Arbitrary<Omit<GenPolicy, 'name'>> {
+function policyArb(namespaces: readonly string[], rule: fc.Arbitrary<GenRule> = ruleArb): fc.Arbitrary<Omit<GenPolicy, 'name'>> {
   return fc
     .record({
       namespace: fc.constantFrom(...namespaces),
@@ -269,8 +274,8 @@ function policyArb(namespaces: readonly string[]): fc.Arbitrary<Omit<GenPolicy, 
         { arbitrary: podSelectorArb, weight: 4 },
       ),
       policyTypes: fc.constantFrom<ReadonlyArray<'Ingress' | 'Egress'> | undefined>(undefined, undefined, ['Ingress'], ['Egress'], ['Ingress', 'Egress']),
-      ingress: fieldListArb(ruleArb, 2),
-      egress: fieldListArb(ruleArb, 2),
+      ingress: fieldListArb(rule, 2),
+      egress: fieldListArb(rule, 2),
     })
     .map(dropUndefined);
 }
@@ -291,6 +296,8 @@ export interface ClusterSize {
   readonly minPods: number;
   readonly maxPods: number;
   readonly maxPolicies: number;
+  /** Rules with up to 12 peers, mostly ipBlocks. */
+  readonly ipBlockHeavy?: boolean;
 }
 
 /** The default size: small enough to check every pair, port by port, thousands of times. */
@@ -305,7 +312,7 @@ export function clusterArbOf(size: ClusterSize): fc.Arbitrary<GenCluster> {
         namespaces: fc.tuple(...nsNames.map((name) => fc.record({ declared: fc.oneof({ arbitrary: fc.constant(true), weight: 5 }, { arbitrary: fc.constant(false), weight: 1 }), labels: labelsArb(['env'], NS_ENV_VALUES) }).map((n) => ({ name, ...n })))),
         pods: fc.array(podArb(nsNames), { minLength: size.minPods, maxLength: size.maxPods }).map((ps) => ps.map((p, i) => ({ name: `p${i}`, ...p }))),
         deployments: fc.oneof({ arbitrary: fc.constant([]), weight: 3 }, { arbitrary: deploymentArb(nsNames).map((d) => [{ name: 'd0', ...d }]), weight: 1 }),
-        policies: fc.array(policyArb(nsNames), { maxLength: size.maxPolicies }).map((ps) => ps.map((p, i) => ({ name: `np${i}`, ...p }))),
+        policies: fc.array(policyArb(nsNames, size.ipBlockHeavy ? ipBlockRuleArb : ruleArb), { maxLength: size.maxPolicies }).map((ps) => ps.map((p, i) => ({ name: `np${i}`, ...p }))),
       }),
     );
 }

@@ -8,7 +8,7 @@ import { formatRange, rangeToCidrs, type Family, type IpRange } from '../../mode
 import { PortSet } from '../../model/port-set.js';
 import { clusterEndpoints, type Endpoint, type Level, type ResolvedEndpoint } from '../endpoints.js';
 import { endpointConns } from '../reach.js';
-import { buildClassGraph, type ClassGraph } from '../blast/graph.js';
+import { NONE_ID, PortTable } from '../../engine/port-table.js';
 import { lex } from '../../util/compare.js';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
@@ -38,51 +38,60 @@ export interface ConnectivityDiff {
 }
 
 interface Side {
+  readonly a: Analysis;
   readonly cluster: readonly ResolvedEndpoint[];
   readonly byId: ReadonlyMap<string, ResolvedEndpoint>;
   readonly blocks: readonly IpRange[];
-  /** The class graph: only pairs joined by an edge can have connectivity, so only those are compared. */
-  readonly g: ClassGraph;
-  readonly classesOf: ReadonlyMap<string, readonly number[]>;
-  readonly endpointsOfClass: readonly string[][];
+  /** Per endpoint id: the behaviours (matrix columns) of its pods, increasing. */
+  readonly cols: ReadonlyMap<string, Int32Array>;
+  /** This side's port ids as ids of the table both sides share. */
+  readonly canon: (id: number) => number;
 }
 
-function side(a: Analysis, level: Level): Side {
+function side(a: Analysis, level: Level, shared: PortTable): Side {
   const cluster = clusterEndpoints(a, level);
-  const endpointsOfClass: string[][] = a.layer.classes.map(() => []);
-  const classesOf = new Map<string, number[]>();
+  const m = a.matrix;
+  const cols = new Map<string, Int32Array>();
   for (const e of cluster) {
-    const cs = [...new Set(e.targets.flatMap((t) => (t.kind === 'class' ? [t.index] : [])))];
-    classesOf.set(e.endpoint.id, cs);
-    for (const c of cs) endpointsOfClass[c]!.push(e.endpoint.id);
+    const bs = [...new Set(e.targets.flatMap((t) => (t.kind === 'class' ? [m.behaviourOf[t.index]!] : [])))].sort((x, y) => x - y);
+    cols.set(e.endpoint.id, Int32Array.from(bs));
   }
-  return { cluster, byId: new Map(cluster.map((e) => [e.endpoint.id, e])), blocks: a.externals().map((b) => b.range), g: buildClassGraph(a), classesOf, endpointsOfClass };
+  const memo: number[] = [];
+  const canon = (id: number): number => (memo[id] ??= shared.id(a.ports.get(id)));
+  return { a, cluster, byId: new Map(cluster.map((e) => [e.endpoint.id, e])), blocks: a.externals().map((b) => b.range), cols, canon };
 }
 
-/** Endpoints an endpoint has an edge to on this side. */
-function neighbours(s: Side, id: string, into: Set<string>): void {
-  for (const c of s.classesOf.get(id) ?? []) for (const d of s.g.succ[c]!) for (const e of s.endpointsOfClass[d]!) into.add(e);
+/**
+ * The row of port ids (this side's table) from an endpoint to every behaviour, or undefined when the
+ * endpoint is not on this side. The last row is kept: consecutive sources often share behaviours.
+ */
+function rowMaker(s: Side): (id: string) => Uint32Array | undefined {
+  const m = s.a.matrix;
+  const t = s.a.ports;
+  const width = m.size + m.blocks.length;
+  const row = new Uint32Array(width);
+  const tmp = new Uint32Array(width);
+  let last: Int32Array | undefined;
+  return (id) => {
+    const cs = s.cols.get(id);
+    if (!cs || cs.length === 0) return undefined;
+    if (last && last.length === cs.length && last.every((c, k) => c === cs[k])) return row;
+    m.rowInto(cs[0]!, row);
+    for (let k = 1; k < cs.length; k++) {
+      m.rowInto(cs[k]!, tmp);
+      for (let j = 0; j < m.size; j++) row[j] = t.union(row[j]!, tmp[j]!);
+    }
+    last = cs;
+    return row;
+  };
 }
 
-function clusterConns(s: Side, src: string, dst: string): PortSet {
-  let p = PortSet.NONE;
-  for (const x of s.classesOf.get(src) ?? []) {
-    const succ = s.g.succ[x]!;
-    for (const y of s.classesOf.get(dst) ?? []) if (hasSorted(succ, y)) p = p.union(s.g.ports(x, y));
-  }
-  return p;
-}
-
-function hasSorted(a: Int32Array, v: number): boolean {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! < v) lo = mid + 1;
-    else if (a[mid]! > v) hi = mid - 1;
-    else return true;
-  }
-  return false;
+/** Port id (the side's table) from a row to an endpoint with behaviours `cs` on the side; NONE when absent. */
+function cellTo(s: Side, row: Uint32Array | undefined, cs: Int32Array | undefined): number {
+  if (!row || !cs || cs.length === 0) return NONE_ID;
+  let v = row[cs[0]!]!;
+  for (let k = 1; k < cs.length; k++) v = s.a.ports.union(v, row[cs[k]!]!);
+  return v;
 }
 
 /** Pieces of the address space cut at every block boundary of both sides, per family, in order. */
@@ -98,30 +107,49 @@ function commonAtoms(oldBlocks: readonly IpRange[], newBlocks: readonly IpRange[
   return out;
 }
 
-/** The side's conns between each atom and each cluster endpoint, per direction. */
-function atomConns(a: Analysis, s: Side, atoms: readonly IpRange[], ids: readonly string[]): { out: PortSet[][]; in: PortSet[][] } {
-  const out: PortSet[][] = [];
-  const inn: PortSet[][] = [];
-  for (const atom of atoms) {
-    // Each atom lies inside one block of the side; the engine answers for any range, modelled family or not.
-    const t = { kind: 'address' as const, range: atom };
-    const o: PortSet[] = [];
-    const i: PortSet[] = [];
-    for (const id of ids) {
-      const e = s.byId.get(id);
-      if (!e) {
-        o.push(PortSet.NONE);
-        i.push(PortSet.NONE);
-        continue;
-      }
-      const ext: ResolvedEndpoint = { endpoint: { id: formatRange(atom), kind: 'External' }, targets: [t], pods: [] };
-      o.push(endpointConns(a, e, ext));
-      i.push(endpointConns(a, ext, e));
-    }
-    out.push(o);
-    inn.push(i);
+/** The index of the side's block holding an atom (atoms never straddle a block edge), or -1 (family not modelled). */
+function blockIndex(blocks: readonly IpRange[], atom: IpRange): number {
+  let lo = 0;
+  let hi = blocks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const b = blocks[mid]!;
+    if (b.family < atom.family || (b.family === atom.family && b.hi < atom.lo)) lo = mid + 1;
+    else if (b.family > atom.family || b.lo > atom.lo) hi = mid - 1;
+    else return b.hi >= atom.hi ? mid : -1;
   }
-  return { out, in: inn };
+  return -1;
+}
+
+/**
+ * Writes into v, for each endpoint j, the shared port ids to (v[4j + dir]) and from (v[4j + 2 + dir])
+ * the atom on this side (dir 0 old, 1 new): read from the matrix column of the side's block holding the
+ * atom, or asked of the engine when the side does not model the atom's family.
+ */
+function atomConns(s: Side, atom: IpRange, ids: readonly string[], cols: readonly (Int32Array | undefined)[], dir: 0 | 1, v: Uint32Array): void {
+  const m = s.a.matrix;
+  const t = s.a.ports;
+  const x = blockIndex(s.blocks, atom);
+  for (let j = 0; j < ids.length; j++) {
+    const cs = cols[j];
+    let out = NONE_ID;
+    let inn = NONE_ID;
+    if (cs && cs.length > 0) {
+      if (x >= 0) {
+        for (const c of cs) {
+          out = t.union(out, m.toBlock(c, x));
+          inn = t.union(inn, m.fromBlock(x, c));
+        }
+      } else {
+        const e = s.byId.get(ids[j]!)!;
+        const ext: ResolvedEndpoint = { endpoint: { id: formatRange(atom), kind: 'External' }, targets: [{ kind: 'address', range: atom }], pods: [] };
+        out = t.id(endpointConns(s.a, e, ext));
+        inn = t.id(endpointConns(s.a, ext, e));
+      }
+    }
+    v[4 * j + dir] = s.canon(out);
+    v[4 * j + 2 + dir] = s.canon(inn);
+  }
 }
 
 function classify(src: string, dst: string, o: PortSet, n: PortSet): ConnChange | undefined {
@@ -134,50 +162,77 @@ const ORDER: Record<ChangeKind, number> = { changed: 0, added: 1, removed: 2 };
 
 /** Compares the connectivity of two analyses at a level. */
 export function diffConnectivity(oldA: Analysis, newA: Analysis, level: Level = 'workload'): ConnectivityDiff {
-  const o = side(oldA, level);
-  const n = side(newA, level);
+  const shared = new PortTable();
+  const o = side(oldA, level, shared);
+  const n = side(newA, level, shared);
   const endpoints = new Map<string, Endpoint>();
   for (const e of [...o.cluster, ...n.cluster]) endpoints.set(e.endpoint.id, e.endpoint);
   const ids = [...endpoints.keys()].sort(lex);
   const changes: ConnChange[] = [];
   let unchanged = 0;
-  for (const s of ids) {
-    const cand = new Set<string>();
-    neighbours(o, s, cand);
-    neighbours(n, s, cand);
-    for (const d of [...cand].sort(lex)) {
-      if (s === d) continue;
-      const before = clusterConns(o, s, d);
-      const c = classify(s, d, before, clusterConns(n, s, d));
-      if (c) changes.push(c);
-      else if (!before.isEmpty()) unchanged++;
+  // Every ordered pair is compared as two integers from the matrix rows: nothing per pair is kept but
+  // the changes, and changes with the same before and after share their port sets.
+  const oldRow = rowMaker(o);
+  const newRow = rowMaker(n);
+  const made = new Map<number, ConnChange | undefined>();
+  const oCols = ids.map((id) => o.cols.get(id));
+  const nCols = ids.map((id) => n.cols.get(id));
+  for (let i = 0; i < ids.length; i++) {
+    const s = ids[i]!;
+    const ro = oldRow(s);
+    const rn = newRow(s);
+    if (!ro && !rn) continue;
+    for (let j = 0; j < ids.length; j++) {
+      if (i === j) continue;
+      const before = o.canon(cellTo(o, ro, oCols[j]));
+      const after = n.canon(cellTo(n, rn, nCols[j]));
+      if (before === after) {
+        if (before !== NONE_ID) unchanged++;
+        continue;
+      }
+      const k = before * 0x100000 + after;
+      let c = made.get(k);
+      if (!made.has(k)) made.set(k, (c = classify('', '', shared.get(before), shared.get(after))));
+      if (c) changes.push({ ...c, src: s, dst: ids[j]! });
     }
   }
 
+  // Outside: neighbouring atoms whose old and new conns agree for every endpoint, both ways, are one group.
   const atoms = commonAtoms(o.blocks, n.blocks);
-  const oc = atomConns(oldA, o, atoms, ids);
-  const nc = atomConns(newA, n, atoms, ids);
-  // Merge neighbouring atoms whose old and new conns agree for every endpoint in both directions.
-  const sig = (k: number): string => ids.map((_, j) => `${oc.out[k]![j]!.key()}/${nc.out[k]![j]!.key()}/${oc.in[k]![j]!.key()}/${nc.in[k]![j]!.key()}`).join(';');
-  const groups: Array<{ range: IpRange; k: number }> = [];
-  let prevSig = '';
-  atoms.forEach((atom, k) => {
-    const s = sig(k);
-    const last = groups[groups.length - 1];
-    if (last && last.range.family === atom.family && prevSig === s) last.range = { family: atom.family, lo: last.range.lo, hi: atom.hi };
-    else groups.push({ range: atom, k });
-    prevSig = s;
-  });
-  for (const g of groups) {
-    const id = formatRange(g.range);
+  let cur = new Uint32Array(4 * ids.length);
+  let next = new Uint32Array(4 * ids.length);
+  let group: IpRange | undefined;
+  const close = (g: IpRange, v: Uint32Array): void => {
+    const id = formatRange(g);
     let used = false;
+    const add = (src: string, dst: string, before: number, after: number): void => {
+      if (before === after) return;
+      const k = before * 0x100000 + after;
+      let c = made.get(k);
+      if (!made.has(k)) made.set(k, (c = classify('', '', shared.get(before), shared.get(after))));
+      if (c) {
+        changes.push({ ...c, src, dst });
+        used = true;
+      }
+    };
     ids.forEach((e, j) => {
-      const out = classify(e, id, oc.out[g.k]![j]!, nc.out[g.k]![j]!);
-      const inn = classify(id, e, oc.in[g.k]![j]!, nc.in[g.k]![j]!);
-      for (const c of [out, inn]) if (c) (changes.push(c), (used = true));
+      add(e, id, v[4 * j]!, v[4 * j + 1]!);
+      add(id, e, v[4 * j + 2]!, v[4 * j + 3]!);
     });
-    if (used) endpoints.set(id, { id, kind: 'External', cidrs: rangeToCidrs(g.range) });
+    if (used) endpoints.set(id, { id, kind: 'External', cidrs: rangeToCidrs(g) });
+  };
+  for (const atom of atoms) {
+    atomConns(o, atom, ids, oCols, 0, next);
+    atomConns(n, atom, ids, nCols, 1, next);
+    if (group && group.family === atom.family && next.every((x, i) => x === cur[i])) {
+      group = { family: atom.family, lo: group.lo, hi: atom.hi };
+      continue;
+    }
+    if (group) close(group, cur);
+    [cur, next] = [next, cur];
+    group = atom;
   }
+  if (group) close(group, cur);
   changes.sort((x, y) => ORDER[x.kind] - ORDER[y.kind] || lex(x.src, y.src) || lex(x.dst, y.dst));
   return { level, endpoints, oldIds: new Set(o.byId.keys()), newIds: new Set(n.byId.keys()), changes, unchanged };
 }

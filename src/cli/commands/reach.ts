@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
-import { computeReach, streamReach } from '../../analyses/reach.js';
-import { reachChunks, STREAM_FORMATS, type StreamFormat } from '../../reports/reach/stream.js';
+import { computeReach, streamReach, type ReachStream } from '../../analyses/reach.js';
+import { reachChunks } from '../../reports/reach/stream.js';
 import { once } from 'node:events';
 import { REACH_FORMATS, type ReachFormat } from '../../reports/reach/index.js';
 import { computeExposure } from '../../analyses/exposure.js';
-import { summarizeReach } from '../../analyses/reach-summary.js';
+import { ReachSummaryBuilder } from '../../analyses/reach-summary.js';
 import { reachSummaryText } from '../../reports/reach/summary-text.js';
 import { UserError } from '../../util/errors.js';
 import { terminalSafe } from '../../reports/safe-text.js';
@@ -51,16 +51,29 @@ export function registerReach(program: Command): void {
         ...(ports ? { ports } : {}),
       } as const;
       if (opts.exposure && (format === 'csv' || format === 'dot')) throw new UserError(`--exposure is not available in ${format}`, 'use text, json or md');
-      if (!opts.summary && !opts.exposure && (STREAM_FORMATS as readonly string[]).includes(format)) {
-        // Streamed: pod-level output of a large cluster is far bigger than memory should hold.
-        for (const chunk of reachChunks(streamReach(analysis, reachOpts), format as StreamFormat, notes)) {
-          if (!process.stdout.write(terminalSafe(chunk))) await once(process.stdout, 'drain');
-        }
+      if (opts.exposure) {
+        const reached = computeReach(analysis, reachOpts);
+        const result = { ...reached, exposure: { wholeCluster: settings.wholeCluster, items: computeExposure(analysis, { ...reachOpts, wholeCluster: settings.wholeCluster }) } };
+        process.stdout.write(terminalSafe(REACH_FORMATS[format](result, notes)));
         return;
       }
-      const reached = computeReach(analysis, reachOpts);
-      const result = opts.exposure ? { ...reached, exposure: { wholeCluster: settings.wholeCluster, items: computeExposure(analysis, { ...reachOpts, wholeCluster: settings.wholeCluster }) } } : reached;
-      process.stdout.write(terminalSafe(REACH_FORMATS[format](result, notes)));
-      if (opts.summary && format === 'text') process.stdout.write(reachSummaryText(summarizeReach(analysis, result)));
+      // Streamed, every format: a cluster without policies has as many connections as pairs of workloads.
+      const stream = streamReach(analysis, reachOpts);
+      const summary = opts.summary && format === 'text' ? new ReachSummaryBuilder(analysis, stream.endpoints) : undefined;
+      const listed: ReachStream = summary
+        ? {
+            ...stream,
+            *connections() {
+              for (const c of stream.connections()) {
+                summary.add(c);
+                yield c;
+              }
+            },
+          }
+        : stream;
+      for (const chunk of reachChunks(listed, format, notes)) {
+        if (!process.stdout.write(terminalSafe(chunk))) await once(process.stdout, 'drain');
+      }
+      if (summary) process.stdout.write(terminalSafe(reachSummaryText(summary.result())));
     });
 }

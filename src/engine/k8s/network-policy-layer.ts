@@ -10,7 +10,7 @@ import type { Direction, Inventory, IpBlockPeer, NetworkPolicy, PolicyRule, Port
 import { matchesSelector } from '../../inventory/selector.js';
 import { SelectorIndex } from './selector-index.js';
 import { BitSet } from '../../model/bitset.js';
-import { parseIp, type IpRange } from '../../model/address.js';
+import { parseIp, type Family, type IpRange } from '../../model/address.js';
 import { PortSet } from '../../model/port-set.js';
 import { buildPodClasses, ipBlockContains, patchPodClasses, type PodClass } from './pod-classes.js';
 
@@ -283,7 +283,7 @@ export class NetworkPolicyLayer {
     for (let i = 0; i < peers.length; i++) {
       const p = peers[i]!;
       if (p.type === 'ipBlock') {
-        if (t.kind === 'address' ? ipBlockContains(p, t.range) : this.classes[t.index]!.ipBlocks.includes(this.allIpBlocks.indexOf(p))) return i;
+        if (t.kind === 'address' ? ipBlockContains(p, t.range) : this.classes[t.index]!.ipBlocks.includes(this.blockNumber(p))) return i;
       } else if (t.kind === 'class') {
         const c = this.classes[t.index]!;
         if (c.hostNetwork) continue;
@@ -293,6 +293,19 @@ export class NetworkPolicyLayer {
       }
     }
     return -1;
+  }
+
+  private blockNumbers?: Map<IpBlockPeer, number>;
+
+  /** The index of an ipBlock peer in allIpBlocks (a map look-up; indexOf is linear in the blocks). */
+  private blockNumber(p: IpBlockPeer): number {
+    if (!this.blockNumbers) {
+      this.blockNumbers = new Map();
+      this.allIpBlocks.forEach((b, i) => {
+        if (!this.blockNumbers!.has(b)) this.blockNumbers!.set(b, i);
+      });
+    }
+    return this.blockNumbers.get(p) ?? -1;
   }
 
   /** The ports a rule admits towards a destination (named ports resolved against the destination pod). */
@@ -347,24 +360,37 @@ export class NetworkPolicyLayer {
     return this.allowedUniform(src, dst);
   }
 
-  /** Cuts a range where any ipBlock (or except) starts or ends. */
+  /** Per family: every address where an ipBlock (or except) starts or just ends, sorted, built on first use. */
+  private cutsCache?: Record<Family, bigint[]>;
+
+  /** Cuts a range where any ipBlock (or except) starts or ends: a binary search, not a pass over every block. */
   private piecesOf(r: IpRange): IpRange[] {
-    const cuts: bigint[] = [];
-    for (const b of this.allIpBlocks) {
-      for (const x of [b.cidr.range, ...b.except.map((e) => e.range)]) {
-        if (x.family !== r.family) continue;
-        if (x.lo > r.lo && x.lo <= r.hi) cuts.push(x.lo);
-        if (x.hi >= r.lo && x.hi < r.hi) cuts.push(x.hi + 1n);
+    if (!this.cutsCache) {
+      const sets: Record<Family, Set<bigint>> = { 4: new Set(), 6: new Set() };
+      for (const b of this.allIpBlocks) {
+        for (const x of [b.cidr.range, ...b.except.map((e) => e.range)]) {
+          sets[x.family].add(x.lo);
+          sets[x.family].add(x.hi + 1n);
+        }
       }
+      const sorted = (s: Set<bigint>): bigint[] => [...s].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      this.cutsCache = { 4: sorted(sets[4]), 6: sorted(sets[6]) };
     }
-    const sorted = [...new Set(cuts)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const cuts = this.cutsCache[r.family];
+    let lo = 0;
+    let hi = cuts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cuts[mid]! <= r.lo) lo = mid + 1;
+      else hi = mid;
+    }
     const out: IpRange[] = [];
-    let lo = r.lo;
-    for (const c of sorted) {
-      out.push({ family: r.family, lo, hi: c - 1n });
-      lo = c;
+    let start = r.lo;
+    for (let i = lo; i < cuts.length && cuts[i]! <= r.hi; i++) {
+      out.push({ family: r.family, lo: start, hi: cuts[i]! - 1n });
+      start = cuts[i]!;
     }
-    out.push({ family: r.family, lo, hi: r.hi });
+    out.push({ family: r.family, lo: start, hi: r.hi });
     return out;
   }
 

@@ -6,6 +6,7 @@
 import type { ContainerPort, Inventory, IpBlockPeer, Labels, Pod } from '../../inventory/types.js';
 import { parseIp, type IpRange } from '../../model/address.js';
 import { lex } from '../../util/compare.js';
+import { IpBlockIndex } from './address-space.js';
 
 export interface PodClass {
   readonly index: number;
@@ -46,6 +47,22 @@ export function ipBlockContains(b: IpBlockPeer, r: IpRange): boolean {
   return true;
 }
 
+/** One index per ipBlock list (the layer's list lives as long as the layer). */
+const indexes = new WeakMap<readonly IpBlockPeer[], IpBlockIndex>();
+
+/** Indices (increasing, into `ipBlocks`) of the blocks holding one of the pod's IPs. */
+function blocksOfPod(pod: Pod, ipBlocks: readonly IpBlockPeer[]): number[] {
+  if (pod.ips.length === 0 || ipBlocks.length === 0) return [];
+  let index = indexes.get(ipBlocks);
+  if (!index) indexes.set(ipBlocks, (index = new IpBlockIndex(ipBlocks)));
+  const out = new Set<number>();
+  for (const s of pod.ips) {
+    const a = parseIp(s);
+    if (a) for (const i of index.containing(a.family, a.value)) out.add(i);
+  }
+  return out.size > 1 ? [...out].sort((a, b) => a - b) : [...out];
+}
+
 /** Groups pods into classes; `ipBlocks` are every ipBlock peer of every policy, for pods with known IPs. */
 export function buildPodClasses(inv: Inventory, ipBlocks: readonly IpBlockPeer[]): { classes: PodClass[]; classOfPod: Map<string, number> } {
   const byKey = new Map<string, PodClass>();
@@ -54,15 +71,6 @@ export function buildPodClasses(inv: Inventory, ipBlocks: readonly IpBlockPeer[]
   // Pods of one workload share their labels and ports objects: key them once.
   const labelKeys = new Map<Labels, string>();
   const portKeys = new Map<readonly ContainerPort[], string>();
-  // Many policies repeat the same ipBlock: test each distinct block once per address.
-  const distinct = new Map<string, { block: IpBlockPeer; indices: number[] }>();
-  ipBlocks.forEach((b, i) => {
-    const k = `${b.cidrText}\u0000${b.exceptText.join(',')}\u0000${b.cidr.range.family}:${b.cidr.range.lo}:${b.cidr.range.hi}:${b.except.map((e) => `${e.range.lo}-${e.range.hi}`).join(',')}`;
-    let d = distinct.get(k);
-    if (!d) distinct.set(k, (d = { block: b, indices: [] }));
-    d.indices.push(i);
-  });
-  const distinctBlocks = [...distinct.values()];
   // Pods without IPs of one workload share labels and ports objects: find their class without a key.
   const quick = new Map<Labels, Array<{ ports: readonly ContainerPort[]; namespace: string; hostNetwork: boolean; node: string; cls: PodClass }>>();
   for (const pod of inv.pods) {
@@ -74,12 +82,7 @@ export function buildPodClasses(inv: Inventory, ipBlocks: readonly IpBlockPeer[]
         continue;
       }
     }
-    let blocks: number[] = [];
-    if (pod.ips.length > 0 && ipBlocks.length > 0) {
-      const ranges = pod.ips.map((s) => parseIp(s)).filter((x) => x !== undefined).map((x) => ({ family: x.family, lo: x.value, hi: x.value }));
-      for (const d of distinctBlocks) if (ranges.some((r) => ipBlockContains(d.block, r))) blocks.push(...d.indices);
-      if (blocks.length > 1) blocks = blocks.sort((a, b) => a - b);
-    }
+    const blocks = blocksOfPod(pod, ipBlocks);
     let lk = labelKeys.get(pod.labels);
     if (lk === undefined) labelKeys.set(pod.labels, (lk = labelsKey(pod.labels)));
     let pk = portKeys.get(pod.ports);
@@ -104,13 +107,7 @@ export function buildPodClasses(inv: Inventory, ipBlocks: readonly IpBlockPeer[]
 
 /** The class key buildPodClasses gives a pod (for patching classes after one pod changed). */
 export function podClassKey(pod: Pod, ipBlocks: readonly IpBlockPeer[]): string {
-  const blocks: number[] = [];
-  if (pod.ips.length > 0) {
-    const ranges = pod.ips.map((s) => parseIp(s)).filter((x) => x !== undefined).map((x) => ({ family: x.family, lo: x.value, hi: x.value }));
-    ipBlocks.forEach((b, i) => {
-      if (ranges.some((r) => ipBlockContains(b, r))) blocks.push(i);
-    });
-  }
+  const blocks = blocksOfPod(pod, ipBlocks);
   return `${pod.namespace}\u0000${labelsKey(pod.labels)}\u0000${portsKey(pod.ports)}\u0000${pod.hostNetwork}\u0000${blocks.join(',')}\u0000${nodeKey(pod)}`;
 }
 

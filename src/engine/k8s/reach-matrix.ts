@@ -9,12 +9,12 @@
  *   ingress side  a precomputed base (ALL for destinations nobody isolates, what peer-less rules admit
  *                 otherwise) plus the ingress rules whose peers contain the source.
  */
-import { atomize, type IpRange } from '../../model/address.js';
+import type { IpRange } from '../../model/address.js';
 import { ALL_ID, NONE_ID, PortTable } from '../port-table.js';
-import { modelledFamilies, type ExternalBlock } from './external-blocks.js';
+import { ipBlockKey, ipBlockRanges, mergeRanges, modelledFamilies, sweep, type ExternalBlock } from './address-space.js';
 import type { PolicyRule } from '../../inventory/types.js';
 import type { CompiledRule, NetworkPolicyLayer } from './network-policy-layer.js';
-import { ipBlockContains, nodeKey } from './pod-classes.js';
+import { nodeKey } from './pod-classes.js';
 
 const EMPTY = new Int32Array(0);
 
@@ -262,76 +262,113 @@ export class ReachMatrix {
     const iRep = new Int32Array(iProf.length);
     for (let b = 0; b < B; b++) if (this.addrI[b]! >= 0) iRep[this.addrI[b]!] = b;
 
-    // Distinct ipBlocks, and which of them each rule uses.
-    const blockIds = new Map<string, number>();
-    const distinct: (typeof layer.allIpBlocks)[number][] = [];
-    const ruleBlocks = new Map<CompiledRule, number[]>();
-    for (const r of layer.rules) {
-      if (r.ipBlocks.length === 0) continue;
-      ruleBlocks.set(
-        r,
-        r.ipBlocks.map((b) => {
-          const k = `${b.cidr.range.family}:${b.cidr.range.lo}:${b.cidr.range.hi}:${b.except.map((e) => `${e.range.lo}-${e.range.hi}`).join(',')}`;
-          let id = blockIds.get(k);
-          if (id === undefined) {
-            blockIds.set(k, (id = distinct.length));
-            distinct.push(b);
-          }
-          return id;
-        }),
-      );
-    }
-    const ranges = layer.allIpBlocks.flatMap((b) => [b.cidr.range, ...b.except.map((e) => e.range)]);
+    // What each ipBlock rule matches, as sorted disjoint ranges: the union of its blocks less their excepts.
+    // Identical blocks (policies repeat them) are cut once.
+    const blockRanges = new Map<string, IpRange[]>();
+    const setOf = new Map<CompiledRule, number>();
+    const sets: IpRange[][] = [];
+    /** Per rule set: (profile, slot) pairs whose count it moves; ingress profiles come after the E egress ones. */
+    const users: Array<Array<[number, number]>> = [];
     const E = eProf.length;
-    const vectors: Uint32Array[] = [];
-    for (const family of modelledFamilies(layer)) {
-      const atoms = atomize(family, ranges);
-      const bySig = new Map<string, Uint32Array>();
-      let prev: { range: IpRange; v: Uint32Array } | undefined;
-      for (const atom of atoms) {
-        const inBlock = new Uint8Array(distinct.length);
-        const ids: number[] = [];
-        distinct.forEach((b, i) => {
-          if (ipBlockContains(b, atom)) {
-            inBlock[i] = 1;
-            ids.push(i);
-          }
-        });
-        const sig = ids.join(',');
-        let v = bySig.get(sig);
-        if (!v) {
-          v = new Uint32Array(E + iProf.length);
-          const matches = (r: CompiledRule): boolean => r.allPeers || ruleBlocks.get(r)!.some((i) => inBlock[i] === 1);
-          for (let p = 0; p < E; p++) {
-            let id = NONE_ID;
-            for (const r of eProf[p]!) if (matches(r)) id = this.ports.union(id, this.ports.id(r.fixedPorts));
-            v[p] = id;
-          }
-          for (let p = 0; p < iProf.length; p++) {
-            let id = NONE_ID;
-            for (const r of iProf[p]!) if (matches(r)) id = this.ports.union(id, this.portsTo(r, iRep[p]!));
-            v[E + p] = id;
-          }
-          bySig.set(sig, v);
+    const P = E + iProf.length;
+    /** Per profile: what rules matching every address give, the distinct port ids of its ipBlock rules, their live counts. */
+    const always = new Uint32Array(P);
+    const slotIds: number[][] = [];
+    const counts: Int32Array[] = [];
+    for (let p = 0; p < P; p++) {
+      const rules = p < E ? eProf[p]! : iProf[p - E]!;
+      const ids: number[] = [];
+      const slotOf = new Map<number, number>();
+      const use: Array<[number, number]> = [];
+      let all = NONE_ID;
+      for (const r of rules) {
+        const id = p < E ? this.ports.id(r.fixedPorts) : this.portsTo(r, iRep[p - E]!);
+        if (r.allPeers) {
+          all = this.ports.union(all, id);
+          continue;
         }
-        if (prev && (prev.v === v || prev.v.every((x, i) => x === v![i]))) {
-          prev.range = { family, lo: prev.range.lo, hi: atom.hi };
-        } else {
-          if (prev) {
-            this.blocks.push({ range: prev.range });
-            vectors.push(prev.v);
+        let set = setOf.get(r);
+        if (set === undefined) {
+          const parts: IpRange[] = [];
+          for (const b of r.ipBlocks) {
+            const k = ipBlockKey(b);
+            let rs = blockRanges.get(k);
+            if (!rs) blockRanges.set(k, (rs = ipBlockRanges(b)));
+            parts.push(...rs);
           }
-          prev = { range: atom, v };
+          setOf.set(r, (set = sets.length));
+          sets.push(mergeRanges(parts));
+          users.push([]);
         }
+        let slot = slotOf.get(id);
+        if (slot === undefined) slotOf.set(id, (slot = ids.push(id) - 1));
+        use.push([set, slot]);
       }
-      if (prev) {
-        this.blocks.push({ range: prev.range });
-        vectors.push(prev.v);
+      always[p] = all;
+      slotIds.push(ids);
+      counts.push(new Int32Array(ids.length));
+      for (const [set, slot] of use) users[set]!.push([p, slot]);
+    }
+    // Sweep the address space in order: where a rule's ranges start or end, only the profiles holding
+    // that rule can change; a block ends where some profile's value does.
+    /** Per profile: the value since the block `since[p][k]` was started, `vals[p][k]`. */
+    const since: number[][] = Array.from({ length: P }, () => []);
+    const vals: number[][] = Array.from({ length: P }, () => []);
+    const cur = Uint32Array.from(always);
+    const inside = new Uint8Array(sets.length);
+    const dirty = new Uint8Array(P);
+    for (const family of modelledFamilies(layer.allIpBlocks, layer.inventory)) {
+      // Each family starts outside every set (a range reaching the family's last address never ends).
+      inside.fill(0);
+      for (const c of counts) c.fill(0);
+      cur.set(always);
+      let open: IpRange | undefined;
+      for (const piece of sweep(family, sets)) {
+        const touched: number[] = [];
+        for (const set of piece.flipped) {
+          const d = inside[set] ? -1 : 1;
+          inside[set] ^= 1;
+          for (const [p, slot] of users[set]!) {
+            counts[p]![slot]! += d;
+            if (!dirty[p]) {
+              dirty[p] = 1;
+              touched.push(p);
+            }
+          }
+        }
+        const changed: number[] = [];
+        for (const p of touched) {
+          dirty[p] = 0;
+          let v = always[p]!;
+          const c = counts[p]!;
+          for (let j = 0; j < c.length; j++) if (c[j]! > 0) v = this.ports.union(v, slotIds[p]![j]!);
+          if (v !== cur[p]) {
+            cur[p] = v;
+            changed.push(p);
+          }
+        }
+        if (open && changed.length === 0) {
+          open = { family, lo: open.lo, hi: piece.hi };
+          continue;
+        }
+        if (open) this.blocks.push({ range: open });
+        const x = this.blocks.length;
+        // A family's first block records every profile; later ones only what changed.
+        for (const p of open ? changed : Array.from({ length: P }, (_, i) => i)) {
+          since[p]!.push(x);
+          vals[p]!.push(cur[p]!);
+        }
+        open = { family, lo: piece.lo, hi: piece.hi };
       }
+      if (open) this.blocks.push({ range: open });
     }
     const X = this.blocks.length;
-    for (let p = 0; p < E; p++) this.eAddr.push(Uint32Array.from({ length: X }, (_, x) => vectors[x]![p]!));
-    for (let p = 0; p < iProf.length; p++) this.iAddr.push(Uint32Array.from({ length: X }, (_, x) => vectors[x]![E + p]!));
+    for (let p = 0; p < P; p++) {
+      const row = new Uint32Array(X);
+      const at = since[p]!;
+      for (let k = 0; k < at.length; k++) row.fill(vals[p]![k]!, at[k]!, k + 1 < at.length ? at[k + 1]! : X);
+      (p < E ? this.eAddr : this.iAddr).push(row);
+    }
   }
 
   /** Port id from source behaviour s to destination behaviour d. */

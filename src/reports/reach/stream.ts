@@ -1,17 +1,21 @@
 /**
- * The text, csv and json reach formats written chunk by chunk from a ReachStream, byte-identical to
- * the whole-string reporters, so pod-level listings of huge clusters never become one giant string.
+ * Every reach format written chunk by chunk from a ReachStream, byte-identical to the whole-string
+ * reporters, so listings of huge clusters (16 million pairs when 4,000 workloads have no policy yet)
+ * never become one giant string.
  */
 import type { Connection, ReachStream } from '../../analyses/reach.js';
 import { toJsonText } from '../json.js';
 import type { PortSet } from '../../model/port-set.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
-import { notesJson, notesText } from '../notes.js';
+import { notesDot, notesJson, notesMarkdown, notesText } from '../notes.js';
 import { oneLine } from '../safe-text.js';
 import { connText } from './text.js';
+import { mdCell } from '../markdown.js';
+import { dotId } from '../dot.js';
+import { lex } from '../../util/compare.js';
 
-/** Formats that can be streamed. */
-export const STREAM_FORMATS = ['text', 'csv', 'json'] as const;
+/** Formats that can be streamed: all of them. */
+export const STREAM_FORMATS = ['text', 'csv', 'json', 'md', 'dot'] as const;
 export type StreamFormat = (typeof STREAM_FORMATS)[number];
 
 const CHUNK = 1 << 16;
@@ -67,6 +71,21 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
     for (const c of r.connections()) yield `${cell(show(c.src))},${cell(show(c.dst))},${cell(connText(c, str(c.conns)))}\n`;
     return;
   }
+  if (format === 'md') {
+    yield notesMarkdown(notes);
+    let any = false;
+    for (const c of r.connections()) {
+      if (!any) yield '| src | dst | conn |\n|---|---|---|\n';
+      any = true;
+      yield `| ${mdCell(show(c.src))} | ${mdCell(show(c.dst))} | ${mdCell(connText(c, str(c.conns)))} |\n`;
+    }
+    if (!any) yield '_No connections allowed._\n';
+    return;
+  }
+  if (format === 'dot') {
+    yield* dotLines(r, memo((p) => p.toString()), notes);
+    return;
+  }
   // toJsonText(doc), one array element at a time.
   // The notes are small: render them as the whole document does and cut off its braces.
   const head = `  ${toJsonText(notesJson(notes)).trim().slice(1, -1).trim()}`;
@@ -91,6 +110,32 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
   }
   yield first ? '[]' : '\n  ]';
   yield '\n}\n';
+}
+
+/** reports/reach/dot.ts line by line; a stream's endpoints hold exactly the outside blocks some connection names. */
+function* dotLines(r: ReachStream, ports: (p: PortSet) => string, notes: Notes): Generator<string> {
+  const byNs = new Map<string, string[]>();
+  const ext: string[] = [];
+  for (const e of r.endpoints) {
+    if (e.kind === 'External') {
+      ext.push(e.id);
+      continue;
+    }
+    const ns = e.namespace ?? '';
+    if (!byNs.has(ns)) byNs.set(ns, []);
+    byNs.get(ns)!.push(e.id);
+  }
+  yield 'digraph bulkhead {\n  rankdir=LR;\n  node [shape=ellipse, fontname="Helvetica"];\n  edge [fontname="Helvetica", fontsize=10];\n';
+  for (const l of notesDot(notes)) yield `${l}\n`;
+  let i = 0;
+  for (const [ns, ids] of [...byNs].sort(([a], [b]) => lex(a, b))) {
+    yield `  subgraph cluster_${i++} {\n    label=${dotId(ns)};\n    style=rounded;\n`;
+    for (const id of ids) yield `    ${dotId(id)} [label=${dotId(id.slice(ns.length + 1))}];\n`;
+    yield '  }\n';
+  }
+  for (const id of ext) yield `  ${dotId(id)} [shape=box, style=dashed];\n`;
+  for (const c of r.connections()) yield `  ${dotId(c.src)} -> ${dotId(c.dst)} [label=${dotId(connText(c, ports(c.conns)))}${c.condition ? ', style=dotted' : ''}];\n`;
+  yield '}\n';
 }
 
 /** The output of one streamable format, in chunks. */

@@ -326,6 +326,12 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
   };
 }
 
+/**
+ * Template pods synthesized per workload at most: replicas of one template are indistinguishable, so
+ * `replicas: 100000000` is analysed as this many pods (and says so) instead of exhausting memory.
+ */
+export const MAX_SYNTHETIC_REPLICAS = 100;
+
 function resolveWorkloads(raws: Map<string, { raw: RawWorkload; source: SourceRef; annotations?: Record<string, string> }>, diags: Diagnostic[]): { workloads: Workload[]; pods: Pod[] } {
   const keyOf = (kind: string, ns: string, name: string): string => `${kind}/${ns}/${name}`;
   /** The top owner of an object: followed through objects present in the input. */
@@ -404,6 +410,17 @@ function resolveWorkloads(raws: Map<string, { raw: RawWorkload; source: SourceRe
     if (n <= 0) {
       diags.push({ severity: 'info', code: 'zero-replicas', message: `${raw.kind} ${raw.namespace}/${raw.name} has ${n} replicas: analysed as if it had one pod`, source });
       n = 1;
+    }
+    if (n > MAX_SYNTHETIC_REPLICAS) {
+      // Template pods are identical (same labels and ports, no IPs): more of them change no verdict.
+      n = MAX_SYNTHETIC_REPLICAS;
+      workloads.set(wid, { ...workloads.get(wid)!, replicas: raw.replicas });
+      diags.push({
+        severity: 'info',
+        code: 'replicas-capped',
+        message: `${raw.kind} ${raw.namespace}/${raw.name} has ${raw.replicas} replicas: analysed as ${n} identical pods (${raw.name}-0 to ${raw.name}-${n - 1}); every verdict holds for all ${raw.replicas}, but pod-level listings and counts show ${n}`,
+        source,
+      });
     }
     for (let i = 0; i < n; i++) {
       pods.push({
