@@ -111,9 +111,11 @@ export class TrafficSet {
 
   /**
    * The JSON contract shape: {"TCP": [[80, 80]], "UDP": ..., "ICMP": [[type*256+code, ...]], "ICMPv6": ..., "IP": [[protocol numbers]]}.
-   * Empty protocols are left out.
+   * Empty protocols are left out; the set of all traffic is {"ANY": [[0, 255]]} (every IP protocol number).
    */
   toJSON(): Record<string, Array<[number, number]>> {
+    // Every packet of every protocol: one entry rather than five.
+    if (this.equals(TrafficSet.ALL)) return { ANY: [[0, 255]] };
     const names: Record<Dim, string> = { tcp: 'TCP', udp: 'UDP', icmp: 'ICMP', icmpv6: 'ICMPv6', other: 'IP' };
     const out: Record<string, Array<[number, number]>> = {};
     for (const k of DIMS) if (!this.d[k].isEmpty()) out[names[k]] = this.d[k].ranges();

@@ -7,7 +7,7 @@
  */
 import type { NetworkInterface, Route, RouteTable, TgwRoute, TgwRouteTable } from '../../inventory/aws/types.js';
 import { formatIp } from '../../model/address.js';
-import { TrafficSet } from '../../model/traffic-set.js';
+import { PROTO_ICMP, PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
 import { inRange, ip4, type Estate } from './estate.js';
 import type { Step } from './steps.js';
 
@@ -152,7 +152,9 @@ export function routeFromEni(est: Estate, src: NetworkInterface, dst: Endpoint):
       steps.push(routeStep('gateway', t.id, false, why, r2, r2?.target.id));
       return failed(steps, crossings, a);
     }
-    steps.push(routeStep('gateway', onward.table!.id, true, `${t.id} translates to ${n.publicIp}; ${onward.table!.id} routes ${dText} to ${g.id}`, r2, g.id));
+    // A NAT gateway carries TCP, UDP and ICMP only.
+    const carried = TrafficSet.protocol(PROTO_TCP).union(TrafficSet.protocol(PROTO_UDP)).union(TrafficSet.protocol(PROTO_ICMP));
+    steps.push({ ...routeStep('gateway', onward.table!.id, true, `${t.id} translates to ${n.publicIp} (TCP, UDP and ICMP only); ${onward.table!.id} routes ${dText} to ${g.id}`, r2, g.id), verdict: 'partial', traffic: carried });
     crossings.push({ subnet: n.subnet, direction: 'outbound', peer: d });
     return { ok: true, steps, crossings, sourceSeen: ip4(n.publicIp) };
   }

@@ -99,7 +99,7 @@ function firstAttachment(r: TgwRoute): string | undefined {
 /** Forwarding of the request: the ACL checks on the way and the source address the destination sees. */
 interface Forwarding { ok: boolean; checks: Check[]; seenSrc: bigint }
 
-function forward(inv: AwsInventory, src: OEnd, dst: OEnd): Forwarding {
+function forward(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet): Forwarding {
   const none = (checks: Check[] = [], seenSrc = 0n): Forwarding => ({ ok: false, checks, seenSrc });
   if (src.kind === 'external') {
     // From the internet: to a public address, through an IGW of the VPC; replies must route to an IGW.
@@ -162,6 +162,7 @@ function forward(inv: AwsInventory, src: OEnd, dst: OEnd): Forwarding {
       // Outbound only, to the internet through a public NAT in this VPC whose subnet routes to an IGW.
       const n = inv.natGateways.find((x) => x.id === r.target.id);
       if (!n || n.state !== 'available' || n.vpc !== a.vpc || dst.kind !== 'external') return none();
+      if (![PROTO_TCP, PROTO_UDP, PROTO_ICMP].includes(p.protocol)) return none();
       if (n.connectivity !== 'public' || !n.publicIp) return none();
       const on = routeFor(inv, n.subnet, d);
       if (!on || on.state !== 'active' || on.target.kind !== 'igw') return none();
@@ -207,7 +208,7 @@ function replyOf(p: Packet, clientPort: number): Packet | undefined {
 
 /** The verdict for one packet from `src` to `dst`, replies checked on every client port of `eph`. */
 export function referenceVerdict(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet, eph: readonly [number, number] = [1024, 65535]): Verdict {
-  const f = forward(inv, src, dst);
+  const f = forward(inv, src, dst, p);
   if (!f.ok) return 'denied';
   if (src.kind === 'eni') {
     const d = dst.kind === 'eni' ? addr(dst.eni.addresses[0]!) : (dst as { address: bigint }).address;
