@@ -116,6 +116,11 @@ test('an internet gateway carries only interfaces with a public address', () => 
   // a private interface behind the NAT reaches out, but nothing reaches it from outside
   assert.ok(tcp(a.explain('eni-api', '8.8.8.8')!, 443));
   assert.ok(a.explain('8.8.8.8', 'eni-api')!.conns.isEmpty());
+  // a private NAT gateway (no Elastic IP) does not reach the internet
+  const nat = f['nat-gateways.json'].NatGateways[0];
+  nat.ConnectivityType = 'private';
+  delete nat.NatGatewayAddresses[0].PublicIp;
+  assert.ok(analyse(f).explain('eni-api', '8.8.8.8')!.conns.isEmpty());
 });
 
 test('NACLs: first match by rule number; skipped within one subnet', () => {

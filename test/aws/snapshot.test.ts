@@ -59,3 +59,8 @@ test('TrafficSet reads AWS protocols: names, numbers, -1, ICMP type and code', (
   assert.ok(TrafficSet.ALL.subtract(TrafficSet.protocol(PROTO_TCP)).has(PROTO_UDP, 1));
   assert.ok(!TrafficSet.ALL.subtract(TrafficSet.protocol(PROTO_TCP)).has(PROTO_TCP, 1));
 });
+
+test('a subnet without a NACL or a route table in the snapshot is a warning', () => {
+  const inv = read(JSON.stringify({ Vpcs: [{ VpcId: 'vpc-1', CidrBlock: '10.0.0.0/16' }], Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', CidrBlock: '10.0.0.0/24' }] }));
+  assert.deepEqual(inv.diagnostics.map((d) => d.code).sort(), ['aws-no-nacl', 'aws-no-route-table']);
+});

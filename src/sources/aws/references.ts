@@ -21,6 +21,14 @@ export function checkReferences(inv: AwsInventory): Diagnostic[] {
   const targets: Record<string, Set<string>> = { igw: ids(inv.internetGateways), nat: ids(inv.natGateways), pcx: ids(inv.peerings), tgw: ids(inv.transitGateways) };
   const attachments = ids(inv.tgwAttachments);
 
+  const acled = new Set(inv.networkAcls.flatMap((a) => a.subnets));
+  const defaultAcl = new Set(inv.networkAcls.filter((a) => a.isDefault).map((a) => a.vpc));
+  const tabled = new Set(inv.routeTables.flatMap((t) => t.subnets));
+  const mainTable = new Set(inv.routeTables.filter((t) => t.main).map((t) => t.vpc));
+  for (const s of inv.subnets) {
+    if (!acled.has(s.id) && !defaultAcl.has(s.vpc)) say('warning', 'aws-no-nacl', `subnet ${s.id}: no network ACL in the snapshot is associated with it: assumed to allow everything`, s.source);
+    if (!tabled.has(s.id) && !mainTable.has(s.vpc)) say('warning', 'aws-no-route-table', `subnet ${s.id}: no route table in the snapshot applies to it: nothing leaves it`, s.source);
+  }
   for (const s of inv.subnets) if (!vpcs.has(s.vpc)) say('warning', 'aws-unknown-reference', `subnet ${s.id} names VPC ${s.vpc}, which is not in the snapshot`, s.source);
   for (const e of inv.interfaces) {
     if (!subnets.has(e.subnet)) say('warning', 'aws-unknown-reference', `network interface ${e.id} names subnet ${e.subnet}, which is not in the snapshot: its NACL and routes are unknown, so nothing reaches it or leaves it`, e.source);
