@@ -64,3 +64,15 @@ test('a subnet without a NACL or a route table in the snapshot is a warning', ()
   const inv = read(JSON.stringify({ Vpcs: [{ VpcId: 'vpc-1', CidrBlock: '10.0.0.0/16' }], Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', CidrBlock: '10.0.0.0/24' }] }));
   assert.deepEqual(inv.diagnostics.map((d) => d.code).sort(), ['aws-no-nacl', 'aws-no-route-table']);
 });
+
+test('describe-instances interfaces are read and merge with describe-network-interfaces without a warning', () => {
+  const nic = { NetworkInterfaceId: 'eni-1', PrivateIpAddress: '10.0.0.5', Groups: [{ GroupId: 'sg-1' }] };
+  const inv = buildAwsInventory([
+    { path: '111111111111/eu-west-1/instances.json', account: '111111111111', region: 'eu-west-1', text: JSON.stringify({ Reservations: [{ OwnerId: '111111111111', Instances: [{ InstanceId: 'i-1', SubnetId: 'subnet-1', VpcId: 'vpc-1', Placement: { AvailabilityZone: 'eu-west-1a' }, NetworkInterfaces: [nic] }] }] }) },
+    { path: '111111111111/eu-west-1/enis.json', account: '111111111111', region: 'eu-west-1', text: JSON.stringify({ NetworkInterfaces: [{ ...nic, SubnetId: 'subnet-1', VpcId: 'vpc-1', AvailabilityZone: 'eu-west-1a' }] }) },
+  ]);
+  assert.equal(inv.interfaces.length, 1);
+  const e = inv.interfaces[0]!;
+  assert.deepEqual([e.instanceId, e.subnet, e.vpc, e.account, e.region, e.availabilityZone], ['i-1', 'subnet-1', 'vpc-1', '111111111111', 'eu-west-1', 'eu-west-1a']);
+  assert.ok(!inv.diagnostics.some((d) => d.code === 'aws-duplicate-id'));
+});

@@ -33,7 +33,7 @@ export class Estate {
   private readonly tgwTableByAttachment = new Map<string, TgwRouteTable>();
   /** ENIs by private address, per VPC: `vpc|address`. */
   private readonly byAddress = new Map<string, NetworkInterface>();
-  /** Security group id -> the private addresses of its member ENIs. */
+  /** Security group id -> the private addresses of its member ENIs (in the group's VPC). */
   readonly members = new Map<string, Set<bigint>>();
 
   constructor(readonly inv: AwsInventory) {
@@ -62,6 +62,8 @@ export class Estate {
     for (const e of inv.interfaces) {
       for (const a of e.addresses) this.byAddress.set(`${e.vpc}|${ip4(a)}`, e);
       for (const g of e.securityGroups) {
+        // A group's members live in its VPC; an ENI naming a group of another VPC is not one of them.
+        if (this.groups.get(g)?.vpc !== e.vpc) continue;
         let s = this.members.get(g);
         if (!s) this.members.set(g, (s = new Set()));
         for (const a of e.addresses) s.add(ip4(a));

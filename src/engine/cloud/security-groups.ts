@@ -7,7 +7,7 @@
 import type { NetworkInterface, SecurityGroup, SgRule } from '../../inventory/aws/types.js';
 import { formatIp } from '../../model/address.js';
 import { TrafficSet } from '../../model/traffic-set.js';
-import { inRange, ip4, type Estate } from './estate.js';
+import { inRange, type Estate } from './estate.js';
 import type { Step, StepRule } from './steps.js';
 
 /** Whether a rule's peer covers an address, from the point of view of the group holding the rule. */
@@ -21,10 +21,7 @@ export function peerMatches(est: Estate, holder: SecurityGroup, rule: SgRule, ad
   const g = est.groups.get(p.id);
   if (!g) return false;
   if (g.vpc !== holder.vpc && !est.peeredSameRegion(holder.vpc, g.vpc)) return false;
-  for (const e of est.inv.interfaces) {
-    if (e.vpc === g.vpc && e.securityGroups.includes(g.id) && e.addresses.some((a) => ip4(a) === address)) return true;
-  }
-  return false;
+  return est.members.get(g.id)?.has(address) ?? false;
 }
 
 /** The security group stage of one ENI toward (egress) or from (ingress) an address. */
