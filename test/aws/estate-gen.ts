@@ -148,7 +148,8 @@ function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: n
           : t === 3 ? { NatGatewayId: nats.find((g) => g.VpcId === v.VpcId)?.NatGatewayId ?? 'nat-gone' }
           : t === 4 ? { VpcPeeringConnectionId: `pcx-${Math.min(vi, next(nVpc))}${Math.max(vi, next(nVpc))}` }
           : { TransitGatewayId: 'tgw-1' };
-        rs.push({ DestinationCidrBlock: destination, ...target, State: chance(15) ? 'blackhole' : 'active', Origin: 'CreateRoute' });
+        // Now and then the destination is the prefix list (its entries), competing with equal CIDR routes.
+        rs.push({ ...(chance(15) ? { DestinationPrefixListId: 'pl-1' } : { DestinationCidrBlock: destination }), ...target, State: chance(15) ? 'blackhole' : 'active', Origin: 'CreateRoute' });
       }
       return rs;
     };
@@ -166,7 +167,7 @@ function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: n
     TransitGatewayRouteTables: tgwTables.map((t) => ({ TransitGatewayRouteTableId: t, TransitGatewayId: 'tgw-1' })),
     TransitGatewayRouteTableAssociations: assoc, TransitGatewayRouteTableRoutes: tgwRoutes,
     PrefixLists: [{ PrefixListId: 'pl-1', PrefixListName: 'corp' }],
-    ManagedPrefixListEntries: { 'pl-1': [{ Cidr: pick(['203.0.113.0/25', '10.1.0.0/16', '10.0.0.0/24']) }, { Cidr: '8.8.8.0/24' }] },
+    ManagedPrefixListEntries: { 'pl-1': [{ Cidr: pick(['203.0.113.0/25', '10.1.0.0/16', '10.0.0.0/24', '10.2.0.0/16']) }, { Cidr: '8.8.8.0/24' }] },
   };
   return { snapshot, externals: EXTERNALS };
 }
