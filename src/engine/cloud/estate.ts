@@ -1,0 +1,122 @@
+/** Indexes over an AWS inventory that every cloud stage looks things up in (built once per analysis). */
+import type {
+  AwsInventory, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, Peering, PrefixList, RouteTable, SecurityGroup,
+  Subnet, TgwAttachment, TgwRouteTable, TransitGateway, Vpc,
+} from '../../inventory/aws/types.js';
+import { parseIp, type IpRange } from '../../model/address.js';
+
+/** An IPv4 address as a number-like bigint. */
+export function ip4(s: string): bigint {
+  const p = parseIp(s);
+  return p && p.family === 4 ? p.value : -1n;
+}
+
+export function inRange(r: IpRange, a: bigint): boolean {
+  return r.family === 4 && r.lo <= a && a <= r.hi;
+}
+
+export class Estate {
+  readonly vpcs = new Map<string, Vpc>();
+  readonly subnets = new Map<string, Subnet>();
+  readonly groups = new Map<string, SecurityGroup>();
+  readonly peerings = new Map<string, Peering>();
+  readonly igws = new Map<string, InternetGateway>();
+  readonly nats = new Map<string, NatGateway>();
+  readonly tgws = new Map<string, TransitGateway>();
+  readonly attachments = new Map<string, TgwAttachment>();
+  readonly prefixLists = new Map<string, PrefixList>();
+  readonly interfaces = new Map<string, NetworkInterface>();
+  private readonly tableOfSubnet = new Map<string, RouteTable>();
+  private readonly mainTable = new Map<string, RouteTable>();
+  private readonly aclOfSubnet = new Map<string, NetworkAcl>();
+  private readonly defaultAcl = new Map<string, NetworkAcl>();
+  private readonly tgwTableByAttachment = new Map<string, TgwRouteTable>();
+  /** ENIs by private address, per VPC: `vpc|address`. */
+  private readonly byAddress = new Map<string, NetworkInterface>();
+  /** Security group id -> the private addresses of its member ENIs (in the group's VPC). */
+  readonly members = new Map<string, Set<bigint>>();
+
+  constructor(readonly inv: AwsInventory) {
+    const index = <T extends { id: string }>(m: Map<string, T>, xs: readonly T[]): void => {
+      for (const x of xs) m.set(x.id, x);
+    };
+    index(this.vpcs, inv.vpcs);
+    index(this.subnets, inv.subnets);
+    index(this.groups, inv.securityGroups);
+    index(this.peerings, inv.peerings);
+    index(this.igws, inv.internetGateways);
+    index(this.nats, inv.natGateways);
+    index(this.tgws, inv.transitGateways);
+    index(this.attachments, inv.tgwAttachments);
+    index(this.prefixLists, inv.prefixLists);
+    index(this.interfaces, inv.interfaces);
+    for (const t of inv.routeTables) {
+      if (t.main) this.mainTable.set(t.vpc, t);
+      for (const s of t.subnets) this.tableOfSubnet.set(s, t);
+    }
+    for (const a of inv.networkAcls) {
+      if (a.isDefault) this.defaultAcl.set(a.vpc, a);
+      for (const s of a.subnets) this.aclOfSubnet.set(s, a);
+    }
+    for (const t of inv.tgwRouteTables) for (const a of t.associations) this.tgwTableByAttachment.set(a, t);
+    for (const e of inv.interfaces) {
+      for (const a of e.addresses) this.byAddress.set(`${e.vpc}|${ip4(a)}`, e);
+      for (const g of e.securityGroups) {
+        // A group's members live in its VPC; an ENI naming a group of another VPC is not one of them.
+        if (this.groups.get(g)?.vpc !== e.vpc) continue;
+        let s = this.members.get(g);
+        if (!s) this.members.set(g, (s = new Set()));
+        for (const a of e.addresses) s.add(ip4(a));
+      }
+    }
+  }
+
+  /** The subnet's explicitly associated route table, else its VPC's main one. */
+  routeTableOf(subnet: string): RouteTable | undefined {
+    const s = this.subnets.get(subnet);
+    return this.tableOfSubnet.get(subnet) ?? (s ? this.mainTable.get(s.vpc) : undefined);
+  }
+
+  /** The subnet's network ACL: its association, else its VPC's default ACL. */
+  aclOf(subnet: string): NetworkAcl | undefined {
+    const s = this.subnets.get(subnet);
+    return this.aclOfSubnet.get(subnet) ?? (s ? this.defaultAcl.get(s.vpc) : undefined);
+  }
+
+  /** The TGW route table an attachment is associated with. */
+  tgwTableOf(attachment: string): TgwRouteTable | undefined {
+    return this.tgwTableByAttachment.get(attachment);
+  }
+
+  /** The ENI holding a private address in a VPC. */
+  interfaceAt(vpc: string, address: bigint): NetworkInterface | undefined {
+    return this.byAddress.get(`${vpc}|${address}`);
+  }
+
+  /** True when the address is in one of the VPC's CIDR blocks. */
+  vpcContains(vpc: string, address: bigint): boolean {
+    return (this.vpcs.get(vpc)?.cidrs ?? []).some((c) => inRange(c.range, address));
+  }
+
+  /** True when the address is in any VPC of the snapshot (so not the internet). */
+  anyVpcContains(address: bigint): boolean {
+    for (const v of this.vpcs.values()) if (v.cidrs.some((c) => inRange(c.range, address))) return true;
+    return false;
+  }
+
+  /** The other VPC of an active peering, when `vpc` is one of its sides. */
+  peerOf(p: Peering, vpc: string): string | undefined {
+    if (p.status !== 'active') return undefined;
+    if (p.requester.vpc === vpc) return p.accepter.vpc;
+    if (p.accepter.vpc === vpc) return p.requester.vpc;
+    return undefined;
+  }
+
+  /** True when two VPCs are joined by an active peering in one Region (where group references work). */
+  peeredSameRegion(a: string, b: string): boolean {
+    for (const p of this.peerings.values()) {
+      if (this.peerOf(p, a) === b && p.requester.region === p.accepter.region) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * One cloud path answer: the traffic a source can open to a destination, the requests that pass but whose
+ * replies a NACL drops (`responseBlocked`), and the chain of stages with the settings behind each verdict.
+ * Every stage on the path is evaluated even after one denies, so a denial names every setting that blocks.
+ */
+import { interfaceEndpointId } from '../../inventory/aws/types.js';
+import { formatIp } from '../../model/address.js';
+import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
+import { ip4, type Estate } from './estate.js';
+import { aclStep } from './network-acls.js';
+import { routeFromEni, routeFromInternet, type Crossing, type Endpoint, type RouteOutcome } from './routing.js';
+import { securityGroupStep } from './security-groups.js';
+import type { Step } from './steps.js';
+
+export interface PathOptions {
+  /** Client ports replies go to (NACL reply rules); AWS documents 1024-65535 for NAT, ELB and Lambda. */
+  readonly ephemeral?: readonly [number, number];
+}
+
+export interface PathAnswer {
+  readonly src: string;
+  readonly dst: string;
+  /** Connections that are allowed with their replies. */
+  readonly conns: TrafficSet;
+  /** Requests that pass but whose replies a stateless NACL drops. */
+  readonly responseBlocked: TrafficSet;
+  readonly steps: readonly Step[];
+  /** What the answer assumes or does not evaluate on this path. */
+  readonly assumptions: readonly string[];
+}
+
+export const DEFAULT_EPHEMERAL: readonly [number, number] = [1024, 65535];
+
+/** Requests with replies a NACL must let back: TCP and UDP to the client's port, ICMP echo to echo reply. */
+function replyPairs(eph: readonly [number, number]): Array<{ request: TrafficSet; reply: TrafficSet }> {
+  return [
+    { request: TrafficSet.protocol(PROTO_TCP), reply: TrafficSet.ports(PROTO_TCP, eph[0], eph[1]) },
+    { request: TrafficSet.protocol(PROTO_UDP), reply: TrafficSet.ports(PROTO_UDP, eph[0], eph[1]) },
+    { request: TrafficSet.icmp(false, 8, -1), reply: TrafficSet.icmp(false, 0, 0) },
+    { request: TrafficSet.icmp(true, 128, -1), reply: TrafficSet.icmp(true, 129, 0) },
+  ];
+}
+
+export function endpointId(e: Endpoint): string {
+  return e.kind === 'eni' ? interfaceEndpointId(e.eni) : formatIp(4, e.address);
+}
+
+/** The path from `src` to `dst` (an ENI and an ENI, or an ENI and an outside address, either way). */
+export function analysePath(est: Estate, src: Endpoint, dst: Endpoint, opts: PathOptions = {}): PathAnswer {
+  const eph = opts.ephemeral ?? DEFAULT_EPHEMERAL;
+  const steps: Step[] = [];
+  let request = TrafficSet.ALL;
+  const take = (s: Step): void => {
+    steps.push(s);
+    request = request.intersect(s.traffic);
+  };
+  const assumptions = ['new connections (tracked flows that outlive a rule change are not modelled)', 'primary private IPv4 addresses'];
+
+  let route: RouteOutcome;
+  if (src.kind === 'eni') {
+    const d = dst.kind === 'eni' ? ip4(dst.eni.addresses[0]!) : dst.address;
+    take(securityGroupStep(est, src.eni, 'egress', d));
+    route = routeFromEni(est, src.eni, dst);
+  } else if (dst.kind === 'eni') {
+    route = routeFromInternet(est, src.address, dst.eni);
+  } else {
+    throw new Error('a cloud path needs a network interface at one end');
+  }
+  if (route.unmodelled) assumptions.push(`not evaluated on this path: ${route.unmodelled} (counted as dropped)`);
+
+  // When routing fails, the ACLs at both ends still apply to any path: report them too.
+  let crossings: readonly Crossing[] = route.crossings;
+  if (!route.ok && crossings.length === 0 && src.kind === 'eni' && dst.kind === 'eni' && src.eni.subnet !== dst.eni.subnet) {
+    crossings = [
+      { subnet: src.eni.subnet, direction: 'outbound', peer: ip4(dst.eni.addresses[0]!) },
+      { subnet: dst.eni.subnet, direction: 'inbound', peer: ip4(src.eni.addresses[0]!) },
+    ];
+  }
+  const aclSteps = crossings.map((c) => aclStep(est.aclOf(c.subnet), c.subnet, c.direction, c.peer));
+  // Hop order: the first crossing leaves the source subnet before any route decision.
+  if (src.kind === 'eni' && crossings[0]?.subnet === src.eni.subnet && crossings[0].direction === 'outbound') {
+    take(aclSteps.shift()!);
+    crossings = crossings.slice(1);
+  }
+  for (const s of route.steps) take(s);
+  for (const s of aclSteps) take(s);
+  if (!route.ok) request = TrafficSet.EMPTY;
+  if (dst.kind === 'eni') take(securityGroupStep(est, dst.eni, 'ingress', route.sourceSeen));
+
+  // Replies cross the same subnet boundaries the other way; stateful groups let them through.
+  const pairs = replyPairs(eph);
+  const replyTraffic = pairs.reduce((acc, p) => acc.union(p.reply), TrafficSet.EMPTY);
+  let replyAllowed = replyTraffic;
+  if (route.ok) {
+    for (const c of [...route.crossings].reverse()) {
+      const s = aclStep(est.aclOf(c.subnet), c.subnet, c.direction === 'inbound' ? 'outbound' : 'inbound', c.peer, 'nacl-reply', replyTraffic);
+      steps.push(s);
+      replyAllowed = replyAllowed.intersect(s.traffic);
+    }
+  }
+  let responseBlocked = TrafficSet.EMPTY;
+  for (const p of pairs) if (!p.reply.isSubsetOf(replyAllowed)) responseBlocked = responseBlocked.union(request.intersect(p.request));
+  return { src: endpointId(src), dst: endpointId(dst), conns: request.subtract(responseBlocked), responseBlocked, steps, assumptions };
+}
+
+/** The JSON shape of a path answer (explain's `layers`, one per stage). */
+export function pathAnswerJSON(a: PathAnswer): Record<string, unknown> {
+  return {
+    src: a.src,
+    dst: a.dst,
+    verdict: a.conns.isEmpty() ? 'denied' : 'allowed',
+    conns: a.conns.toJSON(),
+    ...(a.responseBlocked.isEmpty() ? {} : { responseBlocked: a.responseBlocked.toJSON() }),
+    layers: a.steps.map((s) => ({
+      stage: s.stage, resource: s.resource, verdict: s.verdict, traffic: s.traffic.toJSON(), message: s.message,
+      rules: s.rules.map((r) => ({ id: r.id, action: r.action, ...(r.traffic ? { traffic: r.traffic.toJSON() } : {}), ...(r.source ? { file: r.source.file, line: r.source.line, path: r.source.path } : {}) })),
+    })),
+    assumptions: a.assumptions,
+  };
+}

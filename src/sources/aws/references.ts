@@ -1,0 +1,67 @@
+/**
+ * Cross-reference checks over a whole snapshot: an id that is named but not present (a route to a deleted
+ * NAT gateway, a rule naming an unknown group) and what the engine does not evaluate, each as a diagnostic.
+ */
+import type { AwsInventory, AwsSourceRef } from '../../inventory/aws/types.js';
+import type { Diagnostic, Severity } from '../../inventory/types.js';
+
+const MODELLED_TARGETS = new Set(['local', 'igw', 'nat', 'pcx', 'tgw']);
+
+/** Diagnostics for unknown references and unmodelled settings, in input order. */
+export function checkReferences(inv: AwsInventory): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const say = (severity: Severity, code: string, message: string, s: AwsSourceRef): void => {
+    out.push({ severity, code, message: `${message} (at ${s.path})`, source: s });
+  };
+  const ids = (xs: readonly { id: string }[]): Set<string> => new Set(xs.map((x) => x.id));
+  const vpcs = ids(inv.vpcs);
+  const subnets = ids(inv.subnets);
+  const groups = ids(inv.securityGroups);
+  const lists = new Map(inv.prefixLists.map((l) => [l.id, l]));
+  const targets: Record<string, Set<string>> = { igw: ids(inv.internetGateways), nat: ids(inv.natGateways), pcx: ids(inv.peerings), tgw: ids(inv.transitGateways) };
+  const attachments = ids(inv.tgwAttachments);
+
+  const acled = new Set(inv.networkAcls.flatMap((a) => a.subnets));
+  const defaultAcl = new Set(inv.networkAcls.filter((a) => a.isDefault).map((a) => a.vpc));
+  const tabled = new Set(inv.routeTables.flatMap((t) => t.subnets));
+  const mainTable = new Set(inv.routeTables.filter((t) => t.main).map((t) => t.vpc));
+  for (const s of inv.subnets) {
+    if (!acled.has(s.id) && !defaultAcl.has(s.vpc)) say('warning', 'aws-no-nacl', `subnet ${s.id}: no network ACL in the snapshot is associated with it: assumed to allow everything`, s.source);
+    if (!tabled.has(s.id) && !mainTable.has(s.vpc)) say('warning', 'aws-no-route-table', `subnet ${s.id}: no route table in the snapshot applies to it: nothing leaves it`, s.source);
+  }
+  for (const s of inv.subnets) if (!vpcs.has(s.vpc)) say('warning', 'aws-unknown-reference', `subnet ${s.id} names VPC ${s.vpc}, which is not in the snapshot`, s.source);
+  for (const e of inv.interfaces) {
+    if (!subnets.has(e.subnet)) say('warning', 'aws-unknown-reference', `network interface ${e.id} names subnet ${e.subnet}, which is not in the snapshot: its NACL and routes are unknown, so nothing reaches it or leaves it`, e.source);
+    for (const g of e.securityGroups) if (!groups.has(g)) say('warning', 'aws-unknown-reference', `network interface ${e.id} names security group ${g}, which is not in the snapshot: its rules allow nothing`, e.source);
+  }
+  for (const g of inv.securityGroups) {
+    for (const rule of [...g.ingress, ...g.egress]) {
+      if (rule.peer.kind === 'group' && !groups.has(rule.peer.id)) say('warning', 'aws-unknown-reference', `security group ${g.id}: rule names security group ${rule.peer.id}, which is not in the snapshot (stale or elsewhere): it allows nothing`, rule.source);
+      if (rule.peer.kind === 'prefix-list') {
+        const l = lists.get(rule.peer.id);
+        if (!l || !l.entriesKnown) say('warning', 'aws-unknown-reference', `security group ${g.id}: rule names prefix list ${rule.peer.id}, whose entries are not in the snapshot: it allows nothing`, rule.source);
+      }
+    }
+  }
+  for (const t of inv.routeTables) {
+    if (!vpcs.has(t.vpc)) say('warning', 'aws-unknown-reference', `route table ${t.id} names VPC ${t.vpc}, which is not in the snapshot`, t.source);
+    for (const r of t.routes) {
+      if (r.destination.kind === 'prefix-list' && !lists.get(r.destination.id)?.entriesKnown) say('warning', 'aws-unknown-reference', `route table ${t.id}: route to prefix list ${r.destination.id}, whose entries are not in the snapshot: it matches nothing`, r.source);
+      if (!MODELLED_TARGETS.has(r.target.kind)) {
+        say('info', 'aws-unmodelled-target', `route table ${t.id}: route to ${r.target.id} (${r.target.kind}) is not evaluated yet: traffic it carries is counted as dropped`, r.source);
+      } else if (r.target.kind !== 'local' && r.state === 'active' && !targets[r.target.kind]!.has(r.target.id)) {
+        say('warning', 'aws-unknown-reference', `route table ${t.id}: route target ${r.target.id} is not in the snapshot (deleted?): traffic it carries is dropped`, r.source);
+      }
+    }
+  }
+  for (const t of inv.tgwRouteTables) {
+    for (const r of t.routes) for (const a of r.attachments) if (!attachments.has(a)) say('warning', 'aws-unknown-reference', `transit gateway route table ${t.id}: route names attachment ${a}, which is not in the snapshot: traffic it carries is dropped`, r.source);
+    for (const a of t.associations) if (!attachments.has(a)) say('warning', 'aws-unknown-reference', `transit gateway route table ${t.id} is associated with attachment ${a}, which is not in the snapshot`, t.source);
+  }
+  for (const g of inv.transitGateways) {
+    if (g.securityGroupReferencing) say('info', 'aws-unmodelled-setting', `transit gateway ${g.id} enables security group referencing, which is not evaluated yet: group references across it match nothing`, g.source);
+  }
+  for (const n of inv.natGateways) if (!subnets.has(n.subnet)) say('warning', 'aws-unknown-reference', `NAT gateway ${n.id} names subnet ${n.subnet}, which is not in the snapshot`, n.source);
+  for (const a of inv.networkAcls) for (const s of a.subnets) if (!subnets.has(s)) say('info', 'aws-unknown-reference', `network ACL ${a.id} is associated with subnet ${s}, which is not in the snapshot`, a.source);
+  return out;
+}

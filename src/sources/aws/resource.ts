@@ -1,0 +1,67 @@
+/** The contract of one describe-* resource reader, and the parts a snapshot is assembled from. */
+import type {
+  InternetGateway, NatGateway, NetworkAcl, NetworkInterface, Peering, RouteTable, SecurityGroup, Subnet,
+  TgwAttachment, TgwRoute, TransitGateway, Vpc, VpcEndpoint, AwsSourceRef,
+} from '../../inventory/aws/types.js';
+import type { ParsedCidr } from '../../model/address.js';
+import type { FieldReader } from './fields.js';
+
+export interface TgwRouteTableHead {
+  readonly id: string;
+  readonly tgw: string;
+  readonly source: AwsSourceRef;
+}
+
+export interface PrefixListHead {
+  readonly id: string;
+  readonly name: string;
+  readonly source: AwsSourceRef;
+}
+
+/** What the resource readers collect; keyed parts are joined to their owners afterwards. */
+export interface SnapshotParts {
+  readonly vpcs: Vpc[];
+  readonly subnets: Subnet[];
+  readonly interfaces: NetworkInterface[];
+  readonly securityGroups: SecurityGroup[];
+  readonly networkAcls: NetworkAcl[];
+  readonly routeTables: RouteTable[];
+  readonly internetGateways: InternetGateway[];
+  readonly natGateways: NatGateway[];
+  readonly peerings: Peering[];
+  readonly transitGateways: TransitGateway[];
+  readonly tgwAttachments: TgwAttachment[];
+  readonly tgwAttachmentSubnets: Map<string, string[]>;
+  readonly tgwRouteTables: TgwRouteTableHead[];
+  readonly tgwRoutes: Map<string, TgwRoute[]>;
+  readonly tgwAssociations: Map<string, string[]>;
+  readonly tgwPropagations: Map<string, string[]>;
+  readonly prefixLists: PrefixListHead[];
+  readonly prefixListEntries: Map<string, ParsedCidr[]>;
+  readonly vpcEndpoints: VpcEndpoint[];
+}
+
+export function emptyParts(): SnapshotParts {
+  return {
+    vpcs: [], subnets: [], interfaces: [], securityGroups: [], networkAcls: [], routeTables: [], internetGateways: [],
+    natGateways: [], peerings: [], transitGateways: [], tgwAttachments: [], tgwAttachmentSubnets: new Map(),
+    tgwRouteTables: [], tgwRoutes: new Map(), tgwAssociations: new Map(), tgwPropagations: new Map(),
+    prefixLists: [], prefixListEntries: new Map(), vpcEndpoints: [],
+  };
+}
+
+/** One describe-* output, recognised by its top-level key (Batfish style: one reader per resource). */
+export interface AwsResource {
+  readonly key: string;
+  /** Reads the value under `key`; problems go to the reader's diagnostics, never thrown. */
+  parse(value: unknown, r: FieldReader, into: SnapshotParts): void;
+}
+
+/** For outputs keyed by an id (`{"TransitGatewayRouteTableRoutes": {"tgw-rtb-1": [...]}}`): each id's list. */
+export function keyedLists(value: unknown, key: string, r: FieldReader, holder: unknown): Array<{ id: string; items: unknown; path: string }> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    r.report('error', 'aws-bad-field', `${key} should map ids to lists`, r.at(holder, key));
+    return [];
+  }
+  return Object.entries(value as Record<string, unknown>).map(([id, items]) => ({ id, items, path: `${key}["${id}"]` }));
+}

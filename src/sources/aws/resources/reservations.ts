@@ -1,0 +1,21 @@
+/** describe-instances: `Reservations[].Instances[].NetworkInterfaces` (the same ENIs describe-network-interfaces lists). */
+import type { Json } from '../fields.js';
+import type { AwsResource } from '../resource.js';
+import { readInterface } from './network-interfaces.js';
+
+export const reservations: AwsResource = {
+  key: 'Reservations',
+  parse(value, r, into) {
+    for (const res of r.objects(value, 'Reservations', value)) {
+      const owner = r.optional(res.o, 'OwnerId');
+      for (const inst of r.objects(res.o['Instances'], `${res.path}.Instances`, res.o)) {
+        const az = ((inst.o['Placement'] as Json | undefined)?.['AvailabilityZone'] as string | undefined) ?? undefined;
+        const fallback = { subnet: r.optional(inst.o, 'SubnetId'), vpc: r.optional(inst.o, 'VpcId'), az, owner, instanceId: r.optional(inst.o, 'InstanceId') };
+        for (const n of r.objects(inst.o['NetworkInterfaces'], `${inst.path}.NetworkInterfaces`, inst.o)) {
+          const e = readInterface(n.o, n.path, r, fallback);
+          if (e) into.interfaces.push(e);
+        }
+      }
+    }
+  },
+};

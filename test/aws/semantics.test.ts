@@ -1,0 +1,218 @@
+/** Crafted estates, one per rule of aws-semantics.md, built from examples/aws with one change each. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyseAwsInventory, analyseAwsSnapshot } from '../../src/analyses/aws/reach.js';
+import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
+import { PROTO_ICMP, PROTO_TCP, icmpValue } from '../../src/model/traffic-set.js';
+import type { PathAnswer } from '../../src/engine/cloud/path.js';
+
+const DIR = 'examples/aws/123456789012/us-east-1';
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function example(): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const f of readdirSync(DIR).sort()) out[f] = JSON.parse(readFileSync(join(DIR, f), 'utf8'));
+  return out;
+}
+
+function analyse(files: Record<string, Json>) {
+  const inv = buildAwsInventory(Object.entries(files).map(([f, v]) => ({ path: `${DIR}/${f}`, text: JSON.stringify(v, null, 2), account: '123456789012', region: 'us-east-1' })));
+  return analyseAwsInventory(inv);
+}
+
+const tcp = (a: PathAnswer, port: number): boolean => a.conns.has(PROTO_TCP, port);
+const denials = (a: PathAnswer): string[] => a.steps.filter((s) => s.verdict === 'deny').map((s) => s.stage);
+const sg = (f: Record<string, Json>, id: string): Json => f['security-groups.json'].SecurityGroups.find((g: Json) => g.GroupId === id);
+const table = (f: Record<string, Json>, id: string): Json => f['route-tables.json'].RouteTables.find((t: Json) => t.RouteTableId === id);
+const eni = (f: Record<string, Json>, id: string): Json => f['network-interfaces.json'].NetworkInterfaces.find((e: Json) => e.NetworkInterfaceId === id);
+
+test('the example estate reads without diagnostics and answers as designed', async () => {
+  const a = await analyseAwsSnapshot('examples/aws');
+  assert.deepEqual(a.inventory.diagnostics, []);
+  assert.ok(tcp(a.explain('eni-api', 'eni-db')!, 5432));
+  assert.ok(!tcp(a.explain('eni-api', 'eni-db')!, 22));
+  assert.ok(tcp(a.explain('203.0.113.9', 'eni-web')!, 443));
+  assert.ok(tcp(a.explain('eni-web', 'eni-api')!, 8080));
+  // endpoint ids follow the contract <account>/<region>/<vpc>/<eni-id>, the account and region from the directories
+  assert.ok(a.reach().endpoints.some((e) => e.id === '123456789012/us-east-1/vpc-prod/eni-db'));
+});
+
+test('a denial names every setting that blocks, with file, line and JSON path', () => {
+  const a = analyse(example()).explain('eni-web', 'eni-db')!;
+  assert.ok(a.conns.isEmpty() || !tcp(a, 5432));
+  // the reply toward web's subnet is denied too: every blocker is listed
+  assert.deepEqual(denials(a).sort(), ['nacl-inbound', 'nacl-reply', 'sg-ingress']);
+  const nacl = a.steps.find((s) => s.stage === 'nacl-inbound')!;
+  assert.ok(nacl.rules.some((r) => r.id === 'acl-prod-db inbound #*' && r.source?.path === 'NetworkAcls[1].Entries[4]' && r.source.line > 1));
+  const group = a.steps.find((s) => s.stage === 'sg-ingress')!;
+  assert.deepEqual(group.rules.map((r) => r.id), ['sg-db']);
+});
+
+test('NACL replies: requests pass but replies on part of the ephemeral range are dropped (responseBlocked)', () => {
+  const f = example();
+  const a = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(!tcp(a, 5432));
+  assert.ok(a.responseBlocked.has(PROTO_TCP, 5432));
+  const reply = a.steps.find((s) => s.stage === 'nacl-reply' && s.verdict !== 'allow')!;
+  assert.equal(reply.resource, 'acl-prod-db');
+  // widening the reply rule to the documented 1024-65535 fixes it
+  f['network-acls.json'].NetworkAcls[1].Entries[3].PortRange = { From: 1024, To: 65535 };
+  const b = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(tcp(b, 5432));
+  assert.ok(b.responseBlocked.isEmpty());
+});
+
+test('peering needs the route back: without it the path is denied at the return route', () => {
+  const f = example();
+  f['network-acls.json'].NetworkAcls[1].Entries[3].PortRange = { From: 1024, To: 65535 };
+  assert.ok(tcp(analyse(f).explain('eni-dev', 'eni-db')!, 5432));
+  table(f, 'rtb-prod-main').Routes = table(f, 'rtb-prod-main').Routes.filter((r: Json) => !r.VpcPeeringConnectionId);
+  const a = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(a.conns.isEmpty() && a.responseBlocked.isEmpty());
+  assert.ok(denials(a).includes('return-route'));
+});
+
+test('peering is not transitive and a NAT gateway is not reached through it', () => {
+  const a = analyse(example());
+  // dev's default route names prod's NAT gateway: traffic from dev to the internet goes nowhere
+  const out = a.explain('eni-dev', '8.8.8.8')!;
+  assert.ok(out.conns.isEmpty());
+  assert.ok(denials(out).includes('route'));
+  // dev routes only the database subnet over the peering: the rest of prod is unreachable
+  assert.ok(a.explain('eni-dev', 'eni-api')!.conns.isEmpty());
+});
+
+test('a referenced group matches across same-Region peering, not across inter-Region peering', () => {
+  const f = example();
+  f['network-acls.json'].NetworkAcls[1].Entries[3].PortRange = { From: 1024, To: 65535 };
+  assert.ok(tcp(analyse(f).explain('eni-dev', 'eni-db')!, 5432));
+  f['vpc-peering-connections.json'].VpcPeeringConnections[0].RequesterVpcInfo.Region = 'eu-west-1';
+  const a = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(!tcp(a, 5432));
+  assert.deepEqual(denials(a), ['sg-ingress']);
+});
+
+test('a stale group reference allows nothing and is reported', () => {
+  const f = example();
+  sg(f, 'sg-api').IpPermissions[0].UserIdGroupPairs[0].GroupId = 'sg-deleted';
+  const r = analyse(f);
+  assert.ok(!tcp(r.explain('eni-web', 'eni-api')!, 8080));
+  const d = r.inventory.diagnostics.find((x) => x.code === 'aws-unknown-reference' && x.message.includes('sg-deleted'))!;
+  assert.equal(d.severity, 'warning');
+  assert.match(d.message, /SecurityGroups\[1\]\.IpPermissions\[0\]\.UserIdGroupPairs\[0\]/);
+});
+
+test('an internet gateway carries only interfaces with a public address', () => {
+  const f = example();
+  delete eni(f, 'eni-web').Association;
+  delete eni(f, 'eni-web').PrivateIpAddresses[0].Association;
+  const a = analyse(f);
+  assert.ok(a.explain('203.0.113.9', 'eni-web')!.conns.isEmpty());
+  const out = a.explain('eni-web', '8.8.8.8')!;
+  assert.ok(out.conns.isEmpty());
+  assert.ok(out.steps.some((s) => s.stage === 'gateway' && s.verdict === 'deny'));
+  // a private interface behind the NAT reaches out, but nothing reaches it from outside
+  assert.ok(tcp(a.explain('eni-api', '8.8.8.8')!, 443));
+  assert.ok(a.explain('8.8.8.8', 'eni-api')!.conns.isEmpty());
+  // a private NAT gateway (no Elastic IP) does not reach the internet
+  const nat = f['nat-gateways.json'].NatGateways[0];
+  nat.ConnectivityType = 'private';
+  delete nat.NatGatewayAddresses[0].PublicIp;
+  assert.ok(analyse(f).explain('eni-api', '8.8.8.8')!.conns.isEmpty());
+});
+
+test('NACLs: first match by rule number; skipped within one subnet', () => {
+  const f = example();
+  const acl = f['network-acls.json'].NetworkAcls[1];
+  acl.Entries.push({ RuleNumber: 50, Protocol: '6', RuleAction: 'deny', Egress: false, CidrBlock: '10.0.1.10/32', PortRange: { From: 5432, To: 5432 } });
+  const a = analyse(f).explain('eni-api', 'eni-db')!;
+  assert.ok(!tcp(a, 5432));
+  assert.ok(a.steps.find((s) => s.stage === 'nacl-inbound')!.rules.some((r) => r.id === 'acl-prod-db inbound #50'));
+  // an interface in the database subnet itself is not subject to the subnet's NACL
+  f['network-interfaces.json'].NetworkInterfaces.push({ ...eni(f, 'eni-api'), NetworkInterfaceId: 'eni-batch', SubnetId: 'subnet-prod-db', PrivateIpAddress: '10.0.2.20', PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: '10.0.2.20' }] });
+  sg(f, 'sg-db').IpPermissions.push({ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: 'sg-api' }] });
+  assert.ok(tcp(analyse(f).explain('eni-batch', 'eni-db')!, 5432));
+});
+
+test('protocol -1 means all traffic, ICMP by type and code', () => {
+  const f = example();
+  sg(f, 'sg-dev').IpPermissions.push({ IpProtocol: 'icmp', FromPort: 8, ToPort: -1, IpRanges: [{ CidrIp: '10.0.0.0/16' }] });
+  table(f, 'rtb-dev-main').Routes.push({ DestinationCidrBlock: '10.0.0.0/16', VpcPeeringConnectionId: 'pcx-prod-dev', State: 'active', Origin: 'CreateRoute' });
+  const a = analyse(f).explain('eni-api', 'eni-dev')!;
+  assert.ok(a.conns.has(PROTO_ICMP, icmpValue(8, 0)));
+  assert.ok(!a.conns.has(PROTO_ICMP, icmpValue(3, 0)));
+  assert.ok(tcp(a, 22));
+  assert.ok(!tcp(a, 23));
+});
+
+/** The example with the peering replaced by a transit gateway (one route table, both VPCs propagated). */
+function withTransitGateway(): Record<string, Json> {
+  const f = example();
+  f['network-acls.json'].NetworkAcls[1].Entries[3].PortRange = { From: 1024, To: 65535 };
+  for (const id of ['rtb-prod-main', 'rtb-dev-main']) {
+    const t = table(f, id);
+    t.Routes = t.Routes.map((r: Json) => (r.VpcPeeringConnectionId ? { DestinationCidrBlock: r.DestinationCidrBlock, TransitGatewayId: 'tgw-hub', State: 'active', Origin: 'CreateRoute' } : r));
+  }
+  delete f['vpc-peering-connections.json'];
+  sg(f, 'sg-db').IpPermissions[1] = { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.1.0.0/16' }] };
+  f['tgw.json'] = {
+    TransitGateways: [{ TransitGatewayId: 'tgw-hub', State: 'available', OwnerId: '123456789012' }],
+    TransitGatewayAttachments: [
+      { TransitGatewayAttachmentId: 'tgw-attach-prod', TransitGatewayId: 'tgw-hub', ResourceType: 'vpc', ResourceId: 'vpc-prod', State: 'available', Association: { TransitGatewayRouteTableId: 'tgw-rtb-main', State: 'associated' } },
+      { TransitGatewayAttachmentId: 'tgw-attach-dev', TransitGatewayId: 'tgw-hub', ResourceType: 'vpc', ResourceId: 'vpc-dev', State: 'available', Association: { TransitGatewayRouteTableId: 'tgw-rtb-main', State: 'associated' } },
+    ],
+    TransitGatewayVpcAttachments: [
+      { TransitGatewayAttachmentId: 'tgw-attach-prod', SubnetIds: ['subnet-prod-app'] },
+      { TransitGatewayAttachmentId: 'tgw-attach-dev', SubnetIds: ['subnet-dev-app'] },
+    ],
+    TransitGatewayRouteTables: [{ TransitGatewayRouteTableId: 'tgw-rtb-main', TransitGatewayId: 'tgw-hub' }, { TransitGatewayRouteTableId: 'tgw-rtb-dev', TransitGatewayId: 'tgw-hub' }],
+    TransitGatewayRouteTableRoutes: {
+      'tgw-rtb-main': [
+        { DestinationCidrBlock: '10.0.0.0/16', TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-prod', ResourceId: 'vpc-prod', ResourceType: 'vpc' }], Type: 'propagated', State: 'active' },
+        { DestinationCidrBlock: '10.1.0.0/16', TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-dev', ResourceId: 'vpc-dev', ResourceType: 'vpc' }], Type: 'propagated', State: 'active' },
+      ],
+      'tgw-rtb-dev': [],
+    },
+  };
+  return f;
+}
+
+test('Transit Gateway: propagated routes of the ingress attachment\'s table carry the flow', () => {
+  const a = analyse(withTransitGateway()).explain('eni-dev', 'eni-db')!;
+  assert.ok(tcp(a, 5432), a.steps.map((s) => s.message).join('\n'));
+  assert.ok(a.steps.some((s) => s.stage === 'tgw-route' && s.verdict === 'allow'));
+});
+
+test('Transit Gateway: a static blackhole beats the propagated route', () => {
+  const f = withTransitGateway();
+  f['tgw.json'].TransitGatewayRouteTableRoutes['tgw-rtb-main'].push({ DestinationCidrBlock: '10.0.2.0/24', Type: 'static', State: 'blackhole' });
+  const a = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(a.conns.isEmpty());
+  assert.match(a.steps.find((s) => s.stage === 'tgw-route')!.message, /blackhole/);
+  // static before propagated at equal prefix: a static /16 to the wrong attachment wins too
+  const g = withTransitGateway();
+  g['tgw.json'].TransitGatewayRouteTableRoutes['tgw-rtb-main'].push({ DestinationCidrBlock: '10.0.0.0/16', TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'tgw-attach-dev' }], Type: 'static', State: 'active' });
+  assert.ok(analyse(g).explain('eni-dev', 'eni-db')!.conns.isEmpty());
+});
+
+test('Transit Gateway: the wrong association on either side breaks the path', () => {
+  const f = withTransitGateway();
+  f['tgw.json'].TransitGatewayAttachments[1].Association.TransitGatewayRouteTableId = 'tgw-rtb-dev';
+  const a = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(a.conns.isEmpty());
+  assert.match(a.steps.find((s) => s.stage === 'tgw-route' && s.verdict === 'deny')!.message, /tgw-rtb-dev/);
+  // the reverse direction: forward through tgw-rtb-main works, the replies meet tgw-rtb-dev with no route
+  const b = analyse(f).explain('eni-db', 'eni-dev')!;
+  assert.ok(b.conns.isEmpty());
+});
+
+test('Transit Gateway: the attachment needs a subnet in the source\'s Availability Zone', () => {
+  const f = withTransitGateway();
+  f['subnets.json'].Subnets.find((s: Json) => s.SubnetId === 'subnet-dev-app').AvailabilityZone = 'us-east-1b';
+  f['tgw.json'].TransitGatewayVpcAttachments[1].SubnetIds = [];
+  const a = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(a.conns.isEmpty());
+  assert.ok(a.steps.some((s) => s.stage === 'gateway' && /no subnet in us-east-1b/.test(s.message)));
+});

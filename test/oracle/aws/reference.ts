@@ -1,0 +1,236 @@
+/**
+ * The AWS reference evaluator: aws-semantics.md written out literally, one packet at a time, with no index
+ * and no set algebra (it scans the inventory for everything). Slow and obviously right; the property tests
+ * keep src/engine/cloud equal to it.
+ */
+import type { AwsInventory, NetworkInterface, Route, SecurityGroup, SgRule, TgwRoute } from '../../../src/inventory/aws/types.js';
+import { parseIp } from '../../../src/model/address.js';
+import { icmpValue, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../../../src/model/traffic-set.js';
+
+export type OEnd = { kind: 'eni'; eni: NetworkInterface } | { kind: 'external'; address: bigint };
+export interface Packet {
+  readonly protocol: number;
+  /** Destination port (TCP, UDP), type*256+code (ICMP), unused otherwise. */
+  readonly value: number;
+}
+export type Verdict = 'allowed' | 'responseBlocked' | 'denied';
+
+const addr = (s: string): bigint => parseIp(s)!.value;
+const inCidr = (c: { range: { family: number; lo: bigint; hi: bigint } }, a: bigint): boolean => c.range.family === 4 && c.range.lo <= a && a <= c.range.hi;
+
+/** A packet crossing a subnet boundary: the ACL of `subnet` sees it going `dir`. */
+interface Check { subnet: string; dir: 'in' | 'out'; src: bigint; dst: bigint }
+
+function aclOf(inv: AwsInventory, subnet: string) {
+  const explicit = inv.networkAcls.find((a) => a.subnets.includes(subnet));
+  if (explicit) return explicit;
+  const s = inv.subnets.find((x) => x.id === subnet);
+  return inv.networkAcls.find((a) => a.isDefault && a.vpc === s?.vpc);
+}
+
+/** Lowest rule number first; the first entry that matches decides; nothing matching is denied. */
+function aclPasses(inv: AwsInventory, c: Check, p: Packet): boolean {
+  const acl = aclOf(inv, c.subnet);
+  if (!acl) return true;
+  const entries = [...(c.dir === 'in' ? acl.inbound : acl.outbound)].sort((x, y) => x.ruleNumber - y.ruleNumber);
+  const other = c.dir === 'in' ? c.src : c.dst;
+  for (const e of entries) {
+    if (inCidr(e.cidr, other) && e.traffic.has(p.protocol, p.value)) return e.action === 'allow';
+  }
+  return false;
+}
+
+function tableOf(inv: AwsInventory, subnet: string) {
+  const explicit = inv.routeTables.find((t) => t.subnets.includes(subnet));
+  if (explicit) return explicit;
+  const s = inv.subnets.find((x) => x.id === subnet);
+  return inv.routeTables.find((t) => t.main && t.vpc === s?.vpc);
+}
+
+/** Longest prefix; at equal length a static CIDR route, then a static prefix-list route, then a propagated one. */
+function pick<R extends Route | TgwRoute>(inv: AwsInventory, routes: readonly R[], a: bigint): R | undefined {
+  const scored: Array<{ r: R; len: number; pref: number; i: number }> = [];
+  routes.forEach((r, i) => {
+    const lens = r.destination.kind === 'cidr'
+      ? [r.destination.cidr].filter((c) => inCidr(c, a)).map((c) => c.prefix)
+      : (inv.prefixLists.find((l) => l.id === (r.destination as { id: string }).id)?.entries ?? []).filter((c) => inCidr(c, a)).map((c) => c.prefix);
+    if (lens.length === 0) return;
+    const pref = r.origin === 'propagated' ? 3 : r.destination.kind === 'prefix-list' ? 2 : 1;
+    scored.push({ r, len: Math.max(...lens), pref, i });
+  });
+  scored.sort((x, y) => y.len - x.len || x.pref - y.pref || x.i - y.i);
+  return scored[0]?.r;
+}
+
+function routeFor(inv: AwsInventory, subnet: string, a: bigint): Route | undefined {
+  const t = tableOf(inv, subnet);
+  return t ? pick(inv, t.routes, a) : undefined;
+}
+
+function eniIn(inv: AwsInventory, vpc: string, a: bigint): NetworkInterface | undefined {
+  return inv.interfaces.find((e) => e.vpc === vpc && e.addresses.some((x) => addr(x) === a));
+}
+
+function vpcHas(inv: AwsInventory, vpc: string, a: bigint): boolean {
+  return !!inv.vpcs.find((v) => v.id === vpc)?.cidrs.some((c) => inCidr(c, a));
+}
+
+function activePeer(inv: AwsInventory, pcx: string, vpc: string): { other: string; sameRegion: boolean } | undefined {
+  const p = inv.peerings.find((x) => x.id === pcx && x.status === 'active');
+  if (!p) return undefined;
+  const sameRegion = p.requester.region === p.accepter.region;
+  if (p.requester.vpc === vpc) return { other: p.accepter.vpc, sameRegion };
+  if (p.accepter.vpc === vpc) return { other: p.requester.vpc, sameRegion };
+  return undefined;
+}
+
+function tgwTableFor(inv: AwsInventory, attachment: string) {
+  return inv.tgwRouteTables.find((t) => t.associations.includes(attachment));
+}
+
+function vpcAttachment(inv: AwsInventory, tgw: string, vpc: string) {
+  return inv.tgwAttachments.find((x) => x.tgw === tgw && x.resourceType === 'vpc' && x.resourceId === vpc && x.state === 'available');
+}
+
+function firstAttachment(r: TgwRoute): string | undefined {
+  return [...r.attachments].sort()[0];
+}
+
+/** Forwarding of the request: the ACL checks on the way and the source address the destination sees. */
+interface Forwarding { ok: boolean; checks: Check[]; seenSrc: bigint }
+
+function forward(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet): Forwarding {
+  const none = (checks: Check[] = [], seenSrc = 0n): Forwarding => ({ ok: false, checks, seenSrc });
+  if (src.kind === 'external') {
+    // From the internet: to a public address, through an IGW of the VPC; replies must route to an IGW.
+    if (dst.kind !== 'eni' || !dst.eni.publicIp) return none();
+    const b = dst.eni;
+    if (!inv.internetGateways.some((g) => g.vpcs.includes(b.vpc))) return none();
+    const back = routeFor(inv, b.subnet, src.address);
+    if (!back || back.state !== 'active' || back.target.kind !== 'igw') return none();
+    if (!inv.internetGateways.some((g) => g.id === back.target.id && g.vpcs.includes(b.vpc))) return none();
+    return { ok: true, checks: [{ subnet: b.subnet, dir: 'in', src: src.address, dst: addr(b.addresses[0]!) }], seenSrc: src.address };
+  }
+  const a = src.eni;
+  const s = addr(a.addresses[0]!);
+  const d = dst.kind === 'eni' ? addr(dst.eni.addresses[0]!) : dst.address;
+  const r = routeFor(inv, a.subnet, d);
+  if (!r || r.state !== 'active') return none();
+  const leave: Check = { subnet: a.subnet, dir: 'out', src: s, dst: d };
+  switch (r.target.kind) {
+    case 'local': {
+      if (dst.kind !== 'eni' || dst.eni.vpc !== a.vpc || eniIn(inv, a.vpc, d) === undefined) return none();
+      const back = routeFor(inv, dst.eni.subnet, s);
+      if (!back || back.state !== 'active' || back.target.kind !== 'local') return none();
+      if (dst.eni.subnet === a.subnet) return { ok: true, checks: [], seenSrc: s };
+      return { ok: true, checks: [leave, { subnet: dst.eni.subnet, dir: 'in', src: s, dst: d }], seenSrc: s };
+    }
+    case 'pcx': {
+      const peer = activePeer(inv, r.target.id, a.vpc);
+      // Not transitive, no edge-to-edge: the peer delivers only to its own addresses.
+      if (!peer || dst.kind !== 'eni' || dst.eni.vpc !== peer.other || !vpcHas(inv, peer.other, d)) return none();
+      const back = routeFor(inv, dst.eni.subnet, s);
+      if (!back || back.state !== 'active' || back.target.kind !== 'pcx' || back.target.id !== r.target.id) return none();
+      return { ok: true, checks: [leave, { subnet: dst.eni.subnet, dir: 'in', src: s, dst: d }], seenSrc: s };
+    }
+    case 'tgw': {
+      const tgw = r.target.id;
+      if (!inv.transitGateways.some((t) => t.id === tgw)) return none();
+      const xin = vpcAttachment(inv, tgw, a.vpc);
+      if (!xin) return none();
+      const zone = inv.subnets.find((x) => x.id === a.subnet)?.availabilityZone;
+      if (xin.subnets && !xin.subnets.some((id) => inv.subnets.find((x) => x.id === id)?.availabilityZone === zone)) return none();
+      const t1 = tgwTableFor(inv, xin.id);
+      const hop = t1 ? pick(inv, t1.routes, d) : undefined;
+      if (!hop || hop.state !== 'active') return none();
+      const xout = inv.tgwAttachments.find((x) => x.id === firstAttachment(hop));
+      if (!xout || xout.resourceType !== 'vpc' || xout.state !== 'available') return none();
+      if (dst.kind !== 'eni' || dst.eni.vpc !== xout.resourceId || !vpcHas(inv, xout.resourceId, d)) return none();
+      const back = routeFor(inv, dst.eni.subnet, s);
+      if (!back || back.state !== 'active' || back.target.kind !== 'tgw' || back.target.id !== tgw) return none();
+      const t2 = tgwTableFor(inv, xout.id);
+      const hop2 = t2 ? pick(inv, t2.routes, s) : undefined;
+      if (!hop2 || hop2.state !== 'active' || firstAttachment(hop2) !== xin.id) return none();
+      return { ok: true, checks: [leave, { subnet: dst.eni.subnet, dir: 'in', src: s, dst: d }], seenSrc: s };
+    }
+    case 'igw': {
+      if (dst.kind !== 'external' || !a.publicIp) return none();
+      if (!inv.internetGateways.some((g) => g.id === r.target.id && g.vpcs.includes(a.vpc))) return none();
+      return { ok: true, checks: [leave], seenSrc: addr(a.publicIp) };
+    }
+    case 'nat': {
+      // Outbound only, to the internet through a public NAT in this VPC whose subnet routes to an IGW.
+      const n = inv.natGateways.find((x) => x.id === r.target.id);
+      if (!n || n.state !== 'available' || n.vpc !== a.vpc || dst.kind !== 'external') return none();
+      if (![PROTO_TCP, PROTO_UDP, PROTO_ICMP].includes(p.protocol)) return none();
+      if (n.connectivity !== 'public' || !n.publicIp) return none();
+      const on = routeFor(inv, n.subnet, d);
+      if (!on || on.state !== 'active' || on.target.kind !== 'igw') return none();
+      if (!inv.internetGateways.some((g) => g.id === on.target.id && g.vpcs.includes(n.vpc))) return none();
+      const natSide: Check = { subnet: n.subnet, dir: 'out', src: 0n, dst: d };
+      const checks = n.subnet === a.subnet ? [natSide] : [leave, { subnet: n.subnet, dir: 'in' as const, src: s, dst: d }, natSide];
+      return { ok: true, checks, seenSrc: addr(n.publicIp) };
+    }
+    default:
+      return none();
+  }
+}
+
+/** Whether a security group rule's peer is the address (group references: members' private IPs, same or same-Region peered VPC). */
+function ruleCovers(inv: AwsInventory, holder: SecurityGroup, rule: SgRule, a: bigint): boolean {
+  const peer = rule.peer;
+  if (peer.kind === 'cidr') return inCidr(peer.cidr, a);
+  if (peer.kind === 'prefix-list') return !!inv.prefixLists.find((l) => l.id === peer.id)?.entries.some((c) => inCidr(c, a));
+  const g = inv.securityGroups.find((x) => x.id === peer.id);
+  if (!g) return false;
+  const related = g.vpc === holder.vpc || inv.peerings.some((p) => p.status === 'active' && p.requester.region === p.accepter.region && ((p.requester.vpc === g.vpc && p.accepter.vpc === holder.vpc) || (p.accepter.vpc === g.vpc && p.requester.vpc === holder.vpc)));
+  if (!related) return false;
+  return inv.interfaces.some((e) => e.securityGroups.includes(g.id) && e.vpc === g.vpc && e.addresses.some((x) => addr(x) === a));
+}
+
+/** Union of the ENI's groups: some rule of some group in this direction covers the packet. */
+function sgAllows(inv: AwsInventory, eni: NetworkInterface, dir: 'in' | 'out', other: bigint, p: Packet): boolean {
+  for (const gid of eni.securityGroups) {
+    const g = inv.securityGroups.find((x) => x.id === gid);
+    if (!g) continue;
+    for (const rule of dir === 'in' ? g.ingress : g.egress) if (rule.traffic.has(p.protocol, p.value) && ruleCovers(inv, g, rule, other)) return true;
+  }
+  return false;
+}
+
+/** The reply to a request that needs one through stateless ACLs, for one client port. */
+function replyOf(p: Packet, clientPort: number): Packet | undefined {
+  if (p.protocol === PROTO_TCP || p.protocol === PROTO_UDP) return { protocol: p.protocol, value: clientPort };
+  if (p.protocol === PROTO_ICMP && p.value >> 8 === 8) return { protocol: PROTO_ICMP, value: icmpValue(0, 0) };
+  if (p.protocol === PROTO_ICMPV6 && p.value >> 8 === 128) return { protocol: PROTO_ICMPV6, value: icmpValue(129, 0) };
+  return undefined;
+}
+
+/** The verdict for one packet from `src` to `dst`, replies checked on every client port of `eph`. */
+export function referenceVerdict(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet, eph: readonly [number, number] = [1024, 65535]): Verdict {
+  const f = forward(inv, src, dst, p);
+  if (!f.ok) return 'denied';
+  if (src.kind === 'eni') {
+    const d = dst.kind === 'eni' ? addr(dst.eni.addresses[0]!) : (dst as { address: bigint }).address;
+    if (!sgAllows(inv, src.eni, 'out', d, p)) return 'denied';
+  }
+  if (!f.checks.every((c) => aclPasses(inv, c, p))) return 'denied';
+  if (dst.kind === 'eni' && !sgAllows(inv, dst.eni, 'in', f.seenSrc, p)) return 'denied';
+  // Replies cross each boundary the other way, from the destination back to the client port.
+  const ports = p.protocol === PROTO_TCP || p.protocol === PROTO_UDP ? range(eph[0], eph[1]) : [0];
+  for (const port of ports) {
+    const reply = replyOf(p, port);
+    if (!reply) break;
+    for (const c of f.checks) {
+      const back: Check = { subnet: c.subnet, dir: c.dir === 'in' ? 'out' : 'in', src: c.dst, dst: c.src };
+      if (!aclPasses(inv, back, reply)) return 'responseBlocked';
+    }
+  }
+  return 'allowed';
+}
+
+function range(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let i = lo; i <= hi; i++) out.push(i);
+  return out;
+}
