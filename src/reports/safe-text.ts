@@ -51,7 +51,9 @@ export function mdText(s: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|])/g, '\\$1');
+    .replace(/([\\`*_|])/g, '\\$1')
+    // A link needs "](": break it, so input text never becomes a link.
+    .replace(/\]\(/g, ']\\(');
 }
 
 /** Inline code in Markdown: the text as is, in a code span long enough not to be closed by its backticks. */

@@ -177,15 +177,27 @@ export function diffConnectivity(oldA: Analysis, newA: Analysis, level: Level = 
   const made = new Map<number, ConnChange | undefined>();
   const oCols = ids.map((id) => o.cols.get(id));
   const nCols = ids.map((id) => n.cols.get(id));
+  // The node rule, which the matrix leaves out: only from endpoints with hostNetwork pods, so rare.
+  const hostSrc = (sd: Side, id: string): boolean => sd.a.nodeRule.active && (sd.byId.get(id)?.pods.some((p) => sd.a.pod(p)?.hostNetwork) ?? false);
+  const nodeOpen = (sd: Side, src: string, dst: string): boolean => {
+    const a = sd.byId.get(src);
+    const b = sd.byId.get(dst);
+    if (!a || !b) return false;
+    const rel = sd.a.nodeGrant(a.pods, b.pods);
+    // A connection possible from the same node counts as open, as reach lists it.
+    return rel === 'same-node' || rel === 'possibly-same-node';
+  };
   for (let i = 0; i < ids.length; i++) {
     const s = ids[i]!;
     const ro = oldRow(s);
     const rn = newRow(s);
     if (!ro && !rn) continue;
+    const hostOld = hostSrc(o, s);
+    const hostNew = hostSrc(n, s);
     for (let j = 0; j < ids.length; j++) {
       if (i === j) continue;
-      const before = o.canon(cellTo(o, ro, oCols[j]));
-      const after = n.canon(cellTo(n, rn, nCols[j]));
+      const before = hostOld && nodeOpen(o, s, ids[j]!) ? shared.id(PortSet.ALL) : o.canon(cellTo(o, ro, oCols[j]));
+      const after = hostNew && nodeOpen(n, s, ids[j]!) ? shared.id(PortSet.ALL) : n.canon(cellTo(n, rn, nCols[j]));
       if (before === after) {
         if (before !== NONE_ID) unchanged++;
         continue;
