@@ -12,7 +12,8 @@ import { loadIntent } from '../src/analyses/intent/index.js';
 import { audit, baselineFrom, IGNORE_ANNOTATION, type AuditResult } from '../src/analyses/audit.js';
 import { CHECKS } from '../src/checks/index.js';
 import { auditJson, auditJunit, auditMarkdown, auditSarif, auditText } from '../src/reports/audit/index.js';
-import { auditOf, defaultDeny, ns, pod, policy } from './fixtures/audit/builders.js';
+import { auditOf, defaultDeny, ns, pod, policy, yaml } from './fixtures/audit/builders.js';
+import { notesOf } from '../src/analyses/notes.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const CLI = new URL('dist/src/cli/main.js', ROOT).pathname;
@@ -103,6 +104,12 @@ test('SARIF output validates against the SARIF 2.1.0 schema and locates every re
     assert.equal(res.locations[0]!.physicalLocation.artifactLocation.uri, f.location!.file);
     assert.equal(res.locations[0]!.physicalLocation.region.startLine, f.location!.line);
   });
+  // With input errors and objects not evaluated (tool execution notifications), still valid.
+  const bad = `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: c, namespace: x}\nspec: {endpointSelector: {}}\n---\nkind: NetworkPolicy\nmetadata: {name: [\n`;
+  const loaded = loadFromTexts([{ path: 'bad.yaml', text: `${yaml([pod('x', 'a', { app: 'a' })])}---\n${bad}` }]);
+  const noted = JSON.parse(auditSarif(audit(analyze(loaded.inventory), { diagnostics: loaded.diagnostics }), undefined, notesOf(loaded.inventory, loaded.diagnostics)));
+  assert.ok(noted.runs[0].invocations[0].toolExecutionNotifications.length >= 2);
+  assert.ok(validate(noted), JSON.stringify(validate.errors, null, 1));
   // An empty audit is valid SARIF too.
   assert.ok(validate(JSON.parse(auditSarif(auditOf([pod('x', 'a', { app: 'a' }), defaultDeny('x')], undefined, { disable: CHECKS.map((c) => c.meta.id) })))));
 });

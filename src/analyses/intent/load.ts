@@ -4,12 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Diagnostic, LabelSelector, SelectorRequirement, SourceRef } from '../../inventory/types.js';
+import type { Diagnostic, LabelSelector, SelectorRequirement } from '../../inventory/types.js';
 import { labelKeyError, labelValueError } from '../../inventory/selector.js';
 import { parseCidr, parseIp } from '../../model/address.js';
 import { parsePortSpec, PortSet, PROTOCOLS } from '../../model/port-set.js';
-import { LineCounter, parseDocument } from 'yaml';
-import { parseDocuments, type LineMap } from '../../sources/k8s/yaml-documents.js';
+import { parseDocuments } from '../../sources/k8s/yaml-documents.js';
 import { UserError } from '../../util/errors.js';
 import { SchemaReader as Reader, isObj, type FileProblem, type Path } from '../../sources/schema-reader.js';
 import { closest } from '../../util/suggest.js';
@@ -188,14 +187,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
   if (docs.length !== 1) {
     throw new IntentError([{ source: { file, line: docs[1]?.source.line ?? 1 }, path: '', message: docs.length === 0 ? 'the file is empty: expected segments, flows and invariants' : 'expected one YAML document, found several' }]);
   }
-  // A key written twice (two segments of one name) would silently keep the later one: name it.
-  const dup = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: new LineCounter() });
-  const dupErrors = dup.errors.filter((e) => e.code === 'DUPLICATE_KEY');
-  if (dupErrors.length > 0) {
-    const lc = new LineCounter();
-    parseDocument(text, { lineCounter: lc });
-    throw new IntentError(dupErrors.map((e) => ({ source: { file, line: lc.linePos(e.pos[0]).line }, path: '', message: `"${/^["']?([^"':]*)/.exec(text.slice(e.pos[0]))![1]!.trim()}" is given twice in one mapping (the later would silently replace the earlier): merge them or rename one` })));
-  }
+  // A key written twice (two segments of one name) is refused by parseDocuments, as kubectl's strict decoding does.
   const root = docs[0]!.value;
   const r = new Reader(file, lines, root);
   const top = r.check(fileSchema, root, []);

@@ -1,6 +1,6 @@
 /** Service meshes: Istio's authorization and sidecar scope, Linkerd's servers and authorizations. */
 import { isObj } from '../fields.js';
-import { podsMatching, podsOfNamespace, readLabelMap, readLabelSelector, union } from './select.js';
+import { podsMatching, podsOfNamespace, readLabelMap, readLabelSelector } from './select.js';
 import type { KindEntry, SelectContext, Selection } from './types.js';
 
 /** Istio's default root namespace: a policy there without selector applies mesh-wide. */
