@@ -147,6 +147,70 @@ export interface NetworkPolicy {
   readonly annotations?: Labels;
 }
 
+/** A Node object: its labels and addresses, which AdminNetworkPolicy `nodes` peers select. */
+export interface ClusterNode {
+  readonly name: string;
+  readonly labels: Labels;
+  /** status.addresses (InternalIP, ExternalIP), as written. */
+  readonly addresses: readonly string[];
+  readonly source?: SourceRef;
+}
+
+/** Where a cluster-scoped policy sits: before NetworkPolicy (admin) or after it (baseline). */
+export type AdminTier = 'admin' | 'baseline';
+
+/** An admin rule's action; ANP's `Allow` is read as `accept` (ClusterNetworkPolicy's name for it). */
+export type AdminAction = 'accept' | 'deny' | 'pass';
+
+/** Whom a cluster-scoped policy applies to; host-network pods never. */
+export type AdminSubject =
+  | { readonly type: 'namespaces'; readonly namespaceSelector: LabelSelector }
+  | { readonly type: 'pods'; readonly namespaceSelector: LabelSelector; readonly podSelector: LabelSelector };
+
+/** A peer of an admin rule. */
+export type AdminPeer =
+  | { readonly type: 'namespaces'; readonly namespaceSelector: LabelSelector; readonly source: SourceRef }
+  | { readonly type: 'pods'; readonly namespaceSelector: LabelSelector; readonly podSelector: LabelSelector; readonly source: SourceRef }
+  /** Node objects by label: their addresses, and the host-network pods running on them. */
+  | { readonly type: 'nodes'; readonly nodeSelector: LabelSelector; readonly source: SourceRef }
+  /** CIDRs; they match pod addresses too. */
+  | { readonly type: 'networks'; readonly cidrs: readonly ParsedCidr[]; readonly cidrTexts: readonly string[]; readonly source: SourceRef }
+  /** FQDNs (egress, accept only): addresses DNS gives them, unknown offline. */
+  | { readonly type: 'domainNames'; readonly names: readonly string[]; readonly source: SourceRef };
+
+/** A destination port of an admin rule: a number, a range, or a container port's name (any protocol). */
+export type AdminPort =
+  | { readonly type: 'range'; readonly protocol: Protocol; readonly start: number; readonly end: number; readonly source: SourceRef }
+  | { readonly type: 'named'; readonly name: string; readonly source: SourceRef };
+
+export interface AdminRule {
+  /** 0-based index within the policy's ingress or egress list (the order rules are evaluated in). */
+  readonly index: number;
+  readonly name?: string;
+  readonly action: AdminAction;
+  readonly peers: readonly AdminPeer[];
+  /** null: every port of every protocol. */
+  readonly ports: readonly AdminPort[] | null;
+  readonly source: SourceRef;
+}
+
+/** An AdminNetworkPolicy, BaselineAdminNetworkPolicy or ClusterNetworkPolicy, defaults applied. */
+export interface AdminPolicy {
+  /** `Kind/name` (cluster-scoped). */
+  readonly id: string;
+  readonly kind: 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy' | 'ClusterNetworkPolicy';
+  readonly apiVersion: string;
+  readonly name: string;
+  readonly tier: AdminTier;
+  /** 0-1000, lower first; a BaselineAdminNetworkPolicy (at most one, named default) has 0. */
+  readonly priority: number;
+  readonly subject: AdminSubject;
+  readonly ingress: readonly AdminRule[];
+  readonly egress: readonly AdminRule[];
+  readonly source: SourceRef;
+  readonly annotations?: Labels;
+}
+
 export interface Inventory {
   /** Sorted by name. */
   readonly namespaces: readonly Namespace[];
@@ -156,6 +220,10 @@ export interface Inventory {
   readonly pods: readonly Pod[];
   /** Sorted by id. */
   readonly policies: readonly NetworkPolicy[];
+  /** Cluster-scoped policies of the admin and baseline tiers, in evaluation order (tier, priority, name). */
+  readonly adminPolicies?: readonly AdminPolicy[];
+  /** Node objects, when the input has them (AdminNetworkPolicy `nodes` peers need them). */
+  readonly nodes?: readonly ClusterNode[];
   /** Objects that may change traffic but that the engine does not evaluate; sorted by source. */
   readonly unmodelled: readonly UnmodelledObject[];
   /**
