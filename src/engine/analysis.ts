@@ -7,12 +7,16 @@ import { PortSet } from '../model/port-set.js';
 import type { ExternalBlock } from './k8s/address-space.js';
 import { NetworkPolicyLayer, type Target } from './k8s/network-policy-layer.js';
 import { ReachMatrix } from './k8s/reach-matrix.js';
-import { PortTable } from './port-table.js';
+import { ALL_ID, NONE_ID, PortTable } from './port-table.js';
+import type { IpRange } from '../model/address.js';
 import { NodeRule, summarize, type DestinationNodes, type NodeRelation } from './k8s/node-rule.js';
 import { lex } from '../util/compare.js';
+import { KubernetesTiers } from './tiers/index.js';
 
 export class Analysis {
   readonly layer: NetworkPolicyLayer;
+  /** The admin and baseline tiers around NetworkPolicy; undefined when the input has no cluster-scoped policy. */
+  readonly tiers: KubernetesTiers | undefined;
   /** Interned PortSets shared by the matrix and callers of intern(). */
   readonly ports: PortTable = new PortTable();
   private matrixCache?: ReachMatrix;
@@ -32,6 +36,7 @@ export class Analysis {
     changes?: AnalysisChanges,
   ) {
     this.layer = new NetworkPolicyLayer(inventory, changes ? { base: changes.base.layer, policies: changes.policies, pods: changes.pods } : undefined);
+    this.tiers = KubernetesTiers.of(inventory, this.layer);
     const base = changes?.base;
     if (base && base.inventory.pods === inventory.pods && base.inventory.workloads === inventory.workloads) {
       this.workloadById = base.workloadById;
@@ -52,7 +57,7 @@ export class Analysis {
       if (base) {
         this.ports = base.ports;
         // Pods only moved between classes: every class-level answer, hence the matrix, still holds.
-        if (this.layer.sameStructure) this.matrixCache = base.matrixCache;
+        if (this.layer.sameStructure && !this.tiers) this.matrixCache = base.matrixCache;
       }
     }
   }
@@ -65,7 +70,7 @@ export class Analysis {
   /** The class-level reachability matrix, built on first use. */
   get matrix(): ReachMatrix {
     if (!this.matrixCache) {
-      this.matrixCache = new ReachMatrix(this.layer, this.ports, this.baseMatrix);
+      this.matrixCache = new ReachMatrix(this.layer, this.ports, this.baseMatrix, this.tiers);
       this.baseMatrix = undefined;
     }
     return this.matrixCache;
@@ -116,7 +121,23 @@ export class Analysis {
       const x = this.blockOf(src.range);
       if (x >= 0) return m.fromBlock(x, m.behaviourOf[dst.index]!);
     }
+    if (this.tiers) return this.tieredAllowedId(src, dst);
     return this.ports.id(this.layer.allowed(src, dst));
+  }
+
+  /** Through the tiers: a range is allowed what every block it overlaps is allowed (blocks are uniform). */
+  private tieredAllowedId(src: Target, dst: Target): number {
+    const m = this.matrix;
+    if (src.kind === 'class' && dst.kind === 'class') return m.cell(m.behaviourOf[src.index]!, m.behaviourOf[dst.index]!);
+    const range = src.kind === 'address' ? src.range : (dst as { range: IpRange }).range;
+    const xs = m.blocks.flatMap((b, i) => (b.range.family === range.family && b.range.lo <= range.hi && range.lo <= b.range.hi ? [i] : []));
+    if (xs.length === 0) return this.ports.id(this.tiers!.allowedUniform(src, dst));
+    let id = ALL_ID;
+    for (const x of xs) {
+      id = this.ports.meet(id, src.kind === 'class' ? m.toBlock(m.behaviourOf[src.index]!, x) : m.fromBlock(x, m.behaviourOf[(dst as { index: number }).index]!));
+      if (id === NONE_ID) break;
+    }
+    return id;
   }
 
   /** Allowed connections between two targets (pod classes or external addresses). */
@@ -154,7 +175,9 @@ export class Analysis {
 
   /** True when the node rule can admit traffic into the pod: not hostNetwork, isolated for ingress. */
   private nodeRuleApplies(dst: Pod): boolean {
-    return !dst.hostNetwork && this.layer.isolated('ingress', this.classOf(dst.id));
+    if (dst.hostNetwork) return false;
+    const c = this.classOf(dst.id);
+    return this.layer.isolated('ingress', c) || (this.tiers?.touches('ingress', c) ?? false);
   }
 
   /**

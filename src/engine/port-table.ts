@@ -14,6 +14,7 @@ export class PortTable {
   private readonly sets: PortSet[] = [PortSet.NONE, PortSet.ALL];
   private readonly unions = new Map<number, number>();
   private readonly meets = new Map<number, number>();
+  private readonly minuses = new Map<string, number>();
 
   constructor() {
     this.byKey.set(PortSet.NONE.key(), NONE_ID);
@@ -66,6 +67,19 @@ export class PortTable {
     if (r === undefined) {
       r = this.id(this.sets[a]!.intersect(this.sets[b]!));
       this.meets.set(k, r);
+    }
+    return r;
+  }
+
+  /** Id of a less b. */
+  minus(a: number, b: number): number {
+    if (b === NONE_ID || a === NONE_ID) return a;
+    if (a === b || b === ALL_ID) return NONE_ID;
+    const k = `${a}:${b}`;
+    let r = this.minuses.get(k);
+    if (r === undefined) {
+      r = this.id(this.sets[a]!.subtract(this.sets[b]!));
+      this.minuses.set(k, r);
     }
     return r;
   }

@@ -12,6 +12,7 @@ import { SelectorIndex } from './selector-index.js';
 import { BitSet } from '../../model/bitset.js';
 import { parseIp, type Family, type IpRange } from '../../model/address.js';
 import { PortSet } from '../../model/port-set.js';
+import { adminNetworkBlocks } from '../tiers/k8s-admin/index.js';
 import { buildPodClasses, ipBlockContains, patchPodClasses, type PodClass } from './pod-classes.js';
 
 /** A rule compiled against the pod classes. */
@@ -126,6 +127,8 @@ export class NetworkPolicyLayer {
       for (const r of p.ingress) for (const peer of r.peers ?? []) if (peer.type === 'ipBlock') this.allIpBlocks.push(peer);
       for (const r of p.egress) for (const peer of r.peers ?? []) if (peer.type === 'ipBlock') this.allIpBlocks.push(peer);
     }
+    // Admin `networks` CIDRs match pod IPs too: pods are kept apart by them as by ipBlocks.
+    if (inventory.adminPolicies && inventory.adminPolicies.length > 0) this.allIpBlocks.push(...adminNetworkBlocks(inventory.adminPolicies).blocks);
     const podPatch = changes ? this.podPatch(changes) : undefined;
     if (podPatch && changes) {
       // One pod moved between existing classes: policies, rules and selections all stand.
@@ -298,7 +301,7 @@ export class NetworkPolicyLayer {
   private blockNumbers?: Map<IpBlockPeer, number>;
 
   /** The index of an ipBlock peer in allIpBlocks (a map look-up; indexOf is linear in the blocks). */
-  private blockNumber(p: IpBlockPeer): number {
+  blockNumber(p: IpBlockPeer): number {
     if (!this.blockNumbers) {
       this.blockNumbers = new Map();
       this.allIpBlocks.forEach((b, i) => {

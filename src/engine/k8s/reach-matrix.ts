@@ -15,6 +15,8 @@ import { ipBlockKey, ipBlockRanges, mergeRanges, modelledFamilies, sweep, type E
 import type { PolicyRule } from '../../inventory/types.js';
 import type { CompiledRule, NetworkPolicyLayer } from './network-policy-layer.js';
 import { nodeKey } from './pod-classes.js';
+import type { KubernetesTiers } from '../tiers/index.js';
+import { refineBlocks, TieredRows, type NpSides } from './tiered-rows.js';
 
 const EMPTY = new Int32Array(0);
 
@@ -27,7 +29,9 @@ export class ReachMatrix {
   /** A class standing for each behaviour. */
   readonly repClass: Int32Array;
   /** External address blocks, in address order (IPv4 first). */
-  readonly blocks: ExternalBlock[] = [];
+  blocks: ExternalBlock[] = [];
+  /** Rows composed with the admin and baseline tiers, when the inventory has cluster-scoped policies. */
+  private readonly tiered?: TieredRows;
   private readonly isoE: Uint8Array;
   private readonly isoI: Uint8Array;
   /** Ingress side before any source-specific rule: ALL where not isolated, peer-less rules' ports otherwise. */
@@ -64,8 +68,11 @@ export class ReachMatrix {
   constructor(
     readonly layer: NetworkPolicyLayer,
     ports = new PortTable(),
-    base?: ReachMatrix,
+    baseIn?: ReachMatrix,
+    tiers?: KubernetesTiers,
   ) {
+    // A tiered matrix is built afresh: its behaviours and blocks depend on the tiers too.
+    const base = tiers ? undefined : baseIn;
     this.ports = ports;
     const classes = layer.classes;
     const n = classes.length;
@@ -122,7 +129,7 @@ export class ReachMatrix {
       for (const c of classes) {
         const i = c.index;
         // The node a class runs on (nodeKey) matters to the node rule, which users of behaviours add.
-        const key = `${c.hostNetwork ? 1 : 0}|${nodeKey(c.pods[0]!)}|${this.namedSig[i]}|${polIdx(layer.selecting.egress[i]!)}|${polIdx(layer.selecting.ingress[i]!)}|${memberGroups[i]!.join(',')}`;
+        const key = `${c.hostNetwork ? 1 : 0}|${nodeKey(c.pods[0]!)}|${this.namedSig[i]}|${polIdx(layer.selecting.egress[i]!)}|${polIdx(layer.selecting.ingress[i]!)}|${memberGroups[i]!.join(',')}${tiers ? `|${tiers.signature(i)}` : ''}`;
         let b = behByKey.get(key);
         if (b === undefined) {
           behByKey.set(key, (b = rs.length));
@@ -189,6 +196,47 @@ export class ReachMatrix {
     this.eS = new Uint32Array(B);
     this.iS = new Uint32Array(B);
     this.mark = new Uint8Array(B);
+    if (tiers) {
+      // Admin networks and node addresses cut the outside further; a piece keeps its parent's NetworkPolicy answers.
+      const { blocks, parent } = refineBlocks(this.blocks, tiers.cuts());
+      this.blocks = blocks;
+      const remap = (rows: Uint32Array[]): void => {
+        rows.forEach((row, i) => (rows[i] = Uint32Array.from(parent, (p) => row[p]!)));
+      };
+      remap(this.eAddr);
+      remap(this.iAddr);
+      this.tiered = new TieredRows(tiers, this.npSides(toBeh), this.ports);
+    }
+  }
+
+  /** NetworkPolicy's own sides, which the tiered rows compose with the admin and baseline tiers. */
+  private npSides(toBeh: (list: readonly number[]) => Int32Array): NpSides {
+    const t = this.ports;
+    return {
+      size: this.size,
+      blocks: this.blocks,
+      repClass: this.repClass,
+      toBehaviours: toBeh,
+      isolatedE: (s) => this.isoE[s] === 1,
+      isolatedI: (d) => this.isoI[d] === 1,
+      npToBlock: (s, x) => this.npToBlock(s, x),
+      npFromBlock: (x, d) => this.npFromBlock(x, d),
+      npEgressInto: (s, out) => {
+        if (!this.isoE[s]) {
+          out.fill(ALL_ID);
+          return;
+        }
+        out.fill(NONE_ID);
+        for (const r of this.layer.classRules.egress[this.repClass[s]!]!) {
+          if (r.allPeers) for (let d = 0; d < this.size; d++) out[d] = t.union(out[d]!, this.portsTo(r, d));
+          else for (const d of this.peersB[r.id]!) out[d] = t.union(out[d]!, this.portsTo(r, d));
+        }
+      },
+      npIngressInto: (s, out) => {
+        out.set(this.base);
+        for (const r of this.inbound[s]!) for (const d of this.selB[this.policyIndex.get(r.policy)!]!) out[d] = t.union(out[d]!, this.portsTo(r, d));
+      },
+    };
   }
 
   /** True when a list of classes is a union of whole behaviours. */
@@ -373,6 +421,7 @@ export class ReachMatrix {
 
   /** Port id from source behaviour s to destination behaviour d. */
   cell(s: number, d: number): number {
+    if (this.tiered) return this.tiered.cell(s, d);
     const t = this.ports;
     let e = ALL_ID;
     if (this.isoE[s]) {
@@ -394,13 +443,23 @@ export class ReachMatrix {
 
   /** Port id from behaviour s to external block x. */
   toBlock(s: number, x: number): number {
+    return this.tiered ? this.tiered.toBlock(s, x) : this.npToBlock(s, x);
+  }
+
+  /** Port id from external block x to behaviour d. */
+  fromBlock(x: number, d: number): number {
+    return this.tiered ? this.tiered.fromBlock(x, d) : this.npFromBlock(x, d);
+  }
+
+  /** NetworkPolicy's egress side from behaviour s to block x. */
+  private npToBlock(s: number, x: number): number {
     if (!this.isoE[s]) return ALL_ID;
     const p = this.addrE[s]!;
     return p < 0 ? NONE_ID : this.eAddr[p]![x]!;
   }
 
-  /** Port id from external block x to behaviour d. */
-  fromBlock(x: number, d: number): number {
+  /** NetworkPolicy's ingress side of behaviour d from block x. */
+  private npFromBlock(x: number, d: number): number {
     if (!this.isoI[d]) return ALL_ID;
     const p = this.addrI[d]!;
     return p < 0 ? NONE_ID : this.iAddr[p]![x]!;
@@ -413,6 +472,12 @@ export class ReachMatrix {
    */
   rowInto(s: number, out: Uint32Array): { fromBase: boolean; touched: number[] } {
     const B = this.size;
+    if (this.tiered) {
+      this.tiered.rowInto(s, out);
+      const touched: number[] = [];
+      for (let d = 0; d < B; d++) if (out[d] !== NONE_ID) touched.push(d);
+      return { fromBase: false, touched };
+    }
     const t = this.ports;
     const inbound = this.inbound[s]!;
     if (!this.isoE[s]) {
@@ -471,6 +536,7 @@ export class ReachMatrix {
 
   /** Σ weights[d] over behaviours d the ingress base admits something to (the default of unisolated rows). */
   baseWeight(weights: Float64Array): number {
+    if (this.tiered) return 0;
     let n = 0;
     for (let d = 0; d < this.size; d++) if (this.base[d] !== NONE_ID) n += weights[d]!;
     return n;
