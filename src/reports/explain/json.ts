@@ -15,7 +15,7 @@ export function explainJson(e: Explanation, notes: Notes = NO_NOTES): string {
     conns: e.conns.toJSON(),
     queried: e.queried.toJSON(),
     ranges: e.ranges,
-    layers: e.layers.map((l) => ({
+    layers: [...e.layers.map((l) => ({
       layer: l.layer,
       direction: l.direction,
       applies: l.applies,
@@ -37,6 +37,17 @@ export function explainJson(e: Explanation, notes: Notes = NO_NOTES): string {
         line: r.source.line,
       })),
     })),
+      // The admin and baseline tiers' sides: every rule that decided some ports, in evaluation order.
+      ...(e.tiers ?? []).map((t) => ({
+        layer: t.layer,
+        direction: t.direction,
+        accept: t.accept.toJSON(),
+        deny: t.deny.toJSON(),
+        rules: t.steps.map((st) => ({
+          policy: st.rule.policy, kind: st.rule.kind, priority: st.rule.priority, direction: st.rule.direction, rule: st.rule.rule,
+          ...(st.rule.name !== undefined ? { name: st.rule.name } : {}), action: st.rule.action, conns: st.ports.toJSON(), file: st.rule.source.file, line: st.rule.source.line,
+        })),
+      }))],
     notes: e.notes,
     exposure: e.exposure.map(exposureJson),
     ...(e.sameNode ? { sameNode: e.sameNode.toJSON() } : {}),

@@ -5,6 +5,26 @@ import { IntervalSet } from '../../model/interval-set.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
 import { exposureConnsText, exposurePeerText } from '../../analyses/exposure.js';
+import type { StageStep } from '../../engine/tiers/verdict.js';
+
+const STAGE: Record<StageStep['stage'], string> = { 'k8s-admin': 'ANP', 'k8s-networkpolicy': 'NetworkPolicy', 'k8s-baseline': 'BANP', default: 'default' };
+const DECISION: Record<StageStep['decision'], string> = { accept: 'Allow', deny: 'Deny', pass: 'Pass' };
+
+/** One stage as people read it: `ANP allow-monitoring (priority 10) rule #2 name: Pass (file:line)`. */
+export function stageText(st: StageStep): string {
+  if (st.rule) {
+    const r = st.rule;
+    const kind = r.kind === 'ClusterNetworkPolicy' ? `CNP ${st.stage === 'k8s-admin' ? 'Admin' : 'Baseline'}` : STAGE[st.stage];
+    const prio = r.kind === 'BaselineAdminNetworkPolicy' ? '' : ` (priority ${r.priority})`;
+    return `${kind} ${r.policy}${prio} ${r.direction} rule #${r.rule}${r.name ? ` ${r.name}` : ''}: ${DECISION[st.decision]} (${formatSource(r.source)})`;
+  }
+  if (st.stage === 'k8s-networkpolicy') {
+    if (st.decision === 'pass') return 'NetworkPolicy: none isolates it, Pass';
+    return `NetworkPolicy ${(st.policies ?? []).join(', ')}: ${DECISION[st.decision]}${st.source ? ` (${formatSource(st.source)})` : ''}`;
+  }
+  if (st.stage === 'default') return st.policies?.length ? `${st.policies.join(', ')}: Allow` : 'default: Allow';
+  return `${STAGE[st.stage]}: no rule matches, Pass`;
+}
 
 function side(title: string, s: SideExplanation): string[] {
   const verdict = s.allowed.isEmpty() ? 'denies everything' : s.allowed.isAll() ? 'allows everything' : `allows ${s.allowed.toString()}`;
@@ -38,7 +58,11 @@ export function explainText(e: Explanation, notes: Notes = NO_NOTES): string {
     const why: string[] = [];
     why.push(`egress ${r.egress}${r.egressRules.length ? ` by ${r.egressRules.join(', ')}` : ''}`);
     why.push(`ingress ${r.ingress}${r.ingressRules.length ? ` by ${r.ingressRules.join(', ')}` : ''}`);
-    out.push(`  ${r.protocol} ${ports}: ${r.verdict} (${why.join('; ')})`);
+    if (r.chain) {
+      out.push(`  ${r.protocol} ${ports}: ${r.verdict}`);
+      out.push(`    egress:  ${r.chain.egress.map(stageText).join(' → ')}`);
+      out.push(`    ingress: ${r.chain.ingress.map(stageText).join(' → ')}`);
+    } else out.push(`  ${r.protocol} ${ports}: ${r.verdict} (${why.join('; ')})`);
   }
   out.push('');
   out.push('Why:');
