@@ -220,9 +220,8 @@ function externalOut(a: Analysis, externals: readonly ResolvedEndpoint[]): (c: n
   return (c) => {
     let b = memo.get(c);
     if (!b) {
-      const cls = a.layer.classes[c]!;
-      // A class no egress policy isolates reaches every outside block: no need to ask the engine per block.
-      if (cls.hostNetwork || a.layer.selecting.egress[c]!.length === 0) b = all;
+      // A class nothing restricts on egress reaches every outside block: no need to ask the engine per block.
+      if (a.openSide('egress', c)) b = all;
       else {
         b = new BitSet(externals.length);
         for (let k = 0; k < externals.length; k++) if (!a.allowed({ kind: 'class', index: c }, externals[k]!.targets[0]!).isEmpty()) b.add(k);

@@ -56,7 +56,7 @@ export class ReachSummaryBuilder {
       const classes = a.classesOf(w.id);
       if (classes.length === 0) continue;
       for (const dir of ['ingress', 'egress'] as const) {
-        if (classes.some((c) => !a.layer.isolated(dir, c))) unprotected[dir].push(w.id);
+        if (classes.some((c) => a.openSide(dir, c))) unprotected[dir].push(w.id);
       }
     }
     const sorted = (m: Map<string, PortSet>): Array<{ id: string; conns: PortSet }> => [...m].sort(([x], [y]) => lex(x, y)).map(([id, conns]) => ({ id, conns }));

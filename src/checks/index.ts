@@ -1,5 +1,10 @@
 /** Every check, registered explicitly and sorted by id (no folder scanning: a test keeps it sorted and documented). */
+import adminDenyBreaksFlow from './admin-deny-breaks-flow.js';
+import adminPassToBaseline from './admin-pass-to-baseline.js';
+import adminPriorityOverlap from './admin-priority-overlap.js';
+import adminShadowedRule from './admin-shadowed-rule.js';
 import allNamespacesPeer from './all-namespaces-peer.js';
+import baselineAllowsPastDefaultDeny from './baseline-allows-past-default-deny.js';
 import allowAllEgress from './allow-all-egress.js';
 import allowAllIngress from './allow-all-ingress.js';
 import cniDependentRule from './cni-dependent-rule.js';
@@ -29,9 +34,14 @@ import voidedDefaultDeny from './voided-default-deny.js';
 import type { Check } from './types.js';
 
 export const CHECKS: readonly Check[] = [
+  adminDenyBreaksFlow,
+  adminPassToBaseline,
+  adminPriorityOverlap,
+  adminShadowedRule,
   allNamespacesPeer,
   allowAllEgress,
   allowAllIngress,
+  baselineAllowsPastDefaultDeny,
   cniDependentRule,
   deadPeer,
   egressToInternet,

@@ -57,8 +57,36 @@ function missingBlame(a: Analysis, end: PathEnd, direction: 'ingress' | 'egress'
   };
 }
 
-/** Who to blame for src -> dst being open: the destination's admitting ingress rule, else the source's egress rule, else the unisolated side. */
+/** The admin or baseline rule that accepts some of src -> dst in one direction, when the tiers decide it. */
+function tierBlame(a: Analysis, src: PathEnd, dst: PathEnd): Blame | undefined {
+  const tiers = a.tiers;
+  if (!tiers) return undefined;
+  const sides: ['ingress' | 'egress', Target, Target][] = [];
+  if (dst.target.kind === 'class') sides.push(['ingress', dst.target, src.target]);
+  if (src.target.kind === 'class') sides.push(['egress', src.target, dst.target]);
+  for (const [dir, self, other] of sides) {
+    if (self.kind !== 'class') continue;
+    for (const t of [tiers.admin, tiers.baseline]) {
+      // The baseline speaks only where no NetworkPolicy isolates the pod.
+      if (t === tiers.baseline && a.layer.isolated(dir, self.index)) continue;
+      const step = t.decide(dir, self.index, other).steps.find((x) => x.rule.rule.action === 'accept');
+      if (!step) continue;
+      const r = tiers.admin === t ? tiers.admin.ref(step.rule) : tiers.baseline.ref(step.rule);
+      return {
+        resource: { kind: r.kind, name: r.policy },
+        location: r.source,
+        why: `${dir} rule #${r.rule}${r.name ? ` (${r.name})` : ''} of ${r.kind} ${r.policy}`,
+        key: `${r.kind}/${r.policy}#${dir}${r.rule - 1}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Who to blame for src -> dst being open: an admin tier's accepting rule, the destination's admitting ingress rule, else the source's egress rule, else the unisolated side. */
 export function blame(a: Analysis, src: PathEnd, dst: PathEnd): Blame {
+  const byTier = tierBlame(a, src, dst);
+  if (byTier) return byTier;
   const layer = a.layer;
   if (dst.target.kind === 'class') {
     const d = dst.target.index;

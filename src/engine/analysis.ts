@@ -2,7 +2,7 @@
  * The reachability model of one snapshot: every enforcement layer composed (today the Kubernetes
  * NetworkPolicy layer), queried per pod class and expanded to pods and workloads on demand.
  */
-import type { Inventory, NetworkPolicy, Pod, Workload } from '../inventory/types.js';
+import type { Direction, Inventory, NetworkPolicy, Pod, Workload } from '../inventory/types.js';
 import { PortSet } from '../model/port-set.js';
 import type { ExternalBlock } from './k8s/address-space.js';
 import { NetworkPolicyLayer, type Target } from './k8s/network-policy-layer.js';
@@ -166,6 +166,23 @@ export class Analysis {
     const dst = this.podById.get(dstPodId);
     if (!src?.hostNetwork || !dst || !this.nodeRuleApplies(dst)) return undefined;
     return this.nodeRule.relation(src, dst);
+  }
+
+  /**
+   * True when nothing restricts the class in this direction: no admin or baseline rule applies to it and no
+   * NetworkPolicy isolates it (or it is host-network), so every connection that way is allowed.
+   */
+  openSide(dir: Direction, cls: number): boolean {
+    if (this.tiers?.touches(dir, cls)) return false;
+    return this.layer.classes[cls]!.hostNetwork || !this.layer.isolated(dir, cls);
+  }
+
+  /** Ids (`Kind/name`) of the admin and baseline policies whose subject is the class and that have rules in this direction. */
+  adminPoliciesAt(dir: Direction, cls: number): string[] {
+    if (!this.tiers) return [];
+    const ids = new Set<string>();
+    for (const t of [this.tiers.admin, this.tiers.baseline]) for (const r of t.classRules[dir][cls]!) ids.add(r.policy.id);
+    return [...ids];
   }
 
   /** The node rule of this inventory (which pods share a node). */

@@ -32,7 +32,8 @@ function candidates(a: Analysis, direction: 'ingress' | 'egress'): BitSet[] {
   const n = layer.classes.length;
   const full = BitSet.full(n);
   return layer.classes.map((c, i) => {
-    if (c.hostNetwork || layer.selecting[direction][i]!.length === 0) return full;
+    // Admin and baseline tiers may accept any peer: their classes are candidates of everyone.
+    if (a.tiers?.touches(direction, i) || c.hostNetwork || layer.selecting[direction][i]!.length === 0) return full;
     const s = new BitSet(n);
     for (const r of layer.classRules[direction][i]!) {
       if (r.allPeers) return full;
@@ -69,8 +70,8 @@ export function buildClassGraph(a: Analysis): ClassGraph {
     ports(i, j);
     return conditional.has(i * n + j);
   };
-  // A class no policy isolates in a direction allows everything that way: no need to ask the engine.
-  const open = (d: 'ingress' | 'egress', i: number): boolean => a.layer.classes[i]!.hostNetwork || a.layer.selecting[d][i]!.length === 0;
+  // A class nothing restricts in a direction allows everything that way: no need to ask the engine.
+  const open = (d: 'ingress' | 'egress', i: number): boolean => a.openSide(d, i);
   const succ: Int32Array[] = [];
   const buf = new Int32Array(n);
   for (let i = 0; i < n; i++) {

@@ -8,7 +8,7 @@ import type { Endpoint, Level } from '../endpoints.js';
 import type { ConnChange, ConnectivityDiff } from './connectivity.js';
 import type { ObjectChange } from './objects.js';
 
-/** Policy ids selecting an endpoint for one direction, per side, memoized. */
+/** Object keys of the policies (NetworkPolicy, admin, baseline) selecting an endpoint for one direction, memoized. */
 class Selection {
   private readonly memo = new Map<string, Set<string>>();
   constructor(private readonly a: Analysis, private readonly level: Level) {}
@@ -19,7 +19,10 @@ class Selection {
     if (!s) {
       s = new Set();
       const classes = this.level === 'pod' ? (this.a.pod(id) ? [this.a.classOf(id)] : []) : this.a.workload(id) ? this.a.classesOf(id) : [];
-      for (const c of classes) for (const p of this.a.layer.selecting[direction][c]!) s.add(p.id);
+      for (const c of classes) {
+        for (const p of this.a.layer.selecting[direction][c]!) s.add(`NetworkPolicy ${p.id}`);
+        for (const id of this.a.adminPoliciesAt(direction, c)) s.add(id.replace('/', ' '));
+      }
       this.memo.set(key, s);
     }
     return s;
@@ -47,8 +50,8 @@ export function attributeCauses(oldA: Analysis, newA: Analysis, diff: Connectivi
     // Policies: egress of the source, ingress of the destination, on either side of the change.
     for (const side of ['old', 'new'] as const) {
       const ids = [c.src, c.dst];
-      if (src && src.kind !== 'External') for (const p of sel[side].of(ids[0]!, 'egress')) add(`NetworkPolicy ${p}`);
-      if (dst && dst.kind !== 'External') for (const p of sel[side].of(ids[1]!, 'ingress')) add(`NetworkPolicy ${p}`);
+      if (src && src.kind !== 'External') for (const k of sel[side].of(ids[0]!, 'egress')) add(k);
+      if (dst && dst.kind !== 'External') for (const k of sel[side].of(ids[1]!, 'ingress')) add(k);
     }
     const sw = workloadOf(src);
     const dw = workloadOf(dst);

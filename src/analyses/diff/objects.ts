@@ -2,13 +2,13 @@
  * What changed in the inventory between two snapshots: policies added, removed or changed (and which
  * fields), workloads added or removed, labels, named ports and addresses of workloads, namespace labels.
  */
-import type { Inventory, Labels, NetworkPolicy, PolicyRule, SourceRef } from '../../inventory/types.js';
+import type { AdminPolicy, AdminRule, Inventory, Labels, NetworkPolicy, PolicyRule, SourceRef } from '../../inventory/types.js';
 import { lex } from '../../util/compare.js';
 
-export type ObjectKind = 'NetworkPolicy' | 'Workload' | 'Namespace';
+export type ObjectKind = 'NetworkPolicy' | 'Workload' | 'Namespace' | AdminPolicy['kind'];
 
 export interface ObjectChange {
-  /** "NetworkPolicy shop-prod/api", "Workload shop/web[Deployment]", "Namespace prod". */
+  /** "NetworkPolicy shop-prod/api", "Workload shop/web[Deployment]", "Namespace prod", "AdminNetworkPolicy deny-dev". */
   readonly key: string;
   readonly kind: ObjectKind;
   readonly id: string;
@@ -53,16 +53,20 @@ export function labelDelta(o: Labels, n: Labels): string {
 }
 
 /** What changed among a policy's rules, and where the first change is now (or, for a removed rule, was). */
-function ruleDiffs(direction: 'ingress' | 'egress', o: readonly PolicyRule[], n: readonly PolicyRule[], at: SourceRef[]): string[] {
+function ruleDiffs(direction: 'ingress' | 'egress', o: readonly (PolicyRule | AdminRule)[], n: readonly (PolicyRule | AdminRule)[], at: SourceRef[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < Math.max(o.length, n.length); i++) {
     const a = o[i];
     const b = n[i];
     if (!a) (out.push(`${direction} rule #${i + 1} added`), at.push(b!.source));
     else if (!b) (out.push(`${direction} rule #${i + 1} removed`), at.push(a.source));
-    else if (canon({ p: a.peers, q: a.ports }) !== canon({ p: b.peers, q: b.ports })) {
+    else if (canon({ p: a.peers, q: a.ports, x: actionOf(a) }) !== canon({ p: b.peers, q: b.ports, x: actionOf(b) })) {
       at.push(b.source);
-      const what = [canon(a.peers) !== canon(b.peers) ? (direction === 'ingress' ? 'from' : 'to') : '', canon(a.ports) !== canon(b.ports) ? 'ports' : ''].filter(Boolean).join(' and ');
+      const what = [
+        actionOf(a) !== actionOf(b) ? `action ${actionOf(a)} -> ${actionOf(b)}` : '',
+        canon(a.peers) !== canon(b.peers) ? (direction === 'ingress' ? 'from' : 'to') : '',
+        canon(a.ports) !== canon(b.ports) ? 'ports' : '',
+      ].filter(Boolean).join(' and ');
       out.push(`${direction} rule #${i + 1} ${what} changed`);
     }
   }
@@ -84,6 +88,24 @@ function policyChange(o: NetworkPolicy, n: NetworkPolicy): ObjectChange | undefi
   // Point at the rule when only rules changed: that is the line a reviewer wants.
   const source = fields[0] === 'podSelector' || fields[0] === 'policyTypes' || at.length === 0 ? n.source : at[0]!;
   return { key: `NetworkPolicy ${n.id}`, kind: 'NetworkPolicy', id: n.id, change: 'changed', fields, details, source };
+}
+
+function actionOf(r: PolicyRule | AdminRule): string {
+  return 'action' in r ? r.action : '';
+}
+
+/** A changed admin or baseline policy: priority, tier, subject, rules (order matters: first match). */
+function adminPolicyChange(o: AdminPolicy, n: AdminPolicy): ObjectChange | undefined {
+  const fields: string[] = [];
+  const details: string[] = [];
+  if (o.priority !== n.priority) (fields.push('priority'), details.push(`priority: ${o.priority} -> ${n.priority}`));
+  if (o.tier !== n.tier) (fields.push('tier'), details.push(`tier: ${o.tier} -> ${n.tier}`));
+  if (canon(o.subject) !== canon(n.subject)) fields.push('subject');
+  const at: SourceRef[] = [];
+  for (const d of ['ingress', 'egress'] as const) fields.push(...ruleDiffs(d, o[d], n[d], at));
+  if (fields.length === 0) return undefined;
+  const source = at.length === 0 || ['priority', 'tier', 'subject'].includes(fields[0]!) ? n.source : at[0]!;
+  return { key: `${n.kind} ${n.name}`, kind: n.kind, id: n.name, change: 'changed', fields, details, source };
 }
 
 interface WorkloadFacts {
@@ -125,6 +147,20 @@ export function diffObjects(o: Inventory, n: Inventory): ObjectChange[] {
     else if (!b) out.push({ key: `NetworkPolicy ${id}`, kind: 'NetworkPolicy', id, change: 'removed', fields: [], details: [], source: a.source });
     else {
       const c = policyChange(a, b);
+      if (c) out.push(c);
+    }
+  }
+  const oa = new Map((o.adminPolicies ?? []).map((p) => [p.id, p]));
+  const na = new Map((n.adminPolicies ?? []).map((p) => [p.id, p]));
+  for (const id of [...new Set([...oa.keys(), ...na.keys()])].sort(lex)) {
+    const a = oa.get(id);
+    const b = na.get(id);
+    const x = (b ?? a)!;
+    const base = { key: `${x.kind} ${x.name}`, kind: x.kind, id: x.name, fields: [], details: [] };
+    if (!a) out.push({ ...base, change: 'added', source: b!.source });
+    else if (!b) out.push({ ...base, change: 'removed', source: a.source });
+    else {
+      const c = adminPolicyChange(a, b);
       if (c) out.push(c);
     }
   }

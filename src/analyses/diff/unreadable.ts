@@ -75,11 +75,12 @@ export function carryOverUnreadable(
   for (const p of pods) {
     if (!allNamespaces.some((n) => n.name === p.namespace)) allNamespaces.push(old.namespaces.find((n) => n.name === p.namespace)!);
   }
+  const adminPolicies = carry(old.adminPolicies ?? [], neu.adminPolicies ?? [], (p) => p.id, (p) => `${p.kind} ${p.name}`);
   const uKey = (u: UnmodelledObject): string => `${u.kind}/${u.namespace ?? ''}/${u.name}`;
   const unmodelled = carry(old.unmodelled, neu.unmodelled, uKey, (u) => `${u.kind} ${u.namespace ? `${u.namespace}/` : ''}${u.name}`);
   unreadable.sort((a, b) => lex(a.key, b.key));
   return {
-    inventory: { ...neu, namespaces: allNamespaces.sort((a, b) => lex(a.name, b.name)), workloads, pods, policies, unmodelled },
+    inventory: { ...neu, namespaces: allNamespaces.sort((a, b) => lex(a.name, b.name)), workloads, pods, policies, unmodelled, ...(adminPolicies.length > 0 ? { adminPolicies } : {}) },
     unreadable,
   };
 }

@@ -52,6 +52,8 @@ export interface BrokenFlow {
   readonly missing: PortSet;
   /** `blocked`: members exist but the rules deny; `no-source`/`no-destination`: a side has no member. */
   readonly reason: 'blocked' | 'no-source' | 'no-destination';
+  /** `blocked`: one member pair of the two segments (what a check explains the block on). */
+  readonly pair?: { readonly src: PathEnd; readonly dst: PathEnd };
 }
 
 export interface InvariantBreach extends PathBundle {
@@ -303,6 +305,7 @@ function brokenFlows(m: IntentModel, intent: Intent): BrokenFlow[] {
         if (from === to && new Set(srcs.flatMap((g) => g.ends.map((e) => e.id))).size < 2) continue;
         let reached = PortSet.NONE;
         let dstSet: Set<Group> | undefined;
+        let pair: BrokenFlow['pair'];
         outer: for (const g1 of srcs) {
           // Walk whichever is shorter: the destination's groups or what the source can reach.
           const succ = m.successors(g1);
@@ -310,12 +313,20 @@ function brokenFlows(m: IntentModel, intent: Intent): BrokenFlow[] {
           if (walk === succ) dstSet ??= new Set(dsts);
           for (const g2 of walk) {
             if ((walk === succ && !dstSet!.has(g2)) || !hasPair(g1, g2)) continue;
+            pair ??= { src: g1.ends[0]!, dst: g2.ends.find((e) => e.id !== g1.ends[0]!.id) ?? g2.ends[0]! };
             reached = reached.union(m.conns(g1, g2).intersect(flow.ports));
             if (reached.equals(flow.ports)) break outer;
           }
         }
         const missing = flow.anyPort ? (reached.isEmpty() ? flow.ports : PortSet.NONE) : flow.ports.subtract(reached);
-        if (!missing.isEmpty()) out.push({ flow, from, to, missing, reason: 'blocked' });
+        if (missing.isEmpty()) continue;
+        // A blocked pair may never have been walked (nothing reaches): take the first pair there is.
+        for (const g1 of srcs) {
+          if (pair) break;
+          const g2 = dsts.find((g) => hasPair(g1, g));
+          if (g2) pair = { src: g1.ends[0]!, dst: g2.ends.find((e) => e.id !== g1.ends[0]!.id) ?? g2.ends[0]! };
+        }
+        out.push({ flow, from, to, missing, reason: 'blocked', ...(pair ? { pair } : {}) });
       }
     }
   }
