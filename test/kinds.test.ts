@@ -112,12 +112,16 @@ test('Cilium: endpointSelector keys with k8s:/any: prefixes, namespace labels, c
   assert.match(r.diagnostics.find((d) => d.code === 'unmodelled-kind')!.message, /^CiliumNetworkPolicy prod\/p \(cilium\.io\/v2\) is not evaluated: it may deny or allow traffic .*; it applies to prod\/web; the connectivity shown ignores it$/);
 });
 
-test('AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy subjects', () => {
-  const anp = (kind: string, subject: string) => `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: ${kind}\nmetadata: {name: p}\nspec: {priority: 10, subject: ${subject}}\n`;
-  assert.deepEqual(selects(anp('AdminNetworkPolicy', '{namespaces: {matchLabels: {env: dev}}}')), ['dev/web']);
-  assert.deepEqual(selects(anp('BaselineAdminNetworkPolicy', '{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: web}}}}')), ['dev/web', 'prod/web']);
-  assert.deepEqual(selects(anp('ClusterNetworkPolicy', '{namespaces: {matchExpressions: [{key: env, operator: NotIn, values: [dev]}]}}')), ['prod/db', 'prod/web']);
-  assert.equal(selects(anp('AdminNetworkPolicy', '{}')), 'unknown');
+test('AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy are modelled: read as admin policies, never a caveat', () => {
+  const objs = `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: p}\nspec: {priority: 10, subject: {namespaces: {matchLabels: {env: dev}}}}\n---\n` +
+    `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\nspec: {subject: {namespaces: {}}}\n---\n` +
+    `apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: {name: c}\nspec: {tier: Baseline, priority: 1, subject: {namespaces: {}}}\n`;
+  const r = load(`${PODS}---\n${objs}`);
+  assert.deepEqual(r.inventory.unmodelled, []);
+  assert.ok(!r.diagnostics.some((d) => d.code === 'unmodelled-kind'));
+  assert.deepEqual(r.inventory.adminPolicies!.map((p) => p.id), ['AdminNetworkPolicy/p', 'BaselineAdminNetworkPolicy/default', 'ClusterNetworkPolicy/c']);
+  for (const k of ['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy']) assert.equal(lookupKind('policy.networking.k8s.io', k)?.model, 'admin-policy');
+  assert.equal(lookupKind('', 'Node')?.model, 'node');
 });
 
 test('Istio: no selector is the namespace, the root namespace is the mesh; PeerAuthentication selectors in the root are ignored', () => {

@@ -71,15 +71,15 @@ test('YAML and JSON syntax errors name the line; other documents and files still
 });
 
 test('documents without kind, unknown and unsupported kinds are reported, irrelevant kinds are quiet', () => {
-  const r = load(`${POD}---\nmetadata: {name: nokind}\n---\napiVersion: foo/v1\nkind: Widget\nmetadata: {name: w}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n---\nkind: AdminNetworkPolicy\nmetadata: {name: anp}\n`);
+  const r = load(`${POD}---\nmetadata: {name: nokind}\n---\napiVersion: foo/v1\nkind: Widget\nmetadata: {name: w}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n---\nkind: CiliumNetworkPolicy\nmetadata: {name: cnp}\n`);
   const by = (c: string) => r.diagnostics.find((d) => d.code === c);
   assert.equal(by('no-kind')?.severity, 'error');
   assert.equal(by('no-kind')?.source?.line, 7);
   assert.equal(by('unknown-kind')?.severity, 'warning');
   assert.equal(by('skipped-kind')?.severity, 'info');
   assert.equal(by('unmodelled-kind')?.severity, 'warning');
-  assert.match(by('unmodelled-kind')!.message, /AdminNetworkPolicy anp .*is not evaluated.*the connectivity shown ignores it/);
-  assert.deepEqual(r.inventory.unmodelled.map((u) => [u.kind, u.name, u.selects]), [['AdminNetworkPolicy', 'anp', 'unknown']]);
+  assert.match(by('unmodelled-kind')!.message, /CiliumNetworkPolicy .*cnp .*is not evaluated.*the connectivity shown ignores it/);
+  assert.deepEqual(r.inventory.unmodelled.map((u) => [u.kind, u.name, u.selects]), [['CiliumNetworkPolicy', 'cnp', 'unknown']]);
   assert.deepEqual(r.inventory.customResources.map((c) => [c.kind, c.apiVersion, c.name]), [['Widget', 'foo/v1', 'w']]);
 });
 

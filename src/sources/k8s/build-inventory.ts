@@ -1,5 +1,7 @@
 /** Kubernetes manifests (already parsed into documents) to the inventory. */
 import type {
+  AdminPolicy,
+  ClusterNode,
   CustomResourceRef,
   Diagnostic,
   Inventory,
@@ -16,6 +18,8 @@ import { NAMESPACE_SPEC, OBJECT, OBJECT_META } from './known-fields.js';
 import { entriesNamed, isKubernetesGroup, lookupKind, splitApiVersion, suggestKind, type KindEntry } from './kinds/index.js';
 import { findOperator, operatorPods, type OperatorDefinition } from './operators.js';
 import { parseNetworkPolicy } from './parse-network-policy.js';
+import { compareAdminPolicies, parseAdminPolicy, type AdminKind } from './parse-admin-policy.js';
+import { parseNode } from './parse-node.js';
 import { parseWorkload, type RawWorkload } from './parse-workload.js';
 import { resolveUnmodelled, type PendingObject } from './unmodelled.js';
 import type { LineMap, ParsedDocument } from './yaml-documents.js';
@@ -182,6 +186,8 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
   const namespaces = new Map<string, Namespace>();
   const raws = new Map<string, RawEntry>();
   const policies = new Map<string, NetworkPolicy>();
+  const adminPolicies = new Map<string, AdminPolicy>();
+  const nodes = new Map<string, ClusterNode>();
   const pending: PendingObject[] = [];
   const customResources: CustomResourceRef[] = [];
   const operated: Array<{ def: OperatorDefinition; obj: Obj; namespace: string; name: string; what: string; source: SourceRef }> = [];
@@ -249,7 +255,7 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
     if (meta) {
       r.known(meta, OBJECT_META, 'metadata');
       // Labels and annotations are maps of strings on every object, also where Bulkhead does not read them.
-      if (entry.model !== 'namespace' && kind !== 'Pod') r.stringMap(meta, 'labels', 'metadata.labels'); // those two read theirs
+      if (entry.model !== 'namespace' && entry.model !== 'node' && kind !== 'Pod') r.stringMap(meta, 'labels', 'metadata.labels'); // those read theirs
       r.stringMap(meta, 'annotations', 'metadata.annotations');
     }
     const annotations = annotationsOf(meta);
@@ -274,6 +280,24 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
       }
       if (policies.has(p.id)) diags.push({ severity: 'warning', code: 'duplicate', message: `NetworkPolicy ${p.id} is defined twice: the later definition is used`, source });
       policies.set(p.id, annotations ? { ...p, annotations } : p);
+    } else if (entry.model === 'admin-policy') {
+      const p = parseAdminPolicy(r, obj, kind as AdminKind, res.apiVersion, res.version, name);
+      diags.push(...r.problems);
+      if (!p) {
+        diags.push({ severity: 'error', code: 'invalid-admin-policy', message: `${kind} ${name} is invalid (the API server would reject it): skipped, so its rules are not in the results`, source });
+        continue;
+      }
+      if (adminPolicies.has(p.id)) diags.push({ severity: 'warning', code: 'duplicate', message: `${kind} ${name} is defined twice: the later definition is used`, source });
+      adminPolicies.set(p.id, annotations ? { ...p, annotations } : p);
+    } else if (entry.model === 'node') {
+      const n = parseNode(r, obj, meta, name);
+      diags.push(...r.problems);
+      if (!n) {
+        diags.push({ severity: 'error', code: 'invalid-node', message: `Node ${name} is invalid (the API server would reject it): skipped, so admin-policy nodes peers do not see it`, source });
+        continue;
+      }
+      if (nodes.has(name)) diags.push({ severity: 'warning', code: 'duplicate', message: `Node ${name} is defined twice: the later definition is used`, source });
+      nodes.set(name, n);
     } else if ((WORKLOAD_KINDS as readonly string[]).includes(kind)) {
       const w = parseWorkload(r, obj, kind as WorkloadKind, ns, name);
       diags.push(...r.problems);
@@ -314,6 +338,8 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
     }
   }
   const sortedPods = pods.sort((a, b) => lex(a.id, b.id));
+  const sortedAdmin = [...adminPolicies.values()].sort(compareAdminPolicies);
+  priorityTies(sortedAdmin, diags);
   const bySource = (a: { source: SourceRef }, b: { source: SourceRef }): number => lex(a.source.file, b.source.file) || a.source.line - b.source.line;
 
   return {
@@ -321,9 +347,32 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
     workloads: workloads.sort((a, b) => lex(a.id, b.id)),
     pods: sortedPods,
     policies: [...policies.values()].sort((a, b) => lex(a.id, b.id)),
+    adminPolicies: sortedAdmin,
+    nodes: [...nodes.values()].sort((a, b) => lex(a.name, b.name)),
     unmodelled: resolveUnmodelled(pending, sortedPods, namespaces, diags),
     customResources: customResources.sort(bySource),
   };
+}
+
+/**
+ * Policies of one tier with one priority: which applies first to a connection both match is undefined in
+ * the API (implementations may pick either); we evaluate them by name and say so.
+ */
+function priorityTies(sorted: readonly AdminPolicy[], diags: Diagnostic[]): void {
+  for (let i = 0; i < sorted.length; ) {
+    let j = i + 1;
+    while (j < sorted.length && sorted[j]!.tier === sorted[i]!.tier && sorted[j]!.priority === sorted[i]!.priority) j++;
+    const same = sorted.slice(i, j);
+    if (same.length > 1) {
+      diags.push({
+        severity: 'warning',
+        code: 'admin-priority-tie',
+        message: `${same.map((p) => p.id).join(', ')} share priority ${same[0]!.priority} in the ${same[0]!.tier} tier: for a connection more than one of them matches, the API leaves undefined which applies (an implementation may pick any); Bulkhead evaluates them in name order`,
+        source: same[1]!.source,
+      });
+    }
+    i = j;
+  }
 }
 
 /**

@@ -29,6 +29,33 @@ export const POLICY_PORT = set('protocol', 'port', 'endPort');
 
 export const NAMESPACE_SPEC = set('finalizers');
 
+// policy.networking.k8s.io: AdminNetworkPolicy and BaselineAdminNetworkPolicy (v1alpha1),
+// ClusterNetworkPolicy (v1alpha2, v1beta1). Peers and ports are one-of objects (exactly one field).
+export const ANP_SPEC = set('priority', 'subject', 'ingress', 'egress');
+export const BANP_SPEC = set('subject', 'ingress', 'egress');
+export const CNP_SPEC = set('tier', 'priority', 'subject', 'ingress', 'egress');
+export const ADMIN_SUBJECT = set('namespaces', 'pods');
+export const NAMESPACED_POD = set('namespaceSelector', 'podSelector');
+export const ANP_INGRESS_RULE = set('name', 'action', 'from', 'ports');
+export const ANP_EGRESS_RULE = set('name', 'action', 'to', 'ports');
+export const CNP_INGRESS_RULE = set('name', 'action', 'from', 'protocols');
+export const CNP_EGRESS_RULE = set('name', 'action', 'to', 'protocols');
+export const ADMIN_INGRESS_PEER = set('namespaces', 'pods');
+export const ANP_EGRESS_PEER = set('namespaces', 'pods', 'nodes', 'networks', 'domainNames');
+export const BANP_EGRESS_PEER = set('namespaces', 'pods', 'nodes', 'networks');
+export const CNP_EGRESS_PEER = set('namespaces', 'pods', 'nodes', 'networks', 'domainNames');
+export const ANP_PORT = set('portNumber', 'namedPort', 'portRange');
+export const ANP_PORT_NUMBER = set('protocol', 'port');
+export const ANP_PORT_RANGE = set('protocol', 'start', 'end');
+export const CNP_PROTOCOL = set('tcp', 'udp', 'sctp', 'destinationNamedPort');
+export const CNP_PROTOCOL_PORT = set('destinationPort');
+export const CNP_PORT = set('number', 'range');
+export const CNP_PORT_RANGE = set('start', 'end');
+
+/** core/v1 Node: its spec, and the addresses of its status (the rest of status is not read). */
+export const NODE_SPEC = set('podCIDR', 'podCIDRs', 'providerID', 'unschedulable', 'taints', 'configSource', 'externalID');
+export const NODE_ADDRESS = set('type', 'address');
+
 // Workloads: each kind's spec, the pod template, the pod spec, containers and their ports.
 const REPLICATED = ['replicas', 'selector', 'template', 'minReadySeconds'];
 export const WORKLOAD_SPEC: Readonly<Record<string, ReadonlySet<string>>> = {

@@ -5,7 +5,7 @@ import type { KindEntry } from './types.js';
 const K = 'Kubernetes';
 
 const model = (kind: string, groups: string[], model: KindEntry['model'], versions: string[], oldVersions: string[] = []): KindEntry => ({
-  kind, groups, role: 'model', product: K, namespaced: kind !== 'Namespace', model, versions, oldVersions,
+  kind, groups, role: 'model', product: K, namespaced: kind !== 'Namespace' && kind !== 'Node', model, versions, oldVersions,
 });
 
 const irrelevant = (groups: string[], why: string, ...kinds: string[]): KindEntry[] =>
@@ -14,6 +14,7 @@ const irrelevant = (groups: string[], why: string, ...kinds: string[]): KindEntr
 export const KUBERNETES_KINDS: readonly KindEntry[] = [
   model('Namespace', [''], 'namespace', ['v1']),
   model('NetworkPolicy', ['networking.k8s.io'], 'network-policy', ['v1']),
+  model('Node', [''], 'node', ['v1']),
   model('Pod', [''], 'workload', ['v1']),
   model('ReplicationController', [''], 'workload', ['v1']),
   model('Deployment', ['apps', 'extensions'], 'workload', ['v1'], ['v1beta1', 'v1beta2']),
@@ -37,7 +38,7 @@ export const KUBERNETES_KINDS: readonly KindEntry[] = [
   },
   ...irrelevant([''], 'service discovery, configuration and storage do not allow or deny connections',
     'Service', 'Endpoints', 'ConfigMap', 'Secret', 'ServiceAccount', 'PersistentVolumeClaim', 'PersistentVolume',
-    'LimitRange', 'ResourceQuota', 'Event', 'Node', 'PodTemplate', 'ComponentStatus', 'Binding'),
+    'LimitRange', 'ResourceQuota', 'Event', 'PodTemplate', 'ComponentStatus', 'Binding'),
   ...irrelevant(['discovery.k8s.io'], 'service discovery', 'EndpointSlice'),
   ...irrelevant(['networking.k8s.io', 'extensions'], 'routes traffic to Services; NetworkPolicy still decides what reaches the pods', 'Ingress', 'IngressClass'),
   ...irrelevant(['networking.k8s.io'], 'address management', 'IPAddress', 'ServiceCIDR'),

@@ -10,7 +10,7 @@ import type { Obj } from '../fields.js';
 export type KindRole = 'model' | 'unmodelled' | 'irrelevant';
 
 /** How the loader reads a modelled kind. */
-export type ModelReader = 'namespace' | 'network-policy' | 'workload' | 'operator';
+export type ModelReader = 'namespace' | 'network-policy' | 'workload' | 'operator' | 'admin-policy' | 'node';
 
 /** What a selector reader sees: the object, where it is, and the pods and namespaces of the input. */
 export interface SelectContext {
