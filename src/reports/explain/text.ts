@@ -66,8 +66,23 @@ export function explainText(e: Explanation, notes: Notes = NO_NOTES): string {
   }
   out.push('');
   out.push('Why:');
-  out.push(...side(`egress of ${e.from.id}`, e.layers[0]!));
-  out.push(...side(`ingress of ${e.to.id}`, e.layers[1]!));
+  // With admin or baseline policies, NetworkPolicy is one stage of several: each direction in stage order.
+  const np = e.tiers ? 'NetworkPolicy at the ' : '';
+  const tierLines = (dir: 'egress' | 'ingress', layer: 'kubernetes-admin' | 'kubernetes-baseline', who: string, npSide: SideExplanation): void => {
+    for (const t of e.tiers ?? []) {
+      if (t.direction !== dir || t.layer !== layer) continue;
+      const stage = layer === 'kubernetes-admin' ? 'k8s-admin' : 'k8s-baseline';
+      const skipped = layer === 'kubernetes-baseline' && npSide.isolated ? ' (not consulted: a NetworkPolicy isolates this direction)' : '';
+      out.push(`  ${layer === 'kubernetes-admin' ? 'admin' : 'baseline'} tier at the ${dir} of ${who}${skipped}:`);
+      for (const st of t.steps) out.push(`    ${st.ports.toString()}: ${stageText({ stage, direction: dir, decision: st.rule.action, rule: st.rule })}`);
+    }
+  };
+  tierLines('egress', 'kubernetes-admin', e.from.id, e.layers[0]!);
+  out.push(...side(`${np}egress of ${e.from.id}`, e.layers[0]!));
+  tierLines('egress', 'kubernetes-baseline', e.from.id, e.layers[0]!);
+  tierLines('ingress', 'kubernetes-admin', e.to.id, e.layers[1]!);
+  out.push(...side(`${np}ingress of ${e.to.id}`, e.layers[1]!));
+  tierLines('ingress', 'kubernetes-baseline', e.to.id, e.layers[1]!);
   if (e.exposure.length > 0) {
     out.push('Also open beyond the input (peers the input does not show, see reach --exposure):');
     for (const x of e.exposure) out.push(`  ${x.endpoint} ${x.direction === 'ingress' ? '<=' : '=>'} ${exposurePeerText(x.peer)} : ${exposureConnsText(x)}${x.rules.length ? ` (${x.rules.join(', ')})` : ''}`);
