@@ -124,9 +124,6 @@ export class CorpusRunner {
     for (const d of c.dirs) {
       const m = await this.dir(`tests/${d}`).catch(() => undefined);
       if (!m) continue;
-      // Their fatal errors on invalid ANP/BANP objects are compared (the loader reads the tiers); connectivity waits for the tiered engine.
-      const anpError = c.kind === 'list_fatal_error' && errorExpectation(c).kind === 'diag';
-      if (!anpError && [...m.kinds].some((k) => ANP_KINDS.has(k))) return { status: 'skip', category, reason: 'AdminNetworkPolicy/BaselineAdminNetworkPolicy (later issue)' };
       // With multi-network off, netpol-analyzer skips these kinds, as Bulkhead does: still comparable.
       if ((c.multiple_networks ?? false) && [...m.kinds].some((k) => MULTI_NET_KINDS.has(k))) {
         return { status: 'skip', category, reason: 'multi-network: UDN/NAD/MultiNetworkPolicy/VirtualMachine (later issue)' };
