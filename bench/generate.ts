@@ -64,8 +64,34 @@ interface Ns {
   apps: Array<{ name: string; tier: Tier }>;
 }
 
+/**
+ * Cluster-scoped policies as admins write them: tens of AdminNetworkPolicies (monitoring and DNS allowed
+ * everywhere, dev kept out of prod, per-team isolation that passes in-team traffic to the teams' own
+ * NetworkPolicies, prod egress to the internet denied) and a BaselineAdminNetworkPolicy default.
+ */
+function adminPolicies(teams: number): string[] {
+  const anp = (name: string, priority: number, body: string): string =>
+    `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata:\n  name: ${name}\nspec:\n  priority: ${priority}\n${body}`;
+  const ns = (labels: string): string => `      namespaces:\n        matchLabels: {${labels}}\n`;
+  const out = [
+    anp('allow-monitoring', 5, `  subject:\n    namespaces: {}\n  ingress:\n  - name: scrape\n    action: Allow\n    from:\n    - namespaces:\n        matchLabels: {purpose: monitoring}\n    ports:\n    - portRange: {protocol: TCP, start: 9100, end: 9199}\n`),
+    anp('allow-dns', 6, `  subject:\n    namespaces: {}\n  egress:\n  - name: dns\n    action: Allow\n    to:\n    - pods:\n        namespaceSelector:\n          matchLabels: {kubernetes.io/metadata.name: kube-system}\n        podSelector:\n          matchLabels: {k8s-app: kube-dns}\n    ports:\n    - portNumber: {protocol: UDP, port: 53}\n    - portNumber: {protocol: TCP, port: 53}\n`),
+    anp('dev-not-in-prod', 10, `  subject:\n    namespaces:\n      matchLabels: {env: prod}\n  ingress:\n  - name: deny-dev\n    action: Deny\n    from:\n    - namespaces:\n        matchLabels: {env: dev}\n`),
+    anp('prod-egress', 50, `  subject:\n    namespaces:\n      matchLabels: {env: prod}\n  egress:\n  - name: internal\n    action: Pass\n    to:\n    - networks: [10.0.0.0/8]\n  - name: no-internet\n    action: Deny\n    to:\n    - networks: [0.0.0.0/0]\n`),
+  ];
+  for (let t = 0; t < Math.min(teams, 40); t++) {
+    out.push(
+      anp(`team${t}-isolation`, 100 + t, `  subject:\n    namespaces:\n      matchLabels: {team: team${t}}\n  ingress:\n  - name: same-team\n    action: Pass\n    from:\n    - namespaces:\n        matchLabels: {team: team${t}}\n  - name: ingress-controllers\n    action: Pass\n    from:\n    - namespaces:\n        matchLabels: {purpose: ingress}\n  - name: other-teams\n    action: Deny\n    from:\n${ns('env: prod').replace('      namespaces', '    - namespaces')}`),
+    );
+  }
+  out.push(
+    `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata:\n  name: default\nspec:\n  subject:\n    namespaces: {}\n  ingress:\n  - name: no-dev\n    action: Deny\n    from:\n    - namespaces:\n        matchLabels: {env: dev}\n`,
+  );
+  return out;
+}
+
 /** Generates a cluster of about `pods` pods and pods/5 policies; the same (pods, seed) gives the same text. */
-export function generateCluster(pods: number, seed = 1): GeneratedCluster {
+export function generateCluster(pods: number, seed = 1, opts: { readonly admin?: boolean } = {}): GeneratedCluster {
   const r = rng(seed ^ (pods * 2654435761));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const docs: string[] = [];
@@ -206,9 +232,10 @@ export function generateCluster(pods: number, seed = 1): GeneratedCluster {
         break;
     }
   }
-  const text = [...docs, ...policies].join('---\n');
+  const admin = opts.admin ? adminPolicies(teams) : [];
+  const text = [...docs, ...policies, ...admin].join('---\n');
   return {
-    files: [{ path: `generated-${pods}-${seed}.yaml`, text }],
+    files: [{ path: `generated-${pods}-${seed}${opts.admin ? '-admin' : ''}.yaml`, text }],
     stats: { namespaces: nss.length + 3, workloads, pods: podCount, policies: policies.length, unprotectedNamespaces: nss.length - protectedNs.length },
   };
 }
@@ -296,8 +323,10 @@ export function generateReplicasCluster(replicas: number): GeneratedCluster {
   return { files: [{ path: `replicas-${replicas}.yaml`, text }], stats: { namespaces: 1, workloads: 2, pods: replicas + 3, policies: 0, unprotectedNamespaces: 1 } };
 }
 
-/** A cluster by name: S, M, L, XL, a pod count, or open:N, open1:N (with one policy), ipblocks:N, replicas:N. */
+/** A cluster by name: S, M, L, XL, a pod count, or open:N, open1:N (with one policy), ipblocks:N, replicas:N, admin:SIZE. */
 export function generateByName(name: string, seed = 1): GeneratedCluster {
+  const a = /^admin:(.+)$/.exec(name);
+  if (a) return generateCluster(a[1]! in SIZES ? SIZES[a[1] as SizeName] : Number(a[1]), seed, { admin: true });
   const m = /^(open1?|ipblocks|replicas):(\d+)$/.exec(name);
   if (m) {
     const n = Number(m[2]);

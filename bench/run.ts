@@ -25,6 +25,9 @@ const SHAPES = {
   NOPOL: () => generateOpenCluster(10_000),
   /** 20,000 distinct ipBlock CIDRs (nested, with excepts) in 200 policies. */
   IPBLOCKS: (seed: number) => generateIpBlockCluster(20_000, seed),
+  /** L and XL with tens of AdminNetworkPolicies and a BaselineAdminNetworkPolicy (the tiers). */
+  LADMIN: (seed: number) => generateCluster(SIZES.L, seed, { admin: true }),
+  XLADMIN: (seed: number) => generateCluster(SIZES.XL, seed, { admin: true }),
 } as const;
 type RowName = SizeName | keyof typeof SHAPES;
 

@@ -14,7 +14,7 @@ export class PortTable {
   private readonly sets: PortSet[] = [PortSet.NONE, PortSet.ALL];
   private readonly unions = new Map<number, number>();
   private readonly meets = new Map<number, number>();
-  private readonly minuses = new Map<string, number>();
+  private readonly minuses = new Map<number, number>();
 
   constructor() {
     this.byKey.set(PortSet.NONE.key(), NONE_ID);
@@ -75,7 +75,7 @@ export class PortTable {
   minus(a: number, b: number): number {
     if (b === NONE_ID || a === NONE_ID) return a;
     if (a === b || b === ALL_ID) return NONE_ID;
-    const k = `${a}:${b}`;
+    const k = a * 0x100000 + b;
     let r = this.minuses.get(k);
     if (r === undefined) {
       r = this.id(this.sets[a]!.subtract(this.sets[b]!));

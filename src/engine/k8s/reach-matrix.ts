@@ -12,7 +12,7 @@
 import type { IpRange } from '../../model/address.js';
 import { ALL_ID, NONE_ID, PortTable } from '../port-table.js';
 import { ipBlockKey, ipBlockRanges, mergeRanges, modelledFamilies, sweep, type ExternalBlock } from './address-space.js';
-import type { PolicyRule } from '../../inventory/types.js';
+import type { Inventory, PolicyRule } from '../../inventory/types.js';
 import type { CompiledRule, NetworkPolicyLayer } from './network-policy-layer.js';
 import { nodeKey } from './pod-classes.js';
 import type { KubernetesTiers } from '../tiers/index.js';
@@ -32,6 +32,8 @@ export class ReachMatrix {
   blocks: ExternalBlock[] = [];
   /** Rows composed with the admin and baseline tiers, when the inventory has cluster-scoped policies. */
   private readonly tiered?: TieredRows;
+  /** The admin policies the behaviours were cut for (a derived matrix reuses them only under the same ones). */
+  private readonly adminPolicies: Inventory['adminPolicies'];
   private readonly isoE: Uint8Array;
   private readonly isoI: Uint8Array;
   /** Ingress side before any source-specific rule: ALL where not isolated, peer-less rules' ports otherwise. */
@@ -71,8 +73,9 @@ export class ReachMatrix {
     baseIn?: ReachMatrix,
     tiers?: KubernetesTiers,
   ) {
-    // A tiered matrix is built afresh: its behaviours and blocks depend on the tiers too.
-    const base = tiers ? undefined : baseIn;
+    // Behaviours and blocks depend on the tiers too: a base is reusable only under the same admin policies.
+    const base = baseIn && baseIn.adminPolicies === layer.inventory.adminPolicies ? baseIn : undefined;
+    this.adminPolicies = layer.inventory.adminPolicies;
     this.ports = ports;
     const classes = layer.classes;
     const n = classes.length;

@@ -82,13 +82,13 @@ export class TieredRows {
   private readonly baseline: TierIndex;
   private readonly B: number;
   private readonly X: number;
-  // Scratch rows, reused: [accept, deny, remaining] per tier and direction side.
+  // Scratch rows, reused: admin egress, baseline egress, admin ingress, baseline ingress.
   private readonly npE: Uint32Array;
   private readonly npI: Uint32Array;
-  private readonly bufs: Uint32Array[];
+  private readonly scratch: readonly [Scratch, Scratch, Scratch, Scratch];
   private readonly cells = new Map<number, number>();
-  private readonly toBlockRows = new Map<string, Uint32Array>();
-  private readonly fromBlockRows = new Map<string, Uint32Array>();
+  private readonly toBlockRows: (Uint32Array | undefined)[] = [];
+  private readonly fromBlockRows: (Uint32Array | undefined)[] = [];
 
   constructor(
     readonly tiers: KubernetesTiers,
@@ -102,7 +102,7 @@ export class TieredRows {
     const W = this.B + this.X;
     this.npE = new Uint32Array(this.B);
     this.npI = new Uint32Array(this.B);
-    this.bufs = Array.from({ length: 8 }, () => new Uint32Array(W));
+    this.scratch = [new Scratch(W), new Scratch(W), new Scratch(W), new Scratch(W)];
   }
 
   private index(model: AdminTierModel): TierIndex {
@@ -148,20 +148,20 @@ export class TieredRows {
   }
 
   /**
-   * One tier's first-match over the rules in order into acc/den (length B+X, filled with NONE by the caller),
-   * rem (filled with ALL). `targets` gives the columns each rule matches and the destination behaviour for ports.
+   * One tier's first-match over the rules in order into acc/den/rem, which hold NONE/NONE/ALL wherever
+   * `mark` is 0; every column it writes is marked and listed in `touched` (so resets cost what was written).
    */
   private firstMatch(
     t: TierIndex,
     rules: readonly CompiledAdminRule[],
-    targets: (r: CompiledAdminRule) => { readonly cols: ArrayLike<number>; readonly dstOf: (col: number) => number | undefined },
-    acc: Uint32Array,
-    den: Uint32Array,
-    rem: Uint32Array,
+    colsOf: (r: CompiledAdminRule) => ArrayLike<number>,
+    dstOf: (col: number) => number | undefined,
+    sc: Scratch,
   ): void {
     const pt = this.ports;
+    const { acc, den, rem, mark, touched } = sc;
     for (const r of rules) {
-      const { cols, dstOf } = targets(r);
+      const cols = colsOf(r);
       const fixed = r.namedPorts.length === 0 ? this.portsOf(t, r, undefined) : -1;
       for (let k = 0; k < cols.length; k++) {
         const c = cols[k]!;
@@ -170,6 +170,10 @@ export class TieredRows {
         const p = fixed >= 0 ? fixed : this.portsOf(t, r, dstOf(c));
         const hit = pt.meet(left, p);
         if (hit === NONE_ID) continue;
+        if (!mark[c]) {
+          mark[c] = 1;
+          touched.push(c);
+        }
         rem[c] = pt.minus(left, p);
         if (r.rule.action === 'accept') acc[c] = pt.union(acc[c]!, hit);
         else if (r.rule.action === 'deny') den[c] = pt.union(den[c]!, hit);
@@ -177,59 +181,54 @@ export class TieredRows {
     }
   }
 
-  /** acc ∪ ((isolated ? np : ALL − bden) − den). */
-  private side(acc: number, den: number, isolated: boolean, np: number, bden: number): number {
-    const pt = this.ports;
-    const below = isolated ? np : pt.minus(ALL_ID, bden);
-    return pt.union(acc, pt.minus(below, den));
-  }
-
   /** Egress answers of one tier at source behaviour s towards every behaviour and block. */
-  private egressOf(t: TierIndex, s: number, acc: Uint32Array, den: Uint32Array, rem: Uint32Array): void {
-    acc.fill(NONE_ID);
-    den.fill(NONE_ID);
-    rem.fill(ALL_ID);
-    const B = this.B;
+  private egressOf(t: TierIndex, s: number, sc: Scratch): void {
+    sc.reset();
     const rules = t.model.classRules.egress[this.m.repClass[s]!]!;
     if (rules.length === 0) return;
-    this.firstMatch(t, rules, (r) => ({ cols: concatCols(t.peersB[r.order]!, t.blocksIn[r.order]!, B), dstOf: (c) => (c < B ? c : undefined) }), acc, den, rem);
+    const B = this.B;
+    this.firstMatch(t, rules, (r) => concatCols(t.peersB[r.order]!, t.blocksIn[r.order]!, B), (c) => (c < B ? c : undefined), sc);
   }
 
   /** Ingress answers of one tier at every behaviour d for source behaviour s (columns 0..B). */
-  private ingressOf(t: TierIndex, s: number, acc: Uint32Array, den: Uint32Array, rem: Uint32Array): void {
-    acc.fill(NONE_ID, 0, this.B);
-    den.fill(NONE_ID, 0, this.B);
-    rem.fill(ALL_ID, 0, this.B);
+  private ingressOf(t: TierIndex, s: number, sc: Scratch): void {
+    sc.reset();
     const rules = t.inbound[s]!;
     if (rules.length === 0) return;
-    this.firstMatch(t, rules, (r) => ({ cols: t.subjB.get(r.policy)!, dstOf: (c) => c }), acc, den, rem);
+    this.firstMatch(t, rules, (r) => t.subjB.get(r.policy)!, (c) => c, sc);
   }
 
   /** The row of source behaviour s: every behaviour, then every block. */
   rowInto(s: number, out: Uint32Array): void {
-    const [aeA, aeD, aeR, beA, beD, aiA, aiD, rem] = this.bufs as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+    const [ae, be, ai, bi] = this.scratch;
     const B = this.B;
     const m = this.m;
-    this.egressOf(this.admin, s, aeA, aeD, aeR);
-    this.egressOf(this.baseline, s, beA, beD, rem);
-    m.npEgressInto(s, this.npE);
-    m.npIngressInto(s, this.npI);
-    const isoE = m.isolatedE(s);
     const pt = this.ports;
-    // Ingress at each destination: admin into aiA/aiD, baseline deny into beA (reused: its accept is not needed).
-    this.ingressOf(this.admin, s, aiA, aiD, rem);
-    const biD = aeR;
-    this.ingressOf(this.baseline, s, beA, biD, rem);
-    for (let d = 0; d < B; d++) {
-      const e = this.side(aeA[d]!, aeD[d]!, isoE, this.npE[d]!, beD[d]!);
-      if (e === NONE_ID) {
-        out[d] = NONE_ID;
-        continue;
-      }
-      const i = this.side(aiA[d]!, aiD[d]!, m.isolatedI(d), this.npI[d]!, biD[d]!);
-      out[d] = pt.meet(e, i);
+    const isoE = m.isolatedE(s);
+    this.egressOf(this.admin, s, ae);
+    // The baseline speaks only where NetworkPolicy does not isolate: at an isolated source, never on egress.
+    if (isoE) be.reset();
+    else this.egressOf(this.baseline, s, be);
+    this.ingressOf(this.admin, s, ai);
+    this.ingressOf(this.baseline, s, bi);
+    // Egress side into `out`: NetworkPolicy's, then the baseline's denials (unisolated), then the admin tier.
+    m.npEgressInto(s, this.npE);
+    out.set(this.npE, 0);
+    for (const c of be.touched) if (c < B && be.den[c] !== NONE_ID) out[c] = pt.minus(ALL_ID, be.den[c]!);
+    for (const c of ae.touched) if (c < B) out[c] = pt.union(ae.acc[c]!, pt.minus(out[c]!, ae.den[c]!));
+    // Blocks: the egress side is the whole answer (nothing isolates the outside's ingress).
+    for (let x = 0; x < this.X; x++) {
+      const c = B + x;
+      let v = isoE ? m.npToBlock(s, x) : be.mark[c] && be.den[c] !== NONE_ID ? pt.minus(ALL_ID, be.den[c]!) : ALL_ID;
+      if (ae.mark[c]) v = pt.union(ae.acc[c]!, pt.minus(v, ae.den[c]!));
+      out[c] = v;
     }
-    for (let x = 0; x < this.X; x++) out[B + x] = this.side(aeA[B + x]!, aeD[B + x]!, isoE, m.npToBlock(s, x), beD[B + x]!);
+    // Ingress side at every destination (NetworkPolicy gives ALL where it does not isolate), met with egress.
+    const npI = this.npI;
+    m.npIngressInto(s, npI);
+    for (const d of bi.touched) if (!m.isolatedI(d) && bi.den[d] !== NONE_ID) npI[d] = pt.minus(ALL_ID, bi.den[d]!);
+    for (const d of ai.touched) npI[d] = pt.union(ai.acc[d]!, pt.minus(npI[d]!, ai.den[d]!));
+    for (let d = 0; d < B; d++) out[d] = pt.meet(out[d]!, npI[d]!);
   }
 
   /** Port id from behaviour s to behaviour d. */
@@ -243,49 +242,63 @@ export class TieredRows {
     return v;
   }
 
-  /** Port id from behaviour s to block x (rows shared by behaviours with the same rules towards addresses). */
+  /** Port id from behaviour s to block x (its whole row to the blocks, computed once). */
   toBlock(s: number, x: number): number {
-    const c = this.m.repClass[s]!;
-    const key = `${profile(this.admin, 'egress', c)}|${profile(this.baseline, 'egress', c)}|${s}`;
-    let row = this.toBlockRows.get(key);
+    let row = this.toBlockRows[s];
     if (!row) {
-      row = new Uint32Array(this.X);
-      const [a, d, r, , bd, , , r2] = this.bufs as Uint32Array[];
-      this.egressOf(this.admin, s, a!, d!, r!);
-      this.egressOf(this.baseline, s, this.bufs[3]!, bd!, r2!);
-      const isoE = this.m.isolatedE(s);
-      const B = this.B;
-      for (let k = 0; k < this.X; k++) row[k] = this.side(a![B + k]!, d![B + k]!, isoE, this.m.npToBlock(s, k), bd![B + k]!);
-      this.toBlockRows.set(key, row);
+      const full = new Uint32Array(this.B + this.X);
+      this.rowInto(s, full);
+      row = this.toBlockRows[s] = full.slice(this.B);
     }
     return row[x]!;
   }
 
   /** Port id from block x to behaviour d. */
   fromBlock(x: number, d: number): number {
-    const key = String(d);
-    let row = this.fromBlockRows.get(key);
+    let row = this.fromBlockRows[d];
     if (!row) {
       row = new Uint32Array(this.X);
       const c = this.m.repClass[d]!;
+      const pt = this.ports;
+      const isoI = this.m.isolatedI(d);
       for (let k = 0; k < this.X; k++) {
         const range = this.m.blocks[k]!.range;
-        const np = this.m.npFromBlock(k, d);
         const { admin, baseline } = this.tiers.answers('ingress', c, { kind: 'address', range });
-        const a = this.ports.id(admin.accept);
-        const den = this.ports.id(admin.deny);
-        const bd = this.ports.id(baseline.deny);
-        row[k] = this.side(a, den, this.m.isolatedI(d), np, bd);
+        let v = isoI ? this.m.npFromBlock(k, d) : pt.minus(ALL_ID, pt.id(baseline.deny));
+        v = pt.union(pt.id(admin.accept), pt.minus(v, pt.id(admin.deny)));
+        row[k] = v;
       }
-      this.fromBlockRows.set(key, row);
+      this.fromBlockRows[d] = row;
     }
     return row[x]!;
   }
 }
 
-/** A class's rules of one tier and direction, as a key. */
-function profile(t: TierIndex, dir: 'egress' | 'ingress', cls: number): string {
-  return t.model.classRules[dir][cls]!.map((r) => r.order).join(',');
+/** Reusable per-row arrays of one tier side: accept, deny and remaining port ids, and which columns are set. */
+class Scratch {
+  readonly acc: Uint32Array;
+  readonly den: Uint32Array;
+  readonly rem: Uint32Array;
+  readonly mark: Uint8Array;
+  readonly touched: number[] = [];
+
+  constructor(width: number) {
+    this.acc = new Uint32Array(width);
+    this.den = new Uint32Array(width);
+    this.rem = new Uint32Array(width).fill(ALL_ID);
+    this.mark = new Uint8Array(width);
+  }
+
+  /** Back to NONE/NONE/ALL everywhere, in time proportional to what was written. */
+  reset(): void {
+    for (const c of this.touched) {
+      this.acc[c] = NONE_ID;
+      this.den[c] = NONE_ID;
+      this.rem[c] = ALL_ID;
+      this.mark[c] = 0;
+    }
+    this.touched.length = 0;
+  }
 }
 
 /** Behaviour columns then block columns (offset by B) as one array-like. */
