@@ -265,3 +265,27 @@ test('netpol-analyzer bad-path ANP/BANP inputs: each is rejected with an error i
     assert.ok(r.diagnostics.some((x) => x.code === 'invalid-admin-policy' && !x.source?.file.endsWith('manifests.yaml')), `${d}: ${r.diagnostics.map((x) => x.code).join(', ')}`);
   }
 });
+
+test('nodes peers without Node objects, and domainNames, are warnings on the peer', () => {
+  const text = `${ANP_HEAD}  priority: 1
+  subject: {namespaces: {}}
+  egress:
+  - name: to-nodes
+    action: Deny
+    to:
+    - nodes: {}
+  - action: Allow
+    to:
+    - domainNames: [example.com]
+`;
+  const r = load(text);
+  const nodes = r.diagnostics.find((d) => d.code === 'admin-nodes-unknown')!;
+  assert.equal(nodes.severity, 'warning');
+  assert.equal(nodes.source?.line, 12);
+  assert.match(nodes.message, /^AdminNetworkPolicy a: spec.egress\[0\] \(to-nodes\): a nodes peer .* the input has none/);
+  const dn = r.diagnostics.find((d) => d.code === 'admin-domain-names')!;
+  assert.equal(dn.source?.line, 15);
+  assert.match(dn.message, /domainNames example.com are resolved by DNS/);
+  const withNode = load(`${text}---\napiVersion: v1\nkind: Node\nmetadata: {name: node-1}\n`);
+  assert.ok(!withNode.diagnostics.some((d) => d.code === 'admin-nodes-unknown'), 'a Node object in the input: the peer can be evaluated');
+});

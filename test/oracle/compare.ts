@@ -40,11 +40,18 @@ export function tailProblem(ps: PortSet): string | undefined {
 export function expectedFamilies(inv: Inventory): Family[] {
   const v6 =
     inv.policies.some((p) => [...p.ingress, ...p.egress].some((r) => (r.peers ?? []).some((peer) => peer.type === 'ipBlock' && peer.cidrText.includes(':')))) ||
-    inv.pods.some((p) => p.ips.some((ip) => ip.includes(':')));
+    inv.pods.some((p) => p.ips.some((ip) => ip.includes(':'))) ||
+    adminCidrs(inv).some((c) => c.includes(':')) ||
+    (inv.nodes ?? []).some((n) => n.addresses.some((ip) => ip.includes(':')));
   return v6 ? [4, 6] : [4];
 }
 
-/** Addresses at, inside and just outside every ipBlock cidr and except, every pod IP and its neighbours, and each family's ends. */
+/** The CIDRs of the admin tiers' `networks` peers. */
+function adminCidrs(inv: Inventory): string[] {
+  return (inv.adminPolicies ?? []).flatMap((p) => [...p.ingress, ...p.egress].flatMap((r) => r.peers.flatMap((peer) => (peer.type === 'networks' ? [...peer.cidrTexts] : []))));
+}
+
+/** Addresses at, inside and just outside every ipBlock cidr and except (and admin `networks` CIDR), every pod and node IP and its neighbours, and each family's ends. */
 export function probeAddresses(inv: Inventory): Address[] {
   const seen = new Map<string, Address>();
   const add = (family: Family, v: bigint): void => {
@@ -68,11 +75,15 @@ export function probeAddresses(inv: Inventory): Address[] {
       }
     }
   }
-  for (const pod of inv.pods) {
-    for (const ip of pod.ips) {
-      const a = parseIp(ip);
-      if (a) for (const v of [a.value - 1n, a.value, a.value + 1n]) add(a.family, v);
-    }
+  for (const text of adminCidrs(inv)) {
+    const c = parseCidr(text);
+    if (!c) continue;
+    const { family, lo, hi } = c.range;
+    for (const v of [lo - 1n, lo, lo + 1n, hi - 1n, hi, hi + 1n]) add(family, v);
+  }
+  for (const ip of [...inv.pods.flatMap((p) => p.ips), ...(inv.nodes ?? []).flatMap((n) => n.addresses)]) {
+    const a = parseIp(ip);
+    if (a) for (const v of [a.value - 1n, a.value, a.value + 1n]) add(a.family, v);
   }
   return [...seen.values()].sort((x, y) => x.family - y.family || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0));
 }

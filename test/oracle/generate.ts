@@ -21,11 +21,11 @@ const POD_LABEL_VALUES = ['a', 'b'] as const;
 const SELECTOR_VALUES = ['a', 'b', 'c'] as const;
 const NS_ENV_VALUES = ['dev', 'prod'] as const;
 /** Container port names; policies may also name `nope`, which no pod declares. */
-const PORT_NAMES = ['http', 'dns', 'metrics'] as const;
+export const PORT_NAMES = ['http', 'dns', 'metrics'] as const;
 /** Pod owners; `ds-` ones are DaemonSets (a DaemonSet pod without nodeName stands for one on every node). */
 const OWNERS = ['rs-a', 'rs-b', 'ds-a'] as const;
 /** Node names pods may be scheduled on (spec.nodeName); often absent, as in manifests. */
-const NODE_NAMES = ['node-a', 'node-b'] as const;
+export const NODE_NAMES = ['node-a', 'node-b'] as const;
 
 export type Labels = Record<string, string>;
 
@@ -121,7 +121,7 @@ export interface ClusterCase {
 
 const protocolArb: fc.Arbitrary<Protocol> = fc.constantFrom<Protocol>('TCP', 'UDP', 'SCTP');
 const optProtocolArb: fc.Arbitrary<Protocol | undefined> = fc.option(protocolArb, { nil: undefined, freq: 2 });
-const portArb = fc.integer({ min: 1, max: PORT_WINDOW });
+export const portArb = fc.integer({ min: 1, max: PORT_WINDOW });
 
 function labelsArb(keys: readonly string[], values: readonly string[]): fc.Arbitrary<Labels> {
   return fc
@@ -140,7 +140,7 @@ function requirementArb(keys: readonly string[], values: readonly string[]): fc.
   );
 }
 
-function selectorArb(keys: readonly string[], values: readonly string[]): fc.Arbitrary<GenSelector> {
+export function selectorArb(keys: readonly string[], values: readonly string[]): fc.Arbitrary<GenSelector> {
   return fc.record(
     {
       matchLabels: fc.dictionary(fc.constantFrom(...keys), fc.constantFrom(...values), { maxKeys: 2 }),
@@ -150,14 +150,14 @@ function selectorArb(keys: readonly string[], values: readonly string[]): fc.Arb
   );
 }
 
-const podSelectorArb = selectorArb(POD_LABEL_KEYS, SELECTOR_VALUES);
-const nsSelectorArb: fc.Arbitrary<GenSelector> = fc.oneof(
+export const podSelectorArb = selectorArb(POD_LABEL_KEYS, SELECTOR_VALUES);
+export const nsSelectorArb: fc.Arbitrary<GenSelector> = fc.oneof(
   selectorArb(['env'], NS_ENV_VALUES),
   selectorArb(['kubernetes.io/metadata.name'], NAMESPACE_NAMES),
 );
 
 /** Addresses near the pod IP pool (10.0.0.0-15 and fd00::0-f) so ipBlocks often contain pods. */
-const POOL: Record<Family, bigint> = { 4: parseIp('10.0.0.0')!.value, 6: parseIp('fd00::')!.value };
+export const POOL: Record<Family, bigint> = { 4: parseIp('10.0.0.0')!.value, 6: parseIp('fd00::')!.value };
 const FAMILY_BITS: Record<Family, number> = { 4: 32, 6: 128 };
 const PREFIXES: Record<Family, readonly number[]> = { 4: [0, 8, 24, 28, 29, 30, 31, 32], 6: [0, 64, 120, 124, 126, 128] };
 
@@ -214,7 +214,7 @@ const portEntryArb: fc.Arbitrary<GenPort> = fc.oneof(
   { arbitrary: fc.record({ protocol: optProtocolArb, port: fc.constantFrom<string>(...PORT_NAMES, 'nope') }).map(dropUndefined), weight: 3 },
 );
 
-function dropUndefined<T extends object>(o: T): T {
+export function dropUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
@@ -320,7 +320,7 @@ export function clusterArbOf(size: ClusterSize): fc.Arbitrary<GenCluster> {
 /** Random small clusters (see SMALL). */
 export const clusterArb: fc.Arbitrary<GenCluster> = clusterArbOf(SMALL);
 
-function selectorYaml(s: GenSelector): Record<string, unknown> {
+export function selectorYaml(s: GenSelector): Record<string, unknown> {
   return dropUndefined({ matchLabels: s.matchLabels, matchExpressions: s.matchExpressions });
 }
 

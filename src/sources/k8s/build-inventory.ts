@@ -18,7 +18,7 @@ import { NAMESPACE_SPEC, OBJECT, OBJECT_META } from './known-fields.js';
 import { entriesNamed, isKubernetesGroup, lookupKind, splitApiVersion, suggestKind, type KindEntry } from './kinds/index.js';
 import { findOperator, operatorPods, type OperatorDefinition } from './operators.js';
 import { parseNetworkPolicy } from './parse-network-policy.js';
-import { compareAdminPolicies, parseAdminPolicy, type AdminKind } from './parse-admin-policy.js';
+import { adminPeerNotes, compareAdminPolicies, parseAdminPolicy, type AdminKind } from './parse-admin-policy.js';
 import { parseNode } from './parse-node.js';
 import { parseWorkload, type RawWorkload } from './parse-workload.js';
 import { resolveUnmodelled, type PendingObject } from './unmodelled.js';
@@ -340,6 +340,7 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
   const sortedPods = pods.sort((a, b) => lex(a.id, b.id));
   const sortedAdmin = [...adminPolicies.values()].sort(compareAdminPolicies);
   priorityTies(sortedAdmin, diags);
+  diags.push(...adminPeerNotes(sortedAdmin, nodes.size));
   const bySource = (a: { source: SourceRef }, b: { source: SourceRef }): number => lex(a.source.file, b.source.file) || a.source.line - b.source.line;
 
   return {

@@ -3,7 +3,7 @@
  * ClusterNetworkPolicy (v1alpha2, v1beta1), validated as their CRDs do (OpenAPI schema and CEL rules of
  * kubernetes-sigs/network-policy-api), then read into one shape (AdminPolicy).
  */
-import type { AdminAction, AdminPeer, AdminPolicy, AdminPort, AdminRule, AdminSubject, AdminTier, Direction, LabelSelector } from '../../inventory/types.js';
+import type { AdminAction, AdminPeer, AdminPolicy, AdminPort, AdminRule, AdminSubject, AdminTier, Diagnostic, Direction, LabelSelector } from '../../inventory/types.js';
 import { EVERYTHING } from '../../inventory/selector.js';
 import { parseCidr, type ParsedCidr } from '../../model/address.js';
 import { parseProtocol, type Protocol } from '../../model/port-set.js';
@@ -404,4 +404,36 @@ export function parseAdminPolicy(r: FieldReader, doc: Obj, kind: AdminKind, apiV
 export function compareAdminPolicies(a: AdminPolicy, b: AdminPolicy): number {
   const tier = (p: AdminPolicy): number => (p.tier === 'admin' ? 0 : 1);
   return tier(a) - tier(b) || a.priority - b.priority || lex(a.name, b.name) || lex(a.kind, b.kind);
+}
+
+/**
+ * Peers whose matches the input cannot tell: `nodes` when the input has no Node objects (they then match
+ * nothing), and `domainNames` (resolved by DNS when the traffic happens). One warning per peer.
+ */
+export function adminPeerNotes(policies: readonly AdminPolicy[], nodeCount: number): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const p of policies) {
+    for (const r of p.egress) {
+      const rule = `${p.kind} ${p.name}: spec.egress[${r.index}]${r.name ? ` (${r.name})` : ''}`;
+      for (const peer of r.peers) {
+        if (peer.type === 'nodes' && nodeCount === 0) {
+          out.push({
+            severity: 'warning',
+            code: 'admin-nodes-unknown',
+            message: `${rule}: a nodes peer selects Node objects by label, and the input has none: it matches no node address and no host-network pod here; add the Node objects (kubectl get nodes -o yaml)`,
+            source: peer.source,
+          });
+        }
+        if (peer.type === 'domainNames') {
+          out.push({
+            severity: 'warning',
+            code: 'admin-domain-names',
+            message: `${rule}: domainNames ${peer.names.join(', ')} are resolved by DNS when the traffic happens, so the addresses they allow are not known offline: the rule matches no pod or address of the results`,
+            source: peer.source,
+          });
+        }
+      }
+    }
+  }
+  return out;
 }
