@@ -14,8 +14,6 @@ import { Oracle } from './oracle/reference.js';
 import { TieredOracle } from './oracle/tiers/k8s-admin.js';
 import { ADMIN_CASES, CLUSTER_PODS, CLUSTER_YAML, applyPatches, asClusterNetworkPolicies, caseObjects, objectsYaml, type AdminCase, type AdminProbe } from './helpers/admin-cases.js';
 
-/** Until the engine evaluates inventory.adminPolicies (the tiers, issue 9), its half of the check is a todo. */
-const ENGINE_TODO = 'engine tiers pending';
 
 type Flavour = 'v1alpha1' | 'v1alpha2';
 
@@ -81,7 +79,7 @@ for (const c of ADMIN_CASES) {
       assert.ok(differFromPlain > 0, `${c.id}: every probe has the NetworkPolicy-only answer`);
     });
 
-    test(`${c.id} (${flavour}) — ${c.title}: the engine`, { todo: ENGINE_TODO }, () => {
+    test(`${c.id} (${flavour}) — ${c.title}: the engine`, () => {
       const mismatches: string[] = [];
       for (const s of steps(c, flavour)) {
         const analysis = analyze(s.load.inventory);

@@ -16,8 +16,6 @@ import { Oracle } from './oracle/reference.js';
 import { TieredOracle } from './oracle/tiers/k8s-admin.js';
 import { addressProblems, assertNone, pairProblems, runs, type Loaded } from './oracle/checks.js';
 
-/** Until the engine evaluates inventory.adminPolicies (the tiers, issue 9), the engine properties are todo. */
-const ENGINE_TODO = 'engine tiers pending';
 
 const seeded = (n: number): fc.Parameters<[AdminClusterCase]> => runs(n) as unknown as fc.Parameters<[AdminClusterCase]>;
 
@@ -67,14 +65,14 @@ test('without admin-tier policies the tiered reference evaluator is the NetworkP
   );
 });
 
-test('admin tiers: every pod pair, protocol and checked port: engine allowedPorts equals the tiered oracle', { todo: ENGINE_TODO }, () => {
+test('admin tiers: every pod pair, protocol and checked port: engine allowedPorts equals the tiered oracle', () => {
   fc.assert(
     fc.property(adminClusterCaseArb, (c) => assertNone(pairProblems(loadTiered(c.yaml)), c)),
     seeded(1000),
   );
 });
 
-test('admin tiers: pod <-> address at every CIDR edge and node address: engine equals the tiered oracle', { todo: ENGINE_TODO }, () => {
+test('admin tiers: pod <-> address at every CIDR edge and node address: engine equals the tiered oracle', () => {
   fc.assert(
     fc.property(adminClusterCaseArb, (c) => assertNone(addressProblems(loadTiered(c.yaml)), c)),
     seeded(300),

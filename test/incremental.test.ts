@@ -8,8 +8,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { adminClusterCaseArb } from './oracle/generate-admin.js';
 import { loadFromTexts } from '../src/sources/k8s/index.js';
-import { analyze, type Analysis } from '../src/engine/index.js';
+import { analyze, type Analysis, type Target } from '../src/engine/index.js';
 import type { Inventory, NetworkPolicy, Pod } from '../src/inventory/types.js';
 import { computeReach, podConnectionCount, streamReach } from '../src/analyses/reach.js';
 import { REACH_FORMATS } from '../src/reports/reach/index.js';
@@ -26,17 +27,17 @@ function load(c: ClusterCase): Inventory {
   return loadFromTexts([{ path: 'cluster.yaml', text: c.yaml }]).inventory;
 }
 
-/** Every disagreement between the matrix and the layer's per-pair walk. */
+/** Every disagreement between the matrix and the per-pair walk (the layer's, through the tiers when there are any). */
 function matrixProblems(a: Analysis): string[] {
   const out: string[] = [];
   const m = a.matrix;
-  const L = a.layer;
-  const cls = L.classes;
+  const L = a.tiers ? { allowed: (x: Target, y: Target) => a.tiers!.allowed(x, y) } : a.layer;
+  const cls = a.layer.classes;
   const row = new Uint32Array(m.size + m.blocks.length);
   for (const s of cls) {
     const sb = m.behaviourOf[s.index]!;
     m.rowInto(sb, row);
-    for (const d of cls) {
+    for (const d of a.layer.classes) {
       const slow = L.allowed({ kind: 'class', index: s.index }, { kind: 'class', index: d.index });
       const db = m.behaviourOf[d.index]!;
       const fast = a.allowed({ kind: 'class', index: s.index }, { kind: 'class', index: d.index });
@@ -180,5 +181,40 @@ test('incremental analyses equal a fresh analyze of the changed inventory, over 
       },
     ),
     { seed, numRuns: runs(120) },
+  );
+});
+
+test('with admin and baseline policies: the tiered matrix rows equal the per-pair walk through the tiers', () => {
+  fc.assert(
+    fc.property(adminClusterCaseArb, (c) => {
+      const a = analyze(loadFromTexts([{ path: 'cluster.yaml', text: c.yaml }]).inventory);
+      assert.deepEqual(matrixProblems(a), [], c.yaml);
+    }),
+    { seed, numRuns: runs(150) },
+  );
+});
+
+test('with admin and baseline policies: incremental analyses equal a fresh analyze, over chains of changes', () => {
+  fc.assert(
+    fc.property(
+      adminClusterCaseArb,
+      clusterCaseArbOf(MEDIUM),
+      fc.array(fc.array(fc.nat(50), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
+      (c, d, picks) => {
+        let a = analyze(loadFromTexts([{ path: 'cluster.yaml', text: c.yaml }]).inventory);
+        void a.matrix;
+        const donor = load(d);
+        for (const pick of picks) {
+          const ch = changeOf(a.inventory, donor, pick);
+          if (!ch) continue;
+          const next = apply(a, ch);
+          const fresh = analyze(next.inventory);
+          assert.equal(reachText(next), reachText(fresh), `after ${ch.kind}\n${c.yaml}`);
+          assert.deepEqual(matrixProblems(next), [], `after ${ch.kind}`);
+          a = next;
+        }
+      },
+    ),
+    { seed, numRuns: runs(80) },
   );
 });

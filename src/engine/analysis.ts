@@ -131,7 +131,7 @@ export class Analysis {
     if (src.kind === 'class' && dst.kind === 'class') return m.cell(m.behaviourOf[src.index]!, m.behaviourOf[dst.index]!);
     const range = src.kind === 'address' ? src.range : (dst as { range: IpRange }).range;
     const xs = m.blocks.flatMap((b, i) => (b.range.family === range.family && b.range.lo <= range.hi && range.lo <= b.range.hi ? [i] : []));
-    if (xs.length === 0) return this.ports.id(this.tiers!.allowedUniform(src, dst));
+    if (xs.length === 0) return this.ports.id(this.tiers!.allowed(src, dst));
     let id = ALL_ID;
     for (const x of xs) {
       id = this.ports.meet(id, src.kind === 'class' ? m.toBlock(m.behaviourOf[src.index]!, x) : m.fromBlock(x, m.behaviourOf[(dst as { index: number }).index]!));
@@ -147,6 +147,11 @@ export class Analysis {
 
   /** Allowed connections from one pod to another (both `namespace/name`), the node rule included when certain. */
   allowedPorts(srcPodId: string, dstPodId: string): PortSet {
+    // Hairpin: a pod reaching its own address is not subject to the admin and baseline tiers (NetworkPolicy still applies).
+    if (srcPodId === dstPodId && this.tiers) {
+      const c = { kind: 'class' as const, index: this.classOf(srcPodId) };
+      return this.layer.allowed(c, c);
+    }
     const p = this.allowed({ kind: 'class', index: this.classOf(srcPodId) }, { kind: 'class', index: this.classOf(dstPodId) });
     return !p.isAll() && this.podNodeRelation(srcPodId, dstPodId) === 'same-node' ? PortSet.ALL : p;
   }

@@ -63,6 +63,49 @@ export class KubernetesTiers {
     return composeSide(admin, isolated, isolated ? np : PortSet.ALL, baseline);
   }
 
+  /**
+   * Allowed between two targets: an address range is cut wherever an ipBlock or an admin range starts or
+   * ends, and gets what every piece gets (the per-pair walk the matrix is held to).
+   */
+  allowed(src: Target, dst: Target): PortSet {
+    const addr = src.kind === 'address' ? src.range : dst.kind === 'address' ? dst.range : undefined;
+    if (!addr) return this.allowedUniform(src, dst);
+    let s = PortSet.ALL;
+    for (const range of this.pieces(addr)) {
+      const t: Target = { kind: 'address', range };
+      s = s.intersect(this.allowedUniform(src.kind === 'address' ? t : src, dst.kind === 'address' ? t : dst));
+      if (s.isEmpty()) break;
+    }
+    return s;
+  }
+
+  private cutPoints?: Map<number, bigint[]>;
+
+  /** The range cut where any ipBlock, except or admin range starts or just ends. */
+  private pieces(r: IpRange): IpRange[] {
+    if (!this.cutPoints) {
+      const sets = new Map<number, Set<bigint>>();
+      const add = (x: IpRange): void => {
+        let s = sets.get(x.family);
+        if (!s) sets.set(x.family, (s = new Set()));
+        s.add(x.lo);
+        s.add(x.hi + 1n);
+      };
+      for (const b of this.layer.allIpBlocks) for (const x of [b.cidr.range, ...b.except.map((e) => e.range)]) add(x);
+      for (const x of this.cuts()) add(x);
+      this.cutPoints = new Map([...sets].map(([f, s]) => [f, [...s].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))]));
+    }
+    const out: IpRange[] = [];
+    let lo = r.lo;
+    for (const p of this.cutPoints.get(r.family) ?? []) {
+      if (p <= lo || p > r.hi) continue;
+      out.push({ family: r.family, lo, hi: p - 1n });
+      lo = p;
+    }
+    out.push({ family: r.family, lo, hi: r.hi });
+    return out;
+  }
+
   /** Allowed between two targets, one uniform piece (a class and a class, or a class and an address range no rule cuts). */
   allowedUniform(src: Target, dst: Target): PortSet {
     let s = PortSet.ALL;
