@@ -6,7 +6,7 @@ import { CHECKS, type Check } from '../src/checks/index.js';
 import { auditOf, defaultDeny, ns, pod, policy } from './fixtures/audit/builders.js';
 import { DEFAULT_SETTINGS, parseSettings, type Settings } from '../src/settings/index.js';
 
-const NOT_CHECKS = new Set(['types.ts', 'controls.ts', 'util.ts', 'index.ts']);
+const NOT_CHECKS = new Set(['types.ts', 'controls.ts', 'util.ts', 'admin-util.ts', 'index.ts']);
 
 test('the registry is sorted, unique, and holds every check file', () => {
   const ids = CHECKS.map((c) => c.meta.id);
@@ -515,4 +515,108 @@ checkTester('voided-default-deny', {
 
 test('every registered check has CheckTester cases', () => {
   assert.deepEqual(CHECKS.map((c) => c.meta.id).filter((id) => !tested.has(id)), []);
+});
+
+/** An AdminNetworkPolicy (v1alpha1) object. */
+function anp(name: string, priority: number, spec: object): object {
+  return { apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy', metadata: { name }, spec: { priority, ...spec } };
+}
+/** The BaselineAdminNetworkPolicy (named default). */
+function banp(spec: object): object {
+  return { apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'BaselineAdminNetworkPolicy', metadata: { name: 'default' }, spec };
+}
+const nsSel = (name: string): object => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
+const inShop = { namespaces: nsSel('shop') };
+const scraper = pod('monitoring', 'prometheus', { app: 'prometheus' });
+
+checkTester('admin-shadowed-rule', {
+  valid: [
+    {
+      name: 'a narrow rule before a broad one',
+      manifests: [api, scraper, anp('a', 10, { subject: inShop, ingress: [{ name: 'scrape', action: 'Allow', from: [{ namespaces: nsSel('monitoring') }], ports: [{ portNumber: { protocol: 'TCP', port: 9090 } }] }, { name: 'rest', action: 'Deny', from: [{ namespaces: {} }] }] })],
+    },
+    {
+      name: 'a later rule on other ports than the earlier one',
+      manifests: [api, scraper, anp('a', 10, { subject: inShop, ingress: [{ action: 'Deny', from: [{ namespaces: {} }], ports: [{ portNumber: { protocol: 'TCP', port: 22 } }] }, { action: 'Allow', from: [{ namespaces: nsSel('monitoring') }] }] })],
+    },
+  ],
+  invalid: [
+    {
+      name: 'a rule below a broader one in the same policy',
+      manifests: [api, scraper, anp('a', 10, { subject: inShop, ingress: [{ name: 'all', action: 'Deny', from: [{ namespaces: {} }] }, { name: 'scrape', action: 'Allow', from: [{ namespaces: nsSel('monitoring') }] }] })],
+      errors: [{ messageId: 'shadowed', resource: 'AdminNetworkPolicy a', message: 'ingress rule #2 (scrape) (accept) is never reached: for every pod and peer it matches, AdminNetworkPolicy a (priority 10) ingress rule #1 (all)' }],
+    },
+    {
+      name: 'a rule of a policy with a higher priority number, shadowed by another policy',
+      manifests: [api, scraper, anp('first', 5, { subject: { namespaces: {} }, ingress: [{ action: 'Allow', from: [{ namespaces: {} }] }] }), anp('second', 50, { subject: inShop, ingress: [{ action: 'Deny', from: [{ namespaces: nsSel('monitoring') }] }] })],
+      errors: [{ messageId: 'shadowed', resource: 'AdminNetworkPolicy second', message: 'AdminNetworkPolicy first (priority 5) ingress rule #1' }],
+    },
+  ],
+});
+
+checkTester('admin-pass-to-baseline', {
+  valid: [{ name: 'a NetworkPolicy isolates the pods below the Pass', manifests: [api, defaultDeny('shop', ['Ingress']), anp('d', 20, { subject: inShop, ingress: [{ action: 'Pass', from: [{ namespaces: {} }] }] })] }],
+  invalid: [
+    {
+      name: 'nothing below the Pass but the default',
+      manifests: [api, anp('d', 20, { subject: inShop, ingress: [{ name: 'delegate', action: 'Pass', from: [{ namespaces: {} }] }] })],
+      errors: [{ messageId: 'pass', resource: 'AdminNetworkPolicy d', message: 'no NetworkPolicy isolates the ingress of 1 workload(s) it applies to (shop/api[Pod]): their traffic falls to the default (allow)' }],
+    },
+    {
+      name: 'a baseline below: named',
+      manifests: [api, anp('d', 20, { subject: inShop, egress: [{ action: 'Pass', to: [{ namespaces: {} }] }] }), banp({ subject: { namespaces: {} }, egress: [{ action: 'Deny', to: [{ namespaces: {} }] }] })],
+      errors: [{ messageId: 'pass', message: 'falls to the baseline tier, then the default (allow)' }],
+    },
+  ],
+});
+
+checkTester('admin-priority-overlap', {
+  valid: [
+    { name: 'different priorities', manifests: [api, anp('a', 10, { subject: inShop, ingress: [{ action: 'Deny', from: [{ namespaces: {} }] }] }), anp('b', 11, { subject: inShop, ingress: [{ action: 'Allow', from: [{ namespaces: {} }] }] })] },
+    { name: 'same priority, other directions', manifests: [api, anp('a', 10, { subject: inShop, ingress: [{ action: 'Deny', from: [{ namespaces: {} }] }] }), anp('b', 10, { subject: inShop, egress: [{ action: 'Allow', to: [{ namespaces: {} }] }] })] },
+  ],
+  invalid: [
+    {
+      name: 'same priority, same pods, same direction',
+      manifests: [api, anp('a', 10, { subject: { namespaces: {} }, ingress: [{ action: 'Deny', from: [{ namespaces: {} }] }] }), anp('b', 10, { subject: inShop, ingress: [{ action: 'Allow', from: [{ namespaces: {} }] }] })],
+      errors: [{ messageId: 'overlap', resource: 'AdminNetworkPolicy b', message: 'AdminNetworkPolicy a and AdminNetworkPolicy b have the same priority 10 and both apply to the ingress of 1 workload(s) (shop/api[Pod])' }],
+    },
+  ],
+});
+
+const dbIn = (ns: string): object => pod(ns, 'db', { app: 'db' }, [{ name: 'pg', containerPort: 5432 }]);
+const webTo = 'segments:\n  web: {namespace: shop, labels: {app: web}}\n  db: {namespace: data, labels: {app: db}}\nflows:\n  - {from: web, to: db, ports: [TCP/5432]}\n';
+checkTester('admin-deny-breaks-flow', {
+  valid: [
+    { name: 'the admin tier allows the flow above its deny', manifests: [web, dbIn('data'), anp('closed', 10, { subject: { namespaces: nsSel('data') }, ingress: [{ action: 'Allow', from: [{ namespaces: nsSel('shop') }], ports: [{ portNumber: { protocol: 'TCP', port: 5432 } }] }, { action: 'Deny', from: [{ namespaces: {} }] }] })], intent: webTo },
+    { name: 'blocked by a NetworkPolicy, not the admin tier (intent-broken-flow says so)', manifests: [web, dbIn('data'), defaultDeny('data', ['Ingress'])], intent: webTo },
+  ],
+  invalid: [
+    {
+      name: 'an admin Deny on the destination',
+      manifests: [web, dbIn('data'), anp('closed', 10, { subject: { namespaces: nsSel('data') }, ingress: [{ name: 'nobody', action: 'Deny', from: [{ namespaces: {} }] }] })],
+      intent: webTo,
+      errors: [{ messageId: 'denied', severity: 'error', resource: 'AdminNetworkPolicy closed', message: 'flow #1 web → db on TCP 5432 is denied by AdminNetworkPolicy closed (priority 10) ingress rule #1 (nobody) (shop/web[Pod] → data/db[Pod])' }],
+    },
+    {
+      name: 'a baseline Deny at the source (no NetworkPolicy isolates it)',
+      manifests: [web, dbIn('data'), banp({ subject: inShop, egress: [{ name: 'stay-home', action: 'Deny', to: [{ namespaces: nsSel('data') }] }] })],
+      intent: webTo,
+      errors: [{ messageId: 'denied', resource: 'BaselineAdminNetworkPolicy default', message: 'egress rule #1 (stay-home)' }],
+    },
+  ],
+});
+
+checkTester('baseline-allows-past-default-deny', {
+  valid: [
+    { name: 'default deny in both directions', manifests: [dbIn('data'), defaultDeny('data'), banp({ subject: { namespaces: {} }, ingress: [{ action: 'Allow', from: [{ namespaces: {} }] }] })] },
+    { name: 'a baseline Deny opens nothing', manifests: [dbIn('data'), defaultDeny('data', ['Egress']), banp({ subject: { namespaces: {} }, ingress: [{ action: 'Deny', from: [{ namespaces: {} }] }] })] },
+  ],
+  invalid: [
+    {
+      name: 'egress-only default deny, baseline allows ingress',
+      manifests: [dbIn('data'), defaultDeny('data', ['Egress']), banp({ subject: { namespaces: {} }, ingress: [{ name: 'all', action: 'Allow', from: [{ namespaces: {} }] }] })],
+      errors: [{ messageId: 'opens', resource: 'BaselineAdminNetworkPolicy default', message: 'namespace data has a default deny for egress only (data/default-deny-egress); its ingress is left to the baseline tier, where BaselineAdminNetworkPolicy default ingress rule #1 (all) allows it for 1 workload(s) (data/db[Pod])' }],
+    },
+  ],
 });
