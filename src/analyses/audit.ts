@@ -57,6 +57,8 @@ export interface AuditSummary {
   readonly suppressed: { readonly baseline: number; readonly annotation: number };
   readonly workloads: number;
   readonly policies: number;
+  /** AdminNetworkPolicies, BaselineAdminNetworkPolicies and ClusterNetworkPolicies, when any. */
+  readonly adminPolicies?: number;
 }
 
 export interface AuditResult {
@@ -169,6 +171,7 @@ export function audit(a: Analysis, opts: AuditOptions = {}): AuditResult {
       suppressed: { baseline: byBaseline, annotation: byAnnotation },
       workloads: a.inventory.workloads.length,
       policies: a.inventory.policies.length,
+      ...(a.inventory.adminPolicies?.length ? { adminPolicies: a.inventory.adminPolicies.length } : {}),
     },
   };
 }

@@ -38,8 +38,10 @@ export default defineCheck({
         for (let x = 0; x < blocks; x++) if (a.ports.meet(m.fromBlock(x, d), want) !== NONE_ID) return true;
         // Peer classes of one behaviour get the same answer: ask once per behaviour.
         const asked = new Set<number>();
-        for (const r of layer.classRules.ingress[c]!) {
-          for (const s of r.peerList) {
+        // Admin and baseline rules may admit anyone: then every class is a candidate source.
+        const candidates = a.tiers?.touches('ingress', c) ? [layer.classes.map((k) => k.index)] : layer.classRules.ingress[c]!.map((r) => r.peerList);
+        for (const peerList of candidates) {
+          for (const s of peerList) {
             const b = m.behaviourOf[s]!;
             if (asked.has(b) || !layer.classes[s]!.pods.some((p) => p.workload !== workload.id)) continue;
             asked.add(b);

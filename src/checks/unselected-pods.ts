@@ -19,6 +19,8 @@ export default defineCheck({
     const a = ctx.analysis;
     for (const { workload, classes } of selectableWorkloads(a)) {
       if (classes.some((c) => a.layer.isolated('ingress', c) || a.layer.isolated('egress', c))) continue;
+      // Admin or baseline rules apply to it: not "everything allowed" (admin-pass-to-baseline covers Passes).
+      if (classes.some((c) => a.tiers?.touches('ingress', c) || a.tiers?.touches('egress', c))) continue;
       ctx.report({ messageId: 'unselected', data: { workload: workload.id }, resource: workloadRef(workload), ...(workload.source ? { location: workload.source } : {}) });
     }
   },

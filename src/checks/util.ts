@@ -220,6 +220,13 @@ export function ingressTargets(a: Analysis): Map<number, number[]> {
  */
 export function sideAllowsAll(a: Analysis, direction: 'ingress' | 'egress', cls: number): boolean {
   const layer = a.layer;
+  const tiers = a.tiers;
+  if (tiers?.touches(direction, cls)) {
+    // A Deny that matches anyone closes the side (unless an earlier Allow covers all it matches: not worth the walk).
+    const denies = (t: typeof tiers.admin): boolean => t.classRules[direction][cls]!.some((r) => r.rule.action === 'deny' && (r.peerList.length > 0 || r.ranges.length > 0));
+    if (denies(tiers.admin)) return false;
+    if (!layer.isolated(direction, cls)) return !denies(tiers.baseline);
+  }
   if (layer.classes[cls]!.hostNetwork || !layer.isolated(direction, cls)) return true;
   const rules = layer.classRules[direction][cls]!;
   if (rules.some((r) => r.allPeers && r.fixedPorts.isAll())) return true;
