@@ -213,6 +213,24 @@ function sideOf(e: SideExplanation, conns: PortSet): HopSide {
   return { restricted: true, rules, note: rules.map((r) => `${r.policy} ${e.direction} rule #${r.rule}`).join(', ') };
 }
 
+/** A hop's side through the tiers: the admin and baseline rules that accept some of its ports, then NetworkPolicy's. */
+function tierSideOf(a: Analysis, dir: 'ingress' | 'egress', self: Target, other: Target, np: SideExplanation, conns: PortSet): HopSide {
+  const tiers = a.tiers;
+  const base = sideOf(np, conns);
+  if (!tiers || self.kind !== 'class' || !tiers.touches(dir, self.index)) return base;
+  const rules: HopSide['rules'][number][] = [];
+  for (const t of [tiers.admin, tiers.baseline]) {
+    if (t === tiers.baseline && np.isolated) continue;
+    for (const st of t.decide(dir, self.index, other).steps) {
+      if (st.rule.rule.action !== 'accept' || st.ports.intersect(conns).isEmpty()) continue;
+      rules.push({ policy: st.rule.policy.id, rule: st.rule.rule.index + 1, source: st.rule.rule.source });
+    }
+  }
+  const all = [...rules, ...(base.restricted ? base.rules : [])];
+  const note = all.length ? all.map((r) => `${r.policy} ${dir} rule #${r.rule}`).join(', ') : `admin and baseline tiers pass: ${base.note}`;
+  return { restricted: true, rules: all, note };
+}
+
 /** Per class (memoized), the outside blocks it opens connections to. */
 function externalOut(a: Analysis, externals: readonly ResolvedEndpoint[]): (c: number) => BitSet {
   const memo = new Map<number, BitSet>();
@@ -315,7 +333,7 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
       sides = { e: explainSide(a.layer, 'egress', src, dst, se.id, de.id), i: explainSide(a.layer, 'ingress', dst, src, de.id, se.id) };
       sideCache.set(key, sides);
     }
-    return { from: se.id, to: de.id, conns, egress: sideOf(sides.e, conns), ingress: sideOf(sides.i, conns), crossesBoundary: domain(se) !== domain(de) };
+    return { from: se.id, to: de.id, conns, egress: tierSideOf(a, 'egress', src, dst, sides.e, conns), ingress: tierSideOf(a, 'ingress', dst, src, sides.i, conns), crossesBoundary: domain(se) !== domain(de) };
   };
   /** Hops from the start to class c (c reached by an edge), the last one ending at `last`. */
   const pathTo = (c: number, last: Endpoint): Hop[] => {
