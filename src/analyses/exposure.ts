@@ -39,6 +39,11 @@ export interface Exposure {
   readonly namedPorts: readonly string[];
   /** The rules that open it ("policy direction rule #n"); empty when no policy isolates that side. */
   readonly rules: readonly string[];
+  /**
+   * Admin and baseline policies (`Kind/name`) that apply to this side and are not applied to peers beyond
+   * the input: the exposure is NetworkPolicy's, and these may deny part of it or accept more.
+   */
+  readonly unappliedTiers?: readonly string[];
 }
 
 export interface ExposureOptions {
@@ -147,6 +152,7 @@ function endpointExposure(a: Analysis, e: ResolvedEndpoint, direction: Direction
       else x.conns = x.conns.union(all.conns);
     }
   }
+  const tiers = [...new Set(e.targets.flatMap((t) => (t.kind === 'class' ? a.adminPoliciesAt(direction, t.index) : [])))].sort(lex);
   return [...byPeer.values()].map((x) => ({
     endpoint: e.endpoint.id,
     direction,
@@ -154,6 +160,7 @@ function endpointExposure(a: Analysis, e: ResolvedEndpoint, direction: Direction
     conns: x.conns,
     namedPorts: [...x.named].sort(lex),
     rules: [...x.rules].sort(lex),
+    ...(tiers.length ? { unappliedTiers: tiers } : {}),
   }));
 }
 
@@ -180,8 +187,8 @@ export function exposureOf(a: Analysis, e: ResolvedEndpoint, direction: Directio
 }
 
 /** A connection set with the named ports it may also reach, as netpol-analyzer prints it: `TCP 80,TCP http`. */
-export function exposureConnsText(x: Pick<Exposure, 'conns' | 'namedPorts'>): string {
+export function exposureConnsText(x: Pick<Exposure, 'conns' | 'namedPorts' | 'unappliedTiers'>): string {
   const named = x.namedPorts.map((n) => n.replace('/', ' '));
-  if (named.length === 0) return x.conns.toString();
-  return x.conns.isEmpty() ? named.join(',') : `${x.conns.toString()},${named.join(',')}`;
+  const conns = named.length === 0 ? x.conns.toString() : x.conns.isEmpty() ? named.join(',') : `${x.conns.toString()},${named.join(',')}`;
+  return x.unappliedTiers?.length ? `${conns} (NetworkPolicy only: ${x.unappliedTiers.join(', ')} not applied beyond the input)` : conns;
 }

@@ -33,5 +33,5 @@ function peerJson(p: ExposurePeer): unknown {
 /** One exposure in JSON: the input's endpoint on its side (`dst` for ingress, `src` for egress), the peer on the other. */
 export function exposureJson(e: Exposure): unknown {
   const ends = e.direction === 'ingress' ? { dst: e.endpoint, src: peerJson(e.peer) } : { src: e.endpoint, dst: peerJson(e.peer) };
-  return { direction: e.direction, ...ends, conns: e.conns.toJSON(), ...(e.namedPorts.length ? { namedPorts: e.namedPorts } : {}), rules: e.rules };
+  return { direction: e.direction, ...ends, conns: e.conns.toJSON(), ...(e.namedPorts.length ? { namedPorts: e.namedPorts } : {}), rules: e.rules, ...(e.unappliedTiers ? { unappliedTiers: e.unappliedTiers } : {}) };
 }
