@@ -32,7 +32,7 @@ export interface PathAnswer {
 export const DEFAULT_EPHEMERAL: readonly [number, number] = [1024, 65535];
 
 /** Requests with replies a NACL must let back: TCP and UDP to the client's port, ICMP echo to echo reply. */
-function replyPairs(eph: readonly [number, number]): Array<{ request: TrafficSet; reply: TrafficSet }> {
+export function replyPairs(eph: readonly [number, number]): Array<{ request: TrafficSet; reply: TrafficSet }> {
   return [
     { request: TrafficSet.protocol(PROTO_TCP), reply: TrafficSet.ports(PROTO_TCP, eph[0], eph[1]) },
     { request: TrafficSet.protocol(PROTO_UDP), reply: TrafficSet.ports(PROTO_UDP, eph[0], eph[1]) },

@@ -126,7 +126,7 @@ function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInventory {
     const entries = p.prefixListEntries.get(l.id);
     return { ...l, entries: entries ?? [], entriesKnown: entries !== undefined };
   });
-  const inv: AwsInventory = {
+  const inv: Omit<AwsInventory, 'unmodelled'> = {
     vpcs: dedupe(p.vpcs, 'VPC', diagnostics),
     subnets: dedupe(p.subnets, 'subnet', diagnostics),
     interfaces: dedupe(p.interfaces, 'network interface', diagnostics),
@@ -143,6 +143,7 @@ function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInventory {
     vpcEndpoints: dedupe(p.vpcEndpoints, 'VPC endpoint', diagnostics),
     diagnostics,
   };
-  diagnostics.push(...checkReferences(inv));
-  return inv;
+  const checked = checkReferences(inv);
+  diagnostics.push(...checked.diagnostics);
+  return { ...inv, unmodelled: checked.unmodelled };
 }

@@ -1,0 +1,182 @@
+/**
+ * Reach over endpoint classes: one answer per pair of classes (and per class and outside range), from the
+ * same stages as analysePath but cached by what each stage depends on: the route and its NACL crossings by
+ * (source subnet and address atom, destination subnet and address atom), the security groups by (group set,
+ * the other end's atom and group membership). VPCs that no peering or transit gateway joins are skipped whole.
+ * test/aws checks it against analysePath pair by pair.
+ */
+import type { NetworkInterface } from '../../inventory/aws/types.js';
+import { TrafficSet } from '../../model/traffic-set.js';
+import { ip4, type Estate } from './estate.js';
+import { AddressAtoms, endpointClasses, estateCuts, membershipIndex, type EndpointClass } from './classes.js';
+import { aclTraffic } from './network-acls.js';
+import { DEFAULT_EPHEMERAL, replyPairs, type PathOptions } from './path.js';
+import { routeFromEni, routeFromInternet, type Endpoint, type RouteOutcome } from './routing.js';
+import { securityGroupTraffic } from './security-groups.js';
+
+export interface PairTraffic {
+  readonly conns: TrafficSet;
+  readonly responseBlocked: TrafficSet;
+}
+
+/** A class's side of a path: who represents it and the ids its caches are keyed by. */
+interface Side {
+  readonly eni?: NetworkInterface;
+  readonly address: bigint;
+  /** Route class: subnet, atom and public address (ENIs) or atom (outside). */
+  readonly route: number;
+  /** Address key: atom and group membership. */
+  readonly addr: number;
+  /** Security group set. */
+  readonly sgs: number;
+}
+
+interface RouteEntry {
+  readonly ok: boolean;
+  /** What the route steps and the forward NACL crossings let through. */
+  readonly forward: TrafficSet;
+  /** Requests whose replies some NACL on the way back drops on a client port. */
+  readonly replyBlocked: TrafficSet;
+}
+
+const FAILED: RouteEntry = { ok: false, forward: TrafficSet.EMPTY, replyBlocked: TrafficSet.EMPTY };
+export const NOTHING: PairTraffic = { conns: TrafficSet.EMPTY, responseBlocked: TrafficSet.EMPTY };
+
+/** Interns strings to small integers. */
+class Interner {
+  private readonly m = new Map<string, number>();
+  id(s: string): number {
+    let v = this.m.get(s);
+    if (v === undefined) this.m.set(s, (v = this.m.size));
+    return v;
+  }
+  get size(): number {
+    return this.m.size;
+  }
+}
+
+export class ClassReach {
+  readonly atoms: AddressAtoms;
+  readonly classes: readonly EndpointClass[];
+  private readonly sides: Side[] = [];
+  private readonly routeIds = new Interner();
+  private readonly addrIds = new Interner();
+  private readonly sgIds = new Interner();
+  private readonly routes = new Map<string, RouteEntry>();
+  private readonly sg = new Map<string, TrafficSet>();
+  private readonly linked = new Map<string, boolean>();
+  private readonly pairs: ReturnType<typeof replyPairs>;
+  private readonly replyTraffic: TrafficSet;
+  private readonly acl = new Map<string, TrafficSet>();
+  private readonly memberOf: Map<bigint, string>;
+
+  constructor(private readonly est: Estate, enis: readonly NetworkInterface[], private readonly opts: PathOptions = {}) {
+    this.atoms = new AddressAtoms(estateCuts(est.inv));
+    this.memberOf = membershipIndex(est);
+    this.classes = endpointClasses(est, enis, this.atoms, this.memberOf);
+    this.pairs = replyPairs(opts.ephemeral ?? DEFAULT_EPHEMERAL);
+    this.replyTraffic = this.pairs.reduce((acc, p) => acc.union(p.reply), TrafficSet.EMPTY);
+    for (const c of this.classes) this.sides.push(this.sideOf(c.rep));
+  }
+
+  private sideOf(eni: NetworkInterface): Side {
+    const a = ip4(eni.addresses[0]!);
+    const atom = this.atoms.of(a);
+    return {
+      eni,
+      address: a,
+      route: this.routeIds.id(`${eni.subnet}|${atom}|${eni.publicIp ? 'p' : ''}`),
+      addr: this.addrIds.id(`${atom}|${this.memberOf.get(a) ?? ''}`),
+      sgs: this.sgIds.id(eni.securityGroups.join(',')),
+    };
+  }
+
+  /** An outside address as one end of a path. */
+  externalSide(address: bigint): Side {
+    const atom = this.atoms.of(address);
+    return { address, route: this.routeIds.id(`x|${atom}`), addr: this.addrIds.id(`${atom}|`), sgs: -1 };
+  }
+
+  /** The traffic between two classes (the same class: two of its members; undefined when it has one). */
+  classPair(i: number, j: number): PairTraffic | undefined {
+    const ci = this.classes[i]!;
+    let dst = this.sides[j]!;
+    if (i === j) {
+      if (ci.members.length < 2) return undefined;
+      dst = this.sideOf(ci.members[1]!);
+    }
+    return this.between(this.sides[i]!, dst);
+  }
+
+  /** Class `i` to an outside address, and back. */
+  withExternal(i: number, x: Side): { out: PairTraffic; in: PairTraffic } {
+    const s = this.sides[i]!;
+    return { out: this.between(s, x), in: this.between(x, s) };
+  }
+
+  private vpcsLinked(a: string, b: string): boolean {
+    if (a === b) return true;
+    const k = a < b ? `${a}|${b}` : `${b}|${a}`;
+    let v = this.linked.get(k);
+    if (v === undefined) {
+      v = false;
+      for (const p of this.est.peerings.values()) if (this.est.peerOf(p, a) === b) v = true;
+      if (!v) {
+        const tgwOf = (vpc: string): Set<string> => new Set([...this.est.attachments.values()].filter((x) => x.resourceType === 'vpc' && x.resourceId === vpc).map((x) => x.tgw));
+        const ta = tgwOf(a);
+        for (const t of tgwOf(b)) if (ta.has(t)) v = true;
+      }
+      this.linked.set(k, v);
+    }
+    return v;
+  }
+
+  private between(s: Side, d: Side): PairTraffic {
+    if (s.eni && d.eni && !this.vpcsLinked(s.eni.vpc, d.eni.vpc)) return NOTHING;
+    const r = this.route(s, d);
+    if (!r.ok) return NOTHING;
+    let request = r.forward;
+    if (s.eni) request = request.intersect(this.sgTraffic(s, 'egress', d));
+    if (request.isEmpty()) return NOTHING;
+    // Every path to an ENI delivers the source's own address except from the internet, where it is the outside one.
+    if (d.eni) request = request.intersect(this.sgTraffic(d, 'ingress', s));
+    if (request.isEmpty()) return NOTHING;
+    const responseBlocked = request.intersect(r.replyBlocked);
+    return { conns: responseBlocked.isEmpty() ? request : request.subtract(responseBlocked), responseBlocked };
+  }
+
+  private sgTraffic(holder: Side, direction: 'ingress' | 'egress', other: Side): TrafficSet {
+    const k = `${holder.sgs}${direction === 'ingress' ? '<' : '>'}${other.addr}`;
+    let t = this.sg.get(k);
+    if (!t) this.sg.set(k, (t = securityGroupTraffic(this.est, holder.eni!.securityGroups, direction, other.address)));
+    return t;
+  }
+
+  private aclCached(subnet: string, direction: 'inbound' | 'outbound', peer: bigint, reply: boolean): TrafficSet {
+    const k = `${subnet}|${direction}|${this.atoms.of(peer)}|${reply ? 'r' : ''}`;
+    let t = this.acl.get(k);
+    if (!t) this.acl.set(k, (t = aclTraffic(this.est.aclOf(subnet), direction, peer, reply ? this.replyTraffic : TrafficSet.ALL)));
+    return t;
+  }
+
+  private route(s: Side, d: Side): RouteEntry {
+    const k = `${s.route}>${d.route}`;
+    let r = this.routes.get(k);
+    if (r) return r;
+    const dst: Endpoint = d.eni ? { kind: 'eni', eni: d.eni } : { kind: 'external', address: d.address };
+    const out: RouteOutcome = s.eni ? routeFromEni(this.est, s.eni, dst) : routeFromInternet(this.est, s.address, d.eni!);
+    if (!out.ok) r = FAILED;
+    else {
+      let forward = TrafficSet.ALL;
+      for (const st of out.steps) forward = forward.intersect(st.traffic);
+      for (const c of out.crossings) forward = forward.intersect(this.aclCached(c.subnet, c.direction, c.peer, false));
+      let replyAllowed = this.replyTraffic;
+      for (const c of out.crossings) replyAllowed = replyAllowed.intersect(this.aclCached(c.subnet, c.direction === 'inbound' ? 'outbound' : 'inbound', c.peer, true));
+      let replyBlocked = TrafficSet.EMPTY;
+      for (const p of this.pairs) if (!p.reply.isSubsetOf(replyAllowed)) replyBlocked = replyBlocked.union(p.request);
+      r = { ok: true, forward, replyBlocked };
+    }
+    this.routes.set(k, r);
+    return r;
+  }
+}
