@@ -18,7 +18,7 @@ export interface EndpointClass {
   readonly atom: number;
 }
 
-/** Every IPv4 CIDR the estate names (rules, entries, routes, prefix lists, VPC and subnet blocks). */
+/** Every IPv4 CIDR a path decision looks at (rules, entries, routes, prefix lists, VPC blocks; not subnet blocks). */
 export function estateCuts(inv: AwsInventory): IpRange[] {
   const cuts: IpRange[] = [];
   for (const g of inv.securityGroups) for (const r of [...g.ingress, ...g.egress]) if (r.peer.kind === 'cidr') cuts.push(r.peer.cidr.range);
@@ -27,7 +27,6 @@ export function estateCuts(inv: AwsInventory): IpRange[] {
   for (const t of inv.tgwRouteTables) for (const r of t.routes) if (r.destination.kind === 'cidr') cuts.push(r.destination.cidr.range);
   for (const l of inv.prefixLists) cuts.push(...l.entries.map((c) => c.range));
   for (const v of inv.vpcs) cuts.push(...v.cidrs.map((c) => c.range));
-  for (const s of inv.subnets) cuts.push(s.cidr.range);
   return cuts.filter((r) => r.family === 4);
 }
 

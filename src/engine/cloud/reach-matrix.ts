@@ -29,17 +29,23 @@ interface Side {
   readonly addr: number;
   /** Security group set. */
   readonly sgs: number;
+  /** VPC index (-1 outside). */
+  readonly vpc: number;
 }
 
 interface RouteEntry {
   readonly ok: boolean;
+  /** Interned id of this entry's (forward, replyBlocked). */
+  readonly id: number;
   /** What the route steps and the forward NACL crossings let through. */
   readonly forward: TrafficSet;
   /** Requests whose replies some NACL on the way back drops on a client port. */
   readonly replyBlocked: TrafficSet;
 }
 
-const FAILED: RouteEntry = { ok: false, forward: TrafficSet.EMPTY, replyBlocked: TrafficSet.EMPTY };
+const FAILED: RouteEntry = { ok: false, id: -1, forward: TrafficSet.EMPTY, replyBlocked: TrafficSet.EMPTY };
+/** The interned id of all traffic (interned first). */
+const ALL_ID = 0;
 export const NOTHING: PairTraffic = { conns: TrafficSet.EMPTY, responseBlocked: TrafficSet.EMPTY };
 
 /** Interns strings to small integers. */
@@ -62,12 +68,20 @@ export class ClassReach {
   private readonly routeIds = new Interner();
   private readonly addrIds = new Interner();
   private readonly sgIds = new Interner();
-  private readonly routes = new Map<string, RouteEntry>();
-  private readonly sg = new Map<string, TrafficSet>();
-  private readonly linked = new Map<string, boolean>();
+  private readonly routes = new Map<number, RouteEntry>();
+  /** Security group answers, interned: (set, direction, other end) -> traffic id. */
+  private readonly sg = new Map<number, number>();
+  /** Traffic sets interned by value, so that a pair's answer is memoised on three small ids. */
+  private readonly traffic: TrafficSet[] = [];
+  private readonly trafficIds = new Map<string, number>();
+  private readonly answers = new Map<number, PairTraffic>();
+  private readonly entryIds = new Interner();
+  private readonly linked = new Map<number, boolean>();
+  private readonly vpcIds = new Interner();
   private readonly pairs: ReturnType<typeof replyPairs>;
   private readonly replyTraffic: TrafficSet;
-  private readonly acl = new Map<string, TrafficSet>();
+  private readonly acl = new Map<number, TrafficSet>();
+  private readonly subnetIds = new Interner();
   private readonly memberOf: Map<bigint, string>;
 
   constructor(private readonly est: Estate, enis: readonly NetworkInterface[], private readonly opts: PathOptions = {}) {
@@ -76,11 +90,12 @@ export class ClassReach {
     this.classes = endpointClasses(est, enis, this.atoms, this.memberOf);
     this.pairs = replyPairs(opts.ephemeral ?? DEFAULT_EPHEMERAL);
     this.replyTraffic = this.pairs.reduce((acc, p) => acc.union(p.reply), TrafficSet.EMPTY);
+    this.intern(TrafficSet.ALL);
     for (const c of this.classes) this.sides.push(this.sideOf(c.rep));
   }
 
   private sideOf(eni: NetworkInterface): Side {
-    const a = ip4(eni.addresses[0]!);
+    const a = this.est.primary(eni);
     const atom = this.atoms.of(a);
     return {
       eni,
@@ -88,13 +103,14 @@ export class ClassReach {
       route: this.routeIds.id(`${eni.subnet}|${atom}|${eni.publicIp ? 'p' : ''}`),
       addr: this.addrIds.id(`${atom}|${this.memberOf.get(a) ?? ''}`),
       sgs: this.sgIds.id(eni.securityGroups.join(',')),
+      vpc: this.vpcIds.id(eni.vpc),
     };
   }
 
   /** An outside address as one end of a path. */
   externalSide(address: bigint): Side {
     const atom = this.atoms.of(address);
-    return { address, route: this.routeIds.id(`x|${atom}`), addr: this.addrIds.id(`${atom}|`), sgs: -1 };
+    return { address, route: this.routeIds.id(`x|${atom}`), addr: this.addrIds.id(`${atom}|`), sgs: -1, vpc: -1 };
   }
 
   /** The traffic between two classes (the same class: two of its members; undefined when it has one). */
@@ -114,9 +130,9 @@ export class ClassReach {
     return { out: this.between(s, x), in: this.between(x, s) };
   }
 
-  private vpcsLinked(a: string, b: string): boolean {
-    if (a === b) return true;
-    const k = a < b ? `${a}|${b}` : `${b}|${a}`;
+  private vpcsLinked(ai: number, bi: number, a: string, b: string): boolean {
+    if (ai === bi) return true;
+    const k = ai * 1048576 + bi;
     let v = this.linked.get(k);
     if (v === undefined) {
       v = false;
@@ -131,36 +147,54 @@ export class ClassReach {
     return v;
   }
 
-  private between(s: Side, d: Side): PairTraffic {
-    if (s.eni && d.eni && !this.vpcsLinked(s.eni.vpc, d.eni.vpc)) return NOTHING;
-    const r = this.route(s, d);
-    if (!r.ok) return NOTHING;
-    let request = r.forward;
-    if (s.eni) request = request.intersect(this.sgTraffic(s, 'egress', d));
-    if (request.isEmpty()) return NOTHING;
-    // Every path to an ENI delivers the source's own address except from the internet, where it is the outside one.
-    if (d.eni) request = request.intersect(this.sgTraffic(d, 'ingress', s));
-    if (request.isEmpty()) return NOTHING;
-    const responseBlocked = request.intersect(r.replyBlocked);
-    return { conns: responseBlocked.isEmpty() ? request : request.subtract(responseBlocked), responseBlocked };
+  private intern(t: TrafficSet): number {
+    const k = t.key();
+    let id = this.trafficIds.get(k);
+    if (id === undefined) {
+      this.trafficIds.set(k, (id = this.traffic.length));
+      this.traffic.push(t);
+    }
+    return id;
   }
 
-  private sgTraffic(holder: Side, direction: 'ingress' | 'egress', other: Side): TrafficSet {
-    const k = `${holder.sgs}${direction === 'ingress' ? '<' : '>'}${other.addr}`;
+  private between(s: Side, d: Side): PairTraffic {
+    if (s.eni && d.eni && !this.vpcsLinked(s.vpc, d.vpc, s.eni.vpc, d.eni.vpc)) return NOTHING;
+    const r = this.route(s, d);
+    if (!r.ok) return NOTHING;
+    // Every path to an ENI delivers the source's own address except from the internet, where it is the outside one.
+    const e = s.eni ? this.sgTraffic(s, 'egress', d) : ALL_ID;
+    const i = d.eni ? this.sgTraffic(d, 'ingress', s) : ALL_ID;
+    // Ids stay far below 2^16 for route entries and 2^17 for traffic sets in any estate: the key is exact.
+    const k = (r.id * 131072 + e) * 131072 + i;
+    let a = this.answers.get(k);
+    if (a) return a;
+    let request = r.forward.intersect(this.traffic[e]!).intersect(this.traffic[i]!);
+    if (request.isEmpty()) a = NOTHING;
+    else {
+      const responseBlocked = request.intersect(r.replyBlocked);
+      if (!responseBlocked.isEmpty()) request = request.subtract(responseBlocked);
+      a = { conns: request, responseBlocked };
+    }
+    this.answers.set(k, a);
+    return a;
+  }
+
+  private sgTraffic(holder: Side, direction: 'ingress' | 'egress', other: Side): number {
+    const k = (holder.sgs * 2 + (direction === 'ingress' ? 1 : 0)) * 2097152 + other.addr;
     let t = this.sg.get(k);
-    if (!t) this.sg.set(k, (t = securityGroupTraffic(this.est, holder.eni!.securityGroups, direction, other.address)));
+    if (t === undefined) this.sg.set(k, (t = this.intern(securityGroupTraffic(this.est, holder.eni!.securityGroups, direction, other.address))));
     return t;
   }
 
   private aclCached(subnet: string, direction: 'inbound' | 'outbound', peer: bigint, reply: boolean): TrafficSet {
-    const k = `${subnet}|${direction}|${this.atoms.of(peer)}|${reply ? 'r' : ''}`;
+    const k = ((this.subnetIds.id(subnet) * 2 + (direction === 'inbound' ? 1 : 0)) * 2 + (reply ? 1 : 0)) * 4194304 + this.atoms.of(peer);
     let t = this.acl.get(k);
     if (!t) this.acl.set(k, (t = aclTraffic(this.est.aclOf(subnet), direction, peer, reply ? this.replyTraffic : TrafficSet.ALL)));
     return t;
   }
 
   private route(s: Side, d: Side): RouteEntry {
-    const k = `${s.route}>${d.route}`;
+    const k = s.route * 4194304 + d.route;
     let r = this.routes.get(k);
     if (r) return r;
     const dst: Endpoint = d.eni ? { kind: 'eni', eni: d.eni } : { kind: 'external', address: d.address };
@@ -174,7 +208,7 @@ export class ClassReach {
       for (const c of out.crossings) replyAllowed = replyAllowed.intersect(this.aclCached(c.subnet, c.direction === 'inbound' ? 'outbound' : 'inbound', c.peer, true));
       let replyBlocked = TrafficSet.EMPTY;
       for (const p of this.pairs) if (!p.reply.isSubsetOf(replyAllowed)) replyBlocked = replyBlocked.union(p.request);
-      r = { ok: true, forward, replyBlocked };
+      r = { ok: true, id: this.entryIds.id(`${this.intern(forward)},${this.intern(replyBlocked)}`), forward, replyBlocked };
     }
     this.routes.set(k, r);
     return r;

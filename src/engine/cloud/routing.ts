@@ -63,7 +63,8 @@ function dest(r: AnyRoute): string {
  * them, explain reads every one.
  */
 function routeStep(stage: 'route' | 'tgw-route' | 'return-route' | 'gateway', resource: string, ok: boolean, message: string | (() => string), r?: AnyRoute, target?: string): Step {
-  const rules = r ? [{ id: `${resource} ${dest(r)} -> ${target ?? ''}`.trim(), action: ok ? ('allow' as const) : ('deny' as const), source: r.source }] : [];
+  let id: string | undefined;
+  const rules = r ? [{ get id(): string { return (id ??= `${resource} ${dest(r)} -> ${target ?? ''}`.trim()); }, action: ok ? ('allow' as const) : ('deny' as const), source: r.source }] : [];
   let text = typeof message === 'string' ? message : undefined;
   return {
     stage, resource, verdict: ok ? 'allow' : 'deny', traffic: ok ? TrafficSet.ALL : TrafficSet.EMPTY, rules,
@@ -71,6 +72,12 @@ function routeStep(stage: 'route' | 'tgw-route' | 'return-route' | 'gateway', re
       return (text ??= (message as () => string)());
     },
   };
+}
+
+/** An address printed when a message is read (an object whose toString formats it once). */
+function lazyIp(v: bigint): { toString(): string } {
+  let t: string | undefined;
+  return { toString: () => (t ??= formatIp(4, v)) };
 }
 
 function targetText(r: Route): string {
@@ -89,9 +96,9 @@ function lookupFrom(est: Estate, subnet: string, address: bigint, _stage: 'route
 
 /** Where a packet from an ENI to an endpoint goes. */
 export function routeFromEni(est: Estate, src: NetworkInterface, dst: Endpoint): RouteOutcome {
-  const a = ip4(src.addresses[0]!);
-  const d = dst.kind === 'eni' ? ip4(dst.eni.addresses[0]!) : dst.address;
-  const dText = formatIp(4, d);
+  const a = est.primary(src);
+  const d = dst.kind === 'eni' ? est.primary(dst.eni) : dst.address;
+  const dText = lazyIp(d);
   const steps: Step[] = [];
   const { table, route } = lookupFrom(est, src.subnet, d, 'route');
   if (!table) return failed([routeStep('route', src.subnet, false, () => `subnet ${src.subnet} has no route table in the snapshot`)], [], a);
@@ -177,13 +184,12 @@ function tgwLookup(est: Estate, rt: TgwRouteTable, address: bigint): TgwRoute | 
 
 /** The VPC attachment of a VPC on a TGW. */
 function attachmentOf(est: Estate, tgw: string, vpc: string) {
-  for (const x of est.attachments.values()) if (x.tgw === tgw && x.resourceType === 'vpc' && x.resourceId === vpc && x.state === 'available') return x;
-  return undefined;
+  return est.vpcAttachment(tgw, vpc);
 }
 
 function viaTransitGateway(est: Estate, src: NetworkInterface, dst: Endpoint, d: bigint, a: bigint, table: RouteTable, route: Route, steps: Step[]): RouteOutcome {
   const tgw = route.target.id;
-  const dText = formatIp(4, d);
+  const dText = lazyIp(d);
   const xin = attachmentOf(est, tgw, src.vpc);
   if (!est.tgws.has(tgw) || !xin) return failed([routeStep('route', table.id, false, () => `${table.id} routes ${dText} to ${tgw}, but ${src.vpc} has no available attachment to it in the snapshot`, route, tgw)], [], a);
   steps.push(routeStep('route', table.id, true, () => `${table.id} routes ${dText} to ${tgw} (attachment ${xin.id})`, route, tgw));
@@ -215,7 +221,7 @@ function viaTransitGateway(est: Estate, src: NetworkInterface, dst: Endpoint, d:
   }
   steps.push(routeStep('tgw-route', rt.id, true, () => `${rt.id} (associated with ${xin.id}) routes ${dText} to ${xout} (${v2})`, tr, xout));
   const back = lookupFrom(est, dst.eni.subnet, a, 'return-route');
-  const aText = formatIp(4, a);
+  const aText = lazyIp(a);
   if (!back.route || back.route.state !== 'active' || back.route.target.kind !== 'tgw' || back.route.target.id !== tgw) {
     steps.push(routeStep('return-route', back.table?.id ?? dst.eni.subnet, false, () => `no route back to ${aText} over ${tgw} from ${dst.eni.subnet}${back.route ? ` (the table sends it to ${back.route.target.id}${back.route.state === 'blackhole' ? ', a blackhole' : ''})` : ''}`, back.route, back.route?.target.id));
     return failed(steps, [], a);
@@ -232,7 +238,7 @@ function viaTransitGateway(est: Estate, src: NetworkInterface, dst: Endpoint, d:
 
 /** Where a packet from the internet (address `x`) to an ENI's public address goes. */
 export function routeFromInternet(est: Estate, x: bigint, dst: NetworkInterface): RouteOutcome {
-  const xText = formatIp(4, x);
+  const xText = lazyIp(x);
   const g = [...est.igws.values()].find((i) => i.vpcs.includes(dst.vpc));
   if (!dst.publicIp) return failed([routeStep('gateway', dst.id, false, () => `${dst.id} has no public IPv4 address: the internet cannot address it`)], [], x);
   if (!g) return failed([routeStep('gateway', dst.vpc, false, () => `${dst.vpc} has no internet gateway attached`)], [], x);
