@@ -105,3 +105,37 @@ for (const args of [['reach', DIR], ['explain', DIR, '--from', 'eni-api', '--to'
     }
   });
 }
+
+test('audit on a snapshot: hygiene findings in text, json, sarif, junit and md; --fail-on gates on them', () => {
+  const t = runCli(['audit', EX, '--no-intent']);
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stdout, /aws-response-blocked: .*\n\s+warning .*Subnet subnet-prod-db/);
+  const j = JSON.parse(runCli(['audit', EX, '-f', 'json']).stdout);
+  assert.ok(j.findings.some((f: { check: string }) => f.check === 'aws-response-blocked'));
+  const sarif = JSON.parse(runCli(['audit', EX, '-f', 'sarif']).stdout);
+  assert.ok(sarif.runs[0].results.some((r: { ruleId: string }) => r.ruleId === 'aws-response-blocked'));
+  assert.match(runCli(['audit', EX, '-f', 'junit']).stdout, /aws-response-blocked/);
+  assert.match(runCli(['audit', EX, '-f', 'md']).stdout, /aws-response-blocked/);
+  assert.equal(runCli(['audit', EX, '--fail-on', 'warning', '-q']).code, 1);
+  assert.equal(runCli(['audit', EX, '--fail-on', 'error', '-q']).code, 0);
+  assert.equal(runCli(['audit', EX, '--disable', 'aws-response-blocked', '--fail-on', 'warning', '-q']).code, 0);
+});
+
+test('audit over manifests and a snapshot: one list of findings from both', () => {
+  const j = JSON.parse(runCli(['audit', 'examples/shop', EX, '-f', 'json', '-q']).stdout);
+  assert.ok(j.findings.some((f: { check: string }) => f.check.startsWith('aws-')));
+  assert.ok(j.findings.some((f: { check: string }) => !f.check.startsWith('aws-') && f.check !== 'input-error'));
+});
+
+test('audit carries the snapshot caveats: the skipped NACL entry and the unevaluated route are findings and notes', () => {
+  for (const format of ['json', 'sarif', 'junit', 'text', 'md']) {
+    const r = runCli(['audit', DIR, '-f', format, '-q']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /vgw-1/, format);
+    assert.match(r.stdout, /extra\.json/, format);
+  }
+  const j = JSON.parse(runCli(['audit', DIR, '-f', 'json', '-q']).stdout);
+  assert.equal(j.bound, 'unknown');
+  assert.ok(j.findings.some((f: { check: string }) => f.check === 'input-error'));
+  assert.ok(j.findings.some((f: { check: string }) => f.check === 'aws-unmodelled-setting'));
+});

@@ -52,6 +52,8 @@ export interface AwsReachStream {
   /** Connections between interfaces and with outside ranges, without listing them. */
   count(): number;
   connections(): Iterable<AwsConnection>;
+  /** Each interface with each outside range: what the range may open to it (`in`) and it to the range (`out`). */
+  outside(): Iterable<{ readonly range: AwsEndpointJSON; readonly eni: NetworkInterface; readonly in: PairTraffic; readonly out: PairTraffic }>;
 }
 
 export interface AwsAnalysis {
@@ -164,6 +166,12 @@ export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions =
           }
         }
         return total;
+      },
+      *outside() {
+        for (const [k, x] of externals.entries()) {
+          const range = endpoints[enis.length + k]!;
+          for (const e of enis) yield { range, eni: e, ...x.answers[classOf.get(e)!]! };
+        }
       },
       *connections() {
         for (const s of sources) {

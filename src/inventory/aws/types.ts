@@ -154,6 +154,8 @@ export interface TransitGateway {
   readonly account: string;
   readonly state: string;
   readonly securityGroupReferencing: boolean;
+  /** Options.AutoAcceptSharedAttachments: attachments from other accounts join without review. */
+  readonly autoAcceptSharedAttachments: boolean;
   readonly source: AwsSourceRef;
 }
 
