@@ -14,6 +14,7 @@ import { FieldReader } from './fields.js';
 import { IGNORED_KEYS, resourceFor } from './registry.js';
 import { emptyParts, type SnapshotParts } from './resource.js';
 import { checkReferences } from './references.js';
+import { isCollectorDoc, readCollectorDoc } from './collector.js';
 
 export interface SnapshotFile {
   /** The path as shown in diagnostics. */
@@ -79,6 +80,10 @@ export function buildAwsInventory(files: readonly SnapshotFile[]): AwsInventory 
     for (const doc of docs) {
       if (doc.value === null || typeof doc.value !== 'object' || Array.isArray(doc.value)) {
         diagnostics.push({ severity: 'warning', code: 'aws-not-describe-output', message: `${f.path} is not a describe-* output (expected an object of lists): skipped`, source: doc.source });
+        continue;
+      }
+      if (isCollectorDoc(doc.value as Record<string, unknown>)) {
+        readCollectorDoc(doc.value as Record<string, unknown>, r, parts, diagnostics);
         continue;
       }
       for (const [key, value] of Object.entries(doc.value as Record<string, unknown>)) {
