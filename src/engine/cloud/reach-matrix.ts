@@ -5,14 +5,14 @@
  * the other end's atom and group membership). VPCs that no peering or transit gateway joins are skipped whole.
  * test/aws checks it against analysePath pair by pair.
  */
-import type { NetworkInterface } from '../../inventory/aws/types.js';
+import type { NetworkInterface, SecurityGroup, SgRule } from '../../inventory/aws/types.js';
 import { TrafficSet } from '../../model/traffic-set.js';
 import { ip4, type Estate } from './estate.js';
 import { AddressAtoms, endpointClasses, estateCuts, membershipIndex, type EndpointClass } from './classes.js';
 import { aclTraffic } from './network-acls.js';
 import { DEFAULT_EPHEMERAL, replyPairs, type PathOptions } from './path.js';
-import { routeFromEni, routeFromInternet, type Endpoint, type RouteOutcome } from './routing.js';
-import { securityGroupTraffic } from './security-groups.js';
+import { routeFromEni, routeFromInternet, withoutExplanations, type Endpoint, type RouteOutcome } from './routing.js';
+import { peerMatches, securityGroupTraffic } from './security-groups.js';
 
 export interface PairTraffic {
   readonly conns: TrafficSet;
@@ -31,6 +31,7 @@ interface Side {
   readonly sgs: number;
   /** VPC index (-1 outside). */
   readonly vpc: number;
+  readonly subnet: string;
 }
 
 interface RouteEntry {
@@ -68,16 +69,19 @@ export class ClassReach {
   private readonly routeIds = new Interner();
   private readonly addrIds = new Interner();
   private readonly sgIds = new Interner();
-  private readonly routes = new Map<number, RouteEntry>();
+  private readonly routes: Array<Map<number, RouteEntry>> = [];
   /** Security group answers, interned: (set, direction, other end) -> traffic id. */
-  private readonly sg = new Map<number, number>();
+  private readonly sg: Array<Map<number, number>> = [];
   /** Traffic sets interned by value, so that a pair's answer is memoised on three small ids. */
   private readonly traffic: TrafficSet[] = [];
   private readonly trafficIds = new Map<string, number>();
-  private readonly answers = new Map<number, PairTraffic>();
+  private readonly answers: Array<Map<number, PairTraffic>> = [];
   private readonly entryIds = new Interner();
   private readonly linked = new Map<number, boolean>();
   private readonly vpcIds = new Interner();
+  private readonly subnetKeys = new Map<string, string>();
+  private readonly sgRules = new Map<number, Array<{ g: SecurityGroup; rule: SgRule }>>();
+  private readonly sgByMask: Array<Map<number, number>> = [];
   private readonly pairs: ReturnType<typeof replyPairs>;
   private readonly replyTraffic: TrafficSet;
   private readonly acl = new Map<number, TrafficSet>();
@@ -100,7 +104,8 @@ export class ClassReach {
     return {
       eni,
       address: a,
-      route: this.routeIds.id(`${eni.subnet}|${atom}|${eni.publicIp ? 'p' : ''}`),
+      route: this.routeIds.id(`${this.subnetRouteKey(eni.subnet)}|${atom}|${eni.publicIp ? 'p' : ''}`),
+      subnet: eni.subnet,
       addr: this.addrIds.id(`${atom}|${this.memberOf.get(a) ?? ''}`),
       sgs: this.sgIds.id(eni.securityGroups.join(',')),
       vpc: this.vpcIds.id(eni.vpc),
@@ -110,7 +115,7 @@ export class ClassReach {
   /** An outside address as one end of a path. */
   externalSide(address: bigint): Side {
     const atom = this.atoms.of(address);
-    return { address, route: this.routeIds.id(`x|${atom}`), addr: this.addrIds.id(`${atom}|`), sgs: -1, vpc: -1 };
+    return { address, route: this.routeIds.id(`x|${atom}`), addr: this.addrIds.id(`${atom}|`), sgs: -1, vpc: -1, subnet: '' };
   }
 
   /** The traffic between two classes (the same class: two of its members; undefined when it has one). */
@@ -164,9 +169,10 @@ export class ClassReach {
     // Every path to an ENI delivers the source's own address except from the internet, where it is the outside one.
     const e = s.eni ? this.sgTraffic(s, 'egress', d) : ALL_ID;
     const i = d.eni ? this.sgTraffic(d, 'ingress', s) : ALL_ID;
-    // Ids stay far below 2^16 for route entries and 2^17 for traffic sets in any estate: the key is exact.
-    const k = (r.id * 131072 + e) * 131072 + i;
-    let a = this.answers.get(k);
+    // Small integer keys (route entry, then the two traffic ids): exact, and cheap to hash.
+    const row = (this.answers[r.id] ??= new Map());
+    const k = e * 65536 + i;
+    let a = e < 32768 && i < 65536 ? row.get(k) : undefined;
     if (a) return a;
     let request = r.forward.intersect(this.traffic[e]!).intersect(this.traffic[i]!);
     if (request.isEmpty()) a = NOTHING;
@@ -175,14 +181,39 @@ export class ClassReach {
       if (!responseBlocked.isEmpty()) request = request.subtract(responseBlocked);
       a = { conns: request, responseBlocked };
     }
-    this.answers.set(k, a);
+    if (e < 32768 && i < 65536) row.set(k, a);
     return a;
   }
 
   private sgTraffic(holder: Side, direction: 'ingress' | 'egress', other: Side): number {
-    const k = (holder.sgs * 2 + (direction === 'ingress' ? 1 : 0)) * 2097152 + other.addr;
-    let t = this.sg.get(k);
-    if (t === undefined) this.sg.set(k, (t = this.intern(securityGroupTraffic(this.est, holder.eni!.securityGroups, direction, other.address))));
+    const hd = holder.sgs * 2 + (direction === 'ingress' ? 1 : 0);
+    const row = (this.sg[hd] ??= new Map());
+    let t = row.get(other.addr);
+    if (t !== undefined) return t;
+    // The answer depends only on which rules match: memoised on that (most addresses match the same few).
+    let rules = this.sgRules.get(hd);
+    if (!rules) {
+      rules = [];
+      for (const gid of holder.eni!.securityGroups) {
+        const g = this.est.groups.get(gid);
+        if (g) for (const rule of direction === 'ingress' ? g.ingress : g.egress) rules.push({ g, rule });
+      }
+      this.sgRules.set(hd, rules);
+    }
+    if (rules.length <= 30) {
+      let mask = 0;
+      for (let n = 0; n < rules.length; n++) if (peerMatches(this.est, rules[n]!.g, rules[n]!.rule, other.address)) mask |= 1 << n;
+      const masks = (this.sgByMask[hd] ??= new Map());
+      t = masks.get(mask);
+      if (t === undefined) {
+        let traffic = TrafficSet.EMPTY;
+        for (let n = 0; n < rules.length; n++) if (mask & (1 << n)) traffic = traffic.union(rules[n]!.rule.traffic);
+        masks.set(mask, (t = this.intern(traffic)));
+      }
+    } else {
+      t = this.intern(securityGroupTraffic(this.est, holder.eni!.securityGroups, direction, other.address));
+    }
+    row.set(other.addr, t);
     return t;
   }
 
@@ -193,12 +224,33 @@ export class ClassReach {
     return t;
   }
 
+  /**
+   * What routing sees of a subnet: its route table, NACL and VPC, which of its VPC's transit gateway
+   * attachments its zone reaches, and its own id only when a NAT gateway sits in it (a NAT in the source's
+   * own subnet crosses no boundary). Subnets alike in these share route answers.
+   */
+  private subnetRouteKey(subnet: string): string {
+    let k = this.subnetKeys.get(subnet);
+    if (k !== undefined) return k;
+    const sn = this.est.subnets.get(subnet);
+    const az = sn?.availabilityZone;
+    const zones = [...this.est.attachments.values()]
+      .filter((x) => sn && x.resourceType === 'vpc' && x.resourceId === sn.vpc)
+      .map((x) => `${x.id}:${!x.subnets || x.subnets.some((id) => this.est.subnets.get(id)?.availabilityZone === az) ? 1 : 0}`);
+    const hostsNat = [...this.est.nats.values()].some((n) => n.subnet === subnet);
+    k = `${this.est.routeTableOf(subnet)?.id ?? ''}|${this.est.aclOf(subnet)?.id ?? ''}|${sn?.vpc ?? subnet}|${zones.join(',')}|${hostsNat || !sn ? subnet : ''}`;
+    this.subnetKeys.set(subnet, k);
+    return k;
+  }
+
   private route(s: Side, d: Side): RouteEntry {
-    const k = s.route * 4194304 + d.route;
-    let r = this.routes.get(k);
+    // Within one subnet no NACL applies: the same route classes in one subnet or two answer differently.
+    const k = d.route * 2 + (s.subnet !== '' && s.subnet === d.subnet ? 1 : 0);
+    const row = (this.routes[s.route] ??= new Map());
+    let r = row.get(k);
     if (r) return r;
     const dst: Endpoint = d.eni ? { kind: 'eni', eni: d.eni } : { kind: 'external', address: d.address };
-    const out: RouteOutcome = s.eni ? routeFromEni(this.est, s.eni, dst) : routeFromInternet(this.est, s.address, d.eni!);
+    const out: RouteOutcome = withoutExplanations(() => (s.eni ? routeFromEni(this.est, s.eni, dst) : routeFromInternet(this.est, s.address, d.eni!)));
     if (!out.ok) r = FAILED;
     else {
       let forward = TrafficSet.ALL;
@@ -210,7 +262,7 @@ export class ClassReach {
       for (const p of this.pairs) if (!p.reply.isSubsetOf(replyAllowed)) replyBlocked = replyBlocked.union(p.request);
       r = { ok: true, id: this.entryIds.id(`${this.intern(forward)},${this.intern(replyBlocked)}`), forward, replyBlocked };
     }
-    this.routes.set(k, r);
+    row.set(k, r);
     return r;
   }
 }

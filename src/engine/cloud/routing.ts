@@ -34,6 +34,20 @@ type AnyRoute = Route | TgwRoute;
 
 /** The winning route for an address: longest prefix, then static CIDR, static prefix list, propagated. */
 export function bestRoute<R extends AnyRoute>(est: Estate, routes: readonly R[], address: bigint): R | undefined {
+  // Reach looks the same tables up for the same addresses again and again: memoised per table.
+  let memo = MEMO.get(routes) as Map<bigint, R | null> | undefined;
+  if (!memo) MEMO.set(routes, (memo = new Map()));
+  const hit = memo.get(address);
+  if (hit !== undefined) return hit ?? undefined;
+  const r = scanRoutes(est, routes, address);
+  memo.set(address, r ?? null);
+  return r;
+}
+
+/** Per route list (a table's, which never changes once read): address -> winning route. */
+const MEMO = new WeakMap<readonly AnyRoute[], Map<bigint, AnyRoute | null>>();
+
+function scanRoutes<R extends AnyRoute>(est: Estate, routes: readonly R[], address: bigint): R | undefined {
   let best: R | undefined;
   let bestKey = -1;
   for (const r of routes) {
@@ -58,11 +72,28 @@ function dest(r: AnyRoute): string {
   return r.destination.kind === 'cidr' ? r.destination.text : r.destination.id;
 }
 
+/** While set, routing builds no explanation: every step is one shared object (reach reads only verdicts and traffic). */
+let quiet = false;
+const QUIET_ALLOW: Step = { stage: 'route', resource: '', verdict: 'allow', traffic: TrafficSet.ALL, rules: [], message: '' };
+const QUIET_DENY: Step = { stage: 'route', resource: '', verdict: 'deny', traffic: TrafficSet.EMPTY, rules: [], message: '' };
+
+/** Runs `f` with routing steps left unexplained (their verdicts and traffic stay exact). */
+export function withoutExplanations<T>(f: () => T): T {
+  const was = quiet;
+  quiet = true;
+  try {
+    return f();
+  } finally {
+    quiet = was;
+  }
+}
+
 /**
  * A routing step. The message is built on first read: reach evaluates millions of paths and reads none of
  * them, explain reads every one.
  */
 function routeStep(stage: 'route' | 'tgw-route' | 'return-route' | 'gateway', resource: string, ok: boolean, message: string | (() => string), r?: AnyRoute, target?: string): Step {
+  if (quiet) return ok ? QUIET_ALLOW : QUIET_DENY;
   let id: string | undefined;
   const rules = r ? [{ get id(): string { return (id ??= `${resource} ${dest(r)} -> ${target ?? ''}`.trim()); }, action: ok ? ('allow' as const) : ('deny' as const), source: r.source }] : [];
   let text = typeof message === 'string' ? message : undefined;
