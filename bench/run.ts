@@ -5,6 +5,7 @@
  *
  *   npm run bench -- --sizes S,M,L --runs 3
  *   npm run bench -- --lab        (the network-namespace lab: root, nftables, iproute2; see bench/lab.ts)
+ *   npm run bench -- --aws        (the AWS rows: generated describe-* estates; see bench/aws.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { explain } from '../src/analyses/explain.js';
 import { PROTOCOLS, type Protocol } from '../src/model/port-set.js';
 import { generateCluster, generateIpBlockCluster, generateOpenCluster, SIZES, type GeneratedCluster, type SizeName } from './generate.js';
 import { labBenchMain } from './lab.js';
+import { awsBenchMain } from './aws.js';
 
 /** Rows besides the sizes: shapes that once crashed or were quadratic (docs/performance.md). */
 const SHAPES = {
@@ -273,6 +275,10 @@ function arg(name: string): string | undefined {
 async function main(): Promise<void> {
   if (process.argv.includes('--lab')) {
     await labBenchMain();
+    return;
+  }
+  if (process.argv.includes('--aws')) {
+    awsBenchMain(arg);
     return;
   }
   const childSize = arg('child');

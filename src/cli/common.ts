@@ -1,5 +1,7 @@
 /** What every command shares: loading inputs, printing diagnostics, writing output. */
-import { loadFromPaths } from '../sources/k8s/index.js';
+import { loadFromTexts } from '../sources/k8s/index.js';
+import { readInputs } from '../sources/input-files.js';
+import { splitAwsInputs, type AwsInput } from './aws-inputs.js';
 import type { Diagnostic, Inventory } from '../inventory/types.js';
 import { formatSource } from '../inventory/types.js';
 import { UserError } from '../util/errors.js';
@@ -59,17 +61,23 @@ export function printDiagnostics(diags: readonly Diagnostic[], opts: InputOption
   }
 }
 
-/** Loads inputs; exits 2 (UserError) when nothing can be analysed. */
+/**
+ * Loads inputs; exits 2 (UserError) when nothing can be analysed. AWS snapshot files among them (describe-*
+ * JSON) are read apart into `aws` when the command takes them (`acceptAws`), else refused.
+ */
 export async function loadInputs(
   paths: readonly string[],
   opts: InputOptions,
   reportCarriesNotes = true,
-): Promise<{ inventory: Inventory; diagnostics: Diagnostic[]; settings: Settings; notes: Notes }> {
+  acceptAws?: string,
+): Promise<{ inventory: Inventory; diagnostics: Diagnostic[]; settings: Settings; notes: Notes; aws?: AwsInput }> {
   const settings = resolveSettings(paths, opts);
-  const loaded = await loadFromPaths(paths, { ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}), settings });
-  const r = { ...loaded, settings, notes: notesOf(loaded.inventory, loaded.diagnostics) };
-  printDiagnostics(r.diagnostics, opts, reportCarriesNotes);
-  if (r.inventory.pods.length === 0) {
+  const { k8s, aws } = splitAwsInputs(await readInputs(paths), acceptAws);
+  const loaded = loadFromTexts(k8s, { ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}), settings });
+  const r = { ...loaded, settings, notes: notesOf(loaded.inventory, loaded.diagnostics), ...(aws ? { aws } : {}) };
+  printDiagnostics([...r.diagnostics, ...(aws?.notes.diagnostics ?? [])], opts, reportCarriesNotes);
+  if (aws && k8s.length === 0) return r;
+  if (r.inventory.pods.length === 0 && !aws) {
     const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
     throw new UserError(
       `nothing to analyse in ${paths.join(', ')}: no workloads or pods found${errors ? ` (${errors} error(s) above)` : ''}`,

@@ -95,6 +95,11 @@ export class TrafficSet {
     return this.subtract(o).isEmpty();
   }
 
+  /** A canonical string, usable as a map key. */
+  key(): string {
+    return DIMS.map((k) => this.d[k].key()).join('|');
+  }
+
   /** The TCP (or UDP) destination ports in the set. */
   portsOf(protocol: typeof PROTO_TCP | typeof PROTO_UDP): IntervalSet {
     return protocol === PROTO_TCP ? this.d.tcp : this.d.udp;

@@ -1,27 +1,40 @@
 /**
- * The AWS library entry: a snapshot directory to per-pair reach (network interfaces, and the outside address
- * space split into the fewest CIDR blocks that behave alike) and an explanation for any pair.
- * Not wired into the CLI yet.
+ * The AWS analysis: a snapshot to per-pair reach (network interfaces, and the outside address space split
+ * into the fewest ranges that behave alike) and an explanation for any pair. Reach is computed per endpoint
+ * class (src/engine/cloud/reach-matrix.ts) and expanded to interfaces only when listed.
  */
-import type { AwsInventory } from '../../inventory/aws/types.js';
+import type { AwsInventory, NetworkInterface } from '../../inventory/aws/types.js';
 import { interfaceEndpointId } from '../../inventory/aws/types.js';
 import type { Diagnostic } from '../../inventory/types.js';
-import { atomize, formatIp, rangeToCidrs, type IpRange } from '../../model/address.js';
+import { formatIp, parseCidr, rangeToCidrs, type IpRange } from '../../model/address.js';
+import type { TrafficSet } from '../../model/traffic-set.js';
 import { Estate, ip4 } from '../../engine/cloud/estate.js';
 import { analysePath, type PathAnswer, type PathOptions } from '../../engine/cloud/path.js';
 import type { Endpoint } from '../../engine/cloud/routing.js';
+import { ClassReach, type PairTraffic } from '../../engine/cloud/reach-matrix.js';
+import { lex } from '../../util/compare.js';
 import { readAwsSnapshot } from '../../sources/aws/snapshot.js';
 
 export interface AwsEndpointJSON {
   readonly id: string;
   readonly kind: 'NetworkInterface' | 'External';
   readonly name?: string;
+  readonly account?: string;
+  readonly region?: string;
   readonly addresses?: readonly string[];
+  readonly publicIp?: string;
   readonly vpc?: string;
   readonly subnet?: string;
   readonly securityGroups?: readonly string[];
   readonly tags?: Readonly<Record<string, string>>;
   readonly cidrs?: readonly string[];
+}
+
+export interface AwsConnection {
+  readonly src: string;
+  readonly dst: string;
+  readonly conns: TrafficSet;
+  readonly responseBlocked: TrafficSet;
 }
 
 export interface AwsReach {
@@ -31,24 +44,35 @@ export interface AwsReach {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** Reach as classes, expanded on demand: endpoints, then connections in (src, dst) order. */
+export interface AwsReachStream {
+  readonly endpoints: readonly AwsEndpointJSON[];
+  /** Endpoint classes (ENIs that every stage treats alike) and outside ranges. */
+  readonly classes: number;
+  /** Connections between interfaces and with outside ranges, without listing them. */
+  count(): number;
+  connections(): Iterable<AwsConnection>;
+  /** Each interface with each outside range: what the range may open to it (`in`) and it to the range (`out`). */
+  outside(): Iterable<{ readonly range: AwsEndpointJSON; readonly eni: NetworkInterface; readonly in: PairTraffic; readonly out: PairTraffic }>;
+}
+
 export interface AwsAnalysis {
   readonly inventory: AwsInventory;
+  readonly estate: Estate;
   /** Reach between every pair of endpoints (a pair appears only when something is allowed or response-blocked). */
   reach(): AwsReach;
-  /** The path answer between two endpoints: ENI ids, endpoint ids, or an outside IPv4 address. */
+  /** The same, streamed: nothing is expanded to interface pairs until listed. */
+  streamReach(): AwsReachStream;
+  /** The path answer between two endpoints (see `endpointOf`); undefined when either is unknown. */
   explain(from: string, to: string): PathAnswer | undefined;
+  /** An endpoint named by ENI id, endpoint id, instance id, Name tag, private address, or an outside IPv4 address. */
+  endpointOf(s: string): Endpoint | undefined;
 }
 
 /** The outside address space cut at every CIDR the estate names, VPC ranges removed. */
-function externalAtoms(inv: AwsInventory): IpRange[] {
-  const cuts: IpRange[] = [];
+function externalAtoms(est: ClassReach, inv: AwsInventory): IpRange[] {
   const vpcRanges = inv.vpcs.flatMap((v) => v.cidrs.map((c) => c.range));
-  for (const g of inv.securityGroups) for (const r of [...g.ingress, ...g.egress]) if (r.peer.kind === 'cidr') cuts.push(r.peer.cidr.range);
-  for (const a of inv.networkAcls) for (const e of [...a.inbound, ...a.outbound]) cuts.push(e.cidr.range);
-  for (const t of inv.routeTables) for (const r of t.routes) if (r.destination.kind === 'cidr') cuts.push(r.destination.cidr.range);
-  for (const l of inv.prefixLists) cuts.push(...l.entries.map((c) => c.range));
-  cuts.push(...vpcRanges);
-  return atomize(4, cuts).filter((r) => !vpcRanges.some((v) => v.family === 4 && v.lo <= r.lo && r.hi <= v.hi));
+  return est.atoms.atoms.filter((r) => !vpcRanges.some((v) => v.family === 4 && v.lo <= r.lo && r.hi <= v.hi));
 }
 
 /** Reads a snapshot directory and prepares the analysis. */
@@ -56,59 +80,129 @@ export async function analyseAwsSnapshot(dir: string, opts: PathOptions = {}): P
   return analyseAwsInventory(await readAwsSnapshot(dir), opts);
 }
 
+function endpointJson(e: NetworkInterface): AwsEndpointJSON {
+  return {
+    id: interfaceEndpointId(e), kind: 'NetworkInterface', ...(e.tags['Name'] ? { name: e.tags['Name'] } : {}), account: e.account, region: e.region,
+    addresses: e.addresses, ...(e.publicIp ? { publicIp: e.publicIp } : {}), vpc: e.vpc, subnet: e.subnet, securityGroups: e.securityGroups, tags: e.tags,
+  };
+}
+
+const some = (t: PairTraffic): boolean => !t.conns.isEmpty() || !t.responseBlocked.isEmpty();
+
 /** The analysis of an already-read inventory. */
 export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions = {}): AwsAnalysis {
   const est = new Estate(inventory);
-  const enis = [...inventory.interfaces].sort((a, b) => (interfaceEndpointId(a) < interfaceEndpointId(b) ? -1 : 1));
+  const enis = [...inventory.interfaces].sort((a, b) => lex(interfaceEndpointId(a), interfaceEndpointId(b)));
   const endpointOf = (s: string): Endpoint | undefined => {
-    const e = enis.find((x) => x.id === s || interfaceEndpointId(x) === s);
+    const e = enis.find((x) => x.id === s || interfaceEndpointId(x) === s || x.instanceId === s)
+      ?? enis.find((x) => x.tags['Name'] === s)
+      ?? enis.find((x) => x.addresses.includes(s.replace(/\/32$/, '')));
     if (e) return { kind: 'eni', eni: e };
-    const a = ip4(s.replace(/\/32$/, ''));
+    const c = parseCidr(s);
+    if (c && c.range.family === 4 && c.range.lo === c.range.hi) return { kind: 'external', address: c.range.lo };
+    const a = ip4(s);
     return a >= 0n ? { kind: 'external', address: a } : undefined;
+  };
+  let cached: AwsReachStream | undefined;
+  const streamReach = (): AwsReachStream => {
+    if (cached) return cached;
+    const cr = new ClassReach(est, enis, opts);
+    const n = cr.classes.length;
+    // Class-level answers: per source class, the destination classes with something allowed.
+    const out: Array<Array<{ j: number; t: PairTraffic }>> = [];
+    for (let i = 0; i < n; i++) {
+      const row: Array<{ j: number; t: PairTraffic }> = [];
+      for (let j = 0; j < n; j++) {
+        const t = cr.classPair(i, j);
+        if (t && some(t)) row.push({ j, t });
+      }
+      out.push(row);
+    }
+    // Outside ranges: adjacent atoms with the same answers toward every class are one endpoint.
+    const groups: Array<{ ranges: IpRange[]; key: string; answers: Array<{ out: PairTraffic; in: PairTraffic }> }> = [];
+    for (const atom of externalAtoms(cr, inventory)) {
+      const x = cr.externalSide(atom.lo);
+      const answers = cr.classes.map((c) => cr.withExternal(c.index, x));
+      const key = answers.map((a) => `${a.out.conns.key()}/${a.out.responseBlocked.key()}/${a.in.conns.key()}/${a.in.responseBlocked.key()}`).join(';');
+      const same = groups.find((g) => g.key === key);
+      if (!same) groups.push({ ranges: [atom], key, answers });
+      else if (same.ranges[same.ranges.length - 1]!.hi + 1n === atom.lo) same.ranges[same.ranges.length - 1] = { ...same.ranges[same.ranges.length - 1]!, hi: atom.hi };
+      else same.ranges.push(atom);
+    }
+    const externals = groups.map((g) => ({ id: g.ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(','), cidrs: g.ranges.flatMap(rangeToCidrs), answers: g.answers }));
+    const endpoints: AwsEndpointJSON[] = [...enis.map(endpointJson), ...externals.map((x) => ({ id: x.id, kind: 'External' as const, cidrs: x.cidrs }))];
+    const classOf = new Map<NetworkInterface, number>();
+    for (const c of cr.classes) for (const m of c.members) classOf.set(m, c.index);
+
+    /** Per source class: every destination (interfaces and outside ranges) with its traffic, sorted by id. */
+    const rowsOf = new Map<number, Array<{ id: string; eni?: NetworkInterface; t: PairTraffic }>>();
+    const rowOf = (i: number): Array<{ id: string; eni?: NetworkInterface; t: PairTraffic }> => {
+      let r = rowsOf.get(i);
+      if (r) return r;
+      r = [];
+      for (const { j, t } of out[i]!) for (const m of cr.classes[j]!.members) r.push({ id: interfaceEndpointId(m), eni: m, t });
+      for (const x of externals) if (some(x.answers[i]!.out)) r.push({ id: x.id, t: x.answers[i]!.out });
+      r.sort((a, b) => lex(a.id, b.id));
+      // Rows are reused by every member of the class; only the last few are kept.
+      if (rowsOf.size > 64) rowsOf.clear();
+      rowsOf.set(i, r);
+      return r;
+    };
+    const sources: Array<{ id: string; eni?: NetworkInterface; ext?: (typeof externals)[number] }> = [
+      ...enis.map((e) => ({ id: interfaceEndpointId(e), eni: e })),
+      ...externals.map((x) => ({ id: x.id, ext: x })),
+    ].sort((a, b) => lex(a.id, b.id));
+    cached = {
+      endpoints,
+      classes: n + externals.length,
+      count() {
+        let total = 0;
+        for (let i = 0; i < n; i++) {
+          const size = cr.classes[i]!.members.length;
+          for (const { j } of out[i]!) total += i === j ? size * (size - 1) : size * cr.classes[j]!.members.length;
+          for (const x of externals) {
+            if (some(x.answers[i]!.out)) total += size;
+            if (some(x.answers[i]!.in)) total += size;
+          }
+        }
+        return total;
+      },
+      *outside() {
+        for (const [k, x] of externals.entries()) {
+          const range = endpoints[enis.length + k]!;
+          for (const e of enis) yield { range, eni: e, ...x.answers[classOf.get(e)!]! };
+        }
+      },
+      *connections() {
+        for (const s of sources) {
+          if (s.eni) {
+            for (const d of rowOf(classOf.get(s.eni)!)) if (d.eni !== s.eni) yield { src: s.id, dst: d.id, conns: d.t.conns, responseBlocked: d.t.responseBlocked };
+          } else {
+            for (const e of enis) {
+              const t = s.ext!.answers[classOf.get(e)!]!.in;
+              if (some(t)) yield { src: s.id, dst: interfaceEndpointId(e), conns: t.conns, responseBlocked: t.responseBlocked };
+            }
+          }
+        }
+      },
+    };
+    return cached;
   };
   return {
     inventory,
+    estate: est,
+    endpointOf,
     explain(from, to) {
       const s = endpointOf(from);
       const d = endpointOf(to);
       if (!s || !d || (s.kind === 'external' && d.kind === 'external')) return undefined;
       return analysePath(est, s, d, opts);
     },
+    streamReach,
     reach() {
-      const endpoints: AwsEndpointJSON[] = enis.map((e) => ({
-        id: interfaceEndpointId(e), kind: 'NetworkInterface', ...(e.tags['Name'] ? { name: e.tags['Name'] } : {}), addresses: e.addresses,
-        vpc: e.vpc, subnet: e.subnet, securityGroups: e.securityGroups, tags: e.tags,
-      }));
-      const connections: Array<AwsReach['connections'][number]> = [];
-      const add = (a: PathAnswer): void => {
-        if (a.conns.isEmpty() && a.responseBlocked.isEmpty()) return;
-        connections.push({ src: a.src, dst: a.dst, conns: a.conns.toJSON(), ...(a.responseBlocked.isEmpty() ? {} : { responseBlocked: a.responseBlocked.toJSON() }) });
-      };
-      for (const s of enis) for (const d of enis) if (s !== d) add(analysePath(est, { kind: 'eni', eni: s }, { kind: 'eni', eni: d }, opts));
-      // Outside ranges: adjacent atoms with the same answers toward every ENI are one endpoint.
-      const groups: Array<{ ranges: IpRange[]; key: string; answers: PathAnswer[] }> = [];
-      for (const atom of externalAtoms(inventory)) {
-        const x: Endpoint = { kind: 'external', address: atom.lo };
-        const answers = enis.flatMap((e) => [analysePath(est, { kind: 'eni', eni: e }, x, opts), analysePath(est, x, { kind: 'eni', eni: e }, opts)]);
-        const key = answers.map((a) => `${JSON.stringify(a.conns.toJSON())}|${JSON.stringify(a.responseBlocked.toJSON())}`).join(';');
-        const same = groups.find((g) => g.key === key);
-        if (!same) groups.push({ ranges: [atom], key, answers });
-        else if (same.ranges[same.ranges.length - 1]!.hi + 1n === atom.lo) same.ranges[same.ranges.length - 1] = { ...same.ranges[same.ranges.length - 1]!, hi: atom.hi };
-        else same.ranges.push(atom);
-      }
-      for (const g of groups) {
-        const cidrs = g.ranges.flatMap(rangeToCidrs);
-        const id = g.ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(',');
-        endpoints.push({ id, kind: 'External', cidrs });
-        for (const a of g.answers) {
-          if (a.conns.isEmpty() && a.responseBlocked.isEmpty()) continue;
-          const src = a.src.includes('/') ? a.src : id;
-          const dst = a.dst.includes('/') ? a.dst : id;
-          connections.push({ src, dst, conns: a.conns.toJSON(), ...(a.responseBlocked.isEmpty() ? {} : { responseBlocked: a.responseBlocked.toJSON() }) });
-        }
-      }
-      connections.sort((a, b) => (a.src < b.src ? -1 : a.src > b.src ? 1 : a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0));
-      return { schema: 'bulkhead.reach/v1', endpoints, connections, diagnostics: inventory.diagnostics };
+      const r = streamReach();
+      const connections = [...r.connections()].map((c) => ({ src: c.src, dst: c.dst, conns: c.conns.toJSON(), ...(c.responseBlocked.isEmpty() ? {} : { responseBlocked: c.responseBlocked.toJSON() }) }));
+      return { schema: 'bulkhead.reach/v1', endpoints: r.endpoints, connections, diagnostics: inventory.diagnostics };
     },
   };
 }

@@ -10,6 +10,7 @@ import { reachSummaryText } from '../../reports/reach/summary-text.js';
 import { UserError } from '../../util/errors.js';
 import { terminalSafe } from '../../reports/safe-text.js';
 import { collect, loadInputs, parsePorts, pickFormat, type InputOptions } from '../common.js';
+import { awsReachSection, sectionStart, sectionEnd } from './aws-sections.js';
 
 interface ReachOpts extends InputOptions {
   format: string;
@@ -25,7 +26,7 @@ export function registerReach(program: Command): void {
   program
     .command('reach')
     .description('list what can reach what, on which ports')
-    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin')
+    .argument('<inputs...>', 'manifest files or directories (recursed), AWS snapshot directories (describe-* JSON), or - for stdin')
     .option('-f, --format <format>', `output format: ${Object.keys(REACH_FORMATS).join('|')}`, 'text')
     .option('-l, --level <level>', 'workload (namespace/name[Kind]) or pod', 'workload')
     .option('--from <endpoint>', 'only connections from endpoints matching this (ns/name, glob like prod/*, IP or CIDR)')
@@ -42,10 +43,22 @@ export function registerReach(program: Command): void {
       const format = pickFormat(opts.format, Object.keys(REACH_FORMATS) as ReachFormat[]);
       if (opts.level !== 'workload' && opts.level !== 'pod') throw new UserError(`unknown level "${opts.level}"`, 'choose workload or pod');
       const ports = parsePorts(opts.port);
-      const { inventory, notes, settings } = await loadInputs(inputs, opts, format !== 'csv');
+      const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, format !== 'csv', 'reach');
+      // AWS input: its own section after the cluster's (or alone); one document in JSON.
+      const k8sShown = inventory.pods.length > 0 || !aws;
+      if (aws) {
+        const out = (c: string): boolean => process.stdout.write(terminalSafe(c));
+        if (k8sShown) out(sectionStart(format, 'kubernetes'));
+        else return awsReachSection(aws, notes, inventory.pods.length === 0 && notes.diagnostics.length > 0, format, opts, ports, false);
+        await reachK8s();
+        out(sectionEnd(format));
+        return awsReachSection(aws, notes, false, format, opts, ports, true);
+      }
+      return reachK8s();
+      async function reachK8s(): Promise<void> {
       const analysis = analyze(inventory);
       const reachOpts = {
-        level: opts.level,
+        level: opts.level as 'workload' | 'pod',
         ...(opts.from ? { from: opts.from } : {}),
         ...(opts.to ? { to: opts.to } : {}),
         ...(ports ? { ports } : {}),
@@ -75,5 +88,6 @@ export function registerReach(program: Command): void {
         if (!process.stdout.write(terminalSafe(chunk))) await once(process.stdout, 'drain');
       }
       if (summary) process.stdout.write(terminalSafe(reachSummaryText(summary.result())));
+      }
     });
 }

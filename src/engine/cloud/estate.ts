@@ -33,6 +33,8 @@ export class Estate {
   private readonly tgwTableByAttachment = new Map<string, TgwRouteTable>();
   /** ENIs by private address, per VPC: `vpc|address`. */
   private readonly byAddress = new Map<string, NetworkInterface>();
+  private readonly primaries = new Map<NetworkInterface, bigint>();
+  private readonly vpcAttachments = new Map<string, TgwAttachment>();
   /** Security group id -> the private addresses of its member ENIs (in the group's VPC). */
   readonly members = new Map<string, Set<bigint>>();
 
@@ -59,7 +61,12 @@ export class Estate {
       for (const s of a.subnets) this.aclOfSubnet.set(s, a);
     }
     for (const t of inv.tgwRouteTables) for (const a of t.associations) this.tgwTableByAttachment.set(a, t);
+    for (const x of inv.tgwAttachments) {
+      const k = `${x.tgw}|${x.resourceId}`;
+      if (x.resourceType === 'vpc' && x.state === 'available' && !this.vpcAttachments.has(k)) this.vpcAttachments.set(k, x);
+    }
     for (const e of inv.interfaces) {
+      this.primaries.set(e, ip4(e.addresses[0]!));
       for (const a of e.addresses) this.byAddress.set(`${e.vpc}|${ip4(a)}`, e);
       for (const g of e.securityGroups) {
         // A group's members live in its VPC; an ENI naming a group of another VPC is not one of them.
@@ -69,6 +76,16 @@ export class Estate {
         for (const a of e.addresses) s.add(ip4(a));
       }
     }
+  }
+
+  /** An ENI's primary private address (the one paths use). */
+  primary(e: NetworkInterface): bigint {
+    return this.primaries.get(e) ?? ip4(e.addresses[0]!);
+  }
+
+  /** The first available VPC attachment of a VPC on a transit gateway. */
+  vpcAttachment(tgw: string, vpc: string): TgwAttachment | undefined {
+    return this.vpcAttachments.get(`${tgw}|${vpc}`);
   }
 
   /** The subnet's explicitly associated route table, else its VPC's main one. */

@@ -36,6 +36,22 @@ export function aclAllows(acl: NetworkAcl, direction: 'inbound' | 'outbound', pe
   return { allowed, decided };
 }
 
+/** What an ACL lets through, without the entries that decided it (for reach); no ACL known allows all. */
+export function aclTraffic(acl: NetworkAcl | undefined, direction: 'inbound' | 'outbound', peer: bigint, within: TrafficSet = TrafficSet.ALL): TrafficSet {
+  if (!acl) return within;
+  let left = within;
+  let allowed = TrafficSet.EMPTY;
+  for (const e of direction === 'inbound' ? acl.inbound : acl.outbound) {
+    if (left.isEmpty()) break;
+    if (!inRange(e.cidr.range, peer)) continue;
+    const took = left.intersect(e.traffic);
+    if (took.isEmpty()) continue;
+    left = left.subtract(took);
+    if (e.action === 'allow') allowed = allowed.union(took);
+  }
+  return allowed;
+}
+
 /** The NACL stage of a subnet crossing; a denial lists every entry that denies part of the traffic. */
 export function aclStep(acl: NetworkAcl | undefined, subnet: string, direction: 'inbound' | 'outbound', peer: bigint, stage: 'nacl-outbound' | 'nacl-inbound' | 'nacl-reply' = direction === 'inbound' ? 'nacl-inbound' : 'nacl-outbound', within: TrafficSet = TrafficSet.ALL): Step {
   const p = formatIp(4, peer);

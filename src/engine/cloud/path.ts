@@ -32,7 +32,7 @@ export interface PathAnswer {
 export const DEFAULT_EPHEMERAL: readonly [number, number] = [1024, 65535];
 
 /** Requests with replies a NACL must let back: TCP and UDP to the client's port, ICMP echo to echo reply. */
-function replyPairs(eph: readonly [number, number]): Array<{ request: TrafficSet; reply: TrafficSet }> {
+export function replyPairs(eph: readonly [number, number]): Array<{ request: TrafficSet; reply: TrafficSet }> {
   return [
     { request: TrafficSet.protocol(PROTO_TCP), reply: TrafficSet.ports(PROTO_TCP, eph[0], eph[1]) },
     { request: TrafficSet.protocol(PROTO_UDP), reply: TrafficSet.ports(PROTO_UDP, eph[0], eph[1]) },
@@ -58,7 +58,7 @@ export function analysePath(est: Estate, src: Endpoint, dst: Endpoint, opts: Pat
 
   let route: RouteOutcome;
   if (src.kind === 'eni') {
-    const d = dst.kind === 'eni' ? ip4(dst.eni.addresses[0]!) : dst.address;
+    const d = dst.kind === 'eni' ? est.primary(dst.eni) : dst.address;
     take(securityGroupStep(est, src.eni, 'egress', d));
     route = routeFromEni(est, src.eni, dst);
   } else if (dst.kind === 'eni') {
@@ -72,8 +72,8 @@ export function analysePath(est: Estate, src: Endpoint, dst: Endpoint, opts: Pat
   let crossings: readonly Crossing[] = route.crossings;
   if (!route.ok && crossings.length === 0 && src.kind === 'eni' && dst.kind === 'eni' && src.eni.subnet !== dst.eni.subnet) {
     crossings = [
-      { subnet: src.eni.subnet, direction: 'outbound', peer: ip4(dst.eni.addresses[0]!) },
-      { subnet: dst.eni.subnet, direction: 'inbound', peer: ip4(src.eni.addresses[0]!) },
+      { subnet: src.eni.subnet, direction: 'outbound', peer: est.primary(dst.eni) },
+      { subnet: dst.eni.subnet, direction: 'inbound', peer: est.primary(src.eni) },
     ];
   }
   const aclSteps = crossings.map((c) => aclStep(est.aclOf(c.subnet), c.subnet, c.direction, c.peer));

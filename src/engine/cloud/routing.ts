@@ -34,6 +34,20 @@ type AnyRoute = Route | TgwRoute;
 
 /** The winning route for an address: longest prefix, then static CIDR, static prefix list, propagated. */
 export function bestRoute<R extends AnyRoute>(est: Estate, routes: readonly R[], address: bigint): R | undefined {
+  // Reach looks the same tables up for the same addresses again and again: memoised per table.
+  let memo = MEMO.get(routes) as Map<bigint, R | null> | undefined;
+  if (!memo) MEMO.set(routes, (memo = new Map()));
+  const hit = memo.get(address);
+  if (hit !== undefined) return hit ?? undefined;
+  const r = scanRoutes(est, routes, address);
+  memo.set(address, r ?? null);
+  return r;
+}
+
+/** Per route list (a table's, which never changes once read): address -> winning route. */
+const MEMO = new WeakMap<readonly AnyRoute[], Map<bigint, AnyRoute | null>>();
+
+function scanRoutes<R extends AnyRoute>(est: Estate, routes: readonly R[], address: bigint): R | undefined {
   let best: R | undefined;
   let bestKey = -1;
   for (const r of routes) {
@@ -58,9 +72,43 @@ function dest(r: AnyRoute): string {
   return r.destination.kind === 'cidr' ? r.destination.text : r.destination.id;
 }
 
-function routeStep(stage: 'route' | 'tgw-route' | 'return-route' | 'gateway', resource: string, ok: boolean, message: string, r?: AnyRoute, target?: string): Step {
-  const rules = r ? [{ id: `${resource} ${dest(r)} -> ${target ?? ''}`.trim(), action: ok ? ('allow' as const) : ('deny' as const), source: r.source }] : [];
-  return { stage, resource, verdict: ok ? 'allow' : 'deny', traffic: ok ? TrafficSet.ALL : TrafficSet.EMPTY, rules, message };
+/** While set, routing builds no explanation: every step is one shared object (reach reads only verdicts and traffic). */
+let quiet = false;
+const QUIET_ALLOW: Step = { stage: 'route', resource: '', verdict: 'allow', traffic: TrafficSet.ALL, rules: [], message: '' };
+const QUIET_DENY: Step = { stage: 'route', resource: '', verdict: 'deny', traffic: TrafficSet.EMPTY, rules: [], message: '' };
+
+/** Runs `f` with routing steps left unexplained (their verdicts and traffic stay exact). */
+export function withoutExplanations<T>(f: () => T): T {
+  const was = quiet;
+  quiet = true;
+  try {
+    return f();
+  } finally {
+    quiet = was;
+  }
+}
+
+/**
+ * A routing step. The message is built on first read: reach evaluates millions of paths and reads none of
+ * them, explain reads every one.
+ */
+function routeStep(stage: 'route' | 'tgw-route' | 'return-route' | 'gateway', resource: string, ok: boolean, message: string | (() => string), r?: AnyRoute, target?: string): Step {
+  if (quiet) return ok ? QUIET_ALLOW : QUIET_DENY;
+  let id: string | undefined;
+  const rules = r ? [{ get id(): string { return (id ??= `${resource} ${dest(r)} -> ${target ?? ''}`.trim()); }, action: ok ? ('allow' as const) : ('deny' as const), source: r.source }] : [];
+  let text = typeof message === 'string' ? message : undefined;
+  return {
+    stage, resource, verdict: ok ? 'allow' : 'deny', traffic: ok ? TrafficSet.ALL : TrafficSet.EMPTY, rules,
+    get message(): string {
+      return (text ??= (message as () => string)());
+    },
+  };
+}
+
+/** An address printed when a message is read (an object whose toString formats it once). */
+function lazyIp(v: bigint): { toString(): string } {
+  let t: string | undefined;
+  return { toString: () => (t ??= formatIp(4, v)) };
 }
 
 function targetText(r: Route): string {
@@ -79,28 +127,28 @@ function lookupFrom(est: Estate, subnet: string, address: bigint, _stage: 'route
 
 /** Where a packet from an ENI to an endpoint goes. */
 export function routeFromEni(est: Estate, src: NetworkInterface, dst: Endpoint): RouteOutcome {
-  const a = ip4(src.addresses[0]!);
-  const d = dst.kind === 'eni' ? ip4(dst.eni.addresses[0]!) : dst.address;
-  const dText = formatIp(4, d);
+  const a = est.primary(src);
+  const d = dst.kind === 'eni' ? est.primary(dst.eni) : dst.address;
+  const dText = lazyIp(d);
   const steps: Step[] = [];
   const { table, route } = lookupFrom(est, src.subnet, d, 'route');
-  if (!table) return failed([routeStep('route', src.subnet, false, `subnet ${src.subnet} has no route table in the snapshot`)], [], a);
-  if (!route) return failed([routeStep('route', table.id, false, `${table.id} has no route to ${dText}`)], [], a);
+  if (!table) return failed([routeStep('route', src.subnet, false, () => `subnet ${src.subnet} has no route table in the snapshot`)], [], a);
+  if (!route) return failed([routeStep('route', table.id, false, () => `${table.id} has no route to ${dText}`)], [], a);
   const t = route.target;
-  if (route.state === 'blackhole') return failed([routeStep('route', table.id, false, `${table.id} routes ${dText} to ${t.id}, a blackhole route: dropped`, route, t.id)], [], a);
-  const ok = (msg: string): void => {
+  if (route.state === 'blackhole') return failed([routeStep('route', table.id, false, () => `${table.id} routes ${dText} to ${t.id}, a blackhole route: dropped`, route, t.id)], [], a);
+  const ok = (msg: () => string): void => {
     steps.push(routeStep('route', table.id, true, msg, route, targetText(route)));
   };
   const out: Crossing = { subnet: src.subnet, direction: 'outbound', peer: d };
 
   if (t.kind === 'local') {
     if (dst.kind !== 'eni' || dst.eni.vpc !== src.vpc || !est.interfaceAt(src.vpc, d)) {
-      return failed([routeStep('route', table.id, false, `${table.id} routes ${dText} locally, but no interface of ${src.vpc} holds it`, route, 'local')], [], a);
+      return failed([routeStep('route', table.id, false, () => `${table.id} routes ${dText} locally, but no interface of ${src.vpc} holds it`, route, 'local')], [], a);
     }
-    ok(`${table.id} routes ${dText} locally in ${src.vpc}`);
+    ok(() => `${table.id} routes ${dText} locally in ${src.vpc}`);
     const back = lookupFrom(est, dst.eni.subnet, a, 'return-route');
     if (!back.route || back.route.state !== 'active' || back.route.target.kind !== 'local') {
-      steps.push(routeStep('return-route', back.table?.id ?? dst.eni.subnet, false, `the way back to ${formatIp(4, a)} from ${dst.eni.subnet} is not the local route`, back.route, back.route?.target.id));
+      steps.push(routeStep('return-route', back.table?.id ?? dst.eni.subnet, false, () => `the way back to ${formatIp(4, a)} from ${dst.eni.subnet} is not the local route`, back.route, back.route?.target.id));
       return failed(steps, [], a);
     }
     return { ok: true, steps, crossings: dst.eni.subnet === src.subnet ? [] : [out, { subnet: dst.eni.subnet, direction: 'inbound', peer: a }], sourceSeen: a };
@@ -109,17 +157,17 @@ export function routeFromEni(est: Estate, src: NetworkInterface, dst: Endpoint):
   if (t.kind === 'pcx') {
     const p = est.peerings.get(t.id);
     const other = p ? est.peerOf(p, src.vpc) : undefined;
-    if (!p || !other) return failed([routeStep('route', table.id, false, `${table.id} routes ${dText} to ${t.id}, which is ${p ? `not active (${p.status}) or not a peering of ${src.vpc}` : 'not in the snapshot'}`, route, t.id)], [], a);
+    if (!p || !other) return failed([routeStep('route', table.id, false, () => `${table.id} routes ${dText} to ${t.id}, which is ${p ? `not active (${p.status}) or not a peering of ${src.vpc}` : 'not in the snapshot'}`, route, t.id)], [], a);
     if (!est.vpcContains(other, d) || dst.kind !== 'eni' || dst.eni.vpc !== other) {
-      return failed([routeStep('route', table.id, false, `${t.id} delivers only to ${other}'s own addresses, and ${dText} is not one of its interfaces (peering is not transitive and has no edge-to-edge routing)`, route, t.id)], [], a);
+      return failed([routeStep('route', table.id, false, () => `${t.id} delivers only to ${other}'s own addresses, and ${dText} is not one of its interfaces (peering is not transitive and has no edge-to-edge routing)`, route, t.id)], [], a);
     }
-    ok(`${table.id} routes ${dText} to ${t.id} (${src.vpc} -> ${other})`);
+    ok(() => `${table.id} routes ${dText} to ${t.id} (${src.vpc} -> ${other})`);
     const back = lookupFrom(est, dst.eni.subnet, a, 'return-route');
     if (!back.route || back.route.state !== 'active' || back.route.target.kind !== 'pcx' || back.route.target.id !== t.id) {
-      steps.push(routeStep('return-route', back.table?.id ?? dst.eni.subnet, false, `no route back to ${formatIp(4, a)} over ${t.id} from ${dst.eni.subnet}${back.route ? ` (the table sends it to ${back.route.target.id}${back.route.state === 'blackhole' ? ', a blackhole' : ''})` : ''}`, back.route, back.route?.target.id));
+      steps.push(routeStep('return-route', back.table?.id ?? dst.eni.subnet, false, () => `no route back to ${formatIp(4, a)} over ${t.id} from ${dst.eni.subnet}${back.route ? ` (the table sends it to ${back.route.target.id}${back.route.state === 'blackhole' ? ', a blackhole' : ''})` : ''}`, back.route, back.route?.target.id));
       return failed(steps, [], a);
     }
-    steps.push(routeStep('return-route', back.table!.id, true, `${back.table!.id} routes ${formatIp(4, a)} back over ${t.id}`, back.route, t.id));
+    steps.push(routeStep('return-route', back.table!.id, true, () => `${back.table!.id} routes ${formatIp(4, a)} back over ${t.id}`, back.route, t.id));
     return { ok: true, steps, crossings: [out, { subnet: dst.eni.subnet, direction: 'inbound', peer: a }], sourceSeen: a };
   }
 
@@ -127,38 +175,38 @@ export function routeFromEni(est: Estate, src: NetworkInterface, dst: Endpoint):
 
   if (t.kind === 'igw') {
     const g = est.igws.get(t.id);
-    if (!g || !g.vpcs.includes(src.vpc)) return failed([routeStep('route', table.id, false, `${table.id} routes ${dText} to ${t.id}, which is ${g ? `not attached to ${src.vpc}` : 'not in the snapshot'}`, route, t.id)], [], a);
-    if (dst.kind !== 'external') return failed([routeStep('route', table.id, false, `${table.id} sends ${dText} to the internet gateway ${t.id}; another VPC's private address is not reached that way`, route, t.id)], [], a);
-    ok(`${table.id} routes ${dText} to the internet gateway ${t.id}`);
+    if (!g || !g.vpcs.includes(src.vpc)) return failed([routeStep('route', table.id, false, () => `${table.id} routes ${dText} to ${t.id}, which is ${g ? `not attached to ${src.vpc}` : 'not in the snapshot'}`, route, t.id)], [], a);
+    if (dst.kind !== 'external') return failed([routeStep('route', table.id, false, () => `${table.id} sends ${dText} to the internet gateway ${t.id}; another VPC's private address is not reached that way`, route, t.id)], [], a);
+    ok(() => `${table.id} routes ${dText} to the internet gateway ${t.id}`);
     if (!src.publicIp) {
-      steps.push(routeStep('gateway', t.id, false, `${src.id} has no public IPv4 address: ${t.id} does not carry its traffic`));
+      steps.push(routeStep('gateway', t.id, false, () => `${src.id} has no public IPv4 address: ${t.id} does not carry its traffic`));
       return failed(steps, [out], a);
     }
-    steps.push(routeStep('gateway', t.id, true, `${t.id} translates ${formatIp(4, a)} to ${src.publicIp}`));
+    steps.push(routeStep('gateway', t.id, true, () => `${t.id} translates ${formatIp(4, a)} to ${src.publicIp}`));
     return { ok: true, steps, crossings: [out], sourceSeen: ip4(src.publicIp) };
   }
 
   if (t.kind === 'nat') {
     const n = est.nats.get(t.id);
-    if (!n || n.state !== 'available' || n.vpc !== src.vpc) return failed([routeStep('route', table.id, false, `${table.id} routes ${dText} to ${t.id}, which is ${n ? `not available in ${src.vpc}` : 'not in the snapshot'}`, route, t.id)], [], a);
-    if (dst.kind !== 'external') return failed([routeStep('route', table.id, false, `${table.id} sends ${dText} to ${t.id}; NAT toward other VPCs (private NAT) is not evaluated yet`, route, t.id)], [], a, 'private NAT gateway paths');
-    ok(`${table.id} routes ${dText} to the NAT gateway ${t.id}`);
+    if (!n || n.state !== 'available' || n.vpc !== src.vpc) return failed([routeStep('route', table.id, false, () => `${table.id} routes ${dText} to ${t.id}, which is ${n ? `not available in ${src.vpc}` : 'not in the snapshot'}`, route, t.id)], [], a);
+    if (dst.kind !== 'external') return failed([routeStep('route', table.id, false, () => `${table.id} sends ${dText} to ${t.id}; NAT toward other VPCs (private NAT) is not evaluated yet`, route, t.id)], [], a, 'private NAT gateway paths');
+    ok(() => `${table.id} routes ${dText} to the NAT gateway ${t.id}`);
     const crossings: Crossing[] = n.subnet === src.subnet ? [] : [out, { subnet: n.subnet, direction: 'inbound', peer: a }];
     const onward = lookupFrom(est, n.subnet, d, 'route');
     const r2 = onward.route;
     const g = r2 && r2.target.kind === 'igw' ? est.igws.get(r2.target.id) : undefined;
     if (n.connectivity !== 'public' || !n.publicIp || !r2 || r2.state !== 'active' || !g || !g.vpcs.includes(n.vpc)) {
       const why = n.connectivity !== 'public' || !n.publicIp ? `${t.id} is a private NAT gateway (no Elastic IP): the internet is not reached` : `the NAT's subnet ${n.subnet} does not route ${dText} to an attached internet gateway`;
-      steps.push(routeStep('gateway', t.id, false, why, r2, r2?.target.id));
+      steps.push(routeStep('gateway', t.id, false, () => why, r2, r2?.target.id));
       return failed(steps, crossings, a);
     }
     // A NAT gateway carries TCP, UDP and ICMP only.
     const carried = TrafficSet.protocol(PROTO_TCP).union(TrafficSet.protocol(PROTO_UDP)).union(TrafficSet.protocol(PROTO_ICMP));
-    steps.push({ ...routeStep('gateway', onward.table!.id, true, `${t.id} translates to ${n.publicIp} (TCP, UDP and ICMP only); ${onward.table!.id} routes ${dText} to ${g.id}`, r2, g.id), verdict: 'partial', traffic: carried });
+    steps.push({ ...routeStep('gateway', onward.table!.id, true, () => `${t.id} translates to ${n.publicIp} (TCP, UDP and ICMP only); ${onward.table!.id} routes ${dText} to ${g.id}`, r2, g.id), verdict: 'partial', traffic: carried });
     crossings.push({ subnet: n.subnet, direction: 'outbound', peer: d });
     return { ok: true, steps, crossings, sourceSeen: ip4(n.publicIp) };
   }
-  return failed([routeStep('route', table.id, false, `${table.id} routes ${dText} to ${t.id} (${t.kind}), which is not evaluated yet`, route, t.id)], [], a, `${t.kind} route targets`);
+  return failed([routeStep('route', table.id, false, () => `${table.id} routes ${dText} to ${t.id} (${t.kind}), which is not evaluated yet`, route, t.id)], [], a, `${t.kind} route targets`);
 }
 
 function tgwLookup(est: Estate, rt: TgwRouteTable, address: bigint): TgwRoute | undefined {
@@ -167,24 +215,23 @@ function tgwLookup(est: Estate, rt: TgwRouteTable, address: bigint): TgwRoute | 
 
 /** The VPC attachment of a VPC on a TGW. */
 function attachmentOf(est: Estate, tgw: string, vpc: string) {
-  for (const x of est.attachments.values()) if (x.tgw === tgw && x.resourceType === 'vpc' && x.resourceId === vpc && x.state === 'available') return x;
-  return undefined;
+  return est.vpcAttachment(tgw, vpc);
 }
 
 function viaTransitGateway(est: Estate, src: NetworkInterface, dst: Endpoint, d: bigint, a: bigint, table: RouteTable, route: Route, steps: Step[]): RouteOutcome {
   const tgw = route.target.id;
-  const dText = formatIp(4, d);
+  const dText = lazyIp(d);
   const xin = attachmentOf(est, tgw, src.vpc);
-  if (!est.tgws.has(tgw) || !xin) return failed([routeStep('route', table.id, false, `${table.id} routes ${dText} to ${tgw}, but ${src.vpc} has no available attachment to it in the snapshot`, route, tgw)], [], a);
-  steps.push(routeStep('route', table.id, true, `${table.id} routes ${dText} to ${tgw} (attachment ${xin.id})`, route, tgw));
+  if (!est.tgws.has(tgw) || !xin) return failed([routeStep('route', table.id, false, () => `${table.id} routes ${dText} to ${tgw}, but ${src.vpc} has no available attachment to it in the snapshot`, route, tgw)], [], a);
+  steps.push(routeStep('route', table.id, true, () => `${table.id} routes ${dText} to ${tgw} (attachment ${xin.id})`, route, tgw));
   const az = est.subnets.get(src.subnet)?.availabilityZone;
   if (xin.subnets && !xin.subnets.some((s) => est.subnets.get(s)?.availabilityZone === az)) {
-    steps.push(routeStep('gateway', xin.id, false, `${xin.id} has no subnet in ${az}: traffic from ${src.subnet} does not reach ${tgw}`));
+    steps.push(routeStep('gateway', xin.id, false, () => `${xin.id} has no subnet in ${az}: traffic from ${src.subnet} does not reach ${tgw}`));
     return failed(steps, [], a);
   }
   const rt = est.tgwTableOf(xin.id);
   if (!rt) {
-    steps.push(routeStep('tgw-route', xin.id, false, `${xin.id} is associated with no transit gateway route table`));
+    steps.push(routeStep('tgw-route', xin.id, false, () => `${xin.id} is associated with no transit gateway route table`));
     return failed(steps, [], a);
   }
   const tr = tgwLookup(est, rt, d);
@@ -195,19 +242,19 @@ function viaTransitGateway(est: Estate, src: NetworkInterface, dst: Endpoint, d:
   const xout = [...tr.attachments].sort()[0]!;
   const egress = est.attachments.get(xout);
   if (!egress || egress.resourceType !== 'vpc' || egress.state !== 'available') {
-    steps.push(routeStep('tgw-route', rt.id, false, `${rt.id} routes ${dText} to ${xout}, which is ${egress ? `a ${egress.resourceType} attachment (not evaluated yet) or not available` : 'not in the snapshot'}`, tr, xout));
+    steps.push(routeStep('tgw-route', rt.id, false, () => `${rt.id} routes ${dText} to ${xout}, which is ${egress ? `a ${egress.resourceType} attachment (not evaluated yet) or not available` : 'not in the snapshot'}`, tr, xout));
     return failed(steps, [], a, egress && egress.resourceType !== 'vpc' ? 'transit gateway attachments other than VPCs' : undefined);
   }
   const v2 = egress.resourceId;
   if (dst.kind !== 'eni' || dst.eni.vpc !== v2 || !est.vpcContains(v2, d)) {
-    steps.push(routeStep('tgw-route', rt.id, false, `${rt.id} routes ${dText} to ${xout} (${v2}), where it is not one of the VPC's interfaces; onward routing from an attachment subnet is not evaluated yet`, tr, xout));
+    steps.push(routeStep('tgw-route', rt.id, false, () => `${rt.id} routes ${dText} to ${xout} (${v2}), where it is not one of the VPC's interfaces; onward routing from an attachment subnet is not evaluated yet`, tr, xout));
     return failed(steps, [], a, 'routing onward from a transit gateway attachment subnet');
   }
-  steps.push(routeStep('tgw-route', rt.id, true, `${rt.id} (associated with ${xin.id}) routes ${dText} to ${xout} (${v2})`, tr, xout));
+  steps.push(routeStep('tgw-route', rt.id, true, () => `${rt.id} (associated with ${xin.id}) routes ${dText} to ${xout} (${v2})`, tr, xout));
   const back = lookupFrom(est, dst.eni.subnet, a, 'return-route');
-  const aText = formatIp(4, a);
+  const aText = lazyIp(a);
   if (!back.route || back.route.state !== 'active' || back.route.target.kind !== 'tgw' || back.route.target.id !== tgw) {
-    steps.push(routeStep('return-route', back.table?.id ?? dst.eni.subnet, false, `no route back to ${aText} over ${tgw} from ${dst.eni.subnet}${back.route ? ` (the table sends it to ${back.route.target.id}${back.route.state === 'blackhole' ? ', a blackhole' : ''})` : ''}`, back.route, back.route?.target.id));
+    steps.push(routeStep('return-route', back.table?.id ?? dst.eni.subnet, false, () => `no route back to ${aText} over ${tgw} from ${dst.eni.subnet}${back.route ? ` (the table sends it to ${back.route.target.id}${back.route.state === 'blackhole' ? ', a blackhole' : ''})` : ''}`, back.route, back.route?.target.id));
     return failed(steps, [], a);
   }
   const rt2 = est.tgwTableOf(xout);
@@ -216,22 +263,22 @@ function viaTransitGateway(est: Estate, src: NetworkInterface, dst: Endpoint, d:
     steps.push(routeStep('return-route', rt2?.id ?? xout, false, rt2 ? `${rt2.id} (associated with ${xout}) does not route ${aText} back to ${xin.id}${tr2 ? (tr2.state === 'blackhole' ? ' (blackhole)' : ` (it sends it to ${tr2.attachments.join(', ')})`) : ''}` : `${xout} is associated with no transit gateway route table: replies have no way back`, tr2, tr2?.attachments[0]));
     return failed(steps, [], a);
   }
-  steps.push(routeStep('return-route', rt2.id, true, `${back.table!.id} and ${rt2.id} route ${aText} back to ${xin.id}`, tr2, xin.id));
+  steps.push(routeStep('return-route', rt2.id, true, () => `${back.table!.id} and ${rt2.id} route ${aText} back to ${xin.id}`, tr2, xin.id));
   return { ok: true, steps, crossings: [{ subnet: src.subnet, direction: 'outbound', peer: d }, { subnet: dst.eni.subnet, direction: 'inbound', peer: a }], sourceSeen: a };
 }
 
 /** Where a packet from the internet (address `x`) to an ENI's public address goes. */
 export function routeFromInternet(est: Estate, x: bigint, dst: NetworkInterface): RouteOutcome {
-  const xText = formatIp(4, x);
+  const xText = lazyIp(x);
   const g = [...est.igws.values()].find((i) => i.vpcs.includes(dst.vpc));
-  if (!dst.publicIp) return failed([routeStep('gateway', dst.id, false, `${dst.id} has no public IPv4 address: the internet cannot address it`)], [], x);
-  if (!g) return failed([routeStep('gateway', dst.vpc, false, `${dst.vpc} has no internet gateway attached`)], [], x);
-  const steps: Step[] = [routeStep('gateway', g.id, true, `${g.id} translates ${dst.publicIp} to ${dst.addresses[0]}`)];
+  if (!dst.publicIp) return failed([routeStep('gateway', dst.id, false, () => `${dst.id} has no public IPv4 address: the internet cannot address it`)], [], x);
+  if (!g) return failed([routeStep('gateway', dst.vpc, false, () => `${dst.vpc} has no internet gateway attached`)], [], x);
+  const steps: Step[] = [routeStep('gateway', g.id, true, () => `${g.id} translates ${dst.publicIp} to ${dst.addresses[0]}`)];
   const back = lookupFrom(est, dst.subnet, x, 'return-route');
   if (!back.route || back.route.state !== 'active' || back.route.target.kind !== 'igw' || !g.vpcs.includes(dst.vpc) || !est.igws.get(back.route.target.id)?.vpcs.includes(dst.vpc)) {
-    steps.push(routeStep('return-route', back.table?.id ?? dst.subnet, false, `replies to ${xText} from ${dst.subnet} do not go to an internet gateway${back.route ? ` (the table sends them to ${back.route.target.id})` : ''}`, back.route, back.route?.target.id));
+    steps.push(routeStep('return-route', back.table?.id ?? dst.subnet, false, () => `replies to ${xText} from ${dst.subnet} do not go to an internet gateway${back.route ? ` (the table sends them to ${back.route.target.id})` : ''}`, back.route, back.route?.target.id));
     return failed(steps, [{ subnet: dst.subnet, direction: 'inbound', peer: x }], x);
   }
-  steps.push(routeStep('return-route', back.table!.id, true, `${back.table!.id} routes replies to ${xText} to ${back.route.target.id}`, back.route, back.route.target.id));
+  steps.push(routeStep('return-route', back.table!.id, true, () => `${back.table!.id} routes replies to ${xText} to ${back.route!.target.id}`, back.route, back.route.target.id));
   return { ok: true, steps, crossings: [{ subnet: dst.subnet, direction: 'inbound', peer: x }], sourceSeen: x };
 }

@@ -24,6 +24,17 @@ export function peerMatches(est: Estate, holder: SecurityGroup, rule: SgRule, ad
   return est.members.get(g.id)?.has(address) ?? false;
 }
 
+/** What the union of some groups allows toward (egress) or from (ingress) an address: the stage without its explanation. */
+export function securityGroupTraffic(est: Estate, groups: readonly string[], direction: 'ingress' | 'egress', address: bigint): TrafficSet {
+  let traffic = TrafficSet.EMPTY;
+  for (const gid of groups) {
+    const g = est.groups.get(gid);
+    if (!g) continue;
+    for (const rule of direction === 'ingress' ? g.ingress : g.egress) if (peerMatches(est, g, rule, address)) traffic = traffic.union(rule.traffic);
+  }
+  return traffic;
+}
+
 /** The security group stage of one ENI toward (egress) or from (ingress) an address. */
 export function securityGroupStep(est: Estate, eni: NetworkInterface, direction: 'ingress' | 'egress', address: bigint): Step {
   let traffic = TrafficSet.EMPTY;

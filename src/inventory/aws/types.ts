@@ -4,7 +4,7 @@
  */
 import type { ParsedCidr } from '../../model/address.js';
 import type { TrafficSet } from '../../model/traffic-set.js';
-import type { Diagnostic, Labels } from '../types.js';
+import type { Diagnostic, Labels, UnmodelledObject } from '../types.js';
 
 /** Where a model object was read: file, line, and its JSON path in the file. */
 export interface AwsSourceRef {
@@ -154,6 +154,8 @@ export interface TransitGateway {
   readonly account: string;
   readonly state: string;
   readonly securityGroupReferencing: boolean;
+  /** Options.AutoAcceptSharedAttachments: attachments from other accounts join without review. */
+  readonly autoAcceptSharedAttachments: boolean;
   readonly source: AwsSourceRef;
 }
 
@@ -222,6 +224,8 @@ export interface AwsInventory {
   readonly prefixLists: readonly PrefixList[];
   readonly vpcEndpoints: readonly VpcEndpoint[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Settings that may change traffic and that the engine does not evaluate (each also a warning). */
+  readonly unmodelled: readonly UnmodelledObject[];
 }
 
 /** The endpoint id of the reach contract: `<account>/<region>/<vpc>/<eni-id>`. */

@@ -3,15 +3,21 @@
  * NAT gateway, a rule naming an unknown group) and what the engine does not evaluate, each as a diagnostic.
  */
 import type { AwsInventory, AwsSourceRef } from '../../inventory/aws/types.js';
-import type { Diagnostic, Severity } from '../../inventory/types.js';
+import type { Diagnostic, Severity, UnmodelledObject } from '../../inventory/types.js';
 
 const MODELLED_TARGETS = new Set(['local', 'igw', 'nat', 'pcx', 'tgw']);
 
-/** Diagnostics for unknown references and unmodelled settings, in input order. */
-export function checkReferences(inv: AwsInventory): Diagnostic[] {
+/** Diagnostics for unknown references and unmodelled settings, in input order; the settings also as caveat objects. */
+export function checkReferences(inv: Omit<AwsInventory, 'unmodelled'>): { diagnostics: Diagnostic[]; unmodelled: UnmodelledObject[] } {
   const out: Diagnostic[] = [];
+  const unmodelled: UnmodelledObject[] = [];
   const say = (severity: Severity, code: string, message: string, s: AwsSourceRef): void => {
     out.push({ severity, code, message: `${message} (at ${s.path})`, source: s });
+  };
+  // What the engine does not evaluate changes traffic: a warning, and a caveat every report carries.
+  const notEvaluated = (kind: string, name: string, effect: string, message: string, s: AwsSourceRef): void => {
+    say('warning', kind === 'Route' ? 'aws-unmodelled-target' : 'aws-unmodelled-setting', message, s);
+    unmodelled.push({ kind, apiVersion: 'ec2', name, effect, selects: 'unknown', digest: `${s.file}#${s.path}`, source: { file: s.file, line: s.line } });
   };
   const ids = (xs: readonly { id: string }[]): Set<string> => new Set(xs.map((x) => x.id));
   const vpcs = ids(inv.vpcs);
@@ -48,7 +54,8 @@ export function checkReferences(inv: AwsInventory): Diagnostic[] {
     for (const r of t.routes) {
       if (r.destination.kind === 'prefix-list' && !lists.get(r.destination.id)?.entriesKnown) say('warning', 'aws-unknown-reference', `route table ${t.id}: route to prefix list ${r.destination.id}, whose entries are not in the snapshot: it matches nothing`, r.source);
       if (!MODELLED_TARGETS.has(r.target.kind)) {
-        say('info', 'aws-unmodelled-target', `route table ${t.id}: route to ${r.target.id} (${r.target.kind}) is not evaluated yet: traffic it carries is counted as dropped`, r.source);
+        const dest = r.destination.kind === 'cidr' ? r.destination.text : r.destination.id;
+        notEvaluated('Route', `${t.id} ${dest} -> ${r.target.id}`, `carries traffic (${r.target.kind} target) that is counted as dropped`, `route table ${t.id}: route to ${r.target.id} (${r.target.kind}) is not evaluated yet: traffic it carries is counted as dropped`, r.source);
       } else if (r.target.kind !== 'local' && r.state === 'active' && !targets[r.target.kind]!.has(r.target.id)) {
         say('warning', 'aws-unknown-reference', `route table ${t.id}: route target ${r.target.id} is not in the snapshot (deleted?): traffic it carries is dropped`, r.source);
       }
@@ -59,9 +66,9 @@ export function checkReferences(inv: AwsInventory): Diagnostic[] {
     for (const a of t.associations) if (!attachments.has(a)) say('warning', 'aws-unknown-reference', `transit gateway route table ${t.id} is associated with attachment ${a}, which is not in the snapshot`, t.source);
   }
   for (const g of inv.transitGateways) {
-    if (g.securityGroupReferencing) say('info', 'aws-unmodelled-setting', `transit gateway ${g.id} enables security group referencing, which is not evaluated yet: group references across it match nothing`, g.source);
+    if (g.securityGroupReferencing) notEvaluated('TransitGateway', g.id, 'lets security group references match across it (counted as matching nothing)', `transit gateway ${g.id} enables security group referencing, which is not evaluated yet: group references across it match nothing`, g.source);
   }
   for (const n of inv.natGateways) if (!subnets.has(n.subnet)) say('warning', 'aws-unknown-reference', `NAT gateway ${n.id} names subnet ${n.subnet}, which is not in the snapshot`, n.source);
   for (const a of inv.networkAcls) for (const s of a.subnets) if (!subnets.has(s)) say('info', 'aws-unknown-reference', `network ACL ${a.id} is associated with subnet ${s}, which is not in the snapshot`, a.source);
-  return out;
+  return { diagnostics: out, unmodelled };
 }

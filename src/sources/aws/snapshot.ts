@@ -14,6 +14,7 @@ import { FieldReader } from './fields.js';
 import { IGNORED_KEYS, resourceFor } from './registry.js';
 import { emptyParts, type SnapshotParts } from './resource.js';
 import { checkReferences } from './references.js';
+import { isCollectorDoc, readCollectorDoc } from './collector.js';
 
 export interface SnapshotFile {
   /** The path as shown in diagnostics. */
@@ -81,6 +82,10 @@ export function buildAwsInventory(files: readonly SnapshotFile[]): AwsInventory 
         diagnostics.push({ severity: 'warning', code: 'aws-not-describe-output', message: `${f.path} is not a describe-* output (expected an object of lists): skipped`, source: doc.source });
         continue;
       }
+      if (isCollectorDoc(doc.value as Record<string, unknown>)) {
+        readCollectorDoc(doc.value as Record<string, unknown>, r, parts, diagnostics);
+        continue;
+      }
       for (const [key, value] of Object.entries(doc.value as Record<string, unknown>)) {
         const res = resourceFor(key);
         if (res) res.parse(value, r, parts);
@@ -126,7 +131,7 @@ function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInventory {
     const entries = p.prefixListEntries.get(l.id);
     return { ...l, entries: entries ?? [], entriesKnown: entries !== undefined };
   });
-  const inv: AwsInventory = {
+  const inv: Omit<AwsInventory, 'unmodelled'> = {
     vpcs: dedupe(p.vpcs, 'VPC', diagnostics),
     subnets: dedupe(p.subnets, 'subnet', diagnostics),
     interfaces: dedupe(p.interfaces, 'network interface', diagnostics),
@@ -143,6 +148,7 @@ function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInventory {
     vpcEndpoints: dedupe(p.vpcEndpoints, 'VPC endpoint', diagnostics),
     diagnostics,
   };
-  diagnostics.push(...checkReferences(inv));
-  return inv;
+  const checked = checkReferences(inv);
+  diagnostics.push(...checked.diagnostics);
+  return { ...inv, unmodelled: checked.unmodelled };
 }

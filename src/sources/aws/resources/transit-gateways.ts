@@ -17,7 +17,8 @@ export const transitGateways: AwsResource = {
       const opts = (o['Options'] as Json | undefined) ?? {};
       into.transitGateways.push({
         id, account: r.optional(o, 'OwnerId') ?? r.account ?? 'unknown', state: r.optional(o, 'State') ?? 'available',
-        securityGroupReferencing: opts['SecurityGroupReferencingSupport'] === 'enable', source: r.at(o, path),
+        securityGroupReferencing: opts['SecurityGroupReferencingSupport'] === 'enable',
+        autoAcceptSharedAttachments: opts['AutoAcceptSharedAttachments'] === 'enable', source: r.at(o, path),
       });
     }
   },

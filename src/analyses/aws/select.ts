@@ -1,0 +1,36 @@
+/** Choosing AWS endpoints and traffic on the command line: --from/--to specs and --port sets. */
+import { parseCidr, parseIp } from '../../model/address.js';
+import type { PortSet } from '../../model/port-set.js';
+import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
+import { compileGlob } from '../../util/glob.js';
+import type { AwsEndpointJSON } from './reach.js';
+
+/**
+ * A matcher for an endpoint spec: an id or a glob over endpoint ids; an ENI, VPC, subnet, security group or
+ * account id, a Name tag, `tag:KEY=VALUE`; or an IPv4 address or CIDR (an interface's private address inside
+ * it, an outside range overlapping it).
+ */
+export function awsEndpointMatcher(spec: string): (e: AwsEndpointJSON) => boolean {
+  const tag = /^tag:([^=]+)=(.*)$/.exec(spec);
+  if (tag) return (e) => e.tags?.[tag[1]!] === tag[2];
+  const cidr = parseCidr(spec) ?? (parseIp(spec) ? parseCidr(`${spec}/32`) : undefined);
+  if (cidr && cidr.range.family === 4) {
+    const { lo, hi } = cidr.range;
+    return (e) => {
+      if (e.kind === 'NetworkInterface') return (e.addresses ?? []).some((a) => { const v = parseIp(a)?.value; return v !== undefined && lo <= v && v <= hi; });
+      return (e.cidrs ?? []).some((c) => { const r = parseCidr(c)!.range; return r.lo <= hi && lo <= r.hi; });
+    };
+  }
+  const glob = spec.includes('*') ? compileGlob(spec) : undefined;
+  return (e) => {
+    const names = [e.id, e.id.split('/').pop()!, e.name, e.vpc, e.subnet, e.account, ...(e.securityGroups ?? [])];
+    return names.some((n) => n !== undefined && (glob ? glob(n) : n === spec));
+  };
+}
+
+/** TCP and UDP ports of a --port set as traffic (SCTP has no AWS rule of its own and matches nothing). */
+export function trafficOfPorts(p: PortSet): TrafficSet {
+  let t = TrafficSet.EMPTY;
+  for (const [proto, n] of [['TCP', PROTO_TCP], ['UDP', PROTO_UDP]] as const) for (const [lo, hi] of p.get(proto).ranges()) t = t.union(TrafficSet.ports(n, lo, hi));
+  return t;
+}

@@ -1,0 +1,47 @@
+/**
+ * The AWS part of a command's output: alone, or as a section after the cluster's when one run reads both
+ * (text and Markdown: a heading per section; JSON: one document with a `kubernetes` and an `aws` member).
+ */
+import { once } from 'node:events';
+import type { Notes } from '../../analyses/notes.js';
+import { joinNotes } from '../../analyses/aws/notes.js';
+import { awsEndpointMatcher, trafficOfPorts } from '../../analyses/aws/select.js';
+import type { PortSet } from '../../model/port-set.js';
+import { AWS_REACH_FORMATS, awsReachChunks, type AwsReachFormat } from '../../reports/aws/reach.js';
+import { terminalSafe } from '../../reports/safe-text.js';
+import { UserError } from '../../util/errors.js';
+import type { AwsInput } from '../aws-inputs.js';
+
+/** What opens the first section of a run over both kinds of input. */
+export function sectionStart(format: string, which: 'kubernetes' | 'aws'): string {
+  if (format === 'json') return which === 'kubernetes' ? '{"kubernetes": ' : '"aws": ';
+  if (format === 'md') return `## ${which === 'kubernetes' ? 'Kubernetes' : 'AWS'}\n\n`;
+  if (format === 'csv') return '';
+  return `== ${which === 'kubernetes' ? 'Kubernetes' : 'AWS'} ==\n`;
+}
+
+/** What closes the cluster's section before the AWS one. */
+export function sectionEnd(format: string): string {
+  if (format === 'json') return ', ';
+  return format === 'csv' ? '' : '\n';
+}
+
+async function write(chunks: Iterable<string>): Promise<void> {
+  for (const c of chunks) if (!process.stdout.write(terminalSafe(c))) await once(process.stdout, 'drain');
+}
+
+/** `reach` over an AWS snapshot; `k8sNotes` are added when the manifests read with it have no section of their own. */
+export async function awsReachSection(aws: AwsInput, k8sNotes: Notes, withK8sNotes: boolean, format: string, opts: { from?: string; to?: string; exposure?: boolean; summary?: boolean }, ports: PortSet | undefined, afterK8s: boolean): Promise<void> {
+  if (!(AWS_REACH_FORMATS as readonly string[]).includes(format)) throw new UserError(`format ${format} is not available for AWS input`, `use ${AWS_REACH_FORMATS.join(', ')}`);
+  if (opts.exposure) throw new UserError('--exposure is not available for AWS input', 'reach lists outside ranges as External endpoints already');
+  const notes = withK8sNotes ? joinNotes(k8sNotes, aws.notes) : aws.notes;
+  const stream = aws.analysis.streamReach();
+  const filter = {
+    ...(opts.from ? { from: awsEndpointMatcher(opts.from) } : {}),
+    ...(opts.to ? { to: awsEndpointMatcher(opts.to) } : {}),
+    ...(ports ? { traffic: trafficOfPorts(ports) } : {}),
+  };
+  if (afterK8s) await write([sectionStart(format, 'aws')]);
+  await write(awsReachChunks(stream, format as AwsReachFormat, notes, filter));
+  if (afterK8s && format === 'json') await write(['}\n']);
+}

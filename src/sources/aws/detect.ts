@@ -1,0 +1,25 @@
+/**
+ * Telling AWS input from Kubernetes manifests among the files the CLI reads: a JSON object whose top-level
+ * keys are describe-* outputs (`Vpcs`, `SecurityGroups`, ...) is AWS; anything else stays a manifest.
+ */
+import { resourceFor } from './registry.js';
+import { isCollectorDoc } from './collector.js';
+
+/** The AWS format of a file's text, or undefined when it is not AWS input. */
+export function awsFormatOf(text: string): 'describe' | 'collector' | undefined {
+  const t = text.trimStart();
+  if (!t.startsWith('{')) return undefined;
+  // Cheap gate before parsing: a manifest names its apiVersion; describe-* output names a known key.
+  if (!/"(?:[A-Z][A-Za-z]+|provider)"\s*:/.test(t.slice(0, 4096)) && !/"provider"\s*:\s*"aws"/.test(t)) return undefined;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(t);
+  } catch {
+    return undefined;
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  const keys = Object.keys(doc);
+  if (keys.includes('apiVersion') || keys.includes('kind')) return undefined;
+  if (isCollectorDoc(doc as Record<string, unknown>)) return 'collector';
+  return keys.some((k) => resourceFor(k) !== undefined) ? 'describe' : undefined;
+}

@@ -1,0 +1,125 @@
+/**
+ * AWS hygiene checks judged on effective paths. Several cases are the known wrong answers of rule-text
+ * linters: Prowler #2910 (an allow-all NACL with an earlier deny on 22), Prowler #5046 (a subnet called
+ * private that routes to an internet gateway), Checkov #6073 (a rule with `self` plus 0.0.0.0/0), Checkov
+ * #6624 (a rule that references a group which is open to the internet).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
+import { analyseAwsInventory } from '../../src/analyses/aws/reach.js';
+import { awsChecks } from '../../src/analyses/aws/checks.js';
+import { audit } from '../../src/analyses/audit.js';
+import { analyze } from '../../src/engine/index.js';
+import { loadFromTexts } from '../../src/sources/k8s/index.js';
+
+type J = Record<string, unknown>;
+const open = (proto: string, from: number, to: number, peer: J = { IpRanges: [{ CidrIp: '0.0.0.0/0' }] }): J => ({ IpProtocol: proto, FromPort: from, ToPort: to, ...peer });
+const allOut = [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }];
+const allowAll = [
+  { RuleNumber: 100, Protocol: '-1', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0' },
+  { RuleNumber: 100, Protocol: '-1', RuleAction: 'allow', Egress: true, CidrBlock: '0.0.0.0/0' },
+];
+
+interface Opts { groups?: J[]; enis?: J[]; nacl?: J[]; subnetTags?: J[]; routes?: J[]; extra?: J }
+/** One VPC, one subnet routed to an internet gateway (unless `routes` says otherwise), one public ENI in sg-a. */
+function estate(o: Opts = {}): J {
+  return {
+    Vpcs: [{ VpcId: 'vpc-1', OwnerId: '111111111111', CidrBlock: '10.0.0.0/16', Tags: [{ Key: 'env', Value: 'prod' }] }],
+    Subnets: [{ SubnetId: 'subnet-1', VpcId: 'vpc-1', CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a', Tags: o.subnetTags ?? [] }],
+    InternetGateways: [{ InternetGatewayId: 'igw-1', Attachments: [{ VpcId: 'vpc-1', State: 'available' }] }],
+    RouteTables: [{ RouteTableId: 'rtb-1', VpcId: 'vpc-1', Associations: [{ Main: true }], Routes: o.routes ?? [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }, { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active' }] }],
+    NetworkAcls: [{ NetworkAclId: 'acl-1', VpcId: 'vpc-1', IsDefault: true, Associations: [{ SubnetId: 'subnet-1' }], Entries: o.nacl ?? allowAll }],
+    SecurityGroups: o.groups ?? [{ GroupId: 'sg-a', GroupName: 'a', VpcId: 'vpc-1', IpPermissions: [open('tcp', 22, 22)], IpPermissionsEgress: allOut }],
+    NetworkInterfaces: o.enis ?? [{ NetworkInterfaceId: 'eni-a', SubnetId: 'subnet-1', VpcId: 'vpc-1', AvailabilityZone: 'us-east-1a', PrivateIpAddress: '10.0.1.10', Association: { PublicIp: '54.0.0.1' }, Groups: [{ GroupId: 'sg-a' }] }],
+    ...(o.extra ?? {}),
+  };
+}
+
+function findings(snapshot: J, check?: string) {
+  const inv = buildAwsInventory([{ path: 'snap.json', text: JSON.stringify(snapshot, null, 1) }]);
+  const a = analyseAwsInventory(inv);
+  const r = audit(analyze(loadFromTexts([]).inventory), { checks: awsChecks(a), diagnostics: inv.diagnostics });
+  return r.findings.filter((f) => !check || f.check === check);
+}
+
+test('SSH open in a security group and nothing else in the way: an admin-port finding at the rule', () => {
+  const f = findings(estate(), 'aws-admin-port-from-internet');
+  assert.equal(f.length, 1);
+  assert.equal(f[0]!.resource, 'NetworkInterface eni-a');
+  assert.match(f[0]!.message, /TCP 22 \(SSH\)/);
+  // The location is the security group rule that lets it in (IpRanges of IpPermissions[0]), not the ENI.
+  assert.equal(f[0]!.location?.file, 'snap.json');
+  const text = JSON.stringify(estate(), null, 1).split('\n');
+  const line = f[0]!.location!.line;
+  assert.ok(text.slice(line - 1, line + 1).some((l) => l.includes('"CidrIp": "0.0.0.0/0"')), text.slice(line - 2, line + 2).join('\n'));
+  assert.ok(text.slice(0, line).some((l) => l.includes('"SecurityGroups"')), 'inside the security groups');
+});
+
+test('Prowler #2910: an allow-all NACL with an earlier deny on 22 blocks SSH, and is not allow-all inbound', () => {
+  const nacl = [{ RuleNumber: 50, Protocol: '6', RuleAction: 'deny', Egress: false, CidrBlock: '0.0.0.0/0', PortRange: { From: 22, To: 22 } }, ...allowAll];
+  assert.deepEqual(findings(estate({ nacl }), 'aws-admin-port-from-internet'), []);
+  const acl = findings(estate({ nacl }), 'aws-allow-all-network-acl');
+  assert.deepEqual(acl.map((x) => x.message.includes('outbound')), [true], 'only the outbound list allows all');
+});
+
+test('Prowler #5046: a subnet called private that routes to an internet gateway is exposed; one called public without the route is not', () => {
+  const priv = findings(estate({ subnetTags: [{ Key: 'Name', Value: 'private-app' }] }), 'aws-admin-port-from-internet');
+  assert.equal(priv.length, 1);
+  const noIgw = findings(estate({ subnetTags: [{ Key: 'Name', Value: 'public-web' }], routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }] }), 'aws-admin-port-from-internet');
+  assert.deepEqual(noIgw, []);
+});
+
+test('Checkov #6073: a rule with self plus 0.0.0.0/0 is open to the internet on every port', () => {
+  const groups = [{ GroupId: 'sg-a', GroupName: 'a', VpcId: 'vpc-1', IpPermissions: [open('tcp', 0, 65535, { UserIdGroupPairs: [{ GroupId: 'sg-a' }], IpRanges: [{ CidrIp: '0.0.0.0/0' }] })], IpPermissionsEgress: allOut }];
+  const s = estate({ groups });
+  assert.equal(findings(s, 'aws-all-ports-from-internet').length, 1);
+  assert.equal(findings(s, 'aws-admin-port-from-internet').length, 2, 'SSH and RDP');
+  assert.ok(findings(s, 'aws-database-port-from-internet').some((f) => f.message.includes('5432')));
+});
+
+test('Checkov #6624: a group that references an open group is not itself open (a reference matches private addresses)', () => {
+  const groups = [
+    { GroupId: 'sg-a', GroupName: 'a', VpcId: 'vpc-1', IpPermissions: [open('tcp', 22, 22)], IpPermissionsEgress: allOut },
+    { GroupId: 'sg-b', GroupName: 'b', VpcId: 'vpc-1', IpPermissions: [open('tcp', 22, 22, { UserIdGroupPairs: [{ GroupId: 'sg-a' }] })], IpPermissionsEgress: allOut },
+  ];
+  const enis = [
+    { NetworkInterfaceId: 'eni-a', SubnetId: 'subnet-1', VpcId: 'vpc-1', PrivateIpAddress: '10.0.1.10', Association: { PublicIp: '54.0.0.1' }, Groups: [{ GroupId: 'sg-a' }] },
+    { NetworkInterfaceId: 'eni-b', SubnetId: 'subnet-1', VpcId: 'vpc-1', PrivateIpAddress: '10.0.1.11', Association: { PublicIp: '54.0.0.2' }, Groups: [{ GroupId: 'sg-b' }] },
+  ];
+  assert.deepEqual(findings(estate({ groups, enis }), 'aws-admin-port-from-internet').map((f) => f.resource), ['NetworkInterface eni-a']);
+});
+
+test('default group in use and with rules, unused group and ACL, broad peering route, environments joined by a TGW table, auto-accept', () => {
+  const s = estate({
+    groups: [
+      { GroupId: 'sg-d', GroupName: 'default', VpcId: 'vpc-1', IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: 'sg-d' }] }], IpPermissionsEgress: allOut },
+      { GroupId: 'sg-lonely', GroupName: 'lonely', VpcId: 'vpc-1', IpPermissions: [], IpPermissionsEgress: [] },
+    ],
+    enis: [{ NetworkInterfaceId: 'eni-a', SubnetId: 'subnet-1', VpcId: 'vpc-1', PrivateIpAddress: '10.0.1.10', Groups: [{ GroupId: 'sg-d' }] }],
+    routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }, { DestinationCidrBlock: '10.0.0.0/8', VpcPeeringConnectionId: 'pcx-1', State: 'active' }],
+    extra: {
+      VpcPeeringConnections: [{ VpcPeeringConnectionId: 'pcx-1', RequesterVpcInfo: { VpcId: 'vpc-1', Region: 'us-east-1' }, AccepterVpcInfo: { VpcId: 'vpc-2', Region: 'us-east-1' }, Status: { Code: 'active' } }],
+      TransitGateways: [{ TransitGatewayId: 'tgw-1', Options: { AutoAcceptSharedAttachments: 'enable' } }],
+      TransitGatewayAttachments: [
+        { TransitGatewayAttachmentId: 'att-1', TransitGatewayId: 'tgw-1', ResourceType: 'vpc', ResourceId: 'vpc-1', State: 'available', Association: { TransitGatewayRouteTableId: 'tgw-rtb-1', State: 'associated' } },
+        { TransitGatewayAttachmentId: 'att-2', TransitGatewayId: 'tgw-1', ResourceType: 'vpc', ResourceId: 'vpc-2', State: 'available', Association: { TransitGatewayRouteTableId: 'tgw-rtb-1', State: 'associated' } },
+      ],
+      TransitGatewayRouteTables: [{ TransitGatewayRouteTableId: 'tgw-rtb-1', TransitGatewayId: 'tgw-1' }],
+      TransitGatewayRouteTableRoutes: { 'tgw-rtb-1': [
+        { DestinationCidrBlock: '10.0.0.0/16', TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'att-1' }], Type: 'propagated', State: 'active' },
+        { DestinationCidrBlock: '10.1.0.0/16', TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'att-2' }], Type: 'propagated', State: 'active' },
+      ] },
+    },
+  });
+  (s['Vpcs'] as J[]).push({ VpcId: 'vpc-2', CidrBlock: '10.1.0.0/16', Tags: [{ Key: 'env', Value: 'dev' }] });
+  (s['NetworkAcls'] as J[]).push({ NetworkAclId: 'acl-spare', VpcId: 'vpc-1', IsDefault: false, Associations: [], Entries: [] });
+  const f = findings(s);
+  const by = (c: string) => f.filter((x) => x.check === c).map((x) => x.messageId + ' ' + x.resource).sort();
+  assert.deepEqual(by('aws-default-security-group'), ['inUse NetworkInterface eni-a', 'rules SecurityGroup sg-d']);
+  assert.deepEqual(by('aws-unused-security-group'), ['unused SecurityGroup sg-lonely']);
+  assert.deepEqual(by('aws-unused-network-acl'), ['unused NetworkAcl acl-spare']);
+  assert.deepEqual(by('aws-peering-route-too-broad'), ['broad RouteTable rtb-1']);
+  assert.deepEqual(by('aws-tgw-joins-environments'), ['joins TransitGatewayRouteTable tgw-rtb-1', 'joins TransitGatewayRouteTable tgw-rtb-1']);
+  assert.deepEqual(by('aws-tgw-auto-accept'), ['auto TransitGateway tgw-1']);
+});

@@ -1,0 +1,56 @@
+/** Reach over endpoint classes equals analysePath on every interface pair and every outside range. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
+import { analyseAwsInventory } from '../../src/analyses/aws/reach.js';
+import { analysePath } from '../../src/engine/cloud/path.js';
+import { interfaceEndpointId } from '../../src/inventory/aws/types.js';
+import { parseCidr } from '../../src/model/address.js';
+import { estateArb } from './estate-gen.js';
+
+const EPH = { ephemeral: [1000, 1100] as [number, number] };
+
+test('class reach lists exactly the pairs analysePath allows, with the same traffic', () => {
+  let shared = 0;
+  fc.assert(
+    fc.property(estateArb(), fc.nat(3), ({ snapshot }, copies) => {
+      // Copies of interfaces (same subnet and groups, next addresses) make classes with several members.
+      const nis = (snapshot['NetworkInterfaces'] as Array<Record<string, unknown>>) ?? [];
+      const extra = nis.slice(0, copies).map((e, i) => ({ ...e, NetworkInterfaceId: `${String(e['NetworkInterfaceId'])}-copy${i}`, PrivateIpAddress: String(e['PrivateIpAddress']).replace(/\.(\d+)$/, (_, n: string) => `.${Number(n) + 100 + i}`) }));
+      const inv = buildAwsInventory([{ path: 'gen.json', text: JSON.stringify({ ...snapshot, NetworkInterfaces: [...nis, ...extra] }) }]);
+      const a = analyseAwsInventory(inv, EPH);
+      const r = a.streamReach();
+      if (r.classes < inv.interfaces.length) shared++;
+      const got = new Map([...r.connections()].map((c) => [`${c.src} ${c.dst}`, `${c.conns.key()} ${c.responseBlocked.key()}`]));
+      const want = new Map<string, string>();
+      for (const s of inv.interfaces) for (const d of inv.interfaces) {
+        if (s === d) continue;
+        const p = analysePath(a.estate, { kind: 'eni', eni: s }, { kind: 'eni', eni: d }, EPH);
+        if (!p.conns.isEmpty() || !p.responseBlocked.isEmpty()) want.set(`${interfaceEndpointId(s)} ${interfaceEndpointId(d)}`, `${p.conns.key()} ${p.responseBlocked.key()}`);
+      }
+      for (const x of r.endpoints.filter((e) => e.kind === 'External')) {
+        for (const cidr of x.cidrs!) {
+          const range = parseCidr(cidr)!.range;
+          for (const addr of new Set([range.lo, range.hi])) {
+            for (const e of inv.interfaces) {
+              const out = analysePath(a.estate, { kind: 'eni', eni: e }, { kind: 'external', address: addr }, EPH);
+              const inn = analysePath(a.estate, { kind: 'external', address: addr }, { kind: 'eni', eni: e }, EPH);
+              for (const [p, k] of [[out, `${interfaceEndpointId(e)} ${x.id}`], [inn, `${x.id} ${interfaceEndpointId(e)}`]] as const) {
+                const v = `${p.conns.key()} ${p.responseBlocked.key()}`;
+                if (!p.conns.isEmpty() || !p.responseBlocked.isEmpty()) {
+                  if (want.has(k)) assert.equal(want.get(k), v, `${k}: every address of an outside range behaves alike`);
+                  want.set(k, v);
+                }
+              }
+            }
+          }
+        }
+      }
+      assert.deepEqual(new Map([...got].sort()), new Map([...want].sort()));
+      assert.equal(r.count(), got.size);
+    }),
+    { numRuns: 100 },
+  );
+  assert.ok(shared > 20, `estates with shared classes: ${shared}`);
+});
