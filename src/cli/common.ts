@@ -11,7 +11,8 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface InputOptions {
-  readonly namespace?: string;
+  /** --default-namespace: the namespace of objects that name none. */
+  readonly defaultNamespace?: string;
   readonly verbose?: boolean;
   readonly quiet?: boolean;
   /** --settings FILE, or false for --no-settings; undefined: discover bulkhead.settings.yaml. */
@@ -32,6 +33,20 @@ export function discoverFile(inputs: readonly string[], names: readonly string[]
   dirs.push('.');
   for (const d of dirs) for (const n of names) if (existsSync(join(d, n))) return join(d, n);
   return undefined;
+}
+
+export const INTENT_NAMES = ['bulkhead.yaml', 'bulkhead.yml'];
+
+/**
+ * The intent file: the one named with --intent, none with --no-intent, else bulkhead.yaml beside the
+ * inputs or in the working directory (announced on stderr unless --quiet).
+ */
+export function resolveIntentPath(inputs: readonly string[], opts: { intent?: string | false; quiet?: boolean }): string | undefined {
+  if (opts.intent === false) return undefined;
+  if (opts.intent !== undefined) return opts.intent;
+  const found = discoverFile(inputs, INTENT_NAMES);
+  if (found && !opts.quiet) process.stderr.write(`note: using intent ${found}\n`);
+  return found;
 }
 
 /** The settings file the user named, or the one found beside the inputs, or the defaults. */
@@ -66,7 +81,7 @@ export async function loadInputs(
   reportCarriesNotes = true,
 ): Promise<{ inventory: Inventory; diagnostics: Diagnostic[]; settings: Settings; notes: Notes }> {
   const settings = resolveSettings(paths, opts);
-  const loaded = await loadFromPaths(paths, { ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}), settings });
+  const loaded = await loadFromPaths(paths, { ...(opts.defaultNamespace ? { defaultNamespace: opts.defaultNamespace } : {}), settings });
   const r = { ...loaded, settings, notes: notesOf(loaded.inventory, loaded.diagnostics) };
   printDiagnostics(r.diagnostics, opts, reportCarriesNotes);
   if (r.inventory.pods.length === 0) {

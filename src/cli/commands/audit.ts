@@ -7,21 +7,18 @@ import { loadIntent, type Intent } from '../../analyses/intent/index.js';
 import { CHECKS, SEVERITIES, type FindingSeverity } from '../../checks/index.js';
 import { AUDIT_FORMATS, type AuditFormat } from '../../reports/audit/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
-import { terminalSafe } from '../../reports/safe-text.js';
 import { writeOutputFile } from '../../util/fs-errors.js';
-import { collect, discoverFile, loadInputs, pickFormat, type InputOptions } from '../common.js';
+import { collect, loadInputs, resolveIntentPath, type InputOptions } from '../common.js';
+import { formatOption, intentOptions, outputFileOption, pickFormatOf, withInputOptions, type FormatOpts } from '../options.js';
+import { openReport } from '../output.js';
 
-interface AuditOpts extends InputOptions {
-  format: string;
+interface AuditOpts extends InputOptions, FormatOpts {
   intent?: string | false;
   failOn?: string;
   disable?: string[];
   baseline?: string;
   writeBaseline?: string;
-  output?: string;
 }
-
-const INTENT_NAMES = ['bulkhead.yaml', 'bulkhead.yml'];
 
 function readBaseline(path: string): Baseline {
   let doc: unknown;
@@ -45,53 +42,42 @@ function parseDisable(values: readonly string[] | undefined): string[] {
 
 /** Registers `bulkhead audit`. */
 export function registerAudit(program: Command): void {
-  program
+  const cmd = program
     .command('audit')
     .description('check the manifests against the intent (drift, invariants, segment health) and for hygiene problems')
-    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin')
-    .option('-i, --intent <file>', 'the intent file (default: bulkhead.yaml beside the inputs or in the working directory)')
-    .option('--no-intent', 'hygiene checks only, even when a bulkhead.yaml is found')
-    .option('-f, --format <format>', `output format: ${Object.keys(AUDIT_FORMATS).join('|')}`, 'text')
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--fail-on <severity>', `exit 1 when a finding is at least this severe: ${SEVERITIES.join('|')}`)
+    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin');
+  intentOptions(cmd, 'drift, invariants and segment health against it');
+  formatOption(cmd, Object.keys(AUDIT_FORMATS));
+  outputFileOption(cmd);
+  cmd
+    .option('--fail-on <severity>', `exit 1 when a finding is at least this severe: ${SEVERITIES.join('|')}, or none`)
     .option('--disable <checks>', 'checks not to run, comma-separated (repeatable)', collect)
     .option('--baseline <file>', 'suppress the findings listed in this file (accepted findings)')
-    .option('--write-baseline <file>', 'write the current findings as a baseline file')
-    .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
-    .option('-v, --verbose', 'also print informational notes (skipped kinds)')
-    .option('-q, --quiet', 'print no warnings')
-    .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
-    .option('--no-settings', 'ignore any bulkhead.settings.yaml')
-    .action(async (inputs: string[], opts: AuditOpts) => {
-      const format = pickFormat(opts.format, Object.keys(AUDIT_FORMATS) as AuditFormat[]);
-      let failOn: FindingSeverity | undefined;
-      if (opts.failOn !== undefined && opts.failOn !== 'none') {
-        if (!(SEVERITIES as readonly string[]).includes(opts.failOn)) throw new UserError(`unknown severity "${opts.failOn}" for --fail-on`, `choose one of ${SEVERITIES.join(', ')}, or none`);
-        failOn = opts.failOn as FindingSeverity;
-      }
-      const disable = parseDisable(opts.disable);
-      const intentPath = opts.intent === false ? undefined : (opts.intent ?? discoverFile(inputs, INTENT_NAMES));
-      let intent: Intent | undefined;
-      if (intentPath) {
-        intent = loadIntent(intentPath);
-        if (opts.intent === undefined && !opts.quiet) process.stderr.write(`note: using intent ${intentPath}\n`);
-      }
-      const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
-      const toFile = opts.output !== undefined && opts.output !== '-';
-      const { inventory, settings, diagnostics, notes } = await loadInputs(inputs, opts, !toFile);
-      const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, settings, diagnostics, ...(baseline ? { baseline } : {}) });
-      if (opts.writeBaseline) {
-        const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
-        writeOutputFile(opts.writeBaseline, `${JSON.stringify(doc, null, 2)}\n`, 'baseline');
-        if (!opts.quiet) process.stderr.write(`wrote ${result.findings.length} finding(s) to baseline ${opts.writeBaseline}\n`);
-      }
-      const color = !toFile && format === 'text' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
-      const text = AUDIT_FORMATS[format](result, { color }, notes);
-      if (toFile) writeOutputFile(opts.output!, text, 'report');
-      else process.stdout.write(terminalSafe(text, color));
-      if (failOn && result.findings.some((f) => atLeast(f.severity, failOn!))) {
-        const n = result.findings.filter((f) => atLeast(f.severity, failOn!)).length;
-        throw new ExitError(1, opts.quiet ? '' : `bulkhead: ${n} finding(s) at or above ${failOn}`);
-      }
-    });
+    .option('--write-baseline <file>', 'write the current findings as a baseline file');
+  withInputOptions(cmd).action(async (inputs: string[], opts: AuditOpts) => {
+    const format = pickFormatOf(opts, Object.keys(AUDIT_FORMATS) as AuditFormat[]);
+    let failOn: FindingSeverity | undefined;
+    if (opts.failOn !== undefined && opts.failOn !== 'none') {
+      if (!(SEVERITIES as readonly string[]).includes(opts.failOn)) throw new UserError(`unknown severity "${opts.failOn}" for --fail-on`, `choose one of ${SEVERITIES.join(', ')}, or none`);
+      failOn = opts.failOn as FindingSeverity;
+    }
+    const disable = parseDisable(opts.disable);
+    const intentPath = resolveIntentPath(inputs, opts);
+    const intent: Intent | undefined = intentPath ? loadIntent(intentPath) : undefined;
+    const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
+    const out = openReport(opts.outputFile);
+    const { inventory, settings, diagnostics, notes } = await loadInputs(inputs, opts, !out.toFile);
+    const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, settings, diagnostics, ...(baseline ? { baseline } : {}) });
+    if (opts.writeBaseline) {
+      const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
+      writeOutputFile(opts.writeBaseline, `${JSON.stringify(doc, null, 2)}\n`, 'baseline');
+      if (!opts.quiet) process.stderr.write(`wrote ${result.findings.length} finding(s) to baseline ${opts.writeBaseline}\n`);
+    }
+    await out.write(AUDIT_FORMATS[format](result, { color: format === 'text' && out.color }, notes));
+    out.end();
+    if (failOn && result.findings.some((f) => atLeast(f.severity, failOn!))) {
+      const n = result.findings.filter((f) => atLeast(f.severity, failOn!)).length;
+      throw new ExitError(1, opts.quiet ? '' : `bulkhead: ${n} finding(s) at or above ${failOn}`);
+    }
+  });
 }
