@@ -10,13 +10,14 @@ import { registerDiff } from './commands/diff.js';
 import { registerAudit } from './commands/audit.js';
 import { registerInit } from './commands/init.js';
 import { registerTest } from './commands/test.js';
+import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('bulkhead')
     .description('Audit network segmentation: what can reach what, whether it is what you meant, and how far a compromise spreads.')
-    .version('0.1.0')
+    .version(VERSION, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
   registerReach(program);

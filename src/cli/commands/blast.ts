@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
-import { blast, type BlastResult, type SegmentView } from '../../analyses/blast.js';
-import { loadIntent, segmentsOf, type Intent } from '../../analyses/intent/index.js';
-import type { Analysis } from '../../engine/index.js';
+import { blast, type BlastResult } from '../../analyses/blast.js';
+import { segmentView } from '../../analyses/segment-view.js';
+import { loadIntent } from '../../analyses/intent/index.js';
 import { endpointFilter } from '../../analyses/endpoint-filter.js';
 import { BLAST_FORMATS, type BlastFormat } from '../../reports/blast/index.js';
 import { UserError } from '../../util/errors.js';
@@ -18,11 +18,6 @@ interface BlastOpts extends InputOptions, FormatOpts {
   intent?: string | false;
   namespace?: string;
   selector?: string;
-}
-
-/** Segment membership and sensitivity from an intent file. */
-export function segmentView(a: Analysis, intent: Intent): SegmentView {
-  return { names: intent.segments.map((s) => s.name), sensitive: intent.sensitive, segmentsOf: (e) => segmentsOf(a, intent, e) };
 }
 
 export function registerBlast(program: Command): void {
