@@ -6,6 +6,14 @@
 import { Option, type Command } from 'commander';
 import { UserError } from '../util/errors.js';
 
+/** The values an option takes, for shell completion (commander's own choices() would also validate, and refuse `txt`). */
+export const OPTION_VALUES = new WeakMap<Option, readonly string[]>();
+
+function withValues(o: Option, values: readonly string[]): Option {
+  OPTION_VALUES.set(o, values);
+  return o;
+}
+
 /** Options the shared definitions below fill in. */
 export interface FormatOpts {
   readonly output?: string;
@@ -19,8 +27,8 @@ export interface FormatOpts {
 export function formatOption(cmd: Command, formats: readonly string[], note = ''): Command {
   const list = formats.map((f) => (f === 'text' ? 'text (or txt)' : f)).join(', ');
   return cmd
-    .addOption(new Option('-o, --output <format>', `output format: ${list}${note ? `; ${note}` : ''} (default: ${formats[0]})`))
-    .addOption(new Option('--format <format>', 'the same as --output'))
+    .addOption(withValues(new Option('-o, --output <format>', `output format: ${list}${note ? `; ${note}` : ''} (default: ${formats[0]})`), formats))
+    .addOption(withValues(new Option('--format <format>', 'the same as --output'), formats))
     .addOption(new Option('-f <format>', 'the same as --output (kept for older scripts)').hideHelp());
 }
 
@@ -50,7 +58,7 @@ export function pickFormatOf<T extends string>(opts: FormatOpts, formats: readon
 
 /** `--level workload|pod` (long only: `-l` is the label selector, as in kubectl). */
 export function levelOption(cmd: Command): Command {
-  return cmd.option('--level <level>', 'workload (namespace/name[Kind]) or pod', 'workload');
+  return cmd.addOption(withValues(new Option('--level <level>', 'workload (namespace/name[Kind]) or pod').default('workload'), ['workload', 'pod']));
 }
 
 /** Validates --level. */
