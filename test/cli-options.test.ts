@@ -1,7 +1,7 @@
 /** The options every command shares: -o/--output FORMAT, --output-file, -n/-l filters, intent discovery, gates. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -212,3 +212,32 @@ test('colour: FORCE_COLOR decides, then NO_COLOR, then the terminal', () => {
 function runCliEnv(args: readonly string[], env: Record<string, string>): string {
   return runCli(args, undefined, undefined, env).stdout;
 }
+
+test('the settings file gives audit its defaults (disable, failOn, baseline); the command line wins', () => {
+  const dir = mkdtempSync(join(TMP, 'settings-'));
+  cpSync(SHOP, join(dir, 'shop'), { recursive: true });
+  const settings = join(dir, 'shop', 'bulkhead.settings.yaml');
+  const audit = (...args: string[]) => runCli(['audit', join(dir, 'shop'), '-q', '-o', 'json', ...args]);
+  const ids = (r: { stdout: string }) => (JSON.parse(r.stdout) as { findings: Array<{ check: string; severity: string; id: string }> }).findings;
+  const plain = audit('--no-settings');
+  assert.equal(plain.code, 0);
+  const all = ids(plain);
+  assert.ok(all.some((f) => f.check === 'shadowed-rule') && all.some((f) => f.severity === 'error'));
+  const accepted = all.filter((f) => f.check === 'dead-peer');
+  assert.ok(accepted.length > 0);
+  // Beside the manifests, as a CI job keeps it: the loader skips Bulkhead's own documents.
+  writeFileSync(join(dir, 'shop', 'accepted.json'), JSON.stringify({ schema: 'bulkhead.baseline/v1', findings: accepted.map((f) => ({ id: f.id })) }));
+  writeFileSync(settings, 'version: 1\naudit:\n  disable: [shadowed-rule]\n  failOn: error\n  baseline: accepted.json\n');
+  const withSettings = audit();
+  assert.equal(withSettings.code, 1, 'failOn: error from the settings');
+  const got = ids(withSettings);
+  assert.deepEqual(got, all.filter((f) => f.check !== 'shadowed-rule' && f.check !== 'dead-peer'));
+  assert.equal(audit('--fail-on', 'none').code, 0, 'the command line wins');
+  assert.ok(ids(audit('--disable', 'dead-peer', '--baseline', join(dir, 'shop', 'accepted.json'))).every((f) => f.check !== 'shadowed-rule'), '--disable adds to the settings');
+  writeFileSync(settings, 'version: 1\naudit:\n  disable: [no-such-check]\n');
+  const bad = audit();
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown check "no-such-check" in audit.disable \(.*bulkhead\.settings\.yaml:2\)/);
+  writeFileSync(settings, 'version: 1\naudit:\n  failOn: sometimes\n');
+  assert.match(audit().stderr, /bulkhead\.settings\.yaml:3: audit\.failOn: expected error, warning, info or none/);
+});

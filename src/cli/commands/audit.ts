@@ -32,10 +32,10 @@ function readBaseline(path: string): Baseline {
   return b;
 }
 
-function parseDisable(values: readonly string[] | undefined): string[] {
+function parseDisable(values: readonly string[] | undefined, origin?: string): string[] {
   const ids = (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
   for (const id of ids) {
-    if (!CHECKS.some((c) => c.meta.id === id)) throw new UserError(`unknown check "${id}" in --disable`, `checks: ${CHECKS.map((c) => c.meta.id).join(', ')}`);
+    if (!CHECKS.some((c) => c.meta.id === id)) throw new UserError(`unknown check "${id}" in ${origin ? `audit.disable (${origin})` : '--disable'}`, `checks: ${CHECKS.map((c) => c.meta.id).join(', ')} (bulkhead checks lists them)`);
   }
   return ids;
 }
@@ -56,17 +56,22 @@ export function registerAudit(program: Command): void {
     .option('--write-baseline <file>', 'write the current findings as a baseline file');
   withInputOptions(cmd).action(async (inputs: string[], opts: AuditOpts) => {
     const format = pickFormatOf(opts, Object.keys(AUDIT_FORMATS) as AuditFormat[]);
-    let failOn: FindingSeverity | undefined;
-    if (opts.failOn !== undefined && opts.failOn !== 'none') {
-      if (!(SEVERITIES as readonly string[]).includes(opts.failOn)) throw new UserError(`unknown severity "${opts.failOn}" for --fail-on`, `choose one of ${SEVERITIES.join(', ')}, or none`);
-      failOn = opts.failOn as FindingSeverity;
-    }
-    const disable = parseDisable(opts.disable);
+    const checkFailOn = (v: string | undefined): void => {
+      if (v !== undefined && v !== 'none' && !(SEVERITIES as readonly string[]).includes(v)) throw new UserError(`unknown severity "${v}" for --fail-on`, `choose one of ${SEVERITIES.join(', ')}, or none`);
+    };
+    checkFailOn(opts.failOn);
+    const cliDisable = parseDisable(opts.disable);
     const intentPath = resolveIntentPath(inputs, opts);
     const intent: Intent | undefined = intentPath ? loadIntent(intentPath) : undefined;
-    const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
     const out = openReport(opts.outputFile);
     const { inventory, settings, diagnostics, notes } = await loadInputs(inputs, opts, !out.toFile);
+    // The settings file's audit section gives defaults; the command line wins (--disable adds to it).
+    const fromSettings = settings.audit;
+    const disable = [...new Set([...parseDisable(fromSettings?.disable ? [fromSettings.disable.join(',')] : undefined, fromSettings?.origin), ...cliDisable])];
+    const failOnValue = opts.failOn ?? fromSettings?.failOn;
+    const failOn: FindingSeverity | undefined = failOnValue === undefined || failOnValue === 'none' ? undefined : (failOnValue as FindingSeverity);
+    const baselinePath = opts.baseline ?? fromSettings?.baseline;
+    const baseline = baselinePath ? readBaseline(baselinePath) : undefined;
     const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, settings, diagnostics, ...(baseline ? { baseline } : {}) });
     if (opts.writeBaseline) {
       const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
