@@ -15,6 +15,7 @@ import { registerTest } from './commands/test.js';
 import { registerChecks } from './commands/checks.js';
 import { registerCompletion } from './commands/completion.js';
 import { VERSION } from '../version.js';
+import { progress } from './progress.js';
 
 /** The bulkhead program with every command (also read by completion and the README option table). */
 export function buildProgram(): Command {
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (e) {
+    progress.done();
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return 2;

@@ -5,6 +5,7 @@ import { terminalSafe } from '../reports/safe-text.js';
 import { fsErrorWords, isFsError, openOutputFile } from '../util/fs-errors.js';
 import { UserError } from '../util/errors.js';
 import { colorWanted } from './color.js';
+import { progress } from './progress.js';
 
 export interface ReportSink {
   /** True when the report goes to a file (then it carries no colour and the caveats are not printed twice). */
@@ -41,6 +42,8 @@ export function openReport(file: string | undefined, what = 'report'): ReportSin
     toFile: false,
     color,
     write: async (text) => {
+      // A report on the terminal and a progress line on it would garble each other.
+      if (process.stdout.isTTY) progress.silence();
       if (!process.stdout.write(terminalSafe(text, color))) await once(process.stdout, 'drain');
     },
     end: () => {},

@@ -11,6 +11,7 @@ import { writeOutputFile } from '../../util/fs-errors.js';
 import { collect, loadInputs, resolveIntentPath, type InputOptions } from '../common.js';
 import { formatOption, intentOptions, outputFileOption, pickFormatOf, withInputOptions, type FormatOpts } from '../options.js';
 import { openReport } from '../output.js';
+import { progress } from '../progress.js';
 
 interface AuditOpts extends InputOptions, FormatOpts {
   intent?: string | false;
@@ -64,6 +65,7 @@ export function registerAudit(program: Command): void {
     const intentPath = resolveIntentPath(inputs, opts);
     const intent: Intent | undefined = intentPath ? loadIntent(intentPath) : undefined;
     const out = openReport(opts.outputFile);
+    progress.phase('loading');
     const { inventory, settings, diagnostics, notes } = await loadInputs(inputs, opts, !out.toFile);
     // The settings file's audit section gives defaults; the command line wins (--disable adds to it).
     const fromSettings = settings.audit;
@@ -72,7 +74,9 @@ export function registerAudit(program: Command): void {
     const failOn: FindingSeverity | undefined = failOnValue === undefined || failOnValue === 'none' ? undefined : (failOnValue as FindingSeverity);
     const baselinePath = opts.baseline ?? fromSettings?.baseline;
     const baseline = baselinePath ? readBaseline(baselinePath) : undefined;
+    progress.phase('analysing');
     const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, settings, diagnostics, ...(baseline ? { baseline } : {}) });
+    progress.done();
     if (opts.writeBaseline) {
       const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
       writeOutputFile(opts.writeBaseline, `${JSON.stringify(doc, null, 2)}\n`, 'baseline');

@@ -9,6 +9,7 @@ import { UserError } from '../../util/errors.js';
 import { collect, loadInputs, resolveIntentPath, type InputOptions } from '../common.js';
 import { filterOptions, formatOption, intentOptions, levelOption, outputFileOption, pickFormatOf, pickLevel, withInputOptions, type FormatOpts } from '../options.js';
 import { openReport } from '../output.js';
+import { progress } from '../progress.js';
 
 interface BlastOpts extends InputOptions, FormatOpts {
   level: string;
@@ -46,7 +47,9 @@ export function registerBlast(program: Command): void {
     const intentPath = resolveIntentPath(inputs, opts);
     const intent = intentPath ? loadIntent(intentPath) : undefined;
     const out = openReport(opts.outputFile);
+    progress.phase('loading');
     const { inventory, notes } = await loadInputs(inputs, opts, !out.toFile);
+    progress.phase('analysing');
     const analysis = analyze(inventory);
     const result: BlastResult = blast(analysis, {
       ...(intent ? { segments: segmentView(analysis, intent) } : {}),
@@ -56,6 +59,7 @@ export function registerBlast(program: Command): void {
       ...(opts.target ? { targets: opts.target } : {}),
     });
     const shown = keep && result.mode === 'ranking' ? { ...result, ranking: result.ranking.filter((r) => keep(r.endpoint)) } : result;
+    progress.done();
     await out.write(BLAST_FORMATS[format](shown, notes));
     out.end();
   });

@@ -10,6 +10,7 @@ import { ExitError, UserError } from '../../util/errors.js';
 import { printDiagnostics, resolveIntentPath, resolveSettings, type InputOptions } from '../common.js';
 import { formatOption, intentOptions, levelOption, outputFileOption, pickFormatOf, pickLevel, withInputOptions, type FormatOpts } from '../options.js';
 import { openReport } from '../output.js';
+import { progress } from '../progress.js';
 import { colorDiff } from '../color.js';
 import type { Settings } from '../../settings/index.js';
 
@@ -52,11 +53,13 @@ export function registerDiff(program: Command): void {
     const intent = intentPath ? loadIntent(intentPath) : undefined;
     const settings = resolveSettings([newSpec], opts);
     const out = openReport(opts.outputFile);
+    progress.phase('loading');
     const o = await loadSide(oldSpec, opts, settings, !out.toFile);
     const n = await loadSide(newSpec, opts, settings, !out.toFile);
     if (o.inventory.pods.length === 0 && n.inventory.pods.length === 0) {
       throw new UserError(`nothing to compare: no workloads or pods in ${oldSpec} nor in ${newSpec}`, 'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods');
     }
+    progress.phase('comparing');
     const carried = carryOverUnreadable(o.inventory, n.inventory, n.diagnostics, { old: oldSpec, new: newSpec });
     const result = diffAnalyses(analyze(o.inventory), analyze(carried.inventory), {
       level,
@@ -68,6 +71,7 @@ export function registerDiff(program: Command): void {
     });
     const notes = comparisonNotes(notesOf(o.inventory, o.diagnostics), notesOf(n.inventory, n.diagnostics));
     const text = DIFF_FORMATS[format](result, notes);
+    progress.done();
     await out.write(format === 'text' && out.color ? colorDiff(text) : text);
     out.end();
     const added = result.drift?.introducedPaths ?? 0;

@@ -11,6 +11,7 @@ import { UserError } from '../../util/errors.js';
 import { collect, loadInputs, parsePorts, type InputOptions } from '../common.js';
 import { filterOptions, formatOption, levelOption, outputFileOption, pickFormatOf, pickLevel, withInputOptions, type FormatOpts } from '../options.js';
 import { openReport } from '../output.js';
+import { progress } from '../progress.js';
 
 interface ReachOpts extends InputOptions, FormatOpts {
   level: string;
@@ -46,7 +47,9 @@ export function registerReach(program: Command): void {
     const keep = endpointFilter({ ...(opts.namespace ? { namespaces: [opts.namespace] } : {}), ...(opts.selector !== undefined ? { selector: opts.selector } : {}) });
     if (opts.exposure && (format === 'csv' || format === 'dot')) throw new UserError(`--exposure is not available in ${format}`, 'use text, json or md');
     const out = openReport(opts.outputFile);
+    progress.phase('loading');
     const { inventory, notes, settings } = await loadInputs(inputs, opts, format !== 'csv' && !out.toFile);
+    progress.phase('analysing');
     const analysis = analyze(inventory);
     const reachOpts = {
       level,
@@ -57,7 +60,10 @@ export function registerReach(program: Command): void {
     if (opts.exposure) {
       const reached = computeReach(analysis, reachOpts);
       const whole = { ...reached, exposure: { wholeCluster: settings.wholeCluster, items: computeExposure(analysis, { ...reachOpts, wholeCluster: settings.wholeCluster }) } };
-      await out.write(REACH_FORMATS[format](keep ? filterReachResult(whole, keep) : whole, notes));
+      progress.phase('writing');
+      const text = REACH_FORMATS[format](keep ? filterReachResult(whole, keep) : whole, notes);
+      progress.done();
+      await out.write(text);
       out.end();
       return;
     }
@@ -65,19 +71,20 @@ export function registerReach(program: Command): void {
     const all = streamReach(analysis, reachOpts);
     const stream = keep ? filterReachStream(all, keep) : all;
     const summary = opts.summary && format === 'text' ? new ReachSummaryBuilder(analysis, stream.endpoints) : undefined;
-    const listed: ReachStream = summary
-      ? {
-          ...stream,
-          *connections() {
-            for (const c of stream.connections()) {
-              summary.add(c);
-              yield c;
-            }
-          },
+    const listed: ReachStream = {
+      ...stream,
+      *connections() {
+        for (const c of stream.connections()) {
+          summary?.add(c);
+          progress.tick();
+          yield c;
         }
-      : stream;
+      },
+    };
+    progress.phase('writing', 'connections');
     for (const chunk of reachChunks(listed, format, notes)) await out.write(chunk);
     if (summary) await out.write(reachSummaryText(summary.result()));
+    progress.done();
     out.end();
   });
 }
