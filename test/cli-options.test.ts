@@ -163,6 +163,8 @@ test('explain --level pod wants pods at both ends', () => {
   assert.match(r.stderr, /--level pod: "shop-dev\/api" is not a pod/);
   const p = runCli(['explain', SHOP, '-q', '--level', 'pod', '--from', 'shop-dev/api-0', '--to', 'shop-prod/postgres-0']);
   assert.equal(p.code, 0, p.stderr);
+  const ip = runCli(['explain', SHOP, '-q', '--level', 'pod', '--from', 'payments/payments-api-0', '--to', '203.0.113.7']);
+  assert.equal(ip.code, 0, ip.stderr);
 });
 
 test('diff and blast find bulkhead.yaml beside the inputs as audit does; --no-intent turns it off', () => {

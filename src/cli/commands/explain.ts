@@ -9,6 +9,7 @@ import { collect, loadInputs, parsePorts, type InputOptions } from '../common.js
 import { formatOption, levelOption, outputFileOption, pickFormatOf, pickLevel, withInputOptions, type FormatOpts } from '../options.js';
 import { openReport } from '../output.js';
 import { colorVerdicts } from '../color.js';
+import { parseCidr, parseIp } from '../../model/address.js';
 
 interface ExplainOpts extends InputOptions, FormatOpts {
   from: string;
@@ -56,7 +57,7 @@ function checkLevel(podIds: readonly string[], level: 'workload' | 'pod', ...spe
   if (level !== 'pod') return;
   const pods = new Set(podIds);
   for (const s of specs) {
-    if (pods.has(s) || /^[0-9a-fA-F.:/]+$/.test(s)) continue;
+    if (pods.has(s) || parseIp(s.trim()) || parseCidr(s.trim())) continue;
     throw new UserError(`--level pod: "${s}" is not a pod`, `name a pod as namespace/pod (${podIds.slice(0, 3).join(', ')}${podIds.length > 3 ? ', ...' : ''}), or leave --level at workload`);
   }
 }
