@@ -156,7 +156,7 @@ test('CLI: exit 0 by default, 1 with --fail-on at or below the worst severity, 2
   assert.equal(cli(['audit', 'examples/shop', '-q', '--fail-on', 'fatal']).code, 2);
   assert.equal(cli(['audit', 'examples/shop', '-q', '--disable', 'no-such-check']).code, 2);
   assert.equal(cli(['audit', 'examples/shop', '-q', '--format', 'xml']).code, 2);
-  const sarif = cli(['audit', 'examples/shop', '-q', '-f', 'sarif']);
+  const sarif = cli(['audit', 'examples/shop', '-q', '-o', 'sarif']);
   assert.equal(JSON.parse(sarif.out).version, '2.1.0');
 });
 
@@ -173,15 +173,15 @@ test('CLI: baselines round-trip, and init writes an intent that audit accepts wi
   const dir = mkdtempSync(join(tmpdir(), 'bulkhead-audit-'));
   const base = join(dir, 'baseline.json');
   assert.equal(cli(['audit', 'examples/shop', '-q', '--write-baseline', base]).code, 0);
-  const after = cli(['audit', 'examples/shop', '-q', '--baseline', base, '--fail-on', 'info', '-f', 'json']);
+  const after = cli(['audit', 'examples/shop', '-q', '--baseline', base, '--fail-on', 'info', '-o', 'json']);
   assert.equal(after.code, 0, 'every finding is in the baseline');
   assert.equal(JSON.parse(after.out).findings.length, 0);
   const intent = join(dir, 'bulkhead.yaml');
-  assert.equal(cli(['init', 'examples/shop', '-o', intent, '-q']).code, 0);
-  assert.equal(cli(['init', 'examples/shop', '-o', intent, '-q']).code, 2, 'init does not overwrite without --force');
-  const j = JSON.parse(cli(['audit', 'examples/shop', '-q', '--intent', intent, '-f', 'json']).out);
+  assert.equal(cli(['init', 'examples/shop', '--output-file', intent, '-q']).code, 0);
+  assert.equal(cli(['init', 'examples/shop', '--output-file', intent, '-q']).code, 2, 'init does not overwrite without --force');
+  const j = JSON.parse(cli(['audit', 'examples/shop', '-q', '--intent', intent, '-o', 'json']).out);
   assert.deepEqual(j.findings.filter((f: { category: string; check: string }) => f.category === 'drift' || f.category === 'invariant').map((f: { message: string }) => f.message), []);
   assert.ok(j.intent.segments > 5);
-  const text = execFileSync(process.execPath, [CLI, 'init', 'examples/shop', '-o', '-', '-q'], { cwd: ROOT.pathname, encoding: 'utf8' });
+  const text = execFileSync(process.execPath, [CLI, 'init', 'examples/shop', '--output-file', '-', '-q'], { cwd: ROOT.pathname, encoding: 'utf8' });
   assert.equal(text, readFileSync(intent, 'utf8'), 'init is deterministic');
 });

@@ -170,7 +170,7 @@ test('every format renders; dot draws the paths', () => {
 });
 
 test('CLI: blast --from, --hops, errors', () => {
-  const ok = runCli(['blast', CHAIN, '--from', 'shop/web', '--hops', '1', '-f', 'json']);
+  const ok = runCli(['blast', CHAIN, '--from', 'shop/web', '--hops', '1', '-o', 'json']);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal((JSON.parse(ok.stdout) as { reached: unknown[] }).reached.length, 1);
   const bad = runCli(['blast', CHAIN, '--from', 'shop/nope']);
@@ -196,7 +196,7 @@ test('10,000-pod cluster: ranking and --from stay fast', () => {
 });
 
 test('CLI with --intent: --from a segment, sensitive segments highlighted, boundaries are segments', () => {
-  const r = runCli(['blast', 'test/fixtures/diff/new.yaml', '--intent', 'test/fixtures/diff/intent.yaml', '--from', 'batch', '-f', 'json']);
+  const r = runCli(['blast', 'test/fixtures/diff/new.yaml', '--intent', 'test/fixtures/diff/intent.yaml', '--from', 'batch', '-o', 'json']);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as { boundary: string; sensitive: Array<{ name: string; reached: string[] }>; reached: Array<{ endpoint: { id: string }; boundaries: number; segments: string[] }> };
   assert.equal(doc.boundary, 'segment');
@@ -205,7 +205,7 @@ test('CLI with --intent: --from a segment, sensitive segments highlighted, bound
   assert.deepEqual(db.segments, ['db']);
   assert.equal(db.boundaries, 1);
   // Before the label change, batch reaches nothing sensitive.
-  const before = runCli(['blast', 'test/fixtures/diff/old.yaml', '--intent', 'test/fixtures/diff/intent.yaml', '--from', 'batch', '-f', 'json']);
+  const before = runCli(['blast', 'test/fixtures/diff/old.yaml', '--intent', 'test/fixtures/diff/intent.yaml', '--from', 'batch', '-o', 'json']);
   assert.deepEqual((JSON.parse(before.stdout) as { sensitive: unknown }).sensitive, [{ name: 'db', reached: [] }]);
   const ranking = runCli(['blast', 'test/fixtures/diff/new.yaml', '--intent', 'test/fixtures/diff/intent.yaml']);
   assert.match(ranking.stdout, /sensitive: db/);

@@ -42,7 +42,7 @@ test('cli: a Cilium policy is reported with the pods it selects, and never read 
     'pods.yaml': PODS,
     'cnp.yaml': `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: db-deny, namespace: shop}\nspec:\n  endpointSelector: {matchLabels: {"k8s:app": db}}\n  ingressDeny: [{fromEndpoints: [{}]}]\n`,
   });
-  const r = runCli(['reach', d, '--no-settings', '-f', 'json']);
+  const r = runCli(['reach', d, '--no-settings', '-o', 'json']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /warning: .*cnp\.yaml:1: CiliumNetworkPolicy shop\/db-deny \(cilium\.io\/v2\) is not evaluated: .*; it applies to shop\/db; the connectivity shown ignores it/);
 });
@@ -52,13 +52,13 @@ test('cli: kube-prometheus custom resources give the pods its policies select; a
     'prometheus.yaml': `apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\nspec: {replicas: 2}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: prometheus-k8s, namespace: monitoring}\nspec:\n  podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}\n  ingress: [{ports: [{port: web}]}]\n`,
     'cache.yaml': `apiVersion: example.com/v1\nkind: Cache\nmetadata: {name: c1, namespace: monitoring}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: cache, namespace: monitoring}\nspec: {podSelector: {matchLabels: {app: cache}}}\n`,
   });
-  const audit = runCli(['audit', d, '--no-settings', '--no-intent', '-f', 'json']);
+  const audit = runCli(['audit', d, '--no-settings', '--no-intent', '-o', 'json']);
   const findings = (JSON.parse(audit.stdout) as { findings: Array<{ check: string; message: string }> }).findings.filter((f) => f.check === 'policy-selects-nothing');
   assert.equal(findings.length, 1, JSON.stringify(findings));
   assert.match(findings[0]!.message, /NetworkPolicy monitoring\/cache .*may select pods created by Cache \(example\.com\/v1\) objects/);
   const settings = join(d, 'bulkhead.settings.yaml');
   writeFileSync(settings, 'operators:\n  - apiVersion: example.com/v1\n    kind: Cache\n    podLabels: {app: cache}\n');
-  const withSettings = runCli(['audit', d, '--settings', settings, '--no-intent', '-f', 'json']);
+  const withSettings = runCli(['audit', d, '--settings', settings, '--no-intent', '-o', 'json']);
   const after = (JSON.parse(withSettings.stdout) as { findings: Array<{ check: string }> }).findings.filter((f) => f.check === 'policy-selects-nothing');
   assert.deepEqual(after, []);
   const reach = runCli(['reach', d, '--settings', settings, '--to', 'monitoring/prometheus-k8s', '-q']);

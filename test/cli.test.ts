@@ -15,7 +15,7 @@ mkdirSync(EMPTY_DIR);
 const SHOP = 'examples/shop';
 
 test('reach json follows the bulkhead.reach/v1 contract', () => {
-  const r = runCli(['reach', SHOP, '-f', 'json', '-q']);
+  const r = runCli(['reach', SHOP, '-o', 'json', '-q']);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.schema, 'bulkhead.reach/v1');
@@ -38,7 +38,7 @@ test('reach json follows the bulkhead.reach/v1 contract', () => {
   const fe = doc.connections.find((c: { src: string; dst: string }) => c.src === 'shop-prod/frontend[Deployment]' && c.dst === 'shop-prod/api[Deployment]');
   assert.deepEqual(fe.conns, { TCP: [[9000, 9000]] }, 'named port http resolves on the destination (api: 9000)');
   // Deterministic: byte-identical on a second run.
-  assert.equal(runCli(['reach', SHOP, '-f', 'json', '-q']).stdout, r.stdout);
+  assert.equal(runCli(['reach', SHOP, '-o', 'json', '-q']).stdout, r.stdout);
 });
 
 test('reach filters by source, destination and port', () => {
@@ -52,12 +52,12 @@ test('reach filters by source, destination and port', () => {
 });
 
 test('reach formats: csv, md, dot, pod level', () => {
-  const csv = runCli(['reach', SHOP, '-f', 'csv', '-q']).stdout.split('\n');
+  const csv = runCli(['reach', SHOP, '-o', 'csv', '-q']).stdout.split('\n');
   assert.equal(csv[0], 'src,dst,conn');
   assert.ok(csv.includes('shop-prod/api[Deployment],payments/payments-api[Deployment],TCP 8443'));
-  const md = runCli(['reach', SHOP, '-f', 'md', '-q']).stdout;
+  const md = runCli(['reach', SHOP, '-o', 'md', '-q']).stdout;
   assert.match(md, /^\| src \| dst \| conn \|\n\|---\|---\|---\|\n/);
-  const dot = runCli(['reach', SHOP, '-f', 'dot', '-q']).stdout;
+  const dot = runCli(['reach', SHOP, '-o', 'dot', '-q']).stdout;
   assert.match(dot, /^digraph bulkhead \{/);
   assert.match(dot, /"shop-prod\/api\[Deployment\]" -> "payments\/payments-api\[Deployment\]" \[label="TCP 8443"\]/);
   const pods = runCli(['reach', SHOP, '--level', 'pod', '--from', 'shop-prod/frontend-0', '-q']).stdout;
@@ -70,7 +70,7 @@ test('explain names the policies and rules with file:line, in text and json', ()
   assert.equal(t.code, 0, t.stderr);
   assert.match(t.stdout, /ALLOWED \(TCP 5432\)/);
   assert.match(t.stdout, /shop-prod\/postgres ingress rule #1 \(examples\/shop\/prod-policies\.yaml:89\) admits TCP 5432 via peer #1 "all pods in all namespaces" \(examples\/shop\/prod-policies\.yaml:90\)/);
-  const j = JSON.parse(runCli(['explain', SHOP, '--from', 'shop-prod/frontend', '--to', 'shop-prod/redis', '--port', 'TCP/6379', '-f', 'json', '-q']).stdout);
+  const j = JSON.parse(runCli(['explain', SHOP, '--from', 'shop-prod/frontend', '--to', 'shop-prod/redis', '--port', 'TCP/6379', '-o', 'json', '-q']).stdout);
   assert.equal(j.schema, 'bulkhead.explain/v1');
   assert.equal(j.verdict, 'denied');
   const [egress, ingress] = j.layers;
@@ -79,7 +79,7 @@ test('explain names the policies and rules with file:line, in text and json', ()
   assert.deepEqual(egress.selectedBy.map((s: { policy: string }) => s.policy).sort(), ['shop-prod/allow-dns', 'shop-prod/default-deny', 'shop-prod/frontend']);
   assert.equal(ingress.verdict, 'denied');
   assert.match(ingress.reason, /no ingress rule matches shop-prod\/frontend/);
-  const ip = JSON.parse(runCli(['explain', SHOP, '--from', 'payments/payments-api', '--to', '203.0.113.7', '-f', 'json', '-q']).stdout);
+  const ip = JSON.parse(runCli(['explain', SHOP, '--from', 'payments/payments-api', '--to', '203.0.113.7', '-o', 'json', '-q']).stdout);
   assert.deepEqual(ip.conns, { TCP: [[443, 443]] });
   assert.equal(ip.layers[1].applies, false);
 });
@@ -87,7 +87,7 @@ test('explain names the policies and rules with file:line, in text and json', ()
 test('usage errors and unreadable input exit 2 with a clear message', () => {
   const cases: Array<[string[], RegExp]> = [
     [['reach', 'no/such/dir'], /cannot read no\/such\/dir/],
-    [['reach', SHOP, '-f', 'xml'], /unknown format "xml"/],
+    [['reach', SHOP, '-o', 'xml'], /unknown format "xml"/],
     [['reach', SHOP, '--level', 'node'], /unknown level "node"/],
     [['reach', SHOP, '--port', 'TCP/99999'], /bad --port "TCP\/99999"/],
     [['explain', SHOP, '--from', 'shop-prod/nope', '--to', 'shop-prod/api'], /no workload, pod or address matches "shop-prod\/nope"/],

@@ -183,7 +183,7 @@ test('git:REF:path reads revisions from the repository without touching the work
     assert.equal(r.objects[0]!.source?.file, 'main:k8s/policy.yaml');
 
     // The CLI, from inside the repository; --format md.
-    const cli = runCli(['diff', 'git:HEAD~1:k8s', 'git:HEAD:k8s', '-f', 'md'], undefined, dir);
+    const cli = runCli(['diff', 'git:HEAD~1:k8s', 'git:HEAD:k8s', '-o', 'md'], undefined, dir);
     assert.equal(cli.code, 0, cli.stderr);
     assert.match(cli.stdout, /NetworkPolicy app\/db added/);
     assert.equal(git(dir, 'status', '--porcelain'), before);
@@ -213,7 +213,7 @@ test('parseGitSpec splits at the first colon after the ref', () => {
 
 test('with an intent: the drift a change introduces or fixes, and --fail-on-new-violation', () => {
   const args = ['test/fixtures/diff/old.yaml', 'test/fixtures/diff/new.yaml', '--intent', 'test/fixtures/diff/intent.yaml'];
-  const json = runCli(['diff', ...args, '-f', 'json']);
+  const json = runCli(['diff', ...args, '-o', 'json']);
   assert.equal(json.code, 0, json.stderr);
   const doc = JSON.parse(json.stdout) as { drift: { introduced: Array<{ kind: string; src: string; dst: string; ports: unknown }>; fixed: unknown[]; bySegments: unknown[] } };
   assert.deepEqual(
@@ -229,7 +229,7 @@ test('with an intent: the drift a change introduces or fixes, and --fail-on-new-
   assert.match(fail.stdout, /opens 1 path the intent does not allow \(batch to db\)/);
   assert.match(fail.stderr, /opens 1 path that violates the intent/);
   // The reverse change fixes it: exit 0, reported as fixed.
-  const back = runCli(['diff', 'test/fixtures/diff/new.yaml', 'test/fixtures/diff/old.yaml', '--intent', 'test/fixtures/diff/intent.yaml', '--fail-on-new-violation', '-f', 'md']);
+  const back = runCli(['diff', 'test/fixtures/diff/new.yaml', 'test/fixtures/diff/old.yaml', '--intent', 'test/fixtures/diff/intent.yaml', '--fail-on-new-violation', '-o', 'md']);
   assert.equal(back.code, 0, back.stderr);
   assert.match(back.stdout, /No new intent violation.*1 violating path closed/);
   // Without an intent the flag cannot work: say so.

@@ -157,5 +157,5 @@ test('CLI: reach --exposure, and wholeCluster in the settings says there is noth
   const w = runCli(['reach', dir, '--exposure', '-q']);
   assert.equal(w.code, 0, w.stderr);
   assert.match(w.stdout, /none beyond the input: the settings say it is the whole cluster/);
-  assert.equal(runCli(['reach', dir, '--exposure', '-f', 'csv', '-q']).code, 2);
+  assert.equal(runCli(['reach', dir, '--exposure', '-o', 'csv', '-q']).code, 2);
 });

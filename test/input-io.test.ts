@@ -30,7 +30,7 @@ test('symlinks to files and to directories are read, as kubectl reads them', () 
   copyFileSync(join(SHOP, 'dev-workloads.yaml'), join(real, 'dev-workloads.yaml'));
   symlinkSync(real, join(dir, 'workloads'));
   symlinkSync(join(SHOP, 'dev-policies.yaml'), join(dir, 'policies.yaml'));
-  const r = runCli(['reach', dir, '-f', 'json', '-q']);
+  const r = runCli(['reach', dir, '-o', 'json', '-q']);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as { endpoints: Array<{ id: string }> };
   assert.ok(doc.endpoints.some((e) => e.id === 'shop-dev/api[Deployment]'), 'workloads read through the directory symlink');
@@ -93,18 +93,18 @@ test('a FIFO (a shell\'s <(...)) is read like a file', { skip: process.platform 
 });
 
 test('output files: a missing folder, a directory, a read-only file are user errors (exit 2) with a hint', () => {
-  userError(runCli(['audit', SHOP, '-q', '-o', join(TMP, 'no-such-dir', 'report.txt')]), /cannot write report .*report\.txt: no such file or directory\nhint: the folder to write into must exist/);
-  userError(runCli(['audit', SHOP, '-q', '-o', TMP]), /cannot write report .*: it is a directory\nhint: give a file name/);
+  userError(runCli(['audit', SHOP, '-q', '--output-file', join(TMP, 'no-such-dir', 'report.txt')]), /cannot write report .*report\.txt: no such file or directory\nhint: the folder to write into must exist/);
+  userError(runCli(['audit', SHOP, '-q', '--output-file', TMP]), /cannot write report .*: it is a directory\nhint: give a file name/);
   userError(runCli(['audit', SHOP, '-q', '--write-baseline', TMP]), /cannot write baseline .*: it is a directory/);
-  userError(runCli(['init', SHOP, '-q', '--force', '-o', join(TMP, 'no-such-dir', 'bulkhead.yaml')]), /cannot write intent file .*bulkhead\.yaml: no such file or directory/);
+  userError(runCli(['init', SHOP, '-q', '--force', '--output-file', join(TMP, 'no-such-dir', 'bulkhead.yaml')]), /cannot write intent file .*bulkhead\.yaml: no such file or directory/);
   if (!ROOT) {
     const ro = join(TMP, 'read-only.txt');
     writeFileSync(ro, '');
     chmodSync(ro, 0o444);
-    userError(runCli(['audit', SHOP, '-q', '-o', ro]), /cannot write report .*read-only\.txt: permission denied/);
+    userError(runCli(['audit', SHOP, '-q', '--output-file', ro]), /cannot write report .*read-only\.txt: permission denied/);
   }
   // Even root cannot write /proc/version.
-  if (existsSync('/proc/version')) userError(runCli(['audit', SHOP, '-q', '-o', '/proc/version']), /cannot write report \/proc\/version: /);
+  if (existsSync('/proc/version')) userError(runCli(['audit', SHOP, '-q', '--output-file', '/proc/version']), /cannot write report \/proc\/version: /);
 });
 
 test('a non-UTF-8 file is an error naming its line, and the other files are still read', () => {
@@ -124,7 +124,7 @@ test('UTF-8 and UTF-16 files with a byte order mark are read, as kubectl reads t
   const text = readFileSync(join(SHOP, 'dev-workloads.yaml'), 'utf8');
   writeFileSync(join(dir, 'utf8.yaml'), `\ufeff${text}`);
   writeFileSync(join(dir, 'utf16.yaml'), Buffer.from(`\ufeff${text.replace(/frontend/g, 'frontend2')}`, 'utf16le'));
-  const r = runCli(['reach', dir, '-f', 'json', '-q']);
+  const r = runCli(['reach', dir, '-o', 'json', '-q']);
   assert.equal(r.code, 0, r.stderr);
   const ids = (JSON.parse(r.stdout) as { endpoints: Array<{ id: string }> }).endpoints.map((e) => e.id);
   assert.ok(ids.includes('shop-dev/frontend[Deployment]') && ids.includes('shop-dev/frontend2[Deployment]'), ids.join(' '));

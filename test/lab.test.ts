@@ -114,7 +114,7 @@ test('lab: corners the e2e tables miss (egress named ports, endPort, ipBlock exc
 });
 
 test('lab: --max-probes bounds the probes, the rest are reported as not probed', opts, () => {
-  const r = runCli(['test', 'test/fixtures/lab', '--runner', 'lab', '--max-probes', '5', '-f', 'json', '-q']);
+  const r = runCli(['test', 'test/fixtures/lab', '--runner', 'lab', '--max-probes', '5', '-o', 'json', '-q']);
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.summary.probes, 5);

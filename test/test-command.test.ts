@@ -291,7 +291,7 @@ test('CLI: bulkhead test exits 1 on a failing check and 0 when all pass; a missi
   const dir = mkdtempSync(join(tmpdir(), 'bulkhead-test-'));
   const intent = join(dir, 'ok.yaml');
   writeFileSync(intent, `${shopIntentText.split('\ntests:')[0]}\ntests:\n  - {from: web, to: api, port: TCP/9000, expect: allow}\n`);
-  const ok = runCli(['test', 'examples/shop', '--intent', intent, '--no-generate', '-q', '-f', 'tap']);
+  const ok = runCli(['test', 'examples/shop', '--intent', intent, '--no-generate', '-q', '-o', 'tap']);
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /^ok 1 - /m);
   const none = runCli(['test', join(SHOP, 'prod-workloads.yaml'), '--intent', join(dir, 'missing.yaml')]);
@@ -300,7 +300,7 @@ test('CLI: bulkhead test exits 1 on a failing check and 0 when all pass; a missi
   // A written test whose end matches nothing checks nothing: a warning with its line, not silence.
   const typo = join(dir, 'typo.yaml');
   writeFileSync(typo, `${shopIntentText.split('\ntests:')[0]}\ntests:\n  - {from: web, to: api, port: TCP/9000, expect: allow}\n  - {from: shop-prod/apii, to: api, port: TCP/9000, expect: allow}\n`);
-  const t = runCli(['test', 'examples/shop', '--intent', typo, '--no-generate', '-f', 'json']);
+  const t = runCli(['test', 'examples/shop', '--intent', typo, '--no-generate', '-o', 'json']);
   assert.equal(t.code, 0, t.stderr);
   assert.match(t.stderr, new RegExp(`warning: ${typo.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: tests\\[1\\]: "shop-prod/apii" matches no endpoint`));
   assert.ok(JSON.parse(t.stdout).diagnostics.some((d: { code: string; line: number }) => d.code === 'test-matches-nothing' && d.line > 30));
@@ -309,7 +309,7 @@ test('CLI: bulkhead test exits 1 on a failing check and 0 when all pass; a missi
 });
 
 test('the lab fixture\'s written tests hold in the model (hostNetwork, excepts, named ports, endPort)', () => {
-  const r = runCli(['test', 'test/fixtures/lab', '--no-generate', '-q', '-f', 'json']);
+  const r = runCli(['test', 'test/fixtures/lab', '--no-generate', '-q', '-o', 'json']);
   assert.equal(r.code, 0, r.stdout);
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.summary.checks, 8);
@@ -343,9 +343,9 @@ test('flows read as audit reads them: one member pair that gets a flow port sati
 test('the intent bulkhead init writes passes bulkhead test, as it passes audit (also when sampled)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bulkhead-init-'));
   const file = join(dir, 'init.yaml');
-  assert.equal(runCli(['init', 'examples/shop', '-o', file, '-q']).code, 0);
+  assert.equal(runCli(['init', 'examples/shop', '--output-file', file, '-q']).code, 0);
   for (const extra of [[], ['--sample', '40']]) {
-    const r = runCli(['test', 'examples/shop', '--intent', file, '-q', '-f', 'json', ...extra]);
+    const r = runCli(['test', 'examples/shop', '--intent', file, '-q', '-o', 'json', ...extra]);
     assert.equal(r.code, 0, r.stdout.slice(0, 2000));
     assert.ok(JSON.parse(r.stdout).summary.checks > (extra.length ? 20 : 300));
   }

@@ -13,7 +13,8 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface InputOptions {
-  readonly namespace?: string;
+  /** --default-namespace: the namespace of objects that name none. */
+  readonly defaultNamespace?: string;
   readonly verbose?: boolean;
   readonly quiet?: boolean;
   /** --settings FILE, or false for --no-settings; undefined: discover bulkhead.settings.yaml. */
@@ -34,6 +35,20 @@ export function discoverFile(inputs: readonly string[], names: readonly string[]
   dirs.push('.');
   for (const d of dirs) for (const n of names) if (existsSync(join(d, n))) return join(d, n);
   return undefined;
+}
+
+export const INTENT_NAMES = ['bulkhead.yaml', 'bulkhead.yml'];
+
+/**
+ * The intent file: the one named with --intent, none with --no-intent, else bulkhead.yaml beside the
+ * inputs or in the working directory (announced on stderr unless --quiet).
+ */
+export function resolveIntentPath(inputs: readonly string[], opts: { intent?: string | false; quiet?: boolean }): string | undefined {
+  if (opts.intent === false) return undefined;
+  if (opts.intent !== undefined) return opts.intent;
+  const found = discoverFile(inputs, INTENT_NAMES);
+  if (found && !opts.quiet) process.stderr.write(`note: using intent ${found}\n`);
+  return found;
 }
 
 /** The settings file the user named, or the one found beside the inputs, or the defaults. */
@@ -73,7 +88,7 @@ export async function loadInputs(
 ): Promise<{ inventory: Inventory; diagnostics: Diagnostic[]; settings: Settings; notes: Notes; aws?: AwsInput }> {
   const settings = resolveSettings(paths, opts);
   const { k8s, aws } = splitAwsInputs(await readInputs(paths), acceptAws);
-  const loaded = loadFromTexts(k8s, { ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}), settings });
+  const loaded = loadFromTexts(k8s, { ...(opts.defaultNamespace ? { defaultNamespace: opts.defaultNamespace } : {}), settings });
   const r = { ...loaded, settings, notes: notesOf(loaded.inventory, loaded.diagnostics), ...(aws ? { aws } : {}) };
   printDiagnostics([...r.diagnostics, ...(aws?.notes.diagnostics ?? [])], opts, reportCarriesNotes);
   if (aws && k8s.length === 0) return r;

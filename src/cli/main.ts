@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** The bulkhead command line: a thin front end that assembles options and calls the library. */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ExitError, UserError } from '../util/errors.js';
 import { fsErrorWords, isFsError } from '../util/fs-errors.js';
@@ -10,13 +12,18 @@ import { registerDiff } from './commands/diff.js';
 import { registerAudit } from './commands/audit.js';
 import { registerInit } from './commands/init.js';
 import { registerTest } from './commands/test.js';
+import { registerChecks } from './commands/checks.js';
+import { registerCompletion } from './commands/completion.js';
+import { VERSION } from '../version.js';
+import { progress } from './progress.js';
 
+/** The bulkhead program with every command (also read by completion and the README option table). */
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('bulkhead')
     .description('Audit network segmentation: what can reach what, whether it is what you meant, and how far a compromise spreads.')
-    .version('0.1.0')
+    .version(VERSION, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
   registerReach(program);
@@ -26,6 +33,8 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerInit(program);
   registerTest(program);
+  registerChecks(program);
+  registerCompletion(program);
   return program;
 }
 
@@ -34,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (e) {
+    progress.done();
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return 2;
@@ -57,8 +67,18 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(0);
-});
-const code = await main(process.argv);
-process.exitCode = code;
+/** True when this module is the program being run (through the npm bin symlink too), not imported for buildProgram. */
+function invokedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
+  process.exitCode = await main(process.argv);
+}

@@ -4,6 +4,7 @@
  * cluster DNS listens, and whether the input is the whole cluster.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { Diagnostic } from '../inventory/types.js';
 import { labelKeyError, labelValueError } from '../inventory/selector.js';
@@ -36,6 +37,19 @@ export interface Settings {
   readonly dnsPorts?: PortSet;
   /** The input is the whole cluster: a selector matching nothing in it matches nothing at all. */
   readonly wholeCluster: boolean;
+  /** Defaults for `bulkhead audit`, so that CI jobs need not repeat flags (the command line wins). */
+  readonly audit?: AuditSettings;
+}
+
+export interface AuditSettings {
+  /** Check ids not to run (added to --disable). */
+  readonly disable?: readonly string[];
+  /** The --fail-on severity. */
+  readonly failOn?: 'error' | 'warning' | 'info' | 'none';
+  /** The --baseline file, resolved against the settings file's folder. */
+  readonly baseline?: string;
+  /** Where the section is, for messages about its values. */
+  readonly origin: string;
 }
 
 /** The settings when there is no settings file. */
@@ -72,8 +86,18 @@ const fileSchema = z.strictObject(
     input: z.strictObject({ wholeCluster: z.boolean({ error: 'expected true or false' }).optional() }, { error: 'expected a mapping (wholeCluster)' }).optional(),
     operators: z.array(operatorSchema, { error: 'expected a list of operator kinds' }).optional(),
     dns: z.strictObject({ ports: portList }, { error: 'expected {ports: [UDP/53, TCP/53]}' }).optional(),
+    audit: z
+      .strictObject(
+        {
+          disable: z.array(z.string().min(1), { error: 'expected a list of check ids' }).optional(),
+          failOn: z.enum(['error', 'warning', 'info', 'none'], { error: 'expected error, warning, info or none' }).optional(),
+          baseline: z.string().min(1, { error: 'expected the path of a baseline file' }).optional(),
+        },
+        { error: 'expected a mapping (disable, failOn, baseline)' },
+      )
+      .optional(),
   },
-  { error: 'expected a mapping with input, operators and dns' },
+  { error: 'expected a mapping with input, operators, dns and audit' },
 );
 
 function ports(r: SchemaReader, specs: readonly (string | number)[], path: readonly (string | number)[]): PortSet | undefined {
@@ -124,7 +148,16 @@ export function parseSettings(text: string, file = 'bulkhead.settings.yaml'): Se
   });
   const dnsPorts = top.dns ? ports(r, top.dns.ports, ['dns', 'ports']) : undefined;
   if (r.problems.length > 0) throw new SettingsError(r.problems);
-  return { file, operators, ...(dnsPorts ? { dnsPorts } : {}), wholeCluster: top.input?.wholeCluster ?? false };
+  const a = top.audit;
+  const audit: AuditSettings | undefined = a
+    ? {
+        ...(a.disable ? { disable: a.disable } : {}),
+        ...(a.failOn ? { failOn: a.failOn } : {}),
+        ...(a.baseline ? { baseline: isAbsolute(a.baseline) ? a.baseline : join(dirname(file), a.baseline) } : {}),
+        origin: `${file}:${r.at(['audit']).line}`,
+      }
+    : undefined;
+  return { file, operators, ...(dnsPorts ? { dnsPorts } : {}), wholeCluster: top.input?.wholeCluster ?? false, ...(audit ? { audit } : {}) };
 }
 
 /** Reads a settings file from disk (exit 2 when unreadable or invalid). */

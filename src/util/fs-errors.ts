@@ -1,5 +1,5 @@
 /** File-system errors in words, and writing output files so that they become user errors (exit 2). */
-import { writeFileSync } from 'node:fs';
+import { openSync, writeFileSync } from 'node:fs';
 import { UserError } from './errors.js';
 
 const WORDS: Record<string, string> = {
@@ -56,6 +56,16 @@ function writeHint(e: NodeJS.ErrnoException): string | undefined {
 export function writeOutputFile(path: string, text: string, what = 'output'): void {
   try {
     writeFileSync(path, text);
+  } catch (e) {
+    if (!isFsError(e)) throw e;
+    throw new UserError(`cannot write ${what} ${path}: ${fsErrorWords(e)}`, writeHint(e));
+  }
+}
+
+/** Opens a file to write a report into piece by piece; a failure is a UserError, as in writeOutputFile. */
+export function openOutputFile(path: string, what = 'output'): number {
+  try {
+    return openSync(path, 'w');
   } catch (e) {
     if (!isFsError(e)) throw e;
     throw new UserError(`cannot write ${what} ${path}: ${fsErrorWords(e)}`, writeHint(e));

@@ -11,8 +11,10 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `bulkhead ...args` from the repo root, optionally feeding stdin. */
-export function runCli(args: readonly string[], input?: string, cwd: string = REPO_ROOT): CliResult {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+/** Runs `bulkhead ...args` from the repo root, optionally feeding stdin; no colour unless `env` asks for it. */
+export function runCli(args: readonly string[], input?: string, cwd: string = REPO_ROOT, env: Record<string, string> = {}): CliResult {
+  const base: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
+  delete base['FORCE_COLOR'];
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, input, encoding: 'utf8', env: { ...base, ...env } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -84,25 +84,25 @@ const before = (marker: string) => (out: string): void => {
 const CASES: Record<string, Case> = {
   'reach text': { args: ['reach', NEW], check: before('=>') },
   'reach text --summary': { args: ['reach', NEW, '--summary'], check: before('=>') },
-  'reach json': { args: ['reach', NEW, '-f', 'json'], check: json },
-  'reach json (pod level, streamed)': { args: ['reach', NEW, '-f', 'json', '--level', 'pod'], check: json },
-  'reach md': { args: ['reach', NEW, '-f', 'md'], check: before('| src') },
-  'reach dot': { args: ['reach', NEW, '-f', 'dot'], check: both },
+  'reach json': { args: ['reach', NEW, '-o', 'json'], check: json },
+  'reach json (pod level, streamed)': { args: ['reach', NEW, '-o', 'json', '--level', 'pod'], check: json },
+  'reach md': { args: ['reach', NEW, '-o', 'md'], check: before('| src') },
+  'reach dot': { args: ['reach', NEW, '-o', 'dot'], check: both },
   'explain text': { args: ['explain', NEW, '--from', 'alliance/xwing', '--to', 'empire/deathstar'], check: before('Port ranges') },
-  'explain json': { args: ['explain', NEW, '--from', 'alliance/xwing', '--to', 'empire/deathstar', '-f', 'json'], check: json },
+  'explain json': { args: ['explain', NEW, '--from', 'alliance/xwing', '--to', 'empire/deathstar', '-o', 'json'], check: json },
   'blast text': { args: ['blast', NEW], check: both },
-  'blast json': { args: ['blast', NEW, '-f', 'json'], check: json },
-  'blast md': { args: ['blast', NEW, '--from', 'alliance/xwing', '-f', 'md'], check: before('### Blast') },
-  'blast dot': { args: ['blast', NEW, '--from', 'alliance/xwing', '-f', 'dot'], check: both },
+  'blast json': { args: ['blast', NEW, '-o', 'json'], check: json },
+  'blast md': { args: ['blast', NEW, '--from', 'alliance/xwing', '-o', 'md'], check: before('### Blast') },
+  'blast dot': { args: ['blast', NEW, '--from', 'alliance/xwing', '-o', 'dot'], check: both },
   'diff text': { args: ['diff', OLD, NEW], check: both },
-  'diff json': { args: ['diff', OLD, NEW, '-f', 'json'], check: json },
-  'diff md': { args: ['diff', OLD, NEW, '-f', 'md'], check: both },
+  'diff json': { args: ['diff', OLD, NEW, '-o', 'json'], check: json },
+  'diff md': { args: ['diff', OLD, NEW, '-o', 'md'], check: both },
   'audit text': { args: ['audit', NEW, '--no-intent'], check: both },
-  'audit json': { args: ['audit', NEW, '--no-intent', '-f', 'json'], check: json },
-  'audit md': { args: ['audit', NEW, '--no-intent', '-f', 'md'], check: before('<details') },
+  'audit json': { args: ['audit', NEW, '--no-intent', '-o', 'json'], check: json },
+  'audit md': { args: ['audit', NEW, '--no-intent', '-o', 'md'], check: before('<details') },
   'test text': { args: ['test', NEW, '--intent', INTENT, '--no-generate'], check: before('check(s):') },
   'test json': {
-    args: ['test', NEW, '--intent', INTENT, '--no-generate', '-f', 'json'],
+    args: ['test', NEW, '--intent', INTENT, '--no-generate', '-o', 'json'],
     check: (out) => {
       const doc = JSON.parse(out);
       assert.equal(doc.bound, 'unknown');
@@ -110,17 +110,17 @@ const CASES: Record<string, Case> = {
       assert.ok(doc.diagnostics.some((d: { severity: string; file: string }) => d.severity === 'error' && d.file.endsWith(BROKEN_FILE)));
     },
   },
-  'test junit': { args: ['test', NEW, '--intent', INTENT, '--no-generate', '-f', 'junit'], check: (out) => (both(out), assert.match(out, /<testsuite name="bulkhead\.input"/)) },
-  'test tap': { args: ['test', NEW, '--intent', INTENT, '--no-generate', '-f', 'tap'], check: both },
+  'test junit': { args: ['test', NEW, '--intent', INTENT, '--no-generate', '-o', 'junit'], check: (out) => (both(out), assert.match(out, /<testsuite name="bulkhead\.input"/)) },
+  'test tap': { args: ['test', NEW, '--intent', INTENT, '--no-generate', '-o', 'tap'], check: both },
   'audit junit': {
-    args: ['audit', NEW, '--no-intent', '-f', 'junit'],
+    args: ['audit', NEW, '--no-intent', '-o', 'junit'],
     check: (out) => {
       both(out);
       assert.match(out, /<testsuite name="bulkhead\.input" tests="\d+" failures="[1-9]/);
     },
   },
   'audit sarif': {
-    args: ['audit', NEW, '--no-intent', '-f', 'sarif'],
+    args: ['audit', NEW, '--no-intent', '-o', 'sarif'],
     check: (out) => {
       const run = JSON.parse(out).runs[0];
       assert.equal(run.invocations[0].executionSuccessful, false, 'not successful: part of the input was skipped');
@@ -144,7 +144,7 @@ for (const [name, c] of Object.entries(CASES)) {
 
 test('caveats: init writes them into the drafted intent file', () => {
   const out = join(DIR, 'bulkhead.yaml');
-  const r = runCli(['init', NEW, '-o', out, '-q']);
+  const r = runCli(['init', NEW, '--output-file', out, '-q']);
   assert.equal(r.code, 0, r.stderr);
   const text = readFileSync(out, 'utf8');
   assert.match(text, /^# CAVEAT: these flows are not exact/m);
@@ -152,7 +152,7 @@ test('caveats: init writes them into the drafted intent file', () => {
 });
 
 test('caveats: audit --fail-on error gates on an object not evaluated and on an input error', () => {
-  const r = runCli(['audit', NEW, '--no-intent', '--fail-on', 'error', '-q', '-f', 'json']);
+  const r = runCli(['audit', NEW, '--no-intent', '--fail-on', 'error', '-q', '-o', 'json']);
   assert.equal(r.code, 1);
   const findings = JSON.parse(r.stdout).findings as Array<{ check: string; severity: string }>;
   assert.ok(findings.some((f) => f.check === 'unmodelled-object' && f.severity === 'error'));
@@ -166,7 +166,7 @@ test('caveats: diff of a change that adds an object not evaluated does not say "
   assert.doesNotMatch(r.stdout, /^No connectivity change\.$/m);
   assert.match(r.stdout, /NOT known to be safe/);
   assert.match(r.stdout, /CiliumNetworkPolicy empire\/rule1 \(cilium\.io\/v2\) added/);
-  const md = runCli(['diff', OLD, NEW, '-q', '-f', 'md']).stdout;
+  const md = runCli(['diff', OLD, NEW, '-q', '-o', 'md']).stdout;
   assert.match(md, /:x: \*\*No change in the connectivity Bulkhead evaluates, but the change is NOT known to be safe/);
 });
 
@@ -188,7 +188,7 @@ spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
   for (const d of [before, after]) writeFileSync(join(d, 'app.yaml'), APP);
   writeFileSync(join(before, 'policy.yaml'), deny);
   writeFileSync(join(after, 'policy.yaml'), `${deny}  ingress: [{from: [{podSelector: {}}]\n`);
-  const r = runCli(['diff', before, after, '-q', '-f', 'json']);
+  const r = runCli(['diff', before, after, '-q', '-o', 'json']);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.deepEqual(doc.changes, [], 'no path opened by a "removal" that is a syntax error');
@@ -196,7 +196,7 @@ spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
   assert.equal(doc.unreadable.length, 1);
   assert.equal(doc.unreadable[0].key, 'NetworkPolicy empire/deny-all');
   assert.match(doc.unreadable[0].file, /policy\.yaml$/);
-  const md = runCli(['diff', before, after, '-q', '-f', 'md']).stdout;
+  const md = runCli(['diff', before, after, '-q', '-o', 'md']).stdout;
   assert.doesNotMatch(md, /deny-all removed|Closed:/);
   assert.match(md, /:x: \*\*No change in the connectivity Bulkhead evaluates, but the change is NOT known to be safe/);
   assert.match(md, /NetworkPolicy empire\/deny-all: .*policy\.yaml:\d+ could not be read in the new version/);

@@ -64,7 +64,7 @@ kind: Pod
 metadata: {name: ok, namespace: shop, labels: {app: ok}}
 spec: {containers: [{name: c, image: x}]}
 `;
-  for (const args of [['reach', '-'], ['audit', '-', '--no-intent'], ['reach', '-', '-f', 'md']]) {
+  for (const args of [['reach', '-'], ['audit', '-', '--no-intent'], ['reach', '-', '-o', 'md']]) {
     const r = runCli(args, input);
     for (const out of [r.stdout, r.stderr]) {
       assert.ok(!out.includes('\u001b'), `${args.join(' ')}: no raw ESC`);

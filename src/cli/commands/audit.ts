@@ -7,23 +7,21 @@ import { loadIntent, type Intent } from '../../analyses/intent/index.js';
 import { CHECKS, SEVERITIES, type FindingSeverity } from '../../checks/index.js';
 import { AUDIT_FORMATS, type AuditFormat } from '../../reports/audit/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
-import { terminalSafe } from '../../reports/safe-text.js';
 import { writeOutputFile } from '../../util/fs-errors.js';
-import { collect, discoverFile, loadInputs, pickFormat, type InputOptions } from '../common.js';
+import { collect, loadInputs, resolveIntentPath, type InputOptions } from '../common.js';
+import { formatOption, intentOptions, outputFileOption, pickFormatOf, withInputOptions, type FormatOpts } from '../options.js';
+import { openReport } from '../output.js';
+import { progress } from '../progress.js';
 import { AWS_CHECK_IDS, awsChecks } from '../../analyses/aws/checks.js';
 import { joinNotes } from '../../analyses/aws/notes.js';
 
-interface AuditOpts extends InputOptions {
-  format: string;
+interface AuditOpts extends InputOptions, FormatOpts {
   intent?: string | false;
   failOn?: string;
   disable?: string[];
   baseline?: string;
   writeBaseline?: string;
-  output?: string;
 }
-
-const INTENT_NAMES = ['bulkhead.yaml', 'bulkhead.yml'];
 
 function readBaseline(path: string): Baseline {
   let doc: unknown;
@@ -37,78 +35,75 @@ function readBaseline(path: string): Baseline {
   return b;
 }
 
-function parseDisable(values: readonly string[] | undefined): string[] {
+function parseDisable(values: readonly string[] | undefined, origin?: string): string[] {
   const ids = (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
   for (const id of ids) {
-    if (!CHECKS.some((c) => c.meta.id === id) && !AWS_CHECK_IDS.includes(id)) throw new UserError(`unknown check "${id}" in --disable`, `checks: ${[...CHECKS.map((c) => c.meta.id), ...AWS_CHECK_IDS].join(', ')}`);
+    if (!CHECKS.some((c) => c.meta.id === id) && !AWS_CHECK_IDS.includes(id)) throw new UserError(`unknown check "${id}" in ${origin ? `audit.disable (${origin})` : '--disable'}`, `checks: ${[...CHECKS.map((c) => c.meta.id), ...AWS_CHECK_IDS].join(', ')} (bulkhead checks lists them)`);
   }
   return ids;
 }
 
 /** Registers `bulkhead audit`. */
 export function registerAudit(program: Command): void {
-  program
+  const cmd = program
     .command('audit')
     .description('check the manifests against the intent (drift, invariants, segment health) and for hygiene problems')
-    .argument('<inputs...>', 'manifest files or directories (recursed), AWS snapshot directories, or - for stdin')
-    .option('-i, --intent <file>', 'the intent file (default: bulkhead.yaml beside the inputs or in the working directory)')
-    .option('--no-intent', 'hygiene checks only, even when a bulkhead.yaml is found')
-    .option('-f, --format <format>', `output format: ${Object.keys(AUDIT_FORMATS).join('|')}`, 'text')
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .option('--fail-on <severity>', `exit 1 when a finding is at least this severe: ${SEVERITIES.join('|')}`)
+    .argument('<inputs...>', 'manifest files or directories (recursed), AWS snapshot directories, or - for stdin');
+  intentOptions(cmd, 'drift, invariants and segment health against it');
+  formatOption(cmd, Object.keys(AUDIT_FORMATS));
+  outputFileOption(cmd);
+  cmd
+    .option('--fail-on <severity>', `exit 1 when a finding is at least this severe: ${SEVERITIES.join('|')}, or none`)
     .option('--disable <checks>', 'checks not to run, comma-separated (repeatable)', collect)
     .option('--baseline <file>', 'suppress the findings listed in this file (accepted findings)')
-    .option('--write-baseline <file>', 'write the current findings as a baseline file')
-    .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
-    .option('-v, --verbose', 'also print informational notes (skipped kinds)')
-    .option('-q, --quiet', 'print no warnings')
-    .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
-    .option('--no-settings', 'ignore any bulkhead.settings.yaml')
-    .action(async (inputs: string[], opts: AuditOpts) => {
-      const format = pickFormat(opts.format, Object.keys(AUDIT_FORMATS) as AuditFormat[]);
-      let failOn: FindingSeverity | undefined;
-      if (opts.failOn !== undefined && opts.failOn !== 'none') {
-        if (!(SEVERITIES as readonly string[]).includes(opts.failOn)) throw new UserError(`unknown severity "${opts.failOn}" for --fail-on`, `choose one of ${SEVERITIES.join(', ')}, or none`);
-        failOn = opts.failOn as FindingSeverity;
+    .option('--write-baseline <file>', 'write the current findings as a baseline file');
+  withInputOptions(cmd).action(async (inputs: string[], opts: AuditOpts) => {
+    const format = pickFormatOf(opts, Object.keys(AUDIT_FORMATS) as AuditFormat[]);
+    const checkFailOn = (v: string | undefined): void => {
+      if (v !== undefined && v !== 'none' && !(SEVERITIES as readonly string[]).includes(v)) throw new UserError(`unknown severity "${v}" for --fail-on`, `choose one of ${SEVERITIES.join(', ')}, or none`);
+    };
+    checkFailOn(opts.failOn);
+    const cliDisable = parseDisable(opts.disable);
+    const intentPath = resolveIntentPath(inputs, opts);
+    let intent: Intent | undefined = intentPath ? loadIntent(intentPath) : undefined;
+    const out = openReport(opts.outputFile);
+    progress.phase('loading');
+    const loaded = await loadInputs(inputs, opts, !out.toFile, 'audit');
+    const { inventory, settings, aws } = loaded;
+    let { diagnostics, notes } = loaded;
+    let checks = CHECKS;
+    if (aws) {
+      // One audit over both: the cloud checks beside the cluster's, one list of findings in every format.
+      const clusterToo = inventory.pods.length > 0;
+      if (!clusterToo && intent) {
+        if (opts.intent !== undefined) throw new UserError('intent segments for AWS input are not supported yet', 'run audit on the snapshot with --no-intent, or give manifests too');
+        if (!opts.quiet) process.stderr.write(`note: ${intentPath} is not applied to AWS input (intent segments for AWS are not supported yet)\n`);
+        intent = undefined;
       }
-      const disable = parseDisable(opts.disable);
-      const intentPath = opts.intent === false ? undefined : (opts.intent ?? discoverFile(inputs, INTENT_NAMES));
-      let intent: Intent | undefined;
-      if (intentPath) {
-        intent = loadIntent(intentPath);
-        if (opts.intent === undefined && !opts.quiet) process.stderr.write(`note: using intent ${intentPath}\n`);
-      }
-      const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
-      const toFile = opts.output !== undefined && opts.output !== '-';
-      const loaded = await loadInputs(inputs, opts, !toFile, 'audit');
-      const { inventory, settings, aws } = loaded;
-      let { diagnostics, notes } = loaded;
-      let checks = CHECKS;
-      if (aws) {
-        // One audit over both: the cloud checks beside the cluster's, one list of findings in every format.
-        const clusterToo = inventory.pods.length > 0;
-        if (!clusterToo && intent) {
-          if (opts.intent !== undefined) throw new UserError('intent segments for AWS input are not supported yet', 'run audit on the snapshot with --no-intent, or give manifests too');
-          if (!opts.quiet) process.stderr.write(`note: ${intentPath} is not applied to AWS input (intent segments for AWS are not supported yet)\n`);
-          intent = undefined;
-        }
-        checks = [...(clusterToo ? CHECKS : CHECKS.filter((c) => c.meta.category === 'input')), ...awsChecks(aws.analysis)];
-        diagnostics = [...diagnostics, ...aws.notes.diagnostics];
-        notes = joinNotes(notes, aws.notes);
-      }
-      const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, ...(baseline ? { baseline } : {}) });
-      if (opts.writeBaseline) {
-        const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
-        writeOutputFile(opts.writeBaseline, `${JSON.stringify(doc, null, 2)}\n`, 'baseline');
-        if (!opts.quiet) process.stderr.write(`wrote ${result.findings.length} finding(s) to baseline ${opts.writeBaseline}\n`);
-      }
-      const color = !toFile && format === 'text' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
-      const text = AUDIT_FORMATS[format](result, { color }, notes);
-      if (toFile) writeOutputFile(opts.output!, text, 'report');
-      else process.stdout.write(terminalSafe(text, color));
-      if (failOn && result.findings.some((f) => atLeast(f.severity, failOn!))) {
-        const n = result.findings.filter((f) => atLeast(f.severity, failOn!)).length;
-        throw new ExitError(1, opts.quiet ? '' : `bulkhead: ${n} finding(s) at or above ${failOn}`);
-      }
-    });
+      checks = [...(clusterToo ? CHECKS : CHECKS.filter((c) => c.meta.category === 'input')), ...awsChecks(aws.analysis)];
+      diagnostics = [...diagnostics, ...aws.notes.diagnostics];
+      notes = joinNotes(notes, aws.notes);
+    }
+    // The settings file's audit section gives defaults; the command line wins (--disable adds to it).
+    const fromSettings = settings.audit;
+    const disable = [...new Set([...parseDisable(fromSettings?.disable ? [fromSettings.disable.join(',')] : undefined, fromSettings?.origin), ...cliDisable])];
+    const failOnValue = opts.failOn ?? fromSettings?.failOn;
+    const failOn: FindingSeverity | undefined = failOnValue === undefined || failOnValue === 'none' ? undefined : (failOnValue as FindingSeverity);
+    const baselinePath = opts.baseline ?? fromSettings?.baseline;
+    const baseline = baselinePath ? readBaseline(baselinePath) : undefined;
+    progress.phase('analysing');
+    const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, ...(baseline ? { baseline } : {}) });
+    progress.done();
+    if (opts.writeBaseline) {
+      const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
+      writeOutputFile(opts.writeBaseline, `${JSON.stringify(doc, null, 2)}\n`, 'baseline');
+      if (!opts.quiet) process.stderr.write(`wrote ${result.findings.length} finding(s) to baseline ${opts.writeBaseline}\n`);
+    }
+    await out.write(AUDIT_FORMATS[format](result, { color: format === 'text' && out.color }, notes));
+    out.end();
+    if (failOn && result.findings.some((f) => atLeast(f.severity, failOn!))) {
+      const n = result.findings.filter((f) => atLeast(f.severity, failOn!)).length;
+      throw new ExitError(1, opts.quiet ? '' : `bulkhead: ${n} finding(s) at or above ${failOn}`);
+    }
+  });
 }

@@ -26,12 +26,22 @@ export function sectionEnd(format: string): string {
   return format === 'csv' ? '' : '\n';
 }
 
-async function write(chunks: Iterable<string>): Promise<void> {
-  for (const c of chunks) if (!process.stdout.write(terminalSafe(c))) await once(process.stdout, 'drain');
+/** Where sections go: the command's report sink (stdout or --output-file). */
+export interface SectionSink {
+  write(text: string): Promise<void>;
 }
 
+const STDOUT: SectionSink = {
+  write: async (c) => {
+    if (!process.stdout.write(terminalSafe(c))) await once(process.stdout, 'drain');
+  },
+};
+
 /** `reach` over an AWS snapshot; `k8sNotes` are added when the manifests read with it have no section of their own. */
-export async function awsReachSection(aws: AwsInput, k8sNotes: Notes, withK8sNotes: boolean, format: string, opts: { from?: string; to?: string; exposure?: boolean; summary?: boolean }, ports: PortSet | undefined, afterK8s: boolean): Promise<void> {
+export async function awsReachSection(aws: AwsInput, k8sNotes: Notes, withK8sNotes: boolean, format: string, opts: { from?: string; to?: string; exposure?: boolean; summary?: boolean }, ports: PortSet | undefined, afterK8s: boolean, out: SectionSink = STDOUT): Promise<void> {
+  const write = async (chunks: Iterable<string>): Promise<void> => {
+    for (const c of chunks) await out.write(c);
+  };
   if (!(AWS_REACH_FORMATS as readonly string[]).includes(format)) throw new UserError(`format ${format} is not available for AWS input`, `use ${AWS_REACH_FORMATS.join(', ')}`);
   if (opts.exposure) throw new UserError('--exposure is not available for AWS input', 'reach lists outside ranges as External endpoints already');
   const notes = withK8sNotes ? joinNotes(k8sNotes, aws.notes) : aws.notes;

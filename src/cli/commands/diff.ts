@@ -2,77 +2,88 @@ import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
 import { carryOverUnreadable, diffAnalyses } from '../../analyses/diff.js';
 import { comparisonNotes, notesOf } from '../../analyses/notes.js';
-import { terminalSafe } from '../../reports/safe-text.js';
 import { DIFF_FORMATS, type DiffFormat } from '../../reports/diff/index.js';
 import { loadFromPaths, loadFromTexts, type LoadResult } from '../../sources/k8s/index.js';
 import { isGitSpec, readGitInputs } from '../../sources/git.js';
 import { loadIntent } from '../../analyses/intent/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
-import { pickFormat, printDiagnostics, resolveSettings, type InputOptions } from '../common.js';
+import { printDiagnostics, resolveIntentPath, resolveSettings, type InputOptions } from '../common.js';
+import { formatOption, intentOptions, levelOption, outputFileOption, pickFormatOf, pickLevel, withInputOptions, type FormatOpts } from '../options.js';
+import { openReport } from '../output.js';
+import { progress } from '../progress.js';
+import { colorDiff } from '../color.js';
 import type { Settings } from '../../settings/index.js';
 
-interface DiffOpts extends InputOptions {
-  format: string;
+interface DiffOpts extends InputOptions, FormatOpts {
   level: string;
-  intent?: string;
+  intent?: string | false;
   failOnNewViolation?: boolean;
+  failOn?: string;
 }
 
 /** Loads one side: a file or directory, or `git:REF:path` read from the repository. */
-async function loadSide(spec: string, opts: DiffOpts, settings: Settings): Promise<LoadResult> {
-  const build = { ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}), settings };
+async function loadSide(spec: string, opts: DiffOpts, settings: Settings, reportCarriesThem: boolean): Promise<LoadResult> {
+  const build = { ...(opts.defaultNamespace ? { defaultNamespace: opts.defaultNamespace } : {}), settings };
   const r = isGitSpec(spec) ? loadFromTexts(await readGitInputs(spec), build) : await loadFromPaths([spec], build);
-  printDiagnostics(r.diagnostics, opts, true);
+  printDiagnostics(r.diagnostics, opts, reportCarriesThem);
   return r;
 }
 
 export function registerDiff(program: Command): void {
-  program
+  const cmd = program
     .command('diff')
     .description('what a change does to connectivity: pairs opened and closed, and the object changes that cause it')
     .argument('<old>', 'the snapshot before: file, directory, or git:REF:path (read from the repository, work tree untouched)')
-    .argument('<new>', 'the snapshot after: file, directory, or git:REF:path')
-    .option('-f, --format <format>', `output format: ${Object.keys(DIFF_FORMATS).join('|')} (md: a pull-request comment)`, 'text')
-    .option('-i, --intent <file>', 'the intent file: also report the violations the change introduces or fixes')
-    .option('--fail-on-new-violation', 'exit 1 when the change introduces an intent violation (needs --intent)')
-    .option('-l, --level <level>', 'workload (namespace/name[Kind]) or pod', 'workload')
-    .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
-    .option('-v, --verbose', 'also print informational notes (skipped kinds)')
-    .option('-q, --quiet', 'print no warnings')
-    .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
-    .option('--no-settings', 'ignore any bulkhead.settings.yaml')
-    .action(async (oldSpec: string, newSpec: string, opts: DiffOpts) => {
-      const format = pickFormat(opts.format, Object.keys(DIFF_FORMATS) as DiffFormat[]);
-      if (opts.level !== 'workload' && opts.level !== 'pod') throw new UserError(`unknown level "${opts.level}"`, 'choose workload or pod');
-      if (opts.failOnNewViolation && !opts.intent) throw new UserError('--fail-on-new-violation needs --intent', 'give the intent file that says which paths are allowed');
-      const intent = opts.intent ? loadIntent(opts.intent) : undefined;
-      const settings = resolveSettings([newSpec], opts);
-      const o = await loadSide(oldSpec, opts, settings);
-      const n = await loadSide(newSpec, opts, settings);
-      if (o.inventory.pods.length === 0 && n.inventory.pods.length === 0) {
-        throw new UserError(`nothing to compare: no workloads or pods in ${oldSpec} nor in ${newSpec}`, 'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods');
-      }
-      const carried = carryOverUnreadable(o.inventory, n.inventory, n.diagnostics, { old: oldSpec, new: newSpec });
-      const result = diffAnalyses(analyze(o.inventory), analyze(carried.inventory), {
-        level: opts.level,
-        oldName: oldSpec,
-        newName: newSpec,
-        unreadable: carried.unreadable,
-        wholeCluster: settings.wholeCluster,
-        ...(intent ? { intent } : {}),
-      });
-      const notes = comparisonNotes(notesOf(o.inventory, o.diagnostics), notesOf(n.inventory, n.diagnostics));
-      process.stdout.write(terminalSafe(DIFF_FORMATS[format](result, notes)));
-      const added = result.drift?.introducedPaths ?? 0;
-      if (opts.failOnNewViolation && added > 0) {
-        throw new ExitError(1, `bulkhead: the change opens ${added} ${added === 1 ? 'path that violates' : 'paths that violate'} the intent (--fail-on-new-violation)`);
-      }
-      // A change that breaks a manifest, or adds what Bulkhead cannot judge, is not known to be safe.
-      const newErrors = n.diagnostics.filter((d) => d.severity === 'error').length;
-      const unjudged = result.unmodelled.filter((c) => c.change !== 'removed').length;
-      if (opts.failOnNewViolation && (newErrors > 0 || unjudged > 0)) {
-        const why = [newErrors ? `${newErrors} input error(s) in ${newSpec}` : '', unjudged ? `${unjudged} object(s) that may change traffic are not evaluated` : ''].filter(Boolean).join(' and ');
-        throw new ExitError(1, `bulkhead: the change cannot be judged safe: ${why} (--fail-on-new-violation)`);
-      }
+    .argument('<new>', 'the snapshot after: file, directory, or git:REF:path');
+  formatOption(cmd, Object.keys(DIFF_FORMATS), 'md: a pull-request comment');
+  outputFileOption(cmd);
+  intentOptions(cmd, 'also report the violations the change introduces or fixes');
+  cmd
+    .option('--fail-on <what>', 'exit 1 on new-violation (the change introduces an intent violation, or cannot be judged safe), or none')
+    .option('--fail-on-new-violation', 'the same as --fail-on new-violation');
+  levelOption(cmd);
+  withInputOptions(cmd).action(async (oldSpec: string, newSpec: string, opts: DiffOpts) => {
+    const format = pickFormatOf(opts, Object.keys(DIFF_FORMATS) as DiffFormat[]);
+    const level = pickLevel(opts.level);
+    if (opts.failOn !== undefined && opts.failOn !== 'new-violation' && opts.failOn !== 'none') throw new UserError(`unknown --fail-on "${opts.failOn}" for diff`, 'choose new-violation or none');
+    const failOnNew = opts.failOnNewViolation === true || opts.failOn === 'new-violation';
+    // The intent is found beside the new side (the one under review), as audit finds it beside its inputs.
+    const intentPath = resolveIntentPath(isGitSpec(newSpec) ? [] : [newSpec], opts);
+    if (failOnNew && !intentPath) throw new UserError('--fail-on new-violation needs --intent, and no bulkhead.yaml was found beside the new side', 'give --intent FILE: it says which paths are allowed');
+    const intent = intentPath ? loadIntent(intentPath) : undefined;
+    const settings = resolveSettings([newSpec], opts);
+    const out = openReport(opts.outputFile);
+    progress.phase('loading');
+    const o = await loadSide(oldSpec, opts, settings, !out.toFile);
+    const n = await loadSide(newSpec, opts, settings, !out.toFile);
+    if (o.inventory.pods.length === 0 && n.inventory.pods.length === 0) {
+      throw new UserError(`nothing to compare: no workloads or pods in ${oldSpec} nor in ${newSpec}`, 'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods');
+    }
+    progress.phase('comparing');
+    const carried = carryOverUnreadable(o.inventory, n.inventory, n.diagnostics, { old: oldSpec, new: newSpec });
+    const result = diffAnalyses(analyze(o.inventory), analyze(carried.inventory), {
+      level,
+      oldName: oldSpec,
+      newName: newSpec,
+      unreadable: carried.unreadable,
+      wholeCluster: settings.wholeCluster,
+      ...(intent ? { intent } : {}),
     });
+    const notes = comparisonNotes(notesOf(o.inventory, o.diagnostics), notesOf(n.inventory, n.diagnostics));
+    const text = DIFF_FORMATS[format](result, notes);
+    progress.done();
+    await out.write(format === 'text' && out.color ? colorDiff(text) : text);
+    out.end();
+    const added = result.drift?.introducedPaths ?? 0;
+    if (failOnNew && added > 0) {
+      throw new ExitError(1, `bulkhead: the change opens ${added} ${added === 1 ? 'path that violates' : 'paths that violate'} the intent (--fail-on new-violation)`);
+    }
+    // A change that breaks a manifest, or adds what Bulkhead cannot judge, is not known to be safe.
+    const newErrors = n.diagnostics.filter((d) => d.severity === 'error').length;
+    const unjudged = result.unmodelled.filter((c) => c.change !== 'removed').length;
+    if (failOnNew && (newErrors > 0 || unjudged > 0)) {
+      const why = [newErrors ? `${newErrors} input error(s) in ${newSpec}` : '', unjudged ? `${unjudged} object(s) that may change traffic are not evaluated` : ''].filter(Boolean).join(' and ');
+      throw new ExitError(1, `bulkhead: the change cannot be judged safe: ${why} (--fail-on new-violation)`);
+    }
+  });
 }

@@ -1,27 +1,28 @@
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
 import { explain } from '../../analyses/explain.js';
-import { explainJson } from '../../reports/explain/json.js';
-import { explainText } from '../../reports/explain/text.js';
+import { EXPLAIN_FORMATS, type ExplainFormat } from '../../reports/explain/index.js';
 import { PortSet } from '../../model/port-set.js';
-import { terminalSafe } from '../../reports/safe-text.js';
 import { unmodelledNotesForPair } from '../../analyses/notes.js';
-import { collect, loadInputs, parsePorts, pickFormat, type InputOptions } from '../common.js';
+import { ExitError, UserError } from '../../util/errors.js';
+import { collect, loadInputs, parsePorts, type InputOptions } from '../common.js';
+import { formatOption, levelOption, outputFileOption, pickFormatOf, pickLevel, withInputOptions, type FormatOpts } from '../options.js';
+import { openReport } from '../output.js';
+import { colorVerdicts } from '../color.js';
+import { parseCidr, parseIp } from '../../model/address.js';
 import type { AwsInput } from '../aws-inputs.js';
 import type { PathAnswer } from '../../engine/cloud/path.js';
 import { trafficOfPorts } from '../../analyses/aws/select.js';
 import { joinNotes } from '../../analyses/aws/notes.js';
 import { AWS_EXPLAIN_FORMATS } from '../../reports/aws/explain.js';
-import { UserError } from '../../util/errors.js';
 
-interface ExplainOpts extends InputOptions {
-  format: string;
+interface ExplainOpts extends InputOptions, FormatOpts {
   from: string;
   to: string;
   port?: string[];
+  level: string;
+  expect?: string;
 }
-
-const FORMATS = { text: explainText, json: explainJson } as const;
 
 /** The AWS path, when the endpoints name an interface of the snapshot (an outside address alone names none). */
 function awsExplanation(aws: AwsInput, from: string, to: string, ports: PortSet | undefined): PathAnswer | undefined {
@@ -36,34 +37,58 @@ function awsExplanation(aws: AwsInput, from: string, to: string, ports: PortSet 
 }
 
 export function registerExplain(program: Command): void {
-  program
+  const cmd = program
     .command('explain')
     .description('explain why one endpoint can or cannot reach another: the verdict per port range and the rules behind it')
     .argument('<inputs...>', 'manifest files or directories (recursed), AWS snapshot directories, or - for stdin')
     .requiredOption('--from <src>', 'source: workload (ns/name or ns/name[Kind]), pod (ns/pod) or IP address; for AWS input an ENI id, instance id, Name tag or address')
     .requiredOption('--to <dst>', 'destination: workload, pod or IP address; for AWS input as --from')
     .option('-p, --port <port>', 'only these ports, e.g. TCP/80 (repeatable); default all', collect)
-    .option('-f, --format <format>', 'output format: text|json (AWS: text|json|md)', 'text')
-    .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
-    .option('-v, --verbose', 'also print informational notes')
-    .option('-q, --quiet', 'print no warnings')
-    .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
-    .option('--no-settings', 'ignore any bulkhead.settings.yaml')
-    .action(async (inputs: string[], opts: ExplainOpts) => {
-      const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, true, 'explain');
-      if (aws) {
-        const a = awsExplanation(aws, opts.from, opts.to, parsePorts(opts.port));
-        if (a || inventory.pods.length === 0) {
-          if (!a) throw new UserError(`neither ${opts.from} nor ${opts.to} is a network interface of the AWS snapshot`, 'name an ENI id, instance id, Name tag or private address at one end');
-          const format = pickFormat(opts.format, Object.keys(AWS_EXPLAIN_FORMATS) as Array<keyof typeof AWS_EXPLAIN_FORMATS>);
-          process.stdout.write(terminalSafe(AWS_EXPLAIN_FORMATS[format](a, inventory.pods.length === 0 && notes.diagnostics.length ? joinNotes(notes, aws.notes) : aws.notes)));
-          return;
+    .option('--expect <verdict>', 'exit 1 unless the verdict is this: allow (something is allowed) or deny (nothing is), as netpol-analyzer eval');
+  formatOption(cmd, Object.keys(EXPLAIN_FORMATS), 'AWS input also md');
+  outputFileOption(cmd);
+  levelOption(cmd);
+  withInputOptions(cmd).action(async (inputs: string[], opts: ExplainOpts) => {
+    const level = pickLevel(opts.level);
+    if (opts.expect !== undefined && opts.expect !== 'allow' && opts.expect !== 'deny') throw new UserError(`bad --expect "${opts.expect}"`, 'choose allow or deny');
+    const ports = parsePorts(opts.port) ?? PortSet.ALL;
+    const out = openReport(opts.outputFile);
+    const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, !out.toFile, 'explain');
+    if (aws) {
+      const p = awsExplanation(aws, opts.from, opts.to, parsePorts(opts.port));
+      if (p || inventory.pods.length === 0) {
+        if (!p) throw new UserError(`neither ${opts.from} nor ${opts.to} is a network interface of the AWS snapshot`, 'name an ENI id, instance id, Name tag or private address at one end');
+        const format = pickFormatOf(opts, Object.keys(AWS_EXPLAIN_FORMATS) as Array<keyof typeof AWS_EXPLAIN_FORMATS>);
+        await out.write(AWS_EXPLAIN_FORMATS[format](p, inventory.pods.length === 0 && notes.diagnostics.length ? joinNotes(notes, aws.notes) : aws.notes));
+        out.end();
+        if (opts.expect) {
+          const got = p.conns.isEmpty() ? 'deny' : 'allow';
+          if (got !== opts.expect) throw new ExitError(1, opts.quiet ? '' : `bulkhead: expected ${opts.expect}, got ${got} (${opts.from} => ${opts.to})`);
         }
+        return;
       }
-      const format = pickFormat(opts.format, Object.keys(FORMATS) as Array<keyof typeof FORMATS>);
-      const ports = parsePorts(opts.port) ?? PortSet.ALL;
-      const e = explain(analyze(inventory), opts.from, opts.to, ports, { wholeCluster: settings.wholeCluster });
-      const caveats = unmodelledNotesForPair(inventory, e.from.id, e.to.id);
-      process.stdout.write(terminalSafe(FORMATS[format](caveats.length ? { ...e, notes: [...e.notes, ...caveats] } : e, notes)));
-    });
+    }
+    const format = pickFormatOf(opts, Object.keys(EXPLAIN_FORMATS) as ExplainFormat[]);
+    const a = analyze(inventory);
+    checkLevel(a.inventory.pods.map((p) => p.id), level, opts.from, opts.to);
+    const e = explain(a, opts.from, opts.to, ports, { wholeCluster: settings.wholeCluster });
+    const caveats = unmodelledNotesForPair(inventory, e.from.id, e.to.id);
+    const text = EXPLAIN_FORMATS[format](caveats.length ? { ...e, notes: [...e.notes, ...caveats] } : e, notes);
+    await out.write(format === 'text' && out.color ? colorVerdicts(text) : text);
+    out.end();
+    if (opts.expect) {
+      const got = e.conns.isEmpty() ? 'deny' : 'allow';
+      if (got !== opts.expect) throw new ExitError(1, opts.quiet ? '' : `bulkhead: expected ${opts.expect}, got ${got} (${e.from.id} => ${e.to.id})`);
+    }
+  });
+}
+
+/** --level pod: both ends must name pods (or addresses), so a workload name is not silently taken as all its pods. */
+function checkLevel(podIds: readonly string[], level: 'workload' | 'pod', ...specs: string[]): void {
+  if (level !== 'pod') return;
+  const pods = new Set(podIds);
+  for (const s of specs) {
+    if (pods.has(s) || parseIp(s.trim()) || parseCidr(s.trim())) continue;
+    throw new UserError(`--level pod: "${s}" is not a pod`, `name a pod as namespace/pod (${podIds.slice(0, 3).join(', ')}${podIds.length > 3 ? ', ...' : ''}), or leave --level at workload`);
+  }
 }

@@ -6,6 +6,7 @@ import { draftIntent, renderIntentYaml } from '../../analyses/intent/init.js';
 import { UserError } from '../../util/errors.js';
 import { writeOutputFile } from '../../util/fs-errors.js';
 import { loadInputs, type InputOptions } from '../common.js';
+import { formatOption, outputFileOption, pickFormatOf, withInputOptions, type FormatOpts } from '../options.js';
 import { noteworthy, type Notes } from '../../analyses/notes.js';
 import { notesHeadline } from '../../reports/notes.js';
 import { oneLine } from '../../reports/safe-text.js';
@@ -22,40 +23,38 @@ function initCaveats(n: Notes): string[] {
   ];
 }
 
-interface InitOpts extends InputOptions {
-  output: string;
+interface InitOpts extends InputOptions, FormatOpts {
+  outputFile: string;
   force?: boolean;
 }
 
 /** Registers `bulkhead init`. */
 export function registerInit(program: Command): void {
-  program
+  const cmd = program
     .command('init')
     .description('write a starting intent file (bulkhead.yaml) from what the manifests allow today, for the team to edit')
-    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin')
-    .option('-o, --output <file>', 'where to write it (- for stdout)', 'bulkhead.yaml')
-    .option('--force', 'overwrite an existing file')
-    .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
-    .option('-v, --verbose', 'also print informational notes (skipped kinds)')
-    .option('-q, --quiet', 'print no warnings')
-    .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
-    .option('--no-settings', 'ignore any bulkhead.settings.yaml')
-    .action(async (inputs: string[], opts: InitOpts) => {
-      const toStdout = opts.output === '-';
-      if (!toStdout && existsSync(opts.output) && !opts.force) throw new UserError(`${opts.output} already exists`, 'give --force to overwrite it, or -o another file');
-      const { inventory, notes } = await loadInputs(inputs, opts, false);
-      const draft = draftIntent(analyze(inventory));
-      const text = renderIntentYaml(draft, [
-        `Starting intent written by \`bulkhead init ${inputs.join(' ')}\`.`,
-        'The flows below are what the NetworkPolicies allow TODAY, not necessarily what should be:',
-        'delete the ones nobody meant, narrow their ports, and add invariants (never, isolated, egress,',
-        'sensitive). Then `bulkhead audit` reports every difference. Format: docs/intent.md.',
-        ...initCaveats(notes),
-      ]);
-      if (toStdout) process.stdout.write(text);
-      else {
-        writeOutputFile(opts.output, text, 'intent file');
-        if (!opts.quiet) process.stderr.write(`wrote ${opts.output}: ${draft.segments.length} segments, ${draft.flows.length} flows\n`);
-      }
-    });
+    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin');
+  formatOption(cmd, ['yaml']);
+  outputFileOption(cmd, 'the intent file', 'bulkhead.yaml');
+  cmd.option('--force', 'overwrite an existing file');
+  withInputOptions(cmd).action(async (inputs: string[], opts: InitOpts) => {
+    pickFormatOf(opts, ['yaml'] as const);
+    const file = opts.outputFile;
+    const toStdout = file === '-';
+    if (!toStdout && existsSync(file) && !opts.force) throw new UserError(`${file} already exists`, 'give --force to overwrite it, or --output-file another file');
+    const { inventory, notes } = await loadInputs(inputs, opts, false);
+    const draft = draftIntent(analyze(inventory));
+    const text = renderIntentYaml(draft, [
+      `Starting intent written by \`bulkhead init ${inputs.join(' ')}\`.`,
+      'The flows below are what the NetworkPolicies allow TODAY, not necessarily what should be:',
+      'delete the ones nobody meant, narrow their ports, and add invariants (never, isolated, egress,',
+      'sensitive). Then `bulkhead audit` reports every difference. Format: docs/intent.md.',
+      ...initCaveats(notes),
+    ]);
+    if (toStdout) process.stdout.write(text);
+    else {
+      writeOutputFile(file, text, 'intent file');
+      if (!opts.quiet) process.stderr.write(`wrote ${file}: ${draft.segments.length} segments, ${draft.flows.length} flows\n`);
+    }
+  });
 }

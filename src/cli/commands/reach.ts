@@ -2,92 +2,104 @@ import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
 import { computeReach, streamReach, type ReachStream } from '../../analyses/reach.js';
 import { reachChunks } from '../../reports/reach/stream.js';
-import { once } from 'node:events';
 import { REACH_FORMATS, type ReachFormat } from '../../reports/reach/index.js';
 import { computeExposure } from '../../analyses/exposure.js';
 import { ReachSummaryBuilder } from '../../analyses/reach-summary.js';
+import { endpointFilter, filterReachResult, filterReachStream } from '../../analyses/endpoint-filter.js';
 import { reachSummaryText } from '../../reports/reach/summary-text.js';
 import { UserError } from '../../util/errors.js';
-import { terminalSafe } from '../../reports/safe-text.js';
-import { collect, loadInputs, parsePorts, pickFormat, type InputOptions } from '../common.js';
+import { collect, loadInputs, parsePorts, type InputOptions } from '../common.js';
+import { filterOptions, formatOption, levelOption, outputFileOption, pickFormatOf, pickLevel, withInputOptions, type FormatOpts } from '../options.js';
+import { openReport } from '../output.js';
+import { progress } from '../progress.js';
 import { awsReachSection, sectionStart, sectionEnd } from './aws-sections.js';
 
-interface ReachOpts extends InputOptions {
-  format: string;
+interface ReachOpts extends InputOptions, FormatOpts {
   level: string;
   from?: string;
   to?: string;
   port?: string[];
   summary?: boolean;
   exposure?: boolean;
+  namespace?: string;
+  selector?: string;
 }
 
 export function registerReach(program: Command): void {
-  program
+  const cmd = program
     .command('reach')
     .description('list what can reach what, on which ports')
-    .argument('<inputs...>', 'manifest files or directories (recursed), AWS snapshot directories (describe-* JSON), or - for stdin')
-    .option('-f, --format <format>', `output format: ${Object.keys(REACH_FORMATS).join('|')}`, 'text')
-    .option('-l, --level <level>', 'workload (namespace/name[Kind]) or pod', 'workload')
+    .argument('<inputs...>', 'manifest files or directories (recursed), AWS snapshot directories (describe-* JSON), or - for stdin');
+  formatOption(cmd, Object.keys(REACH_FORMATS));
+  outputFileOption(cmd);
+  levelOption(cmd);
+  cmd
     .option('--from <endpoint>', 'only connections from endpoints matching this (ns/name, glob like prod/*, IP or CIDR)')
     .option('--to <endpoint>', 'only connections to endpoints matching this')
-    .option('-p, --port <port>', 'only these ports, e.g. TCP/443, UDP/53, TCP/8000-8100 (repeatable)', collect)
+    .option('-p, --port <port>', 'only these ports, e.g. TCP/443, UDP/53, TCP/8000-8100 (repeatable)', collect);
+  filterOptions(cmd);
+  cmd
     .option('-x, --exposure', 'also list potential connections with endpoints beyond the input (selectors that may match pods or namespaces not given; entire-cluster); text, json, md')
-    .option('-s, --summary', 'text format: add what is notable (exposure to and from outside, unprotected workloads)')
-    .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
-    .option('-v, --verbose', 'also print informational notes (skipped kinds)')
-    .option('-q, --quiet', 'print no warnings')
-    .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
-    .option('--no-settings', 'ignore any bulkhead.settings.yaml')
-    .action(async (inputs: string[], opts: ReachOpts) => {
-      const format = pickFormat(opts.format, Object.keys(REACH_FORMATS) as ReachFormat[]);
-      if (opts.level !== 'workload' && opts.level !== 'pod') throw new UserError(`unknown level "${opts.level}"`, 'choose workload or pod');
-      const ports = parsePorts(opts.port);
-      const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, format !== 'csv', 'reach');
-      // AWS input: its own section after the cluster's (or alone); one document in JSON.
-      const k8sShown = inventory.pods.length > 0 || !aws;
-      if (aws) {
-        const out = (c: string): boolean => process.stdout.write(terminalSafe(c));
-        if (k8sShown) out(sectionStart(format, 'kubernetes'));
-        else return awsReachSection(aws, notes, inventory.pods.length === 0 && notes.diagnostics.length > 0, format, opts, ports, false);
-        await reachK8s();
-        out(sectionEnd(format));
-        return awsReachSection(aws, notes, false, format, opts, ports, true);
+    .option('-s, --summary', 'text format: add what is notable (exposure to and from outside, unprotected workloads)');
+  withInputOptions(cmd).action(async (inputs: string[], opts: ReachOpts) => {
+    const format = pickFormatOf(opts, Object.keys(REACH_FORMATS) as ReachFormat[]);
+    const level = pickLevel(opts.level);
+    const ports = parsePorts(opts.port);
+    const keep = endpointFilter({ ...(opts.namespace ? { namespaces: [opts.namespace] } : {}), ...(opts.selector !== undefined ? { selector: opts.selector } : {}) });
+    if (opts.exposure && (format === 'csv' || format === 'dot')) throw new UserError(`--exposure is not available in ${format}`, 'use text, json or md');
+    const out = openReport(opts.outputFile);
+    progress.phase('loading');
+    const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, format !== 'csv' && !out.toFile, 'reach');
+    // AWS input: its own section after the cluster's (or alone); one document in JSON.
+    if (aws) {
+      if (inventory.pods.length === 0) {
+        await awsReachSection(aws, notes, notes.diagnostics.length > 0, format, opts, ports, false, out);
+        return out.end();
       }
-      return reachK8s();
-      async function reachK8s(): Promise<void> {
+      await out.write(sectionStart(format, 'kubernetes'));
+      await reachK8s();
+      await out.write(sectionEnd(format));
+      await awsReachSection(aws, notes, false, format, opts, ports, true, out);
+      return out.end();
+    }
+    await reachK8s();
+    out.end();
+    async function reachK8s(): Promise<void> {
+      progress.phase('analysing');
       const analysis = analyze(inventory);
       const reachOpts = {
-        level: opts.level as 'workload' | 'pod',
+        level,
         ...(opts.from ? { from: opts.from } : {}),
         ...(opts.to ? { to: opts.to } : {}),
         ...(ports ? { ports } : {}),
       } as const;
-      if (opts.exposure && (format === 'csv' || format === 'dot')) throw new UserError(`--exposure is not available in ${format}`, 'use text, json or md');
       if (opts.exposure) {
         const reached = computeReach(analysis, reachOpts);
-        const result = { ...reached, exposure: { wholeCluster: settings.wholeCluster, items: computeExposure(analysis, { ...reachOpts, wholeCluster: settings.wholeCluster }) } };
-        process.stdout.write(terminalSafe(REACH_FORMATS[format](result, notes)));
+        const whole = { ...reached, exposure: { wholeCluster: settings.wholeCluster, items: computeExposure(analysis, { ...reachOpts, wholeCluster: settings.wholeCluster }) } };
+        progress.phase('writing');
+        const text = REACH_FORMATS[format](keep ? filterReachResult(whole, keep) : whole, notes);
+        progress.done();
+        await out.write(text);
         return;
       }
       // Streamed, every format: a cluster without policies has as many connections as pairs of workloads.
-      const stream = streamReach(analysis, reachOpts);
+      const all = streamReach(analysis, reachOpts);
+      const stream = keep ? filterReachStream(all, keep) : all;
       const summary = opts.summary && format === 'text' ? new ReachSummaryBuilder(analysis, stream.endpoints) : undefined;
-      const listed: ReachStream = summary
-        ? {
-            ...stream,
-            *connections() {
-              for (const c of stream.connections()) {
-                summary.add(c);
-                yield c;
-              }
-            },
+      const listed: ReachStream = {
+        ...stream,
+        *connections() {
+          for (const c of stream.connections()) {
+            summary?.add(c);
+            progress.tick();
+            yield c;
           }
-        : stream;
-      for (const chunk of reachChunks(listed, format, notes)) {
-        if (!process.stdout.write(terminalSafe(chunk))) await once(process.stdout, 'drain');
-      }
-      if (summary) process.stdout.write(terminalSafe(reachSummaryText(summary.result())));
-      }
-    });
+        },
+      };
+      progress.phase('writing', 'connections');
+      for (const chunk of reachChunks(listed, format, notes)) await out.write(chunk);
+      if (summary) await out.write(reachSummaryText(summary.result()));
+      progress.done();
+    }
+  });
 }

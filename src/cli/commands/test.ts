@@ -1,6 +1,4 @@
 /** `bulkhead test`: checks from the intent (written and generated), judged by the model or probed in the lab. */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
 import { loadIntent } from '../../analyses/intent/index.js';
@@ -9,34 +7,20 @@ import { runChecks } from '../../analyses/test/run.js';
 import type { Runner } from '../../analyses/test/types.js';
 import { LabRunner } from '../../lab/runner.js';
 import { cleanupLeftovers, labUnavailable } from '../../lab/system.js';
-import { terminalSafe } from '../../reports/safe-text.js';
 import { TEST_FORMATS, type TestFormat } from '../../reports/test/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
-import { loadInputs, pickFormat, printDiagnostics, type InputOptions } from '../common.js';
+import { loadInputs, pickFormat, printDiagnostics, resolveIntentPath, type InputOptions } from '../common.js';
+import { formatOption, outputFileOption, pickFormatOf, withInputOptions, type FormatOpts } from '../options.js';
+import { openReport } from '../output.js';
 
-interface TestOpts extends InputOptions {
+interface TestOpts extends InputOptions, FormatOpts {
   intent?: string;
   runner: string;
-  format: string;
   maxProbes: string;
   timeout: string;
   sample?: string;
   generate: boolean;
   labCleanup?: boolean;
-}
-
-function discoverIntent(inputs: readonly string[]): string | undefined {
-  const dirs: string[] = [];
-  for (const p of inputs) {
-    try {
-      if (p !== '-') dirs.push(statSync(p).isDirectory() ? p : dirname(p));
-    } catch {
-      // reported by the loader
-    }
-  }
-  dirs.push('.');
-  for (const d of dirs) for (const n of ['bulkhead.yaml', 'bulkhead.yml']) if (existsSync(join(d, n))) return join(d, n);
-  return undefined;
 }
 
 function positive(name: string, v: string | undefined, fallback: number): number {
@@ -48,57 +32,58 @@ function positive(name: string, v: string | undefined, fallback: number): number
 
 /** Registers `bulkhead test`. */
 export function registerTest(program: Command): void {
-  program
+  const cmd = program
     .command('test')
     .description('test the segmentation: the intent\'s expected allows and denials, in the model or with real packets in a network-namespace lab')
     .argument('[inputs...]', 'manifest files or directories (recursed), or - for stdin')
     .option('-i, --intent <file>', 'the intent file (default: bulkhead.yaml beside the inputs or in the working directory)')
-    .option('-r, --runner <runner>', 'model (the engine, instant) or lab (real packets in network namespaces; needs root, nftables, iproute2)', 'model')
-    .option('-f, --format <format>', `output format: ${Object.keys(TEST_FORMATS).join('|')}`, 'text')
+    .option('-r, --runner <runner>', 'model (the engine, instant) or lab (real packets in network namespaces; needs root, nftables, iproute2)', 'model');
+  formatOption(cmd, Object.keys(TEST_FORMATS));
+  outputFileOption(cmd);
+  cmd
     .option('--max-probes <n>', 'lab: probe at most this many checks', '5000')
     .option('--timeout <ms>', 'lab: per-probe timeout in milliseconds', '1000')
     .option('--sample <n>', 'keep at most this many generated checks (written tests are always kept)')
     .option('--no-generate', 'only the written tests of the intent, none generated from it')
-    .option('--lab-cleanup', 'remove what killed lab runs left behind (namespaces bh-*), then exit')
-    .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
-    .option('-v, --verbose', 'also print informational notes')
-    .option('-q, --quiet', 'print no warnings')
-    .action(async (inputs: string[], opts: TestOpts) => {
-      if (opts.labCleanup) {
-        const why = labUnavailable();
-        if (why) throw new UserError(`cannot clean the lab up: ${why}`);
-        const r = cleanupLeftovers();
-        process.stdout.write(r.removed.length ? `removed ${r.removed.length} lab namespace(s): ${r.removed.join(', ')}\n` : 'no lab leftovers\n');
-        for (const [run, pid] of r.live) process.stdout.write(`left alone: lab run ${run} is still running (pid ${pid})\n`);
-        return;
-      }
-      if (inputs.length === 0) throw new UserError('no inputs', 'give manifest files or directories, e.g. bulkhead test k8s/ --intent bulkhead.yaml');
-      const format = pickFormat(opts.format, Object.keys(TEST_FORMATS) as TestFormat[]);
-      const runnerName = pickFormat(opts.runner, ['model', 'lab'] as const);
-      const maxProbes = positive('--max-probes', opts.maxProbes, 5000);
-      const timeoutMs = positive('--timeout', opts.timeout, 1000);
-      const sample = opts.sample === undefined ? undefined : positive('--sample', opts.sample, 0);
-      const intentPath = opts.intent ?? discoverIntent(inputs);
-      if (!intentPath) throw new UserError('no intent file: the tests come from it', 'give --intent FILE (see docs/intent.md), or write one with `bulkhead init`');
-      if (runnerName === 'lab') {
-        const why = labUnavailable();
-        if (why) throw new UserError(`cannot run the lab: ${why}`, 'use --runner model, or run as root with nftables and iproute2 installed');
-      }
-      const intent = loadIntent(intentPath);
-      const { inventory, diagnostics, notes: inputNotes } = await loadInputs(inputs, opts);
-      const a = analyze(inventory);
-      const built = buildChecks(a, intent, { ...(sample !== undefined ? { sample } : {}), generate: opts.generate });
-      const { checks, notes } = built;
-      printDiagnostics(built.diagnostics, opts);
-      if (checks.length === 0) throw new UserError(`no checks: ${intentPath} has no tests and implies none for these inputs`, 'add a tests: section (docs/testing.md)');
-      if (inventory.unmodelled.length > 0) {
-        notes.push(
-          `${inventory.unmodelled.length} object(s) that may change traffic are evaluated by neither the model nor the lab (${[...new Set(inventory.unmodelled.map((u) => u.kind))].sort().join(', ')}): a real cluster may differ for the pods they select`,
-        );
-      }
-      const runner: Runner | undefined = runnerName === 'lab' ? new LabRunner(inventory, { maxProbes, timeoutMs }) : undefined;
-      const result = await runChecks(a, checks, runner, { intent: intentPath, notes, diagnostics: [...diagnostics, ...built.diagnostics] });
-      process.stdout.write(terminalSafe(TEST_FORMATS[format](result, inputNotes)));
-      if (result.summary.failed > 0) throw new ExitError(1);
-    });
+    .option('--lab-cleanup', 'remove what killed lab runs left behind (namespaces bh-*), then exit');
+  withInputOptions(cmd).action(async (inputs: string[], opts: TestOpts) => {
+    if (opts.labCleanup) {
+      const why = labUnavailable();
+      if (why) throw new UserError(`cannot clean the lab up: ${why}`);
+      const r = cleanupLeftovers();
+      process.stdout.write(r.removed.length ? `removed ${r.removed.length} lab namespace(s): ${r.removed.join(', ')}\n` : 'no lab leftovers\n');
+      for (const [run, pid] of r.live) process.stdout.write(`left alone: lab run ${run} is still running (pid ${pid})\n`);
+      return;
+    }
+    if (inputs.length === 0) throw new UserError('no inputs', 'give manifest files or directories, e.g. bulkhead test k8s/ --intent bulkhead.yaml');
+    const format = pickFormatOf(opts, Object.keys(TEST_FORMATS) as TestFormat[]);
+    const runnerName = pickFormat(opts.runner, ['model', 'lab'] as const);
+    const maxProbes = positive('--max-probes', opts.maxProbes, 5000);
+    const timeoutMs = positive('--timeout', opts.timeout, 1000);
+    const sample = opts.sample === undefined ? undefined : positive('--sample', opts.sample, 0);
+    const intentPath = resolveIntentPath(inputs, opts);
+    if (!intentPath) throw new UserError('no intent file: the tests come from it', 'give --intent FILE (see docs/intent.md), or write one with `bulkhead init`');
+    if (runnerName === 'lab') {
+      const why = labUnavailable();
+      if (why) throw new UserError(`cannot run the lab: ${why}`, 'use --runner model, or run as root with nftables and iproute2 installed');
+    }
+    const intent = loadIntent(intentPath);
+    const out = openReport(opts.outputFile);
+    const { inventory, diagnostics, notes: inputNotes } = await loadInputs(inputs, opts);
+    const a = analyze(inventory);
+    const built = buildChecks(a, intent, { ...(sample !== undefined ? { sample } : {}), generate: opts.generate });
+    const { checks, notes } = built;
+    printDiagnostics(built.diagnostics, opts);
+    if (checks.length === 0) throw new UserError(`no checks: ${intentPath} has no tests and implies none for these inputs`, 'add a tests: section (docs/testing.md)');
+    if (inventory.unmodelled.length > 0) {
+      notes.push(
+        `${inventory.unmodelled.length} object(s) that may change traffic are evaluated by neither the model nor the lab (${[...new Set(inventory.unmodelled.map((u) => u.kind))].sort().join(', ')}): a real cluster may differ for the pods they select`,
+      );
+    }
+    const runner: Runner | undefined = runnerName === 'lab' ? new LabRunner(inventory, { maxProbes, timeoutMs }) : undefined;
+    const result = await runChecks(a, checks, runner, { intent: intentPath, notes, diagnostics: [...diagnostics, ...built.diagnostics] });
+    await out.write(TEST_FORMATS[format](result, inputNotes));
+    out.end();
+    if (result.summary.failed > 0) throw new ExitError(1);
+  });
 }

@@ -41,6 +41,9 @@ interface Located {
   readonly source: SourceRef;
 }
 
+/** The top-level keys of a settings file (src/settings), none of which a Kubernetes object has without a kind. */
+const SETTINGS_KEYS = new Set(['version', 'input', 'operators', 'dns', 'audit']);
+
 function flatten(doc: ParsedDocument, lines: LineMap, diags: Diagnostic[], out: Located[]): void {
   const v = doc.value;
   if (!isObj(v)) {
@@ -53,6 +56,16 @@ function flatten(doc: ParsedDocument, lines: LineMap, diags: Diagnostic[], out: 
   // An intent file (bulkhead.yaml) often sits beside the manifests it describes.
   if (kind === undefined && 'segments' in v) {
     diags.push({ severity: 'info', code: 'intent-file', message: 'intent file (segments, flows), not a manifest: skipped', source: doc.source });
+    return;
+  }
+  // And Bulkhead's own documents: a baseline, or a JSON report used as one.
+  if (kind === undefined && typeof v['schema'] === 'string' && v['schema'].startsWith('bulkhead.')) {
+    diags.push({ severity: 'info', code: 'bulkhead-document', message: `Bulkhead ${v['schema']} document, not a manifest: skipped`, source: doc.source });
+    return;
+  }
+  // So does the settings file (bulkhead.settings.yaml), which is found there.
+  if (kind === undefined && v['apiVersion'] === undefined && Object.keys(v).length > 0 && Object.keys(v).every((k) => SETTINGS_KEYS.has(k))) {
+    diags.push({ severity: 'info', code: 'settings-file', message: 'settings file (bulkhead.settings.yaml), not a manifest: skipped', source: doc.source });
     return;
   }
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(v['items'])) {

@@ -1,0 +1,92 @@
+/**
+ * The options every command shares, defined once so that each means the same everywhere (kubectl and
+ * netpol-analyzer habits): `-o/--output FORMAT`, `--output-file FILE`, `-n/--namespace` and `-l/--selector`
+ * filters, `--default-namespace`, `--level`, `--intent`/`--no-intent`, `-v`, `-q`, `--settings`.
+ */
+import { Option, type Command } from 'commander';
+import { UserError } from '../util/errors.js';
+
+/** The values an option takes, for shell completion (commander's own choices() would also validate, and refuse `txt`). */
+export const OPTION_VALUES = new WeakMap<Option, readonly string[]>();
+
+function withValues(o: Option, values: readonly string[]): Option {
+  OPTION_VALUES.set(o, values);
+  return o;
+}
+
+/** Options the shared definitions below fill in. */
+export interface FormatOpts {
+  readonly output?: string;
+  readonly format?: string;
+  /** The pre-0.2 short flag `-f FORMAT`, kept hidden so that scripts written for it keep working. */
+  readonly f?: string;
+  readonly outputFile?: string;
+}
+
+/** `-o, --output FORMAT` (with `--format` as a long alias), listing the command's formats. */
+export function formatOption(cmd: Command, formats: readonly string[], note = ''): Command {
+  const list = formats.map((f) => (f === 'text' ? 'text (or txt)' : f)).join(', ');
+  return cmd
+    .addOption(withValues(new Option('-o, --output <format>', `output format: ${list}${note ? `; ${note}` : ''} (default: ${formats[0]})`), formats))
+    .addOption(withValues(new Option('--format <format>', 'the same as --output'), formats))
+    .addOption(new Option('-f <format>', 'the same as --output (kept for older scripts)').hideHelp());
+}
+
+/** `--output-file FILE`: write the report there instead of stdout (`-` is stdout). */
+export function outputFileOption(cmd: Command, what = 'the report', defaultFile?: string): Command {
+  const o = new Option('--output-file <file>', `write ${what} to this file instead of stdout${defaultFile ? ' (- for stdout)' : ''}`);
+  return cmd.addOption(defaultFile ? o.default(defaultFile) : o);
+}
+
+/** True when a --output value looks like a file name, as `-o` meant before it chose the format. */
+function looksLikeFile(v: string): boolean {
+  return /[./\\]/.test(v);
+}
+
+/** The chosen format, checked against the command's list; `txt` is `text`; the first format is the default. */
+export function pickFormatOf<T extends string>(opts: FormatOpts, formats: readonly T[]): T {
+  const given = [opts.output, opts.format, opts.f].filter((v): v is string => v !== undefined);
+  const distinct = [...new Set(given.map((v) => (v === 'txt' ? 'text' : v)))];
+  if (distinct.length > 1) throw new UserError(`conflicting formats: ${distinct.join(' and ')}`, 'give one -o/--output FORMAT');
+  const v = distinct[0] ?? formats[0]!;
+  if ((formats as readonly string[]).includes(v)) return v as T;
+  const hint = looksLikeFile(v)
+    ? `-o/--output chooses the format (${formats.join(', ')}); to write a file, give --output-file ${v}`
+    : `choose one of ${formats.join(', ')}`;
+  throw new UserError(`unknown format "${v}"`, hint);
+}
+
+/** `--level workload|pod` (long only: `-l` is the label selector, as in kubectl). */
+export function levelOption(cmd: Command): Command {
+  return cmd.addOption(withValues(new Option('--level <level>', 'workload (namespace/name[Kind]) or pod').default('workload'), ['workload', 'pod']));
+}
+
+/** Validates --level. */
+export function pickLevel(v: string): 'workload' | 'pod' {
+  if (v !== 'workload' && v !== 'pod') throw new UserError(`unknown level "${v}"`, 'choose workload or pod');
+  return v;
+}
+
+/** `-n, --namespace NS` and `-l, --selector LABELS`: which endpoints the report is about (kubectl's filters). */
+export function filterOptions(cmd: Command, what = 'only connections with an endpoint'): Command {
+  return cmd
+    .option('-n, --namespace <ns>', `${what} in this namespace (comma-separated for several)`)
+    .option('-l, --selector <labels>', `${what} whose labels match this selector, as kubectl's -l: app=web,tier!=db,env in (a,b),!legacy`);
+}
+
+/** `-i, --intent FILE` and `--no-intent`, found beside the inputs by default (as audit does). */
+export function intentOptions(cmd: Command, purpose: string): Command {
+  return cmd
+    .option('-i, --intent <file>', `the intent file: ${purpose} (default: bulkhead.yaml beside the inputs or in the working directory)`)
+    .option('--no-intent', 'ignore any bulkhead.yaml found beside the inputs');
+}
+
+/** The options about reading inputs: `--default-namespace`, `-v`, `-q`, `--settings`, `--no-settings`. */
+export function withInputOptions(cmd: Command): Command {
+  return cmd
+    .option('--default-namespace <ns>', 'namespace for objects that name none', 'default')
+    .option('-v, --verbose', 'also print informational notes (skipped kinds)')
+    .option('-q, --quiet', 'print no warnings')
+    .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
+    .option('--no-settings', 'ignore any bulkhead.settings.yaml');
+}

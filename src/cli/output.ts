@@ -1,0 +1,51 @@
+/** Where a report goes: stdout (made terminal-safe, coloured when wanted) or the --output-file. */
+import { closeSync, writeSync } from 'node:fs';
+import { once } from 'node:events';
+import { terminalSafe } from '../reports/safe-text.js';
+import { fsErrorWords, isFsError, openOutputFile } from '../util/fs-errors.js';
+import { UserError } from '../util/errors.js';
+import { colorWanted } from './color.js';
+import { progress } from './progress.js';
+
+export interface ReportSink {
+  /** True when the report goes to a file (then it carries no colour and the caveats are not printed twice). */
+  readonly toFile: boolean;
+  /** Whether the report may be coloured. */
+  readonly color: boolean;
+  /** Writes a piece, waiting for the pipe to drain when it is full. */
+  write(text: string): Promise<void>;
+  /** Closes the file, if any. */
+  end(): void;
+}
+
+/** The sink for `--output-file FILE` (`-` or none: stdout). The file is created at once, so a bad path fails before any work. */
+export function openReport(file: string | undefined, what = 'report'): ReportSink {
+  if (file !== undefined && file !== '-') {
+    const fd = openOutputFile(file, what);
+    return {
+      toFile: true,
+      color: false,
+      write: async (text) => {
+        // The same bytes as `> FILE` would get: a report read with cat must not drive the terminal either.
+        try {
+          writeSync(fd, terminalSafe(text));
+        } catch (e) {
+          if (!isFsError(e)) throw e;
+          throw new UserError(`cannot write ${what} ${file}: ${fsErrorWords(e)}`);
+        }
+      },
+      end: () => closeSync(fd),
+    };
+  }
+  const color = colorWanted(process.stdout);
+  return {
+    toFile: false,
+    color,
+    write: async (text) => {
+      // A report on the terminal and a progress line on it would garble each other.
+      if (process.stdout.isTTY) progress.silence();
+      if (!process.stdout.write(terminalSafe(text, color))) await once(process.stdout, 'drain');
+    },
+    end: () => {},
+  };
+}
