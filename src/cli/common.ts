@@ -9,8 +9,11 @@ import { oneLine } from '../reports/safe-text.js';
 import { DEFAULT_SETTINGS, readSettingsFile, SETTINGS_NAMES, type Settings } from '../settings/index.js';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readInputs } from '../sources/input-files.js';
+import { inventoryOf } from '../sources/k8s/live/index.js';
+import { readClusterFor, wantsCluster, type ClusterCliOptions } from './cluster.js';
 
-export interface InputOptions {
+export interface InputOptions extends ClusterCliOptions {
   readonly namespace?: string;
   readonly verbose?: boolean;
   readonly quiet?: boolean;
@@ -65,14 +68,25 @@ export async function loadInputs(
   opts: InputOptions,
   reportCarriesNotes = true,
 ): Promise<{ inventory: Inventory; diagnostics: Diagnostic[]; settings: Settings; notes: Notes }> {
+  const live = wantsCluster(opts);
+  if (paths.length === 0 && !live) throw new UserError('no inputs', 'give manifest files or directories, or --cluster to read the cluster of the kubeconfig context');
   const settings = resolveSettings(paths, opts);
-  const loaded = await loadFromPaths(paths, { ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}), settings });
+  // With --cluster, -n names the namespaces read; files beside it take the first for objects that name none.
+  const defaultNamespace = live && opts.clusterNamespaces?.length ? opts.clusterNamespaces[0] : opts.namespace;
+  const build = { ...(defaultNamespace ? { defaultNamespace } : {}), settings };
+  let loaded;
+  let where = paths.join(', ');
+  if (live) {
+    const read = await readClusterFor(opts, settings);
+    loaded = inventoryOf(read, paths.length ? await readInputs(paths) : [], build);
+    where = [`cluster ${read.cluster}${read.namespaces ? ` (namespaces ${read.namespaces.join(', ')})` : ''}`, ...paths].join(', ');
+  } else loaded = await loadFromPaths(paths, build);
   const r = { ...loaded, settings, notes: notesOf(loaded.inventory, loaded.diagnostics) };
   printDiagnostics(r.diagnostics, opts, reportCarriesNotes);
   if (r.inventory.pods.length === 0) {
     const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
     throw new UserError(
-      `nothing to analyse in ${paths.join(', ')}: no workloads or pods found${errors ? ` (${errors} error(s) above)` : ''}`,
+      `nothing to analyse in ${where}: no workloads or pods found${errors ? ` (${errors} error(s) above)` : ''}`,
       'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods',
     );
   }

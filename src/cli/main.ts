@@ -10,6 +10,8 @@ import { registerDiff } from './commands/diff.js';
 import { registerAudit } from './commands/audit.js';
 import { registerInit } from './commands/init.js';
 import { registerTest } from './commands/test.js';
+import { registerCollect } from './commands/collect.js';
+import { addClusterOptions } from './cluster.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -26,6 +28,9 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerInit(program);
   registerTest(program);
+  registerCollect(program);
+  // Every command can read a live cluster (docs/live.md).
+  for (const c of program.commands) addClusterOptions(c);
   return program;
 }
 

@@ -48,7 +48,7 @@ export function registerAudit(program: Command): void {
   program
     .command('audit')
     .description('check the manifests against the intent (drift, invariants, segment health) and for hygiene problems')
-    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin')
+    .argument('[inputs...]', 'manifest files or directories (recursed), or - for stdin; none with --cluster')
     .option('-i, --intent <file>', 'the intent file (default: bulkhead.yaml beside the inputs or in the working directory)')
     .option('--no-intent', 'hygiene checks only, even when a bulkhead.yaml is found')
     .option('-f, --format <format>', `output format: ${Object.keys(AUDIT_FORMATS).join('|')}`, 'text')

@@ -26,7 +26,7 @@ export function registerBlast(program: Command): void {
   program
     .command('blast')
     .description('blast radius: what a compromised endpoint reaches, directly and by lateral movement; without --from, every workload ranked')
-    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin')
+    .argument('[inputs...]', 'manifest files or directories (recursed), or - for stdin; none with --cluster')
     .option('--from <endpoint>', 'the compromised workload (ns/name), pod (ns/pod with --level pod), glob (prod/*), IP address or CIDR, or a segment of --intent')
     .option('--hops <n>', 'stop after this many hops (1 = direct reach only)')
     .option('-i, --intent <file>', 'the intent file: segments (boundaries, --from SEGMENT) and sensitive segments to highlight')

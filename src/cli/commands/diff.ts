@@ -10,6 +10,8 @@ import { loadIntent } from '../../analyses/intent/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
 import { pickFormat, printDiagnostics, resolveSettings, type InputOptions } from '../common.js';
 import type { Settings } from '../../settings/index.js';
+import { readClusterFor, wantsCluster } from '../cluster.js';
+import { inventoryOf } from '../../sources/k8s/live/index.js';
 
 interface DiffOpts extends InputOptions {
   format: string;
@@ -31,7 +33,7 @@ export function registerDiff(program: Command): void {
     .command('diff')
     .description('what a change does to connectivity: pairs opened and closed, and the object changes that cause it')
     .argument('<old>', 'the snapshot before: file, directory, or git:REF:path (read from the repository, work tree untouched)')
-    .argument('<new>', 'the snapshot after: file, directory, or git:REF:path')
+    .argument('[new]', 'the snapshot after: file, directory, or git:REF:path; omitted with --cluster: the live cluster')
     .option('-f, --format <format>', `output format: ${Object.keys(DIFF_FORMATS).join('|')} (md: a pull-request comment)`, 'text')
     .option('-i, --intent <file>', 'the intent file: also report the violations the change introduces or fixes')
     .option('--fail-on-new-violation', 'exit 1 when the change introduces an intent violation (needs --intent)')
@@ -41,14 +43,25 @@ export function registerDiff(program: Command): void {
     .option('-q, --quiet', 'print no warnings')
     .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
     .option('--no-settings', 'ignore any bulkhead.settings.yaml')
-    .action(async (oldSpec: string, newSpec: string, opts: DiffOpts) => {
+    .action(async (oldSpec: string, newArg: string | undefined, opts: DiffOpts) => {
+      const live = wantsCluster(opts);
+      if (newArg === undefined && !live) throw new UserError('diff needs the snapshot after', 'give NEW (file, directory, git:REF:path), or --cluster to compare OLD with the live cluster');
+      if (newArg !== undefined && live) throw new UserError('diff takes NEW or --cluster, not both', 'with --cluster the live cluster is the snapshot after');
       const format = pickFormat(opts.format, Object.keys(DIFF_FORMATS) as DiffFormat[]);
       if (opts.level !== 'workload' && opts.level !== 'pod') throw new UserError(`unknown level "${opts.level}"`, 'choose workload or pod');
       if (opts.failOnNewViolation && !opts.intent) throw new UserError('--fail-on-new-violation needs --intent', 'give the intent file that says which paths are allowed');
       const intent = opts.intent ? loadIntent(opts.intent) : undefined;
-      const settings = resolveSettings([newSpec], opts);
+      const settings = resolveSettings(newArg !== undefined ? [newArg] : [oldSpec], opts);
       const o = await loadSide(oldSpec, opts, settings);
-      const n = await loadSide(newSpec, opts, settings);
+      let newSpec = newArg ?? '';
+      let n: LoadResult;
+      if (newArg !== undefined) n = await loadSide(newArg, opts, settings);
+      else {
+        const read = await readClusterFor(opts, settings);
+        newSpec = `cluster ${read.cluster}`;
+        n = inventoryOf(read, [], { settings });
+        printDiagnostics(n.diagnostics, opts, true);
+      }
       if (o.inventory.pods.length === 0 && n.inventory.pods.length === 0) {
         throw new UserError(`nothing to compare: no workloads or pods in ${oldSpec} nor in ${newSpec}`, 'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods');
       }

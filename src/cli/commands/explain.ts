@@ -21,7 +21,7 @@ export function registerExplain(program: Command): void {
   program
     .command('explain')
     .description('explain why one endpoint can or cannot reach another: the verdict per port range and the rules behind it')
-    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin')
+    .argument('[inputs...]', 'manifest files or directories (recursed), or - for stdin; none with --cluster')
     .requiredOption('--from <src>', 'source: workload (ns/name or ns/name[Kind]), pod (ns/pod) or IP address')
     .requiredOption('--to <dst>', 'destination: workload, pod or IP address')
     .option('-p, --port <port>', 'only these ports, e.g. TCP/80 (repeatable); default all', collect)

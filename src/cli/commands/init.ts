@@ -6,9 +6,11 @@ import { draftIntent, renderIntentYaml } from '../../analyses/intent/init.js';
 import { UserError } from '../../util/errors.js';
 import { writeOutputFile } from '../../util/fs-errors.js';
 import { loadInputs, type InputOptions } from '../common.js';
+import { wantsCluster } from '../cluster.js';
 import { noteworthy, type Notes } from '../../analyses/notes.js';
 import { notesHeadline } from '../../reports/notes.js';
 import { oneLine } from '../../reports/safe-text.js';
+import { formatSource } from '../../inventory/types.js';
 
 /** Header lines that say what the drafted flows do not reflect (the file outlives the terminal session). */
 function initCaveats(n: Notes): string[] {
@@ -17,7 +19,7 @@ function initCaveats(n: Notes): string[] {
   return [
     '',
     `CAVEAT: these flows are not exact: ${notesHeadline(n)}.`,
-    ...list.slice(0, 20).map((d) => `  ${d.severity} ${d.source ? `${d.source.file}:${d.source.line}: ` : ''}${oneLine(d.message)}`),
+    ...list.slice(0, 20).map((d) => `  ${d.severity} ${d.source ? `${formatSource(d.source)}: ` : ''}${oneLine(d.message)}`),
     ...(list.length > 20 ? [`  ... and ${list.length - 20} more`] : []),
   ];
 }
@@ -32,7 +34,7 @@ export function registerInit(program: Command): void {
   program
     .command('init')
     .description('write a starting intent file (bulkhead.yaml) from what the manifests allow today, for the team to edit')
-    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin')
+    .argument('[inputs...]', 'manifest files or directories (recursed), or - for stdin; none with --cluster')
     .option('-o, --output <file>', 'where to write it (- for stdout)', 'bulkhead.yaml')
     .option('--force', 'overwrite an existing file')
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
@@ -46,7 +48,7 @@ export function registerInit(program: Command): void {
       const { inventory, notes } = await loadInputs(inputs, opts, false);
       const draft = draftIntent(analyze(inventory));
       const text = renderIntentYaml(draft, [
-        `Starting intent written by \`bulkhead init ${inputs.join(' ')}\`.`,
+        `Starting intent written by \`bulkhead init ${[...inputs, ...(wantsCluster(opts) ? ['--cluster'] : [])].join(' ')}\`.`,
         'The flows below are what the NetworkPolicies allow TODAY, not necessarily what should be:',
         'delete the ones nobody meant, narrow their ports, and add invariants (never, isolated, egress,',
         'sensitive). Then `bulkhead audit` reports every difference. Format: docs/intent.md.',

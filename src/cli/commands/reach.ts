@@ -25,7 +25,7 @@ export function registerReach(program: Command): void {
   program
     .command('reach')
     .description('list what can reach what, on which ports')
-    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin')
+    .argument('[inputs...]', 'manifest files or directories (recursed), or - for stdin; none with --cluster')
     .option('-f, --format <format>', `output format: ${Object.keys(REACH_FORMATS).join('|')}`, 'text')
     .option('-l, --level <level>', 'workload (namespace/name[Kind]) or pod', 'workload')
     .option('--from <endpoint>', 'only connections from endpoints matching this (ns/name, glob like prod/*, IP or CIDR)')

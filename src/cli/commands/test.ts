@@ -13,6 +13,7 @@ import { terminalSafe } from '../../reports/safe-text.js';
 import { TEST_FORMATS, type TestFormat } from '../../reports/test/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
 import { loadInputs, pickFormat, printDiagnostics, type InputOptions } from '../common.js';
+import { wantsCluster } from '../cluster.js';
 
 interface TestOpts extends InputOptions {
   intent?: string;
@@ -72,7 +73,7 @@ export function registerTest(program: Command): void {
         for (const [run, pid] of r.live) process.stdout.write(`left alone: lab run ${run} is still running (pid ${pid})\n`);
         return;
       }
-      if (inputs.length === 0) throw new UserError('no inputs', 'give manifest files or directories, e.g. bulkhead test k8s/ --intent bulkhead.yaml');
+      if (inputs.length === 0 && !wantsCluster(opts)) throw new UserError('no inputs', 'give manifest files or directories, e.g. bulkhead test k8s/ --intent bulkhead.yaml, or --cluster');
       const format = pickFormat(opts.format, Object.keys(TEST_FORMATS) as TestFormat[]);
       const runnerName = pickFormat(opts.runner, ['model', 'lab'] as const);
       const maxProbes = positive('--max-probes', opts.maxProbes, 5000);
