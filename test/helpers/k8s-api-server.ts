@@ -322,3 +322,36 @@ export function manifestsOf(path: string): Record<string, unknown>[] {
   }
   return out;
 }
+
+/**
+ * The manifests with the pods their controllers would create: per workload `replicas` pods (at most two,
+ * at least one) owned by it, with its template's labels and containers, Running on a node with an address.
+ */
+export function withPods(objects: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const out = [...objects];
+  let n = 0;
+  const at = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((x, k) => (x && typeof x === 'object' ? (x as Record<string, unknown>)[k] : undefined), o);
+  for (const o of objects) {
+    const kind = String(o['kind']);
+    const tmpl = kind === 'CronJob' ? at(o, 'spec', 'jobTemplate', 'spec', 'template') : at(o, 'spec', 'template');
+    if (!['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'].includes(kind) || !tmpl) continue;
+    const meta = o['metadata'] as Record<string, unknown>;
+    const replicas = Math.min(2, Math.max(1, Number(at(o, 'spec', 'replicas') ?? 1)));
+    for (let i = 0; i < replicas; i++) {
+      n++;
+      out.push({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: `${String(meta['name'])}-${kind === 'StatefulSet' ? i : `x${n}`}`,
+          namespace: meta['namespace'] ?? 'default',
+          labels: { ...((at(tmpl, 'metadata', 'labels') as Record<string, string>) ?? {}) },
+          ownerReferences: [{ apiVersion: String(o['apiVersion']), kind, name: String(meta['name']), uid: `owner-${n}`, controller: true }],
+        },
+        spec: { ...(at(tmpl, 'spec') as Record<string, unknown>), nodeName: `node-${n % 2}` },
+        status: { phase: 'Running', podIP: `10.244.${Math.floor(n / 200)}.${(n % 200) + 10}`, podIPs: [{ ip: `10.244.${Math.floor(n / 200)}.${(n % 200) + 10}` }] },
+      });
+    }
+  }
+  return out;
+}

@@ -8,6 +8,8 @@ import { buildChecks } from '../../analyses/test/cases.js';
 import { runChecks } from '../../analyses/test/run.js';
 import type { Runner } from '../../analyses/test/types.js';
 import { LabRunner } from '../../lab/runner.js';
+import { LiveRunner } from '../../lab/live-runner.js';
+import { ClusterClient } from '../../sources/k8s/live/client.js';
 import { cleanupLeftovers, labUnavailable } from '../../lab/system.js';
 import { terminalSafe } from '../../reports/safe-text.js';
 import { TEST_FORMATS, type TestFormat } from '../../reports/test/index.js';
@@ -24,6 +26,8 @@ interface TestOpts extends InputOptions {
   sample?: string;
   generate: boolean;
   labCleanup?: boolean;
+  probeImage?: string;
+  concurrency?: string;
 }
 
 function discoverIntent(inputs: readonly string[]): string | undefined {
@@ -54,12 +58,14 @@ export function registerTest(program: Command): void {
     .description('test the segmentation: the intent\'s expected allows and denials, in the model or with real packets in a network-namespace lab')
     .argument('[inputs...]', 'manifest files or directories (recursed), or - for stdin')
     .option('-i, --intent <file>', 'the intent file (default: bulkhead.yaml beside the inputs or in the working directory)')
-    .option('-r, --runner <runner>', 'model (the engine, instant) or lab (real packets in network namespaces; needs root, nftables, iproute2)', 'model')
+    .option('-r, --runner <runner>', 'model (the engine, instant), lab (real packets in network namespaces; needs root, nftables, iproute2) or live (probe pods in the cluster; needs --cluster)', 'model')
     .option('-f, --format <format>', `output format: ${Object.keys(TEST_FORMATS).join('|')}`, 'text')
     .option('--max-probes <n>', 'lab: probe at most this many checks', '5000')
     .option('--timeout <ms>', 'lab: per-probe timeout in milliseconds', '1000')
     .option('--sample <n>', 'keep at most this many generated checks (written tests are always kept)')
     .option('--no-generate', 'only the written tests of the intent, none generated from it')
+    .option('--probe-image <image>', 'live: the probe pods\' image (needs sh and nc)', 'busybox:1.36')
+    .option('--concurrency <n>', 'live: probe pods at once', '4')
     .option('--lab-cleanup', 'remove what killed lab runs left behind (namespaces bh-*), then exit')
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
     .option('-v, --verbose', 'also print informational notes')
@@ -75,7 +81,9 @@ export function registerTest(program: Command): void {
       }
       if (inputs.length === 0 && !wantsCluster(opts)) throw new UserError('no inputs', 'give manifest files or directories, e.g. bulkhead test k8s/ --intent bulkhead.yaml, or --cluster');
       const format = pickFormat(opts.format, Object.keys(TEST_FORMATS) as TestFormat[]);
-      const runnerName = pickFormat(opts.runner, ['model', 'lab'] as const);
+      const runnerName = pickFormat(opts.runner, ['model', 'lab', 'live'] as const);
+      if (runnerName === 'live' && !wantsCluster(opts)) throw new UserError('--runner live probes a cluster', 'give --cluster (and --context or --kubeconfig as needed)');
+      const concurrency = positive('--concurrency', opts.concurrency, 4);
       const maxProbes = positive('--max-probes', opts.maxProbes, 5000);
       const timeoutMs = positive('--timeout', opts.timeout, 1000);
       const sample = opts.sample === undefined ? undefined : positive('--sample', opts.sample, 0);
@@ -97,7 +105,13 @@ export function registerTest(program: Command): void {
           `${inventory.unmodelled.length} object(s) that may change traffic are evaluated by neither the model nor the lab (${[...new Set(inventory.unmodelled.map((u) => u.kind))].sort().join(', ')}): a real cluster may differ for the pods they select`,
         );
       }
-      const runner: Runner | undefined = runnerName === 'lab' ? new LabRunner(inventory, { maxProbes, timeoutMs }) : undefined;
+      const log = opts.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
+      const runner: Runner | undefined =
+        runnerName === 'lab'
+          ? new LabRunner(inventory, { maxProbes, timeoutMs })
+          : runnerName === 'live'
+            ? new LiveRunner(inventory, ClusterClient.connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) }), { maxProbes, timeoutMs, concurrency, ...(opts.probeImage ? { image: opts.probeImage } : {}), ...(log ? { log } : {}) })
+            : undefined;
       const result = await runChecks(a, checks, runner, { intent: intentPath, notes, diagnostics: [...diagnostics, ...built.diagnostics] });
       process.stdout.write(terminalSafe(TEST_FORMATS[format](result, inputNotes)));
       if (result.summary.failed > 0) throw new ExitError(1);
