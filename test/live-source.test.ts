@@ -17,6 +17,8 @@ import { readCluster } from '../src/sources/k8s/live/read.js';
 import { loadFromPaths } from '../src/sources/k8s/index.js';
 import type { Inventory } from '../src/inventory/types.js';
 import { UserError } from '../src/util/errors.js';
+import { clusterRoleYaml } from '../src/sources/k8s/live/rbac.js';
+import { discoverResources } from '../src/sources/k8s/live/discovery.js';
 
 const TOKEN = 'bh-test-token-6f1c2a9e8d';
 const SHOP = join(REPO_ROOT, 'examples/shop');
@@ -247,4 +249,19 @@ test('progress is quiet when stderr is not a terminal; KUBECONFIG is honoured', 
   const r = await runCliAsync(['reach', '--cluster', '--no-settings'], { env: { KUBECONFIG: shop.kc } });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, '');
+});
+
+test('docs/live.md shows the ClusterRole the source needs, and it covers every resource read', async () => {
+  const doc = readFileSync(join(REPO_ROOT, 'docs/live.md'), 'utf8');
+  assert.ok(doc.includes(clusterRoleYaml()), 'docs/live.md has the generated ClusterRole');
+  const { kc } = await serve([], { crds: Object.values(CRD_RESOURCES) });
+  const types = await discoverResources(ClusterClient.connect({ kubeconfig: kc }));
+  assert.ok(types.length >= 14);
+  const role = clusterRoleYaml();
+  for (const t of types) {
+    const byResource = new RegExp(`apiGroups: \\["${t.group.replace(/\./g, '\\.')}"\\]\\n    resources: \\[[^\\]]*"${t.resource}"`);
+    const byGroup = new RegExp(`\\n      - ${t.group.replace(/\./g, '\\.')}\\n(      - .*\\n)*    resources: \\["\\*"\\]`);
+    assert.ok(byResource.test(role) || (t.group !== '' && byGroup.test(role)), `${t.group}/${t.resource}`);
+  }
+  assert.ok(!/secrets|configmaps/.test(role));
 });
