@@ -100,3 +100,26 @@ test('--runner live needs a cluster; the probe script and its outcomes', async (
   assert.match(script, /nc -z -w 2 /);
   assert.deepEqual([...parseOutcomes('3 open\n9 closed\ngarbage\n')], [[3, 'open'], [9, 'closed']]);
 });
+
+test('--ephemeral probes from an ephemeral container of each source pod and reports what it left', async () => {
+  const objects = withPods(manifestsOf(SHOP));
+  const s = new TestApiServer(objects, {
+    podDelayMs: 10,
+    probe: (pod) => (JSON.parse(String((pod.metadata['annotations'] as Record<string, string>)[PROBES_ANNOTATION])) as Array<{ id: number; port: number }>).map((p) => `${p.id} ${p.port === 9000 ? 'open' : 'closed'}`).join('\n'),
+  });
+  await s.start();
+  servers.push(s);
+  const r = await runCliAsync(['test', '--runner', 'live', '--ephemeral', '--kubeconfig', s.kubeconfig(), '--intent', INTENT, '--no-generate', '-f', 'json']);
+  const run = JSON.parse(r.stdout) as TestJson & { notes: string[] };
+  const probed = run.results.filter((x) => x.observed === 'allow' || x.observed === 'deny');
+  assert.ok(probed.length > 10);
+  for (const x of probed) assert.equal(x.observed, x.protocol === 'TCP' && (x as unknown as { port: number }).port === 9000 ? 'allow' : 'deny');
+  // No pod created: a strategic-merge patch of pods/ephemeralcontainers per source pod, which stays.
+  assert.equal(s.writes().filter((w) => w.method === 'POST').length, 0);
+  const patches = s.writes().filter((w) => w.method === 'PATCH');
+  assert.ok(patches.length >= 5 && patches.every((w) => w.path.endsWith('/ephemeralcontainers')));
+  const withEphemeral = s.objectsOf('Pod').filter((p) => ((p['spec'] as { ephemeralContainers?: unknown[] }).ephemeralContainers ?? []).length > 0);
+  assert.equal(withEphemeral.length, patches.length);
+  assert.ok(run.notes.some((n) => n.startsWith(`${patches.length} ephemeral container(s) were added and cannot be removed`)), run.notes.join('\n'));
+  assert.match(r.stderr, /live: left \d+ ephemeral container\(s\), which Kubernetes cannot remove/);
+});

@@ -28,6 +28,11 @@ export interface LiveRunnerOptions {
   readonly log?: (line: string) => void;
   /** A name for this run, in the pods' names (default: time-based). */
   readonly runId?: string;
+  /**
+   * Probe from an ephemeral container in the source pod itself instead of a probe pod. Ephemeral
+   * containers cannot be removed: each one stays in its pod's spec until the pod is replaced.
+   */
+  readonly ephemeral?: boolean;
 }
 
 /** The annotation on each probe pod listing what it tries (for people, and for test servers to simulate). */
@@ -69,6 +74,8 @@ export class LiveRunner implements Runner {
   readonly name = 'live';
   /** Pods created and not yet deleted: `namespace/name`. */
   readonly live = new Set<string>();
+  /** Ephemeral containers added (they cannot be removed): `namespace/pod:container`. */
+  readonly leftEphemeral: string[] = [];
   private readonly runId: string;
   private seq = 0;
   private aborted = false;
@@ -144,6 +151,9 @@ export class LiveRunner implements Runner {
 
   /** Deletes every pod this run created; says what could not be deleted. */
   async cleanup(): Promise<void> {
+    if (this.leftEphemeral.length > 0) {
+      this.opts.log?.(`live: left ${this.leftEphemeral.length} ephemeral container(s), which Kubernetes cannot remove (they stay until their pod is replaced): ${this.leftEphemeral.join(', ')}`);
+    }
     for (const key of [...this.live]) {
       const [ns, name] = key.split('/') as [string, string];
       const r = await this.client.request('DELETE', `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(name)}`, { gracePeriodSeconds: '0' }).catch(() => undefined);
@@ -163,6 +173,7 @@ export class LiveRunner implements Runner {
     const ns = p.source.namespace;
     const name = `${PROBE_PREFIX}${this.runId}-${++this.seq}`;
     const timeoutMs = this.opts.timeoutMs ?? 1000;
+    if (this.opts.ephemeral) return this.runEphemeral(p, name, fail);
     // Owned by the source pod: no controller adopts the probe, and it is collected if the source goes.
     const src = await this.client.request('GET', `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(p.source.name)}`);
     if (src.status !== 200) return fail(apiFailure(this.client, src, { verb: 'get', what: `pod ${p.source.id}`, path: '', resource: 'pods', group: '' }).message);
@@ -221,6 +232,44 @@ export class LiveRunner implements Runner {
       }
     }
     return fail('interrupted');
+  }
+
+  /** The probes from an ephemeral container of the source pod: it shares the pod's network, labels and policies. */
+  private async runEphemeral(p: Planned, name: string, fail: (d: string) => Map<number, Observation>): Promise<Map<number, Observation>> {
+    const out = new Map<number, Observation>();
+    const ns = p.source.namespace;
+    const path = `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(p.source.name)}`;
+    const timeoutMs = this.opts.timeoutMs ?? 1000;
+    const container = {
+      name,
+      image: this.opts.image ?? 'busybox:1.36',
+      command: ['/bin/sh', '-c', probeScript(p.probes, timeoutMs)],
+      env: [{ name: 'BULKHEAD_PROBES', value: JSON.stringify(p.probes) }],
+      terminationMessagePolicy: 'File',
+    };
+    if (this.aborted) return fail('interrupted');
+    const r = await this.client.request('PATCH', `${path}/ephemeralcontainers`, {}, { spec: { ephemeralContainers: [container] } }, 'application/strategic-merge-patch+json');
+    if (r.status !== 200) return fail(apiFailure(this.client, r, { verb: 'patch', what: `pods/ephemeralcontainers of ${p.source.id}`, path: '', resource: 'pods/ephemeralcontainers', group: '' }).message);
+    this.leftEphemeral.push(`${ns}/${p.source.name}:${name}`);
+    this.opts.log?.(`live: added ephemeral container ${name} to ${p.source.id} (${p.probes.length} probe(s)); it cannot be removed`);
+    const deadline = Date.now() + (this.opts.startTimeoutMs ?? 120_000) + p.probes.length * (timeoutMs + 200);
+    const t0 = Date.now();
+    while (!this.aborted && Date.now() <= deadline) {
+      await sleep(this.opts.pollMs ?? 500);
+      const g = await this.client.request('GET', path);
+      if (g.status !== 200) return fail(`the source pod ${p.source.id} disappeared (${g.status})`);
+      const statuses = ((g.body as { status?: { ephemeralContainerStatuses?: Array<{ name?: string; state?: { terminated?: { message?: string } } }> } }).status?.ephemeralContainerStatuses ?? []);
+      const done = statuses.find((c) => c.name === name)?.state?.terminated;
+      if (!done) continue;
+      const got = parseOutcomes(done.message ?? '');
+      const ms = Math.round((Date.now() - t0) / Math.max(1, p.probes.length));
+      for (const x of p.probes) {
+        const o = got.get(x.id);
+        out.set(x.id, o === 'open' ? { verdict: 'allow', ms } : o === 'closed' ? { verdict: 'deny', detail: 'no connection before the timeout (dropped or refused)', ms } : { verdict: 'error', detail: `the ephemeral container ${name} reported nothing for it` });
+      }
+      return out;
+    }
+    return fail(this.aborted ? 'interrupted' : `the ephemeral container ${name} in ${p.source.id} did not finish in time`);
   }
 
   private async deletePod(ns: string, name: string): Promise<void> {

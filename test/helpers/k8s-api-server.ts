@@ -243,6 +243,10 @@ export class TestApiServer {
       if (!o) return json(res, 404, status(404, 'NotFound', `${def.resource} "${name}" not found`));
       return json(res, 200, { apiVersion: def.group ? `${def.group}/${def.version}` : def.version, kind: def.kind, ...o });
     }
+    if (method === 'PATCH' && def.kind === 'Pod' && rest[2] === 'ephemeralcontainers' && namespace !== undefined && name !== undefined) {
+      if (this.forbidden('patch', 'pods/ephemeralcontainers')) return json(res, 403, status(403, 'Forbidden', `pods "${name}" is forbidden: cannot patch resource "pods/ephemeralcontainers"`));
+      return this.addEphemeral(res, namespace, name, body, req.headers['content-type'] ?? '');
+    }
     if (verb === 'create' && def.kind === 'Pod' && namespace !== undefined) return this.createPod(res, namespace, body);
     if (verb === 'delete' && def.kind === 'Pod' && namespace !== undefined && name !== undefined) {
       const key = this.keyOf(def);
@@ -282,6 +286,29 @@ export class TestApiServer {
         return rest;
       }),
     });
+  }
+
+  /** Ephemeral containers are added, never removed; each completes with the probe script's message. */
+  private addEphemeral(res: ServerResponse, namespace: string, name: string, body: string, contentType: string): void {
+    const pod = this.objectsOf('Pod').find((x) => x.metadata['namespace'] === namespace && x.metadata['name'] === name);
+    if (!pod) return json(res, 404, status(404, 'NotFound', `pods "${name}" not found`));
+    if (!contentType.startsWith('application/strategic-merge-patch+json')) return json(res, 415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format: ${contentType}`));
+    const added = ((JSON.parse(body) as { spec?: { ephemeralContainers?: Array<Record<string, unknown>> } }).spec?.ephemeralContainers ?? []);
+    const spec = pod['spec'] as Record<string, unknown>;
+    const existing = (spec['ephemeralContainers'] as Array<Record<string, unknown>> | undefined) ?? [];
+    spec['ephemeralContainers'] = [...existing, ...added.filter((c) => !existing.some((e) => e['name'] === c['name']))];
+    pod.metadata['resourceVersion'] = String(++this.rv);
+    for (const c of added) {
+      setTimeout(() => {
+        const env = (c['env'] as Array<{ name: string; value: string }> | undefined) ?? [];
+        const probes = env.find((e) => e.name === 'BULKHEAD_PROBES')?.value ?? '[]';
+        const message = this.opts.probe ? this.opts.probe({ metadata: { annotations: { 'bulkhead.io/probes': probes } } } as ApiObject) : '';
+        const st = (pod['status'] ?? {}) as Record<string, unknown>;
+        const statuses = (st['ephemeralContainerStatuses'] as unknown[] | undefined) ?? [];
+        pod['status'] = { ...st, ephemeralContainerStatuses: [...statuses, { name: c['name'], state: { terminated: { exitCode: 0, reason: 'Completed', message } } }] };
+      }, this.opts.podDelayMs ?? 20);
+    }
+    json(res, 200, pod);
   }
 
   private createPod(res: ServerResponse, namespace: string, body: string): void {

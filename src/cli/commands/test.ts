@@ -27,6 +27,7 @@ interface TestOpts extends InputOptions {
   generate: boolean;
   labCleanup?: boolean;
   probeImage?: string;
+  ephemeral?: boolean;
   concurrency?: string;
 }
 
@@ -66,6 +67,7 @@ export function registerTest(program: Command): void {
     .option('--no-generate', 'only the written tests of the intent, none generated from it')
     .option('--probe-image <image>', 'live: the probe pods\' image (needs sh and nc)', 'busybox:1.36')
     .option('--concurrency <n>', 'live: probe pods at once', '4')
+    .option('--ephemeral', 'live: probe from an ephemeral container in each source pod instead of a probe pod (cannot be removed afterwards)')
     .option('--lab-cleanup', 'remove what killed lab runs left behind (namespaces bh-*), then exit')
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
     .option('-v, --verbose', 'also print informational notes')
@@ -110,9 +112,12 @@ export function registerTest(program: Command): void {
         runnerName === 'lab'
           ? new LabRunner(inventory, { maxProbes, timeoutMs })
           : runnerName === 'live'
-            ? new LiveRunner(inventory, ClusterClient.connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) }), { maxProbes, timeoutMs, concurrency, ...(opts.probeImage ? { image: opts.probeImage } : {}), ...(log ? { log } : {}) })
+            ? new LiveRunner(inventory, ClusterClient.connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) }), { maxProbes, timeoutMs, concurrency, ...(opts.ephemeral ? { ephemeral: true } : {}), ...(opts.probeImage ? { image: opts.probeImage } : {}), ...(log ? { log } : {}) })
             : undefined;
-      const result = await runChecks(a, checks, runner, { intent: intentPath, notes, diagnostics: [...diagnostics, ...built.diagnostics] });
+      const ran = await runChecks(a, checks, runner, { intent: intentPath, notes, diagnostics: [...diagnostics, ...built.diagnostics] });
+      // Ephemeral containers stay in their pods: the report says which, as the cluster now holds them.
+      const left = runner instanceof LiveRunner ? runner.leftEphemeral : [];
+      const result = left.length ? { ...ran, notes: [...ran.notes, `${left.length} ephemeral container(s) were added and cannot be removed (they stay until their pod is replaced): ${left.join(', ')}`] } : ran;
       process.stdout.write(terminalSafe(TEST_FORMATS[format](result, inputNotes)));
       if (result.summary.failed > 0) throw new ExitError(1);
     });

@@ -24,7 +24,7 @@ export interface ApiResponse {
 }
 
 /** The verbs a request can use; reading the cluster uses GET only. */
-export type Verb = 'GET' | 'POST' | 'DELETE';
+export type Verb = 'GET' | 'POST' | 'DELETE' | 'PATCH';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -78,13 +78,14 @@ export class ClusterClient {
   }
 
   /** One request; the body is sent as JSON. Network failures become a UserError naming the server. */
-  async request(verb: Verb, path: string, query: Readonly<Record<string, string>> = {}, body?: unknown): Promise<ApiResponse> {
+  async request(verb: Verb, path: string, query: Readonly<Record<string, string>> = {}, body?: unknown, contentType = 'application/json'): Promise<ApiResponse> {
     const cfg = this.api.configuration;
-    const ctx: RequestContext = cfg.baseServer.makeRequestContext(path, verb === 'GET' ? HttpMethod.GET : verb === 'POST' ? HttpMethod.POST : HttpMethod.DELETE);
+    const method = { GET: HttpMethod.GET, POST: HttpMethod.POST, DELETE: HttpMethod.DELETE, PATCH: HttpMethod.PATCH }[verb];
+    const ctx: RequestContext = cfg.baseServer.makeRequestContext(path, method);
     for (const [k, v] of Object.entries(query)) ctx.setQueryParam(k, v);
     ctx.setHeaderParam('Accept', 'application/json');
     if (body !== undefined) {
-      ctx.setHeaderParam('Content-Type', 'application/json');
+      ctx.setHeaderParam('Content-Type', contentType);
       ctx.setBody(JSON.stringify(body));
     }
     try {
