@@ -123,3 +123,18 @@ test('--ephemeral probes from an ephemeral container of each source pod and repo
   assert.ok(run.notes.some((n) => n.startsWith(`${patches.length} ephemeral container(s) were added and cannot be removed`)), run.notes.join('\n'));
   assert.match(r.stderr, /live: left \d+ ephemeral container\(s\), which Kubernetes cannot remove/);
 });
+
+test('--live-cleanup deletes the probe pods a killed run left, and nothing else', async () => {
+  const objects = withPods(manifestsOf(SHOP));
+  const leftover = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bulkhead-probe-old-1', namespace: 'shop-dev', annotations: { [PROBES_ANNOTATION]: '[]' } }, spec: { containers: [] } };
+  const lookalike = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bulkhead-probe-mine', namespace: 'shop-dev' }, spec: { containers: [] } };
+  const s = new TestApiServer([...objects, leftover, lookalike]);
+  await s.start();
+  servers.push(s);
+  const before = s.objectsOf('Pod').length;
+  const r = await runCliAsync(['test', '--live-cleanup', '--kubeconfig', s.kubeconfig()]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'deleted 1 probe pod(s): shop-dev/bulkhead-probe-old-1\n');
+  assert.equal(s.objectsOf('Pod').length, before - 1);
+  assert.equal((await runCliAsync(['test', '--live-cleanup', '--kubeconfig', s.kubeconfig()])).stdout, 'no probe pods left\n');
+});

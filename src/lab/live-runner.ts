@@ -277,3 +277,32 @@ export class LiveRunner implements Runner {
     if (r.status === 200 || r.status === 202 || r.status === 404) this.live.delete(`${ns}/${name}`);
   }
 }
+
+/**
+ * Deletes the probe pods that killed live runs left (named bulkhead-probe-*, with the probe annotation),
+ * in the namespaces given or in all; returns what was deleted.
+ */
+export async function cleanupProbePods(client: ClusterClient, namespaces?: readonly string[]): Promise<string[]> {
+  const deleted: string[] = [];
+  for (const ns of namespaces && namespaces.length ? namespaces : [undefined]) {
+    const path = ns === undefined ? '/api/v1/pods' : `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`;
+    let cont: string | undefined;
+    const found: Array<{ ns: string; name: string }> = [];
+    do {
+      const r = await client.request('GET', path, { limit: '500', ...(cont ? { continue: cont } : {}) });
+      if (r.status !== 200) throw apiFailure(client, r, { verb: 'list', what: ns ? `pods in namespace ${ns}` : 'pods in all namespaces', path, resource: 'pods', group: '' });
+      const body = r.body as { items?: Array<{ metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> } }>; metadata?: { continue?: string } };
+      for (const it of body.items ?? []) {
+        const m = it.metadata ?? {};
+        if (m.name?.startsWith(PROBE_PREFIX) && m.annotations?.[PROBES_ANNOTATION] !== undefined && m.namespace) found.push({ ns: m.namespace, name: m.name });
+      }
+      cont = body.metadata?.continue || undefined;
+    } while (cont);
+    for (const f of found) {
+      const r = await client.request('DELETE', `/api/v1/namespaces/${encodeURIComponent(f.ns)}/pods/${encodeURIComponent(f.name)}`, { gracePeriodSeconds: '0' });
+      if (r.status !== 200 && r.status !== 202 && r.status !== 404) throw apiFailure(client, r, { verb: 'delete', what: `pod ${f.ns}/${f.name}`, path: '', resource: 'pods', group: '' });
+      deleted.push(`${f.ns}/${f.name}`);
+    }
+  }
+  return deleted;
+}

@@ -8,7 +8,7 @@ import { buildChecks } from '../../analyses/test/cases.js';
 import { runChecks } from '../../analyses/test/run.js';
 import type { Runner } from '../../analyses/test/types.js';
 import { LabRunner } from '../../lab/runner.js';
-import { LiveRunner } from '../../lab/live-runner.js';
+import { LiveRunner, cleanupProbePods } from '../../lab/live-runner.js';
 import { ClusterClient } from '../../sources/k8s/live/client.js';
 import { cleanupLeftovers, labUnavailable } from '../../lab/system.js';
 import { terminalSafe } from '../../reports/safe-text.js';
@@ -26,6 +26,7 @@ interface TestOpts extends InputOptions {
   sample?: string;
   generate: boolean;
   labCleanup?: boolean;
+  liveCleanup?: boolean;
   probeImage?: string;
   ephemeral?: boolean;
   concurrency?: string;
@@ -68,11 +69,19 @@ export function registerTest(program: Command): void {
     .option('--probe-image <image>', 'live: the probe pods\' image (needs sh and nc)', 'busybox:1.36')
     .option('--concurrency <n>', 'live: probe pods at once', '4')
     .option('--ephemeral', 'live: probe from an ephemeral container in each source pod instead of a probe pod (cannot be removed afterwards)')
+    .option('--live-cleanup', 'delete the probe pods killed live runs left in the cluster (--cluster; -n limits the namespaces), then exit')
     .option('--lab-cleanup', 'remove what killed lab runs left behind (namespaces bh-*), then exit')
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
     .option('-v, --verbose', 'also print informational notes')
     .option('-q, --quiet', 'print no warnings')
     .action(async (inputs: string[], opts: TestOpts) => {
+      if (opts.liveCleanup) {
+        if (!wantsCluster(opts)) throw new UserError('--live-cleanup cleans a cluster', 'give --cluster (and --context or --kubeconfig as needed)');
+        const client = ClusterClient.connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
+        const gone = await cleanupProbePods(client, opts.clusterNamespaces);
+        process.stdout.write(gone.length ? `deleted ${gone.length} probe pod(s): ${gone.join(', ')}\n` : 'no probe pods left\n');
+        return;
+      }
       if (opts.labCleanup) {
         const why = labUnavailable();
         if (why) throw new UserError(`cannot clean the lab up: ${why}`);
