@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { CRD_RESOURCES, TestApiServer, manifestsOf } from './helpers/k8s-api-server.js';
 import { runCliAsync } from './helpers/run-cli-async.js';
@@ -54,6 +55,7 @@ test('reach from --cluster prints what reach prints for the same objects read as
     assert.equal(live.code, 0, live.stderr);
     assert.ok(live.stdout.split('\n').length > 20);
     assert.equal(live.stdout, files.stdout, args.join(' '));
+    assert.ok(!live.stdout.includes(TOKEN) && !live.stderr.includes(TOKEN));
   }
 });
 
@@ -73,6 +75,13 @@ test('audit from --cluster finds what audit finds in the files, located at live 
   const sarif = JSON.parse((await runCliAsync(['audit', '--cluster', '--kubeconfig', shop.kc, '--intent', intent, '-f', 'sarif', '--no-settings'])).stdout) as {
     runs: Array<{ results: Array<{ locations?: Array<{ physicalLocation?: unknown; logicalLocations?: Array<{ fullyQualifiedName?: string }> }> }> }>;
   };
+  const require = createRequire(import.meta.url);
+  const Ajv = require('ajv-draft-04') as new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown } };
+  const addFormats = require('ajv-formats') as (a: unknown) => void;
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object);
+  assert.ok(validate(sarif), JSON.stringify(validate.errors));
   const locs = sarif.runs[0]!.results.flatMap((r) => r.locations ?? []);
   assert.ok(locs.length > 0);
   for (const loc of locs) {
@@ -127,6 +136,7 @@ test('collect writes a snapshot that the file source reads back to the identical
   const r = await runCliAsync(['collect', '--cluster', '--kubeconfig', kc, dir]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /wrote \d+ object\(s\) of \d+ kind\(s\) from cluster test-cluster/);
+  assert.ok(!r.stderr.includes(TOKEN) && !r.stdout.includes(TOKEN));
   const read = await readCluster(ClusterClient.connect({ kubeconfig: kc }));
   const live = inventoryOf(read);
   const back = await loadFromPaths([dir]);
