@@ -79,6 +79,8 @@ export class LiveRunner implements Runner {
   private readonly runId: string;
   private seq = 0;
   private aborted = false;
+  /** Create requests in flight: an interrupt waits for them, so a pod created meanwhile is deleted too. */
+  private readonly creating = new Set<Promise<unknown>>();
 
   constructor(
     private readonly inventory: Inventory,
@@ -127,7 +129,9 @@ export class LiveRunner implements Runner {
     for (const [id, why] of skipped) out.set(id, { verdict: 'skipped', detail: why });
     const onSignal = (): void => {
       this.aborted = true;
-      void this.cleanup().then(() => process.exit(130));
+      void Promise.allSettled([...this.creating])
+        .then(() => this.cleanup())
+        .then(() => process.exit(130));
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
@@ -203,11 +207,15 @@ export class LiveRunner implements Runner {
       },
     };
     if (this.aborted) return fail('interrupted');
-    const created = await this.client.request('POST', `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`, {}, body);
+    const creating = this.client.request('POST', `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`, {}, body).then((r) => {
+      if (r.status === 201 || r.status === 200) this.live.add(`${ns}/${name}`);
+      return r;
+    });
+    this.creating.add(creating);
+    const created = await creating.finally(() => this.creating.delete(creating));
     if (created.status !== 201 && created.status !== 200) {
       return fail(apiFailure(this.client, created, { verb: 'create', what: `a probe pod in namespace ${ns}`, path: '', resource: 'pods', group: '' }).message);
     }
-    this.live.add(`${ns}/${name}`);
     this.opts.log?.(`live: created probe pod ${ns}/${name} for ${p.source.id} (${p.probes.length} probe(s))`);
     const deadline = Date.now() + (this.opts.startTimeoutMs ?? 120_000) + p.probes.length * (timeoutMs + 200);
     const t0 = Date.now();
