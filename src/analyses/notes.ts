@@ -3,6 +3,7 @@
  * the engine does not evaluate, so that every report, not only stderr, says where it may be wrong.
  */
 import type { Diagnostic, Inventory, UnmodelledObject } from '../inventory/types.js';
+import { formatSource } from '../inventory/types.js';
 
 /**
  * `exact`: the input was read completely and every object in it that may change traffic was evaluated.
@@ -63,7 +64,7 @@ export function unmodelledNotesForPair(inventory: Inventory, from: string, to: s
   const out: string[] = [];
   for (const [end, id] of [['source', from], ['destination', to]] as const) {
     for (const u of unmodelledAt(inventory, id)) {
-      const obj = `${u.kind} ${u.namespace ? `${u.namespace}/` : ''}${u.name} (${u.apiVersion}, ${u.source.file}:${u.source.line})`;
+      const obj = `${u.kind} ${u.namespace ? `${u.namespace}/` : ''}${u.name} (${u.apiVersion}, ${formatSource(u.source)})`;
       out.push(`${obj} ${u.selects === 'unknown' ? 'may apply to' : 'selects'} the ${end} ${id}: it ${u.effect}, and this verdict ignores it`);
     }
   }

@@ -11,8 +11,10 @@ import { oneLine } from '../reports/safe-text.js';
 import { DEFAULT_SETTINGS, readSettingsFile, SETTINGS_NAMES, type Settings } from '../settings/index.js';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { inventoryOf } from '../sources/k8s/live/index.js';
+import { readClusterFor, wantsCluster, type ClusterCliOptions } from './cluster.js';
 
-export interface InputOptions {
+export interface InputOptions extends ClusterCliOptions {
   /** --default-namespace: the namespace of objects that name none. */
   readonly defaultNamespace?: string;
   readonly verbose?: boolean;
@@ -86,16 +88,27 @@ export async function loadInputs(
   reportCarriesNotes = true,
   acceptAws?: string,
 ): Promise<{ inventory: Inventory; diagnostics: Diagnostic[]; settings: Settings; notes: Notes; aws?: AwsInput }> {
+  const live = wantsCluster(opts);
+  if (paths.length === 0 && !live) throw new UserError('no inputs', 'give manifest files or directories, or --cluster to read the cluster of the kubeconfig context');
   const settings = resolveSettings(paths, opts);
-  const { k8s, aws } = splitAwsInputs(await readInputs(paths), acceptAws);
-  const loaded = loadFromTexts(k8s, { ...(opts.defaultNamespace ? { defaultNamespace: opts.defaultNamespace } : {}), settings });
+  // With --cluster, -n names the namespaces read; files beside it take the first for objects that name none.
+  const defaultNamespace = live && opts.clusterNamespaces?.length ? opts.clusterNamespaces[0] : opts.defaultNamespace;
+  const build = { ...(defaultNamespace ? { defaultNamespace } : {}), settings };
+  const { k8s, aws } = splitAwsInputs(paths.length ? await readInputs(paths) : [], acceptAws);
+  let loaded;
+  let where = paths.join(', ');
+  if (live) {
+    const read = await readClusterFor(opts, settings);
+    loaded = inventoryOf(read, k8s, build);
+    where = [`cluster ${read.cluster}${read.namespaces ? ` (namespaces ${read.namespaces.join(', ')})` : ''}`, ...paths].join(', ');
+  } else loaded = loadFromTexts(k8s, build);
   const r = { ...loaded, settings, notes: notesOf(loaded.inventory, loaded.diagnostics), ...(aws ? { aws } : {}) };
   printDiagnostics([...r.diagnostics, ...(aws?.notes.diagnostics ?? [])], opts, reportCarriesNotes);
-  if (aws && k8s.length === 0) return r;
+  if (aws && k8s.length === 0 && !live) return r;
   if (r.inventory.pods.length === 0 && !aws) {
     const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
     throw new UserError(
-      `nothing to analyse in ${paths.join(', ')}: no workloads or pods found${errors ? ` (${errors} error(s) above)` : ''}`,
+      `nothing to analyse in ${where}: no workloads or pods found${errors ? ` (${errors} error(s) above)` : ''}`,
       'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods',
     );
   }

@@ -16,6 +16,8 @@ import { registerChecks } from './commands/checks.js';
 import { registerCompletion } from './commands/completion.js';
 import { VERSION } from '../version.js';
 import { progress } from './progress.js';
+import { registerCollect } from './commands/collect.js';
+import { addClusterOptions } from './cluster.js';
 
 /** The bulkhead program with every command (also read by completion and the README option table). */
 export function buildProgram(): Command {
@@ -33,6 +35,9 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerInit(program);
   registerTest(program);
+  registerCollect(program);
+  // Every command can read a live cluster (docs/live.md).
+  for (const c of program.commands) addClusterOptions(c);
   registerChecks(program);
   registerCompletion(program);
   return program;

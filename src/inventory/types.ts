@@ -5,10 +5,18 @@
 import type { ParsedCidr } from '../model/address.js';
 import type { Protocol } from '../model/port-set.js';
 
-/** Where an object or a field came from: a file and 1-based line, or a live API object. */
+/**
+ * Where an object or a field came from: a file and 1-based line, or a live API object. A live object has
+ * line 0 and its reference `cluster/namespace/kind/name@resourceVersion` as `file` (see isLiveSource).
+ */
 export interface SourceRef {
   readonly file: string;
   readonly line: number;
+}
+
+/** True for an object read from a cluster's API (no file, no line: `file` is its live reference). */
+export function isLiveSource(s: SourceRef): boolean {
+  return s.line === 0;
 }
 
 export type Labels = Readonly<Record<string, string>>;
@@ -276,7 +284,8 @@ export interface Diagnostic {
   readonly source?: SourceRef;
 }
 
-/** "file:line" */
+/** "file:line", or the live reference of an object read from a cluster. */
 export function formatSource(s: SourceRef | undefined): string {
-  return s ? `${s.file}:${s.line}` : '';
+  if (!s) return '';
+  return isLiveSource(s) ? s.file : `${s.file}:${s.line}`;
 }

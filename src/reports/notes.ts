@@ -3,12 +3,13 @@ import type { Notes, SidedDiagnostic } from '../analyses/notes.js';
 import { noteworthy } from '../analyses/notes.js';
 import { mdCode, mdText, oneLine, xmlText } from './safe-text.js';
 import { dotId } from './dot.js';
+import { formatSource } from '../inventory/types.js';
 
 /** How many diagnostics a human-facing block lists before pointing at the JSON. */
 const MAX_LISTED = 20;
 
 function where(d: SidedDiagnostic): string {
-  return [d.side ? `[${d.side}]` : '', d.source ? `${d.source.file}:${d.source.line}` : ''].filter(Boolean).join(' ');
+  return [d.side ? `[${d.side}]` : '', d.source ? formatSource(d.source) : ''].filter(Boolean).join(' ');
 }
 
 /** "1 object that may change traffic is not evaluated, 2 input errors". */

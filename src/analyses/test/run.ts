@@ -20,7 +20,9 @@ export function judge(check: Check, model: CheckResult['model'], observed: Check
     if (seen !== check.expect) reasons.push(`expected ${check.expect}, ${runner ?? 'runner'} observed ${seen}`);
     if (seen !== model.verdict) {
       disagreement = true;
-      reasons.push(`the model says ${model.verdict} but ${runner ?? 'the runner'} observed ${seen}: a defect of the model or of the ${runner ?? 'runner'}`);
+      // Live probes test a real cluster: a disagreement may be the model's or the cluster's enforcement (its CNI).
+      const other = runner === 'live' ? "the cluster's enforcement (its network plugin)" : `the ${runner ?? 'runner'}`;
+      reasons.push(`the model says ${model.verdict} but ${runner ?? 'the runner'} observed ${seen}: a defect of the model or of ${other}`);
     }
   } else if (model.verdict !== check.expect) {
     reasons.push(`expected ${check.expect}, the model says ${model.verdict}`);

@@ -48,7 +48,7 @@ export function registerAudit(program: Command): void {
   const cmd = program
     .command('audit')
     .description('check the manifests against the intent (drift, invariants, segment health) and for hygiene problems')
-    .argument('<inputs...>', 'manifest files or directories (recursed), AWS snapshot directories, or - for stdin');
+    .argument('[inputs...]', 'manifest files or directories (recursed), AWS snapshot directories, or - for stdin; none with --cluster');
   intentOptions(cmd, 'drift, invariants and segment health against it');
   formatOption(cmd, Object.keys(AUDIT_FORMATS));
   outputFileOption(cmd);

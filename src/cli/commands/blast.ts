@@ -25,7 +25,7 @@ export function registerBlast(program: Command): void {
   const cmd = program
     .command('blast')
     .description('blast radius: what a compromised endpoint reaches, directly and by lateral movement; without --from, every workload ranked')
-    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin')
+    .argument('[inputs...]', 'manifest files or directories (recursed), or - for stdin; none with --cluster')
     .option('--from <endpoint>', 'the compromised workload (ns/name), pod (ns/pod with --level pod), glob (prod/*), IP address or CIDR, or a segment of --intent')
     .option('--hops <n>', 'stop after this many hops (1 = direct reach only)')
     .option('-t, --target <spec>', 'a sensitive target to highlight: segment name, workload, glob or address (repeatable)', collect);

@@ -13,6 +13,8 @@ import { openReport } from '../output.js';
 import { progress } from '../progress.js';
 import { colorDiff } from '../color.js';
 import type { Settings } from '../../settings/index.js';
+import { readClusterFor, wantsCluster } from '../cluster.js';
+import { inventoryOf } from '../../sources/k8s/live/index.js';
 
 interface DiffOpts extends InputOptions, FormatOpts {
   level: string;
@@ -34,7 +36,7 @@ export function registerDiff(program: Command): void {
     .command('diff')
     .description('what a change does to connectivity: pairs opened and closed, and the object changes that cause it')
     .argument('<old>', 'the snapshot before: file, directory, or git:REF:path (read from the repository, work tree untouched)')
-    .argument('<new>', 'the snapshot after: file, directory, or git:REF:path');
+    .argument('[new]', 'the snapshot after: file, directory, or git:REF:path; omitted with --cluster: the live cluster');
   formatOption(cmd, Object.keys(DIFF_FORMATS), 'md: a pull-request comment');
   outputFileOption(cmd);
   intentOptions(cmd, 'also report the violations the change introduces or fixes');
@@ -42,20 +44,31 @@ export function registerDiff(program: Command): void {
     .option('--fail-on <what>', 'exit 1 on new-violation (the change introduces an intent violation, or cannot be judged safe), or none')
     .option('--fail-on-new-violation', 'the same as --fail-on new-violation');
   levelOption(cmd);
-  withInputOptions(cmd).action(async (oldSpec: string, newSpec: string, opts: DiffOpts) => {
+  withInputOptions(cmd).action(async (oldSpec: string, newArg: string | undefined, opts: DiffOpts) => {
+    const live = wantsCluster(opts);
+    if (newArg === undefined && !live) throw new UserError('diff needs the snapshot after', 'give NEW (file, directory, git:REF:path), or --cluster to compare OLD with the live cluster');
+    if (newArg !== undefined && live) throw new UserError('diff takes NEW or --cluster, not both', 'with --cluster the live cluster is the snapshot after');
     const format = pickFormatOf(opts, Object.keys(DIFF_FORMATS) as DiffFormat[]);
     const level = pickLevel(opts.level);
     if (opts.failOn !== undefined && opts.failOn !== 'new-violation' && opts.failOn !== 'none') throw new UserError(`unknown --fail-on "${opts.failOn}" for diff`, 'choose new-violation or none');
     const failOnNew = opts.failOnNewViolation === true || opts.failOn === 'new-violation';
     // The intent is found beside the new side (the one under review), as audit finds it beside its inputs.
-    const intentPath = resolveIntentPath(isGitSpec(newSpec) ? [] : [newSpec], opts);
+    const intentPath = resolveIntentPath(newArg === undefined || isGitSpec(newArg) ? [] : [newArg], opts);
     if (failOnNew && !intentPath) throw new UserError('--fail-on new-violation needs --intent, and no bulkhead.yaml was found beside the new side', 'give --intent FILE: it says which paths are allowed');
     const intent = intentPath ? loadIntent(intentPath) : undefined;
-    const settings = resolveSettings([newSpec], opts);
+    const settings = resolveSettings(newArg !== undefined ? [newArg] : [oldSpec], opts);
     const out = openReport(opts.outputFile);
     progress.phase('loading');
     const o = await loadSide(oldSpec, opts, settings, !out.toFile);
-    const n = await loadSide(newSpec, opts, settings, !out.toFile);
+    let newSpec = newArg ?? '';
+    let n: LoadResult;
+    if (newArg !== undefined) n = await loadSide(newArg, opts, settings, !out.toFile);
+    else {
+      const read = await readClusterFor(opts, settings);
+      newSpec = `cluster ${read.cluster}`;
+      n = inventoryOf(read, [], { settings });
+      printDiagnostics(n.diagnostics, opts, !out.toFile);
+    }
     if (o.inventory.pods.length === 0 && n.inventory.pods.length === 0) {
       throw new UserError(`nothing to compare: no workloads or pods in ${oldSpec} nor in ${newSpec}`, 'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods');
     }

@@ -40,7 +40,7 @@ export function registerExplain(program: Command): void {
   const cmd = program
     .command('explain')
     .description('explain why one endpoint can or cannot reach another: the verdict per port range and the rules behind it')
-    .argument('<inputs...>', 'manifest files or directories (recursed), AWS snapshot directories, or - for stdin')
+    .argument('[inputs...]', 'manifest files or directories (recursed), AWS snapshot directories, or - for stdin; none with --cluster')
     .requiredOption('--from <src>', 'source: workload (ns/name or ns/name[Kind]), pod (ns/pod) or IP address; for AWS input an ENI id, instance id, Name tag or address')
     .requiredOption('--to <dst>', 'destination: workload, pod or IP address; for AWS input as --from')
     .option('-p, --port <port>', 'only these ports, e.g. TCP/80 (repeatable); default all', collect)

@@ -7,9 +7,11 @@ import { UserError } from '../../util/errors.js';
 import { writeOutputFile } from '../../util/fs-errors.js';
 import { loadInputs, type InputOptions } from '../common.js';
 import { formatOption, outputFileOption, pickFormatOf, withInputOptions, type FormatOpts } from '../options.js';
+import { wantsCluster } from '../cluster.js';
 import { noteworthy, type Notes } from '../../analyses/notes.js';
 import { notesHeadline } from '../../reports/notes.js';
 import { oneLine } from '../../reports/safe-text.js';
+import { formatSource } from '../../inventory/types.js';
 
 /** Header lines that say what the drafted flows do not reflect (the file outlives the terminal session). */
 function initCaveats(n: Notes): string[] {
@@ -18,7 +20,7 @@ function initCaveats(n: Notes): string[] {
   return [
     '',
     `CAVEAT: these flows are not exact: ${notesHeadline(n)}.`,
-    ...list.slice(0, 20).map((d) => `  ${d.severity} ${d.source ? `${d.source.file}:${d.source.line}: ` : ''}${oneLine(d.message)}`),
+    ...list.slice(0, 20).map((d) => `  ${d.severity} ${d.source ? `${formatSource(d.source)}: ` : ''}${oneLine(d.message)}`),
     ...(list.length > 20 ? [`  ... and ${list.length - 20} more`] : []),
   ];
 }
@@ -33,7 +35,7 @@ export function registerInit(program: Command): void {
   const cmd = program
     .command('init')
     .description('write a starting intent file (bulkhead.yaml) from what the manifests allow today, for the team to edit')
-    .argument('<inputs...>', 'manifest files or directories (recursed), or - for stdin');
+    .argument('[inputs...]', 'manifest files or directories (recursed), or - for stdin; none with --cluster');
   formatOption(cmd, ['yaml']);
   outputFileOption(cmd, 'the intent file', 'bulkhead.yaml');
   cmd.option('--force', 'overwrite an existing file');
@@ -45,7 +47,7 @@ export function registerInit(program: Command): void {
     const { inventory, notes } = await loadInputs(inputs, opts, false);
     const draft = draftIntent(analyze(inventory));
     const text = renderIntentYaml(draft, [
-      `Starting intent written by \`bulkhead init ${inputs.join(' ')}\`.`,
+      `Starting intent written by \`bulkhead init ${[...inputs, ...(wantsCluster(opts) ? ['--cluster'] : [])].join(' ')}\`.`,
       'The flows below are what the NetworkPolicies allow TODAY, not necessarily what should be:',
       'delete the ones nobody meant, narrow their ports, and add invariants (never, isolated, egress,',
       'sensitive). Then `bulkhead audit` reports every difference. Format: docs/intent.md.',

@@ -29,7 +29,7 @@ export function registerReach(program: Command): void {
   const cmd = program
     .command('reach')
     .description('list what can reach what, on which ports')
-    .argument('<inputs...>', 'manifest files or directories (recursed), AWS snapshot directories (describe-* JSON), or - for stdin');
+    .argument('[inputs...]', 'manifest files or directories (recursed), AWS snapshot directories (describe-* JSON), or - for stdin; none with --cluster');
   formatOption(cmd, Object.keys(REACH_FORMATS));
   outputFileOption(cmd);
   levelOption(cmd);

@@ -6,12 +6,15 @@ import { buildChecks } from '../../analyses/test/cases.js';
 import { runChecks } from '../../analyses/test/run.js';
 import type { Runner } from '../../analyses/test/types.js';
 import { LabRunner } from '../../lab/runner.js';
+import { LiveRunner, cleanupProbePods } from '../../lab/live-runner.js';
+import { ClusterClient } from '../../sources/k8s/live/client.js';
 import { cleanupLeftovers, labUnavailable } from '../../lab/system.js';
 import { TEST_FORMATS, type TestFormat } from '../../reports/test/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
 import { loadInputs, pickFormat, printDiagnostics, resolveIntentPath, type InputOptions } from '../common.js';
 import { formatOption, outputFileOption, pickFormatOf, withInputOptions, type FormatOpts } from '../options.js';
 import { openReport } from '../output.js';
+import { wantsCluster } from '../cluster.js';
 
 interface TestOpts extends InputOptions, FormatOpts {
   intent?: string;
@@ -21,6 +24,10 @@ interface TestOpts extends InputOptions, FormatOpts {
   sample?: string;
   generate: boolean;
   labCleanup?: boolean;
+  liveCleanup?: boolean;
+  probeImage?: string;
+  ephemeral?: boolean;
+  concurrency?: string;
 }
 
 function positive(name: string, v: string | undefined, fallback: number): number {
@@ -37,7 +44,7 @@ export function registerTest(program: Command): void {
     .description('test the segmentation: the intent\'s expected allows and denials, in the model or with real packets in a network-namespace lab')
     .argument('[inputs...]', 'manifest files or directories (recursed), or - for stdin')
     .option('-i, --intent <file>', 'the intent file (default: bulkhead.yaml beside the inputs or in the working directory)')
-    .option('-r, --runner <runner>', 'model (the engine, instant) or lab (real packets in network namespaces; needs root, nftables, iproute2)', 'model');
+    .option('-r, --runner <runner>', 'model (the engine, instant), lab (real packets in network namespaces; needs root, nftables, iproute2) or live (probe pods in the cluster; needs --cluster)', 'model');
   formatOption(cmd, Object.keys(TEST_FORMATS));
   outputFileOption(cmd);
   cmd
@@ -45,8 +52,19 @@ export function registerTest(program: Command): void {
     .option('--timeout <ms>', 'lab: per-probe timeout in milliseconds', '1000')
     .option('--sample <n>', 'keep at most this many generated checks (written tests are always kept)')
     .option('--no-generate', 'only the written tests of the intent, none generated from it')
+    .option('--probe-image <image>', 'live: the probe pods\' image (needs sh and nc)', 'busybox:1.36')
+    .option('--concurrency <n>', 'live: probe pods at once', '4')
+    .option('--ephemeral', 'live: probe from an ephemeral container in each source pod instead of a probe pod (cannot be removed afterwards)')
+    .option('--live-cleanup', 'delete the probe pods killed live runs left in the cluster (--cluster), then exit')
     .option('--lab-cleanup', 'remove what killed lab runs left behind (namespaces bh-*), then exit');
   withInputOptions(cmd).action(async (inputs: string[], opts: TestOpts) => {
+    if (opts.liveCleanup) {
+      if (!wantsCluster(opts)) throw new UserError('--live-cleanup cleans a cluster', 'give --cluster (and --context or --kubeconfig as needed)');
+      const client = ClusterClient.connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
+      const gone = await cleanupProbePods(client, opts.clusterNamespaces);
+      process.stdout.write(gone.length ? `deleted ${gone.length} probe pod(s): ${gone.join(', ')}\n` : 'no probe pods left\n');
+      return;
+    }
     if (opts.labCleanup) {
       const why = labUnavailable();
       if (why) throw new UserError(`cannot clean the lab up: ${why}`);
@@ -55,9 +73,11 @@ export function registerTest(program: Command): void {
       for (const [run, pid] of r.live) process.stdout.write(`left alone: lab run ${run} is still running (pid ${pid})\n`);
       return;
     }
-    if (inputs.length === 0) throw new UserError('no inputs', 'give manifest files or directories, e.g. bulkhead test k8s/ --intent bulkhead.yaml');
+    if (inputs.length === 0 && !wantsCluster(opts)) throw new UserError('no inputs', 'give manifest files or directories, e.g. bulkhead test k8s/ --intent bulkhead.yaml, or --cluster');
     const format = pickFormatOf(opts, Object.keys(TEST_FORMATS) as TestFormat[]);
-    const runnerName = pickFormat(opts.runner, ['model', 'lab'] as const);
+    const runnerName = pickFormat(opts.runner, ['model', 'lab', 'live'] as const);
+    if (runnerName === 'live' && !wantsCluster(opts)) throw new UserError('--runner live probes a cluster', 'give --cluster (and --context or --kubeconfig as needed)');
+    const concurrency = positive('--concurrency', opts.concurrency, 4);
     const maxProbes = positive('--max-probes', opts.maxProbes, 5000);
     const timeoutMs = positive('--timeout', opts.timeout, 1000);
     const sample = opts.sample === undefined ? undefined : positive('--sample', opts.sample, 0);
@@ -80,8 +100,17 @@ export function registerTest(program: Command): void {
         `${inventory.unmodelled.length} object(s) that may change traffic are evaluated by neither the model nor the lab (${[...new Set(inventory.unmodelled.map((u) => u.kind))].sort().join(', ')}): a real cluster may differ for the pods they select`,
       );
     }
-    const runner: Runner | undefined = runnerName === 'lab' ? new LabRunner(inventory, { maxProbes, timeoutMs }) : undefined;
-    const result = await runChecks(a, checks, runner, { intent: intentPath, notes, diagnostics: [...diagnostics, ...built.diagnostics] });
+    const log = opts.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
+    const runner: Runner | undefined =
+      runnerName === 'lab'
+        ? new LabRunner(inventory, { maxProbes, timeoutMs })
+        : runnerName === 'live'
+          ? new LiveRunner(inventory, ClusterClient.connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) }), { maxProbes, timeoutMs, concurrency, ...(opts.ephemeral ? { ephemeral: true } : {}), ...(opts.probeImage ? { image: opts.probeImage } : {}), ...(log ? { log } : {}) })
+          : undefined;
+    const ran = await runChecks(a, checks, runner, { intent: intentPath, notes, diagnostics: [...diagnostics, ...built.diagnostics] });
+    // Ephemeral containers stay in their pods: the report says which, as the cluster now holds them.
+    const left = runner instanceof LiveRunner ? runner.leftEphemeral : [];
+    const result = left.length ? { ...ran, notes: [...ran.notes, `${left.length} ephemeral container(s) were added and cannot be removed (they stay until their pod is replaced): ${left.join(', ')}`] } : ran;
     await out.write(TEST_FORMATS[format](result, inputNotes));
     out.end();
     if (result.summary.failed > 0) throw new ExitError(1);

@@ -3,7 +3,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AuditResult } from '../../analyses/audit.js';
 import type { FindingSeverity } from '../../checks/index.js';
-import type { SourceRef } from '../../inventory/types.js';
+import { isLiveSource, type SourceRef } from '../../inventory/types.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 
 const LEVEL: Record<FindingSeverity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
@@ -19,6 +19,12 @@ function physical(s: SourceRef): object {
   return { artifactLocation: { uri: uri(s.file) }, region: { startLine: Math.max(1, s.line) } };
 }
 
+/** A location: the manifest line, or for an object read from a cluster its live reference (no file to annotate). */
+function located(s: SourceRef): object {
+  if (isLiveSource(s)) return { logicalLocations: [{ fullyQualifiedName: s.file, kind: 'resource' }] };
+  return { physicalLocation: physical(s) };
+}
+
 /** Renders the audit as a SARIF 2.1.0 log. */
 /** The input's diagnostics as SARIF tool execution notifications (where code-scanning UIs show tool problems). */
 function notifications(n: Notes): object[] {
@@ -27,7 +33,7 @@ function notifications(n: Notes): object[] {
     level: level[d.severity],
     message: { text: `${d.side ? `[${d.side}] ` : ''}${d.message}` },
     descriptor: { id: d.code },
-    ...(d.source ? { locations: [{ physicalLocation: physical(d.source) }] } : {}),
+    ...(d.source ? { locations: [located(d.source)] } : {}),
   }));
 }
 
@@ -54,8 +60,8 @@ export function auditSarif(r: AuditResult, version = '0.1.0', notes: Notes = NO_
     ruleIndex: index.get(f.check) ?? 0,
     level: LEVEL[f.severity],
     message: { text: `${f.message} (${f.resource})` },
-    ...(f.location ? { locations: [{ physicalLocation: physical(f.location), logicalLocations: [{ name: f.resource, kind: 'resource' }] }] } : {}),
-    ...(f.related ? { relatedLocations: f.related.map((x, i) => ({ id: i + 1, physicalLocation: physical(x.location), message: { text: x.message } })) } : {}),
+    ...(f.location ? { locations: [isLiveSource(f.location) ? { logicalLocations: [{ name: f.resource, fullyQualifiedName: f.location.file, kind: 'resource' }] } : { physicalLocation: physical(f.location), logicalLocations: [{ name: f.resource, kind: 'resource' }] }] } : {}),
+    ...(f.related ? { relatedLocations: f.related.map((x, i) => ({ id: i + 1, ...located(x.location), message: { text: x.message } })) } : {}),
     partialFingerprints: { 'bulkheadFindingId/v1': f.id },
     properties: { resource: f.resource, controls: f.controls.map((c) => `${c.framework} ${c.id}`), 'security-severity': SECURITY_SEVERITY[f.severity] },
   }));

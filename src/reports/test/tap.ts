@@ -2,6 +2,7 @@ import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
 /** TAP version 14: one test point per check; failures carry a YAML diagnostic block. */
 import type { TestRun } from '../../analyses/test/types.js';
+import { formatSource } from '../../inventory/types.js';
 import { checkLine, observedText } from './common.js';
 
 /** A TAP description may not hold "#" (it starts a directive) or a line break. */
@@ -24,7 +25,7 @@ export function testTap(run: TestRun, notes: Notes = NO_NOTES): string {
       out.push('  ---');
       out.push(`  expected: ${r.check.expect}`, `  model: ${r.model.verdict}`, `  observed: ${observedText(r)}`, `  rule: ${yamlString(r.model.rule)}`);
       out.push(`  reasons: [${r.reasons.map(yamlString).join(', ')}]`);
-      if (r.check.origin.source) out.push(`  at: ${yamlString(`${r.check.origin.source.file}:${r.check.origin.source.line}`)}`);
+      if (r.check.origin.source) out.push(`  at: ${yamlString(formatSource(r.check.origin.source))}`);
       out.push('  ...');
     }
   });

@@ -2,22 +2,28 @@
 import type { Diagnostic, Inventory } from '../../inventory/types.js';
 import { readInputs, type InputText } from '../input-files.js';
 import { buildInventory, type BuildOptions } from './build-inventory.js';
-import { parseDocuments } from './yaml-documents.js';
+import { parseDocuments, type LineMap, type ParsedDocument } from './yaml-documents.js';
 
 export interface LoadResult {
   readonly inventory: Inventory;
   readonly diagnostics: Diagnostic[];
 }
 
-/** Loads manifests already in memory (tests, the server, git revisions). */
-export function loadFromTexts(files: readonly InputText[], opts: BuildOptions = {}): LoadResult {
+/** Documents already parsed, with their line map: a file, or an object read from a cluster. */
+export type ParsedInput = { docs: ParsedDocument[]; lines: LineMap };
+
+/**
+ * Loads manifests already in memory (tests, the server, git revisions), with objects read from a cluster
+ * (`more`, after the files): one inventory, so owners, namespaces and selectors resolve across both.
+ */
+export function loadFromTexts(files: readonly InputText[], opts: BuildOptions = {}, more: readonly ParsedInput[] = []): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const parsed = files.map((f) => {
     diagnostics.push(...(f.diagnostics ?? []));
     return parseDocuments(f.path, f.text, diagnostics);
   });
-  const inventory = buildInventory(parsed, diagnostics, opts);
-  const order = new Map(files.map((f, i) => [f.path, i]));
+  const inventory = buildInventory([...parsed, ...more], diagnostics, opts);
+  const order = new Map([...files.map((f) => f.path), ...more.map((m) => m.lines.file)].map((f, i) => [f, i]));
   // Report in reading order (file, then line); diagnostics without a place come last.
   const keyed = diagnostics.map((d, i) => ({ d, i, f: d.source ? order.get(d.source.file) ?? -1 : Infinity, l: d.source?.line ?? 0 }));
   keyed.sort((a, b) => a.f - b.f || a.l - b.l || a.i - b.i);
