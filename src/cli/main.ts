@@ -10,6 +10,8 @@ import { registerDiff } from './commands/diff.js';
 import { registerAudit } from './commands/audit.js';
 import { registerInit } from './commands/init.js';
 import { registerTest } from './commands/test.js';
+import { registerSnapshot } from './commands/snapshot.js';
+import { registerHistory } from './commands/history.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerInit(program);
   registerTest(program);
+  registerSnapshot(program);
+  registerHistory(program);
   return program;
 }
 

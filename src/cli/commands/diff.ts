@@ -10,8 +10,10 @@ import { loadIntent } from '../../analyses/intent/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
 import { pickFormat, printDiagnostics, resolveSettings, type InputOptions } from '../common.js';
 import type { Settings } from '../../settings/index.js';
+import { dbOption, isSnapshotSpec, pickSnapshot, snapshotPayload, storeSpec, withStore, type StoreOptions } from '../store.js';
+import { rebuild, type Rebuilt } from '../../store/take.js';
 
-interface DiffOpts extends InputOptions {
+interface DiffOpts extends InputOptions, StoreOptions {
   format: string;
   level: string;
   intent?: string;
@@ -26,12 +28,28 @@ async function loadSide(spec: string, opts: DiffOpts, settings: Settings): Promi
   return r;
 }
 
+/** Both sides that are snapshot specs (`@3`, `@latest`, `@2026-09-01`), read from the store at once. */
+async function loadSnapshots(specs: readonly string[], opts: DiffOpts): Promise<Map<string, Rebuilt>> {
+  const out = new Map<string, Rebuilt>();
+  const wanted = specs.filter(isSnapshotSpec);
+  if (wanted.length === 0) return out;
+  await withStore(storeSpec(opts, opts.intent), async (store) => {
+    const all = await store.snapshots();
+    for (const spec of wanted) {
+      const r = rebuild(await snapshotPayload(store, pickSnapshot(all, spec, store.location)));
+      printDiagnostics(r.diagnostics, opts, true);
+      out.set(spec, r);
+    }
+  });
+  return out;
+}
+
 export function registerDiff(program: Command): void {
-  program
+  dbOption(program
     .command('diff')
     .description('what a change does to connectivity: pairs opened and closed, and the object changes that cause it')
-    .argument('<old>', 'the snapshot before: file, directory, or git:REF:path (read from the repository, work tree untouched)')
-    .argument('<new>', 'the snapshot after: file, directory, or git:REF:path')
+    .argument('<old>', 'the snapshot before: file, directory, git:REF:path (read from the repository, work tree untouched), or a stored snapshot: @3, @latest, @latest~1, @2026-09-01, @label')
+    .argument('<new>', 'the snapshot after: file, directory, git:REF:path, or a stored snapshot')
     .option('-f, --format <format>', `output format: ${Object.keys(DIFF_FORMATS).join('|')} (md: a pull-request comment)`, 'text')
     .option('-i, --intent <file>', 'the intent file: also report the violations the change introduces or fixes')
     .option('--fail-on-new-violation', 'exit 1 when the change introduces an intent violation (needs --intent)')
@@ -40,15 +58,18 @@ export function registerDiff(program: Command): void {
     .option('-v, --verbose', 'also print informational notes (skipped kinds)')
     .option('-q, --quiet', 'print no warnings')
     .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
-    .option('--no-settings', 'ignore any bulkhead.settings.yaml')
+    .option('--no-settings', 'ignore any bulkhead.settings.yaml'))
     .action(async (oldSpec: string, newSpec: string, opts: DiffOpts) => {
       const format = pickFormat(opts.format, Object.keys(DIFF_FORMATS) as DiffFormat[]);
       if (opts.level !== 'workload' && opts.level !== 'pod') throw new UserError(`unknown level "${opts.level}"`, 'choose workload or pod');
-      if (opts.failOnNewViolation && !opts.intent) throw new UserError('--fail-on-new-violation needs --intent', 'give the intent file that says which paths are allowed');
-      const intent = opts.intent ? loadIntent(opts.intent) : undefined;
-      const settings = resolveSettings([newSpec], opts);
-      const o = await loadSide(oldSpec, opts, settings);
-      const n = await loadSide(newSpec, opts, settings);
+      const stored = await loadSnapshots([oldSpec, newSpec], opts);
+      const storedNew = stored.get(newSpec);
+      // A stored snapshot brings its own settings and intent, as they were when it was taken.
+      const intent = opts.intent ? loadIntent(opts.intent) : storedNew?.intent;
+      if (opts.failOnNewViolation && !intent) throw new UserError('--fail-on-new-violation needs --intent', 'give the intent file that says which paths are allowed');
+      const settings = storedNew?.settings ?? resolveSettings([newSpec], opts);
+      const o = stored.get(oldSpec) ?? (await loadSide(oldSpec, opts, settings));
+      const n = storedNew ?? (await loadSide(newSpec, opts, settings));
       if (o.inventory.pods.length === 0 && n.inventory.pods.length === 0) {
         throw new UserError(`nothing to compare: no workloads or pods in ${oldSpec} nor in ${newSpec}`, 'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods');
       }
