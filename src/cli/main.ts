@@ -12,6 +12,7 @@ import { registerInit } from './commands/init.js';
 import { registerTest } from './commands/test.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { registerHistory } from './commands/history.js';
+import { registerFlows } from './commands/flows.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerTest(program);
   registerSnapshot(program);
   registerHistory(program);
+  registerFlows(program);
   return program;
 }
 
