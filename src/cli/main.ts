@@ -13,6 +13,7 @@ import { registerTest } from './commands/test.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { registerHistory } from './commands/history.js';
 import { registerFlows } from './commands/flows.js';
+import { registerReview } from './commands/review.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerSnapshot(program);
   registerHistory(program);
   registerFlows(program);
+  registerReview(program);
   return program;
 }
 

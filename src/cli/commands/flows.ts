@@ -1,8 +1,6 @@
 /** `bulkhead flows import FILE...` stores observed flows; `flows check` matches them to the latest snapshot. */
-import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import type { Diagnostic } from '../../inventory/types.js';
-import type { ObservedFlow } from '../../inventory/flows.js';
 import { readFlowFiles } from '../../sources/flows/index.js';
 import { analyze } from '../../engine/index.js';
 import { matchFlows, type FlowGroup } from '../../analyses/flows/match.js';
@@ -12,7 +10,7 @@ import { terminalSafe } from '../../reports/safe-text.js';
 import { UserError } from '../../util/errors.js';
 import { pickFormat, printDiagnostics } from '../common.js';
 import { dbOption, parseSince, pickSnapshot, snapshotPayload, storeSpec, withStore, type StoreOptions } from '../store.js';
-import type { Store, StoredFlow } from '../../store/index.js';
+import { periodFlows, storedFlow } from '../../store/flows.js';
 
 interface FlowsOpts extends StoreOptions {
   intent?: string;
@@ -22,17 +20,6 @@ interface FlowsOpts extends StoreOptions {
   since?: string;
   snapshot?: string;
   format: string;
-}
-
-/** A flow as stored: keyed by its content and record position, so re-importing a file adds nothing. */
-export function storedFlow(f: ObservedFlow): StoredFlow {
-  const record = JSON.stringify(f);
-  return { hash: createHash('sha256').update(record).digest('hex'), startAt: f.start, endAt: f.end, source: formatSource(f.source), record };
-}
-
-/** The stored flows of a period, decoded. */
-export async function periodFlows(store: Store, from?: string, to?: string): Promise<ObservedFlow[]> {
-  return (await store.flows(from, to)).map((f) => JSON.parse(f.record) as ObservedFlow);
 }
 
 function groupLine(g: FlowGroup): string {
