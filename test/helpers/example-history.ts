@@ -7,7 +7,7 @@
  *   node dist/test/helpers/example-history.js [DB]     (default examples/shop/.bulkhead/bulkhead.db)
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/index.js';
 import { buildSnapshot } from '../../src/store/take.js';
@@ -35,8 +35,8 @@ const STATES: readonly { at: string; label: string; edits: readonly Edit[] }[] =
 export async function buildExampleHistory(db: string = EXAMPLE_DB): Promise<void> {
   const names = readdirSync(join(REPO_ROOT, DIR)).filter((n) => /\.ya?ml$/.test(n)).sort();
   const read = (n: string): string => readFileSync(join(REPO_ROOT, DIR, n), 'utf8');
-  if (!db.includes('://')) rmSync(join(REPO_ROOT, db), { force: true });
-  const store = await openStore(db.includes('://') ? db : join(REPO_ROOT, db));
+  if (!db.includes('://')) rmSync(resolve(REPO_ROOT, db), { force: true });
+  const store = await openStore(db.includes('://') ? db : resolve(REPO_ROOT, db));
   try {
     for (const s of STATES) {
       const files = names.filter((n) => n !== 'bulkhead.yaml').map((n) => ({ path: `${DIR}/${n}`, text: s.edits.reduce((t, e) => e(n, t), read(n)) }));
