@@ -11,6 +11,7 @@ interface HistoryOpts extends StoreOptions {
   intent?: string;
   keep?: string;
   format: string;
+  quiet?: boolean;
 }
 
 /** The history as a text table. */
@@ -34,13 +35,14 @@ export function registerHistory(program: Command): void {
       .description('list the snapshots in the history store')
       .option('-i, --intent <file>', 'the intent file whose store (.bulkhead/bulkhead.db beside it) to read')
       .option('--keep <age>', 'first delete snapshots and flows older than this (90d, 12w); the latest snapshot is always kept')
-      .option('-f, --format <format>', 'text|json', 'text'),
+      .option('-f, --format <format>', 'text|json', 'text')
+      .option('-q, --quiet', 'print nothing on stderr'),
   ).action(async (opts: HistoryOpts) => {
     const format = pickFormat(opts.format, ['text', 'json'] as const);
     await withStore(storeSpec(opts, opts.intent), async (store) => {
       if (opts.keep) {
         const gone = await store.prune(parseSince(opts.keep, new Date(), '--keep'));
-        process.stderr.write(`retention: deleted ${gone.snapshots} snapshot(s) and ${gone.flows} flow(s)\n`);
+        if (!opts.quiet) process.stderr.write(`retention: deleted ${gone.snapshots} snapshot(s) and ${gone.flows} flow(s)\n`);
       }
       const all = await store.snapshots();
       if (format === 'json') process.stdout.write(`${JSON.stringify({ schema: 'bulkhead.history/v1', store: store.location, snapshots: all }, null, 2)}\n`);

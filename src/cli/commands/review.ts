@@ -18,6 +18,7 @@ interface ReviewOpts extends StoreOptions {
   intent?: string;
   failOn?: string;
   record: boolean;
+  quiet?: boolean;
 }
 
 /** Registers `bulkhead review`. */
@@ -31,7 +32,8 @@ export function registerReview(program: Command): void {
       .option('-o, --output <file>', 'write the report to a file instead of stdout')
       .option('-i, --intent <file>', 'the intent file whose store (.bulkhead/bulkhead.db beside it) to read')
       .option('--fail-on <severity>', `exit 1 on regressions since the last review: new findings at least this severe (${SEVERITIES.join('|')}), segments newly flat (warning)`)
-      .option('--no-record', 'do not record this review as the baseline of the next --fail-on'),
+      .option('--no-record', 'do not record this review as the baseline of the next --fail-on')
+      .option('-q, --quiet', 'print no warnings (the report still carries the caveats)'),
   ).action(async (opts: ReviewOpts) => {
     const format = pickFormat(opts.format, Object.keys(REVIEW_FORMATS) as ReviewFormat[]);
     let failOn: FindingSeverity | undefined;
@@ -69,7 +71,7 @@ export function registerReview(program: Command): void {
         const reg = regressions(result, input, failOn);
         if (reg.findings.length || reg.flat.length) {
           const since = previous ? `the last review (${previous.takenAt})` : `the start of the period (@${base.meta.id})`;
-          throw new ExitError(1, `bulkhead: regressions since ${since}: ${reg.findings.length} new finding(s) at or above ${failOn}${reg.flat.length ? `, segment(s) newly flat: ${reg.flat.join(', ')}` : ''}`);
+          throw new ExitError(1, opts.quiet ? '' : `bulkhead: regressions since ${since}: ${reg.findings.length} new finding(s) at or above ${failOn}${reg.flat.length ? `, segment(s) newly flat: ${reg.flat.join(', ')}` : ''}`);
         }
       }
     });
