@@ -18,6 +18,7 @@ import { explain } from '../src/analyses/explain.js';
 import { PROTOCOLS, type Protocol } from '../src/model/port-set.js';
 import { generateCluster, generateIpBlockCluster, generateOpenCluster, SIZES, type GeneratedCluster, type SizeName } from './generate.js';
 import { labBenchMain } from './lab.js';
+import { storeBenchMain } from './store.js';
 
 /** Rows besides the sizes: shapes that once crashed or were quadratic (docs/performance.md). */
 const SHAPES = {
@@ -270,6 +271,10 @@ function arg(name: string): string | undefined {
 async function main(): Promise<void> {
   if (process.argv.includes('--lab')) {
     await labBenchMain();
+    return;
+  }
+  if (process.argv.includes('--store')) {
+    await storeBenchMain((arg('sizes') ?? 'L,XL').split(',') as SizeName[], arg('store-child'));
     return;
   }
   const childSize = arg('child');
