@@ -14,6 +14,7 @@ import { registerSnapshot } from './commands/snapshot.js';
 import { registerHistory } from './commands/history.js';
 import { registerFlows } from './commands/flows.js';
 import { registerReview } from './commands/review.js';
+import { registerPropose } from './commands/propose.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerHistory(program);
   registerFlows(program);
   registerReview(program);
+  registerPropose(program);
   return program;
 }
 
