@@ -145,6 +145,11 @@ export function storeCliTests(name: string, db: () => Promise<string>): void {
       assert.ok(r.stdout.includes('CiliumNetworkPolicy') && r.stdout.includes('broken.yaml'), f);
       assert.ok(r.stdout.indexOf('broken.yaml') < r.stdout.indexOf('Proposed changes'), 'caveats come first');
     }
+    const fc = runCli(['flows', 'check', '--db', spec], undefined, cwd);
+    assert.equal(fc.code, 0, fc.stderr);
+    assert.ok(fc.stdout.includes('CiliumNetworkPolicy') && fc.stdout.includes('broken.yaml'), 'flows check');
+    const fj = JSON.parse(runCli(['flows', 'check', '--db', spec, '-f', 'json'], undefined, cwd).stdout) as { bound: string };
+    assert.equal(fj.bound, 'unknown');
   });
 
   test(`${name}: flows import (twice: nothing added) and flows check against the latest snapshot`, async () => {

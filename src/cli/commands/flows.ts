@@ -6,6 +6,8 @@ import { analyze } from '../../engine/index.js';
 import { matchFlows, type FlowGroup } from '../../analyses/flows/match.js';
 import { rebuild } from '../../store/take.js';
 import { formatSource } from '../../inventory/types.js';
+import { notesOf } from '../../analyses/notes.js';
+import { notesJson, notesText } from '../../reports/notes.js';
 import { terminalSafe } from '../../reports/safe-text.js';
 import { UserError } from '../../util/errors.js';
 import { pickFormat, printDiagnostics } from '../common.js';
@@ -65,11 +67,13 @@ export function registerFlows(program: Command): void {
       const snap = pickSnapshot(await store.snapshots(), opts.snapshot ?? '@latest', store.location);
       const rb = rebuild(await snapshotPayload(store, snap));
       const m = matchFlows(analyze(rb.inventory), await periodFlows(store, parseSince(opts.since ?? '90d', new Date(), '--since')), rb.intent);
+      const notes = notesOf(rb.inventory, rb.diagnostics);
       if (format === 'json') {
-        process.stdout.write(`${JSON.stringify({ schema: 'bulkhead.flows/v1', snapshot: snap.id, ...m }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ schema: 'bulkhead.flows/v1', snapshot: snap.id, ...m, ...notesJson(notes) }, null, 2)}\n`);
         return;
       }
-      const out: string[] = [`${m.flows} flow(s) against snapshot @${snap.id}: ${m.groups.length} distinct, ${m.replies} repl(ies) set aside, ${m.unresolved} unresolved`];
+      const caveats = notesText(notes);
+      const out: string[] = [...(caveats ? [caveats.trimEnd(), ''] : []), `${m.flows} flow(s) against snapshot @${snap.id}: ${m.groups.length} distinct, ${m.replies} repl(ies) set aside, ${m.unresolved} unresolved`];
       const section = (title: string, gs: readonly FlowGroup[]): void => {
         if (gs.length) out.push('', `${title} (${gs.length})`, ...gs.map((g) => `  ${groupLine(g)}`));
       };
