@@ -20,6 +20,7 @@ import { PROTOCOLS, type Protocol } from '../src/model/port-set.js';
 import { generateCluster, generateIpBlockCluster, generateOpenCluster, SIZES, type GeneratedCluster, type SizeName } from './generate.js';
 import { labBenchMain } from './lab.js';
 import { awsBenchMain } from './aws.js';
+import { storeBenchMain } from './store.js';
 
 /** Rows besides the sizes: shapes that once crashed or were quadratic (docs/performance.md). */
 const SHAPES = {
@@ -279,6 +280,10 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--aws')) {
     awsBenchMain(arg);
+    return;
+  }
+  if (process.argv.includes('--store')) {
+    await storeBenchMain((arg('sizes') ?? 'L,XL').split(',') as SizeName[], arg('store-child'));
     return;
   }
   const childSize = arg('child');

@@ -1,12 +1,16 @@
 /** The README shows real output: every `$ npx bulkhead ...` block is run, and each line it shows must appear. */
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, runCli } from './helpers/run-cli.js';
+import { buildExampleHistory } from './helpers/example-history.js';
 
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/```\n\$ npx bulkhead ([^\n]+)\n([\s\S]*?)```/g)];
+
+// The review example reads the bundled example's history (three snapshots and its flow files).
+before(() => buildExampleHistory());
 
 test('the README has command examples', () => {
   assert.ok(blocks.length >= 6, `found ${blocks.length}`);

@@ -18,6 +18,11 @@ import { VERSION } from '../version.js';
 import { progress } from './progress.js';
 import { registerCollect } from './commands/collect.js';
 import { addClusterOptions } from './cluster.js';
+import { registerSnapshot } from './commands/snapshot.js';
+import { registerHistory } from './commands/history.js';
+import { registerFlows } from './commands/flows.js';
+import { registerReview } from './commands/review.js';
+import { registerPropose } from './commands/propose.js';
 
 /** The bulkhead program with every command (also read by completion and the README option table). */
 export function buildProgram(): Command {
@@ -36,8 +41,13 @@ export function buildProgram(): Command {
   registerInit(program);
   registerTest(program);
   registerCollect(program);
-  // Every command can read a live cluster (docs/live.md).
+  // Every command that reads inputs can read a live cluster (docs/live.md).
   for (const c of program.commands) addClusterOptions(c);
+  registerSnapshot(program);
+  registerHistory(program);
+  registerFlows(program);
+  registerReview(program);
+  registerPropose(program);
   registerChecks(program);
   registerCompletion(program);
   return program;

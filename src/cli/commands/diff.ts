@@ -15,8 +15,10 @@ import { colorDiff } from '../color.js';
 import type { Settings } from '../../settings/index.js';
 import { readClusterFor, wantsCluster } from '../cluster.js';
 import { inventoryOf } from '../../sources/k8s/live/index.js';
+import { dbOption, isSnapshotSpec, pickSnapshot, snapshotPayload, storeSpec, withStore, type StoreOptions } from '../store.js';
+import { rebuild, type Rebuilt } from '../../store/take.js';
 
-interface DiffOpts extends InputOptions, FormatOpts {
+interface DiffOpts extends InputOptions, FormatOpts, StoreOptions {
   level: string;
   intent?: string | false;
   failOnNewViolation?: boolean;
@@ -31,12 +33,28 @@ async function loadSide(spec: string, opts: DiffOpts, settings: Settings, report
   return r;
 }
 
+/** Both sides that are snapshot specs (`@3`, `@latest`, `@2026-09-01`), read from the store at once. */
+async function loadSnapshots(specs: readonly string[], opts: DiffOpts): Promise<Map<string, Rebuilt>> {
+  const out = new Map<string, Rebuilt>();
+  const wanted = specs.filter(isSnapshotSpec);
+  if (wanted.length === 0) return out;
+  await withStore(storeSpec(opts, typeof opts.intent === 'string' ? opts.intent : undefined), async (store) => {
+    const all = await store.snapshots();
+    for (const spec of wanted) {
+      const r = rebuild(await snapshotPayload(store, pickSnapshot(all, spec, store.location)));
+      printDiagnostics(r.diagnostics, opts, true);
+      out.set(spec, r);
+    }
+  });
+  return out;
+}
+
 export function registerDiff(program: Command): void {
-  const cmd = program
+  const cmd = dbOption(program
     .command('diff')
     .description('what a change does to connectivity: pairs opened and closed, and the object changes that cause it')
-    .argument('<old>', 'the snapshot before: file, directory, or git:REF:path (read from the repository, work tree untouched)')
-    .argument('[new]', 'the snapshot after: file, directory, or git:REF:path; omitted with --cluster: the live cluster');
+    .argument('<old>', 'the snapshot before: file, directory, git:REF:path (read from the repository, work tree untouched), or a stored snapshot: @3, @latest, @latest~1, @2026-09-01, @label')
+    .argument('[new]', 'the snapshot after: file, directory, git:REF:path, or a stored snapshot; omitted with --cluster: the live cluster'));
   formatOption(cmd, Object.keys(DIFF_FORMATS), 'md: a pull-request comment');
   outputFileOption(cmd);
   intentOptions(cmd, 'also report the violations the change introduces or fixes');
@@ -53,16 +71,21 @@ export function registerDiff(program: Command): void {
     if (opts.failOn !== undefined && opts.failOn !== 'new-violation' && opts.failOn !== 'none') throw new UserError(`unknown --fail-on "${opts.failOn}" for diff`, 'choose new-violation or none');
     const failOnNew = opts.failOnNewViolation === true || opts.failOn === 'new-violation';
     // The intent is found beside the new side (the one under review), as audit finds it beside its inputs.
-    const intentPath = resolveIntentPath(newArg === undefined || isGitSpec(newArg) ? [] : [newArg], opts);
-    if (failOnNew && !intentPath) throw new UserError('--fail-on new-violation needs --intent, and no bulkhead.yaml was found beside the new side', 'give --intent FILE: it says which paths are allowed');
-    const intent = intentPath ? loadIntent(intentPath) : undefined;
-    const settings = resolveSettings(newArg !== undefined ? [newArg] : [oldSpec], opts);
+    const stored = await loadSnapshots([oldSpec, ...(newArg !== undefined ? [newArg] : [])], opts);
+    const storedNew = newArg !== undefined ? stored.get(newArg) : undefined;
+    const fileNew = newArg !== undefined && !isGitSpec(newArg) && !isSnapshotSpec(newArg);
+    const intentPath = resolveIntentPath(fileNew ? [newArg] : [], opts);
+    // A stored snapshot brings its own intent and settings, as they were when it was taken.
+    const intent = intentPath ? loadIntent(intentPath) : storedNew?.intent;
+    if (failOnNew && !intent) throw new UserError('--fail-on new-violation needs --intent, and no bulkhead.yaml was found beside the new side', 'give --intent FILE: it says which paths are allowed');
+    const settings = storedNew?.settings ?? resolveSettings(fileNew ? [newArg] : [oldSpec], opts);
     const out = openReport(opts.outputFile);
     progress.phase('loading');
-    const o = await loadSide(oldSpec, opts, settings, !out.toFile);
+    const o = stored.get(oldSpec) ?? (await loadSide(oldSpec, opts, settings, !out.toFile));
     let newSpec = newArg ?? '';
     let n: LoadResult;
-    if (newArg !== undefined) n = await loadSide(newArg, opts, settings, !out.toFile);
+    if (storedNew) n = storedNew;
+    else if (newArg !== undefined) n = await loadSide(newArg, opts, settings, !out.toFile);
     else {
       const read = await readClusterFor(opts, settings);
       newSpec = `cluster ${read.cluster}`;
