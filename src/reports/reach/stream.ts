@@ -11,8 +11,8 @@ import { notesDot, notesJson, notesMarkdown, notesText } from '../notes.js';
 import { oneLine } from '../safe-text.js';
 import { connText } from './text.js';
 import { mdCell } from '../markdown.js';
-import { dotId } from '../dot.js';
-import { lex } from '../../util/compare.js';
+import { mapDot } from '../dot.js';
+import { buildMap } from '../../analyses/map.js';
 
 /** Formats that can be streamed: all of them. */
 export const STREAM_FORMATS = ['text', 'csv', 'json', 'md', 'dot'] as const;
@@ -83,7 +83,8 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
     return;
   }
   if (format === 'dot') {
-    yield* dotLines(r, memo((p) => p.toString()), notes);
+    // One pass that keeps nodes and edges, never the pairs: the map is at most a few dozen nodes, or folded.
+    yield mapDot(buildMap(r.level, r.endpoints, r.connections()), 'bulkhead', notesDot(notes));
     return;
   }
   // toJsonText(doc), one array element at a time.
@@ -110,32 +111,6 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
   }
   yield first ? '[]' : '\n  ]';
   yield '\n}\n';
-}
-
-/** reports/reach/dot.ts line by line; a stream's endpoints hold exactly the outside blocks some connection names. */
-function* dotLines(r: ReachStream, ports: (p: PortSet) => string, notes: Notes): Generator<string> {
-  const byNs = new Map<string, string[]>();
-  const ext: string[] = [];
-  for (const e of r.endpoints) {
-    if (e.kind === 'External') {
-      ext.push(e.id);
-      continue;
-    }
-    const ns = e.namespace ?? '';
-    if (!byNs.has(ns)) byNs.set(ns, []);
-    byNs.get(ns)!.push(e.id);
-  }
-  yield 'digraph bulkhead {\n  rankdir=LR;\n  node [shape=ellipse, fontname="Helvetica"];\n  edge [fontname="Helvetica", fontsize=10];\n';
-  for (const l of notesDot(notes)) yield `${l}\n`;
-  let i = 0;
-  for (const [ns, ids] of [...byNs].sort(([a], [b]) => lex(a, b))) {
-    yield `  subgraph cluster_${i++} {\n    label=${dotId(ns)};\n    style=rounded;\n`;
-    for (const id of ids) yield `    ${dotId(id)} [label=${dotId(id.slice(ns.length + 1))}];\n`;
-    yield '  }\n';
-  }
-  for (const id of ext) yield `  ${dotId(id)} [shape=box, style=dashed];\n`;
-  for (const c of r.connections()) yield `  ${dotId(c.src)} -> ${dotId(c.dst)} [label=${dotId(connText(c, ports(c.conns)))}${c.condition ? ', style=dotted' : ''}];\n`;
-  yield '}\n';
 }
 
 /** The output of one streamable format, in chunks. */
