@@ -1,7 +1,15 @@
 /** `bulkhead audit`: options to an AuditResult, rendered in the chosen format; exit 1 with --fail-on. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { analyze } from '../../engine/index.js';
+import { analyze, type Analysis } from '../../engine/index.js';
+import { streamReach } from '../../analyses/reach.js';
+import { buildMap } from '../../analyses/map.js';
+import { pairExplainer } from '../../analyses/map-explain.js';
+import { edgeStatus, intentPairStatus } from '../../analyses/intent-status.js';
+import { segmentsOf } from '../../analyses/intent/index.js';
+import type { Endpoint } from '../../analyses/endpoints.js';
+import type { AuditMap } from '../../reports/audit/html.js';
+import type { AuditResult } from '../../analyses/audit.js';
 import { audit, atLeast, baselineFrom, type Baseline } from '../../analyses/audit.js';
 import { loadIntent, type Intent } from '../../analyses/intent/index.js';
 import { CHECKS, SEVERITIES, type FindingSeverity } from '../../checks/index.js';
@@ -43,6 +51,22 @@ function parseDisable(values: readonly string[] | undefined): string[] {
   return ids;
 }
 
+/** The HTML page's map: workloads grouped by home segment (or namespace), edges by intent status. */
+function auditMap(a: Analysis, r: AuditResult, intent: Intent | undefined, wholeCluster: boolean): AuditMap {
+  const s = streamReach(a, { level: 'workload' });
+  const byId = new Map(s.endpoints.map((e) => [e.id, e]));
+  const groupOfEndpoint = (e: Endpoint): string => (intent ? (segmentsOf(a, intent, e)[0] ?? '(unmapped)') : (e.namespace ?? ''));
+  const groupOf = (id: string): string => {
+    const e = byId.get(id);
+    return e ? groupOfEndpoint(e) : '';
+  };
+  const map = buildMap('workload', s.endpoints, s.connections(), { groupOf: groupOfEndpoint, groupBy: intent ? 'segment' : 'namespace' });
+  const status = edgeStatus(map.folded, r.drift ? intentPairStatus(r.drift) : new Map(), groupOf);
+  const explainPair = pairExplainer(a, s.endpoints, { wholeCluster });
+  const sensitive = new Set(intent ? s.endpoints.filter((e) => segmentsOf(a, intent, e).some((g) => intent.sensitive.has(g))).map((e) => e.id) : []);
+  return { map, status: (e) => status(e.src, e.dst), explain: (e) => explainPair(e.sample.src, e.sample.dst), sensitive };
+}
+
 /** Registers `bulkhead audit`. */
 export function registerAudit(program: Command): void {
   program
@@ -79,16 +103,18 @@ export function registerAudit(program: Command): void {
       const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
       const toFile = opts.output !== undefined && opts.output !== '-';
       const { inventory, settings, diagnostics, notes } = await loadInputs(inputs, opts, !toFile);
-      const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, settings, diagnostics, ...(baseline ? { baseline } : {}) });
+      const analysis = analyze(inventory);
+      const result = audit(analysis, { ...(intent ? { intent } : {}), disable, settings, diagnostics, ...(baseline ? { baseline } : {}) });
       if (opts.writeBaseline) {
         const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
         writeOutputFile(opts.writeBaseline, `${JSON.stringify(doc, null, 2)}\n`, 'baseline');
         if (!opts.quiet) process.stderr.write(`wrote ${result.findings.length} finding(s) to baseline ${opts.writeBaseline}\n`);
       }
       const color = !toFile && format === 'text' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
-      const text = AUDIT_FORMATS[format](result, { color }, notes);
+      const map = format === 'html' ? auditMap(analysis, result, intent, settings.wholeCluster) : undefined;
+      const text = AUDIT_FORMATS[format](result, { color, ...(map ? { map } : {}) }, notes);
       if (toFile) writeOutputFile(opts.output!, text, 'report');
-      else process.stdout.write(terminalSafe(text, color));
+      else process.stdout.write(format === 'html' ? text : terminalSafe(text, color));
       if (failOn && result.findings.some((f) => atLeast(f.severity, failOn!))) {
         const n = result.findings.filter((f) => atLeast(f.severity, failOn!)).length;
         throw new ExitError(1, opts.quiet ? '' : `bulkhead: ${n} finding(s) at or above ${failOn}`);

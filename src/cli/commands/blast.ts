@@ -56,6 +56,7 @@ export function registerBlast(program: Command): void {
         ...(hops !== undefined ? { hops } : {}),
         ...(opts.target ? { targets: opts.target } : {}),
       });
-      process.stdout.write(terminalSafe(BLAST_FORMATS[format](result, notes)));
+      const out = BLAST_FORMATS[format](result, notes);
+      process.stdout.write(format === 'html' ? out : terminalSafe(out));
     });
 }

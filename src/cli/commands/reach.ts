@@ -8,6 +8,8 @@ import { computeExposure } from '../../analyses/exposure.js';
 import { ReachSummaryBuilder } from '../../analyses/reach-summary.js';
 import { reachSummaryText } from '../../reports/reach/summary-text.js';
 import { UserError } from '../../util/errors.js';
+import { pairExplainer } from '../../analyses/map-explain.js';
+import { reachHtmlFrom } from '../../reports/reach/html.js';
 import { terminalSafe } from '../../reports/safe-text.js';
 import { collect, loadInputs, parsePorts, pickFormat, type InputOptions } from '../common.js';
 
@@ -50,11 +52,17 @@ export function registerReach(program: Command): void {
         ...(opts.to ? { to: opts.to } : {}),
         ...(ports ? { ports } : {}),
       } as const;
-      if (opts.exposure && (format === 'csv' || format === 'dot')) throw new UserError(`--exposure is not available in ${format}`, 'use text, json or md');
+      if (opts.exposure && (format === 'csv' || format === 'dot' || format === 'html')) throw new UserError(`--exposure is not available in ${format}`, 'use text, json or md');
       if (opts.exposure) {
         const reached = computeReach(analysis, reachOpts);
         const result = { ...reached, exposure: { wholeCluster: settings.wholeCluster, items: computeExposure(analysis, { ...reachOpts, wholeCluster: settings.wholeCluster }) } };
         process.stdout.write(terminalSafe(REACH_FORMATS[format](result, notes)));
+        return;
+      }
+      if (format === 'html') {
+        const s = streamReach(analysis, reachOpts);
+        const explainPair = pairExplainer(analysis, s.endpoints, { wholeCluster: settings.wholeCluster });
+        process.stdout.write(reachHtmlFrom(s.level, s.endpoints, () => s.connections(), notes, explainPair));
         return;
       }
       // Streamed, every format: a cluster without policies has as many connections as pairs of workloads.

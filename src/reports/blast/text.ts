@@ -1,6 +1,7 @@
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
 import type { BlastFromResult, BlastRankingResult, BlastResult } from '../../analyses/blast.js';
+import { outsideName } from '../outside.js';
 import { distinctHops, pathText, sideText, startText, summaryText } from './common.js';
 
 function pad(s: string, n: number): string {
@@ -21,7 +22,7 @@ function fromText(r: BlastFromResult): string {
     out.push('', `Hop ${h}${h === 1 ? ' (direct)' : ''}:`);
     const w = Math.max(...list.map((e) => e.endpoint.id.length + (e.endpoint.kind === 'External' ? 10 : 0)));
     for (const e of list) {
-      const id = e.endpoint.kind === 'External' ? `${e.endpoint.id}[External]` : e.endpoint.id;
+      const id = outsideName(e.endpoint.id, e.endpoint.kind === 'External');
       const last = e.path[e.path.length - 1]!;
       const flags = [r.boundary === 'segment' ? `segment ${e.segments.join('+') || '(unmapped)'}` : '', e.boundaries > 0 ? `${e.boundaries} boundar${e.boundaries === 1 ? 'y' : 'ies'}` : '', e.sensitive.length ? `SENSITIVE: ${e.sensitive.join(', ')}` : ''].filter(Boolean);
       out.push(`  ${pad(id, w)}  ${last.conns.toString()}${h > 1 ? `  via ${pathText(e.path.slice(0, -1))}` : ''}${flags.length ? `  [${flags.join('; ')}]` : ''}`);

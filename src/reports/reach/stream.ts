@@ -12,10 +12,12 @@ import { oneLine } from '../safe-text.js';
 import { connText } from './text.js';
 import { mdCell } from '../markdown.js';
 import { mapDot } from '../dot.js';
+import { reachHtmlFrom } from './html.js';
+import { outsideName } from '../outside.js';
 import { buildMap } from '../../analyses/map.js';
 
 /** Formats that can be streamed: all of them. */
-export const STREAM_FORMATS = ['text', 'csv', 'json', 'md', 'dot'] as const;
+export const STREAM_FORMATS = ['text', 'csv', 'json', 'md', 'dot', 'html'] as const;
 export type StreamFormat = (typeof STREAM_FORMATS)[number];
 
 const CHUNK = 1 << 16;
@@ -54,7 +56,7 @@ function memo(f: (p: PortSet) => string): (p: PortSet) => string {
 
 function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<string> {
   const ext = new Set(r.endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
-  const show = (id: string): string => (ext.has(id) ? `${id}[External]` : oneLine(id));
+  const show = (id: string): string => outsideName(id, ext);
   const str = memo((p) => p.toString());
   if (format === 'text') {
     yield notesText(notes);
@@ -80,6 +82,10 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
       yield `| ${mdCell(show(c.src))} | ${mdCell(show(c.dst))} | ${mdCell(connText(c, str(c.conns)))} |\n`;
     }
     if (!any) yield '_No connections allowed._\n';
+    return;
+  }
+  if (format === 'html') {
+    yield reachHtmlFrom(r.level, r.endpoints, () => r.connections(), notes);
     return;
   }
   if (format === 'dot') {
