@@ -10,6 +10,7 @@ import { segmentsOf } from '../../analyses/intent/index.js';
 import type { Endpoint } from '../../analyses/endpoints.js';
 import type { AuditMap } from '../../reports/audit/html.js';
 import type { AuditResult } from '../../analyses/audit.js';
+import { repoRoot } from '../../util/repo-root.js';
 import { audit, atLeast, baselineFrom, type Baseline } from '../../analyses/audit.js';
 import { loadIntent, type Intent } from '../../analyses/intent/index.js';
 import { CHECKS, SEVERITIES, type FindingSeverity } from '../../checks/index.js';
@@ -112,7 +113,7 @@ export function registerAudit(program: Command): void {
       }
       const color = !toFile && format === 'text' && process.stdout.isTTY === true && !process.env['NO_COLOR'];
       const map = format === 'html' ? auditMap(analysis, result, intent, settings.wholeCluster) : undefined;
-      const text = AUDIT_FORMATS[format](result, { color, ...(map ? { map } : {}) }, notes);
+      const text = AUDIT_FORMATS[format](result, { color, ...(map ? { map } : {}), ...(format === 'sarif' ? { root: repoRoot() } : {}) }, notes);
       if (toFile) writeOutputFile(opts.output!, text, 'report');
       else process.stdout.write(format === 'html' ? text : terminalSafe(text, color));
       if (failOn && result.findings.some((f) => atLeast(f.severity, failOn!))) {
