@@ -11,6 +11,7 @@ import { notesDot, notesJson, notesMarkdown, notesText } from '../notes.js';
 import { oneLine } from '../safe-text.js';
 import { connText } from './text.js';
 import { mdCell } from '../markdown.js';
+import { reachMarkdownHead } from './markdown.js';
 import { mapDot } from '../dot.js';
 import { reachHtmlFrom } from './html.js';
 import { outsideName } from '../outside.js';
@@ -75,13 +76,14 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
   }
   if (format === 'md') {
     yield notesMarkdown(notes);
+    yield reachMarkdownHead(r.level, r.count());
     let any = false;
     for (const c of r.connections()) {
-      if (!any) yield '| src | dst | conn |\n|---|---|---|\n';
+      if (!any) yield '<details><summary>Connections</summary>\n\n| src | dst | conn |\n|---|---|---|\n';
       any = true;
       yield `| ${mdCell(show(c.src))} | ${mdCell(show(c.dst))} | ${mdCell(connText(c, str(c.conns)))} |\n`;
     }
-    if (!any) yield '_No connections allowed._\n';
+    yield any ? '\n</details>\n' : '_No connections allowed._\n';
     return;
   }
   if (format === 'html') {
