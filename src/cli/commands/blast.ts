@@ -15,6 +15,7 @@ interface BlastOpts extends InputOptions {
   hops?: string;
   target?: string[];
   intent?: string;
+  exclude?: string[];
 }
 
 /** Segment membership and sensitivity from an intent file. */
@@ -31,6 +32,7 @@ export function registerBlast(program: Command): void {
     .option('--hops <n>', 'stop after this many hops (1 = direct reach only)')
     .option('-i, --intent <file>', 'the intent file: segments (boundaries, --from SEGMENT) and sensitive segments to highlight')
     .option('-t, --target <spec>', 'a sensitive target to highlight: segment name, workload, glob or address (repeatable)', collect)
+    .option('--exclude <spec>', 'a pivot to leave out of paths and the ranking (cluster DNS...): workload, glob or segment (repeatable); segments with infrastructure: true in the intent are left out too', collect)
     .option('-f, --format <format>', `output format: ${Object.keys(BLAST_FORMATS).join('|')}`, 'text')
     .option('-l, --level <level>', 'workload (namespace/name[Kind]) or pod', 'workload')
     .option('-n, --namespace <ns>', 'namespace for objects that name none', 'default')
@@ -49,12 +51,14 @@ export function registerBlast(program: Command): void {
       const intent = opts.intent ? loadIntent(opts.intent) : undefined;
       const { inventory, notes } = await loadInputs(inputs, opts);
       const analysis = analyze(inventory);
+      const exclude = [...(intent ? intent.segments.filter((s) => s.infrastructure).map((s) => s.name) : []), ...(opts.exclude ?? [])];
       const result = blast(analysis, {
         ...(intent ? { segments: segmentView(analysis, intent) } : {}),
         level: opts.level,
         ...(opts.from !== undefined ? { from: opts.from } : {}),
         ...(hops !== undefined ? { hops } : {}),
         ...(opts.target ? { targets: opts.target } : {}),
+        ...(exclude.length ? { exclude } : {}),
       });
       const out = BLAST_FORMATS[format](result, notes);
       process.stdout.write(format === 'html' ? out : terminalSafe(out));

@@ -2,7 +2,7 @@ import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
 import type { BlastFromResult, BlastRankingResult, BlastResult } from '../../analyses/blast.js';
 import { outsideName } from '../outside.js';
-import { distinctHops, pathText, sideText, startText, summaryText } from './common.js';
+import { distinctHops, excludedText, pathText, sideText, startText, summaryText } from './common.js';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -12,6 +12,7 @@ function fromText(r: BlastFromResult): string {
   const out: string[] = [];
   out.push(`Blast radius from ${startText(r)} (${r.level} level${r.hops !== undefined ? `, at most ${r.hops} hop${r.hops === 1 ? '' : 's'}` : ''}; boundaries are ${r.boundary}s)`);
   out.push(`${summaryText(r)}.`);
+  if (r.excluded) out.push(excludedText(r.excluded, false));
   if (r.reached.length === 0) {
     out.push('', 'Nothing is reachable: the compromise stays contained.');
     return `${out.join('\n')}\n`;
@@ -57,6 +58,7 @@ function rankingText(r: BlastRankingResult): string {
     `Blast radius ranking: ${r.endpoints} ${r.level}s, riskiest first${r.hops !== undefined ? ` (at most ${r.hops} hop${r.hops === 1 ? '' : 's'})` : ''}` +
       (r.sensitiveNames.length ? `; sensitive: ${r.sensitiveNames.join(', ')}` : ''),
   );
+  if (r.excluded) out.push(excludedText(r.excluded, true));
   const head = ['rank', 'reached', 'direct', 'outside', ...(r.sensitiveNames.length ? ['sensitive'] : []), r.level];
   const rows = r.ranking.map((e, i) => [String(i + 1), String(e.reached), String(e.direct), String(e.external), ...(r.sensitiveNames.length ? [String(e.sensitive)] : []), e.endpoint.id]);
   const widths = head.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k]!.length)));
