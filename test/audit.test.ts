@@ -266,3 +266,13 @@ test('CLI: SARIF paths are relative to the git work tree, run from a subdirector
   else assert.match(uri, /^[\w-]+\.yaml$/);
   assert.equal(run.results[0].locations[0].physicalLocation.artifactLocation.uriBaseId, '%SRCROOT%');
 });
+
+test('audit md fits a pull-request comment: long messages cut, the whole under 65,536 characters, the rest counted', () => {
+  const r = shopAudit();
+  const long = { ...r, findings: Array.from({ length: 400 }, (_, i) => ({ ...r.findings[0]!, id: `f${i}`, message: `${'x'.repeat(2_000)} ${i}` })) };
+  const md = auditMarkdown(long);
+  assert.ok(md.length < 65_536, `${md.length} characters`);
+  const rows = md.split('\n').filter((l) => l.startsWith('| 🔴'));
+  assert.ok(rows.length > 0 && rows.every((l) => l.length < 600), 'message cells are cut');
+  assert.match(md, new RegExp(`_${400 - rows.length} more finding\\(s\\) not shown`));
+});
