@@ -185,3 +185,94 @@ test('CLI: baselines round-trip, and init writes an intent that audit accepts wi
   const text = execFileSync(process.execPath, [CLI, 'init', 'examples/shop', '--output-file', '-', '-q'], { cwd: ROOT.pathname, encoding: 'utf8' });
   assert.equal(text, readFileSync(intent, 'utf8'), 'init is deterministic');
 });
+
+function sarifValidator(): ((d: unknown) => boolean) & { errors?: unknown } {
+  const require = createRequire(import.meta.url);
+  const Ajv = require('ajv-draft-04') as new (o: object) => { compile(s: object): ((d: unknown) => boolean) & { errors?: unknown } };
+  const addFormats = require('ajv-formats') as (a: unknown) => void;
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv);
+  return ajv.compile(JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')));
+}
+
+interface SarifLocation {
+  physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } };
+  message?: { text: string };
+}
+
+test('SARIF: URIs relative to the root with %SRCROOT%, manifests and the intent file alike; outside the root absolute', () => {
+  const validate = sarifValidator();
+  const root = '/repo';
+  const intent = loadIntent('/repo/examples/shop/bulkhead.yaml', readFileSync(join(SHOP, 'bulkhead.yaml'), 'utf8'));
+  const r = audit(analyze(loadFromTexts(shopTexts().map((t) => ({ ...t, path: `/repo/${t.path}` }))).inventory), { intent });
+  const outside = { ...r, findings: r.findings.map((f, i) => (i === 0 && f.location ? { ...f, location: { ...f.location, file: '/elsewhere/x.yaml' } } : f)) };
+  const log = JSON.parse(auditSarif(outside, { root, cwd: '/repo/sub' }));
+  assert.ok(validate(log), JSON.stringify(validate.errors, null, 1));
+  const run = log.runs[0];
+  assert.deepEqual(run.originalUriBaseIds, { '%SRCROOT%': { uri: 'file:///repo/' } });
+  const locs: SarifLocation[] = run.results.flatMap((x: { locations?: SarifLocation[]; relatedLocations?: SarifLocation[] }) => [...(x.locations ?? []), ...(x.relatedLocations ?? [])]);
+  assert.equal(locs[0]!.physicalLocation.artifactLocation.uri, 'file:///elsewhere/x.yaml', 'outside the root: absolute, no base');
+  assert.equal(locs[0]!.physicalLocation.artifactLocation.uriBaseId, undefined);
+  const rest = locs.slice(1);
+  assert.ok(rest.every((l) => l.physicalLocation.artifactLocation.uriBaseId === '%SRCROOT%' && !l.physicalLocation.artifactLocation.uri.startsWith('file:') && !l.physicalLocation.artifactLocation.uri.startsWith('/')));
+  assert.ok(rest.some((l) => l.physicalLocation.artifactLocation.uri === 'examples/shop/bulkhead.yaml'), 'intent locations are relative too');
+  // A relative path is resolved against the working directory first.
+  const rel = JSON.parse(auditSarif(shopAudit(), { root: '/repo', cwd: '/repo/sub' }));
+  assert.equal(rel.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri.split('/')[0], 'sub');
+});
+
+test('SARIF: helpUri per rule and informationUri for the tool are URLs; security-severity on rules and results', () => {
+  const log = JSON.parse(auditSarif(shopAudit()));
+  const driver = log.runs[0].tool.driver;
+  assert.match(driver.informationUri, /^https:\/\//);
+  for (const rule of driver.rules) {
+    assert.match(rule.helpUri, new RegExp(`^https://.+/docs/checks\\.md#${rule.id}$`));
+    assert.match(rule.properties['security-severity'], /^\d+\.\d$/);
+  }
+  for (const res of log.runs[0].results) assert.match(res.properties['security-severity'], /^\d+\.\d$/);
+});
+
+test('findings carry every offending pair as data: JSON evidence and SARIF related locations, not "... and N more"', () => {
+  const r = shopAudit();
+  const never = r.findings.filter((f) => f.check === 'intent-never');
+  assert.ok(never.length > 0);
+  const json = JSON.parse(auditJson(r));
+  const sarif = JSON.parse(auditSarif(r)).runs[0];
+  for (const f of never) {
+    const m = /and (\d+) more/.exec(f.message);
+    const listed = (f.message.match(/ → /g) ?? []).length;
+    assert.ok(f.evidence && f.evidence.length === listed + (m ? Number(m[1]) : 0), `${f.evidence?.length} pairs as data for "${f.message}"`);
+    const j = json.findings.find((x: { id: string }) => x.id === f.id);
+    assert.equal(j.evidence.length, f.evidence.length);
+    for (const e of j.evidence) {
+      assert.ok(e.src && e.dst && e.rule && e.location.line > 0);
+      assert.ok(Object.keys(e.ports).length > 0);
+    }
+    const s = sarif.results.find((x: { partialFingerprints: Record<string, string> }) => x.partialFingerprints['bulkheadFindingId/v1'] === f.id);
+    const pairs = (s.relatedLocations as SarifLocation[]).filter((l) => / → /.test(l.message!.text));
+    assert.equal(pairs.length, f.evidence.length, 'one related location per pair');
+    assert.equal(s.properties.evidence.length, f.evidence.length);
+  }
+});
+
+test('CLI: SARIF paths are relative to the git work tree, run from a subdirectory', () => {
+  const p = spawnSync(process.execPath, [CLI, 'audit', '.', '-q', '-f', 'sarif'], { cwd: join(ROOT.pathname, 'examples/shop'), encoding: 'utf8' });
+  assert.equal(p.status, 0, p.stderr);
+  const run = JSON.parse(p.stdout).runs[0];
+  const git = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: join(ROOT.pathname, 'examples/shop'), encoding: 'utf8' });
+  const inGit = git.status === 0;
+  const uri: string = run.results[0].locations[0].physicalLocation.artifactLocation.uri;
+  if (inGit) assert.match(uri, /^examples\/shop\/[\w-]+\.yaml$/);
+  else assert.match(uri, /^[\w-]+\.yaml$/);
+  assert.equal(run.results[0].locations[0].physicalLocation.artifactLocation.uriBaseId, '%SRCROOT%');
+});
+
+test('audit md fits a pull-request comment: long messages cut, the whole under 65,536 characters, the rest counted', () => {
+  const r = shopAudit();
+  const long = { ...r, findings: Array.from({ length: 400 }, (_, i) => ({ ...r.findings[0]!, id: `f${i}`, message: `${'x'.repeat(2_000)} ${i}` })) };
+  const md = auditMarkdown(long);
+  assert.ok(md.length < 65_536, `${md.length} characters`);
+  const rows = md.split('\n').filter((l) => l.startsWith('| 🔴'));
+  assert.ok(rows.length > 0 && rows.every((l) => l.length < 600), 'message cells are cut');
+  assert.match(md, new RegExp(`_${400 - rows.length} more finding\\(s\\) not shown`));
+});

@@ -4,7 +4,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { loadFromTexts } from '../src/sources/k8s/index.js';
@@ -209,4 +211,38 @@ test('CLI with --intent: --from a segment, sensitive segments highlighted, bound
   assert.deepEqual((JSON.parse(before.stdout) as { sensitive: unknown }).sensitive, [{ name: 'db', reached: [] }]);
   const ranking = runCli(['blast', 'test/fixtures/diff/new.yaml', '--intent', 'test/fixtures/diff/intent.yaml']);
   assert.match(ranking.stdout, /sensitive: db/);
+});
+
+test('blast --exclude: a pivot everyone reaches (cluster DNS) is left out of paths and the ranking, and the report says so', () => {
+  const shop = 'examples/shop';
+  const before = runCli(['blast', shop, '-q', '-f', 'json']);
+  const after = runCli(['blast', shop, '-q', '-f', 'json', '--exclude', 'kube-system/coredns']);
+  assert.equal(after.code, 0, after.stderr);
+  const b = JSON.parse(before.stdout);
+  const x = JSON.parse(after.stdout);
+  assert.deepEqual(x.excluded, { specs: ['kube-system/coredns'], endpoints: ['kube-system/coredns[Deployment]'] });
+  assert.ok(!x.ranking.some((e: { id: string }) => e.id === 'kube-system/coredns[Deployment]'), 'not ranked');
+  const reached = (d: { ranking: Array<{ id: string; reached: number }> }, id: string): number => d.ranking.find((e) => e.id === id)!.reached;
+  // Through DNS the production database reaches everything; without that pivot it reaches only DNS.
+  assert.equal(reached(b, 'shop-prod/postgres[StatefulSet]'), 13);
+  assert.equal(reached(x, 'shop-prod/postgres[StatefulSet]'), 1);
+  assert.ok(new Set(x.ranking.map((e: { reached: number }) => e.reached)).size > new Set(b.ranking.map((e: { reached: number }) => e.reached)).size, 'fewer ties');
+  assert.match(runCli(['blast', shop, '-q', '--exclude', 'kube-system/coredns']).stdout, /^Excluded as pivots \(kube-system\/coredns\): kube-system\/coredns\[Deployment\]/m);
+  // From one endpoint: DNS is still reached, but no path goes on from it.
+  const from = JSON.parse(runCli(['blast', shop, '-q', '-f', 'json', '--from', 'shop-prod/postgres', '--exclude', 'kube-system/coredns']).stdout);
+  assert.deepEqual(from.reached.map((e: { endpoint: { id: string } }) => e.endpoint.id), ['kube-system/coredns[Deployment]']);
+  assert.equal(runCli(['blast', shop, '-q', '--exclude', 'nowhere/nothing']).code, 2);
+});
+
+test('blast: a segment marked infrastructure in the intent is excluded as a pivot', () => {
+  const intent = readFileSync(fileURLToPath(new URL('../../examples/shop/bulkhead.yaml', import.meta.url)), 'utf8');
+  const marked = intent.replace(/^( {2}dns: +\{.*)\}$/m, '$1, infrastructure: true}');
+  assert.notEqual(marked, intent, 'the shop intent has a dns segment to mark');
+  const dir = mkdtempSync(join(tmpdir(), 'bulkhead-blast-'));
+  writeFileSync(join(dir, 'intent.yaml'), marked);
+  const r = runCli(['blast', 'examples/shop', '-q', '-f', 'json', '--intent', join(dir, 'intent.yaml')]);
+  assert.equal(r.code, 0, r.stderr);
+  const d = JSON.parse(r.stdout);
+  assert.deepEqual(d.excluded.specs, ['dns']);
+  assert.ok(d.excluded.endpoints.includes('kube-system/coredns[Deployment]'));
 });

@@ -56,7 +56,9 @@ test('reach formats: csv, md, dot, pod level', () => {
   assert.equal(csv[0], 'src,dst,conn');
   assert.ok(csv.includes('shop-prod/api[Deployment],payments/payments-api[Deployment],TCP 8443'));
   const md = runCli(['reach', SHOP, '-o', 'md', '-q']).stdout;
-  assert.match(md, /^\| src \| dst \| conn \|\n\|---\|---\|---\|\n/);
+  // The PR format: a heading, the summary, the table folded.
+  assert.match(md, /^### Bulkhead: what can reach what\n\n\*\*144\*\* allowed connections \(workload level\)\.\n\n<details><summary>Connections<\/summary>\n\n\| src \| dst \| conn \|\n\|---\|---\|---\|\n/);
+  assert.match(md, /\n<\/details>\n$/);
   const dot = runCli(['reach', SHOP, '-o', 'dot', '-q']).stdout;
   assert.match(dot, /^digraph bulkhead \{/);
   assert.match(dot, /"shop-prod\/api\[Deployment\]" -> "payments\/payments-api\[Deployment\]" \[label="TCP 8443"\]/);

@@ -288,3 +288,14 @@ test('10,000-pod cluster: a policy that opens a namespace to everyone is diffed 
   }
   assert.ok(ms < 30_000, `diff took ${ms.toFixed(0)} ms`);
 });
+
+test('diff md: a hidden marker first (CI updates its own comment), drift counted in paths as the headline counts them', async () => {
+  const { runCli } = await import('./helpers/run-cli.js');
+  const r = runCli(['diff', 'examples/shop', 'examples/shop-pr', '--intent', 'examples/shop/bulkhead.yaml', '-f', 'md', '-q']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.startsWith('<!-- bulkhead:diff -->\n### '));
+  const closes = /closes (\d+) paths?/.exec(r.stdout);
+  const folded = /Intent drift: (\d+) paths? newly violating, (\d+) fixed/.exec(r.stdout);
+  assert.ok(closes && folded);
+  assert.equal(folded[2], closes[1], 'the same count of fixed paths in the summary and the details');
+});

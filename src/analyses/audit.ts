@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Analysis } from '../engine/index.js';
 import type { Diagnostic, Labels, SourceRef } from '../inventory/types.js';
-import { CHECKS, fillMessage, formatResource, type Check, type CheckCategory, type CheckMeta, type Control, type FindingSeverity, type Report } from '../checks/index.js';
+import { CHECKS, fillMessage, formatResource, type Check, type CheckCategory, type CheckMeta, type Control, type FindingSeverity, type Report, type Evidence } from '../checks/index.js';
 import { drift as computeDrift, type DriftResult, type Intent, type SegmentHealth } from './intent/index.js';
 import { lex } from '../util/compare.js';
 import { DEFAULT_SETTINGS, type Settings } from '../settings/index.js';
@@ -30,6 +30,8 @@ export interface Finding {
   readonly controls: readonly Control[];
   readonly docs: string;
   readonly related?: readonly { readonly message: string; readonly location: SourceRef }[];
+  /** Every offending pair with its ports and the rule that opens it. */
+  readonly evidence?: readonly Evidence[];
 }
 
 /** Accepted findings, by id (a previous `--format json` output or `--write-baseline` file works). */
@@ -138,6 +140,7 @@ export function audit(a: Analysis, opts: AuditOptions = {}): AuditResult {
         controls: meta.controls,
         docs: meta.docs,
         ...(r.related && r.related.length ? { related: r.related } : {}),
+        ...(r.evidence && r.evidence.length ? { evidence: r.evidence } : {}),
       });
     };
     c.check({ analysis: a, inventory: a.inventory, settings: opts.settings ?? DEFAULT_SETTINGS, diagnostics: opts.diagnostics ?? [], ...(opts.intent ? { intent: opts.intent } : {}), ...(d ? { drift: d } : {}), report });

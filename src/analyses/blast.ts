@@ -36,6 +36,17 @@ export interface BlastOptions {
   readonly segments?: SegmentView;
   /** More sensitive targets: segment names, or endpoint specs (ids, globs, addresses). */
   readonly targets?: readonly string[];
+  /**
+   * Pivots to leave out (infrastructure such as cluster DNS): ids, globs or segment names. They are still
+   * reached, but an attacker does not move on from them, and the ranking does not rank them.
+   */
+  readonly exclude?: readonly string[];
+}
+
+/** What --exclude left out: the endpoints no path goes through, and those sharing a pod class with others (kept). */
+export interface Excluded {
+  readonly specs: readonly string[];
+  readonly endpoints: readonly string[];
 }
 
 /** One side of a hop: the rules that open it, or why nothing restricts it. */
@@ -84,6 +95,8 @@ export interface BlastFromResult {
   readonly reached: readonly ReachedEndpoint[];
   /** Each sensitive segment or target with the reached endpoints in it. */
   readonly sensitive: ReadonlyArray<{ readonly name: string; readonly reached: readonly string[] }>;
+  /** Pivots left out: reached, but no path goes on from them. */
+  readonly excluded?: Excluded;
   readonly summary: {
     readonly reached: number;
     readonly direct: number;
@@ -114,6 +127,8 @@ export interface BlastRankingResult {
   readonly sensitiveNames: readonly string[];
   /** Riskiest first: most reached, then most sensitive reached, then most direct, then id. */
   readonly ranking: readonly RankingEntry[];
+  /** What --exclude (or infrastructure segments) left out of the ranking and of every path. */
+  readonly excluded?: Excluded;
 }
 
 export type BlastResult = BlastFromResult | BlastRankingResult;
@@ -134,6 +149,36 @@ function nodes(a: Analysis, level: Level): Nodes {
     return cs;
   });
   return { cluster, byClass, classesOf };
+}
+
+/** The endpoints matched by the exclude specs, and the graph with their classes' successors dropped. */
+function pruned(g: ClassGraph, n: Nodes, opts: BlastOptions, keep: ReadonlySet<number> = new Set()): { g: ClassGraph; excluded?: Excluded; isExcluded: (i: number) => boolean; dead: ReadonlySet<number> } {
+  const specs = opts.exclude ?? [];
+  if (specs.length === 0) return { g, isExcluded: () => false, dead: new Set() };
+  const seg = opts.segments;
+  const hit = new Set<number>();
+  for (const spec of specs) {
+    const bySegment = seg?.names.includes(spec);
+    const m = bySegment ? undefined : endpointMatcher(spec);
+    let any = false;
+    n.cluster.forEach((e, i) => {
+      if (bySegment ? seg!.segmentsOf(e.endpoint).includes(spec) : m!(e.endpoint)) (hit.add(i), (any = true));
+    });
+    if (!any) throw new UserError(`--exclude "${spec}" matches no endpoint${seg ? ' and names no segment' : ''}`, 'give a workload, glob (kube-system/*) or a segment of the intent');
+  }
+  // A class stops being a pivot only when every endpoint in it is excluded: the others still move on.
+  const dead = new Set<number>();
+  n.byClass.forEach((js, c) => {
+    if (js.length > 0 && js.every((j) => hit.has(j)) && !keep.has(c)) dead.add(c);
+  });
+  const empty = new Int32Array(0);
+  const succ = g.succ.map((s, c) => (dead.has(c) ? empty : s));
+  return {
+    g: { n: g.n, succ, ports: (x, y) => g.ports(x, y), sameNodeOnly: (x, y) => g.sameNodeOnly(x, y) },
+    excluded: { specs: [...specs], endpoints: [...hit].map((i) => n.cluster[i]!.endpoint.id).sort(lex) },
+    isExcluded: (i) => hit.has(i),
+    dead,
+  };
 }
 
 /** Which endpoints are sensitive, and under which names. */
@@ -299,12 +344,13 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
   if (opts.hops !== undefined && (!Number.isInteger(opts.hops) || opts.hops < 1)) throw new UserError(`bad --hops ${opts.hops}`, 'give a whole number of hops, 1 or more');
   const n = nodes(a, level);
   const externals = a.externals().map(externalEndpoint);
-  const g = buildClassGraph(a);
   const seg = opts.segments;
   const sens = sensitivity(n.cluster, externals, opts);
   const st = resolveStart(a, n, level, opts.from, seg);
   const startSet = new Set(st.start);
   const startClasses = [...new Set(st.start.flatMap((i) => n.classesOf[i]!))];
+  const cut = pruned(buildClassGraph(a), n, opts, new Set(startClasses));
+  const g = cut.g;
   const { held, reach, parent } = search(a, g, startClasses, st.addrs, opts.hops);
 
   const domain = (e: Endpoint): string => {
@@ -407,7 +453,7 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
   externals.forEach((ext, k) => {
     const t = ext.targets[0]!;
     const range = (t as { range: IpRange }).range;
-    const via = heldOrder.find((c) => outside(c).has(k));
+    const via = heldOrder.find((c) => !cut.dead.has(c) && outside(c).has(k));
     if (via === undefined) {
       flush();
       return;
@@ -433,6 +479,7 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
     ...(opts.hops !== undefined ? { hops: opts.hops } : {}),
     reached,
     sensitive,
+    ...(cut.excluded ? { excluded: cut.excluded } : {}),
     summary: {
       reached: inCluster.length,
       direct: inCluster.filter((r) => r.hop === 1).length,
@@ -450,7 +497,8 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
   if (opts.hops !== undefined && (!Number.isInteger(opts.hops) || opts.hops < 1)) throw new UserError(`bad --hops ${opts.hops}`, 'give a whole number of hops, 1 or more');
   const n = nodes(a, level);
   const externals = a.externals().map(externalEndpoint);
-  const g = buildClassGraph(a);
+  const cut = pruned(buildClassGraph(a), n, opts);
+  const g = cut.g;
   const sens = sensitivity(n.cluster, externals, opts);
   const isSensitive = n.cluster.map((e) => sens.of(e.endpoint).length > 0);
   const outside = externalOut(a, externals);
@@ -483,11 +531,11 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
     }
     const ext = new BitSet(externals.length);
     for (const c of own) ext.orWith(extOut[c]!);
-    if (closure) for (const c of r) ext.orWith(extOut[c]!);
+    if (closure) for (const c of r) if (!cut.dead.has(c)) ext.orWith(extOut[c]!);
     else if (opts.hops! > 1) {
       // Classes reached at the last hop cannot open anything further.
       const s = search(a, g, own, [], opts.hops! - 1);
-      for (let c = 0; c < g.n; c++) if (s.held[c]! > 0) ext.orWith(extOut[c]!);
+      for (let c = 0; c < g.n; c++) if (s.held[c]! > 0 && !cut.dead.has(c)) ext.orWith(extOut[c]!);
     }
     let sums: FromClasses['sums'];
     if (partition) {
@@ -502,7 +550,8 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
     memo.set(key, m);
     return m;
   };
-  const ranking: RankingEntry[] = n.cluster.map((e, i) => {
+  const ranking: RankingEntry[] = n.cluster.flatMap((e, i) => (cut.isExcluded(i) ? [] : [rank(e, i)]));
+  function rank(e: ResolvedEndpoint, i: number): RankingEntry {
     const own = n.classesOf[i]!;
     const m = fromClasses(own);
     if (m.sums) {
@@ -527,9 +576,9 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
     const [reached, sensitive] = count(m.r, 2 * i);
     const [direct] = count(m.direct, 2 * i + 1);
     return { endpoint: e.endpoint, reached, direct, external: m.external, sensitive };
-  });
+  }
   ranking.sort((x, y) => y.reached - x.reached || y.sensitive - x.sensitive || y.direct - x.direct || lex(x.endpoint.id, y.endpoint.id));
-  return { mode: 'ranking', level, ...(opts.hops !== undefined ? { hops: opts.hops } : {}), endpoints: n.cluster.length, sensitiveNames: sens.names, ranking };
+  return { mode: 'ranking', level, ...(opts.hops !== undefined ? { hops: opts.hops } : {}), endpoints: ranking.length, sensitiveNames: sens.names, ranking, ...(cut.excluded ? { excluded: cut.excluded } : {}) };
 }
 
 /** Blast radius: from `opts.from` when given, else the ranking of every endpoint. */

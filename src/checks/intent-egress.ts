@@ -25,7 +25,7 @@ export default defineCheck({
       ctx.report({
         messageId: 'egress',
         data: { from: inv.from.join(', '), allow: allow.length ? allow.join(', ') : 'nothing', paths: describePairs(g), why: g.blame.why },
-        ...blameReport(g.blame),
+        ...blameReport(g.blame, g),
         key: `egress:${inv.from.join(',')}`,
         related: [{ message: 'the invariant', location: inv.source }],
       });

@@ -27,7 +27,7 @@ export default defineCheck({
       ctx.report({
         messageId: inv.segments ? 'segments' : 'label',
         data: { key: inv.label ?? '', a: x, b: y, paths: describePairs(g), why: g.blame.why },
-        ...blameReport(g.blame),
+        ...blameReport(g.blame, g),
         key: `isolated:${inv.label ?? inv.segments?.join(',')}:${x}>${y}`,
         related: [{ message: 'the invariant', location: inv.source }],
       });

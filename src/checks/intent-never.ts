@@ -24,7 +24,7 @@ export default defineCheck({
       ctx.report({
         messageId: 'never',
         data: { from: inv.from.join(', '), to: inv.to.join(', '), paths: describePairs(g), why: g.blame.why },
-        ...blameReport(g.blame),
+        ...blameReport(g.blame, g),
         key: `never:${inv.from.join(',')}>${inv.to.join(',')}`,
         related: [{ message: 'the invariant', location: inv.source }],
       });

@@ -31,7 +31,7 @@ export default defineCheck({
           paths: describePairs(g),
           why: g.blame.why,
         },
-        ...blameReport(g.blame),
+        ...blameReport(g.blame, g),
         key: `${b.srcSegment}>${b.dstSegment}`,
         related: b.flows.map((f) => ({ message: `flow #${f.index}: ${f.from.join(', ')} → ${f.to.join(', ')} on ${f.ports.toString()}`, location: f.source })),
       });

@@ -24,7 +24,7 @@ export default defineCheck({
       ctx.report({
         messageId: 'open',
         data: { from: b.srcSegment, to: b.dstSegment, paths: describePairs(g), why: g.blame.why },
-        ...blameReport(g.blame),
+        ...blameReport(g.blame, g),
         key: `${b.srcSegment}>${b.dstSegment}`,
         ...(d.intent.sensitive.has(b.dstSegment) ? { severity: 'error' as const } : {}),
       });

@@ -6,6 +6,7 @@ import type { Analysis } from '../engine/index.js';
 import type { Diagnostic, Inventory, SourceRef } from '../inventory/types.js';
 import type { DriftResult, Intent } from '../analyses/intent/index.js';
 import type { Settings } from '../settings/index.js';
+import type { PortSet } from '../model/port-set.js';
 
 export type FindingSeverity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly FindingSeverity[] = ['error', 'warning', 'info'];
@@ -35,6 +36,16 @@ export interface CheckMeta {
   readonly requiresIntent?: boolean;
 }
 
+/** One offending pair of a finding: who reaches whom, on which ports, opened by which rule. */
+export interface Evidence {
+  readonly src: string;
+  readonly dst: string;
+  readonly ports: PortSet;
+  /** "ingress rule #1 of NetworkPolicy shop-prod/postgres", or why nothing restricts it. */
+  readonly rule: string;
+  readonly location?: SourceRef;
+}
+
 /** What a finding is about: `Kind namespace/name` when printed. */
 export interface ResourceRef {
   readonly kind: string;
@@ -53,6 +64,8 @@ export interface Report {
   readonly severity?: FindingSeverity;
   /** Other places that matter (the intent line a path breaks, the rule that shadows). */
   readonly related?: readonly { readonly message: string; readonly location: SourceRef }[];
+  /** Every offending pair, as data (reports list them all; the message names a few). */
+  readonly evidence?: readonly Evidence[];
   /** Namespace whose annotations may disable the finding, when not resource.namespace. */
   readonly namespaces?: readonly string[];
 }

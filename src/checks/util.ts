@@ -2,7 +2,7 @@
 import type { Analysis, CompiledRule, Target } from '../engine/index.js';
 import type { NetworkPolicy, SourceRef, Workload } from '../inventory/types.js';
 import type { PathBundle, PathEnd } from '../analyses/intent/index.js';
-import { pairsOf } from '../analyses/intent/index.js';
+import { pairsOf, WORLD } from '../analyses/intent/index.js';
 import { PortSet } from '../model/port-set.js';
 import type { Report, ResourceRef } from './types.js';
 
@@ -121,7 +121,9 @@ export interface BlameGroup<B extends PathBundle> {
 }
 
 function endKey(e: PathEnd): string {
-  return e.kind === 'external' ? `${e.segments[0] ?? 'outside'} addresses` : e.id;
+  // One notation for the outside: the built-in segment of unclaimed addresses is the internet.
+  const seg = e.segments[0];
+  return e.kind === 'external' ? (seg === undefined || seg === WORLD ? 'internet' : `${seg} addresses`) : e.id;
 }
 
 /** Groups the pairs of bundles by blame; each group becomes one finding. */
@@ -156,9 +158,10 @@ export function describePairs(g: { pairs: ReadonlyMap<string, { src: string; dst
   return `${shown.join(', ')}${all.length > shown.length ? ` and ${all.length - shown.length} more` : ''}`;
 }
 
-/** Report fields for a blamed path group. */
-export function blameReport(bl: Blame): Pick<Report, 'resource' | 'location'> {
-  return { resource: bl.resource, ...(bl.location ? { location: bl.location } : {}) };
+/** Report fields for a blamed path group: with the group, every pair as evidence. */
+export function blameReport(bl: Blame, g?: { pairs: ReadonlyMap<string, { src: string; dst: string; ports: PortSet }> }): Pick<Report, 'resource' | 'location' | 'evidence'> {
+  const evidence = g ? [...g.pairs.values()].map((p) => ({ src: p.src, dst: p.dst, ports: p.ports, rule: bl.why, ...(bl.location ? { location: bl.location } : {}) })) : undefined;
+  return { resource: bl.resource, ...(bl.location ? { location: bl.location } : {}), ...(evidence ? { evidence } : {}) };
 }
 
 /** Namespaces that have at least one pod NetworkPolicy can select, sorted. */

@@ -12,8 +12,8 @@ export interface ReportSink {
   readonly toFile: boolean;
   /** Whether the report may be coloured. */
   readonly color: boolean;
-  /** Writes a piece, waiting for the pipe to drain when it is full. */
-  write(text: string): Promise<void>;
+  /** Writes a piece, waiting for the pipe to drain when it is full; `raw` (an HTML page) skips the terminal escaping. */
+  write(text: string, raw?: boolean): Promise<void>;
   /** Closes the file, if any. */
   end(): void;
 }
@@ -25,10 +25,10 @@ export function openReport(file: string | undefined, what = 'report'): ReportSin
     return {
       toFile: true,
       color: false,
-      write: async (text) => {
+      write: async (text, raw = false) => {
         // The same bytes as `> FILE` would get: a report read with cat must not drive the terminal either.
         try {
-          writeSync(fd, terminalSafe(text));
+          writeSync(fd, raw ? text : terminalSafe(text));
         } catch (e) {
           if (!isFsError(e)) throw e;
           throw new UserError(`cannot write ${what} ${file}: ${fsErrorWords(e)}`);
@@ -41,10 +41,10 @@ export function openReport(file: string | undefined, what = 'report'): ReportSin
   return {
     toFile: false,
     color,
-    write: async (text) => {
+    write: async (text, raw = false) => {
       // A report on the terminal and a progress line on it would garble each other.
       if (process.stdout.isTTY) progress.silence();
-      if (!process.stdout.write(terminalSafe(text, color))) await once(process.stdout, 'drain');
+      if (!process.stdout.write(raw ? text : terminalSafe(text, color))) await once(process.stdout, 'drain');
     },
     end: () => {},
   };

@@ -11,6 +11,7 @@ import type { Diagnostic } from '../inventory/types.js';
 import { UserError } from '../util/errors.js';
 import { fsErrorWords, isFsError } from '../util/fs-errors.js';
 import { lex } from '../util/compare.js';
+import { splitHelmSources } from './helm-sources.js';
 import { MAX_INPUT_BYTES, decodeText } from './text-decoding.js';
 
 export interface InputText {
@@ -147,7 +148,8 @@ export async function readInputs(paths: readonly string[]): Promise<InputText[]>
   for (const p of paths) {
     if (p === '-') {
       const d = decodeText('<stdin>', await readStream('<stdin>', process.stdin));
-      out.push(d.problem ? { path: '<stdin>', text: '', diagnostics: [d.problem] } : { path: '<stdin>', text: d.text });
+      if (d.problem) out.push({ path: '<stdin>', text: '', diagnostics: [d.problem] });
+      else out.push(...splitHelmSources('<stdin>', d.text));
       continue;
     }
     let st;

@@ -54,6 +54,7 @@ const segmentSchema = z.strictObject(
     ...matcherShape,
     anyOf: z.array(matcherSchema).min(1).optional(),
     sensitive: z.boolean({ error: 'expected true or false' }).optional(),
+    infrastructure: z.boolean({ error: 'expected true or false' }).optional(),
     description: z.string().optional(),
   },
   { error: 'expected a segment: a mapping with namespace, namespaceLabels, labels, workloads, cidrs or anyOf' },
@@ -203,7 +204,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
     const raw = r.check(segmentSchema, top.segments[name], path);
     if (!raw) continue;
     const matchers: SegmentMatcher[] = [];
-    const { anyOf, sensitive, description, ...direct } = raw;
+    const { anyOf, sensitive, infrastructure, description, ...direct } = raw;
     const hasDirect = Object.values(direct).some((v) => v !== undefined);
     if (anyOf && hasDirect) {
       r.problem(path, 'use either anyOf or direct criteria (namespace, labels, ...), not both');
@@ -217,7 +218,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
       const b = buildMatcher(r, direct, path);
       if (b) matchers.push(b);
     }
-    segments.push({ name, matchers, sensitive: sensitive ?? false, ...(description ? { description } : {}), source: r.at(path) });
+    segments.push({ name, matchers, sensitive: sensitive ?? false, ...(infrastructure ? { infrastructure: true } : {}), ...(description ? { description } : {}), source: r.at(path) });
   }
   const known = new Set([...names, WORLD]);
   const refs = (vals: readonly string[], path: Path): void => {

@@ -25,6 +25,8 @@ export interface Segment {
   /** Alternatives: an endpoint is a member when any matcher matches. */
   readonly matchers: readonly SegmentMatcher[];
   readonly sensitive: boolean;
+  /** Shared infrastructure (cluster DNS, ingress controllers): blast does not move on through it. */
+  readonly infrastructure?: boolean;
   readonly description?: string;
   readonly source: SourceRef;
 }

@@ -1,7 +1,16 @@
 /** `bulkhead audit`: options to an AuditResult, rendered in the chosen format; exit 1 with --fail-on. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { analyze } from '../../engine/index.js';
+import { analyze, type Analysis } from '../../engine/index.js';
+import { streamReach } from '../../analyses/reach.js';
+import { buildMap } from '../../analyses/map.js';
+import { pairExplainer } from '../../analyses/map-explain.js';
+import { edgeStatus, intentPairStatus } from '../../analyses/intent-status.js';
+import { segmentsOf } from '../../analyses/intent/index.js';
+import type { Endpoint } from '../../analyses/endpoints.js';
+import type { AuditMap } from '../../reports/audit/html.js';
+import type { AuditResult } from '../../analyses/audit.js';
+import { repoRoot } from '../../util/repo-root.js';
 import { audit, atLeast, baselineFrom, type Baseline } from '../../analyses/audit.js';
 import { loadIntent, type Intent } from '../../analyses/intent/index.js';
 import { CHECKS, SEVERITIES, type FindingSeverity } from '../../checks/index.js';
@@ -41,6 +50,22 @@ function parseDisable(values: readonly string[] | undefined, origin?: string): s
     if (!CHECKS.some((c) => c.meta.id === id) && !AWS_CHECK_IDS.includes(id)) throw new UserError(`unknown check "${id}" in ${origin ? `audit.disable (${origin})` : '--disable'}`, `checks: ${[...CHECKS.map((c) => c.meta.id), ...AWS_CHECK_IDS].join(', ')} (bulkhead checks lists them)`);
   }
   return ids;
+}
+
+/** The HTML page's map: workloads grouped by home segment (or namespace), edges by intent status. */
+function auditMap(a: Analysis, r: AuditResult, intent: Intent | undefined, wholeCluster: boolean): AuditMap {
+  const s = streamReach(a, { level: 'workload' });
+  const byId = new Map(s.endpoints.map((e) => [e.id, e]));
+  const groupOfEndpoint = (e: Endpoint): string => (intent ? (segmentsOf(a, intent, e)[0] ?? '(unmapped)') : (e.namespace ?? ''));
+  const groupOf = (id: string): string => {
+    const e = byId.get(id);
+    return e ? groupOfEndpoint(e) : '';
+  };
+  const map = buildMap('workload', s.endpoints, s.connections(), { groupOf: groupOfEndpoint, groupBy: intent ? 'segment' : 'namespace' });
+  const status = edgeStatus(map.folded, r.drift ? intentPairStatus(r.drift) : new Map(), groupOf);
+  const explainPair = pairExplainer(a, s.endpoints, { wholeCluster });
+  const sensitive = new Set(intent ? s.endpoints.filter((e) => segmentsOf(a, intent, e).some((g) => intent.sensitive.has(g))).map((e) => e.id) : []);
+  return { map, status: (e) => status(e.src, e.dst), explain: (e) => explainPair(e.sample.src, e.sample.dst), sensitive };
 }
 
 /** Registers `bulkhead audit`. */
@@ -92,14 +117,16 @@ export function registerAudit(program: Command): void {
     const baselinePath = opts.baseline ?? fromSettings?.baseline;
     const baseline = baselinePath ? readBaseline(baselinePath) : undefined;
     progress.phase('analysing');
-    const result = audit(analyze(inventory), { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, ...(baseline ? { baseline } : {}) });
+    const analysis = analyze(inventory);
+    const result = audit(analysis, { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, ...(baseline ? { baseline } : {}) });
     progress.done();
     if (opts.writeBaseline) {
       const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
       writeOutputFile(opts.writeBaseline, `${JSON.stringify(doc, null, 2)}\n`, 'baseline');
       if (!opts.quiet) process.stderr.write(`wrote ${result.findings.length} finding(s) to baseline ${opts.writeBaseline}\n`);
     }
-    await out.write(AUDIT_FORMATS[format](result, { color: format === 'text' && out.color }, notes));
+    const map = format === 'html' ? auditMap(analysis, result, intent, settings.wholeCluster) : undefined;
+    await out.write(AUDIT_FORMATS[format](result, { color: format === 'text' && out.color, ...(map ? { map } : {}), ...(format === 'sarif' ? { root: repoRoot() } : {}) }, notes), format === 'html');
     out.end();
     if (failOn && result.findings.some((f) => atLeast(f.severity, failOn!))) {
       const n = result.findings.filter((f) => atLeast(f.severity, failOn!)).length;

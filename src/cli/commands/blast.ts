@@ -19,6 +19,7 @@ interface BlastOpts extends InputOptions, FormatOpts {
   intent?: string | false;
   namespace?: string;
   selector?: string;
+  exclude?: string[];
 }
 
 export function registerBlast(program: Command): void {
@@ -28,7 +29,8 @@ export function registerBlast(program: Command): void {
     .argument('[inputs...]', 'manifest files or directories (recursed), or - for stdin; none with --cluster')
     .option('--from <endpoint>', 'the compromised workload (ns/name), pod (ns/pod with --level pod), glob (prod/*), IP address or CIDR, or a segment of --intent')
     .option('--hops <n>', 'stop after this many hops (1 = direct reach only)')
-    .option('-t, --target <spec>', 'a sensitive target to highlight: segment name, workload, glob or address (repeatable)', collect);
+    .option('-t, --target <spec>', 'a sensitive target to highlight: segment name, workload, glob or address (repeatable)', collect)
+    .option('--exclude <spec>', 'a pivot to leave out of paths and the ranking (cluster DNS...): workload, glob or segment (repeatable); segments with infrastructure: true in the intent are left out too', collect);
   intentOptions(cmd, 'segments (boundaries, --from SEGMENT) and sensitive segments to highlight');
   formatOption(cmd, Object.keys(BLAST_FORMATS));
   outputFileOption(cmd);
@@ -51,16 +53,18 @@ export function registerBlast(program: Command): void {
     const { inventory, notes } = await loadInputs(inputs, opts, !out.toFile);
     progress.phase('analysing');
     const analysis = analyze(inventory);
+    const exclude = [...(intent ? intent.segments.filter((s) => s.infrastructure).map((s) => s.name) : []), ...(opts.exclude ?? [])];
     const result: BlastResult = blast(analysis, {
       ...(intent ? { segments: segmentView(analysis, intent) } : {}),
       level,
       ...(opts.from !== undefined ? { from: opts.from } : {}),
       ...(hops !== undefined ? { hops } : {}),
       ...(opts.target ? { targets: opts.target } : {}),
+      ...(exclude.length ? { exclude } : {}),
     });
     const shown = keep && result.mode === 'ranking' ? { ...result, ranking: result.ranking.filter((r) => keep(r.endpoint)) } : result;
     progress.done();
-    await out.write(BLAST_FORMATS[format](shown, notes));
+    await out.write(BLAST_FORMATS[format](shown, notes), format === 'html');
     out.end();
   });
 }

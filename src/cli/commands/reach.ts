@@ -13,6 +13,8 @@ import { filterOptions, formatOption, levelOption, outputFileOption, pickFormatO
 import { openReport } from '../output.js';
 import { progress } from '../progress.js';
 import { awsReachSection, sectionStart, sectionEnd } from './aws-sections.js';
+import { pairExplainer } from '../../analyses/map-explain.js';
+import { reachHtmlFrom } from '../../reports/reach/html.js';
 
 interface ReachOpts extends InputOptions, FormatOpts {
   level: string;
@@ -46,7 +48,7 @@ export function registerReach(program: Command): void {
     const level = pickLevel(opts.level);
     const ports = parsePorts(opts.port);
     const keep = endpointFilter({ ...(opts.namespace ? { namespaces: [opts.namespace] } : {}), ...(opts.selector !== undefined ? { selector: opts.selector } : {}) });
-    if (opts.exposure && (format === 'csv' || format === 'dot')) throw new UserError(`--exposure is not available in ${format}`, 'use text, json or md');
+    if (opts.exposure && (format === 'csv' || format === 'dot' || format === 'html')) throw new UserError(`--exposure is not available in ${format}`, 'use text, json or md');
     const out = openReport(opts.outputFile);
     progress.phase('loading');
     const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, format !== 'csv' && !out.toFile, 'reach');
@@ -80,6 +82,14 @@ export function registerReach(program: Command): void {
         const text = REACH_FORMATS[format](keep ? filterReachResult(whole, keep) : whole, notes);
         progress.done();
         await out.write(text);
+        return;
+      }
+      if (format === 'html') {
+        const hs = streamReach(analysis, reachOpts);
+        const explainPair = pairExplainer(analysis, hs.endpoints, { wholeCluster: settings.wholeCluster });
+        progress.phase('writing');
+        await out.write(reachHtmlFrom(hs.level, hs.endpoints, () => (keep ? filterReachStream(hs, keep) : hs).connections(), notes, explainPair), true);
+        progress.done();
         return;
       }
       // Streamed, every format: a cluster without policies has as many connections as pairs of workloads.

@@ -8,13 +8,20 @@ import { mdText } from '../safe-text.js';
 const ICON = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' } as const;
 /** GitHub rejects comments above 65,536 characters; stay well below. */
 const MAX_ROWS = 150;
+const MAX_CHARS = 60_000;
+/** A message cell longer than this is cut (the JSON and SARIF reports carry every pair). */
+const MAX_MESSAGE = 240;
+
+function short(s: string): string {
+  return s.length <= MAX_MESSAGE ? s : `${s.slice(0, MAX_MESSAGE - 1)}…`;
+}
 
 function cell(s: string): string {
   return mdText(s);
 }
 
 function row(f: Finding): string {
-  return `| ${ICON[f.severity]} | \`${f.check}\` | ${cell(f.resource)} | ${f.location ? `\`${cell(formatSource(f.location))}\`` : ''} | ${cell(f.message)} |`;
+  return `| ${ICON[f.severity]} | \`${f.check}\` | ${cell(f.resource)} | ${f.location ? `\`${cell(formatSource(f.location))}\`` : ''} | ${cell(short(f.message))} |`;
 }
 
 /** Renders the audit as Markdown. */
@@ -37,13 +44,16 @@ export function auditMarkdown(r: AuditResult, notes: Notes = NO_NOTES): string {
     ['Hygiene', r.findings.filter((f) => f.category === 'hygiene')],
   ];
   let rows = 0;
+  let size = out.join('\n').length;
   for (const [title, fs] of sections) {
     if (fs.length === 0) continue;
     const open = fs.some((f) => f.severity === 'error') ? ' open' : '';
     out.push(`<details${open}><summary><b>${title}</b> (${fs.length})</summary>`, '', '| Severity | Check | Resource | Location | Message |', '| --- | --- | --- | --- | --- |');
     for (const f of fs) {
-      if (rows >= MAX_ROWS) break;
-      out.push(row(f));
+      const line = row(f);
+      if (rows >= MAX_ROWS || size + line.length > MAX_CHARS) break;
+      out.push(line);
+      size += line.length + 1;
       rows++;
     }
     out.push('', '</details>', '');

@@ -42,3 +42,10 @@ export function startText(r: BlastFromResult): string {
   const ids = r.start.map((e) => e.id);
   return ids.length <= 3 ? ids.join(', ') : `${r.from} (${ids.length} endpoints)`;
 }
+
+/** "Excluded as pivots (kube-system/coredns): kube-system/coredns[Deployment]; reached, but no path goes on from them." */
+export function excludedText(x: { readonly specs: readonly string[]; readonly endpoints: readonly string[] } | undefined, ranked: boolean): string {
+  if (!x) return '';
+  const list = x.endpoints.length <= 5 ? x.endpoints.join(', ') : `${x.endpoints.slice(0, 5).join(', ')} and ${x.endpoints.length - 5} more`;
+  return `Excluded as pivots (${x.specs.join(', ')}): ${list}; reached, but no path goes on from them${ranked ? ', and not ranked' : ''}.`;
+}

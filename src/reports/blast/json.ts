@@ -34,6 +34,7 @@ export function blastJson(r: BlastResult, notes: Notes = NO_NOTES): string {
             path: e.path.map(hop),
           })),
           sensitive: r.sensitive,
+          ...(r.excluded ? { excluded: r.excluded } : {}),
         }
       : {
           schema: 'bulkhead.blast/v1',
@@ -43,6 +44,7 @@ export function blastJson(r: BlastResult, notes: Notes = NO_NOTES): string {
           ...(r.hops !== undefined ? { hops: r.hops } : {}),
           endpoints: r.endpoints,
           sensitive: r.sensitiveNames,
+          ...(r.excluded ? { excluded: r.excluded } : {}),
           ranking: r.ranking.map((e, i) => ({ rank: i + 1, id: e.endpoint.id, reached: e.reached, direct: e.direct, external: e.external, sensitive: e.sensitive })),
         };
   return toJsonText(doc);

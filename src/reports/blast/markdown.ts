@@ -1,11 +1,13 @@
 import type { BlastFromResult, BlastResult } from '../../analyses/blast.js';
 import { mdTable } from '../markdown.js';
+import { mdText } from '../safe-text.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesMarkdown } from '../notes.js';
-import { distinctHops, pathText, sideText, startText, summaryText } from './common.js';
+import { distinctHops, excludedText, pathText, sideText, startText, summaryText } from './common.js';
 
 function fromMd(r: BlastFromResult): string {
   const out: string[] = [`### Blast radius from \`${startText(r)}\``, '', `${summaryText(r)}.`, ''];
+  if (r.excluded) out.push(mdText(excludedText(r.excluded, false)), '');
   if (r.sensitive.length > 0) {
     const hit = r.sensitive.filter((s) => s.reached.length > 0);
     out.push(hit.length ? `**Sensitive targets reached:** ${hit.map((s) => `${s.name} (${s.reached.length})`).join(', ')}` : 'No sensitive target is reached.', '');
@@ -37,6 +39,7 @@ function blastMarkdownBody(r: BlastResult): string {
   if (r.mode === 'from') return fromMd(r);
   const top = r.ranking[0];
   const out = [`### Blast radius ranking (${r.endpoints} ${r.level}s)`, ''];
+  if (r.excluded) out.push(mdText(excludedText(r.excluded, true)), '');
   if (top) out.push(`Riskiest: \`${top.endpoint.id}\` reaches ${top.reached} endpoint${top.reached === 1 ? '' : 's'}${r.sensitiveNames.length ? ` (${top.sensitive} sensitive)` : ''}.`, '');
   const sens = r.sensitiveNames.length > 0;
   out.push('<details><summary>Ranking</summary>', '');

@@ -1,7 +1,8 @@
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
 import type { BlastFromResult, BlastRankingResult, BlastResult } from '../../analyses/blast.js';
-import { distinctHops, pathText, sideText, startText, summaryText } from './common.js';
+import { outsideName } from '../outside.js';
+import { distinctHops, excludedText, pathText, sideText, startText, summaryText } from './common.js';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -11,6 +12,7 @@ function fromText(r: BlastFromResult): string {
   const out: string[] = [];
   out.push(`Blast radius from ${startText(r)} (${r.level} level${r.hops !== undefined ? `, at most ${r.hops} hop${r.hops === 1 ? '' : 's'}` : ''}; boundaries are ${r.boundary}s)`);
   out.push(`${summaryText(r)}.`);
+  if (r.excluded) out.push(excludedText(r.excluded, false));
   if (r.reached.length === 0) {
     out.push('', 'Nothing is reachable: the compromise stays contained.');
     return `${out.join('\n')}\n`;
@@ -21,7 +23,7 @@ function fromText(r: BlastFromResult): string {
     out.push('', `Hop ${h}${h === 1 ? ' (direct)' : ''}:`);
     const w = Math.max(...list.map((e) => e.endpoint.id.length + (e.endpoint.kind === 'External' ? 10 : 0)));
     for (const e of list) {
-      const id = e.endpoint.kind === 'External' ? `${e.endpoint.id}[External]` : e.endpoint.id;
+      const id = outsideName(e.endpoint.id, e.endpoint.kind === 'External');
       const last = e.path[e.path.length - 1]!;
       const flags = [r.boundary === 'segment' ? `segment ${e.segments.join('+') || '(unmapped)'}` : '', e.boundaries > 0 ? `${e.boundaries} boundar${e.boundaries === 1 ? 'y' : 'ies'}` : '', e.sensitive.length ? `SENSITIVE: ${e.sensitive.join(', ')}` : ''].filter(Boolean);
       out.push(`  ${pad(id, w)}  ${last.conns.toString()}${h > 1 ? `  via ${pathText(e.path.slice(0, -1))}` : ''}${flags.length ? `  [${flags.join('; ')}]` : ''}`);
@@ -56,6 +58,7 @@ function rankingText(r: BlastRankingResult): string {
     `Blast radius ranking: ${r.endpoints} ${r.level}s, riskiest first${r.hops !== undefined ? ` (at most ${r.hops} hop${r.hops === 1 ? '' : 's'})` : ''}` +
       (r.sensitiveNames.length ? `; sensitive: ${r.sensitiveNames.join(', ')}` : ''),
   );
+  if (r.excluded) out.push(excludedText(r.excluded, true));
   const head = ['rank', 'reached', 'direct', 'outside', ...(r.sensitiveNames.length ? ['sensitive'] : []), r.level];
   const rows = r.ranking.map((e, i) => [String(i + 1), String(e.reached), String(e.direct), String(e.external), ...(r.sensitiveNames.length ? [String(e.sensitive)] : []), e.endpoint.id]);
   const widths = head.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k]!.length)));

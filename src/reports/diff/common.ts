@@ -1,11 +1,12 @@
 /** Shared wording for the diff reports. */
 import type { DiffChange, DiffObject, DiffResult } from '../../analyses/diff.js';
 import { formatSource } from '../../inventory/types.js';
+import { outsideName } from '../outside.js';
 import { oneLine } from '../safe-text.js';
 
 /** Ids as printed: outside blocks carry `[External]`, as in reach. */
 export function showId(r: DiffResult, id: string): string {
-  return r.endpoints.get(id)?.kind === 'External' ? `${id}[External]` : oneLine(id);
+  return outsideName(id, r.endpoints.get(id)?.kind === 'External');
 }
 
 /** "TCP 80 -> TCP 80,443" with what opened and closed when both sides allow something. */

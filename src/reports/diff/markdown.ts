@@ -13,9 +13,12 @@ function capped<T>(rows: readonly T[]): { rows: readonly T[]; note: string } {
   return rows.length <= MAX_ROWS ? { rows, note: '' } : { rows: rows.slice(0, MAX_ROWS), note: `\n_… and ${rows.length - MAX_ROWS} more: run \`bulkhead diff --format json\` for all._\n` };
 }
 
+/** Invisible in the rendered comment: a CI job finds its own earlier comment by it and updates it. */
+export const DIFF_COMMENT_MARKER = '<!-- bulkhead:diff -->';
+
 /** A pull-request comment: the verdict and counts first, every detail folded. */
 export function diffMarkdown(r: DiffResult, notes: Notes = NO_NOTES): string {
-  const out: string[] = ['### Bulkhead: network connectivity change', ''];
+  const out: string[] = [DIFF_COMMENT_MARKER, '### Bulkhead: network connectivity change', ''];
   const caveats = notesMarkdown(notes);
   if (caveats) out.push(caveats.trimEnd(), '');
   if (r.drift) {
@@ -58,7 +61,9 @@ export function diffMarkdown(r: DiffResult, notes: Notes = NO_NOTES): string {
     out.push('</details>', '');
   }
   if (r.drift && r.drift.introduced.length + r.drift.fixed.length > 0) {
-    out.push(`<details><summary>Intent drift: ${r.drift.introduced.length} new, ${r.drift.fixed.length} fixed</summary>`, '');
+    // Counted as the headline counts them: paths, not the reasons (a path may break a flow and an invariant).
+    const d = r.drift;
+    out.push(`<details><summary>Intent drift: ${d.introducedPaths} path${d.introducedPaths === 1 ? '' : 's'} newly violating, ${d.fixedPaths} fixed (${d.introduced.length + d.fixed.length} reason${d.introduced.length + d.fixed.length === 1 ? '' : 's'})</summary>`, '');
     const { rows, note } = capped([...r.drift.introduced.map((x) => ['new', x] as const), ...r.drift.fixed.map((x) => ['fixed', x] as const)]);
     out.push(mdTable(['', 'path', 'ports', 'why'], rows.map(([k, x]) => [k, `${x.src} => ${x.dst}`, x.ports.toString(), driftWhy(x)])) + note);
     out.push('</details>', '');

@@ -10,9 +10,15 @@ export function reachMarkdown(r: ReachResult, notes: Notes = NO_NOTES): string {
   return notesMarkdown(notes) + reachMarkdownBody(r);
 }
 
+/** The heading and the one-line summary above the folded table (shared with the streamed writer). */
+export function reachMarkdownHead(level: string, count: number): string {
+  return `### Bulkhead: what can reach what\n\n**${count}** allowed connection${count === 1 ? '' : 's'} (${level} level).\n\n`;
+}
+
 function reachMarkdownBody(r: ReachResult): string {
   const show = displayIds(r);
-  const main = r.connections.length === 0 ? '_No connections allowed._\n' : mdTable(['src', 'dst', 'conn'], r.connections.map((c) => [show(c.src), show(c.dst), connText(c)]));
+  const head = reachMarkdownHead(r.level, r.connections.length);
+  const main = head + (r.connections.length === 0 ? '_No connections allowed._\n' : `<details><summary>Connections</summary>\n\n${mdTable(['src', 'dst', 'conn'], r.connections.map((c) => [show(c.src), show(c.dst), connText(c)]))}\n</details>\n`);
   if (!r.exposure) return main;
   if (r.exposure.items.length === 0) return `${main}\n_No exposure beyond the input${r.exposure.wholeCluster ? ' (the settings say it is the whole cluster)' : ''}._\n`;
   const rows = r.exposure.items.map((e) => (e.direction === 'ingress' ? [exposurePeerText(e.peer), e.endpoint] : [e.endpoint, exposurePeerText(e.peer)]).concat(exposureConnsText(e)));

@@ -11,11 +11,14 @@ import { notesDot, notesJson, notesMarkdown, notesText } from '../notes.js';
 import { oneLine } from '../safe-text.js';
 import { connText } from './text.js';
 import { mdCell } from '../markdown.js';
-import { dotId } from '../dot.js';
-import { lex } from '../../util/compare.js';
+import { reachMarkdownHead } from './markdown.js';
+import { mapDot } from '../dot.js';
+import { reachHtmlFrom } from './html.js';
+import { outsideName } from '../outside.js';
+import { buildMap } from '../../analyses/map.js';
 
 /** Formats that can be streamed: all of them. */
-export const STREAM_FORMATS = ['text', 'csv', 'json', 'md', 'dot'] as const;
+export const STREAM_FORMATS = ['text', 'csv', 'json', 'md', 'dot', 'html'] as const;
 export type StreamFormat = (typeof STREAM_FORMATS)[number];
 
 const CHUNK = 1 << 16;
@@ -54,7 +57,7 @@ function memo(f: (p: PortSet) => string): (p: PortSet) => string {
 
 function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<string> {
   const ext = new Set(r.endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
-  const show = (id: string): string => (ext.has(id) ? `${id}[External]` : oneLine(id));
+  const show = (id: string): string => outsideName(id, ext);
   const str = memo((p) => p.toString());
   if (format === 'text') {
     yield notesText(notes);
@@ -73,17 +76,23 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
   }
   if (format === 'md') {
     yield notesMarkdown(notes);
+    yield reachMarkdownHead(r.level, r.count());
     let any = false;
     for (const c of r.connections()) {
-      if (!any) yield '| src | dst | conn |\n|---|---|---|\n';
+      if (!any) yield '<details><summary>Connections</summary>\n\n| src | dst | conn |\n|---|---|---|\n';
       any = true;
       yield `| ${mdCell(show(c.src))} | ${mdCell(show(c.dst))} | ${mdCell(connText(c, str(c.conns)))} |\n`;
     }
-    if (!any) yield '_No connections allowed._\n';
+    yield any ? '\n</details>\n' : '_No connections allowed._\n';
+    return;
+  }
+  if (format === 'html') {
+    yield reachHtmlFrom(r.level, r.endpoints, () => r.connections(), notes);
     return;
   }
   if (format === 'dot') {
-    yield* dotLines(r, memo((p) => p.toString()), notes);
+    // One pass that keeps nodes and edges, never the pairs: the map is at most a few dozen nodes, or folded.
+    yield mapDot(buildMap(r.level, r.endpoints, r.connections()), 'bulkhead', notesDot(notes));
     return;
   }
   // toJsonText(doc), one array element at a time.
@@ -110,32 +119,6 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
   }
   yield first ? '[]' : '\n  ]';
   yield '\n}\n';
-}
-
-/** reports/reach/dot.ts line by line; a stream's endpoints hold exactly the outside blocks some connection names. */
-function* dotLines(r: ReachStream, ports: (p: PortSet) => string, notes: Notes): Generator<string> {
-  const byNs = new Map<string, string[]>();
-  const ext: string[] = [];
-  for (const e of r.endpoints) {
-    if (e.kind === 'External') {
-      ext.push(e.id);
-      continue;
-    }
-    const ns = e.namespace ?? '';
-    if (!byNs.has(ns)) byNs.set(ns, []);
-    byNs.get(ns)!.push(e.id);
-  }
-  yield 'digraph bulkhead {\n  rankdir=LR;\n  node [shape=ellipse, fontname="Helvetica"];\n  edge [fontname="Helvetica", fontsize=10];\n';
-  for (const l of notesDot(notes)) yield `${l}\n`;
-  let i = 0;
-  for (const [ns, ids] of [...byNs].sort(([a], [b]) => lex(a, b))) {
-    yield `  subgraph cluster_${i++} {\n    label=${dotId(ns)};\n    style=rounded;\n`;
-    for (const id of ids) yield `    ${dotId(id)} [label=${dotId(id.slice(ns.length + 1))}];\n`;
-    yield '  }\n';
-  }
-  for (const id of ext) yield `  ${dotId(id)} [shape=box, style=dashed];\n`;
-  for (const c of r.connections()) yield `  ${dotId(c.src)} -> ${dotId(c.dst)} [label=${dotId(connText(c, ports(c.conns)))}${c.condition ? ', style=dotted' : ''}];\n`;
-  yield '}\n';
 }
 
 /** The output of one streamable format, in chunks. */

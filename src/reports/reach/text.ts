@@ -2,12 +2,13 @@ import type { Connection, ReachResult } from '../../analyses/reach.js';
 import { exposureText } from './exposure.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
+import { outsideName } from '../outside.js';
 import { oneLine } from '../safe-text.js';
 
 /** The id as printed in tables: external blocks carry an `[External]` suffix, as in netpol-analyzer. */
 export function displayIds(r: ReachResult): (id: string) => string {
   const ext = new Set(r.endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
-  return (id) => (ext.has(id) ? `${id}[External]` : oneLine(id));
+  return (id) => outsideName(id, ext);
 }
 
 /** The words for a connection's condition (see Connection.condition). */
