@@ -2,7 +2,9 @@
 // "Exposure Analysis Result" section that names a cluster peer (entire-cluster, or a representative peer such
 // as `backend/[all pods]`) must be one of ours with the same connections, and ours must have no other.
 // Their `[External]` lines repeat the connection list, which test/corpus-netpol-analyzer.test.ts compares.
-// Cases the main harness skips (ANP/BANP, multi-network, Ingress/Route) are skipped here too.
+// Cases the main harness skips (multi-network, Ingress/Route) are skipped here too, and so are inputs with
+// AdminNetworkPolicies or a BaselineAdminNetworkPolicy: exposure beyond the input is computed from NetworkPolicy
+// alone, and each such entry names the admin and baseline policies it does not apply (docs/layers.md).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -54,11 +56,16 @@ if (!existsSync(ROOT)) {
   test('netpol-analyzer corpus: exposure sections (txt)', async (t) => {
     let agree = 0;
     let compared = 0;
+    let tiered = 0;
     for (const c of cases) {
       const o = await runner.run(c);
       if (o.status === 'skip') continue;
-      compared++;
       const { inventory } = await loadFromPaths([join(ROOT, 'tests', c.dirs[0]!)]);
+      if ((inventory.adminPolicies ?? []).length > 0) {
+        tiered++;
+        continue;
+      }
+      compared++;
       const a = analyze(inventory);
       const focus = c.focus_workloads ?? [];
       const dir = c.focus_direction ?? '';
@@ -67,7 +74,7 @@ if (!existsSync(ROOT)) {
       for (const x of computeExposure(a, { level: 'workload' })) {
         if (focus.length > 0 && !focus.some((f) => focusMatches(x.endpoint, f))) continue;
         if ((dir === 'ingress' && x.direction === 'egress') || (dir === 'egress' && x.direction === 'ingress')) continue;
-        const conns = ports ? { conns: x.conns.intersect(ports), namedPorts: [] } : x;
+        const conns = ports ? { conns: x.conns.intersect(ports), namedPorts: [] } : { conns: x.conns, namedPorts: x.namedPorts };
         if (conns.conns.isEmpty() && conns.namedPorts.length === 0) continue;
         mine.set(`${x.endpoint} ${x.direction === 'ingress' ? '<=' : '=>'} ${exposurePeerText(x.peer)}`, norm(exposureConnsText(conns)));
       }
@@ -80,7 +87,7 @@ if (!existsSync(ROOT)) {
         else assert.equal(known, undefined, `case now agrees: remove it from KNOWN_DIFFERENCES (was: ${known})`);
       });
     }
-    console.log(`# netpol-analyzer exposure: ${agree} of ${compared} compared txt cases agree (${cases.length - compared} skipped)`);
+    console.log(`# netpol-analyzer exposure: ${agree} of ${compared} compared txt cases agree (${cases.length - compared} skipped, ${tiered} of them with admin or baseline policies)`);
     assert.ok(agree >= MIN_AGREEING, `only ${agree} exposure cases agree (was ${MIN_AGREEING})`);
   });
 }
