@@ -48,7 +48,7 @@ export function registerInit(program: Command): void {
     const draft = draftIntent(analyze(inventory));
     const text = renderIntentYaml(draft, [
       `Starting intent written by \`bulkhead init ${[...inputs, ...(wantsCluster(opts) ? ['--cluster'] : [])].join(' ')}\`.`,
-      'The flows below are what the NetworkPolicies allow TODAY, not necessarily what should be:',
+      'The flows below are what the policies allow TODAY, not necessarily what should be:',
       'delete the ones nobody meant, narrow their ports, and add invariants (never, isolated, egress,',
       'sensitive). Then `bulkhead audit` reports every difference. Format: docs/intent.md.',
       ...initCaveats(notes),

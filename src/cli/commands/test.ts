@@ -100,6 +100,11 @@ export function registerTest(program: Command): void {
         `${inventory.unmodelled.length} object(s) that may change traffic are evaluated by neither the model nor the lab (${[...new Set(inventory.unmodelled.map((u) => u.kind))].sort().join(', ')}): a real cluster may differ for the pods they select`,
       );
     }
+    if (runnerName === 'lab' && (inventory.adminPolicies ?? []).length > 0) {
+      notes.push(
+        `the lab compiles NetworkPolicies only: the ${inventory.adminPolicies!.length} admin and baseline policies are in the model's expectations but not in the lab's nftables rules, so probes they decide may fail in the lab`,
+      );
+    }
     const log = opts.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
     const runner: Runner | undefined =
       runnerName === 'lab'
