@@ -1,5 +1,6 @@
 /** The options every command takes to read a live cluster (--cluster, --context, --kubeconfig, -n), and progress. */
 import type { Command } from 'commander';
+import { UserError } from '../util/errors.js';
 import { readLiveCluster, type ClusterRead } from '../sources/k8s/live/index.js';
 import type { Settings } from '../settings/index.js';
 
@@ -14,12 +15,16 @@ export interface ClusterCliOptions {
 
 /** Adds --cluster, --context and --kubeconfig to a command; -n given on the command line also limits what is read. */
 export function addClusterOptions(cmd: Command): Command {
+  // reach and blast filter endpoints with -n; elsewhere -n only limits what --cluster reads.
+  const own = cmd.options.some((o) => o.long === '--namespace');
+  if (!own) cmd.option('-n, --namespace <ns>', 'with --cluster: read only these namespaces (comma-separated)');
   cmd
     .option('--cluster', 'read the cluster of the kubeconfig context (instead of, or beside, files); -n NS[,NS...] limits the namespaces read')
     .option('--context <name>', 'kubeconfig context to read (implies --cluster)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, the in-cluster service account; implies --cluster)')
     .hook('preAction', (c) => {
       if (c.getOptionValueSource('namespace') !== 'cli') return;
+      if (!own && !wantsCluster(c.opts())) throw new UserError('-n limits the namespaces --cluster reads', 'give --cluster, or name the files of those namespaces');
       const ns = String(c.getOptionValue('namespace'))
         .split(',')
         .map((s) => s.trim())
