@@ -61,7 +61,7 @@ test('completion: bash completes commands, flags and the values of -o and --leve
   };
   const program = buildProgram();
   assert.deepEqual(complete(['bulkhead', '']), [...program.commands.map((c) => c.name()), '--help', '--version'].sort());
-  assert.deepEqual(complete(['bulkhead', 'reach', '-o', '']), ['csv', 'dot', 'json', 'md', 'text']);
+  assert.deepEqual(complete(['bulkhead', 'reach', '-o', '']), ['csv', 'dot', 'html', 'json', 'md', 'text']);
   assert.deepEqual(complete(['bulkhead', 'audit', '--output', 's']), ['sarif']);
   assert.deepEqual(complete(['bulkhead', 'diff', '--level', '']), ['pod', 'workload']);
   assert.deepEqual(complete(['bulkhead', 'reach', '--output']), ['--output', '--output-file']);
