@@ -66,7 +66,11 @@ test('audit from --cluster finds what audit finds in the files, located at live 
   const f = JSON.parse(files.stdout) as { findings: Array<{ id: string; location: { file: string; line: number } | null }> };
   const l = JSON.parse(live.stdout) as typeof f;
   // Findings are ordered by location, which differs: compared as a set, by id.
-  const noLoc = (x: typeof f): unknown => x.findings.map((y) => ({ ...y, location: y.location ? 'located' : null, related: undefined })).sort((a, b) => (a.id < b.id ? -1 : 1));
+  // Evidence pairs carry the rule's location too: a file line on one side, a live reference on the other.
+  const noLoc = (x: typeof f): unknown =>
+    x.findings
+      .map((y) => ({ ...y, location: y.location ? 'located' : null, related: undefined, evidence: (y as { evidence?: Array<{ location?: unknown }> }).evidence?.map((e) => ({ ...e, location: e.location ? 'located' : null })) }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
   assert.deepEqual(noLoc(l), noLoc(f));
   assert.ok(l.findings.length > 20);
   for (const x of l.findings) if (x.location && x.location.file !== intent) assert.match(x.location.file, /^test-cluster\/([a-z0-9-]+\/)?[A-Za-z]+\/[a-z0-9.-]+@\d+$/);
@@ -101,7 +105,7 @@ test('every command reads --cluster: explain, blast, init, test, diff against fi
   const blast = await runCliAsync(['blast', ...base, '--from', 'shop-prod/frontend']);
   assert.equal(blast.code, 0, blast.stderr);
   assert.match(blast.stdout, /Blast radius from shop-prod\/frontend\[Deployment\]/);
-  const init = await runCliAsync(['init', ...base, '-o', '-']);
+  const init = await runCliAsync(['init', ...base, '--output-file', '-']);
   assert.equal(init.code, 0, init.stderr);
   assert.match(init.stdout, /bulkhead init --cluster/);
   const t = await runCliAsync(['test', '--kubeconfig', shop.kc, '--intent', join(SHOP, 'bulkhead.yaml'), '--no-generate']);
