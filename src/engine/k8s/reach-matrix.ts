@@ -475,12 +475,7 @@ export class ReachMatrix {
    */
   rowInto(s: number, out: Uint32Array): { fromBase: boolean; touched: number[] } {
     const B = this.size;
-    if (this.tiered) {
-      this.tiered.rowInto(s, out);
-      const touched: number[] = [];
-      for (let d = 0; d < B; d++) if (out[d] !== NONE_ID) touched.push(d);
-      return { fromBase: false, touched };
-    }
+    if (this.tiered) return this.tieredRowInto(s, out);
     const t = this.ports;
     const inbound = this.inbound[s]!;
     if (!this.isoE[s]) {
@@ -537,9 +532,68 @@ export class ReachMatrix {
     return { fromBase: false, touched };
   }
 
+  /**
+   * rowInto through the admin and baseline tiers, as sparse as without them: a source NetworkPolicy does not
+   * isolate starts from the ingress base and changes the columns some rule (NetworkPolicy, admin or baseline,
+   * either side) touches; an isolated one is NONE but where its egress side admits something.
+   */
+  private tieredRowInto(s: number, out: Uint32Array): { fromBase: boolean; touched: number[] } {
+    const T = this.tiered!;
+    const B = this.size;
+    const t = this.ports;
+    const { ae, be, ai, bi } = T.answers(s);
+    const { eS, iS, mark } = this;
+    const touched: number[] = [];
+    const touch = (d: number): void => {
+      if (!mark[d]) {
+        mark[d] = 1;
+        touched.push(d);
+      }
+    };
+    const inbound = this.inbound[s]!;
+    const X = this.blocks.length;
+    if (this.isoE[s]) {
+      // Egress side: NetworkPolicy's rules, then the admin tier on top; elsewhere nothing leaves s.
+      for (const r of this.layer.classRules.egress[this.repClass[s]!]!) {
+        if (r.allPeers) for (let d = 0; d < B; d++) (touch(d), (eS[d] = t.union(eS[d]!, this.portsTo(r, d))));
+        else for (const d of this.peersB[r.id]!) (touch(d), (eS[d] = t.union(eS[d]!, this.portsTo(r, d))));
+      }
+      for (const c of ae.touched) if (c < B) (touch(c), (eS[c] = t.union(ae.acc[c]!, t.minus(eS[c]!, ae.den[c]!))));
+      // Ingress side, only where egress admits something.
+      for (const d of touched) iS[d] = this.base[d]!;
+      for (const r of inbound) for (const d of this.selB[this.policyIndex.get(r.policy)!]!) if (mark[d]) iS[d] = t.union(iS[d]!, this.portsTo(r, d));
+      out.fill(NONE_ID, 0, B);
+      for (const d of touched) {
+        let i = iS[d]!;
+        if (!this.isoI[d] && bi.den[d] !== NONE_ID) i = t.minus(ALL_ID, bi.den[d]!);
+        if (ai.mark[d]) i = t.union(ai.acc[d]!, t.minus(i, ai.den[d]!));
+        out[d] = t.meet(eS[d]!, i);
+        eS[d] = 0;
+        mark[d] = 0;
+      }
+      for (let x = 0; x < X; x++) out[B + x] = T.blockSide(s, x, ae, be);
+      return { fromBase: false, touched };
+    }
+    // Not isolated on egress: the ingress base, changed where some rule speaks.
+    out.set(this.base, 0);
+    for (const r of inbound) for (const d of this.selB[this.policyIndex.get(r.policy)!]!) (touch(d), (out[d] = t.union(out[d]!, this.portsTo(r, d))));
+    for (const d of bi.touched) if (d < B && !this.isoI[d] && bi.den[d] !== NONE_ID) (touch(d), (out[d] = t.minus(ALL_ID, bi.den[d]!)));
+    for (const d of ai.touched) if (d < B) (touch(d), (out[d] = t.union(ai.acc[d]!, t.minus(out[d]!, ai.den[d]!))));
+    const egressAt = (c: number): void => {
+      if (c >= B) return;
+      const allow = be.den[c] !== NONE_ID ? t.minus(ALL_ID, be.den[c]!) : ALL_ID;
+      touch(c);
+      out[c] = t.meet(out[c]!, t.union(ae.acc[c]!, t.minus(allow, ae.den[c]!)));
+    };
+    for (const c of be.touched) egressAt(c);
+    for (const c of ae.touched) egressAt(c);
+    for (const d of touched) mark[d] = 0;
+    for (let x = 0; x < X; x++) out[B + x] = T.blockSide(s, x, ae, be);
+    return { fromBase: true, touched };
+  }
+
   /** Σ weights[d] over behaviours d the ingress base admits something to (the default of unisolated rows). */
   baseWeight(weights: Float64Array): number {
-    if (this.tiered) return 0;
     let n = 0;
     for (let d = 0; d < this.size; d++) if (this.base[d] !== NONE_ID) n += weights[d]!;
     return n;

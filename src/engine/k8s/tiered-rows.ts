@@ -83,8 +83,6 @@ export class TieredRows {
   private readonly B: number;
   private readonly X: number;
   // Scratch rows, reused: admin egress, baseline egress, admin ingress, baseline ingress.
-  private readonly npE: Uint32Array;
-  private readonly npI: Uint32Array;
   private readonly scratch: readonly [Scratch, Scratch, Scratch, Scratch];
   private readonly cells = new Map<number, number>();
   private readonly toBlockRows: (Uint32Array | undefined)[] = [];
@@ -100,8 +98,6 @@ export class TieredRows {
     this.admin = this.index(tiers.admin);
     this.baseline = this.index(tiers.baseline);
     const W = this.B + this.X;
-    this.npE = new Uint32Array(this.B);
-    this.npI = new Uint32Array(this.B);
     this.scratch = [new Scratch(W), new Scratch(W), new Scratch(W), new Scratch(W)];
   }
 
@@ -198,37 +194,28 @@ export class TieredRows {
     this.firstMatch(t, rules, (r) => t.subjB.get(r.policy)!, (c) => c, sc);
   }
 
-  /** The row of source behaviour s: every behaviour, then every block. */
-  rowInto(s: number, out: Uint32Array): void {
+  /**
+   * The four tier answers for source behaviour s: admin and baseline egress at s (behaviours and blocks; the
+   * baseline only when NetworkPolicy does not isolate s), admin and baseline ingress at every behaviour for s.
+   * Scratch arrays, valid until the next call; NONE/NONE/ALL wherever `mark` is 0.
+   */
+  answers(s: number): { readonly ae: Scratch; readonly be: Scratch; readonly ai: Scratch; readonly bi: Scratch } {
     const [ae, be, ai, bi] = this.scratch;
-    const B = this.B;
-    const m = this.m;
-    const pt = this.ports;
-    const isoE = m.isolatedE(s);
     this.egressOf(this.admin, s, ae);
-    // The baseline speaks only where NetworkPolicy does not isolate: at an isolated source, never on egress.
-    if (isoE) be.reset();
+    if (this.m.isolatedE(s)) be.reset();
     else this.egressOf(this.baseline, s, be);
     this.ingressOf(this.admin, s, ai);
     this.ingressOf(this.baseline, s, bi);
-    // Egress side into `out`: NetworkPolicy's, then the baseline's denials (unisolated), then the admin tier.
-    m.npEgressInto(s, this.npE);
-    out.set(this.npE, 0);
-    for (const c of be.touched) if (c < B && be.den[c] !== NONE_ID) out[c] = pt.minus(ALL_ID, be.den[c]!);
-    for (const c of ae.touched) if (c < B) out[c] = pt.union(ae.acc[c]!, pt.minus(out[c]!, ae.den[c]!));
-    // Blocks: the egress side is the whole answer (nothing isolates the outside's ingress).
-    for (let x = 0; x < this.X; x++) {
-      const c = B + x;
-      let v = isoE ? m.npToBlock(s, x) : be.mark[c] && be.den[c] !== NONE_ID ? pt.minus(ALL_ID, be.den[c]!) : ALL_ID;
-      if (ae.mark[c]) v = pt.union(ae.acc[c]!, pt.minus(v, ae.den[c]!));
-      out[c] = v;
-    }
-    // Ingress side at every destination (NetworkPolicy gives ALL where it does not isolate), met with egress.
-    const npI = this.npI;
-    m.npIngressInto(s, npI);
-    for (const d of bi.touched) if (!m.isolatedI(d) && bi.den[d] !== NONE_ID) npI[d] = pt.minus(ALL_ID, bi.den[d]!);
-    for (const d of ai.touched) npI[d] = pt.union(ai.acc[d]!, pt.minus(npI[d]!, ai.den[d]!));
-    for (let d = 0; d < B; d++) out[d] = pt.meet(out[d]!, npI[d]!);
+    return { ae, be, ai, bi };
+  }
+
+  /** The egress side of s towards block x: NetworkPolicy's, or the baseline's where NetworkPolicy does not isolate, under the admin tier. */
+  blockSide(s: number, x: number, ae: Scratch, be: Scratch): number {
+    const pt = this.ports;
+    const c = this.B + x;
+    let v = this.m.isolatedE(s) ? this.m.npToBlock(s, x) : be.mark[c] && be.den[c] !== NONE_ID ? pt.minus(ALL_ID, be.den[c]!) : ALL_ID;
+    if (ae.mark[c]) v = pt.union(ae.acc[c]!, pt.minus(v, ae.den[c]!));
+    return v;
   }
 
   /** Port id from behaviour s to behaviour d. */
@@ -246,9 +233,10 @@ export class TieredRows {
   toBlock(s: number, x: number): number {
     let row = this.toBlockRows[s];
     if (!row) {
-      const full = new Uint32Array(this.B + this.X);
-      this.rowInto(s, full);
-      row = this.toBlockRows[s] = full.slice(this.B);
+      row = new Uint32Array(this.X);
+      const { ae, be } = this.answers(s);
+      for (let k = 0; k < this.X; k++) row[k] = this.blockSide(s, k, ae, be);
+      this.toBlockRows[s] = row;
     }
     return row[x]!;
   }
@@ -275,7 +263,7 @@ export class TieredRows {
 }
 
 /** Reusable per-row arrays of one tier side: accept, deny and remaining port ids, and which columns are set. */
-class Scratch {
+export class Scratch {
   readonly acc: Uint32Array;
   readonly den: Uint32Array;
   readonly rem: Uint32Array;
