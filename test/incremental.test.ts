@@ -218,3 +218,17 @@ test('with admin and baseline policies: incremental analyses equal a fresh analy
     { seed, numRuns: runs(80) },
   );
 });
+
+test('with admin and baseline policies: counts (through the tiered row weights) equal the listed connections', () => {
+  fc.assert(
+    fc.property(adminClusterCaseArb, (c) => {
+      const a = analyze(loadFromTexts([{ path: 'cluster.yaml', text: c.yaml }]).inventory);
+      for (const level of ['workload', 'pod'] as const) {
+        const whole = computeReach(a, { level });
+        assert.equal(streamReach(a, { level }).count(), whole.connections.length, `${level}\n${c.yaml}`);
+      }
+      assert.equal(podConnectionCount(a), computeReach(a, { level: 'pod' }).connections.length, c.yaml);
+    }),
+    { seed, numRuns: runs(150) },
+  );
+});

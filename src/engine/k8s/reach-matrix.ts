@@ -16,7 +16,7 @@ import type { Inventory, PolicyRule } from '../../inventory/types.js';
 import type { CompiledRule, NetworkPolicyLayer } from './network-policy-layer.js';
 import { nodeKey } from './pod-classes.js';
 import type { KubernetesTiers } from '../tiers/index.js';
-import { refineBlocks, TieredRows, type NpSides } from './tiered-rows.js';
+import { refineBlocks, TieredRows, type IngressSig, type NpSides } from './tiered-rows.js';
 
 const EMPTY = new Int32Array(0);
 
@@ -475,7 +475,10 @@ export class ReachMatrix {
    */
   rowInto(s: number, out: Uint32Array): { fromBase: boolean; touched: number[] } {
     const B = this.size;
-    if (this.tiered) return this.tieredRowInto(s, out);
+    if (this.tiered) {
+      const { fromBase, touched } = this.tieredRowInto(s, out);
+      return { fromBase, touched };
+    }
     const t = this.ports;
     const inbound = this.inbound[s]!;
     if (!this.isoE[s]) {
@@ -537,17 +540,18 @@ export class ReachMatrix {
    * isolate starts from the ingress base and changes the columns some rule (NetworkPolicy, admin or baseline,
    * either side) touches; an isolated one is NONE but where its egress side admits something.
    */
-  private tieredRowInto(s: number, out: Uint32Array): { fromBase: boolean; touched: number[] } {
+  private tieredRowInto(s: number, out: Uint32Array, wantTouched = true): { fromBase: boolean; touched: number[]; changed: number[]; sig: IngressSig } {
     const T = this.tiered!;
     const B = this.size;
     const t = this.ports;
-    const { ae, be, ai, bi } = T.answers(s);
+    const sig = T.ingressSig(s, this.base, (d) => this.isoI[d] === 1);
+    const { ae, be } = T.egressAnswers(s);
     const { eS, iS, mark } = this;
-    const touched: number[] = [];
+    const changed: number[] = [];
     const touch = (d: number): void => {
       if (!mark[d]) {
         mark[d] = 1;
-        touched.push(d);
+        changed.push(d);
       }
     };
     const inbound = this.inbound[s]!;
@@ -559,26 +563,31 @@ export class ReachMatrix {
         else for (const d of this.peersB[r.id]!) (touch(d), (eS[d] = t.union(eS[d]!, this.portsTo(r, d))));
       }
       for (const c of ae.touched) if (c < B) (touch(c), (eS[c] = t.union(ae.acc[c]!, t.minus(eS[c]!, ae.den[c]!))));
-      // Ingress side, only where egress admits something.
-      for (const d of touched) iS[d] = this.base[d]!;
-      for (const r of inbound) for (const d of this.selB[this.policyIndex.get(r.policy)!]!) if (mark[d]) iS[d] = t.union(iS[d]!, this.portsTo(r, d));
+      // Ingress side, only where egress admits something: the signature's row, redone where NetworkPolicy rules add.
+      for (const d of changed) iS[d] = this.base[d]!;
+      const npTouched = new Set<number>();
+      for (const r of inbound) for (const d of this.selB[this.policyIndex.get(r.policy)!]!) if (mark[d]) (npTouched.add(d), (iS[d] = t.union(iS[d]!, this.portsTo(r, d))));
       out.fill(NONE_ID, 0, B);
-      for (const d of touched) {
-        let i = iS[d]!;
-        if (!this.isoI[d] && bi.den[d] !== NONE_ID) i = t.minus(ALL_ID, bi.den[d]!);
-        if (ai.mark[d]) i = t.union(ai.acc[d]!, t.minus(i, ai.den[d]!));
+      for (const d of changed) {
+        const i = npTouched.has(d) ? t.union(sig.acc[d]!, t.minus(iS[d]!, sig.den[d]!)) : sig.row[d]!;
         out[d] = t.meet(eS[d]!, i);
         eS[d] = 0;
         mark[d] = 0;
       }
       for (let x = 0; x < X; x++) out[B + x] = T.blockSide(s, x, ae, be);
-      return { fromBase: false, touched };
+      return { fromBase: false, touched: changed, changed, sig };
     }
-    // Not isolated on egress: the ingress base, changed where some rule speaks.
-    out.set(this.base, 0);
-    for (const r of inbound) for (const d of this.selB[this.policyIndex.get(r.policy)!]!) (touch(d), (out[d] = t.union(out[d]!, this.portsTo(r, d))));
-    for (const d of bi.touched) if (d < B && !this.isoI[d] && bi.den[d] !== NONE_ID) (touch(d), (out[d] = t.minus(ALL_ID, bi.den[d]!)));
-    for (const d of ai.touched) if (d < B) (touch(d), (out[d] = t.union(ai.acc[d]!, t.minus(out[d]!, ai.den[d]!))));
+    // Not isolated on egress: the signature's row, changed where this source's own rules speak.
+    out.set(sig.row, 0);
+    for (const r of inbound) {
+      for (const d of this.selB[this.policyIndex.get(r.policy)!]!) {
+        if (!mark[d]) iS[d] = this.base[d]!;
+        touch(d);
+        iS[d] = t.union(iS[d]!, this.portsTo(r, d));
+      }
+    }
+    // Those destinations are isolated (ingress-isolating policies select them): no baseline, the admin tier on top.
+    for (const d of changed) out[d] = t.union(sig.acc[d]!, t.minus(iS[d]!, sig.den[d]!));
     const egressAt = (c: number): void => {
       if (c >= B) return;
       const allow = be.den[c] !== NONE_ID ? t.minus(ALL_ID, be.den[c]!) : ALL_ID;
@@ -587,9 +596,36 @@ export class ReachMatrix {
     };
     for (const c of be.touched) egressAt(c);
     for (const c of ae.touched) egressAt(c);
-    for (const d of touched) mark[d] = 0;
     for (let x = 0; x < X; x++) out[B + x] = T.blockSide(s, x, ae, be);
-    return { fromBase: true, touched };
+    let touched = changed;
+    if (wantTouched) {
+      // Relative to NetworkPolicy's base: the signature's columns too.
+      touched = changed.slice();
+      for (const d of sig.touched) if (!mark[d]) touched.push(d);
+    }
+    for (const d of changed) mark[d] = 0;
+    return { fromBase: true, touched, changed, sig };
+  }
+
+  /** rowWeight through the tiers: the signature row's weight, corrected where this source's rules change it. */
+  private tieredRowWeight(s: number, weights: Float64Array, out: Uint32Array): number {
+    const B = this.size;
+    const { fromBase, changed, sig } = this.tieredRowInto(s, out, false);
+    let n = 0;
+    for (let x = B; x < out.length; x++) if (out[x] !== NONE_ID) n += weights[x]!;
+    if (!fromBase) {
+      for (const d of changed) if (out[d] !== NONE_ID) n += weights[d]!;
+      return n;
+    }
+    let w = sig.weights.get(weights);
+    if (w === undefined) {
+      w = 0;
+      for (let d = 0; d < B; d++) if (sig.row[d] !== NONE_ID) w += weights[d]!;
+      sig.weights.set(weights, w);
+    }
+    n += w;
+    for (const d of changed) n += weights[d]! * ((out[d] !== NONE_ID ? 1 : 0) - (sig.row[d] !== NONE_ID ? 1 : 0));
+    return n;
   }
 
   /** Σ weights[d] over behaviours d the ingress base admits something to (the default of unisolated rows). */
@@ -605,6 +641,7 @@ export class ReachMatrix {
    */
   rowWeight(s: number, weights: Float64Array, baseWeight: number, out: Uint32Array): number {
     const B = this.size;
+    if (this.tiered) return this.tieredRowWeight(s, weights, out);
     const { fromBase, touched } = this.rowInto(s, out);
     let n = 0;
     for (let x = B; x < out.length; x++) if (out[x] !== NONE_ID) n += weights[x]!;

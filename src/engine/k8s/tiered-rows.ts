@@ -87,6 +87,8 @@ export class TieredRows {
   private readonly cells = new Map<number, number>();
   private readonly toBlockRows: (Uint32Array | undefined)[] = [];
   private readonly fromBlockRows: (Uint32Array | undefined)[] = [];
+  /** Per behaviour: 1 when an admin or baseline ingress rule of it matches addresses. */
+  private readonly rangedIngress: (0 | 1 | undefined)[] = [];
 
   constructor(
     readonly tiers: KubernetesTiers,
@@ -209,6 +211,63 @@ export class TieredRows {
     return { ae, be, ai, bi };
   }
 
+  private sigIds?: Int32Array;
+  private readonly sigs: IngressSig[] = [];
+
+  /**
+   * The ingress answers every source with the same admin and baseline ingress rules gets (they match the
+   * same peers), kept dense once per such signature, with the base row they make of NetworkPolicy's.
+   */
+  ingressSig(s: number, base: Uint32Array, isolatedI: (d: number) => boolean): IngressSig {
+    if (!this.sigIds) {
+      this.sigIds = new Int32Array(this.B).fill(-1);
+      const byKey = new Map<string, number>();
+      for (let b = 0; b < this.B; b++) {
+        const k = `${this.admin.inbound[b]!.map((r) => r.order).join(',')}|${this.baseline.inbound[b]!.map((r) => r.order).join(',')}`;
+        let id = byKey.get(k);
+        if (id === undefined) byKey.set(k, (id = byKey.size));
+        this.sigIds[b] = id;
+      }
+    }
+    const id = this.sigIds[s]!;
+    let g = this.sigs[id];
+    if (!g) {
+      const [, , ai, bi] = this.scratch;
+      this.ingressOf(this.admin, s, ai);
+      this.ingressOf(this.baseline, s, bi);
+      const B = this.B;
+      const pt = this.ports;
+      const acc = new Uint32Array(B);
+      const den = new Uint32Array(B);
+      const row = Uint32Array.from(base);
+      const cols = new Set<number>();
+      for (const d of bi.touched) {
+        if (d >= B || isolatedI(d) || bi.den[d] === NONE_ID) continue;
+        cols.add(d);
+        row[d] = pt.minus(ALL_ID, bi.den[d]!);
+      }
+      for (const d of ai.touched) {
+        if (d >= B) continue;
+        cols.add(d);
+        acc[d] = ai.acc[d]!;
+        den[d] = ai.den[d]!;
+        row[d] = pt.union(acc[d]!, pt.minus(row[d]!, den[d]!));
+      }
+      g = { acc, den, row, touched: Int32Array.from(cols).sort(), weights: new WeakMap() };
+      this.sigs[id] = g;
+    }
+    return g;
+  }
+
+  /** The admin and baseline egress answers of s (behaviours and blocks; the baseline only where NetworkPolicy does not isolate s). */
+  egressAnswers(s: number): { readonly ae: Scratch; readonly be: Scratch } {
+    const [ae, be] = this.scratch;
+    this.egressOf(this.admin, s, ae);
+    if (this.m.isolatedE(s)) be.reset();
+    else this.egressOf(this.baseline, s, be);
+    return { ae, be };
+  }
+
   /** The egress side of s towards block x: NetworkPolicy's, or the baseline's where NetworkPolicy does not isolate, under the admin tier. */
   blockSide(s: number, x: number, ae: Scratch, be: Scratch): number {
     const pt = this.ports;
@@ -243,6 +302,13 @@ export class TieredRows {
 
   /** Port id from block x to behaviour d. */
   fromBlock(x: number, d: number): number {
+    // Only rules with address ranges (networks, nodes) can match an outside block: without any, NetworkPolicy decides.
+    let ranged = this.rangedIngress[d];
+    if (ranged === undefined) {
+      const c = this.m.repClass[d]!;
+      ranged = this.rangedIngress[d] = [this.admin.model, this.baseline.model].some((t) => t.classRules.ingress[c]!.some((r) => r.ranges.length > 0)) ? 1 : 0;
+    }
+    if (!ranged) return this.m.isolatedI(d) ? this.m.npFromBlock(x, d) : ALL_ID;
     let row = this.fromBlockRows[d];
     if (!row) {
       row = new Uint32Array(this.X);
@@ -260,6 +326,18 @@ export class TieredRows {
     }
     return row[x]!;
   }
+}
+
+/** What the sources with one set of admin and baseline ingress rules get: the admin answers, and the resulting base row. */
+export interface IngressSig {
+  readonly acc: Uint32Array;
+  readonly den: Uint32Array;
+  /** NetworkPolicy's ingress base with the baseline and admin answers applied. */
+  readonly row: Uint32Array;
+  /** Columns where `row` differs from NetworkPolicy's base (or may). */
+  readonly touched: Int32Array;
+  /** Σ weights over the columns `row` admits something to, per weights array. */
+  readonly weights: WeakMap<Float64Array, number>;
 }
 
 /** Reusable per-row arrays of one tier side: accept, deny and remaining port ids, and which columns are set. */
