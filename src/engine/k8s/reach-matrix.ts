@@ -16,7 +16,7 @@ import type { Inventory, PolicyRule } from '../../inventory/types.js';
 import type { CompiledRule, NetworkPolicyLayer } from './network-policy-layer.js';
 import { nodeKey } from './pod-classes.js';
 import type { KubernetesTiers } from '../tiers/index.js';
-import { refineBlocks, TieredRows, type IngressSig, type NpSides } from './tiered-rows.js';
+import { refineBlocks, TieredRows, type IngressSig, type NpSides, type Scratch } from './tiered-rows.js';
 
 const EMPTY = new Int32Array(0);
 
@@ -30,6 +30,8 @@ export class ReachMatrix {
   readonly repClass: Int32Array;
   /** External address blocks, in address order (IPv4 first). */
   blocks: ExternalBlock[] = [];
+  /** Scratch marks of the tiered rows: destinations some NetworkPolicy ingress rule admits the source to. */
+  private npMark?: Uint8Array;
   /** Rows composed with the admin and baseline tiers, when the inventory has cluster-scoped policies. */
   private readonly tiered?: TieredRows;
   /** The admin policies the behaviours were cut for (a derived matrix reuses them only under the same ones). */
@@ -555,7 +557,6 @@ export class ReachMatrix {
       }
     };
     const inbound = this.inbound[s]!;
-    const X = this.blocks.length;
     if (this.isoE[s]) {
       // Egress side: NetworkPolicy's rules, then the admin tier on top; elsewhere nothing leaves s.
       for (const r of this.layer.classRules.egress[this.repClass[s]!]!) {
@@ -565,16 +566,17 @@ export class ReachMatrix {
       for (const c of ae.touched) if (c < B) (touch(c), (eS[c] = t.union(ae.acc[c]!, t.minus(eS[c]!, ae.den[c]!))));
       // Ingress side, only where egress admits something: the signature's row, redone where NetworkPolicy rules add.
       for (const d of changed) iS[d] = this.base[d]!;
-      const npTouched = new Set<number>();
-      for (const r of inbound) for (const d of this.selB[this.policyIndex.get(r.policy)!]!) if (mark[d]) (npTouched.add(d), (iS[d] = t.union(iS[d]!, this.portsTo(r, d))));
+      const np = (this.npMark ??= new Uint8Array(B));
+      for (const r of inbound) for (const d of this.selB[this.policyIndex.get(r.policy)!]!) if (mark[d]) ((np[d] = 1), (iS[d] = t.union(iS[d]!, this.portsTo(r, d))));
       out.fill(NONE_ID, 0, B);
       for (const d of changed) {
-        const i = npTouched.has(d) ? t.union(sig.acc[d]!, t.minus(iS[d]!, sig.den[d]!)) : sig.row[d]!;
+        const i = np[d] ? t.union(sig.acc[d]!, t.minus(iS[d]!, sig.den[d]!)) : sig.row[d]!;
+        np[d] = 0;
         out[d] = t.meet(eS[d]!, i);
         eS[d] = 0;
         mark[d] = 0;
       }
-      for (let x = 0; x < X; x++) out[B + x] = T.blockSide(s, x, ae, be);
+      this.tieredBlocks(s, out, ae, be);
       return { fromBase: false, touched: changed, changed, sig };
     }
     // Not isolated on egress: the signature's row, changed where this source's own rules speak.
@@ -596,7 +598,7 @@ export class ReachMatrix {
     };
     for (const c of be.touched) egressAt(c);
     for (const c of ae.touched) egressAt(c);
-    for (let x = 0; x < X; x++) out[B + x] = T.blockSide(s, x, ae, be);
+    this.tieredBlocks(s, out, ae, be);
     let touched = changed;
     if (wantTouched) {
       // Relative to NetworkPolicy's base: the signature's columns too.
@@ -605,6 +607,23 @@ export class ReachMatrix {
     }
     for (const d of changed) mark[d] = 0;
     return { fromBase: true, touched, changed, sig };
+  }
+
+  /** The block part of a tiered row: NetworkPolicy's own when no admin or baseline rule of s matches addresses. */
+  private tieredBlocks(s: number, out: Uint32Array, ae: Scratch, be: Scratch): void {
+    const B = this.size;
+    const X = this.blocks.length;
+    if (!ae.touched.some((c) => c >= B) && !be.touched.some((c) => c >= B)) {
+      if (!this.isoE[s]) out.fill(ALL_ID, B, B + X);
+      else {
+        const p = this.addrE[s]!;
+        if (p < 0) out.fill(NONE_ID, B, B + X);
+        else out.set(this.eAddr[p]!, B);
+      }
+      return;
+    }
+    const T = this.tiered!;
+    for (let x = 0; x < X; x++) out[B + x] = T.blockSide(s, x, ae, be);
   }
 
   /** rowWeight through the tiers: the signature row's weight, corrected where this source's rules change it. */
