@@ -74,7 +74,7 @@ if (!existsSync(ROOT)) {
       for (const x of computeExposure(a, { level: 'workload' })) {
         if (focus.length > 0 && !focus.some((f) => focusMatches(x.endpoint, f))) continue;
         if ((dir === 'ingress' && x.direction === 'egress') || (dir === 'egress' && x.direction === 'ingress')) continue;
-        const conns = ports ? { conns: x.conns.intersect(ports), namedPorts: [] } : { conns: x.conns, namedPorts: x.namedPorts };
+        const conns = ports ? { conns: x.conns.intersect(ports), namedPorts: [] } : x;
         if (conns.conns.isEmpty() && conns.namedPorts.length === 0) continue;
         mine.set(`${x.endpoint} ${x.direction === 'ingress' ? '<=' : '=>'} ${exposurePeerText(x.peer)}`, norm(exposureConnsText(conns)));
       }

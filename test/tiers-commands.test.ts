@@ -76,3 +76,12 @@ test('audit: the summary counts the admin and baseline policies', () => {
   const r = runCli(['audit', TIERS, '-q', '--no-intent']);
   assert.match(r.stdout, /on 4 workload\(s\) and 2 policies \(and 4 admin\/baseline\)/);
 });
+
+test('reach --exposure: beyond the input, each entry of an endpoint the tiers apply to names the policies not applied (text and JSON)', () => {
+  const text = runCli(['reach', TIERS, '--exposure', '-q']);
+  assert.match(text.stdout, /dev\/web\[Deployment\]\s+<= \tentire-cluster : All Connections \(NetworkPolicy only: AdminNetworkPolicy\/allow-monitoring, BaselineAdminNetworkPolicy\/default not applied beyond the input\)/);
+  const doc = JSON.parse(runCli(['reach', TIERS, '--exposure', '-o', 'json', '-q']).stdout) as { exposure: { items?: Array<{ dst?: unknown; unappliedTiers?: string[] }> } | Array<{ dst?: unknown; unappliedTiers?: string[] }> };
+  const items = Array.isArray(doc.exposure) ? doc.exposure : (doc.exposure.items ?? []);
+  const web = items.find((x) => x.dst === 'dev/web[Deployment]');
+  assert.deepEqual(web?.unappliedTiers, ['AdminNetworkPolicy/allow-monitoring', 'BaselineAdminNetworkPolicy/default']);
+});

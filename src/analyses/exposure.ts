@@ -187,8 +187,13 @@ export function exposureOf(a: Analysis, e: ResolvedEndpoint, direction: Directio
 }
 
 /** A connection set with the named ports it may also reach, as netpol-analyzer prints it: `TCP 80,TCP http`. */
-export function exposureConnsText(x: Pick<Exposure, 'conns' | 'namedPorts' | 'unappliedTiers'>): string {
+export function exposureConnsText(x: Pick<Exposure, 'conns' | 'namedPorts'>): string {
   const named = x.namedPorts.map((n) => n.replace('/', ' '));
-  const conns = named.length === 0 ? x.conns.toString() : x.conns.isEmpty() ? named.join(',') : `${x.conns.toString()},${named.join(',')}`;
-  return x.unappliedTiers?.length ? `${conns} (NetworkPolicy only: ${x.unappliedTiers.join(', ')} not applied beyond the input)` : conns;
+  if (named.length === 0) return x.conns.toString();
+  return x.conns.isEmpty() ? named.join(',') : `${x.conns.toString()},${named.join(',')}`;
+}
+
+/** The caveat of an exposure the admin and baseline tiers were not applied to (empty when none), as reports append it. */
+export function exposureCaveatText(x: Pick<Exposure, 'unappliedTiers'>): string {
+  return x.unappliedTiers?.length ? ` (NetworkPolicy only: ${x.unappliedTiers.join(', ')} not applied beyond the input)` : '';
 }

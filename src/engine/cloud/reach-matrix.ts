@@ -7,7 +7,7 @@
  */
 import type { NetworkInterface, SecurityGroup, SgRule } from '../../inventory/aws/types.js';
 import { TrafficSet } from '../../model/traffic-set.js';
-import { ip4, type Estate } from './estate.js';
+import type { Estate } from './estate.js';
 import { AddressAtoms, endpointClasses, estateCuts, membershipIndex, type EndpointClass } from './classes.js';
 import { aclTraffic } from './network-acls.js';
 import { DEFAULT_EPHEMERAL, replyPairs, type PathOptions } from './path.js';

@@ -216,7 +216,6 @@ export class ReachMatrix {
 
   /** NetworkPolicy's own sides, which the tiered rows compose with the admin and baseline tiers. */
   private npSides(toBeh: (list: readonly number[]) => Int32Array): NpSides {
-    const t = this.ports;
     return {
       size: this.size,
       blocks: this.blocks,
@@ -226,21 +225,6 @@ export class ReachMatrix {
       isolatedI: (d) => this.isoI[d] === 1,
       npToBlock: (s, x) => this.npToBlock(s, x),
       npFromBlock: (x, d) => this.npFromBlock(x, d),
-      npEgressInto: (s, out) => {
-        if (!this.isoE[s]) {
-          out.fill(ALL_ID);
-          return;
-        }
-        out.fill(NONE_ID);
-        for (const r of this.layer.classRules.egress[this.repClass[s]!]!) {
-          if (r.allPeers) for (let d = 0; d < this.size; d++) out[d] = t.union(out[d]!, this.portsTo(r, d));
-          else for (const d of this.peersB[r.id]!) out[d] = t.union(out[d]!, this.portsTo(r, d));
-        }
-      },
-      npIngressInto: (s, out) => {
-        out.set(this.base);
-        for (const r of this.inbound[s]!) for (const d of this.selB[this.policyIndex.get(r.policy)!]!) out[d] = t.union(out[d]!, this.portsTo(r, d));
-      },
     };
   }
 

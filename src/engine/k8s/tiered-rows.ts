@@ -1,7 +1,8 @@
 /**
- * Matrix rows when admin or baseline policies exist: each direction's side is composed from the tiers
- * (verdict.ts) instead of being NetworkPolicy's alone. Works on behaviours (classes every tier treats
- * alike) and interned port ids; a row costs O(behaviours + blocks + the cells the rules touch).
+ * What the matrix needs of the admin and baseline tiers (verdict.ts) to compose its rows: per source
+ * behaviour the tiers' egress answers, per admin signature (the sources the same admin and baseline rules
+ * match) the ingress answers and the base row they make, and the block columns. Works on behaviours and
+ * interned port ids; the rows themselves are assembled sparsely in reach-matrix.ts.
  */
 import type { AdminPolicy } from '../../inventory/types.js';
 import type { IpRange } from '../../model/address.js';
@@ -15,10 +16,6 @@ export interface NpSides {
   readonly size: number;
   readonly blocks: readonly ExternalBlock[];
   readonly repClass: Int32Array;
-  /** NetworkPolicy's egress side of s towards every behaviour (ALL when s is not egress-isolated), into out[0..size). */
-  npEgressInto(s: number, out: Uint32Array): void;
-  /** NetworkPolicy's ingress side of every behaviour d for source s (ALL where d is not ingress-isolated), into out[0..size). */
-  npIngressInto(s: number, out: Uint32Array): void;
   /** NetworkPolicy's egress side of s towards block x / ingress side of d from block x. */
   npToBlock(s: number, x: number): number;
   npFromBlock(x: number, d: number): number;
@@ -196,21 +193,6 @@ export class TieredRows {
     this.firstMatch(t, rules, (r) => t.subjB.get(r.policy)!, (c) => c, sc);
   }
 
-  /**
-   * The four tier answers for source behaviour s: admin and baseline egress at s (behaviours and blocks; the
-   * baseline only when NetworkPolicy does not isolate s), admin and baseline ingress at every behaviour for s.
-   * Scratch arrays, valid until the next call; NONE/NONE/ALL wherever `mark` is 0.
-   */
-  answers(s: number): { readonly ae: Scratch; readonly be: Scratch; readonly ai: Scratch; readonly bi: Scratch } {
-    const [ae, be, ai, bi] = this.scratch;
-    this.egressOf(this.admin, s, ae);
-    if (this.m.isolatedE(s)) be.reset();
-    else this.egressOf(this.baseline, s, be);
-    this.ingressOf(this.admin, s, ai);
-    this.ingressOf(this.baseline, s, bi);
-    return { ae, be, ai, bi };
-  }
-
   private sigIds?: Int32Array;
   private readonly sigs: IngressSig[] = [];
 
@@ -293,7 +275,7 @@ export class TieredRows {
     let row = this.toBlockRows[s];
     if (!row) {
       row = new Uint32Array(this.X);
-      const { ae, be } = this.answers(s);
+      const { ae, be } = this.egressAnswers(s);
       for (let k = 0; k < this.X; k++) row[k] = this.blockSide(s, k, ae, be);
       this.toBlockRows[s] = row;
     }

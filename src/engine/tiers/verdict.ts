@@ -15,9 +15,6 @@ export interface TierAnswer {
   readonly deny: PortSet;
 }
 
-/** The tier that does not decide anything. */
-export const PASS_ALL: TierAnswer = { accept: PortSet.NONE, deny: PortSet.NONE };
-
 /**
  * One direction's verdict: admin accepts, else (not denied by admin) what NetworkPolicy allows when it
  * isolates the pod, else what the baseline tier does not deny.

@@ -4,7 +4,7 @@ import { formatSource } from '../../inventory/types.js';
 import { IntervalSet } from '../../model/interval-set.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
-import { exposureConnsText, exposurePeerText } from '../../analyses/exposure.js';
+import { exposureCaveatText, exposureConnsText, exposurePeerText } from '../../analyses/exposure.js';
 import type { StageStep } from '../../engine/tiers/verdict.js';
 
 const STAGE: Record<StageStep['stage'], string> = { 'k8s-admin': 'ANP', 'k8s-networkpolicy': 'NetworkPolicy', 'k8s-baseline': 'BANP', default: 'default' };
@@ -85,7 +85,7 @@ export function explainText(e: Explanation, notes: Notes = NO_NOTES): string {
   tierLines('ingress', 'kubernetes-baseline', e.to.id, e.layers[1]!);
   if (e.exposure.length > 0) {
     out.push('Also open beyond the input (peers the input does not show, see reach --exposure):');
-    for (const x of e.exposure) out.push(`  ${x.endpoint} ${x.direction === 'ingress' ? '<=' : '=>'} ${exposurePeerText(x.peer)} : ${exposureConnsText(x)}${x.rules.length ? ` (${x.rules.join(', ')})` : ''}`);
+    for (const x of e.exposure) out.push(`  ${x.endpoint} ${x.direction === 'ingress' ? '<=' : '=>'} ${exposurePeerText(x.peer)} : ${exposureConnsText(x)}${exposureCaveatText(x)}${x.rules.length ? ` (${x.rules.join(', ')})` : ''}`);
   }
   for (const n of e.notes) out.push(`note: ${n}`);
   return `${out.join('\n')}\n`;

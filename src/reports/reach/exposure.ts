@@ -1,6 +1,6 @@
 /** The exposure section of reach (reach --exposure), in netpol-analyzer's layout and as JSON. */
 import type { ReachResult } from '../../analyses/reach.js';
-import { exposureConnsText, exposurePeerText, type Exposure, type ExposurePeer } from '../../analyses/exposure.js';
+import { exposureCaveatText, exposureConnsText, exposurePeerText, type Exposure, type ExposurePeer } from '../../analyses/exposure.js';
 
 /** `Exposure Analysis Result:` then the egress (`=>`) and ingress (`<=`) lines, endpoints aligned. */
 export function exposureText(r: ReachResult): string {
@@ -15,7 +15,7 @@ export function exposureText(r: ReachResult): string {
     if (items.length === 0) continue;
     if (out.length > 2) out.push('');
     out.push(title);
-    for (const e of items) out.push(`${e.endpoint.padEnd(width)} \t${arrow} \t${exposurePeerText(e.peer)} : ${exposureConnsText(e)}`);
+    for (const e of items) out.push(`${e.endpoint.padEnd(width)} \t${arrow} \t${exposurePeerText(e.peer)} : ${exposureConnsText(e)}${exposureCaveatText(e)}`);
   }
   return `${out.join('\n')}\n`;
 }
