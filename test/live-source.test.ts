@@ -123,7 +123,7 @@ test('every command reads --cluster: explain, blast, init, test, diff against fi
 });
 
 test('the live inventory equals the file inventory of the same objects', async () => {
-  const read = await readCluster(ClusterClient.connect({ kubeconfig: shop.kc }));
+  const read = await readCluster(await ClusterClient.connect({ kubeconfig: shop.kc }));
   const live = inventoryOf(read);
   const files = await loadFromPaths([SHOP]);
   assert.deepEqual(canonical(live.inventory), canonical(files.inventory));
@@ -141,7 +141,7 @@ test('collect writes a snapshot that the file source reads back to the identical
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /wrote \d+ object\(s\) of \d+ kind\(s\) from cluster test-cluster/);
   assert.ok(!r.stderr.includes(TOKEN) && !r.stdout.includes(TOKEN));
-  const read = await readCluster(ClusterClient.connect({ kubeconfig: kc }));
+  const read = await readCluster(await ClusterClient.connect({ kubeconfig: kc }));
   const live = inventoryOf(read);
   const back = await loadFromPaths([dir]);
   assert.deepEqual(canonical(back.inventory), canonical(live.inventory));
@@ -175,7 +175,7 @@ test('collect writes a snapshot that the file source reads back to the identical
 
 test('lists are paged with limit and continue, and an expired continue token restarts the list', async () => {
   const { kc, s } = await serve(manifestsOf(SHOP), { expireContinues: 2 });
-  const client = ClusterClient.connect({ kubeconfig: kc });
+  const client = await ClusterClient.connect({ kubeconfig: kc });
   const paged = inventoryOf(await readCluster(client, { limit: 2 }));
   const whole = inventoryOf(await readCluster(client));
   assert.deepEqual(canonical(paged.inventory), canonical(whole.inventory));
@@ -190,7 +190,7 @@ test('lists are paged with limit and continue, and an expired continue token res
 
 test('a continue token that keeps expiring is a clear error, not a partial list', async () => {
   const { kc } = await serve(manifestsOf(SHOP), { expireContinues: 1000 });
-  await assert.rejects(readCluster(ClusterClient.connect({ kubeconfig: kc }), { limit: 1 }), (e: Error) => e instanceof UserError && /expired the continue token 4 times \(410 Gone\)/.test(e.message));
+  await assert.rejects(readCluster(await ClusterClient.connect({ kubeconfig: kc }), { limit: 1 }), (e: Error) => e instanceof UserError && /expired the continue token 4 times \(410 Gone\)/.test(e.message));
 });
 
 test('401 and 403 name the credentials or the missing permission; a forbidden layer is a caveat, not a crash', async () => {
@@ -269,7 +269,7 @@ test('docs/live.md shows the ClusterRole the source needs, and it covers every r
   const doc = readFileSync(join(REPO_ROOT, 'docs/live.md'), 'utf8');
   assert.ok(doc.includes(clusterRoleYaml()), 'docs/live.md has the generated ClusterRole');
   const { kc } = await serve([], { crds: Object.values(CRD_RESOURCES) });
-  const types = await discoverResources(ClusterClient.connect({ kubeconfig: kc }));
+  const types = await discoverResources(await ClusterClient.connect({ kubeconfig: kc }));
   assert.ok(types.length >= 14);
   const role = clusterRoleYaml();
   for (const t of types) {

@@ -4,8 +4,6 @@
  */
 import { UserError } from '../util/errors.js';
 import { migrate, SqlStore } from './sql.js';
-import { sqliteConnection } from './sqlite.js';
-import { postgresConnection } from './postgres.js';
 
 export type { Store, SnapshotMeta, SnapshotSummary, NewSnapshot, StoredFlow, ReviewRecord } from './types.js';
 export { SqlStore } from './sql.js';
@@ -34,7 +32,8 @@ export async function openStore(spec: string): Promise<SqlStore> {
   const where = redact(spec);
   let conn;
   try {
-    conn = isPostgresUrl(spec) ? await postgresConnection(spec) : sqliteConnection(spec);
+    // The drivers load only when a store is opened: most commands never touch one.
+    conn = isPostgresUrl(spec) ? await (await import('./postgres.js')).postgresConnection(spec) : (await import('./sqlite.js')).sqliteConnection(spec);
   } catch (e) {
     throw new UserError(`cannot open the store ${where}: ${(e as Error).message}`, isPostgresUrl(spec) ? 'check the URL, that the server runs and accepts this user' : 'check the path is writable');
   }

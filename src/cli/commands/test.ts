@@ -60,7 +60,7 @@ export function registerTest(program: Command): void {
   withInputOptions(cmd).action(async (inputs: string[], opts: TestOpts) => {
     if (opts.liveCleanup) {
       if (!wantsCluster(opts)) throw new UserError('--live-cleanup cleans a cluster', 'give --cluster (and --context or --kubeconfig as needed)');
-      const client = ClusterClient.connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
+      const client = await ClusterClient.connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
       const gone = await cleanupProbePods(client, opts.clusterNamespaces);
       process.stdout.write(gone.length ? `deleted ${gone.length} probe pod(s): ${gone.join(', ')}\n` : 'no probe pods left\n');
       return;
@@ -110,7 +110,7 @@ export function registerTest(program: Command): void {
       runnerName === 'lab'
         ? new LabRunner(inventory, { maxProbes, timeoutMs })
         : runnerName === 'live'
-          ? new LiveRunner(inventory, ClusterClient.connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) }), { maxProbes, timeoutMs, concurrency, ...(opts.ephemeral ? { ephemeral: true } : {}), ...(opts.probeImage ? { image: opts.probeImage } : {}), ...(log ? { log } : {}) })
+          ? new LiveRunner(inventory, await ClusterClient.connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) }), { maxProbes, timeoutMs, concurrency, ...(opts.ephemeral ? { ephemeral: true } : {}), ...(opts.probeImage ? { image: opts.probeImage } : {}), ...(log ? { log } : {}) })
           : undefined;
     const ran = await runChecks(a, checks, runner, { intent: intentPath, notes, diagnostics: [...diagnostics, ...built.diagnostics] });
     // Ephemeral containers stay in their pods: the report says which, as the cluster now holds them.

@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig, RequestContext, HttpMethod, type Configuration } from '@kubernetes/client-node';
+// Types only: the client library takes over a second to load, so it is imported when a command connects.
+import type { KubeConfig, RequestContext, HttpMethod, Configuration } from '@kubernetes/client-node';
 import { UserError } from '../../../util/errors.js';
 
 export interface ClusterOptions {
@@ -49,7 +50,8 @@ export class ClusterClient {
   ) {}
 
   /** Resolves the kubeconfig and context; a missing file or an unknown context is a UserError. */
-  static connect(opts: ClusterOptions = {}): ClusterClient {
+  static async connect(opts: ClusterOptions = {}): Promise<ClusterClient> {
+    const { KubeConfig } = await import('@kubernetes/client-node');
     const kc = new KubeConfig();
     try {
       if (opts.kubeconfig) {
@@ -80,7 +82,8 @@ export class ClusterClient {
   /** One request; the body is sent as JSON. Network failures become a UserError naming the server. */
   async request(verb: Verb, path: string, query: Readonly<Record<string, string>> = {}, body?: unknown, contentType = 'application/json'): Promise<ApiResponse> {
     const cfg = this.api.configuration;
-    const method = { GET: HttpMethod.GET, POST: HttpMethod.POST, DELETE: HttpMethod.DELETE, PATCH: HttpMethod.PATCH }[verb];
+    // HttpMethod's members are the verbs' own names.
+    const method = verb as HttpMethod;
     const ctx: RequestContext = cfg.baseServer.makeRequestContext(path, method);
     for (const [k, v] of Object.entries(query)) ctx.setQueryParam(k, v);
     ctx.setHeaderParam('Accept', 'application/json');

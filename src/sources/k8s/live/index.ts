@@ -34,6 +34,6 @@ export function inventoryOf(read: ClusterRead, files: readonly InputText[] = [],
 
 /** Connects (kubeconfig, context) and reads the cluster. */
 export async function readLiveCluster(opts: ClusterOptions & ReadOptions): Promise<ClusterRead> {
-  const client = ClusterClient.connect(opts);
+  const client = await ClusterClient.connect(opts);
   return readCluster(client, opts);
 }
