@@ -304,10 +304,29 @@ test('init: workloads that behave alike but are not fully open to each other bec
   const loaded = load(yaml([ns('shop'), ...apps, defaultDeny('shop', ['Ingress']), sameNs]));
   const draft = draftIntent(loaded.analysis);
   const intent = parseIntent(renderIntentYaml(draft), 'init.yaml');
-  assert.deepEqual(draft.segments.filter((s) => s.namespace === 'shop').map((s) => s.workloads), [['shop/a'], ['shop/b'], ['shop/c']]);
-  assert.deepEqual(draft.segments.filter((s) => s.namespace === 'shop').map((s) => s.name), ['shop-a', 'shop-b', 'shop-c']);
-  assert.deepEqual(draft.flows.filter((f) => f.ports?.join() === 'TCP/8080').map((f) => [f.from.join(), f.to.join()]), [['shop-a,shop-b,shop-c', 'shop-a,shop-b,shop-c']]);
+  assert.deepEqual(draft.segments.filter((s) => s.namespace === 'shop').map((s) => s.workloads), [['shop/a'], ['shop/b'], ['shop/c'], undefined]);
+  assert.deepEqual(draft.segments.filter((s) => s.namespace === 'shop').map((s) => s.name), ['shop-a', 'shop-b', 'shop-c', 'shop']);
+  // The namespace's group names the three at once, in both lists.
+  assert.deepEqual(draft.flows.filter((f) => f.ports?.join() === 'TCP/8080').map((f) => [f.from.join(), f.to.join()]), [['shop', 'shop']]);
+  assert.deepEqual(draft.segments.find((s) => s.name === 'shop')?.namespace, 'shop');
   assert.deepEqual(exactnessProblems(loaded, intent), []);
   const d = drift(loaded.analysis, intent);
   assert.deepEqual([...d.violations, ...d.overbroad, ...d.broken].length, 0);
+});
+
+test('init: a namespace open to everything is one flow from the cluster and the world; a namespace of several segments is one name', () => {
+  // a: no policies (open to all). b: default-deny ingress, TCP 80 from a only, so b1 and b2 (alike) are twins.
+  const pods = [pod('a', 'a1', { app: 'a1' }), pod('a', 'a2', { app: 'a2' }), pod('b', 'b1', { app: 'b1' }), pod('b', 'b2', { app: 'b2' })];
+  const fromA = policy('b', 'from-a', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'a' } } }], ports: [{ port: 80 }] }] });
+  const loaded = load(yaml([ns('a'), ns('b'), ...pods, defaultDeny('b', ['Ingress']), fromA]));
+  const draft = draftIntent(loaded.analysis);
+  const text = renderIntentYaml(draft);
+  assert.deepEqual(draft.flows.map((f) => `${f.from.join(',')} -> ${f.to.join(',')} ${f.ports?.join(',') ?? 'all'}`).sort(), ['a -> b TCP/80', 'cluster -> world all', 'cluster,world -> a all'], text);
+  assert.deepEqual(draft.segments.find((s) => s.name === 'cluster')?.namespaces, ['a', 'b']);
+  assert.deepEqual(exactnessProblems(loaded, parseIntent(text, 'init.yaml')), []);
+  const d = drift(loaded.analysis, parseIntent(text, 'init.yaml'));
+  assert.deepEqual([...d.violations, ...d.overbroad, ...d.broken, ...d.unmapped].length, 0);
+  // A workload in a namespace that was not there at init is unmapped: the cluster group lists namespaces by name.
+  const later = load(yaml([ns('a'), ns('b'), ns('c'), ...pods, pod('c', 'new', { app: 'new' }), defaultDeny('b', ['Ingress']), fromA]));
+  assert.deepEqual(drift(later.analysis, parseIntent(text, 'init.yaml')).unmapped.map((u) => u.workload.id), ['c/new[Pod]']);
 });

@@ -12,7 +12,7 @@ import { lex } from '../../util/compare.js';
 import { exactPartition } from './init-partition.js';
 import { parseIntent } from './load.js';
 import { goPlainScalar } from '../../sources/k8s/go-yaml-scalars.js';
-import { clusterSegments, namespaceLabels } from './membership.js';
+import { clusterSegments, namespaceLabels, segmentIndex } from './membership.js';
 import { WORLD } from './types.js';
 
 /** Labels that name a tier, in order of preference. */
@@ -21,10 +21,13 @@ const TIER_KEYS = ['tier', 'app.kubernetes.io/component'];
 export interface DraftSegment {
   readonly name: string;
   readonly namespace?: string;
+  /** Several namespaces (the cluster group). */
+  readonly namespaces?: readonly string[];
   readonly labels?: Readonly<Record<string, string>>;
   /** `namespace/name` (or `namespace/name[Kind]` when the name is not unique in its namespace). */
   readonly workloads?: readonly string[];
   readonly cidrs?: readonly string[];
+  readonly description?: string;
 }
 
 export interface DraftFlow {
@@ -67,9 +70,11 @@ export function renderIntentYaml(d: DraftIntent, header: readonly string[] = [])
   for (const s of d.segments) {
     const parts: string[] = [];
     if (s.namespace) parts.push(`namespace: ${scalar(s.namespace)}`);
+    if (s.namespaces) parts.push(`namespace: [${s.namespaces.map(scalar).join(', ')}]`);
     if (s.labels) parts.push(`labels: {${Object.entries(s.labels).map(([k, v]) => `${scalar(k)}: ${scalar(v)}`).join(', ')}}`);
     if (s.workloads) parts.push(`workloads: [${s.workloads.map(scalar).join(', ')}]`);
     if (s.cidrs) parts.push(`cidrs: [${s.cidrs.map(scalar).join(', ')}]`);
+    if (s.description) parts.push(`description: ${JSON.stringify(s.description)}`);
     out.push(`  ${scalar(s.name)}: {${parts.join(', ')}}`);
   }
   if (d.flows.length === 0) out.push('flows: []');
@@ -85,9 +90,16 @@ export function renderIntentYaml(d: DraftIntent, header: readonly string[] = [])
 /** The namespace and tier segments a team would start from, each with its namespace. */
 function tierSegments(a: Analysis): Array<DraftSegment & { namespace: string }> {
   const out: Array<DraftSegment & { namespace: string }> = [];
+  const byNamespace = new Map<string, Workload[]>();
+  for (const w of a.inventory.workloads) {
+    if (a.podsOf(w.id).length === 0) continue;
+    let l = byNamespace.get(w.namespace);
+    if (!l) byNamespace.set(w.namespace, (l = []));
+    l.push(w);
+  }
   const namespaces = [...new Set(a.inventory.pods.map((p) => p.namespace))].sort(lex);
   for (const ns of namespaces) {
-    const ws = a.inventory.workloads.filter((w) => w.namespace === ns && a.podsOf(w.id).length > 0);
+    const ws = byNamespace.get(ns) ?? [];
     const key = TIER_KEYS.find((k) => ws.some((w) => w.labels[k] !== undefined));
     const tiers = key ? [...new Set(ws.map((w) => w.labels[key]).filter((v): v is string => v !== undefined))].sort(lex) : [];
     for (const t of tiers) out.push({ name: `${ns}-${t}`, namespace: ns, labels: { [key!]: t } });
@@ -97,13 +109,16 @@ function tierSegments(a: Analysis): Array<DraftSegment & { namespace: string }> 
 }
 
 /** Hands out segment names: slugs, unique, never `world`. */
-function namer(): (base: string) => string {
+function namer(): { take: (base: string) => string; free: (base: string) => boolean } {
   const used = new Set<string>([WORLD]);
-  return (base) => {
-    let n = slug(base);
-    for (let i = 2; used.has(n); i++) n = `${slug(base)}-${i}`;
-    used.add(n);
-    return n;
+  return {
+    take: (base) => {
+      let n = slug(base);
+      for (let i = 2; used.has(n); i++) n = `${slug(base)}-${i}`;
+      used.add(n);
+      return n;
+    },
+    free: (base) => !used.has(slug(base)),
   };
 }
 
@@ -113,6 +128,7 @@ export function draftIntent(a: Analysis): DraftIntent {
   const drafts = tierSegments(a);
   const skeleton = parseIntent(renderIntentYaml({ segments: drafts, flows: [] }), 'bulkhead init');
   const nsl = namespaceLabels(a);
+  const among = segmentIndex(skeleton);
   const workloads = a.inventory.workloads.filter((w) => a.podsOf(w.id).length > 0);
   const draftIndex = new Map(drafts.map((d, i) => [d.name, i]));
   const draftOf = new Map<string, number>();
@@ -122,7 +138,7 @@ export function draftIntent(a: Analysis): DraftIntent {
   for (const w of workloads) {
     const homes = a.classesOf(w.id).map((c) => {
       const k = a.layer.classes[c]!;
-      const segs = clusterSegments(skeleton, { namespace: k.namespace, namespaceLabels: nsl.get(k.namespace) ?? {}, labels: k.labels, workload: w.id });
+      const segs = clusterSegments(skeleton, { namespace: k.namespace, namespaceLabels: nsl.get(k.namespace) ?? {}, labels: k.labels, workload: w.id }, among(k.namespace));
       for (const s of segs) taken[draftIndex.get(s)!]!.add(w.id);
       return segs;
     });
@@ -147,7 +163,8 @@ export function draftIntent(a: Analysis): DraftIntent {
   part.cluster.forEach((p, i) => partsOfDraft[p.draft]!.push(i));
 
   // A draft keeps its matcher when it is one part and takes exactly its members; otherwise its parts list their workloads.
-  const name = namer();
+  const names = namer();
+  const name = names.take;
   const sameName = new Map<string, number>();
   for (const w of workloads) sameName.set(`${w.namespace}/${w.name}`, (sameName.get(`${w.namespace}/${w.name}`) ?? 0) + 1);
   const ref = (w: Workload): string => (sameName.get(`${w.namespace}/${w.name}`)! > 1 ? w.id : `${w.namespace}/${w.name}`);
@@ -192,31 +209,130 @@ export function draftIntent(a: Analysis): DraftIntent {
     segments.push({ name: partName[C + k]!, cidrs });
   });
 
-  return { segments, flows: mergeFlows(part.edges.map((e) => ({ from: partName[e.from]!, to: partName[e.to]!, ports: e.ports })), segments) };
+  // Groups: a namespace of several parts, and the whole cluster, as one name each in the flows. Declared
+  // after the parts, a group is home to no workload today; it names exactly the union of its parts, so a
+  // list holding all of them can name the group instead and mean the same.
+  const groups: Array<{ name: string; parts: ReadonlySet<string> }> = [];
+  const nsParts = new Map<string, string[]>();
+  part.cluster.forEach((p, i) => {
+    const ns = p.workloads[0]!.namespace;
+    let l = nsParts.get(ns);
+    if (!l) nsParts.set(ns, (l = []));
+    l.push(partName[i]!);
+  });
+  const clusterParts = part.cluster.map((_, i) => partName[i]!);
+  const clusterPartSet = new Set(clusterParts);
+  if (nsParts.size > 1) {
+    const g = name(names.free('cluster') ? 'cluster' : 'cluster-all');
+    // The namespaces by name, not `*`: a workload in a namespace added later stays unmapped, as it should.
+    segments.push({ name: g, namespaces: [...nsParts.keys()].sort(lex), description: 'every workload (a group for flows)' });
+    groups.push({ name: g, parts: new Set(clusterParts) });
+  }
+  for (const [ns, ps] of [...nsParts].sort((x, y) => lex(x[0], y[0]))) {
+    if (ps.length < 2) continue;
+    const g = name(names.free(ns) ? ns : `${ns}-all`);
+    segments.push({ name: g, namespace: ns, description: `every workload of ${ns} (a group for flows)` });
+    groups.push({ name: g, parts: new Set(ps) });
+  }
+  const groupOf = new Map<string, number>();
+  groups.forEach((g, gi) => {
+    if (gi > 0 || nsParts.size <= 1) for (const n of g.parts) groupOf.set(n, gi);
+  });
+  // A part that is not a twin is fully open inside and its inner paths are not checked: a flow from it
+  // may list it as a destination for free, which lets a group stand for the rest of its namespace.
+  const free = new Set(part.cluster.flatMap((p, i) => (p.twin ? [] : [partName[i]!])));
+  const withCenter = (list: readonly string[], center: string | undefined): string | undefined => (center !== undefined && free.has(center) && !list.includes(center) ? center : undefined);
+  const coversCluster = (list: readonly string[], center: string): boolean => {
+    if (clusterParts.length < 2) return false;
+    const extra = withCenter(list, center);
+    let n = extra !== undefined && clusterPartSet.has(extra) ? 1 : 0;
+    for (const x of list) if (clusterPartSet.has(x)) n++;
+    return n === clusterParts.length;
+  };
+  const compact = (list: readonly string[], source?: string, preferCluster = false): string[] => {
+    const extra = withCenter(list, source);
+    const all = extra === undefined ? list : [...list, extra];
+    const inList = new Map<number, number>();
+    let clusterCount = 0;
+    for (const n of all) {
+      if (nsParts.size > 1 && groups[0]!.parts.has(n)) clusterCount++;
+      const gi = groupOf.get(n);
+      if (gi !== undefined) inList.set(gi, (inList.get(gi) ?? 0) + 1);
+    }
+    const asCluster = nsParts.size > 1 && clusterCount === groups[0]!.parts.size && clusterCount - (extra === undefined ? 0 : 1) >= 2 ? [groups[0]!.name, ...list.filter((n) => !groups[0]!.parts.has(n))] : undefined;
+    // A group stands for at least two listed names: naming the source's own namespace for one is no shorter.
+    const whole = new Set([...inList].filter(([gi, c]) => c === groups[gi]!.parts.size && c - (extra !== undefined && groupOf.get(extra) === gi ? 1 : 0) >= 2).map(([gi]) => gi));
+    const asNamespaces = whole.size === 0 ? [...list] : [...[...whole].sort((x, y) => x - y).map((gi) => groups[gi]!.name), ...list.filter((n) => !whole.has(groupOf.get(n) ?? -1))];
+    // The cluster only when it is shorter: `a -> b` reads better than `a -> cluster` for the same pairs.
+    return asCluster && (asCluster.length < asNamespaces.length || (preferCluster && asCluster.length === asNamespaces.length)) ? asCluster : asNamespaces;
+  };
+
+  const flows = mergeFlows(part.edges.map((e) => ({ from: partName[e.from]!, to: partName[e.to]!, ports: e.ports })), segments, { compact, coversCluster });
+  // Groups no flow names are left out: they would only take new workloads that should stay unmapped.
+  const named = new Set(flows.flatMap((f) => [...f.from, ...f.to]));
+  const unused = new Set(groups.map((g) => g.name).filter((n) => !named.has(n)));
+  return { segments: segments.filter((s) => !unused.has(s.name)), flows };
+}
+
+/** How draftIntent's lists are written with groups. */
+interface Grouping {
+  /** The list with groups standing for the parts they hold; `center` (the other end of a star) may be counted in for free; ties go to namespaces unless `preferCluster`. */
+  compact(list: readonly string[], center?: string, preferCluster?: boolean): string[];
+  /** Does the list (with `center` for free) hold every in-cluster part? */
+  coversCluster(list: readonly string[], center: string): boolean;
 }
 
 /**
- * Flows in few lines: per source and port set the destinations, then per destination list and port set
- * the sources. Exact either way: a flow allows its ports from each source to each destination it lists.
+ * Flows in few lines. First the stars into a destination that the whole cluster reaches on the same
+ * ports (a namespace open to everything is one flow from the cluster and the outside), merged per source
+ * list and port set; then, for the other connections, per source and port set the destinations, then per
+ * destination list and port set the sources. Each list is written with its groups. Exact either way: a
+ * flow allows its ports from each source to each destination it lists, and a group names exactly the
+ * parts it replaces.
  */
-function mergeFlows(edges: ReadonlyArray<{ from: string; to: string; ports: PortSet }>, segments: readonly DraftSegment[]): DraftFlow[] {
+function mergeFlows(edges: ReadonlyArray<{ from: string; to: string; ports: PortSet }>, segments: readonly DraftSegment[], g: Grouping): DraftFlow[] {
   const order = new Map<string, number>(segments.map((s, i) => [s.name, i]));
   order.set(WORLD, segments.length);
   const byOrder = (x: string, y: string): number => order.get(x)! - order.get(y)!;
-  const bySource = new Map<string, { from: string; to: string[]; ports: string[] | null }>();
-  for (const e of [...edges].sort((x, y) => byOrder(x.from, y.from) || byOrder(x.to, y.to))) {
+  const sorted = [...edges].sort((x, y) => byOrder(x.from, y.from) || byOrder(x.to, y.to));
+  const portKey = (p: readonly string[] | null): string => p?.join(',') ?? '*';
+
+  const intoDest = new Map<string, { to: string; ports: string[] | null; from: string[] }>();
+  for (const e of sorted) {
     const ports = portSpecs(e.ports);
-    const k = `${e.from}\u0000${ports?.join(',') ?? '*'}`;
+    const k = `${e.to}\u0000${portKey(ports)}`;
+    const f = intoDest.get(k);
+    if (f) f.from.push(e.from);
+    else intoDest.set(k, { to: e.to, ports, from: [e.from] });
+  }
+  const starred = new Set<string>();
+  const stars = new Map<string, { from: string[]; to: string[]; ports: string[] | null }>();
+  for (const [k, f] of intoDest) {
+    if (!g.coversCluster(f.from, f.to)) continue;
+    starred.add(k);
+    const from = g.compact(f.from, f.to, true);
+    const sk = `${from.join('\u0001')}\u0000${portKey(f.ports)}`;
+    const st = stars.get(sk);
+    if (st) st.to.push(f.to);
+    else stars.set(sk, { from, to: [f.to], ports: f.ports });
+  }
+
+  const bySource = new Map<string, { from: string; to: string[]; ports: string[] | null }>();
+  for (const e of sorted) {
+    const ports = portSpecs(e.ports);
+    if (starred.has(`${e.to}\u0000${portKey(ports)}`)) continue;
+    const k = `${e.from}\u0000${portKey(ports)}`;
     const f = bySource.get(k);
     if (f) f.to.push(e.to);
     else bySource.set(k, { from: e.from, to: [e.to], ports });
   }
   const byTargets = new Map<string, { from: string[]; to: string[]; ports: string[] | null }>();
   for (const f of bySource.values()) {
-    const k = `${f.to.join('\u0001')}\u0000${f.ports?.join(',') ?? '*'}`;
-    const g = byTargets.get(k);
-    if (g) g.from.push(f.from);
-    else byTargets.set(k, { from: [f.from], to: f.to, ports: f.ports });
+    const to = g.compact(f.to, f.from);
+    const k = `${to.join('\u0001')}\u0000${portKey(f.ports)}`;
+    const t = byTargets.get(k);
+    if (t) t.from.push(f.from);
+    else byTargets.set(k, { from: [f.from], to, ports: f.ports });
   }
-  return [...byTargets.values()];
+  return [...[...stars.values()].map((f) => ({ ...f, to: g.compact(f.to) })), ...[...byTargets.values()].map((f) => ({ ...f, from: g.compact(f.from) }))];
 }
