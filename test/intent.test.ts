@@ -12,6 +12,7 @@ import { analysisOf, ns, pod, policy, defaultDeny, yaml } from './fixtures/audit
 import { clusterCaseArb, CHECKED_PORTS, CHECKED_PROTOCOLS, NAMESPACE_NAMES } from './oracle/generate.js';
 import { load } from './oracle/checks.js';
 import { draftIntent, renderIntentYaml } from '../src/analyses/intent/init.js';
+import { intentModel } from '../src/analyses/intent/drift.js';
 
 const EXAMPLE = new URL('../../examples/shop/bulkhead.yaml', import.meta.url);
 
@@ -329,4 +330,56 @@ test('init: a namespace open to everything is one flow from the cluster and the 
   // A workload in a namespace that was not there at init is unmapped: the cluster group lists namespaces by name.
   const later = load(yaml([ns('a'), ns('b'), ns('c'), ...pods, pod('c', 'new', { app: 'new' }), defaultDeny('b', ['Ingress']), fromA]));
   assert.deepEqual(drift(later.analysis, parseIntent(text, 'init.yaml')).unmapped.map((u) => u.workload.id), ['c/new[Pod]']);
+});
+
+/** Segment health from its definition, over every pair of intent groups (the slow reference for drift's health). */
+function referenceHealth(a: Parameters<typeof intentModel>[0], intent: Intent): unknown[] {
+  const m = intentModel(a, intent);
+  const out: unknown[] = [];
+  const cluster = m.groups.filter((g) => !g.external);
+  const all = new Set(cluster.flatMap((g) => g.ends.map((e) => e.id)));
+  for (const seg of intent.segments) {
+    const mine = cluster.filter((g) => g.segments.includes(seg.name));
+    if (mine.length === 0) continue;
+    const members = new Set(mine.flatMap((g) => g.ends.map((e) => e.id)));
+    const side = (forward: boolean): { n: number; segs: string[]; outside: boolean } => {
+      const ids = new Set<string>();
+      const segs = new Set<string>();
+      let outside = false;
+      for (const g1 of mine) {
+        for (const g2 of m.groups) {
+          if (g1 === g2) continue;
+          const open = forward ? m.conns(g1, g2) : m.conns(g2, g1);
+          if (open.isEmpty()) continue;
+          if (g2.external) outside = true;
+          const outsiders = g2.ends.filter((e) => !members.has(e.id));
+          if (outsiders.length === 0) continue;
+          if (!g2.external) for (const e of outsiders) ids.add(e.id);
+          if (g2.segments[0] && g2.segments[0] !== seg.name) segs.add(g2.segments[0]);
+        }
+      }
+      return { n: ids.size, segs: [...segs].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)), outside };
+    };
+    const r = side(true);
+    const b = side(false);
+    out.push({ segment: seg.name, members: members.size, others: [...all].filter((w) => !members.has(w)).length, reaches: r.n, reachedBy: b.n, reachesSegments: r.segs, reachedBySegments: b.segs, reachesOutside: r.outside, reachedFromOutside: b.outside });
+  }
+  return out;
+}
+
+test('segment health equals its definition over every pair of groups (init intents and overlapping segments, random clusters)', () => {
+  const broad = parseIntent(
+    `segments:\n${NAMESPACE_NAMES.map((n) => `  ${n}: {namespace: ${n}}`).join('\n')}\n  everything: {namespace: "*"}\n  net: {cidrs: [10.0.0.0/8]}\n  apps: {labels: {app: [a]}}\n`,
+    'broad.yaml',
+  );
+  fc.assert(
+    fc.property(clusterCaseArb, (c) => {
+      const { analysis } = load(c.yaml);
+      for (const intent of [parseIntent(renderIntentYaml(draftIntent(analysis)), 'init.yaml'), broad]) {
+        const got = drift(analysis, intent).health.map((h) => ({ segment: h.segment.name, members: h.members, others: h.others, reaches: h.reaches, reachedBy: h.reachedBy, reachesSegments: h.reachesSegments, reachedBySegments: h.reachedBySegments, reachesOutside: h.reachesOutside, reachedFromOutside: h.reachedFromOutside }));
+        assert.deepEqual(got, referenceHealth(analysis, intent));
+      }
+    }),
+    { seed: Number(process.env['BULKHEAD_PROPERTY_SEED'] ?? 515151), numRuns: Math.max(1, Math.round(40 * Number(process.env['BULKHEAD_PROPERTY_SCALE'] ?? 1))), includeErrorInReport: true },
+  );
 });

@@ -424,7 +424,26 @@ function health(m: IntentModel, intent: Intent): SegmentHealth[] {
     }
   }
   const cluster = m.groups.filter((g) => !g.external);
-  const allWorkloads = new Set(cluster.flatMap((g) => g.ends.map((e) => e.id)));
+  // Workloads and home segments by number, marks by stamp: per segment the work is its reached groups, not
+  // every workload or a set of strings (an init intent of a 100k-pod cluster has 20,000 segments).
+  const wIndex = new Map<string, number>();
+  const idsOf: Int32Array[] = m.groups.map((g) => {
+    if (g.external) return new Int32Array(0);
+    const ids = new Set<number>();
+    for (const e of g.ends) {
+      let w = wIndex.get(e.id);
+      if (w === undefined) wIndex.set(e.id, (w = wIndex.size));
+      ids.add(w);
+    }
+    return Int32Array.from(ids);
+  });
+  const homeNames = [...new Set(m.groups.map((g) => g.segments[0]).filter((x): x is string => x !== undefined))].sort(lex);
+  const homeRank = new Map(homeNames.map((x, i) => [x, i]));
+  const homeOf = m.groups.map((g) => (g.segments[0] === undefined ? -1 : homeRank.get(g.segments[0])!));
+  const member = new Int32Array(wIndex.size).fill(-1);
+  const seenW = new Int32Array(wIndex.size).fill(-1);
+  const seenSeg = new Int32Array(homeNames.length).fill(-1);
+  let stamp = 0;
   const result: SegmentHealth[] = [];
   const clusterBySegment = new Map<string, Group[]>();
   for (const g of cluster) {
@@ -434,37 +453,61 @@ function health(m: IntentModel, intent: Intent): SegmentHealth[] {
       l.push(g);
     }
   }
-  for (const seg of intent.segments) {
+  intent.segments.forEach((seg, si) => {
     const mine = clusterBySegment.get(seg.name) ?? [];
-    if (mine.length === 0) continue;
-    const members = new Set(mine.flatMap((g) => g.ends.map((e) => e.id)));
-    const others = [...allWorkloads].filter((w) => !members.has(w)).length;
+    if (mine.length === 0) return;
+    let members = 0;
+    for (const g of mine) {
+      for (const w of idsOf[g.index]!) {
+        if (member[w] !== si) {
+          member[w] = si;
+          members++;
+        }
+      }
+    }
+    const others = wIndex.size - members;
     const reach = new BitSet(n);
     const reachedBy = new BitSet(n);
     for (const g of mine) {
       reach.orWith(out[g.index]!);
       reachedBy.orWith(inn[g.index]!);
     }
+    const own = homeRank.get(seg.name) ?? -1;
     const count = (bits: BitSet): { n: number; segs: string[]; outside: boolean } => {
-      const ids = new Set<string>();
-      const segs = new Set<string>();
+      const cur = ++stamp;
+      let count = 0;
+      const segs: number[] = [];
       let outside = false;
       for (const i of bits) {
         const g = m.groups[i]!;
-        if (g.external) outside = true;
-        const outsiders = g.ends.filter((e) => !members.has(e.id));
-        if (outsiders.length === 0) continue;
-        if (!g.external) for (const e of outsiders) ids.add(e.id);
-        if (g.segments[0] && g.segments[0] !== seg.name) segs.add(g.segments[0]);
+        let outsider = false;
+        if (g.external) {
+          outside = true;
+          outsider = g.ends.length > 0;
+        } else {
+          for (const w of idsOf[i]!) {
+            if (member[w] === si) continue;
+            outsider = true;
+            if (seenW[w] !== cur) {
+              seenW[w] = cur;
+              count++;
+            }
+          }
+        }
+        const h = homeOf[i]!;
+        if (outsider && h >= 0 && h !== own && seenSeg[h] !== cur) {
+          seenSeg[h] = cur;
+          segs.push(h);
+        }
       }
-      return { n: ids.size, segs: [...segs].sort(lex), outside };
+      return { n: count, segs: segs.sort((x, y) => x - y).map((h) => homeNames[h]!), outside };
     };
     const r = count(reach);
     const b = count(reachedBy);
     const share = others === 0 ? 0 : r.n / others;
     result.push({
       segment: seg,
-      members: members.size,
+      members,
       others,
       reaches: r.n,
       share,
@@ -475,7 +518,7 @@ function health(m: IntentModel, intent: Intent): SegmentHealth[] {
       reachedFromOutside: b.outside,
       flat: others >= 3 && share >= intent.settings.flatThreshold,
     });
-  }
+  });
   return result;
 }
 
