@@ -13,6 +13,8 @@ import type { Endpoint } from '../src/analyses/endpoints.js';
 import { REACH_FORMATS } from '../src/reports/reach/index.js';
 import { formatRange, fullRange, parseCidr, type IpRange } from '../src/model/address.js';
 import { PortSet } from '../src/model/port-set.js';
+import { analyseAwsSnapshot } from '../src/analyses/aws/reach.js';
+import { awsReachChunks } from '../src/reports/aws/reach.js';
 
 const PODS = ['a', 'b', 'c']
   .map((n) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${n}, namespace: ns, labels: {app: ${n}}}\nspec: {containers: [{name: c, ports: [{containerPort: 80}]}]}\n`)
@@ -192,4 +194,15 @@ test('outsideName: internet, internet except, or the CIDRs, whichever is exact a
   ];
   for (const [cidrs, universe, name] of table) assert.equal(outsideName(cidrs.map(r), universe).name, name, cidrs.join(' '));
   assert.deepEqual(outsideName([r('0.0.0.0/1')], v4).cidrs, ['0.0.0.0/1']);
+});
+
+test('AWS reach text names outside ranges as cluster reach does: internet is every address outside the VPCs', async () => {
+  const a = await analyseAwsSnapshot('examples/aws');
+  const text = [...awsReachChunks(a.streamReach(), 'text')].join('');
+  assert.match(text, /^internet => \S+eni-web\[web\] : TCP 443$/m);
+  assert.match(text, /^\S+eni-web\[web\] => internet : All Connections$/m);
+  assert.doesNotMatch(text, /\[External\]|\d-\d/);
+  // The JSON keeps the ranges' exact CIDRs.
+  const outside = a.streamReach().endpoints.filter((e) => e.kind === 'External');
+  assert.equal(outsideName(outside.flatMap((e) => cidrRanges(e.cidrs ?? [])), outside.flatMap((e) => cidrRanges(e.cidrs ?? []))).name, 'internet');
 });
