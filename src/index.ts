@@ -10,6 +10,7 @@ import { DEFAULT_SETTINGS, readSettingsFile, type Settings } from './settings/in
 import { comparisonNotes, notesOf, type Notes } from './analyses/notes.js';
 import { computeReach, streamReach, type ReachOptions, type ReachResult, type ReachStream } from './analyses/reach.js';
 import { computeExposure } from './analyses/exposure.js';
+import { mergeOutside, mergeOutsideStream } from './analyses/outside-merge.js';
 import { endpointFilter, filterReachResult, filterReachStream, type EndpointFilterSpec } from './analyses/endpoint-filter.js';
 import { explain as explainPair, type Explanation } from './analyses/explain.js';
 import { audit as auditModel, type AuditOptions, type AuditResult } from './analyses/audit.js';
@@ -143,21 +144,21 @@ function reachOptions(q: ReachQuery): ReachOptions {
   };
 }
 
-/** Every allowed connection, with its ports; `namespaces`/`selector` keep those with an end they select. */
+/** Every allowed connection, with its ports, outside addresses merged per pair as every report names them; `namespaces`/`selector` keep those with an end they select. */
 export function reach(m: Model, q: ReachQuery = {}): ReachResult {
   const { analysis, snapshot: s } = inner(m);
   const o = reachOptions(q);
   const base = computeReach(analysis, o);
   const r = q.exposure ? { ...base, exposure: { wholeCluster: s.settings.wholeCluster, items: computeExposure(analysis, { ...o, wholeCluster: s.settings.wholeCluster }) } } : base;
   const keep = endpointFilter(q);
-  return keep ? filterReachResult(r, keep) : r;
+  return mergeOutside(keep ? filterReachResult(r, keep) : r);
 }
 
 /** The same listing produced on demand, for clusters whose connections do not fit in memory. */
 export function reachStream(m: Model, q: Omit<ReachQuery, 'exposure'> = {}): ReachStream {
   const r = streamReach(inner(m).analysis, reachOptions(q));
   const keep = endpointFilter(q);
-  return keep ? filterReachStream(r, keep) : r;
+  return mergeOutsideStream(keep ? filterReachStream(r, keep) : r);
 }
 
 /** Why `from` can or cannot reach `to`: the verdict per port range and the rules on each side. */

@@ -112,7 +112,21 @@ export function filterReachStream(r: ReachStream, keep: (e: Endpoint) => boolean
     named.add(c.src).add(c.dst);
     count++;
   }
-  return { level: r.level, endpoints: r.endpoints.filter((e) => keep(e) || named.has(e.id)), connections, count: () => count };
+  const outside = r.outsideConnections?.bind(r);
+  return {
+    level: r.level,
+    endpoints: r.endpoints.filter((e) => keep(e) || named.has(e.id)),
+    ...(r.outsideSpace ? { outsideSpace: r.outsideSpace } : {}),
+    connections,
+    count: () => count,
+    ...(outside
+      ? {
+          *outsideConnections() {
+            for (const c of outside()) if (ok(c.src) || ok(c.dst)) yield c;
+          },
+        }
+      : {}),
+  };
 }
 
 /** A whole reach result narrowed as filterReachStream does; exposure items keep those of selected endpoints. */

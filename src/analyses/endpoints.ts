@@ -20,8 +20,10 @@ export interface Endpoint {
   /** The owning workload, at pod level. */
   readonly workload?: string;
   readonly addresses?: readonly string[];
-  /** External blocks: the fewest CIDRs covering the range. */
+  /** Outside addresses: the fewest CIDRs covering them exactly. */
   readonly cidrs?: readonly string[];
+  /** Outside addresses named `internet except ...`: the CIDRs left out (see analyses/outside.ts). */
+  readonly except?: readonly string[];
 }
 
 /** An endpoint with the engine targets it stands for. */

@@ -8,6 +8,7 @@ import type { Connection } from './reach.js';
 import type { Endpoint, Level } from './endpoints.js';
 import { PortSet } from '../model/port-set.js';
 import { lex } from '../util/compare.js';
+import { formatIp, parseCidr } from '../model/address.js';
 
 /** The node that stands for every address outside the cluster. */
 export const INTERNET = 'internet';
@@ -78,10 +79,10 @@ interface EdgeAcc {
   readonly sample: { src: string; dst: string };
 }
 
-function add(map: Map<string, EdgeAcc>, src: string, dst: string, c: Connection): void {
+function add(map: Map<string, EdgeAcc>, src: string, dst: string, c: Connection, sampleOf: (id: string) => string): void {
   const key = `${src}\u0000${dst}`;
   let e = map.get(key);
-  if (!e) map.set(key, (e = { src, dst, sets: new Set(), condSets: new Set(), ...(src === INTERNET || dst === INTERNET ? { ends: new Set<string>() } : {}), pairs: 0, sameNodeOnly: true, sample: { src: c.src, dst: c.dst } }));
+  if (!e) map.set(key, (e = { src, dst, sets: new Set(), condSets: new Set(), ...(src === INTERNET || dst === INTERNET ? { ends: new Set<string>() } : {}), pairs: 0, sameNodeOnly: true, sample: { src: sampleOf(c.src), dst: sampleOf(c.dst) } }));
   if (c.condition) e.condSets.add(c.conns);
   else {
     e.sets.add(c.conns);
@@ -107,6 +108,11 @@ export function buildMap(level: Level, endpoints: readonly Endpoint[], connectio
   const byId = new Map(endpoints.map((e) => [e.id, e]));
   const groupOf = (e: Endpoint): string => (opts.groupOf ? opts.groupOf(e) : (e.namespace ?? ''));
   const external = (id: string): boolean => byId.get(id)?.kind === 'External';
+  // An outside end is sampled as one of its addresses: explain answers it, and it reads the same however the blocks are named.
+  const sampleOf = (id: string): string => {
+    const c = external(id) ? parseCidr(byId.get(id)!.cidrs?.[0] ?? '') : undefined;
+    return c ? formatIp(c.range.family, c.range.lo) : id;
+  };
   const fine = new Map<string, EdgeAcc>();
   const coarse = new Map<string, EdgeAcc>();
   const used = new Set<string>();
@@ -136,11 +142,11 @@ export function buildMap(level: Level, endpoints: readonly Endpoint[], connectio
       fineOk = false;
       fine.clear();
     }
-    if (fineOk && s !== d) add(fine, s, d, c);
+    if (fineOk && s !== d) add(fine, s, d, c, sampleOf);
     const gs = group(s);
     const gd = group(d);
     if (gs === gd) within++;
-    else add(coarse, gs, gd, c);
+    else add(coarse, gs, gd, c, sampleOf);
   }
   const internetNode: MapNode[] = cidrs.size ? [{ id: INTERNET, label: INTERNET, kind: 'internet', members: cidrs.size, cidrs: [...cidrs] }] : [];
   const clusterCount = endpoints.filter((e) => e.kind !== 'External').length;

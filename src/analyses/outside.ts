@@ -50,3 +50,52 @@ export function outsideSpanText(s: OutsideSpan, max = 4): string {
   if (s.allBut) return s.allBut.except.length ? `${s.allBut.spaces.join(', ')} except ${cut(s.allBut.except)}` : s.allBut.spaces.join(', ');
   return cut(s.cidrs);
 }
+
+/** A set of outside addresses as one endpoint: its name and the exact CIDRs behind it. */
+export interface OutsideName {
+  /** `internet`, `internet except 10.0.0.0/8`, or the CIDRs (`10.0.0.0/8, 192.168.0.0/16`). */
+  readonly name: string;
+  /** The fewest CIDRs covering exactly these addresses. */
+  readonly cidrs: readonly string[];
+  /** With an `internet except` name: the CIDRs of the outside addresses left out. */
+  readonly except?: readonly string[];
+}
+
+/** Every address of `u` not in `s` (both merged: sorted, disjoint, per family). */
+function subtract(u: readonly IpRange[], s: readonly IpRange[]): IpRange[] {
+  const out: IpRange[] = [];
+  for (const r of u) {
+    let lo = r.lo;
+    for (const x of s) {
+      if (x.family !== r.family || x.hi < lo || x.lo > r.hi) continue;
+      if (x.lo > lo) out.push({ family: r.family, lo, hi: x.lo - 1n });
+      lo = x.hi + 1n;
+    }
+    if (lo <= r.hi) out.push({ family: r.family, lo, hi: r.hi });
+  }
+  return out;
+}
+
+/** The address ranges of outside CIDRs, for `outsideName`. */
+export function cidrRanges(cidrs: Iterable<string>): IpRange[] {
+  return [...cidrs].map((c) => parseCidr(c)?.range).filter((r): r is IpRange => r !== undefined);
+}
+
+/**
+ * The one name every report gives a set of outside addresses, relative to every outside address the
+ * model knows (`universe`: 0.0.0.0/0, and ::/0 when the input mentions IPv6): `internet` for all of it,
+ * `internet except C1, C2` when fewer CIDRs are left out than are in, else the CIDRs themselves. The name
+ * is a function of the addresses only, so one name always means one set.
+ */
+export function outsideName(ranges: readonly IpRange[], universe: readonly IpRange[]): OutsideName {
+  const s = merge([...ranges]);
+  const u = merge([...universe]);
+  const cidrs = s.flatMap(rangeToCidrs);
+  const inside = subtract(s, u).length === 0;
+  if (inside) {
+    const left = subtract(u, s).flatMap(rangeToCidrs);
+    if (left.length === 0 && s.length > 0) return { name: 'internet', cidrs };
+    if (left.length > 0 && left.length < cidrs.length) return { name: `internet except ${left.join(', ')}`, cidrs, except: left };
+  }
+  return { name: cidrs.join(', '), cidrs };
+}

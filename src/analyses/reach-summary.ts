@@ -41,8 +41,9 @@ export class ReachSummaryBuilder {
     this.connections++;
     const s = this.kind.get(c.src);
     const d = this.kind.get(c.dst);
-    const sExt = s?.kind === 'External';
-    const dExt = d?.kind === 'External';
+    // An id the endpoints do not list is outside addresses as the listing merged them (outside-merge.ts).
+    const sExt = s === undefined || s.kind === 'External';
+    const dExt = d === undefined || d.kind === 'External';
     if (s?.namespace !== undefined && d?.namespace !== undefined && s.namespace !== d.namespace) this.crossNamespace++;
     if (sExt && !dExt) this.exposed.set(c.dst, (this.exposed.get(c.dst) ?? PortSet.NONE).union(c.conns));
     if (dExt && !sExt) this.reaches.set(c.src, (this.reaches.get(c.src) ?? PortSet.NONE).union(c.conns));

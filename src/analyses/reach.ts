@@ -4,7 +4,7 @@ import { PortSet } from '../model/port-set.js';
 import { ALL_ID, NONE_ID } from '../engine/port-table.js';
 import { addressRange, clusterEndpoints, endpointMatcher, externalEndpoint, noMatch, type Endpoint, type Level, type ResolvedEndpoint } from './endpoints.js';
 import type { Exposure } from './exposure.js';
-import { fullRange, type Family, type IpRange } from '../model/address.js';
+import { fullRange, rangeToCidrs, type Family, type IpRange } from '../model/address.js';
 import { lex } from '../util/compare.js';
 
 export interface Connection {
@@ -23,6 +23,8 @@ export interface ReachResult {
   readonly level: Level;
   readonly endpoints: readonly Endpoint[];
   readonly connections: readonly Connection[];
+  /** Every outside address the analysis models, as CIDRs (what `internet` stands for; see outside-merge.ts). */
+  readonly outsideSpace?: readonly string[];
   /** With --exposure: potential connections with endpoints beyond the input (see exposure.ts). */
   readonly exposure?: { readonly wholeCluster: boolean; readonly items: readonly Exposure[] };
 }
@@ -53,10 +55,14 @@ export interface ReachStream {
   readonly level: Level;
   /** Cluster endpoints, then the external blocks that appear in some connection (as in ReachResult). */
   readonly endpoints: readonly Endpoint[];
+  /** Every outside address the analysis models, as CIDRs (as in ReachResult). */
+  readonly outsideSpace?: readonly string[];
   /** The connections, sorted by source then destination id; each call starts over. */
   connections(): IterableIterator<Connection>;
   /** How many connections there are, without building them. */
   count(): number;
+  /** Only the connections with an outside block at one end, in the same order: a few rows, not every pair. */
+  outsideConnections?(): IterableIterator<Connection>;
 }
 
 interface Node {
@@ -135,18 +141,24 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
   const nodeRuled = a.nodeRule.active && srcs.some((s) => !s.external && s.e.pods.some((id) => a.pod(id)?.hostNetwork));
   const filtered = (id: number): number => (filterId === ALL_ID ? id : t.meet(id, filterId));
 
-  /** Yields every allowed pair, sorted by source then destination id; a pair allowed only from the same node comes with `true`. */
-  function* pairs(): Generator<[Node, Node, number, boolean?]> {
+  const outsideDsts = dsts.filter((x) => x.external);
+
+  /**
+   * Yields every allowed pair, sorted by source then destination id; a pair allowed only from the same node
+   * comes with `true`. With `outsideOnly`, only the pairs with an outside block (a few rows' worth).
+   */
+  function* pairs(outsideOnly = false): Generator<[Node, Node, number, boolean?]> {
     const row = new Uint32Array(width);
     const tmp = new Uint32Array(width);
     let rowFor: Int32Array | undefined;
     for (const s of srcs) {
+      if (outsideOnly && !s.external && outsideDsts.length === 0) continue;
       if (!rowFor || rowFor.length !== s.cols.length || rowFor.some((c, k) => c !== s.cols[k])) {
         rowOf(s, row, tmp);
         rowFor = s.cols;
       }
       const hostSrc = nodeRuled && !s.external && s.e.pods.some((id) => a.pod(id)?.hostNetwork);
-      for (const d of s.external ? clusterDsts : dsts) {
+      for (const d of s.external ? clusterDsts : outsideOnly ? outsideDsts : dsts) {
         if (d === s) continue;
         let id = cellOf(row, d);
         const rel = hostSrc && !d.external ? a.nodeGrant(s.e.pods, d.e.pods) : undefined;
@@ -184,8 +196,12 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
   return {
     level,
     endpoints,
+    outsideSpace: blocks.flatMap((b) => rangeToCidrs(b.range)),
     *connections() {
       for (const [s, d, id, sameNode] of pairs()) yield { src: s.e.endpoint.id, dst: d.e.endpoint.id, conns: t.get(id), ...(sameNode ? { condition: 'same-node' as const } : {}) };
+    },
+    *outsideConnections() {
+      for (const [s, d, id] of pairs(true)) yield { src: s.e.endpoint.id, dst: d.e.endpoint.id, conns: t.get(id) };
     },
     count() {
       if (unmodelled.length > 0) {
@@ -312,7 +328,7 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
 /** Computes the connection list; deterministic and sorted by source then destination id. */
 export function computeReach(a: Analysis, opts: ReachOptions = {}): ReachResult {
   const s = streamReach(a, opts);
-  return { level: s.level, endpoints: s.endpoints, connections: [...s.connections()] };
+  return { level: s.level, endpoints: s.endpoints, ...(s.outsideSpace ? { outsideSpace: s.outsideSpace } : {}), connections: [...s.connections()] };
 }
 
 /**

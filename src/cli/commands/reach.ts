@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
-import { computeReach, streamReach, type ReachStream } from '../../analyses/reach.js';
+import { computeReach, streamReach, type Connection } from '../../analyses/reach.js';
 import { reachChunks } from '../../reports/reach/stream.js';
 import { REACH_FORMATS, type ReachFormat } from '../../reports/reach/index.js';
 import { computeExposure } from '../../analyses/exposure.js';
@@ -88,7 +88,7 @@ export function registerReach(program: Command): void {
         const hs = streamReach(analysis, reachOpts);
         const explainPair = pairExplainer(analysis, hs.endpoints, { wholeCluster: settings.wholeCluster });
         progress.phase('writing');
-        await out.write(reachHtmlFrom(hs.level, hs.endpoints, () => (keep ? filterReachStream(hs, keep) : hs).connections(), notes, explainPair), true);
+        await out.write(reachHtmlFrom(keep ? filterReachStream(hs, keep) : hs, notes, explainPair), true);
         progress.done();
         return;
       }
@@ -96,18 +96,12 @@ export function registerReach(program: Command): void {
       const all = streamReach(analysis, reachOpts);
       const stream = keep ? filterReachStream(all, keep) : all;
       const summary = opts.summary && format === 'text' ? new ReachSummaryBuilder(analysis, stream.endpoints) : undefined;
-      const listed: ReachStream = {
-        ...stream,
-        *connections() {
-          for (const c of stream.connections()) {
-            summary?.add(c);
-            progress.tick();
-            yield c;
-          }
-        },
-      };
       progress.phase('writing', 'connections');
-      for (const chunk of reachChunks(listed, format, notes)) await out.write(chunk);
+      const tap = (c: Connection): void => {
+        summary?.add(c);
+        progress.tick();
+      };
+      for (const chunk of reachChunks(stream, format, notes, tap)) await out.write(chunk);
       if (summary) await out.write(reachSummaryText(summary.result()));
       progress.done();
     }

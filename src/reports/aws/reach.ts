@@ -5,6 +5,7 @@ import { TrafficSet } from '../../model/traffic-set.js';
 import { toJsonText } from '../json.js';
 import { notesJson, notesMarkdown, notesText } from '../notes.js';
 import { mdText, oneLine } from '../safe-text.js';
+import { cidrRanges, outsideName } from '../../analyses/outside.js';
 
 export const AWS_REACH_FORMATS = ['text', 'json', 'md', 'csv'] as const;
 export type AwsReachFormat = (typeof AWS_REACH_FORMATS)[number];
@@ -39,8 +40,11 @@ function filtered(r: AwsReachStream, f: AwsReachFilter): Iterable<AwsConnection>
   };
 }
 
+/** Ids as printed: interfaces with their Name tag, outside ranges named as in cluster reach (`internet`, ...). */
 function shown(r: AwsReachStream): (id: string) => string {
-  const names = new Map(r.endpoints.map((e) => [e.id, e.kind === 'External' ? `${e.id}[External]` : `${e.id}${e.name ? `[${e.name}]` : ''}`]));
+  // Every outside address of the estate is in some External endpoint: their union is what `internet` means.
+  const universe = r.endpoints.flatMap((e) => (e.kind === 'External' ? cidrRanges(e.cidrs ?? []) : []));
+  const names = new Map(r.endpoints.map((e) => [e.id, e.kind === 'External' ? outsideName(cidrRanges(e.cidrs ?? []), universe).name : `${e.id}${e.name ? `[${e.name}]` : ''}`]));
   return (id) => names.get(id) ?? id;
 }
 

@@ -1,5 +1,6 @@
 import type { ReachResult } from '../../analyses/reach.js';
-import { connText, displayIds } from './text.js';
+import { connText, displayId } from './text.js';
+import { mergeOutside } from '../../analyses/outside-merge.js';
 
 function cell(s: string): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -7,6 +8,5 @@ function cell(s: string): string {
 
 /** `src,dst,conn` with RFC 4180 quoting. */
 export function reachCsv(r: ReachResult, _notes?: unknown): string {
-  const show = displayIds(r);
-  return ['src,dst,conn\n', ...r.connections.map((c) => `${cell(show(c.src))},${cell(show(c.dst))},${cell(connText(c))}\n`)].join('');
+  return ['src,dst,conn\n', ...mergeOutside(r).connections.map((c) => `${cell(displayId(c.src))},${cell(displayId(c.dst))},${cell(connText(c))}\n`)].join('');
 }

@@ -1,13 +1,12 @@
 /** The reach map as one self-contained HTML page: the map (click an edge: why), then the listing. */
-import type { Connection, ReachResult } from '../../analyses/reach.js';
-import type { Endpoint, Level } from '../../analyses/endpoints.js';
+import type { Connection, ReachResult, ReachStream } from '../../analyses/reach.js';
 import type { Explanation } from '../../analyses/explain.js';
 import { buildMap, INTERNET, type MapEdge } from '../../analyses/map.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { explainText } from '../explain/text.js';
 import { htmlPage, htmlTable, mapData } from '../html/page.js';
-import { connText } from './text.js';
-import { outsideName } from '../outside.js';
+import { connText, displayId } from './text.js';
+import { mergeOutsideStream } from '../../analyses/outside-merge.js';
 
 /** Rows of the listing on the page; the rest is in `--format json`. */
 const MAX_ROWS = 500;
@@ -20,14 +19,11 @@ export function edgeExplanation(e: MapEdge, folded: boolean, x: Explanation | un
   return head + explainText(x);
 }
 
-/** The page from any reach listing (whole or streamed: `connections` is read twice). */
-export function reachHtmlFrom(
-  level: Level,
-  endpoints: readonly Endpoint[],
-  connections: () => Iterable<Connection>,
-  notes: Notes = NO_NOTES,
-  explainPair?: (src: string, dst: string) => Explanation | undefined,
-): string {
+/** The page from any reach listing (whole or streamed: its connections are read three times), outside addresses merged per pair. */
+export function reachHtmlFrom(listing: ReachStream, notes: Notes = NO_NOTES, explainPair?: (src: string, dst: string) => Explanation | undefined): string {
+  const merged = mergeOutsideStream(listing);
+  const { level, endpoints } = merged;
+  const connections = (): Iterable<Connection> => merged.connections();
   const external = new Set(endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
   const ns = new Map(endpoints.map((e) => [e.id, e.namespace]));
   let total = 0;
@@ -48,7 +44,7 @@ export function reachHtmlFrom(
   const rows: string[][] = [];
   for (const c of connections()) {
     if (rows.length >= MAX_ROWS) break;
-    rows.push([outsideName(c.src, external), outsideName(c.dst, external), connText(c)]);
+    rows.push([displayId(c.src), displayId(c.dst), connText(c)]);
   }
   const headline = `${total} allowed connection${total === 1 ? '' : 's'} at ${level} level, ${across} across namespaces; ${fromOutside.size} endpoint(s) reachable from the internet, ${toOutside.size} can reach it.`;
   const more = total > rows.length ? `<p>${total - rows.length} more: run <code>bulkhead reach --format json</code> for every one.</p>` : '';
@@ -57,5 +53,5 @@ export function reachHtmlFrom(
 
 /** The HTML page of a reach result (without explanations: the CLI passes them through reachHtmlFrom). */
 export function reachHtml(r: ReachResult, notes: Notes = NO_NOTES): string {
-  return reachHtmlFrom(r.level, r.endpoints, () => r.connections, notes);
+  return reachHtmlFrom({ ...r, connections: () => r.connections.values(), count: () => r.connections.length }, notes);
 }

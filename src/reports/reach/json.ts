@@ -3,9 +3,11 @@ import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesJson } from '../notes.js';
 import type { ReachResult } from '../../analyses/reach.js';
 import { exposureJson } from './exposure.js';
+import { mergeOutside } from '../../analyses/outside-merge.js';
 
-/** The bulkhead.reach/v1 contract (DESIGN.md). */
-export function reachJson(r: ReachResult, notes: Notes = NO_NOTES): string {
+/** The bulkhead.reach/v1 contract (DESIGN.md), outside addresses merged per pair (outside-merge.ts). */
+export function reachJson(result: ReachResult, notes: Notes = NO_NOTES): string {
+  const r = mergeOutside(result);
   const doc = {
     schema: 'bulkhead.reach/v1',
     level: r.level,

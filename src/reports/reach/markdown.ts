@@ -1,5 +1,6 @@
 import type { ReachResult } from '../../analyses/reach.js';
-import { connText, displayIds } from './text.js';
+import { connText, displayId } from './text.js';
+import { mergeOutside } from '../../analyses/outside-merge.js';
 import { mdTable } from '../markdown.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesMarkdown } from '../notes.js';
@@ -15,8 +16,9 @@ export function reachMarkdownHead(level: string, count: number): string {
   return `### Bulkhead: what can reach what\n\n**${count}** allowed connection${count === 1 ? '' : 's'} (${level} level).\n\n`;
 }
 
-function reachMarkdownBody(r: ReachResult): string {
-  const show = displayIds(r);
+function reachMarkdownBody(result: ReachResult): string {
+  const r = mergeOutside(result);
+  const show = displayId;
   const head = reachMarkdownHead(r.level, r.connections.length);
   const main = head + (r.connections.length === 0 ? '_No connections allowed._\n' : `<details><summary>Connections</summary>\n\n${mdTable(['src', 'dst', 'conn'], r.connections.map((c) => [show(c.src), show(c.dst), connText(c)]))}\n</details>\n`);
   if (!r.exposure) return main;

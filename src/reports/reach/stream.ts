@@ -9,12 +9,12 @@ import type { PortSet } from '../../model/port-set.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesDot, notesJson, notesMarkdown, notesText } from '../notes.js';
 import { oneLine } from '../safe-text.js';
-import { connText } from './text.js';
+import { connText, displayId } from './text.js';
 import { mdCell } from '../markdown.js';
 import { reachMarkdownHead } from './markdown.js';
 import { mapDot } from '../dot.js';
 import { reachHtmlFrom } from './html.js';
-import { outsideName } from '../outside.js';
+import { mergeOutsideStream } from '../../analyses/outside-merge.js';
 import { buildMap } from '../../analyses/map.js';
 
 /** Formats that can be streamed: all of them. */
@@ -55,14 +55,27 @@ function memo(f: (p: PortSet) => string): (p: PortSet) => string {
   };
 }
 
-function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<string> {
-  const ext = new Set(r.endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
-  const show = (id: string): string => outsideName(id, ext);
+function* tapped(cs: Iterable<Connection>, tap: (c: Connection) => void): Generator<Connection> {
+  for (const c of cs) {
+    tap(c);
+    yield c;
+  }
+}
+
+function* lines(listing: ReachStream, format: StreamFormat, notes: Notes, tap?: (c: Connection) => void): Generator<string> {
+  if (format === 'html') {
+    yield reachHtmlFrom(listing, notes);
+    return;
+  }
+  // Every other format names outside addresses merged per pair (text and csv never read `endpoints`: one pass).
+  const r = mergeOutsideStream(listing);
+  const each = (): Iterable<Connection> => (tap ? tapped(r.connections(), tap) : r.connections());
+  const show = displayId;
   const str = memo((p) => p.toString());
   if (format === 'text') {
     yield notesText(notes);
     let any = false;
-    for (const c of r.connections()) {
+    for (const c of each()) {
       any = true;
       yield `${show(c.src)} => ${show(c.dst)} : ${connText(c, str(c.conns))}\n`;
     }
@@ -71,14 +84,14 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
   }
   if (format === 'csv') {
     yield 'src,dst,conn\n';
-    for (const c of r.connections()) yield `${cell(show(c.src))},${cell(show(c.dst))},${cell(connText(c, str(c.conns)))}\n`;
+    for (const c of each()) yield `${cell(show(c.src))},${cell(show(c.dst))},${cell(connText(c, str(c.conns)))}\n`;
     return;
   }
   if (format === 'md') {
     yield notesMarkdown(notes);
     yield reachMarkdownHead(r.level, r.count());
     let any = false;
-    for (const c of r.connections()) {
+    for (const c of each()) {
       if (!any) yield '<details><summary>Connections</summary>\n\n| src | dst | conn |\n|---|---|---|\n';
       any = true;
       yield `| ${mdCell(show(c.src))} | ${mdCell(show(c.dst))} | ${mdCell(connText(c, str(c.conns)))} |\n`;
@@ -86,13 +99,9 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
     yield any ? '\n</details>\n' : '_No connections allowed._\n';
     return;
   }
-  if (format === 'html') {
-    yield reachHtmlFrom(r.level, r.endpoints, () => r.connections(), notes);
-    return;
-  }
   if (format === 'dot') {
     // One pass that keeps nodes and edges, never the pairs: the map is at most a few dozen nodes, or folded.
-    yield mapDot(buildMap(r.level, r.endpoints, r.connections()), 'bulkhead', notesDot(notes));
+    yield mapDot(buildMap(r.level, r.endpoints, each()), 'bulkhead', notesDot(notes));
     return;
   }
   // toJsonText(doc), one array element at a time.
@@ -113,7 +122,7 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
   // The conns object renders the same wherever it sits: render it once per distinct set.
   const connsText = memo((p) => element({ conns: p.toJSON() }).split('\n').slice(1, -1).join('\n'));
   let first = true;
-  for (const c of r.connections() as Iterable<Connection>) {
+  for (const c of each()) {
     yield `${first ? '[\n' : ',\n'}    {\n      "src": ${JSON.stringify(c.src)},\n      "dst": ${JSON.stringify(c.dst)},\n${connsText(c.conns)}${c.condition ? `,\n      "condition": ${JSON.stringify(c.condition)}` : ''}\n    }`;
     first = false;
   }
@@ -121,7 +130,7 @@ function* lines(r: ReachStream, format: StreamFormat, notes: Notes): Generator<s
   yield '\n}\n';
 }
 
-/** The output of one streamable format, in chunks. */
-export function reachChunks(r: ReachStream, format: StreamFormat, notes: Notes = NO_NOTES): Iterable<string> {
-  return batched(lines(r, format, notes));
+/** The output of one streamable format, in chunks; `tap` sees each connection as listed (outside merged), html aside. */
+export function reachChunks(r: ReachStream, format: StreamFormat, notes: Notes = NO_NOTES, tap?: (c: Connection) => void): Iterable<string> {
+  return batched(lines(r, format, notes, tap));
 }

@@ -2,13 +2,12 @@ import type { Connection, ReachResult } from '../../analyses/reach.js';
 import { exposureText } from './exposure.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
-import { outsideName } from '../outside.js';
+import { mergeOutside } from '../../analyses/outside-merge.js';
 import { oneLine } from '../safe-text.js';
 
-/** The id as printed in tables: external blocks carry an `[External]` suffix, as in netpol-analyzer. */
-export function displayIds(r: ReachResult): (id: string) => string {
-  const ext = new Set(r.endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
-  return (id) => outsideName(id, ext);
+/** An endpoint id as printed: on one line (outside endpoints are already named, see outside-merge.ts). */
+export function displayId(id: string): string {
+  return oneLine(id);
 }
 
 /** The words for a connection's condition (see Connection.condition). */
@@ -19,9 +18,9 @@ export function connText(c: Pick<Connection, 'conns' | 'condition'>, ports: stri
   return c.condition ? `${ports} (${CONDITION_WORDS[c.condition]})` : ports;
 }
 
-/** One line per allowed pair: `src => dst : conns` (the layout netpol-analyzer users know). */
-export function reachText(r: ReachResult, notes: Notes = NO_NOTES): string {
+/** One line per allowed pair: `src => dst : conns` (the layout netpol-analyzer users know), outside addresses merged per pair. */
+export function reachText(result: ReachResult, notes: Notes = NO_NOTES): string {
+  const r = mergeOutside(result);
   if (r.connections.length === 0) return `${notesText(notes)}No connections allowed.\n${exposureText(r)}`;
-  const show = displayIds(r);
-  return notesText(notes) + r.connections.map((c) => `${show(c.src)} => ${show(c.dst)} : ${connText(c)}\n`).join('') + exposureText(r);
+  return notesText(notes) + r.connections.map((c) => `${displayId(c.src)} => ${displayId(c.dst)} : ${connText(c)}\n`).join('') + exposureText(r);
 }

@@ -1,0 +1,157 @@
+/**
+ * Outside addresses that behave alike for a pair are one endpoint. The analysis cuts the outside address
+ * space into blocks wherever any rule anywhere cuts it, so one `0.0.0.0/0 except 10.0.0.0/8` rule would
+ * list as several blocks, one line each, when an unrelated policy names 203.0.113.0/24. Here, per cluster
+ * endpoint and direction, the blocks with the same ports (and condition) become one endpoint named by
+ * `outsideName`: `internet`, `internet except 10.0.0.0/8`, or its CIDRs. Every report reads the merged
+ * listing, so every format names the outside alike. Nothing is lost or added: each merged connection
+ * stands for exactly the (block, peer, ports) triples it replaces.
+ *
+ * Order: connections stay sorted by source, then destination; outside endpoints sort after cluster ones
+ * (by name), both as source and as destination.
+ */
+import type { Endpoint } from './endpoints.js';
+import type { Connection, ReachResult, ReachStream } from './reach.js';
+import { cidrRanges, outsideName } from './outside.js';
+import { fullRange, parseCidr, type Family, type IpRange } from '../model/address.js';
+import { lex } from '../util/compare.js';
+
+/** Names outside address sets, each name once: the endpoints a merged listing names. */
+class OutsideNames {
+  private readonly byName = new Map<string, Endpoint>();
+  private readonly byKey = new Map<string, Endpoint>();
+
+  constructor(private readonly universe: readonly IpRange[]) {}
+
+  /** The endpoint for the union of some outside endpoints (their ids joined make the cache key). */
+  of(parts: readonly Endpoint[]): Endpoint {
+    const key = parts.map((p) => p.id).join('\n');
+    let e = this.byKey.get(key);
+    if (e) return e;
+    const n = outsideName(parts.flatMap((p) => cidrRanges(p.cidrs ?? [])), this.universe);
+    e = this.byName.get(n.name) ?? { id: n.name, kind: 'External', cidrs: n.cidrs, ...(n.except ? { except: n.except } : {}) };
+    this.byName.set(n.name, e);
+    this.byKey.set(key, e);
+    return e;
+  }
+
+  /** Every outside endpoint named so far, sorted by name. */
+  all(): Endpoint[] {
+    return [...this.byName.values()].sort((a, b) => lex(a.id, b.id));
+  }
+}
+
+/** What `internet` stands for: the listing's outside space, else the whole of each family its blocks are in. */
+function universeOf(space: readonly string[] | undefined, endpoints: readonly Endpoint[]): IpRange[] {
+  if (space) return cidrRanges(space);
+  const families = new Set<Family>();
+  for (const e of endpoints) if (e.kind === 'External') for (const c of e.cidrs ?? []) families.add(parseCidr(c)?.range.family ?? 4);
+  return [...families].sort().map(fullRange);
+}
+
+/** A key for what a connection allows: the same key, the same line once merged. */
+function connKey(c: Connection): string {
+  return `${c.conns.key()}|${c.condition ?? ''}`;
+}
+
+/** Groups outside ends with equal ports, in first-seen order of their ports. */
+function groups<T>(items: readonly T[], key: (t: T) => string): T[][] {
+  const by = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const l = by.get(k);
+    if (l) l.push(t);
+    else by.set(k, [t]);
+  }
+  return [...by.values()];
+}
+
+/** The merged connections of a sorted listing (see the module comment); `names` collects the outside endpoints. */
+function* mergedConnections(connections: Iterable<Connection>, endpoints: readonly Endpoint[], names: OutsideNames): Generator<Connection> {
+  const outside = new Map(endpoints.filter((e) => e.kind === 'External').map((e) => [e.id, e]));
+  // Connections from outside, per destination: written at the end, by name.
+  const inbound = new Map<string, Connection[]>();
+  let run: Connection[] = [];
+  function* flush(): Generator<Connection> {
+    const toOutside: Connection[] = [];
+    for (const c of run) {
+      if (outside.has(c.dst)) toOutside.push(c);
+      else yield c;
+    }
+    const merged = groups(toOutside, connKey).map((g) => ({ ...g[0]!, dst: names.of(g.map((c) => outside.get(c.dst)!)).id }));
+    yield* merged.sort((a, b) => lex(a.dst, b.dst));
+    run = [];
+  }
+  for (const c of connections) {
+    if (outside.has(c.src)) {
+      const l = inbound.get(c.dst);
+      if (l) l.push(c);
+      else inbound.set(c.dst, [c]);
+      continue;
+    }
+    if (run.length > 0 && run[0]!.src !== c.src) yield* flush();
+    run.push(c);
+  }
+  yield* flush();
+  const fromOutside: Connection[] = [];
+  for (const list of inbound.values()) {
+    for (const g of groups(list, connKey)) fromOutside.push({ ...g[0]!, src: names.of(g.map((c) => outside.get(c.src)!)).id });
+  }
+  yield* fromOutside.sort((a, b) => lex(a.src, b.src) || lex(a.dst, b.dst));
+}
+
+/** Cluster endpoints as listed, then the outside endpoints the merged connections name. */
+function endpointsOf(endpoints: readonly Endpoint[], names: OutsideNames): Endpoint[] {
+  return [...endpoints.filter((e) => e.kind !== 'External'), ...names.all()];
+}
+
+/** A whole reach result with its outside blocks merged per pair. */
+export function mergeOutside(r: ReachResult): ReachResult {
+  const names = new OutsideNames(universeOf(r.outsideSpace, r.endpoints));
+  const connections = [...mergedConnections(r.connections, r.endpoints, names)];
+  return { ...r, endpoints: endpointsOf(r.endpoints, names), connections };
+}
+
+/**
+ * A streamed listing with its outside blocks merged per pair. The outside endpoints are known only once
+ * the connections with an outside end have been read: `endpoints` and `count()` read them once, when
+ * first asked (text and csv never ask), through `outsideConnections` when the listing has it.
+ */
+export function mergeOutsideStream(s: ReachStream): ReachStream {
+  const universe = universeOf(s.outsideSpace, s.endpoints);
+  let endpoints: Endpoint[] | undefined;
+  let count: number | undefined;
+  const scan = (): void => {
+    const names = new OutsideNames(universe);
+    if (s.outsideConnections) {
+      let before = 0;
+      const counted = function* (cs: Iterable<Connection>): Generator<Connection> {
+        for (const c of cs) {
+          before++;
+          yield c;
+        }
+      };
+      let after = 0;
+      for (const _ of mergedConnections(counted(s.outsideConnections()), s.endpoints, names)) after++;
+      count = s.count() - before + after;
+    } else {
+      count = 0;
+      for (const _ of mergedConnections(s.connections(), s.endpoints, names)) count++;
+    }
+    endpoints = endpointsOf(s.endpoints, names);
+  };
+  return {
+    level: s.level,
+    get endpoints(): readonly Endpoint[] {
+      if (!endpoints) scan();
+      return endpoints!;
+    },
+    ...(s.outsideSpace ? { outsideSpace: s.outsideSpace } : {}),
+    connections: () => mergedConnections(s.connections(), s.endpoints, new OutsideNames(universe)),
+    ...(s.outsideConnections ? { outsideConnections: () => mergedConnections(s.outsideConnections!(), s.endpoints, new OutsideNames(universe)) } : {}),
+    count() {
+      if (count === undefined) scan();
+      return count!;
+    },
+  };
+}
