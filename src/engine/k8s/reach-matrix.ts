@@ -230,6 +230,7 @@ export class ReachMatrix {
       npToBlock: (s, x) => this.npToBlock(s, x),
       npFromBlock: (x, d) => this.npFromBlock(x, d),
       egressProfile: (s) => this.addrE[s]!,
+      npBlocksInto: (s, out) => this.npBlocksInto(s, out, 0),
     };
   }
 
@@ -546,23 +547,27 @@ export class ReachMatrix {
     const t = this.ports;
     const sig = T.ingressSig(s, this.base, this.isoI);
     const G = sig.group;
-    const { ae, be, blocks } = T.egressAnswers(s);
+    const { ae, be, blocks } = T.egress(s);
     const { eS, iS, mark } = this;
     const changed: number[] = [];
-    const touch = (d: number): void => {
-      if (!mark[d]) {
-        mark[d] = 1;
-        changed.push(d);
-      }
-    };
     const inbound = this.inbound[s]!;
     if (this.isoE[s]) {
       // Egress side: NetworkPolicy's rules, then the admin tier on top; elsewhere nothing leaves s.
       for (const r of this.layer.classRules.egress[this.repClass[s]!]!) {
-        if (r.allPeers) for (let d = 0; d < B; d++) (touch(d), (eS[d] = t.union(eS[d]!, this.portsTo(r, d))));
-        else for (const d of this.peersB[r.id]!) (touch(d), (eS[d] = t.union(eS[d]!, this.portsTo(r, d))));
+        const cols = r.allPeers ? undefined : this.peersB[r.id]!;
+        const n = cols ? cols.length : B;
+        for (let k = 0; k < n; k++) {
+          const d = cols ? cols[k]! : k;
+          if (!mark[d]) ((mark[d] = 1), changed.push(d));
+          eS[d] = t.union(eS[d]!, this.portsTo(r, d));
+        }
       }
-      for (const c of ae.touched) if (c < B) (touch(c), (eS[c] = t.union(ae.acc[c]!, t.minus(eS[c]!, ae.den[c]!))));
+      for (let k = 0; k < ae.cols.length; k++) {
+        const c = ae.cols[k]!;
+        if (c >= B) break; // blocks come last
+        if (!mark[c]) ((mark[c] = 1), changed.push(c));
+        eS[c] = t.union(ae.acc[k]!, t.minus(eS[c]!, ae.den[k]!));
+      }
       // Ingress side, only where egress admits something: the signature's row, redone where NetworkPolicy rules add.
       for (const d of changed) iS[d] = this.base[d]!;
       const np = (this.npMark ??= new Uint8Array(B));
@@ -582,21 +587,21 @@ export class ReachMatrix {
     out.set(sig.row, 0);
     for (const r of inbound) {
       for (const d of this.selB[this.policyIndex.get(r.policy)!]!) {
-        if (!mark[d]) iS[d] = this.base[d]!;
-        touch(d);
+        if (!mark[d]) ((mark[d] = 1), changed.push(d), (iS[d] = this.base[d]!));
         iS[d] = t.union(iS[d]!, this.portsTo(r, d));
       }
     }
     // Those destinations are isolated (ingress-isolating policies select them): no baseline, the admin tier on top.
     for (const d of changed) out[d] = t.union(sig.acc[G[d]!]!, t.minus(iS[d]!, sig.den[G[d]!]!));
-    const egressAt = (c: number): void => {
+    // The egress side where the tiers speak: the admin tier's answers over the baseline's denies (cols sorted).
+    const egressAt = (c: number, j: number, k: number): void => {
       if (c >= B) return;
-      const allow = be.den[c] !== NONE_ID ? t.minus(ALL_ID, be.den[c]!) : ALL_ID;
-      touch(c);
-      out[c] = t.meet(out[c]!, t.union(ae.acc[c]!, t.minus(allow, ae.den[c]!)));
+      if (!mark[c]) ((mark[c] = 1), changed.push(c));
+      const allow = j >= 0 && be.den[j] !== NONE_ID ? t.minus(ALL_ID, be.den[j]!) : ALL_ID;
+      out[c] = t.meet(out[c]!, k >= 0 ? t.union(ae.acc[k]!, t.minus(allow, ae.den[k]!)) : allow);
     };
-    for (const c of be.touched) egressAt(c);
-    for (const c of ae.touched) egressAt(c);
+    for (let j = 0; j < be.cols.length; j++) egressAt(be.cols[j]!, j, ae.cols.length > 0 ? indexOf(ae.cols, be.cols[j]!) : -1);
+    for (let k = 0; k < ae.cols.length; k++) egressAt(ae.cols[k]!, be.cols.length > 0 ? indexOf(be.cols, ae.cols[k]!) : -1, k);
     this.tieredBlocks(s, out, blocks);
     for (const d of changed) mark[d] = 0;
     return { fromBase: true, changed, sig };
@@ -604,14 +609,18 @@ export class ReachMatrix {
 
   /** The block part of a tiered row: NetworkPolicy's own when no admin or baseline rule of s matches addresses (`tiersSpeak`). */
   private tieredBlocks(s: number, out: Uint32Array, tiersSpeak: boolean): void {
-    const B = this.size;
+    if (tiersSpeak) out.set(this.tiered!.blockRow(s), this.size);
+    else this.npBlocksInto(s, out, this.size);
+  }
+
+  /** NetworkPolicy's egress side of s towards every block, into out from `at`. */
+  private npBlocksInto(s: number, out: Uint32Array, at: number): void {
     const X = this.blocks.length;
-    if (tiersSpeak) out.set(this.tiered!.blockRow(s), B);
-    else if (!this.isoE[s]) out.fill(ALL_ID, B, B + X);
+    if (!this.isoE[s]) out.fill(ALL_ID, at, at + X);
     else {
       const p = this.addrE[s]!;
-      if (p < 0) out.fill(NONE_ID, B, B + X);
-      else out.set(this.eAddr[p]!, B);
+      if (p < 0) out.fill(NONE_ID, at, at + X);
+      else out.set(this.eAddr[p]!, at);
     }
   }
 
@@ -664,8 +673,17 @@ export class ReachMatrix {
 
   /** Fills `out` (length at least size) with port ids from external block x to every behaviour. */
   blockRowInto(x: number, out: Uint32Array): void {
-    const T = this.tiered;
-    for (let d = 0; d < this.size; d++) out[d] = T === undefined || !T.rangedIngress(d) ? this.npFromBlock(x, d) : T.fromBlock(x, d);
+    // Where no admin or baseline ingress rule matches addresses, NetworkPolicy's side is the answer.
+    const ranged = this.tiered?.rangedIngressRow();
+    const { isoI, addrI, iAddr } = this;
+    for (let d = 0; d < this.size; d++) {
+      if (ranged && ranged[d]) out[d] = this.tiered!.fromBlock(x, d);
+      else if (!isoI[d]) out[d] = ALL_ID;
+      else {
+        const p = addrI[d]!;
+        out[d] = p < 0 ? NONE_ID : iAddr[p]![x]!;
+      }
+    }
   }
 }
 
@@ -678,4 +696,16 @@ function remapColumns(rows: Uint32Array[], parent: Int32Array): void {
     for (let k = 0; k < X; k++) out[k] = row[parent[k]!]!;
     rows[i] = out;
   }
+}
+
+/** Position of v in a list sorted ascending, or -1. */
+function indexOf(sorted: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === v ? lo : -1;
 }

@@ -21,6 +21,8 @@ export interface NpSides {
   npFromBlock(x: number, d: number): number;
   /** Which NetworkPolicy egress profile towards blocks s has (sources with the same one agree on every block). */
   egressProfile(s: number): number;
+  /** NetworkPolicy's egress side of s towards every block, into out (length blocks). */
+  npBlocksInto(s: number, out: Uint32Array): void;
   isolatedE(s: number): boolean;
   isolatedI(d: number): boolean;
   /** Behaviours of a sorted class list. */
@@ -76,8 +78,8 @@ interface TierIndex {
   readonly inbound: CompiledAdminRule[][];
 }
 
-/** One tier's first-match answers over some columns, sparse: the columns written and their accept and deny ids. */
-interface SparseAnswer {
+/** One tier's first-match answers over some columns, sparse: the columns written (ascending) and their accept and deny ids. */
+export interface SparseAnswer {
   readonly cols: Int32Array;
   readonly acc: Uint32Array;
   readonly den: Uint32Array;
@@ -339,8 +341,8 @@ export class TieredRows {
   private readonly state: TierState;
   private readonly B: number;
   private readonly X: number;
-  // Scratch rows, reused: admin egress, baseline egress, admin ingress, baseline ingress.
-  private readonly scratch: readonly [Scratch, Scratch, Scratch, Scratch];
+  /** Scratch row for the tiers' first-match over behaviours and blocks. */
+  private readonly scratch: Scratch;
   private readonly cells = new Map<number, number>();
   private readonly fromBlockRows: (Uint32Array | undefined)[] = [];
   private readonly sigs: IngressSig[] = [];
@@ -361,7 +363,7 @@ export class TieredRows {
     const s = base?.state;
     this.state = s && s.ports === ports && s.size === m.size && s.blocks.length === this.X ? s : new TierState(tiers, m, ports);
     const W = this.B + this.X;
-    this.scratch = [new Scratch(W), new Scratch(W), new Scratch(W), new Scratch(W)];
+    this.scratch = new Scratch(W);
   }
 
   /**
@@ -396,54 +398,50 @@ export class TieredRows {
   }
 
   /**
-   * The admin and baseline egress answers of s (behaviours and blocks; the baseline only where NetworkPolicy
-   * does not isolate s), and whether either speaks of some block.
+   * The admin and baseline egress answers of s towards behaviours and blocks (the baseline's only where
+   * NetworkPolicy does not isolate s, else none), and whether either speaks of some block.
    */
-  egressAnswers(s: number): { readonly ae: Scratch; readonly be: Scratch; readonly blocks: boolean } {
-    const [ae, be, scratch] = this.scratch;
-    const a = this.state.egress(0, s, scratch);
-    ae.load(a);
-    let blocks = a.blocks;
-    if (this.m.isolatedE(s)) be.reset();
-    else {
-      const b = this.state.egress(1, s, scratch);
-      be.load(b);
-      blocks ||= b.blocks;
-    }
-    return { ae, be, blocks };
+  egress(s: number): { readonly ae: SparseAnswer; readonly be: SparseAnswer; readonly blocks: boolean } {
+    const ae = this.state.egress(0, s, this.scratch);
+    const be = this.m.isolatedE(s) ? NO_ANSWER : this.state.egress(1, s, this.scratch);
+    return { ae, be, blocks: ae.blocks || be.blocks };
   }
 
   private readonly blockRowOf: (Uint32Array | undefined)[] = [];
   private readonly blockRowByKey = new Map<string, Uint32Array>();
 
   /**
-   * The egress side of s towards every block, through the tiers; shared by the sources with the same admin
-   * and baseline egress rules and the same NetworkPolicy egress towards blocks.
+   * The egress side of s towards every block, through the tiers: NetworkPolicy's (or the baseline's where
+   * NetworkPolicy does not isolate s) under the admin tier. Shared by the sources with the same admin and
+   * baseline egress rules and the same NetworkPolicy egress towards blocks.
    */
   blockRow(s: number): Uint32Array {
     let row = this.blockRowOf[s];
     if (!row) {
       const st = this.state;
-      const key = `${st.egressKey[0][s]}|${this.m.isolatedE(s) ? `e${this.m.egressProfile(s)}` : `b${st.egressKey[1][s]}`}`;
+      const iso = this.m.isolatedE(s);
+      const key = `${st.egressKey[0][s]}|${iso ? `e${this.m.egressProfile(s)}` : `b${st.egressKey[1][s]}`}`;
       row = this.blockRowByKey.get(key);
       if (!row) {
-        const { ae, be } = this.egressAnswers(s);
-        row = new Uint32Array(this.X);
-        for (let x = 0; x < this.X; x++) row[x] = this.blockSide(s, x, ae, be);
+        const pt = this.ports;
+        const B = this.B;
+        const X = this.X;
+        const { ae, be } = this.egress(s);
+        row = new Uint32Array(X);
+        if (iso) this.m.npBlocksInto(s, row);
+        else {
+          row.fill(ALL_ID);
+          for (let k = 0; k < be.cols.length; k++) if (be.cols[k]! >= B && be.den[k] !== NONE_ID) row[be.cols[k]! - B] = pt.minus(ALL_ID, be.den[k]!);
+        }
+        for (let k = 0; k < ae.cols.length; k++) {
+          const x = ae.cols[k]! - B;
+          if (x >= 0) row[x] = pt.union(ae.acc[k]!, pt.minus(row[x]!, ae.den[k]!));
+        }
         this.blockRowByKey.set(key, row);
       }
       this.blockRowOf[s] = row;
     }
     return row;
-  }
-
-  /** The egress side of s towards block x: NetworkPolicy's, or the baseline's where NetworkPolicy does not isolate, under the admin tier. */
-  blockSide(s: number, x: number, ae: Scratch, be: Scratch): number {
-    const pt = this.ports;
-    const c = this.B + x;
-    let v = this.m.isolatedE(s) ? this.m.npToBlock(s, x) : be.mark[c] && be.den[c] !== NONE_ID ? pt.minus(ALL_ID, be.den[c]!) : ALL_ID;
-    if (ae.mark[c]) v = pt.union(ae.acc[c]!, pt.minus(v, ae.den[c]!));
-    return v;
   }
 
   /** Port id from behaviour s to behaviour d. */
@@ -462,9 +460,9 @@ export class TieredRows {
     return this.blockRow(s)[x]!;
   }
 
-  /** True when some admin or baseline ingress rule of behaviour d matches addresses (else NetworkPolicy alone decides from blocks). */
-  rangedIngress(d: number): boolean {
-    return this.state.rangedIngress[d] === 1;
+  /** Per behaviour d: 1 when some admin or baseline ingress rule of d matches addresses (else NetworkPolicy alone decides from blocks). */
+  rangedIngressRow(): Uint8Array {
+    return this.state.rangedIngress;
   }
 
   /** Port id from block x to behaviour d. */
@@ -519,23 +517,10 @@ export class Scratch {
     this.mark = new Uint8Array(width);
   }
 
-  /** The columns written and their accept and deny ids. */
+  /** The columns written (ascending) and their accept and deny ids. */
   sparse(blockStart: number): SparseAnswer {
-    const cols = Int32Array.from(this.touched);
+    const cols = Int32Array.from(this.touched).sort();
     return { cols, acc: Uint32Array.from(cols, (c) => this.acc[c]!), den: Uint32Array.from(cols, (c) => this.den[c]!), blocks: cols.some((c) => c >= blockStart) };
-  }
-
-  /** Holds exactly a sparse answer (after a reset); `rem` is left at ALL, which readers of a loaded answer do not use. */
-  load(a: SparseAnswer): void {
-    this.reset();
-    const { cols, acc, den } = a;
-    for (let k = 0; k < cols.length; k++) {
-      const c = cols[k]!;
-      this.acc[c] = acc[k]!;
-      this.den[c] = den[k]!;
-      this.mark[c] = 1;
-      this.touched.push(c);
-    }
   }
 
   /** Back to NONE/NONE/ALL everywhere, in time proportional to what was written. */
@@ -549,6 +534,8 @@ export class Scratch {
     this.touched.length = 0;
   }
 }
+
+const NO_ANSWER: SparseAnswer = { cols: new Int32Array(0), acc: new Uint32Array(0), den: new Uint32Array(0), blocks: false };
 
 /** Behaviour columns then block columns (offset by B) as one array-like. */
 function concatCols(beh: Int32Array, blocks: Int32Array, B: number): ArrayLike<number> {
