@@ -464,19 +464,24 @@ export class ReachMatrix {
   /**
    * Fills `out` (length size + blocks) with the row of source behaviour s: every behaviour, then every
    * block. Returns the behaviours where the row may differ from its default: the ingress base when
-   * `fromBase` (s is not egress-isolated), NONE otherwise; counting over them is O(rules), not O(size).
+   * `fromBase` (s is not egress-isolated; then blocks are ALL unless listed too, as where the admin or
+   * baseline tier decides s's egress), NONE otherwise; counting over them is O(rules), not O(size).
    */
   rowInto(s: number, out: Uint32Array): { fromBase: boolean; touched: number[] } {
     const B = this.size;
     if (this.tiered) {
-      const { fromBase, changed, sig } = this.tieredRowInto(s, out);
+      const { fromBase, changed, sig, blocks } = this.tieredRowInto(s, out);
       if (!fromBase) return { fromBase, touched: changed };
-      // Relative to NetworkPolicy's base, the signature's columns count too; few callers ask.
+      // Relative to NetworkPolicy's base, the signature's columns count too, and the blocks where the tiers
+      // decide this source's egress; few callers ask.
+      const X = this.blocks.length;
       return {
         fromBase,
         get touched(): number[] {
           const seen = new Set(changed);
-          return [...changed, ...Array.from(sig.touched).filter((d) => !seen.has(d))];
+          const out = [...changed, ...Array.from(sig.touched).filter((d) => !seen.has(d))];
+          if (blocks) for (let x = 0; x < X; x++) out.push(B + x);
+          return out;
         },
       };
     }
@@ -541,7 +546,7 @@ export class ReachMatrix {
    * isolate starts from the ingress base and changes the columns some rule (NetworkPolicy, admin or baseline,
    * either side) touches; an isolated one is NONE but where its egress side admits something.
    */
-  private tieredRowInto(s: number, out: Uint32Array): { fromBase: boolean; changed: number[]; sig: IngressSig } {
+  private tieredRowInto(s: number, out: Uint32Array): { fromBase: boolean; changed: number[]; sig: IngressSig; blocks: boolean } {
     const T = this.tiered!;
     const B = this.size;
     const t = this.ports;
@@ -581,7 +586,7 @@ export class ReachMatrix {
         mark[d] = 0;
       }
       this.tieredBlocks(s, out, blocks);
-      return { fromBase: false, changed, sig };
+      return { fromBase: false, changed, sig, blocks };
     }
     // Not isolated on egress: the signature's row, changed where this source's own rules speak.
     out.set(sig.row, 0);
@@ -604,7 +609,7 @@ export class ReachMatrix {
     for (let k = 0; k < ae.cols.length; k++) egressAt(ae.cols[k]!, be.cols.length > 0 ? indexOf(be.cols, ae.cols[k]!) : -1, k);
     this.tieredBlocks(s, out, blocks);
     for (const d of changed) mark[d] = 0;
-    return { fromBase: true, changed, sig };
+    return { fromBase: true, changed, sig, blocks };
   }
 
   /** The block part of a tiered row: NetworkPolicy's own when no admin or baseline rule of s matches addresses (`tiersSpeak`). */
