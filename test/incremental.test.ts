@@ -12,6 +12,7 @@ import { adminClusterCaseArb } from './oracle/generate-admin.js';
 import { loadFromTexts } from '../src/sources/k8s/index.js';
 import { analyze, type Analysis, type Target } from '../src/engine/index.js';
 import type { Inventory, NetworkPolicy, Pod } from '../src/inventory/types.js';
+import type { IpRange } from '../src/model/address.js';
 import { computeReach, podConnectionCount, streamReach } from '../src/analyses/reach.js';
 import { REACH_FORMATS } from '../src/reports/reach/index.js';
 import { reachChunks, STREAM_FORMATS } from '../src/reports/reach/stream.js';
@@ -210,4 +211,62 @@ test('with admin and baseline policies: counts (through the tiered row weights) 
     }),
     { seed, numRuns: runs(150) },
   );
+});
+
+/**
+ * What a matrix's rows say, pod by pod: to every pod, to and from one address of every block `at` lists
+ * (the first addresses of the blocks of both analyses compared, so each piece of either is probed).
+ */
+function rowsByPod(a: Analysis, at: readonly IpRange[]): string[] {
+  const m = a.matrix;
+  const pods = a.inventory.pods;
+  const out: string[] = [];
+  const row = new Uint32Array(m.size + m.blocks.length);
+  const blockAt = (r: IpRange): number => m.blocks.findIndex((b) => b.range.family === r.family && b.range.lo <= r.lo && r.lo <= b.range.hi);
+  const beh = (id: string): number => m.behaviourOf[a.classOf(id)]!;
+  for (const p of pods) {
+    m.rowInto(beh(p.id), row);
+    for (const q of pods) out.push(`${p.id} -> ${q.id}: ${a.ports.get(row[beh(q.id)]!)}`);
+    for (const r of at) {
+      const x = blockAt(r);
+      out.push(`${p.id} -> ${r.family}:${r.lo}: ${x < 0 ? 'no block' : a.ports.get(row[m.size + x]!)}`);
+    }
+  }
+  for (const r of at) {
+    const x = blockAt(r);
+    if (x < 0) continue;
+    m.blockRowInto(x, row);
+    for (const q of pods) out.push(`${r.family}:${r.lo} -> ${q.id}: ${a.ports.get(row[beh(q.id)]!)}`);
+  }
+  return out;
+}
+
+test('with admin and baseline policies: after NetworkPolicy changes a derived analysis keeps the compiled tiers and equals a fresh one, row for row and in counts', () => {
+  let kept = 0;
+  fc.assert(
+    fc.property(adminClusterCaseArb, clusterCaseArbOf(MEDIUM), fc.array(fc.array(fc.nat(50), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 3 }), (c, d, picks) => {
+      let a = analyze(load(c));
+      void a.matrix;
+      const donor = load(d);
+      for (const [what = 0, i = 0, j = 0] of picks) {
+        // Policy changes only (edit, add, remove): the pods, namespaces and admin policies stay.
+        const ch = changeOf(a.inventory, donor, [what % 3, i, j]);
+        if (!ch) continue;
+        const next = apply(a, ch);
+        if (next.layer.reusedClasses) {
+          assert.equal(next.tiers?.admin, a.tiers?.admin, 'the compiled admin tier is taken over');
+          kept++;
+        }
+        const fresh = analyze(next.inventory);
+        const at = [...next.matrix.blocks, ...fresh.matrix.blocks].map((b) => ({ ...b.range, hi: b.range.lo }));
+        assert.deepEqual(rowsByPod(next, at), rowsByPod(fresh, at), `after ${ch.kind}\n${c.yaml}`);
+        for (const level of ['workload', 'pod'] as const) assert.equal(streamReach(next, { level }).count(), streamReach(fresh, { level }).count(), level);
+        assert.equal(podConnectionCount(next), podConnectionCount(fresh));
+        a = next;
+      }
+    }),
+    { seed, numRuns: runs(80) },
+  );
+  // The reuse path is exercised, not only the rebuild.
+  assert.ok(kept > 0);
 });

@@ -36,7 +36,7 @@ export class Analysis {
     changes?: AnalysisChanges,
   ) {
     this.layer = new NetworkPolicyLayer(inventory, changes ? { base: changes.base.layer, policies: changes.policies, pods: changes.pods } : undefined);
-    this.tiers = KubernetesTiers.of(inventory, this.layer);
+    this.tiers = KubernetesTiers.of(inventory, this.layer, changes?.base.tiers);
     const base = changes?.base;
     if (base && base.inventory.pods === inventory.pods && base.inventory.workloads === inventory.workloads) {
       this.workloadById = base.workloadById;

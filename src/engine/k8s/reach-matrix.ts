@@ -16,7 +16,7 @@ import type { Inventory, PolicyRule } from '../../inventory/types.js';
 import type { CompiledRule, NetworkPolicyLayer } from './network-policy-layer.js';
 import { nodeKey } from './pod-classes.js';
 import type { KubernetesTiers } from '../tiers/index.js';
-import { refineBlocks, TieredRows, type IngressSig, type NpSides, type Scratch } from './tiered-rows.js';
+import { refineBlocks, TieredRows, type IngressSig, type NpSides } from './tiered-rows.js';
 
 const EMPTY = new Int32Array(0);
 
@@ -197,20 +197,24 @@ export class ReachMatrix {
 
     this.addrE = new Int32Array(B).fill(-1);
     this.addrI = new Int32Array(B).fill(-1);
-    this.externals(namedReused ? base : undefined);
+    const blocksReused = this.externals(namedReused ? base : undefined);
     this.eS = new Uint32Array(B);
     this.iS = new Uint32Array(B);
     this.mark = new Uint8Array(B);
     if (tiers) {
-      // Admin networks and node addresses cut the outside further; a piece keeps its parent's NetworkPolicy answers.
-      const { blocks, parent } = refineBlocks(this.blocks, tiers.cuts());
-      this.blocks = blocks;
-      const remap = (rows: Uint32Array[]): void => {
-        rows.forEach((row, i) => (rows[i] = Uint32Array.from(parent, (p) => row[p]!)));
-      };
-      remap(this.eAddr);
-      remap(this.iAddr);
-      this.tiered = new TieredRows(tiers, this.npSides(toBeh), this.ports);
+      // The base's blocks were already cut by the same tiers' ranges: they stand, and so do its tier indexes.
+      const sameTiers = base?.tiered !== undefined && base.tiered.tiers.admin === tiers.admin && base.tiered.tiers.baseline === tiers.baseline;
+      if (!(blocksReused && sameTiers)) {
+        // Admin networks and node addresses cut the outside further; a piece keeps its parent's NetworkPolicy answers.
+        const { blocks, parent } = refineBlocks(this.blocks, tiers.cuts());
+        if (blocks.length !== this.blocks.length) {
+          this.blocks = blocks;
+          remapColumns(this.eAddr, parent);
+          remapColumns(this.iAddr, parent);
+        }
+      }
+      const reusable = sameTiers && blocksReused && reused ? base.tiered : undefined;
+      this.tiered = new TieredRows(tiers, this.npSides(toBeh), this.ports, reusable);
     }
   }
 
@@ -225,6 +229,8 @@ export class ReachMatrix {
       isolatedI: (d) => this.isoI[d] === 1,
       npToBlock: (s, x) => this.npToBlock(s, x),
       npFromBlock: (x, d) => this.npFromBlock(x, d),
+      egressProfile: (s) => this.addrE[s]!,
+      npBlocksInto: (s, out) => this.npBlocksInto(s, out, 0),
     };
   }
 
@@ -256,7 +262,7 @@ export class ReachMatrix {
    * Address atoms grouped into the fewest contiguous blocks that behave alike. Only "profiles" (the rule
    * lists of a direction) with a rule that can match an address vary between atoms; the rest are NONE.
    */
-  private externals(base?: ReachMatrix): void {
+  private externals(base?: ReachMatrix): boolean {
     const layer = this.layer;
     const B = this.size;
     const isAddr = (r: CompiledRule): boolean => r.allPeers || r.ipBlocks.length > 0;
@@ -289,7 +295,7 @@ export class ReachMatrix {
       this.blocks.push(...base.blocks);
       this.eAddr.push(...base.eAddr);
       this.iAddr.push(...base.iAddr);
-      return;
+      return true;
     }
     this.addrE.fill(-1);
     this.addrI.fill(-1);
@@ -406,6 +412,7 @@ export class ReachMatrix {
       for (let k = 0; k < at.length; k++) row.fill(vals[p]![k]!, at[k]!, k + 1 < at.length ? at[k + 1]! : X);
       (p < E ? this.eAddr : this.iAddr).push(row);
     }
+    return false;
   }
 
   /** Port id from source behaviour s to destination behaviour d. */
@@ -457,13 +464,26 @@ export class ReachMatrix {
   /**
    * Fills `out` (length size + blocks) with the row of source behaviour s: every behaviour, then every
    * block. Returns the behaviours where the row may differ from its default: the ingress base when
-   * `fromBase` (s is not egress-isolated), NONE otherwise; counting over them is O(rules), not O(size).
+   * `fromBase` (s is not egress-isolated; then blocks are ALL unless listed too, as where the admin or
+   * baseline tier decides s's egress), NONE otherwise; counting over them is O(rules), not O(size).
    */
   rowInto(s: number, out: Uint32Array): { fromBase: boolean; touched: number[] } {
     const B = this.size;
     if (this.tiered) {
-      const { fromBase, touched } = this.tieredRowInto(s, out);
-      return { fromBase, touched };
+      const { fromBase, changed, sig, blocks } = this.tieredRowInto(s, out);
+      if (!fromBase) return { fromBase, touched: changed };
+      // Relative to NetworkPolicy's base, the signature's columns count too, and the blocks where the tiers
+      // decide this source's egress; few callers ask.
+      const X = this.blocks.length;
+      return {
+        fromBase,
+        get touched(): number[] {
+          const seen = new Set(changed);
+          const out = [...changed, ...Array.from(sig.touched).filter((d) => !seen.has(d))];
+          if (blocks) for (let x = 0; x < X; x++) out.push(B + x);
+          return out;
+        },
+      };
     }
     const t = this.ports;
     const inbound = this.inbound[s]!;
@@ -526,94 +546,93 @@ export class ReachMatrix {
    * isolate starts from the ingress base and changes the columns some rule (NetworkPolicy, admin or baseline,
    * either side) touches; an isolated one is NONE but where its egress side admits something.
    */
-  private tieredRowInto(s: number, out: Uint32Array, wantTouched = true): { fromBase: boolean; touched: number[]; changed: number[]; sig: IngressSig } {
+  private tieredRowInto(s: number, out: Uint32Array): { fromBase: boolean; changed: number[]; sig: IngressSig; blocks: boolean } {
     const T = this.tiered!;
     const B = this.size;
     const t = this.ports;
-    const sig = T.ingressSig(s, this.base, (d) => this.isoI[d] === 1);
-    const { ae, be } = T.egressAnswers(s);
+    const sig = T.ingressSig(s, this.base, this.isoI);
+    const G = sig.group;
+    const { ae, be, blocks } = T.egress(s);
     const { eS, iS, mark } = this;
     const changed: number[] = [];
-    const touch = (d: number): void => {
-      if (!mark[d]) {
-        mark[d] = 1;
-        changed.push(d);
-      }
-    };
     const inbound = this.inbound[s]!;
     if (this.isoE[s]) {
       // Egress side: NetworkPolicy's rules, then the admin tier on top; elsewhere nothing leaves s.
       for (const r of this.layer.classRules.egress[this.repClass[s]!]!) {
-        if (r.allPeers) for (let d = 0; d < B; d++) (touch(d), (eS[d] = t.union(eS[d]!, this.portsTo(r, d))));
-        else for (const d of this.peersB[r.id]!) (touch(d), (eS[d] = t.union(eS[d]!, this.portsTo(r, d))));
+        const cols = r.allPeers ? undefined : this.peersB[r.id]!;
+        const n = cols ? cols.length : B;
+        for (let k = 0; k < n; k++) {
+          const d = cols ? cols[k]! : k;
+          if (!mark[d]) ((mark[d] = 1), changed.push(d));
+          eS[d] = t.union(eS[d]!, this.portsTo(r, d));
+        }
       }
-      for (const c of ae.touched) if (c < B) (touch(c), (eS[c] = t.union(ae.acc[c]!, t.minus(eS[c]!, ae.den[c]!))));
+      for (let k = 0; k < ae.cols.length; k++) {
+        const c = ae.cols[k]!;
+        if (c >= B) break; // blocks come last
+        if (!mark[c]) ((mark[c] = 1), changed.push(c));
+        eS[c] = t.union(ae.acc[k]!, t.minus(eS[c]!, ae.den[k]!));
+      }
       // Ingress side, only where egress admits something: the signature's row, redone where NetworkPolicy rules add.
       for (const d of changed) iS[d] = this.base[d]!;
       const np = (this.npMark ??= new Uint8Array(B));
       for (const r of inbound) for (const d of this.selB[this.policyIndex.get(r.policy)!]!) if (mark[d]) ((np[d] = 1), (iS[d] = t.union(iS[d]!, this.portsTo(r, d))));
       out.fill(NONE_ID, 0, B);
       for (const d of changed) {
-        const i = np[d] ? t.union(sig.acc[d]!, t.minus(iS[d]!, sig.den[d]!)) : sig.row[d]!;
+        const i = np[d] ? t.union(sig.acc[G[d]!]!, t.minus(iS[d]!, sig.den[G[d]!]!)) : sig.row[d]!;
         np[d] = 0;
         out[d] = t.meet(eS[d]!, i);
         eS[d] = 0;
         mark[d] = 0;
       }
-      this.tieredBlocks(s, out, ae, be);
-      return { fromBase: false, touched: changed, changed, sig };
+      this.tieredBlocks(s, out, blocks);
+      return { fromBase: false, changed, sig, blocks };
     }
     // Not isolated on egress: the signature's row, changed where this source's own rules speak.
     out.set(sig.row, 0);
     for (const r of inbound) {
       for (const d of this.selB[this.policyIndex.get(r.policy)!]!) {
-        if (!mark[d]) iS[d] = this.base[d]!;
-        touch(d);
+        if (!mark[d]) ((mark[d] = 1), changed.push(d), (iS[d] = this.base[d]!));
         iS[d] = t.union(iS[d]!, this.portsTo(r, d));
       }
     }
     // Those destinations are isolated (ingress-isolating policies select them): no baseline, the admin tier on top.
-    for (const d of changed) out[d] = t.union(sig.acc[d]!, t.minus(iS[d]!, sig.den[d]!));
-    const egressAt = (c: number): void => {
+    for (const d of changed) out[d] = t.union(sig.acc[G[d]!]!, t.minus(iS[d]!, sig.den[G[d]!]!));
+    // The egress side where the tiers speak: the admin tier's answers over the baseline's denies (cols sorted).
+    const egressAt = (c: number, j: number, k: number): void => {
       if (c >= B) return;
-      const allow = be.den[c] !== NONE_ID ? t.minus(ALL_ID, be.den[c]!) : ALL_ID;
-      touch(c);
-      out[c] = t.meet(out[c]!, t.union(ae.acc[c]!, t.minus(allow, ae.den[c]!)));
+      if (!mark[c]) ((mark[c] = 1), changed.push(c));
+      const allow = j >= 0 && be.den[j] !== NONE_ID ? t.minus(ALL_ID, be.den[j]!) : ALL_ID;
+      out[c] = t.meet(out[c]!, k >= 0 ? t.union(ae.acc[k]!, t.minus(allow, ae.den[k]!)) : allow);
     };
-    for (const c of be.touched) egressAt(c);
-    for (const c of ae.touched) egressAt(c);
-    this.tieredBlocks(s, out, ae, be);
-    let touched = changed;
-    if (wantTouched) {
-      // Relative to NetworkPolicy's base: the signature's columns too.
-      touched = changed.slice();
-      for (const d of sig.touched) if (!mark[d]) touched.push(d);
-    }
+    for (let j = 0; j < be.cols.length; j++) egressAt(be.cols[j]!, j, ae.cols.length > 0 ? indexOf(ae.cols, be.cols[j]!) : -1);
+    for (let k = 0; k < ae.cols.length; k++) egressAt(ae.cols[k]!, be.cols.length > 0 ? indexOf(be.cols, ae.cols[k]!) : -1, k);
+    this.tieredBlocks(s, out, blocks);
     for (const d of changed) mark[d] = 0;
-    return { fromBase: true, touched, changed, sig };
+    return { fromBase: true, changed, sig, blocks };
   }
 
-  /** The block part of a tiered row: NetworkPolicy's own when no admin or baseline rule of s matches addresses. */
-  private tieredBlocks(s: number, out: Uint32Array, ae: Scratch, be: Scratch): void {
-    const B = this.size;
+  /** The block part of a tiered row: NetworkPolicy's own when no admin or baseline rule of s matches addresses (`tiersSpeak`). */
+  private tieredBlocks(s: number, out: Uint32Array, tiersSpeak: boolean): void {
+    if (tiersSpeak) out.set(this.tiered!.blockRow(s), this.size);
+    else this.npBlocksInto(s, out, this.size);
+  }
+
+  /** NetworkPolicy's egress side of s towards every block, into out from `at`. */
+  private npBlocksInto(s: number, out: Uint32Array, at: number): void {
     const X = this.blocks.length;
-    if (!ae.touched.some((c) => c >= B) && !be.touched.some((c) => c >= B)) {
-      if (!this.isoE[s]) out.fill(ALL_ID, B, B + X);
-      else {
-        const p = this.addrE[s]!;
-        if (p < 0) out.fill(NONE_ID, B, B + X);
-        else out.set(this.eAddr[p]!, B);
-      }
-      return;
+    if (!this.isoE[s]) out.fill(ALL_ID, at, at + X);
+    else {
+      const p = this.addrE[s]!;
+      if (p < 0) out.fill(NONE_ID, at, at + X);
+      else out.set(this.eAddr[p]!, at);
     }
-    const T = this.tiered!;
-    for (let x = 0; x < X; x++) out[B + x] = T.blockSide(s, x, ae, be);
   }
 
   /** rowWeight through the tiers: the signature row's weight, corrected where this source's rules change it. */
   private tieredRowWeight(s: number, weights: Float64Array, out: Uint32Array): number {
     const B = this.size;
-    const { fromBase, changed, sig } = this.tieredRowInto(s, out, false);
+    const { fromBase, changed, sig } = this.tieredRowInto(s, out);
     let n = 0;
     for (let x = B; x < out.length; x++) if (out[x] !== NONE_ID) n += weights[x]!;
     if (!fromBase) {
@@ -659,6 +678,39 @@ export class ReachMatrix {
 
   /** Fills `out` (length at least size) with port ids from external block x to every behaviour. */
   blockRowInto(x: number, out: Uint32Array): void {
-    for (let d = 0; d < this.size; d++) out[d] = this.fromBlock(x, d);
+    // Where no admin or baseline ingress rule matches addresses, NetworkPolicy's side is the answer.
+    const ranged = this.tiered?.rangedIngressRow();
+    const { isoI, addrI, iAddr } = this;
+    for (let d = 0; d < this.size; d++) {
+      if (ranged && ranged[d]) out[d] = this.tiered!.fromBlock(x, d);
+      else if (!isoI[d]) out[d] = ALL_ID;
+      else {
+        const p = addrI[d]!;
+        out[d] = p < 0 ? NONE_ID : iAddr[p]![x]!;
+      }
+    }
   }
+}
+
+/** Each row's columns after blocks were split: piece k takes its parent block's value. */
+function remapColumns(rows: Uint32Array[], parent: Int32Array): void {
+  const X = parent.length;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const out = new Uint32Array(X);
+    for (let k = 0; k < X; k++) out[k] = row[parent[k]!]!;
+    rows[i] = out;
+  }
+}
+
+/** Position of v in a list sorted ascending, or -1. */
+function indexOf(sorted: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === v ? lo : -1;
 }

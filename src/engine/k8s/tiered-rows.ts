@@ -19,6 +19,10 @@ export interface NpSides {
   /** NetworkPolicy's egress side of s towards block x / ingress side of d from block x. */
   npToBlock(s: number, x: number): number;
   npFromBlock(x: number, d: number): number;
+  /** Which NetworkPolicy egress profile towards blocks s has (sources with the same one agree on every block). */
+  egressProfile(s: number): number;
+  /** NetworkPolicy's egress side of s towards every block, into out (length blocks). */
+  npBlocksInto(s: number, out: Uint32Array): void;
   isolatedE(s: number): boolean;
   isolatedI(d: number): boolean;
   /** Behaviours of a sorted class list. */
@@ -74,40 +78,127 @@ interface TierIndex {
   readonly inbound: CompiledAdminRule[][];
 }
 
-export class TieredRows {
-  private readonly admin: TierIndex;
-  private readonly baseline: TierIndex;
-  private readonly B: number;
-  private readonly X: number;
-  // Scratch rows, reused: admin egress, baseline egress, admin ingress, baseline ingress.
-  private readonly scratch: readonly [Scratch, Scratch, Scratch, Scratch];
-  private readonly cells = new Map<number, number>();
-  private readonly toBlockRows: (Uint32Array | undefined)[] = [];
-  private readonly fromBlockRows: (Uint32Array | undefined)[] = [];
+/** One tier's first-match answers over some columns, sparse: the columns written (ascending) and their accept and deny ids. */
+export interface SparseAnswer {
+  readonly cols: Int32Array;
+  readonly acc: Uint32Array;
+  readonly den: Uint32Array;
+  /** True when some column is a block (a rule matched addresses). */
+  readonly blocks: boolean;
+}
+
+/**
+ * What the sources of one ingress signature get from the tiers, independent of NetworkPolicy, per column
+ * group (destinations the same admin and baseline subjects hold, whose named ports resolve alike).
+ */
+interface SigAnswers {
+  /** The admin tier's accept and deny ids, and 1 where some admin rule decided some ports. */
+  readonly acc: Uint32Array;
+  readonly den: Uint32Array;
+  readonly decided: Uint8Array;
+  /** The baseline tier's deny id (applied where NetworkPolicy does not isolate). */
+  readonly baseDen: Uint32Array;
+}
+
+/**
+ * What depends only on the tiers, the behaviours, the blocks and the port table: the rules' columns, the
+ * ingress signatures and their answers, the egress answers per rule list. A matrix derived after a
+ * NetworkPolicy change keeps its base's behaviours and blocks, so it takes all of this over.
+ */
+class TierState {
+  readonly admin: TierIndex;
+  readonly baseline: TierIndex;
+  /** Per behaviour: its ingress signature (the admin and baseline ingress rules whose peers hold it). */
+  readonly sigIds: Int32Array;
+  readonly sigAnswers: (SigAnswers | undefined)[] = [];
+  /** Per behaviour and tier: the id of its egress rule list, and each list's answers. */
+  readonly egressKey: readonly [Int32Array, Int32Array];
+  readonly egressAnswers: readonly [(SparseAnswer | undefined)[], (SparseAnswer | undefined)[]] = [[], []];
   /** Per behaviour: 1 when an admin or baseline ingress rule of it matches addresses. */
-  private readonly rangedIngress: (0 | 1 | undefined)[] = [];
+  readonly rangedIngress: Uint8Array;
+  /**
+   * Per behaviour: its column group for ingress (destinations every admin and baseline ingress rule treats
+   * alike: the same subjects hold them, named ports resolve the same); per group, a member and, per policy
+   * (admin then baseline, by policyNo), whether its subject holds the group.
+   */
+  readonly group: Int32Array;
+  readonly groupRep: Int32Array;
+  readonly groupHas: Uint8Array[];
+  private readonly policyNo = new Map<AdminPolicy, number>();
+
+  readonly size: number;
+  readonly blocks: readonly ExternalBlock[];
+  readonly repClass: Int32Array;
 
   constructor(
-    readonly tiers: KubernetesTiers,
-    private readonly m: NpSides,
-    private readonly ports: PortTable,
+    tiers: KubernetesTiers,
+    m: NpSides,
+    readonly ports: PortTable,
   ) {
-    this.B = m.size;
-    this.X = m.blocks.length;
-    this.admin = this.index(tiers.admin);
-    this.baseline = this.index(tiers.baseline);
-    const W = this.B + this.X;
-    this.scratch = [new Scratch(W), new Scratch(W), new Scratch(W), new Scratch(W)];
+    const B = m.size;
+    // Only what holds for derived matrices too is kept of m (not its NetworkPolicy sides).
+    this.size = B;
+    this.blocks = m.blocks;
+    this.repClass = m.repClass;
+    this.admin = this.index(tiers.admin, m.toBehaviours);
+    this.baseline = this.index(tiers.baseline, m.toBehaviours);
+    this.sigIds = new Int32Array(B);
+    const byKey = new Map<string, number>();
+    for (let b = 0; b < B; b++) {
+      const k = `${this.admin.inbound[b]!.map((r) => r.order).join(',')}|${this.baseline.inbound[b]!.map((r) => r.order).join(',')}`;
+      let id = byKey.get(k);
+      if (id === undefined) byKey.set(k, (id = byKey.size));
+      this.sigIds[b] = id;
+    }
+    const keyOf = (model: AdminTierModel): Int32Array => {
+      const ids = new Map<readonly CompiledAdminRule[], number>();
+      const byText = new Map<string, number>();
+      return Int32Array.from(m.repClass, (c) => {
+        const rules = model.classRules.egress[c]!;
+        let id = ids.get(rules);
+        if (id === undefined) {
+          const k = rules.map((r) => r.order).join(',');
+          id = byText.get(k);
+          if (id === undefined) byText.set(k, (id = byText.size));
+          ids.set(rules, id);
+        }
+        return id;
+      });
+    };
+    this.egressKey = [keyOf(tiers.admin), keyOf(tiers.baseline)];
+    const keys: string[] = Array.from({ length: B }, () => '');
+    for (const t of [this.admin, this.baseline]) {
+      for (const p of t.model.policies) {
+        const i = this.policyNo.size;
+        this.policyNo.set(p, i);
+        for (const b of t.subjB.get(p)!) keys[b] += `s${i},`;
+      }
+      for (const r of t.model.rules) {
+        if (r.direction !== 'ingress' || r.namedPorts.length === 0) continue;
+        for (let b = 0; b < B; b++) keys[b] += `n${this.policyNo.get(r.policy)}.${r.order}=${this.portsOf(t, r, b)},`;
+      }
+    }
+    const groupOf = new Map<string, number>();
+    const reps: number[] = [];
+    this.group = Int32Array.from(keys, (k, b) => {
+      let g = groupOf.get(k);
+      if (g === undefined) (groupOf.set(k, (g = reps.length)), reps.push(b));
+      return g;
+    });
+    this.groupRep = Int32Array.from(reps);
+    this.groupHas = reps.map(() => new Uint8Array(this.policyNo.size));
+    for (const t of [this.admin, this.baseline]) for (const p of t.model.policies) for (const b of t.subjB.get(p)!) this.groupHas[this.group[b]!]![this.policyNo.get(p)!] = 1;
+    this.rangedIngress = Uint8Array.from(m.repClass, (c) => ([tiers.admin, tiers.baseline].some((t) => t.classRules.ingress[c]!.some((r) => r.ranges.length > 0)) ? 1 : 0));
   }
 
-  private index(model: AdminTierModel): TierIndex {
+  private index(model: AdminTierModel, toBehaviours: NpSides['toBehaviours']): TierIndex {
     const peersB: Int32Array[] = [];
     const blocksIn: Int32Array[] = [];
-    const inbound: CompiledAdminRule[][] = Array.from({ length: this.B }, () => []);
+    const inbound: CompiledAdminRule[][] = Array.from({ length: this.size }, () => []);
     const subjB = new Map<AdminPolicy, Int32Array>();
-    for (const p of model.policies) subjB.set(p, this.m.toBehaviours(model.subjects.get(p) ?? []));
+    for (const p of model.policies) subjB.set(p, toBehaviours(model.subjects.get(p) ?? []));
     for (const r of model.rules) {
-      const pb = this.m.toBehaviours(r.peerList);
+      const pb = toBehaviours(r.peerList);
       peersB[r.order] = pb;
       blocksIn[r.order] = this.blocksInside(r.ranges);
       if (r.direction === 'ingress') for (const s of pb) inbound[s]!.push(r);
@@ -118,7 +209,7 @@ export class TieredRows {
   /** Indices of blocks lying wholly inside the ranges (blocks are refined, so each is inside or outside). */
   private blocksInside(ranges: readonly IpRange[]): Int32Array {
     const out: number[] = [];
-    const blocks = this.m.blocks;
+    const blocks = this.blocks;
     for (const g of ranges) {
       let lo = 0;
       let hi = blocks.length;
@@ -139,7 +230,7 @@ export class TieredRows {
 
   /** Port id of a rule towards destination behaviour d (named ports resolved on its class), or an address. */
   private portsOf(t: TierIndex, r: CompiledAdminRule, d: number | undefined): number {
-    return this.ports.id(t.model.rulePorts(r, d === undefined ? undefined : this.m.repClass[d]!));
+    return this.ports.id(t.model.rulePorts(r, d === undefined ? undefined : this.repClass[d]!));
   }
 
   /**
@@ -176,87 +267,181 @@ export class TieredRows {
     }
   }
 
-  /** Egress answers of one tier at source behaviour s towards every behaviour and block. */
-  private egressOf(t: TierIndex, s: number, sc: Scratch): void {
-    sc.reset();
-    const rules = t.model.classRules.egress[this.m.repClass[s]!]!;
-    if (rules.length === 0) return;
-    const B = this.B;
-    this.firstMatch(t, rules, (r) => concatCols(t.peersB[r.order]!, t.blocksIn[r.order]!, B), (c) => (c < B ? c : undefined), sc);
+  /**
+   * The egress answers of tier k (0 admin, 1 baseline) at source behaviour s towards every behaviour and
+   * block: the same for every source with the same rule list, so computed once per list.
+   */
+  egress(k: 0 | 1, s: number, sc: Scratch): SparseAnswer {
+    const id = this.egressKey[k][s]!;
+    let a = this.egressAnswers[k][id];
+    if (!a) {
+      const t = k === 0 ? this.admin : this.baseline;
+      const B = this.size;
+      sc.reset();
+      const rules = t.model.classRules.egress[this.repClass[s]!]!;
+      this.firstMatch(t, rules, (r) => concatCols(t.peersB[r.order]!, t.blocksIn[r.order]!, B), (c) => (c < B ? c : undefined), sc);
+      a = sc.sparse(B);
+      sc.reset();
+      this.egressAnswers[k][id] = a;
+    }
+    return a;
   }
 
-  /** Ingress answers of one tier at every behaviour d for source behaviour s (columns 0..B). */
-  private ingressOf(t: TierIndex, s: number, sc: Scratch): void {
-    sc.reset();
-    const rules = t.inbound[s]!;
-    if (rules.length === 0) return;
-    this.firstMatch(t, rules, (r) => t.subjB.get(r.policy)!, (c) => c, sc);
+  /**
+   * The admin and baseline ingress answers the sources of one signature get, per column group: the
+   * first match over the signature's rules (those whose peers hold the source) that hold the group.
+   */
+  ingress(s: number): SigAnswers {
+    const id = this.sigIds[s]!;
+    let g = this.sigAnswers[id];
+    if (!g) {
+      const G = this.groupRep.length;
+      const pt = this.ports;
+      const acc = new Uint32Array(G);
+      const den = new Uint32Array(G);
+      const decided = new Uint8Array(G);
+      const baseDen = new Uint32Array(G);
+      for (const t of [this.admin, this.baseline]) {
+        const rules = t.inbound[s]!;
+        if (rules.length === 0) continue;
+        const nos = rules.map((r) => this.policyNo.get(r.policy)!);
+        const fixed = rules.map((r) => (r.namedPorts.length === 0 ? this.portsOf(t, r, undefined) : -1));
+        for (let k = 0; k < G; k++) {
+          const has = this.groupHas[k]!;
+          let rem = ALL_ID;
+          let a = NONE_ID;
+          let d = NONE_ID;
+          let hit = false;
+          for (let j = 0; j < rules.length && rem !== NONE_ID; j++) {
+            if (!has[nos[j]!]) continue;
+            const r = rules[j]!;
+            const p = fixed[j]! >= 0 ? fixed[j]! : this.portsOf(t, r, this.groupRep[k]!);
+            const h = pt.meet(rem, p);
+            if (h === NONE_ID) continue;
+            hit = true;
+            rem = pt.minus(rem, p);
+            if (r.rule.action === 'accept') a = pt.union(a, h);
+            else if (r.rule.action === 'deny') d = pt.union(d, h);
+          }
+          if (t === this.admin) {
+            acc[k] = a;
+            den[k] = d;
+            decided[k] = hit ? 1 : 0;
+          } else baseDen[k] = d;
+        }
+      }
+      g = { acc, den, decided, baseDen };
+      this.sigAnswers[id] = g;
+    }
+    return g;
   }
+}
 
-  private sigIds?: Int32Array;
+export class TieredRows {
+  private readonly state: TierState;
+  private readonly B: number;
+  private readonly X: number;
+  /** Scratch row for the tiers' first-match over behaviours and blocks. */
+  private readonly scratch: Scratch;
+  private readonly cells = new Map<number, number>();
+  private readonly fromBlockRows: (Uint32Array | undefined)[] = [];
   private readonly sigs: IngressSig[] = [];
+  private colMark?: Uint8Array;
+
+  /**
+   * `base`: the tiered rows of a matrix with the same tiers, behaviours, blocks and port table (one derived
+   * after a NetworkPolicy change), whose tier-only work is taken over.
+   */
+  constructor(
+    readonly tiers: KubernetesTiers,
+    private readonly m: NpSides,
+    private readonly ports: PortTable,
+    base?: TieredRows,
+  ) {
+    this.B = m.size;
+    this.X = m.blocks.length;
+    const s = base?.state;
+    this.state = s && s.ports === ports && s.size === m.size && s.blocks.length === this.X ? s : new TierState(tiers, m, ports);
+    const W = this.B + this.X;
+    this.scratch = new Scratch(W);
+  }
 
   /**
    * The ingress answers every source with the same admin and baseline ingress rules gets (they match the
    * same peers), kept dense once per such signature, with the base row they make of NetworkPolicy's.
    */
-  ingressSig(s: number, base: Uint32Array, isolatedI: (d: number) => boolean): IngressSig {
-    if (!this.sigIds) {
-      this.sigIds = new Int32Array(this.B).fill(-1);
-      const byKey = new Map<string, number>();
-      for (let b = 0; b < this.B; b++) {
-        const k = `${this.admin.inbound[b]!.map((r) => r.order).join(',')}|${this.baseline.inbound[b]!.map((r) => r.order).join(',')}`;
-        let id = byKey.get(k);
-        if (id === undefined) byKey.set(k, (id = byKey.size));
-        this.sigIds[b] = id;
-      }
-    }
-    const id = this.sigIds[s]!;
-    let g = this.sigs[id];
-    if (!g) {
-      const [, , ai, bi] = this.scratch;
-      this.ingressOf(this.admin, s, ai);
-      this.ingressOf(this.baseline, s, bi);
-      const B = this.B;
+  ingressSig(s: number, base: Uint32Array, isoI: Uint8Array): IngressSig {
+    const st = this.state;
+    const id = st.sigIds[s]!;
+    let sig = this.sigs[id];
+    if (!sig) {
+      const a = st.ingress(s);
       const pt = this.ports;
-      const acc = new Uint32Array(B);
-      const den = new Uint32Array(B);
-      const row = Uint32Array.from(base);
-      const cols = new Set<number>();
-      for (const d of bi.touched) {
-        if (d >= B || isolatedI(d) || bi.den[d] === NONE_ID) continue;
-        cols.add(d);
-        row[d] = pt.minus(ALL_ID, bi.den[d]!);
+      const B = this.B;
+      const group = st.group;
+      const row = new Uint32Array(B);
+      const cols: number[] = [];
+      for (let d = 0; d < B; d++) {
+        const g = group[d]!;
+        let v = base[d]!;
+        let changed = false;
+        // The baseline decides where NetworkPolicy does not isolate; the admin tier decides first.
+        if (!isoI[d] && a.baseDen[g] !== NONE_ID) ((v = pt.minus(ALL_ID, a.baseDen[g]!)), (changed = true));
+        if (a.decided[g]) ((v = pt.union(a.acc[g]!, pt.minus(v, a.den[g]!))), (changed = true));
+        row[d] = v;
+        if (changed) cols.push(d);
       }
-      for (const d of ai.touched) {
-        if (d >= B) continue;
-        cols.add(d);
-        acc[d] = ai.acc[d]!;
-        den[d] = ai.den[d]!;
-        row[d] = pt.union(acc[d]!, pt.minus(row[d]!, den[d]!));
-      }
-      g = { acc, den, row, touched: Int32Array.from(cols).sort(), weights: new WeakMap() };
-      this.sigs[id] = g;
+      sig = { group, acc: a.acc, den: a.den, row, touched: Int32Array.from(cols), weights: new WeakMap() };
+      this.sigs[id] = sig;
     }
-    return g;
+    return sig;
   }
 
-  /** The admin and baseline egress answers of s (behaviours and blocks; the baseline only where NetworkPolicy does not isolate s). */
-  egressAnswers(s: number): { readonly ae: Scratch; readonly be: Scratch } {
-    const [ae, be] = this.scratch;
-    this.egressOf(this.admin, s, ae);
-    if (this.m.isolatedE(s)) be.reset();
-    else this.egressOf(this.baseline, s, be);
-    return { ae, be };
+  /**
+   * The admin and baseline egress answers of s towards behaviours and blocks (the baseline's only where
+   * NetworkPolicy does not isolate s, else none), and whether either speaks of some block.
+   */
+  egress(s: number): { readonly ae: SparseAnswer; readonly be: SparseAnswer; readonly blocks: boolean } {
+    const ae = this.state.egress(0, s, this.scratch);
+    const be = this.m.isolatedE(s) ? NO_ANSWER : this.state.egress(1, s, this.scratch);
+    return { ae, be, blocks: ae.blocks || be.blocks };
   }
 
-  /** The egress side of s towards block x: NetworkPolicy's, or the baseline's where NetworkPolicy does not isolate, under the admin tier. */
-  blockSide(s: number, x: number, ae: Scratch, be: Scratch): number {
-    const pt = this.ports;
-    const c = this.B + x;
-    let v = this.m.isolatedE(s) ? this.m.npToBlock(s, x) : be.mark[c] && be.den[c] !== NONE_ID ? pt.minus(ALL_ID, be.den[c]!) : ALL_ID;
-    if (ae.mark[c]) v = pt.union(ae.acc[c]!, pt.minus(v, ae.den[c]!));
-    return v;
+  private readonly blockRowOf: (Uint32Array | undefined)[] = [];
+  private readonly blockRowByKey = new Map<string, Uint32Array>();
+
+  /**
+   * The egress side of s towards every block, through the tiers: NetworkPolicy's (or the baseline's where
+   * NetworkPolicy does not isolate s) under the admin tier. Shared by the sources with the same admin and
+   * baseline egress rules and the same NetworkPolicy egress towards blocks.
+   */
+  blockRow(s: number): Uint32Array {
+    let row = this.blockRowOf[s];
+    if (!row) {
+      const st = this.state;
+      const iso = this.m.isolatedE(s);
+      const key = `${st.egressKey[0][s]}|${iso ? `e${this.m.egressProfile(s)}` : `b${st.egressKey[1][s]}`}`;
+      row = this.blockRowByKey.get(key);
+      if (!row) {
+        const pt = this.ports;
+        const B = this.B;
+        const X = this.X;
+        const { ae, be } = this.egress(s);
+        row = new Uint32Array(X);
+        if (iso) this.m.npBlocksInto(s, row);
+        else {
+          row.fill(ALL_ID);
+          for (let k = 0; k < be.cols.length; k++) if (be.cols[k]! >= B && be.den[k] !== NONE_ID) row[be.cols[k]! - B] = pt.minus(ALL_ID, be.den[k]!);
+        }
+        for (let k = 0; k < ae.cols.length; k++) {
+          const x = ae.cols[k]! - B;
+          if (x >= 0) row[x] = pt.union(ae.acc[k]!, pt.minus(row[x]!, ae.den[k]!));
+        }
+        this.blockRowByKey.set(key, row);
+      }
+      this.blockRowOf[s] = row;
+    }
+    return row;
   }
 
   /** Port id from behaviour s to behaviour d. */
@@ -272,25 +457,18 @@ export class TieredRows {
 
   /** Port id from behaviour s to block x (its whole row to the blocks, computed once). */
   toBlock(s: number, x: number): number {
-    let row = this.toBlockRows[s];
-    if (!row) {
-      row = new Uint32Array(this.X);
-      const { ae, be } = this.egressAnswers(s);
-      for (let k = 0; k < this.X; k++) row[k] = this.blockSide(s, k, ae, be);
-      this.toBlockRows[s] = row;
-    }
-    return row[x]!;
+    return this.blockRow(s)[x]!;
+  }
+
+  /** Per behaviour d: 1 when some admin or baseline ingress rule of d matches addresses (else NetworkPolicy alone decides from blocks). */
+  rangedIngressRow(): Uint8Array {
+    return this.state.rangedIngress;
   }
 
   /** Port id from block x to behaviour d. */
   fromBlock(x: number, d: number): number {
     // Only rules with address ranges (networks, nodes) can match an outside block: without any, NetworkPolicy decides.
-    let ranged = this.rangedIngress[d];
-    if (ranged === undefined) {
-      const c = this.m.repClass[d]!;
-      ranged = this.rangedIngress[d] = [this.admin.model, this.baseline.model].some((t) => t.classRules.ingress[c]!.some((r) => r.ranges.length > 0)) ? 1 : 0;
-    }
-    if (!ranged) return this.m.isolatedI(d) ? this.m.npFromBlock(x, d) : ALL_ID;
+    if (!this.state.rangedIngress[d]) return this.m.isolatedI(d) ? this.m.npFromBlock(x, d) : ALL_ID;
     let row = this.fromBlockRows[d];
     if (!row) {
       row = new Uint32Array(this.X);
@@ -312,6 +490,8 @@ export class TieredRows {
 
 /** What the sources with one set of admin and baseline ingress rules get: the admin answers, and the resulting base row. */
 export interface IngressSig {
+  /** The admin answers by column group (`group`, per behaviour). */
+  readonly group: Int32Array;
   readonly acc: Uint32Array;
   readonly den: Uint32Array;
   /** NetworkPolicy's ingress base with the baseline and admin answers applied. */
@@ -337,6 +517,12 @@ export class Scratch {
     this.mark = new Uint8Array(width);
   }
 
+  /** The columns written (ascending) and their accept and deny ids. */
+  sparse(blockStart: number): SparseAnswer {
+    const cols = Int32Array.from(this.touched).sort();
+    return { cols, acc: Uint32Array.from(cols, (c) => this.acc[c]!), den: Uint32Array.from(cols, (c) => this.den[c]!), blocks: cols.some((c) => c >= blockStart) };
+  }
+
   /** Back to NONE/NONE/ALL everywhere, in time proportional to what was written. */
   reset(): void {
     for (const c of this.touched) {
@@ -348,6 +534,8 @@ export class Scratch {
     this.touched.length = 0;
   }
 }
+
+const NO_ANSWER: SparseAnswer = { cols: new Int32Array(0), acc: new Uint32Array(0), den: new Uint32Array(0), blocks: false };
 
 /** Behaviour columns then block columns (offset by B) as one array-like. */
 function concatCols(beh: Int32Array, blocks: Int32Array, B: number): ArrayLike<number> {

@@ -18,26 +18,43 @@ export class KubernetesTiers {
   private constructor(
     inventory: Inventory,
     readonly layer: NetworkPolicyLayer,
+    base?: KubernetesTiers,
   ) {
+    if (base) {
+      this.admin = base.admin;
+      this.baseline = base.baseline;
+      this.sigs = base.sigs;
+      return;
+    }
     const bn = (b: Parameters<NetworkPolicyLayer['blockNumber']>[0]): number => layer.blockNumber(b);
     this.admin = new AdminTierModel('admin', inventory, layer.classes, layer.index, bn);
     this.baseline = new AdminTierModel('baseline', inventory, layer.classes, layer.index, bn);
   }
 
-  /** The tiers of an inventory, or undefined when it has no admin or baseline policy. */
-  static of(inventory: Inventory, layer: NetworkPolicyLayer): KubernetesTiers | undefined {
+  /**
+   * The tiers of an inventory, or undefined when it has no admin or baseline policy. With `base`, the
+   * tiers of the analysis this one derives from: its compiled tiers are taken over when nothing they
+   * depend on changed (the same admin policies and nodes, and the layer kept the base's pod classes).
+   */
+  static of(inventory: Inventory, layer: NetworkPolicyLayer, base?: KubernetesTiers): KubernetesTiers | undefined {
     if (!inventory.adminPolicies || inventory.adminPolicies.length === 0) return undefined;
-    return new KubernetesTiers(inventory, layer);
+    const b = base?.layer.inventory;
+    const reusable = base !== undefined && layer.reusedClasses && b!.adminPolicies === inventory.adminPolicies && b!.nodes === inventory.nodes && b!.namespaces === inventory.namespaces;
+    return new KubernetesTiers(inventory, layer, reusable ? base : undefined);
   }
 
   /** Per class: what tells it apart from others for these tiers (joined into the behaviour key). */
   signature(cls: number): string {
+    return this.signatures()[cls]!;
+  }
+
+  private signatures(): string[] {
     if (!this.sigs) {
       const a = this.admin.signatures();
       const b = this.baseline.signatures();
       this.sigs = a.map((x, i) => `${x}/${b[i]}`);
     }
-    return this.sigs[cls]!;
+    return this.sigs;
   }
 
   /** True when an admin or baseline rule applies to the class in this direction. */
