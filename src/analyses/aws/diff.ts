@@ -57,6 +57,8 @@ export interface AwsDiffResult {
   readonly changes: readonly AwsDiffChange[];
   /** Pairs with something allowed on both sides and no change. */
   readonly unchanged: number;
+  /** VPC id -> its Name tag, for headlines. */
+  readonly vpcNames: ReadonlyMap<string, string>;
   readonly summary: { readonly added: number; readonly removed: number; readonly changed: number };
   /** Settings not evaluated that the change adds, removes or edits: their effect is unknown. */
   readonly unmodelled: readonly AwsUnmodelledChange[];
@@ -146,9 +148,28 @@ function atoms(o: Side, n: Side): IpRange[] {
   return out;
 }
 
+/** Where a setting was read, stable across Terraform documents: its address and its path below `values`. */
+function settingKey(src: AwsSourceRef): string | undefined {
+  return src.address ? `${src.address}${src.path.replace(/^.*?\.values/, '')}` : undefined;
+}
+
+/** The settings of an estate read from Terraform (rules, entries, routes, groups, tables), by settingKey. */
+function settingsOf(inv: AwsAnalysis['inventory']): Set<string> {
+  const out = new Set<string>();
+  const add = (s: AwsSourceRef): void => {
+    const k = settingKey(s);
+    if (k) out.add(k);
+  };
+  for (const g of inv.securityGroups) [g, ...g.ingress, ...g.egress].forEach((x) => add(x.source));
+  for (const a of inv.networkAcls) [a, ...a.inbound, ...a.outbound].forEach((x) => add(x.source));
+  for (const t of inv.routeTables) [t, ...t.routes].forEach((x) => add(x.source));
+  for (const x of [...inv.internetGateways, ...inv.natGateways, ...inv.peerings, ...inv.tgwAttachments, ...inv.tgwRouteTables, ...inv.tgwRouteTables.flatMap((t) => t.routes)]) add(x.source);
+  return out;
+}
+
 function ruleKey(stage: StageId, r: StepRule): string {
   // Rule numbers of security groups are positions: with a Terraform address the resource names the rule.
-  const where = r.source?.address ? `${r.source.address}${r.source.path.replace(/^.*?\.values/, '')}` : r.id;
+  const where = (r.source && settingKey(r.source)) ?? r.id;
   return `${stage}|${r.action}|${r.id.replace(/ #\S+$/, '')}|${where}`;
 }
 
@@ -206,9 +227,17 @@ export function diffAws(oldA: AwsAnalysis, newA: AwsAnalysis, opts: AwsDiffOptio
     const parts = idents.flatMap((i) => (!o.ids.has(i) ? [`interface ${shownId(i)} added`] : !n.ids.has(i) ? [`interface ${shownId(i)} removed`] : []));
     return parts.length ? parts.join(', ') : undefined;
   };
-  const push = (src: string, dst: string, before: PairTraffic, after: PairTraffic, explain: () => AwsCause[], idents: string[]): void => {
+  const oldSettings = settingsOf(oldA.inventory);
+  const newSettings = settingsOf(newA.inventory);
+  const push = (src: string, dst: string, before: PairTraffic, after: PairTraffic, explainAll: () => AwsCause[], idents: string[]): void => {
     const kind: AwsChangeKind = !some(before) ? 'added' : !some(after) ? 'removed' : 'changed';
     const endpointsInfo = info(idents);
+    // With an end on one side only every setting on its path is on that side only: the ones the change itself
+    // adds or removes (read from Terraform) are the cause; the interface is named in endpointsInfo.
+    const explain = !endpointsInfo ? explainAll : (): AwsCause[] => explainAll().filter((x) => {
+      const k = x.source && settingKey(x.source);
+      return !k || (x.change === 'added' ? !oldSettings.has(k) : !newSettings.has(k));
+    });
     changes.push({
       kind, src, dst, old: before.conns, new: after.conns, opened: after.conns.subtract(before.conns), closed: before.conns.subtract(after.conns),
       oldResponseBlocked: before.responseBlocked, newResponseBlocked: after.responseBlocked, causes: explain(), ...(endpointsInfo ? { endpointsInfo } : {}),
@@ -281,6 +310,7 @@ export function diffAws(oldA: AwsAnalysis, newA: AwsAnalysis, opts: AwsDiffOptio
   changes.sort((x, y) => order[x.kind] - order[y.kind] || lex(x.src, y.src) || lex(x.dst, y.dst));
   return {
     old: opts.oldName ?? 'old', new: opts.newName ?? 'new', endpoints, changes, unchanged,
+    vpcNames: new Map([...oldA.inventory.vpcs, ...newA.inventory.vpcs].flatMap((v) => (v.tags['Name'] ? [[v.id, v.tags['Name']] as const] : []))),
     summary: { added: changes.filter((c) => c.kind === 'added').length, removed: changes.filter((c) => c.kind === 'removed').length, changed: changes.filter((c) => c.kind === 'changed').length },
     unmodelled: unmodelledChanges(oldA.inventory.unmodelled, newA.inventory.unmodelled),
   };

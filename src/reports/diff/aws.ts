@@ -20,11 +20,12 @@ function show(r: AwsDiffResult, id: string): string {
   return e?.name ? `${id}[${e.name}]` : id;
 }
 
-/** A short name for headlines: the Name tag, else the id. */
+/** A short name for headlines: the Name tag (else the id) and the VPC's. */
 function short(r: AwsDiffResult, id: string): string {
   const e = r.endpoints.get(id);
-  if (e?.kind === 'External') return id;
-  return e?.name ?? id;
+  if (!e || e.kind === 'External') return id;
+  const vpc = e.vpc ? (r.vpcNames.get(e.vpc) ?? e.vpc) : undefined;
+  return `${e.name ?? id}${vpc ? ` (VPC ${vpc})` : ''}`;
 }
 
 function trafficText(t: TrafficSet): string {
