@@ -4,7 +4,7 @@
  * gateways) that decide the path on one side and not on the other, with file and JSON path. Interfaces read
  * from Terraform are matched by resource address, so one that a plan replaces is the same endpoint.
  */
-import type { AwsSourceRef, NetworkInterface } from '../../inventory/aws/types.js';
+import type { AwsSourceRef, NetworkInterface, SgRule } from '../../inventory/aws/types.js';
 import { interfaceEndpointId } from '../../inventory/aws/types.js';
 import type { UnmodelledObject } from '../../inventory/types.js';
 import { formatIp, parseCidr, rangeToCidrs, type IpRange } from '../../model/address.js';
@@ -167,17 +167,30 @@ function settingsOf(inv: AwsAnalysis['inventory']): Set<string> {
   return out;
 }
 
-function ruleKey(stage: StageId, r: StepRule): string {
-  // Rule numbers of security groups are positions: with a Terraform address the resource names the rule.
-  const where = (r.source && settingKey(r.source)) ?? r.id;
-  return `${stage}|${r.action}|${r.id.replace(/ #\S+$/, '')}|${where}`;
+/** What each rule, entry and route of an estate says, by where it was read: an edit in place changes it. */
+function contentsOf(inv: AwsAnalysis['inventory']): Map<string, string> {
+  const out = new Map<string, string>();
+  const at = (s: AwsSourceRef): string => `${s.file}#${s.path}`;
+  const peer = (x: SgRule['peer']): string => (x.kind === 'cidr' ? x.text : x.id);
+  for (const g of inv.securityGroups) for (const x of [...g.ingress, ...g.egress]) out.set(at(x.source), `${out.get(at(x.source)) ?? ''}${x.traffic.key()}>${peer(x.peer)};`);
+  for (const a of inv.networkAcls) for (const e of [...a.inbound, ...a.outbound]) out.set(at(e.source), `${e.ruleNumber}${e.action}${e.traffic.key()}${e.cidr.range.lo}/${e.cidr.prefix}`);
+  for (const t of inv.routeTables) for (const r of t.routes) out.set(at(r.source), `${r.destination.kind === 'cidr' ? r.destination.text : r.destination.id}>${r.target.id}/${r.state}`);
+  for (const t of inv.tgwRouteTables) for (const r of t.routes) out.set(at(r.source), `${r.destination.kind === 'cidr' ? r.destination.text : r.destination.id}>${r.attachments.join(',')}/${r.state}`);
+  return out;
 }
 
-function rulesOf(p: PathAnswer | undefined): Map<string, AwsCause> {
+function ruleKey(stage: StageId, r: StepRule, contents: ReadonlyMap<string, string>): string {
+  // Rule numbers of security groups are positions: with a Terraform address the resource names the rule.
+  const where = (r.source && settingKey(r.source)) ?? r.id;
+  const what = r.source ? (contents.get(`${r.source.file}#${r.source.path}`) ?? '') : '';
+  return `${stage}|${r.action}|${r.id.replace(/ #\S+$/, '')}|${where}|${what}`;
+}
+
+function rulesOf(p: PathAnswer | undefined, contents: ReadonlyMap<string, string>): Map<string, AwsCause> {
   const out = new Map<string, AwsCause>();
   for (const s of p?.steps ?? []) {
     for (const r of s.rules) {
-      const k = ruleKey(s.stage, r);
+      const k = ruleKey(s.stage, r, contents);
       if (!out.has(k)) out.set(k, { change: 'added', stage: s.stage, action: r.action, rule: r.id, ...(r.traffic ? { traffic: r.traffic } : {}), ...(r.source ? { source: r.source } : {}) });
     }
   }
@@ -185,9 +198,9 @@ function rulesOf(p: PathAnswer | undefined): Map<string, AwsCause> {
 }
 
 /** The settings that decide the path on one side only. */
-function causesOf(before: PathAnswer | undefined, after: PathAnswer | undefined): AwsCause[] {
-  const o = rulesOf(before);
-  const n = rulesOf(after);
+function causesOf(before: PathAnswer | undefined, after: PathAnswer | undefined, contents: { old: ReadonlyMap<string, string>; new: ReadonlyMap<string, string> }): AwsCause[] {
+  const o = rulesOf(before, contents.old);
+  const n = rulesOf(after, contents.new);
   const out: AwsCause[] = [];
   for (const [k, c] of n) if (!o.has(k)) out.push(c);
   for (const [k, c] of o) if (!n.has(k)) out.push({ ...c, change: 'removed' });
@@ -227,6 +240,7 @@ export function diffAws(oldA: AwsAnalysis, newA: AwsAnalysis, opts: AwsDiffOptio
     const parts = idents.flatMap((i) => (!o.ids.has(i) ? [`interface ${shownId(i)} added`] : !n.ids.has(i) ? [`interface ${shownId(i)} removed`] : []));
     return parts.length ? parts.join(', ') : undefined;
   };
+  const contents = { old: contentsOf(oldA.inventory), new: contentsOf(newA.inventory) };
   const oldSettings = settingsOf(oldA.inventory);
   const newSettings = settingsOf(newA.inventory);
   const push = (src: string, dst: string, before: PairTraffic, after: PairTraffic, explainAll: () => AwsCause[], idents: string[]): void => {
@@ -245,7 +259,7 @@ export function diffAws(oldA: AwsAnalysis, newA: AwsAnalysis, opts: AwsDiffOptio
   };
   const explainPair = (s: string, d: string): AwsCause[] => {
     const on = (side: Side, a: AwsAnalysis): PathAnswer | undefined => (side.ids.has(s) && side.ids.has(d) ? a.explain(side.ids.get(s)!, side.ids.get(d)!) : undefined);
-    return causesOf(on(o, oldA), on(n, newA));
+    return causesOf(on(o, oldA), on(n, newA), contents);
   };
 
   // Interface to interface.
@@ -301,7 +315,7 @@ export function diffAws(oldA: AwsAnalysis, newA: AwsAnalysis, opts: AwsDiffOptio
           if (!e) return undefined;
           return x.dir === 'in' ? a.explain(probe, e) : a.explain(e, probe);
         };
-        return causesOf(on(o, oldA), on(n, newA));
+        return causesOf(on(o, oldA), on(n, newA), contents);
       };
       push(src, dst, x.before, x.after, explain, [x.ident]);
     }
