@@ -62,6 +62,9 @@ test('diff PLAN alone and diff --plan PLAN compare the prior state with the afte
     const j = JSON.parse(r.stdout);
     assert.equal(j.old, `${PLAN} (prior state)`);
     assert.equal(j.summary.added, 2);
+    // The same settings on both sides of one file are not causes: only the new rule (and the old denial).
+    const dev = j.changes.find((c: { src: string }) => c.src === DEV);
+    assert.deepEqual(dev.causes.map((c: { change: string; address: string }) => `${c.change} ${c.address}`), ['added aws_vpc_security_group_ingress_rule.db_from_dev', 'removed aws_security_group.db']);
   }
   const bad = runCli(['diff', '--plan', STATE]);
   assert.equal(bad.code, 2);

@@ -150,7 +150,7 @@ function atoms(o: Side, n: Side): IpRange[] {
 
 /** Where a setting was read, stable across Terraform documents: its address and its path below `values`. */
 function settingKey(src: AwsSourceRef): string | undefined {
-  return src.address ? `${src.address}${src.path.replace(/^.*?\.values/, '')}` : undefined;
+  return src.address ? `${src.address}${src.path.replace(/^.*?resources\[\d+\]\.values/, '')}` : undefined;
 }
 
 /** The settings of an estate read from Terraform (rules, entries, routes, groups, tables), by settingKey. */
