@@ -108,3 +108,12 @@ test('the diff carries both sides\' caveats in every format', () => {
     else assert.match(r.stdout, /aws\\?_lb/);
   }
 });
+
+test('docs/aws.md shows the real output of the Terraform diff example', () => {
+  const doc = readFileSync('docs/aws.md', 'utf8');
+  const head = '`bulkhead diff examples/terraform/state.json examples/terraform/plan.json`:\n\n```\n';
+  const at = doc.indexOf(head);
+  assert.ok(at > 0);
+  const shown = doc.slice(at + head.length, doc.indexOf('\n```', at + head.length) + 1);
+  assert.equal(shown, runCli(['diff', STATE, PLAN]).stdout);
+});
