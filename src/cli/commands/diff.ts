@@ -17,12 +17,14 @@ import { readClusterFor, wantsCluster } from '../cluster.js';
 import { inventoryOf } from '../../sources/k8s/live/index.js';
 import { dbOption, isSnapshotSpec, pickSnapshot, snapshotPayload, storeSpec, withStore, type StoreOptions } from '../store.js';
 import { rebuild, type Rebuilt } from '../../store/take.js';
+import { maybeAwsDiff } from './diff-aws.js';
 
 interface DiffOpts extends InputOptions, FormatOpts, StoreOptions {
   level: string;
   intent?: string | false;
   failOnNewViolation?: boolean;
   failOn?: string;
+  plan?: string;
 }
 
 /** Loads one side: a file or directory, or `git:REF:path` read from the repository. */
@@ -53,17 +55,21 @@ export function registerDiff(program: Command): void {
   const cmd = dbOption(program
     .command('diff')
     .description('what a change does to connectivity: pairs opened and closed, and the object changes that cause it')
-    .argument('<old>', 'the snapshot before: file, directory, git:REF:path (read from the repository, work tree untouched), or a stored snapshot: @3, @latest, @latest~1, @2026-09-01, @label')
+    .argument('[old]', 'the snapshot before: file, directory, git:REF:path (read from the repository, work tree untouched), or a stored snapshot: @3, @latest, @latest~1, @2026-09-01, @label; AWS input too (describe-* snapshot, collector file, Terraform JSON); a Terraform plan alone: its prior state against its after-state')
     .argument('[new]', 'the snapshot after: file, directory, git:REF:path, or a stored snapshot; omitted with --cluster: the live cluster'));
   formatOption(cmd, Object.keys(DIFF_FORMATS), 'md: a pull-request comment');
   outputFileOption(cmd);
   intentOptions(cmd, 'also report the violations the change introduces or fixes');
   cmd
     .option('--fail-on <what>', 'exit 1 on new-violation (the change introduces an intent violation, or cannot be judged safe), or none')
-    .option('--fail-on-new-violation', 'the same as --fail-on new-violation');
+    .option('--fail-on-new-violation', 'the same as --fail-on new-violation')
+    .option('--plan <file>', 'a Terraform plan (terraform show -json): compare its prior state with its after-state');
   levelOption(cmd);
-  withInputOptions(cmd).action(async (oldSpec: string, newArg: string | undefined, opts: DiffOpts) => {
+  withInputOptions(cmd).action(async (oldArg: string | undefined, newArg: string | undefined, opts: DiffOpts) => {
     const live = wantsCluster(opts);
+    if (await maybeAwsDiff(oldArg, newArg, opts, live)) return;
+    if (oldArg === undefined) throw new UserError('diff needs the snapshot before', 'give OLD and NEW, or --plan PLAN.json for a Terraform plan');
+    const oldSpec = oldArg;
     if (newArg === undefined && !live) throw new UserError('diff needs the snapshot after', 'give NEW (file, directory, git:REF:path), or --cluster to compare OLD with the live cluster');
     if (newArg !== undefined && live) throw new UserError('diff takes NEW or --cluster, not both', 'with --cluster the live cluster is the snapshot after');
     const format = pickFormatOf(opts, Object.keys(DIFF_FORMATS) as DiffFormat[]);

@@ -11,6 +11,8 @@ export interface AwsSourceRef {
   readonly file: string;
   readonly line: number;
   readonly path: string;
+  /** The Terraform resource address, for objects read from `terraform show -json`. */
+  readonly address?: string;
 }
 
 export interface Vpc {

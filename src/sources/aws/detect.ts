@@ -1,14 +1,18 @@
 /**
  * Telling AWS input from Kubernetes manifests among the files the CLI reads: a JSON object whose top-level
- * keys are describe-* outputs (`Vpcs`, `SecurityGroups`, ...) is AWS; anything else stays a manifest.
+ * keys are describe-* outputs (`Vpcs`, `SecurityGroups`, ...), np-guard's collector file or `terraform show -json`
+ * output is AWS; anything else stays a manifest.
  */
 import { resourceFor } from './registry.js';
 import { isCollectorDoc } from './collector.js';
+import { isTerraformText } from '../terraform/index.js';
 
 /** The AWS format of a file's text, or undefined when it is not AWS input. */
-export function awsFormatOf(text: string): 'describe' | 'collector' | undefined {
+export function awsFormatOf(text: string): 'describe' | 'collector' | 'terraform' | undefined {
   const t = text.trimStart();
   if (!t.startsWith('{')) return undefined;
+  // `terraform show -json` output: format_version, terraform_version and values or planned_values.
+  if (/"terraform_version"\s*:/.test(t) && isTerraformText(t)) return 'terraform';
   // Cheap gate before parsing: a manifest names its apiVersion; describe-* output names a known key.
   if (!/"(?:[A-Z][A-Za-z]+|provider)"\s*:/.test(t.slice(0, 4096)) && !/"provider"\s*:\s*"aws"/.test(t)) return undefined;
   let doc: unknown;

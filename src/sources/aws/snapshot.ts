@@ -108,7 +108,8 @@ function dedupe<T extends { id: string; source: { file: string; line: number; pa
   return [...seen.values()].sort((a, b) => lex(a.id, b.id));
 }
 
-function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInventory {
+/** The inventory of read parts: keyed parts joined to their owners, duplicates and references checked. */
+export function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInventory {
   const attachments = dedupe(p.tgwAttachments, 'transit gateway attachment', diagnostics).map((a) => {
     const subnets = p.tgwAttachmentSubnets.get(a.id);
     return subnets ? { ...a, subnets } : a;

@@ -1,0 +1,174 @@
+/** The AWS diff in text, JSON and Markdown (the shapes of the cluster's diff reports). */
+import type { AwsCause, AwsDiffChange, AwsDiffResult } from '../../analyses/aws/diff.js';
+import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { TrafficSet } from '../../model/traffic-set.js';
+import { toJsonText } from '../json.js';
+import { mdTable } from '../markdown.js';
+import { notesJson, notesMarkdown, notesText } from '../notes.js';
+import { mdText, oneLine } from '../safe-text.js';
+import { DIFF_COMMENT_MARKER } from './markdown.js';
+
+export const AWS_DIFF_FORMATS = ['text', 'json', 'md'] as const;
+export type AwsDiffFormat = (typeof AWS_DIFF_FORMATS)[number];
+
+const MAX_ROWS = 100;
+
+/** An endpoint as reach shows it: `id[Name]`, outside ranges `[External]`. */
+function show(r: AwsDiffResult, id: string): string {
+  const e = r.endpoints.get(id);
+  if (e?.kind === 'External') return `${id}[External]`;
+  return e?.name ? `${id}[${e.name}]` : id;
+}
+
+/** A short name for headlines: the Name tag (else the id) and the VPC's. */
+function short(r: AwsDiffResult, id: string): string {
+  const e = r.endpoints.get(id);
+  if (!e || e.kind === 'External') return id;
+  const vpc = e.vpc ? (r.vpcNames.get(e.vpc) ?? e.vpc) : undefined;
+  return `${e.name ?? id}${vpc ? ` (VPC ${vpc})` : ''}`;
+}
+
+function trafficText(t: TrafficSet): string {
+  return t.equals(TrafficSet.ALL) ? 'All Connections' : t.toString();
+}
+
+/** "TCP 5432", "TCP 80 -> TCP 80,443 (opened TCP 443)", with replies a NACL drops. */
+function changeText(c: AwsDiffChange): string {
+  const blocked = (t: TrafficSet): string => (t.isEmpty() ? '' : ` (replies blocked by a network ACL: ${t})`);
+  if (c.kind === 'added') return `${c.new.isEmpty() ? 'nothing' : trafficText(c.new)}${blocked(c.newResponseBlocked)}`;
+  if (c.kind === 'removed') return `${c.old.isEmpty() ? 'nothing' : trafficText(c.old)}${blocked(c.oldResponseBlocked)} (now none)`;
+  const parts = [!c.opened.isEmpty() ? `opened ${c.opened}` : '', !c.closed.isEmpty() ? `closed ${c.closed}` : ''];
+  if (!c.oldResponseBlocked.equals(c.newResponseBlocked)) parts.push(`replies blocked by a network ACL: ${c.newResponseBlocked.isEmpty() ? 'none now' : c.newResponseBlocked}`);
+  const side = (t: TrafficSet): string => (t.isEmpty() ? 'nothing' : trafficText(t));
+  return `${side(c.old)} -> ${side(c.new)} (${parts.filter(Boolean).join('; ')})`;
+}
+
+/** The verb line of a change: "opens TCP 5432 from dev-box to prod-db". */
+export function headline(r: AwsDiffResult, c: AwsDiffChange): string {
+  const ends = `from ${short(r, c.src)} to ${short(r, c.dst)}`;
+  const open = !c.opened.isEmpty() ? `opens ${c.opened} ${ends}` : '';
+  const close = !c.closed.isEmpty() ? `closes ${c.closed} ${ends}` : '';
+  const replies = !c.oldResponseBlocked.equals(c.newResponseBlocked) ? `changes which replies a network ACL drops ${ends}` : '';
+  return [open, close].filter(Boolean).join('; ') || replies;
+}
+
+/** The causes worth showing: what opened (allows added, denies gone) and what closed (the reverse). */
+function relevant(c: AwsDiffChange): readonly AwsCause[] {
+  const want = (x: AwsCause): boolean => {
+    const opens = (x.change === 'added') === (x.action === 'allow');
+    if (c.kind === 'added') return opens;
+    if (c.kind === 'removed') return !opens;
+    return true;
+  };
+  const l = c.causes.filter(want);
+  return l.length ? l : c.causes;
+}
+
+function where(x: AwsCause): string {
+  if (!x.source) return '';
+  return ` (${x.source.address ? `${x.source.address}, ` : ''}${x.source.file}:${x.source.line} ${x.source.path})`;
+}
+
+/** One cause as a line: "now: sg-ingress allow sg-1 ingress #2: TCP 5432 (aws_..., plan.json:120 planned_values...)". */
+export function causeText(x: AwsCause): string {
+  return `${x.change === 'added' ? 'now' : 'before'}: ${x.stage} ${x.action} ${x.rule}${x.traffic ? `: ${x.traffic}` : ''}${where(x)}`;
+}
+
+function countsText(r: AwsDiffResult): string {
+  const s = r.summary;
+  return `${s.added} pair${s.added === 1 ? '' : 's'} opened, ${s.removed} closed, ${s.changed} changed; ${r.unchanged} unchanged`;
+}
+
+function unmodelledText(c: AwsDiffResult['unmodelled'][number]): string {
+  return `${c.object.kind} ${c.object.name} ${c.change}: ${c.object.effect}; not evaluated`;
+}
+
+const TITLES = { changed: 'Changed', added: 'Opened (new connectivity)', removed: 'Closed (connectivity removed)' } as const;
+
+/** Human-readable: headlines, then each change with its causes. */
+export function awsDiffText(r: AwsDiffResult, notes: Notes = NO_NOTES): string {
+  const caveats = notesText(notes);
+  const out: string[] = [...(caveats ? [caveats.trimEnd(), ''] : []), `AWS connectivity diff: ${r.old} -> ${r.new}`, `${countsText(r)}.`];
+  if (r.unmodelled.length) {
+    out.push('', `The change also adds, removes or edits ${r.unmodelled.length} setting${r.unmodelled.length === 1 ? '' : 's'} that ${r.unmodelled.length === 1 ? 'is' : 'are'} not evaluated: its effect is NOT known.`);
+    for (const c of r.unmodelled) out.push(`  ${oneLine(unmodelledText(c))}`);
+  }
+  if (r.changes.length === 0) out.push('', r.unmodelled.length ? 'No change in the connectivity Bulkhead evaluates.' : 'No connectivity change.');
+  else {
+    out.push('');
+    for (const c of r.changes.slice(0, 10)) out.push(`This change ${oneLine(headline(r, c))}.`);
+    if (r.changes.length > 10) out.push(`... and ${r.changes.length - 10} more below.`);
+  }
+  for (const kind of ['changed', 'added', 'removed'] as const) {
+    const list = r.changes.filter((c) => c.kind === kind);
+    if (list.length === 0) continue;
+    out.push('', `${TITLES[kind]}:`);
+    for (const c of list) {
+      out.push(`  ${oneLine(show(r, c.src))} => ${oneLine(show(r, c.dst))} : ${changeText(c)}${c.endpointsInfo ? `  [${oneLine(c.endpointsInfo)}]` : ''}`);
+      const causes = relevant(c);
+      if (causes.length === 0) out.push('    because: no setting on the path differs (an endpoint changed)');
+      for (const x of causes) out.push(`    because ${oneLine(causeText(x))}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function causeJson(x: AwsCause): Record<string, unknown> {
+  return {
+    change: x.change, stage: x.stage, action: x.action, rule: x.rule, ...(x.traffic ? { traffic: x.traffic.toJSON() } : {}),
+    ...(x.source ? { file: x.source.file, line: x.source.line, path: x.source.path, ...(x.source.address ? { address: x.source.address } : {}) } : {}),
+  };
+}
+
+/** The bulkhead.diff/v1 document with `layer: "aws"`. */
+export function awsDiffJson(r: AwsDiffResult, notes: Notes = NO_NOTES): string {
+  return toJsonText({
+    schema: 'bulkhead.diff/v1',
+    layer: 'aws',
+    ...notesJson(notes),
+    old: r.old,
+    new: r.new,
+    summary: { ...r.summary, unchanged: r.unchanged },
+    endpoints: [...r.endpoints.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    changes: r.changes.map((c) => ({
+      kind: c.kind, src: c.src, dst: c.dst, old: c.old.toJSON(), new: c.new.toJSON(), opened: c.opened.toJSON(), closed: c.closed.toJSON(),
+      ...(c.oldResponseBlocked.isEmpty() ? {} : { oldResponseBlocked: c.oldResponseBlocked.toJSON() }),
+      ...(c.newResponseBlocked.isEmpty() ? {} : { newResponseBlocked: c.newResponseBlocked.toJSON() }),
+      ...(c.endpointsInfo ? { endpointsInfo: c.endpointsInfo } : {}),
+      causes: c.causes.map(causeJson),
+    })),
+    unmodelled: r.unmodelled.map((c) => ({ change: c.change, kind: c.object.kind, name: c.object.name, effect: c.object.effect, file: c.object.source.file, line: c.object.source.line })),
+  });
+}
+
+/** A pull-request comment: the verdict first, every detail folded; the marker lets CI update its comment. */
+export function awsDiffMarkdown(r: AwsDiffResult, notes: Notes = NO_NOTES): string {
+  const out: string[] = [DIFF_COMMENT_MARKER, '### Bulkhead: AWS network connectivity change', ''];
+  const caveats = notesMarkdown(notes);
+  if (caveats) out.push(caveats.trimEnd(), '');
+  if (r.unmodelled.length) {
+    out.push(`:x: **The change adds, removes or edits ${r.unmodelled.length} setting${r.unmodelled.length === 1 ? '' : 's'} that Bulkhead does not evaluate: ${r.unmodelled.length === 1 ? 'its' : 'their'} effect is NOT known.**`, '');
+    for (const c of r.unmodelled) out.push(`- ${mdText(unmodelledText(c))}`);
+    out.push('');
+  }
+  if (r.changes.length === 0) out.push(`No connectivity change between \`${mdText(r.old)}\` and \`${mdText(r.new)}\`.`, '');
+  else {
+    out.push(`**${countsText(r)}** (\`${mdText(r.old)}\` → \`${mdText(r.new)}\`).`, '');
+    for (const c of r.changes.slice(0, 10)) out.push(`- ${r.changes.length ? (c.opened.isEmpty() ? ':lock:' : ':warning:') : ''} This change ${mdText(headline(r, c))}`);
+    if (r.changes.length > 10) out.push(`- … and ${r.changes.length - 10} more (below).`);
+    out.push('');
+  }
+  for (const kind of ['added', 'removed', 'changed'] as const) {
+    const list = r.changes.filter((c) => c.kind === kind);
+    if (list.length === 0) continue;
+    const title = { added: 'Opened', removed: 'Closed', changed: 'Changed' }[kind];
+    out.push(`<details><summary>${title}: ${list.length}</summary>`, '');
+    const rows = list.slice(0, MAX_ROWS);
+    out.push(mdTable(['source', 'destination', kind === 'changed' ? 'change' : 'traffic', 'because'], rows.map((c) => [show(r, c.src), show(r, c.dst), changeText(c) + (c.endpointsInfo ? ` (${c.endpointsInfo})` : ''), relevant(c).map(causeText).join('; ') || '—'])));
+    if (list.length > MAX_ROWS) out.push(`\n_… and ${list.length - MAX_ROWS} more: run \`bulkhead diff --format json\` for all._\n`);
+    out.push('</details>', '');
+  }
+  return out.join('\n');
+}
+
+export const AWS_DIFF_RENDERERS: Record<AwsDiffFormat, (r: AwsDiffResult, notes?: Notes) => string> = { text: awsDiffText, json: awsDiffJson, md: awsDiffMarkdown };

@@ -1,0 +1,64 @@
+/** aws_vpc, aws_vpc_ipv4_cidr_block_association and aws_subnet. */
+import { parseCidr, type ParsedCidr } from '../../../model/address.js';
+import type { TfResourceReader } from '../resource.js';
+
+export const vpcs: TfResourceReader = {
+  types: ['aws_vpc'],
+  phase: 1,
+  read(res, t) {
+    const id = t.refs.idOf(res);
+    const cidrs: ParsedCidr[] = [];
+    const text = t.value(res, ['cidr_block']);
+    if (text.kind === 'known') {
+      const c = parseCidr(text.value);
+      if (c) cidrs.push(c);
+      else t.report('error', 'aws-bad-cidr', `${res.address}: cidr_block "${text.value}" is not a CIDR block`, t.at(res, ['cidr_block']));
+    } else if (text.kind === 'unknown') t.notKnown(res, ['cidr_block'], `${res.address}: cidr_block is known only after apply (IPAM): the VPC has no address range, so its local routes match nothing`);
+    else t.report('error', 'aws-missing-field', `VPC ${res.address} has no cidr_block`, t.at(res));
+    t.vpcResources.set(id, res);
+    t.parts.vpcs.push({ id, ...t.scope(res), cidrs, tags: t.tags(res), source: t.at(res) });
+  },
+};
+
+export const vpcCidrAssociations: TfResourceReader = {
+  types: ['aws_vpc_ipv4_cidr_block_association'],
+  phase: 1,
+  read(res, t) {
+    const vpc = t.need(res, 'vpc_id', 'the CIDR block is not added');
+    const text = t.value(res, ['cidr_block']);
+    if (!vpc) return;
+    if (text.kind !== 'known') {
+      t.notKnown(res, ['cidr_block'], `${res.address}: cidr_block is known only after apply: not added to ${vpc}`);
+      return;
+    }
+    const c = parseCidr(text.value);
+    const i = t.parts.vpcs.findIndex((v) => v.id === vpc);
+    if (!c) t.report('error', 'aws-bad-cidr', `${res.address}: cidr_block "${text.value}" is not a CIDR block`, t.at(res, ['cidr_block']));
+    else if (i < 0) t.report('warning', 'aws-unknown-reference', `${res.address} names VPC ${vpc}, which is not in the document`, t.at(res));
+    else t.parts.vpcs[i] = { ...t.parts.vpcs[i]!, cidrs: [...t.parts.vpcs[i]!.cidrs, c] };
+  },
+};
+
+export const subnets: TfResourceReader = {
+  types: ['aws_subnet'],
+  phase: 1,
+  read(res, t) {
+    const id = t.refs.idOf(res);
+    const vpc = t.need(res, 'vpc_id', 'the subnet is skipped');
+    if (!vpc) return;
+    const text = t.value(res, ['cidr_block']);
+    const cidr = text.kind === 'known' ? parseCidr(text.value) : undefined;
+    if (!cidr) {
+      if (text.kind === 'unknown') t.notKnown(res, ['cidr_block'], `${res.address}: cidr_block is known only after apply: the subnet is skipped`);
+      else t.report('error', 'aws-missing-field', `subnet ${res.address} has no usable cidr_block: skipped`, t.at(res));
+      return;
+    }
+    const az = t.value(res, ['availability_zone']);
+    // The zone matters for the Transit Gateway zone rule only; AWS picks one when the configuration does not.
+    if (az.kind === 'unknown') t.notKnown(res, ['availability_zone'], `${res.address}: availability_zone is chosen by AWS on apply: Transit Gateway paths from the subnet are not judged`);
+    t.parts.subnets.push({
+      id, vpc, cidr, availabilityZone: az.kind === 'known' ? az.value : '', mapPublicIpOnLaunch: t.bool(res, ['map_public_ip_on_launch']) === true,
+      tags: t.tags(res), source: t.at(res),
+    });
+  },
+};
