@@ -9,7 +9,8 @@ import { loadIntent } from '../src/analyses/intent/index.js';
 import { audit, countFindings, type AuditResult, type Finding } from '../src/analyses/audit.js';
 import { scopeAudit } from '../src/analyses/audit-scope.js';
 import { endpointScope, type EndpointScope } from '../src/analyses/endpoint-filter.js';
-import { auditText } from '../src/reports/audit/index.js';
+import { auditMarkdown, auditSarif, auditText } from '../src/reports/audit/index.js';
+import { auditHeadline } from '../src/reports/audit/html.js';
 import { deployment, ns, policy, yaml } from './fixtures/audit/builders.js';
 import { REPO_ROOT, runCli } from './helpers/run-cli.js';
 
@@ -101,6 +102,12 @@ test('audit text leads with the verdict and names the filter', () => {
   assert.equal(lines[1], `filter -n payments: ${full.findings.length - r.findings.length} of ${full.findings.length} findings left out (they involve no endpoint or object in scope); the checks ran on the whole input`);
   assert.match(auditText(r, { failOn: 'warning' }).split('\n')[0]!, /^FAIL \(--fail-on warning\): /);
   assert.match(auditText(r, { failOn: 'error' }).split('\n')[0]!, /^PASS \(--fail-on error\): /);
+  // Every format says so: md, SARIF's run properties, the HTML headline.
+  assert.ok(auditMarkdown(r).includes(`Filter \`-n payments\`: ${r.findings.length} of ${full.findings.length} findings`));
+  const sarif = JSON.parse(auditSarif(r)) as { runs: { properties: { scope?: unknown } }[] };
+  assert.deepEqual(sarif.runs[0]!.properties.scope, { filter: '-n payments', total: full.findings.length, shown: r.findings.length });
+  assert.ok(auditHeadline(r).includes(`(filter -n payments: ${r.findings.length} of ${full.findings.length} findings)`));
+  assert.ok(!auditHeadline(full).includes('filter'));
 });
 
 test('audit CLI: -n/-l without --cluster, the gate judges the filtered findings, JSON names the scope', () => {
