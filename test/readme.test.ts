@@ -2,6 +2,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT, runCli } from './helpers/run-cli.js';
 import { buildExampleHistory } from './helpers/example-history.js';
@@ -30,3 +31,18 @@ for (const [, command, shown] of blocks) {
     assert.deepEqual(missing, [], `lines shown in the README but not printed by: bulkhead ${command}`);
   });
 }
+
+// The quick start shows the demo's first screen: scripts/demo.mjs (what `npm run demo` runs once built) prints each line.
+const demoBlocks = [...readme.matchAll(/```\n\$ npm run demo\n([\s\S]*?)```/g)];
+
+test('README: npm run demo', () => {
+  assert.equal(demoBlocks.length, 1, 'the quick start shows the demo');
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/demo.mjs')], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.equal(r.status, 0, r.stderr);
+  const actual = new Set(r.stdout.split('\n').map((l) => l.trimEnd()));
+  const missing = demoBlocks[0]![1]!
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '' && !l.includes('...') && !actual.has(l));
+  assert.deepEqual(missing, [], 'lines shown in the README but not printed by npm run demo');
+});

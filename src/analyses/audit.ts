@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Analysis } from '../engine/index.js';
 import type { Diagnostic, Labels, SourceRef } from '../inventory/types.js';
-import { CHECKS, fillMessage, formatResource, type Check, type CheckCategory, type CheckMeta, type Control, type FindingSeverity, type Report, type Evidence } from '../checks/index.js';
+import { CHECKS, fillMessage, formatResource, type ResourceRef, type Check, type CheckCategory, type CheckMeta, type Control, type FindingSeverity, type Report, type Evidence } from '../checks/index.js';
 import { drift as computeDrift, type DriftResult, type Intent, type SegmentHealth } from './intent/index.js';
 import { lex } from '../util/compare.js';
 import { DEFAULT_SETTINGS, type Settings } from '../settings/index.js';
@@ -25,6 +25,8 @@ export interface Finding {
   readonly message: string;
   /** `Kind namespace/name`. */
   readonly resource: string;
+  /** The same resource as data (the -n/-l scope reads it). */
+  readonly ref: ResourceRef;
   readonly location?: SourceRef;
   readonly remediation: string;
   readonly controls: readonly Control[];
@@ -71,6 +73,8 @@ export interface AuditResult {
   readonly health?: readonly SegmentHealth[];
   readonly drift?: DriftResult;
   readonly summary: AuditSummary;
+  /** Present when -n/-l narrowed the findings: the filter as given, and how many findings there were in all. */
+  readonly scope?: { readonly filter: string; readonly total: number };
 }
 
 const RANK: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 };
@@ -135,6 +139,7 @@ export function audit(a: Analysis, opts: AuditOptions = {}): AuditResult {
         title: meta.title,
         message: fillMessage(template, r.data),
         resource,
+        ref: r.resource,
         ...(r.location ? { location: r.location } : {}),
         remediation: meta.remediation,
         controls: meta.controls,
@@ -154,12 +159,6 @@ export function audit(a: Analysis, opts: AuditOptions = {}): AuditResult {
       lex(x.resource, y.resource) ||
       lex(x.id, y.id),
   );
-  const bySeverity = { error: 0, warning: 0, info: 0 };
-  const byCategory = { input: 0, drift: 0, invariant: 0, health: 0, hygiene: 0 };
-  for (const f of findings) {
-    bySeverity[f.severity]++;
-    byCategory[f.category]++;
-  }
   return {
     findings,
     checks: checks.map((c) => c.meta).sort((x, y) => lex(x.id, y.id)),
@@ -168,15 +167,24 @@ export function audit(a: Analysis, opts: AuditOptions = {}): AuditResult {
       : {}),
     ...(d ? { health: d.health, drift: d } : {}),
     summary: {
-      total: findings.length,
-      bySeverity,
-      byCategory,
+      ...countFindings(findings),
       suppressed: { baseline: byBaseline, annotation: byAnnotation },
       workloads: a.inventory.workloads.length,
       policies: a.inventory.policies.length,
       ...(a.inventory.adminPolicies?.length ? { adminPolicies: a.inventory.adminPolicies.length } : {}),
     },
   };
+}
+
+/** The counts of a summary: total, by severity and by category. */
+export function countFindings(findings: readonly Finding[]): Pick<AuditSummary, 'total' | 'bySeverity' | 'byCategory'> {
+  const bySeverity = { error: 0, warning: 0, info: 0 };
+  const byCategory = { input: 0, drift: 0, invariant: 0, health: 0, hygiene: 0 };
+  for (const f of findings) {
+    bySeverity[f.severity]++;
+    byCategory[f.category]++;
+  }
+  return { total: findings.length, bySeverity, byCategory };
 }
 
 /** Reads accepted finding ids from a baseline document (a bulkhead.audit/v1 or bulkhead.baseline/v1 JSON value). */

@@ -61,6 +61,8 @@ export interface DiffResult {
   readonly unreadable: readonly UnreadableObject[];
   /** Exposure beyond the input opened or closed (empty when the settings say the input is the whole cluster). */
   readonly exposure: readonly ExposureChange[];
+  /** Present when -n/-l narrowed the diff: the filter as given, and how many connection changes there were in all. */
+  readonly scope?: { readonly filter: string; readonly total: number };
 }
 
 export interface DiffOptions {

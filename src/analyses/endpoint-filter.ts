@@ -76,20 +76,36 @@ export function parseLabelSelector(text: string): LabelSelector {
   return { matchLabels, matchExpressions };
 }
 
+/** The `-n`/`-l` filter: the endpoint predicate, its parts (for objects that are not endpoints) and how to name it. */
+export interface EndpointScope {
+  readonly keep: (e: Endpoint) => boolean;
+  readonly namespaces?: ReadonlySet<string>;
+  readonly selector?: LabelSelector;
+  /** As given on the command line: `-n shop-dev -l app=web`. */
+  readonly text: string;
+}
+
 /**
- * The predicate for `-n`/`-l`, or undefined when neither is given. Outside address blocks have no
- * namespace and no labels, so they never match a filter.
+ * The `-n`/`-l` filter, or undefined when neither is given. Outside address blocks have no namespace and
+ * no labels, so they never match a filter.
  */
-export function endpointFilter(spec: EndpointFilterSpec): ((e: Endpoint) => boolean) | undefined {
+export function endpointScope(spec: EndpointFilterSpec): EndpointScope | undefined {
   const namespaces = spec.namespaces?.flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean);
   const selector = spec.selector !== undefined ? parseLabelSelector(spec.selector) : undefined;
   if (!namespaces?.length && !selector) return undefined;
   const ns = namespaces?.length ? new Set(namespaces) : undefined;
-  return (e) => {
+  const keep = (e: Endpoint): boolean => {
     if (e.kind === 'External') return false;
     if (ns && (e.namespace === undefined || !ns.has(e.namespace))) return false;
     return !selector || matchesSelector(selector, e.labels ?? {});
   };
+  const text = [ns ? `-n ${[...ns].join(',')}` : '', spec.selector !== undefined ? `-l ${spec.selector.trim()}` : ''].filter(Boolean).join(' ');
+  return { keep, ...(ns ? { namespaces: ns } : {}), ...(selector ? { selector } : {}), text };
+}
+
+/** The endpoint predicate of {@link endpointScope}, or undefined when neither `-n` nor `-l` is given. */
+export function endpointFilter(spec: EndpointFilterSpec): ((e: Endpoint) => boolean) | undefined {
+  return endpointScope(spec)?.keep;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { UserError } from '../util/errors.js';
+import { endpointScope, type EndpointScope } from '../analyses/endpoint-filter.js';
 
 /** The values an option takes, for shell completion (commander's own choices() would also validate, and refuse `txt`). */
 export const OPTION_VALUES = new WeakMap<Option, readonly string[]>();
@@ -89,4 +90,9 @@ export function withInputOptions(cmd: Command): Command {
     .option('-q, --quiet', 'print no warnings')
     .option('--settings <file>', 'the settings file (default: bulkhead.settings.yaml beside the inputs or in the working directory)')
     .option('--no-settings', 'ignore any bulkhead.settings.yaml');
+}
+
+/** The `-n`/`-l` scope the options give, or undefined when neither is given. */
+export function scopeOption(opts: { readonly namespace?: string; readonly selector?: string }): EndpointScope | undefined {
+  return endpointScope({ ...(opts.namespace ? { namespaces: [opts.namespace] } : {}), ...(opts.selector !== undefined ? { selector: opts.selector } : {}) });
 }

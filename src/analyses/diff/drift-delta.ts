@@ -97,6 +97,11 @@ export function driftDelta(oldA: Analysis, newA: Analysis, intent: Intent): Drif
     if (!more.isEmpty()) introduced.push({ ...(b ?? a)!.item, ports: more });
     if (!less.isEmpty()) fixed.push({ ...(a ?? b)!.item, ports: less });
   }
+  return deltaOf(intent.file, introduced, fixed);
+}
+
+/** The delta of these introduced and fixed items: the counts of distinct paths and the per-segment tally follow them. */
+export function deltaOf(intentFile: string, introduced: DriftItem[], fixed: DriftItem[]): DriftDelta {
   const seg = new Map<string, { from: string; to: string; introduced: Set<string>; fixed: Set<string> }>();
   const bump = (x: DriftItem, field: 'introduced' | 'fixed'): void => {
     const k = `${x.srcSegment}\u0000${x.dstSegment}`;
@@ -108,7 +113,7 @@ export function driftDelta(oldA: Analysis, newA: Analysis, intent: Intent): Drif
   for (const x of fixed) bump(x, 'fixed');
   const paths = (xs: DriftItem[]): number => new Set(xs.map((x) => `${x.src}\u0000${x.dst}`)).size;
   return {
-    intentFile: intent.file,
+    intentFile,
     introduced: sortItems(introduced),
     fixed: sortItems(fixed),
     introducedPaths: paths(introduced),

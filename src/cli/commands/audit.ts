@@ -18,7 +18,8 @@ import { AUDIT_FORMATS, type AuditFormat } from '../../reports/audit/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
 import { writeOutputFile } from '../../util/fs-errors.js';
 import { collect, loadInputs, resolveIntentPath, type InputOptions } from '../common.js';
-import { formatOption, intentOptions, outputFileOption, pickFormatOf, withInputOptions, type FormatOpts } from '../options.js';
+import { filterOptions, formatOption, intentOptions, outputFileOption, pickFormatOf, scopeOption, withInputOptions, type FormatOpts } from '../options.js';
+import { scopeAudit } from '../../analyses/audit-scope.js';
 import { openReport } from '../output.js';
 import { progress } from '../progress.js';
 import { AWS_CHECK_IDS, awsChecks } from '../../analyses/aws/checks.js';
@@ -30,6 +31,8 @@ interface AuditOpts extends InputOptions, FormatOpts {
   disable?: string[];
   baseline?: string;
   writeBaseline?: string;
+  namespace?: string;
+  selector?: string;
 }
 
 function readBaseline(path: string): Baseline {
@@ -82,12 +85,14 @@ export function registerAudit(program: Command): void {
     .option('--disable <checks>', 'checks not to run, comma-separated (repeatable)', collect)
     .option('--baseline <file>', 'suppress the findings listed in this file (accepted findings)')
     .option('--write-baseline <file>', 'write the current findings as a baseline file');
+  filterOptions(cmd, 'only findings that involve an endpoint or object');
   withInputOptions(cmd).action(async (inputs: string[], opts: AuditOpts) => {
     const format = pickFormatOf(opts, Object.keys(AUDIT_FORMATS) as AuditFormat[]);
     const checkFailOn = (v: string | undefined): void => {
       if (v !== undefined && v !== 'none' && !(SEVERITIES as readonly string[]).includes(v)) throw new UserError(`unknown severity "${v}" for --fail-on`, `choose one of ${SEVERITIES.join(', ')}, or none`);
     };
     checkFailOn(opts.failOn);
+    const scope = scopeOption(opts);
     const cliDisable = parseDisable(opts.disable);
     const intentPath = resolveIntentPath(inputs, opts);
     let intent: Intent | undefined = intentPath ? loadIntent(intentPath) : undefined;
@@ -118,7 +123,9 @@ export function registerAudit(program: Command): void {
     const baseline = baselinePath ? readBaseline(baselinePath) : undefined;
     progress.phase('analysing');
     const analysis = analyze(inventory);
-    const result = audit(analysis, { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, ...(baseline ? { baseline } : {}) });
+    const whole = audit(analysis, { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, ...(baseline ? { baseline } : {}) });
+    // -n/-l narrow what is reported (and so what the gate and a written baseline see), not what is checked.
+    const result = scope ? scopeAudit(analysis, whole, scope, intent) : whole;
     progress.done();
     if (opts.writeBaseline) {
       const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
@@ -126,7 +133,7 @@ export function registerAudit(program: Command): void {
       if (!opts.quiet) process.stderr.write(`wrote ${result.findings.length} finding(s) to baseline ${opts.writeBaseline}\n`);
     }
     const map = format === 'html' ? auditMap(analysis, result, intent, settings.wholeCluster) : undefined;
-    await out.write(AUDIT_FORMATS[format](result, { color: format === 'text' && out.color, ...(map ? { map } : {}), ...(format === 'sarif' ? { root: repoRoot() } : {}) }, notes), format === 'html');
+    await out.write(AUDIT_FORMATS[format](result, { color: format === 'text' && out.color, ...(failOn ? { failOn } : {}), ...(map ? { map } : {}), ...(format === 'sarif' ? { root: repoRoot() } : {}) }, notes), format === 'html');
     out.end();
     if (failOn && result.findings.some((f) => atLeast(f.severity, failOn!))) {
       const n = result.findings.filter((f) => atLeast(f.severity, failOn!)).length;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { analyze } from '../../engine/index.js';
+import { analyze, type Analysis } from '../../engine/index.js';
+import type { Endpoint } from '../../analyses/endpoints.js';
 import { carryOverUnreadable, diffAnalyses } from '../../analyses/diff.js';
 import { comparisonNotes, notesOf } from '../../analyses/notes.js';
 import { DIFF_FORMATS, type DiffFormat } from '../../reports/diff/index.js';
@@ -8,7 +9,9 @@ import { isGitSpec, readGitInputs } from '../../sources/git.js';
 import { loadIntent } from '../../analyses/intent/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
 import { printDiagnostics, resolveIntentPath, resolveSettings, type InputOptions } from '../common.js';
-import { formatOption, intentOptions, levelOption, outputFileOption, pickFormatOf, pickLevel, withInputOptions, type FormatOpts } from '../options.js';
+import { filterOptions, formatOption, intentOptions, levelOption, outputFileOption, pickFormatOf, pickLevel, scopeOption, withInputOptions, type FormatOpts } from '../options.js';
+import { scopeDiff } from '../../analyses/diff-scope.js';
+import { clusterEndpoints } from '../../analyses/endpoints.js';
 import { openReport } from '../output.js';
 import { progress } from '../progress.js';
 import { colorDiff } from '../color.js';
@@ -25,6 +28,15 @@ interface DiffOpts extends InputOptions, FormatOpts, StoreOptions {
   failOnNewViolation?: boolean;
   failOn?: string;
   plan?: string;
+  namespace?: string;
+  selector?: string;
+}
+
+/** Workload endpoints of either side by id (the new side's wins), for drift items of a pod-level diff. */
+function workloadLookup(oldA: Analysis, newA: Analysis): (id: string) => Endpoint | undefined {
+  const m = new Map<string, Endpoint>();
+  for (const a of [oldA, newA]) for (const r of clusterEndpoints(a, 'workload')) m.set(r.endpoint.id, r.endpoint);
+  return (id) => m.get(id);
 }
 
 /** Loads one side: a file or directory, or `git:REF:path` read from the repository. */
@@ -65,6 +77,7 @@ export function registerDiff(program: Command): void {
     .option('--fail-on-new-violation', 'the same as --fail-on new-violation')
     .option('--plan <file>', 'a Terraform plan (terraform show -json): compare its prior state with its after-state');
   levelOption(cmd);
+  filterOptions(cmd, 'only changed connections with an endpoint');
   withInputOptions(cmd).action(async (oldArg: string | undefined, newArg: string | undefined, opts: DiffOpts) => {
     const live = wantsCluster(opts);
     if (await maybeAwsDiff(oldArg, newArg, opts, live)) return;
@@ -76,6 +89,7 @@ export function registerDiff(program: Command): void {
     const level = pickLevel(opts.level);
     if (opts.failOn !== undefined && opts.failOn !== 'new-violation' && opts.failOn !== 'none') throw new UserError(`unknown --fail-on "${opts.failOn}" for diff`, 'choose new-violation or none');
     const failOnNew = opts.failOnNewViolation === true || opts.failOn === 'new-violation';
+    const scope = scopeOption(opts);
     // The intent is found beside the new side (the one under review), as audit finds it beside its inputs.
     const stored = await loadSnapshots([oldSpec, ...(newArg !== undefined ? [newArg] : [])], opts);
     const storedNew = newArg !== undefined ? stored.get(newArg) : undefined;
@@ -103,7 +117,9 @@ export function registerDiff(program: Command): void {
     }
     progress.phase('comparing');
     const carried = carryOverUnreadable(o.inventory, n.inventory, n.diagnostics, { old: oldSpec, new: newSpec });
-    const result = diffAnalyses(analyze(o.inventory), analyze(carried.inventory), {
+    const oldA = analyze(o.inventory);
+    const newA = analyze(carried.inventory);
+    const whole = diffAnalyses(oldA, newA, {
       level,
       oldName: oldSpec,
       newName: newSpec,
@@ -111,6 +127,8 @@ export function registerDiff(program: Command): void {
       wholeCluster: settings.wholeCluster,
       ...(intent ? { intent } : {}),
     });
+    // -n/-l narrow what is reported, and so what --fail-on judges; both sides were compared whole.
+    const result = scope ? scopeDiff(whole, scope, workloadLookup(oldA, newA)) : whole;
     const notes = comparisonNotes(notesOf(o.inventory, o.diagnostics), notesOf(n.inventory, n.diagnostics));
     const text = DIFF_FORMATS[format](result, notes);
     progress.done();

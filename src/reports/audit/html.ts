@@ -27,7 +27,8 @@ const STATUSES = [
 export function auditHeadline(r: AuditResult): string {
   const s = r.summary.bySeverity;
   const worst = r.findings.find((f) => f.severity === 'error') ?? r.findings.find((f) => f.severity === 'warning');
-  const counts = `${s.error} error(s), ${s.warning} warning(s), ${s.info} info on ${r.summary.workloads} workload(s)`;
+  const scope = r.scope ? ` (filter ${r.scope.filter}: ${r.findings.length} of ${r.scope.total} findings)` : '';
+  const counts = `${s.error} error(s), ${s.warning} warning(s), ${s.info} info on ${r.summary.workloads} workload(s)${scope}`;
   return worst ? `${counts}. First: ${worst.message}${worst.location ? ` (${formatSource(worst.location)})` : ''}` : `${counts}.`;
 }
 

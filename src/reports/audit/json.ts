@@ -9,6 +9,7 @@ export function auditJson(r: AuditResult, notes: Notes = NO_NOTES): string {
     schema: 'bulkhead.audit/v1',
     ...notesJson(notes),
     intent: r.intent ?? null,
+    ...(r.scope ? { scope: { filter: r.scope.filter, total: r.scope.total, shown: r.findings.length } } : {}),
     findings: r.findings.map((f) => ({
       id: f.id,
       check: f.check,

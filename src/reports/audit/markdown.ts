@@ -4,6 +4,8 @@ import { formatSource } from '../../inventory/types.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesMarkdown } from '../notes.js';
 import { mdText } from '../safe-text.js';
+import type { FindingSeverity } from '../../checks/index.js';
+import { auditVerdict } from './verdict.js';
 
 const ICON = { error: '🔴 error', warning: '🟠 warning', info: '🔵 info' } as const;
 /** GitHub rejects comments above 65,536 characters; stay well below. */
@@ -25,9 +27,11 @@ function row(f: Finding): string {
 }
 
 /** Renders the audit as Markdown. */
-export function auditMarkdown(r: AuditResult, notes: Notes = NO_NOTES): string {
+export function auditMarkdown(r: AuditResult, notes: Notes = NO_NOTES, failOn?: FindingSeverity): string {
   const s = r.summary;
-  const out: string[] = ['### Bulkhead audit', ''];
+  const v = auditVerdict(r, failOn);
+  const out: string[] = ['### Bulkhead audit', '', `**${v.word}**${failOn ? ` (\`--fail-on ${failOn}\`)` : ''}: ${v.counts}${v.first ? `; first ${v.first.severity}${v.first.location ? ` at \`${cell(formatSource(v.first.location))}\`` : ''}: ${cell(v.gist ?? '')}` : ''}`, ''];
+  if (r.scope) out.push(`Filter \`${cell(r.scope.filter)}\`: ${r.findings.length} of ${r.scope.total} findings involve an endpoint or object in scope (the checks ran on the whole input).`, '');
   const caveats = notesMarkdown(notes);
   if (caveats) out.push(caveats.trimEnd(), '');
   out.push(

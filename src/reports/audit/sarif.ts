@@ -111,7 +111,7 @@ export function auditSarif(r: AuditResult, options: SarifOptions | string = {}, 
         originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(root.endsWith(sep) ? root : `${root}${sep}`).href } },
         // Not successful when part of the input could not be read: the results cover only the rest.
         invocations: [{ executionSuccessful: !notes.diagnostics.some((d) => d.severity === 'error'), toolExecutionNotifications: notifications(notes, physical) }],
-        properties: { bound: notes.bound },
+        properties: { bound: notes.bound, ...(r.scope ? { scope: { filter: r.scope.filter, total: r.scope.total, shown: r.findings.length } } : {}) },
         results,
       },
     ],

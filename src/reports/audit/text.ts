@@ -5,10 +5,13 @@ import { formatSource } from '../../inventory/types.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
 import { oneLine } from '../safe-text.js';
+import { auditVerdict, verdictLine } from './verdict.js';
 
 export interface TextOptions {
   /** ANSI colours (the CLI turns them on for a terminal without NO_COLOR). */
   readonly color?: boolean;
+  /** The --fail-on gate, which the verdict line follows. */
+  readonly failOn?: FindingSeverity;
 }
 
 const CODES = { red: [31, 39], yellow: [33, 39], cyan: [36, 39], dim: [2, 22], bold: [1, 22] } as const;
@@ -31,6 +34,11 @@ function pad(s: string, n: number): string {
 export function auditText(r: AuditResult, opts: TextOptions = {}, notes: Notes = NO_NOTES): string {
   const st = (s: Style, t: string): string => (opts.color ? `\u001b[${CODES[s][0]}m${t}\u001b[${CODES[s][1]}m` : t);
   const lines: string[] = [];
+  // The verdict first: what is wrong and where, before the caveats and the long listing.
+  const v = auditVerdict(r, opts.failOn);
+  lines.push(st(v.word === 'FAIL' ? 'red' : v.word === 'WARN' ? 'yellow' : 'bold', oneLine(verdictLine(v, opts.failOn))));
+  if (r.scope) lines.push(`filter ${oneLine(r.scope.filter)}: ${r.scope.total - r.findings.length} of ${r.scope.total} findings left out (they involve no endpoint or object in scope); the checks ran on the whole input`);
+  lines.push('');
   const caveats = notesText(notes);
   if (caveats) lines.push(st(notes.bound === 'exact' ? 'yellow' : 'red', caveats.trimEnd()), '');
   for (const [cat, heading] of SECTIONS) {

@@ -29,9 +29,15 @@ export function objectWhere(o: DiffObject): string {
 }
 
 /** "3 added, 1 removed, 2 changed" */
+/** "filter -n shop-dev". */
+export function scopeText(s: NonNullable<DiffResult['scope']>): string {
+  return `filter ${oneLine(s.filter)}`;
+}
+
 export function countsText(r: DiffResult): string {
   const s = r.summary;
-  return `${s.added} pair${s.added === 1 ? '' : 's'} opened, ${s.removed} closed, ${s.changed} changed; ${s.objects} object change${s.objects === 1 ? '' : 's'}`;
+  const scope = r.scope ? ` (${scopeText(r.scope)}: ${r.changes.length} of ${r.scope.total} changed pairs have an endpoint in scope)` : '';
+  return `${s.added} pair${s.added === 1 ? '' : 's'} opened, ${s.removed} closed, ${s.changed} changed; ${s.objects} object change${s.objects === 1 ? '' : 's'}${scope}`;
 }
 
 /** "opens 3 paths the intent does not allow: 2 from dev to prod, 1 from web to db" (and what it closes). */
@@ -87,7 +93,7 @@ export function noChangeText(r: DiffResult): string {
   const unknown = unknownParts(r);
   if (unknown) return `No change in the connectivity Bulkhead evaluates, but the change is NOT known to be safe: ${unknown}.`;
   const x = r.exposure.length;
-  return `No connectivity change${x ? ` within the input (${x} exposure change${x === 1 ? '' : 's'} beyond it, below)` : ''}.`;
+  return `No connectivity change${r.scope ? ` with an endpoint in scope (${scopeText(r.scope)})` : ''}${x ? ` within the input (${x} exposure change${x === 1 ? '' : 's'} beyond it, below)` : ''}.`;
 }
 
 /** The warning that leads a report when the comparison could not judge part of the change; '' otherwise. */

@@ -13,6 +13,7 @@ export function diffJson(r: DiffResult, notes: Notes = NO_NOTES): string {
     old: r.old,
     new: r.new,
     level: r.level,
+    ...(r.scope ? { scope: { filter: r.scope.filter, total: r.scope.total, shown: r.changes.length } } : {}),
     summary: { ...r.summary, unchanged: r.unchanged },
     endpoints: [...r.endpoints.values()].filter((e) => used.has(e.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     changes: r.changes.map((c) => ({

@@ -3,7 +3,7 @@ import { mdTable } from '../markdown.js';
 import { exposurePeerText } from '../../analyses/exposure.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesMarkdown } from '../notes.js';
-import { changeText, countsText, driftSummary, driftWhy, objectText, objectWhere, showId, unknownHeadline, unmodelledText, unreadableText } from './common.js';
+import { changeText, countsText, driftSummary, driftWhy, objectText, objectWhere, scopeText, showId, unknownHeadline, unmodelledText, unreadableText } from './common.js';
 import { mdText } from '../safe-text.js';
 
 /** Rows per folded table: pull-request comments are capped (GitHub: 65,536 characters). */
@@ -35,7 +35,7 @@ export function diffMarkdown(r: DiffResult, notes: Notes = NO_NOTES): string {
     for (const u of r.unreadable) out.push(`- ${mdText(unreadableText(u))}`);
     out.push('');
   }
-  if (r.changes.length === 0 && r.unmodelled.length + r.unreadable.length === 0) out.push(`No connectivity change between \`${r.old}\` and \`${r.new}\`${r.objects.length ? ` (${r.objects.length} object change${r.objects.length === 1 ? '' : 's'} with no effect on reachability)` : ''}.`, '');
+  if (r.changes.length === 0 && r.unmodelled.length + r.unreadable.length === 0) out.push(`No connectivity change${r.scope ? ` with an endpoint in scope (${mdText(scopeText(r.scope))})` : ''} between \`${r.old}\` and \`${r.new}\`${r.objects.length ? ` (${r.objects.length} object change${r.objects.length === 1 ? '' : 's'} with no effect on reachability)` : ''}.`, '');
   else if (r.changes.length > 0) {
     out.push(`**${countsText(r)}** (\`${r.old}\` → \`${r.new}\`, ${r.level} level).`, '');
     const top = r.objects.filter((o) => o.explains > 0).sort((a, b) => b.explains - a.explains || (a.key < b.key ? -1 : 1)).slice(0, 5);
