@@ -118,7 +118,9 @@ export function registerAudit(program: Command): void {
     const baseline = baselinePath ? readBaseline(baselinePath) : undefined;
     progress.phase('analysing');
     const analysis = analyze(inventory);
-    const result = audit(analysis, { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, ...(baseline ? { baseline } : {}) });
+    const audited = audit(analysis, { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, ...(baseline ? { baseline } : {}) });
+    const ai = aws?.analysis.inventory;
+    const result = ai ? { ...audited, summary: { ...audited.summary, aws: { interfaces: ai.interfaces.length, securityGroups: ai.securityGroups.length, vpcs: ai.vpcs.length } } } : audited;
     progress.done();
     if (opts.writeBaseline) {
       const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };
