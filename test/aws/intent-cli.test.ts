@@ -1,7 +1,7 @@
 /** The CLI on AWS snapshots with an intent (audit --intent, init) and blast, end to end. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
@@ -120,4 +120,24 @@ test('a bad AWS segment is exit 2 with its line', () => {
   assert.match(r.stderr, /bad\.yaml:2: segments\.a: aws criteria .*cannot be combined with namespace/);
   assert.match(r.stderr, /bad\.yaml:3: segments\.b\.aws\.vpcc: unknown key "vpcc" \(did you mean "vpc"\?\)/);
   assert.match(r.stderr, /bad\.yaml:5: flows\[0\]\.ports\[0\]: bad port "ICMP\/300"/);
+});
+
+test('init on an AWS snapshot writes AWS segments; audit against it reports no drift', () => {
+  const file = join(DIR, 'init.yaml');
+  const r = runCli(['init', EX, '--output-file', file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /wrote .*init\.yaml: 4 segments, 5 flows/);
+  const text = readFileSync(file, 'utf8');
+  assert.match(text, /^ {2}prod-db: \{subnet: prod-db\}$/m);
+  assert.match(text, /^ {2}dev: \{vpc: dev\}$/m);
+  assert.match(text, /^ {2}- \{from: prod-app, to: world, ports: \[TCP, UDP, ICMP\]\}$/m);
+  const doc = JSON.parse(runCli(['audit', EX, '--intent', file, '-f', 'json', '-q']).stdout);
+  assert.deepEqual(doc.findings.filter((f: { category: string }) => f.category === 'drift' || f.category === 'invariant'), []);
+  // Deleting a flow makes its paths violations again.
+  writeFileSync(file, text.replace(/^ {2}- \{from: prod-app, to: prod-db.*\n/m, ''));
+  const after = JSON.parse(runCli(['audit', EX, '--intent', file, '-f', 'json', '-q']).stdout);
+  assert.deepEqual(after.findings.filter((f: { check: string }) => f.check === 'aws-intent-violation').map((f: { message: string }) => f.message.split(':')[0]), ['prod-app → prod-db is open, but no flow allows it']);
+  const both = runCli(['init', 'examples/shop', EX, '--output-file', '-']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /not both in one run/);
 });

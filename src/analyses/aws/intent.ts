@@ -58,6 +58,7 @@ export function awsSubjectOf(a: AwsAnalysis, e: NetworkInterface): AwsSubject {
     }),
     // Tags an interface lacks are read from its subnet, then its VPC (an env tag usually sits on the VPC); Name is its own.
     tags: { ...omitName(vpc?.tags), ...omitName(subnet?.tags), ...e.tags },
+    interface: [e.id, interfaceEndpointId(e), ...(e.tags['Name'] ? [e.tags['Name']] : [])],
     ...(e.addresses[0] ? { address: ip4(e.addresses[0]) } : {}),
   };
 }

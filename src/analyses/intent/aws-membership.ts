@@ -18,6 +18,8 @@ export interface AwsSubject {
   /** Per group: its id, name and Name tag. */
   readonly groups: readonly (readonly string[])[];
   readonly tags: Labels;
+  /** The interface's ENI id, endpoint id and, when tagged, Name. */
+  readonly interface: readonly string[];
   /** The primary private IPv4 address. */
   readonly address?: bigint;
 }
@@ -40,6 +42,7 @@ export function matcherTakesEni(m: SegmentMatcher, s: AwsSubject): boolean {
   if (a.vpcs && !named(a.vpcs, s.vpc)) return false;
   if (a.subnets && !named(a.subnets, s.subnet)) return false;
   if (a.securityGroups && !s.groups.some((g) => named(a.securityGroups!, g))) return false;
+  if (a.interfaces && !named(a.interfaces, s.interface)) return false;
   if (a.tags && !matchesSelector(a.tags, s.tags)) return false;
   if (a.cidrs) {
     const v = s.address;

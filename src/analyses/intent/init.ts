@@ -25,6 +25,8 @@ export interface DraftSegment {
   /** `namespace/name` (or `namespace/name[Kind]` when the name is not unique in its namespace). */
   readonly workloads?: readonly string[];
   readonly cidrs?: readonly string[];
+  /** AWS criteria, written directly in the segment. */
+  readonly aws?: { readonly vpc?: string; readonly subnet?: string; readonly securityGroup?: string; readonly interfaces?: readonly string[] };
 }
 
 export interface DraftFlow {
@@ -70,6 +72,10 @@ export function renderIntentYaml(d: DraftIntent, header: readonly string[] = [])
     if (s.labels) parts.push(`labels: {${Object.entries(s.labels).map(([k, v]) => `${scalar(k)}: ${scalar(v)}`).join(', ')}}`);
     if (s.workloads) parts.push(`workloads: [${s.workloads.map(scalar).join(', ')}]`);
     if (s.cidrs) parts.push(`cidrs: [${s.cidrs.map(scalar).join(', ')}]`);
+    if (s.aws?.vpc) parts.push(`vpc: ${scalar(s.aws.vpc)}`);
+    if (s.aws?.subnet) parts.push(`subnet: ${scalar(s.aws.subnet)}`);
+    if (s.aws?.securityGroup) parts.push(`securityGroup: ${scalar(s.aws.securityGroup)}`);
+    if (s.aws?.interfaces) parts.push(`interfaces: [${s.aws.interfaces.map(scalar).join(', ')}]`);
     out.push(`  ${scalar(s.name)}: {${parts.join(', ')}}`);
   }
   if (d.flows.length === 0) out.push('flows: []');
@@ -97,7 +103,7 @@ function tierSegments(a: Analysis): Array<DraftSegment & { namespace: string }> 
 }
 
 /** Hands out segment names: slugs, unique, never `world`. */
-function namer(): (base: string) => string {
+export function namer(): (base: string) => string {
   const used = new Set<string>([WORLD]);
   return (base) => {
     let n = slug(base);
@@ -192,20 +198,20 @@ export function draftIntent(a: Analysis): DraftIntent {
     segments.push({ name: partName[C + k]!, cidrs });
   });
 
-  return { segments, flows: mergeFlows(part.edges.map((e) => ({ from: partName[e.from]!, to: partName[e.to]!, ports: e.ports })), segments) };
+  return { segments, flows: mergeFlows(part.edges.map((e) => ({ from: partName[e.from]!, to: partName[e.to]!, ports: portSpecs(e.ports) })), segments) };
 }
 
 /**
  * Flows in few lines: per source and port set the destinations, then per destination list and port set
  * the sources. Exact either way: a flow allows its ports from each source to each destination it lists.
  */
-function mergeFlows(edges: ReadonlyArray<{ from: string; to: string; ports: PortSet }>, segments: readonly DraftSegment[]): DraftFlow[] {
+export function mergeFlows(edges: ReadonlyArray<{ from: string; to: string; ports: string[] | null }>, segments: readonly DraftSegment[]): DraftFlow[] {
   const order = new Map<string, number>(segments.map((s, i) => [s.name, i]));
   order.set(WORLD, segments.length);
   const byOrder = (x: string, y: string): number => order.get(x)! - order.get(y)!;
   const bySource = new Map<string, { from: string; to: string[]; ports: string[] | null }>();
   for (const e of [...edges].sort((x, y) => byOrder(x.from, y.from) || byOrder(x.to, y.to))) {
-    const ports = portSpecs(e.ports);
+    const ports = e.ports;
     const k = `${e.from}\u0000${ports?.join(',') ?? '*'}`;
     const f = bySource.get(k);
     if (f) f.to.push(e.to);

@@ -52,6 +52,8 @@ const awsDirectShape = {
   subnets: oneOrMany.optional(),
   securityGroup: oneOrMany.optional(),
   securityGroups: oneOrMany.optional(),
+  interface: oneOrMany.optional(),
+  interfaces: oneOrMany.optional(),
   tags: labelMap.optional(),
 };
 const AWS_KEYS = Object.keys(awsDirectShape);
@@ -176,9 +178,10 @@ function awsCriteria(r: Reader, m: RawMatcher, path: Path): AwsCriteria | undefi
   const vpcs = both('vpc', 'vpcs');
   const subnets = both('subnet', 'subnets');
   const securityGroups = both('securityGroup', 'securityGroups');
+  const interfaces = both('interface', 'interfaces');
   const tagMap = m.tags || a.tags ? { ...(a.tags ?? {}), ...(m.tags ?? {}) } : undefined;
   const cidrTexts = [...list(a.cidr), ...list(a.cidrs)];
-  const given = accounts.length + regions.length + vpcs.length + subnets.length + securityGroups.length + cidrTexts.length + (tagMap ? 1 : 0);
+  const given = accounts.length + regions.length + vpcs.length + subnets.length + securityGroups.length + interfaces.length + cidrTexts.length + (tagMap ? 1 : 0);
   if (given === 0) {
     if (m.aws) r.problem([...path, 'aws'], 'expected at least one of account, region, vpc, subnet, securityGroup, tags or cidrs');
     return undefined;
@@ -189,6 +192,7 @@ function awsCriteria(r: Reader, m: RawMatcher, path: Path): AwsCriteria | undefi
     ...(vpcs.length ? { vpcs } : {}),
     ...(subnets.length ? { subnets } : {}),
     ...(securityGroups.length ? { securityGroups } : {}),
+    ...(interfaces.length ? { interfaces } : {}),
     ...(tagMap ? { tags: selectorFrom(r, tagMap, [...path, m.tags ? 'tags' : 'aws']) } : {}),
     ...(cidrTexts.length ? { cidrs: parseCidrs(r, cidrTexts, [...path, 'aws', a.cidrs !== undefined ? 'cidrs' : 'cidr']) } : {}),
   };

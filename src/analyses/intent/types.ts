@@ -17,6 +17,8 @@ export interface AwsCriteria {
   readonly subnets?: readonly string[];
   /** Security group ids or group names: the interface is in at least one. */
   readonly securityGroups?: readonly string[];
+  /** Network interfaces by ENI id, endpoint id or `Name` tag. */
+  readonly interfaces?: readonly string[];
   /** The interface's tags (a list value means "any of"). */
   readonly tags?: LabelSelector;
   /** The interface's primary private address lies in one of these. */
