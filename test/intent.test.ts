@@ -355,7 +355,7 @@ function referenceHealth(a: Parameters<typeof intentModel>[0], intent: Intent): 
           const outsiders = g2.ends.filter((e) => !members.has(e.id));
           if (outsiders.length === 0) continue;
           if (!g2.external) for (const e of outsiders) ids.add(e.id);
-          if (g2.segments[0] && g2.segments[0] !== seg.name) segs.add(g2.segments[0]);
+          if (g2.home && g2.home !== seg.name) segs.add(g2.home);
         }
       }
       return { n: ids.size, segs: [...segs].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)), outside };

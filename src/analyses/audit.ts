@@ -63,6 +63,8 @@ export interface AuditSummary {
   readonly policies: number;
   /** AdminNetworkPolicies, BaselineAdminNetworkPolicies and ClusterNetworkPolicies, when any. */
   readonly adminPolicies?: number;
+  /** The AWS estate audited with (or instead of) the cluster, when any. */
+  readonly aws?: { readonly interfaces: number; readonly securityGroups: number; readonly vpcs: number };
 }
 
 export interface AuditResult {

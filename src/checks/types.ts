@@ -7,6 +7,7 @@ import type { Diagnostic, Inventory, SourceRef } from '../inventory/types.js';
 import type { DriftResult, Intent } from '../analyses/intent/index.js';
 import type { Settings } from '../settings/index.js';
 import type { PortSet } from '../model/port-set.js';
+import type { TrafficSet } from '../model/traffic-set.js';
 
 export type FindingSeverity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly FindingSeverity[] = ['error', 'warning', 'info'];
@@ -40,7 +41,8 @@ export interface CheckMeta {
 export interface Evidence {
   readonly src: string;
   readonly dst: string;
-  readonly ports: PortSet;
+  /** The cluster's ports, or cloud traffic (ICMP and other protocols too) for an AWS path. */
+  readonly ports: PortSet | TrafficSet;
   /** "ingress rule #1 of NetworkPolicy shop-prod/postgres", or why nothing restricts it. */
   readonly rule: string;
   readonly location?: SourceRef;

@@ -54,6 +54,17 @@ export interface AwsReachStream {
   connections(): Iterable<AwsConnection>;
   /** Each interface with each outside range: what the range may open to it (`in`) and it to the range (`out`). */
   outside(): Iterable<{ readonly range: AwsEndpointJSON; readonly eni: NetworkInterface; readonly in: PairTraffic; readonly out: PairTraffic }>;
+  /** The class-level reach itself, for analyses that judge it without listing pairs (intent, blast). */
+  readonly view: ClassView;
+}
+
+/** Reach between endpoint classes: what every member of one class opens to every member of another. */
+export interface ClassView {
+  readonly classes: ReadonlyArray<{ readonly members: readonly NetworkInterface[] }>;
+  /** Destination classes class `i` opens something to (allowed with replies), with the traffic. */
+  row(i: number): ReadonlyArray<{ readonly j: number; readonly conns: TrafficSet }>;
+  /** Outside ranges grouped by behaviour: what each opens to a class (`in`) and a class to it (`out`). */
+  readonly externals: ReadonlyArray<{ readonly id: string; readonly ranges: readonly IpRange[]; in(i: number): TrafficSet; out(i: number): TrafficSet }>;
 }
 
 export interface AwsAnalysis {
@@ -129,7 +140,7 @@ export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions =
       else if (same.ranges[same.ranges.length - 1]!.hi + 1n === atom.lo) same.ranges[same.ranges.length - 1] = { ...same.ranges[same.ranges.length - 1]!, hi: atom.hi };
       else same.ranges.push(atom);
     }
-    const externals = groups.map((g) => ({ id: g.ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(','), cidrs: g.ranges.flatMap(rangeToCidrs), answers: g.answers }));
+    const externals = groups.map((g) => ({ id: g.ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(','), ranges: g.ranges, cidrs: g.ranges.flatMap(rangeToCidrs), answers: g.answers }));
     const endpoints: AwsEndpointJSON[] = [...enis.map(endpointJson), ...externals.map((x) => ({ id: x.id, kind: 'External' as const, cidrs: x.cidrs }))];
     const classOf = new Map<NetworkInterface, number>();
     for (const c of cr.classes) for (const m of c.members) classOf.set(m, c.index);
@@ -152,8 +163,15 @@ export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions =
       ...enis.map((e) => ({ id: interfaceEndpointId(e), eni: e })),
       ...externals.map((x) => ({ id: x.id, ext: x })),
     ].sort((a, b) => lex(a.id, b.id));
+    const rows = out.map((r) => r.filter((x) => !x.t.conns.isEmpty()).map((x) => ({ j: x.j, conns: x.t.conns })));
+    const view: ClassView = {
+      classes: cr.classes,
+      row: (i) => rows[i]!,
+      externals: externals.map((x) => ({ id: x.id, ranges: x.ranges, in: (i: number) => x.answers[i]!.in.conns, out: (i: number) => x.answers[i]!.out.conns })),
+    };
     cached = {
       endpoints,
+      view,
       classes: n + externals.length,
       count() {
         let total = 0;

@@ -9,9 +9,28 @@ import { atomize, formatRange, type IpRange } from '../../model/address.js';
 import { PortSet } from '../../model/port-set.js';
 import { BitSet } from '../../model/bitset.js';
 import { behaviours, type Behaviours } from './behaviour.js';
-import { clusterSegments, intentRanges, namespaceLabels, rangeSegments, segmentIndex } from './membership.js';
+import { clusterSegments, homeOf, intentRanges, namespaceLabels, rangeSegments, segmentIndex } from './membership.js';
 import { WORLD, type EgressInvariant, type Flow, type Intent, type Invariant, type IsolatedInvariant, type NeverInvariant, type Segment } from './types.js';
 import { lex } from '../../util/compare.js';
+
+/** What the judging needs of traffic: the cluster's PortSet and the cloud's TrafficSet both are one. */
+export interface TrafficLike<T> {
+  union(o: T): T;
+  intersect(o: T): T;
+  subtract(o: T): T;
+  isEmpty(): boolean;
+  equals(o: T): boolean;
+  toString(): string;
+}
+
+/** What the judging needs of an end: its id, its segments (declared first), and its range when outside. */
+export interface EndLike {
+  readonly id: string;
+  /** `external` for an outside address range. */
+  readonly kind: string;
+  readonly segments: readonly string[];
+  readonly range?: IpRange;
+}
 
 /** One end of a path: an in-cluster workload (pods of one class) or an outside address range. */
 export interface PathEnd {
@@ -27,36 +46,36 @@ export interface PathEnd {
 }
 
 /** Every `src` reaches every `dst` (but itself) on `open`; `ports` are the offending ones. */
-export interface PathBundle {
-  readonly src: readonly PathEnd[];
-  readonly dst: readonly PathEnd[];
+export interface PathBundle<E extends EndLike = PathEnd, T = PortSet> {
+  readonly src: readonly E[];
+  readonly dst: readonly E[];
   readonly srcSegment: string;
   readonly dstSegment: string;
-  readonly open: PortSet;
-  readonly ports: PortSet;
+  readonly open: T;
+  readonly ports: T;
 }
 
 /** Open paths between different home segments beyond what flows allow. */
-export interface Violation extends PathBundle {
+export interface Violation<E extends EndLike = PathEnd, T = PortSet> extends PathBundle<E, T> {
   /** What flows allow between them (empty: no flow at all, a violation; otherwise over-broad). */
-  readonly intended: PortSet;
+  readonly intended: T;
   readonly flows: readonly Flow[];
 }
 
-export interface BrokenFlow {
+export interface BrokenFlow<E extends EndLike = PathEnd, T = PortSet> {
   readonly flow: Flow;
   /** One segment of the flow's `from` and one of its `to`: each pair is checked on its own. */
   readonly from: string;
   readonly to: string;
   /** Ports of the flow no member pair gets. */
-  readonly missing: PortSet;
+  readonly missing: T;
   /** `blocked`: members exist but the rules deny; `no-source`/`no-destination`: a side has no member. */
   readonly reason: 'blocked' | 'no-source' | 'no-destination';
   /** `blocked`: one member pair of the two segments (what a check explains the block on). */
-  readonly pair?: { readonly src: PathEnd; readonly dst: PathEnd };
+  readonly pair?: { readonly src: E; readonly dst: E };
 }
 
-export interface InvariantBreach extends PathBundle {
+export interface InvariantBreach<E extends EndLike = PathEnd, T = PortSet> extends PathBundle<E, T> {
   readonly invariant: Invariant;
   /** For `isolated` by label: the two label values. */
   readonly values?: readonly [string, string];
@@ -69,7 +88,7 @@ export interface Unmapped {
 
 export interface SegmentHealth {
   readonly segment: Segment;
-  /** In-cluster workloads in the segment. */
+  /** In-cluster workloads (network interfaces, for an AWS estate) in the segment. */
   readonly members: number;
   /** In-cluster workloads outside it. */
   readonly others: number;
@@ -97,26 +116,41 @@ export interface DriftResult {
   readonly health: readonly SegmentHealth[];
 }
 
-interface Group {
+/** Endpoints alike for the judging: the same segments and the same behaviour. */
+export interface ModelGroup<E extends EndLike = PathEnd> {
   readonly index: number;
   readonly segments: readonly string[];
+  /** The home segment (the first declared one); undefined when unmapped. */
+  readonly home: string | undefined;
   readonly segKey: string;
   /** A small integer per distinct segment list (segKey), for cheap pair keys. */
   readonly segId: number;
   readonly external: boolean;
   /** Behaviour class (in-cluster) or outside block index. */
   readonly b: number;
-  readonly ends: PathEnd[];
-  /** A representative address target (external groups). */
+  readonly ends: E[];
+  /** A representative address target (external groups of the cluster model). */
   readonly addr?: Target & { kind: 'address' };
 }
+type Group = ModelGroup;
 
-/** Everything drift, invariants and health need, computed once per (analysis, intent). */
-export interface IntentModel {
-  readonly groups: readonly Group[];
-  conns(g1: Group, g2: Group): PortSet;
+/** What the judging of an intent needs of a model, whatever the layer: groups, their connections, the flows' traffic. */
+export interface DriftModel<E extends EndLike, T extends TrafficLike<T>> {
+  readonly groups: readonly ModelGroup<E>[];
+  conns(g1: ModelGroup<E>, g2: ModelGroup<E>): T;
   /** Groups `g` may reach (a superset of those with conns non-empty), so loops skip the empty pairs. */
-  successors(g: Group): readonly Group[];
+  successors(g: ModelGroup<E>): readonly ModelGroup<E>[];
+  /** No traffic. */
+  readonly none: T;
+  /** What a flow allows, in this model's traffic. */
+  flowTraffic(f: Flow): T;
+  /** The value an `isolated` invariant keyed by a label compares (undefined: the end is not compared). */
+  labelValue(e: E, inv: IsolatedInvariant): string | undefined;
+}
+
+/** Everything drift, invariants and health need of the cluster, computed once per (analysis, intent). */
+export interface IntentModel extends DriftModel<PathEnd, PortSet> {
+  readonly groups: readonly Group[];
   readonly unmapped: Unmapped[];
 }
 
@@ -134,7 +168,7 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
     if (!g) {
       let segId = segIds.get(segKey);
       if (segId === undefined) segIds.set(segKey, (segId = segIds.size));
-      g = { index: groups.length, segments, segKey, segId, external, b, ends: [], ...(addr ? { addr } : {}) };
+      g = { index: groups.length, segments, home: homeOf(intent, segments), segKey, segId, external, b, ends: [], ...(addr ? { addr } : {}) };
       byKey.set(key, g);
       groups.push(g);
     }
@@ -155,7 +189,7 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
       segments = clusterSegments(intent, { namespace: c.namespace, namespaceLabels: nsl.get(c.namespace) ?? {}, labels: c.labels, workload: pod.workload }, candidates(c.namespace));
       seen.set(key, segments);
     }
-    if (segments.length === 0) unmappedPods.set(pod.workload, (unmappedPods.get(pod.workload) ?? 0) + 1);
+    if (homeOf(intent, segments) === undefined) unmappedPods.set(pod.workload, (unmappedPods.get(pod.workload) ?? 0) + 1);
     if (!fresh) continue;
     const c = a.layer.classes[cls]!;
     group(segments, false, beh.of[cls]!).ends.push({ id: pod.workload, kind: 'workload', segments, target: { kind: 'class', index: cls }, namespace: c.namespace, labels: c.labels });
@@ -204,6 +238,15 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
   return {
     groups,
     unmapped,
+    none: PortSet.NONE,
+    flowTraffic: (f) => f.ports,
+    labelValue(e, inv) {
+      if (e.kind === 'external') return undefined;
+      const key = inv.label!;
+      const pod = e.labels?.[key];
+      const ns = nsl.get(e.namespace ?? '')?.[key];
+      return inv.on === 'pod' ? pod : inv.on === 'namespace' ? ns : (pod ?? ns);
+    },
     successors(g) {
       let l = succ.get(g);
       if (!l) {
@@ -223,7 +266,7 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
 }
 
 /** True when a pair of groups has at least one pair of distinct endpoints. */
-function hasPair(g1: Group, g2: Group): boolean {
+function hasPair<E extends EndLike>(g1: ModelGroup<E>, g2: ModelGroup<E>): boolean {
   if (g1 !== g2) return g1.ends.length > 0 && g2.ends.length > 0 && !(g1.ends.length === 1 && g2.ends.length === 1 && g1.ends[0]!.id === g2.ends[0]!.id);
   return new Set(g1.ends.map((e) => e.id)).size > 1;
 }
@@ -249,41 +292,41 @@ function flowIndex(intent: Intent): (s1: readonly string[], s2: readonly string[
   };
 }
 
-function bundle(g1: Group, g2: Group, open: PortSet, ports: PortSet): PathBundle {
-  return { src: g1.ends, dst: g2.ends, srcSegment: g1.segments[0] ?? '', dstSegment: g2.segments[0] ?? '', open, ports };
+function bundle<E extends EndLike, T>(g1: ModelGroup<E>, g2: ModelGroup<E>, open: T, ports: T): PathBundle<E, T> {
+  return { src: g1.ends, dst: g2.ends, srcSegment: g1.home ?? g1.segments[0] ?? '', dstSegment: g2.home ?? g2.segments[0] ?? '', open, ports };
 }
 
-function driftPaths(m: IntentModel, intent: Intent): { violations: Violation[]; overbroad: Violation[] } {
-  const violations: Violation[] = [];
-  const overbroad: Violation[] = [];
-  const flowCache = new Map<number, { flows: Flow[]; ports: PortSet }>();
+function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent): { violations: Violation<E, T>[]; overbroad: Violation<E, T>[] } {
+  const violations: Violation<E, T>[] = [];
+  const overbroad: Violation<E, T>[] = [];
+  const flowCache = new Map<number, { flows: Flow[]; ports: T }>();
   const S = m.groups.reduce((n, g) => Math.max(n, g.segId + 1), 0);
   const flowsBetween = flowIndex(intent);
   for (const g1 of m.groups) {
-    if (g1.segments.length === 0) continue;
+    if (g1.home === undefined) continue;
     for (const g2 of m.successors(g1)) {
-      if (g2.segments.length === 0 || g1.segments[0] === g2.segments[0] || !hasPair(g1, g2)) continue;
+      if (g2.home === undefined || g1.home === g2.home || !hasPair(g1, g2)) continue;
       const open = m.conns(g1, g2);
       if (open.isEmpty()) continue;
       const key = g1.segId * S + g2.segId;
       let f = flowCache.get(key);
       if (!f) {
         const flows = flowsBetween(g1.segments, g2.segments);
-        f = { flows, ports: flows.reduce((s, x) => s.union(x.ports), PortSet.NONE) };
+        f = { flows, ports: flows.reduce((s, x) => s.union(m.flowTraffic(x)), m.none) };
         flowCache.set(key, f);
       }
       const excess = open.subtract(f.ports);
       if (excess.isEmpty()) continue;
-      const v: Violation = { ...bundle(g1, g2, open, excess), intended: f.ports, flows: f.flows };
+      const v: Violation<E, T> = { ...bundle(g1, g2, open, excess), intended: f.ports, flows: f.flows };
       (f.flows.length > 0 ? overbroad : violations).push(v);
     }
   }
   return { violations, overbroad };
 }
 
-function brokenFlows(m: IntentModel, intent: Intent): BrokenFlow[] {
-  const out: BrokenFlow[] = [];
-  const bySegment = new Map<string, Group[]>();
+function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean): BrokenFlow<E, T>[] {
+  const out: BrokenFlow<E, T>[] = [];
+  const bySegment = new Map<string, ModelGroup<E>[]>();
   for (const g of m.groups) {
     for (const s of g.segments) {
       let l = bySegment.get(s);
@@ -292,20 +335,23 @@ function brokenFlows(m: IntentModel, intent: Intent): BrokenFlow[] {
     }
   }
   for (const flow of intent.flows) {
+    const ports = m.flowTraffic(flow);
     for (const from of flow.from) {
       for (const to of flow.to) {
+        // A flow between segments of another layer (cluster, cloud) is judged by that layer's model.
+        if (!judged(from) || !judged(to)) continue;
         const srcs = bySegment.get(from) ?? [];
         const dsts = bySegment.get(to) ?? [];
         if (srcs.length === 0 || dsts.length === 0) {
-          out.push({ flow, from, to, missing: flow.ports, reason: srcs.length === 0 ? 'no-source' : 'no-destination' });
+          out.push({ flow, from, to, missing: ports, reason: srcs.length === 0 ? 'no-source' : 'no-destination' });
           continue;
         }
         // A segment to itself with one workload has no pair to check (paths inside a segment are not
         // checked either): `from: [a, b], to: [a, b]` means a to b and b to a.
         if (from === to && new Set(srcs.flatMap((g) => g.ends.map((e) => e.id))).size < 2) continue;
-        let reached = PortSet.NONE;
-        let dstSet: Set<Group> | undefined;
-        let pair: BrokenFlow['pair'];
+        let reached = m.none;
+        let dstSet: Set<ModelGroup<E>> | undefined;
+        let pair: BrokenFlow<E, T>['pair'];
         outer: for (const g1 of srcs) {
           // Walk whichever is shorter: the destination's groups or what the source can reach.
           const succ = m.successors(g1);
@@ -314,11 +360,11 @@ function brokenFlows(m: IntentModel, intent: Intent): BrokenFlow[] {
           for (const g2 of walk) {
             if ((walk === succ && !dstSet!.has(g2)) || !hasPair(g1, g2)) continue;
             pair ??= { src: g1.ends[0]!, dst: g2.ends.find((e) => e.id !== g1.ends[0]!.id) ?? g2.ends[0]! };
-            reached = reached.union(m.conns(g1, g2).intersect(flow.ports));
-            if (reached.equals(flow.ports)) break outer;
+            reached = reached.union(m.conns(g1, g2).intersect(ports));
+            if (reached.equals(ports)) break outer;
           }
         }
-        const missing = flow.anyPort ? (reached.isEmpty() ? flow.ports : PortSet.NONE) : flow.ports.subtract(reached);
+        const missing = flow.anyPort ? (reached.isEmpty() ? ports : m.none) : ports.subtract(reached);
         if (missing.isEmpty()) continue;
         // A blocked pair may never have been walked (nothing reaches): take the first pair there is.
         for (const g1 of srcs) {
@@ -333,8 +379,8 @@ function brokenFlows(m: IntentModel, intent: Intent): BrokenFlow[] {
   return out;
 }
 
-function neverBreaches(m: IntentModel, inv: NeverInvariant): InvariantBreach[] {
-  const out: InvariantBreach[] = [];
+function neverBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, inv: NeverInvariant): InvariantBreach<E, T>[] {
+  const out: InvariantBreach<E, T>[] = [];
   for (const g1 of m.groups) {
     if (!has(g1.segments, inv.from)) continue;
     for (const g2 of m.successors(g1)) {
@@ -346,25 +392,20 @@ function neverBreaches(m: IntentModel, inv: NeverInvariant): InvariantBreach[] {
   return out;
 }
 
-function isolatedBreaches(a: Analysis, m: IntentModel, inv: IsolatedInvariant): InvariantBreach[] {
-  const nsl = namespaceLabels(a);
-  const out: InvariantBreach[] = [];
+function isolatedBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, inv: IsolatedInvariant): InvariantBreach<E, T>[] {
+  const out: InvariantBreach<E, T>[] = [];
   // Sub-groups keyed by the isolation value, so ends of one group with different values are compared.
-  const valueOf = (e: PathEnd): string | undefined => {
+  const valueOf = (e: E): string | undefined => {
     if (inv.segments) {
       const own = e.segments.filter((s) => inv.segments!.includes(s));
       return own.length > 0 ? own.join(',') : undefined;
     }
-    if (e.kind === 'external') return undefined;
-    const key = inv.label!;
-    const pod = e.labels?.[key];
-    const ns = nsl.get(e.namespace ?? '')?.[key];
-    return inv.on === 'pod' ? pod : inv.on === 'namespace' ? ns : (pod ?? ns);
+    return m.labelValue(e, inv);
   };
-  const parts: { g: Group; value: string; ends: PathEnd[] }[] = [];
+  const parts: { g: ModelGroup<E>; value: string; ends: E[] }[] = [];
   for (const g of m.groups) {
     if (inv.within && !has(g.segments, inv.within)) continue;
-    const byValue = new Map<string, PathEnd[]>();
+    const byValue = new Map<string, E[]>();
     for (const e of g.ends) {
       const v = valueOf(e);
       if (v === undefined) continue;
@@ -383,8 +424,8 @@ function isolatedBreaches(a: Analysis, m: IntentModel, inv: IsolatedInvariant): 
       out.push({
         src: p1.ends,
         dst: p2.ends,
-        srcSegment: p1.g.segments[0] ?? '',
-        dstSegment: p2.g.segments[0] ?? '',
+        srcSegment: p1.g.home ?? p1.g.segments[0] ?? '',
+        dstSegment: p2.g.home ?? p2.g.segments[0] ?? '',
         open,
         ports: open,
         invariant: inv,
@@ -395,8 +436,8 @@ function isolatedBreaches(a: Analysis, m: IntentModel, inv: IsolatedInvariant): 
   return out;
 }
 
-function egressBreaches(m: IntentModel, inv: EgressInvariant): InvariantBreach[] {
-  const out: InvariantBreach[] = [];
+function egressBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, inv: EgressInvariant): InvariantBreach<E, T>[] {
+  const out: InvariantBreach<E, T>[] = [];
   for (const g1 of m.groups) {
     if (g1.external || !has(g1.segments, inv.from)) continue;
     for (const g2 of m.groups) {
@@ -404,13 +445,13 @@ function egressBreaches(m: IntentModel, inv: EgressInvariant): InvariantBreach[]
       const ends = g2.ends.filter((e) => !inv.allowCidrs.some((c) => e.range && c.cidr.range.family === e.range.family && c.cidr.range.lo <= e.range.lo && e.range.hi <= c.cidr.range.hi));
       if (ends.length === 0) continue;
       const open = m.conns(g1, g2);
-      if (!open.isEmpty()) out.push({ src: g1.ends, dst: ends, srcSegment: g1.segments[0] ?? '', dstSegment: g2.segments[0] ?? WORLD, open, ports: open, invariant: inv });
+      if (!open.isEmpty()) out.push({ src: g1.ends, dst: ends, srcSegment: g1.home ?? g1.segments[0] ?? '', dstSegment: g2.home ?? g2.segments[0] ?? WORLD, open, ports: open, invariant: inv });
     }
   }
   return out;
 }
 
-function health(m: IntentModel, intent: Intent): SegmentHealth[] {
+function health<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean): SegmentHealth[] {
   const n = m.groups.length;
   const out: BitSet[] = m.groups.map(() => new BitSet(n));
   const inn: BitSet[] = m.groups.map(() => new BitSet(n));
@@ -437,15 +478,15 @@ function health(m: IntentModel, intent: Intent): SegmentHealth[] {
     }
     return Int32Array.from(ids);
   });
-  const homeNames = [...new Set(m.groups.map((g) => g.segments[0]).filter((x): x is string => x !== undefined))].sort(lex);
+  const homeNames = [...new Set(m.groups.map((g) => g.home).filter((x): x is string => x !== undefined))].sort(lex);
   const homeRank = new Map(homeNames.map((x, i) => [x, i]));
-  const homeOf = m.groups.map((g) => (g.segments[0] === undefined ? -1 : homeRank.get(g.segments[0])!));
+  const homeIdx = m.groups.map((g) => (g.home === undefined ? -1 : homeRank.get(g.home)!));
   const member = new Int32Array(wIndex.size).fill(-1);
   const seenW = new Int32Array(wIndex.size).fill(-1);
   const seenSeg = new Int32Array(homeNames.length).fill(-1);
   let stamp = 0;
   const result: SegmentHealth[] = [];
-  const clusterBySegment = new Map<string, Group[]>();
+  const clusterBySegment = new Map<string, ModelGroup<E>[]>();
   for (const g of cluster) {
     for (const s of g.segments) {
       let l = clusterBySegment.get(s);
@@ -454,6 +495,7 @@ function health(m: IntentModel, intent: Intent): SegmentHealth[] {
     }
   }
   intent.segments.forEach((seg, si) => {
+    if (!judged(seg.name)) return;
     const mine = clusterBySegment.get(seg.name) ?? [];
     if (mine.length === 0) return;
     let members = 0;
@@ -494,7 +536,7 @@ function health(m: IntentModel, intent: Intent): SegmentHealth[] {
             }
           }
         }
-        const h = homeOf[i]!;
+        const h = homeIdx[i]!;
         if (outsider && h >= 0 && h !== own && seenSeg[h] !== cur) {
           seenSeg[h] = cur;
           segs.push(h);
@@ -532,36 +574,57 @@ export function intentModel(a: Analysis, intent: Intent): IntentModel {
   return m;
 }
 
+/** What judging an intent finds in any model: paths beyond the flows, broken flows, invariant breaches, health. */
+export interface Judgement<E extends EndLike, T> {
+  readonly violations: readonly Violation<E, T>[];
+  readonly overbroad: readonly Violation<E, T>[];
+  readonly broken: readonly BrokenFlow<E, T>[];
+  readonly breaches: readonly InvariantBreach<E, T>[];
+  readonly health: readonly SegmentHealth[];
+}
+
+/**
+ * Judges a model against an intent, whatever the layer. `judged` says which segments this model can hold
+ * members of (a flow or a health row of the other layer's segments is left to that layer's model).
+ */
+export function judge<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean = () => true): Judgement<E, T> {
+  const { violations, overbroad } = driftPaths(m, intent);
+  const breaches: InvariantBreach<E, T>[] = [];
+  for (const inv of intent.invariants) {
+    if (inv.kind === 'never') breaches.push(...neverBreaches(m, inv));
+    else if (inv.kind === 'isolated') breaches.push(...isolatedBreaches(m, inv));
+    else if (inv.kind === 'egress') breaches.push(...egressBreaches(m, inv));
+  }
+  return { violations, overbroad, broken: brokenFlows(m, intent, judged), breaches, health: health(m, intent, judged) };
+}
+
+/** Segments whose every matcher selects AWS network interfaces: the cluster has no member of them to judge. */
+export function awsOnly(intent: Intent): (segment: string) => boolean {
+  const names = new Set([...intent.segments, ...(intent.inline ?? [])].filter((s) => s.matchers.length > 0 && s.matchers.every((x) => x.aws)).map((s) => s.name));
+  return (s) => names.has(s);
+}
+
 /** Compares the deployed rules with the intent: violations, over-broad paths, broken flows, unmapped endpoints, invariant breaches, segment health. */
 export function drift(a: Analysis, intent: Intent): DriftResult {
   const m = intentModel(a, intent);
-  const { violations, overbroad } = driftPaths(m, intent);
-  const breaches: InvariantBreach[] = [];
-  for (const inv of intent.invariants) {
-    if (inv.kind === 'never') breaches.push(...neverBreaches(m, inv));
-    else if (inv.kind === 'isolated') breaches.push(...isolatedBreaches(a, m, inv));
-    else if (inv.kind === 'egress') breaches.push(...egressBreaches(m, inv));
-  }
+  const aws = awsOnly(intent);
+  const j = judge(m, intent, (s) => !aws(s));
   const used = new Set(m.groups.flatMap((g) => g.segments));
   return {
     intent,
-    violations,
-    overbroad,
-    broken: brokenFlows(m, intent),
+    ...j,
     unmapped: m.unmapped,
-    emptySegments: intent.segments.filter((s) => !used.has(s.name)),
-    breaches,
-    health: health(m, intent),
+    emptySegments: intent.segments.filter((s) => !used.has(s.name) && !aws(s.name)),
   };
 }
 
 /** Every (src, dst) pair of a bundle, skipping an endpoint to itself. */
-export function* pairsOf(b: PathBundle): Generator<[PathEnd, PathEnd]> {
+export function* pairsOf<E extends EndLike, T>(b: PathBundle<E, T>): Generator<[E, E]> {
   for (const s of b.src) for (const d of b.dst) if (s.id !== d.id) yield [s, d];
 }
 
 /** How many (src, dst) pairs a bundle stands for. */
-export function pairCount(b: PathBundle): number {
+export function pairCount<E extends EndLike, T>(b: PathBundle<E, T>): number {
   let n = 0;
   for (const _ of pairsOf(b)) n++;
   return n;

@@ -28,6 +28,8 @@ export interface DraftSegment {
   readonly workloads?: readonly string[];
   readonly cidrs?: readonly string[];
   readonly description?: string;
+  /** AWS criteria, written directly in the segment. */
+  readonly aws?: { readonly vpc?: string; readonly subnet?: string; readonly securityGroup?: string; readonly interfaces?: readonly string[] };
 }
 
 export interface DraftFlow {
@@ -75,6 +77,10 @@ export function renderIntentYaml(d: DraftIntent, header: readonly string[] = [])
     if (s.workloads) parts.push(`workloads: [${s.workloads.map(scalar).join(', ')}]`);
     if (s.cidrs) parts.push(`cidrs: [${s.cidrs.map(scalar).join(', ')}]`);
     if (s.description) parts.push(`description: ${JSON.stringify(s.description)}`);
+    if (s.aws?.vpc) parts.push(`vpc: ${scalar(s.aws.vpc)}`);
+    if (s.aws?.subnet) parts.push(`subnet: ${scalar(s.aws.subnet)}`);
+    if (s.aws?.securityGroup) parts.push(`securityGroup: ${scalar(s.aws.securityGroup)}`);
+    if (s.aws?.interfaces) parts.push(`interfaces: [${s.aws.interfaces.map(scalar).join(', ')}]`);
     out.push(`  ${scalar(s.name)}: {${parts.join(', ')}}`);
   }
   if (d.flows.length === 0) out.push('flows: []');
@@ -109,7 +115,7 @@ function tierSegments(a: Analysis): Array<DraftSegment & { namespace: string }> 
 }
 
 /** Hands out segment names: slugs, unique, never `world`. */
-function namer(): { take: (base: string) => string; free: (base: string) => boolean } {
+export function namer(): { take: (base: string) => string; free: (base: string) => boolean } {
   const used = new Set<string>([WORLD]);
   return {
     take: (base) => {
@@ -267,7 +273,7 @@ export function draftIntent(a: Analysis): DraftIntent {
     return asCluster && (asCluster.length < asNamespaces.length || (preferCluster && asCluster.length === asNamespaces.length)) ? asCluster : asNamespaces;
   };
 
-  const flows = mergeFlows(part.edges.map((e) => ({ from: partName[e.from]!, to: partName[e.to]!, ports: e.ports })), segments, { compact, coversCluster });
+  const flows = mergeFlows(part.edges.map((e) => ({ from: partName[e.from]!, to: partName[e.to]!, ports: portSpecs(e.ports) })), segments, { compact, coversCluster });
   // Groups no flow names are left out: they would only take new workloads that should stay unmapped.
   const named = new Set(flows.flatMap((f) => [...f.from, ...f.to]));
   const unused = new Set(groups.map((g) => g.name).filter((n) => !named.has(n)));
@@ -275,12 +281,15 @@ export function draftIntent(a: Analysis): DraftIntent {
 }
 
 /** How draftIntent's lists are written with groups. */
-interface Grouping {
+export interface Grouping {
   /** The list with groups standing for the parts they hold; `center` (the other end of a star) may be counted in for free; ties go to namespaces unless `preferCluster`. */
   compact(list: readonly string[], center?: string, preferCluster?: boolean): string[];
   /** Does the list (with `center` for free) hold every in-cluster part? */
   coversCluster(list: readonly string[], center: string): boolean;
 }
+
+/** No groups: every list as it is. */
+const NO_GROUPS: Grouping = { compact: (list) => [...list], coversCluster: () => false };
 
 /**
  * Flows in few lines. First the stars into a destination that the whole cluster reaches on the same
@@ -290,7 +299,7 @@ interface Grouping {
  * flow allows its ports from each source to each destination it lists, and a group names exactly the
  * parts it replaces.
  */
-function mergeFlows(edges: ReadonlyArray<{ from: string; to: string; ports: PortSet }>, segments: readonly DraftSegment[], g: Grouping): DraftFlow[] {
+export function mergeFlows(edges: ReadonlyArray<{ from: string; to: string; ports: string[] | null }>, segments: readonly DraftSegment[], g: Grouping = NO_GROUPS): DraftFlow[] {
   const order = new Map<string, number>(segments.map((s, i) => [s.name, i]));
   order.set(WORLD, segments.length);
   const byOrder = (x: string, y: string): number => order.get(x)! - order.get(y)!;
@@ -299,7 +308,7 @@ function mergeFlows(edges: ReadonlyArray<{ from: string; to: string; ports: Port
 
   const intoDest = new Map<string, { to: string; ports: string[] | null; from: string[] }>();
   for (const e of sorted) {
-    const ports = portSpecs(e.ports);
+    const ports = e.ports;
     const k = `${e.to}\u0000${portKey(ports)}`;
     const f = intoDest.get(k);
     if (f) f.from.push(e.from);
@@ -319,7 +328,7 @@ function mergeFlows(edges: ReadonlyArray<{ from: string; to: string; ports: Port
 
   const bySource = new Map<string, { from: string; to: string[]; ports: string[] | null }>();
   for (const e of sorted) {
-    const ports = portSpecs(e.ports);
+    const ports = e.ports;
     if (starred.has(`${e.to}\u0000${portKey(ports)}`)) continue;
     const k = `${e.from}\u0000${portKey(ports)}`;
     const f = bySource.get(k);

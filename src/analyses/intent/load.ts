@@ -14,7 +14,9 @@ import { SchemaReader as Reader, isObj, type FileProblem, type Path } from '../.
 import { closest } from '../../util/suggest.js';
 import { fsErrorWords, isFsError } from '../../util/fs-errors.js';
 import { decodeText } from '../../sources/text-decoding.js';
-import { WORLD, type Flow, type Intent, type IntentTest, type Invariant, type Segment, type SegmentMatcher, type TestEnd } from './types.js';
+import { parseTrafficSpec } from './traffic-spec.js';
+import { TrafficSet } from '../../model/traffic-set.js';
+import { WORLD, type AwsCriteria, type Flow, type Intent, type IntentTest, type Invariant, type Segment, type SegmentMatcher, type TestEnd } from './types.js';
 
 /** One problem in an intent file. */
 export type IntentProblem = FileProblem;
@@ -38,6 +40,26 @@ const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]
 const labelMap = z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)], { error: 'expected a label value or a list of values' }), {
   error: 'expected a mapping of label keys to values, e.g. {tier: web}',
 });
+/** AWS criteria: written under `aws:`, or (all but cidrs, which outside it mean outside addresses) directly. */
+const awsDirectShape = {
+  account: oneOrMany.optional(),
+  accounts: oneOrMany.optional(),
+  region: oneOrMany.optional(),
+  regions: oneOrMany.optional(),
+  vpc: oneOrMany.optional(),
+  vpcs: oneOrMany.optional(),
+  subnet: oneOrMany.optional(),
+  subnets: oneOrMany.optional(),
+  securityGroup: oneOrMany.optional(),
+  securityGroups: oneOrMany.optional(),
+  interface: oneOrMany.optional(),
+  interfaces: oneOrMany.optional(),
+  tags: labelMap.optional(),
+};
+const AWS_KEYS = Object.keys(awsDirectShape);
+const awsSchema = z.strictObject({ ...awsDirectShape, cidr: oneOrMany.optional(), cidrs: oneOrMany.optional() }, {
+  error: 'expected a mapping with account, region, vpc, subnet, securityGroup, tags or cidrs',
+});
 const matcherShape = {
   namespace: oneOrMany.optional(),
   namespaces: oneOrMany.optional(),
@@ -47,8 +69,13 @@ const matcherShape = {
   workloads: oneOrMany.optional(),
   cidr: oneOrMany.optional(),
   cidrs: oneOrMany.optional(),
+  ...awsDirectShape,
+  aws: awsSchema.optional(),
 };
-const matcherSchema = z.strictObject(matcherShape, { error: 'expected a mapping with namespace, namespaceLabels, labels, workloads or cidrs' });
+const matcherSchema = z.strictObject(matcherShape, { error: 'expected a mapping with namespace, namespaceLabels, labels, workloads, cidrs or aws criteria (vpc, subnet, tags, ...)' });
+/** A flow's or a `never`'s end: segment names, or segments written in place (`{tags: {env: dev}}`). */
+const refItem = z.union([z.string().min(1), z.record(z.string(), z.unknown())], { error: 'expected a segment name or a segment written in place, e.g. {tags: {env: dev}}' });
+const refs = z.union([refItem, z.array(refItem).min(1)], { error: 'expected a name, a segment written in place, or a non-empty list of them' });
 const segmentSchema = z.strictObject(
   {
     ...matcherShape,
@@ -57,12 +84,12 @@ const segmentSchema = z.strictObject(
     infrastructure: z.boolean({ error: 'expected true or false' }).optional(),
     description: z.string().optional(),
   },
-  { error: 'expected a segment: a mapping with namespace, namespaceLabels, labels, workloads, cidrs or anyOf' },
+  { error: 'expected a segment: a mapping with namespace, namespaceLabels, labels, workloads, cidrs, aws criteria (vpc, subnet, tags, ...) or anyOf' },
 );
 const flowSchema = z.strictObject(
   {
-    from: oneOrMany,
-    to: oneOrMany,
+    from: refs,
+    to: refs,
     ports: z.array(z.union([z.string(), z.number()]), { error: 'expected a list of ports such as [TCP/443, UDP/53]' }).optional(),
     description: z.string().optional(),
   },
@@ -91,7 +118,7 @@ const testSchema = z.strictObject(
   },
   { error: 'expected a test: {from: SEGMENT, to: SEGMENT, port: TCP/443, expect: allow}' },
 );
-const neverSchema = z.strictObject({ from: oneOrMany, to: oneOrMany }, { error: 'expected {from: SEGMENT, to: SEGMENT}' });
+const neverSchema = z.strictObject({ from: refs, to: refs }, { error: 'expected {from: SEGMENT, to: SEGMENT}' });
 const isolatedSchema = z.union(
   [
     z.string().min(1),
@@ -132,26 +159,69 @@ function selectorFrom(r: Reader, m: Record<string, string | string[]>, path: Pat
 
 type RawMatcher = z.infer<typeof matcherSchema>;
 
+function parseCidrs(r: Reader, texts: readonly string[], path: Path): { text: string; cidr: NonNullable<ReturnType<typeof parseCidr>> }[] {
+  const cidrs: { text: string; cidr: NonNullable<ReturnType<typeof parseCidr>> }[] = [];
+  for (const t of texts) {
+    const c = parseCidr(t) ?? (t.includes('/') ? undefined : parseCidr(`${t}/${t.includes(':') ? 128 : 32}`));
+    if (!c) r.problem(path, `bad CIDR "${t}": expected an address block such as 10.0.0.0/8 or 2001:db8::/32`);
+    else cidrs.push({ text: t, cidr: c });
+  }
+  return cidrs;
+}
+
+/** The AWS criteria of a matcher (direct keys and `aws:` together), undefined when it has none. */
+function awsCriteria(r: Reader, m: RawMatcher, path: Path): AwsCriteria | undefined {
+  const a = m.aws ?? {};
+  const both = <K extends keyof typeof awsDirectShape>(one: K, many: K): string[] => [...list(m[one] as string | string[] | undefined), ...list(m[many] as string | string[] | undefined), ...list(a[one] as string | string[] | undefined), ...list(a[many] as string | string[] | undefined)];
+  const accounts = both('account', 'accounts');
+  const regions = both('region', 'regions');
+  const vpcs = both('vpc', 'vpcs');
+  const subnets = both('subnet', 'subnets');
+  const securityGroups = both('securityGroup', 'securityGroups');
+  const interfaces = both('interface', 'interfaces');
+  const tagMap = m.tags || a.tags ? { ...(a.tags ?? {}), ...(m.tags ?? {}) } : undefined;
+  const cidrTexts = [...list(a.cidr), ...list(a.cidrs)];
+  const given = accounts.length + regions.length + vpcs.length + subnets.length + securityGroups.length + interfaces.length + cidrTexts.length + (tagMap ? 1 : 0);
+  if (given === 0) {
+    if (m.aws) r.problem([...path, 'aws'], 'expected at least one of account, region, vpc, subnet, securityGroup, tags or cidrs');
+    return undefined;
+  }
+  return {
+    ...(accounts.length ? { accounts } : {}),
+    ...(regions.length ? { regions } : {}),
+    ...(vpcs.length ? { vpcs } : {}),
+    ...(subnets.length ? { subnets } : {}),
+    ...(securityGroups.length ? { securityGroups } : {}),
+    ...(interfaces.length ? { interfaces } : {}),
+    ...(tagMap ? { tags: selectorFrom(r, tagMap, [...path, m.tags ? 'tags' : 'aws']) } : {}),
+    ...(cidrTexts.length ? { cidrs: parseCidrs(r, cidrTexts, [...path, 'aws', a.cidrs !== undefined ? 'cidrs' : 'cidr']) } : {}),
+  };
+}
+
 function buildMatcher(r: Reader, m: RawMatcher, path: Path): SegmentMatcher | undefined {
   const namespaces = [...list(m.namespace), ...list(m.namespaces)];
   const workloads = [...list(m.workload), ...list(m.workloads)];
   const cidrTexts = [...list(m.cidr), ...list(m.cidrs)];
   const source = r.at(path);
   const hasK8s = namespaces.length > 0 || workloads.length > 0 || m.labels !== undefined || m.namespaceLabels !== undefined;
-  if (!hasK8s && cidrTexts.length === 0) {
-    r.problem(path, 'a segment needs at least one of namespace, namespaceLabels, labels, workloads, cidrs (or anyOf)');
+  const hasAws = m.aws !== undefined || AWS_KEYS.some((k) => m[k as keyof RawMatcher] !== undefined);
+  if (!hasK8s && cidrTexts.length === 0 && !hasAws) {
+    r.problem(path, 'a segment needs at least one of namespace, namespaceLabels, labels, workloads, cidrs, aws criteria (vpc, subnet, tags, ...) or anyOf');
     return undefined;
   }
   if (hasK8s && cidrTexts.length > 0) {
     r.problem(path, 'cidrs describe addresses outside the cluster and cannot be combined with namespace, labels or workloads in one matcher: use anyOf for alternatives');
     return undefined;
   }
-  const cidrs: { text: string; cidr: NonNullable<ReturnType<typeof parseCidr>> }[] = [];
-  for (const t of cidrTexts) {
-    const c = parseCidr(t) ?? (t.includes('/') ? undefined : parseCidr(`${t}/${t.includes(':') ? 128 : 32}`));
-    if (!c) r.problem([...path, m.cidrs !== undefined ? 'cidrs' : 'cidr'], `bad CIDR "${t}": expected an address block such as 10.0.0.0/8 or 2001:db8::/32`);
-    else cidrs.push({ text: t, cidr: c });
+  if (hasAws && (hasK8s || cidrTexts.length > 0)) {
+    r.problem(path, 'aws criteria (vpc, subnet, tags, ...) select network interfaces of an AWS estate and cannot be combined with namespace, labels, workloads or cidrs in one matcher: use anyOf for alternatives (an address block of the estate is aws: {cidrs: [...]})');
+    return undefined;
   }
+  if (hasAws) {
+    const aws = awsCriteria(r, m, path);
+    return aws ? { aws, source } : undefined;
+  }
+  const cidrs = parseCidrs(r, cidrTexts, [...path, m.cidrs !== undefined ? 'cidrs' : 'cidr']);
   for (const w of workloads) {
     if (!/^[^/\s]+\/[^/\s]+$/.test(w)) r.problem([...path, m.workloads !== undefined ? 'workloads' : 'workload'], `bad workload "${w}": expected namespace/name or namespace/name[Kind] (globs with * allowed)`);
   }
@@ -165,17 +235,52 @@ function buildMatcher(r: Reader, m: RawMatcher, path: Path): SegmentMatcher | un
   };
 }
 
-function parsePorts(r: Reader, ports: readonly (string | number)[], path: Path): PortSet | undefined {
+/** Flow ports as a PortSet (the cluster's TCP/UDP/SCTP) and as cloud traffic (ICMP and IP protocols too). */
+function parsePorts(r: Reader, ports: readonly (string | number)[], path: Path): { ports: PortSet; traffic: TrafficSet } | undefined {
   let s = PortSet.NONE;
+  let t = TrafficSet.EMPTY;
   let ok = true;
   ports.forEach((p, i) => {
     const ps = parsePortSpec(String(p));
-    if (!ps) {
-      r.problem([...path, i], `bad port "${String(p)}": expected PROTOCOL/PORT[-END] such as TCP/443, UDP/53, TCP/8000-8100, or a bare port number (TCP)`);
+    const ts = parseTrafficSpec(String(p));
+    if (!ps && !ts) {
+      r.problem([...path, i], `bad port "${String(p)}": expected PROTOCOL/PORT[-END] such as TCP/443, UDP/53, TCP/8000-8100, or a bare port number (TCP); for AWS also ICMP, ICMP/TYPE[/CODE], ICMPv6, IP/NUMBER or ANY`);
       ok = false;
-    } else s = s.union(ps);
+      return;
+    }
+    if (ps) s = s.union(ps);
+    if (ts) t = t.union(ts);
   });
-  return ok ? s : undefined;
+  return ok ? { ports: s, traffic: t } : undefined;
+}
+
+/** A segment's criteria (direct or anyOf) and flags; undefined when they are invalid (problems recorded). */
+function buildSegment(r: Reader, name: string, value: unknown, path: Path): Segment | undefined {
+  const raw = r.check(segmentSchema, value, path);
+  if (!raw) return undefined;
+  const matchers: SegmentMatcher[] = [];
+  const { anyOf, sensitive, infrastructure, description, ...direct } = raw;
+  const hasDirect = Object.values(direct).some((v) => v !== undefined);
+  if (anyOf && hasDirect) {
+    r.problem(path, 'use either anyOf or direct criteria (namespace, labels, ...), not both');
+    return undefined;
+  }
+  if (anyOf) anyOf.forEach((m, i) => {
+    const b = buildMatcher(r, m, [...path, 'anyOf', i]);
+    if (b) matchers.push(b);
+  });
+  else {
+    const b = buildMatcher(r, direct, path);
+    if (b) matchers.push(b);
+  }
+  return { name, matchers, sensitive: sensitive ?? false, ...(infrastructure ? { infrastructure: true } : {}), ...(description ? { description } : {}), source: r.at(path) };
+}
+
+/** The name of a segment written in place: its text in YAML flow style, keys sorted (`{tags: {env: dev}}`). */
+export function inlineName(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(inlineName).join(', ')}]`;
+  if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${k}: ${inlineName((v as Record<string, unknown>)[k])}`).join(', ')}}`;
+  return String(v);
 }
 
 /** Parses and validates intent text; throws IntentError listing every problem with its line. */
@@ -201,29 +306,30 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
     const path = ['segments', name];
     if (!NAME.test(name)) r.problem(path, `bad segment name "${name}": expected letters, digits, "-", "_" or "."`);
     if (name === WORLD) r.problem(path, `"${WORLD}" is the built-in segment of outside addresses no cidrs segment claims: choose another name`);
-    const raw = r.check(segmentSchema, top.segments[name], path);
-    if (!raw) continue;
-    const matchers: SegmentMatcher[] = [];
-    const { anyOf, sensitive, infrastructure, description, ...direct } = raw;
-    const hasDirect = Object.values(direct).some((v) => v !== undefined);
-    if (anyOf && hasDirect) {
-      r.problem(path, 'use either anyOf or direct criteria (namespace, labels, ...), not both');
-      continue;
-    }
-    if (anyOf) anyOf.forEach((m, i) => {
-      const b = buildMatcher(r, m, [...path, 'anyOf', i]);
-      if (b) matchers.push(b);
-    });
-    else {
-      const b = buildMatcher(r, direct, path);
-      if (b) matchers.push(b);
-    }
-    segments.push({ name, matchers, sensitive: sensitive ?? false, ...(infrastructure ? { infrastructure: true } : {}), ...(description ? { description } : {}), source: r.at(path) });
+    const seg = buildSegment(r, name, top.segments[name], path);
+    if (seg) segments.push(seg);
   }
+  // Segments written in place in flows and `never`: one per distinct text, after the declared ones.
+  const inline = new Map<string, Segment>();
+  const ends = (v: string | Record<string, unknown> | ReadonlyArray<string | Record<string, unknown>>, path: Path): string[] => {
+    const items = Array.isArray(v) ? v : [v];
+    return items.map((item: string | Record<string, unknown>, i: number) => {
+      if (typeof item === 'string') return item;
+      const name = inlineName(item);
+      if (!inline.has(name)) {
+        const seg = buildSegment(r, name, item, Array.isArray(v) ? [...path, i] : path);
+        if (seg) {
+          if (seg.sensitive || seg.infrastructure) r.problem(Array.isArray(v) ? [...path, i] : path, 'sensitive and infrastructure mark a declared segment: declare it under segments');
+          inline.set(name, seg);
+        }
+      }
+      return name;
+    });
+  };
   const known = new Set([...names, WORLD]);
   const refs = (vals: readonly string[], path: Path): void => {
     for (const v of vals) {
-      if (known.has(v)) continue;
+      if (known.has(v) || inline.has(v)) continue;
       const near = closest(v, [...known]);
       r.problem(path, `unknown segment "${v}"${near ? ` (did you mean "${near}"?)` : ` (segments: ${names.join(', ')})`}`);
     }
@@ -234,13 +340,13 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
     const path = ['flows', i];
     const raw = r.check(flowSchema, f, path);
     if (!raw) return;
-    const from = list(raw.from);
-    const to = list(raw.to);
+    const from = ends(raw.from, [...path, 'from']);
+    const to = ends(raw.to, [...path, 'to']);
     refs(from, [...path, 'from']);
     refs(to, [...path, 'to']);
-    const ports = raw.ports && raw.ports.length > 0 ? parsePorts(r, raw.ports, [...path, 'ports']) : PortSet.ALL;
+    const ports = raw.ports && raw.ports.length > 0 ? parsePorts(r, raw.ports, [...path, 'ports']) : { ports: PortSet.ALL, traffic: TrafficSet.ALL };
     if (!ports) return;
-    flows.push({ index: i + 1, from, to, ports, anyPort: !raw.ports || raw.ports.length === 0, ...(raw.description ? { description: raw.description } : {}), source: r.at(path) });
+    flows.push({ index: i + 1, from, to, ports: ports.ports, traffic: ports.traffic, anyPort: !raw.ports || raw.ports.length === 0, ...(raw.description ? { description: raw.description } : {}), source: r.at(path) });
   });
 
   const invariants: Invariant[] = [];
@@ -260,9 +366,11 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
     if (kind === 'never') {
       const v = r.check(neverSchema, value, vpath);
       if (!v) return;
-      refs(list(v.from), [...vpath, 'from']);
-      refs(list(v.to), [...vpath, 'to']);
-      invariants.push({ kind, from: list(v.from), to: list(v.to), source });
+      const from = ends(v.from, [...vpath, 'from']);
+      const to = ends(v.to, [...vpath, 'to']);
+      refs(from, [...vpath, 'from']);
+      refs(to, [...vpath, 'to']);
+      invariants.push({ kind, from, to, source });
     } else if (kind === 'isolated') {
       const v = r.check(isolatedSchema, value, vpath);
       if (v === undefined) return;
@@ -318,6 +426,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
   if (r.problems.length > 0) throw new IntentError(r.problems.sort((a, b) => a.source.line - b.source.line));
   return {
     ...(tests ? { tests } : {}),
+    ...(inline.size > 0 ? { inline: [...inline.values()] } : {}),
     file,
     segments: segments.map((s) => (sensitive.has(s.name) && !s.sensitive ? { ...s, sensitive: true } : s)),
     flows,

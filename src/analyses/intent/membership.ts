@@ -35,7 +35,7 @@ function workloadMatches(pattern: string, workloadId: string): boolean {
 
 /** Does a matcher take this in-cluster endpoint? */
 export function matcherTakesCluster(m: SegmentMatcher, s: ClusterSubject): boolean {
-  if (m.cidrs) return false;
+  if (m.cidrs || m.aws) return false;
   if (m.namespaces && !m.namespaces.some((n) => glob(n)(s.namespace))) return false;
   if (m.namespaceLabels && !matchesSelector(m.namespaceLabels, s.namespaceLabels)) return false;
   if (m.labels && !matchesSelector(m.labels, s.labels)) return false;
@@ -50,7 +50,17 @@ export function matcherTakesRange(m: SegmentMatcher, r: IpRange): boolean {
 
 /** Segments (declaration order) of an in-cluster endpoint; empty when unmapped. `among` narrows the segments tried (see segmentIndex). */
 export function clusterSegments(intent: Intent, s: ClusterSubject, among: readonly Segment[] = intent.segments): string[] {
-  return among.filter((seg) => seg.matchers.some((m) => matcherTakesCluster(m, s))).map((seg) => seg.name);
+  const out = among.filter((seg) => seg.matchers.some((m) => matcherTakesCluster(m, s))).map((seg) => seg.name);
+  for (const seg of intent.inline ?? []) if (seg.matchers.some((m) => matcherTakesCluster(m, s))) out.push(seg.name);
+  return out;
+}
+
+/** An endpoint's home: the first of its segments that is declared (segments written in place are never one). */
+export function homeOf(intent: Intent, segments: readonly string[]): string | undefined {
+  const first = segments[0];
+  if (first === undefined || !intent.inline?.length) return first;
+  const inline = new Set(intent.inline.map((s) => s.name));
+  return segments.find((x) => !inline.has(x));
 }
 
 /**
@@ -61,7 +71,7 @@ export function segmentIndex(intent: Intent): (namespace: string) => readonly Se
   const exact = new Map<string, Set<Segment>>();
   const anywhere = new Set<Segment>();
   for (const seg of intent.segments) {
-    const named = seg.matchers.every((m) => m.cidrs || (m.namespaces && m.namespaces.every((n) => !n.includes('*'))));
+    const named = seg.matchers.every((m) => m.cidrs || m.aws || (m.namespaces && m.namespaces.every((n) => !n.includes('*'))));
     if (!named) {
       anywhere.add(seg);
       continue;
@@ -89,13 +99,15 @@ export function segmentIndex(intent: Intent): (namespace: string) => readonly Se
 /** Segments of an outside address range: the `cidrs` segments holding all of it, else `world`. */
 export function rangeSegments(intent: Intent, r: IpRange): string[] {
   const out = intent.segments.filter((seg) => seg.matchers.some((m) => matcherTakesRange(m, r))).map((seg) => seg.name);
-  return out.length > 0 ? out : [WORLD];
+  if (out.length === 0) out.push(WORLD);
+  for (const seg of intent.inline ?? []) if (seg.matchers.some((m) => matcherTakesRange(m, r))) out.push(seg.name);
+  return out;
 }
 
 /** Every intent CIDR boundary, so outside ranges can be cut where membership changes. */
 export function intentRanges(intent: Intent): IpRange[] {
   const out: IpRange[] = [];
-  for (const s of intent.segments) for (const m of s.matchers) for (const c of m.cidrs ?? []) out.push(c.cidr.range);
+  for (const s of [...intent.segments, ...(intent.inline ?? [])]) for (const m of s.matchers) for (const c of m.cidrs ?? []) out.push(c.cidr.range);
   for (const inv of intent.invariants) if (inv.kind === 'egress') for (const c of inv.allowCidrs) out.push(c.cidr.range);
   return out;
 }

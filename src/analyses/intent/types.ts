@@ -5,6 +5,25 @@
 import type { LabelSelector, SourceRef } from '../../inventory/types.js';
 import type { ParsedCidr } from '../../model/address.js';
 import type { PortSet, Protocol } from '../../model/port-set.js';
+import type { TrafficSet } from '../../model/traffic-set.js';
+
+/** AWS criteria of a matcher: every one given must hold of a network interface. Ids and names take `*` globs. */
+export interface AwsCriteria {
+  readonly accounts?: readonly string[];
+  readonly regions?: readonly string[];
+  /** VPC ids or `Name` tags. */
+  readonly vpcs?: readonly string[];
+  /** Subnet ids or `Name` tags. */
+  readonly subnets?: readonly string[];
+  /** Security group ids or group names: the interface is in at least one. */
+  readonly securityGroups?: readonly string[];
+  /** Network interfaces by ENI id, endpoint id or `Name` tag. */
+  readonly interfaces?: readonly string[];
+  /** The interface's tags (a list value means "any of"). */
+  readonly tags?: LabelSelector;
+  /** The interface's primary private address lies in one of these. */
+  readonly cidrs?: readonly { readonly text: string; readonly cidr: ParsedCidr }[];
+}
 
 /** One way to be a member of a segment: every criterion given must hold. */
 export interface SegmentMatcher {
@@ -17,6 +36,8 @@ export interface SegmentMatcher {
   readonly workloads?: readonly string[];
   /** Addresses outside the cluster; a matcher with cidrs has no other criterion. */
   readonly cidrs?: readonly { readonly text: string; readonly cidr: ParsedCidr }[];
+  /** Network interfaces of an AWS estate; a matcher with aws criteria has no other criterion. */
+  readonly aws?: AwsCriteria;
   readonly source: SourceRef;
 }
 
@@ -39,6 +60,8 @@ export interface Flow {
   readonly to: readonly string[];
   /** The ports the flow allows; PortSet.ALL when the flow names none. */
   readonly ports: PortSet;
+  /** The same as cloud traffic (ICMP and other IP protocols too); TrafficSet.ALL when the flow names no ports. */
+  readonly traffic: TrafficSet;
   readonly anyPort: boolean;
   readonly description?: string;
   readonly source: SourceRef;
@@ -92,6 +115,11 @@ export interface Intent {
   readonly flows: readonly Flow[];
   readonly invariants: readonly Invariant[];
   readonly settings: IntentSettings;
+  /**
+   * Segments written in place in a flow's or a `never`'s from/to (`{from: {tags: {env: dev}}, ...}`), named by
+   * their text. Never an endpoint's home: an endpoint's segments list the declared ones first, then these.
+   */
+  readonly inline?: readonly Segment[];
   /** Names of sensitive segments (segment flag or `sensitive` invariant). */
   readonly sensitive: ReadonlySet<string>;
   /** Written segmentation tests (`tests:`), in file order; absent when the file has none. */

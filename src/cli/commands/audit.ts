@@ -24,6 +24,7 @@ import { openReport } from '../output.js';
 import { progress } from '../progress.js';
 import { AWS_CHECK_IDS, awsChecks } from '../../analyses/aws/checks.js';
 import { joinNotes } from '../../analyses/aws/notes.js';
+import { AWS_INTENT_CHECK_IDS, awsIntentChecks } from '../../analyses/aws/intent-checks.js';
 
 interface AuditOpts extends InputOptions, FormatOpts {
   intent?: string | false;
@@ -50,7 +51,7 @@ function readBaseline(path: string): Baseline {
 function parseDisable(values: readonly string[] | undefined, origin?: string): string[] {
   const ids = (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
   for (const id of ids) {
-    if (!CHECKS.some((c) => c.meta.id === id) && !AWS_CHECK_IDS.includes(id)) throw new UserError(`unknown check "${id}" in ${origin ? `audit.disable (${origin})` : '--disable'}`, `checks: ${[...CHECKS.map((c) => c.meta.id), ...AWS_CHECK_IDS].join(', ')} (bulkhead checks lists them)`);
+    if (!CHECKS.some((c) => c.meta.id === id) && !AWS_CHECK_IDS.includes(id) && !AWS_INTENT_CHECK_IDS.includes(id)) throw new UserError(`unknown check "${id}" in ${origin ? `audit.disable (${origin})` : '--disable'}`, `checks: ${[...CHECKS.map((c) => c.meta.id), ...AWS_CHECK_IDS, ...AWS_INTENT_CHECK_IDS].join(', ')} (bulkhead checks lists them)`);
   }
   return ids;
 }
@@ -95,7 +96,7 @@ export function registerAudit(program: Command): void {
     const scope = scopeOption(opts);
     const cliDisable = parseDisable(opts.disable);
     const intentPath = resolveIntentPath(inputs, opts);
-    let intent: Intent | undefined = intentPath ? loadIntent(intentPath) : undefined;
+    const intent: Intent | undefined = intentPath ? loadIntent(intentPath) : undefined;
     const out = openReport(opts.outputFile);
     progress.phase('loading');
     const loaded = await loadInputs(inputs, opts, !out.toFile, 'audit');
@@ -104,13 +105,9 @@ export function registerAudit(program: Command): void {
     let checks = CHECKS;
     if (aws) {
       // One audit over both: the cloud checks beside the cluster's, one list of findings in every format.
+      // The intent is judged on both: segments with aws criteria on the estate, the others on the cluster.
       const clusterToo = inventory.pods.length > 0;
-      if (!clusterToo && intent) {
-        if (opts.intent !== undefined) throw new UserError('intent segments for AWS input are not supported yet', 'run audit on the snapshot with --no-intent, or give manifests too');
-        if (!opts.quiet) process.stderr.write(`note: ${intentPath} is not applied to AWS input (intent segments for AWS are not supported yet)\n`);
-        intent = undefined;
-      }
-      checks = [...(clusterToo ? CHECKS : CHECKS.filter((c) => c.meta.category === 'input')), ...awsChecks(aws.analysis)];
+      checks = [...(clusterToo ? CHECKS : CHECKS.filter((c) => c.meta.category === 'input')), ...awsChecks(aws.analysis), ...(intent ? awsIntentChecks(aws.analysis, intent) : [])];
       diagnostics = [...diagnostics, ...aws.notes.diagnostics];
       notes = joinNotes(notes, aws.notes);
     }
@@ -123,9 +120,11 @@ export function registerAudit(program: Command): void {
     const baseline = baselinePath ? readBaseline(baselinePath) : undefined;
     progress.phase('analysing');
     const analysis = analyze(inventory);
-    const whole = audit(analysis, { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, ...(baseline ? { baseline } : {}) });
+    const audited = audit(analysis, { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, ...(baseline ? { baseline } : {}) });
     // -n/-l narrow what is reported (and so what the gate and a written baseline see), not what is checked.
-    const result = scope ? scopeAudit(analysis, whole, scope, intent) : whole;
+    const whole = scope ? scopeAudit(analysis, audited, scope, intent) : audited;
+    const ai = aws?.analysis.inventory;
+    const result = ai ? { ...whole, summary: { ...whole.summary, aws: { interfaces: ai.interfaces.length, securityGroups: ai.securityGroups.length, vpcs: ai.vpcs.length } } } : whole;
     progress.done();
     if (opts.writeBaseline) {
       const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };

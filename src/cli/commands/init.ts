@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
 import { draftIntent, renderIntentYaml } from '../../analyses/intent/init.js';
+import { draftAwsIntent } from '../../analyses/aws/init.js';
 import { UserError } from '../../util/errors.js';
 import { writeOutputFile } from '../../util/fs-errors.js';
 import { loadInputs, type InputOptions } from '../common.js';
@@ -34,8 +35,8 @@ interface InitOpts extends InputOptions, FormatOpts {
 export function registerInit(program: Command): void {
   const cmd = program
     .command('init')
-    .description('write a starting intent file (bulkhead.yaml) from what the manifests allow today, for the team to edit')
-    .argument('[inputs...]', 'manifest files or directories (recursed), or - for stdin; none with --cluster');
+    .description('write a starting intent file (bulkhead.yaml) from what the manifests (or an AWS snapshot) allow today, for the team to edit')
+    .argument('[inputs...]', 'manifest files or directories (recursed), an AWS snapshot directory, or - for stdin; none with --cluster');
   formatOption(cmd, ['yaml']);
   outputFileOption(cmd, 'the intent file', 'bulkhead.yaml');
   cmd.option('--force', 'overwrite an existing file');
@@ -44,11 +45,13 @@ export function registerInit(program: Command): void {
     const file = opts.outputFile;
     const toStdout = file === '-';
     if (!toStdout && existsSync(file) && !opts.force) throw new UserError(`${file} already exists`, 'give --force to overwrite it, or --output-file another file');
-    const { inventory, notes } = await loadInputs(inputs, opts, false);
-    const draft = draftIntent(analyze(inventory));
+    const { inventory, notes: k8sNotes, aws } = await loadInputs(inputs, opts, false, 'init');
+    if (aws && inventory.pods.length > 0) throw new UserError('init drafts an intent from manifests or from an AWS snapshot, not both in one run', 'run init on each and merge the segments and flows (names must stay unique)');
+    const notes = aws ? aws.notes : k8sNotes;
+    const draft = aws ? draftAwsIntent(aws.analysis) : draftIntent(analyze(inventory));
     const text = renderIntentYaml(draft, [
       `Starting intent written by \`bulkhead init ${[...inputs, ...(wantsCluster(opts) ? ['--cluster'] : [])].join(' ')}\`.`,
-      'The flows below are what the policies allow TODAY, not necessarily what should be:',
+      `The flows below are what the ${aws ? 'security groups, network ACLs and routes' : 'policies'} allow TODAY, not necessarily what should be:`,
       'delete the ones nobody meant, narrow their ports, and add invariants (never, isolated, egress,',
       'sensitive). Then `bulkhead audit` reports every difference. Format: docs/intent.md.',
       ...initCaveats(notes),

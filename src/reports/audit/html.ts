@@ -1,4 +1,5 @@
 /** The audit as one HTML page: the verdict, the map coloured by intent status, the findings, segment health. */
+import { auditSubjects } from './subjects.js';
 import type { AuditResult, Finding } from '../../analyses/audit.js';
 import type { ConnectivityMap, MapEdge } from '../../analyses/map.js';
 import type { Explanation } from '../../analyses/explain.js';
@@ -28,7 +29,7 @@ export function auditHeadline(r: AuditResult): string {
   const s = r.summary.bySeverity;
   const worst = r.findings.find((f) => f.severity === 'error') ?? r.findings.find((f) => f.severity === 'warning');
   const scope = r.scope ? ` (filter ${r.scope.filter}: ${r.findings.length} of ${r.scope.total} findings)` : '';
-  const counts = `${s.error} error(s), ${s.warning} warning(s), ${s.info} info on ${r.summary.workloads} workload(s)${scope}`;
+  const counts = `${s.error} error(s), ${s.warning} warning(s), ${s.info} info on ${auditSubjects(r.summary)}${scope}`;
   return worst ? `${counts}. First: ${worst.message}${worst.location ? ` (${formatSource(worst.location)})` : ''}` : `${counts}.`;
 }
 

@@ -1,4 +1,5 @@
 /** Markdown for a pull-request comment: counts, the findings by category, segment health. */
+import { auditSubjects } from './subjects.js';
 import type { AuditResult, Finding } from '../../analyses/audit.js';
 import { formatSource } from '../../inventory/types.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
@@ -35,7 +36,7 @@ export function auditMarkdown(r: AuditResult, notes: Notes = NO_NOTES, failOn?: 
   const caveats = notesMarkdown(notes);
   if (caveats) out.push(caveats.trimEnd(), '');
   out.push(
-    `**${s.bySeverity.error}** error(s), **${s.bySeverity.warning}** warning(s), **${s.bySeverity.info}** info across ${s.workloads} workload(s) and ${s.policies} NetworkPolicies` +
+    `**${s.bySeverity.error}** error(s), **${s.bySeverity.warning}** warning(s), **${s.bySeverity.info}** info across ${auditSubjects(s, 'NetworkPolicies')}` +
       (r.intent ? `, against \`${r.intent.file}\` (${r.intent.segments} segments, ${r.intent.flows} flows).` : '.'),
   );
   if (s.suppressed.baseline + s.suppressed.annotation > 0) out.push(`Suppressed: ${s.suppressed.baseline} by baseline, ${s.suppressed.annotation} by annotation.`);

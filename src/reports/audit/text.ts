@@ -1,4 +1,5 @@
 /** Human-readable audit: findings grouped by category and check, the segment health table, a summary line. */
+import { auditSubjects } from './subjects.js';
 import type { AuditResult, Finding } from '../../analyses/audit.js';
 import type { CheckCategory, FindingSeverity } from '../../checks/index.js';
 import { formatSource } from '../../inventory/types.js';
@@ -88,7 +89,7 @@ export function auditText(r: AuditResult, opts: TextOptions = {}, notes: Notes =
   if (r.findings.length === 0) lines.push(st('bold', 'No findings.'));
   lines.push(
     `${s.total} finding(s): ${st('red', `${s.bySeverity.error} error(s)`)}, ${st('yellow', `${s.bySeverity.warning} warning(s)`)}, ${s.bySeverity.info} info` +
-      `; ${r.checks.length} checks on ${s.workloads} workload(s) and ${s.policies} policies${s.adminPolicies ? ` (and ${s.adminPolicies} admin/baseline)` : ''}` +
+      `; ${r.checks.length} checks on ${auditSubjects(s)}` +
       (r.intent ? `; intent ${r.intent.file} (${r.intent.segments} segments, ${r.intent.flows} flows, ${r.intent.invariants} invariants)` : '; no intent (--intent FILE adds drift checks)') +
       (sup ? `; suppressed: ${s.suppressed.baseline} by baseline, ${s.suppressed.annotation} by annotation` : ''),
   );
