@@ -221,10 +221,32 @@ export class ClassReach {
     if (i === j && this.classes[i]!.members.length < 2) return undefined;
     const s = this.sides[i]!;
     const d = this.sides[j]!;
+    const r = this.routeId(s, d);
+    if (r === NO_ROUTE) return NOTHING;
+    const e = (this.sgRows[s.sgs * 2] ?? this.sgRow(s.sgs * 2))[d.addr]!;
+    const n = (this.sgRows[d.sgs * 2 + 1] ?? this.sgRow(d.sgs * 2 + 1))[s.addr]!;
+    return this.answer(this.entries[r]!, e, n);
+  }
+
+  /** The route part of classPair (routed or not, what the NACL crossings let through, the requests whose replies they drop); for tests. */
+  classRoute(i: number, j: number): { readonly ok: boolean; readonly forward: TrafficSet; readonly replyBlocked: TrafficSet } {
+    const r = this.routeId(this.sides[i]!, this.sides[j]!);
+    return r === NO_ROUTE ? FAILED : this.entries[r]!;
+  }
+
+  /** The security group part of classPair: what class i's groups let out to j, and j's let in from i; for tests. */
+  classGroups(i: number, j: number): { readonly egress: TrafficSet; readonly ingress: TrafficSet } {
+    const s = this.sides[i]!;
+    const d = this.sides[j]!;
+    return { egress: this.traffic[(this.sgRows[s.sgs * 2] ?? this.sgRow(s.sgs * 2))[d.addr]!]!, ingress: this.traffic[(this.sgRows[d.sgs * 2 + 1] ?? this.sgRow(d.sgs * 2 + 1))[s.addr]!]! };
+  }
+
+  /** The route entry between two classes joined from its halves, or NO_ROUTE. */
+  private routeId(s: Side, d: Side): number {
     const fr = this.fwd.row(s.subnetKey);
     let f = fr[d.atomVpc]!;
     if (f === UNKNOWN) fr[d.atomVpc] = f = this.forwardOf(s, d);
-    if (f === FAIL_HALF) return NOTHING;
+    if (f === FAIL_HALF) return NO_ROUTE;
     const br = this.back.row(d.subnetKey);
     let b = br[s.atomVpc]!;
     if (b === UNKNOWN) br[s.atomVpc] = b = this.backOf(d, s);
@@ -232,10 +254,7 @@ export class ClassReach {
     const jk = b * 2 + (s.subnet === d.subnet ? 1 : 0);
     let r = jr[jk];
     if (r === undefined) jr[jk] = r = this.join(f, b, s.subnet === d.subnet);
-    if (r === NO_ROUTE) return NOTHING;
-    const e = (this.sgRows[s.sgs * 2] ?? this.sgRow(s.sgs * 2))[d.addr]!;
-    const n = (this.sgRows[d.sgs * 2 + 1] ?? this.sgRow(d.sgs * 2 + 1))[s.addr]!;
-    return this.answer(this.entries[r]!, e, n);
+    return r;
   }
 
   /** Class `i` to an outside address, and back. */
