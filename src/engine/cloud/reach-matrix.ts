@@ -8,7 +8,7 @@
  * indexed by small ids, so a pair costs a few array reads. Outside addresses take the whole-path route.
  * test/aws checks it against analysePath pair by pair, and the halves against routeFromEni.
  */
-import type { NetworkAcl, NetworkInterface } from '../../inventory/aws/types.js';
+import type { NetworkAcl, NetworkInterface, TgwAttachment } from '../../inventory/aws/types.js';
 import { TrafficSet } from '../../model/traffic-set.js';
 import { inRange, type Estate } from './estate.js';
 import { AddressAtoms, endpointClasses, estateCuts, membershipIndex, type EndpointClass } from './classes.js';
@@ -33,8 +33,10 @@ interface Side {
   readonly addr: number;
   /** Security group set (-1 outside). */
   readonly sgs: number;
-  /** What routing sees of the subnet (subnetRouteKey), for the route halves (-1 outside). */
+  /** What routing and NACLs see of the subnet (subnetRouteKey) and the VPC, for the halves with their NACL (-1 outside). */
   readonly subnetKey: number;
+  /** What routing alone sees of them (routeKey), for the route halves (-1 outside). */
+  readonly routeKey: number;
   /** Atom and VPC (what the other end's route half sees of this address). */
   readonly atomVpc: number;
   /** Subnet id, interned (-1 outside): within one subnet no NACL applies. */
@@ -101,9 +103,9 @@ export class ClassReach {
   private readonly addrIds = new Interner();
   private readonly sgIds = new Interner();
   private readonly subnetKeyIds = new Interner();
+  private readonly routeKeyIds = new Interner();
   private readonly atomVpcIds = new Interner();
   private readonly subnetIds = new Interner();
-  private readonly membershipIds = new Interner();
   /** Per address key: its atom and the groups its address is a member of. */
   private readonly addrInfo: Array<{ atom: number; groups: readonly string[]; address: bigint }> = [];
   /** Group -> the class address keys whose address is a member of it. */
@@ -119,7 +121,7 @@ export class ClassReach {
   private readonly entryIds = new Interner();
   /** Pair answers: route entry -> egress traffic id -> ingress traffic id -> answer. */
   private readonly answers: PairTraffic[][][] = [];
-  private readonly subnetKeys = new Map<string, string>();
+  private readonly subnetKeys = new Map<string, { route: string; subnet: string }>();
   private readonly pairs: ReturnType<typeof replyPairs>;
   private readonly replyTraffic: TrafficSet;
   /** (NACL, direction, reply) x the peer's atom -> traffic id of what the NACL lets through. */
@@ -132,20 +134,32 @@ export class ClassReach {
   /** Reply traffic id -> the id of the requests whose replies it does not let back. */
   private readonly blockedOf: number[] = [];
   private readonly memberOf: Map<bigint, string>;
+  private natSubnets?: Set<string>;
+  private attachmentsOfVpc?: Map<string, TgwAttachment[]>;
   // Between classes (ids fixed at construction, so typed tables):
-  /** (source subnet key) x (destination atom and VPC) -> forward half id. */
+  /** (source subnet key) x (destination atom and VPC) -> forward half id (with its NACL). */
   private readonly fwd: IntTable;
-  /** (destination subnet key) x (source atom and VPC) -> back half id. */
+  /** (destination subnet key) x (source atom and VPC) -> back half id (with its NACL). */
   private readonly back: IntTable;
   private readonly fwdHalves: HalfEntry[] = [];
   private readonly backHalves: HalfEntry[] = [];
-  private readonly fwdIds = new Interner();
-  private readonly backIds = new Interner();
+  /** Route half id -> NACL traffic id -> reply-blocked id -> half id. */
+  private readonly fwdIds: number[][][] = [];
+  private readonly backIds: number[][][] = [];
+  /** (route key) x (other end's atom and VPC) -> route half id (0: fails), and the halves by id. */
+  private readonly fwdRoute: IntTable;
+  private readonly backRoute: IntTable;
+  private readonly fwdRouteIds = new Interner();
+  private readonly backRouteIds = new Interner();
+  private readonly fwdRoutes: ForwardHalf[] = [];
+  private readonly backRoutes: BackHalf[] = [];
   /** (forward half) -> (back half, same subnet) -> route entry id or NO_ROUTE. */
   private readonly joins: number[][] = [];
   /** (group set, direction) -> (other end's class address key) -> traffic id, each row filled at once. */
   private readonly sgRows: Int32Array[] = [];
   private readonly classAddrKeys: number;
+  /** Class address key -> its atom. */
+  private readonly addrAtom: Int32Array;
   /** Whole-path security group answers (outside ends): (group set, direction) -> address key -> traffic id. */
   private readonly sgOutside: Array<Map<number, number>> = [];
   private readonly masks: Array<RuleMasks | null | undefined> = [];
@@ -162,12 +176,19 @@ export class ClassReach {
     this.pairs = replyPairs(opts.ephemeral ?? DEFAULT_EPHEMERAL);
     this.replyTraffic = this.pairs.reduce((acc, p) => acc.union(p.reply), TrafficSet.EMPTY);
     this.intern(TrafficSet.ALL);
-    this.fwdIds.id('fail');
-    this.fwdHalves.push({ half: { kind: 'fail' }, acl: TrafficSet.EMPTY, replyBlocked: TrafficSet.EMPTY });
+    // Half 0 fails, either way; so does route half 0.
+    for (const [halves, routes, ids] of [[this.fwdHalves, this.fwdRoutes, this.fwdRouteIds], [this.backHalves, this.backRoutes, this.backRouteIds]] as const) {
+      halves.push({ half: { kind: 'fail' }, acl: TrafficSet.EMPTY, replyBlocked: TrafficSet.EMPTY });
+      routes.push({ kind: 'fail' });
+      ids.id('fail');
+    }
     for (const c of this.classes) this.sides.push(this.sideOf(c.rep));
     this.fwd = new IntTable(this.atomVpcIds.size);
     this.back = new IntTable(this.atomVpcIds.size);
+    this.fwdRoute = new IntTable(this.atomVpcIds.size);
+    this.backRoute = new IntTable(this.atomVpcIds.size);
     this.classAddrKeys = this.addrIds.size;
+    this.addrAtom = Int32Array.from(this.addrInfo, (x) => x.atom);
     this.addrInfo.forEach((info, k) => {
       for (const g of info.groups) {
         const l = this.keysOfGroup.get(g);
@@ -183,15 +204,17 @@ export class ClassReach {
   private sideOf(eni: NetworkInterface): Side {
     const a = this.est.primary(eni);
     const atom = this.atoms.of(a);
-    const subnetKey = this.subnetRouteKey(eni.subnet);
+    const keys = this.subnetRouteKey(eni.subnet);
     const membership = this.memberOf.get(a) ?? '';
     return {
       eni,
       address: a,
-      route: this.routeIds.id(`${subnetKey}|${atom}|${eni.publicIp ? 'p' : ''}`),
+      route: this.routeIds.id(`${keys.subnet}|${eni.vpc}|${atom}|${eni.publicIp ? 'p' : ''}`),
       addr: this.addrKey(atom, membership, a),
       sgs: this.sgSet(eni.securityGroups),
-      subnetKey: this.subnetKeyIds.id(subnetKey),
+      // The interface's own VPC too: the halves read it (the subnet's VPC, in the key, is the same in any consistent snapshot).
+      subnetKey: this.subnetKeyIds.id(`${keys.subnet}|${eni.vpc}`),
+      routeKey: this.routeKeyIds.id(`${keys.route}|${eni.vpc}`),
       atomVpc: this.atomVpcIds.id(`${atom}|${eni.vpc}`),
       subnet: this.subnetIds.id(eni.subnet),
     };
@@ -212,7 +235,7 @@ export class ClassReach {
   /** An outside address as one end of a path. */
   externalSide(address: bigint): Side {
     const atom = this.atoms.of(address);
-    return { address, route: this.routeIds.id(`x|${atom}`), addr: this.addrKey(atom, '', address), sgs: -1, subnetKey: -1, atomVpc: -1, subnet: -1 };
+    return { address, route: this.routeIds.id(`x|${atom}`), addr: this.addrKey(atom, '', address), sgs: -1, subnetKey: -1, routeKey: -1, atomVpc: -1, subnet: -1 };
   }
 
   /** The traffic between two classes (the same class: two of its members; undefined when it has one). */
@@ -287,32 +310,51 @@ export class ClassReach {
   }
 
   /** One end's NACL for a path between classes: what it lets through toward or from `peer`, and the requests whose replies it drops. */
-  private aclHalf(subnet: string, direction: 'inbound' | 'outbound', peer: bigint): { acl: number; replyBlocked: number } {
+  /** The requests whose replies a NACL's reply traffic (an id) does not let back, as an id. */
+  private blockedId(reply: number): number {
+    let b = this.blockedOf[reply];
+    if (b === undefined) this.blockedOf[reply] = b = this.intern(this.blocked(this.traffic[reply]!));
+    return b;
+  }
+
+  /** A half with its end's NACL crossing, by value: route half `h`, what the NACL lets through, and toward the replies. */
+  private halfId(ids: number[][][], halves: HalfEntry[], half: ForwardHalf | BackHalf, h: number, subnet: string, direction: 'inbound' | 'outbound', peer: bigint): number {
     const acl = this.aclId(subnet, direction, peer, false);
     // Replies cross the same subnet boundary the other way (the NACL's other direction, the same peer).
-    const reply = this.aclId(subnet, direction === 'inbound' ? 'outbound' : 'inbound', peer, true);
-    let replyBlocked = this.blockedOf[reply];
-    if (replyBlocked === undefined) this.blockedOf[reply] = replyBlocked = this.intern(this.blocked(this.traffic[reply]!));
-    return { acl, replyBlocked };
+    const replyBlocked = this.blockedId(this.aclId(subnet, direction === 'inbound' ? 'outbound' : 'inbound', peer, true));
+    const byRb = ((ids[h] ??= [])[acl] ??= []);
+    let id = byRb[replyBlocked];
+    if (id === undefined) {
+      byRb[replyBlocked] = id = halves.length;
+      halves.push({ half, acl: this.traffic[acl]!, replyBlocked: this.traffic[replyBlocked]! });
+    }
+    return id;
   }
 
   private forwardOf(s: Side, d: Side): number {
-    const half = forwardHalf(this.est, s.eni!, d.address, d.eni!.vpc);
-    if (half.kind === 'fail') return FAIL_HALF;
+    const rr = this.fwdRoute.row(s.routeKey);
+    let h = rr[d.atomVpc]!;
+    if (h === UNKNOWN) {
+      const half = forwardHalf(this.est, s.eni!, d.address, d.eni!.vpc);
+      rr[d.atomVpc] = h = this.fwdRouteIds.id(halfKey(half));
+      this.fwdRoutes[h] ??= half;
+    }
+    if (h === FAIL_HALF) return FAIL_HALF;
     // Leaving the source subnet: its NACL outbound toward the destination.
-    const { acl, replyBlocked } = this.aclHalf(s.eni!.subnet, 'outbound', d.address);
-    const id = this.fwdIds.id(`${halfKey(half)}|${acl}|${replyBlocked}`);
-    this.fwdHalves[id] ??= { half, acl: this.traffic[acl]!, replyBlocked: this.traffic[replyBlocked]! };
-    return id;
+    return this.halfId(this.fwdIds, this.fwdHalves, this.fwdRoutes[h]!, h, s.eni!.subnet, 'outbound', d.address);
   }
 
   private backOf(d: Side, s: Side): number {
-    const half = backHalf(this.est, d.eni!, s.address, s.eni!.vpc);
+    const rr = this.backRoute.row(d.routeKey);
+    let h = rr[s.atomVpc]!;
+    if (h === UNKNOWN) {
+      const half = backHalf(this.est, d.eni!, s.address, s.eni!.vpc);
+      rr[s.atomVpc] = h = this.backRouteIds.id(halfKey(half));
+      this.backRoutes[h] ??= half;
+    }
+    if (h === FAIL_HALF) return FAIL_HALF;
     // Entering the destination subnet: its NACL inbound from the source.
-    const { acl, replyBlocked } = this.aclHalf(d.eni!.subnet, 'inbound', s.address);
-    const id = this.backIds.id(`${halfKey(half)}|${acl}|${replyBlocked}`);
-    this.backHalves[id] ??= { half, acl: this.traffic[acl]!, replyBlocked: this.traffic[replyBlocked]! };
-    return id;
+    return this.halfId(this.backIds, this.backHalves, this.backRoutes[h]!, h, d.eni!.subnet, 'inbound', s.address);
   }
 
   private join(f: number, b: number, sameSubnet: boolean): number {
@@ -395,8 +437,9 @@ export class ClassReach {
       for (let k = 0; k < row.length; k++) row[k] = this.sgAnswer(hd, k);
     } else {
       const byAtom = this.atomTraffic.row(hd);
+      const atoms = this.addrAtom;
       for (let k = 0; k < row.length; k++) {
-        const atom = this.addrInfo[k]!.atom;
+        const atom = atoms[k]!;
         let t = byAtom[atom]!;
         if (t === UNKNOWN) {
           const mask = m.addressMask(this.atoms.atoms[atom]!.lo);
@@ -452,20 +495,30 @@ export class ClassReach {
   }
 
   /**
-   * What routing sees of a subnet: its route table, NACL and VPC, which of its VPC's transit gateway
-   * attachments its zone reaches, and its own id only when a NAT gateway sits in it (a NAT in the source's
-   * own subnet crosses no boundary). Subnets alike in these share route answers.
+   * What routing sees of a subnet: its route table and VPC and which of its VPC's transit gateway attachments
+   * its zone reaches (`route`, all the route halves read); with its NACL, and its own id when a NAT gateway
+   * sits in it (a NAT in the source's own subnet crosses no boundary), what whole paths read (`subnet`).
+   * Subnets alike in these share answers.
    */
-  private subnetRouteKey(subnet: string): string {
+  private subnetRouteKey(subnet: string): { route: string; subnet: string } {
     let k = this.subnetKeys.get(subnet);
     if (k !== undefined) return k;
+    if (!this.natSubnets) {
+      this.natSubnets = new Set([...this.est.nats.values()].map((n) => n.subnet));
+      this.attachmentsOfVpc = new Map();
+      for (const x of this.est.attachments.values()) {
+        if (x.resourceType !== 'vpc') continue;
+        const l = this.attachmentsOfVpc.get(x.resourceId);
+        if (l) l.push(x);
+        else this.attachmentsOfVpc.set(x.resourceId, [x]);
+      }
+    }
     const sn = this.est.subnets.get(subnet);
     const az = sn?.availabilityZone;
-    const zones = [...this.est.attachments.values()]
-      .filter((x) => sn && x.resourceType === 'vpc' && x.resourceId === sn.vpc)
+    const zones = (sn ? this.attachmentsOfVpc!.get(sn.vpc) ?? [] : [])
       .map((x) => `${x.id}:${!x.subnets || x.subnets.some((id) => this.est.subnets.get(id)?.availabilityZone === az) ? 1 : 0}`);
-    const hostsNat = [...this.est.nats.values()].some((n) => n.subnet === subnet);
-    k = `${this.est.routeTableOf(subnet)?.id ?? ''}|${this.est.aclOf(subnet)?.id ?? ''}|${sn?.vpc ?? subnet}|${zones.join(',')}|${hostsNat || !sn ? subnet : ''}`;
+    const route = `${this.est.routeTableOf(subnet)?.id ?? ''}|${sn?.vpc ?? subnet}|${zones.join(',')}|${sn ? '' : subnet}`;
+    k = { route, subnet: `${route}|${this.est.aclOf(subnet)?.id ?? ''}|${this.natSubnets.has(subnet) ? subnet : ''}` };
     this.subnetKeys.set(subnet, k);
     return k;
   }
