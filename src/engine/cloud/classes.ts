@@ -7,7 +7,7 @@
  */
 import type { AwsInventory, NetworkInterface } from '../../inventory/aws/types.js';
 import { atomize, type IpRange } from '../../model/address.js';
-import { ip4, type Estate } from './estate.js';
+import type { Estate } from './estate.js';
 
 export interface EndpointClass {
   readonly index: number;
@@ -70,7 +70,7 @@ export function membershipIndex(est: Estate): Map<bigint, string> {
 export function endpointClasses(est: Estate, enis: readonly NetworkInterface[], atoms: AddressAtoms, memberOf: Map<bigint, string> = membershipIndex(est)): EndpointClass[] {
   const byKey = new Map<string, { members: NetworkInterface[]; atom: number }>();
   for (const e of enis) {
-    const a = ip4(e.addresses[0]!);
+    const a = est.primary(e);
     const atom = atoms.of(a);
     const groups = memberOf.get(a) ?? '';
     const key = `${e.subnet}|${e.vpc}|${e.securityGroups.join(',')}|${e.publicIp ? 'p' : ''}|${atom}|${groups}`;

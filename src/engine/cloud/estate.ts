@@ -35,6 +35,7 @@ export class Estate {
   private readonly byAddress = new Map<string, NetworkInterface>();
   private readonly primaries = new Map<NetworkInterface, bigint>();
   private readonly vpcAttachments = new Map<string, TgwAttachment>();
+  private readonly availableOfVpc = new Map<string, TgwAttachment[]>();
   /** Security group id -> the private addresses of its member ENIs (in the group's VPC). */
   readonly members = new Map<string, Set<bigint>>();
 
@@ -64,6 +65,11 @@ export class Estate {
     for (const x of inv.tgwAttachments) {
       const k = `${x.tgw}|${x.resourceId}`;
       if (x.resourceType === 'vpc' && x.state === 'available' && !this.vpcAttachments.has(k)) this.vpcAttachments.set(k, x);
+      if (x.resourceType === 'vpc' && x.state === 'available') {
+        const l = this.availableOfVpc.get(x.resourceId);
+        if (l) l.push(x);
+        else this.availableOfVpc.set(x.resourceId, [x]);
+      }
     }
     for (const e of inv.interfaces) {
       this.primaries.set(e, ip4(e.addresses[0]!));
@@ -86,6 +92,11 @@ export class Estate {
   /** The first available VPC attachment of a VPC on a transit gateway. */
   vpcAttachment(tgw: string, vpc: string): TgwAttachment | undefined {
     return this.vpcAttachments.get(`${tgw}|${vpc}`);
+  }
+
+  /** The available VPC attachments of a VPC, on any transit gateway. */
+  vpcAttachmentsOf(vpc: string): readonly TgwAttachment[] {
+    return this.availableOfVpc.get(vpc) ?? [];
   }
 
   /** The subnet's explicitly associated route table, else its VPC's main one. */

@@ -1,18 +1,22 @@
 /**
  * Reach over endpoint classes: one answer per pair of classes (and per class and outside range), from the
- * same stages as analysePath but cached by what each stage depends on: the route and its NACL crossings by
- * (source subnet and address atom, destination subnet and address atom), the security groups by (group set,
- * the other end's atom and group membership). VPCs that no peering or transit gateway joins are skipped whole.
- * test/aws checks it against analysePath pair by pair.
+ * same stages as analysePath but factored by what each stage depends on. Between two classes the route is
+ * joined from two halves (route-halves.ts) each keyed by one end's subnet and the other end's address atom
+ * and VPC, the NACL crossings likewise (source subnet and destination atom; destination subnet and source
+ * atom), and each security group answer by (group set, the other end's atom and group membership), from a
+ * CIDR part by atom and a reference part by membership. Every cache between classes is a typed table
+ * indexed by small ids, so a pair costs a few array reads. Outside addresses take the whole-path route.
+ * test/aws checks it against analysePath pair by pair, and the halves against routeFromEni.
  */
-import type { NetworkInterface, SecurityGroup, SgRule } from '../../inventory/aws/types.js';
+import type { NetworkAcl, NetworkInterface, TgwAttachment } from '../../inventory/aws/types.js';
 import { TrafficSet } from '../../model/traffic-set.js';
-import type { Estate } from './estate.js';
+import { inRange, type Estate } from './estate.js';
 import { AddressAtoms, endpointClasses, estateCuts, membershipIndex, type EndpointClass } from './classes.js';
 import { aclTraffic } from './network-acls.js';
 import { DEFAULT_EPHEMERAL, replyPairs, type PathOptions } from './path.js';
+import { backHalf, forwardHalf, halfKey, joinHalves, type BackHalf, type ForwardHalf } from './route-halves.js';
 import { routeFromEni, routeFromInternet, withoutExplanations, type Endpoint, type RouteOutcome } from './routing.js';
-import { peerMatches, securityGroupTraffic } from './security-groups.js';
+import { RuleMasks, securityGroupTraffic } from './security-groups.js';
 
 export interface PairTraffic {
   readonly conns: TrafficSet;
@@ -23,15 +27,20 @@ export interface PairTraffic {
 interface Side {
   readonly eni?: NetworkInterface;
   readonly address: bigint;
-  /** Route class: subnet, atom and public address (ENIs) or atom (outside). */
+  /** Route class: subnet, atom and public address (ENIs) or atom (outside); keys whole-path routes. */
   readonly route: number;
-  /** Address key: atom and group membership. */
+  /** Address key: atom and group membership (what the other end's security groups see). */
   readonly addr: number;
-  /** Security group set. */
+  /** Security group set (-1 outside). */
   readonly sgs: number;
-  /** VPC index (-1 outside). */
-  readonly vpc: number;
-  readonly subnet: string;
+  /** What routing and NACLs see of the subnet (subnetRouteKey) and the VPC, for the halves with their NACL (-1 outside). */
+  readonly subnetKey: number;
+  /** What routing alone sees of them (routeKey), for the route halves (-1 outside). */
+  readonly routeKey: number;
+  /** Atom and VPC (what the other end's route half sees of this address). */
+  readonly atomVpc: number;
+  /** Subnet id, interned (-1 outside): within one subnet no NACL applies. */
+  readonly subnet: number;
 }
 
 interface RouteEntry {
@@ -44,9 +53,22 @@ interface RouteEntry {
   readonly replyBlocked: TrafficSet;
 }
 
+/** A route half with what its end's NACL lets through and the requests whose replies it drops. */
+interface HalfEntry {
+  readonly half: ForwardHalf | BackHalf;
+  readonly acl: TrafficSet;
+  readonly replyBlocked: TrafficSet;
+}
+
 const FAILED: RouteEntry = { ok: false, id: -1, forward: TrafficSet.EMPTY, replyBlocked: TrafficSet.EMPTY };
 /** The interned id of all traffic (interned first). */
 const ALL_ID = 0;
+/** The forward half that reaches nothing (interned first). */
+const FAIL_HALF = 0;
+/** Not computed yet, in the typed tables. */
+const UNKNOWN = -1;
+/** A join of halves that makes no route. */
+const NO_ROUTE = -2;
 export const NOTHING: PairTraffic = { conns: TrafficSet.EMPTY, responseBlocked: TrafficSet.EMPTY };
 
 /** Interns strings to small integers. */
@@ -62,6 +84,17 @@ class Interner {
   }
 }
 
+/** A table of small integers over rows x a fixed number of columns, rows allocated on first use, UNKNOWN until set. */
+class IntTable {
+  private readonly rows: Array<Int32Array | undefined> = [];
+  constructor(private readonly cols: number) {}
+  row(r: number): Int32Array {
+    let x = this.rows[r];
+    if (!x) this.rows[r] = x = new Int32Array(this.cols).fill(UNKNOWN);
+    return x;
+  }
+}
+
 export class ClassReach {
   readonly atoms: AddressAtoms;
   readonly classes: readonly EndpointClass[];
@@ -69,87 +102,188 @@ export class ClassReach {
   private readonly routeIds = new Interner();
   private readonly addrIds = new Interner();
   private readonly sgIds = new Interner();
+  private readonly subnetKeyIds = new Interner();
+  private readonly routeKeyIds = new Interner();
+  private readonly atomVpcIds = new Interner();
+  private readonly subnetIds = new Interner();
+  /** Per address key: its atom and the groups its address is a member of. */
+  private readonly addrInfo: Array<{ atom: number; groups: readonly string[]; address: bigint }> = [];
+  /** Group -> the class address keys whose address is a member of it. */
+  private readonly keysOfGroup = new Map<string, number[]>();
+  /** Per security group set: the groups. */
+  private readonly sgSets: Array<readonly string[]> = [];
+  /** Whole-path routes (outside ends): route class -> (other route class, same subnet) -> entry. */
   private readonly routes: Array<Map<number, RouteEntry>> = [];
-  /** Security group answers, interned: (set, direction, other end) -> traffic id. */
-  private readonly sg: Array<Map<number, number>> = [];
   /** Traffic sets interned by value, so that a pair's answer is memoised on three small ids. */
   private readonly traffic: TrafficSet[] = [];
   private readonly trafficIds = new Map<string, number>();
-  private readonly answers: Array<Map<number, PairTraffic>> = [];
+  private readonly entries: RouteEntry[] = [];
   private readonly entryIds = new Interner();
-  private readonly linked = new Map<number, boolean>();
-  private readonly vpcIds = new Interner();
-  private readonly subnetKeys = new Map<string, string>();
-  private readonly sgRules = new Map<number, Array<{ g: SecurityGroup; rule: SgRule }>>();
-  private readonly sgByMask: Array<Map<number, number>> = [];
+  /** Pair answers: route entry -> egress traffic id -> ingress traffic id -> answer. */
+  private readonly answers: PairTraffic[][][] = [];
+  private readonly subnetKeys = new Map<string, { route: string; subnet: string }>();
   private readonly pairs: ReturnType<typeof replyPairs>;
   private readonly replyTraffic: TrafficSet;
-  private readonly acl = new Map<number, TrafficSet>();
-  private readonly subnetIds = new Interner();
+  /** (NACL, direction, reply) x the peer's atom -> traffic id of what the NACL lets through. */
+  private readonly aclTable: IntTable;
+  /** NACLs by index (undefined: none in the snapshot), and per subnet id its NACL's index. */
+  private readonly aclIndex = new Map<NetworkAcl | undefined, number>();
+  private readonly aclOfSubnet: number[] = [];
+  /** (NACL, direction, reply) -> mask of the entries covering the peer -> traffic id. */
+  private readonly aclByMask: Array<Map<number, number>> = [];
+  /** Reply traffic id -> the id of the requests whose replies it does not let back. */
+  private readonly blockedOf: number[] = [];
   private readonly memberOf: Map<bigint, string>;
+  private natSubnets?: Set<string>;
+  private attachmentsOfVpc?: Map<string, TgwAttachment[]>;
+  // Between classes (ids fixed at construction, so typed tables):
+  /** (source subnet key) x (destination atom and VPC) -> forward half id (with its NACL). */
+  private readonly fwd: IntTable;
+  /** (destination subnet key) x (source atom and VPC) -> back half id (with its NACL). */
+  private readonly back: IntTable;
+  private readonly fwdHalves: HalfEntry[] = [];
+  private readonly backHalves: HalfEntry[] = [];
+  /** Route half id -> NACL traffic id -> reply-blocked id -> half id. */
+  private readonly fwdIds: number[][][] = [];
+  private readonly backIds: number[][][] = [];
+  /** (route key) x (other end's atom and VPC) -> route half id (0: fails), and the halves by id. */
+  private readonly fwdRoute: IntTable;
+  private readonly backRoute: IntTable;
+  private readonly fwdRouteIds = new Interner();
+  private readonly backRouteIds = new Interner();
+  private readonly fwdRoutes: ForwardHalf[] = [];
+  private readonly backRoutes: BackHalf[] = [];
+  /** (forward half) -> (back half, same subnet) -> route entry id or NO_ROUTE. */
+  private readonly joins: number[][] = [];
+  /** (group set, direction) -> (other end's class address key) -> traffic id, each row filled at once. */
+  private readonly sgRows: Int32Array[] = [];
+  private readonly classAddrKeys: number;
+  /** Class address key -> its atom. */
+  private readonly addrAtom: Int32Array;
+  /** Whole-path security group answers (outside ends): (group set, direction) -> address key -> traffic id. */
+  private readonly sgOutside: Array<Map<number, number>> = [];
+  private readonly masks: Array<RuleMasks | null | undefined> = [];
+  /** (group set, direction) x atom -> mask of the rules whose CIDR or prefix-list peer covers it. */
+  private readonly atomMasks: IntTable;
+  private readonly trafficOfMask: Array<Map<number, number>> = [];
+  /** (group set, direction) x atom -> traffic id, for other ends that are members of no group the rules reference. */
+  private readonly atomTraffic: IntTable;
 
-  constructor(private readonly est: Estate, enis: readonly NetworkInterface[], private readonly opts: PathOptions = {}) {
+  constructor(private readonly est: Estate, enis: readonly NetworkInterface[], opts: PathOptions = {}) {
     this.atoms = new AddressAtoms(estateCuts(est.inv));
     this.memberOf = membershipIndex(est);
     this.classes = endpointClasses(est, enis, this.atoms, this.memberOf);
     this.pairs = replyPairs(opts.ephemeral ?? DEFAULT_EPHEMERAL);
     this.replyTraffic = this.pairs.reduce((acc, p) => acc.union(p.reply), TrafficSet.EMPTY);
     this.intern(TrafficSet.ALL);
+    // Half 0 fails, either way; so does route half 0.
+    for (const [halves, routes, ids] of [[this.fwdHalves, this.fwdRoutes, this.fwdRouteIds], [this.backHalves, this.backRoutes, this.backRouteIds]] as const) {
+      halves.push({ half: { kind: 'fail' }, acl: TrafficSet.EMPTY, replyBlocked: TrafficSet.EMPTY });
+      routes.push({ kind: 'fail' });
+      ids.id('fail');
+    }
     for (const c of this.classes) this.sides.push(this.sideOf(c.rep));
+    this.fwd = new IntTable(this.atomVpcIds.size);
+    this.back = new IntTable(this.atomVpcIds.size);
+    this.fwdRoute = new IntTable(this.atomVpcIds.size);
+    this.backRoute = new IntTable(this.atomVpcIds.size);
+    this.classAddrKeys = this.addrIds.size;
+    this.addrAtom = Int32Array.from(this.addrInfo, (x) => x.atom);
+    this.addrInfo.forEach((info, k) => {
+      for (const g of info.groups) {
+        const l = this.keysOfGroup.get(g);
+        if (l) l.push(k);
+        else this.keysOfGroup.set(g, [k]);
+      }
+    });
+    this.atomMasks = new IntTable(this.atoms.atoms.length);
+    this.atomTraffic = new IntTable(this.atoms.atoms.length);
+    this.aclTable = new IntTable(this.atoms.atoms.length);
   }
 
   private sideOf(eni: NetworkInterface): Side {
     const a = this.est.primary(eni);
     const atom = this.atoms.of(a);
+    const keys = this.subnetRouteKey(eni.subnet);
+    const membership = this.memberOf.get(a) ?? '';
     return {
       eni,
       address: a,
-      route: this.routeIds.id(`${this.subnetRouteKey(eni.subnet)}|${atom}|${eni.publicIp ? 'p' : ''}`),
-      subnet: eni.subnet,
-      addr: this.addrIds.id(`${atom}|${this.memberOf.get(a) ?? ''}`),
-      sgs: this.sgIds.id(eni.securityGroups.join(',')),
-      vpc: this.vpcIds.id(eni.vpc),
+      route: this.routeIds.id(`${keys.subnet}|${eni.vpc}|${atom}|${eni.publicIp ? 'p' : ''}`),
+      addr: this.addrKey(atom, membership, a),
+      sgs: this.sgSet(eni.securityGroups),
+      // The interface's own VPC too: the halves read it (the subnet's VPC, in the key, is the same in any consistent snapshot).
+      subnetKey: this.subnetKeyIds.id(`${keys.subnet}|${eni.vpc}`),
+      routeKey: this.routeKeyIds.id(`${keys.route}|${eni.vpc}`),
+      atomVpc: this.atomVpcIds.id(`${atom}|${eni.vpc}`),
+      subnet: this.subnetIds.id(eni.subnet),
     };
+  }
+
+  private addrKey(atom: number, membership: string, address: bigint): number {
+    const id = this.addrIds.id(`${atom}|${membership}`);
+    if (id === this.addrInfo.length) this.addrInfo.push({ atom, groups: membership === '' ? [] : membership.split(','), address });
+    return id;
+  }
+
+  private sgSet(groups: readonly string[]): number {
+    const id = this.sgIds.id(groups.join(','));
+    if (id === this.sgSets.length) this.sgSets.push(groups);
+    return id;
   }
 
   /** An outside address as one end of a path. */
   externalSide(address: bigint): Side {
     const atom = this.atoms.of(address);
-    return { address, route: this.routeIds.id(`x|${atom}`), addr: this.addrIds.id(`${atom}|`), sgs: -1, vpc: -1, subnet: '' };
+    return { address, route: this.routeIds.id(`x|${atom}`), addr: this.addrKey(atom, '', address), sgs: -1, subnetKey: -1, routeKey: -1, atomVpc: -1, subnet: -1 };
   }
 
   /** The traffic between two classes (the same class: two of its members; undefined when it has one). */
   classPair(i: number, j: number): PairTraffic | undefined {
-    const ci = this.classes[i]!;
-    let dst = this.sides[j]!;
-    if (i === j) {
-      if (ci.members.length < 2) return undefined;
-      dst = this.sideOf(ci.members[1]!);
-    }
-    return this.between(this.sides[i]!, dst);
+    // Members of a class differ in nothing any stage looks at: the class's own side stands for its second member.
+    if (i === j && this.classes[i]!.members.length < 2) return undefined;
+    const s = this.sides[i]!;
+    const d = this.sides[j]!;
+    const r = this.routeId(s, d);
+    if (r === NO_ROUTE) return NOTHING;
+    const e = (this.sgRows[s.sgs * 2] ?? this.sgRow(s.sgs * 2))[d.addr]!;
+    const n = (this.sgRows[d.sgs * 2 + 1] ?? this.sgRow(d.sgs * 2 + 1))[s.addr]!;
+    return this.answer(this.entries[r]!, e, n);
+  }
+
+  /** The route part of classPair (routed or not, what the NACL crossings let through, the requests whose replies they drop); for tests. */
+  classRoute(i: number, j: number): { readonly ok: boolean; readonly forward: TrafficSet; readonly replyBlocked: TrafficSet } {
+    const r = this.routeId(this.sides[i]!, this.sides[j]!);
+    return r === NO_ROUTE ? FAILED : this.entries[r]!;
+  }
+
+  /** The security group part of classPair: what class i's groups let out to j, and j's let in from i; for tests. */
+  classGroups(i: number, j: number): { readonly egress: TrafficSet; readonly ingress: TrafficSet } {
+    const s = this.sides[i]!;
+    const d = this.sides[j]!;
+    return { egress: this.traffic[(this.sgRows[s.sgs * 2] ?? this.sgRow(s.sgs * 2))[d.addr]!]!, ingress: this.traffic[(this.sgRows[d.sgs * 2 + 1] ?? this.sgRow(d.sgs * 2 + 1))[s.addr]!]! };
+  }
+
+  /** The route entry between two classes joined from its halves, or NO_ROUTE. */
+  private routeId(s: Side, d: Side): number {
+    const fr = this.fwd.row(s.subnetKey);
+    let f = fr[d.atomVpc]!;
+    if (f === UNKNOWN) fr[d.atomVpc] = f = this.forwardOf(s, d);
+    if (f === FAIL_HALF) return NO_ROUTE;
+    const br = this.back.row(d.subnetKey);
+    let b = br[s.atomVpc]!;
+    if (b === UNKNOWN) br[s.atomVpc] = b = this.backOf(d, s);
+    const jr = (this.joins[f] ??= []);
+    const jk = b * 2 + (s.subnet === d.subnet ? 1 : 0);
+    let r = jr[jk];
+    if (r === undefined) jr[jk] = r = this.join(f, b, s.subnet === d.subnet);
+    return r;
   }
 
   /** Class `i` to an outside address, and back. */
   withExternal(i: number, x: Side): { out: PairTraffic; in: PairTraffic } {
     const s = this.sides[i]!;
     return { out: this.between(s, x), in: this.between(x, s) };
-  }
-
-  private vpcsLinked(ai: number, bi: number, a: string, b: string): boolean {
-    if (ai === bi) return true;
-    const k = ai * 1048576 + bi;
-    let v = this.linked.get(k);
-    if (v === undefined) {
-      v = false;
-      for (const p of this.est.peerings.values()) if (this.est.peerOf(p, a) === b) v = true;
-      if (!v) {
-        const tgwOf = (vpc: string): Set<string> => new Set([...this.est.attachments.values()].filter((x) => x.resourceType === 'vpc' && x.resourceId === vpc).map((x) => x.tgw));
-        const ta = tgwOf(a);
-        for (const t of tgwOf(b)) if (ta.has(t)) v = true;
-      }
-      this.linked.set(k, v);
-    }
-    return v;
   }
 
   private intern(t: TrafficSet): number {
@@ -162,17 +296,81 @@ export class ClassReach {
     return id;
   }
 
-  private between(s: Side, d: Side): PairTraffic {
-    if (s.eni && d.eni && !this.vpcsLinked(s.vpc, d.vpc, s.eni.vpc, d.eni.vpc)) return NOTHING;
-    const r = this.route(s, d);
-    if (!r.ok) return NOTHING;
-    // Every path to an ENI delivers the source's own address except from the internet, where it is the outside one.
-    const e = s.eni ? this.sgTraffic(s, 'egress', d) : ALL_ID;
-    const i = d.eni ? this.sgTraffic(d, 'ingress', s) : ALL_ID;
-    // Small integer keys (route entry, then the two traffic ids): exact, and cheap to hash.
-    const row = (this.answers[r.id] ??= new Map());
-    const k = e * 65536 + i;
-    let a = e < 32768 && i < 65536 ? row.get(k) : undefined;
+  /** A route entry by value: the same (forward, replyBlocked) always has the same id. */
+  private entry(forward: TrafficSet, replyBlocked: TrafficSet): RouteEntry {
+    const id = this.entryIds.id(`${this.intern(forward)},${this.intern(replyBlocked)}`);
+    return (this.entries[id] ??= { ok: true, id, forward, replyBlocked });
+  }
+
+  /** The requests (TCP, UDP, ICMP echo) whose replies `replyAllowed` does not let back whole. */
+  private blocked(replyAllowed: TrafficSet): TrafficSet {
+    let b = TrafficSet.EMPTY;
+    for (const p of this.pairs) if (!p.reply.isSubsetOf(replyAllowed)) b = b.union(p.request);
+    return b;
+  }
+
+  /** One end's NACL for a path between classes: what it lets through toward or from `peer`, and the requests whose replies it drops. */
+  /** The requests whose replies a NACL's reply traffic (an id) does not let back, as an id. */
+  private blockedId(reply: number): number {
+    let b = this.blockedOf[reply];
+    if (b === undefined) this.blockedOf[reply] = b = this.intern(this.blocked(this.traffic[reply]!));
+    return b;
+  }
+
+  /** A half with its end's NACL crossing, by value: route half `h`, what the NACL lets through, and toward the replies. */
+  private halfId(ids: number[][][], halves: HalfEntry[], half: ForwardHalf | BackHalf, h: number, subnet: string, direction: 'inbound' | 'outbound', peer: bigint): number {
+    const acl = this.aclId(subnet, direction, peer, false);
+    // Replies cross the same subnet boundary the other way (the NACL's other direction, the same peer).
+    const replyBlocked = this.blockedId(this.aclId(subnet, direction === 'inbound' ? 'outbound' : 'inbound', peer, true));
+    const byRb = ((ids[h] ??= [])[acl] ??= []);
+    let id = byRb[replyBlocked];
+    if (id === undefined) {
+      byRb[replyBlocked] = id = halves.length;
+      halves.push({ half, acl: this.traffic[acl]!, replyBlocked: this.traffic[replyBlocked]! });
+    }
+    return id;
+  }
+
+  private forwardOf(s: Side, d: Side): number {
+    const rr = this.fwdRoute.row(s.routeKey);
+    let h = rr[d.atomVpc]!;
+    if (h === UNKNOWN) {
+      const half = forwardHalf(this.est, s.eni!, d.address, d.eni!.vpc);
+      rr[d.atomVpc] = h = this.fwdRouteIds.id(halfKey(half));
+      this.fwdRoutes[h] ??= half;
+    }
+    if (h === FAIL_HALF) return FAIL_HALF;
+    // Leaving the source subnet: its NACL outbound toward the destination.
+    return this.halfId(this.fwdIds, this.fwdHalves, this.fwdRoutes[h]!, h, s.eni!.subnet, 'outbound', d.address);
+  }
+
+  private backOf(d: Side, s: Side): number {
+    const rr = this.backRoute.row(d.routeKey);
+    let h = rr[s.atomVpc]!;
+    if (h === UNKNOWN) {
+      const half = backHalf(this.est, d.eni!, s.address, s.eni!.vpc);
+      rr[s.atomVpc] = h = this.backRouteIds.id(halfKey(half));
+      this.backRoutes[h] ??= half;
+    }
+    if (h === FAIL_HALF) return FAIL_HALF;
+    // Entering the destination subnet: its NACL inbound from the source.
+    return this.halfId(this.backIds, this.backHalves, this.backRoutes[h]!, h, d.eni!.subnet, 'inbound', s.address);
+  }
+
+  private join(f: number, b: number, sameSubnet: boolean): number {
+    const fh = this.fwdHalves[f]!;
+    const bh = this.backHalves[b]!;
+    if (!joinHalves(fh.half as ForwardHalf, bh.half as BackHalf)) return NO_ROUTE;
+    // A local route within one subnet crosses no NACL; any other route crosses both subnets' (even into the same subnet over a TGW).
+    if (sameSubnet && fh.half.kind === 'local') return this.entry(TrafficSet.ALL, TrafficSet.EMPTY).id;
+    return this.entry(fh.acl.intersect(bh.acl), fh.replyBlocked.union(bh.replyBlocked)).id;
+  }
+
+  /** A pair's answer from its route entry and its two security group answers, memoised on the three ids. */
+  private answer(r: RouteEntry, e: number, i: number): PairTraffic {
+    const byE = (this.answers[r.id] ??= []);
+    const byI = (byE[e] ??= []);
+    let a = byI[i];
     if (a) return a;
     let request = r.forward.intersect(this.traffic[e]!).intersect(this.traffic[i]!);
     if (request.isEmpty()) a = NOTHING;
@@ -181,71 +379,153 @@ export class ClassReach {
       if (!responseBlocked.isEmpty()) request = request.subtract(responseBlocked);
       a = { conns: request, responseBlocked };
     }
-    if (e < 32768 && i < 65536) row.set(k, a);
+    byI[i] = a;
     return a;
   }
 
-  private sgTraffic(holder: Side, direction: 'ingress' | 'egress', other: Side): number {
-    const hd = holder.sgs * 2 + (direction === 'ingress' ? 1 : 0);
-    const row = (this.sg[hd] ??= new Map());
+  /** A path with an outside end: the whole-path route, the outside end's security groups all open. */
+  private between(s: Side, d: Side): PairTraffic {
+    const r = this.route(s, d);
+    if (!r.ok) return NOTHING;
+    // Every path to an ENI delivers the source's own address except from the internet, where it is the outside one.
+    const e = s.eni ? this.sgOutsideAnswer(s.sgs * 2, d) : ALL_ID;
+    const i = d.eni ? this.sgOutsideAnswer(d.sgs * 2 + 1, s) : ALL_ID;
+    return this.answer(r, e, i);
+  }
+
+  private sgOutsideAnswer(hd: number, other: Side): number {
+    const row = (this.sgOutside[hd] ??= new Map());
     let t = row.get(other.addr);
-    if (t !== undefined) return t;
-    // The answer depends only on which rules match: memoised on that (most addresses match the same few).
-    let rules = this.sgRules.get(hd);
-    if (!rules) {
-      rules = [];
-      for (const gid of holder.eni!.securityGroups) {
-        const g = this.est.groups.get(gid);
-        if (g) for (const rule of direction === 'ingress' ? g.ingress : g.egress) rules.push({ g, rule });
-      }
-      this.sgRules.set(hd, rules);
-    }
-    if (rules.length <= 30) {
-      let mask = 0;
-      for (let n = 0; n < rules.length; n++) if (peerMatches(this.est, rules[n]!.g, rules[n]!.rule, other.address)) mask |= 1 << n;
-      const masks = (this.sgByMask[hd] ??= new Map());
-      t = masks.get(mask);
-      if (t === undefined) {
-        let traffic = TrafficSet.EMPTY;
-        for (let n = 0; n < rules.length; n++) if (mask & (1 << n)) traffic = traffic.union(rules[n]!.rule.traffic);
-        masks.set(mask, (t = this.intern(traffic)));
-      }
-    } else {
-      t = this.intern(securityGroupTraffic(this.est, holder.eni!.securityGroups, direction, other.address));
-    }
-    row.set(other.addr, t);
+    if (t === undefined) row.set(other.addr, (t = this.sgAnswer(hd, other.addr)));
     return t;
   }
 
-  private aclCached(subnet: string, direction: 'inbound' | 'outbound', peer: bigint, reply: boolean): TrafficSet {
-    const k = ((this.subnetIds.id(subnet) * 2 + (direction === 'inbound' ? 1 : 0)) * 2 + (reply ? 1 : 0)) * 4194304 + this.atoms.of(peer);
-    let t = this.acl.get(k);
-    if (!t) this.acl.set(k, (t = aclTraffic(this.est.aclOf(subnet), direction, peer, reply ? this.replyTraffic : TrafficSet.ALL)));
+  private masksOf(hd: number): RuleMasks | null {
+    let m = this.masks[hd];
+    if (m === undefined) this.masks[hd] = m = RuleMasks.of(this.est, this.sgSets[hd >> 1]!, hd & 1 ? 'ingress' : 'egress') ?? null;
+    return m;
+  }
+
+  /**
+   * What a group set (`hd`: set * 2, + 1 for ingress) allows toward or from an address key, as a traffic id:
+   * the rules matched by its atom and by its group membership, memoised on the mask.
+   */
+  private sgAnswer(hd: number, key: number): number {
+    const m = this.masksOf(hd);
+    const info = this.addrInfo[key]!;
+    if (m === null) return this.intern(securityGroupTraffic(this.est, this.sgSets[hd >> 1]!, hd & 1 ? 'ingress' : 'egress', info.address));
+    const ar = this.atomMasks.row(hd);
+    let mask = ar[info.atom]!;
+    // Any address of the atom: CIDR and prefix-list peers do not tell them apart.
+    if (mask === UNKNOWN) ar[info.atom] = mask = m.addressMask(this.atoms.atoms[info.atom]!.lo);
+    mask |= m.memberMask(info.groups);
+    const byMask = (this.trafficOfMask[hd] ??= new Map());
+    let t = byMask.get(mask);
+    if (t === undefined) byMask.set(mask, (t = this.intern(m.traffic(mask))));
     return t;
   }
 
   /**
-   * What routing sees of a subnet: its route table, NACL and VPC, which of its VPC's transit gateway
-   * attachments its zone reaches, and its own id only when a NAT gateway sits in it (a NAT in the source's
-   * own subnet crosses no boundary). Subnets alike in these share route answers.
+   * The row of a group set over every class address key. Keys whose address is a member of no group the
+   * rules reference are decided by their atom alone (one answer per atom); only the members of referenced
+   * groups are evaluated one by one.
    */
-  private subnetRouteKey(subnet: string): string {
+  private sgRow(hd: number): Int32Array {
+    const row = new Int32Array(this.classAddrKeys);
+    const m = this.masksOf(hd);
+    if (m === null) {
+      for (let k = 0; k < row.length; k++) row[k] = this.sgAnswer(hd, k);
+    } else {
+      const byAtom = this.atomTraffic.row(hd);
+      const atoms = this.addrAtom;
+      for (let k = 0; k < row.length; k++) {
+        const atom = atoms[k]!;
+        let t = byAtom[atom]!;
+        if (t === UNKNOWN) {
+          const mask = m.addressMask(this.atoms.atoms[atom]!.lo);
+          const byMask = (this.trafficOfMask[hd] ??= new Map());
+          const known = byMask.get(mask);
+          t = known ?? this.intern(m.traffic(mask));
+          if (known === undefined) byMask.set(mask, t);
+          byAtom[atom] = t;
+        }
+        row[k] = t;
+      }
+      for (const g of m.referencedGroups()) for (const k of this.keysOfGroup.get(g) ?? []) row[k] = this.sgAnswer(hd, k);
+    }
+    this.sgRows[hd] = row;
+    return row;
+  }
+
+  /** What a subnet's NACL lets through in one direction for a peer (within the reply traffic for replies), as a traffic id. */
+  private aclId(subnet: string, direction: 'inbound' | 'outbound', peer: bigint, reply: boolean): number {
+    const sid = this.subnetIds.id(subnet);
+    let ai = this.aclOfSubnet[sid];
+    if (ai === undefined) {
+      const acl = this.est.aclOf(subnet);
+      const known = this.aclIndex.get(acl);
+      ai = known ?? this.aclIndex.size;
+      if (known === undefined) this.aclIndex.set(acl, ai);
+      this.aclOfSubnet[sid] = ai;
+    }
+    const rowId = (ai * 2 + (direction === 'inbound' ? 1 : 0)) * 2 + (reply ? 1 : 0);
+    const row = this.aclTable.row(rowId);
+    const atom = this.atoms.of(peer);
+    let t = row[atom]!;
+    if (t !== UNKNOWN) return t;
+    const acl = this.est.aclOf(subnet);
+    const within = reply ? this.replyTraffic : TrafficSet.ALL;
+    const list = acl ? (direction === 'inbound' ? acl.inbound : acl.outbound) : [];
+    if (list.length > 30) t = this.intern(aclTraffic(acl, direction, peer, within));
+    else {
+      // First match wins among the entries covering the peer: the answer depends on which entries those are.
+      let mask = 0;
+      for (let n = 0; n < list.length; n++) if (inRange(list[n]!.cidr.range, peer)) mask |= 1 << n;
+      const byMask = (this.aclByMask[rowId] ??= new Map());
+      const known = byMask.get(mask);
+      t = known ?? this.intern(aclTraffic(acl, direction, peer, within));
+      if (known === undefined) byMask.set(mask, t);
+    }
+    row[atom] = t;
+    return t;
+  }
+
+  private aclCached(subnet: string, direction: 'inbound' | 'outbound', peer: bigint, reply: boolean): TrafficSet {
+    return this.traffic[this.aclId(subnet, direction, peer, reply)]!;
+  }
+
+  /**
+   * What routing sees of a subnet: its route table and VPC and which of its VPC's transit gateway attachments
+   * its zone reaches (`route`, all the route halves read); with its NACL, and its own id when a NAT gateway
+   * sits in it (a NAT in the source's own subnet crosses no boundary), what whole paths read (`subnet`).
+   * Subnets alike in these share answers.
+   */
+  private subnetRouteKey(subnet: string): { route: string; subnet: string } {
     let k = this.subnetKeys.get(subnet);
     if (k !== undefined) return k;
+    if (!this.natSubnets) {
+      this.natSubnets = new Set([...this.est.nats.values()].map((n) => n.subnet));
+      this.attachmentsOfVpc = new Map();
+      for (const x of this.est.attachments.values()) {
+        if (x.resourceType !== 'vpc') continue;
+        const l = this.attachmentsOfVpc.get(x.resourceId);
+        if (l) l.push(x);
+        else this.attachmentsOfVpc.set(x.resourceId, [x]);
+      }
+    }
     const sn = this.est.subnets.get(subnet);
     const az = sn?.availabilityZone;
-    const zones = [...this.est.attachments.values()]
-      .filter((x) => sn && x.resourceType === 'vpc' && x.resourceId === sn.vpc)
+    const zones = (sn ? this.attachmentsOfVpc!.get(sn.vpc) ?? [] : [])
       .map((x) => `${x.id}:${!x.subnets || x.subnets.some((id) => this.est.subnets.get(id)?.availabilityZone === az) ? 1 : 0}`);
-    const hostsNat = [...this.est.nats.values()].some((n) => n.subnet === subnet);
-    k = `${this.est.routeTableOf(subnet)?.id ?? ''}|${this.est.aclOf(subnet)?.id ?? ''}|${sn?.vpc ?? subnet}|${zones.join(',')}|${hostsNat || !sn ? subnet : ''}`;
+    const route = `${this.est.routeTableOf(subnet)?.id ?? ''}|${sn?.vpc ?? subnet}|${zones.join(',')}|${sn ? '' : subnet}`;
+    k = { route, subnet: `${route}|${this.est.aclOf(subnet)?.id ?? ''}|${this.natSubnets.has(subnet) ? subnet : ''}` };
     this.subnetKeys.set(subnet, k);
     return k;
   }
 
+  /** The whole-path route between a class and an outside address (either way), cached by route class. */
   private route(s: Side, d: Side): RouteEntry {
-    // Within one subnet no NACL applies: the same route classes in one subnet or two answer differently.
-    const k = d.route * 2 + (s.subnet !== '' && s.subnet === d.subnet ? 1 : 0);
+    const k = d.route * 2 + (s.subnet !== -1 && s.subnet === d.subnet ? 1 : 0);
     const row = (this.routes[s.route] ??= new Map());
     let r = row.get(k);
     if (r) return r;
@@ -258,9 +538,7 @@ export class ClassReach {
       for (const c of out.crossings) forward = forward.intersect(this.aclCached(c.subnet, c.direction, c.peer, false));
       let replyAllowed = this.replyTraffic;
       for (const c of out.crossings) replyAllowed = replyAllowed.intersect(this.aclCached(c.subnet, c.direction === 'inbound' ? 'outbound' : 'inbound', c.peer, true));
-      let replyBlocked = TrafficSet.EMPTY;
-      for (const p of this.pairs) if (!p.reply.isSubsetOf(replyAllowed)) replyBlocked = replyBlocked.union(p.request);
-      r = { ok: true, id: this.entryIds.id(`${this.intern(forward)},${this.intern(replyBlocked)}`), forward, replyBlocked };
+      r = this.entry(forward, this.blocked(replyAllowed));
     }
     row.set(k, r);
     return r;

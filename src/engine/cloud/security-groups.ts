@@ -35,6 +35,69 @@ export function securityGroupTraffic(est: Estate, groups: readonly string[], dir
   return traffic;
 }
 
+/**
+ * A group set's rules in one direction, matched in two parts that reach caches apart: CIDR and prefix-list
+ * peers by the address (so by its atom), group references by the groups the address is a member of. The
+ * union of the two masks is the set of rules `peerMatches` matches; at most 30 rules (else undefined).
+ */
+export class RuleMasks {
+  private readonly rules: ReadonlyArray<{ g: SecurityGroup; rule: SgRule }>;
+  /** Referenced group -> the rules whose (valid) reference names it. */
+  private readonly byGroup = new Map<string, number>();
+  private readonly addressRules: number[] = [];
+
+  private constructor(private readonly est: Estate, rules: ReadonlyArray<{ g: SecurityGroup; rule: SgRule }>) {
+    this.rules = rules;
+    rules.forEach(({ g, rule }, n) => {
+      const p = rule.peer;
+      if (p.kind !== 'group') {
+        this.addressRules.push(n);
+        return;
+      }
+      const ref = est.groups.get(p.id);
+      // A reference to a group of another VPC works only across a same-Region peering (as peerMatches).
+      if (!ref || (ref.vpc !== g.vpc && !est.peeredSameRegion(g.vpc, ref.vpc))) return;
+      this.byGroup.set(ref.id, (this.byGroup.get(ref.id) ?? 0) | (1 << n));
+    });
+  }
+
+  /** The rules of `groups` in one direction, or undefined when there are more than 30. */
+  static of(est: Estate, groups: readonly string[], direction: 'ingress' | 'egress'): RuleMasks | undefined {
+    const rules: Array<{ g: SecurityGroup; rule: SgRule }> = [];
+    for (const gid of groups) {
+      const g = est.groups.get(gid);
+      if (g) for (const rule of direction === 'ingress' ? g.ingress : g.egress) rules.push({ g, rule });
+    }
+    return rules.length <= 30 ? new RuleMasks(est, rules) : undefined;
+  }
+
+  /** Bit n set when rule n's CIDR or prefix-list peer covers the address. */
+  addressMask(address: bigint): number {
+    let mask = 0;
+    for (const n of this.addressRules) if (peerMatches(this.est, this.rules[n]!.g, this.rules[n]!.rule, address)) mask |= 1 << n;
+    return mask;
+  }
+
+  /** The groups that (valid) references of the rules name. */
+  referencedGroups(): Iterable<string> {
+    return this.byGroup.keys();
+  }
+
+  /** Bit n set when rule n references one of these groups (the groups an address is a member of). */
+  memberMask(groups: readonly string[]): number {
+    let mask = 0;
+    for (const g of groups) mask |= this.byGroup.get(g) ?? 0;
+    return mask;
+  }
+
+  /** What the rules of a mask allow together. */
+  traffic(mask: number): TrafficSet {
+    let t = TrafficSet.EMPTY;
+    for (let n = 0; n < this.rules.length; n++) if (mask & (1 << n)) t = t.union(this.rules[n]!.rule.traffic);
+    return t;
+  }
+}
+
 /** The security group stage of one ENI toward (egress) or from (ingress) an address. */
 export function securityGroupStep(est: Estate, eni: NetworkInterface, direction: 'ingress' | 'egress', address: bigint): Step {
   let traffic = TrafficSet.EMPTY;
