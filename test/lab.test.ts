@@ -2,12 +2,14 @@
 // every probe's kernel verdict equal to the model's; and a lab run killed mid-way leaves nothing behind
 // once `--lab-cleanup` ran (SIGKILL), or cleans up after itself (SIGTERM).
 // Needs root, nftables and iproute2: without them every test here skips, printing why.
-// One file, so no two labs of this suite run at once and the before/after listings compare cleanly.
+// Other lab runs may go on at the same time (another test process, another checkout's suite): each run's
+// names are its own (a claimed run id), and the listings here look only at what this file's runs made.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFromTexts, loadFromPaths } from '../src/sources/k8s/index.js';
@@ -17,7 +19,7 @@ import { buildChecks } from '../src/analyses/test/cases.js';
 import { runChecks } from '../src/analyses/test/run.js';
 import { Lab, type Probe } from '../src/lab/lab.js';
 import { compileRules, LabRunner, observation } from '../src/lab/runner.js';
-import { labUnavailable, listNamespaces } from '../src/lab/system.js';
+import { claimRunState, labUnavailable, listNamespaces, removeRunState, stateDir } from '../src/lab/system.js';
 import type { LabHost } from '../src/lab/tier.js';
 import { asYaml11, cases, clusterYaml, POD_IDS } from './helpers/e2e-cases.js';
 import { REPO_ROOT, runCli } from './helpers/run-cli.js';
@@ -30,6 +32,49 @@ const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 function nftTables(): string {
   return spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' }).stdout;
 }
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid a lab run's state file names, or NaN. */
+function runPid(runId: string): number {
+  try {
+    return Number(readFileSync(join(stateDir(), runId), 'utf8').trim());
+  } catch {
+    return NaN;
+  }
+}
+
+/** Lab namespaces that were not there `before` and belong to no run of another live process: what this file's runs left. */
+function leftBehind(before: ReadonlySet<string>): string[] {
+  return listNamespaces().filter((n) => {
+    if (!n.startsWith('bh-') || before.has(n)) return false;
+    const pid = runPid(n.slice(3, 9));
+    return !(Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid));
+  });
+}
+
+test('lab run ids: a run id is claimed atomically, so a second run cannot take it until it is released', () => {
+  const saved = process.env.BULKHEAD_LAB_STATE;
+  process.env.BULKHEAD_LAB_STATE = mkdtempSync(join(tmpdir(), 'bulkhead-lab-state-'));
+  try {
+    assert.equal(claimRunState('abc123'), true);
+    assert.equal(claimRunState('abc123'), false, 'taken by the first claim');
+    assert.equal(runPid('abc123'), process.pid);
+    assert.equal(claimRunState('abc124'), true, 'another id is free');
+    removeRunState('abc123');
+    assert.equal(claimRunState('abc123'), true, 'free again once released');
+  } finally {
+    if (saved === undefined) delete process.env.BULKHEAD_LAB_STATE;
+    else process.env.BULKHEAD_LAB_STATE = saved;
+  }
+});
 
 test('lab: the upstream e2e truth tables, kernel = model = upstream on every probe', opts, async () => {
   const first = cases[0]!;
@@ -80,6 +125,7 @@ test('lab: the upstream e2e truth tables, kernel = model = upstream on every pro
 });
 
 test('lab: the bundled example, kernel = model on every check', opts, async () => {
+  const before = new Set(listNamespaces());
   const shop = join(REPO_ROOT, 'examples/shop');
   const files = readdirSync(shop).filter((f) => f.endsWith('.yaml') && f !== 'bulkhead.yaml').map((f) => join(shop, f));
   const { inventory } = await loadFromPaths(files);
@@ -95,7 +141,7 @@ test('lab: the bundled example, kernel = model on every check', opts, async () =
   assert.equal(run.summary.probes, checks.length);
   assert.ok(run.results.some((r) => r.observed?.verdict === 'allow') && run.results.some((r) => r.observed?.verdict === 'deny'), 'both verdicts observed');
   assert.ok(ms < 60_000, `the lab on the bundled example takes under a minute (${Math.round(ms)} ms)`);
-  assert.deepEqual(listNamespaces().filter((n) => n.startsWith('bh-')), []);
+  assert.deepEqual(leftBehind(before), [], 'the run removed its namespaces');
 });
 
 test('lab: corners the e2e tables miss (egress named ports, endPort, ipBlock excepts, hostNetwork, pods without addresses), kernel = model', opts, async () => {
@@ -122,16 +168,17 @@ test('lab: --max-probes bounds the probes, the rest are reported as not probed',
   assert.ok(doc.results.filter((x: { observedDetail?: string }) => x.observedDetail === 'beyond --max-probes 5').length === doc.summary.checks - 5);
 });
 
-/** Starts a lab run of the CLI and resolves once its namespaces exist. */
-async function startRun(): Promise<{ child: ReturnType<typeof spawn>; exited: Promise<number | null> }> {
+/** Starts a lab run of the CLI and resolves once its namespaces exist, with its run's namespace prefix. */
+async function startRun(): Promise<{ child: ReturnType<typeof spawn>; exited: Promise<number | null>; prefix: string }> {
   const before = new Set(listNamespaces());
   const child = spawn(process.execPath, [MAIN, 'test', 'examples/shop', '--runner', 'lab', '-q'], { cwd: REPO_ROOT, stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
   for (let i = 0; i < 400; i++) {
-    // The agents start last: once one runs, the namespaces and links are all there.
-    const fresh = listNamespaces().filter((n) => n.startsWith('bh-') && !before.has(n));
+    // The agents start last: once one runs, the namespaces and links are all there. The run is the child's
+    // by its state file (another lab run may start meanwhile).
+    const fresh = listNamespaces().filter((n) => n.startsWith('bh-') && !before.has(n) && runPid(n.slice(3, 9)) === child.pid);
     const host = fresh.find((n) => n.endsWith('-h0'));
-    if (host && spawnSync('ip', ['netns', 'pids', host], { encoding: 'utf8' }).stdout.trim()) return { child, exited };
+    if (host && spawnSync('ip', ['netns', 'pids', host], { encoding: 'utf8' }).stdout.trim()) return { child, exited, prefix: host.slice(0, 10) };
     await new Promise((r) => setTimeout(r, 25));
   }
   child.kill('SIGKILL');
@@ -139,26 +186,29 @@ async function startRun(): Promise<{ child: ReturnType<typeof spawn>; exited: Pr
 }
 
 test('lab: a run killed with SIGKILL is removed by --lab-cleanup, leaving namespaces and tables as they were', opts, async () => {
-  const netns = listNamespaces();
+  const netns = new Set(listNamespaces());
   const tables = nftTables();
-  const { child, exited } = await startRun();
+  const { child, exited, prefix } = await startRun();
   child.kill('SIGKILL');
   await exited;
-  assert.ok(listNamespaces().some((n) => n.startsWith('bh-')), 'the killed run left its namespaces');
+  const left = listNamespaces().filter((n) => n.startsWith(prefix));
+  assert.ok(left.length > 1, 'the killed run left its namespaces');
   const r = runCli(['test', '--lab-cleanup']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /removed \d+ lab namespace/);
-  assert.deepEqual(listNamespaces(), netns);
+  for (const n of left) assert.ok(r.stdout.includes(n), `${n} is reported removed`);
+  assert.deepEqual(leftBehind(netns), []);
   assert.equal(nftTables(), tables);
-  assert.match(runCli(['test', '--lab-cleanup']).stdout, /no lab leftovers/);
+  assert.ok(!runCli(['test', '--lab-cleanup']).stdout.includes(prefix), 'nothing of that run is left to remove');
 });
 
 test('lab: a run sent SIGTERM cleans up after itself', opts, async () => {
-  const netns = listNamespaces();
+  const netns = new Set(listNamespaces());
   const tables = nftTables();
-  const { child, exited } = await startRun();
+  const { child, exited, prefix } = await startRun();
   child.kill('SIGTERM');
   assert.equal(await exited, 143);
-  assert.deepEqual(listNamespaces(), netns);
+  assert.deepEqual(listNamespaces().filter((n) => n.startsWith(prefix)), []);
+  assert.deepEqual(leftBehind(netns), []);
   assert.equal(nftTables(), tables);
 });

@@ -1,17 +1,24 @@
 /** The README shows real output: every `$ npx bulkhead ...` block is run, and each line it shows must appear. */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, runCli } from './helpers/run-cli.js';
-import { buildExampleHistory } from './helpers/example-history.js';
+import { buildExampleHistory, EXAMPLE_DB } from './helpers/example-history.js';
 
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 const blocks = [...readme.matchAll(/```\n\$ npx bulkhead ([^\n]+)\n([\s\S]*?)```/g)];
 
-// The review example reads the bundled example's history (three snapshots and its flow files).
-before(() => buildExampleHistory());
+// The review example reads the bundled example's history (three snapshots and its flow files), built in
+// a store of this run's own (not the example's .bulkhead/, which other test files copy and pack).
+const HISTORY = join(mkdtempSync(join(tmpdir(), 'bulkhead-readme-')), 'bulkhead.db');
+before(() => buildExampleHistory(HISTORY));
+
+test('the README has a review example on the example history', () => {
+  assert.ok(blocks.some(([, command]) => command!.split(/\s+/).includes(EXAMPLE_DB)), `a block reads ${EXAMPLE_DB}`);
+});
 
 test('the README has command examples', () => {
   assert.ok(blocks.length >= 6, `found ${blocks.length}`);
@@ -19,7 +26,7 @@ test('the README has command examples', () => {
 
 for (const [, command, shown] of blocks) {
   test(`README: bulkhead ${command}`, () => {
-    const args = command!.split(/\s+/).filter(Boolean);
+    const args = command!.split(/\s+/).filter(Boolean).map((a) => (a === EXAMPLE_DB ? HISTORY : a));
     const r = runCli([...args, '-q']);
     assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
     const actual = new Set(r.stdout.split('\n').map((l) => l.trimEnd()));

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Protocol } from '../model/port-set.js';
-import { deleteNamespacesSync, listNamespaces, PREFIX, removeRunState, run, writeRunState } from './system.js';
+import { claimRunState, deleteNamespacesSync, listNamespaces, PREFIX, removeRunState, run } from './system.js';
 
 export interface HostSpec {
   readonly key: string;
@@ -73,11 +73,12 @@ export class Lab {
   private readonly onExit = (): void => this.destroySync();
 
   private constructor() {
-    // A run id no namespace carries yet: a failed build removes what it names, so it must own them all.
+    // A run id no namespace carries yet and no other run has claimed (its state file, created atomically):
+    // a failed build removes what it names, so it must own them all.
     const taken = listNamespaces();
     let id: string;
     do id = randomBytes(3).toString('hex');
-    while (taken.some((n) => n.startsWith(`${PREFIX}${id}-`)));
+    while (taken.some((n) => n.startsWith(`${PREFIX}${id}-`)) || !claimRunState(id));
     this.runId = id;
     this.labNs = `${PREFIX}${this.runId}-lab`;
   }
@@ -101,7 +102,6 @@ export class Lab {
   }
 
   private trapSignals(): void {
-    writeRunState(this.runId);
     for (const s of SIGNALS) {
       const h = (): void => {
         this.destroySync();

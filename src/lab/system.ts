@@ -51,8 +51,18 @@ export function stateDir(): string {
   return tmpdir();
 }
 
-export function writeRunState(runId: string): void {
-  writeFileSync(join(stateDir(), runId), `${process.pid}\n`);
+/**
+ * Claims a run id for this process: its state file is created only if no other run holds it (an atomic
+ * create), so two runs started at once never share names, and each one's cleanup removes only its own.
+ */
+export function claimRunState(runId: string): boolean {
+  try {
+    writeFileSync(join(stateDir(), runId), `${process.pid}\n`, { flag: 'wx' });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
 }
 
 export function removeRunState(runId: string): void {
