@@ -102,17 +102,22 @@ function finish(map: Map<string, EdgeAcc>): MapEdge[] {
     .sort((a, b) => lex(a.src, b.src) || lex(a.dst, b.dst));
 }
 
+/**
+ * How a map edge's sample names an end: an outside end as one of its addresses (explain answers it, and it
+ * reads the same however the blocks are named), any other by its id.
+ */
+export function sampleEnd(e: Endpoint | undefined, id: string): string {
+  const c = e?.kind === 'External' ? parseCidr(e.cidrs?.[0] ?? '') : undefined;
+  return c ? formatIp(c.range.family, c.range.lo) : id;
+}
+
 /** Folds a reach listing (one pass over `connections`) into a map; memory grows with nodes, not pairs. */
 export function buildMap(level: Level, endpoints: readonly Endpoint[], connections: Iterable<Connection>, opts: MapOptions = {}): ConnectivityMap {
   const threshold = opts.threshold ?? MAP_NODE_THRESHOLD;
   const byId = new Map(endpoints.map((e) => [e.id, e]));
   const groupOf = (e: Endpoint): string => (opts.groupOf ? opts.groupOf(e) : (e.namespace ?? ''));
   const external = (id: string): boolean => byId.get(id)?.kind === 'External';
-  // An outside end is sampled as one of its addresses: explain answers it, and it reads the same however the blocks are named.
-  const sampleOf = (id: string): string => {
-    const c = external(id) ? parseCidr(byId.get(id)!.cidrs?.[0] ?? '') : undefined;
-    return c ? formatIp(c.range.family, c.range.lo) : id;
-  };
+  const sampleOf = (id: string): string => sampleEnd(byId.get(id), id);
   const fine = new Map<string, EdgeAcc>();
   const coarse = new Map<string, EdgeAcc>();
   const used = new Set<string>();

@@ -27,6 +27,8 @@ test('html: reach, audit and blast pages are self-contained and carry their data
     const data = JSON.parse(json[1]!);
     assert.ok(data.edges.length > 0 && data.edges.every((e: { explanation: string }) => e.explanation.length > 0), 'every edge explained');
     assert.equal(data.nodes.filter((n: { kind: string }) => n.kind === 'internet').length, 1, 'one internet node');
+    // A blast hop, to the internet too, says which rules open it.
+    if (args[0] === 'blast') assert.ok(data.edges.every((e: { explanation: string }) => /egress: /.test(e.explanation)), JSON.stringify(data.edges.map((e: { explanation: string }) => e.explanation)));
   }
 });
 

@@ -11,7 +11,7 @@ import type { TrafficSet } from '../../model/traffic-set.js';
 import { Estate, ip4 } from '../../engine/cloud/estate.js';
 import { analysePath, type PathAnswer, type PathOptions } from '../../engine/cloud/path.js';
 import type { Endpoint } from '../../engine/cloud/routing.js';
-import { ClassReach, type PairTraffic } from '../../engine/cloud/reach-matrix.js';
+import { ClassReach, NOTHING, type PairTraffic } from '../../engine/cloud/reach-matrix.js';
 import { lex } from '../../util/compare.js';
 import { readAwsSnapshot } from '../../sources/aws/snapshot.js';
 
@@ -98,7 +98,8 @@ function endpointJson(e: NetworkInterface): AwsEndpointJSON {
   };
 }
 
-const some = (t: PairTraffic): boolean => !t.conns.isEmpty() || !t.responseBlocked.isEmpty();
+// Most class pairs share the interned NOTHING: one comparison instead of two emptiness tests.
+const some = (t: PairTraffic): boolean => t !== NOTHING && (!t.conns.isEmpty() || !t.responseBlocked.isEmpty());
 
 /** The analysis of an already-read inventory. */
 export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions = {}): AwsAnalysis {

@@ -1,6 +1,6 @@
 /** The blast radius as one HTML page: the paths drawn (click a hop: the rules that open it), the reached endpoints. */
 import type { BlastResult } from '../../analyses/blast.js';
-import { buildMap, INTERNET } from '../../analyses/map.js';
+import { buildMap, INTERNET, sampleEnd } from '../../analyses/map.js';
 import type { Connection } from '../../analyses/reach.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { htmlPage, htmlTable, htmlText as esc, mapData } from '../html/page.js';
@@ -19,7 +19,9 @@ export function blastHtml(r: BlastResult, notes: Notes = NO_NOTES): string {
   const hops = distinctHops(r);
   const endpoints = [...r.start, ...r.reached.map((e) => e.endpoint)];
   const external = new Set(endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
-  const byHop = new Map(hops.map((h) => [`${h.from}>${h.to}`, h]));
+  const byId = new Map(endpoints.map((e) => [e.id, e]));
+  // Keyed as the map samples its edges, outside ends by an address.
+  const byHop = new Map(hops.map((h) => [`${sampleEnd(byId.get(h.from), h.from)}>${sampleEnd(byId.get(h.to), h.to)}`, h]));
   const conns: Connection[] = hops.map((h) => ({ src: h.from, dst: h.to, conns: h.conns, ...(h.condition ? { condition: h.condition } : {}) }));
   const m = buildMap(r.level, endpoints, conns);
   const onSensitive = new Set(r.reached.filter((e) => e.sensitive.length > 0).flatMap((e) => e.path.map((h) => `${external.has(h.from) ? INTERNET : h.from}>${external.has(h.to) ? INTERNET : h.to}`)));
