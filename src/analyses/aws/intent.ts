@@ -10,7 +10,7 @@ import { TrafficSet } from '../../model/traffic-set.js';
 import { ip4 } from '../../engine/cloud/estate.js';
 import { awsSegments, type AwsSubject } from '../intent/aws-membership.js';
 import { homeOf, intentRanges, rangeSegments } from '../intent/membership.js';
-import { judge, type DriftModel, type EndLike, type Judgement, type ModelGroup } from '../intent/drift.js';
+import { groupMaker, judge, type DriftModel, type EndLike, type Judgement, type ModelGroup } from '../intent/drift.js';
 import type { Intent, Segment } from '../intent/types.js';
 import type { AwsAnalysis } from './reach.js';
 
@@ -67,22 +67,7 @@ export function awsSubjectOf(a: AwsAnalysis, e: NetworkInterface): AwsSubject {
 export function awsIntentModel(a: AwsAnalysis, intent: Intent): DriftModel<AwsPathEnd, TrafficSet> & { readonly unmapped: NetworkInterface[] } {
   const view = a.streamReach().view;
   const est = a.estate;
-  const groups: ModelGroup<AwsPathEnd>[] = [];
-  const byKey = new Map<string, ModelGroup<AwsPathEnd>>();
-  const segIds = new Map<string, number>();
-  const group = (segments: string[], external: boolean, b: number): ModelGroup<AwsPathEnd> => {
-    const segKey = segments.join('\u0000');
-    const key = `${external ? 'x' : 'c'}${b}|${segKey}`;
-    let g = byKey.get(key);
-    if (!g) {
-      let segId = segIds.get(segKey);
-      if (segId === undefined) segIds.set(segKey, (segId = segIds.size));
-      g = { index: groups.length, segments, home: homeOf(intent, segments), segKey, segId, external, b, ends: [] };
-      byKey.set(key, g);
-      groups.push(g);
-    }
-    return g;
-  };
+  const { groups, group } = groupMaker<AwsPathEnd>(intent);
   const unmapped: NetworkInterface[] = [];
   const byClass = new Map<number, ModelGroup<AwsPathEnd>[]>();
   view.classes.forEach((c, i) => {

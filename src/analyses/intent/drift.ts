@@ -134,6 +134,27 @@ export interface ModelGroup<E extends EndLike = PathEnd> {
 }
 type Group = ModelGroup;
 
+/** The groups of a model and the function that finds or makes one: by side, behaviour or block, and segment list. */
+export function groupMaker<E extends EndLike>(intent: Intent): { groups: ModelGroup<E>[]; group: (segments: string[], external: boolean, b: number, addr?: Target & { kind: 'address' }) => ModelGroup<E> } {
+  const groups: ModelGroup<E>[] = [];
+  const byKey = new Map<string, ModelGroup<E>>();
+  const segIds = new Map<string, number>();
+  const group = (segments: string[], external: boolean, b: number, addr?: Target & { kind: 'address' }): ModelGroup<E> => {
+    const segKey = segments.join('\u0000');
+    const key = `${external ? 'x' : 'c'}${b}|${segKey}`;
+    let g = byKey.get(key);
+    if (!g) {
+      let segId = segIds.get(segKey);
+      if (segId === undefined) segIds.set(segKey, (segId = segIds.size));
+      g = { index: groups.length, segments, home: homeOf(intent, segments), segKey, segId, external, b, ends: [], ...(addr ? { addr } : {}) };
+      byKey.set(key, g);
+      groups.push(g);
+    }
+    return g;
+  };
+  return { groups, group };
+}
+
 /** What the judging of an intent needs of a model, whatever the layer: groups, their connections, the flows' traffic. */
 export interface DriftModel<E extends EndLike, T extends TrafficLike<T>> {
   readonly groups: readonly ModelGroup<E>[];
@@ -158,22 +179,7 @@ export interface IntentModel extends DriftModel<PathEnd, PortSet> {
 export function buildModel(a: Analysis, intent: Intent): IntentModel {
   const beh: Behaviours = behaviours(a);
   const nsl = namespaceLabels(a);
-  const groups: Group[] = [];
-  const byKey = new Map<string, Group>();
-  const segIds = new Map<string, number>();
-  const group = (segments: string[], external: boolean, b: number, addr?: Target & { kind: 'address' }): Group => {
-    const segKey = segments.join('\u0000');
-    const key = `${external ? 'x' : 'c'}${b}|${segKey}`;
-    let g = byKey.get(key);
-    if (!g) {
-      let segId = segIds.get(segKey);
-      if (segId === undefined) segIds.set(segKey, (segId = segIds.size));
-      g = { index: groups.length, segments, home: homeOf(intent, segments), segKey, segId, external, b, ends: [], ...(addr ? { addr } : {}) };
-      byKey.set(key, g);
-      groups.push(g);
-    }
-    return g;
-  };
+  const { groups, group } = groupMaker<PathEnd>(intent);
 
   // In-cluster: one end per (workload, pod class).
   const seen = new Map<string, string[]>();

@@ -6,7 +6,7 @@
 import { interfaceEndpointId } from '../../inventory/aws/types.js';
 import { formatIp } from '../../model/address.js';
 import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
-import { ip4, type Estate } from './estate.js';
+import type { Estate } from './estate.js';
 import { aclStep } from './network-acls.js';
 import { routeFromEni, routeFromInternet, type Crossing, type Endpoint, type RouteOutcome } from './routing.js';
 import { securityGroupStep } from './security-groups.js';

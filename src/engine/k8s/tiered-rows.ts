@@ -346,7 +346,6 @@ export class TieredRows {
   private readonly cells = new Map<number, number>();
   private readonly fromBlockRows: (Uint32Array | undefined)[] = [];
   private readonly sigs: IngressSig[] = [];
-  private colMark?: Uint8Array;
 
   /**
    * `base`: the tiered rows of a matrix with the same tiers, behaviours, blocks and port table (one derived

@@ -8,7 +8,6 @@ import { toJsonText } from '../json.js';
 import type { PortSet } from '../../model/port-set.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesDot, notesJson, notesMarkdown, notesText } from '../notes.js';
-import { oneLine } from '../safe-text.js';
 import { connText, displayId } from './text.js';
 import { mdCell } from '../markdown.js';
 import { reachMarkdownHead } from './markdown.js';
