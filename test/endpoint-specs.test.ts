@@ -136,3 +136,18 @@ test('CLI: reach --from matching nothing exits 2 with explain\'s message', () =>
   assert.equal(v6.code, 0, v6.stderr);
   assert.match(v6.stdout, /^(?:[^\n]*\n)*a\/open\[Deployment\] => ::\/0 : All Connections\n$/);
 });
+
+test('--from/--to internet: reach lists every outside endpoint; explain asks for one address', () => {
+  const all = runCli(['reach', 'examples/shop', '-o', 'json', '-q']);
+  const outside = (JSON.parse(all.stdout).connections as Array<{ src: string; dst: string }>).filter((c) => c.src.startsWith('internet') || /^\d/.test(c.src));
+  const from = runCli(['reach', 'examples/shop', '--from', 'internet', '-o', 'json', '-q']);
+  assert.equal(from.code, 0, from.stderr);
+  const got = JSON.parse(from.stdout).connections as Array<{ src: string; dst: string }>;
+  assert.ok(got.length > 0);
+  assert.deepEqual(got.map((c) => `${c.src}>${c.dst}`), outside.map((c) => `${c.src}>${c.dst}`));
+  assert.ok(endpointMatcher('internet')({ id: '0.0.0.0-9.255.255.255', kind: 'External' }));
+  assert.ok(!endpointMatcher('internet')({ id: 'a/web[Deployment]', kind: 'Deployment', namespace: 'a', name: 'web' }));
+  const ex = runCli(['explain', 'examples/shop', '--from', 'internet', '--to', 'shop-prod/frontend']);
+  assert.equal(ex.code, 2);
+  assert.match(ex.stderr, /"internet" is every outside address/);
+});

@@ -83,10 +83,13 @@ function workloadInfo(w: Workload, pods: readonly Pod[]): Endpoint {
 
 /**
  * A predicate over endpoints from a user's spec: an exact id, `ns/name` (any kind), a glob (`prod/*`),
- * a namespace followed by `/` or `/*`, or an IP address or CIDR (matching external blocks and pods with that address).
+ * a namespace followed by `/` or `/*`, an IP address or CIDR (matching external blocks and pods with that address),
+ * or `internet` (every outside block).
  */
 export function endpointMatcher(spec: string): (e: Endpoint) => boolean {
   const s = spec.trim();
+  // `internet`, as reports name the outside: every address outside the cluster.
+  if (s === 'internet') return (e) => e.kind === 'External';
   const cidr = parseCidr(s) ?? (parseIp(s) ? parseCidr(`${s}/${parseIp(s)!.family === 4 ? 32 : 128}`) : undefined);
   if (cidr) {
     const r = cidr.range;
@@ -104,6 +107,7 @@ export function endpointMatcher(spec: string): (e: Endpoint) => boolean {
 
 /** The error for a --from/--to (or --target) that names nothing in the input, with near names as a hint. */
 export function noMatch(a: Analysis, spec: string): UserError {
+  if (spec.trim() === 'internet') return new UserError('"internet" is every outside address, and the policies may treat its addresses differently: explain takes one end at a time', 'name one outside address or CIDR, e.g. --from 203.0.113.7 (reach --from internet lists them all)');
   const name = spec.trim().split('/').pop() ?? spec;
   const near = clusterEndpoints(a, 'workload')
     .map((e) => e.endpoint.id)

@@ -36,7 +36,7 @@ export function registerReach(program: Command): void {
   outputFileOption(cmd);
   levelOption(cmd);
   cmd
-    .option('--from <endpoint>', 'only connections from endpoints matching this (ns/name, glob like prod/*, IP or CIDR)')
+    .option('--from <endpoint>', 'only connections from endpoints matching this (ns/name, glob like prod/*, IP or CIDR, internet)')
     .option('--to <endpoint>', 'only connections to endpoints matching this')
     .option('-p, --port <port>', 'only these ports, e.g. TCP/443, UDP/53, TCP/8000-8100 (repeatable)', collect);
   filterOptions(cmd);
