@@ -151,3 +151,14 @@ test('--from/--to internet: reach lists every outside endpoint; explain asks for
   assert.equal(ex.code, 2);
   assert.match(ex.stderr, /"internet" is every outside address/);
 });
+
+test('--from internet on an AWS snapshot: every outside range, as the AWS listing names them', () => {
+  const all = runCli(['reach', 'examples/aws', '-o', 'json', '-q']);
+  const from = runCli(['reach', 'examples/aws', '--from', 'internet', '-o', 'json', '-q']);
+  assert.equal(from.code, 0, from.stderr);
+  const doc = JSON.parse(all.stdout) as { endpoints: Array<{ id: string; kind: string }>; connections: Array<{ src: string; dst: string }> };
+  const outside = new Set(doc.endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
+  const got = (JSON.parse(from.stdout) as typeof doc).connections.map((c) => `${c.src}>${c.dst}`);
+  assert.ok(got.length > 0);
+  assert.deepEqual(got, doc.connections.filter((c) => outside.has(c.src)).map((c) => `${c.src}>${c.dst}`));
+});

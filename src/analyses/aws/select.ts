@@ -8,9 +8,10 @@ import type { AwsEndpointJSON } from './reach.js';
 /**
  * A matcher for an endpoint spec: an id or a glob over endpoint ids; an ENI, VPC, subnet, security group or
  * account id, a Name tag, `tag:KEY=VALUE`; or an IPv4 address or CIDR (an interface's private address inside
- * it, an outside range overlapping it).
+ * it, an outside range overlapping it); or `internet`, every outside range, as reports name them.
  */
 export function awsEndpointMatcher(spec: string): (e: AwsEndpointJSON) => boolean {
+  if (spec.trim() === 'internet') return (e) => e.kind === 'External';
   const tag = /^tag:([^=]+)=(.*)$/.exec(spec);
   if (tag) return (e) => e.tags?.[tag[1]!] === tag[2];
   const cidr = parseCidr(spec) ?? (parseIp(spec) ? parseCidr(`${spec}/32`) : undefined);
