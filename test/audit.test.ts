@@ -240,7 +240,7 @@ test('findings carry every offending pair as data: JSON evidence and SARIF relat
   const sarif = JSON.parse(auditSarif(r)).runs[0];
   for (const f of never) {
     const m = /and (\d+) more/.exec(f.message);
-    const listed = (f.message.match(/ → /g) ?? []).length;
+    const listed = (f.message.match(/ => /g) ?? []).length;
     assert.ok(f.evidence && f.evidence.length === listed + (m ? Number(m[1]) : 0), `${f.evidence?.length} pairs as data for "${f.message}"`);
     const j = json.findings.find((x: { id: string }) => x.id === f.id);
     assert.equal(j.evidence.length, f.evidence.length);
@@ -249,7 +249,7 @@ test('findings carry every offending pair as data: JSON evidence and SARIF relat
       assert.ok(Object.keys(e.ports).length > 0);
     }
     const s = sarif.results.find((x: { partialFingerprints: Record<string, string> }) => x.partialFingerprints['bulkheadFindingId/v1'] === f.id);
-    const pairs = (s.relatedLocations as SarifLocation[]).filter((l) => / → /.test(l.message!.text));
+    const pairs = (s.relatedLocations as SarifLocation[]).filter((l) => / => /.test(l.message!.text));
     assert.equal(pairs.length, f.evidence.length, 'one related location per pair');
     assert.equal(s.properties.evidence.length, f.evidence.length);
   }

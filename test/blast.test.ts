@@ -168,7 +168,7 @@ test('every format renders; dot draws the paths', () => {
   assert.match(dot, /"shop\/api\[Deployment\]" -> "data\/db\[StatefulSet\]"/);
   assert.match(BLAST_FORMATS.md(r), /<details>/);
   assert.match(BLAST_FORMATS.text(r), /data\/db: 1 reached/);
-  assert.match(BLAST_FORMATS.text(blastRanking(a)), /^1 +2 +1 +0 +shop\/web/m);
+  assert.match(BLAST_FORMATS.text(blastRanking(a)), /^1 +2 +1 +- +shop\/web/m);
 });
 
 test('CLI: blast --from, --hops, errors', () => {

@@ -378,7 +378,7 @@ checkTester('intent-overbroad', {
 checkTester('intent-broken-flow', {
   valid: [{ name: 'flows open', manifests: wired, intent: tiers }],
   invalid: [
-    { name: 'api to db blocked', manifests: [web, api, db, ...closed, allowIn('api-in', 'api', 'web', 9000), allowOut('web-out', 'web', 'api', 9000)], intent: tiers, errors: [{ messageId: 'blocked', resource: 'Flow #2 api → db' }] },
+    { name: 'api to db blocked', manifests: [web, api, db, ...closed, allowIn('api-in', 'api', 'web', 9000), allowOut('web-out', 'web', 'api', 9000)], intent: tiers, errors: [{ messageId: 'blocked', resource: 'Flow #2 api => db' }] },
     { name: 'segment without members', manifests: [web, api, ...closed, allowIn('api-in', 'api', 'web', 9000), allowOut('web-out', 'web', 'api', 9000)], intent: tiers, errors: [{ messageId: 'no-destination' }] },
   ],
 });
@@ -596,7 +596,7 @@ checkTester('admin-deny-breaks-flow', {
       name: 'an admin Deny on the destination',
       manifests: [web, dbIn('data'), anp('closed', 10, { subject: { namespaces: nsSel('data') }, ingress: [{ name: 'nobody', action: 'Deny', from: [{ namespaces: {} }] }] })],
       intent: webTo,
-      errors: [{ messageId: 'denied', severity: 'error', resource: 'AdminNetworkPolicy closed', message: 'flow #1 web → db on TCP 5432 is denied by AdminNetworkPolicy closed (priority 10) ingress rule #1 (nobody) (shop/web[Pod] → data/db[Pod])' }],
+      errors: [{ messageId: 'denied', severity: 'error', resource: 'AdminNetworkPolicy closed', message: 'flow #1 web => db on TCP 5432 is denied by AdminNetworkPolicy closed (priority 10) ingress rule #1 (nobody) (shop/web[Pod] => data/db[Pod])' }],
     },
     {
       name: 'a baseline Deny at the source (no NetworkPolicy isolates it)',

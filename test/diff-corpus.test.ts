@@ -14,7 +14,7 @@ import { analyze } from '../src/engine/index.js';
 import { diffAnalyses } from '../src/analyses/diff.js';
 import { PortSet, parseProtocol, type Protocol } from '../src/model/port-set.js';
 import { IntervalSet } from '../src/model/interval-set.js';
-import { parseIp } from '../src/model/address.js';
+import { formatRange, parseCidr, parseIp } from '../src/model/address.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/netpol-analyzer/', import.meta.url));
 
@@ -210,7 +210,12 @@ test('netpol-analyzer diff cases: same changed pairs and old/new connectivity', 
     const o = await loadFromPaths([join(CORPUS, 'tests', c.dir1)]);
     const n = await loadFromPaths([join(CORPUS, 'tests', c.dir2)]);
     const r = diffAnalyses(analyze(o.inventory), analyze(n.inventory));
-    const actual = r.changes.map((ch) => ({ src: ch.src, dst: ch.dst, old: ch.old, new: ch.new }));
+    // Outside ends are merged and named (`internet except ...`): compare them block by block, by their CIDRs.
+    const ends = (id: string): string[] => {
+      const e = r.endpoints.get(id);
+      return e?.kind === 'External' ? (e.cidrs ?? []).map((x) => `${formatRange(parseCidr(x)!.range)}[External]`) : [id];
+    };
+    const actual = r.changes.flatMap((ch) => ends(ch.src).flatMap((src) => ends(ch.dst).map((dst) => ({ src, dst, old: ch.old, new: ch.new }))));
     const problems = semanticDiff(expected, actual);
     if (problems.length === 0) {
       matched++;

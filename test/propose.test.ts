@@ -42,7 +42,7 @@ test('propose: a proposal that would block an intended flow never observed is re
   const r = propose(inventory, groups, (w) => w.namespace === 'payments', intent);
   assert.deepEqual(r.policies.map((p) => p.workload), ['payments/payments-api[Deployment]', 'payments/vault[StatefulSet]']);
   assert.equal(r.check?.ok, false);
-  assert.deepEqual(r.check?.broken, ['flow #8 payments → dns (TCP 53,UDP 53)']);
+  assert.deepEqual(r.check?.broken, ['flow #8 payments => dns (TCP 53,UDP 53)']);
   assert.deepEqual(r.check?.opened, []);
 });
 

@@ -285,8 +285,8 @@ test('reports: JUnit is well-formed XML without forbidden characters; TAP has it
 test('CLI: bulkhead test exits 1 on a failing check and 0 when all pass; a missing intent is exit 2', () => {
   const r = runCli(['test', 'examples/shop', '-q']);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /FAIL tests\[2\] dev → data TCP\/5432 deny/);
-  assert.match(r.stdout, /#\d+ shop-dev\/api-0 → shop-prod\/postgres-0 TCP\/5432/);
+  assert.match(r.stdout, /FAIL tests\[2\] dev => data TCP\/5432 deny/);
+  assert.match(r.stdout, /#\d+ shop-dev\/api-0 => shop-prod\/postgres-0 TCP\/5432/);
   assert.match(r.stdout, /rule: allowed: ingress by shop-prod\/postgres ingress rule #1 \(examples\/shop\/prod-policies\.yaml:89\)/);
   const dir = mkdtempSync(join(tmpdir(), 'bulkhead-test-'));
   const intent = join(dir, 'ok.yaml');

@@ -69,7 +69,7 @@ test('diff: an admin rule whose action changes opens paths, and is named as thei
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /2 pairs opened/);
   assert.match(r.stdout, /dev\/web\[Deployment\] => prod\/db\[StatefulSet\] : All Connections\n\s+because: AdminNetworkPolicy dev-not-in-prod/);
-  assert.match(r.stdout, /AdminNetworkPolicy dev-not-in-prod changed: ingress rule #1 action deny -> accept/);
+  assert.match(r.stdout, /AdminNetworkPolicy dev-not-in-prod changed: ingress rule #1 action deny → accept/);
 });
 
 test('audit: the summary counts the admin and baseline policies', () => {

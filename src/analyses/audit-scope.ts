@@ -43,10 +43,10 @@ function subjectsOf(a: Analysis, intent: Intent | undefined): Subjects {
   return { endpoint, workload, byNamespace, bySegment };
 }
 
-/** The segments a Flow resource (`#7 monitoring → payments`) or Segment resource names. */
+/** The segments a Flow resource (`#7 monitoring => payments`) or Segment resource names. */
 function segmentNames(ref: ResourceRef): string[] {
   if (ref.kind === 'Segment') return [ref.name];
-  const m = ref.name.match(/^#\d+ (.+) → (.+)$/);
+  const m = ref.name.match(/^#\d+ (.+) => (.+)$/);
   return m ? [m[1]!, m[2]!] : [];
 }
 

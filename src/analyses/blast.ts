@@ -10,13 +10,14 @@ import type { Analysis, Target } from '../engine/index.js';
 import { explainSide, type SideExplanation } from '../engine/k8s/explain-side.js';
 import type { NodeRelation } from '../engine/k8s/node-rule.js';
 import type { SourceRef } from '../inventory/types.js';
-import { formatRange, parseCidr, parseIp, rangeToCidrs, rangesOverlap, type IpRange } from '../model/address.js';
+import { formatRange, parseCidr, parseIp, rangesOverlap, type IpRange } from '../model/address.js';
 import { BitSet } from '../model/bitset.js';
 import type { PortSet } from '../model/port-set.js';
 import { UserError } from '../util/errors.js';
 import { buildClassGraph, transitiveClosure, type ClassGraph } from './blast/graph.js';
 import { clusterEndpoints, endpointMatcher, externalEndpoint, resolveOne, type Endpoint, type Level, type ResolvedEndpoint } from './endpoints.js';
 import { lex } from '../util/compare.js';
+import { outsideName } from './outside.js';
 
 /** What blast needs from an intent file: segment membership and which segments are sensitive. */
 export interface SegmentView {
@@ -113,8 +114,10 @@ export interface RankingEntry {
   readonly reached: number;
   /** In-cluster endpoints reachable in one hop. */
   readonly direct: number;
-  /** Outside address blocks reachable. */
+  /** Outside address blocks reachable (as the analysis cuts the outside space: other policies change it). */
   readonly external: number;
+  /** The outside addresses reachable, named as reach names them (`internet except 10.0.0.0/8`); '' when none. */
+  readonly outside: string;
   /** Reached endpoints that are sensitive. */
   readonly sensitive: number;
 }
@@ -338,6 +341,12 @@ function resolveStart(a: Analysis, n: Nodes, level: Level, spec: string, seg?: S
   return { start: [i], addrs: [], endpoints: [n.cluster[i]!.endpoint] };
 }
 
+/** Outside addresses as one endpoint, named as reach names them (see outsideName). */
+function outsideEndpoint(ranges: readonly IpRange[], universe: readonly IpRange[]): Endpoint {
+  const n = outsideName(ranges, universe);
+  return { id: n.name, kind: 'External', cidrs: n.cidrs, ...(n.except ? { except: n.except } : {}) };
+}
+
 /** Blast radius of one starting point (see BlastOptions.from). */
 export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): BlastFromResult {
   const level = opts.level ?? 'workload';
@@ -361,7 +370,9 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
   const startOfClass = new Map<number, number>();
   for (const i of st.start) for (const c of n.classesOf[i]!) if (!startOfClass.has(c)) startOfClass.set(c, i);
   const nameOf = (c: number): Endpoint => n.cluster[startOfClass.get(c) ?? n.byClass[c]![0]!]!.endpoint;
-  const addrEndpoint = (i: number): Endpoint => (st.addrs.length === 1 && st.start.length === 0 ? st.endpoints[0]! : { id: formatRange(st.addrs[i]!), kind: 'External' });
+  // Every outside address the analysis models: what `internet` stands for in names.
+  const universe = a.externals().map((b) => b.range);
+  const addrEndpoint = (i: number): Endpoint => (st.addrs.length === 1 && st.start.length === 0 ? st.endpoints[0]! : outsideEndpoint([st.addrs[i]!], universe));
 
   const sideCache = new Map<string, { e: SideExplanation; i: SideExplanation }>();
   const hop = (src: Target, dst: Target, se: Endpoint, de: Endpoint, conns: PortSet): Hop => {
@@ -427,46 +438,39 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
       sensitive: sens.of(e.endpoint),
     });
   });
-  // Outside blocks: reached from any held class within the hop limit. Neighbouring blocks reached the same
-  // way (same pivot, ports and rules) are shown as one range: the attacker sees no difference between them.
+  // Outside blocks: reached from any held class within the hop limit. Blocks reached the same way (same
+  // pivot, ports, rules, segments and sensitivity) are one endpoint, named as reach names it (`internet`,
+  // `internet except 10.0.0.0/8`, or its CIDRs): how other policies cut the outside space changes nothing
+  // for the attacker, so it must not change the listing either.
   const heldOrder = [...held.keys()].filter((c) => held[c]! >= 0 && (opts.hops === undefined || held[c]! < opts.hops)).sort((x, y) => held[x]! - held[y]! || x - y);
-  let pending: { range: IpRange; via: number; last: Hop; key: string } | undefined;
-  const flush = (): void => {
-    if (!pending) return;
-    const { range, via, last } = pending;
-    const endpoint: Endpoint = { id: formatRange(range), kind: 'External', cidrs: rangeToCidrs(range) };
-    const path = held[via] === 0 ? [] : pathTo(via, nameOf(via));
-    // The merged range, not the first block it was built from, is what no policy restricts.
-    const ingress = { ...last.ingress, note: `${endpoint.id} is outside the cluster: no NetworkPolicy applies to its ingress` };
-    path.push({ ...last, to: endpoint.id, ingress, crossesBoundary: domain(nameOf(via)) !== domain(endpoint) });
-    reached.push({
-      endpoint,
-      hop: held[via]! + 1,
-      path,
-      boundaries: path.filter((h) => h.crossesBoundary).length,
-      segments: seg ? seg.segmentsOf(endpoint) : [],
-      sensitive: sens.of(endpoint),
-    });
-    pending = undefined;
-  };
+  const groups = new Map<string, { ranges: IpRange[]; via: number; last: Hop; first: Endpoint }>();
   const outside = externalOut(a, externals);
   externals.forEach((ext, k) => {
     const t = ext.targets[0]!;
     const range = (t as { range: IpRange }).range;
     const via = heldOrder.find((c) => !cut.dead.has(c) && outside(c).has(k));
-    if (via === undefined) {
-      flush();
-      return;
-    }
+    if (via === undefined) return;
     const last = hop({ kind: 'class', index: via }, t, nameOf(via), ext.endpoint, a.allowed({ kind: 'class', index: via }, t));
     const key = [via, last.conns.key(), JSON.stringify(last.egress), seg ? seg.segmentsOf(ext.endpoint).join() : '', sens.of(ext.endpoint).join()].join('|');
-    if (pending && pending.key === key && pending.range.family === range.family && pending.range.hi + 1n === range.lo) pending.range = { family: range.family, lo: pending.range.lo, hi: range.hi };
-    else {
-      flush();
-      pending = { range, via, last, key };
-    }
+    const g = groups.get(key);
+    if (g) g.ranges.push(range);
+    else groups.set(key, { ranges: [range], via, last, first: ext.endpoint });
   });
-  flush();
+  for (const { ranges, via, last, first } of groups.values()) {
+    const endpoint = outsideEndpoint(ranges, universe);
+    const path = held[via] === 0 ? [] : pathTo(via, nameOf(via));
+    // The merged endpoint, not the first block it was built from, is what no policy restricts.
+    const ingress = { ...last.ingress, note: `${endpoint.id} is outside the cluster: no NetworkPolicy applies to its ingress` };
+    path.push({ ...last, to: endpoint.id, ingress, crossesBoundary: domain(nameOf(via)) !== domain(first) });
+    reached.push({
+      endpoint,
+      hop: held[via]! + 1,
+      path,
+      boundaries: path.filter((h) => h.crossesBoundary).length,
+      segments: seg ? seg.segmentsOf(first) : [],
+      sensitive: sens.of(first),
+    });
+  }
   reached.sort((x, y) => x.hop - y.hop || Number(x.endpoint.kind === 'External') - Number(y.endpoint.kind === 'External') || lex(x.endpoint.id, y.endpoint.id));
   const sensitive = sens.names.map((name) => ({ name, reached: reached.filter((r) => r.sensitive.includes(name)).map((r) => r.endpoint.id) }));
   const inCluster = reached.filter((r) => r.endpoint.kind !== 'External');
@@ -503,6 +507,7 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
   const isSensitive = n.cluster.map((e) => sens.of(e.endpoint).length > 0);
   const outside = externalOut(a, externals);
   const extOut = Array.from({ length: g.n }, (_, c) => outside(c));
+  const universe = a.externals().map((b) => b.range);
   const closure = opts.hops === undefined ? transitiveClosure(g) : undefined;
   const stamp = new Int32Array(n.cluster.length).fill(-1);
   // Always true at pod level; at workload level when no workload spans two classes.
@@ -513,6 +518,7 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
     readonly r: BitSet;
     readonly direct: BitSet;
     readonly external: number;
+    readonly outside: string;
     /** Partition case: per-class sums over r and direct, before taking out the endpoint itself. */
     readonly sums?: { readonly reached: number; readonly sensitive: number; readonly direct: number };
   }
@@ -546,7 +552,8 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
       for (const c of direct) d += n.byClass[c]!.length;
       sums = { reached, sensitive, direct: d };
     }
-    m = { r, direct, external: ext.count(), ...(sums ? { sums } : {}) };
+    const reachedOutside = [...ext].map((k) => (externals[k]!.targets[0] as { range: IpRange }).range);
+    m = { r, direct, external: ext.count(), outside: reachedOutside.length ? outsideName(reachedOutside, universe).name : '', ...(sums ? { sums } : {}) };
     memo.set(key, m);
     return m;
   };
@@ -558,7 +565,7 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
       // Each endpoint lies in exactly one class: take the endpoint itself out of its class's count.
       const selfR = m.r.has(own[0]!) ? 1 : 0;
       const selfD = m.direct.has(own[0]!) ? 1 : 0;
-      return { endpoint: e.endpoint, reached: m.sums.reached - selfR, direct: m.sums.direct - selfD, external: m.external, sensitive: m.sums.sensitive - (selfR && isSensitive[i] ? 1 : 0) };
+      return { endpoint: e.endpoint, reached: m.sums.reached - selfR, direct: m.sums.direct - selfD, external: m.external, outside: m.outside, sensitive: m.sums.sensitive - (selfR && isSensitive[i] ? 1 : 0) };
     }
     const count = (set: BitSet, tag: number): [number, number] => {
       let c = 0;
@@ -575,7 +582,7 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
     };
     const [reached, sensitive] = count(m.r, 2 * i);
     const [direct] = count(m.direct, 2 * i + 1);
-    return { endpoint: e.endpoint, reached, direct, external: m.external, sensitive };
+    return { endpoint: e.endpoint, reached, direct, external: m.external, outside: m.outside, sensitive };
   }
   ranking.sort((x, y) => y.reached - x.reached || y.sensitive - x.sensitive || y.direct - x.direct || lex(x.endpoint.id, y.endpoint.id));
   return { mode: 'ranking', level, ...(opts.hops !== undefined ? { hops: opts.hops } : {}), endpoints: ranking.length, sensitiveNames: sens.names, ranking, ...(cut.excluded ? { excluded: cut.excluded } : {}) };

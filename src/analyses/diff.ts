@@ -7,6 +7,7 @@ import type { Analysis } from '../engine/index.js';
 import type { Endpoint, Level } from './endpoints.js';
 import { attributeCauses } from './diff/causes.js';
 import { diffConnectivity, type ConnChange } from './diff/connectivity.js';
+import { mergeOutsideChanges } from './diff/outside.js';
 import { diffObjects, type ObjectChange } from './diff/objects.js';
 import { driftDelta, type DriftDelta } from './diff/drift-delta.js';
 import { diffExposure, type ExposureChange } from './diff/exposure-delta.js';
@@ -100,7 +101,7 @@ export function diffAnalyses(oldA: Analysis, newA: Analysis, opts: DiffOptions =
   const objects = diffObjects(oldA.inventory, newA.inventory);
   const causes = attributeCauses(oldA, newA, conn, objects);
   const noun = level === 'pod' ? 'pod' : 'workload';
-  const changes: DiffChange[] = conn.changes.map((c, i) => {
+  const perBlock: DiffChange[] = conn.changes.map((c, i) => {
     const info: string[] = [];
     for (const id of [c.src, c.dst]) {
       if (conn.endpoints.get(id)?.kind === 'External') continue;
@@ -109,6 +110,9 @@ export function diffAnalyses(oldA: Analysis, newA: Analysis, opts: DiffOptions =
     }
     return { ...c, causes: causes[i]!, ...(info.length ? { endpointsInfo: info.join(', ') } : {}) };
   });
+  // Outside blocks that change alike are one change, named as reach names them (see diff/outside.ts).
+  const merged = mergeOutsideChanges(perBlock, conn.endpoints, (c) => `${c.old.key()}|${c.new.key()}|${c.causes.join('\n')}|${c.endpointsInfo ?? ''}`, ['changed', 'added', 'removed']);
+  const changes = merged.changes;
   const count = new Map<string, number>();
   for (const c of changes) for (const k of c.causes) count.set(k, (count.get(k) ?? 0) + 1);
   const objs: DiffObject[] = objects.map((o) => ({ ...o, explains: count.get(o.key) ?? 0 }));
@@ -116,7 +120,7 @@ export function diffAnalyses(oldA: Analysis, newA: Analysis, opts: DiffOptions =
     old: opts.oldName ?? 'old',
     new: opts.newName ?? 'new',
     level,
-    endpoints: conn.endpoints,
+    endpoints: merged.endpoints,
     changes,
     objects: objs,
     unchanged: conn.unchanged,

@@ -18,7 +18,7 @@ export default defineCheck({
     controls: [PCI_1_2_1, PCI_1_2_7],
     remediation: 'Add an Allow (or Pass) rule for the flow above the Deny in the admin policy, or with a lower priority number in another one; a NetworkPolicy cannot allow what the admin tier denies.',
     messages: {
-      denied: 'flow #{{flow}} {{from}} → {{to}} on {{missing}} is denied by {{rule}} ({{src}} → {{dst}}): no NetworkPolicy can allow it',
+      denied: 'flow #{{flow}} {{from}} => {{to}} on {{missing}} is denied by {{rule}} ({{src}} => {{dst}}): no NetworkPolicy can allow it',
     },
   },
   check(ctx) {

@@ -12,9 +12,9 @@ export default defineCheck({
     controls: [PCI_1_2_1, PCI_1_2_7],
     remediation: 'Allow the flow on both sides: an egress rule on the source (when its egress is isolated) and an ingress rule on the destination; or remove the flow from the intent if it is no longer meant.',
     messages: {
-      blocked: 'flow #{{flow}} {{from}} → {{to}} on {{ports}} is blocked: no member of {{from}} reaches a member of {{to}} on {{missing}}',
-      'no-source': 'flow #{{flow}} {{from}} → {{to}} cannot happen: segment {{from}} has no member',
-      'no-destination': 'flow #{{flow}} {{from}} → {{to}} cannot happen: segment {{to}} has no member',
+      blocked: 'flow #{{flow}} {{from}} => {{to}} on {{ports}} is blocked: no member of {{from}} reaches a member of {{to}} on {{missing}}',
+      'no-source': 'flow #{{flow}} {{from}} => {{to}} cannot happen: segment {{from}} has no member',
+      'no-destination': 'flow #{{flow}} {{from}} => {{to}} cannot happen: segment {{to}} has no member',
     },
   },
   check(ctx) {
@@ -22,7 +22,7 @@ export default defineCheck({
       ctx.report({
         messageId: b.reason,
         data: { flow: b.flow.index, from: b.from, to: b.to, ports: b.flow.ports.toString(), missing: b.missing.toString() },
-        resource: { kind: 'Flow', name: `#${b.flow.index} ${b.from} → ${b.to}` },
+        resource: { kind: 'Flow', name: `#${b.flow.index} ${b.from} => ${b.to}` },
         location: b.flow.source,
         key: `${b.from}>${b.to}`,
       });

@@ -13,7 +13,7 @@ export default defineCheck({
     controls: [PCI_1_2_5, PCI_1_3_1, SOC2_CC6_6, NIST_SC_7_5],
     remediation: 'List only the flow\'s ports in the rule named (a rule without `ports` opens every port), or widen the flow in the intent file if the extra ports are meant.',
     messages: {
-      wider: '{{from}} → {{to}} is open on {{extra}} beyond flow #{{flow}} ({{intended}}): {{paths}}; opened by {{why}}',
+      wider: '{{from}} => {{to}} is open on {{extra}} beyond flow #{{flow}} ({{intended}}): {{paths}}; opened by {{why}}',
     },
   },
   check(ctx) {
@@ -33,7 +33,7 @@ export default defineCheck({
         },
         ...blameReport(g.blame, g),
         key: `${b.srcSegment}>${b.dstSegment}`,
-        related: b.flows.map((f) => ({ message: `flow #${f.index}: ${f.from.join(', ')} → ${f.to.join(', ')} on ${f.ports.toString()}`, location: f.source })),
+        related: b.flows.map((f) => ({ message: `flow #${f.index}: ${f.from.join(', ')} => ${f.to.join(', ')} on ${f.ports.toString()}`, location: f.source })),
       });
     }
   },

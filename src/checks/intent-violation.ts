@@ -14,7 +14,7 @@ export default defineCheck({
     remediation:
       'Close the path at the rule named (narrow its peers or ports), or add a default-deny policy where none isolates; if the path is meant, add a flow for it to the intent file.',
     messages: {
-      open: '{{from}} → {{to}} is open, but no flow allows it: {{paths}}; opened by {{why}}',
+      open: '{{from}} => {{to}} is open, but no flow allows it: {{paths}}; opened by {{why}}',
     },
   },
   check(ctx) {

@@ -151,10 +151,10 @@ export function groupByBlame<B extends PathBundle>(a: Analysis, bundles: readonl
   return [...groups.values()];
 }
 
-/** "a → b (TCP 5432), c → d (All Connections) and 3 more" */
+/** "a => b (TCP 5432), c => d (All Connections) and 3 more" */
 export function describePairs(g: { pairs: ReadonlyMap<string, { src: string; dst: string; ports: PortSet }> }, max = 3): string {
   const all = [...g.pairs.values()];
-  const shown = all.slice(0, max).map((p) => `${p.src} → ${p.dst} (${p.ports.toString()})`);
+  const shown = all.slice(0, max).map((p) => `${p.src} => ${p.dst} (${p.ports.toString()})`);
   return `${shown.join(', ')}${all.length > shown.length ? ` and ${all.length - shown.length} more` : ''}`;
 }
 

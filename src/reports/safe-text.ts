@@ -50,7 +50,9 @@ export function mdText(s: string): string {
   return oneLine(s)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
+    // The connection arrow `=>` stays as written: with every `<` escaped no `>` can close a tag, and a
+    // line starting with `=` is no blockquote.
+    .replace(/(?<!=)>/g, '&gt;')
     .replace(/([\\`*_|])/g, '\\$1')
     // A link needs "](": break it, so input text never becomes a link.
     .replace(/\]\(/g, ']\\(');

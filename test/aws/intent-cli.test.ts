@@ -50,7 +50,7 @@ test('audit --intent on AWS input: unintended paths, broken flows and never-brea
   const by = (check: string) => doc.findings.filter((f: { check: string }) => f.check === check);
   // api reaches web on TCP 443 (sg-web admits 0.0.0.0/0): no flow allows it, and an inline never forbids it.
   const [v] = by('aws-intent-violation');
-  assert.match(v.message, /^api → web is open, but no flow allows it: .*eni-api\[api\] → .*eni-web\[web\] \(TCP 443\); opened by sg-web ingress #0 \(TCP 443\) at examples\/aws\/123456789012\/us-east-1\/security-groups\.json:\d+ SecurityGroups\[0\]\.IpPermissions\[0\]/);
+  assert.match(v.message, /^api => web is open, but no flow allows it: .*eni-api\[api\] => .*eni-web\[web\] \(TCP 443\); opened by sg-web ingress #0 \(TCP 443\) at examples\/aws\/123456789012\/us-east-1\/security-groups\.json:\d+ SecurityGroups\[0\]\.IpPermissions\[0\]/);
   assert.equal(v.location.file, 'examples/aws/123456789012/us-east-1/security-groups.json');
   assert.deepEqual(v.evidence.map((e: { src: string; dst: string; ports: unknown }) => [e.src, e.dst, e.ports]), [[`${API}[api]`, `${WEB}[web]`, { TCP: [[443, 443]] }]]);
   const never = by('aws-intent-never');
@@ -59,8 +59,8 @@ test('audit --intent on AWS input: unintended paths, broken flows and never-brea
   assert.equal(never[0].severity, 'error');
   // dev's SSH to api: blocked at the route and at sg-api, both named with file and JSON path.
   const [b] = by('aws-intent-broken-flow');
-  assert.match(b.message, /^flow #4 dev → api on TCP 22 is blocked: .*route: .*rtb-dev-main.*route-tables\.json:\d+ RouteTables\[2\]\.Routes\[2\].*sg-ingress: no ingress rule of sg-api/);
-  assert.match(by('aws-intent-egress')[0].message, /^web may reach outside the estate only 198\.51\.100\.0\/24, yet .*eni-web\[web\] → 0\.0\.0\.0-9\.255\.255\.255 \(all traffic\)/);
+  assert.match(b.message, /^flow #4 dev => api on TCP 22 is blocked: .*route: .*rtb-dev-main.*route-tables\.json:\d+ RouteTables\[2\]\.Routes\[2\].*sg-ingress: no ingress rule of sg-api/);
+  assert.match(by('aws-intent-egress')[0].message, /^web may reach outside the estate only 198\.51\.100\.0\/24, yet .*eni-web\[web\] => 0\.0\.0\.0-9\.255\.255\.255 \(all traffic\)/);
   // The flows that hold are not reported: internet → web on 443, web → api, api → db.
   assert.ok(!doc.findings.some((f: { message: string }) => /flow #[123] /.test(f.message)));
   assert.equal(by('aws-intent-unmapped').length, 0);
@@ -136,7 +136,7 @@ test('init on an AWS snapshot writes AWS segments; audit against it reports no d
   // Deleting a flow makes its paths violations again.
   writeFileSync(file, text.replace(/^ {2}- \{from: prod-app, to: prod-db.*\n/m, ''));
   const after = JSON.parse(runCli(['audit', EX, '--intent', file, '-f', 'json', '-q']).stdout);
-  assert.deepEqual(after.findings.filter((f: { check: string }) => f.check === 'aws-intent-violation').map((f: { message: string }) => f.message.split(':')[0]), ['prod-app → prod-db is open, but no flow allows it']);
+  assert.deepEqual(after.findings.filter((f: { check: string }) => f.check === 'aws-intent-violation').map((f: { message: string }) => f.message.split(':')[0]), ['prod-app => prod-db is open, but no flow allows it']);
   const both = runCli(['init', 'examples/shop', EX, '--output-file', '-']);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /not both in one run/);

@@ -78,7 +78,7 @@ test('html (browser): reach map of the shop, click an edge, read why, filter by 
       await page.evaluate((id) => (window as any).bulkhead.cy.getElementById(id).emit('tap'), at.id);
       shown = await page.evaluate(() => ({ title: document.getElementById('explanation-title')!.textContent!, text: document.getElementById('explanation')!.textContent! }));
     }
-    assert.match(shown.title, /^shop-dev\/api\[Deployment\] → shop-prod\/postgres\[StatefulSet\]: TCP 5432/);
+    assert.match(shown.title, /^shop-dev\/api\[Deployment\] => shop-prod\/postgres\[StatefulSet\]: TCP 5432/);
     assert.match(shown.text, /ALLOWED \(TCP 5432\)/);
     assert.match(shown.text, /shop-prod\/postgres ingress rule #1 \(examples\/shop\/prod-policies\.yaml:89\)/);
     await page.fill('#filter-port', '8443');

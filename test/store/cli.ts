@@ -91,10 +91,10 @@ export function storeCliTests(name: string, db: () => Promise<string>): void {
     assert.equal(md.code, 0, md.stderr);
     for (const line of [
       '| NetworkPolicy shop-prod/postgres | changed | ingress rule #1 from changed | examples/shop/prod-policies.yaml:89 | 8 |',
-      '- opened: shop-dev/api[Deployment] → shop-prod/postgres[StatefulSet]: TCP 5432 (because of NetworkPolicy shop-prod/postgres)',
+      '- opened: shop-dev/api[Deployment] => shop-prod/postgres[StatefulSet]: TCP 5432 (because of NetworkPolicy shop-prod/postgres)',
       '| monitoring | 10/13 (77%) | 75% | examples/shop/bulkhead.yaml:17 |',
       '- new endpoint in no segment: shop-prod/report-export[CronJob] (1 pod(s), examples/shop/prod-workloads.yaml:80)',
-      '- shop-dev/api[Deployment] → shop-prod/postgres[StatefulSet] TCP 5432 ×1 (examples/shop/flows/hubble.jsonl:9); rules: shop-prod/postgres ingress rule #1',
+      '- shop-dev/api[Deployment] => shop-prod/postgres[StatefulSet] TCP 5432 ×1 (examples/shop/flows/hubble.jsonl:9); rules: shop-prod/postgres ingress rule #1',
       '- shop-prod/redis ingress rule #2 (examples/shop/prod-policies.yaml:111)',
       '| @3 | 2026-11-15 | 4 | 41 | 6 |',
     ]) assert.ok(md.stdout.split('\n').includes(line), `missing: ${line}`);

@@ -25,7 +25,7 @@ test('reach reads a state and a plan (its after-state); the plan\'s new instance
 test('diff state plan: text says what opens, from where to where, and the rule that opens it with file and JSON path', () => {
   const r = runCli(['diff', STATE, PLAN]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^AWS connectivity diff: examples\/terraform\/state\.json -> examples\/terraform\/plan\.json\n2 pairs opened, 0 closed, 0 changed; 1 unchanged\./);
+  assert.match(r.stdout, /^AWS connectivity diff: examples\/terraform\/state\.json → examples\/terraform\/plan\.json\n2 pairs opened, 0 closed, 0 changed; 1 unchanged\./);
   assert.match(r.stdout, /This change opens TCP 5432 from dev-box \(VPC dev\) to prod-db \(VPC prod\)\./);
   const line = readFileSync(PLAN, 'utf8').split('\n').findIndex((l) => l.includes('"address": "aws_vpc_security_group_ingress_rule.db_from_dev"')) + 1;
   assert.ok(line > 0);
@@ -90,7 +90,7 @@ test('diff of two describe-* snapshots: a NACL entry that lets replies back open
   const r = runCli(['diff', 'examples/aws', dir]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /0 pairs opened, 0 closed, 1 changed/);
-  assert.match(r.stdout, /eni-dev\[dev-box\] => .*eni-db\[db\] : nothing -> TCP 5432 \(opened TCP 5432; replies blocked by a network ACL: none now\)/);
+  assert.match(r.stdout, /eni-dev\[dev-box\] => .*eni-db\[db\] : nothing → TCP 5432 \(opened TCP 5432; replies blocked by a network ACL: none now\)/);
   assert.match(r.stdout, /because now: nacl-reply allow acl-prod-db outbound #110: TCP 1024-65535.*network-acls\.json:\d+ NetworkAcls\[1\]\.Entries\[3\]/);
   const same = runCli(['diff', 'examples/aws', 'examples/aws']);
   assert.match(same.stdout, /No connectivity change\./);

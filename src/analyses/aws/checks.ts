@@ -194,7 +194,7 @@ export function awsChecks(a: AwsAnalysis): Check[] {
       },
     },
     {
-      meta: meta('aws-response-blocked', 'warning', 'Requests pass but a network ACL drops the replies', 'Allow the replies on the client ephemeral ports (1024-65535) in the ACL, with any denies before it.', { blocked: '{{src}} -> {{dst}}: requests on {{traffic}} pass, but a network ACL drops their replies ({{n}} pair(s))' }),
+      meta: meta('aws-response-blocked', 'warning', 'Requests pass but a network ACL drops the replies', 'Allow the replies on the client ephemeral ports (1024-65535) in the ACL, with any denies before it.', { blocked: '{{src}} => {{dst}}: requests on {{traffic}} pass, but a network ACL drops their replies ({{n}} pair(s))' }),
       check(ctx) {
         const byPlace = new Map<string, { src: string; dst: string; traffic: TrafficSet; n: number }>();
         const subnetOf = new Map(a.streamReach().endpoints.map((e) => [e.id, e.subnet ?? e.id]));

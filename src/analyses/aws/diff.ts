@@ -62,6 +62,8 @@ export interface AwsDiffResult {
   readonly summary: { readonly added: number; readonly removed: number; readonly changed: number };
   /** Settings not evaluated that the change adds, removes or edits: their effect is unknown. */
   readonly unmodelled: readonly AwsUnmodelledChange[];
+  /** Every outside address of either side, as CIDRs: what `internet` stands for when reports name ranges. */
+  readonly outsideSpace?: readonly string[];
 }
 
 interface PairTraffic {
@@ -327,5 +329,6 @@ export function diffAws(oldA: AwsAnalysis, newA: AwsAnalysis, opts: AwsDiffOptio
     vpcNames: new Map([...oldA.inventory.vpcs, ...newA.inventory.vpcs].flatMap((v) => (v.tags['Name'] ? [[v.id, v.tags['Name']] as const] : []))),
     summary: { added: changes.filter((c) => c.kind === 'added').length, removed: changes.filter((c) => c.kind === 'removed').length, changed: changes.filter((c) => c.kind === 'changed').length },
     unmodelled: unmodelledChanges(oldA.inventory.unmodelled, newA.inventory.unmodelled),
+    outsideSpace: [...o.outside, ...n.outside].flatMap((g) => g.ranges.flatMap(rangeToCidrs)),
   };
 }

@@ -88,7 +88,7 @@ function group<B extends PathBundle<AwsPathEnd, TrafficSet>>(a: AwsAnalysis, bun
 }
 
 function describe(g: Grouped, max = 3): string {
-  const shown = g.pairs.slice(0, max).map((p) => `${p.src} → ${p.dst} (${p.ports})`);
+  const shown = g.pairs.slice(0, max).map((p) => `${p.src} => ${p.dst} (${p.ports})`);
   return `${shown.join(', ')}${g.pairs.length > shown.length ? ` and ${g.pairs.length - shown.length} more` : ''}`;
 }
 
@@ -104,7 +104,7 @@ export function awsIntentChecks(a: AwsAnalysis, intent: Intent): Check[] {
   const breaches = (kind: string): InvariantBreach<AwsPathEnd, TrafficSet>[] => d().breaches.filter((b) => b.invariant.kind === kind);
   return [
     {
-      meta: meta('aws-intent-violation', 'drift', 'warning', 'Open path that no flow allows', 'Close the path at the security group rule named (narrow its source or ports), or add a flow for it to the intent if it is meant.', { open: '{{from}} → {{to}} is open, but no flow allows it: {{paths}}; opened by {{why}}' }, [PCI_1_2_5, PCI_1_3_1, SOC2_CC6_6, HIPAA_TRANSMISSION, NIST_SC_7, NIST_SC_7_5]),
+      meta: meta('aws-intent-violation', 'drift', 'warning', 'Open path that no flow allows', 'Close the path at the security group rule named (narrow its source or ports), or add a flow for it to the intent if it is meant.', { open: '{{from}} => {{to}} is open, but no flow allows it: {{paths}}; opened by {{why}}' }, [PCI_1_2_5, PCI_1_3_1, SOC2_CC6_6, HIPAA_TRANSMISSION, NIST_SC_7, NIST_SC_7_5]),
       check(ctx) {
         for (const g of group(a, d().violations, (b) => `${b.srcSegment}>${b.dstSegment}`)) {
           const b = g.bundles[0]!;
@@ -113,7 +113,7 @@ export function awsIntentChecks(a: AwsAnalysis, intent: Intent): Check[] {
       },
     },
     {
-      meta: meta('aws-intent-overbroad', 'drift', 'warning', 'Path open on more than its flow allows', 'Narrow the security group rule named to the ports the flow names, or widen the flow if the ports are meant.', { wider: '{{from}} → {{to}} is open on {{extra}} beyond flow #{{flow}} ({{intended}}): {{paths}}; opened by {{why}}' }, [PCI_1_2_5, PCI_1_3_1, NIST_SC_7]),
+      meta: meta('aws-intent-overbroad', 'drift', 'warning', 'Path open on more than its flow allows', 'Narrow the security group rule named to the ports the flow names, or widen the flow if the ports are meant.', { wider: '{{from}} => {{to}} is open on {{extra}} beyond flow #{{flow}} ({{intended}}): {{paths}}; opened by {{why}}' }, [PCI_1_2_5, PCI_1_3_1, NIST_SC_7]),
       check(ctx) {
         for (const g of group(a, d().overbroad, (b) => `${b.srcSegment}>${b.dstSegment}`)) {
           const b = g.bundles[0]!;
@@ -124,17 +124,17 @@ export function awsIntentChecks(a: AwsAnalysis, intent: Intent): Check[] {
     },
     {
       meta: meta('aws-intent-broken-flow', 'drift', 'warning', 'Intended flow is blocked', 'Allow the flow at every stage named: the source\'s security group egress, both subnets\' network ACLs (with the replies), the routes both ways, and the destination\'s security group ingress; or remove the flow if it is no longer meant.', {
-        blocked: 'flow #{{flow}} {{from}} → {{to}} on {{ports}} is blocked: no member of {{from}} reaches a member of {{to}} on {{missing}}; {{pair}}: {{why}}',
-        'no-source': 'flow #{{flow}} {{from}} → {{to}} cannot happen: segment {{from}} has no member',
-        'no-destination': 'flow #{{flow}} {{from}} → {{to}} cannot happen: segment {{to}} has no member',
+        blocked: 'flow #{{flow}} {{from}} => {{to}} on {{ports}} is blocked: no member of {{from}} reaches a member of {{to}} on {{missing}}; {{pair}}: {{why}}',
+        'no-source': 'flow #{{flow}} {{from}} => {{to}} cannot happen: segment {{from}} has no member',
+        'no-destination': 'flow #{{flow}} {{from}} => {{to}} cannot happen: segment {{to}} has no member',
       }, [PCI_1_2_1, PCI_1_2_7]),
       check(ctx) {
         for (const b of d().broken) {
           const why = b.pair ? blockedBy(a, b.pair.src, b.pair.dst, b.missing) : undefined;
           ctx.report({
             messageId: b.reason,
-            data: { flow: b.flow.index, from: b.from, to: b.to, ports: b.flow.anyPort ? 'any port' : String(b.flow.traffic), missing: String(b.missing), pair: b.pair ? `${name(b.pair.src)} → ${name(b.pair.dst)}` : '', why: why?.why ?? '' },
-            resource: { kind: 'Flow', name: `#${b.flow.index} ${b.from} → ${b.to}` },
+            data: { flow: b.flow.index, from: b.from, to: b.to, ports: b.flow.anyPort ? 'any port' : String(b.flow.traffic), missing: String(b.missing), pair: b.pair ? `${name(b.pair.src)} => ${name(b.pair.dst)}` : '', why: why?.why ?? '' },
+            resource: { kind: 'Flow', name: `#${b.flow.index} ${b.from} => ${b.to}` },
             location: b.flow.source,
             key: `${b.from}>${b.to}`,
             ...(why?.location ? { related: [{ message: 'a setting that blocks it', location: why.location }] } : {}),

@@ -19,7 +19,7 @@ export interface DriftItem {
   readonly dstSegment: string;
   /** Offending ports introduced (or, for fixed items, no longer open). */
   readonly ports: PortSet;
-  /** For invariant breaches: which invariant, as "never dev -> db (file:line)". */
+  /** For invariant breaches: which invariant, as "never dev => db (file:line)". */
   readonly rule?: string;
 }
 
@@ -69,7 +69,7 @@ function entries(a: Analysis, intent: Intent): Map<string, Entry> {
   for (const v of d.overbroad) add('over-broad', v);
   for (const b of d.breaches) {
     const inv = b.invariant;
-    const what = 'from' in inv ? `${inv.kind} ${inv.from.join(',')}${'to' in inv ? ` -> ${inv.to.join(',')}` : ''}` : inv.kind;
+    const what = 'from' in inv ? `${inv.kind} ${inv.from.join(',')}${'to' in inv ? ` => ${inv.to.join(',')}` : ''}` : inv.kind;
     add('invariant', b, `${what} (${inv.source.file}:${inv.source.line})`);
   }
   return out;

@@ -15,7 +15,7 @@ export interface ObjectChange {
   readonly change: 'added' | 'removed' | 'changed';
   /** What changed: podSelector, policyTypes, "ingress rule #2", labels, named ports, addresses, hostNetwork. */
   readonly fields: readonly string[];
-  /** Human-readable details, e.g. "labels: tier=web -> tier=api". */
+  /** Human-readable details, e.g. "labels: tier=web → tier=api". */
   readonly details: readonly string[];
   /** Where the object is now (or was, when removed). */
   readonly source?: SourceRef;
@@ -41,13 +41,13 @@ function labelsText(l: Labels): string {
   return ks.length ? ks.map((k) => `${k}=${l[k]}`).join(',') : '(none)';
 }
 
-/** "+a=1, -b=2, c: 1 -> 2" */
+/** "+a=1, -b=2, c: 1 → 2" */
 export function labelDelta(o: Labels, n: Labels): string {
   const out: string[] = [];
   for (const k of [...new Set([...Object.keys(o), ...Object.keys(n)])].sort()) {
     if (!(k in o)) out.push(`+${k}=${n[k]}`);
     else if (!(k in n)) out.push(`-${k}=${o[k]}`);
-    else if (o[k] !== n[k]) out.push(`${k}: ${o[k]} -> ${n[k]}`);
+    else if (o[k] !== n[k]) out.push(`${k}: ${o[k]} → ${n[k]}`);
   }
   return out.join(', ');
 }
@@ -63,7 +63,7 @@ function ruleDiffs(direction: 'ingress' | 'egress', o: readonly (PolicyRule | Ad
     else if (canon({ p: a.peers, q: a.ports, x: actionOf(a) }) !== canon({ p: b.peers, q: b.ports, x: actionOf(b) })) {
       at.push(b.source);
       const what = [
-        actionOf(a) !== actionOf(b) ? `action ${actionOf(a)} -> ${actionOf(b)}` : '',
+        actionOf(a) !== actionOf(b) ? `action ${actionOf(a)} → ${actionOf(b)}` : '',
         canon(a.peers) !== canon(b.peers) ? (direction === 'ingress' ? 'from' : 'to') : '',
         canon(a.ports) !== canon(b.ports) ? 'ports' : '',
       ].filter(Boolean).join(' and ');
@@ -80,7 +80,7 @@ function policyChange(o: NetworkPolicy, n: NetworkPolicy): ObjectChange | undefi
   if (o.isolates.ingress !== n.isolates.ingress || o.isolates.egress !== n.isolates.egress) {
     fields.push('policyTypes');
     const t = (p: NetworkPolicy): string => (['ingress', 'egress'] as const).filter((d) => p.isolates[d]).join('+') || 'none';
-    details.push(`policyTypes: ${t(o)} -> ${t(n)}`);
+    details.push(`policyTypes: ${t(o)} → ${t(n)}`);
   }
   const at: SourceRef[] = [];
   for (const d of ['ingress', 'egress'] as const) fields.push(...ruleDiffs(d, o[d], n[d], at));
@@ -98,8 +98,8 @@ function actionOf(r: PolicyRule | AdminRule): string {
 function adminPolicyChange(o: AdminPolicy, n: AdminPolicy): ObjectChange | undefined {
   const fields: string[] = [];
   const details: string[] = [];
-  if (o.priority !== n.priority) (fields.push('priority'), details.push(`priority: ${o.priority} -> ${n.priority}`));
-  if (o.tier !== n.tier) (fields.push('tier'), details.push(`tier: ${o.tier} -> ${n.tier}`));
+  if (o.priority !== n.priority) (fields.push('priority'), details.push(`priority: ${o.priority} → ${n.priority}`));
+  if (o.tier !== n.tier) (fields.push('tier'), details.push(`tier: ${o.tier} → ${n.tier}`));
   if (canon(o.subject) !== canon(n.subject)) fields.push('subject');
   const at: SourceRef[] = [];
   for (const d of ['ingress', 'egress'] as const) fields.push(...ruleDiffs(d, o[d], n[d], at));
@@ -178,10 +178,10 @@ export function diffObjects(o: Inventory, n: Inventory): ObjectChange[] {
       if (canon(a.labels) !== canon(b.labels)) (fields.push('labels'), details.push(`labels: ${labelDelta(a.labels, b.labels)}`));
       if (a.namedPorts.join() !== b.namedPorts.join()) {
         fields.push('named ports');
-        details.push(`named ports: ${a.namedPorts.join(' ') || '(none)'} -> ${b.namedPorts.join(' ') || '(none)'}`);
+        details.push(`named ports: ${a.namedPorts.join(' ') || '(none)'} → ${b.namedPorts.join(' ') || '(none)'}`);
       }
-      if (a.addresses.join() !== b.addresses.join()) (fields.push('addresses'), details.push(`addresses: ${a.addresses.join(' ') || '(none)'} -> ${b.addresses.join(' ') || '(none)'}`));
-      if (a.hostNetwork !== b.hostNetwork) (fields.push('hostNetwork'), details.push(`hostNetwork: ${a.hostNetwork} -> ${b.hostNetwork}`));
+      if (a.addresses.join() !== b.addresses.join()) (fields.push('addresses'), details.push(`addresses: ${a.addresses.join(' ') || '(none)'} → ${b.addresses.join(' ') || '(none)'}`));
+      if (a.hostNetwork !== b.hostNetwork) (fields.push('hostNetwork'), details.push(`hostNetwork: ${a.hostNetwork} → ${b.hostNetwork}`));
       if (fields.length) out.push({ ...base, change: 'changed', fields, details, ...(b.source ? { source: b.source } : {}) });
     }
   }

@@ -25,7 +25,7 @@ export interface ProposedPolicy {
 
 export interface ProposeCheck {
   readonly ok: boolean;
-  /** Intended flows (flow #, from → to) that the proposal would block. */
+  /** Intended flows (flow #, from => to) that the proposal would block. */
   readonly broken: readonly string[];
   /** Paths the intent forbids that the proposal would open. */
   readonly opened: readonly string[];
@@ -144,7 +144,7 @@ export function checkProposal(inv: Inventory, policies: readonly ProposedPolicy[
   const after: Inventory = { ...inv, policies: [...inv.policies.filter((p) => !gone.has(p.id)), ...parsed.inventory.policies] };
   const before = drift(analyze(inv), intent);
   const now = drift(analyze(after), intent);
-  const brokenKey = (b: (typeof before.broken)[number]): string => `flow #${b.flow.index} ${b.from} → ${b.to}`;
+  const brokenKey = (b: (typeof before.broken)[number]): string => `flow #${b.flow.index} ${b.from} => ${b.to}`;
   const wasBroken = new Map(before.broken.map((b) => [brokenKey(b), b.missing]));
   const broken = now.broken.filter((b) => !wasBroken.has(brokenKey(b)) || !b.missing.isSubsetOf(wasBroken.get(brokenKey(b))!)).map((b) => `${brokenKey(b)} (${b.missing.toString()})`);
   const pairs = (d: typeof before): Map<string, import('../../model/port-set.js').PortSet> => {
@@ -155,7 +155,7 @@ export function checkProposal(inv: Inventory, policies: readonly ProposedPolicy[
       for (const s of v.src) {
         for (const t of v.dst) {
           if (s.id === t.id) continue;
-          const k = `${end(s, v.srcSegment)} → ${end(t, v.dstSegment)}`;
+          const k = `${end(s, v.srcSegment)} => ${end(t, v.dstSegment)}`;
           m.set(k, v.ports.union(m.get(k) ?? v.ports));
         }
       }

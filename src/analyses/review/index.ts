@@ -128,13 +128,13 @@ export function review(input: ReviewInput): ReviewResult {
     add({ kind: 'close-path', title: `close what ${f.resource} opens against the intent`, ...(f.location ? { at: f.location } : {}), why: f.message });
   }
   for (const g of flows?.unexpected ?? []) {
-    add({ kind: 'close-path', title: `close ${g.src} → ${g.dst} ${g.protocol}${g.port !== undefined ? ` ${g.port}` : ''}, observed ${g.count} time(s) though the intent does not allow it`, ...(g.sources[0] ? { at: g.sources[0] } : {}), why: g.rules.length ? `allowed by ${g.rules.join(' and ')}; or, if the flow is needed, add it to the intent` : 'or, if the flow is needed, add it to the intent' });
+    add({ kind: 'close-path', title: `close ${g.src} => ${g.dst} ${g.protocol}${g.port !== undefined ? ` ${g.port}` : ''}, observed ${g.count} time(s) though the intent does not allow it`, ...(g.sources[0] ? { at: g.sources[0] } : {}), why: g.rules.length ? `allowed by ${g.rules.join(' and ')}; or, if the flow is needed, add it to the intent` : 'or, if the flow is needed, add it to the intent' });
   }
   for (const g of flows?.broken ?? []) {
-    add({ kind: 'open-flow', title: `open ${g.src} → ${g.dst} ${g.protocol}${g.port !== undefined ? ` ${g.port}` : ''}: intended, yet observed denied ${g.count} time(s)`, ...(g.sources[0] ? { at: g.sources[0] } : {}), why: 'the intent allows it; a rule on the denied side must admit it, or the intent flow should go' });
+    add({ kind: 'open-flow', title: `open ${g.src} => ${g.dst} ${g.protocol}${g.port !== undefined ? ` ${g.port}` : ''}: intended, yet observed denied ${g.count} time(s)`, ...(g.sources[0] ? { at: g.sources[0] } : {}), why: 'the intent allows it; a rule on the denied side must admit it, or the intent flow should go' });
   }
   for (const g of flows?.mismatch ?? []) {
-    add({ kind: 'investigate', title: `${g.src} → ${g.dst} ${g.protocol} ${g.port ?? ''} was ${g.verdict} on the network, but the manifests say ${g.model}`.replace(/ +/g, ' '), ...(g.sources[0] ? { at: g.sources[0] } : {}), why: 'the input may not be the whole cluster, the CNI may not enforce NetworkPolicy, or the flows come from elsewhere' });
+    add({ kind: 'investigate', title: `${g.src} => ${g.dst} ${g.protocol} ${g.port ?? ''} was ${g.verdict} on the network, but the manifests say ${g.model}`.replace(/ +/g, ' '), ...(g.sources[0] ? { at: g.sources[0] } : {}), why: 'the input may not be the whole cluster, the CNI may not enforce NetworkPolicy, or the flows come from elsewhere' });
   }
   for (const r of flows?.unusedRules ?? []) {
     add({ kind: 'narrow-rule', title: `${r.key}: no observed flow used it in the period`, at: r.source, why: 'remove it or narrow it to what is needed (bulkhead propose suggests least-privilege policies from the flows)' });

@@ -218,7 +218,7 @@ class Builder {
     return out.filter(([p, n]) => (seen.has(`${p}/${n}`) ? false : (seen.add(`${p}/${n}`), true)));
   }
 
-  /** Does an invariant forbid s → d (so no flow check may expect it open)? */
+  /** Does an invariant forbid s => d (so no flow check may expect it open)? */
   forbidden(s: Member, d: Member): boolean {
     for (const inv of this.intent.invariants) {
       if (inv.kind === 'never' && inv.from.some((x) => s.segments.includes(x)) && inv.to.some((x) => d.segments.includes(x))) return true;
@@ -317,11 +317,11 @@ export function buildChecks(a: Analysis, intent: Intent, opts: CaseOptions = {})
     for (const fs of f.from) {
       for (const ts of f.to) {
         group(() => {
-          const origin: CheckOrigin = { kind: 'flow', label: `flow #${f.index} ${fs} → ${ts}`, source: f.source };
+          const origin: CheckOrigin = { kind: 'flow', label: `flow #${f.index} ${fs} => ${ts}`, source: f.source };
           const srcs = b.membersOf(fs);
           const dsts = b.membersOf(ts);
           const valid = (x: Member, y: Member): boolean => x.key !== y.key && (x.pods.length > 0 || y.pods.length > 0) && !b.forbidden(x, y);
-          const gid = (p: Protocol, n: number): string => `flow #${f.index} ${fs} → ${ts} ${p}/${n}`;
+          const gid = (p: Protocol, n: number): string => `flow #${f.index} ${fs} => ${ts} ${p}/${n}`;
           // Diagonal order: every source, and as many destinations, before any pair repeats a member.
           let pairs = 0;
           outer: for (let shift = 0; shift < dsts.length; shift++) {
@@ -358,7 +358,7 @@ export function buildChecks(a: Analysis, intent: Intent, opts: CaseOptions = {})
   intent.invariants.forEach((inv, i) => {
     if (inv.kind === 'never') {
       group(() => {
-        const origin: CheckOrigin = { kind: 'never', label: `never #${i + 1} ${inv.from.join(',')} → ${inv.to.join(',')}`, source: inv.source };
+        const origin: CheckOrigin = { kind: 'never', label: `never #${i + 1} ${inv.from.join(',')} => ${inv.to.join(',')}`, source: inv.source };
         const srcs = [...new Set(inv.from.flatMap((x) => b.membersOf(x)))];
         const dsts = [...new Set(inv.to.flatMap((x) => b.membersOf(x)))];
         let pairs = 0;
@@ -397,7 +397,7 @@ export function buildChecks(a: Analysis, intent: Intent, opts: CaseOptions = {})
   for (const hs of homes) {
     for (const hd of homes) {
       group(() => {
-        const origin: CheckOrigin = { kind: 'segment-pair', label: `segments ${hs} → ${hd}` };
+        const origin: CheckOrigin = { kind: 'segment-pair', label: `segments ${hs} => ${hd}` };
         let pairs = 0;
         for (const s of b.homeMembersOf(hs)) {
           for (const d of b.homeMembersOf(hd)) {
@@ -421,7 +421,7 @@ export function buildChecks(a: Analysis, intent: Intent, opts: CaseOptions = {})
 }
 
 function addWritten(b: Builder, t: IntentTest): void {
-  const origin: CheckOrigin = { kind: 'test', label: `tests[${t.index - 1}] ${endLabel(t.from)} → ${endLabel(t.to)} ${t.protocol}/${t.port} ${t.expect}${t.description ? ` (${t.description})` : ''}`, source: t.source };
+  const origin: CheckOrigin = { kind: 'test', label: `tests[${t.index - 1}] ${endLabel(t.from)} => ${endLabel(t.to)} ${t.protocol}/${t.port} ${t.expect}${t.description ? ` (${t.description})` : ''}`, source: t.source };
   const srcs = b.resolve(t.from);
   const dsts = b.resolve(t.to);
   if (srcs.length === 0 || dsts.length === 0) {

@@ -30,7 +30,7 @@ function awsExplanation(aws: AwsInput, from: string, to: string, ports: PortSet 
   const d = aws.analysis.endpointOf(to);
   if (s?.kind !== 'eni' && d?.kind !== 'eni') return undefined;
   const a = aws.analysis.explain(from, to);
-  if (!a) throw new UserError(`cannot explain ${from} -> ${to} in the AWS snapshot: ${!s ? `no interface or address matches "${from}"` : !d ? `no interface or address matches "${to}"` : 'a path needs a network interface at one end'}`, 'name an ENI id, instance id, Name tag, private address, or an outside IPv4 address');
+  if (!a) throw new UserError(`cannot explain ${from} => ${to} in the AWS snapshot: ${!s ? `no interface or address matches "${from}"` : !d ? `no interface or address matches "${to}"` : 'a path needs a network interface at one end'}`, 'name an ENI id, instance id, Name tag, private address, or an outside IPv4 address');
   if (!ports) return a;
   const t = trafficOfPorts(ports);
   return { ...a, conns: a.conns.intersect(t), responseBlocked: a.responseBlocked.intersect(t) };

@@ -57,7 +57,7 @@ function notifications(n: Notes, physical: (s: SourceRef) => object): object[] {
 function related(f: Finding, physical: (s: SourceRef) => object): object {
   const list = [
     ...(f.related ?? []).map((x) => ({ ...located(x.location, physical), message: { text: x.message } })),
-    ...(f.evidence ?? []).filter((e) => e.location).map((e) => ({ ...located(e.location!, physical), message: { text: `${e.src} → ${e.dst} (${e.ports.toString()}): ${e.rule}` } })),
+    ...(f.evidence ?? []).filter((e) => e.location).map((e) => ({ ...located(e.location!, physical), message: { text: `${e.src} => ${e.dst} (${e.ports.toString()}): ${e.rule}` } })),
   ];
   return list.length ? { relatedLocations: list.map((x, i) => ({ id: i + 1, ...x })) } : {};
 }

@@ -6,6 +6,7 @@ import { formatSource } from '../../inventory/types.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
 import { oneLine } from '../safe-text.js';
+import { num } from '../numbers.js';
 import { auditVerdict, verdictLine } from './verdict.js';
 
 export interface TextOptions {
@@ -38,7 +39,7 @@ export function auditText(r: AuditResult, opts: TextOptions = {}, notes: Notes =
   // The verdict first: what is wrong and where, before the caveats and the long listing.
   const v = auditVerdict(r, opts.failOn);
   lines.push(st(v.word === 'FAIL' ? 'red' : v.word === 'WARN' ? 'yellow' : 'bold', oneLine(verdictLine(v, opts.failOn))));
-  if (r.scope) lines.push(`filter ${oneLine(r.scope.filter)}: ${r.scope.total - r.findings.length} of ${r.scope.total} findings left out (they involve no endpoint or object in scope); the checks ran on the whole input`);
+  if (r.scope) lines.push(`filter ${oneLine(r.scope.filter)}: ${num(r.scope.total - r.findings.length)} of ${num(r.scope.total)} findings left out (they involve no endpoint or object in scope); the checks ran on the whole input`);
   lines.push('');
   const caveats = notesText(notes);
   if (caveats) lines.push(st(notes.bound === 'exact' ? 'yellow' : 'red', caveats.trimEnd()), '');
@@ -65,7 +66,7 @@ export function auditText(r: AuditResult, opts: TextOptions = {}, notes: Notes =
       if (fs.length === 0) lines.push('');
     }
     if (fs.length === 0) continue;
-    if (cat !== 'health') lines.push(st('bold', `${heading} (${fs.length})`));
+    if (cat !== 'health') lines.push(st('bold', `${heading} (${num(fs.length)})`));
     const byCheck = new Map<string, Finding[]>();
     for (const f of fs) {
       let l = byCheck.get(f.check);
@@ -74,7 +75,7 @@ export function auditText(r: AuditResult, opts: TextOptions = {}, notes: Notes =
     }
     for (const [check, list] of byCheck) {
       const first = list[0]!;
-      lines.push(`  ${st('bold', check)}: ${first.title} (${list.length})`);
+      lines.push(`  ${st('bold', check)}: ${first.title} (${num(list.length)})`);
       for (const f of list) {
         const where = f.location ? formatSource(f.location) : '';
         lines.push(`    ${st(SEV_STYLE[f.severity], pad(f.severity, 7))} ${oneLine(where)}${where ? '  ' : ''}${oneLine(f.resource)}  ${st('dim', `[${f.id}]`)}`);
@@ -88,10 +89,10 @@ export function auditText(r: AuditResult, opts: TextOptions = {}, notes: Notes =
   const sup = s.suppressed.baseline + s.suppressed.annotation;
   if (r.findings.length === 0) lines.push(st('bold', 'No findings.'));
   lines.push(
-    `${s.total} finding(s): ${st('red', `${s.bySeverity.error} error(s)`)}, ${st('yellow', `${s.bySeverity.warning} warning(s)`)}, ${s.bySeverity.info} info` +
-      `; ${r.checks.length} checks on ${auditSubjects(s)}` +
-      (r.intent ? `; intent ${r.intent.file} (${r.intent.segments} segments, ${r.intent.flows} flows, ${r.intent.invariants} invariants)` : '; no intent (--intent FILE adds drift checks)') +
-      (sup ? `; suppressed: ${s.suppressed.baseline} by baseline, ${s.suppressed.annotation} by annotation` : ''),
+    `${num(s.total)} finding(s): ${st('red', `${num(s.bySeverity.error)} error(s)`)}, ${st('yellow', `${num(s.bySeverity.warning)} warning(s)`)}, ${num(s.bySeverity.info)} info` +
+      `; ${num(r.checks.length)} checks on ${auditSubjects(s)}` +
+      (r.intent ? `; intent ${r.intent.file} (${num(r.intent.segments)} segments, ${num(r.intent.flows)} flows, ${num(r.intent.invariants)} invariants)` : '; no intent (--intent FILE adds drift checks)') +
+      (sup ? `; suppressed: ${num(s.suppressed.baseline)} by baseline, ${num(s.suppressed.annotation)} by annotation` : ''),
   );
   return `${lines.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@
 import { atLeast, type AuditResult, type Finding } from '../../analyses/audit.js';
 import type { FindingSeverity } from '../../checks/index.js';
 import { formatSource } from '../../inventory/types.js';
+import { num } from '../numbers.js';
 
 /** Longest stretch of a finding's message the verdict quotes (the finding itself follows in full). */
 const GIST = 110;
@@ -16,7 +17,7 @@ export interface Verdict {
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${num(n)} ${n === 1 ? one : many}`;
 }
 
 /**
@@ -26,7 +27,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
 export function auditVerdict(r: AuditResult, failOn?: FindingSeverity): Verdict {
   const s = r.summary.bySeverity;
   const word = failOn ? (r.findings.some((f) => atLeast(f.severity, failOn)) ? 'FAIL' : 'PASS') : s.error ? 'FAIL' : s.warning ? 'WARN' : 'PASS';
-  const counts = `${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info`;
+  const counts = `${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${num(s.info)} info`;
   // The reports list findings by category, input and invariants first: the first shown of the most severe.
   const order = ['input', 'invariant', 'drift', 'health', 'hygiene'];
   const worst = r.findings[0]?.severity;
@@ -43,7 +44,7 @@ function gistOf(f: Finding): string {
   const msg = f.message.replace(/\s+/g, ' ');
   const colon = msg.indexOf(': ');
   const n = f.evidence?.length ?? 0;
-  const head = n > 0 && colon > 0 ? `${msg.slice(0, colon)} (${n} ${n === 1 ? 'pair' : 'pairs'})` : msg;
+  const head = n > 0 && colon > 0 ? `${msg.slice(0, colon)} (${num(n)} ${n === 1 ? 'pair' : 'pairs'})` : msg;
   if (head.length <= GIST) return head;
   const cut = head.slice(0, GIST);
   return `${cut.slice(0, cut.lastIndexOf(' ') > GIST / 2 ? cut.lastIndexOf(' ') : GIST).replace(/[,;:]$/, '')}…`;

@@ -4,17 +4,17 @@ import { buildMap, INTERNET, sampleEnd } from '../../analyses/map.js';
 import type { Connection } from '../../analyses/reach.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { htmlPage, htmlTable, htmlText as esc, mapData } from '../html/page.js';
+import { num } from '../numbers.js';
 import { distinctHops, pathText, sideText, startText, summaryText } from './common.js';
-import { outsideName } from '../outside.js';
 
 /** Renders a blast result as a self-contained HTML page. */
 export function blastHtml(r: BlastResult, notes: Notes = NO_NOTES): string {
   if (r.mode === 'ranking') {
     const sens = r.sensitiveNames.length > 0;
-    const rows = r.ranking.map((e, i) => [String(i + 1), e.endpoint.id, String(e.reached), String(e.direct), String(e.external), ...(sens ? [String(e.sensitive)] : [])]);
+    const rows = r.ranking.map((e, i) => [num(i + 1), e.endpoint.id, num(e.reached), num(e.direct), e.outside || '-', ...(sens ? [num(e.sensitive)] : [])]);
     const top = r.ranking[0];
-    const headline = top ? `Riskiest: ${top.endpoint.id} reaches ${top.reached} endpoint(s). Draw its paths with --from.` : 'Nothing to rank.';
-    return htmlPage({ title: `Bulkhead: blast radius ranking (${r.endpoints} ${r.level}s)`, headline, notes, sections: [{ title: 'Ranking', html: htmlTable(['rank', r.level, 'reached', 'direct', 'outside', ...(sens ? ['sensitive'] : [])], rows) }] });
+    const headline = top ? `Riskiest: ${top.endpoint.id} reaches ${num(top.reached)} endpoint(s). Draw its paths with --from.` : 'Nothing to rank.';
+    return htmlPage({ title: `Bulkhead: blast radius ranking (${num(r.endpoints)} ${r.level}s)`, headline, notes, sections: [{ title: 'Ranking', html: htmlTable(['rank', r.level, 'reached', 'direct', 'outside', ...(sens ? ['sensitive'] : [])], rows) }] });
   }
   const hops = distinctHops(r);
   const endpoints = [...r.start, ...r.reached.map((e) => e.endpoint)];
@@ -32,7 +32,7 @@ export function blastHtml(r: BlastResult, notes: Notes = NO_NOTES): string {
     (e) => {
       const h = byHop.get(`${e.sample.src}>${e.sample.dst}`);
       if (!h) return e.conns.toString();
-      return [`${h.from} -> ${h.to} : ${h.conns.toString()}${h.crossesBoundary ? `  (crosses a ${r.boundary} boundary)` : ''}`, `egress:  ${sideText(h.egress, 'egress')}`, `ingress: ${sideText(h.ingress, 'ingress')}`].join('\n');
+      return [`${h.from} => ${h.to} : ${h.conns.toString()}${h.crossesBoundary ? `  (crosses a ${r.boundary} boundary)` : ''}`, `egress:  ${sideText(h.egress, 'egress')}`, `ingress: ${sideText(h.ingress, 'ingress')}`].join('\n');
     },
     (e) => (onSensitive.has(`${e.src}>${e.dst}`) ? 'sensitive' : 'hop'),
     [
@@ -41,8 +41,8 @@ export function blastHtml(r: BlastResult, notes: Notes = NO_NOTES): string {
     ],
     (id) => [...(start.has(id) ? ['start'] : []), ...(sensitiveIds.has(id) ? ['sensitive'] : [])],
   );
-  const rows = r.reached.map((e) => `<tr><td>${e.hop}</td><td>${esc(outsideName(e.endpoint.id, e.endpoint.kind === 'External'))}</td><td>${esc(e.segments.join('+'))}</td><td>${esc(e.sensitive.join(', '))}</td><td>${esc(pathText(e.path))}</td></tr>`);
+  const rows = r.reached.map((e) => `<tr><td>${e.hop}</td><td>${esc(e.endpoint.id)}</td><td>${esc(e.segments.join('+'))}</td><td>${esc(e.sensitive.join(', '))}</td><td>${esc(pathText(e.path))}</td></tr>`);
   const paths = `<table id="paths"><thead><tr><th>hop</th><th>endpoint</th><th>${r.boundary}</th><th>sensitive</th><th>path</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-  return htmlPage({ title: `Bulkhead: blast radius from ${startText(r)}`, headline: `${summaryText(r)}.`, notes, map: data, sections: [{ title: `Reached (${r.reached.length})`, html: paths }] });
+  return htmlPage({ title: `Bulkhead: blast radius from ${startText(r)}`, headline: `${summaryText(r)}.`, notes, map: data, sections: [{ title: `Reached (${num(r.reached.length)})`, html: paths }] });
 }
 

@@ -45,7 +45,7 @@ export function blastJson(r: BlastResult, notes: Notes = NO_NOTES): string {
           endpoints: r.endpoints,
           sensitive: r.sensitiveNames,
           ...(r.excluded ? { excluded: r.excluded } : {}),
-          ranking: r.ranking.map((e, i) => ({ rank: i + 1, id: e.endpoint.id, reached: e.reached, direct: e.direct, external: e.external, sensitive: e.sensitive })),
+          ranking: r.ranking.map((e, i) => ({ rank: i + 1, id: e.endpoint.id, reached: e.reached, direct: e.direct, external: e.external, ...(e.outside ? { outside: e.outside } : {}), sensitive: e.sensitive })),
         };
   return toJsonText(doc);
 }

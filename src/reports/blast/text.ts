@@ -1,7 +1,7 @@
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
 import type { BlastFromResult, BlastRankingResult, BlastResult } from '../../analyses/blast.js';
-import { outsideName } from '../outside.js';
+import { num } from '../numbers.js';
 import { distinctHops, excludedText, pathText, sideText, startText, summaryText } from './common.js';
 
 function pad(s: string, n: number): string {
@@ -21,9 +21,9 @@ function fromText(r: BlastFromResult): string {
   for (const e of r.reached) byHop.set(e.hop, [...(byHop.get(e.hop) ?? []), e]);
   for (const [h, list] of byHop) {
     out.push('', `Hop ${h}${h === 1 ? ' (direct)' : ''}:`);
-    const w = Math.max(...list.map((e) => e.endpoint.id.length + (e.endpoint.kind === 'External' ? 10 : 0)));
+    const w = Math.max(...list.map((e) => e.endpoint.id.length));
     for (const e of list) {
-      const id = outsideName(e.endpoint.id, e.endpoint.kind === 'External');
+      const id = e.endpoint.id;
       const last = e.path[e.path.length - 1]!;
       const flags = [r.boundary === 'segment' ? `segment ${e.segments.join('+') || '(unmapped)'}` : '', e.boundaries > 0 ? `${e.boundaries} boundar${e.boundaries === 1 ? 'y' : 'ies'}` : '', e.sensitive.length ? `SENSITIVE: ${e.sensitive.join(', ')}` : ''].filter(Boolean);
       out.push(`  ${pad(id, w)}  ${last.conns.toString()}${h > 1 ? `  via ${pathText(e.path.slice(0, -1))}` : ''}${flags.length ? `  [${flags.join('; ')}]` : ''}`);
@@ -36,7 +36,7 @@ function fromText(r: BlastFromResult): string {
         out.push(`  ${s.name}: not reached`);
         continue;
       }
-      out.push(`  ${s.name}: ${s.reached.length} reached`);
+      out.push(`  ${s.name}: ${num(s.reached.length)} reached`);
       for (const id of s.reached) {
         const e = r.reached.find((x) => x.endpoint.id === id)!;
         out.push(`    ${pathText(e.path)}  (${e.hop} hop${e.hop === 1 ? '' : 's'})`);
@@ -45,7 +45,7 @@ function fromText(r: BlastFromResult): string {
   }
   out.push('', 'Hops and the rules that open them:');
   for (const h of distinctHops(r)) {
-    out.push(`  ${h.from} -> ${h.to} : ${h.conns.toString()}${h.condition ? ' (only from the same node)' : ''}${h.crossesBoundary ? `  (crosses a ${r.boundary} boundary)` : ''}`);
+    out.push(`  ${h.from} => ${h.to} : ${h.conns.toString()}${h.condition ? ' (only from the same node)' : ''}${h.crossesBoundary ? `  (crosses a ${r.boundary} boundary)` : ''}`);
     out.push(`    egress:  ${sideText(h.egress, 'egress')}`);
     out.push(`    ingress: ${sideText(h.ingress, 'ingress')}`);
   }
@@ -55,12 +55,12 @@ function fromText(r: BlastFromResult): string {
 function rankingText(r: BlastRankingResult): string {
   const out: string[] = [];
   out.push(
-    `Blast radius ranking: ${r.endpoints} ${r.level}s, riskiest first${r.hops !== undefined ? ` (at most ${r.hops} hop${r.hops === 1 ? '' : 's'})` : ''}` +
+    `Blast radius ranking: ${num(r.endpoints)} ${r.level}s, riskiest first${r.hops !== undefined ? ` (at most ${r.hops} hop${r.hops === 1 ? '' : 's'})` : ''}` +
       (r.sensitiveNames.length ? `; sensitive: ${r.sensitiveNames.join(', ')}` : ''),
   );
   if (r.excluded) out.push(excludedText(r.excluded, true));
   const head = ['rank', 'reached', 'direct', 'outside', ...(r.sensitiveNames.length ? ['sensitive'] : []), r.level];
-  const rows = r.ranking.map((e, i) => [String(i + 1), String(e.reached), String(e.direct), String(e.external), ...(r.sensitiveNames.length ? [String(e.sensitive)] : []), e.endpoint.id]);
+  const rows = r.ranking.map((e, i) => [num(i + 1), num(e.reached), num(e.direct), e.outside || '-', ...(r.sensitiveNames.length ? [num(e.sensitive)] : []), e.endpoint.id]);
   const widths = head.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k]!.length)));
   const line = (cells: string[]): string => cells.map((c, k) => (k === cells.length - 1 ? c : pad(c, widths[k]!))).join('  ');
   out.push(line(head), ...rows.map(line));

@@ -7,23 +7,26 @@ import { mdTable } from '../markdown.js';
 import { notesJson, notesMarkdown, notesText } from '../notes.js';
 import { mdText, oneLine } from '../safe-text.js';
 import { DIFF_COMMENT_MARKER } from './markdown.js';
+import { cidrRanges, outsideName } from '../../analyses/outside.js';
+import { num } from '../numbers.js';
 
 export const AWS_DIFF_FORMATS = ['text', 'json', 'md'] as const;
 export type AwsDiffFormat = (typeof AWS_DIFF_FORMATS)[number];
 
 const MAX_ROWS = 100;
 
-/** An endpoint as reach shows it: `id[Name]`, outside ranges `[External]`. */
+/** An endpoint as AWS reach shows it: `id[Name]`, outside ranges named `internet`, `internet except ...` or by CIDRs. */
 function show(r: AwsDiffResult, id: string): string {
   const e = r.endpoints.get(id);
-  if (e?.kind === 'External') return `${id}[External]`;
+  if (e?.kind === 'External') return outsideName(cidrRanges(e.cidrs ?? []), cidrRanges(r.outsideSpace ?? [])).name;
   return e?.name ? `${id}[${e.name}]` : id;
 }
 
 /** A short name for headlines: the Name tag (else the id) and the VPC's. */
 function short(r: AwsDiffResult, id: string): string {
   const e = r.endpoints.get(id);
-  if (!e || e.kind === 'External') return id;
+  if (!e) return id;
+  if (e.kind === 'External') return show(r, id);
   const vpc = e.vpc ? (r.vpcNames.get(e.vpc) ?? e.vpc) : undefined;
   return `${e.name ?? id}${vpc ? ` (VPC ${vpc})` : ''}`;
 }
@@ -32,7 +35,7 @@ function trafficText(t: TrafficSet): string {
   return t.equals(TrafficSet.ALL) ? 'All Connections' : t.toString();
 }
 
-/** "TCP 5432", "TCP 80 -> TCP 80,443 (opened TCP 443)", with replies a NACL drops. */
+/** "TCP 5432", "TCP 80 → TCP 80,443 (opened TCP 443)" (`→`: before, then after), with replies a NACL drops. */
 function changeText(c: AwsDiffChange): string {
   const blocked = (t: TrafficSet): string => (t.isEmpty() ? '' : ` (replies blocked by a network ACL: ${t})`);
   if (c.kind === 'added') return `${c.new.isEmpty() ? 'nothing' : trafficText(c.new)}${blocked(c.newResponseBlocked)}`;
@@ -40,7 +43,7 @@ function changeText(c: AwsDiffChange): string {
   const parts = [!c.opened.isEmpty() ? `opened ${c.opened}` : '', !c.closed.isEmpty() ? `closed ${c.closed}` : ''];
   if (!c.oldResponseBlocked.equals(c.newResponseBlocked)) parts.push(`replies blocked by a network ACL: ${c.newResponseBlocked.isEmpty() ? 'none now' : c.newResponseBlocked}`);
   const side = (t: TrafficSet): string => (t.isEmpty() ? 'nothing' : trafficText(t));
-  return `${side(c.old)} -> ${side(c.new)} (${parts.filter(Boolean).join('; ')})`;
+  return `${side(c.old)} → ${side(c.new)} (${parts.filter(Boolean).join('; ')})`;
 }
 
 /** The verb line of a change: "opens TCP 5432 from dev-box to prod-db". */
@@ -76,7 +79,7 @@ export function causeText(x: AwsCause): string {
 
 function countsText(r: AwsDiffResult): string {
   const s = r.summary;
-  return `${s.added} pair${s.added === 1 ? '' : 's'} opened, ${s.removed} closed, ${s.changed} changed; ${r.unchanged} unchanged`;
+  return `${num(s.added)} pair${s.added === 1 ? '' : 's'} opened, ${num(s.removed)} closed, ${num(s.changed)} changed; ${num(r.unchanged)} unchanged`;
 }
 
 function unmodelledText(c: AwsDiffResult['unmodelled'][number]): string {
@@ -88,7 +91,7 @@ const TITLES = { changed: 'Changed', added: 'Opened (new connectivity)', removed
 /** Human-readable: headlines, then each change with its causes. */
 export function awsDiffText(r: AwsDiffResult, notes: Notes = NO_NOTES): string {
   const caveats = notesText(notes);
-  const out: string[] = [...(caveats ? [caveats.trimEnd(), ''] : []), `AWS connectivity diff: ${r.old} -> ${r.new}`, `${countsText(r)}.`];
+  const out: string[] = [...(caveats ? [caveats.trimEnd(), ''] : []), `AWS connectivity diff: ${r.old} → ${r.new}`, `${countsText(r)}.`];
   if (r.unmodelled.length) {
     out.push('', `The change also adds, removes or edits ${r.unmodelled.length} setting${r.unmodelled.length === 1 ? '' : 's'} that ${r.unmodelled.length === 1 ? 'is' : 'are'} not evaluated: its effect is NOT known.`);
     for (const c of r.unmodelled) out.push(`  ${oneLine(unmodelledText(c))}`);
@@ -162,7 +165,7 @@ export function awsDiffMarkdown(r: AwsDiffResult, notes: Notes = NO_NOTES): stri
     const list = r.changes.filter((c) => c.kind === kind);
     if (list.length === 0) continue;
     const title = { added: 'Opened', removed: 'Closed', changed: 'Changed' }[kind];
-    out.push(`<details><summary>${title}: ${list.length}</summary>`, '');
+    out.push(`<details><summary>${title}: ${num(list.length)}</summary>`, '');
     const rows = list.slice(0, MAX_ROWS);
     out.push(mdTable(['source', 'destination', kind === 'changed' ? 'change' : 'traffic', 'because'], rows.map((c) => [show(r, c.src), show(r, c.dst), changeText(c) + (c.endpointsInfo ? ` (${c.endpointsInfo})` : ''), relevant(c).map(causeText).join('; ') || '—'])));
     if (list.length > MAX_ROWS) out.push(`\n_… and ${list.length - MAX_ROWS} more: run \`bulkhead diff --format json\` for all._\n`);

@@ -1,20 +1,20 @@
 /** Shared wording for the diff reports. */
 import type { DiffChange, DiffObject, DiffResult } from '../../analyses/diff.js';
 import { formatSource } from '../../inventory/types.js';
-import { outsideName } from '../outside.js';
 import { oneLine } from '../safe-text.js';
+import { num } from '../numbers.js';
 
-/** Ids as printed: outside blocks carry `[External]`, as in reach. */
-export function showId(r: DiffResult, id: string): string {
-  return outsideName(id, r.endpoints.get(id)?.kind === 'External');
+/** Ids as printed: outside ends are already named as reach names them (`internet except 10.0.0.0/8`). */
+export function showId(_r: DiffResult, id: string): string {
+  return oneLine(id);
 }
 
-/** "TCP 80 -> TCP 80,443" with what opened and closed when both sides allow something. */
+/** "TCP 80 → TCP 80,443" (`→`: before, then after; `=>` is a connection) with what opened and closed when both sides allow something. */
 export function changeText(c: DiffChange): string {
   if (c.kind === 'added') return c.new.toString();
   if (c.kind === 'removed') return `${c.old.toString()} (now none)`;
   const parts = [!c.opened.isEmpty() ? `opened ${c.opened.toString()}` : '', !c.closed.isEmpty() ? `closed ${c.closed.toString()}` : ''].filter(Boolean);
-  return `${c.old.toString()} -> ${c.new.toString()} (${parts.join('; ')})`;
+  return `${c.old.toString()} → ${c.new.toString()} (${parts.join('; ')})`;
 }
 
 /** "NetworkPolicy ns/x changed: ingress rule #1 ports changed" */
@@ -36,21 +36,21 @@ export function scopeText(s: NonNullable<DiffResult['scope']>): string {
 
 export function countsText(r: DiffResult): string {
   const s = r.summary;
-  const scope = r.scope ? ` (${scopeText(r.scope)}: ${r.changes.length} of ${r.scope.total} changed pairs have an endpoint in scope)` : '';
-  return `${s.added} pair${s.added === 1 ? '' : 's'} opened, ${s.removed} closed, ${s.changed} changed; ${s.objects} object change${s.objects === 1 ? '' : 's'}${scope}`;
+  const scope = r.scope ? ` (${scopeText(r.scope)}: ${num(r.changes.length)} of ${num(r.scope.total)} changed pairs have an endpoint in scope)` : '';
+  return `${num(s.added)} pair${s.added === 1 ? '' : 's'} opened, ${num(s.removed)} closed, ${num(s.changed)} changed; ${num(s.objects)} object change${s.objects === 1 ? '' : 's'}${scope}`;
 }
 
 /** "opens 3 paths the intent does not allow: 2 from dev to prod, 1 from web to db" (and what it closes). */
 export function driftSummary(r: DiffResult): string[] {
   const d = r.drift;
   if (!d) return [];
-  const n = (k: number): string => `${k} path${k === 1 ? '' : 's'}`;
+  const n = (k: number): string => `${num(k)} path${k === 1 ? '' : 's'}`;
   const out: string[] = [];
   for (const [field, verb, tense] of [['introduced', 'opens', 'does'], ['fixed', 'closes', 'did']] as const) {
     const parts = d.bySegments.filter((s) => s[field] > 0);
     if (parts.length === 0) continue;
     const total = field === 'introduced' ? d.introducedPaths : d.fixedPaths;
-    const each = parts.map((s) => `${s[field]} from ${s.from} to ${s.to}`);
+    const each = parts.map((s) => `${num(s[field])} from ${s.from} to ${s.to}`);
     out.push(`${verb} ${n(total)} the intent ${tense} not allow${parts.length === 1 ? ` (${parts[0]!.from} to ${parts[0]!.to})` : `: ${each.join(', ')}`}`);
   }
   return out;
@@ -60,7 +60,7 @@ type DriftItem = NonNullable<DiffResult['drift']>['introduced'][number];
 
 /** Why a drift item is a problem: the invariant it breaks, or the missing or narrower flow. */
 export function driftWhy(x: DriftItem): string {
-  return x.kind === 'invariant' ? `breaks ${x.rule}` : x.kind === 'over-broad' ? `beyond the flow ${x.srcSegment} -> ${x.dstSegment}` : `no flow ${x.srcSegment} -> ${x.dstSegment}`;
+  return x.kind === 'invariant' ? `breaks ${x.rule}` : x.kind === 'over-broad' ? `beyond the flow ${x.srcSegment} => ${x.dstSegment}` : `no flow ${x.srcSegment} => ${x.dstSegment}`;
 }
 
 /** One drift item as a line. */
@@ -83,8 +83,8 @@ export function unreadableText(u: DiffResult['unreadable'][number]): string {
 /** What the comparison could not judge, as one clause; '' when it judged everything. */
 function unknownParts(r: DiffResult): string {
   const parts: string[] = [];
-  if (r.unmodelled.length) parts.push(`${r.unmodelled.length} change${r.unmodelled.length === 1 ? '' : 's'} to objects that may change traffic and are not evaluated`);
-  if (r.unreadable.length) parts.push(`${r.unreadable.length} object${r.unreadable.length === 1 ? '' : 's'} in files that could not be read`);
+  if (r.unmodelled.length) parts.push(`${num(r.unmodelled.length)} change${r.unmodelled.length === 1 ? '' : 's'} to objects that may change traffic and are not evaluated`);
+  if (r.unreadable.length) parts.push(`${num(r.unreadable.length)} object${r.unreadable.length === 1 ? '' : 's'} in files that could not be read`);
   return parts.join(' and ');
 }
 

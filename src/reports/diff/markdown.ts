@@ -5,12 +5,13 @@ import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesMarkdown } from '../notes.js';
 import { changeText, countsText, driftSummary, driftWhy, objectText, objectWhere, scopeText, showId, unknownHeadline, unmodelledText, unreadableText } from './common.js';
 import { mdText } from '../safe-text.js';
+import { num } from '../numbers.js';
 
 /** Rows per folded table: pull-request comments are capped (GitHub: 65,536 characters). */
 const MAX_ROWS = 100;
 
 function capped<T>(rows: readonly T[]): { rows: readonly T[]; note: string } {
-  return rows.length <= MAX_ROWS ? { rows, note: '' } : { rows: rows.slice(0, MAX_ROWS), note: `\n_… and ${rows.length - MAX_ROWS} more: run \`bulkhead diff --format json\` for all._\n` };
+  return rows.length <= MAX_ROWS ? { rows, note: '' } : { rows: rows.slice(0, MAX_ROWS), note: `\n_… and ${num(rows.length - MAX_ROWS)} more: run \`bulkhead diff --format json\` for all._\n` };
 }
 
 /** Invisible in the rendered comment: a CI job finds its own earlier comment by it and updates it. */
@@ -24,8 +25,8 @@ export function diffMarkdown(r: DiffResult, notes: Notes = NO_NOTES): string {
   if (r.drift) {
     const d = r.drift;
     const lines = driftSummary(r);
-    if (d.introduced.length > 0) out.push(`:warning: **This change opens ${d.introducedPaths} ${d.introducedPaths === 1 ? 'path that violates' : 'paths that violate'} the intent** (\`${d.intentFile}\`).`, '');
-    else out.push(`:white_check_mark: No new intent violation (\`${d.intentFile}\`)${d.fixedPaths ? `; ${d.fixedPaths} violating path${d.fixedPaths === 1 ? '' : 's'} closed` : ''}.`, '');
+    if (d.introduced.length > 0) out.push(`:warning: **This change opens ${num(d.introducedPaths)} ${d.introducedPaths === 1 ? 'path that violates' : 'paths that violate'} the intent** (\`${d.intentFile}\`).`, '');
+    else out.push(`:white_check_mark: No new intent violation (\`${d.intentFile}\`)${d.fixedPaths ? `; ${num(d.fixedPaths)} violating path${d.fixedPaths === 1 ? '' : 's'} closed` : ''}.`, '');
     for (const l of lines) out.push(`- ${l}`);
     if (lines.length) out.push('');
   }
@@ -39,14 +40,14 @@ export function diffMarkdown(r: DiffResult, notes: Notes = NO_NOTES): string {
   else if (r.changes.length > 0) {
     out.push(`**${countsText(r)}** (\`${r.old}\` → \`${r.new}\`, ${r.level} level).`, '');
     const top = r.objects.filter((o) => o.explains > 0).sort((a, b) => b.explains - a.explains || (a.key < b.key ? -1 : 1)).slice(0, 5);
-    for (const o of top) out.push(`- ${objectText(o)}: ${o.explains} connectivity change${o.explains === 1 ? '' : 's'}`);
+    for (const o of top) out.push(`- ${objectText(o)}: ${num(o.explains)} connectivity change${o.explains === 1 ? '' : 's'}`);
     if (top.length) out.push('');
   }
   for (const kind of ['added', 'removed', 'changed'] as const) {
     const list = r.changes.filter((c) => c.kind === kind);
     if (list.length === 0) continue;
     const title = { added: 'Opened', removed: 'Closed', changed: 'Changed' }[kind];
-    out.push(`<details><summary>${title}: ${list.length}</summary>`, '');
+    out.push(`<details><summary>${title}: ${num(list.length)}</summary>`, '');
     const { rows, note } = capped(list);
     out.push(mdTable(['source', 'destination', kind === 'changed' ? 'change' : 'ports', 'because'], rows.map((c) => [showId(r, c.src), showId(r, c.dst), changeText(c) + (c.endpointsInfo ? ` (${c.endpointsInfo})` : ''), c.causes.join('; ') || '—'])) + note);
     out.push('</details>', '');
@@ -63,13 +64,13 @@ export function diffMarkdown(r: DiffResult, notes: Notes = NO_NOTES): string {
   if (r.drift && r.drift.introduced.length + r.drift.fixed.length > 0) {
     // Counted as the headline counts them: paths, not the reasons (a path may break a flow and an invariant).
     const d = r.drift;
-    out.push(`<details><summary>Intent drift: ${d.introducedPaths} path${d.introducedPaths === 1 ? '' : 's'} newly violating, ${d.fixedPaths} fixed (${d.introduced.length + d.fixed.length} reason${d.introduced.length + d.fixed.length === 1 ? '' : 's'})</summary>`, '');
+    out.push(`<details><summary>Intent drift: ${num(d.introducedPaths)} path${d.introducedPaths === 1 ? '' : 's'} newly violating, ${num(d.fixedPaths)} fixed (${num(d.introduced.length + d.fixed.length)} reason${d.introduced.length + d.fixed.length === 1 ? '' : 's'})</summary>`, '');
     const { rows, note } = capped([...r.drift.introduced.map((x) => ['new', x] as const), ...r.drift.fixed.map((x) => ['fixed', x] as const)]);
     out.push(mdTable(['', 'path', 'ports', 'why'], rows.map(([k, x]) => [k, `${x.src} => ${x.dst}`, x.ports.toString(), driftWhy(x)])) + note);
     out.push('</details>', '');
   }
   if (r.objects.length > 0) {
-    out.push(`<details><summary>Object changes: ${r.objects.length}</summary>`, '');
+    out.push(`<details><summary>Object changes: ${num(r.objects.length)}</summary>`, '');
     const { rows, note } = capped(r.objects);
     out.push(mdTable(['object', 'where', 'explains'], rows.map((o) => [objectText(o), objectWhere(o), String(o.explains)])) + note);
     out.push('</details>', '');

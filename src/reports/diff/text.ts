@@ -2,6 +2,7 @@ import type { DiffResult } from '../../analyses/diff.js';
 import { exposurePeerText } from '../../analyses/exposure.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesText } from '../notes.js';
+import { num } from '../numbers.js';
 import { changeText, countsText, driftItemText, driftSummary, noChangeText, objectText, unknownHeadline, objectWhere, showId, unmodelledText, unreadableText } from './common.js';
 
 const TITLES = { changed: 'Changed', added: 'Opened (new connectivity)', removed: 'Closed (connectivity removed)' } as const;
@@ -9,10 +10,10 @@ const TITLES = { changed: 'Changed', added: 'Opened (new connectivity)', removed
 /** Human-readable diff: connectivity changes grouped by kind, each with its causes, then the object changes. */
 export function diffText(r: DiffResult, notes: Notes = NO_NOTES): string {
   const caveats = notesText(notes);
-  const out: string[] = [...(caveats ? [caveats.trimEnd(), ''] : []), `Connectivity diff: ${r.old} -> ${r.new} (${r.level} level)`, `${countsText(r)}.`];
+  const out: string[] = [...(caveats ? [caveats.trimEnd(), ''] : []), `Connectivity diff: ${r.old} → ${r.new} (${r.level} level)`, `${countsText(r)}.`];
   if (r.drift) {
     const d = r.drift;
-    out.push(`Intent (${d.intentFile}): ${d.introducedPaths} path${d.introducedPaths === 1 ? ' newly violates' : 's newly violate'} it, ${d.fixedPaths} no longer ${d.fixedPaths === 1 ? 'does' : 'do'}${driftSummary(r).length ? `: ${driftSummary(r).join('; ')}` : ''}.`);
+    out.push(`Intent (${d.intentFile}): ${num(d.introducedPaths)} path${d.introducedPaths === 1 ? ' newly violates' : 's newly violate'} it, ${num(d.fixedPaths)} no longer ${d.fixedPaths === 1 ? 'does' : 'do'}${driftSummary(r).length ? `: ${driftSummary(r).join('; ')}` : ''}.`);
   }
   if (r.changes.length === 0) out.push('', noChangeText(r));
   else if (unknownHeadline(r)) out.push('', unknownHeadline(r));
@@ -49,7 +50,7 @@ export function diffText(r: DiffResult, notes: Notes = NO_NOTES): string {
     out.push('', 'Object changes:');
     for (const o of r.objects) {
       const where = objectWhere(o);
-      out.push(`  ${objectText(o)}${where ? `  (${where})` : ''}  -> ${o.explains} connectivity change${o.explains === 1 ? '' : 's'}`);
+      out.push(`  ${objectText(o)}${where ? `  (${where})` : ''}; explains ${num(o.explains)} connectivity change${o.explains === 1 ? '' : 's'}`);
     }
   }
   return `${out.join('\n')}\n`;

@@ -59,6 +59,7 @@ export function explainText(e: Explanation, notes: Notes = NO_NOTES): string {
     why.push(`egress ${r.egress}${r.egressRules.length ? ` by ${r.egressRules.join(', ')}` : ''}`);
     why.push(`ingress ${r.ingress}${r.ingressRules.length ? ` by ${r.ingressRules.join(', ')}` : ''}`);
     if (r.chain) {
+      // `→` is "then": the stages a packet meets in order (admin tier, NetworkPolicy, baseline), not a connection (`=>`).
       out.push(`  ${r.protocol} ${ports}: ${r.verdict}`);
       out.push(`    egress:  ${r.chain.egress.map(stageText).join(' → ')}`);
       out.push(`    ingress: ${r.chain.ingress.map(stageText).join(' → ')}`);

@@ -67,7 +67,7 @@ export const CLIENT_JS = String.raw`
   var title = document.getElementById('explanation-title');
   function show(i) {
     var e = data.edges[i];
-    title.textContent = e.srcLabel + ' \u2192 ' + e.dstLabel + ': ' + e.label;
+    title.textContent = e.srcLabel + ' => ' + e.dstLabel + ': ' + e.label;
     panel.textContent = e.explanation;
   }
   cy.on('tap', 'edge', function (ev) { show(ev.target.data('index')); });

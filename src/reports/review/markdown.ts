@@ -5,9 +5,10 @@ import { mdTable } from '../markdown.js';
 import { notesMarkdown } from '../notes.js';
 import { mdText } from '../safe-text.js';
 import { reviewDocument } from './document.js';
+import { num } from '../numbers.js';
 
 function chartTable(r: ReviewResult, which: 'health' | 'findings'): string {
-  if (which === 'findings') return mdTable(['snapshot', 'taken', 'errors', 'warnings', 'info'], r.series.map((s) => [`@${s.id}`, s.takenAt.slice(0, 10), String(s.findings.error), String(s.findings.warning), String(s.findings.info)]));
+  if (which === 'findings') return mdTable(['snapshot', 'taken', 'errors', 'warnings', 'info'], r.series.map((s) => [`@${s.id}`, s.takenAt.slice(0, 10), num(s.findings.error), num(s.findings.warning), num(s.findings.info)]));
   const segs = [...new Set(r.series.flatMap((s) => Object.keys(s.share)))];
   if (segs.length === 0) return '';
   return mdTable(['segment', ...r.series.map((s) => `@${s.id} ${s.takenAt.slice(0, 10)}`)], segs.map((g) => [g, ...r.series.map((s) => (s.share[g] === undefined ? '-' : `${Math.round(s.share[g]! * 100)}%${s.flat.includes(g) ? ' flat' : ''}`))]));
