@@ -93,14 +93,14 @@ for (const [name, text] of [['IPv4-only input', WORKLOADS], ['input with an IPv6
       const inV6 = text === WITH_V6 && spec !== 'fd00::1';
       assert.ok(reachFrom(a, spec, 'a/web').equals(inV6 ? PortSet.of('TCP', 8080) : PortSet.NONE), `${spec} => a/web`);
     }
-    if (text === WITH_V6) assert.throws(() => explain(a, '::/0', 'a/web'), (e: unknown) => e instanceof UserError && /spans address blocks/.test(e.message));
+    if (text === WITH_V6) assert.throws(() => explain(a, '::/0', 'a/web'), (e: unknown) => e instanceof UserError && /spans addresses that policies treat differently/.test(e.message));
   });
 }
 
 test('explain takes a CIDR inside one block as the outside endpoint', () => {
   const a = load(WORKLOADS);
   assert.ok(explain(a, '10.1.0.0/16', 'a/web').conns.equals(PortSet.of('TCP', 80)));
-  assert.throws(() => explain(a, '0.0.0.0/0', 'a/web'), (e: unknown) => e instanceof UserError && /spans address blocks/.test(e.message));
+  assert.throws(() => explain(a, '0.0.0.0/0', 'a/web'), (e: unknown) => e instanceof UserError && /spans addresses that policies treat differently/.test(e.message));
 });
 
 test('reach --from/--to that match nothing: the error explain gives', () => {

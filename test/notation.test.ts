@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { runCli } from './helpers/run-cli.js';
 import { num } from '../src/reports/numbers.js';
+import { mdText } from '../src/reports/safe-text.js';
 import { mergeOutsideChanges } from '../src/analyses/diff/outside.js';
 import { cidrRanges } from '../src/analyses/outside.js';
 import type { Endpoint } from '../src/analyses/endpoints.js';
@@ -127,6 +128,16 @@ test('reach, blast, diff and review name the same outside addresses alike, once,
   assert.equal(review.code, 0, review.stderr);
   assertNotation('review', review.stdout);
   assert.deepEqual(linesWith(review.stdout, NAME), [`- changed: ${NAME} => shop/web[Pod]: TCP 80 → TCP 8080 (because of NetworkPolicy shop/web)`]);
+
+  // explain takes one outside address at a time; its error names the parts by their CIDRs too.
+  const ex = runCli(['explain', old, '--from', 'shop/web', '--to', '0.0.0.0/0']);
+  assert.equal(ex.code, 2);
+  assertNotation('explain error', ex.stderr);
+  assert.match(ex.stderr, /spans addresses that policies treat differently: 0\.0\.0\.0\/5, 8\.0\.0\.0\/7; 10\.0\.0\.0\/8; /);
+});
+
+test('Markdown keeps the connection arrow readable and still escapes every other >', () => {
+  assert.equal(mdText('a/x[Pod] => b/y[Pod] > <b>'), 'a/x[Pod] => b/y[Pod] &gt; &lt;b&gt;');
 });
 
 test('counts carry thousands separators', () => {

@@ -137,10 +137,15 @@ export function resolveOne(a: Analysis, spec: string): ResolvedEndpoint {
     const r = cidr.range;
     const pieces = a.externals().filter((b) => rangesOverlap(b.range, r));
     if (pieces.length > 1) {
-      const shown = pieces.slice(0, 4).map((b) => formatRange(b.range));
+      // Each part by its CIDRs (within the spec), as every report names outside addresses; parts apart by ';'.
+      const part = (b: IpRange): string => {
+        const cs = rangeToCidrs({ family: b.family, lo: b.lo > r.lo ? b.lo : r.lo, hi: b.hi < r.hi ? b.hi : r.hi });
+        return cs.length <= 3 ? cs.join(', ') : `${cs.slice(0, 2).join(', ')} and ${cs.length - 2} more CIDRs`;
+      };
+      const shown = pieces.slice(0, 4).map((b) => part(b.range));
       throw new UserError(
-        `"${spec}" spans address blocks that policies treat differently: ${shown.join(', ')}${pieces.length > 4 ? ', ...' : ''}`,
-        'name one address, or a CIDR inside one of these blocks (reach --to/--from lists each block)',
+        `"${spec}" spans addresses that policies treat differently: ${shown.join('; ')}${pieces.length > 4 ? `; and ${pieces.length - 4} more parts` : ''}`,
+        'name one address, or a CIDR inside one of these parts (reach --to/--from with the CIDR shows how each part is reached)',
       );
     }
     return { endpoint: { id: spec.trim(), kind: 'External', cidrs: rangeToCidrs(r) }, targets: [{ kind: 'address', range: r }], pods: [] };
