@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { load as loadYaml } from 'js-yaml';
 import { generateCluster, SIZES, teamNamespaces, type SizeName } from './generate.js';
@@ -156,10 +156,22 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
+/**
+ * Why a finished command counts as failed, or undefined: exit 0 is clean, and exit 1 from audit or diff
+ * is findings (--fail-on); anything else is a failure, as is exit 1 with a stack (an uncaught exception)
+ * or no output written.
+ */
+export function exitFailure(command: string, status: number, stderr: string, wroteOutput: boolean): string | undefined {
+  const findings = status === 1 && (command === 'audit' || command === 'diff') && !/^\s+at .+:\d+:\d+\)?$/m.test(stderr);
+  if ((status === 0 || findings) && wroteOutput) return undefined;
+  return `exit code ${status}${wroteOutput ? '' : ', no output'}: ${stderr.trim().split('\n').slice(0, 3).join(' | ')}`;
+}
+
 /** Runs one command as a child process; its figures, or why it failed. */
 function runOnce(dir: string, id: string, args: string[], outFile: string | undefined, opts: CommandOptions): CommandRun | { error: string } {
   const usage = join(dir, `${id}.rusage.json`);
   rmSync(usage, { force: true });
+  if (outFile) rmSync(outFile, { force: true });
   const stdoutFile = join(dir, `${id}.stdout`);
   const errFile = join(dir, `${id}.stderr`);
   const out = openSync(stdoutFile, 'w');
@@ -179,8 +191,8 @@ function runOnce(dir: string, id: string, args: string[], outFile: string | unde
   if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return { error: `timed out after ${((opts.timeoutMs ?? 600_000) / 1000).toFixed(0)} s` };
   if (/heap out of memory|Reached heap limit/.test(stderr)) return { error: `out of memory after ${(wallMs / 1000).toFixed(0)} s (heap limit ${opts.heapMiB ?? 4096} MiB)` };
   if (r.status === null) return { error: `killed by ${r.signal} after ${(wallMs / 1000).toFixed(0)} s` };
-  // 0: clean, 1: findings (audit, diff --fail-on); 2 is a usage or input error.
-  if (r.status > 1 || !existsSync(usage)) return { error: `exit code ${r.status}: ${stderr.trim().split('\n').slice(0, 3).join(' | ')}` };
+  const failed = exitFailure(args[0]!, r.status, stderr, existsSync(outFile ?? stdoutFile)) ?? (existsSync(usage) ? undefined : 'no resource usage written');
+  if (failed) return { error: failed };
   const u = JSON.parse(readFileSync(usage, 'utf8')) as { userUs: number; systemUs: number; maxRSSKiB: number };
   const bytes = statSync(outFile ?? stdoutFile).size;
   return { wallMs, cpuMs: (u.userUs + u.systemUs) / 1000, rssMiB: u.maxRSSKiB / 1024, exitCode: r.status, bytes, loadAvg };
@@ -331,12 +343,13 @@ export function commandTable(results: readonly SizeCommands[], previous: Record<
   return `${rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')}\n${notes.join('\n')}\n`;
 }
 
-/** `npm run bench -- --commands [--sizes L,XL,XXL] [--runs N] [--timeout S] [--heap MiB] [--keep]`. */
+/** `npm run bench -- --commands [--sizes L,XL,XXL] [--runs N] [--timeout S] [--heap MiB] [--keep] [--results FILE]`. */
 export function commandsBenchMain(arg: (name: string) => string | undefined): void {
   const sizes = (arg('sizes') ?? 'L,XL,XXL').split(',').map((s) => s.trim().toUpperCase()) as SizeName[];
   for (const s of sizes) if (!(s in SIZES)) throw new Error(`unknown size ${s}: choose from ${Object.keys(SIZES).join(',')}`);
   const seed = Number(arg('seed') ?? 1);
-  const out = new URL('../../bench/results-commands.json', import.meta.url);
+  // --results FILE: another file (a run from a copy of dist/ while the build changes).
+  const out = arg('results') ? pathToFileURL(resolve(arg('results')!)) : new URL('../../bench/results-commands.json', import.meta.url);
   // The previous figures, read before this run overwrites them: every figure is printed with its ratio.
   let previous: Record<string, SizeCommands & { date?: string }> = {};
   try {

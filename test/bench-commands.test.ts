@@ -12,7 +12,7 @@ import { drift, loadIntent } from '../src/analyses/intent/index.js';
 import { generateCluster, SIZES, teamNamespaces } from '../bench/generate.js';
 import { handIntent } from '../bench/hand-intent.js';
 import { ratio } from '../bench/ratio.js';
-import { commandTable, reachHasNamespaceLevel, ROW_LABELS, ROWS, runCommandRows, targetStatus, withOnePolicyChanged, withWorkloadsRelabelled } from '../bench/commands.js';
+import { commandTable, exitFailure, reachHasNamespaceLevel, ROW_LABELS, ROWS, runCommandRows, targetStatus, withOnePolicyChanged, withWorkloadsRelabelled } from '../bench/commands.js';
 
 test('every command row runs at size S and yields wall time, CPU time, peak RSS and its output size', () => {
   const s = runCommandRows({ size: 'S', runs: 1 });
@@ -81,4 +81,13 @@ test('ratio and target status', () => {
   assert.equal(targetStatus(SIZES.XL, { wallMs: 3000, cpuMs: 1400, rssMiB: 3000 }), 'FAIL');
   assert.equal(targetStatus(SIZES.XXL, { wallMs: 11_000, cpuMs: 10_500, rssMiB: 100 }), 'FAIL');
   assert.equal(targetStatus(SIZES.S, { wallMs: 11_000, cpuMs: 10_500, rssMiB: 100 }), '');
+});
+
+test('a command counts as failed on a crash, exit 2 or no output; exit 1 of audit or diff is findings', () => {
+  assert.equal(exitFailure('audit', 1, 'WARN: 3 warnings', true), undefined);
+  assert.equal(exitFailure('diff', 0, '', true), undefined);
+  assert.match(exitFailure('audit', 1, 'TypeError: x\n    at f (file:///a.js:1:2)', true)!, /exit code 1/);
+  assert.match(exitFailure('init', 1, 'Error: ENOENT', true)!, /exit code 1/);
+  assert.match(exitFailure('audit', 2, 'bulkhead: invalid intent file', true)!, /invalid intent/);
+  assert.match(exitFailure('reach', 0, '', false)!, /no output/);
 });
