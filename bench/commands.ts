@@ -359,6 +359,12 @@ export function commandsBenchMain(arg: (name: string) => string | undefined): vo
     // no earlier results: no ratios
   }
   const results: SizeCommands[] = [];
+  const date = new Date().toISOString();
+  // Written after each size, so an XXL run stopped half way keeps the sizes before it.
+  const save = (): void => {
+    const merged = { ...previous, ...Object.fromEntries(results.map((r) => [r.size, { date, ...r }])) };
+    writeFileSync(out, `${JSON.stringify({ date, node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), seed, results: merged }, null, 2)}\n`);
+  };
   for (const size of sizes) {
     const runs = Number(arg('runs') ?? (SIZES[size] >= 100_000 ? 1 : 3));
     results.push(
@@ -372,14 +378,13 @@ export function commandsBenchMain(arg: (name: string) => string | undefined): vo
         log: (l) => process.stderr.write(`${l}\n`),
       }),
     );
+    save();
+    process.stderr.write(commandTable(results.slice(-1), previous));
   }
   process.stdout.write(commandTable(results, previous));
   process.stdout.write(
     'wall: the whole process, as a user waits for it; CPU: user + system time of that process; peak RSS: its maxRSS. Each figure is followed by its ratio to the previous run (bench/results-commands.json).\n' +
       'status: pass when the wall time (and peak RSS) meet the target of issue 12; "pass on CPU" when only the CPU time does (other load on the machine stretched the wall time).\n',
   );
-  const date = new Date().toISOString();
-  const merged = { ...previous, ...Object.fromEntries(results.map((r) => [r.size, { date, ...r }])) };
-  writeFileSync(out, `${JSON.stringify({ date, node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), seed, results: merged }, null, 2)}\n`);
   process.stdout.write(`written ${fileURLToPath(out)}\n`);
 }
