@@ -34,6 +34,9 @@ test('every command row runs at size S and yields wall time, CPU time, peak RSS 
   const table = commandTable([s], { S: s });
   for (const id of ROWS) if (!s.rows[id].skipped) assert.ok(table.includes(ROW_LABELS[id]), `${id} is in the table`);
   assert.match(table, / 1\.00×/);
+  // The targets go by the size's name: L (9,968 generated pods) is judged against ≤ 2 s.
+  const asL = commandTable([{ ...s, size: 'L', pods: 9968 }]);
+  assert.match(asL, /≤ 2\.00 s\s+(pass|pass on CPU|FAIL)/);
 });
 
 test('the changed copies: one policy widened, 1% of team workloads (at least one) relabelled', () => {
