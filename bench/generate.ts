@@ -4,11 +4,12 @@
  * teams really write. Output is multi-document YAML text, so the loader is measured too.
  *
  * Usage (after `npm run build`): node dist/bench/generate.js SIZE [SEED] > cluster.yaml
- * SIZE: S, M, L, XL or a pod count; or a special shape: open:N, open1:N, ipblocks:N, replicas:N.
+ * SIZE: S, M, L, XL, XXL or a pod count; or a special shape: open:N, open1:N, ipblocks:N, replicas:N.
  */
 import { pathToFileURL } from 'node:url';
 
-export const SIZES = { S: 100, M: 1_000, L: 10_000, XL: 100_000 } as const;
+/** Pod counts by size name; XXL is the Kubernetes maximum (150,000 pods per cluster). */
+export const SIZES = { S: 100, M: 1_000, L: 10_000, XL: 100_000, XXL: 150_000 } as const;
 export type SizeName = keyof typeof SIZES;
 
 export interface GeneratedCluster {
@@ -90,6 +91,28 @@ function adminPolicies(teams: number): string[] {
   return out;
 }
 
+/** A team namespace of a generated cluster; `protected` ones get policies (one in ten has none). */
+export interface TeamNamespace {
+  readonly name: string;
+  readonly team: string;
+  readonly env: (typeof ENVS)[number];
+  readonly protected: boolean;
+}
+
+/** The team namespaces `generateCluster(pods)` makes: one per team and environment, about 250 pods each. */
+export function teamNamespaces(pods: number): { teams: number; namespaces: TeamNamespace[] } {
+  const nsCount = Math.max(2, Math.round(pods / 250));
+  const teams = Math.max(1, Math.ceil(nsCount / ENVS.length));
+  const out: Array<Omit<TeamNamespace, 'protected'>> = [];
+  for (let t = 0; t < teams && out.length < nsCount; t++) {
+    for (const env of ENVS) {
+      if (out.length >= nsCount) break;
+      out.push({ name: `team${t}-${env}`, team: `team${t}`, env });
+    }
+  }
+  return { teams, namespaces: out.map((n, i) => ({ ...n, protected: i % 10 !== 9 && !(out.length < 10 && i === out.length - 1) })) };
+}
+
 /** Generates a cluster of about `pods` pods and pods/5 policies; the same (pods, seed) gives the same text. */
 export function generateCluster(pods: number, seed = 1, opts: { readonly admin?: boolean } = {}): GeneratedCluster {
   const r = rng(seed ^ (pods * 2654435761));
@@ -117,16 +140,9 @@ export function generateCluster(pods: number, seed = 1, opts: { readonly admin?:
     `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-scrape\n  namespace: kube-system\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels:\n          purpose: monitoring\n    ports:\n    - port: metrics\n  - ports:\n    - port: 53\n      protocol: UDP\n    - port: 53\n      protocol: TCP\n`,
   );
 
-  // Team namespaces: one per team and environment, about 250 pods each.
-  const nsCount = Math.max(2, Math.round(pods / 250));
-  const teams = Math.max(1, Math.ceil(nsCount / ENVS.length));
-  const nss: Ns[] = [];
-  for (let t = 0; t < teams && nss.length < nsCount; t++) {
-    for (const env of ENVS) {
-      if (nss.length >= nsCount) break;
-      nss.push({ name: `team${t}-${env}`, team: `team${t}`, env, apps: [] });
-    }
-  }
+  const layout = teamNamespaces(pods);
+  const teams = layout.teams;
+  const nss: Ns[] = layout.namespaces.map((n) => ({ name: n.name, team: n.team, env: n.env, apps: [] }));
   const perNs = Math.max(1, Math.floor((pods - podCount) / nss.length));
   for (const ns of nss) {
     docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns.name}\n  labels:\n    team: ${ns.team}\n    env: ${ns.env}\n`);
@@ -150,7 +166,7 @@ export function generateCluster(pods: number, seed = 1, opts: { readonly admin?:
 
   // Policies: about pods/5 in total, spread over the namespaces that have any (one in ten has none).
   const targetPolicies = Math.max(5, Math.round(pods / 5));
-  const protectedNs = nss.filter((_, i) => i % 10 !== 9 && !(nss.length < 10 && i === nss.length - 1));
+  const protectedNs = nss.filter((_, i) => layout.namespaces[i]!.protected);
   const pol = (ns: string, name: string, body: string): void => {
     policies.push(`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n${body}`);
   };

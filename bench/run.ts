@@ -6,6 +6,7 @@
  *   npm run bench -- --sizes S,M,L --runs 3
  *   npm run bench -- --lab        (the network-namespace lab: root, nftables, iproute2; see bench/lab.ts)
  *   npm run bench -- --aws        (the AWS rows: generated describe-* estates; see bench/aws.ts)
+ *   npm run bench -- --commands --sizes L,XL,XXL   (whole CLI commands as child processes; see bench/commands.ts)
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,8 @@ import { generateCluster, generateIpBlockCluster, generateOpenCluster, SIZES, ty
 import { labBenchMain } from './lab.js';
 import { awsBenchMain } from './aws.js';
 import { storeBenchMain } from './store.js';
+import { commandsBenchMain } from './commands.js';
+import { ratio } from './ratio.js';
 
 /** Rows besides the sizes: shapes that once crashed or were quadratic (docs/performance.md). */
 const SHAPES = {
@@ -282,6 +285,10 @@ async function main(): Promise<void> {
     awsBenchMain(arg);
     return;
   }
+  if (process.argv.includes('--commands')) {
+    commandsBenchMain(arg);
+    return;
+  }
   if (process.argv.includes('--store')) {
     await storeBenchMain((arg('sizes') ?? 'L,XL').split(',') as SizeName[], arg('store-child'));
     return;
@@ -296,11 +303,22 @@ async function main(): Promise<void> {
   const sizes = (arg('sizes') ?? 'S,M,L,XL,NOPOL,IPBLOCKS').split(',').map((s) => s.trim().toUpperCase()) as RowName[];
   for (const s of sizes) if (!(s in SIZES) && !(s in SHAPES)) throw new Error(`unknown size ${s}: choose from ${[...Object.keys(SIZES), ...Object.keys(SHAPES)].join(',')}`);
   const refSizes = new Set((arg('reference-sizes') ?? 'S,M,L').split(','));
+  // The last figures, read before this run overwrites them: each figure is printed with its ratio to them.
+  const out = new URL('../../bench/results.json', import.meta.url);
+  let previous: Record<string, { date?: string; median?: Record<string, number> }> = {};
+  try {
+    const old = JSON.parse(readFileSync(out, 'utf8')) as { seed?: unknown; date?: string; results?: Record<string, { date?: string; median?: Record<string, number> }> };
+    if (old.seed === seed && old.results) {
+      previous = Object.fromEntries(Object.entries(old.results).map(([k, v]) => [k, { date: old.date, ...v }]));
+    }
+  } catch {
+    // no earlier results, or unreadable: start afresh
+  }
   const script = fileURLToPath(import.meta.url);
   const results: Record<string, { runs: RunResult[]; median: Record<string, number> }> = {};
   for (const size of sizes) {
     const runs: RunResult[] = [];
-    const n = Number(arg('runs') ?? (size === 'XL' || size in SHAPES ? 3 : 5));
+    const n = Number(arg('runs') ?? (SIZES[size as SizeName] >= 100_000 || size in SHAPES ? 3 : 5));
     for (let i = 0; i < n; i++) {
       // The reference is slow and deterministic enough: run it once per size.
       const withRef = refSizes.has(size) && i === 0;
@@ -324,27 +342,30 @@ async function main(): Promise<void> {
     const r0 = runs[0]!;
     const tg = TARGETS[size];
     const ref = runs.find((r) => r.reference)?.reference;
+    const before = previous[size]?.median;
+    // A figure and its ratio to the last run's median of the same size.
+    const f = (k: string): string => `${k === 'rssMiB' ? `${md[k]!.toFixed(0)} MiB` : fmt(md[k]!)}${ratio(md[k], before?.[k])}`;
     rows.push([
       size,
       String(r0.pods),
       String(r0.policies),
       String(r0.classes),
       String(r0.behaviours),
-      fmt(md['loadMs']!),
-      fmt(md['analyzeMs']!),
-      fmt(md['workloadMs']!),
-      fmt(md['podMs']!),
-      fmt(md['reachMs']!),
+      f('loadMs'),
+      f('analyzeMs'),
+      f('workloadMs'),
+      f('podMs'),
+      f('reachMs'),
       tg ? `≤ ${fmt(tg.reachMs)}` : '',
-      `${md['rssMiB']!.toFixed(0)} MiB`,
+      f('rssMiB'),
       tg ? `≤ ${tg.rssMiB} MiB` : '',
-      fmt(md['explainMs']!),
+      f('explainMs'),
       tg ? `≤ ${fmt(tg.explainMs)}` : '',
-      fmt(md['changeMs']!),
-      fmt(md['changeWarmMs']!),
+      f('changeMs'),
+      f('changeWarmMs'),
       tg ? `≤ ${fmt(tg.changeMs)}` : '',
-      fmt(md['changeRecountMs']!),
-      fmt(md['changeFreshMs']!),
+      f('changeRecountMs'),
+      f('changeFreshMs'),
       ref ? `${fmt(ref.estimatedMs)}${ref.pairsChecked < ref.pairsTotal ? ` (${ref.pairsChecked} of ${ref.pairsTotal} pairs)` : ''}${ref.mismatches ? ` ${ref.mismatches} MISMATCHES` : ''}` : '',
       ref ? `${ref.ratio.toFixed(0)}x` : '',
       md['loadAvg']!.toFixed(1),
@@ -356,20 +377,11 @@ async function main(): Promise<void> {
   process.stdout.write(
     'reach total = analyze + workload level (every workload pair decided, counted through behaviour rows) + pod level (every pod pair counted on classes); medians of the runs.\n' +
       'change = withPolicyChanged + the new class matrix, first call (cold); next 5 = median of five more policy changes; change+recount adds recounting every workload and pod connection; fresh = analyze of the changed inventory from scratch.\n' +
-      'reference = test/oracle/reference.ts, pod pair by pod pair at one port per port atom, timed on a sample and scaled to all pairs; ratio = reference / (analyze + pod).\n',
+      'reference = test/oracle/reference.ts, pod pair by pod pair at one port per port atom, timed on a sample and scaled to all pairs; ratio = reference / (analyze + pod).\n' +
+      'N.NN× beside a figure: its ratio to the median of the same size in the previous bench/results.json (above 1 is slower).\n',
   );
-  const out = new URL('../../bench/results.json', import.meta.url);
   // A partial run (--sizes S) replaces only its sizes: the others keep their last figures, each with its date.
   const date = new Date().toISOString();
-  let previous: Record<string, unknown> = {};
-  try {
-    const old = JSON.parse(readFileSync(out, 'utf8')) as { seed?: unknown; date?: string; results?: Record<string, Record<string, unknown>> };
-    if (old.seed === seed && old.results) {
-      previous = Object.fromEntries(Object.entries(old.results).map(([k, v]) => [k, { date: old.date, ...v }]));
-    }
-  } catch {
-    // no earlier results, or unreadable: start afresh
-  }
   const merged = { ...previous, ...Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { date, ...v }])) };
   writeFileSync(out, `${JSON.stringify({ date, node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), seed, results: merged }, null, 2)}\n`);
   process.stdout.write(`written ${fileURLToPath(out)}\n`);
