@@ -115,7 +115,7 @@ test('every command reads --cluster: explain, blast, init, test, diff against fi
   assert.equal(norm(t.stdout), norm(tf.stdout));
   const diff = await runCliAsync(['diff', 'examples/shop', ...base]);
   assert.equal(diff.code, 0, diff.stderr);
-  assert.match(diff.stdout, /examples\/shop -> cluster test-cluster/);
+  assert.match(diff.stdout, /examples\/shop → cluster test-cluster/);
   assert.match(diff.stdout, /No connectivity change|0 pairs opened, 0 closed/);
   const diffPr = await runCliAsync(['diff', 'examples/shop-pr', ...base]);
   assert.match(diffPr.stdout, /1 pair opened|7 pairs? opened|opened/);

@@ -508,6 +508,17 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
   const outside = externalOut(a, externals);
   const extOut = Array.from({ length: g.n }, (_, c) => outside(c));
   const universe = a.externals().map((b) => b.range);
+  // Many endpoints reach the same outside blocks (often all of them): name each set of blocks once.
+  const outsideNames = new Map<string, string>();
+  const outsideOf = (ext: BitSet): string => {
+    const k = ext.key();
+    let name = outsideNames.get(k);
+    if (name === undefined) {
+      const ranges = [...ext].map((i) => (externals[i]!.targets[0] as { range: IpRange }).range);
+      outsideNames.set(k, (name = ranges.length ? outsideName(ranges, universe).name : ''));
+    }
+    return name;
+  };
   const closure = opts.hops === undefined ? transitiveClosure(g) : undefined;
   const stamp = new Int32Array(n.cluster.length).fill(-1);
   // Always true at pod level; at workload level when no workload spans two classes.
@@ -552,8 +563,7 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
       for (const c of direct) d += n.byClass[c]!.length;
       sums = { reached, sensitive, direct: d };
     }
-    const reachedOutside = [...ext].map((k) => (externals[k]!.targets[0] as { range: IpRange }).range);
-    m = { r, direct, external: ext.count(), outside: reachedOutside.length ? outsideName(reachedOutside, universe).name : '', ...(sums ? { sums } : {}) };
+    m = { r, direct, external: ext.count(), outside: outsideOf(ext), ...(sums ? { sums } : {}) };
     memo.set(key, m);
     return m;
   };
