@@ -147,6 +147,19 @@ interface Model {
   readonly conns: (i: number, j: number) => TrafficSet;
   readonly outside: readonly Outside[];
   readonly segmentsOf: (i: number) => readonly string[];
+  /** Every outside address of the estate (what `internet` names). */
+  readonly universe: readonly IpRange[];
+}
+
+/** Ranges sorted and joined where they touch. */
+function mergeRanges(rs: readonly IpRange[]): IpRange[] {
+  const out: IpRange[] = [];
+  for (const r of [...rs].sort((x, y) => (x.lo < y.lo ? -1 : x.lo > y.lo ? 1 : 0))) {
+    const last = out[out.length - 1];
+    if (last && last.hi + 1n >= r.lo) out[out.length - 1] = { ...last, hi: r.hi > last.hi ? r.hi : last.hi };
+    else out.push(r);
+  }
+  return out;
 }
 
 function roleOf(e: NetworkInterface): string | undefined {
@@ -207,6 +220,7 @@ function model(a: AwsAnalysis, intent: Intent | undefined): Model {
     conns: (i, j) => rows[i]!.get(j) ?? TrafficSet.EMPTY,
     outside,
     segmentsOf: (i) => segs[i] ?? [],
+    universe,
   };
 }
 
@@ -420,14 +434,28 @@ export function awsBlastFrom(a: AwsAnalysis, given: AwsBlastOptions & { from: st
   // Outside ranges: reached from the shallowest held class that opens something to them, within the hop limit.
   const heldOrder = [...held.keys()].filter((c) => held[c]! >= 0 && !cut.dead.has(c) && (opts.hops === undefined || held[c]! < opts.hops)).sort((x, y) => held[x]! - held[y]! || x - y);
   const outOf = outsideOf(m);
+  // Outside ranges reached the same way (same pivot, traffic and settings) are one endpoint: an attacker sees no difference.
+  const merged = new Map<string, { via: number; ranges: IpRange[]; segments: readonly string[]; sensitive: string[]; conns: TrafficSet }>();
   m.outside.forEach((o, k) => {
     const via = heldOrder.find((c) => outOf(c).has(k));
     if (via === undefined) return;
-    const from = nameOf(via);
-    const path = held[via] === 0 ? [] : pathTo(via, { eni: from });
-    path.push(hop({ eni: from }, { address: o.ranges[0]!.lo, endpoint: o.endpoint, segments: o.segments }, view.externals[o.group]!.out(via)));
-    reached.push({ endpoint: o.endpoint, hop: held[via]! + 1, path, boundaries: boundariesOf(path), segments: o.segments, sensitive: sens.outside(k) });
+    const conns = view.externals[o.group]!.out(via);
+    const last = hop({ eni: nameOf(via) }, { address: o.ranges[0]!.lo, endpoint: o.endpoint, segments: o.segments }, conns);
+    const sensitive = sens.outside(k);
+    const key = [via, conns.key(), o.segments.join('+'), sensitive.join('+'), ...last.stages.map((st) => `${st.stage}:${st.rules.map((r) => r.id).join(',')}`)].join('|');
+    const x = merged.get(key);
+    if (x) x.ranges.push(...o.ranges);
+    else merged.set(key, { via, ranges: [...o.ranges], segments: o.segments, sensitive, conns });
   });
+  for (const x of merged.values()) {
+    const ranges = mergeRanges(x.ranges);
+    const cidrs = ranges.flatMap(rangeToCidrs);
+    const endpoint: AwsBlastEndpoint = { id: ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(','), kind: 'External', cidrs, label: outsideName(ranges, m.universe).name };
+    const from = nameOf(x.via);
+    const path = held[x.via] === 0 ? [] : pathTo(x.via, { eni: from });
+    path.push(hop({ eni: from }, { address: ranges[0]!.lo, endpoint, segments: x.segments }, x.conns));
+    reached.push({ endpoint, hop: held[x.via]! + 1, path, boundaries: boundariesOf(path), segments: x.segments, sensitive: x.sensitive });
+  }
   reached.sort((x, y) => x.hop - y.hop || Number(x.endpoint.kind === 'External') - Number(y.endpoint.kind === 'External') || lex(x.endpoint.id, y.endpoint.id));
   const inside = reached.filter((r) => r.endpoint.kind !== 'External');
   const start = [...st.enis.map((i) => m.endpoints[i]!), ...startOutside.map((_, si) => startEndpoint(si))];

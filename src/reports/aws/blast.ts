@@ -40,6 +40,7 @@ function pathText(hops: readonly AwsHop[], name: (id: string) => string): string
 }
 
 function startText(r: AwsBlastFromResult): string {
+  if (r.from.trim() === 'internet' && r.start.every((e) => e.kind === 'External')) return 'internet';
   return r.start.length <= 3 ? r.start.map((e) => e.label).join(', ') : `${r.from} (${r.start.length} endpoints)`;
 }
 
