@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
@@ -214,4 +214,14 @@ test('blast over manifests and a snapshot: a section each (text, md, dot), one J
   const none = runCli(['blast', 'examples/shop', EST, '-q', '--no-intent', '--from', 'nothing-here']);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /names nothing in the manifests .* nor in the AWS input/);
+});
+
+test('docs/aws.md shows the real output of its blast examples', () => {
+  const doc = readFileSync('docs/aws.md', 'utf8');
+  for (const args of [['blast', 'examples/aws'], ['blast', 'examples/aws', '--from', 'internet']]) {
+    const at = doc.indexOf(`\`bulkhead ${args.join(' ')}\``);
+    assert.ok(at >= 0, args.join(' '));
+    const start = doc.indexOf('```\n', at) + 4;
+    assert.equal(doc.slice(start, doc.indexOf('```', start)), runCli(args).stdout, args.join(' '));
+  }
 });
