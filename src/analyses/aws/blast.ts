@@ -14,6 +14,7 @@ import { atomize, formatIp, parseCidr, parseIp, rangeToCidrs, type IpRange } fro
 import { BitSet } from '../../model/bitset.js';
 import { TrafficSet } from '../../model/traffic-set.js';
 import type { StageId, StepRule } from '../../engine/cloud/steps.js';
+import type { Endpoint } from '../../engine/cloud/routing.js';
 import { UserError } from '../../util/errors.js';
 import { lex } from '../../util/compare.js';
 import { hopSearch, transitiveClosure, type Digraph } from '../blast/graph.js';
@@ -381,8 +382,9 @@ export function awsBlastFrom(a: AwsAnalysis, given: AwsBlastOptions & { from: st
     const key = `${probe(src)}>${probe(dst)}>${idOf(src)}>${idOf(dst)}`;
     let h = explained.get(key);
     if (!h) {
-      const ans = a.explain(probe(src), probe(dst));
-      const stages = (ans?.steps ?? []).map((s) => ({
+      const end = (e: End): Endpoint => ('eni' in e ? { kind: 'eni', eni: m.enis[e.eni]! } : { kind: 'external', address: e.address });
+      const ans = a.explainPath(end(src), end(dst));
+      const stages = ans.steps.map((s) => ({
         stage: s.stage,
         resource: s.resource,
         message: s.message,
