@@ -14,7 +14,7 @@ import { formatRange, parseCidr, parseIp, rangesOverlap, type IpRange } from '..
 import { BitSet } from '../model/bitset.js';
 import type { PortSet } from '../model/port-set.js';
 import { UserError } from '../util/errors.js';
-import { buildClassGraph, transitiveClosure, type ClassGraph } from './blast/graph.js';
+import { buildClassGraph, hopSearch, transitiveClosure, type ClassGraph, type HopSearch } from './blast/graph.js';
 import { clusterEndpoints, endpointMatcher, externalEndpoint, resolveOne, type Endpoint, type Level, type ResolvedEndpoint } from './endpoints.js';
 import { lex } from '../util/compare.js';
 import { outsideName } from './outside.js';
@@ -206,52 +206,20 @@ function sensitivity(cluster: readonly ResolvedEndpoint[], externals: readonly R
   return { names: [...segNames, ...matchers.map(([t]) => t)], of };
 }
 
-interface Search {
-  /** Hops after which the attacker holds each class (0 for the start), -1 if never. */
-  readonly held: Int32Array;
-  /** Hop at which each class is reached by an edge, -1 if never. */
-  readonly reach: Int32Array;
-  /** Predecessor class of each reached class; -2 - i for the i-th starting address. */
-  readonly parent: Int32Array;
-}
-
 /** Breadth-first search over classes from held classes and outside starting addresses. */
-function search(a: Analysis, g: ClassGraph, startClasses: readonly number[], startAddrs: readonly IpRange[], hops: number | undefined): Search {
-  const held = new Int32Array(g.n).fill(-1);
-  const reach = new Int32Array(g.n).fill(-1);
-  const parent = new Int32Array(g.n).fill(-1);
-  const queue: number[] = [];
-  for (const c of startClasses) {
-    if (held[c] === 0) continue;
-    held[c] = 0;
-    queue.push(c);
-  }
-  if (hops === undefined || hops >= 1) {
-    startAddrs.forEach((range, i) => {
+function search(a: Analysis, g: ClassGraph, startClasses: readonly number[], startAddrs: readonly IpRange[], hops: number | undefined): HopSearch {
+  // Each class is seeded by the first starting address that opens something to it.
+  function* seeds(): Generator<{ node: number; parent: number }> {
+    const taken = new Uint8Array(g.n);
+    for (const [i, range] of startAddrs.entries()) {
       for (let c = 0; c < g.n; c++) {
-        if (reach[c] !== -1 || a.allowed({ kind: 'address', range }, { kind: 'class', index: c }).isEmpty()) continue;
-        reach[c] = 1;
-        parent[c] = -2 - i;
-        held[c] = 1;
-        queue.push(c);
-      }
-    });
-  }
-  for (let qi = 0; qi < queue.length; qi++) {
-    const v = queue[qi]!;
-    const h = held[v]!;
-    if (hops !== undefined && h >= hops) continue;
-    for (const w of g.succ[v]!) {
-      if (reach[w] !== -1) continue;
-      reach[w] = h + 1;
-      parent[w] = v;
-      if (held[w] === -1) {
-        held[w] = h + 1;
-        queue.push(w);
+        if (taken[c] || a.allowed({ kind: 'address', range }, { kind: 'class', index: c }).isEmpty()) continue;
+        taken[c] = 1;
+        yield { node: c, parent: -2 - i };
       }
     }
   }
-  return { held, reach, parent };
+  return hopSearch(g, startClasses, seeds(), hops);
 }
 
 function sideOf(e: SideExplanation, conns: PortSet): HopSide {

@@ -73,7 +73,9 @@ test('explain goes hop by hop and names every setting that blocks, with file, li
 });
 
 test('commands that do not read AWS input yet say so (exit 2) instead of reading it as manifests', () => {
-  const r = runCli(['blast', EX, '--from', 'x']);
+  const intent = join(mkdtempSync(join(tmpdir(), 'bulkhead-aws-test-')), 'intent.yaml');
+  writeFileSync(intent, 'segments:\n  a: {namespace: a}\nflows: []\ntests: []\n');
+  const r = runCli(['test', EX, '--intent', intent]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /is AWS input .*does not read yet/);
 });

@@ -78,6 +78,8 @@ export interface AwsAnalysis {
   explain(from: string, to: string): PathAnswer | undefined;
   /** An endpoint named by ENI id, endpoint id, instance id, Name tag, private address, or an outside IPv4 address. */
   endpointOf(s: string): Endpoint | undefined;
+  /** The path answer between two endpoints already resolved (with the analysis's path options). */
+  explainPath(src: Endpoint, dst: Endpoint): PathAnswer;
 }
 
 /** The outside address space cut at every CIDR the estate names, VPC ranges removed. */
@@ -217,6 +219,7 @@ export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions =
       if (!s || !d || (s.kind === 'external' && d.kind === 'external')) return undefined;
       return analysePath(est, s, d, opts);
     },
+    explainPath: (s, d) => analysePath(est, s, d, opts),
     streamReach,
     reach() {
       const r = streamReach();

@@ -1,17 +1,22 @@
 /**
  * The lateral-movement graph on pod classes: an edge c -> d when the engine allows some port from class c
  * to class d. Pods of one class behave alike, so an attacker holding a pod of a class reaches what every pod
- * of it reaches; computing on classes keeps 10,000-pod clusters cheap.
+ * of it reaches; computing on classes keeps 10,000-pod clusters cheap. The searches (hop-limited breadth
+ * first, components, closure) take any `Digraph`, so the AWS blast runs them on its endpoint classes too.
  */
 import type { Analysis, Target } from '../../engine/index.js';
 import { BitSet } from '../../model/bitset.js';
 import { PortSet } from '../../model/port-set.js';
 
-export interface ClassGraph {
+/** A directed graph on nodes 0..n-1: all the searches below need. */
+export interface Digraph {
   /** Number of classes (nodes). */
   readonly n: number;
   /** Successors of each class, increasing. */
   readonly succ: readonly Int32Array[];
+}
+
+export interface ClassGraph extends Digraph {
   /** The ports allowed on an edge (memoized; computed by the engine), the node rule included. */
   ports(from: number, to: number): PortSet;
   /** True when the edge exists only if the (hostNetwork) source runs on the destination's node, which is not known. */
@@ -87,7 +92,7 @@ export function buildClassGraph(a: Analysis): ClassGraph {
 }
 
 /** Strongly connected components (iterative Tarjan), emitted sinks first. */
-export function stronglyConnected(g: ClassGraph): { comp: Int32Array; members: number[][] } {
+export function stronglyConnected(g: Digraph): { comp: Int32Array; members: number[][] } {
   const n = g.n;
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
@@ -143,7 +148,7 @@ export function stronglyConnected(g: ClassGraph): { comp: Int32Array; members: n
  * Transitive closure: for each class, the classes reachable in one or more hops (itself only when it lies on
  * a cycle or has a self edge). Computed once per strongly connected component, sinks first.
  */
-export function transitiveClosure(g: ClassGraph): BitSet[] {
+export function transitiveClosure(g: Digraph): BitSet[] {
   const { comp, members } = stronglyConnected(g);
   const reach: BitSet[] = new Array<BitSet>(members.length);
   for (let c = 0; c < members.length; c++) {
@@ -168,4 +173,56 @@ export function transitiveClosure(g: ClassGraph): BitSet[] {
     reach[c] = r;
   }
   return Array.from({ length: g.n }, (_, v) => reach[comp[v]!]!);
+}
+
+/** Where a hop-limited search got to, per node. */
+export interface HopSearch {
+  /** Hops after which the attacker holds each node (0 for the start), -1 if never. */
+  readonly held: Int32Array;
+  /** Hop at which each node is reached by an edge, -1 if never. */
+  readonly reach: Int32Array;
+  /** Predecessor of each reached node, or the `parent` code its seed gave (negative: a start outside the graph). */
+  readonly parent: Int32Array;
+}
+
+/**
+ * Breadth-first search from held nodes (hop 0) and seeded nodes (reached at hop 1 from a start outside the
+ * graph, such as an address), moving on from every node reached, at most `hops` hops deep.
+ */
+export function hopSearch(g: Digraph, start: Iterable<number>, seeds: Iterable<{ readonly node: number; readonly parent: number }>, hops: number | undefined): HopSearch {
+  const held = new Int32Array(g.n).fill(-1);
+  const reach = new Int32Array(g.n).fill(-1);
+  const parent = new Int32Array(g.n).fill(-1);
+  const queue: number[] = [];
+  for (const c of start) {
+    if (held[c] === 0) continue;
+    held[c] = 0;
+    queue.push(c);
+  }
+  if (hops === undefined || hops >= 1) {
+    for (const s of seeds) {
+      if (reach[s.node] !== -1) continue;
+      reach[s.node] = 1;
+      parent[s.node] = s.parent;
+      if (held[s.node] === -1) {
+        held[s.node] = 1;
+        queue.push(s.node);
+      }
+    }
+  }
+  for (let qi = 0; qi < queue.length; qi++) {
+    const v = queue[qi]!;
+    const h = held[v]!;
+    if (hops !== undefined && h >= hops) continue;
+    for (const w of g.succ[v]!) {
+      if (reach[w] !== -1) continue;
+      reach[w] = h + 1;
+      parent[w] = v;
+      if (held[w] === -1) {
+        held[w] = h + 1;
+        queue.push(w);
+      }
+    }
+  }
+  return { held, reach, parent };
 }
