@@ -4,6 +4,7 @@ import { blast, type BlastResult } from '../../analyses/blast.js';
 import { segmentView } from '../../analyses/segment-view.js';
 import { loadIntent } from '../../analyses/intent/index.js';
 import { endpointFilter } from '../../analyses/endpoint-filter.js';
+import { blastExcludes, scopeBlast } from '../../analyses/blast-scope.js';
 import { BLAST_FORMATS, type BlastFormat } from '../../reports/blast/index.js';
 import { UserError } from '../../util/errors.js';
 import { collect, loadInputs, resolveIntentPath, type InputOptions } from '../common.js';
@@ -53,7 +54,7 @@ export function registerBlast(program: Command): void {
     const { inventory, notes } = await loadInputs(inputs, opts, !out.toFile);
     progress.phase('analysing');
     const analysis = analyze(inventory);
-    const exclude = [...(intent ? intent.segments.filter((s) => s.infrastructure).map((s) => s.name) : []), ...(opts.exclude ?? [])];
+    const exclude = blastExcludes(intent, opts.exclude);
     const result: BlastResult = blast(analysis, {
       ...(intent ? { segments: segmentView(analysis, intent) } : {}),
       level,
@@ -62,7 +63,7 @@ export function registerBlast(program: Command): void {
       ...(opts.target ? { targets: opts.target } : {}),
       ...(exclude.length ? { exclude } : {}),
     });
-    const shown = keep && result.mode === 'ranking' ? { ...result, ranking: result.ranking.filter((r) => keep(r.endpoint)) } : result;
+    const shown = scopeBlast(result, keep);
     progress.done();
     await out.write(BLAST_FORMATS[format](shown, notes), format === 'html');
     out.end();
