@@ -9,7 +9,8 @@ import { readInputs, type InputText } from './sources/input-files.js';
 import { isGitSpec, readGitInputs } from './sources/git.js';
 import { DEFAULT_SETTINGS, readSettingsFile, type Settings } from './settings/index.js';
 import { comparisonNotes, notesOf, type Notes } from './analyses/notes.js';
-import { computeReach, streamReach, type ReachOptions, type ReachResult, type ReachStream } from './analyses/reach.js';
+import { computeReach, streamReach, type ReachLevel, type ReachOptions, type ReachResult, type ReachStream } from './analyses/reach.js';
+import { aggregateReach, groupsFor } from './analyses/reach-aggregate.js';
 import { computeExposure } from './analyses/exposure.js';
 import { mergeOutside, mergeOutsideStream } from './analyses/outside-merge.js';
 import { endpointFilter, endpointScope, filterReachResult, filterReachStream, type EndpointFilterSpec } from './analyses/endpoint-filter.js';
@@ -63,7 +64,7 @@ export type { Settings } from './settings/index.js';
 export type { Notes } from './analyses/notes.js';
 export type { Intent } from './analyses/intent/index.js';
 export type { Endpoint, Level } from './analyses/endpoints.js';
-export type { Connection, ReachResult, ReachStream } from './analyses/reach.js';
+export type { Aggregate, Connection, ReachLevel, ReachResult, ReachStream } from './analyses/reach.js';
 export type { Exposure } from './analyses/exposure.js';
 export type { Explanation, RangeVerdict } from './analyses/explain.js';
 export type { AuditResult, Finding, Baseline } from './analyses/audit.js';
@@ -171,7 +172,10 @@ export function ports(specs: string | readonly string[]): PortSet {
 }
 
 export interface ReachQuery extends EndpointFilterSpec {
-  readonly level?: Level;
+  /** `namespace` and `segment` sum the workload listing per group (see docs/api.md); `segment` needs `intent`. */
+  readonly level?: ReachLevel;
+  /** The intent whose segments `level: 'segment'` groups by. */
+  readonly intent?: Intent;
   /** Only connections from / to endpoints matching these (ns/name, glob, IP address or CIDR). */
   readonly from?: string;
   readonly to?: string;
@@ -183,7 +187,7 @@ export interface ReachQuery extends EndpointFilterSpec {
 
 function reachOptions(q: ReachQuery): ReachOptions {
   return {
-    ...(q.level ? { level: q.level } : {}),
+    ...(q.level === 'workload' || q.level === 'pod' ? { level: q.level } : {}),
     ...(q.from ? { from: q.from } : {}),
     ...(q.to ? { to: q.to } : {}),
     ...(q.ports !== undefined ? { ports: q.ports instanceof PortSet ? q.ports : ports(q.ports) } : {}),
@@ -194,14 +198,30 @@ function reachOptions(q: ReachQuery): ReachOptions {
 export function reach(m: Model, q: ReachQuery = {}): ReachResult {
   const { analysis, snapshot: s } = inner(m);
   const o = reachOptions(q);
+  const summed = summedReach(m, q);
+  if (summed) {
+    if (q.exposure) throw new UserError(`exposure is not available at level ${q.level}`, 'use level workload or pod');
+    const { connections, count: _, ...rest } = summed;
+    return { ...rest, connections: [...connections()] };
+  }
   const base = computeReach(analysis, o);
   const r = q.exposure ? { ...base, exposure: { wholeCluster: s.settings.wholeCluster, items: computeExposure(analysis, { ...o, wholeCluster: s.settings.wholeCluster }) } } : base;
   const keep = endpointFilter(q);
   return mergeOutside(keep ? filterReachResult(r, keep) : r);
 }
 
+/** The listing summed per namespace or segment, or undefined at workload and pod level. */
+function summedReach(m: Model, q: ReachQuery): ReachStream | undefined {
+  if (q.level !== 'namespace' && q.level !== 'segment') return undefined;
+  const { analysis } = inner(m);
+  const keep = endpointFilter(q);
+  return aggregateReach(analysis, { ...reachOptions(q), level: q.level, groupsOf: groupsFor(analysis, q.level, q.intent), ...(keep ? { keep } : {}) });
+}
+
 /** The same listing produced on demand, for clusters whose connections do not fit in memory. */
 export function reachStream(m: Model, q: Omit<ReachQuery, 'exposure'> = {}): ReachStream {
+  const summed = summedReach(m, q);
+  if (summed) return summed;
   const r = streamReach(inner(m).analysis, reachOptions(q));
   const keep = endpointFilter(q);
   return mergeOutsideStream(keep ? filterReachStream(r, keep) : r);

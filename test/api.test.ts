@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   analyze, analyzeAws, audit, auditAws, blast, diff, diffAws, diffAwsNotes, diffNotes, explainAws, formats, load, loadAws,
-  loadIntent, loadPlan, reach, reachAws, UserError,
+  loadIntent, loadPlan, reach, reachAws, reachStream, UserError,
 } from '../src/index.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -86,6 +86,22 @@ test('reach with namespaces/selector is the CLI reach -n/-l', async () => {
   for (const s of SCOPES.slice(0, 2)) {
     assert.equal(formats.reach.json(reach(model, s), shop.notes), cli(['reach', SHOP, '-o', 'json', ...s.args]), s.args.join(' '));
   }
+});
+
+test('reach at namespace and segment level is the CLI reach --level namespace|segment, whole or streamed', async () => {
+  const shop = await load(SHOP);
+  const model = analyze(shop);
+  const intent = loadIntent(INTENT);
+  for (const [level, extra] of [['namespace', {}], ['segment', { intent }], ['namespace', { namespaces: ['shop-dev'], ports: 'TCP/5432' }]] as const) {
+    const args = ['reach', SHOP, '-o', 'json', '--level', level, '--intent', INTENT, ...('namespaces' in extra ? ['-n', 'shop-dev', '-p', 'TCP/5432'] : [])];
+    const r = reach(model, { level, ...extra });
+    assert.equal(r.level, level);
+    assert.ok(r.connections.every((c) => c.aggregate && c.aggregate.pairs <= c.aggregate.of));
+    assert.equal(formats.reach.json(r, shop.notes), cli(args), args.join(' '));
+    assert.deepEqual([...reachStream(model, { level, ...extra }).connections()], r.connections);
+  }
+  assert.throws(() => reach(model, { level: 'segment' }), UserError);
+  assert.throws(() => reach(model, { level: 'namespace', exposure: true }), UserError);
 });
 
 test('AWS snapshots: reachAws, explainAws and auditAws are the CLI reach, explain and audit', async () => {

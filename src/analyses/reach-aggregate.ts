@@ -15,8 +15,10 @@ import { ALL_ID, NONE_ID } from '../engine/port-table.js';
 import type { PortSet } from '../model/port-set.js';
 import { rangeToCidrs } from '../model/address.js';
 import { lex } from '../util/compare.js';
+import { UserError } from '../util/errors.js';
 import type { Endpoint } from './endpoints.js';
 import { outsideMerger } from './outside-merge.js';
+import { segmentsOf, type Intent } from './intent/index.js';
 import { planReach, type Aggregate, type Connection, type ReachNode, type ReachOptions, type ReachStream } from './reach.js';
 
 export type AggregateLevel = 'namespace' | 'segment';
@@ -95,6 +97,18 @@ class Tallies {
 }
 
 const UNMAPPED = '(unmapped)';
+
+/** The groups of a level: a workload's namespace, or its segments in the intent (which segment level needs). */
+export function groupsFor(a: Analysis, level: AggregateLevel, intent: Intent | undefined): (e: Endpoint) => readonly string[] {
+  if (level === 'namespace') return (e) => [e.namespace ?? ''];
+  if (!intent) throw noIntent();
+  return (e) => segmentsOf(a, intent, e);
+}
+
+/** The error of segment level without an intent. */
+export function noIntent(): UserError {
+  return new UserError('--level segment needs an intent: its segments are the groups', 'give --intent FILE, or put bulkhead.yaml beside the inputs (bulkhead init drafts one)');
+}
 
 /** The group endpoints and the aggregate connections, sorted as every reach listing is (see outside-merge.ts). */
 export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream {

@@ -10,9 +10,8 @@ import { reachSummaryText } from '../../reports/reach/summary-text.js';
 import { UserError } from '../../util/errors.js';
 import { collect, loadInputs, parsePorts, resolveIntentPath, type InputOptions } from '../common.js';
 import { filterOptions, formatOption, intentOptions, levelOption, outputFileOption, pickFormatOf, pickReachLevel, REACH_LEVELS, withInputOptions, type FormatOpts } from '../options.js';
-import { loadIntent, segmentsOf } from '../../analyses/intent/index.js';
-import { aggregateReach } from '../../analyses/reach-aggregate.js';
-import type { Endpoint } from '../../analyses/endpoints.js';
+import { loadIntent } from '../../analyses/intent/index.js';
+import { aggregateReach, groupsFor, noIntent } from '../../analyses/reach-aggregate.js';
 import { openReport } from '../output.js';
 import { progress } from '../progress.js';
 import { awsReachSection, sectionStart, sectionEnd } from './aws-sections.js';
@@ -54,8 +53,8 @@ export function registerReach(program: Command): void {
     const summed = level === 'namespace' || level === 'segment';
     if (summed && (opts.exposure || opts.summary)) throw new UserError(`--${opts.exposure ? 'exposure' : 'summary'} is not available at --level ${level}`, 'use --level workload or pod');
     const intentPath = level === 'segment' ? resolveIntentPath(inputs, opts) : undefined;
-    if (level === 'segment' && !intentPath) throw new UserError('--level segment needs an intent: its segments are the groups', 'give --intent FILE, or put bulkhead.yaml beside the inputs (bulkhead init drafts one)');
     const intent = intentPath ? loadIntent(intentPath) : undefined;
+    if (level === 'segment' && !intent) throw noIntent();
     const ports = parsePorts(opts.port);
     const keep = endpointFilter({ ...(opts.namespace ? { namespaces: [opts.namespace] } : {}), ...(opts.selector !== undefined ? { selector: opts.selector } : {}) });
     if (opts.exposure && (format === 'csv' || format === 'dot' || format === 'html')) throw new UserError(`--exposure is not available in ${format}`, 'use text, json or md');
@@ -84,8 +83,7 @@ export function registerReach(program: Command): void {
       progress.phase('analysing');
       const analysis = analyze(inventory);
       if (level === 'namespace' || level === 'segment') {
-        const groupsOf = (e: Endpoint): readonly string[] => (intent ? segmentsOf(analysis, intent, e) : [e.namespace ?? '']);
-        const summary = aggregateReach(analysis, { level, groupsOf, ...filters(), ...(keep ? { keep } : {}) });
+        const summary = aggregateReach(analysis, { level, groupsOf: groupsFor(analysis, level, intent), ...filters(), ...(keep ? { keep } : {}) });
         progress.phase('writing');
         if (format === 'html') await out.write(reachHtmlFrom(summary, notes), true);
         else for (const chunk of reachChunks(summary, format, notes)) await out.write(chunk);
