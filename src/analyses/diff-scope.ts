@@ -6,7 +6,8 @@
 import type { DiffChange, DiffObject, DiffResult } from './diff.js';
 import { deltaOf } from './diff/drift-delta.js';
 import type { EndpointScope } from './endpoint-filter.js';
-import type { Endpoint } from './endpoints.js';
+import { clusterEndpoints, type Endpoint } from './endpoints.js';
+import type { Analysis } from '../engine/index.js';
 
 /** True when an object change is itself in scope: a workload kept, or (-n alone) an object of a namespace of -n. */
 function objectInScope(o: DiffObject, scope: EndpointScope, endpointOf: (id: string) => Endpoint | undefined): boolean {
@@ -49,4 +50,11 @@ export function scopeDiff(r: DiffResult, scope: EndpointScope, endpointOf: (id: 
     exposure: r.exposure.filter((x) => kept(x.endpoint)),
     scope: { filter: scope.text, total: r.changes.length },
   };
+}
+
+/** Workload endpoints of either side by id (the new side's wins), for drift items of a pod-level diff. */
+export function workloadLookup(oldA: Analysis, newA: Analysis): (id: string) => Endpoint | undefined {
+  const m = new Map<string, Endpoint>();
+  for (const a of [oldA, newA]) for (const r of clusterEndpoints(a, 'workload')) m.set(r.endpoint.id, r.endpoint);
+  return (id) => m.get(id);
 }

@@ -13,7 +13,8 @@ export type Level = 'workload' | 'pod';
 
 export interface Endpoint {
   readonly id: string;
-  readonly kind: WorkloadKind | 'External';
+  /** `Namespace` and `Segment`: a group of workloads, at reach's namespace and segment levels. */
+  readonly kind: WorkloadKind | 'External' | 'Namespace' | 'Segment';
   readonly namespace?: string;
   readonly name?: string;
   readonly labels?: Labels;

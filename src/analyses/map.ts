@@ -5,7 +5,8 @@
  * the home segment when an intent is given), each edge the union of its members' connections.
  */
 import type { Connection } from './reach.js';
-import type { Endpoint, Level } from './endpoints.js';
+import type { Endpoint } from './endpoints.js';
+import type { ReachLevel } from './reach.js';
 import { PortSet } from '../model/port-set.js';
 import { lex } from '../util/compare.js';
 import { formatIp, parseCidr } from '../model/address.js';
@@ -47,7 +48,7 @@ export interface MapEdge {
 }
 
 export interface ConnectivityMap {
-  readonly level: Level;
+  readonly level: ReachLevel;
   /** Folded into groups (past the threshold). */
   readonly folded: boolean;
   /** What the groups are. */
@@ -112,7 +113,7 @@ export function sampleEnd(e: Endpoint | undefined, id: string): string {
 }
 
 /** Folds a reach listing (one pass over `connections`) into a map; memory grows with nodes, not pairs. */
-export function buildMap(level: Level, endpoints: readonly Endpoint[], connections: Iterable<Connection>, opts: MapOptions = {}): ConnectivityMap {
+export function buildMap(level: ReachLevel, endpoints: readonly Endpoint[], connections: Iterable<Connection>, opts: MapOptions = {}): ConnectivityMap {
   const threshold = opts.threshold ?? MAP_NODE_THRESHOLD;
   const byId = new Map(endpoints.map((e) => [e.id, e]));
   const groupOf = (e: Endpoint): string => (opts.groupOf ? opts.groupOf(e) : (e.namespace ?? ''));

@@ -66,6 +66,21 @@ function groups<T>(items: readonly T[], key: (t: T) => string): T[][] {
   return [...by.values()];
 }
 
+/** One cluster endpoint's connections with outside ends (`end`), merged per ports: one per ports and condition. */
+function mergeEnds(list: readonly Connection[], end: 'src' | 'dst', names: OutsideNames, outside: ReadonlyMap<string, Endpoint>): Connection[] {
+  return groups(list, connKey).map((g) => ({ ...g[0]!, [end]: names.of(g.map((c) => outside.get(c[end])!)).id }));
+}
+
+/**
+ * Merging piece by piece, as mergeOutside merges a whole listing: `merge` takes one cluster endpoint's
+ * connections with outside ends in one direction; `endpoints` are the outside endpoints named so far.
+ */
+export function outsideMerger(space: readonly string[] | undefined, endpoints: readonly Endpoint[]): { merge(list: readonly Connection[], end: 'src' | 'dst'): Connection[]; endpoints(): Endpoint[] } {
+  const names = new OutsideNames(universeOf(space, endpoints));
+  const outside = new Map(endpoints.filter((e) => e.kind === 'External').map((e) => [e.id, e]));
+  return { merge: (list, end) => mergeEnds(list, end, names, outside), endpoints: () => names.all() };
+}
+
 /** The merged connections of a sorted listing (see the module comment); `names` collects the outside endpoints. */
 function* mergedConnections(connections: Iterable<Connection>, endpoints: readonly Endpoint[], names: OutsideNames): Generator<Connection> {
   const outside = new Map(endpoints.filter((e) => e.kind === 'External').map((e) => [e.id, e]));
@@ -78,8 +93,7 @@ function* mergedConnections(connections: Iterable<Connection>, endpoints: readon
       if (outside.has(c.dst)) toOutside.push(c);
       else yield c;
     }
-    const merged = groups(toOutside, connKey).map((g) => ({ ...g[0]!, dst: names.of(g.map((c) => outside.get(c.dst)!)).id }));
-    yield* merged.sort((a, b) => lex(a.dst, b.dst));
+    yield* mergeEnds(toOutside, 'dst', names, outside).sort((a, b) => lex(a.dst, b.dst));
     run = [];
   }
   for (const c of connections) {
@@ -94,9 +108,7 @@ function* mergedConnections(connections: Iterable<Connection>, endpoints: readon
   }
   yield* flush();
   const fromOutside: Connection[] = [];
-  for (const list of inbound.values()) {
-    for (const g of groups(list, connKey)) fromOutside.push({ ...g[0]!, src: names.of(g.map((c) => outside.get(c.src)!)).id });
-  }
+  for (const list of inbound.values()) fromOutside.push(...mergeEnds(list, 'src', names, outside));
   yield* fromOutside.sort((a, b) => lex(a.src, b.src) || lex(a.dst, b.dst));
 }
 
@@ -107,6 +119,7 @@ function endpointsOf(endpoints: readonly Endpoint[], names: OutsideNames): Endpo
 
 /** A whole reach result with its outside blocks merged per pair. */
 export function mergeOutside(r: ReachResult): ReachResult {
+  if (r.outsideMerged) return r;
   const names = new OutsideNames(universeOf(r.outsideSpace, r.endpoints));
   const connections = [...mergedConnections(r.connections, r.endpoints, names)];
   return { ...r, endpoints: endpointsOf(r.endpoints, names), connections };
@@ -118,6 +131,7 @@ export function mergeOutside(r: ReachResult): ReachResult {
  * first asked (text and csv never ask), through `outsideConnections` when the listing has it.
  */
 export function mergeOutsideStream(s: ReachStream): ReachStream {
+  if (s.outsideMerged) return s;
   const universe = universeOf(s.outsideSpace, s.endpoints);
   let endpoints: Endpoint[] | undefined;
   let count: number | undefined;

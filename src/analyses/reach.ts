@@ -2,6 +2,7 @@
 import type { Analysis } from '../engine/index.js';
 import { PortSet } from '../model/port-set.js';
 import { ALL_ID, NONE_ID } from '../engine/port-table.js';
+import type { ExternalBlock } from '../engine/index.js';
 import { addressRange, clusterEndpoints, endpointMatcher, externalEndpoint, noMatch, type Endpoint, type Level, type ResolvedEndpoint } from './endpoints.js';
 import type { Exposure } from './exposure.js';
 import { fullRange, rangeToCidrs, type Family, type IpRange } from '../model/address.js';
@@ -17,16 +18,33 @@ export interface Connection {
    * condition for the same pair, listed just before, is what is allowed regardless.
    */
   readonly condition?: 'same-node';
+  /** At namespace or segment level (reach-aggregate.ts): the workload pairs behind the line. */
+  readonly aggregate?: Aggregate;
 }
 
+/**
+ * What an aggregate line stands for: `pairs` workload pairs (an outside end counts as one) of the `of` in
+ * the two groups have a connection; `all` when every one of them has every port of the line.
+ */
+export interface Aggregate {
+  readonly pairs: number;
+  readonly of: number;
+  readonly coverage: 'all' | 'some';
+}
+
+/** The levels of a listing: endpoints as they are, or summed by namespace or intent segment. */
+export type ReachLevel = Level | 'namespace' | 'segment';
+
 export interface ReachResult {
-  readonly level: Level;
+  readonly level: ReachLevel;
   readonly endpoints: readonly Endpoint[];
   readonly connections: readonly Connection[];
   /** Every outside address the analysis models, as CIDRs (what `internet` stands for; see outside-merge.ts). */
   readonly outsideSpace?: readonly string[];
   /** With --exposure: potential connections with endpoints beyond the input (see exposure.ts). */
   readonly exposure?: { readonly wholeCluster: boolean; readonly items: readonly Exposure[] };
+  /** Outside ends already named as reports name them (an aggregate: merging again would lose its counts). */
+  readonly outsideMerged?: boolean;
 }
 
 export interface ReachOptions {
@@ -52,7 +70,7 @@ export function endpointConns(a: Analysis, src: ResolvedEndpoint, dst: ResolvedE
 
 /** A reach result whose connections are produced on demand, sorted, never all held in memory. */
 export interface ReachStream {
-  readonly level: Level;
+  readonly level: ReachLevel;
   /** Cluster endpoints, then the external blocks that appear in some connection (as in ReachResult). */
   readonly endpoints: readonly Endpoint[];
   /** Every outside address the analysis models, as CIDRs (as in ReachResult). */
@@ -63,9 +81,12 @@ export interface ReachStream {
   count(): number;
   /** Only the connections with an outside block at one end, in the same order: a few rows, not every pair. */
   outsideConnections?(): IterableIterator<Connection>;
+  /** As in ReachResult. */
+  readonly outsideMerged?: boolean;
 }
 
-interface Node {
+/** One end of the listing as the matrix sees it. */
+export interface ReachNode {
   readonly e: ResolvedEndpoint;
   /** Matrix columns: behaviour ids, or size + block index for external blocks. */
   readonly cols: Int32Array;
@@ -74,8 +95,38 @@ interface Node {
   readonly unmodelled?: IpRange;
 }
 
+/**
+ * The listing before any pair: its ends resolved to matrix columns with --from/--to applied, and how to
+ * read a source's row and a cell of it. streamReach lists pairs from it; reach-aggregate.ts sums it by group.
+ */
+export interface ReachPlan {
+  readonly level: Level;
+  readonly cluster: readonly ResolvedEndpoint[];
+  readonly blocks: readonly ExternalBlock[];
+  readonly nodes: readonly ReachNode[];
+  readonly srcs: readonly ReachNode[];
+  readonly dsts: readonly ReachNode[];
+  /** Length of a row: behaviours, blocks, unmodelled families. */
+  readonly width: number;
+  /** Fills `row` with the port ids from `s` to every column (`tmp` is scratch of the same length). */
+  rowOf(s: ReachNode, row: Uint32Array, tmp: Uint32Array): void;
+  /** The port id from a row's source to `d`, --port applied. */
+  cellOf(row: Uint32Array, d: ReachNode): number;
+  /** --port applied to a port id. */
+  filtered(id: number): number;
+  /** True when some source has hostNetwork pods that the node rule lets in where policies select them. */
+  readonly nodeRuled: boolean;
+  /** True for a source with hostNetwork pods under the node rule: its pairs depend on nodes, not classes. */
+  hostSource(s: ReachNode): boolean;
+}
+
 /** Prepares the streamed reach listing: endpoints resolved to matrix columns, filters applied. */
 export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
+  return streamOf(a, planReach(a, opts));
+}
+
+/** Resolves the listing's ends to matrix columns and applies --from/--to (see ReachPlan). */
+export function planReach(a: Analysis, opts: ReachOptions = {}): ReachPlan {
   const level = opts.level ?? 'workload';
   const m = a.matrix;
   const t = a.ports;
@@ -86,7 +137,7 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
   const fromOk = opts.from ? endpointMatcher(opts.from) : () => true;
   const toOk = opts.to ? endpointMatcher(opts.to) : () => true;
   const filterId = opts.ports ? t.id(opts.ports) : ALL_ID;
-  const nodes: Node[] = [];
+  const nodes: ReachNode[] = [];
   for (const e of cluster) {
     const cols = [...new Set(e.targets.map((x) => (x.kind === 'class' ? m.behaviourOf[x.index]! : -1)))].sort((p, q) => p - q);
     nodes.push({ e, cols: Int32Array.from(cols), external: false });
@@ -107,11 +158,9 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
   const dsts = order.filter((x) => toOk(x.e.endpoint));
   if (opts.from !== undefined && srcs.length === 0) throw noMatch(a, opts.from);
   if (opts.to !== undefined && dsts.length === 0) throw noMatch(a, opts.to);
-  // Outside blocks only pair with cluster endpoints: their rows never look at other blocks.
-  const clusterDsts = dsts.filter((x) => !x.external);
 
   /** The row of port ids from a source node to every column (for a block: to every behaviour only). */
-  const rowOf = (s: Node, row: Uint32Array, tmp: Uint32Array): void => {
+  const rowOf = (s: ReachNode, row: Uint32Array, tmp: Uint32Array): void => {
     if (s.unmodelled) {
       for (let d = 0; d < B; d++) row[d] = a.allowedId({ kind: 'address', range: s.unmodelled }, { kind: 'class', index: m.repClass[d]! });
       return;
@@ -131,7 +180,7 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
       row[B + blocks.length + v] = id;
     });
   };
-  const cellOf = (row: Uint32Array, d: Node): number => {
+  const cellOf = (row: Uint32Array, d: ReachNode): number => {
     let id = row[d.cols[0]!]!;
     for (let k = 1; k < d.cols.length; k++) id = t.union(id, row[d.cols[k]!]!);
     return filterId === ALL_ID ? id : t.meet(id, filterId);
@@ -140,6 +189,19 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
   // The node rule: a hostNetwork source is admitted by ingress-isolated pods on its node, on every port.
   const nodeRuled = a.nodeRule.active && srcs.some((s) => !s.external && s.e.pods.some((id) => a.pod(id)?.hostNetwork));
   const filtered = (id: number): number => (filterId === ALL_ID ? id : t.meet(id, filterId));
+  const hostSource = (s: ReachNode): boolean => nodeRuled && !s.external && s.e.pods.some((id) => a.pod(id)?.hostNetwork);
+  return { level, cluster, blocks, nodes, srcs, dsts, width, rowOf, cellOf, filtered, nodeRuled, hostSource };
+}
+
+/** The listing of a plan: pairs produced on demand, counted on behaviours. */
+function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
+  const { level, cluster, blocks, nodes, srcs, dsts, width, rowOf, cellOf, filtered, nodeRuled } = plan;
+  const m = a.matrix;
+  const B = m.size;
+  const t = a.ports;
+  const filterId = filtered(ALL_ID);
+  const unmodelled = nodes.filter((x) => x.unmodelled);
+  const clusterDsts = dsts.filter((x) => !x.external);
 
   const outsideDsts = dsts.filter((x) => x.external);
 
@@ -147,7 +209,7 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
    * Yields every allowed pair, sorted by source then destination id; a pair allowed only from the same node
    * comes with `true`. With `outsideOnly`, only the pairs with an outside block (a few rows' worth).
    */
-  function* pairs(outsideOnly = false): Generator<[Node, Node, number, boolean?]> {
+  function* pairs(outsideOnly = false): Generator<[ReachNode, ReachNode, number, boolean?]> {
     const row = new Uint32Array(width);
     const tmp = new Uint32Array(width);
     let rowFor: Int32Array | undefined;
@@ -157,7 +219,7 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
         rowOf(s, row, tmp);
         rowFor = s.cols;
       }
-      const hostSrc = nodeRuled && !s.external && s.e.pods.some((id) => a.pod(id)?.hostNetwork);
+      const hostSrc = plan.hostSource(s);
       for (const d of s.external ? clusterDsts : outsideOnly ? outsideDsts : dsts) {
         if (d === s) continue;
         let id = cellOf(row, d);
@@ -170,7 +232,7 @@ export function streamReach(a: Analysis, opts: ReachOptions = {}): ReachStream {
   }
 
   // External blocks are listed only when some connection names them.
-  const used = new Set<Node>();
+  const used = new Set<ReachNode>();
   const row = new Uint32Array(width);
   const tmp = new Uint32Array(width);
   for (const s of srcs) {

@@ -57,15 +57,26 @@ export function pickFormatOf<T extends string>(opts: FormatOpts, formats: readon
   throw new UserError(`unknown format "${v}"`, hint);
 }
 
-/** `--level workload|pod` (long only: `-l` is the label selector, as in kubectl). */
-export function levelOption(cmd: Command): Command {
-  return cmd.addOption(withValues(new Option('--level <level>', 'workload (namespace/name[Kind]) or pod').default('workload'), ['workload', 'pod']));
+/** The levels of reach: per workload or pod, or summed per namespace or intent segment. */
+export const REACH_LEVELS = ['workload', 'pod', 'namespace', 'segment'] as const;
+
+/** `--level workload|pod` (long only: `-l` is the label selector, as in kubectl); reach also takes namespace|segment. */
+export function levelOption(cmd: Command, levels: readonly string[] = ['workload', 'pod']): Command {
+  const summed = levels.includes('namespace') ? ', or summed per namespace or per intent segment (segment: with the intent)' : '';
+  return cmd.addOption(withValues(new Option('--level <level>', `${levels.join(', ')}: per workload (namespace/name[Kind]) or pod${summed}`).default('workload'), levels));
 }
 
-/** Validates --level. */
+/** Validates --level for a command that answers per workload or pod. */
 export function pickLevel(v: string): 'workload' | 'pod' {
+  if (v === 'namespace' || v === 'segment') throw new UserError(`--level ${v} sums many pairs into one line, which reach lists; this command answers per workload or pod`, `choose workload or pod (reach --level ${v} shows the summary)`);
   if (v !== 'workload' && v !== 'pod') throw new UserError(`unknown level "${v}"`, 'choose workload or pod');
   return v;
+}
+
+/** Validates reach's --level. */
+export function pickReachLevel(v: string): (typeof REACH_LEVELS)[number] {
+  if (!(REACH_LEVELS as readonly string[]).includes(v)) throw new UserError(`unknown level "${v}"`, `choose ${REACH_LEVELS.join(', ')}`);
+  return v as (typeof REACH_LEVELS)[number];
 }
 
 /** `-n, --namespace NS` and `-l, --selector LABELS`: which endpoints the report is about (kubectl's filters). */

@@ -89,6 +89,18 @@ const CASES: Record<string, Case> = {
   'reach md': { args: ['reach', NEW, '-o', 'md'], check: before('| src') },
   'reach dot': { args: ['reach', NEW, '-o', 'dot'], check: both },
   'reach html': { args: ['reach', NEW, '-o', 'html'], check: before('<h2>') },
+  ...Object.fromEntries(
+    (['namespace', 'segment'] as const).flatMap((level) => {
+      const args = ['reach', NEW, '--level', level, '--intent', INTENT];
+      return [
+        [`reach text --level ${level}`, { args, check: before('=>') }],
+        [`reach json --level ${level}`, { args: [...args, '-o', 'json'], check: json }],
+        [`reach md --level ${level}`, { args: [...args, '-o', 'md'], check: before('| src') }],
+        [`reach dot --level ${level}`, { args: [...args, '-o', 'dot'], check: both }],
+        [`reach html --level ${level}`, { args: [...args, '-o', 'html'], check: before('<h2>') }],
+      ] as Array<[string, Case]>;
+    }),
+  ),
   'audit html': { args: ['audit', NEW, '--no-intent', '-o', 'html'], check: before('<h2>') },
   'blast html': { args: ['blast', NEW, '--from', 'alliance/xwing', '-o', 'html'], check: before('<h2>') },
   'blast html (ranking)': { args: ['blast', NEW, '-o', 'html'], check: before('<h2>') },

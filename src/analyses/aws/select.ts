@@ -3,7 +3,7 @@ import { parseCidr, parseIp } from '../../model/address.js';
 import type { PortSet } from '../../model/port-set.js';
 import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
 import { compileGlob } from '../../util/glob.js';
-import type { AwsEndpointJSON } from './reach.js';
+import type { AwsConnection, AwsEndpointJSON, AwsReachStream } from './reach.js';
 
 /**
  * A matcher for an endpoint spec: an id or a glob over endpoint ids; an ENI, VPC, subnet, security group or
@@ -34,4 +34,39 @@ export function trafficOfPorts(p: PortSet): TrafficSet {
   let t = TrafficSet.EMPTY;
   for (const [proto, n] of [['TCP', PROTO_TCP], ['UDP', PROTO_UDP]] as const) for (const [lo, hi] of p.get(proto).ranges()) t = t.union(TrafficSet.ports(n, lo, hi));
   return t;
+}
+
+/** Which connections an AWS reach listing keeps: --from, --to and --port. */
+export interface AwsReachFilter {
+  readonly from?: (e: AwsEndpointJSON) => boolean;
+  readonly to?: (e: AwsEndpointJSON) => boolean;
+  readonly traffic?: TrafficSet;
+}
+
+/** The connections of a listing that the filter keeps, the traffic narrowed to its ports. */
+export function awsConnectionsOf(r: AwsReachStream, f: AwsReachFilter): Iterable<AwsConnection> {
+  const byId = new Map(r.endpoints.map((e) => [e.id, e]));
+  return {
+    *[Symbol.iterator]() {
+      for (const c of r.connections()) {
+        if (f.from && !f.from(byId.get(c.src)!)) continue;
+        if (f.to && !f.to(byId.get(c.dst)!)) continue;
+        if (f.traffic) {
+          const conns = c.conns.intersect(f.traffic);
+          const responseBlocked = c.responseBlocked.intersect(f.traffic);
+          if (conns.isEmpty() && responseBlocked.isEmpty()) continue;
+          yield { ...c, conns, responseBlocked };
+        } else yield c;
+      }
+    },
+  };
+}
+
+/** The filter of endpoint specs (`awsEndpointMatcher`) and a port set, as reach's --from, --to and --port give them. */
+export function awsReachFilter(q: { readonly from?: string; readonly to?: string; readonly ports?: PortSet | undefined }): AwsReachFilter {
+  return {
+    ...(q.from ? { from: awsEndpointMatcher(q.from) } : {}),
+    ...(q.to ? { to: awsEndpointMatcher(q.to) } : {}),
+    ...(q.ports ? { traffic: trafficOfPorts(q.ports) } : {}),
+  };
 }

@@ -22,9 +22,10 @@ import { filterOptions, formatOption, intentOptions, outputFileOption, pickForma
 import { scopeAudit } from '../../analyses/audit-scope.js';
 import { openReport } from '../output.js';
 import { progress } from '../progress.js';
-import { AWS_CHECK_IDS, awsChecks } from '../../analyses/aws/checks.js';
+import { AWS_CHECK_IDS } from '../../analyses/aws/checks.js';
+import { awsAuditChecks, withAwsSummary } from '../../analyses/aws/audit.js';
 import { joinNotes } from '../../analyses/aws/notes.js';
-import { AWS_INTENT_CHECK_IDS, awsIntentChecks } from '../../analyses/aws/intent-checks.js';
+import { AWS_INTENT_CHECK_IDS } from '../../analyses/aws/intent-checks.js';
 
 interface AuditOpts extends InputOptions, FormatOpts {
   intent?: string | false;
@@ -106,8 +107,7 @@ export function registerAudit(program: Command): void {
     if (aws) {
       // One audit over both: the cloud checks beside the cluster's, one list of findings in every format.
       // The intent is judged on both: segments with aws criteria on the estate, the others on the cluster.
-      const clusterToo = inventory.pods.length > 0;
-      checks = [...(clusterToo ? CHECKS : CHECKS.filter((c) => c.meta.category === 'input')), ...awsChecks(aws.analysis), ...(intent ? awsIntentChecks(aws.analysis, intent) : [])];
+      checks = awsAuditChecks(aws.analysis, intent, inventory.pods.length > 0);
       diagnostics = [...diagnostics, ...aws.notes.diagnostics];
       notes = joinNotes(notes, aws.notes);
     }
@@ -123,8 +123,7 @@ export function registerAudit(program: Command): void {
     const audited = audit(analysis, { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, ...(baseline ? { baseline } : {}) });
     // -n/-l narrow what is reported (and so what the gate and a written baseline see), not what is checked.
     const whole = scope ? scopeAudit(analysis, audited, scope, intent) : audited;
-    const ai = aws?.analysis.inventory;
-    const result = ai ? { ...whole, summary: { ...whole.summary, aws: { interfaces: ai.interfaces.length, securityGroups: ai.securityGroups.length, vpcs: ai.vpcs.length } } } : whole;
+    const result = aws ? withAwsSummary(whole, aws.analysis) : whole;
     progress.done();
     if (opts.writeBaseline) {
       const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };

@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import type { Notes } from '../../analyses/notes.js';
 import { joinNotes } from '../../analyses/aws/notes.js';
-import { awsEndpointMatcher, trafficOfPorts } from '../../analyses/aws/select.js';
+import { awsReachFilter } from '../../analyses/aws/select.js';
 import type { PortSet } from '../../model/port-set.js';
 import { AWS_REACH_FORMATS, awsReachChunks, type AwsReachFormat } from '../../reports/aws/reach.js';
 import { terminalSafe } from '../../reports/safe-text.js';
@@ -46,11 +46,7 @@ export async function awsReachSection(aws: AwsInput, k8sNotes: Notes, withK8sNot
   if (opts.exposure) throw new UserError('--exposure is not available for AWS input', 'reach lists outside ranges as External endpoints already');
   const notes = withK8sNotes ? joinNotes(k8sNotes, aws.notes) : aws.notes;
   const stream = aws.analysis.streamReach();
-  const filter = {
-    ...(opts.from ? { from: awsEndpointMatcher(opts.from) } : {}),
-    ...(opts.to ? { to: awsEndpointMatcher(opts.to) } : {}),
-    ...(ports ? { traffic: trafficOfPorts(ports) } : {}),
-  };
+  const filter = awsReachFilter({ ...opts, ports });
   if (afterK8s) await write([sectionStart(format, 'aws')]);
   await write(awsReachChunks(stream, format as AwsReachFormat, notes, filter));
   if (afterK8s && format === 'json') await write(['}\n']);

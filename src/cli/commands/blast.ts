@@ -4,6 +4,7 @@ import { blast, type BlastResult } from '../../analyses/blast.js';
 import { segmentView } from '../../analyses/segment-view.js';
 import { loadIntent } from '../../analyses/intent/index.js';
 import { endpointFilter } from '../../analyses/endpoint-filter.js';
+import { blastExcludes, scopeBlast } from '../../analyses/blast-scope.js';
 import { BLAST_FORMATS, type BlastFormat } from '../../reports/blast/index.js';
 import { UserError } from '../../util/errors.js';
 import { collect, loadInputs, resolveIntentPath, type InputOptions } from '../common.js';
@@ -57,7 +58,6 @@ export function registerBlast(program: Command): void {
     progress.phase('loading');
     const { inventory, notes, aws } = await loadInputs(inputs, opts, !out.toFile, 'blast');
     progress.phase('analysing');
-    const infrastructure = intent ? intent.segments.filter((s) => s.infrastructure).map((s) => s.name) : [];
     const k8sReport = (exclude: readonly string[], targets: readonly string[], shownNotes: typeof notes, analysis = analyze(inventory)): string => {
       const result: BlastResult = blast(analysis, {
         ...(intent ? { segments: segmentView(analysis, intent) } : {}),
@@ -67,7 +67,7 @@ export function registerBlast(program: Command): void {
         ...(targets.length ? { targets } : {}),
         ...(exclude.length ? { exclude } : {}),
       });
-      const shown = keep && result.mode === 'ranking' ? { ...result, ranking: result.ranking.filter((r) => keep(r.endpoint)) } : result;
+      const shown = scopeBlast(result, keep);
       return BLAST_FORMATS[format](shown, shownNotes);
     };
     let text: string;
@@ -77,7 +77,7 @@ export function registerBlast(program: Command): void {
       if (!cluster && keep) throw new UserError('-n/-l narrow the ranking of Kubernetes workloads; the input is AWS only', 'leave them out, or narrow with --exclude');
       if (!cluster && level === 'pod') throw new UserError('--level pod applies to Kubernetes input; the input is AWS only', 'leave --level out');
       text = awsBlastOutput(aws, { format, ...(opts.from !== undefined ? { from: opts.from } : {}), ...(hops !== undefined ? { hops } : {}), ...(intent ? { intent } : {}), targets: opts.target ?? [], exclude: opts.exclude ?? [] }, cluster);
-    } else text = k8sReport([...infrastructure, ...(opts.exclude ?? [])], opts.target ?? [], notes);
+    } else text = k8sReport(blastExcludes(intent, opts.exclude), opts.target ?? [], notes);
     progress.done();
     await out.write(text, format === 'html');
     out.end();

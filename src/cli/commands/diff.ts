@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { analyze, type Analysis } from '../../engine/index.js';
-import type { Endpoint } from '../../analyses/endpoints.js';
 import { carryOverUnreadable, diffAnalyses } from '../../analyses/diff.js';
 import { comparisonNotes, notesOf } from '../../analyses/notes.js';
 import { DIFF_FORMATS, type DiffFormat } from '../../reports/diff/index.js';
@@ -10,8 +9,7 @@ import { loadIntent } from '../../analyses/intent/index.js';
 import { ExitError, UserError } from '../../util/errors.js';
 import { printDiagnostics, resolveIntentPath, resolveSettings, type InputOptions } from '../common.js';
 import { filterOptions, formatOption, intentOptions, levelOption, outputFileOption, pickFormatOf, pickLevel, scopeOption, withInputOptions, type FormatOpts } from '../options.js';
-import { scopeDiff } from '../../analyses/diff-scope.js';
-import { clusterEndpoints } from '../../analyses/endpoints.js';
+import { scopeDiff, workloadLookup } from '../../analyses/diff-scope.js';
 import { openReport } from '../output.js';
 import { progress } from '../progress.js';
 import { colorDiff } from '../color.js';
@@ -30,13 +28,6 @@ interface DiffOpts extends InputOptions, FormatOpts, StoreOptions {
   plan?: string;
   namespace?: string;
   selector?: string;
-}
-
-/** Workload endpoints of either side by id (the new side's wins), for drift items of a pod-level diff. */
-function workloadLookup(oldA: Analysis, newA: Analysis): (id: string) => Endpoint | undefined {
-  const m = new Map<string, Endpoint>();
-  for (const a of [oldA, newA]) for (const r of clusterEndpoints(a, 'workload')) m.set(r.endpoint.id, r.endpoint);
-  return (id) => m.get(id);
 }
 
 /** Loads one side: a file or directory, or `git:REF:path` read from the repository. */

@@ -10,9 +10,7 @@ import { formatOption, levelOption, outputFileOption, pickFormatOf, pickLevel, w
 import { openReport } from '../output.js';
 import { colorVerdicts } from '../color.js';
 import { parseCidr, parseIp } from '../../model/address.js';
-import type { AwsInput } from '../aws-inputs.js';
-import type { PathAnswer } from '../../engine/cloud/path.js';
-import { trafficOfPorts } from '../../analyses/aws/select.js';
+import { awsExplanation } from '../../analyses/aws/explain.js';
 import { joinNotes } from '../../analyses/aws/notes.js';
 import { AWS_EXPLAIN_FORMATS } from '../../reports/aws/explain.js';
 
@@ -22,18 +20,6 @@ interface ExplainOpts extends InputOptions, FormatOpts {
   port?: string[];
   level: string;
   expect?: string;
-}
-
-/** The AWS path, when the endpoints name an interface of the snapshot (an outside address alone names none). */
-function awsExplanation(aws: AwsInput, from: string, to: string, ports: PortSet | undefined): PathAnswer | undefined {
-  const s = aws.analysis.endpointOf(from);
-  const d = aws.analysis.endpointOf(to);
-  if (s?.kind !== 'eni' && d?.kind !== 'eni') return undefined;
-  const a = aws.analysis.explain(from, to);
-  if (!a) throw new UserError(`cannot explain ${from} => ${to} in the AWS snapshot: ${!s ? `no interface or address matches "${from}"` : !d ? `no interface or address matches "${to}"` : 'a path needs a network interface at one end'}`, 'name an ENI id, instance id, Name tag, private address, or an outside IPv4 address');
-  if (!ports) return a;
-  const t = trafficOfPorts(ports);
-  return { ...a, conns: a.conns.intersect(t), responseBlocked: a.responseBlocked.intersect(t) };
 }
 
 export function registerExplain(program: Command): void {
@@ -55,7 +41,7 @@ export function registerExplain(program: Command): void {
     const out = openReport(opts.outputFile);
     const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, !out.toFile, 'explain');
     if (aws) {
-      const p = awsExplanation(aws, opts.from, opts.to, parsePorts(opts.port));
+      const p = awsExplanation(aws.analysis, opts.from, opts.to, parsePorts(opts.port));
       if (p || inventory.pods.length === 0) {
         if (!p) throw new UserError(`neither ${opts.from} nor ${opts.to} is a network interface of the AWS snapshot`, 'name an ENI id, instance id, Name tag or private address at one end');
         const format = pickFormatOf(opts, Object.keys(AWS_EXPLAIN_FORMATS) as Array<keyof typeof AWS_EXPLAIN_FORMATS>);

@@ -8,8 +8,10 @@ import { ReachSummaryBuilder } from '../../analyses/reach-summary.js';
 import { endpointFilter, filterReachResult, filterReachStream } from '../../analyses/endpoint-filter.js';
 import { reachSummaryText } from '../../reports/reach/summary-text.js';
 import { UserError } from '../../util/errors.js';
-import { collect, loadInputs, parsePorts, type InputOptions } from '../common.js';
-import { filterOptions, formatOption, levelOption, outputFileOption, pickFormatOf, pickLevel, withInputOptions, type FormatOpts } from '../options.js';
+import { collect, loadInputs, parsePorts, resolveIntentPath, type InputOptions } from '../common.js';
+import { filterOptions, formatOption, intentOptions, levelOption, outputFileOption, pickFormatOf, pickReachLevel, REACH_LEVELS, withInputOptions, type FormatOpts } from '../options.js';
+import { loadIntent } from '../../analyses/intent/index.js';
+import { aggregateReach, groupsFor, noIntent } from '../../analyses/reach-aggregate.js';
 import { openReport } from '../output.js';
 import { progress } from '../progress.js';
 import { awsReachSection, sectionStart, sectionEnd } from './aws-sections.js';
@@ -25,6 +27,7 @@ interface ReachOpts extends InputOptions, FormatOpts {
   exposure?: boolean;
   namespace?: string;
   selector?: string;
+  intent?: string | false;
 }
 
 export function registerReach(program: Command): void {
@@ -34,7 +37,8 @@ export function registerReach(program: Command): void {
     .argument('[inputs...]', 'manifest files or directories (recursed), AWS snapshot directories (describe-* JSON), or - for stdin; none with --cluster');
   formatOption(cmd, Object.keys(REACH_FORMATS));
   outputFileOption(cmd);
-  levelOption(cmd);
+  levelOption(cmd, REACH_LEVELS);
+  intentOptions(cmd, 'its segments, for --level segment');
   cmd
     .option('--from <endpoint>', 'only connections from endpoints matching this (ns/name, glob like prod/*, IP or CIDR, internet)')
     .option('--to <endpoint>', 'only connections to endpoints matching this')
@@ -45,7 +49,12 @@ export function registerReach(program: Command): void {
     .option('-s, --summary', 'text format: add what is notable (exposure to and from outside, unprotected workloads)');
   withInputOptions(cmd).action(async (inputs: string[], opts: ReachOpts) => {
     const format = pickFormatOf(opts, Object.keys(REACH_FORMATS) as ReachFormat[]);
-    const level = pickLevel(opts.level);
+    const level = pickReachLevel(opts.level);
+    const summed = level === 'namespace' || level === 'segment';
+    if (summed && (opts.exposure || opts.summary)) throw new UserError(`--${opts.exposure ? 'exposure' : 'summary'} is not available at --level ${level}`, 'use --level workload or pod');
+    const intentPath = level === 'segment' ? resolveIntentPath(inputs, opts) : undefined;
+    const intent = intentPath ? loadIntent(intentPath) : undefined;
+    if (level === 'segment' && !intent) throw noIntent();
     const ports = parsePorts(opts.port);
     const keep = endpointFilter({ ...(opts.namespace ? { namespaces: [opts.namespace] } : {}), ...(opts.selector !== undefined ? { selector: opts.selector } : {}) });
     if (opts.exposure && (format === 'csv' || format === 'dot' || format === 'html')) throw new UserError(`--exposure is not available in ${format}`, 'use text, json or md');
@@ -54,6 +63,7 @@ export function registerReach(program: Command): void {
     const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, format !== 'csv' && !out.toFile, 'reach');
     // AWS input: its own section after the cluster's (or alone); one document in JSON.
     if (aws) {
+      if (summed) throw new UserError(`--level ${level} is not available for AWS input`, 'AWS input is listed per network interface: use --level workload');
       if (inventory.pods.length === 0) {
         await awsReachSection(aws, notes, notes.diagnostics.length > 0, format, opts, ports, false, out);
         return out.end();
@@ -66,14 +76,23 @@ export function registerReach(program: Command): void {
     }
     await reachK8s();
     out.end();
+    function filters(): { from?: string; to?: string; ports?: NonNullable<typeof ports> } {
+      return { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}), ...(ports ? { ports } : {}) };
+    }
     async function reachK8s(): Promise<void> {
       progress.phase('analysing');
       const analysis = analyze(inventory);
+      if (level === 'namespace' || level === 'segment') {
+        const summary = aggregateReach(analysis, { level, groupsOf: groupsFor(analysis, level, intent), ...filters(), ...(keep ? { keep } : {}) });
+        progress.phase('writing');
+        if (format === 'html') await out.write(reachHtmlFrom(summary, notes), true);
+        else for (const chunk of reachChunks(summary, format, notes)) await out.write(chunk);
+        progress.done();
+        return;
+      }
       const reachOpts = {
         level,
-        ...(opts.from ? { from: opts.from } : {}),
-        ...(opts.to ? { to: opts.to } : {}),
-        ...(ports ? { ports } : {}),
+        ...filters(),
       } as const;
       if (opts.exposure) {
         const reached = computeReach(analysis, reachOpts);

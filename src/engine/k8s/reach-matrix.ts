@@ -650,6 +650,11 @@ export class ReachMatrix {
     return n;
   }
 
+  /** The ingress base, read only: where rowInto says `fromBase`, the row is this but for its touched columns. */
+  baseRow(): Readonly<Uint32Array> {
+    return this.base;
+  }
+
   /** Σ weights[d] over behaviours d the ingress base admits something to (the default of unisolated rows). */
   baseWeight(weights: Float64Array): number {
     let n = 0;

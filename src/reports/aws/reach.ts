@@ -1,5 +1,6 @@
 /** AWS reach in text, JSON, Markdown and CSV, streamed: connections are written as they are expanded from classes. */
-import type { AwsConnection, AwsEndpointJSON, AwsReachStream } from '../../analyses/aws/reach.js';
+import type { AwsConnection, AwsReachStream } from '../../analyses/aws/reach.js';
+import { awsConnectionsOf, type AwsReachFilter } from '../../analyses/aws/select.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { TrafficSet } from '../../model/traffic-set.js';
 import { toJsonText } from '../json.js';
@@ -7,37 +8,15 @@ import { notesJson, notesMarkdown, notesText } from '../notes.js';
 import { mdText, oneLine } from '../safe-text.js';
 import { cidrRanges, outsideName } from '../../analyses/outside.js';
 
+export type { AwsReachFilter } from '../../analyses/aws/select.js';
+
 export const AWS_REACH_FORMATS = ['text', 'json', 'md', 'csv'] as const;
 export type AwsReachFormat = (typeof AWS_REACH_FORMATS)[number];
-
-export interface AwsReachFilter {
-  readonly from?: (e: AwsEndpointJSON) => boolean;
-  readonly to?: (e: AwsEndpointJSON) => boolean;
-  readonly traffic?: TrafficSet;
-}
 
 /** "TCP 443" or "All Connections", with the requests whose replies a NACL drops. */
 export function awsConnText(c: AwsConnection): string {
   const allowed = c.conns.isEmpty() ? 'nothing' : c.conns.equals(TrafficSet.ALL) ? 'All Connections' : c.conns.toString();
   return c.responseBlocked.isEmpty() ? allowed : `${allowed} (replies blocked by a network ACL: ${c.responseBlocked})`;
-}
-
-function filtered(r: AwsReachStream, f: AwsReachFilter): Iterable<AwsConnection> {
-  const byId = new Map(r.endpoints.map((e) => [e.id, e]));
-  return {
-    *[Symbol.iterator]() {
-      for (const c of r.connections()) {
-        if (f.from && !f.from(byId.get(c.src)!)) continue;
-        if (f.to && !f.to(byId.get(c.dst)!)) continue;
-        if (f.traffic) {
-          const conns = c.conns.intersect(f.traffic);
-          const responseBlocked = c.responseBlocked.intersect(f.traffic);
-          if (conns.isEmpty() && responseBlocked.isEmpty()) continue;
-          yield { ...c, conns, responseBlocked };
-        } else yield c;
-      }
-    },
-  };
 }
 
 /** Ids as printed: interfaces with their Name tag, outside ranges named as in cluster reach (`internet`, ...). */
@@ -55,7 +34,7 @@ function csvCell(s: string): string {
 /** The report in chunks (a large estate lists millions of pairs). */
 export function* awsReachChunks(r: AwsReachStream, format: AwsReachFormat, notes: Notes = NO_NOTES, f: AwsReachFilter = {}): Iterable<string> {
   const show = shown(r);
-  const conns = filtered(r, f);
+  const conns = awsConnectionsOf(r, f);
   if (format === 'json') {
     const head = toJsonText({ schema: 'bulkhead.reach/v1', layer: 'aws', ...notesJson(notes), endpoints: r.endpoints, connections: [] }).trimEnd();
     // The document is written around its connections list, which is streamed.

@@ -40,7 +40,9 @@ export function reachHtmlFrom(listing: ReachStream, notes: Notes = NO_NOTES, exp
     }
   }
   const m = buildMap(level, endpoints, counted());
-  const data = mapData(m, (e) => edgeExplanation(e, m.folded, explainPair?.(e.sample.src, e.sample.dst)));
+  // A summed edge stands for many workload pairs: it names them, it does not explain one.
+  const summed = level === 'namespace' || level === 'segment';
+  const data = mapData(m, (e) => (summed ? `${e.conns.toString()}\nThe workload pairs behind it: bulkhead reach INPUTS --level workload` : edgeExplanation(e, m.folded, explainPair?.(e.sample.src, e.sample.dst))));
   const rows: string[][] = [];
   for (const c of connections()) {
     if (rows.length >= MAX_ROWS) break;

@@ -13,7 +13,7 @@ export function reachJson(result: ReachResult, notes: Notes = NO_NOTES): string 
     level: r.level,
     ...notesJson(notes),
     endpoints: r.endpoints,
-    connections: r.connections.map((c) => ({ src: c.src, dst: c.dst, conns: c.conns.toJSON(), ...(c.condition ? { condition: c.condition } : {}) })),
+    connections: r.connections.map((c) => ({ src: c.src, dst: c.dst, conns: c.conns.toJSON(), ...(c.condition ? { condition: c.condition } : {}), ...(c.aggregate ? { pairs: c.aggregate.pairs, of: c.aggregate.of, coverage: c.aggregate.coverage } : {}) })),
     ...(r.exposure ? { exposure: r.exposure.items.map(exposureJson), ...(r.exposure.wholeCluster ? { wholeCluster: true } : {}) } : {}),
   };
   return toJsonText(doc);

@@ -122,7 +122,7 @@ function* lines(listing: ReachStream, format: StreamFormat, notes: Notes, tap?: 
   const connsText = memo((p) => element({ conns: p.toJSON() }).split('\n').slice(1, -1).join('\n'));
   let first = true;
   for (const c of each()) {
-    yield `${first ? '[\n' : ',\n'}    {\n      "src": ${JSON.stringify(c.src)},\n      "dst": ${JSON.stringify(c.dst)},\n${connsText(c.conns)}${c.condition ? `,\n      "condition": ${JSON.stringify(c.condition)}` : ''}\n    }`;
+    yield `${first ? '[\n' : ',\n'}    {\n      "src": ${JSON.stringify(c.src)},\n      "dst": ${JSON.stringify(c.dst)},\n${connsText(c.conns)}${c.condition ? `,\n      "condition": ${JSON.stringify(c.condition)}` : ''}${c.aggregate ? `,\n      "pairs": ${c.aggregate.pairs},\n      "of": ${c.aggregate.of},\n      "coverage": ${JSON.stringify(c.aggregate.coverage)}` : ''}\n    }`;
     first = false;
   }
   yield first ? '[]' : '\n  ]';

@@ -1,0 +1,18 @@
+/** Explaining one AWS path for `explain` and the library: the path answer, narrowed to the ports asked. */
+import type { PathAnswer } from '../../engine/cloud/path.js';
+import type { PortSet } from '../../model/port-set.js';
+import { UserError } from '../../util/errors.js';
+import type { AwsAnalysis } from './reach.js';
+import { trafficOfPorts } from './select.js';
+
+/** The AWS path, when the endpoints name an interface of the snapshot (an outside address alone names none). */
+export function awsExplanation(aws: AwsAnalysis, from: string, to: string, ports: PortSet | undefined): PathAnswer | undefined {
+  const s = aws.endpointOf(from);
+  const d = aws.endpointOf(to);
+  if (s?.kind !== 'eni' && d?.kind !== 'eni') return undefined;
+  const a = aws.explain(from, to);
+  if (!a) throw new UserError(`cannot explain ${from} => ${to} in the AWS snapshot: ${!s ? `no interface or address matches "${from}"` : !d ? `no interface or address matches "${to}"` : 'a path needs a network interface at one end'}`, 'name an ENI id, instance id, Name tag, private address, or an outside IPv4 address');
+  if (!ports) return a;
+  const t = trafficOfPorts(ports);
+  return { ...a, conns: a.conns.intersect(t), responseBlocked: a.responseBlocked.intersect(t) };
+}
