@@ -13,6 +13,8 @@ import type { PathAnswer } from '../../engine/cloud/path.js';
 import type { StageId, StepRule } from '../../engine/cloud/steps.js';
 import { lex } from '../../util/compare.js';
 import type { AwsAnalysis, AwsEndpointJSON } from './reach.js';
+import type { Intent } from '../intent/types.js';
+import { awsDriftDelta, type AwsDriftDelta } from './diff-drift.js';
 
 export type AwsChangeKind = 'added' | 'removed' | 'changed';
 
@@ -62,6 +64,8 @@ export interface AwsDiffResult {
   readonly summary: { readonly added: number; readonly removed: number; readonly changed: number };
   /** Settings not evaluated that the change adds, removes or edits: their effect is unknown. */
   readonly unmodelled: readonly AwsUnmodelledChange[];
+  /** With an intent: the violations and broken flows the change introduces or fixes. */
+  readonly drift?: AwsDriftDelta;
 }
 
 interface PairTraffic {
@@ -225,6 +229,8 @@ function unmodelledChanges(o: readonly UnmodelledObject[], n: readonly Unmodelle
 export interface AwsDiffOptions {
   readonly oldName?: string;
   readonly newName?: string;
+  /** Judge both sides against it and report what the change does to the drift. */
+  readonly intent?: Intent;
 }
 
 /** Compares two analysed estates. */
@@ -320,6 +326,8 @@ export function diffAws(oldA: AwsAnalysis, newA: AwsAnalysis, opts: AwsDiffOptio
       push(src, dst, x.before, x.after, explain, [x.ident]);
     }
   }
+  // An interface named as the changes name it, so a replaced interface is one path on both sides.
+  const endId = (e: { readonly id: string; readonly eni?: NetworkInterface }): string => (e.eni ? shownId(identity(e.eni)) : e.id);
   const order = { changed: 0, added: 1, removed: 2 } as const;
   changes.sort((x, y) => order[x.kind] - order[y.kind] || lex(x.src, y.src) || lex(x.dst, y.dst));
   return {
@@ -327,5 +335,6 @@ export function diffAws(oldA: AwsAnalysis, newA: AwsAnalysis, opts: AwsDiffOptio
     vpcNames: new Map([...oldA.inventory.vpcs, ...newA.inventory.vpcs].flatMap((v) => (v.tags['Name'] ? [[v.id, v.tags['Name']] as const] : []))),
     summary: { added: changes.filter((c) => c.kind === 'added').length, removed: changes.filter((c) => c.kind === 'removed').length, changed: changes.filter((c) => c.kind === 'changed').length },
     unmodelled: unmodelledChanges(oldA.inventory.unmodelled, newA.inventory.unmodelled),
+    ...(opts.intent ? { drift: awsDriftDelta(oldA, newA, opts.intent, { old: endId, new: endId }) } : {}),
   };
 }
