@@ -12,7 +12,7 @@ import { colorVerdicts } from '../color.js';
 import { parseCidr, parseIp } from '../../model/address.js';
 import type { AwsInput } from '../aws-inputs.js';
 import type { PathAnswer } from '../../engine/cloud/path.js';
-import { trafficOfPorts } from '../../analyses/aws/select.js';
+import { awsNoMatch, trafficOfPorts } from '../../analyses/aws/select.js';
 import { joinNotes } from '../../analyses/aws/notes.js';
 import { AWS_EXPLAIN_FORMATS } from '../../reports/aws/explain.js';
 
@@ -24,13 +24,21 @@ interface ExplainOpts extends InputOptions, FormatOpts {
   expect?: string;
 }
 
+/** An end that names nothing in the estate: what did not match, and the interfaces there are. */
+function unmatched(aws: AwsInput, option: string, spec: string): UserError {
+  const interfaces = aws.analysis.inventory.interfaces.map((e) => ({ id: e.id, ...(e.tags['Name'] ? { name: e.tags['Name'] } : {}) }));
+  return awsNoMatch(option, spec, interfaces, 'Give an ENI id, endpoint id, instance id, Name tag or private address, or an outside IPv4 address at one end.');
+}
+
 /** The AWS path, when the endpoints name an interface of the snapshot (an outside address alone names none). */
 function awsExplanation(aws: AwsInput, from: string, to: string, ports: PortSet | undefined): PathAnswer | undefined {
   const s = aws.analysis.endpointOf(from);
   const d = aws.analysis.endpointOf(to);
   if (s?.kind !== 'eni' && d?.kind !== 'eni') return undefined;
   const a = aws.analysis.explain(from, to);
-  if (!a) throw new UserError(`cannot explain ${from} -> ${to} in the AWS snapshot: ${!s ? `no interface or address matches "${from}"` : !d ? `no interface or address matches "${to}"` : 'a path needs a network interface at one end'}`, 'name an ENI id, instance id, Name tag, private address, or an outside IPv4 address');
+  if (!s) throw unmatched(aws, '--from', from);
+  if (!d) throw unmatched(aws, '--to', to);
+  if (!a) throw new UserError(`cannot explain ${from} -> ${to} in the AWS snapshot: a path needs a network interface at one end`, 'name an ENI id, instance id, Name tag, private address, or an outside IPv4 address');
   if (!ports) return a;
   const t = trafficOfPorts(ports);
   return { ...a, conns: a.conns.intersect(t), responseBlocked: a.responseBlocked.intersect(t) };
@@ -57,6 +65,8 @@ export function registerExplain(program: Command): void {
     if (aws) {
       const p = awsExplanation(aws, opts.from, opts.to, parsePorts(opts.port));
       if (p || inventory.pods.length === 0) {
+        if (!p && !aws.analysis.endpointOf(opts.from)) throw unmatched(aws, '--from', opts.from);
+        if (!p && !aws.analysis.endpointOf(opts.to)) throw unmatched(aws, '--to', opts.to);
         if (!p) throw new UserError(`neither ${opts.from} nor ${opts.to} is a network interface of the AWS snapshot`, 'name an ENI id, instance id, Name tag or private address at one end');
         const format = pickFormatOf(opts, Object.keys(AWS_EXPLAIN_FORMATS) as Array<keyof typeof AWS_EXPLAIN_FORMATS>);
         await out.write(AWS_EXPLAIN_FORMATS[format](p, inventory.pods.length === 0 && notes.diagnostics.length ? joinNotes(notes, aws.notes) : aws.notes));
