@@ -123,7 +123,8 @@ export function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInvent
       routes = [];
       diagnostics.push({ severity: 'warning', code: 'aws-tgw-routes-missing', message: `transit gateway route table ${t.id} has no TransitGatewayRouteTableRoutes entry: no routes assumed (at ${t.source.path})`, source: t.source });
     }
-    return { ...t, routes, associations: [...associations].sort(lex), propagations: [...propagations].sort(lex) };
+    const cut = p.tgwRoutesCut.get(t.id);
+    return { ...t, routes, associations: [...associations].sort(lex), propagations: [...propagations].sort(lex), ...(cut ? { routesTruncated: cut } : {}) };
   });
   for (const id of p.tgwRoutes.keys()) {
     if (!tgwRouteTables.some((t) => t.id === id)) diagnostics.push({ severity: 'warning', code: 'aws-unknown-reference', message: `routes are given for transit gateway route table ${id}, which no TransitGatewayRouteTables output lists: ignored` });
