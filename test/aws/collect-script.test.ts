@@ -130,6 +130,21 @@ test('the script keeps a route search AWS cut short as its whole output, which t
   assert.equal(inv.diagnostics.filter((d) => d.code === 'aws-tgw-routes-truncated').length, tables.length);
 });
 
+test('a peering across Regions, which the script writes in both Regions\' files, reads back once and without a warning', async () => {
+  const pcx = { VpcPeeringConnectionId: 'pcx-x', RequesterVpcInfo: { VpcId: 'vpc-1', OwnerId: '444444444444', Region: 'us-east-1' }, AccepterVpcInfo: { VpcId: 'vpc-2', OwnerId: '444444444444', Region: 'eu-west-1' }, Status: { Code: 'active' } };
+  const dir = join(tmp, 'two-regions');
+  // The fake answers every Region alike: only the peering, which AWS too lists in both.
+  const r = runScript(['--region', 'us-east-1', '--region', 'eu-west-1', dir], cannedData({ VpcPeeringConnections: [pcx] }, '444444444444'));
+  assert.equal(r.code, 0, r.stderr);
+  for (const region of ['us-east-1', 'eu-west-1']) {
+    const f = JSON.parse(readFileSync(join(dir, '444444444444', region, 'vpc-peering-connections.json'), 'utf8')) as { VpcPeeringConnections: unknown[] };
+    assert.equal(f.VpcPeeringConnections.length, 1, `${region} lists it, as the CLI prints it there`);
+  }
+  const inv = await readAwsSnapshot(dir);
+  assert.deepEqual(inv.peerings.map((p) => p.id), ['pcx-x']);
+  assert.deepEqual(inv.diagnostics.filter((d) => d.code === 'aws-duplicate-id'), []);
+});
+
 test('the script takes the profile\'s region when none is given; a refused call fails it and leaves no region written', () => {
   const data = cannedData({ Vpcs: [{ VpcId: 'vpc-1', OwnerId: '333333333333', CidrBlock: '10.0.0.0/16' }] }, '333333333333', 'ap-south-1');
   const ok = runScript([join(tmp, 'default-region')], data);
