@@ -62,15 +62,18 @@ ids() {
   awsp ec2 "$1" --region "$region" --query "$2" --output text | tr '\t' '\n' | grep -v -e '^None$' -e '^$' || true
 }
 
-# keyed FILE KEY SUBCOMMAND ID-FLAG LIST IDS-FILE [ARGS...]: {"KEY": {"<id>": [...LIST of SUBCOMMAND for id...]}}.
+# keyed FILE KEY SUBCOMMAND ID-FLAG LIST IDS-FILE [ARGS...]: {"KEY": {"<id>": [...LIST of SUBCOMMAND for id...]}};
+# LIST "-" keeps each whole output (the route search's, whose AdditionalRoutesAvailable says it was cut short).
 keyed() {
   local file=$1 key=$2 sub=$3 flag=$4 list=$5 idfile=$6 sep='' id
   shift 6
+  local query=(--query "$list || \`[]\`")
+  [ "$list" != - ] || query=()
   {
     printf '{\n    "%s": {' "$key"
     while IFS= read -r id; do
       printf '%s\n        "%s": ' "$sep" "$id"
-      awsp ec2 "$sub" --region "$region" "$flag" "$id" "$@" --query "$list || \`[]\`" --output json < /dev/null
+      awsp ec2 "$sub" --region "$region" "$flag" "$id" "$@" ${query[@]+"${query[@]}"} --output json < /dev/null
       sep=','
     done < "$idfile"
     printf '\n    }\n}\n'
@@ -98,7 +101,7 @@ for region in "${regions[@]}"; do
   describe managed-prefix-lists.json describe-managed-prefix-lists
   ids describe-transit-gateway-route-tables 'TransitGatewayRouteTables[].TransitGatewayRouteTableId' > "$work/tgw-rtb.ids"
   ids describe-managed-prefix-lists 'PrefixLists[].PrefixListId' > "$work/pl.ids"
-  keyed transit-gateway-routes.json TransitGatewayRouteTableRoutes search-transit-gateway-routes --transit-gateway-route-table-id Routes "$work/tgw-rtb.ids" \
+  keyed transit-gateway-routes.json TransitGatewayRouteTableRoutes search-transit-gateway-routes --transit-gateway-route-table-id - "$work/tgw-rtb.ids" \
     --filters Name=type,Values=static,propagated
   keyed transit-gateway-route-table-associations.json TransitGatewayRouteTableAssociations get-transit-gateway-route-table-associations \
     --transit-gateway-route-table-id Associations "$work/tgw-rtb.ids"

@@ -123,3 +123,28 @@ test('default group in use and with rules, unused group and ACL, broad peering r
   assert.deepEqual(by('aws-tgw-joins-environments'), ['joins TransitGatewayRouteTable tgw-rtb-1', 'joins TransitGatewayRouteTable tgw-rtb-1']);
   assert.deepEqual(by('aws-tgw-auto-accept'), ['auto TransitGateway tgw-1']);
 });
+
+test('unrestricted egress is judged on the path: an all-traffic 0.0.0.0/0 rule counts only when the members do reach every port of the internet', () => {
+  const f = findings(estate(), 'aws-unrestricted-egress');
+  assert.deepEqual(f.map((x) => x.resource), ['SecurityGroup sg-a']);
+  assert.match(f[0]!.message, /security group sg-a lets 1 network interface\(s\) such as eni-a open every TCP and UDP port to the internet/);
+  // The same rule text, but a NACL deny before the allow-all (outbound TCP 25) or no route out: not unrestricted.
+  const denied = estate({ nacl: [{ RuleNumber: 50, Protocol: '6', RuleAction: 'deny', Egress: true, CidrBlock: '0.0.0.0/0', PortRange: { From: 25, To: 25 } }, ...allowAll] });
+  assert.deepEqual(findings(denied, 'aws-unrestricted-egress'), []);
+  const noRoute = estate({ routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }] });
+  assert.deepEqual(findings(noRoute, 'aws-unrestricted-egress'), []);
+  const narrow = estate({ groups: [{ GroupId: 'sg-a', GroupName: 'a', VpcId: 'vpc-1', IpPermissions: [], IpPermissionsEgress: [open('tcp', 443, 443)] }] });
+  assert.deepEqual(findings(narrow, 'aws-unrestricted-egress'), []);
+});
+
+test('a subnet that assigns public addresses on launch is reported at the subnet; one that does not is not', () => {
+  const on = estate();
+  (on['Subnets'] as J[])[0]!['MapPublicIpOnLaunch'] = true;
+  const f = findings(on, 'aws-subnet-auto-public-ip');
+  assert.deepEqual(f.map((x) => [x.resource, x.severity]), [['Subnet subnet-1', 'info']]);
+  assert.equal(f[0]!.location?.line, JSON.stringify(on, null, 1).split('\n').findIndex((l) => l.includes('"SubnetId": "subnet-1"')));
+  const off = estate();
+  (off['Subnets'] as J[])[0]!['MapPublicIpOnLaunch'] = false;
+  assert.deepEqual(findings(off, 'aws-subnet-auto-public-ip'), []);
+  assert.deepEqual(findings(estate(), 'aws-subnet-auto-public-ip'), []);
+});

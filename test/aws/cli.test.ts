@@ -72,6 +72,25 @@ test('explain goes hop by hop and names every setting that blocks, with file, li
   assert.equal(bad.code, 2);
 });
 
+test('reach and explain: a --from or --to that names nothing in the snapshot is an error (exit 2) listing its interfaces', () => {
+  for (const args of [['reach', EX, '--from', 'nosuch'], ['reach', EX, '--to', 'nosuch'], ['reach', EX, '--from', 'api', '--to', 'tag:role=none']]) {
+    const r = runCli(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}`);
+    assert.equal(r.stdout, '');
+    const [option, spec] = args.slice(-2);
+    assert.match(r.stderr, new RegExp(`no network interface or outside address of the AWS input matches ${option} "${spec}"`));
+    assert.match(r.stderr, new RegExp(`its 4 network interfaces: ${DEV}\\[dev-box\\], ${API}\\[api\\], ${DB}\\[db\\], .*eni-web\\[web\\]\\.`));
+  }
+  // A near name is offered; a spec that matches something still answers (an outside address, internet).
+  assert.match(runCli(['reach', EX, '--from', 'dev']).stderr, /did you mean .*eni-dev\[dev-box\]\?/);
+  for (const spec of ['192.168.7.7', 'internet', 'vpc-dev']) assert.equal(runCli(['reach', EX, '--from', spec]).code, 0, spec);
+  for (const [from, to, option] of [['nosuch', 'db', '--from'], ['dev-box', 'nosuch', '--to'], ['nosuch', 'nosuch2', '--from']]) {
+    const e = runCli(['explain', EX, '--from', from!, '--to', to!]);
+    assert.equal(e.code, 2);
+    assert.match(e.stderr, new RegExp(`matches ${option} "nosuch"\\nhint: its 4 network interfaces: eni-api\\[api\\], eni-db\\[db\\], eni-dev\\[dev-box\\], eni-web\\[web\\]\\.`));
+  }
+});
+
 test('commands that do not read AWS input yet say so (exit 2) instead of reading it as manifests', () => {
   const intent = join(mkdtempSync(join(tmpdir(), 'bulkhead-aws-test-')), 'intent.yaml');
   writeFileSync(intent, 'segments:\n  a: {namespace: a}\nflows: []\ntests: []\n');

@@ -133,7 +133,7 @@ test('random estates with transit gateways and prefix lists collect to the same 
   }
 });
 
-test('a route search AWS cuts short (more routes available, no next page) is a warning, kept in the manifest', async () => {
+test('a route search AWS cuts short (more routes available, no next page) is a warning, kept in the manifest and in the snapshot', async () => {
   const [e] = fc.sample(estateArb().filter((x) => (x.snapshot['TransitGatewayRouteTables'] as unknown[]).length > 0), { numRuns: 1, seed: 5 });
   const { url } = await serve({ 'us-east-1': e!.snapshot }, { extra: { SearchTransitGatewayRoutes: { AdditionalRoutesAvailable: true } } });
   const c = await collectAws({ regions: ['us-east-1'], endpoint: url });
@@ -143,6 +143,13 @@ test('a route search AWS cuts short (more routes available, no next page) is a w
   const dir = newDir();
   assert.deepEqual(writeAwsSnapshot(dir, c, undefined).warnings, c.warnings);
   assert.deepEqual((JSON.parse(readFileSync(join(dir, AWS_SNAPSHOT_MANIFEST), 'utf8')) as { warnings: string[] }).warnings, c.warnings);
+  // Whoever reads the snapshot later is told too: each table is a caveat, its routes still read.
+  const inv = await readAwsSnapshot(dir);
+  assert.deepEqual(inv.tgwRouteTables.filter((t) => t.routesTruncated).map((t) => t.id).sort(), [...tables].sort());
+  assert.equal(inv.diagnostics.filter((d) => d.code === 'aws-tgw-routes-truncated').length, tables.length);
+  assert.ok(inv.unmodelled.some((u) => u.kind === 'TransitGatewayRouteTable'));
+  const routes = (e!.snapshot['TransitGatewayRouteTableRoutes'] as Record<string, unknown[]>);
+  for (const t of inv.tgwRouteTables) assert.ok(t.routes.length <= (routes[t.id] ?? []).length && (routes[t.id] ?? []).length > 0 === t.routes.length > 0, t.id);
 });
 
 test('throttling (RequestLimitExceeded, 503) is retried by the SDK until the call succeeds', async () => {

@@ -60,14 +60,14 @@ writeFileSync(join(bin, 'aws'), FAKE);
 chmodSync(join(bin, 'aws'), 0o755);
 
 /** The fake's canned data for a describe-* estate. */
-function cannedData(estate: Record<string, unknown>, account: string, region?: string): unknown {
+function cannedData(estate: Record<string, unknown>, account: string, region?: string, cut = false): unknown {
   const ec2: Record<string, unknown> = {};
   const keyed: Record<string, unknown> = {};
   for (const [key, def] of Object.entries(KEY_ACTIONS)) {
     const sub = kebab(def.action);
     if (def.param === undefined) ec2[sub] = { [def.list]: estate[key] ?? [] };
     else {
-      const byId = Object.fromEntries(Object.entries((estate[key] ?? {}) as Record<string, unknown[]>).map(([id, items]) => [id, { [def.list]: items, ...(def.action === 'SearchTransitGatewayRoutes' ? { AdditionalRoutesAvailable: false } : {}) }]));
+      const byId = Object.fromEntries(Object.entries((estate[key] ?? {}) as Record<string, unknown[]>).map(([id, items]) => [id, { [def.list]: items, ...(def.action === 'SearchTransitGatewayRoutes' ? { AdditionalRoutesAvailable: cut } : {}) }]));
       keyed[sub] = { flag: `--${kebab(def.param)}`, list: def.list, byId };
     }
   }
@@ -113,6 +113,36 @@ test('the script writes <account>/<region>/ files that read back to the estate, 
   }
   assert.ok(ec2.length > 0 && ec2.every((c) => c.includes('--region') && c[c.indexOf('--region') + 1] === 'us-east-1'));
   assert.deepEqual([...new Set(r.calls.filter((c) => c[2] === 'ec2').map((c) => c[3]))].sort(), requiredActions().map((a) => kebab(a.slice(4))).sort());
+});
+
+test('the script keeps a route search AWS cut short as its whole output, which the reader turns into a caveat', async () => {
+  const [e] = fc.sample(estateArb().filter((x) => (x.snapshot['TransitGatewayRouteTables'] as unknown[]).length > 0), { numRuns: 1, seed: 11 });
+  const estate = JSON.parse(JSON.stringify(e!.snapshot).replace(/eu-west-1/g, 'us-east-1')) as Record<string, unknown>;
+  const dir = join(tmp, 'cut');
+  const r = runScript(['--region', 'us-east-1', dir], cannedData(estate, '222222222222', undefined, true));
+  assert.equal(r.code, 0, r.stderr);
+  const stored = JSON.parse(readFileSync(join(dir, '222222222222/us-east-1/transit-gateway-routes.json'), 'utf8')) as { TransitGatewayRouteTableRoutes: Record<string, { AdditionalRoutesAvailable?: boolean }> };
+  const tables = (estate['TransitGatewayRouteTables'] as Array<{ TransitGatewayRouteTableId: string }>).map((t) => t.TransitGatewayRouteTableId).sort();
+  assert.deepEqual(Object.keys(stored.TransitGatewayRouteTableRoutes).sort(), tables);
+  assert.ok(Object.values(stored.TransitGatewayRouteTableRoutes).every((x) => x.AdditionalRoutesAvailable === true));
+  const inv = await readAwsSnapshot(dir);
+  assert.deepEqual(inv.tgwRouteTables.filter((t) => t.routesTruncated).map((t) => t.id).sort(), tables);
+  assert.equal(inv.diagnostics.filter((d) => d.code === 'aws-tgw-routes-truncated').length, tables.length);
+});
+
+test('a peering across Regions, which the script writes in both Regions\' files, reads back once and without a warning', async () => {
+  const pcx = { VpcPeeringConnectionId: 'pcx-x', RequesterVpcInfo: { VpcId: 'vpc-1', OwnerId: '444444444444', Region: 'us-east-1' }, AccepterVpcInfo: { VpcId: 'vpc-2', OwnerId: '444444444444', Region: 'eu-west-1' }, Status: { Code: 'active' } };
+  const dir = join(tmp, 'two-regions');
+  // The fake answers every Region alike: only the peering, which AWS too lists in both.
+  const r = runScript(['--region', 'us-east-1', '--region', 'eu-west-1', dir], cannedData({ VpcPeeringConnections: [pcx] }, '444444444444'));
+  assert.equal(r.code, 0, r.stderr);
+  for (const region of ['us-east-1', 'eu-west-1']) {
+    const f = JSON.parse(readFileSync(join(dir, '444444444444', region, 'vpc-peering-connections.json'), 'utf8')) as { VpcPeeringConnections: unknown[] };
+    assert.equal(f.VpcPeeringConnections.length, 1, `${region} lists it, as the CLI prints it there`);
+  }
+  const inv = await readAwsSnapshot(dir);
+  assert.deepEqual(inv.peerings.map((p) => p.id), ['pcx-x']);
+  assert.deepEqual(inv.diagnostics.filter((d) => d.code === 'aws-duplicate-id'), []);
 });
 
 test('the script takes the profile\'s region when none is given; a refused call fails it and leaves no region written', () => {

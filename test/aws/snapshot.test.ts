@@ -76,3 +76,21 @@ test('describe-instances interfaces are read and merge with describe-network-int
   assert.deepEqual([e.instanceId, e.subnet, e.vpc, e.account, e.region, e.availabilityZone], ['i-1', 'subnet-1', 'vpc-1', '111111111111', 'eu-west-1', 'eu-west-1a']);
   assert.ok(!inv.diagnostics.some((d) => d.code === 'aws-duplicate-id'));
 });
+
+test('a peering across Regions listed alike by both Regions\' describe output is read once, silently; copies that differ are a warning', () => {
+  const pcx = (status: string) => ({ VpcPeeringConnections: [{ VpcPeeringConnectionId: 'pcx-1', RequesterVpcInfo: { VpcId: 'vpc-a', OwnerId: '111111111111', Region: 'us-east-1' }, AccepterVpcInfo: { VpcId: 'vpc-b', OwnerId: '111111111111', Region: 'eu-west-1' }, Status: { Code: status } }] });
+  const files = (a: string, b: string) => [
+    { path: 'snap/111111111111/us-east-1/vpc-peering-connections.json', text: JSON.stringify(pcx(a), null, 2) },
+    { path: 'snap/111111111111/eu-west-1/vpc-peering-connections.json', text: JSON.stringify(pcx(b), null, 2) },
+  ];
+  const same = buildAwsInventory(files('active', 'active'));
+  assert.equal(same.peerings.length, 1);
+  assert.equal(same.peerings[0]!.source.file, 'snap/111111111111/us-east-1/vpc-peering-connections.json');
+  assert.deepEqual(same.diagnostics.filter((d) => d.code === 'aws-duplicate-id'), []);
+  const differ = buildAwsInventory(files('active', 'deleted'));
+  assert.equal(differ.peerings.length, 1);
+  assert.equal(differ.peerings[0]!.status, 'active', 'the first copy is used');
+  const w = differ.diagnostics.filter((d) => d.code === 'aws-duplicate-id');
+  assert.equal(w.length, 1);
+  assert.match(w[0]!.message, /peering connection pcx-1 appears twice; the first \(snap\/111111111111\/us-east-1\/vpc-peering-connections\.json:\d+\) is used/);
+});

@@ -72,7 +72,7 @@ test('diff PLAN alone and diff --plan PLAN compare the prior state with the afte
   assert.equal(runCli(['diff', '--plan', PLAN, STATE]).code, 2);
 });
 
-test('diff refuses AWS input against manifests, and intent with AWS input (exit 2)', () => {
+test('diff refuses AWS input against manifests, and --fail-on new-violation without an intent (exit 2)', () => {
   const mixed = runCli(['diff', STATE, 'examples/shop']);
   assert.equal(mixed.code, 2);
   assert.match(mixed.stderr, /is AWS input and examples\/shop is not/);

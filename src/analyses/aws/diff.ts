@@ -13,6 +13,8 @@ import type { PathAnswer } from '../../engine/cloud/path.js';
 import type { StageId, StepRule } from '../../engine/cloud/steps.js';
 import { lex } from '../../util/compare.js';
 import type { AwsAnalysis, AwsEndpointJSON } from './reach.js';
+import type { Intent } from '../intent/types.js';
+import { awsDriftDelta, type AwsDriftDelta } from './diff-drift.js';
 
 export type AwsChangeKind = 'added' | 'removed' | 'changed';
 
@@ -64,6 +66,8 @@ export interface AwsDiffResult {
   readonly unmodelled: readonly AwsUnmodelledChange[];
   /** Every outside address of either side, as CIDRs: what `internet` stands for when reports name ranges. */
   readonly outsideSpace?: readonly string[];
+  /** With an intent: the violations and broken flows the change introduces or fixes. */
+  readonly drift?: AwsDriftDelta;
 }
 
 interface PairTraffic {
@@ -227,6 +231,8 @@ function unmodelledChanges(o: readonly UnmodelledObject[], n: readonly Unmodelle
 export interface AwsDiffOptions {
   readonly oldName?: string;
   readonly newName?: string;
+  /** Judge both sides against it and report what the change does to the drift. */
+  readonly intent?: Intent;
 }
 
 /** Compares two analysed estates. */
@@ -322,6 +328,8 @@ export function diffAws(oldA: AwsAnalysis, newA: AwsAnalysis, opts: AwsDiffOptio
       push(src, dst, x.before, x.after, explain, [x.ident]);
     }
   }
+  // An interface named as the changes name it, so a replaced interface is one path on both sides.
+  const endId = (e: { readonly id: string; readonly eni?: NetworkInterface }): string => (e.eni ? shownId(identity(e.eni)) : e.id);
   const order = { changed: 0, added: 1, removed: 2 } as const;
   changes.sort((x, y) => order[x.kind] - order[y.kind] || lex(x.src, y.src) || lex(x.dst, y.dst));
   return {
@@ -330,5 +338,6 @@ export function diffAws(oldA: AwsAnalysis, newA: AwsAnalysis, opts: AwsDiffOptio
     summary: { added: changes.filter((c) => c.kind === 'added').length, removed: changes.filter((c) => c.kind === 'removed').length, changed: changes.filter((c) => c.kind === 'changed').length },
     unmodelled: unmodelledChanges(oldA.inventory.unmodelled, newA.inventory.unmodelled),
     outsideSpace: [...o.outside, ...n.outside].flatMap((g) => g.ranges.flatMap(rangeToCidrs)),
+    ...(opts.intent ? { drift: awsDriftDelta(oldA, newA, opts.intent, { old: endId, new: endId }) } : {}),
   };
 }

@@ -27,7 +27,7 @@ function readable<T extends { id: string; tags: Readonly<Record<string, string>>
 }
 
 /** The starting intent of an estate; `taken` are segment names already used (none by default). */
-export function draftAwsIntent(a: AwsAnalysis): DraftIntent {
+export function draftAwsIntent(a: AwsAnalysis, taken: Iterable<string> = []): DraftIntent {
   const view = a.streamReach().view;
   const est = a.estate;
   const inv = a.inventory;
@@ -50,7 +50,9 @@ export function draftAwsIntent(a: AwsAnalysis): DraftIntent {
     bump(`s|${e.subnet}`);
     for (const g of new Set(e.securityGroups)) bump(`g|${e.subnet}|${g}`);
   }
-  const name = namer().take;
+  const names = namer();
+  for (const t of taken) names.take(t);
+  const name = names.take;
   const segments: DraftSegment[] = [];
   const partName: string[] = [];
   // Classes in the order of their first interface id, so the file reads like reach.

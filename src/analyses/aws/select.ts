@@ -3,6 +3,7 @@ import { parseCidr, parseIp } from '../../model/address.js';
 import type { PortSet } from '../../model/port-set.js';
 import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
 import { compileGlob } from '../../util/glob.js';
+import { UserError } from '../../util/errors.js';
 import type { AwsConnection, AwsEndpointJSON, AwsReachStream } from './reach.js';
 
 /**
@@ -69,4 +70,19 @@ export function awsReachFilter(q: { readonly from?: string; readonly to?: string
     ...(q.to ? { to: awsEndpointMatcher(q.to) } : {}),
     ...(q.ports ? { traffic: trafficOfPorts(q.ports) } : {}),
   };
+}
+
+/**
+ * The error for a --from/--to that names nothing in the estate: what did not match, and the interfaces there
+ * are (those whose name contains the spec first, else the first few), with the forms a spec may take.
+ */
+export function awsNoMatch(option: string, spec: string, interfaces: ReadonlyArray<{ readonly id: string; readonly name?: string }>, forms: string): UserError {
+  const shown = (e: { id: string; name?: string }): string => (e.name ? `${e.id}[${e.name}]` : e.id);
+  const all = [...interfaces].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const needle = spec.trim().toLowerCase();
+  const near = needle ? all.filter((e) => e.id.split('/').pop()!.toLowerCase().includes(needle) || (e.name ?? '').toLowerCase().includes(needle)) : [];
+  const pool = near.length ? near : all;
+  const list = `${pool.slice(0, 8).map(shown).join(', ')}${pool.length > 8 ? ` and ${pool.length - 8} more` : ''}`;
+  const which = all.length === 0 ? 'the AWS input has no network interface' : near.length ? `did you mean ${list}?` : `its ${all.length} network interface${all.length === 1 ? '' : 's'}: ${list}.`;
+  return new UserError(`no network interface or outside address of the AWS input matches ${option} "${spec}"`, `${which} ${forms}`);
 }

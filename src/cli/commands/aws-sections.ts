@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import type { Notes } from '../../analyses/notes.js';
 import { joinNotes } from '../../analyses/aws/notes.js';
-import { awsReachFilter } from '../../analyses/aws/select.js';
+import { awsNoMatch, awsReachFilter } from '../../analyses/aws/select.js';
 import type { PortSet } from '../../model/port-set.js';
 import { AWS_REACH_FORMATS, awsReachChunks, type AwsReachFormat } from '../../reports/aws/reach.js';
 import { terminalSafe } from '../../reports/safe-text.js';
@@ -37,6 +37,8 @@ const STDOUT: SectionSink = {
   },
 };
 
+const REACH_FORMS = 'Give an endpoint id or glob, an ENI, VPC, subnet, security group or account id, a Name tag, tag:KEY=VALUE, an IPv4 address or CIDR, or internet.';
+
 /** `reach` over an AWS snapshot; `k8sNotes` are added when the manifests read with it have no section of their own. */
 export async function awsReachSection(aws: AwsInput, k8sNotes: Notes, withK8sNotes: boolean, format: string, opts: { from?: string; to?: string; exposure?: boolean; summary?: boolean }, ports: PortSet | undefined, afterK8s: boolean, out: SectionSink = STDOUT): Promise<void> {
   const write = async (chunks: Iterable<string>): Promise<void> => {
@@ -47,6 +49,13 @@ export async function awsReachSection(aws: AwsInput, k8sNotes: Notes, withK8sNot
   const notes = withK8sNotes ? joinNotes(k8sNotes, aws.notes) : aws.notes;
   const stream = aws.analysis.streamReach();
   const filter = awsReachFilter({ ...opts, ports });
+  // Alone, a spec that names nothing is a mistake (a typo), not an empty answer; beside a cluster it may name the cluster's.
+  if (!afterK8s) {
+    const interfaces = stream.endpoints.filter((e) => e.kind === 'NetworkInterface');
+    for (const [option, spec, m] of [['--from', opts.from, filter.from], ['--to', opts.to, filter.to]] as const) {
+      if (spec !== undefined && m && !stream.endpoints.some(m)) throw awsNoMatch(option, spec, interfaces, REACH_FORMS);
+    }
+  }
   if (afterK8s) await write([sectionStart(format, 'aws')]);
   await write(awsReachChunks(stream, format as AwsReachFormat, notes, filter));
   if (afterK8s && format === 'json') await write(['}\n']);

@@ -10,7 +10,7 @@ import { formatOption, levelOption, outputFileOption, pickFormatOf, pickLevel, w
 import { openReport } from '../output.js';
 import { colorVerdicts } from '../color.js';
 import { parseCidr, parseIp } from '../../model/address.js';
-import { awsExplanation } from '../../analyses/aws/explain.js';
+import { awsExplanation, awsUnmatchedEnd } from '../../analyses/aws/explain.js';
 import { joinNotes } from '../../analyses/aws/notes.js';
 import { AWS_EXPLAIN_FORMATS } from '../../reports/aws/explain.js';
 
@@ -43,6 +43,8 @@ export function registerExplain(program: Command): void {
     if (aws) {
       const p = awsExplanation(aws.analysis, opts.from, opts.to, parsePorts(opts.port));
       if (p || inventory.pods.length === 0) {
+        if (!p && !aws.analysis.endpointOf(opts.from)) throw awsUnmatchedEnd(aws.analysis, '--from', opts.from);
+        if (!p && !aws.analysis.endpointOf(opts.to)) throw awsUnmatchedEnd(aws.analysis, '--to', opts.to);
         if (!p) throw new UserError(`neither ${opts.from} nor ${opts.to} is a network interface of the AWS snapshot`, 'name an ENI id, instance id, Name tag or private address at one end');
         const format = pickFormatOf(opts, Object.keys(AWS_EXPLAIN_FORMATS) as Array<keyof typeof AWS_EXPLAIN_FORMATS>);
         await out.write(AWS_EXPLAIN_FORMATS[format](p, inventory.pods.length === 0 && notes.diagnostics.length ? joinNotes(notes, aws.notes) : aws.notes));

@@ -4,6 +4,11 @@ import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
 import { draftIntent, renderIntentYaml } from '../../analyses/intent/init.js';
 import { draftAwsIntent } from '../../analyses/aws/init.js';
+import { mergeDrafts } from '../../analyses/aws/init-mixed.js';
+import { joinNotes } from '../../analyses/aws/notes.js';
+import type { AwsAnalysis } from '../../analyses/aws/reach.js';
+import type { Analysis } from '../../engine/index.js';
+import type { DraftIntent } from '../../analyses/intent/init.js';
 import { UserError } from '../../util/errors.js';
 import { writeOutputFile } from '../../util/fs-errors.js';
 import { loadInputs, type InputOptions } from '../common.js';
@@ -26,6 +31,16 @@ function initCaveats(n: Notes): string[] {
   ];
 }
 
+/** One intent for the cluster and the estate: the cluster's segments, the estate's (named apart), shared outside pieces. */
+function bothDrafts(k8s: Analysis, aws: AwsAnalysis): DraftIntent {
+  const cluster = draftIntent(k8s);
+  const estate = draftAwsIntent(aws, cluster.segments.map((s) => s.name));
+  return mergeDrafts(
+    { draft: cluster, outside: k8s.externals().map((x) => x.range) },
+    { draft: estate, outside: aws.streamReach().view.externals.flatMap((x) => x.ranges) },
+  );
+}
+
 interface InitOpts extends InputOptions, FormatOpts {
   outputFile: string;
   force?: boolean;
@@ -46,12 +61,12 @@ export function registerInit(program: Command): void {
     const toStdout = file === '-';
     if (!toStdout && existsSync(file) && !opts.force) throw new UserError(`${file} already exists`, 'give --force to overwrite it, or --output-file another file');
     const { inventory, notes: k8sNotes, aws } = await loadInputs(inputs, opts, false, 'init');
-    if (aws && inventory.pods.length > 0) throw new UserError('init drafts an intent from manifests or from an AWS snapshot, not both in one run', 'run init on each and merge the segments and flows (names must stay unique)');
-    const notes = aws ? aws.notes : k8sNotes;
-    const draft = aws ? draftAwsIntent(aws.analysis) : draftIntent(analyze(inventory));
+    const mixed = aws !== undefined && inventory.pods.length > 0;
+    const notes = mixed ? joinNotes(k8sNotes, aws.notes) : aws ? aws.notes : k8sNotes;
+    const draft = mixed ? bothDrafts(analyze(inventory), aws.analysis) : aws ? draftAwsIntent(aws.analysis) : draftIntent(analyze(inventory));
     const text = renderIntentYaml(draft, [
       `Starting intent written by \`bulkhead init ${[...inputs, ...(wantsCluster(opts) ? ['--cluster'] : [])].join(' ')}\`.`,
-      `The flows below are what the ${aws ? 'security groups, network ACLs and routes' : 'policies'} allow TODAY, not necessarily what should be:`,
+      `The flows below are what the ${mixed ? 'policies, security groups, network ACLs and routes' : aws ? 'security groups, network ACLs and routes' : 'policies'} allow TODAY, not necessarily what should be:`,
       'delete the ones nobody meant, narrow their ports, and add invariants (never, isolated, egress,',
       'sensitive). Then `bulkhead audit` reports every difference. Format: docs/intent.md.',
       ...initCaveats(notes),

@@ -190,6 +190,8 @@ export interface TgwRouteTable {
   readonly associations: readonly string[];
   readonly propagations: readonly string[];
   readonly source: AwsSourceRef;
+  /** Where the snapshot says its route search was cut short (`AdditionalRoutesAvailable`): `routes` are not all of them. */
+  readonly routesTruncated?: AwsSourceRef;
 }
 
 export interface PrefixList {

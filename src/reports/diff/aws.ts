@@ -1,5 +1,6 @@
 /** The AWS diff in text, JSON and Markdown (the shapes of the cluster's diff reports). */
 import type { AwsCause, AwsDiffChange, AwsDiffResult } from '../../analyses/aws/diff.js';
+import type { AwsDriftDelta, AwsDriftItem, AwsFlowItem } from '../../analyses/aws/diff-drift.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { TrafficSet } from '../../model/traffic-set.js';
 import { toJsonText } from '../json.js';
@@ -86,12 +87,51 @@ function unmodelledText(c: AwsDiffResult['unmodelled'][number]): string {
   return `${c.object.kind} ${c.object.name} ${c.change}: ${c.object.effect}; not evaluated`;
 }
 
+const paths = (k: number): string => `${k} path${k === 1 ? '' : 's'}`;
+
+/** "opens 2 paths the intent does not allow (dev to db)", "breaks flow #3 web -> api (TCP 8080)", and what it fixes. */
+export function awsDriftSummary(d: AwsDriftDelta): string[] {
+  const out: string[] = [];
+  for (const [field, verb, tense] of [['introduced', 'opens', 'does'], ['fixed', 'closes', 'did']] as const) {
+    const parts = d.bySegments.filter((s) => s[field] > 0);
+    if (parts.length === 0) continue;
+    const total = field === 'introduced' ? d.introducedPaths : d.fixedPaths;
+    const each = parts.map((s) => `${s[field]} from ${s.from} to ${s.to}`);
+    out.push(`${verb} ${paths(total)} the intent ${tense} not allow${parts.length === 1 ? ` (${parts[0]!.from} to ${parts[0]!.to})` : `: ${each.join(', ')}`}`);
+  }
+  const flows = (xs: readonly AwsFlowItem[]): string => xs.map((f) => `#${f.flow} ${f.from} -> ${f.to} (${f.traffic})`).join(', ');
+  if (d.brokenFlows.length) out.push(`breaks ${d.brokenFlows.length === 1 ? 'flow' : 'flows'} ${flows(d.brokenFlows)}`);
+  if (d.restoredFlows.length) out.push(`restores ${d.restoredFlows.length === 1 ? 'flow' : 'flows'} ${flows(d.restoredFlows)}`);
+  return out;
+}
+
+/** Why a drift item is a problem: the invariant it breaks, or the missing or narrower flow. */
+function driftWhy(x: AwsDriftItem): string {
+  return x.kind === 'invariant' ? `breaks ${x.rule}` : x.kind === 'over-broad' ? `beyond the flow ${x.srcSegment} -> ${x.dstSegment}` : `no flow ${x.srcSegment} -> ${x.dstSegment}`;
+}
+
+function flowReason(f: AwsFlowItem, broken: boolean): string {
+  const why = f.reason === 'blocked' ? (broken ? 'no member pair gets it now' : 'a member pair gets it again') : `segment ${f.reason === 'no-source' ? f.from : f.to} ${broken ? 'has no member now' : 'has a member again'}`;
+  return `${why}; ${f.location.file}:${f.location.line}`;
+}
+
+function flowWhy(f: AwsFlowItem, broken: boolean): string {
+  return `flow #${f.flow} ${f.from} -> ${f.to} : ${f.traffic} (${flowReason(f, broken)})`;
+}
+
+/** The headline of the intent: how many paths newly violate it, and the summary. */
+function driftHeadline(d: AwsDriftDelta): string {
+  const sum = awsDriftSummary(d);
+  return `Intent (${d.intentFile}): ${d.introducedPaths} path${d.introducedPaths === 1 ? ' newly violates' : 's newly violate'} it, ${d.fixedPaths} no longer ${d.fixedPaths === 1 ? 'does' : 'do'}${d.brokenFlows.length ? `, ${d.brokenFlows.length} flow${d.brokenFlows.length === 1 ? '' : 's'} broken` : ''}${sum.length ? `: ${sum.join('; ')}` : ''}.`;
+}
+
 const TITLES = { changed: 'Changed', added: 'Opened (new connectivity)', removed: 'Closed (connectivity removed)' } as const;
 
 /** Human-readable: headlines, then each change with its causes. */
 export function awsDiffText(r: AwsDiffResult, notes: Notes = NO_NOTES): string {
   const caveats = notesText(notes);
   const out: string[] = [...(caveats ? [caveats.trimEnd(), ''] : []), `AWS connectivity diff: ${r.old} → ${r.new}`, `${countsText(r)}.`];
+    if (r.drift) out.push(oneLine(driftHeadline(r.drift)));
   if (r.unmodelled.length) {
     out.push('', `The change also adds, removes or edits ${r.unmodelled.length} setting${r.unmodelled.length === 1 ? '' : 's'} that ${r.unmodelled.length === 1 ? 'is' : 'are'} not evaluated: its effect is NOT known.`);
     for (const c of r.unmodelled) out.push(`  ${oneLine(unmodelledText(c))}`);
@@ -113,6 +153,14 @@ export function awsDiffText(r: AwsDiffResult, notes: Notes = NO_NOTES): string {
       for (const x of causes) out.push(`    because ${oneLine(causeText(x))}`);
     }
   }
+  const d = r.drift;
+  if (d && d.introduced.length + d.fixed.length + d.brokenFlows.length + d.restoredFlows.length > 0) {
+    out.push('', 'Intent drift:');
+    for (const x of d.introduced) out.push(`  NEW      ${oneLine(`${show(r, x.src)} => ${show(r, x.dst)} : ${x.traffic} (${driftWhy(x)})`)}`);
+    for (const x of d.fixed) out.push(`  FIXED    ${oneLine(`${show(r, x.src)} => ${show(r, x.dst)} : ${x.traffic} (${driftWhy(x)})`)}`);
+    for (const f of d.brokenFlows) out.push(`  BROKEN   ${oneLine(flowWhy(f, true))}`);
+    for (const f of d.restoredFlows) out.push(`  RESTORED ${oneLine(flowWhy(f, false))}`);
+  }
   return `${out.join('\n')}\n`;
 }
 
@@ -120,6 +168,16 @@ function causeJson(x: AwsCause): Record<string, unknown> {
   return {
     change: x.change, stage: x.stage, action: x.action, rule: x.rule, ...(x.traffic ? { traffic: x.traffic.toJSON() } : {}),
     ...(x.source ? { file: x.source.file, line: x.source.line, path: x.source.path, ...(x.source.address ? { address: x.source.address } : {}) } : {}),
+  };
+}
+
+function driftJson(d: AwsDriftDelta): Record<string, unknown> {
+  const item = (x: AwsDriftItem): Record<string, unknown> => ({ kind: x.kind, src: x.src, dst: x.dst, srcSegment: x.srcSegment, dstSegment: x.dstSegment, traffic: x.traffic.toJSON(), ...(x.rule ? { rule: x.rule } : {}) });
+  const flow = (f: AwsFlowItem): Record<string, unknown> => ({ flow: f.flow, from: f.from, to: f.to, traffic: f.traffic.toJSON(), reason: f.reason, file: f.location.file, line: f.location.line });
+  return {
+    intent: d.intentFile, introducedPaths: d.introducedPaths, fixedPaths: d.fixedPaths,
+    introduced: d.introduced.map(item), fixed: d.fixed.map(item), bySegments: d.bySegments,
+    brokenFlows: d.brokenFlows.map(flow), restoredFlows: d.restoredFlows.map(flow),
   };
 }
 
@@ -141,6 +199,7 @@ export function awsDiffJson(r: AwsDiffResult, notes: Notes = NO_NOTES): string {
       causes: c.causes.map(causeJson),
     })),
     unmodelled: r.unmodelled.map((c) => ({ change: c.change, kind: c.object.kind, name: c.object.name, effect: c.object.effect, file: c.object.source.file, line: c.object.source.line })),
+    ...(r.drift ? { drift: driftJson(r.drift) } : {}),
   });
 }
 
@@ -149,6 +208,15 @@ export function awsDiffMarkdown(r: AwsDiffResult, notes: Notes = NO_NOTES): stri
   const out: string[] = [DIFF_COMMENT_MARKER, '### Bulkhead: AWS network connectivity change', ''];
   const caveats = notesMarkdown(notes);
   if (caveats) out.push(caveats.trimEnd(), '');
+  if (r.drift) {
+    const d = r.drift;
+    if (d.introduced.length > 0) out.push(`:warning: **This change opens ${d.introducedPaths} ${d.introducedPaths === 1 ? 'path that violates' : 'paths that violate'} the intent** (\`${mdText(d.intentFile)}\`).`, '');
+    else out.push(`:white_check_mark: No new intent violation (\`${mdText(d.intentFile)}\`)${d.fixedPaths ? `; ${d.fixedPaths} violating path${d.fixedPaths === 1 ? '' : 's'} closed` : ''}.`, '');
+    if (d.brokenFlows.length) out.push(`:no_entry: **This change breaks ${d.brokenFlows.length} intended flow${d.brokenFlows.length === 1 ? '' : 's'}.**`, '');
+    const lines = awsDriftSummary(d);
+    for (const l of lines) out.push(`- ${mdText(l)}`);
+    if (lines.length) out.push('');
+  }
   if (r.unmodelled.length) {
     out.push(`:x: **The change adds, removes or edits ${r.unmodelled.length} setting${r.unmodelled.length === 1 ? '' : 's'} that Bulkhead does not evaluate: ${r.unmodelled.length === 1 ? 'its' : 'their'} effect is NOT known.**`, '');
     for (const c of r.unmodelled) out.push(`- ${mdText(unmodelledText(c))}`);
@@ -169,6 +237,19 @@ export function awsDiffMarkdown(r: AwsDiffResult, notes: Notes = NO_NOTES): stri
     const rows = list.slice(0, MAX_ROWS);
     out.push(mdTable(['source', 'destination', kind === 'changed' ? 'change' : 'traffic', 'because'], rows.map((c) => [show(r, c.src), show(r, c.dst), changeText(c) + (c.endpointsInfo ? ` (${c.endpointsInfo})` : ''), relevant(c).map(causeText).join('; ') || '—'])));
     if (list.length > MAX_ROWS) out.push(`\n_… and ${list.length - MAX_ROWS} more: run \`bulkhead diff --format json\` for all._\n`);
+    out.push('</details>', '');
+  }
+  const d = r.drift;
+  if (d && d.introduced.length + d.fixed.length + d.brokenFlows.length + d.restoredFlows.length > 0) {
+    out.push(`<details><summary>Intent drift: ${paths(d.introducedPaths)} newly violating, ${d.fixedPaths} fixed; ${d.brokenFlows.length} flow${d.brokenFlows.length === 1 ? '' : 's'} broken, ${d.restoredFlows.length} restored</summary>`, '');
+    const rows = [
+      ...d.introduced.map((x) => ['new', `${show(r, x.src)} => ${show(r, x.dst)}`, String(x.traffic), driftWhy(x)]),
+      ...d.fixed.map((x) => ['fixed', `${show(r, x.src)} => ${show(r, x.dst)}`, String(x.traffic), driftWhy(x)]),
+      ...d.brokenFlows.map((f) => ['broken', `flow #${f.flow} ${f.from} => ${f.to}`, String(f.traffic), flowReason(f, true)]),
+      ...d.restoredFlows.map((f) => ['restored', `flow #${f.flow} ${f.from} => ${f.to}`, String(f.traffic), flowReason(f, false)]),
+    ];
+    out.push(mdTable(['', 'path', 'traffic', 'why'], rows.slice(0, MAX_ROWS)));
+    if (rows.length > MAX_ROWS) out.push(`\n_… and ${rows.length - MAX_ROWS} more: run \`bulkhead diff --format json\` for all._\n`);
     out.push('</details>', '');
   }
   return out.join('\n');

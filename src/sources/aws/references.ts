@@ -65,6 +65,12 @@ export function checkReferences(inv: Omit<AwsInventory, 'unmodelled'>): { diagno
     for (const r of t.routes) for (const a of r.attachments) if (!attachments.has(a)) say('warning', 'aws-unknown-reference', `transit gateway route table ${t.id}: route names attachment ${a}, which is not in the snapshot: traffic it carries is dropped`, r.source);
     for (const a of t.associations) if (!attachments.has(a)) say('warning', 'aws-unknown-reference', `transit gateway route table ${t.id} is associated with attachment ${a}, which is not in the snapshot`, t.source);
   }
+  for (const t of inv.tgwRouteTables) {
+    if (!t.routesTruncated) continue;
+    // Not a setting left out but data AWS did not return: answers through the table are not known to be complete.
+    say('warning', 'aws-tgw-routes-truncated', `transit gateway route table ${t.id}: the route search was cut short (AdditionalRoutesAvailable): the snapshot holds ${t.routes.length} of its routes, so paths through it may be missing or routed otherwise`, t.routesTruncated);
+    unmodelled.push({ kind: 'TransitGatewayRouteTable', apiVersion: 'ec2', name: t.id, effect: `has routes beyond the ${t.routes.length} the snapshot holds (route search cut short): paths through it may be missing or routed otherwise`, selects: 'unknown', digest: `${t.routesTruncated.file}#${t.routesTruncated.path}`, source: { file: t.routesTruncated.file, line: t.routesTruncated.line } });
+  }
   for (const g of inv.transitGateways) {
     if (g.securityGroupReferencing) notEvaluated('TransitGateway', g.id, 'lets security group references match across it (counted as matching nothing)', `transit gateway ${g.id} enables security group referencing, which is not evaluated yet: group references across it match nothing`, g.source);
   }

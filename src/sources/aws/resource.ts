@@ -34,6 +34,8 @@ export interface SnapshotParts {
   readonly tgwAttachmentSubnets: Map<string, string[]>;
   readonly tgwRouteTables: TgwRouteTableHead[];
   readonly tgwRoutes: Map<string, TgwRoute[]>;
+  /** Route tables whose route search AWS cut short (`AdditionalRoutesAvailable`), with where it says so. */
+  readonly tgwRoutesCut: Map<string, AwsSourceRef>;
   readonly tgwAssociations: Map<string, string[]>;
   readonly tgwPropagations: Map<string, string[]>;
   readonly prefixLists: PrefixListHead[];
@@ -45,7 +47,7 @@ export function emptyParts(): SnapshotParts {
   return {
     vpcs: [], subnets: [], interfaces: [], securityGroups: [], networkAcls: [], routeTables: [], internetGateways: [],
     natGateways: [], peerings: [], transitGateways: [], tgwAttachments: [], tgwAttachmentSubnets: new Map(),
-    tgwRouteTables: [], tgwRoutes: new Map(), tgwAssociations: new Map(), tgwPropagations: new Map(),
+    tgwRouteTables: [], tgwRoutes: new Map(), tgwRoutesCut: new Map(), tgwAssociations: new Map(), tgwPropagations: new Map(),
     prefixLists: [], prefixListEntries: new Map(), vpcEndpoints: [],
   };
 }

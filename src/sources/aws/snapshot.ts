@@ -96,11 +96,19 @@ export function buildAwsInventory(files: readonly SnapshotFile[]): AwsInventory 
   return assemble(parts, diagnostics);
 }
 
+/** What an object says, without where it was read: two copies that say the same are one object. */
+function contentKey(x: unknown): string {
+  return JSON.stringify(x, (k, v: unknown) => (k === 'source' ? undefined : typeof v === 'bigint' ? `${v}n` : v));
+}
+
 function dedupe<T extends { id: string; source: { file: string; line: number; path: string } }>(items: readonly T[], what: string, diagnostics: Diagnostic[]): T[] {
   const seen = new Map<string, T>();
   for (const it of items) {
     const prev = seen.get(it.id);
     if (!prev) seen.set(it.id, it);
+    // A peering across Regions is listed by describe-* in both: the same object twice, read once. Copies
+    // that differ are a real conflict.
+    else if (contentKey(prev) === contentKey(it)) continue;
     else if (!(what === 'network interface' && (prev as unknown as NetworkInterface).subnet === (it as unknown as NetworkInterface).subnet)) {
       diagnostics.push({ severity: 'warning', code: 'aws-duplicate-id', message: `${what} ${it.id} appears twice; the first (${prev.source.file}:${prev.source.line}) is used (at ${it.source.path})`, source: it.source });
     }
@@ -123,7 +131,8 @@ export function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInvent
       routes = [];
       diagnostics.push({ severity: 'warning', code: 'aws-tgw-routes-missing', message: `transit gateway route table ${t.id} has no TransitGatewayRouteTableRoutes entry: no routes assumed (at ${t.source.path})`, source: t.source });
     }
-    return { ...t, routes, associations: [...associations].sort(lex), propagations: [...propagations].sort(lex) };
+    const cut = p.tgwRoutesCut.get(t.id);
+    return { ...t, routes, associations: [...associations].sort(lex), propagations: [...propagations].sort(lex), ...(cut ? { routesTruncated: cut } : {}) };
   });
   for (const id of p.tgwRoutes.keys()) {
     if (!tgwRouteTables.some((t) => t.id === id)) diagnostics.push({ severity: 'warning', code: 'aws-unknown-reference', message: `routes are given for transit gateway route table ${id}, which no TransitGatewayRouteTables output lists: ignored` });

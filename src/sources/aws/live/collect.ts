@@ -11,12 +11,15 @@ import { awsUserError } from './errors.js';
 
 type Obj = Record<string, unknown>;
 
-/** One output file of a region: `{"<key>": [...]}` or, for per-object calls, `{"<key>": {"<id>": [...]}}`. */
+/**
+ * One output file of a region: `{"<key>": [...]}` or, for per-object calls, `{"<key>": {"<id>": [...]}}`; a route
+ * search AWS cut short is kept whole, `{"<id>": {"Routes": [...], "AdditionalRoutesAvailable": true}}`.
+ */
 export interface CollectedFile {
   readonly file: string;
   readonly key: string;
   readonly action: string;
-  readonly value: unknown[] | Record<string, unknown[]>;
+  readonly value: unknown[] | Record<string, unknown>;
   /** Objects (or, keyed, entries over every id) in it. */
   readonly count: number;
 }
@@ -102,7 +105,7 @@ async function collectRegion(client: EC2Client, ctx: Ctx, seen: Map<string, Set<
   }
   for (const c of PER_OBJECT_CALLS) {
     const ids = (lists.get(c.parentKey) ?? []).map((p) => p[c.idField]).filter((id): id is string => typeof id === 'string').sort(lex);
-    const keyed: Record<string, unknown[]> = {};
+    const keyed: Record<string, unknown> = {};
     let count = 0;
     for (const id of ids) {
       const items: Obj[] = [];
@@ -112,7 +115,8 @@ async function collectRegion(client: EC2Client, ctx: Ctx, seen: Map<string, Set<
         cut = p['AdditionalRoutesAvailable'] === true && p['NextToken'] === undefined;
       });
       if (cut) warnings.push(`${ctx.region}: ${c.action} for ${id} returned ${items.length} routes and said more are available without a next page: the snapshot may lack some of its routes`);
-      keyed[id] = items;
+      // A cut search is kept as AWS answered it, so whoever reads the snapshot later is told too (a caveat).
+      keyed[id] = cut ? { [c.outputList]: items, AdditionalRoutesAvailable: true } : items;
       count += items.length;
     }
     files.push({ file: c.file, key: c.key, action: c.action, value: keyed, count });

@@ -68,9 +68,16 @@ export const tgwRouteTables: AwsResource = {
 export const tgwRoutes: AwsResource = {
   key: 'TransitGatewayRouteTableRoutes',
   parse(value, r, into) {
-    for (const { id, items, path } of keyedLists(value, 'TransitGatewayRouteTableRoutes', r, value)) {
+    for (const entry of keyedLists(value, 'TransitGatewayRouteTableRoutes', r, value)) {
+      const { id } = entry;
+      // Each id's routes as a list, or the whole search output ({"Routes": [...], "AdditionalRoutesAvailable": ...}),
+      // which says whether AWS cut the search short: then the table has routes the snapshot lacks.
+      const whole = entry.items !== null && typeof entry.items === 'object' && !Array.isArray(entry.items) ? (entry.items as Record<string, unknown>) : undefined;
+      const items = whole ? whole['Routes'] : entry.items;
+      const path = whole ? `${entry.path}.Routes` : entry.path;
+      if (whole?.['AdditionalRoutesAvailable'] === true) into.tgwRoutesCut.set(id, r.at(whole, entry.path));
       const routes: TgwRoute[] = into.tgwRoutes.get(id) ?? [];
-      for (const e of r.objects(items, path, value)) {
+      for (const e of r.objects(items, path, whole ?? value)) {
         const text = r.optional(e.o, 'DestinationCidrBlock');
         const pl = r.optional(e.o, 'PrefixListId');
         const cidr = text ? parseCidr(text) : undefined;
