@@ -196,9 +196,17 @@ export function exactPartition(a: Analysis, workloads: ReadonlyArray<{ workload:
     }
   };
   const listed = new Uint8Array(B);
+  // Per interned block row: the outside parts it reaches and on what (most behaviours share a few rows).
+  const extOf = blockRows.map((br) => {
+    const ks: number[] = [];
+    const vs: number[] = [];
+    for (let k = 0; k < K; k++) if (br[rep[k]!] !== NONE_ID) (ks.push(k), vs.push(br[rep[k]!]!));
+    return { ks, vs };
+  });
   const toExt = new Uint32Array(K);
+  const extHit = new Uint8Array(K);
+  const extReached: number[] = [];
   cluster.forEach((p, i) => {
-    toExt.fill(NONE_ID);
     for (const b of p.behaviours) {
       const r = rows[b]!;
       if (r.fromBase) {
@@ -207,8 +215,12 @@ export function exactPartition(a: Analysis, workloads: ReadonlyArray<{ workload:
         for (const d of r.cols) listed[d] = 0;
       }
       for (let k = 0; k < r.cols.length; k++) add(r.cols[k]!, r.vals[k]!);
-      const br = blockRows[r.blocks]!;
-      for (let k = 0; k < K; k++) toExt[k] = t.union(toExt[k]!, br[rep[k]!]!);
+      const { ks, vs } = extOf[r.blocks]!;
+      for (let n = 0; n < ks.length; n++) {
+        const k = ks[n]!;
+        if (!extHit[k]) ((extHit[k] = 1), extReached.push(k), (toExt[k] = vs[n]!));
+        else toExt[k] = t.union(toExt[k]!, vs[n]!);
+      }
     }
     reached.sort((x, y) => x - y);
     for (const j of reached) {
@@ -216,14 +228,22 @@ export function exactPartition(a: Analysis, workloads: ReadonlyArray<{ workload:
       hit[j] = 0;
     }
     reached.length = 0;
-    for (let k = 0; k < K; k++) if (toExt[k] !== NONE_ID) edges.push({ from: i, to: C + k, ports: t.get(toExt[k]!) });
+    extReached.sort((x, y) => x - y);
+    for (const k of extReached) {
+      edges.push({ from: i, to: C + k, ports: t.get(toExt[k]!) });
+      extHit[k] = 0;
+    }
+    extReached.length = 0;
   });
+  // From outside: each part's column, read where it is open.
   external.forEach((e, k) => {
-    cluster.forEach((p, j) => {
-      let v = NONE_ID;
-      for (const b of p.behaviours) v = t.union(v, e.column[b]!);
-      if (v !== NONE_ID) edges.push({ from: C + k, to: j, ports: t.get(v) });
-    });
+    for (let d = 0; d < B; d++) add(d, e.column[d]!);
+    reached.sort((x, y) => x - y);
+    for (const j of reached) {
+      edges.push({ from: C + k, to: j, ports: t.get(acc[j]!) });
+      hit[j] = 0;
+    }
+    reached.length = 0;
   });
   return { cluster, external: external.map((e) => ({ blocks: e.blocks })), edges };
 }
