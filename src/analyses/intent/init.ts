@@ -273,7 +273,14 @@ export function draftIntent(a: Analysis): DraftIntent {
     return asCluster && (asCluster.length < asNamespaces.length || (preferCluster && asCluster.length === asNamespaces.length)) ? asCluster : asNamespaces;
   };
 
-  const flows = mergeFlows(part.edges.map((e) => ({ from: partName[e.from]!, to: partName[e.to]!, ports: portSpecs(e.ports) })), segments, { compact, coversCluster });
+  // Port sets are interned: each is written once, and edges share the words (mergeFlows keys on them).
+  const specs = new Map<PortSet, string[] | null>();
+  const specsOf = (p: PortSet): string[] | null => {
+    let s = specs.get(p);
+    if (s === undefined) specs.set(p, (s = portSpecs(p)));
+    return s;
+  };
+  const flows = mergeFlows(part.edges.map((e) => ({ from: partName[e.from]!, to: partName[e.to]!, ports: specsOf(e.ports) })), segments, { compact, coversCluster });
   // Groups no flow names are left out: they would only take new workloads that should stay unmapped.
   const named = new Set(flows.flatMap((f) => [...f.from, ...f.to]));
   const unused = new Set(groups.map((g) => g.name).filter((n) => !named.has(n)));
@@ -302,19 +309,41 @@ const NO_GROUPS: Grouping = { compact: (list) => [...list], coversCluster: () =>
 export function mergeFlows(edges: ReadonlyArray<{ from: string; to: string; ports: string[] | null }>, segments: readonly DraftSegment[], g: Grouping = NO_GROUPS): DraftFlow[] {
   const order = new Map<string, number>(segments.map((s, i) => [s.name, i]));
   order.set(WORLD, segments.length);
-  const byOrder = (x: string, y: string): number => order.get(x)! - order.get(y)!;
-  const sorted = [...edges].sort((x, y) => byOrder(x.from, y.from) || byOrder(x.to, y.to));
+  // Numbers for names and port sets, so sorting and grouping compare numbers, not strings.
+  const portIds = new Map<string, number>();
   const portKey = (p: readonly string[] | null): string => p?.join(',') ?? '*';
+  const keyOf = new Map<readonly string[] | null, number>();
+  const portId = (p: readonly string[] | null): number => {
+    let id = keyOf.get(p);
+    if (id === undefined) {
+      const k = portKey(p);
+      id = portIds.get(k);
+      if (id === undefined) portIds.set(k, (id = portIds.size));
+      keyOf.set(p, id);
+    }
+    return id;
+  };
+  const N = edges.length;
+  const from = new Float64Array(N);
+  const to = new Float64Array(N);
+  const port = new Float64Array(N);
+  edges.forEach((e, i) => {
+    from[i] = order.get(e.from)!;
+    to[i] = order.get(e.to)!;
+    port[i] = portId(e.ports);
+  });
+  const P = portIds.size + 1;
+  const sorted = Array.from({ length: N }, (_, i) => i).sort((x, y) => from[x]! - from[y]! || to[x]! - to[y]! || x - y);
 
-  const intoDest = new Map<string, { to: string; ports: string[] | null; from: string[] }>();
-  for (const e of sorted) {
-    const ports = e.ports;
-    const k = `${e.to}\u0000${portKey(ports)}`;
+  const intoDest = new Map<number, { to: string; ports: string[] | null; from: string[] }>();
+  for (const i of sorted) {
+    const e = edges[i]!;
+    const k = to[i]! * P + port[i]!;
     const f = intoDest.get(k);
     if (f) f.from.push(e.from);
-    else intoDest.set(k, { to: e.to, ports, from: [e.from] });
+    else intoDest.set(k, { to: e.to, ports: e.ports, from: [e.from] });
   }
-  const starred = new Set<string>();
+  const starred = new Set<number>();
   const stars = new Map<string, { from: string[]; to: string[]; ports: string[] | null }>();
   for (const [k, f] of intoDest) {
     if (!g.coversCluster(f.from, f.to)) continue;
@@ -326,14 +355,14 @@ export function mergeFlows(edges: ReadonlyArray<{ from: string; to: string; port
     else stars.set(sk, { from, to: [f.to], ports: f.ports });
   }
 
-  const bySource = new Map<string, { from: string; to: string[]; ports: string[] | null }>();
-  for (const e of sorted) {
-    const ports = e.ports;
-    if (starred.has(`${e.to}\u0000${portKey(ports)}`)) continue;
-    const k = `${e.from}\u0000${portKey(ports)}`;
+  const bySource = new Map<number, { from: string; to: string[]; ports: string[] | null }>();
+  for (const i of sorted) {
+    const e = edges[i]!;
+    if (starred.has(to[i]! * P + port[i]!)) continue;
+    const k = from[i]! * P + port[i]!;
     const f = bySource.get(k);
     if (f) f.to.push(e.to);
-    else bySource.set(k, { from: e.from, to: [e.to], ports });
+    else bySource.set(k, { from: e.from, to: [e.to], ports: e.ports });
   }
   const byTargets = new Map<string, { from: string[]; to: string[]; ports: string[] | null }>();
   for (const f of bySource.values()) {

@@ -415,6 +415,11 @@ export class ReachMatrix {
     return false;
   }
 
+  /** The ingress base: a row rowInto says is `fromBase` has these values outside the columns it lists (read only). */
+  get ingressBase(): Readonly<Uint32Array> {
+    return this.base;
+  }
+
   /** Port id from source behaviour s to destination behaviour d. */
   cell(s: number, d: number): number {
     if (this.tiered) return this.tiered.cell(s, d);

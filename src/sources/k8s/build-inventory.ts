@@ -520,7 +520,8 @@ function resolveWorkloads(raws: Map<string, { raw: RawWorkload; source: SourceRe
       firstOf.set(p.workload, p);
       continue;
     }
-    if (warned.has(p.workload)) continue;
+    // Template pods share their workload's label and port objects: nothing to compare.
+    if (warned.has(p.workload) || (p.labels === f.labels && p.ports === f.ports)) continue;
     if (JSON.stringify(sortedLabels(f.labels)) !== JSON.stringify(sortedLabels(p.labels)) || JSON.stringify(f.ports) !== JSON.stringify(p.ports)) {
       warned.add(p.workload);
       diags.push({

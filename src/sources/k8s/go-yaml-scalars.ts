@@ -27,6 +27,10 @@ for (const s of ['.nan', '.NaN', '.NAN']) MAPPED.set(s, NaN);
 for (const s of ['.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF']) MAPPED.set(s, Infinity);
 for (const s of ['-.inf', '-.Inf', '-.INF']) MAPPED.set(s, -Infinity);
 
+/** ASCII letters that start no word of MAPPED. */
+const LETTER_NOT_MAPPED = new Uint8Array(128);
+for (let c = 65; c < 123; c++) if ((c <= 90 || c >= 97) && ![...MAPPED.keys()].some((k) => k.charCodeAt(0) === c)) LETTER_NOT_MAPPED[c] = 1;
+
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -101,6 +105,9 @@ function resolvePlain(s: string): Resolved {
 
 /** The JSON value kubectl gives an untagged plain scalar (`yes` is true, `0700` is 448, `.inf` is refused later). */
 export function goPlainScalar(s: string): GoScalar {
+  const c = s.charCodeAt(0);
+  // Most scalars: a letter that starts none of the words above, which resolvePlain would call a string.
+  if (c < 128 && LETTER_NOT_MAPPED[c] === 1) return s;
   return resolvePlain(s).value;
 }
 

@@ -15,32 +15,98 @@ import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, isPair
 import type { Diagnostic, SourceRef } from '../../inventory/types.js';
 import { GoYamlError, excessiveAliasing, goKey, goPlainScalar, goScalar } from './go-yaml-scalars.js';
 
-/** Line numbers of parsed objects and arrays, and of each key within an object. */
+/** An object's line and its keys' lines (pairs key, line in the order set; a later pair wins). */
+interface LineRecord {
+  line: number | undefined;
+  keys: Array<string | number>;
+  /** Built on the first look-up in a large mapping. */
+  index: Map<string, number> | undefined;
+}
+
+/** Keys looked up by scanning their pairs below this many entries, through an index above. */
+const SCAN_LIMIT = 32;
+
+/**
+ * A private field that can be put on any object (a base constructor returning the object lets a subclass
+ * add its field there). One class per call, so each map has its own field. Invisible to keys, JSON,
+ * spreads, deep equality and proxies, and cheaper than a WeakMap entry per node.
+ */
+function stamps<T>(): { get(o: object): T | undefined; put(o: object, v: T): void } {
+  class Base {
+    constructor(o: object) {
+      return o as Base;
+    }
+  }
+  class Stamp extends Base {
+    #v: T;
+    constructor(o: object, v: T) {
+      super(o);
+      this.#v = v;
+    }
+    static get(o: object): T | undefined {
+      return #v in o ? (o as Stamp).#v : undefined;
+    }
+    static put(o: object, v: T): void {
+      if (#v in o) (o as Stamp).#v = v;
+      else new Stamp(o, v);
+    }
+  }
+  return { get: (o) => Stamp.get(o), put: (o, v) => Stamp.put(o, v) };
+}
+
+/** Line numbers of parsed objects and arrays, and of each key within an object (kept on the objects, see stamps). */
 export class LineMap {
-  private readonly lines = new WeakMap<object, number>();
-  private readonly keyLines = new WeakMap<object, Record<string, number>>();
+  /** A line alone, or the record of a mapping with key lines. */
+  private readonly tag = stamps<number | LineRecord>();
 
   constructor(readonly file: string) {}
 
   set(o: object, line: number): void {
-    this.lines.set(o, line);
+    const r = this.tag.get(o);
+    if (typeof r === 'object') r.line = line;
+    else this.tag.put(o, line);
   }
 
   setKey(o: object, key: string, line: number): void {
-    let m = this.keyLines.get(o);
-    if (!m) this.keyLines.set(o, (m = Object.create(null) as Record<string, number>));
-    m[key] = line;
+    const r = this.tag.get(o);
+    if (typeof r === 'object') {
+      r.keys.push(key, line);
+      r.index?.set(key, line);
+    } else this.tag.put(o, { line: r, keys: [key, line], index: undefined });
+  }
+
+  /** An object's line and its keys' lines at once (`keys`: key, line, key, line...; taken over, not copied). */
+  setAll(o: object, line: number, keys: Array<string | number>): void {
+    const r = this.tag.get(o);
+    if (r === undefined) this.tag.put(o, keys.length === 0 ? line : { line, keys, index: undefined });
+    else {
+      this.set(o, line);
+      for (let i = 0; i < keys.length; i += 2) this.setKey(o, keys[i] as string, keys[i + 1] as number);
+    }
   }
 
   /** The source of an object, or of one of its keys when given. Falls back to `fallback`. */
   at(o: unknown, key?: string, fallback = 1): SourceRef {
     if (o !== null && typeof o === 'object') {
-      const k = key !== undefined ? this.keyLines.get(o)?.[key] : undefined;
-      const l = k ?? this.lines.get(o);
+      const r = this.tag.get(o);
+      const l = typeof r === 'object' ? (key !== undefined ? keyLine(r, key) : undefined) ?? r.line : r;
       if (l !== undefined) return { file: this.file, line: l };
     }
     return { file: this.file, line: fallback };
   }
+}
+
+function keyLine(r: LineRecord, key: string): number | undefined {
+  const keys = r.keys;
+  if (keys.length > 2 * SCAN_LIMIT) {
+    if (!r.index) {
+      r.index = new Map();
+      for (let i = 0; i < keys.length; i += 2) r.index.set(keys[i] as string, keys[i + 1] as number);
+    }
+    return r.index.get(key);
+  }
+  for (let i = keys.length - 2; i >= 0; i -= 2) if (keys[i] === key) return keys[i + 1] as number;
+  return undefined;
 }
 
 export interface ParsedDocument {
@@ -81,13 +147,11 @@ export function parseDocumentsStrict(file: string, text: string, diagnostics: Di
 }
 
 /** One document of a stream, with the 1-based line it starts on. */
-interface Chunk {
+export interface Chunk {
   readonly text: string;
   readonly firstLine: number;
 }
 
-const SEPARATOR = /^---/;
-const DOCUMENT_END = /^\.\.\.(?:[ \t\r]|$)/;
 
 /**
  * Splits a stream as apimachinery's YAMLReader does: at lines starting `---` followed by nothing or a
@@ -95,51 +159,70 @@ const DOCUMENT_END = /^\.\.\.(?:[ \t\r]|$)/;
  * "invalid Yaml document separator"; so does this, with an error. Within a document go-yaml reads up to
  * `...` and kubectl ignores the rest; so does this, with a warning.
  */
-function splitDocuments(file: string, text: string, diagnostics: Diagnostic[]): Chunk[] {
+export function splitDocuments(file: string, text: string, diagnostics: Diagnostic[]): Chunk[] {
+  // Lines as split(/\r?\n/) gives them, walked by offset: only lines starting `-` or `.` are looked at.
+  const t = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n/g, '\n');
   const out: Chunk[] = [];
-  const all = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split(/\r?\n/);
-  let start = 0;
-  let buf: string[] = [];
-  const flush = (): void => {
-    const end = buf.findIndex((l) => DOCUMENT_END.test(l));
-    if (end >= 0) {
-      const rest = buf.slice(end + 1);
-      const at = rest.findIndex((l) => !blankOrComment(l));
+  /** Lines [line, ...) from offset `from` to `to` (exclusive, no final newline): a document, up to its `...` line. */
+  const flush = (line: number, from: number, to: number, end: { line: number; offset: number } | undefined): void => {
+    if (end) {
+      const next = t.indexOf('\n', end.offset);
+      const at = next < 0 || next >= to ? -1 : firstContent(t, next + 1, to);
       if (at >= 0) {
         diagnostics.push({
           severity: 'warning',
           code: 'yaml-ignored',
-          message: `content after the document end marker "..." (line ${start + end + 1}) up to the next "---" is ignored, as kubectl ignores it`,
-          source: { file, line: start + end + 2 + at },
+          message: `content after the document end marker "..." (line ${end.line + 1}) up to the next "---" is ignored, as kubectl ignores it`,
+          source: { file, line: end.line + 2 + at },
         });
       }
-      buf = buf.slice(0, end);
+      to = end.offset - 1;
     }
-    if (buf.some((l) => !blankOrComment(l))) out.push({ text: buf.join('\n'), firstLine: start + 1 });
-    buf = [];
+    if (to > from && firstContent(t, from, to) >= 0) out.push({ text: t.slice(from, to), firstLine: line + 1 });
   };
-  for (let i = 0; i < all.length; i++) {
-    const l = all[i]!;
-    if (SEPARATOR.test(l)) {
-      const rest = l.slice(3).trim();
+  let docLine = 0;
+  let docFrom = 0;
+  let end: { line: number; offset: number } | undefined;
+  for (let i = 0, ls = 0; ls <= t.length; i++) {
+    const nl = t.indexOf('\n', ls);
+    const le = nl < 0 ? t.length : nl;
+    const c = t.charCodeAt(ls);
+    if (c === 45 /* - */ && t.startsWith('---', ls)) {
+      const rest = t.slice(ls + 3, le).trim();
       if (rest !== '' && !rest.startsWith('#')) {
-        flush();
+        flush(docLine, docFrom, ls - 1, end);
         diagnostics.push({
           severity: 'error',
           code: 'yaml-separator',
-          message: `invalid document separator "${l.trim().slice(0, 40)}": kubectl stops reading the file here ("invalid Yaml document separator"), so the rest of the file is skipped; put the content on the next line`,
+          message: `invalid document separator "${t.slice(ls, le).trim().slice(0, 40)}": kubectl stops reading the file here ("invalid Yaml document separator"), so the rest of the file is skipped; put the content on the next line`,
           source: { file, line: i + 1 },
         });
         return out;
       }
-      flush();
-      start = i + 1;
-      continue;
+      flush(docLine, docFrom, ls - 1, end);
+      docLine = i + 1;
+      docFrom = le + 1;
+      end = undefined;
+    } else if (c === 46 /* . */ && !end && t.startsWith('...', ls) && (ls + 3 === le || ' \t\r'.includes(t[ls + 3]!))) {
+      end = { line: i, offset: ls };
     }
-    buf.push(l);
+    if (nl < 0) break;
+    ls = nl + 1;
   }
-  flush();
+  flush(docLine, docFrom, t.length, end);
   return out;
+}
+
+/** The index (from 0) of the first line in t[from, to) that is neither blank nor a comment, or -1. */
+function firstContent(t: string, from: number, to: number): number {
+  for (let i = 0, ls = from; ls <= to; i++) {
+    const nl = t.indexOf('\n', ls);
+    const le = nl < 0 || nl > to ? to : nl;
+    if (!blankOrComment(t.slice(ls, le))) return i;
+    if (le >= to) return -1;
+    ls = le + 1;
+  }
+  return -1;
 }
 
 function blankOrComment(l: string): boolean {
@@ -152,7 +235,15 @@ function blankOrComment(l: string): boolean {
  * collections and quoted scalars), directives, tags, complex or collection keys. All rare in manifests.
  */
 function needsFullParser(text: string): boolean {
-  return /^[ ]*\t/m.test(text) || /^%/m.test(text) || /(?:^|[\s[{,])!/.test(text) || /^[ \t-]*\?(?:[ \t]|$)/m.test(text) || /[\]}][ \t]*:(?:[ \t]|$)/m.test(text);
+  // Each pattern only where its character occurs at all (a scan for one character is far cheaper).
+  const has = (c: string): boolean => text.includes(c);
+  return (
+    (has('\t') && /^[ ]*\t/m.test(text)) ||
+    (has('%') && /^%/m.test(text)) ||
+    (has('!') && /(?:^|[\s[{,])!/.test(text)) ||
+    (has('?') && /^[ \t-]*\?(?:[ \t]|$)/m.test(text)) ||
+    ((has(']') || has('}')) && /[\]}][ \t]*:(?:[ \t]|$)/m.test(text))
+  );
 }
 
 /** Thrown by the fast path when a document needs the full parser. */
@@ -181,12 +272,6 @@ const GO_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [GO_PLAIN] });
 
 /** Keys whose JSON form needs go-yaml's rules (merge, null, float or huge-integer keys). */
 const SPECIAL_KEY = /^(?:<<|null|)$|^[-+]?(?:\d*\.|\d+[eE]|\d{16,}|Infinity|NaN)/;
-
-interface Frame {
-  /** Where the parser stood when the node opened: the node starts at the next token from there. */
-  readonly position: number;
-  readonly children: Array<{ value: unknown; line: number }>;
-}
 
 /**
  * One document with js-yaml, recording lines as the full parser does: a node's line is that of its first
@@ -222,57 +307,75 @@ function parseFast(text: string, firstLine: number, lines: LineMap): unknown {
     return lo;
   };
   // Nodes as go-yaml would decode them, aliases expanded: js-yaml shares one object per anchor instead.
+  // Without an anchor (`&`) there is no alias to expand (js-yaml rejects an unknown one).
+  const anchors = text.includes('&');
   const expanded = new WeakMap<object, number>();
   let nodes = 0;
-  const stack: Frame[] = [];
+  // The children of the open nodes, flat: a node's children are values[opened[k]..].
+  const values: unknown[] = [];
+  const valueLines: number[] = [];
+  let top = 0;
+  const opened: number[] = [];
+  const openedAt: number[] = [];
   const listener = (event: 'open' | 'close', state: { position: number; result: unknown }): void => {
     if (event === 'open') {
-      stack.push({ position: state.position, children: [] });
+      opened.push(top);
+      openedAt.push(state.position);
       return;
     }
-    const f = stack.pop()!;
+    const from0 = opened.pop()!;
     const v = state.result;
-    const start = tokenAt(f.position);
+    const start = tokenAt(openedAt.pop()!);
     const line = lineOf(start);
     nodes++;
-    if (text.charCodeAt(start) === 42 /* * */) {
+    if (anchors && text.charCodeAt(start) === 42 /* * */) {
       // An alias: its anchor not yet closed means the anchor contains itself.
       if (v !== null && typeof v === 'object' && !expanded.has(v)) throw new NeedsFullParser();
     } else if (v !== null && typeof v === 'object') {
-      let size = 1;
-      for (const c of f.children) {
-        if (c.value !== null && typeof c.value === 'object') {
-          const s = expanded.get(c.value);
-          // A child not yet closed is an ancestor: an anchor containing itself.
-          if (s === undefined) throw new NeedsFullParser();
-          size += s;
-        } else size++;
+      if (anchors) {
+        let size = 1;
+        for (let i = from0; i < top; i++) {
+          const c = values[i];
+          if (c !== null && typeof c === 'object') {
+            const n = expanded.get(c);
+            // A child not yet closed is an ancestor: an anchor containing itself.
+            if (n === undefined) throw new NeedsFullParser();
+            size += n;
+          } else size++;
+        }
+        expanded.set(v, size);
       }
-      expanded.set(v, size);
-      lines.set(v, line + firstLine);
-      if (!Array.isArray(v)) {
-        let from = 0;
+      if (Array.isArray(v)) lines.set(v, line + firstLine);
+      else {
+        const pairs: Array<string | number> = [];
+        let from = from0;
         for (const k of Object.keys(v)) {
           if (SPECIAL_KEY.test(k)) throw new NeedsFullParser();
           // Keys come in document order, each before its value.
-          for (let i = from; i < f.children.length; i++) {
+          for (let i = from; i < top; i++) {
             // Keys are scalars: String() of a collection could be huge (aliases) and never matches.
-            const cv = f.children[i]!.value;
-            if ((cv === null || typeof cv !== 'object') && String(cv) === k) {
-              lines.setKey(v, k, f.children[i]!.line + firstLine);
+            const cv = values[i];
+            if ((cv === null || typeof cv !== 'object') && (cv === k || String(cv) === k)) {
+              pairs.push(k, valueLines[i]! + firstLine);
               from = i + 1;
               break;
             }
           }
         }
+        lines.setAll(v, line + firstLine, pairs);
       }
     }
-    stack[stack.length - 1]?.children.push({ value: v, line });
+    // Slots above `top` are stale, overwritten by later nodes.
+    top = from0;
+    if (opened.length > 0) {
+      values[top] = v;
+      valueLines[top++] = line;
+    }
   };
   // json: false makes a duplicate key an error (the full parser then names it).
   const value = fastLoad(text, { schema: GO_SCHEMA, json: false, listener } as Parameters<typeof fastLoad>[1]);
   // Aliases that expand: go-yaml's expansion cap counts in document order, which the full parser follows.
-  const total = value !== null && typeof value === 'object' ? expanded.get(value)! : 1;
+  const total = anchors && value !== null && typeof value === 'object' ? expanded.get(value)! : nodes;
   if (total - nodes > 100) throw new NeedsFullParser();
   return value;
 }
