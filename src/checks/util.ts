@@ -169,9 +169,42 @@ export function namespacesWithPods(a: Analysis): string[] {
   return [...new Set(a.inventory.pods.filter((p) => !p.hostNetwork).map((p) => p.namespace))].sort();
 }
 
+/** A namespace's objects, in inventory order. */
+export interface NamespaceObjects {
+  readonly workloads: Workload[];
+  readonly policies: NetworkPolicy[];
+  /** Its manifest's place (the first Namespace of the name), else its first workload's. */
+  location?: SourceRef;
+}
+
+const byNamespaceCache = new WeakMap<Analysis, Map<string, NamespaceObjects>>();
+/** Workloads and policies by namespace, cached per analysis (a check per namespace then costs its own objects). */
+export function objectsByNamespace(a: Analysis): Map<string, NamespaceObjects> {
+  let m = byNamespaceCache.get(a);
+  if (!m) {
+    const map = new Map<string, NamespaceObjects>();
+    const of = (ns: string): NamespaceObjects => {
+      let o = map.get(ns);
+      if (!o) map.set(ns, (o = { workloads: [], policies: [] }));
+      return o;
+    };
+    for (const w of a.inventory.workloads) of(w.namespace).workloads.push(w);
+    for (const p of a.inventory.policies) of(p.namespace).policies.push(p);
+    const manifests = new Map<string, SourceRef | undefined>();
+    for (const n of a.inventory.namespaces) if (!manifests.has(n.name)) manifests.set(n.name, n.source);
+    for (const n of manifests.keys()) of(n);
+    for (const [ns, o] of map) {
+      const loc = manifests.get(ns) ?? o.workloads[0]?.source;
+      if (loc) o.location = loc;
+    }
+    byNamespaceCache.set(a, (m = map));
+  }
+  return m;
+}
+
 /** Where to point for a namespace: its manifest, else its first workload. */
 export function namespaceLocation(a: Analysis, ns: string): SourceRef | undefined {
-  return a.inventory.namespaces.find((n) => n.name === ns)?.source ?? a.inventory.workloads.find((w) => w.namespace === ns)?.source;
+  return objectsByNamespace(a).get(ns)?.location;
 }
 
 /** Workloads with their pod classes, NetworkPolicy-selectable ones only. */
