@@ -41,10 +41,11 @@ function ruleBlame(r: CompiledRule): Blame {
 function missingBlame(a: Analysis, end: PathEnd, direction: 'ingress' | 'egress'): Blame {
   // Pods a namespace-wide policy would cover are blamed on the namespace, so one finding names them all.
   const ns = end.namespace ?? '';
-  const nsWide = a.inventory.policies.some((p) => p.namespace === ns && p.isolates[direction] && Object.keys(p.podSelector.matchLabels).length === 0 && p.podSelector.matchExpressions.length === 0);
+  // The namespace's own policies, not every policy: this runs once per blamed pair.
+  const objects = objectsByNamespace(a).get(ns);
+  const nsWide = objects?.policies.some((p) => p.isolates[direction] && Object.keys(p.podSelector.matchLabels).length === 0 && p.podSelector.matchExpressions.length === 0);
   if (!nsWide) {
-    const n = a.inventory.namespaces.find((x) => x.name === ns);
-    const loc = n?.source ?? a.workload(end.id)?.source;
+    const loc = objects?.manifest ?? a.workload(end.id)?.source;
     return { resource: { kind: 'Namespace', name: ns }, ...(loc ? { location: loc } : {}), why: `no NetworkPolicy isolates ${direction} in namespace ${ns}`, key: `ns:${ns}#no-${direction}` };
   }
   const w = a.workload(end.id);
@@ -173,7 +174,9 @@ export function namespacesWithPods(a: Analysis): string[] {
 export interface NamespaceObjects {
   readonly workloads: Workload[];
   readonly policies: NetworkPolicy[];
-  /** Its manifest's place (the first Namespace of the name), else its first workload's. */
+  /** Its manifest's place (the first Namespace of the name). */
+  manifest?: SourceRef;
+  /** Its manifest's place, else its first workload's. */
   location?: SourceRef;
 }
 
@@ -194,7 +197,9 @@ export function objectsByNamespace(a: Analysis): Map<string, NamespaceObjects> {
     for (const n of a.inventory.namespaces) if (!manifests.has(n.name)) manifests.set(n.name, n.source);
     for (const n of manifests.keys()) of(n);
     for (const [ns, o] of map) {
-      const loc = manifests.get(ns) ?? o.workloads[0]?.source;
+      const manifest = manifests.get(ns);
+      if (manifest) o.manifest = manifest;
+      const loc = manifest ?? o.workloads[0]?.source;
       if (loc) o.location = loc;
     }
     byNamespaceCache.set(a, (m = map));
