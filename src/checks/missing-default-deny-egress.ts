@@ -1,7 +1,7 @@
 import { isEmptySelector } from '../inventory/selector.js';
 import { CIS_NETPOL_ALL_NAMESPACES, HIPAA_TRANSMISSION, NIST_SC_7_5, PCI_1_3_2, SOC2_CC6_6 } from './controls.js';
 import { defineCheck } from './types.js';
-import { namespaceLocation, namespacesWithPods, sideAllowsAll } from './util.js';
+import { namespaceLocation, namespacesWithPods, objectsByNamespace, sideAllowsAll } from './util.js';
 
 export default defineCheck({
   meta: {
@@ -20,9 +20,10 @@ export default defineCheck({
   check(ctx) {
     const { analysis: a } = ctx;
     for (const ns of namespacesWithPods(a)) {
-      const covered = a.inventory.policies.some((p) => p.namespace === ns && p.isolates.egress && isEmptySelector(p.podSelector));
+      const objects = objectsByNamespace(a).get(ns);
+      const covered = objects?.policies.some((p) => p.isolates.egress && isEmptySelector(p.podSelector));
       if (covered) continue;
-      const ws = a.inventory.workloads.filter((w) => w.namespace === ns && a.podsOf(w.id).some((p) => !p.hostNetwork));
+      const ws = (objects?.workloads ?? []).filter((w) => a.podsOf(w.id).some((p) => !p.hostNetwork));
       // Counted from what the rules allow, not from isolation alone: a pod isolated by an allow-all policy is open.
       const open = ws.filter((w) => a.classesOf(w.id).some((c) => sideAllowsAll(a, 'egress', c))).length;
       const loc = namespaceLocation(a, ns);

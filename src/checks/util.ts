@@ -41,10 +41,11 @@ function ruleBlame(r: CompiledRule): Blame {
 function missingBlame(a: Analysis, end: PathEnd, direction: 'ingress' | 'egress'): Blame {
   // Pods a namespace-wide policy would cover are blamed on the namespace, so one finding names them all.
   const ns = end.namespace ?? '';
-  const nsWide = a.inventory.policies.some((p) => p.namespace === ns && p.isolates[direction] && Object.keys(p.podSelector.matchLabels).length === 0 && p.podSelector.matchExpressions.length === 0);
+  // The namespace's own policies, not every policy: this runs once per blamed pair.
+  const objects = objectsByNamespace(a).get(ns);
+  const nsWide = objects?.policies.some((p) => p.isolates[direction] && Object.keys(p.podSelector.matchLabels).length === 0 && p.podSelector.matchExpressions.length === 0);
   if (!nsWide) {
-    const n = a.inventory.namespaces.find((x) => x.name === ns);
-    const loc = n?.source ?? a.workload(end.id)?.source;
+    const loc = objects?.manifest ?? a.workload(end.id)?.source;
     return { resource: { kind: 'Namespace', name: ns }, ...(loc ? { location: loc } : {}), why: `no NetworkPolicy isolates ${direction} in namespace ${ns}`, key: `ns:${ns}#no-${direction}` };
   }
   const w = a.workload(end.id);
@@ -169,9 +170,46 @@ export function namespacesWithPods(a: Analysis): string[] {
   return [...new Set(a.inventory.pods.filter((p) => !p.hostNetwork).map((p) => p.namespace))].sort();
 }
 
+/** A namespace's objects, in inventory order. */
+export interface NamespaceObjects {
+  readonly workloads: Workload[];
+  readonly policies: NetworkPolicy[];
+  /** Its manifest's place (the first Namespace of the name). */
+  manifest?: SourceRef;
+  /** Its manifest's place, else its first workload's. */
+  location?: SourceRef;
+}
+
+const byNamespaceCache = new WeakMap<Analysis, Map<string, NamespaceObjects>>();
+/** Workloads and policies by namespace, cached per analysis (a check per namespace then costs its own objects). */
+export function objectsByNamespace(a: Analysis): Map<string, NamespaceObjects> {
+  let m = byNamespaceCache.get(a);
+  if (!m) {
+    const map = new Map<string, NamespaceObjects>();
+    const of = (ns: string): NamespaceObjects => {
+      let o = map.get(ns);
+      if (!o) map.set(ns, (o = { workloads: [], policies: [] }));
+      return o;
+    };
+    for (const w of a.inventory.workloads) of(w.namespace).workloads.push(w);
+    for (const p of a.inventory.policies) of(p.namespace).policies.push(p);
+    const manifests = new Map<string, SourceRef | undefined>();
+    for (const n of a.inventory.namespaces) if (!manifests.has(n.name)) manifests.set(n.name, n.source);
+    for (const n of manifests.keys()) of(n);
+    for (const [ns, o] of map) {
+      const manifest = manifests.get(ns);
+      if (manifest) o.manifest = manifest;
+      const loc = manifest ?? o.workloads[0]?.source;
+      if (loc) o.location = loc;
+    }
+    byNamespaceCache.set(a, (m = map));
+  }
+  return m;
+}
+
 /** Where to point for a namespace: its manifest, else its first workload. */
 export function namespaceLocation(a: Analysis, ns: string): SourceRef | undefined {
-  return a.inventory.namespaces.find((n) => n.name === ns)?.source ?? a.inventory.workloads.find((w) => w.namespace === ns)?.source;
+  return objectsByNamespace(a).get(ns)?.location;
 }
 
 /** Workloads with their pod classes, NetworkPolicy-selectable ones only. */

@@ -13,6 +13,10 @@ export interface Behaviours {
   conns(b1: number, b2: number): PortSet;
   /** Behaviours that `b` has some connection to, sorted. */
   candidates(b: number): readonly number[];
+  /** Outside blocks (indexes into analysis.externals()) that `b` has some connection to, ascending. */
+  blocksFrom(b: number): readonly number[];
+  /** Behaviours that outside block number `block` has some connection to, ascending. */
+  blockTargets(block: number): readonly number[];
   /** Connections from a behaviour to outside block number `block` (an index into analysis.externals()). */
   toAddress(b: number, t: Target & { kind: 'address' }, block: number): PortSet;
   /** Connections from outside block number `block` to a behaviour. */
@@ -42,19 +46,64 @@ export function behaviours(a: Analysis): Behaviours {
   if (hit) return hit;
   const m = a.matrix;
   const B = m.size;
+  const X = m.blocks.length;
   const cand: (number[] | undefined)[] = new Array(B);
-  const row = new Uint32Array(B + m.blocks.length);
+  const fromB: (number[] | undefined)[] = new Array(B);
+  const toB: (number[] | undefined)[] = new Array(X);
+  const row = new Uint32Array(B + X);
   const nodeOpen = nodeRuleOpen(a);
+  const classes = a.layer.classes;
+  let inBase: Uint8Array | undefined;
+  const seen = new Uint8Array(B);
   const result: Behaviours = {
     of: m.behaviourOf,
     conns: (b1, b2) => (nodeOpen(b1, b2) ? PortSet.ALL : a.ports.get(m.cell(b1, b2))),
     candidates(b) {
       let l = cand[b];
       if (!l) {
-        m.rowInto(b, row);
+        const { fromBase, touched } = m.rowInto(b, row);
         l = [];
-        for (let d = 0; d < B; d++) if (row[d] !== 0 || nodeOpen(b, d)) l.push(d);
+        if (classes[m.repClass[b]!]!.hostNetwork) {
+          // The node rule may open any destination: every column is looked at.
+          for (let d = 0; d < B; d++) if (row[d] !== 0 || nodeOpen(b, d)) l.push(d);
+        } else {
+          // The row is its default (NONE, or the ingress base) but for the touched columns: only those and the
+          // base's own are read, so a row costs its rules, not the number of behaviours.
+          if (fromBase) {
+            const base = m.baseTargets();
+            if (!inBase) {
+              inBase = new Uint8Array(B);
+              for (const d of base) inBase[d] = 1;
+            }
+            for (const d of base) if (row[d] !== 0) l.push(d);
+          }
+          for (const d of touched) {
+            if (d >= B || seen[d] || row[d] === 0 || (fromBase && inBase![d])) continue;
+            seen[d] = 1;
+            l.push(d);
+          }
+          for (const d of l) seen[d] = 0;
+          l.sort((x, y) => x - y);
+        }
         cand[b] = l;
+      }
+      return l;
+    },
+    blocksFrom(b) {
+      let l = fromB[b];
+      if (!l) {
+        l = [];
+        for (let x = 0; x < X; x++) if (m.toBlock(b, x) !== 0) l.push(x);
+        fromB[b] = l;
+      }
+      return l;
+    },
+    blockTargets(x) {
+      let l = toB[x];
+      if (!l) {
+        l = [];
+        for (let d = 0; d < B; d++) if (m.fromBlock(x, d) !== 0) l.push(d);
+        toB[x] = l;
       }
       return l;
     },

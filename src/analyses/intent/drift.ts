@@ -7,7 +7,6 @@ import type { Analysis, Target } from '../../engine/index.js';
 import type { Labels, Workload } from '../../inventory/types.js';
 import { atomize, formatRange, type IpRange } from '../../model/address.js';
 import { PortSet } from '../../model/port-set.js';
-import { BitSet } from '../../model/bitset.js';
 import { behaviours, type Behaviours } from './behaviour.js';
 import { clusterSegments, homeOf, intentRanges, namespaceLabels, rangeSegments, segmentIndex } from './membership.js';
 import { WORLD, type EgressInvariant, type Flow, type Intent, type Invariant, type IsolatedInvariant, type NeverInvariant, type Segment } from './types.js';
@@ -227,17 +226,14 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
     .sort((x, y) => lex(x[0], y[0]))
     .map(([id, pods]) => ({ workload: a.workload(id)!, pods }))
     .filter((u) => u.workload !== undefined);
+  // Groups by behaviour (in-cluster) and by outside block: a group's successors are those of the
+  // behaviours and blocks its row reaches, not every group.
   const clusterByB = new Map<number, Group[]>();
-  const externalGroups: Group[] = [];
-  const clusterGroups: Group[] = [];
+  const externalByBlock = new Map<number, Group[]>();
   for (const g of groups) {
-    if (g.external) {
-      externalGroups.push(g);
-      continue;
-    }
-    clusterGroups.push(g);
-    let l = clusterByB.get(g.b);
-    if (!l) clusterByB.set(g.b, (l = []));
+    const by = g.external ? externalByBlock : clusterByB;
+    let l = by.get(g.b);
+    if (!l) by.set(g.b, (l = []));
     l.push(g);
   }
   const succ = new Map<Group, Group[]>();
@@ -256,7 +252,9 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
     successors(g) {
       let l = succ.get(g);
       if (!l) {
-        l = g.external ? clusterGroups : [...beh.candidates(g.b).flatMap((b) => clusterByB.get(b) ?? []), ...externalGroups];
+        l = g.external
+          ? beh.blockTargets(g.b).flatMap((b) => clusterByB.get(b) ?? [])
+          : [...beh.candidates(g.b).flatMap((b) => clusterByB.get(b) ?? []), ...beh.blocksFrom(g.b).flatMap((x) => externalByBlock.get(x) ?? [])];
         l.sort((x, y) => x.index - y.index);
         succ.set(g, l);
       }
@@ -271,16 +269,23 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
   };
 }
 
-/** True when a pair of groups has at least one pair of distinct endpoints. */
+/**
+ * True when a pair of groups has at least one pair of distinct endpoints. A group may hold one workload
+ * twice (two of its pod classes behave alike), so lengths alone do not tell.
+ */
 function hasPair<E extends EndLike>(g1: ModelGroup<E>, g2: ModelGroup<E>): boolean {
-  if (g1 !== g2) return g1.ends.length > 0 && g2.ends.length > 0 && !(g1.ends.length === 1 && g2.ends.length === 1 && g1.ends[0]!.id === g2.ends[0]!.id);
-  return new Set(g1.ends.map((e) => e.id)).size > 1;
+  const x = g1.ends[0]?.id;
+  if (x === undefined || g2.ends.length === 0) return false;
+  for (const e of g2.ends) if (e.id !== x) return true;
+  // Every destination is x: a pair needs a source that is not.
+  for (const e of g1.ends) if (e.id !== x) return true;
+  return false;
 }
 
 const has = (segs: readonly string[], names: readonly string[]): boolean => segs.some((s) => names.includes(s));
 
-/** Flows from any of s1 to any of s2 (declaration order), through an index of flows by source segment. */
-function flowIndex(intent: Intent): (s1: readonly string[], s2: readonly string[]) => Flow[] {
+/** Flows from any of a segment list (declaration order), through an index of flows by source segment. */
+function flowsFrom(intent: Intent): (s1: readonly string[]) => Flow[] {
   const byFrom = new Map<string, Flow[]>();
   for (const f of intent.flows) {
     for (const n of f.from) {
@@ -289,11 +294,9 @@ function flowIndex(intent: Intent): (s1: readonly string[], s2: readonly string[
       if (l[l.length - 1] !== f) l.push(f);
     }
   }
-  // Long `to` lists (init writes some) are looked up, not scanned.
-  const toSets = new Map(intent.flows.map((f) => [f, new Set(f.to)]));
-  return (s1, s2) => {
+  return (s1) => {
     const out = new Set<Flow>();
-    for (const n of s1) for (const f of byFrom.get(n) ?? []) if (s2.some((x) => toSets.get(f)!.has(x))) out.add(f);
+    for (const n of s1) for (const f of byFrom.get(n) ?? []) out.add(f);
     return [...out].sort((x, y) => x.index - y.index);
   };
 }
@@ -302,32 +305,87 @@ function bundle<E extends EndLike, T>(g1: ModelGroup<E>, g2: ModelGroup<E>, open
   return { src: g1.ends, dst: g2.ends, srcSegment: g1.home ?? g1.segments[0] ?? '', dstSegment: g2.home ?? g2.segments[0] ?? '', open, ports };
 }
 
+/** What the flows allow from one segment list to another: the flows, in declaration order, and their traffic. */
+interface Allowed<T> {
+  readonly flows: Flow[];
+  readonly ports: T;
+}
+
+/** `a - b`, remembered by the identity of both (a model's traffic values are few and shared, the flows' too). */
+function subtractor<T extends TrafficLike<T>>(): (a: T, b: T) => T {
+  const memo = new Map<T, Map<T, T>>();
+  return (a, b) => {
+    let byA = memo.get(b);
+    if (!byA) memo.set(b, (byA = new Map()));
+    let r = byA.get(a);
+    if (r === undefined) byA.set(a, (r = a.subtract(b)));
+    return r;
+  };
+}
+
+/**
+ * Paths between different home segments beyond the flows. Work per source segment list: the flows from it
+ * and what they allow to each destination segment are gathered once, so a pair of groups costs a look-up
+ * per destination segment; nothing is kept per pair of groups or of segment lists.
+ */
 function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent): { violations: Violation<E, T>[]; overbroad: Violation<E, T>[] } {
-  const violations: Violation<E, T>[] = [];
-  const overbroad: Violation<E, T>[] = [];
-  const flowCache = new Map<number, { flows: Flow[]; ports: T }>();
-  const S = m.groups.reduce((n, g) => Math.max(n, g.segId + 1), 0);
-  const flowsBetween = flowIndex(intent);
-  for (const g1 of m.groups) {
-    if (g1.home === undefined) continue;
-    for (const g2 of m.successors(g1)) {
-      if (g2.home === undefined || g1.home === g2.home || !hasPair(g1, g2)) continue;
-      const open = m.conns(g1, g2);
-      if (open.isEmpty()) continue;
-      const key = g1.segId * S + g2.segId;
-      let f = flowCache.get(key);
-      if (!f) {
-        const flows = flowsBetween(g1.segments, g2.segments);
-        f = { flows, ports: flows.reduce((s, x) => s.union(m.flowTraffic(x)), m.none) };
-        flowCache.set(key, f);
+  const found: { at: number; v: Violation<E, T>; over: boolean }[] = [];
+  const from = flowsFrom(intent);
+  const minus = subtractor<T>();
+  const none: Allowed<T> = { flows: [], ports: m.none };
+  const G = m.groups.length;
+  const bySegId = new Map<number, ModelGroup<E>[]>();
+  for (const g of m.groups) {
+    if (g.home === undefined) continue;
+    let l = bySegId.get(g.segId);
+    if (!l) bySegId.set(g.segId, (l = []));
+    l.push(g);
+  }
+  for (const gs of bySegId.values()) {
+    // Per destination segment name: the flows from this list that name it.
+    const to = new Map<string, Allowed<T>>();
+    for (const f of from(gs[0]!.segments)) {
+      for (const t of f.to) {
+        const cur = to.get(t);
+        if (!cur) to.set(t, { flows: [f], ports: m.flowTraffic(f) });
+        else if (cur.flows[cur.flows.length - 1] !== f) to.set(t, { flows: [...cur.flows, f], ports: cur.ports.union(m.flowTraffic(f)) });
       }
-      const excess = open.subtract(f.ports);
-      if (excess.isEmpty()) continue;
-      const v: Violation<E, T> = { ...bundle(g1, g2, open, excess), intended: f.ports, flows: f.flows };
-      (f.flows.length > 0 ? overbroad : violations).push(v);
+    }
+    // Destinations in several named segments: their flows merged, once per destination segment list.
+    const merged = new Map<number, Allowed<T>>();
+    const allowed = (g2: ModelGroup<E>): Allowed<T> => {
+      let hit: Allowed<T> | undefined;
+      let many = false;
+      for (const t of g2.segments) {
+        const a = to.get(t);
+        if (!a) continue;
+        if (hit) many = true;
+        else hit = a;
+      }
+      if (!hit) return none;
+      if (!many) return hit;
+      let r = merged.get(g2.segId);
+      if (!r) {
+        const flows = [...new Set(g2.segments.flatMap((t) => to.get(t)?.flows ?? []))].sort((x, y) => x.index - y.index);
+        merged.set(g2.segId, (r = { flows, ports: flows.reduce((p, f) => p.union(m.flowTraffic(f)), m.none) }));
+      }
+      return r;
+    };
+    for (const g1 of gs) {
+      for (const g2 of m.successors(g1)) {
+        if (g2.home === undefined || g1.home === g2.home || !hasPair(g1, g2)) continue;
+        const open = m.conns(g1, g2);
+        if (open.isEmpty()) continue;
+        const f = allowed(g2);
+        const excess = minus(open, f.ports);
+        if (excess.isEmpty()) continue;
+        found.push({ at: g1.index * G + g2.index, v: { ...bundle(g1, g2, open, excess), intended: f.ports, flows: f.flows }, over: f.flows.length > 0 });
+      }
     }
   }
-  return { violations, overbroad };
+  // In group order, source then destination, as a walk over every pair would list them.
+  found.sort((x, y) => x.at - y.at);
+  return { violations: found.filter((x) => !x.over).map((x) => x.v), overbroad: found.filter((x) => x.over).map((x) => x.v) };
 }
 
 function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean): BrokenFlow<E, T>[] {
@@ -408,7 +466,9 @@ function isolatedBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftM
     }
     return m.labelValue(e, inv);
   };
-  const parts: { g: ModelGroup<E>; value: string; ends: E[] }[] = [];
+  type Part = { g: ModelGroup<E>; value: string; ends: E[] };
+  const parts: Part[] = [];
+  const partsOf = new Map<ModelGroup<E>, Part[]>();
   for (const g of m.groups) {
     if (inv.within && !has(g.segments, inv.within)) continue;
     const byValue = new Map<string, E[]>();
@@ -419,10 +479,20 @@ function isolatedBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftM
       if (!l) byValue.set(v, (l = []));
       l.push(e);
     }
-    for (const [value, ends] of byValue) parts.push({ g, value, ends });
+    for (const [value, ends] of byValue) {
+      const p = { g, value, ends };
+      parts.push(p);
+      let l = partsOf.get(g);
+      if (!l) partsOf.set(g, (l = []));
+      l.push(p);
+    }
   }
+  // Each part against the parts of the groups its group may reach (successors are in group order, and so
+  // are parts): the same pairs, in the same order, as every part against every other.
+  let last: { g: ModelGroup<E>; parts: Part[] } | undefined;
   for (const p1 of parts) {
-    for (const p2 of parts) {
+    if (last?.g !== p1.g) last = { g: p1.g, parts: m.successors(p1.g).flatMap((g) => partsOf.get(g) ?? []) };
+    for (const p2 of last.parts) {
       if (p1.value === p2.value) continue;
       if (inv.segments && p1.value.split(',').some((s) => p2.value.split(',').includes(s))) continue;
       const open = m.conns(p1.g, p2.g);
@@ -458,15 +528,15 @@ function egressBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftMod
 }
 
 function health<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean): SegmentHealth[] {
-  const n = m.groups.length;
-  const out: BitSet[] = m.groups.map(() => new BitSet(n));
-  const inn: BitSet[] = m.groups.map(() => new BitSet(n));
+  // Who reaches whom, as adjacency lists (not n×n bits: an init intent of a 100k-pod cluster has 20,000 groups).
+  const outL: number[][] = m.groups.map(() => []);
+  const innL: number[][] = m.groups.map(() => []);
   for (const g1 of m.groups) {
     for (const g2 of m.successors(g1)) {
       if (g1 === g2 || (g1.external && g2.external)) continue;
       if (!m.conns(g1, g2).isEmpty()) {
-        out[g1.index]!.add(g2.index);
-        inn[g2.index]!.add(g1.index);
+        outL[g1.index]!.push(g2.index);
+        innL[g2.index]!.push(g1.index);
       }
     }
   }
@@ -490,6 +560,7 @@ function health<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>
   const member = new Int32Array(wIndex.size).fill(-1);
   const seenW = new Int32Array(wIndex.size).fill(-1);
   const seenSeg = new Int32Array(homeNames.length).fill(-1);
+  const seenG = new Int32Array(m.groups.length).fill(-1);
   let stamp = 0;
   const result: SegmentHealth[] = [];
   const clusterBySegment = new Map<string, ModelGroup<E>[]>();
@@ -514,19 +585,15 @@ function health<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>
       }
     }
     const others = wIndex.size - members;
-    const reach = new BitSet(n);
-    const reachedBy = new BitSet(n);
-    for (const g of mine) {
-      reach.orWith(out[g.index]!);
-      reachedBy.orWith(inn[g.index]!);
-    }
     const own = homeRank.get(seg.name) ?? -1;
-    const count = (bits: BitSet): { n: number; segs: string[]; outside: boolean } => {
+    const count = (adj: number[][]): { n: number; segs: string[]; outside: boolean } => {
       const cur = ++stamp;
       let count = 0;
       const segs: number[] = [];
       let outside = false;
-      for (const i of bits) {
+      for (const mg of mine) for (const i of adj[mg.index]!) {
+        if (seenG[i] === cur) continue;
+        seenG[i] = cur;
         const g = m.groups[i]!;
         let outsider = false;
         if (g.external) {
@@ -550,8 +617,8 @@ function health<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>
       }
       return { n: count, segs: segs.sort((x, y) => x - y).map((h) => homeNames[h]!), outside };
     };
-    const r = count(reach);
-    const b = count(reachedBy);
+    const r = count(outL);
+    const b = count(innL);
     const share = others === 0 ? 0 : r.n / others;
     result.push({
       segment: seg,

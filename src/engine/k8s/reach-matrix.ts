@@ -660,6 +660,17 @@ export class ReachMatrix {
     return this.base;
   }
 
+  private baseList?: Int32Array;
+  /** Behaviours the ingress base admits something to, ascending: a `fromBase` row is non-empty there, but for its touched columns. */
+  baseTargets(): Int32Array {
+    if (!this.baseList) {
+      const l: number[] = [];
+      for (let d = 0; d < this.size; d++) if (this.base[d] !== NONE_ID) l.push(d);
+      this.baseList = Int32Array.from(l);
+    }
+    return this.baseList;
+  }
+
   /** Σ weights[d] over behaviours d the ingress base admits something to (the default of unisolated rows). */
   baseWeight(weights: Float64Array): number {
     let n = 0;
