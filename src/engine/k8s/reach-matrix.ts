@@ -415,6 +415,14 @@ export class ReachMatrix {
     return false;
   }
 
+  /**
+   * The default of rows rowInto marks `fromBase` (port ids per destination behaviour): a row equals it but
+   * where rowInto lists a column as touched. Read only.
+   */
+  get baseRow(): Readonly<Uint32Array> {
+    return this.base;
+  }
+
   /** Port id from source behaviour s to destination behaviour d. */
   cell(s: number, d: number): number {
     if (this.tiered) return this.tiered.cell(s, d);
