@@ -17,7 +17,9 @@ import { UserError } from '../src/util/errors.js';
 import { runCli } from './helpers/run-cli.js';
 import fc from 'fast-check';
 import { computeReach } from '../src/analyses/reach.js';
-import { clusterCaseArb } from './oracle/generate.js';
+import { clusterArb, clusterCaseArb, clusterYaml, type GenCluster } from './oracle/generate.js';
+import { adminClusterArbOf, adminClusterYaml } from './oracle/generate-admin.js';
+import { SMALL } from './oracle/generate.js';
 
 interface Port {
   name?: string;
@@ -266,6 +268,59 @@ test('property: in-cluster changes equal a plain comparison of the two reach lis
       }
     }),
     { numRuns: 100 },
+  );
+});
+
+/** Changes and unchanged pairs of a diff against a plain comparison of both sides' full reach listings (in-cluster pairs). */
+function checkAgainstListings(oldYaml: string, newYaml: string): void {
+  const a = analyze(loadFromTexts([{ path: 'old.yaml', text: oldYaml }]).inventory);
+  const b = analyze(loadFromTexts([{ path: 'new.yaml', text: newYaml }]).inventory);
+  for (const level of ['workload', 'pod'] as const) {
+    const listing = (an: typeof a): Map<string, string> => {
+      const r = computeReach(an, { level });
+      const ext = new Set(r.endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
+      return new Map(r.connections.filter((c) => !ext.has(c.src) && !ext.has(c.dst)).map((c) => [`${c.src} => ${c.dst}`, c.conns.toString()]));
+    };
+    const before = listing(a);
+    const after = listing(b);
+    const keys = [...new Set([...before.keys(), ...after.keys()])];
+    const expected = keys.filter((k) => before.get(k) !== after.get(k)).map((k) => `${k}: ${before.get(k) ?? 'No Connections'} -> ${after.get(k) ?? 'No Connections'}`).sort();
+    const r = diffAnalyses(a, b, { level });
+    const got = inCluster(r).map((c) => `${c.src} => ${c.dst}: ${c.old.toString()} -> ${c.new.toString()}`).sort();
+    assert.deepEqual(got, expected, level);
+    assert.equal(r.unchanged, keys.filter((k) => before.has(k) && before.get(k) === after.get(k)).length, `${level}: unchanged pairs`);
+  }
+}
+
+/** The cluster after one small edit: a policy dropped, a pod given another pod's labels, or a policy of another cluster added. */
+function edited(x: GenCluster, other: GenCluster, mode: number, pick: number): GenCluster {
+  if (mode === 0 && x.policies.length > 0) return { ...x, policies: x.policies.filter((_, i) => i !== pick % x.policies.length) };
+  if (mode === 1 && x.pods.length > 1) {
+    const i = pick % x.pods.length;
+    const from = x.pods[(i + 1) % x.pods.length]!;
+    return { ...x, pods: x.pods.map((p, k) => (k === i ? { ...p, labels: from.labels } : p)) };
+  }
+  const add = other.policies.filter((p) => x.namespaces.some((n) => n.name === p.namespace)).map((p, i) => ({ ...p, name: `added${i}` }));
+  return { ...x, policies: [...x.policies, ...add.slice(0, 1)] };
+}
+
+test('property: the sparse diff (joint classes, rows compared where touched) equals the listings compared pair by pair, unchanged pairs counted', () => {
+  fc.assert(
+    fc.property(clusterArb, clusterArb, fc.nat(3), fc.nat(), (x, y, mode, pick) => {
+      checkAgainstListings(clusterYaml(x), clusterYaml(mode === 3 ? y : edited(x, y, mode, pick)));
+    }),
+    { numRuns: 120 },
+  );
+});
+
+test('property: the sparse diff equals the listings compared pair by pair with admin and baseline policies too', () => {
+  const arb = adminClusterArbOf(SMALL);
+  fc.assert(
+    fc.property(arb, arb, fc.nat(3), fc.nat(), (x, y, mode, pick) => {
+      const z = mode === 3 ? y : { ...x, ...edited(x, y, mode, pick), nodes: x.nodes, adminPolicies: mode === 2 ? [...x.adminPolicies, ...y.adminPolicies.slice(0, 1)] : x.adminPolicies };
+      checkAgainstListings(adminClusterYaml(x), adminClusterYaml(z));
+    }),
+    { numRuns: 80 },
   );
 });
 

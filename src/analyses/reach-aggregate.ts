@@ -226,7 +226,7 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
   // of the base per slot, computed once, are corrected there (O(rules) a source, not O(workloads)).
   const m = a.matrix;
   const B = m.size;
-  const base = m.baseRow();
+  const base = m.ingressBase;
   const f = (id: number): number => (noFilter ? id : plan.filtered(id));
   const byCol = new Int32Array(B + 1);
   for (let u = 0; u < colArr.length; u++) byCol[colArr[u]! + 1]!++;

@@ -213,13 +213,29 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
     const row = new Uint32Array(width);
     const tmp = new Uint32Array(width);
     let rowFor: Int32Array | undefined;
+    let cand: Int32Array | undefined;
     for (const s of srcs) {
       if (outsideOnly && !s.external && outsideDsts.length === 0) continue;
-      if (!rowFor || rowFor.length !== s.cols.length || rowFor.some((c, k) => c !== s.cols[k])) {
-        rowOf(s, row, tmp);
+      const hostSrc = plan.hostSource(s);
+      // A cluster source (no node rule) visits only the destinations its row can allow: see `candidates`.
+      const sparse = !s.external && !hostSrc && !outsideOnly;
+      if (!rowFor || rowFor.length !== s.cols.length || rowFor.some((c, k) => c !== s.cols[k]) || (sparse && !cand)) {
+        if (sparse) cand = candidates(s, row, tmp);
+        else {
+          rowOf(s, row, tmp);
+          cand = undefined;
+        }
         rowFor = s.cols;
       }
-      const hostSrc = plan.hostSource(s);
+      if (sparse) {
+        for (let k = 0; k < cand!.length; k++) {
+          const d = dsts[cand![k]!]!;
+          if (d === s) continue;
+          const id = cellOf(row, d);
+          if (id !== NONE_ID) yield [s, d, id];
+        }
+        continue;
+      }
       for (const d of s.external ? clusterDsts : outsideOnly ? outsideDsts : dsts) {
         if (d === s) continue;
         let id = cellOf(row, d);
@@ -229,6 +245,73 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
         if (rel === 'possibly-same-node' && id !== filtered(ALL_ID)) yield [s, d, filtered(ALL_ID), true];
       }
     }
+  }
+
+  // Sparse rows: a matrix row equals its default (the ingress base when fromBase, else nothing) but where
+  // it is touched. So a cluster source lists, in order, the destinations whose default allows something
+  // (fromBase), those holding a touched behaviour, and the outside ones: O(output + touched), not O(dsts).
+  const invDst: number[][] = Array.from({ length: B }, () => []);
+  const outsidePos: number[] = [];
+  const baseCand: number[] = [];
+  const baseRow = m.ingressBase;
+  dsts.forEach((d, k) => {
+    if (d.external) {
+      outsidePos.push(k);
+      baseCand.push(k);
+      return;
+    }
+    let v = NONE_ID;
+    for (const b of d.cols) {
+      invDst[b]!.push(k);
+      v = t.union(v, baseRow[b]!);
+    }
+    if (filtered(v) !== NONE_ID) baseCand.push(k);
+  });
+  const mark = new Uint8Array(dsts.length);
+  /** Fills `row` for a cluster source and returns the positions in `dsts` it must visit, increasing. */
+  function candidates(s: ReachNode, row: Uint32Array, tmp: Uint32Array): Int32Array {
+    const first = m.rowInto(s.cols[0]!, row);
+    let fromBase = first.fromBase;
+    const touched = first.touched;
+    const more: number[] = [];
+    for (let k = 1; k < s.cols.length; k++) {
+      const r = m.rowInto(s.cols[k]!, tmp);
+      fromBase ||= r.fromBase;
+      for (const d of r.touched) more.push(d);
+      for (let j = 0; j < width; j++) row[j] = t.union(row[j]!, tmp[j]!);
+    }
+    unmodelled.forEach((u, v) => {
+      let id = NONE_ID;
+      for (const b of s.cols) id = t.union(id, a.allowedId({ kind: 'class', index: m.repClass[b]! }, { kind: 'address', range: u.unmodelled! }));
+      row[B + blocks.length + v] = id;
+    });
+    const hit: number[] = [];
+    for (const list of [touched, more]) {
+      for (const b of list) {
+        if (b >= B) continue;
+        for (const k of invDst[b]!) if (!mark[k]) ((mark[k] = 1), hit.push(k));
+      }
+    }
+    for (const k of hit) mark[k] = 0;
+    const extra = Int32Array.from(hit).sort();
+    const start = fromBase ? baseCand : outsidePos;
+    const out = new Int32Array(start.length + extra.length);
+    let n = 0;
+    let i = 0;
+    let j = 0;
+    while (i < start.length || j < extra.length) {
+      const x = i < start.length ? start[i]! : Infinity;
+      const y = j < extra.length ? extra[j]! : Infinity;
+      if (x <= y) {
+        out[n++] = x;
+        i++;
+        if (x === y) j++;
+      } else {
+        out[n++] = y;
+        j++;
+      }
+    }
+    return out.subarray(0, n);
   }
 
   // External blocks are listed only when some connection names them.

@@ -86,6 +86,148 @@ function rowMaker(s: Side): (id: string) => Uint32Array | undefined {
   };
 }
 
+/**
+ * Every ordered pair of endpoints (by index; sources where `source` holds) compared on both sides without
+ * visiting every pair. Endpoints with the same behaviours on each side (a joint class) have the same rows
+ * and columns, so pairs are compared per joint class; and a matrix row equals its default (the ingress base,
+ * or nothing) but where it is touched, so a source's pairs can differ only at the joint classes whose
+ * defaults differ between the sides (one list per pair of defaults, shared by every source) and at the
+ * columns its rows touch. Calls `changed` per changed endpoint pair; returns the pairs unchanged and allowed.
+ */
+function sparsePairs(o: Side, n: Side, oCols: readonly (Int32Array | undefined)[], nCols: readonly (Int32Array | undefined)[], source: (i: number) => boolean, changed: (src: number, dst: number, before: number, after: number) => void): number {
+  const N = oCols.length;
+  const cols = (c: Int32Array | undefined): Int32Array | undefined => (c && c.length > 0 ? c : undefined);
+  // Joint classes, numbered in order of first endpoint.
+  const byKey = new Map<string, number>();
+  const jointOf = new Int32Array(N);
+  const members: number[][] = [];
+  const jo: (Int32Array | undefined)[] = [];
+  const jn: (Int32Array | undefined)[] = [];
+  for (let i = 0; i < N; i++) {
+    const a = cols(oCols[i]);
+    const b = cols(nCols[i]);
+    const key = `${a ? a.join(',') : '-'}|${b ? b.join(',') : '-'}`;
+    let j = byKey.get(key);
+    if (j === undefined) {
+      byKey.set(key, (j = members.length));
+      members.push([]);
+      jo.push(a);
+      jn.push(b);
+    }
+    jointOf[i] = j;
+    members[j]!.push(i);
+  }
+  const J = members.length;
+  const w = Int32Array.from(members, (m) => m.length);
+  // Per behaviour of each side, the joint classes holding it.
+  const inverse = (s: Side, jc: readonly (Int32Array | undefined)[]): number[][] => {
+    const inv: number[][] = Array.from({ length: s.a.matrix.size }, () => []);
+    jc.forEach((cs, j) => cs?.forEach((b) => inv[b]!.push(j)));
+    return inv;
+  };
+  const invO = inverse(o, jo);
+  const invN = inverse(n, jn);
+  // A column's default on each side, as a shared port id: from a fromBase row, the union of the base over
+  // its behaviours; from any other row, nothing.
+  const baseOf = (s: Side, jc: readonly (Int32Array | undefined)[]): Uint32Array => {
+    const base = s.a.matrix.ingressBase;
+    const t = s.a.ports;
+    return Uint32Array.from(jc, (cs) => {
+      if (!cs) return NONE_ID;
+      let v = NONE_ID;
+      for (const b of cs) v = t.union(v, base[b]!);
+      return s.canon(v);
+    });
+  };
+  const baseO = baseOf(o, jo);
+  const baseN = baseOf(n, jn);
+  const def = (side: Uint32Array, fromBase: boolean, j: number): number => (fromBase ? side[j]! : NONE_ID);
+  // Per pair of defaults (old fromBase, new fromBase): where the defaults differ, and the weight of the columns where they agree and allow something.
+  const defaults = new Map<number, { differ: number[]; same: number }>();
+  const defaultsOf = (fo: boolean, fn: boolean): { differ: number[]; same: number } => {
+    const k = (fo ? 2 : 0) + (fn ? 1 : 0);
+    let d = defaults.get(k);
+    if (!d) {
+      const differ: number[] = [];
+      let same = 0;
+      for (let j = 0; j < J; j++) {
+        const b = def(baseO, fo, j);
+        const a = def(baseN, fn, j);
+        if (b !== a) differ.push(j);
+        else if (b !== NONE_ID) same += w[j]!;
+      }
+      defaults.set(k, (d = { differ, same }));
+    }
+    return d;
+  };
+  // Rows of a joint class's behaviours, united; which columns may differ from the default.
+  interface Row {
+    readonly row: Uint32Array | undefined;
+    readonly fromBase: boolean;
+    readonly touched: number[];
+  }
+  const rowOf = (s: Side, cs: Int32Array | undefined, row: Uint32Array, tmp: Uint32Array): Row => {
+    if (!cs) return { row: undefined, fromBase: false, touched: [] };
+    const m = s.a.matrix;
+    const t = s.a.ports;
+    const B = m.size;
+    const first = m.rowInto(cs[0]!, row);
+    let fromBase = first.fromBase;
+    const touched = first.touched.filter((d) => d < B);
+    for (let k = 1; k < cs.length; k++) {
+      const r = m.rowInto(cs[k]!, tmp);
+      fromBase ||= r.fromBase;
+      for (const d of r.touched) if (d < B) touched.push(d);
+      for (let d = 0; d < B; d++) row[d] = t.union(row[d]!, tmp[d]!);
+    }
+    return { row, fromBase, touched };
+  };
+  const cell = (s: Side, r: Row, cs: Int32Array | undefined): number => s.canon(cellTo(s, r.row, cs));
+  const widthO = o.a.matrix.size + o.a.matrix.blocks.length;
+  const widthN = n.a.matrix.size + n.a.matrix.blocks.length;
+  const rowO = new Uint32Array(widthO);
+  const tmpO = new Uint32Array(widthO);
+  const rowN = new Uint32Array(widthN);
+  const tmpN = new Uint32Array(widthN);
+  const stamp = new Int32Array(J).fill(-1);
+  let unchanged = 0;
+  for (let s = 0; s < J; s++) {
+    const srcs = members[s]!.filter(source);
+    if (srcs.length === 0) continue;
+    const ro = rowOf(o, jo[s], rowO, tmpO);
+    const rn = rowOf(n, jn[s], rowN, tmpN);
+    const d = defaultsOf(ro.fromBase, rn.fromBase);
+    const cand: number[] = [];
+    const add = (j: number): void => {
+      if (stamp[j] !== s) ((stamp[j] = s), cand.push(j));
+    };
+    for (const j of d.differ) add(j);
+    for (const b of ro.touched) for (const j of invO[b]!) add(j);
+    for (const b of rn.touched) for (const j of invN[b]!) add(j);
+    add(s);
+    // Allowed and unchanged towards each destination endpoint, per source endpoint (before taking out the pair with itself).
+    let same = d.same;
+    let selfSame = 0;
+    for (const j of cand) {
+      const db = def(baseO, ro.fromBase, j);
+      const da = def(baseN, rn.fromBase, j);
+      if (db === da && db !== NONE_ID) same -= w[j]!;
+      const before = cell(o, ro, jo[j]);
+      const after = cell(n, rn, jn[j]);
+      if (before === after) {
+        if (before !== NONE_ID) {
+          same += w[j]!;
+          if (j === s) selfSame = 1;
+        }
+        continue;
+      }
+      for (const si of srcs) for (const di of members[j]!) if (si !== di) changed(si, di, before, after);
+    }
+    unchanged += srcs.length * (same - selfSame);
+  }
+  return unchanged;
+}
+
 /** Port id (the side's table) from a row to an endpoint with behaviours `cs` on the side; NONE when absent. */
 function cellTo(s: Side, row: Uint32Array | undefined, cs: Int32Array | undefined): number {
   if (!row || !cs || cs.length === 0) return NONE_ID;
@@ -187,7 +329,16 @@ export function diffConnectivity(oldA: Analysis, newA: Analysis, level: Level = 
     // A connection possible from the same node counts as open, as reach lists it.
     return rel === 'same-node' || rel === 'possibly-same-node';
   };
+  const pair = (before: number, after: number): ConnChange | undefined => {
+    const k = before * 0x100000 + after;
+    let c = made.get(k);
+    if (!made.has(k)) made.set(k, (c = classify('', '', shared.get(before), shared.get(after))));
+    return c;
+  };
+  const host = ids.map((id) => hostSrc(o, id) || hostSrc(n, id));
+  // Sources with hostNetwork pods (the node rule, which the matrix leaves out): pair by pair, as they are few.
   for (let i = 0; i < ids.length; i++) {
+    if (!host[i]) continue;
     const s = ids[i]!;
     const ro = oldRow(s);
     const rn = newRow(s);
@@ -202,12 +353,14 @@ export function diffConnectivity(oldA: Analysis, newA: Analysis, level: Level = 
         if (before !== NONE_ID) unchanged++;
         continue;
       }
-      const k = before * 0x100000 + after;
-      let c = made.get(k);
-      if (!made.has(k)) made.set(k, (c = classify('', '', shared.get(before), shared.get(after))));
+      const c = pair(before, after);
       if (c) changes.push({ ...c, src: s, dst: ids[j]! });
     }
   }
+  unchanged += sparsePairs(o, n, oCols, nCols, (i) => !host[i], (si, di, before, after) => {
+    const c = pair(before, after);
+    if (c) changes.push({ ...c, src: ids[si]!, dst: ids[di]! });
+  });
 
   // Outside: neighbouring atoms whose old and new conns agree for every endpoint, both ways, are one group.
   const atoms = commonAtoms(o.blocks, n.blocks);

@@ -655,11 +655,6 @@ export class ReachMatrix {
     return n;
   }
 
-  /** The ingress base, read only: where rowInto says `fromBase`, the row is this but for its touched columns. */
-  baseRow(): Readonly<Uint32Array> {
-    return this.base;
-  }
-
   private baseList?: Int32Array;
   /** Behaviours the ingress base admits something to, ascending: a `fromBase` row is non-empty there, but for its touched columns. */
   baseTargets(): Int32Array {
