@@ -124,6 +124,25 @@ test('default group in use and with rules, unused group and ACL, broad peering r
   assert.deepEqual(by('aws-tgw-auto-accept'), ['auto TransitGateway tgw-1']);
 });
 
+test('a static TGW route wider than its VPC attachment\'s CIDR blocks is flagged; propagated routes and routes inside the VPC are not', () => {
+  const tgw = (routes: J[]) => estate({
+    extra: {
+      TransitGateways: [{ TransitGatewayId: 'tgw-1', Options: { AutoAcceptSharedAttachments: 'disable' } }],
+      TransitGatewayAttachments: [
+        { TransitGatewayAttachmentId: 'att-1', TransitGatewayId: 'tgw-1', ResourceType: 'vpc', ResourceId: 'vpc-1', State: 'available', Association: { TransitGatewayRouteTableId: 'tgw-rtb-1', State: 'associated' } },
+      ],
+      TransitGatewayRouteTables: [{ TransitGatewayRouteTableId: 'tgw-rtb-1', TransitGatewayId: 'tgw-1' }],
+      TransitGatewayRouteTableRoutes: { 'tgw-rtb-1': routes },
+    },
+  });
+  const route = (cidr: string, type: string, state = 'active'): J => ({ DestinationCidrBlock: cidr, TransitGatewayAttachments: [{ TransitGatewayAttachmentId: 'att-1' }], Type: type, State: state });
+  const broad = (routes: J[]) => findings(tgw(routes), 'aws-tgw-route-too-broad');
+  const f = broad([route('10.0.0.0/8', 'static'), route('10.0.1.0/24', 'static'), route('10.0.0.0/16', 'propagated')]);
+  assert.deepEqual(f.map((x) => x.resource), ['TransitGatewayRouteTable tgw-rtb-1']);
+  assert.match(f[0]!.message, /sends 10\.0\.0\.0\/8 to att-1, but vpc-1 holds only 10\.0\.0\.0\/16/);
+  assert.deepEqual(broad([route('10.0.0.0/8', 'static', 'blackhole'), route('10.0.0.0/16', 'static')]), []);
+});
+
 test('unrestricted egress is judged on the path: an all-traffic 0.0.0.0/0 rule counts only when the members do reach every port of the internet', () => {
   const f = findings(estate(), 'aws-unrestricted-egress');
   assert.deepEqual(f.map((x) => x.resource), ['SecurityGroup sg-a']);

@@ -48,8 +48,8 @@ test('diff finds bulkhead.yaml beside the new side and names the paths that newl
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /note: using intent .*bulkhead\.yaml/);
   assert.match(r.stdout, /^Intent \(.*bulkhead\.yaml\): 1 path newly violates it, 0 no longer do: opens 1 path the intent does not allow \(dev to db\)\.$/m);
-  assert.match(r.stdout, new RegExp(`^  NEW +${DEV}\\[dev-box\\] => ${DB}\\[db\\] : TCP 5432 \\(breaks never \\{tags: \\{env: dev\\}\\} -> \\{tags: \\{env: prod\\}\\} \\(.*bulkhead\\.yaml:13\\)\\)$`, 'm'));
-  assert.match(r.stdout, new RegExp(`^  NEW +${DEV}\\[dev-box\\] => ${DB}\\[db\\] : TCP 5432 \\(no flow dev -> db\\)$`, 'm'));
+  assert.match(r.stdout, new RegExp(`^  NEW +${DEV}\\[dev-box\\] => ${DB}\\[db\\] : TCP 5432 \\(breaks never \\{tags: \\{env: dev\\}\\} => \\{tags: \\{env: prod\\}\\} \\(.*bulkhead\\.yaml:13\\)\\)$`, 'm'));
+  assert.match(r.stdout, new RegExp(`^  NEW +${DEV}\\[dev-box\\] => ${DB}\\[db\\] : TCP 5432 \\(no flow dev => db\\)$`, 'm'));
   const j = JSON.parse(runCli(['diff', EX, opened, '-f', 'json', '-q']).stdout);
   assert.equal(j.drift.introducedPaths, 1);
   assert.deepEqual(j.drift.introduced.map((x: { kind: string; src: string; dst: string; traffic: unknown }) => [x.kind, x.src, x.dst, x.traffic]), [['invariant', DEV, DB, { TCP: [[5432, 5432]] }], ['violation', DEV, DB, { TCP: [[5432, 5432]] }]]);
@@ -70,7 +70,7 @@ test('--fail-on new-violation exits 1 on a new violation, 0 when the change fixe
   const back = runCli(['diff', opened, EX, '--intent', join(opened, 'bulkhead.yaml'), '--fail-on', 'new-violation', '-q']);
   assert.equal(back.code, 0, back.stderr);
   assert.match(back.stdout, /0 paths newly violate it, 1 no longer does: closes 1 path the intent did not allow \(dev to db\)/);
-  assert.match(back.stdout, /^  FIXED +.*eni-dev\[dev-box\] => .*eni-db\[db\] : TCP 5432 \(no flow dev -> db\)$/m);
+  assert.match(back.stdout, /^  FIXED +.*eni-dev\[dev-box\] => .*eni-db\[db\] : TCP 5432 \(no flow dev => db\)$/m);
 });
 
 test('a change that blocks an intended flow is reported as BROKEN (not a violation), and RESTORED the other way', () => {
@@ -79,12 +79,12 @@ test('a change that blocks an intended flow is reported as BROKEN (not a violati
   });
   const r = runCli(['diff', EX, closed, '--fail-on', 'new-violation', '-q']);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /0 paths newly violate it, 0 no longer do, 1 flow broken: breaks flow #2 web -> api \(TCP 8080\)\./);
-  assert.match(r.stdout, /^  BROKEN +flow #2 web -> api : TCP 8080 \(no member pair gets it now; .*bulkhead\.yaml:8\)$/m);
+  assert.match(r.stdout, /0 paths newly violate it, 0 no longer do, 1 flow broken: breaks flow #2 web => api \(TCP 8080\)\./);
+  assert.match(r.stdout, /^  BROKEN +flow #2 web => api : TCP 8080 \(no member pair gets it now; .*bulkhead\.yaml:8\)$/m);
   const j = JSON.parse(runCli(['diff', EX, closed, '-f', 'json', '-q']).stdout);
   assert.deepEqual(j.drift.brokenFlows.map((f: { flow: number; from: string; to: string; traffic: unknown; reason: string; line: number }) => [f.flow, f.from, f.to, f.traffic, f.reason, f.line]), [[2, 'web', 'api', { TCP: [[8080, 8080]] }, 'blocked', 8]]);
   const back = runCli(['diff', closed, EX, '--intent', join(closed, 'bulkhead.yaml'), '-q']);
-  assert.match(back.stdout, /^  RESTORED flow #2 web -> api : TCP 8080 \(a member pair gets it again; /m);
+  assert.match(back.stdout, /^  RESTORED flow #2 web => api : TCP 8080 \(a member pair gets it again; /m);
 });
 
 test('--fail-on new-violation: a change adding a setting Bulkhead does not evaluate cannot be judged safe (exit 1)', () => {

@@ -157,6 +157,23 @@ export function awsChecks(a: AwsAnalysis): Check[] {
       },
     },
     {
+      meta: meta('aws-tgw-route-too-broad', 'warning', 'Transit gateway route broader than the attached VPC', 'Route only the attached VPC\'s own CIDR blocks (propagation does this) to its attachment.', { broad: 'transit gateway route table {{table}} sends {{dest}} to {{att}}, but {{vpc}} holds only {{cidrs}}' }),
+      check(ctx) {
+        // Propagated routes are the VPC's own blocks; a static one wider than them draws traffic for addresses
+        // the VPC does not hold (a summary route that also covers other environments).
+        for (const t of inv.tgwRouteTables) for (const r of t.routes) {
+          if (r.origin !== 'static' || r.state !== 'active' || r.destination.kind !== 'cidr') continue;
+          const d = r.destination.cidr.range;
+          for (const x of r.attachments) {
+            const att = est.attachments.get(x);
+            const v = att?.resourceType === 'vpc' ? est.vpcs.get(att.resourceId) : undefined;
+            if (!v || v.cidrs.some((c) => c.range.lo <= d.lo && d.hi <= c.range.hi)) continue;
+            ctx.report({ messageId: 'broad', data: { table: t.id, dest: r.destination.text, att: x, vpc: v.id, cidrs: v.cidrs.map((c) => formatCidr(c.range.lo, c.prefix)).join(', ') || '(no CIDR block)' }, resource: { kind: 'TransitGatewayRouteTable', name: t.id }, key: `${r.destination.text}>${x}`, location: at(r.source) });
+          }
+        }
+      },
+    },
+    {
       meta: meta('aws-tgw-joins-environments', 'warning', 'Transit gateway route table joins environments', 'Give each environment its own TGW route table and propagate only its VPCs (and the shared services) into it.', { joins: 'transit gateway route table {{table}} is associated with {{from}} ({{fromEnv}}) and routes {{dest}} to {{to}} ({{toEnv}})' }, [PCI_1_3_1, NIST_SC_7]),
       check(ctx) {
         for (const t of inv.tgwRouteTables) {
@@ -229,6 +246,6 @@ function formatCidr(lo: bigint, prefix: number): string {
 /** The ids of the AWS checks (for --disable). */
 export const AWS_CHECK_IDS: readonly string[] = [
   'aws-admin-port-from-internet', 'aws-all-ports-from-internet', 'aws-allow-all-network-acl', 'aws-database-port-from-internet', 'aws-default-security-group',
-  'aws-peering-route-too-broad', 'aws-response-blocked', 'aws-subnet-auto-public-ip', 'aws-tgw-auto-accept', 'aws-tgw-joins-environments', 'aws-unmodelled-setting',
+  'aws-peering-route-too-broad', 'aws-response-blocked', 'aws-subnet-auto-public-ip', 'aws-tgw-auto-accept', 'aws-tgw-joins-environments', 'aws-tgw-route-too-broad', 'aws-unmodelled-setting',
   'aws-unrestricted-egress', 'aws-unused-network-acl', 'aws-unused-security-group',
 ];

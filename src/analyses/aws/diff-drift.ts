@@ -75,7 +75,7 @@ function entries(d: AwsDrift, endId: EndIdOf): Map<string, Entry> {
   for (const v of d.overbroad) add('over-broad', v);
   for (const b of d.breaches) {
     const inv = b.invariant;
-    const what = 'from' in inv ? `${inv.kind} ${inv.from.join(',')}${'to' in inv ? ` -> ${inv.to.join(',')}` : ''}` : inv.kind;
+    const what = 'from' in inv ? `${inv.kind} ${inv.from.join(',')}${'to' in inv ? ` => ${inv.to.join(',')}` : ''}` : inv.kind;
     add('invariant', b, `${what} (${inv.source.file}:${inv.source.line})`);
   }
   return out;

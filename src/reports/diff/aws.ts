@@ -89,7 +89,7 @@ function unmodelledText(c: AwsDiffResult['unmodelled'][number]): string {
 
 const paths = (k: number): string => `${k} path${k === 1 ? '' : 's'}`;
 
-/** "opens 2 paths the intent does not allow (dev to db)", "breaks flow #3 web -> api (TCP 8080)", and what it fixes. */
+/** "opens 2 paths the intent does not allow (dev to db)", "breaks flow #3 web => api (TCP 8080)", and what it fixes. */
 export function awsDriftSummary(d: AwsDriftDelta): string[] {
   const out: string[] = [];
   for (const [field, verb, tense] of [['introduced', 'opens', 'does'], ['fixed', 'closes', 'did']] as const) {
@@ -99,7 +99,7 @@ export function awsDriftSummary(d: AwsDriftDelta): string[] {
     const each = parts.map((s) => `${s[field]} from ${s.from} to ${s.to}`);
     out.push(`${verb} ${paths(total)} the intent ${tense} not allow${parts.length === 1 ? ` (${parts[0]!.from} to ${parts[0]!.to})` : `: ${each.join(', ')}`}`);
   }
-  const flows = (xs: readonly AwsFlowItem[]): string => xs.map((f) => `#${f.flow} ${f.from} -> ${f.to} (${f.traffic})`).join(', ');
+  const flows = (xs: readonly AwsFlowItem[]): string => xs.map((f) => `#${f.flow} ${f.from} => ${f.to} (${f.traffic})`).join(', ');
   if (d.brokenFlows.length) out.push(`breaks ${d.brokenFlows.length === 1 ? 'flow' : 'flows'} ${flows(d.brokenFlows)}`);
   if (d.restoredFlows.length) out.push(`restores ${d.restoredFlows.length === 1 ? 'flow' : 'flows'} ${flows(d.restoredFlows)}`);
   return out;
@@ -107,7 +107,7 @@ export function awsDriftSummary(d: AwsDriftDelta): string[] {
 
 /** Why a drift item is a problem: the invariant it breaks, or the missing or narrower flow. */
 function driftWhy(x: AwsDriftItem): string {
-  return x.kind === 'invariant' ? `breaks ${x.rule}` : x.kind === 'over-broad' ? `beyond the flow ${x.srcSegment} -> ${x.dstSegment}` : `no flow ${x.srcSegment} -> ${x.dstSegment}`;
+  return x.kind === 'invariant' ? `breaks ${x.rule}` : x.kind === 'over-broad' ? `beyond the flow ${x.srcSegment} => ${x.dstSegment}` : `no flow ${x.srcSegment} => ${x.dstSegment}`;
 }
 
 function flowReason(f: AwsFlowItem, broken: boolean): string {
@@ -116,7 +116,7 @@ function flowReason(f: AwsFlowItem, broken: boolean): string {
 }
 
 function flowWhy(f: AwsFlowItem, broken: boolean): string {
-  return `flow #${f.flow} ${f.from} -> ${f.to} : ${f.traffic} (${flowReason(f, broken)})`;
+  return `flow #${f.flow} ${f.from} => ${f.to} : ${f.traffic} (${flowReason(f, broken)})`;
 }
 
 /** The headline of the intent: how many paths newly violate it, and the summary. */
