@@ -157,6 +157,72 @@ test('property: closure and BFS on the class graph agree with a plain BFS over p
   );
 });
 
+/**
+ * Plain multi-source BFS over pods from the reach listing's edges: for each endpoint (its pods held at the
+ * start), the other endpoints with a pod reached, those reached in one hop, and the outside blocks opened by
+ * held pods; excluded pods are reached but never pivot, and with `hops` nothing goes further.
+ */
+function naiveRanking(a: Analysis, level: 'pod' | 'workload', excluded: (podId: string) => boolean, hops?: number): Map<string, { reached: number; direct: number; external: number }> {
+  const reach = computeReach(a, { level: 'pod' });
+  const ext = new Set(reach.endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
+  const pods = reach.endpoints.filter((e) => e.kind !== 'External');
+  const adj = new Map<string, string[]>(pods.map((p) => [p.id, []]));
+  const out = new Map<string, string[]>(pods.map((p) => [p.id, []]));
+  for (const c of reach.connections) {
+    if (adj.has(c.src) && adj.has(c.dst)) adj.get(c.src)!.push(c.dst);
+    else if (adj.has(c.src) && ext.has(c.dst)) out.get(c.src)!.push(c.dst);
+  }
+  const ownerOf = (id: string): string => (level === 'pod' ? id : a.pod(id)!.workload);
+  const groups = new Map<string, string[]>();
+  for (const p of pods) groups.set(ownerOf(p.id), [...(groups.get(ownerOf(p.id)) ?? []), p.id]);
+  const result = new Map<string, { reached: number; direct: number; external: number }>();
+  for (const [owner, start] of groups) {
+    const dist = new Map<string, number>(start.map((p) => [p, 0]));
+    const reached = new Set<string>();
+    const direct = new Set<string>();
+    const blocks = new Set<string>();
+    let frontier = [...start];
+    for (let h = 1; frontier.length && (hops === undefined || h <= hops); h++) {
+      const next: string[] = [];
+      for (const v of frontier) {
+        if (h > 1 && excluded(v)) continue;
+        for (const b of out.get(v)!) blocks.add(b);
+        for (const w of adj.get(v)!) {
+          if (ownerOf(w) !== owner) reached.add(ownerOf(w));
+          if (h === 1 && ownerOf(w) !== owner) direct.add(ownerOf(w));
+          if (!dist.has(w)) (dist.set(w, h), next.push(w));
+        }
+      }
+      frontier = next;
+    }
+    result.set(owner, { reached: reached.size, direct: direct.size, external: blocks.size });
+  }
+  return result;
+}
+
+test('property: the ranking on behaviour nodes (workload and pod level, --exclude, --hops) agrees with a plain BFS over pods', () => {
+  fc.assert(
+    fc.property(clusterCaseArb, fc.nat(), fc.constantFrom(undefined, 1, 2), (c, pick, hops) => {
+      const a = load(c.yaml, 'gen.yaml');
+      if (a.inventory.pods.length === 0) return;
+      const ns = a.inventory.pods[pick % a.inventory.pods.length]!.namespace;
+      for (const exclude of [undefined, `${ns}/*`]) {
+        for (const level of ['pod', 'workload'] as const) {
+          const r = blastRanking(a, { level, ...(exclude ? { exclude: [exclude] } : {}), ...(hops ? { hops } : {}) });
+          // An excluded endpoint's pods do not pivot; at workload level its pods are those of the excluded workloads.
+          const excluded = (id: string): boolean => exclude !== undefined && a.pod(id)!.namespace === ns;
+          const naive = naiveRanking(a, level, excluded, hops);
+          for (const e of r.ranking) {
+            const want = naive.get(e.endpoint.id)!;
+            assert.deepEqual({ reached: e.reached, direct: e.direct, external: e.external }, want, `${level} ${exclude ?? ''} hops ${hops ?? '-'}: ${e.endpoint.id}`);
+          }
+        }
+      }
+    }),
+    { numRuns: 120 },
+  );
+});
+
 test('every format renders; dot draws the paths', () => {
   const a = load(chainText);
   const r = blastFrom(a, { from: 'shop/web', targets: ['data/db'] });

@@ -3,7 +3,7 @@
  * (an attacker who takes each reached workload uses its connectivity in turn), hop by hop, with the
  * rules that open each hop; or, without a starting point, every workload ranked by how far it spreads.
  *
- * Everything is computed on the pod-class graph (src/analyses/blast/graph.ts), then mapped to endpoints.
+ * Everything is computed on the behaviour graph (src/analyses/blast/graph.ts), then mapped to endpoints.
  * Outside addresses are reached (exfiltration, callbacks) but never pivoted through: what runs there is unknown.
  */
 import type { Analysis, Target } from '../engine/index.js';
@@ -14,7 +14,8 @@ import { formatRange, parseCidr, parseIp, rangesOverlap, type IpRange } from '..
 import { BitSet } from '../model/bitset.js';
 import type { PortSet } from '../model/port-set.js';
 import { UserError } from '../util/errors.js';
-import { buildClassGraph, hopSearch, transitiveClosure, type ClassGraph, type HopSearch } from './blast/graph.js';
+import { NONE_ID } from '../engine/port-table.js';
+import { buildClassGraph, closureWithOutside, hopSearch, type ClassGraph, type HopSearch } from './blast/graph.js';
 import { clusterEndpoints, endpointMatcher, externalEndpoint, resolveOne, type Endpoint, type Level, type ResolvedEndpoint } from './endpoints.js';
 import { lex } from '../util/compare.js';
 import { outsideName } from './outside.js';
@@ -143,6 +144,23 @@ interface Nodes {
   readonly classesOf: readonly number[][];
 }
 
+/** The graph with the endpoints on its nodes: which endpoints have pods in each node, and the nodes of each endpoint. */
+interface OnGraph {
+  readonly g: ClassGraph;
+  readonly byNode: readonly number[][];
+  readonly nodesOf: readonly number[][];
+}
+
+function onGraph(g: ClassGraph, n: Nodes): OnGraph {
+  const byNode: number[][] = Array.from({ length: g.n }, () => []);
+  const nodesOf = n.classesOf.map((cs, i) => {
+    const vs = [...new Set(cs.map((c) => g.nodeOf[c]!))].sort((x, y) => x - y);
+    for (const v of vs) byNode[v]!.push(i);
+    return vs;
+  });
+  return { g, byNode, nodesOf };
+}
+
 function nodes(a: Analysis, level: Level): Nodes {
   const cluster = clusterEndpoints(a, level);
   const byClass: number[][] = a.layer.classes.map(() => []);
@@ -154,10 +172,10 @@ function nodes(a: Analysis, level: Level): Nodes {
   return { cluster, byClass, classesOf };
 }
 
-/** The endpoints matched by the exclude specs, and the graph with their classes' successors dropped. */
-function pruned(g: ClassGraph, n: Nodes, opts: BlastOptions, keep: ReadonlySet<number> = new Set()): { g: ClassGraph; excluded?: Excluded; isExcluded: (i: number) => boolean; dead: ReadonlySet<number> } {
+/** The endpoints matched by the exclude specs, and the graph in which their classes lead nowhere. */
+function pruned(a: Analysis, n: Nodes, opts: BlastOptions, keep: ReadonlySet<number> = new Set()): { on: OnGraph; excluded?: Excluded; isExcluded: (i: number) => boolean } {
   const specs = opts.exclude ?? [];
-  if (specs.length === 0) return { g, isExcluded: () => false, dead: new Set() };
+  if (specs.length === 0) return { on: onGraph(buildClassGraph(a), n), isExcluded: () => false };
   const seg = opts.segments;
   const hit = new Set<number>();
   for (const spec of specs) {
@@ -174,13 +192,10 @@ function pruned(g: ClassGraph, n: Nodes, opts: BlastOptions, keep: ReadonlySet<n
   n.byClass.forEach((js, c) => {
     if (js.length > 0 && js.every((j) => hit.has(j)) && !keep.has(c)) dead.add(c);
   });
-  const empty = new Int32Array(0);
-  const succ = g.succ.map((s, c) => (dead.has(c) ? empty : s));
   return {
-    g: { n: g.n, succ, ports: (x, y) => g.ports(x, y), sameNodeOnly: (x, y) => g.sameNodeOnly(x, y) },
+    on: onGraph(buildClassGraph(a, (c) => dead.has(c)), n),
     excluded: { specs: [...specs], endpoints: [...hit].map((i) => n.cluster[i]!.endpoint.id).sort(lex) },
     isExcluded: (i) => hit.has(i),
-    dead,
   };
 }
 
@@ -206,20 +221,20 @@ function sensitivity(cluster: readonly ResolvedEndpoint[], externals: readonly R
   return { names: [...segNames, ...matchers.map(([t]) => t)], of };
 }
 
-/** Breadth-first search over classes from held classes and outside starting addresses. */
-function search(a: Analysis, g: ClassGraph, startClasses: readonly number[], startAddrs: readonly IpRange[], hops: number | undefined): HopSearch {
-  // Each class is seeded by the first starting address that opens something to it.
+/** Breadth-first search over graph nodes from held nodes and outside starting addresses. */
+function search(a: Analysis, g: ClassGraph, startNodes: readonly number[], startAddrs: readonly IpRange[], hops: number | undefined): HopSearch {
+  // Each node is seeded by the first starting address that opens something to it (its classes behave alike).
   function* seeds(): Generator<{ node: number; parent: number }> {
     const taken = new Uint8Array(g.n);
     for (const [i, range] of startAddrs.entries()) {
       for (let c = 0; c < g.n; c++) {
-        if (taken[c] || a.allowed({ kind: 'address', range }, { kind: 'class', index: c }).isEmpty()) continue;
+        if (taken[c] || g.members[c]!.length === 0 || a.allowed({ kind: 'address', range }, { kind: 'class', index: g.members[c]![0]! }).isEmpty()) continue;
         taken[c] = 1;
         yield { node: c, parent: -2 - i };
       }
     }
   }
-  return hopSearch(g, startClasses, seeds(), hops);
+  return hopSearch(g, startNodes, seeds(), hops);
 }
 
 function sideOf(e: SideExplanation, conns: PortSet): HopSide {
@@ -247,20 +262,26 @@ function tierSideOf(a: Analysis, dir: 'ingress' | 'egress', self: Target, other:
   return { restricted: true, rules: all, note };
 }
 
-/** Per class (memoized), the outside blocks it opens connections to. */
-function externalOut(a: Analysis, externals: readonly ResolvedEndpoint[]): (c: number) => BitSet {
+/** Per graph node (memoized per behaviour), the outside blocks it opens connections to. */
+function externalOut(a: Analysis, g: ClassGraph, externals: readonly ResolvedEndpoint[]): (v: number) => BitSet {
   const memo = new Map<number, BitSet>();
   const all = BitSet.full(externals.length);
-  return (c) => {
-    let b = memo.get(c);
+  const m = a.matrix;
+  const none = new BitSet(externals.length);
+  return (v) => {
+    const c = g.members[v]![0];
+    if (c === undefined) return none;
+    const beh = m.behaviourOf[c]!;
+    let b = memo.get(beh);
     if (!b) {
       // A class nothing restricts on egress reaches every outside block: no need to ask the engine per block.
       if (a.openSide('egress', c)) b = all;
       else {
+        // externals are the matrix's blocks, in order.
         b = new BitSet(externals.length);
-        for (let k = 0; k < externals.length; k++) if (!a.allowed({ kind: 'class', index: c }, externals[k]!.targets[0]!).isEmpty()) b.add(k);
+        for (let k = 0; k < externals.length; k++) if (m.toBlock(beh, k) !== NONE_ID) b.add(k);
       }
-      memo.set(c, b);
+      memo.set(beh, b);
     }
     return b;
   };
@@ -326,18 +347,21 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
   const st = resolveStart(a, n, level, opts.from, seg);
   const startSet = new Set(st.start);
   const startClasses = [...new Set(st.start.flatMap((i) => n.classesOf[i]!))];
-  const cut = pruned(buildClassGraph(a), n, opts, new Set(startClasses));
-  const g = cut.g;
-  const { held, reach, parent } = search(a, g, startClasses, st.addrs, opts.hops);
+  const cut = pruned(a, n, opts, new Set(startClasses));
+  const { g, byNode, nodesOf } = cut.on;
+  const startNodes = [...new Set(startClasses.map((c) => g.nodeOf[c]!))];
+  const { held, reach, parent } = search(a, g, startNodes, st.addrs, opts.hops);
 
   const domain = (e: Endpoint): string => {
     if (seg) return seg.segmentsOf(e).join('+') || '(unmapped)';
     return e.namespace ?? '(outside)';
   };
-  // The endpoint shown for a class in the middle of a path: the start endpoint holding it, else the smallest id.
-  const startOfClass = new Map<number, number>();
-  for (const i of st.start) for (const c of n.classesOf[i]!) if (!startOfClass.has(c)) startOfClass.set(c, i);
-  const nameOf = (c: number): Endpoint => n.cluster[startOfClass.get(c) ?? n.byClass[c]![0]!]!.endpoint;
+  // The endpoint shown for a node in the middle of a path: the start endpoint holding it, else the smallest id.
+  const startOfNode = new Map<number, number>();
+  for (const i of st.start) for (const v of nodesOf[i]!) if (!startOfNode.has(v)) startOfNode.set(v, i);
+  const nameOf = (v: number): Endpoint => n.cluster[startOfNode.get(v) ?? byNode[v]![0]!]!.endpoint;
+  // The class a node's hops are explained on: its classes behave alike (one behaviour).
+  const classOfNode = (v: number): Target => ({ kind: 'class', index: g.members[v]![0]! });
   // Every outside address the analysis models: what `internet` stands for in names.
   const universe = a.externals().map((b) => b.range);
   const addrEndpoint = (i: number): Endpoint => (st.addrs.length === 1 && st.start.length === 0 ? st.endpoints[0]! : outsideEndpoint([st.addrs[i]!], universe));
@@ -360,7 +384,7 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
     }
     return { from: se.id, to: de.id, conns, egress: tierSideOf(a, 'egress', src, dst, sides.e, conns), ingress: tierSideOf(a, 'ingress', dst, src, sides.i, conns), crossesBoundary: domain(se) !== domain(de) };
   };
-  /** Hops from the start to class c (c reached by an edge), the last one ending at `last`. */
+  /** Hops from the start to node c (c reached by an edge), the last one ending at `last`. */
   const pathTo = (c: number, last: Endpoint): Hop[] => {
     const chain: number[] = [c];
     let v = parent[c]!;
@@ -373,19 +397,21 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
     let prevT: Target;
     let prevE: Endpoint;
     if (v >= 0) {
-      prevT = { kind: 'class', index: v };
+      prevT = classOfNode(v);
       prevE = nameOf(v);
     } else {
       const ai = -2 - v;
       prevT = { kind: 'address', range: st.addrs[ai]! };
       prevE = addrEndpoint(ai);
     }
+    let prevV = v;
     chain.forEach((x, k) => {
-      const t: Target = { kind: 'class', index: x };
+      const t = classOfNode(x);
       const e = k === chain.length - 1 ? last : nameOf(x);
-      out.push(hop(prevT, t, prevE, e, prevT.kind === 'class' ? g.ports(prevT.index, x) : a.allowed(prevT, t)));
+      out.push(hop(prevT, t, prevE, e, prevV >= 0 ? g.ports(prevV, x) : a.allowed(prevT, t)));
       prevT = t;
       prevE = e;
+      prevV = x;
     });
     return out;
   };
@@ -394,7 +420,7 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
   n.cluster.forEach((e, i) => {
     if (startSet.has(i)) return;
     let best = -1;
-    for (const c of n.classesOf[i]!) if (reach[c]! > 0 && (best === -1 || reach[c]! < reach[best]!)) best = c;
+    for (const c of nodesOf[i]!) if (reach[c]! > 0 && (best === -1 || reach[c]! < reach[best]!)) best = c;
     if (best === -1) return;
     const path = pathTo(best, e.endpoint);
     reached.push({
@@ -412,13 +438,14 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
   // for the attacker, so it must not change the listing either.
   const heldOrder = [...held.keys()].filter((c) => held[c]! >= 0 && (opts.hops === undefined || held[c]! < opts.hops)).sort((x, y) => held[x]! - held[y]! || x - y);
   const groups = new Map<string, { ranges: IpRange[]; via: number; last: Hop; first: Endpoint }>();
-  const outside = externalOut(a, externals);
+  const outside = externalOut(a, g, externals);
+  const pivots = heldOrder.filter((c) => !g.dead(c) && g.members[c]!.length > 0);
   externals.forEach((ext, k) => {
     const t = ext.targets[0]!;
     const range = (t as { range: IpRange }).range;
-    const via = heldOrder.find((c) => !cut.dead.has(c) && outside(c).has(k));
+    const via = pivots.find((c) => outside(c).has(k));
     if (via === undefined) return;
-    const last = hop({ kind: 'class', index: via }, t, nameOf(via), ext.endpoint, a.allowed({ kind: 'class', index: via }, t));
+    const last = hop(classOfNode(via), t, nameOf(via), ext.endpoint, a.allowed(classOfNode(via), t));
     const key = [via, last.conns.key(), JSON.stringify(last.egress), seg ? seg.segmentsOf(ext.endpoint).join() : '', sens.of(ext.endpoint).join()].join('|');
     const g = groups.get(key);
     if (g) g.ranges.push(range);
@@ -463,18 +490,34 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
   };
 }
 
+/** Σ weights[v] over the members of a set, read a word at a time. */
+function weightOf(set: BitSet, weights: Int32Array | Float64Array): number {
+  let n = 0;
+  const words = set.words;
+  for (let wi = 0; wi < words.length; wi++) {
+    let w = words[wi]!;
+    while (w !== 0) {
+      const t = w & -w;
+      n += weights[(wi << 5) + 31 - Math.clz32(t)]!;
+      w ^= t;
+    }
+  }
+  return n;
+}
+
 /** Every endpoint ranked by the size of its blast radius, riskiest first. */
 export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRankingResult {
   const level = opts.level ?? 'workload';
   if (opts.hops !== undefined && (!Number.isInteger(opts.hops) || opts.hops < 1)) throw new UserError(`bad --hops ${opts.hops}`, 'give a whole number of hops, 1 or more');
   const n = nodes(a, level);
   const externals = a.externals().map(externalEndpoint);
-  const cut = pruned(buildClassGraph(a), n, opts);
-  const g = cut.g;
+  const cut = pruned(a, n, opts);
+  const { g, byNode, nodesOf } = cut.on;
   const sens = sensitivity(n.cluster, externals, opts);
   const isSensitive = n.cluster.map((e) => sens.of(e.endpoint).length > 0);
-  const outside = externalOut(a, externals);
-  const extOut = Array.from({ length: g.n }, (_, c) => outside(c));
+  const outside = externalOut(a, g, externals);
+  // Excluded nodes are reached but open nothing further.
+  const live = (v: number): BitSet | undefined => (g.dead(v) ? undefined : outside(v));
   const universe = a.externals().map((b) => b.range);
   // Many endpoints reach the same outside blocks (often all of them): name each set of blocks once.
   const outsideNames = new Map<string, string>();
@@ -487,49 +530,58 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
     }
     return name;
   };
-  const closure = opts.hops === undefined ? transitiveClosure(g) : undefined;
+  const closure = opts.hops === undefined ? closureWithOutside(g, { of: live, width: externals.length }) : undefined;
   const stamp = new Int32Array(n.cluster.length).fill(-1);
-  // Always true at pod level; at workload level when no workload spans two classes.
-  const partition = n.classesOf.every((cs) => cs.length === 1);
-  const sensitivePerClass = n.byClass.map((js) => js.filter((j) => isSensitive[j]).length);
-  // Endpoints with the same classes (every pod of a class, at pod level) share everything but themselves.
-  interface FromClasses {
+  // Always true at pod level; at workload level when no workload spans two nodes.
+  const partition = nodesOf.every((vs) => vs.length === 1);
+  const weight = Int32Array.from(byNode, (js) => js.length);
+  const sensitiveWeight = Int32Array.from(byNode, (js) => js.filter((j) => isSensitive[j]).length);
+  // Endpoints with the same nodes (every endpoint of a node, in the partition case) share everything but themselves.
+  interface FromNodes {
     readonly r: BitSet;
     readonly direct: BitSet;
     readonly external: number;
     readonly outside: string;
-    /** Partition case: per-class sums over r and direct, before taking out the endpoint itself. */
+    /** Partition case: sums over r and direct, before taking out the endpoint itself. */
     readonly sums?: { readonly reached: number; readonly sensitive: number; readonly direct: number };
   }
-  const memo = new Map<string, FromClasses>();
-  const fromClasses = (own: readonly number[]): FromClasses => {
+  const memo = new Map<string, FromNodes>();
+  // Nodes of one strongly connected component share their closure: its sums are computed once.
+  const sumsOf = new Map<BitSet, { reached: number; sensitive: number }>();
+  const fromNodes = (own: readonly number[]): FromNodes => {
     const key = own.join(',');
     let m = memo.get(key);
     if (m) return m;
-    const r = new BitSet(g.n);
     const direct = new BitSet(g.n);
     for (const c of own) for (const d of g.succ[c]!) direct.add(d);
-    if (closure) for (const c of own) r.orWith(closure[c]!);
+    let r: BitSet;
+    if (closure && own.length === 1) r = closure.reach[own[0]!]!;
     else {
-      const s = search(a, g, own, [], opts.hops);
-      for (let c = 0; c < g.n; c++) if (s.reach[c]! > 0) r.add(c);
+      r = new BitSet(g.n);
+      if (closure) for (const c of own) r.orWith(closure.reach[c]!);
+      else {
+        const s = search(a, g, own, [], opts.hops);
+        for (let c = 0; c < g.n; c++) if (s.reach[c]! > 0) r.add(c);
+      }
     }
     const ext = new BitSet(externals.length);
-    for (const c of own) ext.orWith(extOut[c]!);
-    if (closure) for (const c of r) if (!cut.dead.has(c)) ext.orWith(extOut[c]!);
+    for (const c of own) ext.orWith(outside(c));
+    if (closure) for (const c of own) ext.orWith(closure.outside[c]!);
     else if (opts.hops! > 1) {
-      // Classes reached at the last hop cannot open anything further.
+      // Nodes reached at the last hop cannot open anything further.
       const s = search(a, g, own, [], opts.hops! - 1);
-      for (let c = 0; c < g.n; c++) if (s.held[c]! > 0 && !cut.dead.has(c)) ext.orWith(extOut[c]!);
+      for (let c = 0; c < g.n; c++) if (s.held[c]! > 0 && !g.dead(c)) ext.orWith(outside(c));
     }
-    let sums: FromClasses['sums'];
+    let sums: FromNodes['sums'];
     if (partition) {
-      let reached = 0;
-      let sensitive = 0;
+      let rs = sumsOf.get(r);
+      if (!rs) {
+        rs = { reached: weightOf(r, weight), sensitive: weightOf(r, sensitiveWeight) };
+        if (closure && own.length === 1) sumsOf.set(r, rs);
+      }
       let d = 0;
-      for (const c of r) (reached += n.byClass[c]!.length), (sensitive += sensitivePerClass[c]!);
-      for (const c of direct) d += n.byClass[c]!.length;
-      sums = { reached, sensitive, direct: d };
+      for (const c of own) for (const x of g.succ[c]!) d += weight[x]!;
+      sums = { reached: rs.reached, sensitive: rs.sensitive, direct: d };
     }
     m = { r, direct, external: ext.count(), outside: outsideOf(ext), ...(sums ? { sums } : {}) };
     memo.set(key, m);
@@ -537,10 +589,10 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
   };
   const ranking: RankingEntry[] = n.cluster.flatMap((e, i) => (cut.isExcluded(i) ? [] : [rank(e, i)]));
   function rank(e: ResolvedEndpoint, i: number): RankingEntry {
-    const own = n.classesOf[i]!;
-    const m = fromClasses(own);
+    const own = nodesOf[i]!;
+    const m = fromNodes(own);
     if (m.sums) {
-      // Each endpoint lies in exactly one class: take the endpoint itself out of its class's count.
+      // Each endpoint lies in exactly one node: take the endpoint itself out of its node's count.
       const selfR = m.r.has(own[0]!) ? 1 : 0;
       const selfD = m.direct.has(own[0]!) ? 1 : 0;
       return { endpoint: e.endpoint, reached: m.sums.reached - selfR, direct: m.sums.direct - selfD, external: m.external, outside: m.outside, sensitive: m.sums.sensitive - (selfR && isSensitive[i] ? 1 : 0) };
@@ -549,7 +601,7 @@ export function blastRanking(a: Analysis, opts: BlastOptions = {}): BlastRanking
       let c = 0;
       let sensitive = 0;
       for (const k of set) {
-        for (const j of n.byClass[k]!) {
+        for (const j of byNode[k]!) {
           if (j === i || stamp[j] === tag) continue;
           stamp[j] = tag;
           c++;

@@ -1,22 +1,32 @@
 /**
- * The lateral-movement graph on pod classes: an edge c -> d when the engine allows some port from class c
- * to class d. Pods of one class behave alike, so an attacker holding a pod of a class reaches what every pod
- * of it reaches; computing on classes keeps 10,000-pod clusters cheap. The searches (hop-limited breadth
- * first, components, closure) take any `Digraph`, so the AWS blast runs them on its endpoint classes too.
+ * The lateral-movement graph. Pods of one behaviour (reach-matrix.ts: classes no policy tells apart) reach
+ * exactly what the others reach and are reached alike, so the graph's nodes are behaviours, split where
+ * --exclude leaves some of a behaviour's classes out as pivots; an edge u -> v when the engine allows some
+ * port from u to v. Successors come from the matrix's sparse rows (the shared ingress base, changed where
+ * a rule touches), so building the graph costs the rows, not one engine query per class pair.
+ * The searches (hop-limited breadth first, components, closure) take any `Digraph`, so the AWS blast runs
+ * them on its endpoint classes too.
  */
 import type { Analysis, Target } from '../../engine/index.js';
+import { NONE_ID } from '../../engine/port-table.js';
 import { BitSet } from '../../model/bitset.js';
 import { PortSet } from '../../model/port-set.js';
 
 /** A directed graph on nodes 0..n-1: all the searches below need. */
 export interface Digraph {
-  /** Number of classes (nodes). */
+  /** Number of nodes. */
   readonly n: number;
-  /** Successors of each class, increasing. */
+  /** Successors of each node, increasing. */
   readonly succ: readonly Int32Array[];
 }
 
 export interface ClassGraph extends Digraph {
+  /** The node of each pod class. */
+  readonly nodeOf: Int32Array;
+  /** The classes of each node, increasing (empty for a behaviour whose classes are all in its excluded node). */
+  readonly members: readonly Int32Array[];
+  /** True for a node of excluded classes: it is reached but leads nowhere. */
+  dead(v: number): boolean;
   /** The ports allowed on an edge (memoized; computed by the engine), the node rule included. */
   ports(from: number, to: number): PortSet;
   /** True when the edge exists only if the (hostNetwork) source runs on the destination's node, which is not known. */
@@ -27,68 +37,128 @@ function classTarget(i: number): Target {
   return { kind: 'class', index: i };
 }
 
-/**
- * Candidate peers of each class for one direction: every class when no policy isolates it, otherwise the
- * classes some rule's peers match. A superset of the real edges (ports are checked afterwards), so the exact
- * engine query runs once per real edge instead of once per class pair.
- */
-function candidates(a: Analysis, direction: 'ingress' | 'egress'): BitSet[] {
-  const layer = a.layer;
-  const n = layer.classes.length;
-  const full = BitSet.full(n);
-  return layer.classes.map((c, i) => {
-    // Admin and baseline tiers may accept any peer: their classes are candidates of everyone.
-    if (a.tiers?.touches(direction, i) || c.hostNetwork || layer.selecting[direction][i]!.length === 0) return full;
-    const s = new BitSet(n);
-    for (const r of layer.classRules[direction][i]!) {
-      if (r.allPeers) return full;
-      s.orWith(r.peerClasses);
+/** Successor behaviours of every behaviour, increasing, from the matrix rows (the node rule for hostNetwork sources). */
+function behaviourSuccessors(a: Analysis, portsOfBeh: (s: number, d: number) => PortSet): Int32Array[] {
+  const m = a.matrix;
+  const B = m.size;
+  const base = m.ingressBase;
+  const baseNZ: number[] = [];
+  for (let d = 0; d < B; d++) if (base[d] !== NONE_ID) baseNZ.push(d);
+  const row = new Uint32Array(B + m.blocks.length);
+  const mark = new Uint8Array(B);
+  const buf = new Int32Array(B);
+  const out: Int32Array[] = [];
+  // Rows equal to the base row but nowhere touched share one array.
+  let plainBase: Int32Array | undefined;
+  for (let s = 0; s < B; s++) {
+    const rep = m.repClass[s]!;
+    if (a.layer.classes[rep]!.hostNetwork) {
+      let k = 0;
+      for (let d = 0; d < B; d++) if (!portsOfBeh(s, d).isEmpty()) buf[k++] = d;
+      out.push(buf.slice(0, k));
+      continue;
     }
-    return s;
-  });
+    const { fromBase, touched } = m.rowInto(s, row);
+    const tl = touched.filter((d) => d < B).sort((x, y) => x - y);
+    let k = 0;
+    if (!fromBase) {
+      for (const d of tl) if (row[d] !== NONE_ID) buf[k++] = d;
+      out.push(buf.slice(0, k));
+      continue;
+    }
+    if (tl.length === 0) {
+      out.push((plainBase ??= Int32Array.from(baseNZ)));
+      continue;
+    }
+    for (const d of tl) mark[d] = 1;
+    // Merge the base's columns (but the touched ones) with the touched columns that allow something.
+    let j = 0;
+    for (const d of baseNZ) {
+      while (j < tl.length && tl[j]! < d) {
+        if (row[tl[j]!] !== NONE_ID) buf[k++] = tl[j]!;
+        j++;
+      }
+      if (!mark[d]) buf[k++] = d;
+    }
+    for (; j < tl.length; j++) if (row[tl[j]!] !== NONE_ID) buf[k++] = tl[j]!;
+    for (const d of tl) mark[d] = 0;
+    out.push(buf.slice(0, k));
+  }
+  return out;
 }
 
-/** Builds the class graph once from the engine's verdicts. */
-export function buildClassGraph(a: Analysis): ClassGraph {
-  const n = a.layer.classes.length;
-  const egress = candidates(a, 'egress');
-  const ingress = candidates(a, 'ingress');
-  const memo = new Map<number, PortSet>();
+/**
+ * Builds the graph once from the engine's verdicts. `dead` marks excluded classes: they get nodes of their
+ * own (per behaviour) without successors.
+ */
+export function buildClassGraph(a: Analysis, dead?: (c: number) => boolean): ClassGraph {
+  const m = a.matrix;
+  const B = m.size;
   const classes = a.layer.classes;
-  // Classes keep pods of different nodes apart, so one pod pair speaks for the class pair.
+  const nodeOf = new Int32Array(classes.length);
+  const deadIndex = new Int32Array(B).fill(-1);
+  let deadCount = 0;
+  const memberLists: number[][] = Array.from({ length: B }, () => []);
+  for (let c = 0; c < classes.length; c++) {
+    const b = m.behaviourOf[c]!;
+    if (dead?.(c)) {
+      if (deadIndex[b] === -1) deadIndex[b] = deadCount++;
+      nodeOf[c] = B + deadIndex[b]!;
+    } else nodeOf[c] = b;
+  }
+  const n = B + deadCount;
+  for (let c = 0; c < classes.length; c++) (memberLists[nodeOf[c]!] ??= []).push(c);
+  const members = memberLists.map((l) => Int32Array.from(l ?? []));
+
+  // Pods of one behaviour share their node (behaviours keep nodes apart), so one pod pair speaks for it.
   const nodeRel = (i: number, j: number) => (classes[i]!.hostNetwork ? a.podNodeRelation(classes[i]!.pods[0]!.id, classes[j]!.pods[0]!.id) : undefined);
-  const conditional = new Set<number>();
-  const ports = (i: number, j: number): PortSet => {
-    const k = i * n + j;
-    let p = memo.get(k);
-    if (!p) {
-      p = a.allowed(classTarget(i), classTarget(j));
+  const memo = new Map<number, { p: PortSet; conditional: boolean }>();
+  const classPorts = (i: number, j: number): { p: PortSet; conditional: boolean } => {
+    const k = i * classes.length + j;
+    let r = memo.get(k);
+    if (!r) {
+      let p = a.allowed(classTarget(i), classTarget(j));
       const rel = p.isAll() ? undefined : nodeRel(i, j);
       // The node rule opens every port, for certain or (an attacker may well be on that node) possibly.
-      if (rel === 'possibly-same-node') conditional.add(k);
       if (rel === 'same-node' || rel === 'possibly-same-node') p = PortSet.ALL;
-      memo.set(k, p);
+      r = { p, conditional: rel === 'possibly-same-node' };
+      // Only hop ports are memoized: a few per path, not one per pair.
+      if (memo.size < 100_000) memo.set(k, r);
     }
-    return p;
+    return r;
   };
-  const sameNodeOnly = (i: number, j: number): boolean => {
-    ports(i, j);
-    return conditional.has(i * n + j);
-  };
-  // A class nothing restricts in a direction allows everything that way: no need to ask the engine.
-  const open = (d: 'ingress' | 'egress', i: number): boolean => a.openSide(d, i);
+  const behSucc = behaviourSuccessors(a, (s, d) => classPorts(m.repClass[s]!, m.repClass[d]!).p);
+  const empty = new Int32Array(0);
   const succ: Int32Array[] = [];
-  const buf = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const egressOpen = open('egress', i);
-    let m = 0;
-    for (const j of egress[i]!) {
-      if (!ingress[j]!.has(i) && !classes[i]!.hostNetwork) continue;
-      if ((egressOpen && open('ingress', j)) || !ports(i, j).isEmpty()) buf[m++] = j;
+  for (let v = 0; v < n; v++) {
+    if (v >= B || members[v]!.length === 0) {
+      succ.push(empty);
+      continue;
     }
-    succ.push(buf.slice(0, m));
+    const bs = behSucc[v]!;
+    if (deadCount === 0) {
+      succ.push(bs);
+      continue;
+    }
+    // Live nodes are the behaviours' own ids (< B), excluded ones come after: listing live then excluded stays increasing.
+    const live: number[] = [];
+    const off: number[] = [];
+    for (const d of bs) {
+      if (members[d]!.length > 0) live.push(d);
+      if (deadIndex[d] !== -1) off.push(B + deadIndex[d]!);
+    }
+    succ.push(Int32Array.from([...live, ...off]));
   }
-  return { n, succ, ports, sameNodeOnly };
+  const rep = (v: number): number => members[v]![0]!;
+  return {
+    n,
+    nodeOf,
+    members,
+    succ,
+    dead: (v) => v >= B,
+    ports: (u, v) => classPorts(rep(u), rep(v)).p,
+    sameNodeOnly: (u, v) => classPorts(rep(u), rep(v)).conditional,
+  };
 }
 
 /** Strongly connected components (iterative Tarjan), emitted sinks first. */
@@ -145,14 +215,19 @@ export function stronglyConnected(g: Digraph): { comp: Int32Array; members: numb
 }
 
 /**
- * Transitive closure: for each class, the classes reachable in one or more hops (itself only when it lies on
- * a cycle or has a self edge). Computed once per strongly connected component, sinks first.
+ * Transitive closure: for each node, the nodes reachable in one or more hops (itself only when it lies on
+ * a cycle or has a self edge), and with `outside` (per node, the outside blocks it opens; undefined for
+ * none), the union of `outside` over those nodes. Computed once per strongly connected component, sinks
+ * first; nodes of one component share their sets.
  */
-export function transitiveClosure(g: Digraph): BitSet[] {
+export function closureWithOutside(g: Digraph, outside?: { readonly of: (v: number) => BitSet | undefined; readonly width: number }): { reach: BitSet[]; outside: BitSet[] } {
   const { comp, members } = stronglyConnected(g);
   const reach: BitSet[] = new Array<BitSet>(members.length);
+  const ext: BitSet[] = new Array<BitSet>(members.length);
+  const none = new BitSet(outside?.width ?? 0);
   for (let c = 0; c < members.length; c++) {
     const r = new BitSet(g.n);
+    const e = outside ? new BitSet(outside.width) : none;
     const ms = members[c]!;
     let cyclic = ms.length > 1;
     for (const v of ms) {
@@ -162,17 +237,35 @@ export function transitiveClosure(g: Digraph): BitSet[] {
           cyclic = true;
           continue;
         }
-        // Components are emitted sinks first, so every successor component is already done.
+        // Components are emitted sinks first, so every successor component is already done. A node already
+        // in r came with everything it reaches, and with what those open outside.
         if (!r.has(w)) {
           r.add(w);
           r.orWith(reach[d]!);
+          if (outside) {
+            const o = outside.of(w);
+            if (o) e.orWith(o);
+            e.orWith(ext[d]!);
+          }
         }
       }
     }
-    if (cyclic) for (const v of ms) r.add(v);
+    if (cyclic) {
+      for (const v of ms) {
+        r.add(v);
+        const o = outside?.of(v);
+        if (o) e.orWith(o);
+      }
+    }
     reach[c] = r;
+    ext[c] = e;
   }
-  return Array.from({ length: g.n }, (_, v) => reach[comp[v]!]!);
+  return { reach: Array.from({ length: g.n }, (_, v) => reach[comp[v]!]!), outside: Array.from({ length: g.n }, (_, v) => ext[comp[v]!]!) };
+}
+
+/** Transitive closure: for each node, the nodes reachable in one or more hops (see closureWithOutside). */
+export function transitiveClosure(g: Digraph): BitSet[] {
+  return closureWithOutside(g).reach;
 }
 
 /** Where a hop-limited search got to, per node. */
