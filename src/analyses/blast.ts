@@ -20,6 +20,16 @@ import { clusterEndpoints, endpointMatcher, externalEndpoint, resolveOne, type E
 import { lex } from '../util/compare.js';
 import { outsideName } from './outside.js';
 
+/** The counts of a blast from one endpoint, the same for every layer. */
+export interface BlastFromSummary {
+  readonly reached: number;
+  readonly direct: number;
+  readonly external: number;
+  readonly maxHop: number;
+  readonly sensitiveReached: number;
+  readonly maxBoundaries: number;
+}
+
 /** What blast needs from an intent file: segment membership and which segments are sensitive. */
 export interface SegmentView {
   /** Segments an endpoint belongs to, sorted (empty when unmapped). */
@@ -99,14 +109,7 @@ export interface BlastFromResult {
   readonly sensitive: ReadonlyArray<{ readonly name: string; readonly reached: readonly string[] }>;
   /** Pivots left out: reached, but no path goes on from them. */
   readonly excluded?: Excluded;
-  readonly summary: {
-    readonly reached: number;
-    readonly direct: number;
-    readonly external: number;
-    readonly maxHop: number;
-    readonly sensitiveReached: number;
-    readonly maxBoundaries: number;
-  };
+  readonly summary: BlastFromSummary;
 }
 
 export interface RankingEntry {

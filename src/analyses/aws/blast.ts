@@ -8,6 +8,7 @@
  * A hop needs the connection itself, replies included: requests a NACL lets through but whose replies it drops
  * set up no TCP session, so they are not a hop. Outside ranges are reached but never pivoted through.
  */
+import type { BlastFromSummary } from '../blast.js';
 import type { NetworkInterface } from '../../inventory/aws/types.js';
 import { interfaceEndpointId } from '../../inventory/aws/types.js';
 import { atomize, formatIp, parseCidr, parseIp, rangeToCidrs, type IpRange } from '../../model/address.js';
@@ -93,14 +94,7 @@ export interface AwsBlastFromResult {
   readonly reached: readonly AwsReached[];
   readonly sensitive: ReadonlyArray<{ readonly name: string; readonly reached: readonly string[] }>;
   readonly excluded?: AwsExcluded;
-  readonly summary: {
-    readonly reached: number;
-    readonly direct: number;
-    readonly external: number;
-    readonly maxHop: number;
-    readonly sensitiveReached: number;
-    readonly maxBoundaries: number;
-  };
+  readonly summary: BlastFromSummary;
 }
 
 export interface AwsRankingEntry {

@@ -4,6 +4,7 @@
  * pair, outside ranges by segment (each side cuts the address space its own way); and the flows the change
  * breaks or restores, compared flow by flow.
  */
+import { invariantRuleText } from '../diff/drift-delta.js';
 import { TrafficSet } from '../../model/traffic-set.js';
 import { lex } from '../../util/compare.js';
 import { pairsOf, type PathBundle } from '../intent/drift.js';
@@ -74,9 +75,7 @@ function entries(d: AwsDrift, endId: EndIdOf): Map<string, Entry> {
   for (const v of d.violations) add('violation', v);
   for (const v of d.overbroad) add('over-broad', v);
   for (const b of d.breaches) {
-    const inv = b.invariant;
-    const what = 'from' in inv ? `${inv.kind} ${inv.from.join(',')}${'to' in inv ? ` => ${inv.to.join(',')}` : ''}` : inv.kind;
-    add('invariant', b, `${what} (${inv.source.file}:${inv.source.line})`);
+    add('invariant', b, invariantRuleText(b.invariant));
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import type { Analysis } from '../../engine/index.js';
 import { PortSet } from '../../model/port-set.js';
 import { drift, pairsOf, type Intent, type PathBundle, type PathEnd } from '../intent/index.js';
+import type { Invariant } from '../intent/types.js';
 import { lex } from '../../util/compare.js';
 
 export type DriftItemKind = 'violation' | 'over-broad' | 'invariant';
@@ -52,6 +53,12 @@ interface Entry {
 }
 
 /** Every offending (kind, src, dst, rule) with the union of its ports. */
+/** How a drift delta names the invariant a path breaks: its kind, ends and place in the intent file. */
+export function invariantRuleText(inv: Invariant): string {
+  const what = 'from' in inv ? `${inv.kind} ${inv.from.join(',')}${'to' in inv ? ` => ${inv.to.join(',')}` : ''}` : inv.kind;
+  return `${what} (${inv.source.file}:${inv.source.line})`;
+}
+
 function entries(a: Analysis, intent: Intent): Map<string, Entry> {
   const d = drift(a, intent);
   const out = new Map<string, Entry>();
@@ -68,9 +75,7 @@ function entries(a: Analysis, intent: Intent): Map<string, Entry> {
   for (const v of d.violations) add('violation', v);
   for (const v of d.overbroad) add('over-broad', v);
   for (const b of d.breaches) {
-    const inv = b.invariant;
-    const what = 'from' in inv ? `${inv.kind} ${inv.from.join(',')}${'to' in inv ? ` => ${inv.to.join(',')}` : ''}` : inv.kind;
-    add('invariant', b, `${what} (${inv.source.file}:${inv.source.line})`);
+    add('invariant', b, invariantRuleText(b.invariant));
   }
   return out;
 }
