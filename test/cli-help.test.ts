@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, runCli } from './helpers/run-cli.js';
-import { buildProgram } from '../src/cli/main.js';
+import { buildProgram } from '../src/cli/program.js';
 import { optionsTable, TABLE_BEGIN, TABLE_END, withOptionsTable } from '../src/cli/options-table.js';
 import { completionScript, SHELLS } from '../src/cli/completion.js';
 import { CHECKS } from '../src/checks/index.js';
@@ -22,13 +22,13 @@ function helpFlags(cmd: string): Set<string> {
   return new Set([...options.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]!).filter((f) => f !== '--help'));
 }
 
-test('README: the option table is what scripts/options-table.mjs writes', () => {
+test('README: the option table is what scripts/options-table.mjs writes', async () => {
   assert.ok(README.includes(TABLE_BEGIN) && README.includes(TABLE_END));
-  assert.equal(README, withOptionsTable(README, buildProgram()), 'run `npm run build && node scripts/options-table.mjs`');
+  assert.equal(README, withOptionsTable(README, await buildProgram()), 'run `npm run build && node scripts/options-table.mjs`');
 });
 
-test('README: each command column lists exactly the options its --help prints', () => {
-  const table = optionsTable(buildProgram()).split('\n');
+test('README: each command column lists exactly the options its --help prints', async () => {
+  const table = optionsTable(await buildProgram()).split('\n');
   const cols = table[0]!.split('|').map((s) => s.trim()).slice(2, -2);
   assert.ok(cols.includes('reach') && cols.includes('audit'));
   for (const [i, cmd] of cols.entries()) {
@@ -46,7 +46,7 @@ test('-V/--version print the package version', () => {
   for (const f of ['--version', '-V']) assert.equal(runCli([f]).stdout.trim(), pkg.version);
 });
 
-test('completion: bash completes commands, flags and the values of -o and --level from the CLI itself', () => {
+test('completion: bash completes commands, flags and the values of -o and --level from the CLI itself', async () => {
   const r = runCli(['completion', 'bash']);
   assert.equal(r.code, 0, r.stderr);
   const dir = mkdtempSync(join(tmpdir(), 'bulkhead-completion-'));
@@ -59,7 +59,7 @@ test('completion: bash completes commands, flags and the values of -o and --leve
     assert.equal(out.status, 0, out.stderr);
     return out.stdout.split('\n').filter(Boolean).sort();
   };
-  const program = buildProgram();
+  const program = await buildProgram();
   assert.deepEqual(complete(['bulkhead', '']), [...program.commands.map((c) => c.name()), '--help', '--version'].sort());
   assert.deepEqual(complete(['bulkhead', 'reach', '-o', '']), ['csv', 'dot', 'html', 'json', 'md', 'text']);
   assert.deepEqual(complete(['bulkhead', 'audit', '--output', 's']), ['sarif']);
@@ -70,8 +70,8 @@ test('completion: bash completes commands, flags and the values of -o and --leve
   assert.equal(runCli(['completion', 'tcsh']).code, 2);
 });
 
-test('completion: zsh and fish name every visible flag of every command (and parse, when the shell is here)', (t) => {
-  const program = buildProgram();
+test('completion: zsh and fish name every visible flag of every command (and parse, when the shell is here)', async (t) => {
+  const program = await buildProgram();
   for (const shell of SHELLS) {
     const s = completionScript(program, shell);
     for (const c of program.commands) {

@@ -2,60 +2,16 @@
 /** The bulkhead command line: a thin front end that assembles options and calls the library. */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { ExitError, UserError } from '../util/errors.js';
 import { fsErrorWords, isFsError } from '../util/fs-errors.js';
-import { registerReach } from './commands/reach.js';
-import { registerExplain } from './commands/explain.js';
-import { registerBlast } from './commands/blast.js';
-import { registerDiff } from './commands/diff.js';
-import { registerAudit } from './commands/audit.js';
-import { registerInit } from './commands/init.js';
-import { registerTest } from './commands/test.js';
-import { registerChecks } from './commands/checks.js';
-import { registerCompletion } from './commands/completion.js';
-import { VERSION } from '../version.js';
 import { progress } from './progress.js';
-import { registerCollect } from './commands/collect.js';
-import { addClusterOptions } from './cluster.js';
-import { registerSnapshot } from './commands/snapshot.js';
-import { registerHistory } from './commands/history.js';
-import { registerFlows } from './commands/flows.js';
-import { registerReview } from './commands/review.js';
-import { registerPropose } from './commands/propose.js';
+import { buildProgram, soleCommand } from './program.js';
 
-/** The bulkhead program with every command (also read by completion and the README option table). */
-export function buildProgram(): Command {
-  const program = new Command();
-  program
-    .name('bulkhead')
-    .description('Audit network segmentation: what can reach what, whether it is what you meant, and how far a compromise spreads.')
-    .version(VERSION, '-V, --version', 'print the version')
-    .showHelpAfterError()
-    .exitOverride();
-  registerReach(program);
-  registerExplain(program);
-  registerBlast(program);
-  registerDiff(program);
-  registerAudit(program);
-  registerInit(program);
-  registerTest(program);
-  registerCollect(program);
-  // Every command that reads inputs can read a live cluster (docs/live.md).
-  for (const c of program.commands) addClusterOptions(c);
-  registerSnapshot(program);
-  registerHistory(program);
-  registerFlows(program);
-  registerReview(program);
-  registerPropose(program);
-  registerChecks(program);
-  registerCompletion(program);
-  return program;
-}
-
+/** Runs the command line `argv` (as process.argv) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(soleCommand(argv))).parseAsync(argv);
     return 0;
   } catch (e) {
     progress.done();

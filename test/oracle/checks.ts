@@ -60,12 +60,12 @@ export function pairProblems({ inventory, analysis, oracle }: Loaded): string[] 
       const tail = tailProblem(ps);
       if (tail) problems.push(`${src.id} -> ${dst.id}: ${tail}`);
       // The node rule when the input does not say where the pods run: sameNodePorts is what the same node would allow.
-      let conditional = false;
-      for (const proto of CHECKED_PROTOCOLS) for (const port of CHECKED_PORTS) if (oracle.verdict(src, dst, proto, port) === 'same-node') conditional = true;
+      const verdicts = CHECKED_PROTOCOLS.map((proto) => CHECKED_PORTS.map((port) => oracle.verdict(src, dst, proto, port)));
+      const conditional = verdicts.some((row) => row.includes('same-node'));
       if (!conditional && !same.isEmpty()) problems.push(`${src.id} -> ${dst.id}: engine says "only from the same node" (${same}), oracle is certain`);
-      for (const proto of CHECKED_PROTOCOLS) {
-        for (const port of CHECKED_PORTS) {
-          const v = oracle.verdict(src, dst, proto, port);
+      for (const [i, proto] of CHECKED_PROTOCOLS.entries()) {
+        for (const [j, port] of CHECKED_PORTS.entries()) {
+          const v = verdicts[i]![j]!;
           const want = v === 'allowed';
           if (ps.has(proto, port) !== want) problems.push(`${src.id} -> ${dst.id} ${proto}/${port}: engine ${!want}, oracle ${want}`);
           if (conditional && same.has(proto, port) !== (v !== 'denied')) problems.push(`${src.id} -> ${dst.id} ${proto}/${port} from the same node: engine ${same.has(proto, port)}, oracle ${v}`);

@@ -86,6 +86,7 @@ export class Oracle {
   private readonly nsLabels: Map<string, Labels>;
   // Memoized only because property tests ask the same question thousands of times; it is a pure function.
   private readonly isolatingCache = new Map<string, NetworkPolicy[]>();
+  private readonly peerRuleCache = new Map<string, readonly PolicyRule[]>();
 
   private readonly kindOf: Map<string, string>;
 
@@ -134,10 +135,13 @@ export class Oracle {
     return dst.pod.ports.some((cp) => cp.name === pr.port && cp.protocol === protocol && cp.port === port);
   }
 
-  private ruleAllows(policy: NetworkPolicy, rule: PolicyRule, peer: OracleEndpoint, dst: OracleEndpoint, protocol: Protocol, port: number): boolean {
-    const peerOk = rule.peers === null || rule.peers.some((p) => this.peerMatches(policy, p, peer));
-    const portOk = rule.ports === null || rule.ports.some((pr) => this.portEntryMatches(pr, dst, protocol, port));
-    return peerOk && portOk;
+  private rulePeerMatches(policy: NetworkPolicy, rule: PolicyRule, peer: OracleEndpoint): boolean {
+    return rule.peers === null || rule.peers.some((p) => this.peerMatches(policy, p, peer));
+  }
+
+  /** A rule whose peers match allows the connection when one of its port entries (or its absent list) matches. */
+  private ruleAllows(rule: PolicyRule, dst: OracleEndpoint, protocol: Protocol, port: number): boolean {
+    return rule.ports === null || rule.ports.some((pr) => this.portEntryMatches(pr, dst, protocol, port));
   }
 
   /** Does `pod`'s side of direction `dir` let the connection through? `peer` is the other end. */
@@ -145,7 +149,18 @@ export class Oracle {
     const policies = this.isolatingPolicies(pod, dir);
     if (policies.length === 0) return true;
     const dst: OracleEndpoint = dir === 'ingress' ? { pod } : peer;
-    return policies.some((pol) => pol[dir].some((rule) => this.ruleAllows(pol, rule, peer, dst, protocol, port)));
+    return this.peerRules(pod, dir, peer, policies).some((rule) => this.ruleAllows(rule, dst, protocol, port));
+  }
+
+  /** The rules of the isolating policies whose peers match `peer`: memoized per (pod, direction, peer), since peers do not depend on the port. */
+  private peerRules(pod: Pod, dir: Direction, peer: OracleEndpoint, policies: readonly NetworkPolicy[]): readonly PolicyRule[] {
+    const key = `${pod.id}\u0000${dir}\u0000${'pod' in peer ? `p${peer.pod.id}` : `a${peer.address.family}:${peer.address.value}`}`;
+    let rules = this.peerRuleCache.get(key);
+    if (!rules) {
+      rules = policies.flatMap((pol) => pol[dir].filter((rule) => this.rulePeerMatches(pol, rule, peer)));
+      this.peerRuleCache.set(key, rules);
+    }
+    return rules;
   }
 
   /** Pod to pod, one protocol and port: the source's egress AND (the destination's ingress OR the node rule). */

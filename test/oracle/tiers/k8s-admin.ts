@@ -41,6 +41,8 @@ export class TieredOracle extends Oracle {
   private readonly nsLabelsOf: Map<string, Labels>;
   private readonly nodes: readonly ClusterNode[];
   private readonly byTier: Record<AdminTier, AdminPolicy[]>;
+  // Memoized only because property tests ask the same question thousands of times; it is a pure function.
+  private readonly peerMatchCache = new Map<string, readonly AdminRule[]>();
 
   constructor(inventory: Inventory) {
     super(inventory);
@@ -102,11 +104,25 @@ export class TieredOracle extends Oracle {
   /** The first matching rule of the tier's policies selecting the pod, in order; undefined when none matches. */
   tierWord(tier: AdminTier, pod: Pod, dir: Direction, other: OracleEndpoint, protocol: Protocol, port: number): TierWord {
     const dst: OracleEndpoint = dir === 'ingress' ? { pod } : other;
-    for (const pol of this.byTier[tier]) {
-      if (!this.subjectSelects(pol, pod)) continue;
-      for (const rule of pol[dir]) if (this.ruleMatches(rule, other, dst, protocol, port)) return rule.action;
+    for (const rule of this.peerMatchedRules(tier, pod, dir, other)) {
+      if (rule.ports === null || rule.ports.some((p) => this.portMatches(p, dst, protocol, port))) return rule.action;
     }
     return undefined;
+  }
+
+  /**
+   * The rules, in tier order, of the policies selecting the pod whose peers match `other`. Peers do not
+   * depend on the port, so this is memoized per (tier, pod, direction, other end); the first of them whose
+   * ports match is the first matching rule, as the tier reads them.
+   */
+  private peerMatchedRules(tier: AdminTier, pod: Pod, dir: Direction, other: OracleEndpoint): readonly AdminRule[] {
+    const key = `${tier}\u0000${pod.id}\u0000${dir}\u0000${'pod' in other ? `p${other.pod.id}` : `a${other.address.family}:${other.address.value}`}`;
+    let rules = this.peerMatchCache.get(key);
+    if (!rules) {
+      rules = this.byTier[tier].filter((pol) => this.subjectSelects(pol, pod)).flatMap((pol) => pol[dir].filter((rule) => rule.peers.some((p) => this.adminPeerMatches(p, other))));
+      this.peerMatchCache.set(key, rules);
+    }
+    return rules;
   }
 
   /** Does `pod`'s side of `dir` let the connection through, tiers included? `other` is the other end. */
