@@ -16,10 +16,34 @@ export class NotSimple extends Error {}
 // One instance: thrown per unusual document, a fresh stack each time would cost more than the parse.
 const NOT = new NotSimple('not a plain block document');
 
-/** Only printable ASCII and newlines (tabs, CR, control and non-ASCII characters: the general parsers). */
-const UNSAFE = /[^\n\x20-\x7e]/;
-/** Plain keys that are certainly plain strings to every parser. */
-const KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
+/** Per content line of the document being read: indentation, content start and end offsets, line number. */
+let ind: Int32Array<ArrayBuffer> = new Int32Array(1024);
+let st: Int32Array<ArrayBuffer> = new Int32Array(1024);
+let en: Int32Array<ArrayBuffer> = new Int32Array(1024);
+let ln: Int32Array<ArrayBuffer> = new Int32Array(1024);
+
+function grow(): void {
+  const more = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  ind = more(ind);
+  st = more(st);
+  en = more(en);
+  ln = more(ln);
+}
+/** 1 for characters of plain keys that are certainly plain strings to every parser ([A-Za-z0-9_./-], not first: `.`, `/`, `-`). */
+const KEY_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) if (/[A-Za-z0-9_./-]/.test(String.fromCharCode(c))) KEY_CHAR[c] = 1;
+
+function plainKey(text: string, s: number, e: number): boolean {
+  if (s === e) return false;
+  const c = text.charCodeAt(s);
+  if (c === 46 || c === 47 || c === 45) return false;
+  for (let k = s; k < e; k++) if (KEY_CHAR[text.charCodeAt(k)] !== 1) return false;
+  return true;
+}
 
 /** 1 for characters that may not start a plain scalar here (YAML indicators, and `-`/`?`/`:` handled apart). */
 const INDICATOR = new Uint8Array(128);
@@ -30,28 +54,30 @@ for (const c of '[]{}#&*!|>%@`,?:<') INDICATOR[c.charCodeAt(0)] = 1;
  * as it does; throws NotSimple on anything outside the subset above.
  */
 export function parseBlockDocument(text: string, firstLine: number, lines: LineMap): unknown {
-  if (UNSAFE.test(text)) throw NOT;
-  // Content lines (blank and comment lines dropped): indentation, content start and end, 0-based line.
-  const ind: number[] = [];
-  const st: number[] = [];
-  const en: number[] = [];
-  const ln: number[] = [];
-  for (let ls = 0, line = 0; ls <= text.length; line++) {
+  // Content lines (blank and comment lines dropped): indentation, content start and end, line; in arrays
+  // kept between calls (a document's worth of small arrays each time is what the collector would see).
+  let count = 0;
+  for (let ls = 0, line = firstLine; ls <= text.length; line++) {
     let nl = text.indexOf('\n', ls);
     if (nl < 0) nl = text.length;
     let p = ls;
     while (p < nl && text.charCodeAt(p) === 32) p++;
+    // Only printable ASCII (tabs, CR, control and non-ASCII characters: the general parsers).
+    for (let k = p; k < nl; k++) {
+      const c = text.charCodeAt(k);
+      if (c < 32 || c > 126) throw NOT;
+    }
     if (p < nl && text.charCodeAt(p) !== 35 /* # */) {
       let e = nl;
       while (text.charCodeAt(e - 1) === 32) e--;
-      ind.push(p - ls);
-      st.push(p);
-      en.push(e);
-      ln.push(line + firstLine);
+      if (count === ind.length) grow();
+      ind[count] = p - ls;
+      st[count] = p;
+      en[count] = e;
+      ln[count++] = line;
     }
     ls = nl + 1;
   }
-  const count = ind.length;
   let i = 0;
 
   const isDash = (k: number): boolean => text.charCodeAt(st[k]!) === 45 && (st[k]! + 1 === en[k]! || text.charCodeAt(st[k]! + 1) === 32);
@@ -220,8 +246,9 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
       const e = en[i]!;
       const colon = keyEnd(s, e);
       if (colon < 0 || isDash(i)) throw NOT;
+      if (!plainKey(text, s, colon)) throw NOT;
       const k = text.slice(s, colon);
-      if (!KEY.test(k) || k === '__proto__' || Object.hasOwn(o, k)) throw NOT;
+      if (k === '__proto__' || Object.hasOwn(o, k)) throw NOT;
       const r = goPlainScalar(k);
       // `yes`, `0x1F`, `1e3`, `~`: go-yaml's key is another string (or none).
       if (r !== k && !(typeof r === 'number' && Number.isSafeInteger(r) && String(r) === k)) throw NOT;
