@@ -3,8 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocuments, parseDocumentsStrict, type LineMap } from '../src/sources/k8s/yaml-documents.js';
+import { parseDocuments, parseDocumentsStrict } from '../src/sources/k8s/yaml-documents.js';
 import { REPO_ROOT } from './helpers/run-cli.js';
+import { sameLines } from './helpers/same-lines.js';
 
 function files(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir).sort()) {
@@ -13,24 +14,6 @@ function files(dir: string, out: string[] = []): string[] {
     else if (/\.(ya?ml|json)$/.test(e)) out.push(p);
   }
   return out;
-}
-
-/** Walks two values in step, comparing them and the lines recorded for every object and key. */
-function sameLines(a: unknown, la: LineMap, b: unknown, lb: LineMap, path: string, problems: string[]): void {
-  if (a === null || typeof a !== 'object') return;
-  const at = la.at(a, undefined, -1).line;
-  const bt = lb.at(b, undefined, -1).line;
-  if (at !== bt) problems.push(`${path}: object line ${at} vs ${bt}`);
-  if (Array.isArray(a)) {
-    a.forEach((x, i) => sameLines(x, la, (b as unknown[])[i], lb, `${path}[${i}]`, problems));
-    return;
-  }
-  for (const k of Object.keys(a)) {
-    const ka = la.at(a, k, -1).line;
-    const kb = lb.at(b, k, -1).line;
-    if (ka !== kb) problems.push(`${path}.${k}: key line ${ka} vs ${kb}`);
-    sameLines((a as Record<string, unknown>)[k], la, (b as Record<string, unknown>)[k], lb, `${path}.${k}`, problems);
-  }
 }
 
 // The shared corpus sits beside the checkout (or beside the worktrees' folder).

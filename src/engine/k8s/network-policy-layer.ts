@@ -234,8 +234,7 @@ export class NetworkPolicyLayer {
             lists.push(classesInBlock.get(peer) ?? []);
             continue;
           }
-          const nss = peer.namespaceSelector === null ? [policy.namespace] : this.index.namespacesMatching(peer.namespaceSelector);
-          for (const ns of nss) lists.push(this.index.classesMatching(ns, peer.podSelector));
+          lists.push(peer.namespaceSelector === null ? this.index.classesMatching(policy.namespace, peer.podSelector) : this.index.classesAcross(peer.namespaceSelector, peer.podSelector));
         }
         let fixedPorts = rule.ports === null ? PortSet.ALL : PortSet.NONE;
         const namedPorts: PortRule[] = [];

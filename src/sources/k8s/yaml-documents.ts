@@ -6,7 +6,8 @@
  * 448), merge keys, no tabs in indentation, a cap on alias expansion. This module does the same; where
  * kubectl would silently lose something (a duplicate key, content after `...`) it says so.
  *
- * Two parsers: js-yaml with a go-yaml scalar schema reads ordinary documents fast (about ten times faster
+ * Three parsers: the plainest documents (block style, simple scalars) are read by hand (yaml-block.ts);
+ * js-yaml with a go-yaml scalar schema reads other ordinary documents fast (about ten times faster
  * than `yaml` on large clusters); anything unusual (merge keys, tags, tabs, aliases that expand, odd keys)
  * and anything it rejects goes to `yaml`, walked here with go-yaml's rules, whose messages name the place.
  */
@@ -14,6 +15,7 @@ import { load as fastLoad, FAILSAFE_SCHEMA, Type } from 'js-yaml';
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, isPair, isCollection, visit, Scalar, type Node, type Document } from 'yaml';
 import type { Diagnostic, SourceRef } from '../../inventory/types.js';
 import { GoYamlError, excessiveAliasing, goKey, goPlainScalar, goScalar } from './go-yaml-scalars.js';
+import { NotSimple, parseBlockDocument } from './yaml-block.js';
 
 /** An object's line and its keys' lines (pairs key, line in the order set; a later pair wins). */
 interface LineRecord {
@@ -122,6 +124,13 @@ export function parseDocuments(file: string, text: string, diagnostics: Diagnost
   const chunks = splitDocuments(file, text, diagnostics);
   jsonStreamCheck(file, text, chunks, diagnostics);
   for (const chunk of chunks) {
+    try {
+      const value = parseBlockDocument(chunk.text, chunk.firstLine, lines);
+      docs.push({ value, source: { file, line: lines.at(value, undefined, chunk.firstLine).line } });
+      continue;
+    } catch (e) {
+      if (!(e instanceof NotSimple)) throw e;
+    }
     if (needsFullParser(chunk.text)) {
       parseStrict(file, chunk, diagnostics, lines, docs);
       continue;
