@@ -23,6 +23,13 @@ export default defineCheck({
     const layer = a.layer;
     const m = a.matrix;
     const blocks = m.blocks.length;
+    // The one workload whose pods make up a class (undefined: no pod; null: several workloads): "has a pod of
+    // another workload" is then a comparison, not a walk of the class's pods for every candidate of every workload.
+    const sole = layer.classes.map((k): string | null | undefined => {
+      const w = k.pods[0]?.workload;
+      if (w === undefined) return undefined;
+      return k.pods.every((p) => p.workload === w) ? w : null;
+    });
     for (const { workload, classes } of selectableWorkloads(a)) {
       // Replicas declare the same ports: union each distinct one once.
       const distinct = new Map<string, PortSet>();
@@ -43,7 +50,7 @@ export default defineCheck({
         for (const peerList of candidates) {
           for (const s of peerList) {
             const b = m.behaviourOf[s]!;
-            if (asked.has(b) || !layer.classes[s]!.pods.some((p) => p.workload !== workload.id)) continue;
+            if (asked.has(b) || sole[s] === undefined || sole[s] === workload.id) continue;
             asked.add(b);
             if (a.ports.meet(a.allowedId({ kind: 'class', index: s }, dst), want) !== NONE_ID) return true;
           }
