@@ -34,10 +34,27 @@ export default defineCheck({
     // Generated and templated policies repeat a few selectors thousands of times: match each distinct one once.
     const nsMatches = new Map<string, string[]>();
     const anyMatch = new Map<string, boolean>();
+    // Namespaces by label, in inventory order: a selector with matchLabels is tried on those carrying one of them.
+    const nsByLabel = new Map<string, typeof a.inventory.namespaces[number][]>();
+    for (const n of a.inventory.namespaces) {
+      for (const [k, v] of Object.entries(n.labels)) {
+        const kv = `${k}=${v}`;
+        const l = nsByLabel.get(kv);
+        if (l) l.push(n);
+        else nsByLabel.set(kv, [n]);
+      }
+    }
     const namespacesOf = (sel: LabelSelector): string[] => {
       const k = selectorKey(sel);
       let r = nsMatches.get(k);
-      if (!r) nsMatches.set(k, (r = a.inventory.namespaces.filter((n) => matchesSelector(sel, n.labels)).map((n) => n.name)));
+      if (!r) {
+        let cand = a.inventory.namespaces;
+        for (const [lk, lv] of Object.entries(sel.matchLabels)) {
+          const l = nsByLabel.get(`${lk}=${lv}`) ?? [];
+          if (l.length < cand.length) cand = l;
+        }
+        nsMatches.set(k, (r = cand.filter((n) => matchesSelector(sel, n.labels)).map((n) => n.name)));
+      }
       return r;
     };
     const podsIn = (nsKey: string, namespaces: readonly string[], sel: LabelSelector | null): boolean => {
