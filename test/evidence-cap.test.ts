@@ -20,7 +20,8 @@ import { generateCluster, SIZES } from '../bench/generate.js';
 import { handIntent } from '../bench/hand-intent.js';
 import { clusterCaseArb } from './oracle/generate.js';
 import { load } from './oracle/checks.js';
-import type { PortSet } from '../src/model/port-set.js';
+import { PortSet } from '../src/model/port-set.js';
+import { groupMaker, judge, type DriftModel, type EndLike } from '../src/analyses/intent/drift.js';
 
 function endKey(e: PathEnd): string {
   const seg = e.segments[0];
@@ -149,4 +150,23 @@ test('reports carry the exact count of pairs left out, ids stay, and -n scoping 
     const scoped = scopeAudit(a, r, { text: `-n ${ns}`, namespaces: new Set([ns]), keep: (e) => e.namespace === ns });
     assert.ok(scoped.findings.some((x) => x.id === f.id), `finding ${f.id} is kept for ${hidden}`);
   }
+});
+
+test('an invariant broken by more bundles than a call takes arguments is judged (it overflowed the stack)', () => {
+  const intent = loadIntent('i.yaml', 'version: 1\nsegments:\n  dev: {namespace: dev}\n  prod: {namespace: prod}\ninvariants:\n  - never: {from: dev, to: prod}\n');
+  const { groups, group } = groupMaker<EndLike>(intent);
+  // 400 x 400 behaviour groups that all reach each other: 160,000 breaching bundles of one invariant.
+  const dev = Array.from({ length: 400 }, (_, i) => group(['dev'], false, i));
+  const prod = Array.from({ length: 400 }, (_, i) => group(['prod'], false, 400 + i));
+  for (const g of dev) g.ends.push({ id: `dev/w${g.b}`, kind: 'workload', segments: g.segments });
+  for (const g of prod) g.ends.push({ id: `prod/w${g.b}`, kind: 'workload', segments: g.segments });
+  const model: DriftModel<EndLike, PortSet> = {
+    groups,
+    conns: () => PortSet.ALL,
+    successors: (g) => (g.segments[0] === 'dev' ? prod : []),
+    none: PortSet.NONE,
+    flowTraffic: (f) => f.ports,
+    labelValue: () => undefined,
+  };
+  assert.equal(judge(model, intent).breaches.length, 160_000);
 });
