@@ -62,7 +62,12 @@ function objectInScope(scope: EndpointScope, namespace: string, governed: readon
 function involves(a: Analysis, s: Subjects, scope: EndpointScope, f: Finding): boolean {
   // What cannot be read may open any path, into the scope too: input findings always stay.
   if (f.category === 'input') return true;
-  if (f.evidence?.some((e) => [e.src, e.dst].some((id) => { const x = s.endpoint.get(id); return x !== undefined && scope.keep(x); }))) return true;
+  // The listed evidence may be only the first pairs: the ends of every pair decide.
+  const ends = f.evidenceEnds ?? f.evidence?.flatMap((e) => [e.src, e.dst]) ?? [];
+  for (const id of ends) {
+    const x = s.endpoint.get(id);
+    if (x !== undefined && scope.keep(x)) return true;
+  }
   const ref = f.ref;
   const w = s.workload.get(`${ref.kind} ${ref.namespace} ${ref.name}`);
   if (w) return scope.keep(w);

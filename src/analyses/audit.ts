@@ -34,6 +34,10 @@ export interface Finding {
   readonly related?: readonly { readonly message: string; readonly location: SourceRef }[];
   /** Every offending pair with its ports and the rule that opens it. */
   readonly evidence?: readonly Evidence[];
+  /** How many more offending pairs there are than `evidence` lists (absent when it lists them all). */
+  readonly evidenceOmitted?: number;
+  /** Every source and destination of the offending pairs, listed or not (for -n/-l; reports do not render it). */
+  readonly evidenceEnds?: ReadonlySet<string>;
 }
 
 /** Accepted findings, by id (a previous `--format json` output or `--write-baseline` file works). */
@@ -50,6 +54,8 @@ export interface AuditOptions {
   readonly diagnostics?: readonly Diagnostic[];
   /** The settings file (DNS ports, whole cluster...); defaults when absent. */
   readonly settings?: Settings;
+  /** Offending pairs listed per finding (default 100, Infinity for all); the rest are counted in evidenceOmitted. */
+  readonly evidenceLimit?: number;
   /** The checks to run (default: all registered). */
   readonly checks?: readonly Check[];
 }
@@ -154,9 +160,10 @@ export function audit(a: Analysis, opts: AuditOptions = {}): AuditResult {
         docs: meta.docs,
         ...(r.related && r.related.length ? { related: r.related } : {}),
         ...(r.evidence && r.evidence.length ? { evidence: r.evidence } : {}),
+        ...(r.evidenceOmitted ? { evidenceOmitted: r.evidenceOmitted, ...(r.evidenceEnds ? { evidenceEnds: r.evidenceEnds } : {}) } : {}),
       });
     };
-    c.check({ analysis: a, inventory: a.inventory, settings: opts.settings ?? DEFAULT_SETTINGS, diagnostics: opts.diagnostics ?? [], ...(opts.intent ? { intent: opts.intent } : {}), ...(d ? { drift: d } : {}), report });
+    c.check({ analysis: a, inventory: a.inventory, settings: opts.settings ?? DEFAULT_SETTINGS, diagnostics: opts.diagnostics ?? [], ...(opts.evidenceLimit !== undefined ? { evidenceLimit: opts.evidenceLimit } : {}), ...(opts.intent ? { intent: opts.intent } : {}), ...(d ? { drift: d } : {}), report });
   }
   findings.sort(
     (x, y) =>

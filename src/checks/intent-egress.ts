@@ -18,7 +18,7 @@ export default defineCheck({
   },
   check(ctx) {
     const breaches = ctx.drift!.breaches.filter((b) => b.invariant.kind === 'egress');
-    for (const g of groupByBlame(ctx.analysis, breaches, (b) => `${b.invariant.source.line}`)) {
+    for (const g of groupByBlame(ctx.analysis, breaches, (b) => `${b.invariant.source.line}`, ctx.evidenceLimit)) {
       const inv = g.bundles[0]!.invariant;
       if (inv.kind !== 'egress') continue;
       const allow = [...inv.allowSegments, ...inv.allowCidrs.map((c) => c.text)];

@@ -19,7 +19,7 @@ export default defineCheck({
   },
   check(ctx) {
     const breaches = ctx.drift!.breaches.filter((b) => b.invariant.kind === 'isolated');
-    for (const g of groupByBlame(ctx.analysis, breaches, (b) => `${b.invariant.source.line}:${b.values?.join('>')}`)) {
+    for (const g of groupByBlame(ctx.analysis, breaches, (b) => `${b.invariant.source.line}:${b.values?.join('>')}`, ctx.evidenceLimit)) {
       const b = g.bundles[0]!;
       const inv = b.invariant;
       if (inv.kind !== 'isolated') continue;

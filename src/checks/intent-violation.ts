@@ -19,7 +19,7 @@ export default defineCheck({
   },
   check(ctx) {
     const d = ctx.drift!;
-    for (const g of groupByBlame(ctx.analysis, d.violations, (b) => `${b.srcSegment}>${b.dstSegment}`)) {
+    for (const g of groupByBlame(ctx.analysis, d.violations, (b) => `${b.srcSegment}>${b.dstSegment}`, ctx.evidenceLimit)) {
       const b = g.bundles[0]!;
       ctx.report({
         messageId: 'open',

@@ -68,6 +68,10 @@ export interface Report {
   readonly related?: readonly { readonly message: string; readonly location: SourceRef }[];
   /** Every offending pair, as data (reports list them all; the message names a few). */
   readonly evidence?: readonly Evidence[];
+  /** Offending pairs not listed in `evidence` (it holds the first ones only): their exact number. */
+  readonly evidenceOmitted?: number;
+  /** Every source and destination of the offending pairs, listed or not (what -n/-l scoping matches; not rendered). */
+  readonly evidenceEnds?: ReadonlySet<string>;
   /** Namespace whose annotations may disable the finding, when not resource.namespace. */
   readonly namespaces?: readonly string[];
 }
@@ -79,6 +83,8 @@ export interface CheckContext {
   readonly diagnostics: readonly Diagnostic[];
   /** The settings file (DNS ports, whether the input is the whole cluster). */
   readonly settings: Settings;
+  /** How many offending pairs a finding lists as evidence (default EVIDENCE_LIMIT); the rest are counted. */
+  readonly evidenceLimit?: number;
   /** Present for checks with requiresIntent. */
   readonly intent?: Intent;
   readonly drift?: DriftResult;

@@ -23,6 +23,39 @@ export default defineCheck({
     const layer = a.layer;
     const m = a.matrix;
     const blocks = m.blocks.length;
+    // The one workload whose pods make up a class (undefined: no pod; null: several workloads): "has a pod of
+    // another workload" is then a comparison, not a walk of the class's pods for every candidate of every workload.
+    const sole = layer.classes.map((k): string | null | undefined => {
+      const w = k.pods[0]?.workload;
+      if (w === undefined) return undefined;
+      return k.pods.every((p) => p.workload === w) ? w : null;
+    });
+    // Per candidate list (a rule's peer list, shared by every class it applies to; or every class): one or two
+    // classes per behaviour, enough that for any workload one of them has a pod of another workload when any
+    // class of that behaviour has. A workload then asks once per behaviour without walking the whole list.
+    const reps = new Map<readonly number[], number[][]>();
+    const represent = (list: readonly number[]): number[][] => {
+      let r = reps.get(list);
+      if (r) return r;
+      const byB = new Map<number, number[]>();
+      for (const s of list) {
+        const w = sole[s];
+        if (w === undefined) continue;
+        const b = m.behaviourOf[s]!;
+        const l = byB.get(b);
+        if (!l) {
+          byB.set(b, [s]);
+          continue;
+        }
+        // Enough: one class of several workloads, or two of distinct sole workloads (one differs from any workload).
+        if (l.length === 2 || sole[l[0]!] === null) continue;
+        if (w === null) l[0] = s;
+        else if (w !== sole[l[0]!]) l.push(s);
+      }
+      reps.set(list, (r = [...byB.values()]));
+      return r;
+    };
+    const everyClass = layer.classes.map((k) => k.index);
     for (const { workload, classes } of selectableWorkloads(a)) {
       // Replicas declare the same ports: union each distinct one once.
       const distinct = new Map<string, PortSet>();
@@ -39,11 +72,13 @@ export default defineCheck({
         // Peer classes of one behaviour get the same answer: ask once per behaviour.
         const asked = new Set<number>();
         // Admin and baseline rules may admit anyone: then every class is a candidate source.
-        const candidates = a.tiers?.touches('ingress', c) ? [layer.classes.map((k) => k.index)] : layer.classRules.ingress[c]!.map((r) => r.peerList);
+        const candidates = a.tiers?.touches('ingress', c) ? [everyClass] : layer.classRules.ingress[c]!.map((r) => r.peerList);
         for (const peerList of candidates) {
-          for (const s of peerList) {
+          for (const group of represent(peerList)) {
+            const s = group.find((k) => sole[k] !== workload.id);
+            if (s === undefined) continue;
             const b = m.behaviourOf[s]!;
-            if (asked.has(b) || !layer.classes[s]!.pods.some((p) => p.workload !== workload.id)) continue;
+            if (asked.has(b)) continue;
             asked.add(b);
             if (a.ports.meet(a.allowedId({ kind: 'class', index: s }, dst), want) !== NONE_ID) return true;
           }

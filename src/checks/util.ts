@@ -2,7 +2,7 @@
 import type { Analysis, CompiledRule, Target } from '../engine/index.js';
 import type { NetworkPolicy, SourceRef, Workload } from '../inventory/types.js';
 import type { PathBundle, PathEnd } from '../analyses/intent/index.js';
-import { pairsOf, WORLD } from '../analyses/intent/index.js';
+import { WORLD } from '../analyses/intent/index.js';
 import { PortSet } from '../model/port-set.js';
 import type { Report, ResourceRef } from './types.js';
 
@@ -38,12 +38,22 @@ function ruleBlame(r: CompiledRule): Blame {
   };
 }
 
+// Per analysis: whether a namespace has a namespace-wide policy isolating a direction (`ns#direction`).
+const nsWideCache = new WeakMap<Analysis, Map<string, boolean>>();
+
 function missingBlame(a: Analysis, end: PathEnd, direction: 'ingress' | 'egress'): Blame {
   // Pods a namespace-wide policy would cover are blamed on the namespace, so one finding names them all.
   const ns = end.namespace ?? '';
-  // The namespace's own policies, not every policy: this runs once per blamed pair.
+  // The namespace's own policies, not every policy, and once per namespace: this runs once per blamed pair.
   const objects = objectsByNamespace(a).get(ns);
-  const nsWide = objects?.policies.some((p) => p.isolates[direction] && Object.keys(p.podSelector.matchLabels).length === 0 && p.podSelector.matchExpressions.length === 0);
+  let cache = nsWideCache.get(a);
+  if (!cache) nsWideCache.set(a, (cache = new Map()));
+  const ck = `${ns}#${direction}`;
+  let nsWide = cache.get(ck);
+  if (nsWide === undefined) {
+    nsWide = objects?.policies.some((p) => p.isolates[direction] && Object.keys(p.podSelector.matchLabels).length === 0 && p.podSelector.matchExpressions.length === 0) ?? false;
+    cache.set(ck, nsWide);
+  }
   if (!nsWide) {
     const loc = objects?.manifest ?? a.workload(end.id)?.source;
     return { resource: { kind: 'Namespace', name: ns }, ...(loc ? { location: loc } : {}), why: `no NetworkPolicy isolates ${direction} in namespace ${ns}`, key: `ns:${ns}#no-${direction}` };
@@ -113,11 +123,25 @@ export function endName(e: PathEnd): string {
   return `${e.id} (${e.segments[0] ?? 'unmapped'})`;
 }
 
+/** How many pairs a finding lists as evidence; the rest are counted (`evidenceOmitted`), not listed. */
+export const EVIDENCE_LIMIT = 100;
+
+/** One distinct (source, destination) of a group, with the ports of every bundle that holds it. */
+export interface BlamedPair {
+  readonly src: string;
+  readonly dst: string;
+  ports: PortSet;
+}
+
 export interface BlameGroup<B extends PathBundle> {
   readonly blame: Blame;
   readonly bundles: B[];
-  /** Distinct (source, destination) names, outside addresses folded into their segment. */
-  readonly pairs: Map<string, { src: string; dst: string; ports: PortSet }>;
+  /** The first distinct (source, destination) names found, up to the limit; outside addresses folded into their segment. */
+  readonly pairs: BlamedPair[];
+  /** How many distinct pairs in all (`pairs` lists the first of them). */
+  pairCount: number;
+  /** The source and destination names of every pair, listed or not. */
+  readonly ends: ReadonlySet<string>;
   ports: PortSet;
 }
 
@@ -127,42 +151,92 @@ function endKey(e: PathEnd): string {
   return e.kind === 'external' ? (seg === undefined || seg === WORLD ? 'internet' : `${seg} addresses`) : e.id;
 }
 
-/** Groups the pairs of bundles by blame; each group becomes one finding. */
-export function groupByBlame<B extends PathBundle>(a: Analysis, bundles: readonly B[], extraKey: (b: B) => string): BlameGroup<B>[] {
-  const groups = new Map<string, BlameGroup<B>>();
+interface GroupState<B extends PathBundle> extends BlameGroup<B> {
+  /** Every distinct pair seen, as a number (interned source and destination names). */
+  readonly seen: Set<number>;
+  /** The listed pairs by that number, to widen their ports when a later bundle holds them again. */
+  readonly listed: Map<number, BlamedPair>;
+  /** The interned names of every pair's ends. */
+  readonly endIds: Set<number>;
+}
+
+// Interned end names are below 2^26, so a pair's number (src * 2^26 + dst) is an exact integer.
+const PAIR_BASE = 2 ** 26;
+
+/**
+ * Groups the pairs of bundles by blame; each group becomes one finding. Every pair is counted exactly
+ * (by number, not by string, so a namespace open to thousands of workloads stays cheap) but only the
+ * first `limit` are kept as evidence, in the order found.
+ */
+export function groupByBlame<B extends PathBundle>(a: Analysis, bundles: readonly B[], extraKey: (b: B) => string, limit = EVIDENCE_LIMIT): BlameGroup<B>[] {
+  const groups = new Map<string, GroupState<B>>();
+  const names = new Map<string, number>();
+  const nameIds: string[] = [];
+  const intern = (e: PathEnd): number => {
+    const k = endKey(e);
+    let i = names.get(k);
+    if (i === undefined) {
+      names.set(k, (i = nameIds.length));
+      nameIds.push(k);
+    }
+    return i;
+  };
   for (const b of bundles) {
     // Ends of one bundle share a behaviour class, so a rule blamed for one pair is blamed for all.
     let ruleBlamed: Blame | undefined;
-    for (const [s, d] of pairsOf(b)) {
-      const bl = ruleBlamed ?? blame(a, s, d);
-      if (bl.resource.kind === 'NetworkPolicy') ruleBlamed = bl;
-      const k = `${extraKey(b)}\u0000${bl.key}`;
-      let g = groups.get(k);
-      if (!g) groups.set(k, (g = { blame: bl, bundles: [], pairs: new Map(), ports: b.ports }));
-      if (g.bundles[g.bundles.length - 1] !== b) g.bundles.push(b);
-      const src = endKey(s);
-      const dst = endKey(d);
-      const pk = `${src}\u0000${dst}`;
-      let p = g.pairs.get(pk);
-      if (!p) g.pairs.set(pk, (p = { src, dst, ports: b.ports }));
-      p.ports = p.ports.union(b.ports);
-      g.ports = g.ports.union(b.ports);
+    const extra = extraKey(b);
+    const srcIds = b.src.map(intern);
+    const dstIds = b.dst.map(intern);
+    let last: GroupState<B> | undefined;
+    for (let i = 0; i < b.src.length; i++) {
+      const s = b.src[i]!;
+      for (let j = 0; j < b.dst.length; j++) {
+        const d = b.dst[j]!;
+        if (s.id === d.id) continue;
+        const bl = ruleBlamed ?? blame(a, s, d);
+        if (bl.resource.kind === 'NetworkPolicy') ruleBlamed = bl;
+        let g = last && last.blame.key === bl.key ? last : undefined;
+        if (!g) {
+          const k = `${extra}\u0000${bl.key}`;
+          g = groups.get(k);
+          if (!g) groups.set(k, (g = { blame: bl, bundles: [], pairs: [], pairCount: 0, ends: new Set(), ports: b.ports, seen: new Set(), listed: new Map(), endIds: new Set() }));
+          if (g.bundles[g.bundles.length - 1] !== b) {
+            g.bundles.push(b);
+            g.ports = g.ports.union(b.ports);
+          }
+          last = g;
+        }
+        const code = srcIds[i]! * PAIR_BASE + dstIds[j]!;
+        if (!g.seen.has(code)) {
+          g.seen.add(code);
+          g.pairCount++;
+          g.endIds.add(srcIds[i]!).add(dstIds[j]!);
+          if (g.pairs.length < limit) {
+            const p: BlamedPair = { src: nameIds[srcIds[i]!]!, dst: nameIds[dstIds[j]!]!, ports: b.ports };
+            g.pairs.push(p);
+            g.listed.set(code, p);
+          }
+        } else {
+          const p = g.listed.get(code);
+          if (p && p.ports !== b.ports) p.ports = p.ports.union(b.ports);
+        }
+      }
     }
   }
-  return [...groups.values()];
+  return [...groups.values()].map(({ blame, bundles, pairs, pairCount, endIds, ports }) => ({ blame, bundles, pairs, pairCount, ends: new Set([...endIds].map((i) => nameIds[i]!)), ports }));
 }
 
 /** "a => b (TCP 5432), c => d (All Connections) and 3 more" */
-export function describePairs(g: { pairs: ReadonlyMap<string, { src: string; dst: string; ports: PortSet }> }, max = 3): string {
-  const all = [...g.pairs.values()];
-  const shown = all.slice(0, max).map((p) => `${p.src} => ${p.dst} (${p.ports.toString()})`);
-  return `${shown.join(', ')}${all.length > shown.length ? ` and ${all.length - shown.length} more` : ''}`;
+export function describePairs(g: { pairs: readonly BlamedPair[]; pairCount: number }, max = 3): string {
+  const shown = g.pairs.slice(0, max).map((p) => `${p.src} => ${p.dst} (${p.ports.toString()})`);
+  return `${shown.join(', ')}${g.pairCount > shown.length ? ` and ${g.pairCount - shown.length} more` : ''}`;
 }
 
-/** Report fields for a blamed path group: with the group, every pair as evidence. */
-export function blameReport(bl: Blame, g?: { pairs: ReadonlyMap<string, { src: string; dst: string; ports: PortSet }> }): Pick<Report, 'resource' | 'location' | 'evidence'> {
-  const evidence = g ? [...g.pairs.values()].map((p) => ({ src: p.src, dst: p.dst, ports: p.ports, rule: bl.why, ...(bl.location ? { location: bl.location } : {}) })) : undefined;
-  return { resource: bl.resource, ...(bl.location ? { location: bl.location } : {}), ...(evidence ? { evidence } : {}) };
+/** Report fields for a blamed path group: with the group, its listed pairs as evidence and how many were left out. */
+export function blameReport(bl: Blame, g?: { pairs: readonly BlamedPair[]; pairCount: number; ends?: ReadonlySet<string> }): Pick<Report, 'resource' | 'location' | 'evidence' | 'evidenceOmitted' | 'evidenceEnds'> {
+  const evidence = g ? g.pairs.map((p) => ({ src: p.src, dst: p.dst, ports: p.ports, rule: bl.why, ...(bl.location ? { location: bl.location } : {}) })) : undefined;
+  const omitted = g ? g.pairCount - g.pairs.length : 0;
+  return { resource: bl.resource, ...(bl.location ? { location: bl.location } : {}), ...(evidence ? { evidence } : {}), ...(omitted > 0 ? { evidenceOmitted: omitted, ...(g?.ends ? { evidenceEnds: g.ends } : {}) } : {}) };
 }
 
 /** Namespaces that have at least one pod NetworkPolicy can select, sorted. */

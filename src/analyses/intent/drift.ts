@@ -664,9 +664,9 @@ export function judge<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel
   const { violations, overbroad } = driftPaths(m, intent);
   const breaches: InvariantBreach<E, T>[] = [];
   for (const inv of intent.invariants) {
-    if (inv.kind === 'never') breaches.push(...neverBreaches(m, inv));
-    else if (inv.kind === 'isolated') breaches.push(...isolatedBreaches(m, inv));
-    else if (inv.kind === 'egress') breaches.push(...egressBreaches(m, inv));
+    // A loop, not push(...list): an invariant over a big open namespace breaks on more bundles than a call takes arguments.
+    const found = inv.kind === 'never' ? neverBreaches(m, inv) : inv.kind === 'isolated' ? isolatedBreaches(m, inv) : inv.kind === 'egress' ? egressBreaches(m, inv) : [];
+    for (const x of found) breaches.push(x);
   }
   return { violations, overbroad, broken: brokenFlows(m, intent, judged), breaches, health: health(m, intent, judged) };
 }

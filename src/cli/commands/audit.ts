@@ -33,8 +33,17 @@ interface AuditOpts extends InputOptions, FormatOpts {
   disable?: string[];
   baseline?: string;
   writeBaseline?: string;
+  evidenceLimit?: string;
   namespace?: string;
   selector?: string;
+}
+
+/** `--evidence-limit`: a count of at least 3 (the message names three pairs), or `all`. */
+export function parseEvidenceLimit(v: string | undefined): number {
+  if (v === undefined) return 100;
+  if (v === 'all') return Infinity;
+  if (!/^\d+$/.test(v) || Number(v) < 3) throw new UserError(`--evidence-limit ${v}: expected a whole number of at least 3, or all`);
+  return Number(v);
 }
 
 function readBaseline(path: string): Baseline {
@@ -86,7 +95,8 @@ export function registerAudit(program: Command): void {
     .option('--fail-on <severity>', `exit 1 when a finding is at least this severe: ${SEVERITIES.join('|')}, or none`)
     .option('--disable <checks>', 'checks not to run, comma-separated (repeatable)', collect)
     .option('--baseline <file>', 'suppress the findings listed in this file (accepted findings)')
-    .option('--write-baseline <file>', 'write the current findings as a baseline file');
+    .option('--write-baseline <file>', 'write the current findings as a baseline file')
+    .option('--evidence-limit <n>', 'offending pairs listed per finding, the rest counted (evidenceOmitted); all for every pair', '100');
   filterOptions(cmd, 'only findings that involve an endpoint or object');
   withInputOptions(cmd).action(async (inputs: string[], opts: AuditOpts) => {
     const format = pickFormatOf(opts, Object.keys(AUDIT_FORMATS) as AuditFormat[]);
@@ -94,6 +104,7 @@ export function registerAudit(program: Command): void {
       if (v !== undefined && v !== 'none' && !(SEVERITIES as readonly string[]).includes(v)) throw new UserError(`unknown severity "${v}" for --fail-on`, `choose one of ${SEVERITIES.join(', ')}, or none`);
     };
     checkFailOn(opts.failOn);
+    const evidenceLimit = parseEvidenceLimit(opts.evidenceLimit);
     const scope = scopeOption(opts);
     const cliDisable = parseDisable(opts.disable);
     const intentPath = resolveIntentPath(inputs, opts);
@@ -120,7 +131,7 @@ export function registerAudit(program: Command): void {
     const baseline = baselinePath ? readBaseline(baselinePath) : undefined;
     progress.phase('analysing');
     const analysis = analyze(inventory);
-    const audited = audit(analysis, { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, ...(baseline ? { baseline } : {}) });
+    const audited = audit(analysis, { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, evidenceLimit, ...(baseline ? { baseline } : {}) });
     // -n/-l narrow what is reported (and so what the gate and a written baseline see), not what is checked.
     const whole = scope ? scopeAudit(analysis, audited, scope, intent) : audited;
     const result = aws ? withAwsSummary(whole, aws.analysis) : whole;

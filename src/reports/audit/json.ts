@@ -23,6 +23,7 @@ export function auditJson(r: AuditResult, notes: Notes = NO_NOTES): string {
       controls: f.controls.map((c) => ({ framework: c.framework, id: c.id })),
       docs: f.docs,
       ...(f.evidence ? { evidence: f.evidence.map((e) => ({ src: e.src, dst: e.dst, ports: e.ports.toJSON(), rule: e.rule, location: e.location ? { file: e.location.file, line: e.location.line } : null })) } : {}),
+      ...(f.evidenceOmitted ? { evidenceOmitted: f.evidenceOmitted } : {}),
       ...(f.related ? { related: f.related.map((x) => ({ message: x.message, location: { file: x.location.file, line: x.location.line } })) } : {}),
     })),
     health: (r.health ?? []).map((h) => ({

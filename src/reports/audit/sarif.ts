@@ -100,6 +100,7 @@ export function auditSarif(r: AuditResult, options: SarifOptions | string = {}, 
       controls: f.controls.map((c) => `${c.framework} ${c.id}`),
       'security-severity': SECURITY_SEVERITY[f.severity],
       ...(f.evidence ? { evidence: f.evidence.map((e) => ({ src: e.src, dst: e.dst, ports: e.ports.toJSON(), rule: e.rule, ...(e.location ? { file: e.location.file, line: e.location.line } : {}) })) } : {}),
+      ...(f.evidenceOmitted ? { evidenceOmitted: f.evidenceOmitted } : {}),
     },
   }));
   const log = {

@@ -43,7 +43,7 @@ export function auditVerdict(r: AuditResult, failOn?: FindingSeverity): Verdict 
 function gistOf(f: Finding): string {
   const msg = f.message.replace(/\s+/g, ' ');
   const colon = msg.indexOf(': ');
-  const n = f.evidence?.length ?? 0;
+  const n = (f.evidence?.length ?? 0) + (f.evidenceOmitted ?? 0);
   const head = n > 0 && colon > 0 ? `${msg.slice(0, colon)} (${num(n)} ${n === 1 ? 'pair' : 'pairs'})` : msg;
   if (head.length <= GIST) return head;
   const cut = head.slice(0, GIST);
