@@ -128,3 +128,15 @@ test('the cross section and explain carry both inputs\' caveats', () => {
     assert.match(x, /vgw-1/, `explain ${format}`);
   }
 });
+
+test('docs/aws.md "Across cloud and cluster" shows what reach and explain print on examples/eks', () => {
+  const doc = readFileSync(join(REPO_ROOT, 'docs/aws.md'), 'utf8');
+  const blockAfter = (lead: string): string => {
+    const at = doc.indexOf(lead);
+    assert.ok(at >= 0, `docs/aws.md has ${lead}`);
+    const start = doc.indexOf('\n', doc.indexOf('```', at + lead.length)) + 1;
+    return doc.slice(start, doc.indexOf('\n```', start) + 1);
+  };
+  assert.equal(runCli(['reach', EX, '--from', 'shop/app', '-q']).stdout, blockAfter('`bulkhead reach examples/eks --from shop/app`:'));
+  assert.equal(runCli(['explain', EX, '--from', 'shop/other', '--to', 'db', '-q']).stdout, blockAfter('`bulkhead explain examples/eks --from shop/other --to db`:'));
+});
