@@ -93,6 +93,11 @@ export function intentOptions(cmd: Command, purpose: string): Command {
     .option('--no-intent', 'ignore any bulkhead.yaml found beside the inputs');
 }
 
+/** `--cluster-name NAME`: which tagged cluster's nodes carry the pods when a run reads manifests and an AWS snapshot. */
+export function clusterNameOption(cmd: Command): Command {
+  return cmd.option('--cluster-name <name>', 'with manifests and AWS input: the cluster whose tagged instances are the nodes (kubernetes.io/cluster/NAME, eks:cluster-name), when the snapshot tags several');
+}
+
 /** The options about reading inputs: `--default-namespace`, `-v`, `-q`, `--settings`, `--no-settings`. */
 export function withInputOptions(cmd: Command): Command {
   return cmd

@@ -161,6 +161,8 @@ export interface ClusterNode {
   readonly labels: Labels;
   /** status.addresses (InternalIP, ExternalIP), as written. */
   readonly addresses: readonly string[];
+  /** spec.providerID, as written (`aws:///<az>/<instance-id>` on EKS): which cloud machine the node is. */
+  readonly providerID?: string;
   readonly source?: SourceRef;
 }
 

@@ -10,14 +10,18 @@ import type { PortSet } from '../../model/port-set.js';
 import { AWS_REACH_FORMATS, awsReachChunks, type AwsReachFormat } from '../../reports/aws/reach.js';
 import { terminalSafe } from '../../reports/safe-text.js';
 import { UserError } from '../../util/errors.js';
+import type { Analysis } from '../../engine/index.js';
+import { crossJoin, crossNotes, crossReach } from '../../analyses/cross/reach.js';
+import { crossReachReport, type CrossReachFormat } from '../../reports/cross/reach.js';
 import type { AwsInput } from '../aws-inputs.js';
 
 /** What opens the first section of a run over both kinds of input. */
-export function sectionStart(format: string, which: 'kubernetes' | 'aws'): string {
-  if (format === 'json') return which === 'kubernetes' ? '{"kubernetes": ' : '"aws": ';
-  if (format === 'md') return `## ${which === 'kubernetes' ? 'Kubernetes' : 'AWS'}\n\n`;
+export function sectionStart(format: string, which: 'kubernetes' | 'aws' | 'cross'): string {
+  if (format === 'json') return which === 'kubernetes' ? '{"kubernetes": ' : `"${which}": `;
+  const title = which === 'kubernetes' ? 'Kubernetes' : which === 'aws' ? 'AWS' : 'Across cloud and cluster';
+  if (format === 'md') return `## ${title}\n\n`;
   if (format === 'csv') return '';
-  return `== ${which === 'kubernetes' ? 'Kubernetes' : 'AWS'} ==\n`;
+  return `== ${title} ==\n`;
 }
 
 /** What closes the cluster's section before the AWS one. */
@@ -39,8 +43,11 @@ const STDOUT: SectionSink = {
 
 const REACH_FORMS = 'Give an endpoint id or glob, an ENI, VPC, subnet, security group or account id, a Name tag, tag:KEY=VALUE, an IPv4 address or CIDR, or internet.';
 
-/** `reach` over an AWS snapshot; `k8sNotes` are added when the manifests read with it have no section of their own. */
-export async function awsReachSection(aws: AwsInput, k8sNotes: Notes, withK8sNotes: boolean, format: string, opts: { from?: string; to?: string; exposure?: boolean; summary?: boolean }, ports: PortSet | undefined, afterK8s: boolean, out: SectionSink = STDOUT): Promise<void> {
+/**
+ * `reach` over an AWS snapshot; `k8sNotes` are added when the manifests read with it have no section of their
+ * own. `closes`: false when another section (the cross-layer one) follows in the same JSON document.
+ */
+export async function awsReachSection(aws: AwsInput, k8sNotes: Notes, withK8sNotes: boolean, format: string, opts: { from?: string; to?: string; exposure?: boolean; summary?: boolean }, ports: PortSet | undefined, afterK8s: boolean, out: SectionSink = STDOUT, closes = true): Promise<void> {
   const write = async (chunks: Iterable<string>): Promise<void> => {
     for (const c of chunks) await out.write(c);
   };
@@ -58,5 +65,18 @@ export async function awsReachSection(aws: AwsInput, k8sNotes: Notes, withK8sNot
   }
   if (afterK8s) await write([sectionStart(format, 'aws')]);
   await write(awsReachChunks(stream, format as AwsReachFormat, notes, filter));
-  if (afterK8s && format === 'json') await write(['}\n']);
+  if (afterK8s && format === 'json') await write([closes ? '}\n' : ', ']);
+}
+
+/**
+ * The third section of a mixed `reach`: workloads joined with the estate's endpoints through the nodes that
+ * carry them (text, md, json; csv has no such section). Its notes are both inputs' and the join's.
+ */
+export async function crossReachSection(k8s: Analysis, aws: AwsInput, k8sNotes: Notes, format: string, opts: { from?: string; to?: string; clusterName?: string }, level: 'workload' | 'pod', ports: PortSet | undefined, out: SectionSink = STDOUT): Promise<void> {
+  if (format === 'csv') return;
+  const r = crossReach(crossJoin(k8s, aws.analysis, opts.clusterName !== undefined ? { clusterName: opts.clusterName } : {}), {
+    level, ...(opts.from !== undefined ? { from: opts.from } : {}), ...(opts.to !== undefined ? { to: opts.to } : {}), ...(ports ? { ports } : {}),
+  });
+  await out.write(sectionStart(format, 'cross'));
+  await out.write(crossReachReport(r, format as CrossReachFormat, crossNotes(k8sNotes, aws.notes, r.diagnostics)).trimEnd() + (format === 'json' ? '}\n' : '\n'));
 }

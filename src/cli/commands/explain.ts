@@ -6,13 +6,16 @@ import { PortSet } from '../../model/port-set.js';
 import { unmodelledNotesForPair } from '../../analyses/notes.js';
 import { ExitError, UserError } from '../../util/errors.js';
 import { collect, loadInputs, parsePorts, type InputOptions } from '../common.js';
-import { formatOption, levelOption, outputFileOption, pickFormatOf, pickLevel, withInputOptions, type FormatOpts } from '../options.js';
+import { clusterNameOption, formatOption, levelOption, outputFileOption, pickFormatOf, pickLevel, withInputOptions, type FormatOpts } from '../options.js';
 import { openReport } from '../output.js';
 import { colorVerdicts } from '../color.js';
 import { parseCidr, parseIp } from '../../model/address.js';
 import { awsExplanation, awsUnmatchedEnd } from '../../analyses/aws/explain.js';
 import { joinNotes } from '../../analyses/aws/notes.js';
 import { AWS_EXPLAIN_FORMATS } from '../../reports/aws/explain.js';
+import { crossJoin, crossNotes } from '../../analyses/cross/reach.js';
+import { crossExplain } from '../../analyses/cross/explain.js';
+import { CROSS_EXPLAIN, CROSS_EXPLAIN_FORMATS } from '../../reports/cross/explain.js';
 
 interface ExplainOpts extends InputOptions, FormatOpts {
   from: string;
@@ -20,6 +23,7 @@ interface ExplainOpts extends InputOptions, FormatOpts {
   port?: string[];
   level: string;
   expect?: string;
+  clusterName?: string;
 }
 
 export function registerExplain(program: Command): void {
@@ -34,12 +38,29 @@ export function registerExplain(program: Command): void {
   formatOption(cmd, Object.keys(EXPLAIN_FORMATS), 'AWS input also md');
   outputFileOption(cmd);
   levelOption(cmd);
+  clusterNameOption(cmd);
   withInputOptions(cmd).action(async (inputs: string[], opts: ExplainOpts) => {
     const level = pickLevel(opts.level);
     if (opts.expect !== undefined && opts.expect !== 'allow' && opts.expect !== 'deny') throw new UserError(`bad --expect "${opts.expect}"`, 'choose allow or deny');
     const ports = parsePorts(opts.port) ?? PortSet.ALL;
     const out = openReport(opts.outputFile);
     const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, !out.toFile, 'explain');
+    // A workload or pod at one end and an AWS interface, address or the internet at the other: both layers.
+    if (aws && inventory.pods.length > 0) {
+      const j = crossJoin(analyze(inventory), aws.analysis, opts.clusterName !== undefined ? { clusterName: opts.clusterName } : {});
+      const x = crossExplain(j, opts.from, opts.to, parsePorts(opts.port));
+      if (x) {
+        const format = pickFormatOf(opts, CROSS_EXPLAIN_FORMATS);
+        const text = CROSS_EXPLAIN[format](x, crossNotes(notes, aws.notes, j.placement.diagnostics));
+        await out.write(format === 'text' && out.color ? colorVerdicts(text) : text);
+        out.end();
+        if (opts.expect) {
+          const got = x.conns.isEmpty() ? 'deny' : 'allow';
+          if (got !== opts.expect) throw new ExitError(1, opts.quiet ? '' : `bulkhead: expected ${opts.expect}, got ${got} (${x.from} => ${x.to})`);
+        }
+        return;
+      }
+    }
     if (aws) {
       const p = awsExplanation(aws.analysis, opts.from, opts.to, parsePorts(opts.port));
       if (p || inventory.pods.length === 0) {

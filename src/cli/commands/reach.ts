@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { analyze } from '../../engine/index.js';
+import { analyze, type Analysis } from '../../engine/index.js';
 import { computeReach, streamReach, type Connection } from '../../analyses/reach.js';
 import { reachChunks } from '../../reports/reach/stream.js';
 import { REACH_FORMATS, type ReachFormat } from '../../reports/reach/index.js';
@@ -9,12 +9,12 @@ import { endpointFilter, filterReachResult, filterReachStream } from '../../anal
 import { reachSummaryText } from '../../reports/reach/summary-text.js';
 import { UserError } from '../../util/errors.js';
 import { collect, loadInputs, parsePorts, resolveIntentPath, type InputOptions } from '../common.js';
-import { filterOptions, formatOption, intentOptions, levelOption, outputFileOption, pickFormatOf, pickReachLevel, REACH_LEVELS, withInputOptions, type FormatOpts } from '../options.js';
+import { clusterNameOption, filterOptions, formatOption, intentOptions, levelOption, outputFileOption, pickFormatOf, pickReachLevel, REACH_LEVELS, withInputOptions, type FormatOpts } from '../options.js';
 import { loadIntent } from '../../analyses/intent/index.js';
 import { aggregateReach, groupsFor, noIntent } from '../../analyses/reach-aggregate.js';
 import { openReport } from '../output.js';
 import { progress } from '../progress.js';
-import { awsReachSection, sectionStart, sectionEnd } from './aws-sections.js';
+import { awsReachSection, crossReachSection, sectionStart, sectionEnd } from './aws-sections.js';
 import { pairExplainer } from '../../analyses/map-explain.js';
 import { reachHtmlFrom } from '../../reports/reach/html.js';
 
@@ -28,6 +28,7 @@ interface ReachOpts extends InputOptions, FormatOpts {
   namespace?: string;
   selector?: string;
   intent?: string | false;
+  clusterName?: string;
 }
 
 export function registerReach(program: Command): void {
@@ -44,6 +45,7 @@ export function registerReach(program: Command): void {
     .option('--to <endpoint>', 'only connections to endpoints matching this')
     .option('-p, --port <port>', 'only these ports, e.g. TCP/443, UDP/53, TCP/8000-8100 (repeatable)', collect);
   filterOptions(cmd);
+  clusterNameOption(cmd);
   cmd
     .option('-x, --exposure', 'also list potential connections with endpoints beyond the input (selectors that may match pods or namespaces not given; entire-cluster); text, json, md')
     .option('-s, --summary', 'text format: add what is notable (exposure to and from outside, unprotected workloads)');
@@ -61,6 +63,7 @@ export function registerReach(program: Command): void {
     const out = openReport(opts.outputFile);
     progress.phase('loading');
     const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, format !== 'csv' && !out.toFile, 'reach');
+    let analysis: Analysis | undefined;
     // AWS input: its own section after the cluster's (or alone); one document in JSON.
     if (aws) {
       if (summed) throw new UserError(`--level ${level} is not available for AWS input`, 'AWS input is listed per network interface: use --level workload');
@@ -71,7 +74,12 @@ export function registerReach(program: Command): void {
       await out.write(sectionStart(format, 'kubernetes'));
       await reachK8s();
       await out.write(sectionEnd(format));
-      await awsReachSection(aws, notes, false, format, opts, ports, true, out);
+      const cross = format !== 'csv' && !opts.exposure;
+      await awsReachSection(aws, notes, false, format, opts, ports, true, out, !cross);
+      if (cross) {
+        if (format !== 'json') await out.write('\n');
+        await crossReachSection(analysis ?? analyze(inventory), aws, notes, format, opts, level === 'pod' ? 'pod' : 'workload', ports, out);
+      }
       return out.end();
     }
     await reachK8s();
@@ -81,7 +89,7 @@ export function registerReach(program: Command): void {
     }
     async function reachK8s(): Promise<void> {
       progress.phase('analysing');
-      const analysis = analyze(inventory);
+      analysis = analyze(inventory);
       if (level === 'namespace' || level === 'segment') {
         const summary = aggregateReach(analysis, { level, groupsOf: groupsFor(analysis, level, intent), ...filters(), ...(keep ? { keep } : {}) });
         progress.phase('writing');

@@ -12,6 +12,7 @@ export function parseNode(r: FieldReader, doc: Obj, meta: Obj | undefined, name:
   const labels = meta ? r.stringMap(meta, 'labels', 'metadata.labels') : {};
   const spec = r.obj(doc, 'spec', 'spec');
   if (spec) r.known(spec, NODE_SPEC, 'spec');
+  const providerID = spec ? r.str(spec, 'providerID', 'spec.providerID') : undefined;
   const addresses: string[] = [];
   const status = r.obj(doc, 'status', 'status');
   const list = status ? r.list(status, 'addresses', 'status.addresses') ?? [] : [];
@@ -26,5 +27,5 @@ export function parseNode(r: FieldReader, doc: Obj, meta: Obj | undefined, name:
     if (!addresses.includes(address)) addresses.push(address);
   });
   if (r.rejected) return undefined;
-  return { name, labels, addresses, source: r.at(doc) };
+  return { name, labels, addresses, ...(providerID ? { providerID } : {}), source: r.at(doc) };
 }

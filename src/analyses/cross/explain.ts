@@ -1,0 +1,159 @@
+/**
+ * Explaining one pair across both layers: a workload or pod at one end, an AWS interface, address or the
+ * internet at the other. The answer is the Kubernetes explanation (tiers and policy rules with file:line,
+ * the AWS end as an address) and the AWS path explanation (every stage, with file and JSON path) for the
+ * node the pod runs on, and, for a denial, every setting of either layer that blocks it.
+ */
+import { ip4 } from '../../engine/cloud/estate.js';
+import type { PathAnswer } from '../../engine/cloud/path.js';
+import type { Endpoint as AwsEnd } from '../../engine/cloud/routing.js';
+import type { NodeHost, PodPlacement } from '../../engine/cross/placement.js';
+import { formatSource } from '../../inventory/types.js';
+import { interfaceEndpointId } from '../../inventory/aws/types.js';
+import { formatIp, parseCidr, parseIp } from '../../model/address.js';
+import { PortSet } from '../../model/port-set.js';
+import type { TrafficSet } from '../../model/traffic-set.js';
+import { UserError } from '../../util/errors.js';
+import { resolveOne, type ResolvedEndpoint } from '../endpoints.js';
+import { explain, type Explanation } from '../explain.js';
+import { type CrossJoin, type CrossVerdict, JOIN_ASSUMPTIONS, kubernetesTraffic, type PodView } from './join.js';
+
+export interface CrossExplanation {
+  /** The ends as reports name them. */
+  readonly from: string;
+  readonly to: string;
+  /** `egress`: the pod is the source; `ingress`: the pod is the destination. */
+  readonly direction: 'egress' | 'ingress';
+  readonly verdict: 'allowed' | 'denied';
+  readonly conns: TrafficSet;
+  readonly responseBlocked: TrafficSet;
+  readonly node: NodeHost;
+  readonly view: PodView;
+  readonly kubernetes: Explanation;
+  readonly aws: PathAnswer;
+  /** The other nodes the pod may run on, with what each would give. */
+  readonly otherNodes: ReadonlyArray<{ readonly node: string; readonly conns: TrafficSet }>;
+  /** For a denial (or a part of the queried traffic denied): every setting of either layer that blocks. */
+  readonly blockedBy: ReadonlyArray<{ readonly layer: 'kubernetes' | 'aws'; readonly text: string }>;
+  readonly assumptions: readonly string[];
+}
+
+/** Outside addresses `internet` is explained for (the first not in a VPC of the estate). */
+const INTERNET_PROBES = ['8.8.8.8', '1.1.1.1', '198.51.100.1'];
+
+/** The cluster end of a spec: a workload or pod (not an address, which the AWS side names). */
+function clusterEnd(j: CrossJoin, spec: string): ResolvedEndpoint | undefined {
+  const s = spec.trim();
+  if (s === 'internet' || parseIp(s) || parseCidr(s)) return undefined;
+  try {
+    const r = resolveOne(j.k8s, s);
+    return r.endpoint.kind === 'External' || r.pods.length === 0 ? undefined : r;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The AWS end of a spec: an interface (not a node's), an outside address, or `internet`. */
+function awsEnd(j: CrossJoin, spec: string): { end: AwsEnd; id: string; note?: string } | undefined {
+  const s = spec.trim();
+  if (s === 'internet') {
+    const probe = INTERNET_PROBES.find((a) => !j.estate.anyVpcContains(ip4(a)));
+    return probe ? { end: { kind: 'external', address: ip4(probe) }, id: probe, note: `internet: explained for ${probe} (reach lists every outside range)` } : undefined;
+  }
+  const e = j.aws.endpointOf(s);
+  if (!e) return undefined;
+  if (e.kind === 'eni') {
+    if (j.placement.hostEnis.has(e.eni)) return undefined;
+    return { end: e, id: `${interfaceEndpointId(e.eni)}${e.eni.tags['Name'] ? `[${e.eni.tags['Name']}]` : ''}` };
+  }
+  return { end: e, id: formatIp(4, e.address) };
+}
+
+/** True when the pair is one end in the cluster and the other in the estate (outside the cluster's nodes). */
+export function isCrossPair(j: CrossJoin, from: string, to: string): boolean {
+  return (clusterEnd(j, from) !== undefined && clusterEnd(j, to) === undefined && awsEnd(j, to) !== undefined)
+    || (clusterEnd(j, to) !== undefined && clusterEnd(j, from) === undefined && awsEnd(j, from) !== undefined);
+}
+
+/** Explains a cross-layer pair; undefined when the pair is not one (see isCrossPair). */
+export function crossExplain(j: CrossJoin, from: string, to: string, ports?: PortSet): CrossExplanation | undefined {
+  if (!isCrossPair(j, from, to)) return undefined;
+  const egress = clusterEnd(j, from) !== undefined;
+  const k = clusterEnd(j, egress ? from : to)!;
+  const a = awsEnd(j, egress ? to : from)!;
+  if (j.placement.hosts.length === 0) {
+    throw new UserError(`cannot join ${from} => ${to}: no node of the cluster was found in the AWS input`, 'tag the node instances kubernetes.io/cluster/NAME (or eks:cluster-name), or give the Node objects with spec.providerID; --cluster-name picks among several tagged clusters');
+  }
+  const podId = k.pods[0]!;
+  const pl: PodPlacement = j.placement.pods.get(podId)!;
+  const query = ports ?? PortSet.ALL;
+  const q = kubernetesTraffic(query);
+  const evaluate = (h: NodeHost): CrossVerdict => (egress ? j.egress(pl, h, a.end) : j.ingress(pl, h, a.end));
+  const all = pl.hosts.map((h) => ({ h, v: evaluate(h) }));
+  // Explained on the first node that lets something through (else the first): the others are listed.
+  const chosen = all.find((x) => !x.v.conns.intersect(q).isEmpty()) ?? all[0]!;
+  const v = chosen.v;
+  const address = a.end.kind === 'eni' ? a.end.eni.addresses[0]! : formatIp(4, a.end.address);
+  const kid = k.endpoint.id;
+  // Kubernetes sees the AWS end as an address; the pod end is the one pod explained.
+  const podSpec = k.pods.length > 1 ? podId : kid;
+  const kx = egress ? explain(j.k8s, podSpec, address, query) : explain(j.k8s, address, podSpec, query);
+  const conns = v.conns.intersect(q);
+  const responseBlocked = v.responseBlocked.intersect(q);
+  const blockedBy: Array<{ layer: 'kubernetes' | 'aws'; text: string }> = [];
+  // Each layer is named for what it closes that the other would let through (both, when nothing passes).
+  const kLet = v.kubernetes.intersect(q);
+  const awsLet = v.aws.conns.intersect(q);
+  const kBlocks = !awsLet.subtract(kLet).isEmpty() || (conns.isEmpty() && kLet.isEmpty());
+  const aBlocks = !kLet.subtract(awsLet).isEmpty() || (conns.isEmpty() && awsLet.isEmpty());
+  if (kBlocks) {
+    for (const side of kx.layers) {
+      if (side.allowed.isAll()) continue;
+      const who = side.direction === 'egress' ? kx.from.id : kx.to.id;
+      const by = side.selectedBy.map((p) => `${p.policy} (${formatSource(p.source)})`).join(', ');
+      blockedBy.push({ layer: 'kubernetes', text: `${side.direction} of ${who}: ${side.allowed.isEmpty() ? 'nothing allowed' : `only ${side.allowed} allowed`}${by ? `, isolated by ${by}` : ''}` });
+    }
+    for (const t of kx.tiers ?? []) {
+      for (const st of t.steps) if (st.rule.action === 'deny') blockedBy.push({ layer: 'kubernetes', text: `${t.layer} ${st.rule.policy} ${st.rule.direction} rule #${st.rule.rule}: deny ${st.ports} (${formatSource(st.rule.source)})` });
+    }
+  }
+  if (aBlocks) {
+    const wanted = conns.isEmpty() && kLet.isEmpty() ? q : kLet;
+    for (const s of v.aws.steps) {
+      if (s.verdict === 'allow' || wanted.isSubsetOf(s.traffic)) continue;
+      const rules = s.rules.filter((r) => r.action === 'deny');
+      const where = rules.map((r) => `${r.id}${r.source ? ` (${r.source.file}:${r.source.line} ${r.source.path})` : ''}`).join('; ');
+      const passes = s.traffic.isEmpty() ? 'nothing passes' : `only ${s.traffic} passes`;
+      blockedBy.push({ layer: 'aws', text: `${s.stage} ${s.resource}: ${passes} (${s.message})${where ? ` [${where}]` : ''}` });
+    }
+    if (!v.responseBlocked.isEmpty()) blockedBy.push({ layer: 'aws', text: `replies of ${v.responseBlocked} are dropped by a network ACL (nacl-reply stages)` });
+  }
+  const assumptions = [
+    `${k.pods.length > 1 ? `explained for pod ${podId} of ${kid}; ` : ''}${placementText(pl, chosen.h)}`,
+    `seen by AWS as ${v.view.why}`,
+    ...(a.note ? [a.note] : []),
+    ...JOIN_ASSUMPTIONS,
+    ...v.aws.assumptions,
+  ];
+  return {
+    from: egress ? kid : a.id,
+    to: egress ? a.id : kid,
+    direction: egress ? 'egress' : 'ingress',
+    verdict: conns.isEmpty() ? 'denied' : 'allowed',
+    conns,
+    responseBlocked,
+    node: chosen.h,
+    view: v.view,
+    kubernetes: kx,
+    aws: v.aws,
+    otherNodes: all.filter((x) => x !== chosen).map((x) => ({ node: x.h.name, conns: x.v.conns.intersect(q) })),
+    blockedBy,
+    assumptions,
+  };
+}
+
+function placementText(pl: PodPlacement, h: NodeHost): string {
+  if (pl.how === 'pod-ip') return `${pl.pod.id} runs on node ${h.name}: an interface of it holds the pod's IP ${pl.address}`;
+  if (pl.how === 'node-name') return `${pl.pod.id} runs on node ${h.name} (spec.nodeName)`;
+  return `${pl.pod.id} has no placement in the input: it may run on any node of the cluster (${pl.hosts.map((x) => x.name).join(', ')}); explained on ${h.name}`;
+}

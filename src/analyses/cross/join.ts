@@ -1,0 +1,149 @@
+/**
+ * One pair across the cluster and the estate: a pod and an AWS endpoint (an interface or an outside address).
+ * The connection is allowed when the pod's Kubernetes verdict (the engine's tiers, the AWS end taken as an
+ * ipBlock peer) and the AWS path between the pod's node interface and the endpoint (security groups, NACLs
+ * with their replies, routes, gateways) both let it through.
+ *
+ * The pod's address as the VPC sees it follows the AWS VPC CNI's documented default
+ * (`AWS_VPC_K8S_CNI_EXTERNALSNAT=false`): its own IP, a secondary address of the node's interface, toward
+ * addresses inside the VPC's CIDR blocks; the node's primary address (SNAT) toward anything outside them.
+ */
+import type { Analysis, Target } from '../../engine/index.js';
+import type { Estate } from '../../engine/cloud/estate.js';
+import { ip4 } from '../../engine/cloud/estate.js';
+import type { PathAnswer } from '../../engine/cloud/path.js';
+import type { Endpoint } from '../../engine/cloud/routing.js';
+import type { NodeHost, Placement, PodPlacement } from '../../engine/cross/placement.js';
+import type { NetworkInterface } from '../../inventory/aws/types.js';
+import type { Pod } from '../../inventory/types.js';
+import { formatIp } from '../../model/address.js';
+import type { PortSet } from '../../model/port-set.js';
+import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
+import type { AwsAnalysis } from '../aws/reach.js';
+
+/** Kubernetes' TCP and UDP ports as traffic; every port (1-65535) is the whole protocol, as AWS rules say "all". */
+export function kubernetesTraffic(p: PortSet): TrafficSet {
+  let t = TrafficSet.EMPTY;
+  for (const [proto, n] of [['TCP', PROTO_TCP], ['UDP', PROTO_UDP]] as const) {
+    const s = p.get(proto);
+    if (s.has(1) && s.has(65535) && s.ranges().length === 1) t = t.union(TrafficSet.protocol(n));
+    else for (const [lo, hi] of s.ranges()) t = t.union(TrafficSet.ports(n, lo, hi));
+  }
+  return t;
+}
+
+/** The pod as the estate sees it on one host, toward (or from) one address. */
+export interface PodView {
+  /** The interface carrying the traffic, with the address it is seen from first. */
+  readonly eni: NetworkInterface;
+  readonly address: string;
+  /** Why this interface and address (VPC CNI pod IP, SNAT to the node, host network, ...). */
+  readonly why: string;
+}
+
+/** The assumptions every mixed answer states: how addresses and layers are joined. */
+export const JOIN_ASSUMPTIONS: readonly string[] = [
+  'pod addresses as the AWS VPC CNI gives them by default (AWS_VPC_K8S_CNI_EXTERNALSNAT=false): a pod is seen from its own IP (a secondary address of its node\'s interface) inside its VPC, and from its node\'s primary address (SNAT) toward addresses outside the VPC\'s CIDR blocks',
+  'a pod whose IP no interface of the AWS input holds is taken at its node\'s primary interface and address; the node\'s security groups, subnet and routes are the pod\'s',
+  'a pod\'s own address has no public IP: the internet reaches a pod only through its node\'s public address with hostNetwork (NodePort and LoadBalancer Services, load balancers in front of nodes are not read)',
+  'Kubernetes decides TCP and UDP here; SCTP, ICMP and other protocols are left out of cross-layer answers',
+  'pod to pod traffic is judged by Kubernetes alone (the node security groups between nodes are not evaluated); pod to node interfaces are not listed',
+];
+
+/** An interface seen from another of its addresses (or without its public address). */
+function viewOf(e: NetworkInterface, address: string, publicIp: boolean): NetworkInterface {
+  if (e.addresses[0] === address && (publicIp || !e.publicIp)) return e;
+  const { publicIp: _drop, ...rest } = e;
+  return { ...rest, addresses: [address, ...e.addresses.filter((a) => a !== address)], ...(publicIp && e.publicIp && e.addresses[0] === address ? { publicIp: e.publicIp } : {}) };
+}
+
+/** How a pod on `host` sends toward `dst` (an address): its interface and source address. */
+export function egressView(est: Estate, pl: PodPlacement, host: NodeHost, dst: bigint): PodView {
+  const node = host.enis[0]!;
+  if (pl.pod.hostNetwork) return { eni: node, address: node.addresses[0]!, why: `host network: the node ${host.name}'s primary interface ${node.id}` };
+  const own = pl.address !== undefined ? host.enis.find((e) => e.addresses.includes(pl.address!)) : undefined;
+  if (own && est.vpcContains(own.vpc, dst)) return { eni: viewOf(own, pl.address!, false), address: pl.address!, why: `pod IP ${pl.address} on ${own.id} of node ${host.name} (VPC CNI)` };
+  if (!est.vpcContains(node.vpc, dst)) return { eni: node, address: node.addresses[0]!, why: `SNAT to node ${host.name}'s primary address ${node.addresses[0]} on ${node.id} (destination outside the VPC)` };
+  return { eni: viewOf(node, node.addresses[0]!, false), address: node.addresses[0]!, why: `node ${host.name}'s primary interface ${node.id} (the pod's own IP is not in the AWS input)` };
+}
+
+/** Where traffic toward the pod on `host` arrives: its interface and address. */
+export function ingressView(pl: PodPlacement, host: NodeHost): PodView {
+  const node = host.enis[0]!;
+  if (pl.pod.hostNetwork) return { eni: node, address: node.addresses[0]!, why: `host network: the node ${host.name}'s primary interface ${node.id}` };
+  const own = pl.address !== undefined ? host.enis.find((e) => e.addresses.includes(pl.address!)) : undefined;
+  if (own) return { eni: viewOf(own, pl.address!, false), address: pl.address!, why: `pod IP ${pl.address} on ${own.id} of node ${host.name} (VPC CNI)` };
+  return { eni: viewOf(node, node.addresses[0]!, false), address: node.addresses[0]!, why: `node ${host.name}'s primary interface ${node.id} (the pod's own IP is not in the AWS input)` };
+}
+
+/** One direction of one pair on one host: each layer's traffic and the conjunction. */
+export interface CrossVerdict {
+  readonly host: NodeHost;
+  readonly view: PodView;
+  /** What Kubernetes allows (as traffic: TCP and UDP). */
+  readonly kubernetes: TrafficSet;
+  readonly kubernetesPorts: PortSet;
+  readonly aws: PathAnswer;
+  readonly conns: TrafficSet;
+  readonly responseBlocked: TrafficSet;
+}
+
+/** Evaluates pod/AWS pairs with the paths memoised (reach asks the same node interface again and again). */
+export class CrossJoin {
+  private readonly paths = new Map<string, PathAnswer>();
+  private readonly k8sMemo = new Map<string, PortSet>();
+
+  constructor(readonly k8s: Analysis, readonly aws: AwsAnalysis, readonly placement: Placement) {}
+
+  get estate(): Estate {
+    return this.aws.estate;
+  }
+
+  private path(src: Endpoint, dst: Endpoint): PathAnswer {
+    const key = `${endKey(src)}>${endKey(dst)}`;
+    let p = this.paths.get(key);
+    if (!p) this.paths.set(key, (p = this.aws.explainPath(src, dst)));
+    return p;
+  }
+
+  /** Kubernetes between a pod and one address, either way (the address as an ipBlock peer). */
+  kubernetesPorts(pod: Pod, address: bigint, dir: 'egress' | 'ingress'): PortSet {
+    const cls = this.k8s.classOf(pod.id);
+    const key = `${cls}|${address}|${dir}`;
+    let p = this.k8sMemo.get(key);
+    if (p) return p;
+    const block = this.k8s.externals().find((b) => b.range.family === 4 && b.range.lo <= address && address <= b.range.hi);
+    const at: Target = { kind: 'address', range: block?.range ?? { family: 4, lo: address, hi: address } };
+    const self: Target = { kind: 'class', index: cls };
+    p = dir === 'egress' ? this.k8s.allowed(self, at) : this.k8s.allowed(at, self);
+    this.k8sMemo.set(key, p);
+    return p;
+  }
+
+  /** The pod (on `host`) toward an AWS endpoint. */
+  egress(pl: PodPlacement, host: NodeHost, dst: Endpoint): CrossVerdict {
+    const d = dst.kind === 'eni' ? ip4(dst.eni.addresses[0]!) : dst.address;
+    const view = egressView(this.estate, pl, host, d);
+    const aws = this.path({ kind: 'eni', eni: view.eni }, dst);
+    return this.verdict(host, view, this.kubernetesPorts(pl.pod, d, 'egress'), aws);
+  }
+
+  /** An AWS endpoint toward the pod (on `host`); the Kubernetes source is the address the pod sees. */
+  ingress(pl: PodPlacement, host: NodeHost, src: Endpoint): CrossVerdict {
+    const view = ingressView(pl, host);
+    const aws = this.path(src, { kind: 'eni', eni: view.eni });
+    const s = src.kind === 'eni' ? ip4(src.eni.addresses[0]!) : src.address;
+    return this.verdict(host, view, this.kubernetesPorts(pl.pod, s, 'ingress'), aws);
+  }
+
+  private verdict(host: NodeHost, view: PodView, ports: PortSet, aws: PathAnswer): CrossVerdict {
+    const kubernetes = kubernetesTraffic(ports);
+    return { host, view, kubernetes, kubernetesPorts: ports, aws, conns: aws.conns.intersect(kubernetes), responseBlocked: aws.responseBlocked.intersect(kubernetes) };
+  }
+}
+
+function endKey(e: Endpoint): string {
+  return e.kind === 'eni' ? `${e.eni.id}|${e.eni.addresses[0]}|${e.eni.publicIp ?? ''}` : `x${formatIp(4, e.address)}`;
+}
+
+export const NO_TRAFFIC = TrafficSet.EMPTY;

@@ -1,0 +1,159 @@
+/**
+ * Cross-layer reach on random small mixed inputs equals, packet by packet, the conjunction of the two
+ * reference evaluators: the Kubernetes one (test/oracle/reference.ts) for the pod and the AWS end as an
+ * address, and the AWS one (test/oracle/aws/reference.ts) for the path from the pod's node interface, the
+ * pod seen from its own IP inside its VPC and from the node's primary address (SNAT) outside it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
+import { loadFromTexts } from '../../src/sources/k8s/index.js';
+import { analyze } from '../../src/engine/index.js';
+import { analyseAwsInventory } from '../../src/analyses/aws/reach.js';
+import { crossJoin, crossReach } from '../../src/analyses/cross/reach.js';
+import { interfaceEndpointId, type NetworkInterface } from '../../src/inventory/aws/types.js';
+import type { Pod } from '../../src/inventory/types.js';
+import { parseIp } from '../../src/model/address.js';
+import { Oracle } from '../oracle/reference.js';
+import { referenceVerdict, type OEnd } from '../oracle/aws/reference.js';
+import { estateArb, EXTERNALS } from '../aws/estate-gen.js';
+
+const PROBES: Array<{ protocol: 'TCP' | 'UDP'; n: number; port: number }> = [
+  { protocol: 'TCP', n: 6, port: 22 }, { protocol: 'TCP', n: 6, port: 443 }, { protocol: 'TCP', n: 6, port: 1055 }, { protocol: 'TCP', n: 6, port: 5500 },
+  { protocol: 'UDP', n: 17, port: 53 }, { protocol: 'UDP', n: 17, port: 1055 },
+];
+const EPH: [number, number] = [1024, 65535];
+const CIDRS = ['0.0.0.0/0', '10.0.0.0/8', '10.0.0.0/16', '10.1.0.0/16', '10.0.0.0/24', '203.0.113.0/24', '8.8.8.8/32'];
+const PORTS: Array<Record<string, unknown>> = [{ protocol: 'TCP', port: 22 }, { protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 1000, endPort: 1100 }, { protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 5500 }];
+
+const addr = (s: string): bigint => parseIp(s)!.value;
+
+interface Mixed { snapshot: Record<string, unknown>; manifests: string; externals: readonly string[] }
+
+/** A random estate, one or two of its interfaces made nodes (tagged, with pod IPs as secondary addresses), pods and policies. */
+function mixedArb(): fc.Arbitrary<Mixed> {
+  return fc.record({
+    estate: estateArb(),
+    nodes: fc.array(fc.nat(20), { minLength: 1, maxLength: 2 }),
+    pods: fc.array(fc.record({ app: fc.constantFrom('a', 'b'), node: fc.nat(3), place: fc.constantFrom('ip', 'name', 'none') }), { minLength: 1, maxLength: 3 }),
+    policies: fc.array(fc.record({
+      app: fc.constantFrom('a', 'b'),
+      egress: fc.boolean(), ingress: fc.boolean(),
+      rules: fc.array(fc.record({ cidr: fc.constantFrom(...CIDRS), except: fc.boolean(), ports: fc.subarray(PORTS, { maxLength: 2 }) }), { maxLength: 2 }),
+    }), { maxLength: 3 }),
+  }).map(({ estate, nodes, pods, policies }) => {
+    const snapshot = structuredClone(estate.snapshot) as Record<string, unknown>;
+    const enis = snapshot['NetworkInterfaces'] as Array<Record<string, unknown>>;
+    const picked = [...new Set(nodes.map((i) => i % enis.length))].map((i) => enis[i]!);
+    picked.forEach((e, k) => {
+      const ip = String(e['PrivateIpAddress']);
+      const base = ip.split('.').slice(0, 3).join('.');
+      e['PrivateIpAddresses'] = [{ Primary: true, PrivateIpAddress: ip }, { PrivateIpAddress: `${base}.${150 + 2 * k}` }, { PrivateIpAddress: `${base}.${151 + 2 * k}` }];
+      e['TagSet'] = [{ Key: 'kubernetes.io/cluster/c', Value: 'owned' }];
+      e['Attachment'] = { InstanceId: `i-${k}` };
+    });
+    const docs: unknown[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns' } }];
+    pods.forEach((p, i) => {
+      const host = picked[p.node % picked.length]!;
+      const secondary = (host['PrivateIpAddresses'] as Array<{ PrivateIpAddress: string }>)[1 + (i % 2)]!.PrivateIpAddress;
+      docs.push({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, namespace: 'ns', labels: { app: p.app } },
+        spec: { ...(p.place === 'name' ? { nodeName: `i-${picked.indexOf(host)}` } : {}), containers: [{ name: 'c', image: 'x' }] },
+        ...(p.place === 'ip' && i < 2 ? { status: { podIP: secondary } } : {}),
+      });
+    });
+    policies.forEach((p, i) => {
+      const types = [...(p.egress ? ['Egress'] : []), ...(p.ingress || !p.egress ? ['Ingress'] : [])];
+      const rule = (r: (typeof p.rules)[number], key: 'to' | 'from') => ({
+        [key]: [{ ipBlock: { cidr: r.cidr, ...(r.except && r.cidr === '10.0.0.0/8' ? { except: ['10.1.0.0/16'] } : {}) } }],
+        ...(r.ports.length ? { ports: r.ports } : {}),
+      });
+      docs.push({
+        apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `np${i}`, namespace: 'ns' },
+        spec: {
+          podSelector: { matchLabels: { app: p.app } }, policyTypes: types,
+          ...(types.includes('Egress') ? { egress: p.rules.map((r) => rule(r, 'to')) } : {}),
+          ...(types.includes('Ingress') ? { ingress: p.rules.map((r) => rule(r, 'from')) } : {}),
+        },
+      });
+    });
+    return { snapshot, manifests: docs.map((d) => JSON.stringify(d)).join('\n---\n'), externals: EXTERNALS };
+  });
+}
+
+/** The interface a pod's traffic leaves from toward `dst` (own IP inside the VPC, the node's primary address outside it). */
+function sourceOf(pod: Pod, node: NetworkInterface, dst: bigint, vpcCidrs: Array<{ lo: bigint; hi: bigint }>): NetworkInterface {
+  const inVpc = vpcCidrs.some((c) => c.lo <= dst && dst <= c.hi);
+  if (!inVpc) return node;
+  const own = pod.ips.find((a) => node.addresses.includes(a)) ?? node.addresses[0]!;
+  const { publicIp: _p, ...rest } = node;
+  return { ...rest, addresses: [own, ...node.addresses.filter((a) => a !== own)] };
+}
+
+/** Where traffic to the pod arrives: its own IP (or the node's primary address), never a public one. */
+function targetOf(pod: Pod, node: NetworkInterface): NetworkInterface {
+  const own = pod.ips.find((a) => node.addresses.includes(a)) ?? node.addresses[0]!;
+  const { publicIp: _p, ...rest } = node;
+  return { ...rest, addresses: [own, ...node.addresses.filter((a) => a !== own)] };
+}
+
+test('cross reach is the conjunction of the Kubernetes and AWS reference evaluators, pod by pod and packet by packet', () => {
+  let allowed = 0;
+  let checked = 0;
+  let blockedByOne = 0;
+  fc.assert(
+    fc.property(mixedArb(), ({ snapshot, manifests, externals }) => {
+      const inv = buildAwsInventory([{ path: 'gen.json', text: JSON.stringify(snapshot) }]);
+      const k8s = loadFromTexts([{ path: 'gen.yaml', text: manifests }], {});
+      const a = analyze(k8s.inventory);
+      const aws = analyseAwsInventory(inv, { ephemeral: EPH });
+      const j = crossJoin(a, aws);
+      const r = crossReach(j, { level: 'pod' });
+      assert.ok(r.joined);
+      const oracle = new Oracle(k8s.inventory);
+      const nodes = inv.interfaces.filter((e) => e.tags['kubernetes.io/cluster/c'] === 'owned');
+      const others = inv.interfaces.filter((e) => !nodes.includes(e));
+      const conn = (src: string, dst: string) => r.connections.find((c) => c.src === src && c.dst === dst);
+      const outsideConn = (pod: string, address: bigint, out: boolean) => r.connections.find((c) => {
+        const id = out ? c.dst : c.src;
+        if ((out ? c.src : c.dst) !== pod || !/^\d/.test(id)) return false;
+        return id.split(',').some((part) => { const [lo, hi] = part.split('-').map(addr); return lo! <= address && address <= hi!; });
+      });
+      for (const pod of k8s.inventory.pods) {
+        const pl = j.placement.pods.get(pod.id)!;
+        // Where the test itself places the pod: its IP's interface, its nodeName, else any node (the union).
+        const byIp = nodes.filter((n) => pod.ips.some((ip) => n.addresses.includes(ip)));
+        const byName = pod.nodeName !== undefined ? nodes.filter((n) => n.instanceId === pod.nodeName) : [];
+        const hosts = byIp.length ? byIp : byName.length ? byName : nodes;
+        assert.deepEqual(pl.hosts.map((h) => h.enis[0]!.id).sort(), hosts.map((h) => h.id).sort(), `placement of ${pod.id}`);
+        const vpc = (n: NetworkInterface) => inv.vpcs.find((v) => v.id === n.vpc)!.cidrs.map((c) => c.range);
+        const ends: Array<{ end: OEnd; address: bigint; id?: string }> = [
+          ...others.map((e) => ({ end: { kind: 'eni' as const, eni: e }, address: addr(e.addresses[0]!), id: interfaceEndpointId(e) })),
+          ...externals.map((x) => ({ end: { kind: 'external' as const, address: addr(x) }, address: addr(x) })),
+        ];
+        for (const d of ends) for (const p of PROBES) {
+          // Egress: the pod to the AWS end.
+          const k8sOut = oracle.allowedExternal({ pod }, { address: { family: 4, value: d.address } }, p.protocol, p.port);
+          const awsOut = hosts.some((n) => referenceVerdict(inv, { kind: 'eni', eni: sourceOf(pod, n, d.address, vpc(n)) }, d.end, { protocol: p.n, value: p.port }, EPH) === 'allowed');
+          const gotOut = (d.id ? conn(pod.id, d.id) : outsideConn(pod.id, d.address, true))?.conns.has(p.n, p.port) ?? false;
+          // With several possible nodes the union of each node's conjunction is what reach lists.
+          const wantOut = k8sOut && awsOut;
+          assert.equal(gotOut, wantOut, `${pod.id} => ${d.id ?? d.address} ${p.protocol}/${p.port}: k8s ${k8sOut}, aws ${awsOut}`);
+          // Ingress: the AWS end to the pod (the source as Kubernetes sees it: its address).
+          const k8sIn = oracle.allowedExternal({ address: { family: 4, value: d.address } }, { pod }, p.protocol, p.port);
+          const awsIn = hosts.some((n) => referenceVerdict(inv, d.end, { kind: 'eni', eni: targetOf(pod, n) }, { protocol: p.n, value: p.port }, EPH) === 'allowed');
+          const gotIn = (d.id ? conn(d.id, pod.id) : outsideConn(pod.id, d.address, false))?.conns.has(p.n, p.port) ?? false;
+          assert.equal(gotIn, k8sIn && awsIn, `${d.id ?? d.address} => ${pod.id} ${p.protocol}/${p.port}: k8s ${k8sIn}, aws ${awsIn}`);
+          checked += 2;
+          if (wantOut) allowed++;
+          if (k8sIn && awsIn) allowed++;
+          if (k8sOut !== awsOut || k8sIn !== awsIn) blockedByOne++;
+        }
+      }
+    }),
+    { numRuns: 60 },
+  );
+  assert.ok(allowed > 50, `allowed ${allowed} of ${checked}`);
+  assert.ok(blockedByOne > 50, `one layer blocking ${blockedByOne}`);
+});
