@@ -5,7 +5,7 @@ import { IntervalSet } from '../model/interval-set.js';
 import { PortSet, PROTOCOLS, type Protocol } from '../model/port-set.js';
 import { UserError } from '../util/errors.js';
 import { resolveOne, type Endpoint } from './endpoints.js';
-import { exposureOf, type Exposure } from './exposure.js';
+import { exposureOf, type Exposure, type InputHas } from './exposure.js';
 import type { Target } from '../engine/k8s/network-policy-layer.js';
 import type { KubernetesTiers } from '../engine/tiers/index.js';
 import { composeSide, type AdminRuleRef, type StageStep } from '../engine/tiers/verdict.js';
@@ -116,8 +116,15 @@ function rangeVerdicts(queried: PortSet, egress: SideExplanation, ingress: SideE
   return out;
 }
 
+export interface ExplainOptions {
+  /** The input is the whole cluster: no exposure beyond it. */
+  readonly wholeCluster?: boolean;
+  /** Which exposure peers are pods of the input, when the analysis holds only part of it (explain-pair.ts). */
+  readonly inputHas?: InputHas;
+}
+
 /** Explains why `from` can or cannot reach `to` on the given ports (all ports by default). */
-export function explain(a: Analysis, from: string, to: string, ports: PortSet = PortSet.ALL, opts: { readonly wholeCluster?: boolean } = {}): Explanation {
+export function explain(a: Analysis, from: string, to: string, ports: PortSet = PortSet.ALL, opts: ExplainOptions = {}): Explanation {
   const src = resolveOne(a, from);
   const dst = resolveOne(a, to);
   if (src.endpoint.kind === 'External' && dst.endpoint.kind === 'External') {
@@ -155,7 +162,7 @@ export function explain(a: Analysis, from: string, to: string, ports: PortSet = 
     layers: [egress, ingress],
     ...(chains ? { tiers: chains.sides } : {}),
     notes,
-    exposure: [...exposureOf(a, dst, 'ingress', opts.wholeCluster), ...exposureOf(a, src, 'egress', opts.wholeCluster)]
+    exposure: [...exposureOf(a, dst, 'ingress', opts.wholeCluster, opts.inputHas), ...exposureOf(a, src, 'egress', opts.wholeCluster, opts.inputHas)]
       .map((x) => ({ ...x, conns: x.conns.intersect(ports) }))
       .filter((x) => !x.conns.isEmpty() || x.namedPorts.length > 0),
     ...(sameNode && !sameNode.equals(conns) ? { sameNode } : {}),

@@ -7,8 +7,8 @@
  * When the settings say the input is the whole cluster (input.wholeCluster), there is nothing beyond it.
  */
 import type { Analysis } from '../engine/index.js';
-import type { Direction, LabelSelector, PolicyRule, PodPeer } from '../inventory/types.js';
-import { isEmptySelector } from '../inventory/selector.js';
+import type { Direction, Inventory, LabelSelector, PolicyRule, PodPeer } from '../inventory/types.js';
+import { isEmptySelector, matchesSelector } from '../inventory/selector.js';
 import { PortSet } from '../model/port-set.js';
 import { lex } from '../util/compare.js';
 import { clusterEndpoints, endpointMatcher, type Level, type ResolvedEndpoint } from './endpoints.js';
@@ -91,23 +91,40 @@ function ruleName(policy: string, direction: Direction, rule: PolicyRule): strin
 }
 
 /**
+ * Whether some selectable (not hostNetwork) pod of the input has exactly-named labels: in `namespace`, or
+ * in a namespace whose labels match `namespaces` (one is given), and matching `pods`.
+ */
+export type InputHas = (namespace: string | undefined, namespaces: LabelSelector | undefined, pods: LabelSelector) => boolean;
+
+/** InputHas from an analysis's selector index (which sees only selectable classes). */
+function indexHas(a: Analysis): InputHas {
+  const index = a.layer.index;
+  return (namespace, namespaces, pods) => (namespace !== undefined ? [namespace] : index.namespacesMatching(namespaces!)).some((n) => index.classesMatching(n, pods).length > 0);
+}
+
+/** InputHas by reading an inventory's pods (for an analysis of part of it, whose index does not see them all). */
+export function inventoryHas(inv: Inventory): InputHas {
+  const nsLabels = new Map(inv.namespaces.map((n) => [n.name, n.labels]));
+  const selectable = inv.pods.filter((p) => !p.hostNetwork);
+  return (namespace, namespaces, pods) =>
+    selectable.some((p) => (namespace !== undefined ? p.namespace === namespace : matchesSelector(namespaces!, nsLabels.get(p.namespace) ?? {})) && matchesSelector(pods, p.labels));
+}
+
+/**
  * True when the peer stands for pods of the input: its selectors only name exact labels (matchLabels, or one
  * namespace) and a pod of the input has them. A new pod with those labels is that workload again, so the
  * peer's connections are already listed (netpol-analyzer reads it the same way). Any other selector
  * (empty, or with expressions) can match pods unlike any of the input, and stays an exposure.
  */
-function concrete(a: Analysis, peer: ExposurePeer): boolean {
+function concrete(has: InputHas, peer: ExposurePeer): boolean {
   if (peer.kind !== 'selector' || !peer.podSelector || peer.podSelector.matchExpressions.length > 0) return false;
   const ns = peer.namespaceSelector;
   if (ns && (ns.matchExpressions.length > 0 || isEmptySelector(ns))) return false;
-  // The selector index sees only selectable (not hostNetwork) pod classes.
-  const index = a.layer.index;
-  const namespaces = peer.namespace !== undefined ? [peer.namespace] : index.namespacesMatching(ns!);
-  return namespaces.some((n) => index.classesMatching(n, peer.podSelector!).length > 0);
+  return has(peer.namespace, ns, peer.podSelector);
 }
 
 /** Exposure of one endpoint in one direction, merged by peer. */
-function endpointExposure(a: Analysis, e: ResolvedEndpoint, direction: Direction): Exposure[] {
+function endpointExposure(a: Analysis, e: ResolvedEndpoint, direction: Direction, has: InputHas = indexHas(a)): Exposure[] {
   const layer = a.layer;
   const byPeer = new Map<string, { peer: ExposurePeer; conns: PortSet; named: Set<string>; rules: Set<string> }>();
   const add = (peer: ExposurePeer, conns: PortSet, named: readonly string[], rule?: string): void => {
@@ -138,7 +155,7 @@ function endpointExposure(a: Analysis, e: ResolvedEndpoint, direction: Direction
       for (const p of r.rule.peers ?? []) {
         if (p.type !== 'pods') continue;
         const peer = exposurePeer(p, r.policy.namespace);
-        if (!concrete(a, peer)) add(peer, conns, named, rule);
+        if (!concrete(has, peer)) add(peer, conns, named, rule);
       }
     }
   }
@@ -174,16 +191,17 @@ export function computeExposure(a: Analysis, opts: ExposureOptions = {}): Exposu
   for (const direction of ['egress', 'ingress'] as const) {
     // --from names the input's side of egress exposure, --to that of ingress exposure; the other side is beyond.
     const keep = direction === 'egress' ? (opts.from !== undefined ? fromOk : opts.to === undefined ? () => true : () => false) : opts.to !== undefined ? toOk : opts.from === undefined ? () => true : () => false;
-    for (const e of cluster) if (keep(e.endpoint)) out.push(...endpointExposure(a, e, direction));
+    const has = indexHas(a);
+    for (const e of cluster) if (keep(e.endpoint)) out.push(...endpointExposure(a, e, direction, has));
   }
   return out.sort(
     (x, y) => (x.direction === y.direction ? 0 : x.direction === 'egress' ? -1 : 1) || lex(x.endpoint, y.endpoint) || lex(exposurePeerText(x.peer), exposurePeerText(y.peer)),
   );
 }
 
-/** The exposure of one endpoint (explain): ingress of `dst` or egress of `src`. */
-export function exposureOf(a: Analysis, e: ResolvedEndpoint, direction: Direction, wholeCluster = false): Exposure[] {
-  return wholeCluster ? [] : endpointExposure(a, e, direction).sort((x, y) => lex(exposurePeerText(x.peer), exposurePeerText(y.peer)));
+/** The exposure of one endpoint (explain): ingress of `dst` or egress of `src`; `has` says which peers are pods of the input (the analysis's own by default). */
+export function exposureOf(a: Analysis, e: ResolvedEndpoint, direction: Direction, wholeCluster = false, has?: InputHas): Exposure[] {
+  return wholeCluster ? [] : endpointExposure(a, e, direction, has).sort((x, y) => lex(exposurePeerText(x.peer), exposurePeerText(y.peer)));
 }
 
 /** A connection set with the named ports it may also reach, as netpol-analyzer prints it: `TCP 80,TCP http`. */

@@ -7,7 +7,7 @@ import type { Analysis } from '../../src/engine/index.js';
 import { ALL_ID, NONE_ID } from '../../src/engine/index.js';
 import { nodeRuleOpen } from '../../src/analyses/intent/behaviour.js';
 import type { Workload } from '../../src/inventory/types.js';
-import type { ClusterPart, ExternalPart, PartEdge, Partition } from '../../src/analyses/intent/init-partition.js';
+import { EdgeBuffer, type ClusterPart, type ExternalPart, type Partition } from '../../src/analyses/intent/init-partition.js';
 
 /** The reference: splits the workloads (each with its draft segment) and the outside blocks into exact parts, with the connections between parts. */
 export function densePartition(a: Analysis, workloads: ReadonlyArray<{ workload: Workload; draft: number }>): Partition {
@@ -72,7 +72,7 @@ export function densePartition(a: Analysis, workloads: ReadonlyArray<{ workload:
     for (const b of p.behaviours) partsOf[b]!.push(i);
   });
   const C = cluster.length;
-  const edges: PartEdge[] = [];
+  const edges = new EdgeBuffer();
   const acc = new Map<number, number>();
   cluster.forEach((p, i) => {
     const row = rowOf(p.behaviours);
@@ -82,10 +82,10 @@ export function densePartition(a: Analysis, workloads: ReadonlyArray<{ workload:
       if (v === NONE_ID) continue;
       for (const j of partsOf[d]!) acc.set(j, t.union(acc.get(j) ?? NONE_ID, v));
     }
-    for (const [j, v] of [...acc].sort((x, y) => x[0] - y[0])) if (j !== i || p.twin) edges.push({ from: i, to: j, ports: t.get(v) });
+    for (const [j, v] of [...acc].sort((x, y) => x[0] - y[0])) if (j !== i || p.twin) edges.push(i, j, v);
     external.forEach((e, k) => {
       const v = row[B + e.blocks[0]!]!;
-      if (v !== NONE_ID) edges.push({ from: i, to: C + k, ports: t.get(v) });
+      if (v !== NONE_ID) edges.push(i, C + k, v);
     });
   });
   external.forEach((e, k) => {
@@ -93,8 +93,8 @@ export function densePartition(a: Analysis, workloads: ReadonlyArray<{ workload:
     cluster.forEach((p, j) => {
       let v = NONE_ID;
       for (const b of p.behaviours) v = t.union(v, m.fromBlock(x, b));
-      if (v !== NONE_ID) edges.push({ from: C + k, to: j, ports: t.get(v) });
+      if (v !== NONE_ID) edges.push(C + k, j, v);
     });
   });
-  return { cluster, external, edges };
+  return { cluster, external, edges: edges.done() };
 }

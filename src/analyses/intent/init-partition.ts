@@ -17,7 +17,6 @@ import type { Analysis } from '../../engine/index.js';
 import { ALL_ID, NONE_ID } from '../../engine/index.js';
 import { nodeRuleOpen } from './behaviour.js';
 import type { Workload } from '../../inventory/types.js';
-import type { PortSet } from '../../model/port-set.js';
 
 export interface ClusterPart {
   /** Index of the draft segment the part comes from. */
@@ -35,18 +34,19 @@ export interface ExternalPart {
   readonly blocks: readonly number[];
 }
 
-/** A part: cluster parts are numbered first, then external parts. */
-export interface PartEdge {
-  readonly from: number;
-  readonly to: number;
-  readonly ports: PortSet;
+/** Connections between parts, edge i from part from[i] to part to[i] on port id ports[i] (of analysis.ports); cluster parts are numbered first, then external parts. */
+export interface PartEdges {
+  readonly length: number;
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  readonly ports: Uint32Array;
 }
 
 export interface Partition {
   readonly cluster: readonly ClusterPart[];
   readonly external: readonly ExternalPart[];
   /** Every open connection between two parts; a twin part also to itself (what its twins get from each other). */
-  readonly edges: readonly PartEdge[];
+  readonly edges: PartEdges;
 }
 
 /** One behaviour's row: `base` (the matrix's ingress base) or NONE outside `cols`; its blocks as an interned row. */
@@ -184,7 +184,7 @@ export function exactPartition(a: Analysis, workloads: ReadonlyArray<{ workload:
   const baseOpen: number[] = [];
   for (let d = 0; d < B; d++) if (base[d] !== NONE_ID) baseOpen.push(d);
   const C = cluster.length;
-  const edges: PartEdge[] = [];
+  const edges = new EdgeBuffer();
   const acc = new Uint32Array(C);
   const hit = new Uint8Array(C);
   const reached: number[] = [];
@@ -224,13 +224,13 @@ export function exactPartition(a: Analysis, workloads: ReadonlyArray<{ workload:
     }
     reached.sort((x, y) => x - y);
     for (const j of reached) {
-      if (j !== i || p.twin) edges.push({ from: i, to: j, ports: t.get(acc[j]!) });
+      if (j !== i || p.twin) edges.push(i, j, acc[j]!);
       hit[j] = 0;
     }
     reached.length = 0;
     extReached.sort((x, y) => x - y);
     for (const k of extReached) {
-      edges.push({ from: i, to: C + k, ports: t.get(toExt[k]!) });
+      edges.push(i, C + k, toExt[k]!);
       extHit[k] = 0;
     }
     extReached.length = 0;
@@ -240,10 +240,40 @@ export function exactPartition(a: Analysis, workloads: ReadonlyArray<{ workload:
     for (let d = 0; d < B; d++) add(d, e.column[d]!);
     reached.sort((x, y) => x - y);
     for (const j of reached) {
-      edges.push({ from: C + k, to: j, ports: t.get(acc[j]!) });
+      edges.push(C + k, j, acc[j]!);
       hit[j] = 0;
     }
     reached.length = 0;
   });
-  return { cluster, external: external.map((e) => ({ blocks: e.blocks })), edges };
+  return { cluster, external: external.map((e) => ({ blocks: e.blocks })), edges: edges.done() };
+}
+
+/** A growing list of edges in typed arrays (close to a million at 150,000 pods). */
+export class EdgeBuffer {
+  private n = 0;
+  private from = new Int32Array(1024);
+  private to = new Int32Array(1024);
+  private ports = new Uint32Array(1024);
+
+  /** Adds the edge from part `from` to part `to` on port id `port`. */
+  push(from: number, to: number, port: number): void {
+    if (this.n === this.from.length) {
+      const grow = <T extends Int32Array | Uint32Array>(x: T): T => {
+        const y = new (x.constructor as new (n: number) => T)(x.length * 2);
+        y.set(x);
+        return y;
+      };
+      this.from = grow(this.from);
+      this.to = grow(this.to);
+      this.ports = grow(this.ports);
+    }
+    this.from[this.n] = from;
+    this.to[this.n] = to;
+    this.ports[this.n++] = port;
+  }
+
+  /** The edges so far. */
+  done(): PartEdges {
+    return { length: this.n, from: this.from.subarray(0, this.n), to: this.to.subarray(0, this.n), ports: this.ports.subarray(0, this.n) };
+  }
 }

@@ -10,6 +10,7 @@ import { rangeToCidrs } from '../../model/address.js';
 import { PROTOCOLS, type PortSet } from '../../model/port-set.js';
 import { lex } from '../../util/compare.js';
 import { exactPartition } from './init-partition.js';
+import { mergeEdgeFlows, type Grouping } from './init-flows.js';
 import { parseIntent } from './load.js';
 import { goPlainScalar } from '../../sources/k8s/go-yaml-scalars.js';
 import { clusterSegments, namespaceLabels, segmentIndex } from './membership.js';
@@ -175,14 +176,19 @@ export function draftIntent(a: Analysis): DraftIntent {
   for (const w of workloads) sameName.set(`${w.namespace}/${w.name}`, (sameName.get(`${w.namespace}/${w.name}`) ?? 0) + 1);
   const ref = (w: Workload): string => (sameName.get(`${w.namespace}/${w.name}`)! > 1 ? w.id : `${w.namespace}/${w.name}`);
   const segments: DraftSegment[] = [];
-  const partName: string[] = new Array(part.cluster.length + part.external.length);
+  const C = part.cluster.length;
+  /** Each part's position in `segments` (the flows' numbers); -1 for the world until its position is known. */
+  const partPos = new Int32Array(C + part.external.length).fill(-1);
+  const push = (i: number, s: DraftSegment): void => {
+    partPos[i] = segments.length;
+    segments.push(s);
+  };
   drafts.forEach((d, di) => {
     const parts = partsOfDraft[di]!;
     if (parts.length === 0) return;
     const members = parts.flatMap((i) => part.cluster[i]!.workloads.map((w) => w.id));
     if (parts.length === 1 && whole[di] && taken[di]!.size === members.length && members.every((id) => taken[di]!.has(id))) {
-      partName[parts[0]!] = name(d.name);
-      segments.push({ ...d, name: partName[parts[0]!]! });
+      push(parts[0]!, { ...d, name: name(d.name) });
       return;
     }
     // The biggest part keeps the draft's name when it has several workloads; the others are named after their first workload.
@@ -190,8 +196,7 @@ export function draftIntent(a: Analysis): DraftIntent {
     const keeps = part.cluster[ordered[0]!]!.workloads.length > 1 ? ordered[0] : undefined;
     const named = new Map(ordered.map((i) => [i, i === keeps ? d.name : `${d.namespace}-${part.cluster[i]!.workloads[0]!.name}`]));
     for (const i of [...parts].sort((x, y) => lex(part.cluster[x]!.workloads[0]!.id, part.cluster[y]!.workloads[0]!.id))) {
-      partName[i] = name(named.get(i)!);
-      segments.push({ name: partName[i]!, namespace: d.namespace!, workloads: part.cluster[i]!.workloads.map(ref) });
+      push(i, { name: name(named.get(i)!), namespace: d.namespace!, workloads: part.cluster[i]!.workloads.map(ref) });
     }
   });
 
@@ -202,175 +207,156 @@ export function draftIntent(a: Analysis): DraftIntent {
   part.external.forEach((p, k) => {
     if (world < 0 || size(p) > size(part.external[world]!)) world = k;
   });
-  const C = part.cluster.length;
   part.external.forEach((p, k) => {
-    if (k === world) {
-      partName[C + k] = WORLD;
-      return;
-    }
+    if (k === world) return;
     const cidrs = p.blocks.flatMap((x) => rangeToCidrs(blocks[x]!.range));
     const first = cidrs[0]!;
     const base = first.endsWith('/0') ? (first.includes(':') ? 'internet-v6' : 'internet') : `net-${first.replace(/[/:.]/g, '-')}`;
-    partName[C + k] = name(base);
-    segments.push({ name: partName[C + k]!, cidrs });
+    push(C + k, { name: name(base), cidrs });
   });
 
   // Groups: a namespace of several parts, and the whole cluster, as one name each in the flows. Declared
   // after the parts, a group is home to no workload today; it names exactly the union of its parts, so a
   // list holding all of them can name the group instead and mean the same.
-  const groups: Array<{ name: string; parts: ReadonlySet<string> }> = [];
-  const nsParts = new Map<string, string[]>();
+  const groups: Array<{ name: string; pos: number; parts: readonly number[] }> = [];
+  const nsParts = new Map<string, number[]>();
   part.cluster.forEach((p, i) => {
     const ns = p.workloads[0]!.namespace;
     let l = nsParts.get(ns);
     if (!l) nsParts.set(ns, (l = []));
-    l.push(partName[i]!);
+    l.push(partPos[i]!);
   });
-  const clusterParts = part.cluster.map((_, i) => partName[i]!);
-  const clusterPartSet = new Set(clusterParts);
-  if (nsParts.size > 1) {
+  const clusterParts = Array.from(partPos.subarray(0, C));
+  const addGroup = (g: string, parts: readonly number[], s: DraftSegment): void => {
+    groups.push({ name: g, pos: segments.length, parts });
+    segments.push(s);
+  };
+  const hasCluster = nsParts.size > 1;
+  if (hasCluster) {
     const g = name(names.free('cluster') ? 'cluster' : 'cluster-all');
     // The namespaces by name, not `*`: a workload in a namespace added later stays unmapped, as it should.
-    segments.push({ name: g, namespaces: [...nsParts.keys()].sort(lex), description: 'every workload (a group for flows)' });
-    groups.push({ name: g, parts: new Set(clusterParts) });
+    addGroup(g, clusterParts, { name: g, namespaces: [...nsParts.keys()].sort(lex), description: 'every workload (a group for flows)' });
   }
   for (const [ns, ps] of [...nsParts].sort((x, y) => lex(x[0], y[0]))) {
     if (ps.length < 2) continue;
     const g = name(names.free(ns) ? ns : `${ns}-all`);
-    segments.push({ name: g, namespace: ns, description: `every workload of ${ns} (a group for flows)` });
-    groups.push({ name: g, parts: new Set(ps) });
+    addGroup(g, ps, { name: g, namespace: ns, description: `every workload of ${ns} (a group for flows)` });
   }
-  const groupOf = new Map<string, number>();
-  groups.forEach((g, gi) => {
-    if (gi > 0 || nsParts.size <= 1) for (const n of g.parts) groupOf.set(n, gi);
-  });
-  // A part that is not a twin is fully open inside and its inner paths are not checked: a flow from it
-  // may list it as a destination for free, which lets a group stand for the rest of its namespace.
-  const free = new Set(part.cluster.flatMap((p, i) => (p.twin ? [] : [partName[i]!])));
-  const withCenter = (list: readonly string[], center: string | undefined): string | undefined => (center !== undefined && free.has(center) && !list.includes(center) ? center : undefined);
-  const coversCluster = (list: readonly string[], center: string): boolean => {
-    if (clusterParts.length < 2) return false;
-    const extra = withCenter(list, center);
-    let n = extra !== undefined && clusterPartSet.has(extra) ? 1 : 0;
-    for (const x of list) if (clusterPartSet.has(x)) n++;
-    return n === clusterParts.length;
-  };
-  const compact = (list: readonly string[], source?: string, preferCluster = false): string[] => {
-    const extra = withCenter(list, source);
-    const all = extra === undefined ? list : [...list, extra];
-    const inList = new Map<number, number>();
-    let clusterCount = 0;
-    for (const n of all) {
-      if (nsParts.size > 1 && groups[0]!.parts.has(n)) clusterCount++;
-      const gi = groupOf.get(n);
-      if (gi !== undefined) inList.set(gi, (inList.get(gi) ?? 0) + 1);
-    }
-    const asCluster = nsParts.size > 1 && clusterCount === groups[0]!.parts.size && clusterCount - (extra === undefined ? 0 : 1) >= 2 ? [groups[0]!.name, ...list.filter((n) => !groups[0]!.parts.has(n))] : undefined;
-    // A group stands for at least two listed names: naming the source's own namespace for one is no shorter.
-    const whole = new Set([...inList].filter(([gi, c]) => c === groups[gi]!.parts.size && c - (extra !== undefined && groupOf.get(extra) === gi ? 1 : 0) >= 2).map(([gi]) => gi));
-    const asNamespaces = whole.size === 0 ? [...list] : [...[...whole].sort((x, y) => x - y).map((gi) => groups[gi]!.name), ...list.filter((n) => !whole.has(groupOf.get(n) ?? -1))];
-    // The cluster only when it is shorter: `a -> b` reads better than `a -> cluster` for the same pairs.
-    return asCluster && (asCluster.length < asNamespaces.length || (preferCluster && asCluster.length === asNamespaces.length)) ? asCluster : asNamespaces;
-  };
+  const S = segments.length;
+  if (world >= 0) partPos[C + world] = S;
+  const grouping = draftGrouping(S + 1, clusterParts, groups, hasCluster, part.cluster.flatMap((p, i) => (p.twin ? [] : [partPos[i]!])));
 
-  // Port sets are interned: each is written once, and edges share the words (mergeFlows keys on them).
-  const specs = new Map<PortSet, string[] | null>();
-  const specsOf = (p: PortSet): string[] | null => {
-    let s = specs.get(p);
-    if (s === undefined) specs.set(p, (s = portSpecs(p)));
-    return s;
+  // Port sets are interned: each is written once, and edges with the same words share one id.
+  const specOfPort = new Map<number, number>();
+  const specIds = new Map<string, number>();
+  const specs: Array<string[] | null> = [];
+  const specOf = (id: number): number => {
+    let k = specOfPort.get(id);
+    if (k === undefined) {
+      const p = portSpecs(a.ports.get(id));
+      const key = p?.join(',') ?? '*';
+      k = specIds.get(key);
+      if (k === undefined) (specIds.set(key, (k = specs.length)), specs.push(p));
+      specOfPort.set(id, k);
+    }
+    return k;
   };
-  const flows = mergeFlows(part.edges.map((e) => ({ from: partName[e.from]!, to: partName[e.to]!, ports: specsOf(e.ports) })), segments, { compact, coversCluster });
+  const E = part.edges;
+  const from = new Int32Array(E.length);
+  const to = new Int32Array(E.length);
+  const port = new Int32Array(E.length);
+  for (let i = 0; i < E.length; i++) {
+    from[i] = partPos[E.from[i]!]!;
+    to[i] = partPos[E.to[i]!]!;
+    port[i] = specOf(E.ports[i]!);
+  }
+  const flows = mergeEdgeFlows({ length: E.length, from, to, port }, [...segments.map((s) => s.name), WORLD], specs, grouping);
   // Groups no flow names are left out: they would only take new workloads that should stay unmapped.
-  const named = new Set(flows.flatMap((f) => [...f.from, ...f.to]));
+  const named = new Set<string>();
+  for (const f of flows) {
+    for (const x of f.from) named.add(x);
+    for (const x of f.to) named.add(x);
+  }
   const unused = new Set(groups.map((g) => g.name).filter((n) => !named.has(n)));
   return { segments: segments.filter((s) => !unused.has(s.name)), flows };
 }
 
-/** How draftIntent's lists are written with groups. */
-export interface Grouping {
-  /** The list with groups standing for the parts they hold; `center` (the other end of a star) may be counted in for free; ties go to namespaces unless `preferCluster`. */
-  compact(list: readonly string[], center?: string, preferCluster?: boolean): string[];
-  /** Does the list (with `center` for free) hold every in-cluster part? */
-  coversCluster(list: readonly string[], center: string): boolean;
+/**
+ * draftIntent's lists written with groups, on segment positions (below n): the cluster group (when
+ * `hasCluster`, groups[0]) and the namespace groups. A part that is not a twin (`free`) is fully open
+ * inside and its inner paths are not checked: a flow from it may list it as a destination for free, which
+ * lets a group stand for the rest of its namespace.
+ */
+function draftGrouping(n: number, clusterParts: readonly number[], groups: ReadonlyArray<{ pos: number; parts: readonly number[] }>, hasCluster: boolean, free: readonly number[]): Grouping {
+  const inCluster = new Uint8Array(n);
+  for (const x of clusterParts) inCluster[x] = 1;
+  const groupOf = new Int32Array(n).fill(-1);
+  groups.forEach((g, gi) => {
+    if (gi > 0 || !hasCluster) for (const x of g.parts) groupOf[x] = gi;
+  });
+  const isFree = new Uint8Array(n);
+  for (const x of free) isFree[x] = 1;
+  const count = new Int32Array(groups.length);
+  const inWhole = new Uint8Array(groups.length);
+  const withCenter = (list: readonly number[], center: number | undefined): number => (center !== undefined && isFree[center] && !list.includes(center) ? center : -1);
+  const clusterSize = clusterParts.length;
+  return {
+    coversCluster(list, center) {
+      if (clusterSize < 2 || list.length + 1 < clusterSize) return false;
+      const extra = withCenter(list, center);
+      let k = extra >= 0 && inCluster[extra] ? 1 : 0;
+      for (const x of list) if (inCluster[x]) k++;
+      return k === clusterSize;
+    },
+    compact(list, source, preferCluster = false) {
+      const extra = withCenter(list, source);
+      let clusterCount = 0;
+      const counted: number[] = [];
+      const visit = (x: number): void => {
+        if (hasCluster && inCluster[x]) clusterCount++;
+        const gi = groupOf[x]!;
+        if (gi >= 0 && count[gi]!++ === 0) counted.push(gi);
+      };
+      for (const x of list) visit(x);
+      if (extra >= 0) visit(extra);
+      const asCluster = hasCluster && clusterCount === clusterSize && clusterCount - (extra < 0 ? 0 : 1) >= 2 ? [groups[0]!.pos, ...list.filter((x) => !inCluster[x])] : undefined;
+      // A group stands for at least two listed names: naming the source's own namespace for one is no shorter.
+      const whole = counted.filter((gi) => count[gi] === groups[gi]!.parts.length && count[gi]! - (extra >= 0 && groupOf[extra] === gi ? 1 : 0) >= 2).sort((x, y) => x - y);
+      for (const gi of counted) count[gi] = 0;
+      let asNamespaces: number[];
+      if (whole.length === 0) asNamespaces = [...list];
+      else {
+        for (const gi of whole) inWhole[gi] = 1;
+        asNamespaces = [...whole.map((gi) => groups[gi]!.pos), ...list.filter((x) => groupOf[x]! < 0 || !inWhole[groupOf[x]!])];
+        for (const gi of whole) inWhole[gi] = 0;
+      }
+      // The cluster only when it is shorter: `a -> b` reads better than `a -> cluster` for the same pairs.
+      return asCluster && (asCluster.length < asNamespaces.length || (preferCluster && asCluster.length === asNamespaces.length)) ? asCluster : asNamespaces;
+    },
+  };
 }
 
-/** No groups: every list as it is. */
-const NO_GROUPS: Grouping = { compact: (list) => [...list], coversCluster: () => false };
-
 /**
- * Flows in few lines. First the stars into a destination that the whole cluster reaches on the same
- * ports (a namespace open to everything is one flow from the cluster and the outside), merged per source
- * list and port set; then, for the other connections, per source and port set the destinations, then per
- * destination list and port set the sources. Each list is written with its groups. Exact either way: a
- * flow allows its ports from each source to each destination it lists, and a group names exactly the
- * parts it replaces.
+ * Flows in few lines from edges between named segments (see mergeEdgeFlows), without groups: the AWS
+ * draft's. Every edge end is a segment's name or `world`.
  */
-export function mergeFlows(edges: ReadonlyArray<{ from: string; to: string; ports: string[] | null }>, segments: readonly DraftSegment[], g: Grouping = NO_GROUPS): DraftFlow[] {
+export function mergeFlows(edges: ReadonlyArray<{ from: string; to: string; ports: string[] | null }>, segments: readonly DraftSegment[]): DraftFlow[] {
   const order = new Map<string, number>(segments.map((s, i) => [s.name, i]));
   order.set(WORLD, segments.length);
-  // Numbers for names and port sets, so sorting and grouping compare numbers, not strings.
+  const names = [...segments.map((s) => s.name), WORLD];
   const portIds = new Map<string, number>();
-  const portKey = (p: readonly string[] | null): string => p?.join(',') ?? '*';
-  const keyOf = new Map<readonly string[] | null, number>();
-  const portId = (p: readonly string[] | null): number => {
-    let id = keyOf.get(p);
-    if (id === undefined) {
-      const k = portKey(p);
-      id = portIds.get(k);
-      if (id === undefined) portIds.set(k, (id = portIds.size));
-      keyOf.set(p, id);
-    }
-    return id;
-  };
+  const ports: Array<string[] | null> = [];
   const N = edges.length;
-  const from = new Float64Array(N);
-  const to = new Float64Array(N);
-  const port = new Float64Array(N);
+  const from = new Int32Array(N);
+  const to = new Int32Array(N);
+  const port = new Int32Array(N);
   edges.forEach((e, i) => {
     from[i] = order.get(e.from)!;
     to[i] = order.get(e.to)!;
-    port[i] = portId(e.ports);
+    const k = e.ports?.join(',') ?? '*';
+    let id = portIds.get(k);
+    if (id === undefined) (portIds.set(k, (id = ports.length)), ports.push(e.ports));
+    port[i] = id;
   });
-  const P = portIds.size + 1;
-  const sorted = Array.from({ length: N }, (_, i) => i).sort((x, y) => from[x]! - from[y]! || to[x]! - to[y]! || x - y);
-
-  const intoDest = new Map<number, { to: string; ports: string[] | null; from: string[] }>();
-  for (const i of sorted) {
-    const e = edges[i]!;
-    const k = to[i]! * P + port[i]!;
-    const f = intoDest.get(k);
-    if (f) f.from.push(e.from);
-    else intoDest.set(k, { to: e.to, ports: e.ports, from: [e.from] });
-  }
-  const starred = new Set<number>();
-  const stars = new Map<string, { from: string[]; to: string[]; ports: string[] | null }>();
-  for (const [k, f] of intoDest) {
-    if (!g.coversCluster(f.from, f.to)) continue;
-    starred.add(k);
-    const from = g.compact(f.from, f.to, true);
-    const sk = `${from.join('\u0001')}\u0000${portKey(f.ports)}`;
-    const st = stars.get(sk);
-    if (st) st.to.push(f.to);
-    else stars.set(sk, { from, to: [f.to], ports: f.ports });
-  }
-
-  const bySource = new Map<number, { from: string; to: string[]; ports: string[] | null }>();
-  for (const i of sorted) {
-    const e = edges[i]!;
-    if (starred.has(to[i]! * P + port[i]!)) continue;
-    const k = from[i]! * P + port[i]!;
-    const f = bySource.get(k);
-    if (f) f.to.push(e.to);
-    else bySource.set(k, { from: e.from, to: [e.to], ports: e.ports });
-  }
-  const byTargets = new Map<string, { from: string[]; to: string[]; ports: string[] | null }>();
-  for (const f of bySource.values()) {
-    const to = g.compact(f.to, f.from);
-    const k = `${to.join('\u0001')}\u0000${portKey(f.ports)}`;
-    const t = byTargets.get(k);
-    if (t) t.from.push(f.from);
-    else byTargets.set(k, { from: [f.from], to, ports: f.ports });
-  }
-  return [...[...stars.values()].map((f) => ({ ...f, to: g.compact(f.to) })), ...[...byTargets.values()].map((f) => ({ ...f, from: g.compact(f.from) }))];
+  return mergeEdgeFlows({ length: N, from, to, port }, names, ports);
 }

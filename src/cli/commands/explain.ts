@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
 import { explain } from '../../analyses/explain.js';
+import { explainPair } from '../../analyses/explain-pair.js';
 import { EXPLAIN_FORMATS, type ExplainFormat } from '../../reports/explain/index.js';
 import { PortSet } from '../../model/port-set.js';
 import { unmodelledNotesForPair } from '../../analyses/notes.js';
@@ -78,9 +79,9 @@ export function registerExplain(program: Command): void {
       }
     }
     const format = pickFormatOf(opts, Object.keys(EXPLAIN_FORMATS) as ExplainFormat[]);
-    const a = analyze(inventory);
-    checkLevel(a.inventory.pods.map((p) => p.id), level, opts.from, opts.to);
-    const e = explain(a, opts.from, opts.to, ports, { wholeCluster: settings.wholeCluster });
+    checkLevel(inventory.pods.map((p) => p.id), level, opts.from, opts.to);
+    // One pair needs the classes of its two ends, not the whole layer (explain-pair.ts); else the whole analysis.
+    const e = explainPair(inventory, opts.from, opts.to, ports, { wholeCluster: settings.wholeCluster }) ?? explain(analyze(inventory), opts.from, opts.to, ports, { wholeCluster: settings.wholeCluster });
     const caveats = unmodelledNotesForPair(inventory, e.from.id, e.to.id);
     const text = EXPLAIN_FORMATS[format](caveats.length ? { ...e, notes: [...e.notes, ...caveats] } : e, notes);
     await out.write(format === 'text' && out.color ? colorVerdicts(text) : text);

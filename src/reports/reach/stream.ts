@@ -54,6 +54,16 @@ function memo(f: (p: PortSet) => string): (p: PortSet) => string {
   };
 }
 
+/** Memoizes a rendering per endpoint id: each endpoint is in thousands of lines, its string made once. */
+function memoId(f: (id: string) => string): (id: string) => string {
+  const cache = new Map<string, string>();
+  return (id) => {
+    let v = cache.get(id);
+    if (v === undefined) cache.set(id, (v = f(id)));
+    return v;
+  };
+}
+
 function* tapped(cs: Iterable<Connection>, tap: (c: Connection) => void): Generator<Connection> {
   for (const c of cs) {
     tap(c);
@@ -69,15 +79,20 @@ function* lines(listing: ReachStream, format: StreamFormat, notes: Notes, tap?: 
   // Every other format names outside addresses merged per pair (text and csv never read `endpoints`: one pass).
   const r = mergeOutsideStream(listing);
   const each = (): Iterable<Connection> => (tap ? tapped(r.connections(), tap) : r.connections());
-  const show = displayId;
+  const show = memoId(displayId);
+  const quoted = memoId((id) => JSON.stringify(id));
   const str = memo((p) => p.toString());
   if (format === 'text') {
     yield notesText(notes);
     let any = false;
+    // Lines are joined here into chunks (one yield per chunk, not per line).
+    let buf = '';
     for (const c of each()) {
       any = true;
-      yield `${show(c.src)} => ${show(c.dst)} : ${connText(c, str(c.conns))}\n`;
+      buf += `${show(c.src)} => ${show(c.dst)} : ${connText(c, str(c.conns))}\n`;
+      if (buf.length >= CHUNK) ((yield buf), (buf = ''));
     }
+    if (buf) yield buf;
     if (!any) yield 'No connections allowed.\n';
     return;
   }
@@ -121,10 +136,13 @@ function* lines(listing: ReachStream, format: StreamFormat, notes: Notes, tap?: 
   // The conns object renders the same wherever it sits: render it once per distinct set.
   const connsText = memo((p) => element({ conns: p.toJSON() }).split('\n').slice(1, -1).join('\n'));
   let first = true;
+  let buf = '';
   for (const c of each()) {
-    yield `${first ? '[\n' : ',\n'}    {\n      "src": ${JSON.stringify(c.src)},\n      "dst": ${JSON.stringify(c.dst)},\n${connsText(c.conns)}${c.condition ? `,\n      "condition": ${JSON.stringify(c.condition)}` : ''}${c.aggregate ? `,\n      "pairs": ${c.aggregate.pairs},\n      "of": ${c.aggregate.of},\n      "coverage": ${JSON.stringify(c.aggregate.coverage)}` : ''}\n    }`;
+    buf += `${first ? '[\n' : ',\n'}    {\n      "src": ${quoted(c.src)},\n      "dst": ${quoted(c.dst)},\n${connsText(c.conns)}${c.condition ? `,\n      "condition": ${JSON.stringify(c.condition)}` : ''}${c.aggregate ? `,\n      "pairs": ${c.aggregate.pairs},\n      "of": ${c.aggregate.of},\n      "coverage": ${JSON.stringify(c.aggregate.coverage)}` : ''}\n    }`;
     first = false;
+    if (buf.length >= CHUNK) ((yield buf), (buf = ''));
   }
+  if (buf) yield buf;
   yield first ? '[]' : '\n  ]';
   yield '\n}\n';
 }
