@@ -49,6 +49,8 @@ export interface NetworkInterface {
   readonly publicIp?: string;
   readonly interfaceType: string;
   readonly instanceId?: string;
+  /** The interface endpoint (PrivateLink) this ENI belongs to, from VpcEndpoints' `NetworkInterfaceIds`. */
+  readonly vpcEndpoint?: { readonly id: string; readonly service: string };
   readonly tags: Labels;
   readonly source: AwsSourceRef;
 }
@@ -206,8 +208,15 @@ export interface PrefixList {
 export interface VpcEndpoint {
   readonly id: string;
   readonly vpc: string;
+  /** `Gateway`, `Interface`, `GatewayLoadBalancer`, ... as VpcEndpointType says. */
   readonly type: string;
   readonly serviceName: string;
+  /** `available`, `pending`, ...; undefined when the input does not say. */
+  readonly state?: string;
+  /** A gateway endpoint's route tables (RouteTableIds). */
+  readonly routeTables: readonly string[];
+  /** An interface endpoint's ENIs (NetworkInterfaceIds). */
+  readonly networkInterfaces: readonly string[];
   readonly source: AwsSourceRef;
 }
 
