@@ -45,6 +45,8 @@ export interface NetworkInterface {
   readonly securityGroups: readonly string[];
   /** Private IPv4 addresses, the primary first. */
   readonly addresses: readonly string[];
+  /** IPv6 addresses (`Ipv6Addresses`), when any: their paths are not evaluated yet (a caveat). */
+  readonly ipv6Addresses?: readonly string[];
   /** The public IPv4 (auto-assigned or Elastic IP) associated with the primary address, when any. */
   readonly publicIp?: string;
   readonly interfaceType: string;

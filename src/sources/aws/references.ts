@@ -80,6 +80,17 @@ export function checkReferences(inv: Omit<AwsInventory, 'unmodelled'>): { diagno
     say('warning', 'aws-tgw-routes-truncated', `transit gateway route table ${t.id}: the route search was cut short (AdditionalRoutesAvailable): the snapshot holds ${t.routes.length} of its routes, so paths through it may be missing or routed otherwise`, t.routesTruncated);
     unmodelled.push({ kind: 'TransitGatewayRouteTable', apiVersion: 'ec2', name: t.id, effect: `has routes beyond the ${t.routes.length} the snapshot holds (route search cut short): paths through it may be missing or routed otherwise`, selects: 'unknown', digest: `${t.routesTruncated.file}#${t.routesTruncated.path}`, source: { file: t.routesTruncated.file, line: t.routesTruncated.line } });
   }
+  // IPv6 traffic needs an IPv6 address at the interface's end: one caveat per VPC whose interfaces have some.
+  const v6 = new Map<string, { count: number; first: AwsSourceRef }>();
+  for (const e of inv.interfaces) {
+    if (!e.ipv6Addresses?.length) continue;
+    const x = v6.get(e.vpc);
+    if (x) x.count++;
+    else v6.set(e.vpc, { count: 1, first: e.source });
+  }
+  for (const [vpc, x] of v6) {
+    notEvaluated('Vpc', vpc, `has ${x.count} network interface(s) with IPv6 addresses, whose IPv6 paths (rules, routes, egress-only gateways) are not evaluated: only IPv4 is answered`, `VPC ${vpc}: ${x.count} network interface(s) have IPv6 addresses; IPv6 paths are not evaluated yet, so answers cover IPv4 only`, x.first);
+  }
   for (const g of inv.transitGateways) {
     if (g.securityGroupReferencing) notEvaluated('TransitGateway', g.id, 'lets security group references match across it (counted as matching nothing)', `transit gateway ${g.id} enables security group referencing, which is not evaluated yet: group references across it match nothing`, g.source);
   }
