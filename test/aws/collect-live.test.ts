@@ -78,7 +78,7 @@ function assertNoSecret(texts: readonly string[]): void {
 
 /** The inventory without provenance, each list in a fixed order. */
 function canonical(inv: AwsInventory): Record<string, string[]> {
-  const strip = (v: unknown): string => JSON.stringify(v, (k, x: unknown) => (k === 'source' ? undefined : typeof x === 'bigint' ? x.toString() : x));
+  const strip = (v: unknown): string => JSON.stringify(v, (k, x: unknown) => (k === 'source' || k === 'digest' ? undefined : typeof x === 'bigint' ? x.toString() : x));
   return Object.fromEntries(Object.entries(inv).map(([k, list]) => [k, Array.isArray(list) ? list.map(strip).sort() : [strip(list)]]));
 }
 

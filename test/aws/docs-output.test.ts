@@ -47,3 +47,26 @@ test('docs/aws.md: the diff against an intent prints what the page shows', () =>
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, blockAfter('(`bulkhead diff examples/aws new`):'));
 });
+
+/** The page's gateway endpoint example: examples/aws whose private subnets reach S3 through a gateway endpoint instead of the NAT. */
+function s3Estate(): string {
+  const dir = join(CWD, 's3');
+  cpSync(join(REPO_ROOT, 'examples/aws'), dir, { recursive: true });
+  const at = join(dir, '123456789012/us-east-1');
+  const f = join(at, 'route-tables.json');
+  const doc = JSON.parse(readFileSync(f, 'utf8'));
+  const main = doc.RouteTables.find((t: { RouteTableId: string }) => t.RouteTableId === 'rtb-prod-main');
+  main.Routes = main.Routes.filter((r: { NatGatewayId?: string }) => !r.NatGatewayId);
+  main.Routes.push({ DestinationPrefixListId: 'pl-63a5400a', GatewayId: 'vpce-0s3', Origin: 'CreateRoute', State: 'active' });
+  writeFileSync(f, JSON.stringify(doc, null, 2));
+  writeFileSync(join(at, 'vpc-endpoints.json'), JSON.stringify({ VpcEndpoints: [{ VpcEndpointId: 'vpce-0s3', VpcEndpointType: 'Gateway', VpcId: 'vpc-prod', ServiceName: 'com.amazonaws.us-east-1.s3', State: 'available', RouteTableIds: ['rtb-prod-main'] }] }, null, 2));
+  writeFileSync(join(at, 'prefix-lists.json'), JSON.stringify({ PrefixLists: [{ PrefixListId: 'pl-63a5400a', PrefixListName: 'com.amazonaws.us-east-1.s3', AddressFamily: 'IPv4' }] }, null, 2));
+  writeFileSync(join(at, 'prefix-list-entries.json'), JSON.stringify({ ManagedPrefixListEntries: { 'pl-63a5400a': [{ Cidr: '3.5.0.0/19' }, { Cidr: '52.216.0.0/15' }] } }, null, 2));
+  return dir;
+}
+
+test('docs/aws.md: the gateway endpoint example prints what the page shows', () => {
+  s3Estate();
+  assert.equal(runCli(['reach', 's3', '--from', 'api'], undefined, CWD).stdout, blockAfter('`bulkhead reach s3 --from api`:'));
+  assert.equal(runCli(['explain', 's3', '--from', 'api', '--to', '52.216.1.1'], undefined, CWD).stdout, blockAfter('`bulkhead explain s3 --from api --to 52.216.1.1`:'));
+});

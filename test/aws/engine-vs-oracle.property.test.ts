@@ -26,6 +26,7 @@ test('the AWS engine agrees with the reference evaluator on random estates, pack
   let allowedSeen = 0;
   let blockedSeen = 0;
   let pairs = 0;
+  let viaEndpoint = 0;
   fc.assert(
     fc.property(estateArb(), ({ snapshot, externals }) => {
       const inv = buildAwsInventory([{ path: 'gen.json', text: JSON.stringify(snapshot) }]);
@@ -42,6 +43,7 @@ test('the AWS engine agrees with the reference evaluator on random estates, pack
           const got = engineVerdict(ans, p);
           if (got !== want) assert.fail(`${ans.src} -> ${ans.dst} ${JSON.stringify(p)}: engine ${got}, reference ${want}\n${ans.steps.map((x) => `${x.stage} ${x.verdict}: ${x.message}`).join('\n')}`);
           if (want === 'allowed') allowedSeen++;
+          if (want === 'allowed' && ans.steps.some((x) => x.stage === 'gateway' && x.resource.startsWith('vpce-s3'))) viaEndpoint++;
           if (want === 'responseBlocked') blockedSeen++;
         }
       }
@@ -52,4 +54,5 @@ test('the AWS engine agrees with the reference evaluator on random estates, pack
   assert.ok(allowedSeen > 100, `allowed ${allowedSeen}`);
   assert.ok(blockedSeen > 10, `responseBlocked ${blockedSeen}`);
   assert.ok(pairs > 500, `pairs ${pairs}`);
+  assert.ok(viaEndpoint > 20, `allowed through a gateway endpoint ${viaEndpoint}`);
 });

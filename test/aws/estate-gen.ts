@@ -1,6 +1,7 @@
 /**
  * Random small AWS estates as describe-* JSON (2-3 VPCs, subnets, ENIs, groups referencing each other,
- * NACLs, route tables with local, peering, TGW, IGW, NAT and blackhole routes), for property tests.
+ * NACLs, route tables with local, peering, TGW, IGW, NAT, gateway endpoint and blackhole routes, interface
+ * endpoints' ENIs), for property tests.
  */
 import fc from 'fast-check';
 
@@ -15,7 +16,8 @@ export interface GeneratedEstate {
   readonly externals: readonly string[];
 }
 
-export const EXTERNALS = ['203.0.113.5', '8.8.8.8'];
+/** Outside addresses to probe: the last is in the S3 prefix list that gateway endpoint routes name. */
+export const EXTERNALS = ['203.0.113.5', '8.8.8.8', '52.216.9.9'];
 
 export function estateArb(): fc.Arbitrary<GeneratedEstate> {
   return fc.integer({ min: 2, max: 3 }).chain((nVpc) =>
@@ -54,6 +56,14 @@ function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: n
       });
     }
   });
+  // Now and then an ENI is an interface endpoint's (PrivateLink): an ordinary ENI with its groups.
+  const interfaceEndpoints = enis.filter(() => chance(15)).map((e, n) => {
+    e['InterfaceType'] = 'vpc_endpoint';
+    e['RequesterManaged'] = true;
+    return { VpcEndpointId: `vpce-if-${n}`, VpcEndpointType: 'Interface', VpcId: e['VpcId'], ServiceName: 'com.amazonaws.us-east-1.ssm', State: 'available', NetworkInterfaceIds: [e['NetworkInterfaceId']] };
+  });
+  // Gateway endpoints for S3 (one per VPC at most), now and then pending (not evaluated).
+  const gatewayEndpoints = vpcs.filter(() => chance(60)).map((v) => ({ VpcEndpointId: `vpce-s3-${v.VpcId.slice(4)}`, VpcEndpointType: 'Gateway', VpcId: v.VpcId, ServiceName: 'com.amazonaws.us-east-1.s3', State: chance(90) ? 'available' : 'pending', RouteTableIds: [] as string[] }));
   const eniIps = enis.map((e) => String(e['PrivateIpAddress']));
   const cidrPool = (): string => pick(['0.0.0.0/0', '10.0.0.0/8', '10.0.0.0/16', '10.1.0.0/16', '10.2.0.0/16', '10.0.0.0/24', '10.1.1.0/24', '203.0.113.0/24', '8.8.8.8/32', `${pick(eniIps)}/32`]);
   const perm = (): Record<string, unknown> => {
@@ -137,8 +147,13 @@ function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: n
         const nat = nats.find((g) => g.VpcId === v.VpcId)?.NatGatewayId;
         if (igw || nat) rs.push({ DestinationCidrBlock: '0.0.0.0/0', ...(igw && (!nat || chance(50)) ? { GatewayId: igw } : { NatGatewayId: nat }), State: 'active', Origin: 'CreateRoute' });
       }
+      if (chance(45)) {
+        // The S3 prefix list to a gateway endpoint: mostly this VPC's, sometimes another VPC's or a deleted one.
+        const own = gatewayEndpoints.find((g) => g.VpcId === v.VpcId)?.VpcEndpointId;
+        rs.push({ DestinationPrefixListId: 'pl-s3', GatewayId: own && chance(80) ? own : pick([...gatewayEndpoints.map((g) => g.VpcEndpointId), 'vpce-gone']), State: chance(10) ? 'blackhole' : 'active', Origin: 'CreateRoute' });
+      }
       for (let n = next(3); n > 0; n--) {
-        const destination = pick(['0.0.0.0/0', '10.0.0.0/16', '10.1.0.0/16', '10.2.0.0/16', '10.0.1.0/24', '10.1.0.0/24', '8.8.8.0/24']);
+        const destination = pick(['0.0.0.0/0', '10.0.0.0/16', '10.1.0.0/16', '10.2.0.0/16', '10.0.1.0/24', '10.1.0.0/24', '8.8.8.0/24', '52.216.0.0/15']);
         if (destination === v.CidrBlock) continue;
         const t = next(6);
         const target: Record<string, unknown> =
@@ -166,8 +181,13 @@ function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: n
     TransitGatewayAttachments: attachments, TransitGatewayVpcAttachments: vpcAttachments,
     TransitGatewayRouteTables: tgwTables.map((t) => ({ TransitGatewayRouteTableId: t, TransitGatewayId: 'tgw-1' })),
     TransitGatewayRouteTableAssociations: assoc, TransitGatewayRouteTableRoutes: tgwRoutes,
-    PrefixLists: [{ PrefixListId: 'pl-1', PrefixListName: 'corp' }],
-    ManagedPrefixListEntries: { 'pl-1': [{ Cidr: pick(['203.0.113.0/25', '10.1.0.0/16', '10.0.0.0/24', '10.2.0.0/16']) }, { Cidr: '8.8.8.0/24' }] },
+    PrefixLists: [{ PrefixListId: 'pl-1', PrefixListName: 'corp' }, { PrefixListId: 'pl-s3', PrefixListName: 'com.amazonaws.us-east-1.s3' }],
+    ManagedPrefixListEntries: {
+      'pl-1': [{ Cidr: pick(['203.0.113.0/25', '10.1.0.0/16', '10.0.0.0/24', '10.2.0.0/16']) }, { Cidr: '8.8.8.0/24' }],
+      // The S3 list, now and then overlapping routes and rules of the rest of the estate.
+      'pl-s3': [{ Cidr: '52.216.0.0/15' }, ...(chance(50) ? [{ Cidr: pick(['8.8.8.0/24', '203.0.113.0/24']) }] : [])],
+    },
+    VpcEndpoints: [...gatewayEndpoints, ...interfaceEndpoints],
   };
   return { snapshot, externals: EXTERNALS };
 }

@@ -255,7 +255,34 @@ test('prefix lists (inline entries and entry resources) and gateway endpoints (a
   ]));
   assert.equal(inv.prefixLists[0]!.entries.length, 2);
   assert.ok(inv.routeTables.find((t) => t.id === 'rtb-a-main')!.routes.some((x) => x.target.kind === 'vpce'));
-  assert.ok(inv.unmodelled.some((u) => u.kind === 'Route' && u.name.includes('vpce-s3')));
+  assert.ok(inv.unmodelled.some((u) => u.kind === 'Route' && u.name.includes('vpce-s3') && /prefix list's entries are not in the snapshot/.test(u.effect)));
+});
+
+test('a gateway endpoint whose prefix list is in the document is evaluated; one whose list id is known only after apply is a caveat', () => {
+  const known = read(state([VPC, SUBNET,
+    r('aws_ec2_managed_prefix_list.s3', { id: 'pl-6da54004', name: 'com.amazonaws.eu-west-1.s3', entry: [{ cidr: '52.218.0.0/17', description: '' }] }),
+    r('aws_vpc_endpoint.s3', { id: 'vpce-s3', vpc_id: 'vpc-a', service_name: 'com.amazonaws.eu-west-1.s3', vpc_endpoint_type: 'Gateway', prefix_list_id: 'pl-6da54004' }),
+    r('aws_vpc_endpoint_route_table_association.s3', { id: 'a-vpce-s3', route_table_id: 'rtb-a-main', vpc_endpoint_id: 'vpce-s3' }),
+  ]));
+  const route = known.routeTables.find((t) => t.id === 'rtb-a-main')!.routes.find((x) => x.target.kind === 'vpce')!;
+  assert.deepEqual(route.destination, { kind: 'prefix-list', id: 'pl-6da54004' });
+  assert.deepEqual(known.unmodelled, []);
+  const later = read(state([VPC, SUBNET,
+    r('aws_vpc_endpoint.s3', { id: 'vpce-s3', vpc_id: 'vpc-a', service_name: 'com.amazonaws.eu-west-1.s3', vpc_endpoint_type: 'Gateway', route_table_ids: ['rtb-a-main'] }),
+  ]));
+  // Not a catch-all 0.0.0.0/0 route: the list is unknown, so the route is a caveat and matches nothing.
+  const r2 = later.routeTables.find((t) => t.id === 'rtb-a-main')!.routes.find((x) => x.target.kind === 'vpce')!;
+  assert.equal(r2.destination.kind, 'prefix-list');
+  assert.ok(later.unmodelled.some((u) => u.kind === 'Route' && u.name.includes('vpce-s3')));
+});
+
+test('an interface with IPv6 addresses (listed or counted) is a caveat: IPv6 paths are not evaluated', () => {
+  const listed = read(state([VPC, SUBNET, r('aws_network_interface.a', { id: 'eni-a', subnet_id: 'subnet-app', private_ip: '10.0.1.5', security_groups: [], ipv6_addresses: ['2600:1f18::5'] })]));
+  assert.ok(listed.unmodelled.some((u) => u.kind === 'Vpc' && /IPv6/.test(u.effect)));
+  const counted = read(state([VPC, SUBNET, r('aws_network_interface.a', { id: 'eni-a', subnet_id: 'subnet-app', private_ip: '10.0.1.5', security_groups: [], ipv6_address_count: 1 })]));
+  assert.ok(counted.unmodelled.some((u) => u.kind === 'Vpc'));
+  const none = read(state([VPC, SUBNET, r('aws_network_interface.a', { id: 'eni-a', subnet_id: 'subnet-app', private_ip: '10.0.1.5', security_groups: [], ipv6_addresses: [], ipv6_address_count: 0 })]));
+  assert.ok(!none.unmodelled.some((u) => u.kind === 'Vpc'));
 });
 
 test('bad input: a missing field, a bad CIDR, an unreadable ACL entry and unread resource types are diagnostics with file and JSON path', () => {

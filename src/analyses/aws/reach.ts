@@ -19,6 +19,8 @@ export interface AwsEndpointJSON {
   readonly id: string;
   readonly kind: 'NetworkInterface' | 'External';
   readonly name?: string;
+  /** The interface endpoint an ENI belongs to (`vpce-...`). */
+  readonly vpcEndpoint?: string;
   readonly account?: string;
   readonly region?: string;
   readonly addresses?: readonly string[];
@@ -93,9 +95,15 @@ export async function analyseAwsSnapshot(dir: string, opts: PathOptions = {}): P
   return analyseAwsInventory(await readAwsSnapshot(dir), opts);
 }
 
+/** An interface's name: its `Name` tag, else for an interface endpoint's ENI the service it serves. */
+function interfaceName(e: NetworkInterface): string | undefined {
+  return e.tags['Name'] ?? (e.vpcEndpoint ? e.vpcEndpoint.service || e.vpcEndpoint.id : undefined);
+}
+
 function endpointJson(e: NetworkInterface): AwsEndpointJSON {
+  const name = interfaceName(e);
   return {
-    id: interfaceEndpointId(e), kind: 'NetworkInterface', ...(e.tags['Name'] ? { name: e.tags['Name'] } : {}), account: e.account, region: e.region,
+    id: interfaceEndpointId(e), kind: 'NetworkInterface', ...(name ? { name } : {}), ...(e.vpcEndpoint ? { vpcEndpoint: e.vpcEndpoint.id } : {}), account: e.account, region: e.region,
     addresses: e.addresses, ...(e.publicIp ? { publicIp: e.publicIp } : {}), vpc: e.vpc, subnet: e.subnet, securityGroups: e.securityGroups, tags: e.tags,
   };
 }
@@ -110,6 +118,7 @@ export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions =
   const endpointOf = (s: string): Endpoint | undefined => {
     const e = enis.find((x) => x.id === s || interfaceEndpointId(x) === s || x.instanceId === s)
       ?? enis.find((x) => x.tags['Name'] === s)
+      ?? enis.find((x) => x.vpcEndpoint && (x.vpcEndpoint.id === s || x.vpcEndpoint.service === s))
       ?? enis.find((x) => x.addresses.includes(s.replace(/\/32$/, '')));
     if (e) return { kind: 'eni', eni: e };
     const c = parseCidr(s);
@@ -133,18 +142,25 @@ export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions =
       out.push(row);
     }
     // Outside ranges: adjacent atoms with the same answers toward every class are one endpoint.
-    const groups: Array<{ ranges: IpRange[]; key: string; answers: Array<{ out: PairTraffic; in: PairTraffic }> }> = [];
+    // A service a gateway endpoint reaches (S3, DynamoDB) is an outside endpoint of its own, named by the service.
+    const services = est.gatewayServices;
+    const groups: Array<{ ranges: IpRange[]; key: string; service?: string; answers: Array<{ out: PairTraffic; in: PairTraffic }> }> = [];
     for (const atom of externalAtoms(cr, inventory)) {
       const x = cr.externalSide(atom.lo);
       const answers = cr.classes.map((c) => cr.withExternal(c.index, x));
-      const key = answers.map((a) => `${a.out.conns.key()}/${a.out.responseBlocked.key()}/${a.in.conns.key()}/${a.in.responseBlocked.key()}`).join(';');
+      const service = services.find((v) => v.ranges.some((r) => r.lo <= atom.lo && atom.hi <= r.hi))?.service;
+      const key = `${service ?? ''}|${answers.map((a) => `${a.out.conns.key()}/${a.out.responseBlocked.key()}/${a.in.conns.key()}/${a.in.responseBlocked.key()}`).join(';')}`;
       const same = groups.find((g) => g.key === key);
-      if (!same) groups.push({ ranges: [atom], key, answers });
+      if (!same) groups.push({ ranges: [atom], key, ...(service ? { service } : {}), answers });
       else if (same.ranges[same.ranges.length - 1]!.hi + 1n === atom.lo) same.ranges[same.ranges.length - 1] = { ...same.ranges[same.ranges.length - 1]!, hi: atom.hi };
       else same.ranges.push(atom);
     }
-    const externals = groups.map((g) => ({ id: g.ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(','), ranges: g.ranges, cidrs: g.ranges.flatMap(rangeToCidrs), answers: g.answers }));
-    const endpoints: AwsEndpointJSON[] = [...enis.map(endpointJson), ...externals.map((x) => ({ id: x.id, kind: 'External' as const, cidrs: x.cidrs }))];
+    const externals = groups.map((g) => ({ id: g.ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(','), ranges: g.ranges, cidrs: g.ranges.flatMap(rangeToCidrs), service: g.service, answers: g.answers }));
+    const shared = (service: string): boolean => externals.filter((x) => x.service === service).length > 1;
+    const endpoints: AwsEndpointJSON[] = [
+      ...enis.map(endpointJson),
+      ...externals.map((x) => ({ id: x.id, kind: 'External' as const, ...(x.service ? { name: shared(x.service) ? `${x.service} (${x.cidrs.join(', ')})` : x.service } : {}), cidrs: x.cidrs })),
+    ];
     const classOf = new Map<NetworkInterface, number>();
     for (const c of cr.classes) for (const m of c.members) classOf.set(m, c.index);
 

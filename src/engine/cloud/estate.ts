@@ -1,8 +1,9 @@
 /** Indexes over an AWS inventory that every cloud stage looks things up in (built once per analysis). */
 import type {
   AwsInventory, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, Peering, PrefixList, RouteTable, SecurityGroup,
-  Subnet, TgwAttachment, TgwRouteTable, TransitGateway, Vpc,
+  Subnet, TgwAttachment, TgwRouteTable, TransitGateway, Vpc, VpcEndpoint,
 } from '../../inventory/aws/types.js';
+import { gatewayEndpointOfRoute } from '../../inventory/aws/endpoints.js';
 import { parseIp, type IpRange } from '../../model/address.js';
 
 /** An IPv4 address as a number-like bigint. */
@@ -13,6 +14,23 @@ export function ip4(s: string): bigint {
 
 export function inRange(r: IpRange, a: bigint): boolean {
   return r.family === 4 && r.lo <= a && a <= r.hi;
+}
+
+/** The services the estate's gateway endpoint routes reach, each with its prefix lists' ranges. */
+function gatewayServices(inv: AwsInventory, endpoints: ReadonlyMap<string, VpcEndpoint>, lists: ReadonlyMap<string, PrefixList>): Array<{ service: string; ranges: IpRange[] }> {
+  const out = new Map<string, IpRange[]>();
+  for (const t of inv.routeTables) {
+    for (const r of t.routes) {
+      const ep = gatewayEndpointOfRoute(endpoints, t.vpc, r);
+      const list = ep && r.destination.kind === 'prefix-list' ? lists.get(r.destination.id) : undefined;
+      if (!ep || !list) continue;
+      const service = ep.serviceName || list.name;
+      const ranges = out.get(service) ?? [];
+      for (const c of list.entries) if (c.range.family === 4 && !ranges.some((x) => x.lo === c.range.lo && x.hi === c.range.hi)) ranges.push(c.range);
+      out.set(service, ranges);
+    }
+  }
+  return [...out].map(([service, ranges]) => ({ service, ranges }));
 }
 
 export class Estate {
@@ -26,6 +44,7 @@ export class Estate {
   readonly attachments = new Map<string, TgwAttachment>();
   readonly prefixLists = new Map<string, PrefixList>();
   readonly interfaces = new Map<string, NetworkInterface>();
+  readonly endpoints = new Map<string, VpcEndpoint>();
   private readonly tableOfSubnet = new Map<string, RouteTable>();
   private readonly mainTable = new Map<string, RouteTable>();
   private readonly aclOfSubnet = new Map<string, NetworkAcl>();
@@ -38,6 +57,8 @@ export class Estate {
   private readonly availableOfVpc = new Map<string, TgwAttachment[]>();
   /** Security group id -> the private addresses of its member ENIs (in the group's VPC). */
   readonly members = new Map<string, Set<bigint>>();
+  /** The services gateway endpoint routes reach (S3, DynamoDB), with their prefix lists' IPv4 ranges. */
+  readonly gatewayServices: ReadonlyArray<{ readonly service: string; readonly ranges: readonly IpRange[] }>;
 
   constructor(readonly inv: AwsInventory) {
     const index = <T extends { id: string }>(m: Map<string, T>, xs: readonly T[]): void => {
@@ -53,6 +74,7 @@ export class Estate {
     index(this.attachments, inv.tgwAttachments);
     index(this.prefixLists, inv.prefixLists);
     index(this.interfaces, inv.interfaces);
+    index(this.endpoints, inv.vpcEndpoints);
     for (const t of inv.routeTables) {
       if (t.main) this.mainTable.set(t.vpc, t);
       for (const s of t.subnets) this.tableOfSubnet.set(s, t);
@@ -71,6 +93,7 @@ export class Estate {
         else this.availableOfVpc.set(x.resourceId, [x]);
       }
     }
+    this.gatewayServices = gatewayServices(inv, this.endpoints, this.prefixLists);
     for (const e of inv.interfaces) {
       this.primaries.set(e, ip4(e.addresses[0]!));
       for (const a of e.addresses) this.byAddress.set(`${e.vpc}|${ip4(a)}`, e);
@@ -82,6 +105,12 @@ export class Estate {
         for (const a of e.addresses) s.add(ip4(a));
       }
     }
+  }
+
+  /** The gateway endpoint service whose prefix list holds an address (such a service never opens connections). */
+  serviceAt(address: bigint): string | undefined {
+    for (const v of this.gatewayServices) if (v.ranges.some((r) => inRange(r, address))) return v.service;
+    return undefined;
   }
 
   /** An ENI's primary private address (the one paths use). */

@@ -67,6 +67,7 @@ export function analysePath(est: Estate, src: Endpoint, dst: Endpoint, opts: Pat
     throw new Error('a cloud path needs a network interface at one end');
   }
   if (route.unmodelled) assumptions.push(`not evaluated on this path: ${route.unmodelled} (counted as dropped)`);
+  if (route.assumption) assumptions.push(route.assumption);
 
   // When routing fails, the ACLs at both ends still apply to any path: report them too.
   let crossings: readonly Crossing[] = route.crossings;

@@ -5,6 +5,7 @@
  * edge-to-edge) with the peer's route back; Transit Gateway by the table associated with the ingress
  * attachment, and its way back. The result lists the subnet crossings whose NACLs the packet meets.
  */
+import { gatewayEndpointOfRoute } from '../../inventory/aws/endpoints.js';
 import type { NetworkInterface, Route, RouteTable, TgwRoute, TgwRouteTable } from '../../inventory/aws/types.js';
 import { formatIp } from '../../model/address.js';
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
@@ -28,6 +29,8 @@ export interface RouteOutcome {
   readonly sourceSeen: bigint;
   /** Set when the path leaves what the engine evaluates (the answer is then a lower bound). */
   readonly unmodelled?: string;
+  /** What the path takes for granted beyond the network (an endpoint policy). */
+  readonly assumption?: string;
 }
 
 type AnyRoute = Route | TgwRoute;
@@ -186,6 +189,19 @@ export function routeFromEni(est: Estate, src: NetworkInterface, dst: Endpoint):
     return { ok: true, steps, crossings: [out], sourceSeen: ip4(src.publicIp) };
   }
 
+  if (t.kind === 'vpce') {
+    const ep = gatewayEndpointOfRoute(est.endpoints, src.vpc, route);
+    if (ep) {
+      const service = ep.serviceName || ep.id;
+      const pl = route.destination.kind === 'prefix-list' ? route.destination.id : '';
+      if (dst.kind !== 'external') return failed([routeStep('route', table.id, false, () => `${table.id} sends ${dText} (prefix list ${pl}) to the gateway endpoint ${t.id}; no interface is reached that way`, route, t.id)], [], a);
+      ok(() => `${table.id} routes ${dText} (prefix list ${pl}) to the gateway endpoint ${t.id}`);
+      // No security group and no NAT: the service sees the private address; it never opens connections in.
+      steps.push(routeStep('gateway', t.id, true, () => `${t.id} delivers to ${service} from ${formatIp(4, a)} (a gateway endpoint has no security group)`));
+      return { ok: true, steps, crossings: [out], sourceSeen: a, assumption: `the policy of gateway endpoint ${t.id} (${service}) allows the request (IAM is not evaluated)` };
+    }
+  }
+
   if (t.kind === 'nat') {
     const n = est.nats.get(t.id);
     if (!n || n.state !== 'available' || n.vpc !== src.vpc) return failed([routeStep('route', table.id, false, () => `${table.id} routes ${dText} to ${t.id}, which is ${n ? `not available in ${src.vpc}` : 'not in the snapshot'}`, route, t.id)], [], a);
@@ -198,7 +214,8 @@ export function routeFromEni(est: Estate, src: NetworkInterface, dst: Endpoint):
     if (n.connectivity !== 'public' || !n.publicIp || !r2 || r2.state !== 'active' || !g || !g.vpcs.includes(n.vpc)) {
       const why = n.connectivity !== 'public' || !n.publicIp ? `${t.id} is a private NAT gateway (no Elastic IP): the internet is not reached` : `the NAT's subnet ${n.subnet} does not route ${dText} to an attached internet gateway`;
       steps.push(routeStep('gateway', t.id, false, () => why, r2, r2?.target.id));
-      return failed(steps, crossings, a);
+      const onToEndpoint = r2?.target.kind === 'vpce' && n.connectivity === 'public';
+      return failed(steps, crossings, a, onToEndpoint ? 'a NAT gateway sending on to a gateway endpoint' : undefined);
     }
     // A NAT gateway carries TCP, UDP and ICMP only.
     const carried = TrafficSet.protocol(PROTO_TCP).union(TrafficSet.protocol(PROTO_UDP)).union(TrafficSet.protocol(PROTO_ICMP));
@@ -271,6 +288,8 @@ function viaTransitGateway(est: Estate, src: NetworkInterface, dst: Endpoint, d:
 export function routeFromInternet(est: Estate, x: bigint, dst: NetworkInterface): RouteOutcome {
   const xText = lazyIp(x);
   const g = [...est.igws.values()].find((i) => i.vpcs.includes(dst.vpc));
+  const service = est.serviceAt(x);
+  if (service) return failed([routeStep('gateway', service, false, () => `${xText} is an address of ${service} (a gateway endpoint's prefix list): the service never opens connections`)], [], x);
   if (!dst.publicIp) return failed([routeStep('gateway', dst.id, false, () => `${dst.id} has no public IPv4 address: the internet cannot address it`)], [], x);
   if (!g) return failed([routeStep('gateway', dst.vpc, false, () => `${dst.vpc} has no internet gateway attached`)], [], x);
   const steps: Step[] = [routeStep('gateway', g.id, true, () => `${g.id} translates ${dst.publicIp} to ${dst.addresses[0]}`)];

@@ -45,10 +45,14 @@ export interface NetworkInterface {
   readonly securityGroups: readonly string[];
   /** Private IPv4 addresses, the primary first. */
   readonly addresses: readonly string[];
+  /** IPv6 addresses (`Ipv6Addresses`), when any: their paths are not evaluated yet (a caveat). */
+  readonly ipv6Addresses?: readonly string[];
   /** The public IPv4 (auto-assigned or Elastic IP) associated with the primary address, when any. */
   readonly publicIp?: string;
   readonly interfaceType: string;
   readonly instanceId?: string;
+  /** The interface endpoint (PrivateLink) this ENI belongs to, from VpcEndpoints' `NetworkInterfaceIds`. */
+  readonly vpcEndpoint?: { readonly id: string; readonly service: string };
   readonly tags: Labels;
   readonly source: AwsSourceRef;
 }
@@ -206,8 +210,15 @@ export interface PrefixList {
 export interface VpcEndpoint {
   readonly id: string;
   readonly vpc: string;
+  /** `Gateway`, `Interface`, `GatewayLoadBalancer`, ... as VpcEndpointType says. */
   readonly type: string;
   readonly serviceName: string;
+  /** `available`, `pending`, ...; undefined when the input does not say. */
+  readonly state?: string;
+  /** A gateway endpoint's route tables (RouteTableIds). */
+  readonly routeTables: readonly string[];
+  /** An interface endpoint's ENIs (NetworkInterfaceIds). */
+  readonly networkInterfaces: readonly string[];
   readonly source: AwsSourceRef;
 }
 

@@ -23,7 +23,7 @@ export function awsConnText(c: AwsConnection): string {
 function shown(r: AwsReachStream): (id: string) => string {
   // Every outside address of the estate is in some External endpoint: their union is what `internet` means.
   const universe = r.endpoints.flatMap((e) => (e.kind === 'External' ? cidrRanges(e.cidrs ?? []) : []));
-  const names = new Map(r.endpoints.map((e) => [e.id, e.kind === 'External' ? outsideName(cidrRanges(e.cidrs ?? []), universe).name : `${e.id}${e.name ? `[${e.name}]` : ''}`]));
+  const names = new Map(r.endpoints.map((e) => [e.id, e.kind === 'External' ? e.name ?? outsideName(cidrRanges(e.cidrs ?? []), universe).name : `${e.id}${e.name ? `[${e.name}]` : ''}`]));
   return (id) => names.get(id) ?? id;
 }
 

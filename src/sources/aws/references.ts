@@ -3,6 +3,7 @@
  * NAT gateway, a rule naming an unknown group) and what the engine does not evaluate, each as a diagnostic.
  */
 import type { AwsInventory, AwsSourceRef } from '../../inventory/aws/types.js';
+import { gatewayEndpointOfRoute } from '../../inventory/aws/endpoints.js';
 import type { Diagnostic, Severity, UnmodelledObject } from '../../inventory/types.js';
 
 const MODELLED_TARGETS = new Set(['local', 'igw', 'nat', 'pcx', 'tgw']);
@@ -26,6 +27,7 @@ export function checkReferences(inv: Omit<AwsInventory, 'unmodelled'>): { diagno
   const lists = new Map(inv.prefixLists.map((l) => [l.id, l]));
   const targets: Record<string, Set<string>> = { igw: ids(inv.internetGateways), nat: ids(inv.natGateways), pcx: ids(inv.peerings), tgw: ids(inv.transitGateways) };
   const attachments = ids(inv.tgwAttachments);
+  const endpoints = new Map(inv.vpcEndpoints.map((e) => [e.id, e]));
 
   const acled = new Set(inv.networkAcls.flatMap((a) => a.subnets));
   const defaultAcl = new Set(inv.networkAcls.filter((a) => a.isDefault).map((a) => a.vpc));
@@ -52,9 +54,16 @@ export function checkReferences(inv: Omit<AwsInventory, 'unmodelled'>): { diagno
   for (const t of inv.routeTables) {
     if (!vpcs.has(t.vpc)) say('warning', 'aws-unknown-reference', `route table ${t.id} names VPC ${t.vpc}, which is not in the snapshot`, t.source);
     for (const r of t.routes) {
+      const dest = r.destination.kind === 'cidr' ? r.destination.text : r.destination.id;
+      const gateway = r.target.kind === 'vpce' ? gatewayEndpointOfRoute(endpoints, t.vpc, r) : undefined;
+      if (gateway && r.destination.kind === 'prefix-list' && !lists.get(r.destination.id)?.entriesKnown) {
+        // The service's addresses are unknown, so traffic to it follows the table's other routes (a NAT, an IGW, none).
+        notEvaluated('Route', `${t.id} ${dest} -> ${r.target.id}`, `sends ${gateway.serviceName || 'the service'} traffic to gateway endpoint ${r.target.id}, but the prefix list's entries are not in the snapshot: that traffic is routed as if the route were absent`, `route table ${t.id}: gateway endpoint route to prefix list ${dest}, whose entries are not in the snapshot (no ManagedPrefixListEntries for it): traffic to ${gateway.serviceName || 'the service'} is routed as if the route were absent`, r.source);
+        continue;
+      }
       if (r.destination.kind === 'prefix-list' && !lists.get(r.destination.id)?.entriesKnown) say('warning', 'aws-unknown-reference', `route table ${t.id}: route to prefix list ${r.destination.id}, whose entries are not in the snapshot: it matches nothing`, r.source);
+      if (gateway) continue;
       if (!MODELLED_TARGETS.has(r.target.kind)) {
-        const dest = r.destination.kind === 'cidr' ? r.destination.text : r.destination.id;
         notEvaluated('Route', `${t.id} ${dest} -> ${r.target.id}`, `carries traffic (${r.target.kind} target) that is counted as dropped`, `route table ${t.id}: route to ${r.target.id} (${r.target.kind}) is not evaluated yet: traffic it carries is counted as dropped`, r.source);
       } else if (r.target.kind !== 'local' && r.state === 'active' && !targets[r.target.kind]!.has(r.target.id)) {
         say('warning', 'aws-unknown-reference', `route table ${t.id}: route target ${r.target.id} is not in the snapshot (deleted?): traffic it carries is dropped`, r.source);
@@ -71,8 +80,25 @@ export function checkReferences(inv: Omit<AwsInventory, 'unmodelled'>): { diagno
     say('warning', 'aws-tgw-routes-truncated', `transit gateway route table ${t.id}: the route search was cut short (AdditionalRoutesAvailable): the snapshot holds ${t.routes.length} of its routes, so paths through it may be missing or routed otherwise`, t.routesTruncated);
     unmodelled.push({ kind: 'TransitGatewayRouteTable', apiVersion: 'ec2', name: t.id, effect: `has routes beyond the ${t.routes.length} the snapshot holds (route search cut short): paths through it may be missing or routed otherwise`, selects: 'unknown', digest: `${t.routesTruncated.file}#${t.routesTruncated.path}`, source: { file: t.routesTruncated.file, line: t.routesTruncated.line } });
   }
+  // IPv6 traffic needs an IPv6 address at the interface's end: one caveat per VPC whose interfaces have some.
+  const v6 = new Map<string, { count: number; first: AwsSourceRef }>();
+  for (const e of inv.interfaces) {
+    if (!e.ipv6Addresses?.length) continue;
+    const x = v6.get(e.vpc);
+    if (x) x.count++;
+    else v6.set(e.vpc, { count: 1, first: e.source });
+  }
+  for (const [vpc, x] of v6) {
+    notEvaluated('Vpc', vpc, `has ${x.count} network interface(s) with IPv6 addresses, whose IPv6 paths (rules, routes, egress-only gateways) are not evaluated: only IPv4 is answered`, `VPC ${vpc}: ${x.count} network interface(s) have IPv6 addresses; IPv6 paths are not evaluated yet, so answers cover IPv4 only`, x.first);
+  }
   for (const g of inv.transitGateways) {
     if (g.securityGroupReferencing) notEvaluated('TransitGateway', g.id, 'lets security group references match across it (counted as matching nothing)', `transit gateway ${g.id} enables security group referencing, which is not evaluated yet: group references across it match nothing`, g.source);
+  }
+  for (const n of inv.natGateways) {
+    // A NAT gateway's own subnet table sending a service on to a gateway endpoint: that leg is not evaluated.
+    const table = inv.routeTables.find((t) => t.subnets.includes(n.subnet)) ?? inv.routeTables.find((t) => t.main && t.vpc === n.vpc);
+    const r = table?.routes.find((x) => gatewayEndpointOfRoute(endpoints, table.vpc, x));
+    if (table && r) notEvaluated('Route', `${table.id} ${r.destination.kind === 'prefix-list' ? r.destination.id : ''} -> ${r.target.id}`, `sends traffic that NAT gateway ${n.id} forwards on to gateway endpoint ${r.target.id}: counted as dropped`, `route table ${table.id}: NAT gateway ${n.id} sits in a subnet whose table sends ${r.target.id}'s prefix list to the gateway endpoint; traffic the NAT forwards there is not evaluated yet: counted as dropped`, r.source);
   }
   for (const n of inv.natGateways) if (!subnets.has(n.subnet)) say('warning', 'aws-unknown-reference', `NAT gateway ${n.id} names subnet ${n.subnet}, which is not in the snapshot`, n.source);
   for (const a of inv.networkAcls) for (const s of a.subnets) if (!subnets.has(s)) say('info', 'aws-unknown-reference', `network ACL ${a.id} is associated with subnet ${s}, which is not in the snapshot`, a.source);

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { AwsInventory, NetworkInterface, PrefixList, TgwRoute, TgwRouteTable } from '../../inventory/aws/types.js';
+import type { AwsInventory, NetworkInterface, PrefixList, TgwRoute, TgwRouteTable, VpcEndpoint } from '../../inventory/aws/types.js';
 import type { Diagnostic } from '../../inventory/types.js';
 import { UserError } from '../../util/errors.js';
 import { lex } from '../../util/compare.js';
@@ -116,6 +116,28 @@ function dedupe<T extends { id: string; source: { file: string; line: number; pa
   return [...seen.values()].sort((a, b) => lex(a.id, b.id));
 }
 
+/**
+ * Interface endpoints' ENIs are ordinary ENIs with their groups; each is told which endpoint and service it
+ * serves (so it is named by them). An endpoint whose ENIs are not in the snapshot cannot be reached in the
+ * answers: a warning.
+ */
+function withEndpoints(enis: NetworkInterface[], endpoints: readonly VpcEndpoint[], diagnostics: Diagnostic[]): NetworkInterface[] {
+  const byEni = new Map<string, VpcEndpoint>();
+  const present = new Set(enis.map((e) => e.id));
+  for (const ep of endpoints) {
+    for (const id of ep.networkInterfaces) byEni.set(id, ep);
+    const missing = ep.networkInterfaces.filter((id) => !present.has(id));
+    if (missing.length > 0) {
+      diagnostics.push({ severity: 'warning', code: 'aws-endpoint-interfaces-missing', message: `${ep.type} endpoint ${ep.id} (${ep.serviceName || 'unknown service'}) names network interface${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, which the snapshot does not hold (no NetworkInterfaces output lists them): paths to the endpoint through them are not in the answers (at ${ep.source.path})`, source: ep.source });
+    }
+  }
+  if (byEni.size === 0) return enis;
+  return enis.map((e) => {
+    const ep = byEni.get(e.id);
+    return ep ? { ...e, vpcEndpoint: { id: ep.id, service: ep.serviceName } } : e;
+  });
+}
+
 /** The inventory of read parts: keyed parts joined to their owners, duplicates and references checked. */
 export function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInventory {
   const attachments = dedupe(p.tgwAttachments, 'transit gateway attachment', diagnostics).map((a) => {
@@ -141,10 +163,11 @@ export function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInvent
     const entries = p.prefixListEntries.get(l.id);
     return { ...l, entries: entries ?? [], entriesKnown: entries !== undefined };
   });
+  const vpcEndpoints = dedupe(p.vpcEndpoints, 'VPC endpoint', diagnostics);
   const inv: Omit<AwsInventory, 'unmodelled'> = {
     vpcs: dedupe(p.vpcs, 'VPC', diagnostics),
     subnets: dedupe(p.subnets, 'subnet', diagnostics),
-    interfaces: dedupe(p.interfaces, 'network interface', diagnostics),
+    interfaces: withEndpoints(dedupe(p.interfaces, 'network interface', diagnostics), vpcEndpoints, diagnostics),
     securityGroups: dedupe(p.securityGroups, 'security group', diagnostics),
     networkAcls: dedupe(p.networkAcls, 'network ACL', diagnostics),
     routeTables: dedupe(p.routeTables, 'route table', diagnostics),
@@ -155,7 +178,7 @@ export function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInvent
     tgwAttachments: attachments,
     tgwRouteTables,
     prefixLists,
-    vpcEndpoints: dedupe(p.vpcEndpoints, 'VPC endpoint', diagnostics),
+    vpcEndpoints,
     diagnostics,
   };
   const checked = checkReferences(inv);

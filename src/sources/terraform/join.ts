@@ -7,6 +7,7 @@ import type { NaclEntry, NetworkAcl, Route, SecurityGroup, SgRule, TgwRoute } fr
 import { formatIp, parseCidr, type ParsedCidr } from '../../model/address.js';
 import { TrafficSet } from '../../model/traffic-set.js';
 import type { TfReader } from './reader.js';
+import { endpointRoute } from './resources/endpoints.js';
 import { sgRuleKey } from './resources/security-groups.js';
 
 const ANY = parseCidr('0.0.0.0/0')!;
@@ -187,7 +188,8 @@ function gatewaysAndPeerings(t: TfReader): void {
   }
   for (const x of t.endpointTables) {
     const ep = t.gatewayEndpoints.get(x.endpoint);
-    t.push(t.routes, x.table, { destination: ep?.prefixList ? { kind: 'prefix-list', id: ep.prefixList } : { kind: 'cidr', cidr: ANY, text: '0.0.0.0/0' }, target: { kind: 'vpce', id: x.endpoint }, state: 'active', origin: 'static', source: t.at(x.res) });
+    // An endpoint the document does not hold: its prefix list is unknown too (a caveat either way).
+    endpointRoute(t, ep?.res ?? x.res, x.table, x.endpoint, ep?.prefixList, x.res);
   }
 }
 

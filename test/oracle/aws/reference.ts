@@ -104,6 +104,11 @@ function forward(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet): Forwarding
   if (src.kind === 'external') {
     // From the internet: to a public address, through an IGW of the VPC; replies must route to an IGW.
     if (dst.kind !== 'eni' || !dst.eni.publicIp) return none();
+    // The addresses of a service a gateway endpoint route of the estate reaches never open connections.
+    const service = inv.routeTables.some((t) => t.routes.some((r) => r.target.kind === 'vpce' && r.destination.kind === 'prefix-list'
+      && inv.vpcEndpoints.some((ep) => ep.id === r.target.id && ep.type === 'Gateway' && ep.vpc === t.vpc && (ep.state === undefined || ep.state === 'available'))
+      && !!inv.prefixLists.find((l) => l.id === (r.destination as { id: string }).id)?.entries.some((c) => inCidr(c, src.address))));
+    if (service) return none();
     const b = dst.eni;
     if (!inv.internetGateways.some((g) => g.vpcs.includes(b.vpc))) return none();
     const back = routeFor(inv, b.subnet, src.address);
@@ -170,6 +175,14 @@ function forward(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet): Forwarding
       const natSide: Check = { subnet: n.subnet, dir: 'out', src: 0n, dst: d };
       const checks = n.subnet === a.subnet ? [natSide] : [leave, { subnet: n.subnet, dir: 'in' as const, src: s, dst: d }, natSide];
       return { ok: true, checks, seenSrc: addr(n.publicIp) };
+    }
+    case 'vpce': {
+      // A gateway endpoint (S3, DynamoDB) of this VPC, by its service prefix list: outbound only, to the
+      // service's addresses, no NAT and no public address needed; the source keeps its private address.
+      const ep = inv.vpcEndpoints.find((x) => x.id === r.target.id);
+      if (!ep || ep.type !== 'Gateway' || ep.vpc !== a.vpc || (ep.state !== undefined && ep.state !== 'available')) return none();
+      if (r.destination.kind !== 'prefix-list' || dst.kind !== 'external') return none();
+      return { ok: true, checks: [leave], seenSrc: s };
     }
     default:
       return none();

@@ -37,11 +37,17 @@ export function readInterface(o: Json, path: string, r: FieldReader, fallback: {
     const gid = r.optional(g.o, 'GroupId');
     if (gid && !groups.includes(gid)) groups.push(gid);
   }
+  const ipv6: string[] = [];
+  for (const p of r.objects(o['Ipv6Addresses'], `${path}.Ipv6Addresses`, o)) {
+    const ip = r.optional(p.o, 'Ipv6Address');
+    if (ip && !ipv6.includes(ip)) ipv6.push(ip);
+  }
   const az = r.optional(o, 'AvailabilityZone') ?? fallback.az ?? '';
   const attachment = o['Attachment'] as Json | undefined;
   return {
     id, vpc, subnet, availabilityZone: az, securityGroups: groups.sort(), addresses: good,
     ...(publicIp && parseIp(publicIp) ? { publicIp } : {}),
+    ...(ipv6.length > 0 ? { ipv6Addresses: ipv6 } : {}),
     account: r.optional(o, 'OwnerId') ?? fallback.owner ?? r.account ?? 'unknown',
     region: r.region ?? regionOfZone(az) ?? 'unknown',
     interfaceType: r.optional(o, 'InterfaceType') ?? 'interface',

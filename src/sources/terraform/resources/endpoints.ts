@@ -8,13 +8,12 @@ import type { TfResource } from '../document.js';
 import type { TfReader } from '../reader.js';
 import type { TfResourceReader } from '../resource.js';
 
-/** A gateway endpoint's route in a table: to the service's prefix list (not evaluated: counted as dropped). */
-function endpointRoute(t: TfReader, res: TfResource, table: string, endpoint: string, prefixList: string | undefined): void {
-  if (!prefixList) {
-    t.report('warning', 'aws-unmodelled-target', `${res.address}: gateway endpoint ${endpoint} adds a route to ${table} whose prefix list is known only after apply: not evaluated`, t.at(res));
-    return;
-  }
-  t.push(t.routes, table, { destination: { kind: 'prefix-list', id: prefixList }, target: { kind: 'vpce', id: endpoint }, state: 'active', origin: 'static', source: t.at(res) });
+/**
+ * A gateway endpoint's route in a table: to the service's prefix list. A prefix list id known only after
+ * apply gets a placeholder, whose entries are unknown, so the route is a caveat in every report.
+ */
+export function endpointRoute(t: TfReader, res: TfResource, table: string, endpoint: string, prefixList: string | undefined, at: TfResource = res): void {
+  t.push(t.routes, table, { destination: { kind: 'prefix-list', id: prefixList ?? `tf:${res.address}.prefix_list_id` }, target: { kind: 'vpce', id: endpoint }, state: 'active', origin: 'static', source: t.at(at) });
 }
 
 export const vpcEndpoints: TfResourceReader = {
@@ -27,7 +26,7 @@ export const vpcEndpoints: TfResourceReader = {
     const type = t.value(res, ['vpc_endpoint_type']);
     const service = t.value(res, ['service_name']);
     const kind = type.kind === 'known' ? type.value : 'Gateway';
-    t.parts.vpcEndpoints.push({ id, vpc, type: kind, serviceName: service.kind === 'known' ? service.value : '', source: t.at(res) });
+    t.parts.vpcEndpoints.push({ id, vpc, type: kind, serviceName: service.kind === 'known' ? service.value : '', routeTables: [], networkInterfaces: [], source: t.at(res) });
     const pl = t.value(res, ['prefix_list_id']);
     if (kind === 'Gateway') {
       for (const table of t.list(res, ['route_table_ids']).values) endpointRoute(t, res, table, id, pl.kind === 'known' ? pl.value : undefined);

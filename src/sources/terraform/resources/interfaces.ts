@@ -42,11 +42,15 @@ function base(t: TfReader, res: TfResource, subnetId: string, groups: string[], 
   }
   const az = t.value(res, ['availability_zone']);
   const zone = az.kind === 'known' ? az.value : subnet.availabilityZone;
+  // IPv6 addresses only matter as a caveat (IPv6 paths are not evaluated): listed, or a count AWS fills in.
+  const v6 = t.list(res, ['ipv6_addresses']).values;
+  const v6count = (res.values as Record<string, unknown> | undefined)?.['ipv6_address_count'];
+  const ipv6 = v6.length > 0 ? v6 : typeof v6count === 'number' && v6count > 0 ? [`tf:${res.address}.ipv6_addresses`] : [];
   const scope = t.scope(res, vpc);
   t.parts.interfaces.push({
     id, vpc: subnet.vpc, subnet: subnet.id, availabilityZone: zone, securityGroups: [...new Set(groups)].sort(), addresses: addrs,
     account: vpc?.account ?? scope.account, region: vpc?.region ?? regionOfZone(zone) ?? scope.region, interfaceType: 'interface',
-    tags: t.tags(res), source: t.at(res), ...extra,
+    tags: t.tags(res), source: t.at(res), ...(ipv6.length > 0 ? { ipv6Addresses: ipv6 } : {}), ...extra,
   });
   if (addrs.length === 0) t.pendingAddresses.push({ id, res, key });
 }
