@@ -48,7 +48,7 @@ export function registerTest(program: Command): void {
     .description('test the segmentation: the intent\'s expected allows and denials, in the model or with real packets in a network-namespace lab')
     .argument('[inputs...]', 'manifest files or directories (recursed), AWS snapshot directories (describe-* JSON, collector or Terraform JSON), or - for stdin')
     .option('-i, --intent <file>', 'the intent file (default: bulkhead.yaml beside the inputs or in the working directory)')
-    .option('-r, --runner <runner>', 'model (the engine, instant), lab (real packets in network namespaces; needs root, nftables, iproute2) or live (probe pods in the cluster; needs --cluster)', 'model');
+    .option('-r, --runner <runner>', 'model (the engine, instant), lab (real packets in network namespaces: the pods with their NetworkPolicies, or the AWS interfaces with their security groups, NACLs and routes; needs root, nftables, iproute2) or live (probe pods in the cluster; needs --cluster)', 'model');
   formatOption(cmd, Object.keys(TEST_FORMATS));
   outputFileOption(cmd);
   cmd
