@@ -26,7 +26,7 @@ export function splitAwsInputs(texts: readonly InputText[], command: string | un
   for (const t of texts) (!t.diagnostics?.length && awsFormatOf(t.text) ? aws : k8s).push(t);
   if (aws.length === 0) return { k8s };
   if (command === undefined) {
-    throw new UserError(`${aws[0]!.path} is AWS input (describe-* output, collector file or Terraform JSON), which this command does not read yet`, 'reach, explain, audit, diff, init and blast take AWS input');
+    throw new UserError(`${aws[0]!.path} is AWS input (describe-* output, collector file or Terraform JSON), which this command does not read yet`, 'reach, explain, audit, diff, init, blast and test take AWS input');
   }
   const inventory = awsInventoryOf(aws);
   return { k8s, aws: { analysis: analyseAwsInventory(inventory), notes: awsNotesOf(inventory), files: aws.map((t) => t.path) } };

@@ -3,7 +3,7 @@
  * on the ports it is told and probes the connections it is told, and speaks JSON lines on stdin/stdout.
  * It exits when stdin closes, so a killed parent leaves no agent behind.
  *   -> {"op":"listen","ports":[["TCP",80],["UDP",53]]}      <- {"op":"listening","failed":[...]}
- *   -> {"op":"probe","id":1,"p":"TCP","host":"10.244.0.2","port":80,"t":1000}
+ *   -> {"op":"probe","id":1,"p":"TCP","host":"10.244.0.2","port":80,"t":1000,"sp":1024}   (sp: source port, optional)
  *   <- {"op":"result","id":1,"r":"open"|"refused"|"blocked"|"timeout"|"error","code":"...","ms":3}
  */
 import dgram from 'node:dgram';
@@ -11,7 +11,7 @@ import net from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-type Msg = { op: 'listen'; ports: Array<[string, number]> } | { op: 'probe'; id: number; p: string; host: string; port: number; t: number };
+type Msg = { op: 'listen'; ports: Array<[string, number]> } | { op: 'probe'; id: number; p: string; host: string; port: number; t: number; sp?: number };
 
 const servers: Array<net.Server | dgram.Socket> = [];
 const listening = new Set<string>();
@@ -76,7 +76,7 @@ function probe(m: Extract<Msg, { op: 'probe' }>): void {
   };
   const fromError = (e: NodeJS.ErrnoException): void => finish(e.code === 'ECONNREFUSED' ? 'refused' : BLOCKED.has(e.code ?? '') ? 'blocked' : 'error', e.code ?? e.message);
   if (m.p === 'TCP') {
-    const c = net.connect({ host: m.host, port: m.port });
+    const c = net.connect({ host: m.host, port: m.port, ...(m.sp ? { localPort: m.sp } : {}) });
     const timer = setTimeout(() => {
       finish('timeout');
       c.destroy();
@@ -115,7 +115,7 @@ function probe(m: Extract<Msg, { op: 'probe' }>): void {
     });
     const connect = (): void => s.connect(m.port, m.host, () => s.send(`bulkhead probe ${m.id}`));
     s.once('listening', connect);
-    s.bind(udpSourcePort());
+    s.bind(m.sp ?? udpSourcePort());
   } else finish('error', `unsupported protocol ${m.p}`);
 }
 

@@ -21,6 +21,21 @@ export interface Probe {
   readonly to: string;
   readonly protocol: Protocol;
   readonly port: number;
+  /** The address to connect to, when not the destination host's own (an interface's public address). */
+  readonly address?: string;
+  /** The client's source port, when it matters (stateless ACLs check the replies to it). */
+  readonly sport?: number;
+}
+
+/**
+ * A topology other than the default bridge: extra namespaces (routers, gateways) and the links, addresses,
+ * routes and rules between them and the hosts. The hosts' namespaces are created empty (loopback up).
+ */
+export interface Wiring {
+  /** Name suffixes of the extra namespaces (`bh-<run>-<suffix>`). */
+  readonly namespaces: readonly string[];
+  /** Wires everything; every namespace exists when it is called. */
+  wire(names: { host(key: string): string; extra(suffix: string): string }): Promise<void>;
 }
 
 export interface ProbeResult {
@@ -84,11 +99,11 @@ export class Lab {
   }
 
   /** Builds the lab: namespaces, links, addresses, agents. On any failure it removes what it made and rethrows. */
-  static async create(specs: readonly HostSpec[]): Promise<Lab> {
+  static async create(specs: readonly HostSpec[], wiring?: Wiring): Promise<Lab> {
     const lab = new Lab();
     lab.trapSignals();
     try {
-      await lab.build(specs);
+      await (wiring ? lab.buildWired(specs, wiring) : lab.build(specs));
       return lab;
     } catch (e) {
       lab.destroySync();
@@ -111,6 +126,19 @@ export class Lab {
       process.on(s, h);
     }
     process.on('exit', this.onExit);
+  }
+
+  private async buildWired(specs: readonly HostSpec[], wiring: Wiring): Promise<void> {
+    // Hosts of different networks may share an address (two VPCs): the wiring keeps them apart.
+    specs.forEach((s, i) => this.hosts.set(s.key, { key: s.key, ns: `${PREFIX}${this.runId}-h${i}`, address: s.address }));
+    const extra = (suffix: string): string => `${PREFIX}${this.runId}-${suffix}`;
+    const hosts = [...this.hosts.values()];
+    const all = [...hosts.map((h) => h.ns), ...wiring.namespaces.map(extra)];
+    this.created.push(...all);
+    await run('ip', ['-batch', '-'], all.map((n) => `netns add ${n}\n`).join(''));
+    await bounded(all, 8, (n) => run('ip', ['-n', n, 'link', 'set', 'lo', 'up']));
+    await wiring.wire({ host: (key) => this.host(key).ns, extra });
+    await bounded(hosts, 8, (h) => this.startAgent(h));
   }
 
   private async build(specs: readonly HostSpec[]): Promise<void> {
@@ -216,7 +244,7 @@ export class Lab {
       if (a.exited) return Promise.resolve({ r: 'error' as const, code: a.exited, ms: 0 });
       return new Promise<ProbeResult>((resolve) => {
         a.pending.set(id, (m) => resolve({ r: m.r as ProbeResult['r'], ...(m.code ? { code: String(m.code) } : {}), ms: Number(m.ms ?? 0) }));
-        a.child.stdin!.write(`${JSON.stringify({ op: 'probe', id, p: p.protocol, host: dst.address, port: p.port, t: timeoutMs })}\n`);
+        a.child.stdin!.write(`${JSON.stringify({ op: 'probe', id, p: p.protocol, host: p.address ?? dst.address, port: p.port, t: timeoutMs, ...(p.sport ? { sp: p.sport } : {}) })}\n`);
       });
     });
   }

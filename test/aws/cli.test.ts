@@ -1,10 +1,12 @@
 /** The CLI on AWS snapshots: reach and explain in every format, mixed with manifests, and the caveats in each. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
+import { splitAwsInputs } from '../../src/cli/aws-inputs.js';
+import { UserError } from '../../src/util/errors.js';
 
 const EX = 'examples/aws';
 const DB = '123456789012/us-east-1/vpc-prod/eni-db';
@@ -91,12 +93,13 @@ test('reach and explain: a --from or --to that names nothing in the snapshot is 
   }
 });
 
-test('commands that do not read AWS input yet say so (exit 2) instead of reading it as manifests', () => {
+test('AWS input given to a reader that does not take it is refused (exit 2) instead of being read as manifests', () => {
+  const text = readFileSync(join(EX, '123456789012/us-east-1/vpcs.json'), 'utf8');
+  assert.throws(() => splitAwsInputs([{ path: 'vpcs.json', text }], undefined), (e: Error) => e instanceof UserError && /is AWS input .*does not read yet/.test(e.message));
+  // test reads it now (test/aws/test-command.test.ts).
   const intent = join(mkdtempSync(join(tmpdir(), 'bulkhead-aws-test-')), 'intent.yaml');
-  writeFileSync(intent, 'segments:\n  a: {namespace: a}\nflows: []\ntests: []\n');
-  const r = runCli(['test', EX, '--intent', intent]);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /is AWS input .*does not read yet/);
+  writeFileSync(intent, 'segments:\n  a: {vpc: prod}\nflows: []\ntests: [{from: eni-api, to: eni-db, port: TCP/5432, expect: allow}]\n');
+  assert.equal(runCli(['test', EX, '--intent', intent, '--no-generate', '-q']).code, 0);
 });
 
 // Planted problems: a route to a virtual private gateway (not evaluated) and a NACL entry that cannot be read.

@@ -437,7 +437,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
   };
 }
 
-/** A test end: a declared segment name (or world), an address or CIDR, else a workload or pod spec. */
+/** A test end: a declared segment name (or world), an address or CIDR, an AWS interface or instance id, else a workload or pod spec. */
 function testEnd(r: Reader, text: string, segments: ReadonlySet<string>, path: Path): TestEnd | undefined {
   const t = text.trim();
   if (segments.has(t) || t === WORLD) return { kind: 'segment', name: t };
@@ -445,8 +445,10 @@ function testEnd(r: Reader, text: string, segments: ReadonlySet<string>, path: P
   const cidr = parseCidr(t) ?? (ip ? parseCidr(`${t}/${ip.family === 4 ? 32 : 128}`) : undefined);
   if (cidr) return { kind: 'address', text: t, cidr };
   if (/^[^/\s]+\/[^/\s]+$/.test(t)) return { kind: 'workload', spec: t };
+  // AWS: an ENI or instance id, or an interface's endpoint id (account/region/vpc/eni).
+  if (/^(eni|i)-[0-9a-z]+$/.test(t) || /^[^/\s]+\/[^/\s]+\/[^/\s]+\/eni-[0-9a-z]+$/.test(t)) return { kind: 'workload', spec: t };
   const near = closest(t, [...segments]);
-  r.problem(path, `"${t}" is not a segment, a workload (namespace/name or namespace/name[Kind]) or an address${near ? ` (did you mean "${near}"?)` : ''}`);
+  r.problem(path, `"${t}" is not a segment, a workload (namespace/name or namespace/name[Kind]), an AWS interface or instance id (eni-..., i-...) or an address${near ? ` (did you mean "${near}"?)` : ''}`);
   return undefined;
 }
 

@@ -2,7 +2,7 @@
 import type { Analysis } from '../../engine/index.js';
 import type { Diagnostic } from '../../inventory/types.js';
 import { modelVerdict } from './model.js';
-import type { Check, CheckResult, Runner, TestRun } from './types.js';
+import type { Check, CheckResult, ModelVerdict, Observation, Runner, TestRun } from './types.js';
 
 export interface RunInfo {
   readonly intent?: string;
@@ -58,10 +58,14 @@ export function satisfyGroups(results: CheckResult[]): CheckResult[] {
   return results;
 }
 
-/** The model's verdict on every check, the runner's observations when given, and the summary. */
-export async function runChecks(a: Analysis, checks: readonly Check[], runner: Runner | undefined, info: RunInfo = {}): Promise<TestRun> {
+/**
+ * The model's verdict on every check, the runner's observations when given, and the summary. The model is
+ * the cluster's analysis, or a function judging each check (for AWS checks and mixed runs).
+ */
+export async function runChecks(model: Analysis | ((c: Check) => ModelVerdict), checks: readonly Check[], runner: Runner | undefined, info: RunInfo = {}): Promise<TestRun> {
   const t0 = performance.now();
-  const models = checks.map((c) => modelVerdict(a, c));
+  const verdictOf = typeof model === 'function' ? model : (c: Check): ModelVerdict => modelVerdict(model, c);
+  const models = checks.map(verdictOf);
   const observed = runner ? await runner.observe(checks) : new Map();
   const results = satisfyGroups(checks.map((c, i) => judge(c, models[i]!, observed.get(c.id), runner?.name)));
   const probes = [...observed.values()].filter((o) => o.verdict !== 'skipped').length;
@@ -81,5 +85,34 @@ export async function runChecks(a: Analysis, checks: readonly Check[], runner: R
     },
     notes: [...(info.notes ?? [])],
     diagnostics: [...(info.diagnostics ?? [])],
+  };
+}
+
+/** One part of a split run: the checks it takes, and the runner that observes them or why they are not probed. */
+export interface RunnerPart {
+  readonly takes: (c: Check) => boolean;
+  readonly runner?: Runner;
+  readonly skip?: string;
+}
+
+/** A runner over checks of several kinds (cluster and AWS in one run): each part observes the checks it takes. */
+export function splitRunner(name: string, parts: readonly RunnerPart[]): Runner {
+  return {
+    name,
+    async observe(checks) {
+      const out = new Map<number, Observation>();
+      const left = new Set(checks.map((c) => c.id));
+      for (const p of parts) {
+        const mine = checks.filter((c) => left.has(c.id) && p.takes(c));
+        for (const c of mine) left.delete(c.id);
+        if (mine.length === 0) continue;
+        if (!p.runner) {
+          for (const c of mine) out.set(c.id, { verdict: 'skipped', detail: p.skip ?? 'not probed' });
+          continue;
+        }
+        for (const [id, o] of await p.runner.observe(mine)) out.set(id, o);
+      }
+      return out;
+    },
   };
 }

@@ -7,10 +7,14 @@ import type { Protocol } from '../../model/port-set.js';
 
 export type Verdict = 'allow' | 'deny';
 
-/** One end of a check: a pod (a sampled replica of a workload) or an address outside the cluster. */
+/** One end of a check: a pod (a sampled replica of a workload), an AWS network interface, or an outside address. */
 export interface CheckEnd {
-  /** What the report prints: the pod id, or the address. */
+  /** What the report prints: the pod id, the interface (`eni-0abc[Name]`), or the address. */
   readonly id: string;
+  /** The interface's endpoint id (`account/region/vpc/eni`), when an AWS network interface. */
+  readonly eni?: string;
+  /** The instance the interface is attached to, when any. */
+  readonly instance?: string;
   /** `namespace/name` of the pod; absent for an address. */
   readonly pod?: string;
   /** The pod's workload id, when a pod. */

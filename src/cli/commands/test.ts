@@ -2,9 +2,13 @@
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
 import { loadIntent } from '../../analyses/intent/index.js';
-import { buildChecks } from '../../analyses/test/cases.js';
-import { runChecks } from '../../analyses/test/run.js';
+import { buildChecksOf, clusterPopulation, type Population } from '../../analyses/test/cases.js';
+import { awsModelVerdict, awsPopulation, isAwsCheck } from '../../analyses/test/aws.js';
+import { modelVerdict } from '../../analyses/test/model.js';
+import { runChecks, splitRunner } from '../../analyses/test/run.js';
 import type { Runner } from '../../analyses/test/types.js';
+import { joinNotes } from '../../analyses/aws/notes.js';
+import { AwsLabRunner } from '../../lab/aws-runner.js';
 import { LabRunner } from '../../lab/runner.js';
 import { LiveRunner, cleanupProbePods } from '../../lab/live-runner.js';
 import { ClusterClient } from '../../sources/k8s/live/client.js';
@@ -42,9 +46,9 @@ export function registerTest(program: Command): void {
   const cmd = program
     .command('test')
     .description('test the segmentation: the intent\'s expected allows and denials, in the model or with real packets in a network-namespace lab')
-    .argument('[inputs...]', 'manifest files or directories (recursed), or - for stdin')
+    .argument('[inputs...]', 'manifest files or directories (recursed), AWS snapshot directories (describe-* JSON, collector or Terraform JSON), or - for stdin')
     .option('-i, --intent <file>', 'the intent file (default: bulkhead.yaml beside the inputs or in the working directory)')
-    .option('-r, --runner <runner>', 'model (the engine, instant), lab (real packets in network namespaces; needs root, nftables, iproute2) or live (probe pods in the cluster; needs --cluster)', 'model');
+    .option('-r, --runner <runner>', 'model (the engine, instant), lab (real packets in network namespaces: the pods with their NetworkPolicies, or the AWS interfaces with their security groups, NACLs and routes; needs root, nftables, iproute2) or live (probe pods in the cluster; needs --cluster)', 'model');
   formatOption(cmd, Object.keys(TEST_FORMATS));
   outputFileOption(cmd);
   cmd
@@ -89,30 +93,44 @@ export function registerTest(program: Command): void {
     }
     const intent = loadIntent(intentPath);
     const out = openReport(opts.outputFile);
-    const { inventory, diagnostics, notes: inputNotes } = await loadInputs(inputs, opts);
-    const a = analyze(inventory);
-    const built = buildChecks(a, intent, { ...(sample !== undefined ? { sample } : {}), generate: opts.generate });
+    const loaded = await loadInputs(inputs, opts, true, 'test');
+    const { inventory, aws } = loaded;
+    const diagnostics = [...loaded.diagnostics, ...(aws?.notes.diagnostics ?? [])];
+    const inputNotes = aws ? joinNotes(loaded.notes, aws.notes) : loaded.notes;
+    // The cluster's checks when manifests (or a cluster) were read, the estate's when a snapshot was: both in a mixed run.
+    const a = !aws || inventory.pods.length > 0 ? analyze(inventory) : undefined;
+    const pops: Population[] = [...(a ? [clusterPopulation(a, intent)] : []), ...(aws ? [awsPopulation(aws.analysis, intent)] : [])];
+    const built = buildChecksOf(pops, intent, { ...(sample !== undefined ? { sample } : {}), generate: opts.generate });
     const { checks, notes } = built;
     printDiagnostics(built.diagnostics, opts);
     if (checks.length === 0) throw new UserError(`no checks: ${intentPath} has no tests and implies none for these inputs`, 'add a tests: section (docs/testing.md)');
-    if (inventory.unmodelled.length > 0) {
+    if (a && inventory.unmodelled.length > 0) {
       notes.push(
         `${inventory.unmodelled.length} object(s) that may change traffic are evaluated by neither the model nor the lab (${[...new Set(inventory.unmodelled.map((u) => u.kind))].sort().join(', ')}): a real cluster may differ for the pods they select`,
       );
     }
-    if (runnerName === 'lab' && (inventory.adminPolicies ?? []).length > 0) {
+    if (runnerName === 'lab' && a && (inventory.adminPolicies ?? []).length > 0) {
       notes.push(
         `the lab compiles NetworkPolicies only: the ${inventory.adminPolicies!.length} admin and baseline policies are in the model's expectations but not in the lab's nftables rules, so probes they decide may fail in the lab`,
       );
     }
     const log = opts.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
-    const runner: Runner | undefined =
+    const clusterRunner: Runner | undefined =
       runnerName === 'lab'
         ? new LabRunner(inventory, { maxProbes, timeoutMs })
         : runnerName === 'live'
           ? new LiveRunner(inventory, await ClusterClient.connect({ ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) }), { maxProbes, timeoutMs, concurrency, ...(opts.ephemeral ? { ephemeral: true } : {}), ...(opts.probeImage ? { image: opts.probeImage } : {}), ...(log ? { log } : {}) })
           : undefined;
-    const ran = await runChecks(a, checks, runner, { intent: intentPath, notes, diagnostics: [...diagnostics, ...built.diagnostics] });
+    const awsRunner: Runner | undefined = aws && runnerName === 'lab' ? new AwsLabRunner(aws.analysis, { maxProbes, timeoutMs }) : undefined;
+    const runner: Runner | undefined =
+      clusterRunner && aws
+        ? splitRunner(clusterRunner.name, [
+            { takes: (c) => !isAwsCheck(c), runner: clusterRunner },
+            awsRunner ? { takes: isAwsCheck, runner: awsRunner } : { takes: isAwsCheck, skip: 'live probes run in the cluster: checks on the AWS estate are judged by the model only' },
+          ])
+        : (clusterRunner ?? awsRunner);
+    const verdict = (c: Parameters<typeof isAwsCheck>[0]) => (isAwsCheck(c) ? awsModelVerdict(aws!.analysis, c) : modelVerdict(a!, c));
+    const ran = await runChecks(verdict, checks, runner, { intent: intentPath, notes, diagnostics: [...diagnostics, ...built.diagnostics] });
     // Ephemeral containers stay in their pods: the report says which, as the cluster now holds them.
     const left = runner instanceof LiveRunner ? runner.leftEphemeral : [];
     const result = left.length ? { ...ran, notes: [...ran.notes, `${left.length} ephemeral container(s) were added and cannot be removed (they stay until their pod is replaced): ${left.join(', ')}`] } : ran;

@@ -1,0 +1,373 @@
+/**
+ * The AWS lab: real packets through an emulated VPC estate, so the kernel, not the model, decides.
+ *  - one namespace per network interface (its primary private address on the subnet, the interface's
+ *    security groups as its nftables rules), one per subnet holding a bridge, one router per VPC with a link
+ *    per subnet; the subnet's route table is the router's table for packets from that link (`ip rule iif`),
+ *    the subnet's network ACL is a stateless chain on that link;
+ *  - local routes deliver to the VPC's subnets, blackhole routes are blackhole routes, a route to a target
+ *    that is missing or elsewhere is `prohibit`;
+ *  - an active peering is a link between the two routers; what arrives over it (or from an internet
+ *    gateway) is delivered only to the VPC's own subnets;
+ *  - an internet gateway is a namespace between the router and an "internet" namespace holding the outside
+ *    hosts; it translates public to private addresses 1:1 and forwards only for interfaces that have one;
+ *  - a NAT gateway is a host on its subnet's bridge at its private address that masquerades outbound only.
+ * Transit gateways, endpoints, virtual private gateways and routes to interfaces are not emulated: the checks
+ * whose path meets one are skipped with the reason. Nothing has a route out; everything is removed on exit.
+ */
+import type { AwsAnalysis } from '../analyses/aws/reach.js';
+import { awsEndpointOf, awsPathOf, isAwsCheck } from '../analyses/test/aws.js';
+import type { Check, Observation, Runner } from '../analyses/test/types.js';
+import type { NatGateway, NetworkInterface, Route, Subnet } from '../inventory/aws/types.js';
+import { formatIp, parseCidr, type IpRange } from '../model/address.js';
+import type { Protocol } from '../model/port-set.js';
+import { bestRoute } from '../engine/cloud/routing.js';
+import { Lab, type Probe, type Wiring } from './lab.js';
+import { aclRuleset, igwRuleset, natRuleset, securityGroupRuleset } from './aws-nft.js';
+import { observation } from './runner.js';
+import { run } from './system.js';
+import { bounded } from './lab.js';
+
+export interface AwsLabOptions {
+  readonly timeoutMs?: number;
+  readonly maxProbes?: number;
+  readonly concurrency?: number;
+  readonly onPhase?: (phase: string, ms: number) => void;
+}
+
+/** Route targets the lab emulates; the others make a check skipped. */
+const EMULATED = new Set(['local', 'pcx', 'igw', 'nat']);
+/** The gateway address every lab host and subnet link uses (link-local: no interface of a VPC holds it). */
+const GW = '169.254.0.1';
+/** The first client port: the low end of the ephemeral range the model assumes, where ACLs most often fall short. */
+const FIRST_SPORT = 1024;
+
+function cidrText(r: IpRange, prefix: number): string {
+  return `${formatIp(4, r.lo)}/${prefix}`;
+}
+
+/** A route's IPv4 destinations with their prefix lengths (a prefix list's entries). */
+function destinations(aws: AwsAnalysis, r: Route): Array<{ text: string; prefix: number }> {
+  if (r.destination.kind === 'cidr') return r.destination.cidr.range.family === 4 ? [{ text: cidrText(r.destination.cidr.range, r.destination.cidr.prefix), prefix: r.destination.cidr.prefix }] : [];
+  return (aws.estate.prefixLists.get(r.destination.id)?.entries ?? []).filter((c) => c.range.family === 4).map((c) => ({ text: cidrText(c.range, c.prefix), prefix: c.prefix }));
+}
+
+/** Why the lab cannot try a check, or undefined when it can. */
+export function awsLabSkip(aws: AwsAnalysis, c: Check): string | undefined {
+  if (c.protocol === 'SCTP') return 'SCTP is not probed: Node has no SCTP sockets and this kernel may lack the module';
+  const est = aws.estate;
+  const ends = [awsEndpointOf(aws, c.from), awsEndpointOf(aws, c.to)];
+  for (const e of ends) {
+    if (e.kind !== 'eni') continue;
+    if (!est.subnets.has(e.eni.subnet) || !est.vpcs.has(e.eni.vpc)) return `${e.eni.id}'s subnet or VPC is not in the snapshot`;
+    const sub = est.subnets.get(e.eni.subnet)!;
+    if (sub.cidr.range.family !== 4 || est.primary(e.eni) < 0n) return `${e.eni.id} has no IPv4 address in an IPv4 subnet`;
+  }
+  const [s, d] = ends as [typeof ends[0], typeof ends[0]];
+  const ans = awsPathOf(aws, c);
+  const unmodelled = ans.assumptions.find((a) => a.startsWith('not evaluated on this path'));
+  if (unmodelled) return `the model does not evaluate this path (${unmodelled.replace(/^not evaluated on this path: /, '')})`;
+  const lookups: Array<[string, bigint]> = [];
+  const dAddr = d.kind === 'eni' ? est.primary(d.eni) : d.address;
+  const sAddr = s.kind === 'eni' ? est.primary(s.eni) : s.address;
+  if (s.kind === 'eni') lookups.push([s.eni.subnet, dAddr]);
+  if (d.kind === 'eni') lookups.push([d.eni.subnet, sAddr]);
+  if (s.kind === 'eni') {
+    const t = est.routeTableOf(s.eni.subnet);
+    const r = t ? bestRoute(est, t.routes, dAddr) : undefined;
+    const n = r?.target.kind === 'nat' ? est.nats.get(r.target.id) : undefined;
+    if (n) lookups.push([n.subnet, dAddr]);
+  }
+  for (const [subnet, addr] of lookups) {
+    const t = est.routeTableOf(subnet);
+    const r = t ? bestRoute(est, t.routes, addr) : undefined;
+    if (r && r.state === 'active' && !EMULATED.has(r.target.kind)) return `${t!.id} routes ${formatIp(4, addr)} to ${r.target.id} (${r.target.kind}), which the lab does not emulate`;
+  }
+  return undefined;
+}
+
+interface SubnetNode {
+  readonly subnet: Subnet;
+  readonly k: number;
+  readonly prefix: number;
+}
+
+/** Allocates /30 transit links in 169.254.128.0/17: [this side, the other side]. */
+function transit(): () => [string, string] {
+  let n = 0;
+  return () => {
+    const base = (169n << 24n) + (254n << 16n) + (128n << 8n) + BigInt(4 * n++);
+    return [formatIp(4, base + 1n), formatIp(4, base + 2n)];
+  };
+}
+
+/** Commands for `ip -n NS -batch -`. */
+type Batch = Map<string, string[]>;
+
+function push(b: Batch, ns: string, ...cmds: string[]): void {
+  const l = b.get(ns) ?? [];
+  l.push(...cmds);
+  b.set(ns, l);
+}
+
+/** The emulated estate for a set of checks: namespaces, links, tables, rules. */
+class Estate {
+  readonly hosts: Array<{ key: string; address: string; eni?: NetworkInterface }> = [];
+  readonly namespaces: string[] = [];
+  private readonly subnets = new Map<string, SubnetNode>();
+  private readonly vpcs = new Map<string, number>();
+  private readonly nats: NatGateway[] = [];
+
+  constructor(
+    private readonly aws: AwsAnalysis,
+    checks: readonly Check[],
+  ) {
+    const est = aws.estate;
+    const seen = new Set<string>();
+    for (const c of checks) {
+      for (const e of [c.from, c.to]) {
+        const key = e.eni ?? e.address!;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const x = awsEndpointOf(aws, e);
+        if (x.kind === 'eni') {
+          this.hosts.push({ key, address: formatIp(4, est.primary(x.eni)), eni: x.eni });
+          this.addSubnet(x.eni.subnet);
+        } else this.hosts.push({ key, address: formatIp(4, x.address) });
+      }
+    }
+    for (const n of aws.inventory.natGateways) {
+      if (n.state !== 'available' || !n.privateIp || !this.vpcs.has(n.vpc) || !est.subnets.has(n.subnet)) continue;
+      this.nats.push(n);
+      this.addSubnet(n.subnet);
+    }
+    for (const v of this.vpcs.keys()) this.namespaces.push(`r${this.vpcs.get(v)}`);
+    for (const s of this.subnets.values()) this.namespaces.push(`s${s.k}`);
+    this.nats.forEach((_, j) => this.namespaces.push(`n${j}`));
+    this.igws().forEach((_, i) => this.namespaces.push(`g${i}`));
+    this.namespaces.push('inet');
+  }
+
+  private addSubnet(id: string): void {
+    if (this.subnets.has(id)) return;
+    const s = this.aws.estate.subnets.get(id)!;
+    if (!this.vpcs.has(s.vpc)) this.vpcs.set(s.vpc, this.vpcs.size);
+    this.subnets.set(id, { subnet: s, k: this.subnets.size, prefix: s.cidr.prefix });
+  }
+
+  private igws() {
+    return this.aws.inventory.internetGateways.filter((g) => g.vpcs.some((v) => this.vpcs.has(v))).map((g) => ({ g, vpc: g.vpcs.find((v) => this.vpcs.has(v))! }));
+  }
+
+  private peerings() {
+    return this.aws.inventory.peerings.filter((p) => p.status === 'active' && p.requester.vpc !== p.accepter.vpc && this.vpcs.has(p.requester.vpc) && this.vpcs.has(p.accepter.vpc));
+  }
+
+  /** The wiring for Lab.create. */
+  wiring(): Wiring {
+    return { namespaces: this.namespaces, wire: (names) => this.wire(names) };
+  }
+
+  private async wire(names: { host(key: string): string; extra(suffix: string): string }): Promise<void> {
+    const est = this.aws.estate;
+    const inv = this.aws.inventory;
+    const b: Batch = new Map();
+    const nft = new Map<string, string>();
+    const forwarders: string[] = [];
+    const router = (vpc: string): string => names.extra(`r${this.vpcs.get(vpc)}`);
+    const next = transit();
+    const inet = names.extra('inet');
+    forwarders.push(inet);
+    for (const v of this.vpcs.keys()) forwarders.push(router(v));
+    // Subnets: a bridge, and a link to the VPC router whose address is the hosts' gateway.
+    for (const s of this.subnets.values()) {
+      const ns = names.extra(`s${s.k}`);
+      const r = router(s.subnet.vpc);
+      const link = `s${s.k}`;
+      push(b, ns, 'link add br0 type bridge', 'link set br0 up', `link add uplink type veth peer name ${link} netns ${r}`, 'link set uplink master br0', 'link set uplink up');
+      push(b, r, `addr add ${GW}/32 dev ${link}`, `link set ${link} up`, `route replace ${cidrText(s.subnet.cidr.range, s.prefix)} dev ${link} table 99`, `rule add prio 1000 iif ${link} table ${1000 + s.k}`, `rule add prio 2000 iif ${link} prohibit`);
+    }
+    // Hosts: interfaces on their subnet's bridge, outside addresses on the internet namespace.
+    let xi = 0;
+    this.hosts.forEach((h, i) => {
+      const ns = names.host(h.key);
+      if (h.eni) {
+        const s = this.subnets.get(h.eni.subnet)!;
+        push(b, names.extra(`s${s.k}`), `link add h${i} type veth peer name eth0 netns ${ns}`, `link set h${i} master br0`, `link set h${i} up`);
+        push(b, ns, `addr add ${h.address}/${s.prefix} dev eth0`, 'link set eth0 up', `route add ${GW} dev eth0`, `route add default via ${GW} dev eth0`);
+        nft.set(ns, securityGroupRuleset(inv, h.eni));
+      } else {
+        const link = `x${xi++}`;
+        push(b, inet, `link add ${link} type veth peer name eth0 netns ${ns}`, `addr add ${GW}/32 dev ${link}`, `link set ${link} up`, `route add ${h.address}/32 dev ${link}`);
+        push(b, ns, `addr add ${h.address}/32 dev eth0`, 'link set eth0 up', `route add ${GW} dev eth0`, `route add default via ${GW} dev eth0`);
+      }
+    });
+    // NAT gateways: a host at the gateway's private address that masquerades.
+    const vpcBlocks = inv.vpcs.flatMap((v) => v.cidrs.map((c) => c.range));
+    this.nats.forEach((n, j) => {
+      const s = this.subnets.get(n.subnet)!;
+      const ns = names.extra(`n${j}`);
+      forwarders.push(ns);
+      push(b, names.extra(`s${s.k}`), `link add n${j} type veth peer name eth0 netns ${ns}`, `link set n${j} master br0`, `link set n${j} up`);
+      push(b, ns, `addr add ${n.privateIp}/${s.prefix} dev eth0`, 'link set eth0 up', `route add ${GW} dev eth0`, `route add default via ${GW} dev eth0`);
+      nft.set(ns, natRuleset(n.privateIp!, vpcBlocks));
+    });
+    // Peerings: a link between the two routers; what arrives over it goes to the VPC's own subnets only.
+    const peerLink = new Map<string, { link: string; far: Map<string, string> }>();
+    this.peerings().forEach((p, i) => {
+      const [a, z] = next();
+      const link = `p${i}`;
+      const ra = router(p.requester.vpc);
+      const rz = router(p.accepter.vpc);
+      push(b, ra, `link add ${link} type veth peer name ${link} netns ${rz}`, `addr add ${a}/30 dev ${link}`, `link set ${link} up`, `rule add prio 1000 iif ${link} table 99`, `rule add prio 2000 iif ${link} prohibit`);
+      push(b, rz, `addr add ${z}/30 dev ${link}`, `link set ${link} up`, `rule add prio 1000 iif ${link} table 99`, `rule add prio 2000 iif ${link} prohibit`);
+      peerLink.set(p.id, { link, far: new Map([[p.requester.vpc, z], [p.accepter.vpc, a]]) });
+    });
+    // Internet gateways: between the router and the internet, public addresses 1:1.
+    const igwOf = new Map<string, { link: string; far: string }>();
+    this.igws().forEach(({ g, vpc }, i) => {
+      const ns = names.extra(`g${i}`);
+      forwarders.push(ns);
+      const r = router(vpc);
+      const [ra, ga] = next();
+      const [gi, ia] = next();
+      const link = `g${i}`;
+      push(b, r, `link add ${link} type veth peer name vpc netns ${ns}`, `addr add ${ra}/30 dev ${link}`, `link set ${link} up`, `rule add prio 1000 iif ${link} table 99`, `rule add prio 2000 iif ${link} prohibit`);
+      push(b, ns, `addr add ${ga}/30 dev vpc`, 'link set vpc up', `link add inet type veth peer name ${link} netns ${inet}`, `addr add ${gi}/30 dev inet`, 'link set inet up', `route add default via ${ia} dev inet`);
+      for (const c of est.vpcs.get(vpc)?.cidrs ?? []) if (c.range.family === 4) push(b, ns, `route add ${cidrText(c.range, c.prefix)} via ${ra} dev vpc`);
+      push(b, inet, `addr add ${ia}/30 dev ${link}`, `link set ${link} up`);
+      const pairs: Array<{ priv: string; pub: string }> = [];
+      for (const h of this.hosts) if (h.eni?.vpc === vpc && h.eni.publicIp) pairs.push({ priv: h.address, pub: h.eni.publicIp });
+      for (const n of this.nats) if (n.vpc === vpc && n.connectivity === 'public' && n.publicIp) pairs.push({ priv: n.privateIp!, pub: n.publicIp });
+      for (const p of pairs) push(b, inet, `route add ${p.pub}/32 via ${gi} dev ${link}`);
+      nft.set(ns, igwRuleset(pairs));
+      igwOf.set(g.id, { link, far: ga });
+    });
+    // Each subnet's route table as the router's table for packets from its link.
+    for (const s of this.subnets.values()) {
+      const r = router(s.subnet.vpc);
+      const table = est.routeTableOf(s.subnet.id);
+      const n = 1000 + s.k;
+      const local: string[] = [];
+      const others = new Map<string, { rank: number; line: string }>();
+      for (const route of table?.routes ?? []) {
+        for (const dst of destinations(this.aws, route)) {
+          const t = route.target;
+          if (route.state === 'active' && t.kind === 'local') {
+            local.push(`route replace prohibit ${dst.text} table ${n}`);
+            const range = parseCidr(dst.text)!.range;
+            for (const o of this.subnets.values()) {
+              if (o.subnet.vpc !== s.subnet.vpc || o.subnet.cidr.range.lo < range.lo || o.subnet.cidr.range.hi > range.hi) continue;
+              local.push(`route replace ${cidrText(o.subnet.cidr.range, o.prefix)} dev s${o.k} table ${n}`);
+            }
+            continue;
+          }
+          let how = 'prohibit';
+          if (route.state === 'blackhole') how = 'blackhole';
+          else if (t.kind === 'pcx' && peerLink.has(t.id)) {
+            const p = peerLink.get(t.id)!;
+            const far = p.far.get(s.subnet.vpc);
+            if (far) how = `via ${far} dev ${p.link} onlink`;
+          } else if (t.kind === 'igw' && igwOf.has(t.id) && est.igws.get(t.id)!.vpcs.includes(s.subnet.vpc)) {
+            const g = igwOf.get(t.id)!;
+            how = `via ${g.far} dev ${g.link} onlink`;
+          } else if (t.kind === 'nat') {
+            const nat = this.nats.find((x) => x.id === t.id && x.vpc === s.subnet.vpc);
+            if (nat) how = `via ${nat.privateIp} dev s${this.subnets.get(nat.subnet)!.k} onlink`;
+          }
+          // Several routes to one destination: static before prefix list before propagated, as AWS picks.
+          const rank = route.origin === 'propagated' ? 0 : route.destination.kind === 'prefix-list' ? 1 : 2;
+          const line = how === 'prohibit' || how === 'blackhole' ? `route replace ${how} ${dst.text} table ${n}` : `route replace ${dst.text} ${how} table ${n}`;
+          const had = others.get(dst.text);
+          if (!had || had.rank < rank) others.set(dst.text, { rank, line });
+        }
+      }
+      // Local routes first: a more specific route of the table replaces a subnet's at the same prefix.
+      push(b, r, ...local, ...[...others.values()].map((x) => x.line));
+    }
+    for (const v of this.vpcs.keys()) {
+      const links = [...this.subnets.values()].filter((s) => s.subnet.vpc === v).map((s) => ({ link: `s${s.k}`, acl: est.aclOf(s.subnet.id) }));
+      nft.set(router(v), aclRuleset(links));
+    }
+    const all = [...this.namespaces.map((s) => names.extra(s)), ...this.hosts.map((h) => names.host(h.key))];
+    // No redirects (a host would learn a shortcut the VPC does not have), no reverse-path filter, ICMP errors unthrottled.
+    const sysctl = (fwd: boolean): string =>
+      `for f in /proc/sys/net/ipv4/conf/*/rp_filter /proc/sys/net/ipv4/conf/*/send_redirects /proc/sys/net/ipv4/conf/*/accept_redirects; do echo 0 > $f; done; echo 0 > /proc/sys/net/ipv4/icmp_ratelimit; echo 1000000 > /proc/sys/net/ipv4/icmp_msgs_per_sec; echo 1000000 > /proc/sys/net/ipv4/icmp_msgs_burst; ${fwd ? 'echo 1 > /proc/sys/net/ipv4/ip_forward; ' : ''}[ -w /proc/sys/net/bridge/bridge-nf-call-iptables ] && echo 0 > /proc/sys/net/bridge/bridge-nf-call-iptables; true`;
+    await bounded(all, 8, (ns) => run('ip', ['netns', 'exec', ns, 'sh', '-c', sysctl(false)]));
+    // Links first, in every namespace (a veth is made from one side into the other), then what uses them.
+    const makes = (c: string): boolean => c.startsWith('link add') || c.includes(' master br0') || c === 'link set br0 up';
+    for (const [ns, cmds] of b) {
+      const mk = cmds.filter(makes);
+      if (mk.length) await run('ip', ['-n', ns, '-batch', '-'], mk.map((c) => `${c}\n`).join(''));
+    }
+    await bounded([...b], 8, ([ns, cmds]) => {
+      const rest = cmds.filter((c) => !makes(c));
+      return rest.length ? run('ip', ['-n', ns, '-batch', '-'], rest.map((c) => `${c}\n`).join('')) : Promise.resolve('');
+    });
+    await bounded(all, 8, (ns) => run('ip', ['netns', 'exec', ns, 'sh', '-c', sysctl(forwarders.includes(ns))]));
+    await bounded([...nft], 8, ([ns, rules]) => run('ip', ['netns', 'exec', ns, 'nft', '-f', '-'], rules));
+  }
+}
+
+export class AwsLabRunner implements Runner {
+  readonly name = 'lab';
+  constructor(
+    private readonly aws: AwsAnalysis,
+    private readonly opts: AwsLabOptions = {},
+  ) {}
+
+  async observe(checks: readonly Check[]): Promise<Map<number, Observation>> {
+    const out = new Map<number, Observation>();
+    const phase = this.opts.onPhase ?? ((): void => {});
+    const todo: Check[] = [];
+    for (const c of checks) {
+      const why = isAwsCheck(c) ? awsLabSkip(this.aws, c) : 'not a check on the AWS estate';
+      if (why) out.set(c.id, { verdict: 'skipped', detail: why });
+      else todo.push(c);
+    }
+    const max = this.opts.maxProbes ?? 5000;
+    for (const c of todo.slice(max)) out.set(c.id, { verdict: 'skipped', detail: `beyond --max-probes ${max}` });
+    const probed = todo.slice(0, max);
+    if (probed.length === 0) return out;
+    let t = performance.now();
+    const estate = new Estate(this.aws, probed);
+    const lab = await Lab.create(estate.hosts.map((h) => ({ key: h.key, address: h.address })), estate.wiring());
+    try {
+      phase('build', performance.now() - t);
+      t = performance.now();
+      const key = (e: Check['from']): string => e.eni ?? e.address!;
+      const listen = new Map<string, Array<[Protocol, number]>>();
+      for (const c of probed) {
+        const l = listen.get(key(c.to)) ?? [];
+        if (!l.some(([p, n]) => p === c.protocol && n === c.port)) l.push([c.protocol, c.port]);
+        listen.set(key(c.to), l);
+      }
+      const failed = await lab.listen(listen);
+      phase('listen', performance.now() - t);
+      t = performance.now();
+      // Client ports from the low end of the ephemeral range, one per probe: each is a new connection.
+      const sports = new Map<string, number>();
+      const probes: Probe[] = probed.map((c) => {
+        const from = key(c.from);
+        const busy = new Set((listen.get(from) ?? []).map(([, n]) => n));
+        let sp = sports.get(from) ?? FIRST_SPORT;
+        while (busy.has(sp)) sp++;
+        sports.set(from, sp + 1);
+        const dst = awsEndpointOf(this.aws, c.to);
+        // The internet addresses an interface by its public address (none: its private one, which no route reaches).
+        const address = dst.kind === 'eni' ? (c.from.address && dst.eni.publicIp ? dst.eni.publicIp : formatIp(4, this.aws.estate.primary(dst.eni))) : c.to.address!;
+        return { from, to: key(c.to), protocol: c.protocol, port: c.port, address, sport: sp };
+      });
+      const results = await lab.probe(probes, this.opts.timeoutMs ?? 1000, this.opts.concurrency ?? 64);
+      phase('probe', performance.now() - t);
+      probed.forEach((c, i) => {
+        const f = failed.find((x) => x.startsWith(`${key(c.to)} ${c.protocol}/${c.port}:`));
+        out.set(c.id, f ? { verdict: 'error', detail: `no listener: ${f}` } : observation(results[i]!));
+      });
+    } finally {
+      t = performance.now();
+      lab.destroySync();
+      phase('cleanup', performance.now() - t);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The AWS lab against the model: real packets through the emulated estate must get the model's verdict on
+ * every check the lab can try (a crafted estate with each construct, and a few random estates).
+ */
+// Needs root, nftables and iproute2: without them every test here skips, printing why.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
+import { analyseAwsInventory, type AwsAnalysis } from '../../src/analyses/aws/reach.js';
+import { interfaceEndpointId } from '../../src/inventory/aws/types.js';
+import { awsModelVerdict } from '../../src/analyses/test/aws.js';
+import { runChecks } from '../../src/analyses/test/run.js';
+import type { Check, CheckEnd } from '../../src/analyses/test/types.js';
+import type { Protocol } from '../../src/model/port-set.js';
+import { AwsLabRunner } from '../../src/lab/aws-runner.js';
+import { labUnavailable, listNamespaces } from '../../src/lab/system.js';
+import { estateArb } from './estate-gen.js';
+
+const why = labUnavailable();
+if (why) process.stdout.write(`# AWS lab tests skipped: ${why}\n`);
+const opts = why ? { skip: why } : {};
+
+const allow = (n: number, egress: boolean, cidr: string, proto = '-1', ports?: [number, number]) => ({ RuleNumber: n, Protocol: proto, RuleAction: 'allow', Egress: egress, CidrBlock: cidr, ...(ports ? { PortRange: { From: ports[0], To: ports[1] } } : {}) });
+const star = (egress: boolean) => ({ RuleNumber: 32767, Protocol: '-1', RuleAction: 'deny', Egress: egress, CidrBlock: '0.0.0.0/0' });
+const eni = (id: string, subnet: string, vpc: string, ip: string, groups: string[], publicIp?: string) => ({
+  NetworkInterfaceId: id, SubnetId: subnet, VpcId: vpc, AvailabilityZone: 'us-east-1a', PrivateIpAddress: ip, Groups: groups.map((g) => ({ GroupId: g })),
+  TagSet: [{ Key: 'Name', Value: id.slice(4) }], ...(publicIp ? { Association: { PublicIp: publicIp } } : {}),
+});
+const everything = [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }];
+
+/**
+ * VPC a (public, app and db subnets, an internet gateway, a NAT gateway), VPC b peered with a both ways,
+ * VPC c peered with a but without the route back. db admits its clients by security group reference and from
+ * b's block, but its subnet's ACL lets replies to b out only on 32768-65535 (the model's client ports start at
+ * 1024). web has a public address, app in the same subnet none.
+ */
+const CRAFTED = {
+  Vpcs: [{ VpcId: 'vpc-a', OwnerId: '111111111111', CidrBlock: '10.0.0.0/16' }, { VpcId: 'vpc-b', OwnerId: '111111111111', CidrBlock: '10.1.0.0/16' }, { VpcId: 'vpc-c', OwnerId: '111111111111', CidrBlock: '10.2.0.0/16' }],
+  Subnets: [
+    { SubnetId: 'subnet-pub', VpcId: 'vpc-a', CidrBlock: '10.0.0.0/24', AvailabilityZone: 'us-east-1a' },
+    { SubnetId: 'subnet-app', VpcId: 'vpc-a', CidrBlock: '10.0.1.0/24', AvailabilityZone: 'us-east-1a' },
+    { SubnetId: 'subnet-db', VpcId: 'vpc-a', CidrBlock: '10.0.2.0/24', AvailabilityZone: 'us-east-1a' },
+    { SubnetId: 'subnet-b', VpcId: 'vpc-b', CidrBlock: '10.1.1.0/24', AvailabilityZone: 'us-east-1a' },
+    { SubnetId: 'subnet-c', VpcId: 'vpc-c', CidrBlock: '10.2.1.0/24', AvailabilityZone: 'us-east-1a' },
+  ],
+  NetworkInterfaces: [
+    eni('eni-web', 'subnet-pub', 'vpc-a', '10.0.0.10', ['sg-web'], '198.51.100.10'),
+    eni('eni-app', 'subnet-pub', 'vpc-a', '10.0.0.11', ['sg-web']),
+    eni('eni-api', 'subnet-app', 'vpc-a', '10.0.1.10', ['sg-api']),
+    eni('eni-db', 'subnet-db', 'vpc-a', '10.0.2.10', ['sg-db']),
+    eni('eni-b', 'subnet-b', 'vpc-b', '10.1.1.10', ['sg-b']),
+    eni('eni-c', 'subnet-c', 'vpc-c', '10.2.1.10', ['sg-c']),
+  ],
+  SecurityGroups: [
+    { GroupId: 'sg-web', VpcId: 'vpc-a', GroupName: 'web', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }], IpPermissionsEgress: everything },
+    { GroupId: 'sg-api', VpcId: 'vpc-a', GroupName: 'api', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, UserIdGroupPairs: [{ GroupId: 'sg-web' }] }], IpPermissionsEgress: everything },
+    { GroupId: 'sg-db', VpcId: 'vpc-a', GroupName: 'db', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: 'sg-api' }], IpRanges: [{ CidrIp: '10.1.0.0/16' }, { CidrIp: '10.2.0.0/16' }] }], IpPermissionsEgress: everything },
+    { GroupId: 'sg-b', VpcId: 'vpc-b', GroupName: 'b', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }], IpPermissionsEgress: everything },
+    { GroupId: 'sg-c', VpcId: 'vpc-c', GroupName: 'c', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }], IpPermissionsEgress: everything },
+  ],
+  NetworkAcls: [
+    { NetworkAclId: 'acl-a', VpcId: 'vpc-a', IsDefault: true, Entries: [allow(100, false, '0.0.0.0/0'), allow(100, true, '0.0.0.0/0'), star(false), star(true)], Associations: [{ SubnetId: 'subnet-pub' }, { SubnetId: 'subnet-app' }] },
+    { NetworkAclId: 'acl-db', VpcId: 'vpc-a', IsDefault: false, Entries: [allow(100, false, '0.0.0.0/0'), allow(100, true, '10.0.0.0/16'), allow(110, true, '10.1.0.0/16', '6', [32768, 65535]), allow(120, true, '10.2.0.0/16'), star(false), star(true)], Associations: [{ SubnetId: 'subnet-db' }] },
+    { NetworkAclId: 'acl-b', VpcId: 'vpc-b', IsDefault: true, Entries: [allow(100, false, '0.0.0.0/0'), allow(100, true, '0.0.0.0/0'), star(false), star(true)], Associations: [{ SubnetId: 'subnet-b' }] },
+    { NetworkAclId: 'acl-c', VpcId: 'vpc-c', IsDefault: true, Entries: [allow(100, false, '0.0.0.0/0'), allow(100, true, '0.0.0.0/0'), star(false), star(true)], Associations: [{ SubnetId: 'subnet-c' }] },
+  ],
+  RouteTables: [
+    { RouteTableId: 'rtb-a', VpcId: 'vpc-a', Associations: [{ Main: true }], Routes: [
+      { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' },
+      { DestinationCidrBlock: '10.1.0.0/16', VpcPeeringConnectionId: 'pcx-ab', State: 'active' },
+      { DestinationCidrBlock: '10.2.0.0/16', VpcPeeringConnectionId: 'pcx-ac', State: 'active' },
+      { DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-a', State: 'active' },
+    ] },
+    { RouteTableId: 'rtb-pub', VpcId: 'vpc-a', Associations: [{ Main: false, SubnetId: 'subnet-pub' }], Routes: [
+      { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' },
+      { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-a', State: 'active' },
+      { DestinationCidrBlock: '10.1.0.0/16', VpcPeeringConnectionId: 'pcx-ab', State: 'blackhole' },
+    ] },
+    { RouteTableId: 'rtb-b', VpcId: 'vpc-b', Associations: [{ Main: true }], Routes: [{ DestinationCidrBlock: '10.1.0.0/16', GatewayId: 'local', State: 'active' }, { DestinationCidrBlock: '10.0.0.0/16', VpcPeeringConnectionId: 'pcx-ab', State: 'active' }] },
+    { RouteTableId: 'rtb-c', VpcId: 'vpc-c', Associations: [{ Main: true }], Routes: [{ DestinationCidrBlock: '10.2.0.0/16', GatewayId: 'local', State: 'active' }] },
+  ],
+  InternetGateways: [{ InternetGatewayId: 'igw-a', Attachments: [{ VpcId: 'vpc-a', State: 'available' }] }],
+  NatGateways: [{ NatGatewayId: 'nat-a', VpcId: 'vpc-a', SubnetId: 'subnet-pub', State: 'available', ConnectivityType: 'public', NatGatewayAddresses: [{ PrivateIp: '10.0.0.200', PublicIp: '198.51.100.200' }] }],
+  VpcPeeringConnections: [
+    { VpcPeeringConnectionId: 'pcx-ab', RequesterVpcInfo: { VpcId: 'vpc-a', Region: 'us-east-1' }, AccepterVpcInfo: { VpcId: 'vpc-b', Region: 'us-east-1' }, Status: { Code: 'active' } },
+    { VpcPeeringConnectionId: 'pcx-ac', RequesterVpcInfo: { VpcId: 'vpc-a', Region: 'us-east-1' }, AccepterVpcInfo: { VpcId: 'vpc-c', Region: 'us-east-1' }, Status: { Code: 'active' } },
+  ],
+};
+
+function analysisOf(snapshot: unknown): AwsAnalysis {
+  return analyseAwsInventory(buildAwsInventory([{ path: 'estate.json', text: JSON.stringify(snapshot) }]));
+}
+
+/** Every ordered pair of ends (interfaces and outside addresses, never two addresses) on each port. */
+function allChecks(aws: AwsAnalysis, externals: readonly string[], ports: ReadonlyArray<[Protocol, number]>): Check[] {
+  const ends: CheckEnd[] = [...aws.inventory.interfaces.map((e) => ({ id: e.id, eni: interfaceEndpointId(e) })), ...externals.map((a) => ({ id: a, address: a }))];
+  const out: Check[] = [];
+  for (const f of ends) for (const t of ends) {
+    if (f === t || (f.address && t.address)) continue;
+    for (const [protocol, port] of ports) out.push({ id: out.length + 1, origin: { kind: 'test', label: 'all pairs' }, from: f, to: t, protocol, port, expect: 'allow' });
+  }
+  return out;
+}
+
+let probes = 0;
+
+async function labAgreesWithModel(aws: AwsAnalysis, checks: readonly Check[]): Promise<Map<string, string>> {
+  const run = await runChecks((c) => awsModelVerdict(aws, c), checks, new AwsLabRunner(aws, { timeoutMs: 500 }));
+  const bad = run.results.filter((r) => r.disagreement || r.observed?.verdict === 'error');
+  assert.deepEqual(bad.map((r) => `${r.check.from.id} => ${r.check.to.id} ${r.check.protocol}/${r.check.port}: model ${r.model.verdict} (${r.model.rule}), lab ${r.observed?.verdict} ${r.observed?.detail ?? ''}`), []);
+  probes += run.summary.probes;
+  return new Map(run.results.map((r) => [`${r.check.from.id}>${r.check.to.id}:${r.check.port}`, `${r.model.verdict}/${r.observed?.verdict}`]));
+}
+
+test('AWS lab: on a crafted estate every probe gets the model\'s verdict, each construct exercised', opts, async () => {
+  const aws = analysisOf(CRAFTED);
+  const before = listNamespaces().filter((n) => n.startsWith('bh-'));
+  const t0 = performance.now();
+  const seen = await labAgreesWithModel(aws, allChecks(aws, ['203.0.113.5'], [['TCP', 5432], ['TCP', 443], ['TCP', 22], ['TCP', 8080]]));
+  const ms = performance.now() - t0;
+  // What each construct decides, as the kernel saw it.
+  assert.equal(seen.get('eni-api>eni-db:5432'), 'allow/allow', 'db admits the api group by reference');
+  assert.equal(seen.get('eni-web>eni-db:5432'), 'deny/deny', 'a group reference admits only its members');
+  assert.equal(seen.get('eni-b>eni-db:5432'), 'deny/deny', "the request passes, db's ACL drops the replies to the client's port");
+  assert.equal(seen.get('eni-api>eni-b:22'), 'allow/allow', 'peering with routes both ways');
+  assert.equal(seen.get('eni-db>eni-b:22'), 'deny/deny', "db's ACL lets only high ports out to b");
+  assert.equal(seen.get('eni-c>eni-db:5432'), 'deny/deny', 'c has no route back over the peering');
+  assert.equal(seen.get('eni-api>eni-c:22'), 'deny/deny', 'the way back from c is missing');
+  assert.equal(seen.get('eni-web>eni-b:22'), 'deny/deny', 'a blackhole route');
+  assert.equal(seen.get('203.0.113.5>eni-web:443'), 'allow/allow', 'the internet gateway carries an interface with a public address');
+  assert.equal(seen.get('203.0.113.5>eni-app:443'), 'deny/deny', 'and not one without');
+  assert.equal(seen.get('eni-api>203.0.113.5:443'), 'allow/allow', 'the NAT gateway carries outbound traffic');
+  assert.equal(seen.get('eni-web>eni-api:8080'), 'allow/allow');
+  assert.deepEqual(listNamespaces().filter((n) => n.startsWith('bh-')), before, 'the lab removed every namespace it made');
+  process.stdout.write(`# crafted estate: ${seen.size} checks in ${(ms / 1000).toFixed(1)} s\n`);
+});
+
+test('AWS lab: paths through constructs the lab does not emulate are skipped with the reason, never judged', opts, async () => {
+  const snap = structuredClone(CRAFTED) as typeof CRAFTED;
+  snap.RouteTables[2]!.Routes.push({ DestinationCidrBlock: '172.16.0.0/12', GatewayId: 'vgw-1', State: 'active' } as never);
+  const aws = analysisOf(snap);
+  const checks = allChecks(aws, [], [['TCP', 22]]).filter((c) => c.from.id === 'eni-b').slice(0, 1);
+  const c: Check = { ...checks[0]!, to: { id: '172.16.0.5', address: '172.16.0.5' } };
+  const run = await runChecks((x) => awsModelVerdict(aws, x), [c], new AwsLabRunner(aws));
+  assert.equal(run.results[0]!.observed?.verdict, 'skipped');
+  assert.match(run.results[0]!.observed!.detail!, /vgw-1|not evaluate/);
+});
+
+test('AWS lab: on random small estates the lab agrees with the model', opts, async () => {
+  const t0 = performance.now();
+  const before = probes;
+  await fc.assert(
+    fc.asyncProperty(estateArb(), async ({ snapshot, externals }) => {
+      const aws = analysisOf(snapshot);
+      const all = allChecks(aws, externals, [['TCP', 22], ['TCP', 443], ['TCP', 1055], ['UDP', 5500]]);
+      // A spread of the pairs keeps each estate to a couple of seconds.
+      const step = Math.max(1, Math.floor(all.length / 60));
+      await labAgreesWithModel(aws, all.filter((_, i) => i % step === 0));
+    }),
+    { numRuns: 3, seed: 10 },
+  );
+  assert.ok(probes - before > 100, `the random estates were probed (${probes - before} probes)`);
+  process.stdout.write(`# 3 random estates, ${probes - before} probes in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+});
