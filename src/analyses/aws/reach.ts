@@ -63,8 +63,11 @@ export interface ClassView {
   readonly classes: ReadonlyArray<{ readonly members: readonly NetworkInterface[] }>;
   /** Destination classes class `i` opens something to (allowed with replies), with the traffic. */
   row(i: number): ReadonlyArray<{ readonly j: number; readonly conns: TrafficSet }>;
-  /** Outside ranges grouped by behaviour: what each opens to a class (`in`) and a class to it (`out`). */
-  readonly externals: ReadonlyArray<{ readonly id: string; readonly ranges: readonly IpRange[]; in(i: number): TrafficSet; out(i: number): TrafficSet }>;
+  /**
+   * Outside ranges grouped by behaviour: what each opens to a class (`in`) and a class to it (`out`); `atoms`
+   * are the ranges cut at every CIDR the estate names, within which every setting treats addresses alike.
+   */
+  readonly externals: ReadonlyArray<{ readonly id: string; readonly ranges: readonly IpRange[]; readonly atoms: readonly IpRange[]; in(i: number): TrafficSet; out(i: number): TrafficSet }>;
 }
 
 export interface AwsAnalysis {
@@ -133,17 +136,21 @@ export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions =
       out.push(row);
     }
     // Outside ranges: adjacent atoms with the same answers toward every class are one endpoint.
-    const groups: Array<{ ranges: IpRange[]; key: string; answers: Array<{ out: PairTraffic; in: PairTraffic }> }> = [];
+    const groups: Array<{ ranges: IpRange[]; atoms: IpRange[]; key: string; answers: Array<{ out: PairTraffic; in: PairTraffic }> }> = [];
     for (const atom of externalAtoms(cr, inventory)) {
       const x = cr.externalSide(atom.lo);
       const answers = cr.classes.map((c) => cr.withExternal(c.index, x));
       const key = answers.map((a) => `${a.out.conns.key()}/${a.out.responseBlocked.key()}/${a.in.conns.key()}/${a.in.responseBlocked.key()}`).join(';');
       const same = groups.find((g) => g.key === key);
-      if (!same) groups.push({ ranges: [atom], key, answers });
-      else if (same.ranges[same.ranges.length - 1]!.hi + 1n === atom.lo) same.ranges[same.ranges.length - 1] = { ...same.ranges[same.ranges.length - 1]!, hi: atom.hi };
+      if (!same) {
+        groups.push({ ranges: [atom], atoms: [atom], key, answers });
+        continue;
+      }
+      same.atoms.push(atom);
+      if (same.ranges[same.ranges.length - 1]!.hi + 1n === atom.lo) same.ranges[same.ranges.length - 1] = { ...same.ranges[same.ranges.length - 1]!, hi: atom.hi };
       else same.ranges.push(atom);
     }
-    const externals = groups.map((g) => ({ id: g.ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(','), ranges: g.ranges, cidrs: g.ranges.flatMap(rangeToCidrs), answers: g.answers }));
+    const externals = groups.map((g) => ({ id: g.ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(','), ranges: g.ranges, atoms: g.atoms, cidrs: g.ranges.flatMap(rangeToCidrs), answers: g.answers }));
     const endpoints: AwsEndpointJSON[] = [...enis.map(endpointJson), ...externals.map((x) => ({ id: x.id, kind: 'External' as const, cidrs: x.cidrs }))];
     const classOf = new Map<NetworkInterface, number>();
     for (const c of cr.classes) for (const m of c.members) classOf.set(m, c.index);
@@ -170,7 +177,7 @@ export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions =
     const view: ClassView = {
       classes: cr.classes,
       row: (i) => rows[i]!,
-      externals: externals.map((x) => ({ id: x.id, ranges: x.ranges, in: (i: number) => x.answers[i]!.in.conns, out: (i: number) => x.answers[i]!.out.conns })),
+      externals: externals.map((x) => ({ id: x.id, ranges: x.ranges, atoms: x.atoms, in: (i: number) => x.answers[i]!.in.conns, out: (i: number) => x.answers[i]!.out.conns })),
     };
     cached = {
       endpoints,
