@@ -37,7 +37,8 @@ const STDOUT: SectionSink = {
   },
 };
 
-const REACH_FORMS = 'Give an endpoint id or glob, an ENI, VPC, subnet, security group or account id, a Name tag, tag:KEY=VALUE, an IPv4 address or CIDR, or internet.';
+/** The forms an AWS reach --from/--to may take, for error hints. */
+export const REACH_FORMS = 'Give an endpoint id or glob, an ENI, VPC, subnet, security group or account id, a Name tag, tag:KEY=VALUE, an IPv4 address or CIDR, or internet.';
 
 /** `reach` over an AWS snapshot; `k8sNotes` are added when the manifests read with it have no section of their own. */
 export async function awsReachSection(aws: AwsInput, k8sNotes: Notes, withK8sNotes: boolean, format: string, opts: { from?: string; to?: string; exposure?: boolean; summary?: boolean }, ports: PortSet | undefined, afterK8s: boolean, out: SectionSink = STDOUT): Promise<void> {

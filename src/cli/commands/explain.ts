@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { analyze } from '../../engine/index.js';
+import { analyze, type Analysis } from '../../engine/index.js';
+import { resolveOne } from '../../analyses/endpoints.js';
+import { checkEnds } from './mixed-ends.js';
 import { explain } from '../../analyses/explain.js';
 import { EXPLAIN_FORMATS, type ExplainFormat } from '../../reports/explain/index.js';
 import { PortSet } from '../../model/port-set.js';
@@ -40,6 +42,26 @@ export function registerExplain(program: Command): void {
     const ports = parsePorts(opts.port) ?? PortSet.ALL;
     const out = openReport(opts.outputFile);
     const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, !out.toFile, 'explain');
+    let analysed: Analysis | undefined;
+    if (aws && inventory.pods.length > 0) {
+      // An end may name an endpoint of either layer; one that names nothing on both lists candidates from both.
+      const a = (analysed = analyze(inventory));
+      const k8sMiss = (spec: string): UserError | undefined => {
+        try {
+          resolveOne(a, spec);
+          return undefined;
+        } catch (e) {
+          if (e instanceof UserError && e.message.startsWith('no workload, pod or address matches')) return e;
+          return undefined;
+        }
+      };
+      const awsMiss = (option: string, spec: string): UserError | undefined => (aws.analysis.endpointOf(spec) ? undefined : awsUnmatchedEnd(aws.analysis, option, spec));
+      checkEnds([['--from', opts.from], ['--to', opts.to]], k8sMiss, awsMiss);
+      const eni = (s: string): boolean => aws.analysis.endpointOf(s)?.kind === 'eni';
+      if ((eni(opts.from) && awsMiss('--to', opts.to)) || (eni(opts.to) && awsMiss('--from', opts.from))) {
+        throw new UserError(`${opts.from} and ${opts.to} are endpoints of different layers (one of the AWS input, one of the manifests)`, 'explain answers within the cluster or within the estate: give both ends on one layer');
+      }
+    }
     if (aws) {
       const p = awsExplanation(aws.analysis, opts.from, opts.to, parsePorts(opts.port));
       if (p || inventory.pods.length === 0) {
@@ -57,7 +79,7 @@ export function registerExplain(program: Command): void {
       }
     }
     const format = pickFormatOf(opts, Object.keys(EXPLAIN_FORMATS) as ExplainFormat[]);
-    const a = analyze(inventory);
+    const a = analysed ?? analyze(inventory);
     checkLevel(a.inventory.pods.map((p) => p.id), level, opts.from, opts.to);
     const e = explain(a, opts.from, opts.to, ports, { wholeCluster: settings.wholeCluster });
     const caveats = unmodelledNotesForPair(inventory, e.from.id, e.to.id);
