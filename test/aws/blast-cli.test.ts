@@ -213,7 +213,7 @@ test('blast over manifests and a snapshot: a section each (text, md, dot), one J
   assert.ok(ex.kubernetes.excluded.endpoints.some((e: string) => e.startsWith('kube-system/coredns')));
   const none = runCli(['blast', 'examples/shop', EST, '-q', '--no-intent', '--from', 'nothing-here']);
   assert.equal(none.code, 2);
-  assert.match(none.stderr, /names nothing in the manifests .* nor in the AWS input/);
+  assert.match(none.stderr, /no endpoint of the manifests or of the AWS input matches --from "[^"]*"\nhint: Kubernetes: .*; AWS: /);
 });
 
 test('docs/aws.md shows the real output of its blast examples', () => {

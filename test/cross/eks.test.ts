@@ -137,6 +137,6 @@ test('docs/aws.md "Across cloud and cluster" shows what reach and explain print 
     const start = doc.indexOf('\n', doc.indexOf('```', at + lead.length)) + 1;
     return doc.slice(start, doc.indexOf('\n```', start) + 1);
   };
-  assert.equal(runCli(['reach', EX, '--from', 'shop/app', '-q']).stdout, blockAfter('`bulkhead reach examples/eks --from shop/app`:'));
+  assert.equal(runCli(['reach', EX, '--from', 'shop/app', '-q']).stdout, blockAfter("`bulkhead reach examples/eks --from shop/app` (an end that names only a workload leaves the AWS section out):"));
   assert.equal(runCli(['explain', EX, '--from', 'shop/other', '--to', 'db', '-q']).stdout, blockAfter('`bulkhead explain examples/eks --from shop/other --to db`:'));
 });

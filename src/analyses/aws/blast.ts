@@ -65,6 +65,8 @@ export interface AwsHop {
   readonly stages: readonly AwsHopStage[];
   /** True when the hop crosses a segment boundary (with an intent) or a VPC boundary. */
   readonly crossesBoundary: boolean;
+  /** The outside block at one end of the hop: its verdict and its settings hold for every address of it. */
+  readonly outside?: AwsBlastEndpoint;
 }
 
 export interface AwsReached {
@@ -126,6 +128,8 @@ export type AwsBlastResult = AwsBlastFromResult | AwsBlastRankingResult;
 interface Outside {
   readonly group: number;
   readonly ranges: readonly IpRange[];
+  /** The ranges cut at every CIDR the estate names: within one, every setting treats the addresses alike. */
+  readonly atoms: readonly IpRange[];
   readonly segments: readonly string[];
   readonly endpoint: AwsBlastEndpoint;
 }
@@ -157,6 +161,29 @@ function mergeRanges(rs: readonly IpRange[]): IpRange[] {
   return out;
 }
 
+/** The id of outside ranges as the reach view writes it: `lo-hi` per range, joined by commas. */
+function rangesId(ranges: readonly IpRange[]): string {
+  return ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(',');
+}
+
+/** The probed outside address in a stage's message, as a whole token (not part of a longer address). */
+function addressToken(address: bigint): RegExp {
+  return new RegExp(`(?<![\\d.])${formatIp(4, address).replace(/\./g, '\\.')}(?![\\d]|\\.\\d)`, 'g');
+}
+
+/** What makes two explanations of a hop the same, the probed outside address left out of the messages. */
+function stagesKey(stages: readonly AwsHopStage[], address: bigint | undefined): string {
+  const token = address !== undefined ? addressToken(address) : undefined;
+  return stages.map((st) => `${st.stage}:${st.resource}:${token ? st.message.replace(token, '\u0000') : st.message}:${st.rules.map((r) => `${r.id}=${r.traffic?.key() ?? ''}`).join(',')}`).join('|');
+}
+
+/** The stages with the probed outside address named as the whole block the hop claims them for. */
+function relabel(stages: readonly AwsHopStage[], address: bigint | undefined, label: string): AwsHopStage[] {
+  if (address === undefined) return [...stages];
+  const token = addressToken(address);
+  return stages.map((st) => ({ ...st, message: st.message.replace(token, label) }));
+}
+
 function roleOf(e: NetworkInterface): string | undefined {
   if (e.instanceId) return `instance ${e.instanceId}`;
   return e.interfaceType && e.interfaceType !== 'interface' ? e.interfaceType : undefined;
@@ -186,22 +213,23 @@ function model(a: AwsAnalysis, intent: Intent | undefined): Model {
   const cuts = intent ? intentRanges(intent).filter((r) => r.family === 4) : [];
   const outside: Outside[] = [];
   view.externals.forEach((x, k) => {
-    const bySegs = new Map<string, { ranges: IpRange[]; segments: string[] }>();
-    for (const range of x.ranges) {
+    const bySegs = new Map<string, { ranges: IpRange[]; atoms: IpRange[]; segments: string[] }>();
+    for (const range of x.atoms) {
       const pieces = intent ? atomize(4, [...cuts, range]).filter((p) => p.lo >= range.lo && p.hi <= range.hi) : [range];
       for (const p of pieces) {
         const segments = intent ? rangeSegments(intent, p) : [];
         const key = segments.join('\u0000');
-        const o = bySegs.get(key) ?? bySegs.set(key, { ranges: [], segments }).get(key)!;
+        const o = bySegs.get(key) ?? bySegs.set(key, { ranges: [], atoms: [], segments }).get(key)!;
+        o.atoms.push(p);
         const last = o.ranges[o.ranges.length - 1];
         if (last && last.hi + 1n === p.lo) o.ranges[o.ranges.length - 1] = { ...last, hi: p.hi };
         else o.ranges.push(p);
       }
     }
-    for (const { ranges, segments } of bySegs.values()) {
+    for (const { ranges, atoms, segments } of bySegs.values()) {
       const cidrs = ranges.flatMap(rangeToCidrs);
-      const id = ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(',');
-      outside.push({ group: k, ranges, segments, endpoint: { id, kind: 'External', cidrs, label: outsideName(cidrRanges(cidrs), universe).name } });
+      const id = rangesId(ranges);
+      outside.push({ group: k, ranges, atoms, segments, endpoint: { id, kind: 'External', cidrs, label: outsideName(cidrRanges(cidrs), universe).name } });
     }
   });
   const segs = intent ? enis.map((e) => awsSegments(intent, awsSubjectOf(a, e))) : [];
@@ -322,7 +350,10 @@ function outsideOf(m: Model): (c: number) => BitSet {
   };
 }
 
-/** Where explain probes an end: an interface by its endpoint id, an outside endpoint at an address of it. */
+/** Where explain probes a path's end: an interface, or one outside address. */
+type Probe = { readonly eni: number } | { readonly address: bigint };
+
+/** A hop's end: an interface, or an outside block probed at one address (its explanation holds for all of it). */
 type End = { readonly eni: number } | { readonly address: bigint; readonly endpoint: AwsBlastEndpoint; readonly segments: readonly string[] };
 
 /** Blast radius of one starting point. */
@@ -340,11 +371,13 @@ export function awsBlastFrom(a: AwsAnalysis, given: AwsBlastOptions & { from: st
   // An address or CIDR that names only outside addresses starts from exactly those addresses.
   const cidr = parseCidr(spec) ?? (parseIp(spec) ? parseCidr(`${spec}/32`) : undefined);
   const asAddress = cidr && cidr.range.family === 4 && st.enis.length === 0 ? cidr.range : undefined;
-  const startOutside: Array<{ k: number; address: bigint; endpoint: AwsBlastEndpoint }> = st.outside.map((k) => {
+  // Each start keeps the atoms it names (within the address or CIDR given): a hop is claimed for a part of them.
+  const startOutside: Array<{ k: number; atoms: IpRange[]; endpoint: AwsBlastEndpoint }> = st.outside.map((k) => {
     const o = m.outside[k]!;
-    const first = asAddress ? o.ranges.find((r) => r.lo <= asAddress.hi && asAddress.lo <= r.hi)! : o.ranges[0]!;
-    const address = asAddress && asAddress.lo > first.lo ? asAddress.lo : first.lo;
-    return { k, address, endpoint: o.endpoint };
+    const atoms = asAddress
+      ? o.atoms.filter((r) => r.lo <= asAddress.hi && asAddress.lo <= r.hi).map((r) => ({ ...r, lo: r.lo > asAddress.lo ? r.lo : asAddress.lo, hi: r.hi < asAddress.hi ? r.hi : asAddress.hi }))
+      : [...o.atoms];
+    return { k, atoms, endpoint: o.endpoint };
   });
   const startEnis = new Set(st.enis);
   const startClasses = [...new Set(st.enis.map((i) => m.classOf[i]!))];
@@ -364,33 +397,104 @@ export function awsBlastFrom(a: AwsAnalysis, given: AwsBlastOptions & { from: st
   const startOfClass = new Map<number, number>();
   for (const i of st.enis) if (!startOfClass.has(m.classOf[i]!)) startOfClass.set(m.classOf[i]!, i);
   const nameOf = (c: number): number => startOfClass.get(c) ?? m.byClass[c]![0]!;
+  const blockEndpoint = (atoms: readonly IpRange[]): AwsBlastEndpoint => {
+    const ranges = mergeRanges(atoms);
+    return { id: rangesId(ranges), kind: 'External', cidrs: ranges.flatMap(rangeToCidrs), label: outsideName(ranges, m.universe).name };
+  };
+  // A start from an address or CIDR is what it names (its part of each outside endpoint when it spans several).
   const startEndpoint = (si: number): AwsBlastEndpoint => {
     const s = startOutside[si]!;
-    return asAddress && startOutside.length === 1 ? { id: spec, kind: 'External', cidrs: rangeToCidrs(asAddress), label: spec } : s.endpoint;
+    if (!asAddress) return s.endpoint;
+    return startOutside.length === 1 ? { id: spec, kind: 'External', cidrs: rangeToCidrs(asAddress), label: spec } : blockEndpoint(s.atoms);
   };
 
-  const explained = new Map<string, AwsHop>();
-  const probe = (e: End): string => ('eni' in e ? m.endpoints[e.eni]!.id : formatIp(4, e.address));
+  // Every address of an atom is treated alike; the probe avoids the estate's public addresses, which messages
+  // name in their own right (a gateway's translation), so that naming the probe as the block is unambiguous.
+  const published = new Set([...a.inventory.interfaces.map((e) => e.publicIp), ...a.inventory.natGateways.map((n) => n.publicIp)].flatMap((x) => (x && parseIp(x)?.family === 4 ? [parseIp(x)!.value] : [])));
+  const probeIn = (r: IpRange): bigint => [r.lo, r.lo + 1n, r.hi].find((x) => x <= r.hi && !published.has(x)) ?? r.lo;
+  const explained = new Map<string, AwsHopStage[]>();
+  const probe = (e: Probe): string => ('eni' in e ? m.endpoints[e.eni]!.id : formatIp(4, e.address));
   const idOf = (e: End): string => ('eni' in e ? m.endpoints[e.eni]!.id : e.endpoint.id);
-  const hop = (src: End, dst: End, conns: TrafficSet): AwsHop => {
-    const key = `${probe(src)}>${probe(dst)}>${idOf(src)}>${idOf(dst)}`;
-    let h = explained.get(key);
-    if (!h) {
-      const end = (e: End): Endpoint => ('eni' in e ? { kind: 'eni', eni: m.enis[e.eni]! } : { kind: 'external', address: e.address });
-      const ans = a.explainPath(end(src), end(dst));
-      const stages = ans.steps.map((s) => ({
-        stage: s.stage,
-        resource: s.resource,
-        message: s.message,
-        rules: s.rules.filter((r) => r.action === 'allow' && (!r.traffic || s.stage === 'nacl-reply' || !r.traffic.intersect(conns).isEmpty())),
+  /** What explain says of the path between two probes, each stage with the settings that let `conns` through. */
+  const stagesAt = (src: Probe, dst: Probe, conns: TrafficSet): AwsHopStage[] => {
+    // The ends fix the traffic (their classes, or the outside group an address is in): the probes are the key.
+    const key = `${probe(src)}>${probe(dst)}`;
+    let stages = explained.get(key);
+    if (!stages) {
+      const end = (e: Probe): Endpoint => ('eni' in e ? { kind: 'eni', eni: m.enis[e.eni]! } : { kind: 'external', address: e.address });
+      stages = a.explainPath(end(src), end(dst)).steps.map((x) => ({
+        stage: x.stage,
+        resource: x.resource,
+        message: x.message,
+        rules: x.rules.filter((r) => r.action === 'allow' && (!r.traffic || x.stage === 'nacl-reply' || !r.traffic.intersect(conns).isEmpty())),
       }));
-      h = { from: idOf(src), to: idOf(dst), conns, stages, crossesBoundary: domain(src) !== domain(dst) };
-      explained.set(key, h);
+      explained.set(key, stages);
+    }
+    return stages;
+  };
+  /** A hop with its stages; at an outside end, the probed address is named as the block the hop holds for. */
+  const hopOf = (src: End, dst: End, conns: TrafficSet, stages: readonly AwsHopStage[]): AwsHop => {
+    const out = 'eni' in src ? ('eni' in dst ? undefined : dst) : src;
+    return {
+      from: idOf(src),
+      to: idOf(dst),
+      conns,
+      stages: out ? relabel(stages, out.address, out.endpoint.label) : [...stages],
+      crossesBoundary: domain(src) !== domain(dst),
+      ...(out ? { outside: out.endpoint } : {}),
+    };
+  };
+  /**
+   * Outside atoms in parts that a hop with interface `eni` explains alike (the same settings and messages at
+   * every address of a part), first part first; `inbound`: the outside end is the source.
+   */
+  const partsOf = (atoms: readonly IpRange[], eni: number, inbound: boolean, conns: TrafficSet): Array<{ atoms: IpRange[]; address: bigint; stages: AwsHopStage[]; key: string }> => {
+    const parts = new Map<string, { atoms: IpRange[]; address: bigint; stages: AwsHopStage[]; key: string }>();
+    for (const r of atoms) {
+      const address = probeIn(r);
+      const stages = inbound ? stagesAt({ address }, { eni }, conns) : stagesAt({ eni }, { address }, conns);
+      const key = stagesKey(stages, address);
+      const p = parts.get(key);
+      if (p) p.atoms.push(r);
+      else parts.set(key, { atoms: [r], address, stages, key });
+    }
+    return [...parts.values()];
+  };
+  const inner = new Map<string, AwsHop>();
+  /** The hop between two interfaces (of classes c and d), shared by every path through it. */
+  const innerHop = (i: number, c: number, j: number, d: number): AwsHop => {
+    const key = `${i}>${j}`;
+    let h = inner.get(key);
+    if (!h) {
+      const conns = m.conns(c, d);
+      h = hopOf({ eni: i }, { eni: j }, conns, stagesAt({ eni: i }, { eni: j }, conns));
+      inner.set(key, h);
     }
     return h;
   };
-  /** Hops from the start to class c (reached by an edge), the last one ending at `last`. */
-  const pathTo = (c: number, last: End): AwsHop[] => {
+  // The first hop from an outside start into an interface: from the part of the start explained alike.
+  // Members of a class are treated alike by every setting: the parts are cut once per class, on the one shown.
+  const startParts = new Map<string, { atoms: IpRange[]; address: bigint; whole: boolean }>();
+  const firstHops = new Map<string, AwsHop>();
+  const firstHop = (si: number, eni: number, c: number, conns: TrafficSet): AwsHop => {
+    const key = `${si}>${eni}`;
+    let h = firstHops.get(key);
+    if (!h) {
+      const s = startOutside[si]!;
+      let p = startParts.get(`${si}>${c}`);
+      if (!p) {
+        const parts = partsOf(s.atoms, nameOf(c), true, conns);
+        p = { atoms: parts[0]!.atoms, address: parts[0]!.address, whole: parts.length === 1 };
+        startParts.set(`${si}>${c}`, p);
+      }
+      const endpoint = p.whole ? startEndpoint(si) : blockEndpoint(p.atoms);
+      h = hopOf({ address: p.address, endpoint, segments: m.outside[s.k]!.segments }, { eni }, conns, stagesAt({ address: p.address }, { eni }, conns));
+      firstHops.set(key, h);
+    }
+    return h;
+  };
+  /** Hops from the start to class c (reached by an edge), the last one ending at `last` (an interface). */
+  const pathTo = (c: number, last: { eni: number }): AwsHop[] => {
     const chain: number[] = [c];
     let v = parent[c]!;
     while (v >= 0 && held[v]! > 0) {
@@ -398,20 +502,16 @@ export function awsBlastFrom(a: AwsAnalysis, given: AwsBlastOptions & { from: st
       v = parent[v]!;
     }
     chain.reverse();
-    let prev: End;
-    let prevClass: number | undefined;
-    if (v >= 0) {
-      prev = { eni: nameOf(v) };
-      prevClass = v;
-    } else {
-      const si = -2 - v;
-      prev = { address: startOutside[si]!.address, endpoint: startEndpoint(si), segments: m.outside[startOutside[si]!.k]!.segments };
-    }
+    let prev: End | undefined = v >= 0 ? { eni: nameOf(v) } : undefined;
+    let prevClass: number | undefined = v >= 0 ? v : undefined;
     const out: AwsHop[] = [];
     chain.forEach((x, k) => {
-      const e: End = k === chain.length - 1 ? last : { eni: nameOf(x) };
-      const conns = prevClass !== undefined ? m.conns(prevClass, x) : view.externals[m.outside[startOutside[-2 - v]!.k]!.group]!.in(x);
-      out.push(hop(prev, e, conns));
+      const e = k === chain.length - 1 ? last : { eni: nameOf(x) };
+      if (prev === undefined || prevClass === undefined) {
+        const si = -2 - v;
+        const conns = view.externals[m.outside[startOutside[si]!.k]!.group]!.in(x);
+        out.push(firstHop(si, e.eni, x, conns));
+      } else out.push(innerHop((prev as { eni: number }).eni, prevClass, e.eni, x));
       prev = e;
       prevClass = x;
     });
@@ -430,26 +530,26 @@ export function awsBlastFrom(a: AwsAnalysis, given: AwsBlastOptions & { from: st
   // Outside ranges: reached from the shallowest held class that opens something to them, within the hop limit.
   const heldOrder = [...held.keys()].filter((c) => held[c]! >= 0 && !cut.dead.has(c) && (opts.hops === undefined || held[c]! < opts.hops)).sort((x, y) => held[x]! - held[y]! || x - y);
   const outOf = outsideOf(m);
-  // Outside ranges reached the same way (same pivot, traffic and settings) are one endpoint: an attacker sees no difference.
-  const merged = new Map<string, { via: number; ranges: IpRange[]; segments: readonly string[]; sensitive: string[]; conns: TrafficSet }>();
+  // Outside atoms reached the same way (same pivot, traffic, segments and settings, so the same explanation)
+  // are one endpoint: an attacker sees no difference, and the hop's explanation holds for each of its addresses.
+  const merged = new Map<string, { via: number; ranges: IpRange[]; segments: readonly string[]; sensitive: string[]; conns: TrafficSet; address: bigint; stages: AwsHopStage[] }>();
   m.outside.forEach((o, k) => {
     const via = heldOrder.find((c) => outOf(c).has(k));
     if (via === undefined) return;
     const conns = view.externals[o.group]!.out(via);
-    const last = hop({ eni: nameOf(via) }, { address: o.ranges[0]!.lo, endpoint: o.endpoint, segments: o.segments }, conns);
     const sensitive = sens.outside(k);
-    const key = [via, conns.key(), o.segments.join('+'), sensitive.join('+'), ...last.stages.map((st) => `${st.stage}:${st.rules.map((r) => r.id).join(',')}`)].join('|');
-    const x = merged.get(key);
-    if (x) x.ranges.push(...o.ranges);
-    else merged.set(key, { via, ranges: [...o.ranges], segments: o.segments, sensitive, conns });
+    for (const part of partsOf(o.atoms, nameOf(via), false, conns)) {
+      const key = [via, conns.key(), o.segments.join('+'), sensitive.join('+'), part.key].join('|');
+      const x = merged.get(key);
+      if (x) x.ranges.push(...part.atoms);
+      else merged.set(key, { via, ranges: [...part.atoms], segments: o.segments, sensitive, conns, address: part.address, stages: part.stages });
+    }
   });
   for (const x of merged.values()) {
-    const ranges = mergeRanges(x.ranges);
-    const cidrs = ranges.flatMap(rangeToCidrs);
-    const endpoint: AwsBlastEndpoint = { id: ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(','), kind: 'External', cidrs, label: outsideName(ranges, m.universe).name };
+    const endpoint = blockEndpoint(x.ranges);
     const from = nameOf(x.via);
     const path = held[x.via] === 0 ? [] : pathTo(x.via, { eni: from });
-    path.push(hop({ eni: from }, { address: ranges[0]!.lo, endpoint, segments: x.segments }, x.conns));
+    path.push(hopOf({ eni: from }, { address: x.address, endpoint, segments: x.segments }, x.conns, x.stages));
     reached.push({ endpoint, hop: held[x.via]! + 1, path, boundaries: boundariesOf(path), segments: x.segments, sensitive: x.sensitive });
   }
   reached.sort((x, y) => x.hop - y.hop || Number(x.endpoint.kind === 'External') - Number(y.endpoint.kind === 'External') || lex(x.endpoint.id, y.endpoint.id));

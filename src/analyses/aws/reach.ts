@@ -65,8 +65,11 @@ export interface ClassView {
   readonly classes: ReadonlyArray<{ readonly members: readonly NetworkInterface[] }>;
   /** Destination classes class `i` opens something to (allowed with replies), with the traffic. */
   row(i: number): ReadonlyArray<{ readonly j: number; readonly conns: TrafficSet }>;
-  /** Outside ranges grouped by behaviour: what each opens to a class (`in`) and a class to it (`out`). */
-  readonly externals: ReadonlyArray<{ readonly id: string; readonly ranges: readonly IpRange[]; in(i: number): TrafficSet; out(i: number): TrafficSet }>;
+  /**
+   * Outside ranges grouped by behaviour: what each opens to a class (`in`) and a class to it (`out`); `atoms`
+   * are the ranges cut at every CIDR the estate names, within which every setting treats addresses alike.
+   */
+  readonly externals: ReadonlyArray<{ readonly id: string; readonly ranges: readonly IpRange[]; readonly atoms: readonly IpRange[]; in(i: number): TrafficSet; out(i: number): TrafficSet }>;
 }
 
 export interface AwsAnalysis {
@@ -144,18 +147,22 @@ export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions =
     // Outside ranges: adjacent atoms with the same answers toward every class are one endpoint.
     // A service a gateway endpoint reaches (S3, DynamoDB) is an outside endpoint of its own, named by the service.
     const services = est.gatewayServices;
-    const groups: Array<{ ranges: IpRange[]; key: string; service?: string; answers: Array<{ out: PairTraffic; in: PairTraffic }> }> = [];
+    const groups: Array<{ ranges: IpRange[]; atoms: IpRange[]; key: string; service?: string; answers: Array<{ out: PairTraffic; in: PairTraffic }> }> = [];
     for (const atom of externalAtoms(cr, inventory)) {
       const x = cr.externalSide(atom.lo);
       const answers = cr.classes.map((c) => cr.withExternal(c.index, x));
       const service = services.find((v) => v.ranges.some((r) => r.lo <= atom.lo && atom.hi <= r.hi))?.service;
       const key = `${service ?? ''}|${answers.map((a) => `${a.out.conns.key()}/${a.out.responseBlocked.key()}/${a.in.conns.key()}/${a.in.responseBlocked.key()}`).join(';')}`;
       const same = groups.find((g) => g.key === key);
-      if (!same) groups.push({ ranges: [atom], key, ...(service ? { service } : {}), answers });
-      else if (same.ranges[same.ranges.length - 1]!.hi + 1n === atom.lo) same.ranges[same.ranges.length - 1] = { ...same.ranges[same.ranges.length - 1]!, hi: atom.hi };
+      if (!same) {
+        groups.push({ ranges: [atom], atoms: [atom], key, ...(service ? { service } : {}), answers });
+        continue;
+      }
+      same.atoms.push(atom);
+      if (same.ranges[same.ranges.length - 1]!.hi + 1n === atom.lo) same.ranges[same.ranges.length - 1] = { ...same.ranges[same.ranges.length - 1]!, hi: atom.hi };
       else same.ranges.push(atom);
     }
-    const externals = groups.map((g) => ({ id: g.ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(','), ranges: g.ranges, cidrs: g.ranges.flatMap(rangeToCidrs), service: g.service, answers: g.answers }));
+    const externals = groups.map((g) => ({ id: g.ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(','), ranges: g.ranges, atoms: g.atoms, cidrs: g.ranges.flatMap(rangeToCidrs), service: g.service, answers: g.answers }));
     const shared = (service: string): boolean => externals.filter((x) => x.service === service).length > 1;
     const endpoints: AwsEndpointJSON[] = [
       ...enis.map(endpointJson),
@@ -186,7 +193,7 @@ export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions =
     const view: ClassView = {
       classes: cr.classes,
       row: (i) => rows[i]!,
-      externals: externals.map((x) => ({ id: x.id, ranges: x.ranges, in: (i: number) => x.answers[i]!.in.conns, out: (i: number) => x.answers[i]!.out.conns })),
+      externals: externals.map((x) => ({ id: x.id, ranges: x.ranges, atoms: x.atoms, in: (i: number) => x.answers[i]!.in.conns, out: (i: number) => x.answers[i]!.out.conns })),
     };
     cached = {
       endpoints,

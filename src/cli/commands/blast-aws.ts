@@ -10,6 +10,8 @@ import { awsBlast, awsSpecMatches, type AwsBlastOptions } from '../../analyses/a
 import type { Intent } from '../../analyses/intent/types.js';
 import { AWS_BLAST_FORMATS, AWS_BLAST_RENDER, type AwsBlastFormat } from '../../reports/aws/blast.js';
 import { UserError } from '../../util/errors.js';
+import { awsNoMatch } from '../../analyses/aws/select.js';
+import { noMatchOnEitherLayer } from './mixed-ends.js';
 import type { AwsInput } from '../aws-inputs.js';
 import { sectionEnd, sectionStart } from './aws-sections.js';
 
@@ -71,7 +73,7 @@ export function awsBlastOutput(aws: AwsInput, req: AwsBlastRequest, cluster: Clu
     k8s = cluster.render(ex.k8s, tg.k8s, awsAnswers ? cluster.notes : both);
   } catch (e) {
     if (!(e instanceof UserError) || req.from === undefined) throw e;
-    if (!awsAnswers) throw new UserError(`--from "${req.from}" names nothing in the manifests (${e.message}) nor in the AWS input`, 'name a workload of the cluster, or an interface, address or internet of the estate');
+    if (!awsAnswers) throw noMatchOnEitherLayer('--from', req.from, e, awsNoMatch('--from', req.from, aws.analysis.inventory.interfaces.map((x) => ({ id: x.id, ...(x.tags['Name'] ? { name: x.tags['Name'] } : {}) })), 'Give an ENI, endpoint or instance id, a Name tag, a VPC, subnet, security group or account id, tag:KEY=VALUE, an IPv4 address or CIDR, internet, or a segment of the intent.'));
   }
   if (!awsAnswers) return k8s!;
   if (k8s === undefined) return awsReport(aws, req, both, ex.aws, tg.aws);

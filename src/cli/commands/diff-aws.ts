@@ -1,23 +1,21 @@
 /**
  * `diff` over AWS input: two snapshots (describe-* directories, collector files or Terraform JSON, in any
  * mix), or one Terraform plan whose prior state is compared with its after-state (`diff plan.json`,
- * `diff --plan plan.json`).
+ * `diff --plan plan.json`); sides that hold manifests too get a Kubernetes and an AWS section (diff-mixed.ts).
  */
 import { readInputs, type InputText } from '../../sources/input-files.js';
 import { isGitSpec, readGitInputs } from '../../sources/git.js';
 import { loadFromTexts } from '../../sources/k8s/index.js';
 import { awsFormatOf } from '../../sources/aws/detect.js';
 import { isTerraformPlanText } from '../../sources/terraform/index.js';
-import { analyseAwsInventory } from '../../analyses/aws/reach.js';
-import { awsNotesOf } from '../../analyses/aws/notes.js';
-import { diffAws } from '../../analyses/aws/diff.js';
-import { comparisonNotes } from '../../analyses/notes.js';
-import { AWS_DIFF_FORMATS, AWS_DIFF_RENDERERS } from '../../reports/diff/aws.js';
-import { ExitError, UserError } from '../../util/errors.js';
-import { loadIntent } from '../../analyses/intent/index.js';
-import type { Intent } from '../../analyses/intent/types.js';
+import type { AwsInventory } from '../../inventory/aws/types.js';
+import { gateDiff } from './diff-cluster.js';
+import { awsDiffOf, gateOf, type Gate } from './diff-aws-layer.js';
+import { mixedDiff } from './diff-mixed.js';
+import { AWS_DIFF_FORMATS } from '../../reports/diff/aws.js';
+import { UserError } from '../../util/errors.js';
 import { awsInventoryOf } from '../aws-inputs.js';
-import { printDiagnostics, resolveIntentPath, type InputOptions } from '../common.js';
+import type { InputOptions } from '../common.js';
 import { pickFormatOf, type FormatOpts } from '../options.js';
 import { openReport } from '../output.js';
 import { colorDiff } from '../color.js';
@@ -25,6 +23,10 @@ import { isSnapshotSpec } from '../store.js';
 
 export interface AwsDiffOpts extends InputOptions, FormatOpts {
   plan?: string;
+  /** For the Kubernetes section of a mixed run: --level, -n, -l. */
+  level?: string;
+  namespace?: string;
+  selector?: string;
   intent?: string | false;
   failOn?: string;
   failOnNewViolation?: boolean;
@@ -37,10 +39,6 @@ async function textsOf(spec: string): Promise<InputText[] | undefined> {
   return isGitSpec(spec) ? readGitInputs(spec) : readInputs([spec]);
 }
 
-function isAws(texts: readonly InputText[] | undefined): boolean {
-  return !!texts && texts.some((t) => !t.diagnostics?.length && awsFormatOf(t.text) !== undefined);
-}
-
 const OWN = new Set(['intent-file', 'settings-file', 'bulkhead-document']);
 
 /** A file of Bulkhead's own (the intent, the settings, a report) that sits beside the inputs: not an input. */
@@ -51,17 +49,22 @@ function ownFile(t: InputText): boolean {
   return empty && r.diagnostics.length > 0 && r.diagnostics.every((d) => OWN.has(d.code));
 }
 
-/** Only AWS input on a side: manifests beside it would be silently left out of the comparison. */
-function awsOnly(spec: string, texts: readonly InputText[]): InputText[] {
+/** A side's texts by layer: AWS input, and manifests (files of Bulkhead's own and empty files are neither). */
+export interface SideLayers {
+  readonly aws: InputText[];
+  readonly k8s: InputText[];
+}
+
+function layersOf(texts: readonly InputText[]): SideLayers {
   const aws = texts.filter((t) => !t.diagnostics?.length && awsFormatOf(t.text) !== undefined);
-  const other = texts.filter((t) => !aws.includes(t) && t.text.trim() !== '' && !ownFile(t));
-  if (other.length) throw new UserError(`${spec} holds both AWS input and other files (${other[0]!.path})`, 'diff compares AWS input with AWS input, or manifests with manifests: give each kind on its own');
-  return aws;
+  const k8s = texts.filter((t) => !aws.includes(t) && t.text.trim() !== '' && !ownFile(t));
+  return { aws, k8s };
 }
 
 /**
- * Runs the AWS diff when the sides are AWS input (or `--plan` is given); false when they are not, so the
- * cluster diff runs. Exit 2 (UserError) when one side is AWS and the other is not.
+ * Runs the AWS diff when a side holds AWS input (or `--plan` is given), alone or beside the cluster's when a
+ * side holds manifests too (src/cli/commands/diff-mixed.ts); false when no side holds AWS input, so the
+ * cluster diff runs. Exit 2 (UserError) when the two sides share no layer (AWS input against manifests).
  */
 export async function maybeAwsDiff(oldSpec: string | undefined, newSpec: string | undefined, opts: AwsDiffOpts, live: boolean): Promise<boolean> {
   let plan = opts.plan;
@@ -84,48 +87,33 @@ export async function maybeAwsDiff(oldSpec: string | undefined, newSpec: string 
   if (oldSpec === undefined || newSpec === undefined) return false;
   const o = await textsOf(oldSpec);
   const n = await textsOf(newSpec);
-  const oa = isAws(o);
-  const na = isAws(n);
+  // A stored snapshot (undefined texts) holds the cluster only.
+  const ol = o ? layersOf(o) : undefined;
+  const nl = n ? layersOf(n) : undefined;
+  const oa = !!ol?.aws.length;
+  const na = !!nl?.aws.length;
   if (!oa && !na) return false;
-  if (oa !== na) throw new UserError(`${oa ? oldSpec : newSpec} is AWS input and ${oa ? newSpec : oldSpec} is not`, 'diff compares AWS input with AWS input (describe-* snapshots, collector files, Terraform JSON), or manifests with manifests');
+  const ok = ol ? ol.k8s.length > 0 : true;
+  const nk = nl ? nl.k8s.length > 0 : true;
+  // Sides with no layer in common: everything would be opened on one layer and closed on the other.
+  if ((oa && !ok && !na) || (na && !nk && !oa)) throw new UserError(`${oa ? oldSpec : newSpec} is AWS input and ${oa ? newSpec : oldSpec} is not`, 'diff compares AWS input with AWS input (describe-* snapshots, collector files, Terraform JSON), or manifests with manifests; a side may hold both');
   if (live) throw new UserError('--cluster compares with the live cluster, not with AWS input');
   // The intent is found beside the new side (the one under review), as the cluster's diff finds it.
   const gate = gateOf(opts, isGitSpec(newSpec) ? [] : [newSpec]);
-  await run(awsInventoryOf(awsOnly(oldSpec, o!)), awsInventoryOf(awsOnly(newSpec, n!)), oldSpec, newSpec, opts, gate);
+  if (!ok && !nk) {
+    await run(awsInventoryOf(ol!.aws), awsInventoryOf(nl!.aws), oldSpec, newSpec, opts, gate);
+    return true;
+  }
+  if (!ol || !nl) throw new UserError(`${ol ? newSpec : oldSpec} is a stored snapshot, which holds the cluster only, and ${ol ? oldSpec : newSpec} holds AWS input too`, 'compare directories, files or git:REF:path on both sides');
+  await mixedDiff({ spec: oldSpec, layers: ol }, { spec: newSpec, layers: nl }, opts, gate);
   return true;
 }
 
-interface Gate {
-  readonly intent?: Intent;
-  readonly failOnNew: boolean;
-}
-
-/** The intent (given, or bulkhead.yaml beside `near`) and whether --fail-on new-violation gates the exit code. */
-function gateOf(opts: AwsDiffOpts, near: readonly string[]): Gate {
-  if (opts.failOn !== undefined && opts.failOn !== 'new-violation' && opts.failOn !== 'none') throw new UserError(`unknown --fail-on "${opts.failOn}" for diff`, 'choose new-violation or none');
-  const failOnNew = opts.failOnNewViolation === true || opts.failOn === 'new-violation';
-  const path = resolveIntentPath(near, opts);
-  if (failOnNew && !path) throw new UserError('--fail-on new-violation needs --intent, and no bulkhead.yaml was found beside the new side', 'give --intent FILE: it says which paths are allowed');
-  return { failOnNew, ...(path ? { intent: loadIntent(path) } : {}) };
-}
-
-async function run(oldInv: ReturnType<typeof awsInventoryOf>, newInv: ReturnType<typeof awsInventoryOf>, oldName: string, newName: string, opts: AwsDiffOpts, gate: Gate): Promise<void> {
+async function run(oldInv: AwsInventory, newInv: AwsInventory, oldName: string, newName: string, opts: AwsDiffOpts, gate: Gate): Promise<void> {
   const format = pickFormatOf(opts, AWS_DIFF_FORMATS);
   const out = openReport(opts.outputFile);
-  const tag = <T extends object>(xs: readonly T[], side: string): T[] => xs.map((d) => ({ ...d, message: `${side}: ${(d as { message?: string }).message ?? ''}` }));
-  printDiagnostics([...tag(oldInv.diagnostics, 'before'), ...tag(newInv.diagnostics, 'after')], opts, !out.toFile);
-  const result = diffAws(analyseAwsInventory(oldInv), analyseAwsInventory(newInv), { oldName, newName, ...(gate.intent ? { intent: gate.intent } : {}) });
-  const text = AWS_DIFF_RENDERERS[format](result, comparisonNotes(awsNotesOf(oldInv), awsNotesOf(newInv)));
+  const { text, verdict } = awsDiffOf(oldInv, newInv, oldName, newName, format, gate, opts, !out.toFile);
   await out.write(format === 'text' && out.color ? colorDiff(text) : text);
   out.end();
-  if (!gate.failOnNew) return;
-  const added = result.drift?.introducedPaths ?? 0;
-  if (added > 0) throw new ExitError(1, `bulkhead: the change opens ${added} ${added === 1 ? 'path that violates' : 'paths that violate'} the intent (--fail-on new-violation)`);
-  // A change that breaks an input, or adds what Bulkhead cannot judge, is not known to be safe.
-  const newErrors = newInv.diagnostics.filter((d) => d.severity === 'error').length;
-  const unjudged = result.unmodelled.filter((c) => c.change !== 'removed').length;
-  if (newErrors > 0 || unjudged > 0) {
-    const why = [newErrors ? `${newErrors} input error(s) in ${newName}` : '', unjudged ? `${unjudged} setting(s) that may change traffic are not evaluated` : ''].filter(Boolean).join(' and ');
-    throw new ExitError(1, `bulkhead: the change cannot be judged safe: ${why} (--fail-on new-violation)`);
-  }
+  if (gate.failOnNew) gateDiff([verdict]);
 }

@@ -1,15 +1,12 @@
 import type { Command } from 'commander';
-import { analyze, type Analysis } from '../../engine/index.js';
-import { carryOverUnreadable, diffAnalyses } from '../../analyses/diff.js';
-import { comparisonNotes, notesOf } from '../../analyses/notes.js';
 import { DIFF_FORMATS, type DiffFormat } from '../../reports/diff/index.js';
 import { loadFromPaths, loadFromTexts, type LoadResult } from '../../sources/k8s/index.js';
 import { isGitSpec, readGitInputs } from '../../sources/git.js';
 import { loadIntent } from '../../analyses/intent/index.js';
-import { ExitError, UserError } from '../../util/errors.js';
+import { UserError } from '../../util/errors.js';
 import { printDiagnostics, resolveIntentPath, resolveSettings, type InputOptions } from '../common.js';
 import { filterOptions, formatOption, intentOptions, levelOption, outputFileOption, pickFormatOf, pickLevel, scopeOption, withInputOptions, type FormatOpts } from '../options.js';
-import { scopeDiff, workloadLookup } from '../../analyses/diff-scope.js';
+import { clusterDiff, gateDiff, verdictOf } from './diff-cluster.js';
 import { openReport } from '../output.js';
 import { progress } from '../progress.js';
 import { colorDiff } from '../color.js';
@@ -58,7 +55,7 @@ export function registerDiff(program: Command): void {
   const cmd = dbOption(program
     .command('diff')
     .description('what a change does to connectivity: pairs opened and closed, and the object changes that cause it')
-    .argument('[old]', 'the snapshot before: file, directory, git:REF:path (read from the repository, work tree untouched), or a stored snapshot: @3, @latest, @latest~1, @2026-09-01, @label; AWS input too (describe-* snapshot, collector file, Terraform JSON); a Terraform plan alone: its prior state against its after-state')
+    .argument('[old]', 'the snapshot before: file, directory, git:REF:path (read from the repository, work tree untouched), or a stored snapshot: @3, @latest, @latest~1, @2026-09-01, @label; AWS input too (describe-* snapshot, collector file, Terraform JSON), alone or beside manifests (a section per layer); a Terraform plan alone: its prior state against its after-state')
     .argument('[new]', 'the snapshot after: file, directory, git:REF:path, or a stored snapshot; omitted with --cluster: the live cluster'));
   formatOption(cmd, Object.keys(DIFF_FORMATS), 'md: a pull-request comment');
   outputFileOption(cmd);
@@ -107,34 +104,11 @@ export function registerDiff(program: Command): void {
       throw new UserError(`nothing to compare: no workloads or pods in ${oldSpec} nor in ${newSpec}`, 'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods');
     }
     progress.phase('comparing');
-    const carried = carryOverUnreadable(o.inventory, n.inventory, n.diagnostics, { old: oldSpec, new: newSpec });
-    const oldA = analyze(o.inventory);
-    const newA = analyze(carried.inventory);
-    const whole = diffAnalyses(oldA, newA, {
-      level,
-      oldName: oldSpec,
-      newName: newSpec,
-      unreadable: carried.unreadable,
-      wholeCluster: settings.wholeCluster,
-      ...(intent ? { intent } : {}),
-    });
-    // -n/-l narrow what is reported, and so what --fail-on judges; both sides were compared whole.
-    const result = scope ? scopeDiff(whole, scope, workloadLookup(oldA, newA)) : whole;
-    const notes = comparisonNotes(notesOf(o.inventory, o.diagnostics), notesOf(n.inventory, n.diagnostics));
+    const { result, notes } = clusterDiff(o, n, { oldName: oldSpec, newName: newSpec, level, wholeCluster: settings.wholeCluster, ...(intent ? { intent } : {}), ...(scope ? { scope } : {}) });
     const text = DIFF_FORMATS[format](result, notes);
     progress.done();
     await out.write(format === 'text' && out.color ? colorDiff(text) : text);
     out.end();
-    const added = result.drift?.introducedPaths ?? 0;
-    if (failOnNew && added > 0) {
-      throw new ExitError(1, `bulkhead: the change opens ${added} ${added === 1 ? 'path that violates' : 'paths that violate'} the intent (--fail-on new-violation)`);
-    }
-    // A change that breaks a manifest, or adds what Bulkhead cannot judge, is not known to be safe.
-    const newErrors = n.diagnostics.filter((d) => d.severity === 'error').length;
-    const unjudged = result.unmodelled.filter((c) => c.change !== 'removed').length;
-    if (failOnNew && (newErrors > 0 || unjudged > 0)) {
-      const why = [newErrors ? `${newErrors} input error(s) in ${newSpec}` : '', unjudged ? `${unjudged} object(s) that may change traffic are not evaluated` : ''].filter(Boolean).join(' and ');
-      throw new ExitError(1, `bulkhead: the change cannot be judged safe: ${why} (--fail-on new-violation)`);
-    }
+    if (failOnNew) gateDiff([verdictOf(result, n.diagnostics, newSpec, 'object(s)')]);
   });
 }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { analyze } from '../../engine/index.js';
+import { analyze, type Analysis } from '../../engine/index.js';
+import { resolveOne } from '../../analyses/endpoints.js';
+import { checkEnds } from './mixed-ends.js';
 import { explain } from '../../analyses/explain.js';
 import { explainPair } from '../../analyses/explain-pair.js';
 import { EXPLAIN_FORMATS, type ExplainFormat } from '../../reports/explain/index.js';
@@ -46,9 +48,11 @@ export function registerExplain(program: Command): void {
     const ports = parsePorts(opts.port) ?? PortSet.ALL;
     const out = openReport(opts.outputFile);
     const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, !out.toFile, 'explain');
-    // A workload or pod at one end and an AWS interface, address or the internet at the other: both layers.
+    let analysed: Analysis | undefined;
     if (aws && inventory.pods.length > 0) {
-      const j = crossJoin(analyze(inventory), aws.analysis, opts.clusterName !== undefined ? { clusterName: opts.clusterName } : {});
+      const a = (analysed = analyze(inventory));
+      // A workload or pod at one end and an AWS interface, address or the internet at the other: both layers.
+      const j = crossJoin(a, aws.analysis, opts.clusterName !== undefined ? { clusterName: opts.clusterName } : {});
       const x = crossExplain(j, opts.from, opts.to, parsePorts(opts.port));
       if (x) {
         const format = pickFormatOf(opts, CROSS_EXPLAIN_FORMATS);
@@ -60,6 +64,22 @@ export function registerExplain(program: Command): void {
           if (got !== opts.expect) throw new ExitError(1, opts.quiet ? '' : `bulkhead: expected ${opts.expect}, got ${got} (${x.from} => ${x.to})`);
         }
         return;
+      }
+      // An end may name an endpoint of either layer; one that names nothing on both lists candidates from both.
+      const k8sMiss = (spec: string): UserError | undefined => {
+        try {
+          resolveOne(a, spec);
+          return undefined;
+        } catch (e) {
+          if (e instanceof UserError && e.message.startsWith('no workload, pod or address matches')) return e;
+          return undefined;
+        }
+      };
+      const awsMiss = (option: string, spec: string): UserError | undefined => (aws.analysis.endpointOf(spec) ? undefined : awsUnmatchedEnd(aws.analysis, option, spec));
+      checkEnds([['--from', opts.from], ['--to', opts.to]], k8sMiss, awsMiss);
+      const eni = (s: string): boolean => aws.analysis.endpointOf(s)?.kind === 'eni';
+      if ((eni(opts.from) && awsMiss('--to', opts.to)) || (eni(opts.to) && awsMiss('--from', opts.from))) {
+        throw new UserError(`${opts.from} and ${opts.to} are endpoints of different layers (one of the AWS input, one of the manifests)`, 'explain answers within the cluster or within the estate: give both ends on one layer');
       }
     }
     if (aws) {
@@ -81,7 +101,7 @@ export function registerExplain(program: Command): void {
     const format = pickFormatOf(opts, Object.keys(EXPLAIN_FORMATS) as ExplainFormat[]);
     checkLevel(inventory.pods.map((p) => p.id), level, opts.from, opts.to);
     // One pair needs the classes of its two ends, not the whole layer (explain-pair.ts); else the whole analysis.
-    const e = explainPair(inventory, opts.from, opts.to, ports, { wholeCluster: settings.wholeCluster }) ?? explain(analyze(inventory), opts.from, opts.to, ports, { wholeCluster: settings.wholeCluster });
+    const e = explainPair(inventory, opts.from, opts.to, ports, { wholeCluster: settings.wholeCluster }) ?? explain(analysed ?? analyze(inventory), opts.from, opts.to, ports, { wholeCluster: settings.wholeCluster });
     const caveats = unmodelledNotesForPair(inventory, e.from.id, e.to.id);
     const text = EXPLAIN_FORMATS[format](caveats.length ? { ...e, notes: [...e.notes, ...caveats] } : e, notes);
     await out.write(format === 'text' && out.color ? colorVerdicts(text) : text);

@@ -14,7 +14,11 @@ import { loadIntent } from '../../analyses/intent/index.js';
 import { aggregateReach, groupsFor, noIntent } from '../../analyses/reach-aggregate.js';
 import { openReport } from '../output.js';
 import { progress } from '../progress.js';
-import { awsReachSection, crossReachSection, sectionStart, sectionEnd } from './aws-sections.js';
+import { awsReachSection, crossReachSection, REACH_FORMS, sectionStart, sectionEnd } from './aws-sections.js';
+import { checkEnds } from './mixed-ends.js';
+import { addressRange, clusterEndpoints, endpointMatcher, externalEndpoint, noMatch, type Level } from '../../analyses/endpoints.js';
+import { awsEndpointMatcher, awsNoMatch } from '../../analyses/aws/select.js';
+import { joinNotes } from '../../analyses/aws/notes.js';
 import { pairExplainer } from '../../analyses/map-explain.js';
 import { reachHtmlFrom } from '../../reports/reach/html.js';
 
@@ -63,7 +67,7 @@ export function registerReach(program: Command): void {
     const out = openReport(opts.outputFile);
     progress.phase('loading');
     const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, format !== 'csv' && !out.toFile, 'reach');
-    let analysis: Analysis | undefined;
+    const loadedNotes = notes;
     // AWS input: its own section after the cluster's (or alone); one document in JSON.
     if (aws) {
       if (summed) throw new UserError(`--level ${level} is not available for AWS input`, 'AWS input is listed per network interface: use --level workload');
@@ -71,14 +75,55 @@ export function registerReach(program: Command): void {
         await awsReachSection(aws, notes, notes.diagnostics.length > 0, format, opts, ports, false, out);
         return out.end();
       }
-      await out.write(sectionStart(format, 'kubernetes'));
-      await reachK8s();
-      await out.write(sectionEnd(format));
+      // An end may name either layer's endpoints; a layer that an end names nothing of is left out, and an
+      // end that names nothing on both is a mistake (exit 2), with candidates from both.
+      const analysis = analyze(inventory);
+      const k8sEnds = [...clusterEndpoints(analysis, level as Level).map((e) => e.endpoint), ...analysis.externals().map((x) => externalEndpoint(x).endpoint)];
+      const k8sMiss = (spec: string): UserError | undefined => (addressRange(spec) || k8sEnds.some(endpointMatcher(spec)) ? undefined : noMatch(analysis, spec));
+      const awsStream = aws.analysis.streamReach();
+      const awsMiss = (option: string, spec: string): UserError | undefined => (awsStream.endpoints.some(awsEndpointMatcher(spec)) ? undefined : awsNoMatch(option, spec, awsStream.endpoints.filter((e) => e.kind === 'NetworkInterface'), REACH_FORMS));
+      const ends = [['--from', opts.from], ['--to', opts.to]] as const;
+      checkEnds(ends, k8sMiss, awsMiss);
+      const onK8s = ends.every(([, s]) => s === undefined || !k8sMiss(s));
+      const onAws = ends.every(([o, s]) => s === undefined || !awsMiss(o, s));
+      // The cross-layer section answers for ends on either layer (and for one end on each, alone).
       const cross = format !== 'csv' && !opts.exposure;
+      const crossSection = (): Promise<void> => crossReachSection(analysis, aws, notes, format, opts, level === 'pod' ? 'pod' : 'workload', ports, out);
+      if (!onK8s && !onAws) {
+        if (!cross) throw new UserError(`--from "${opts.from}" and --to "${opts.to}" name endpoints of different layers (one of the manifests, one of the AWS input)`, 'paths across cloud and cluster are listed in text, json and md, without --exposure');
+        if (format === 'json') await out.write('{');
+        await crossSection();
+        return out.end();
+      }
+      if (!onAws) {
+        if (!cross) {
+          await reachK8s(analysis, joinNotes(notes, aws.notes));
+          return out.end();
+        }
+        await out.write(sectionStart(format, 'kubernetes'));
+        await reachK8s(analysis);
+        await out.write(sectionEnd(format));
+        await crossSection();
+        return out.end();
+      }
+      if (!onK8s) {
+        if (!cross) {
+          await awsReachSection(aws, notes, notes.diagnostics.length > 0, format, opts, ports, false, out);
+          return out.end();
+        }
+        if (format === 'json') await out.write('{');
+        await awsReachSection(aws, notes, notes.diagnostics.length > 0, format, opts, ports, true, out, false);
+        if (format !== 'json') await out.write('\n');
+        await crossSection();
+        return out.end();
+      }
+      await out.write(sectionStart(format, 'kubernetes'));
+      await reachK8s(analysis);
+      await out.write(sectionEnd(format));
       await awsReachSection(aws, notes, false, format, opts, ports, true, out, !cross);
       if (cross) {
         if (format !== 'json') await out.write('\n');
-        await crossReachSection(analysis ?? analyze(inventory), aws, notes, format, opts, level === 'pod' ? 'pod' : 'workload', ports, out);
+        await crossSection();
       }
       return out.end();
     }
@@ -87,9 +132,8 @@ export function registerReach(program: Command): void {
     function filters(): { from?: string; to?: string; ports?: NonNullable<typeof ports> } {
       return { ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}), ...(ports ? { ports } : {}) };
     }
-    async function reachK8s(): Promise<void> {
+    async function reachK8s(analysis = analyze(inventory), notes = loadedNotes): Promise<void> {
       progress.phase('analysing');
-      analysis = analyze(inventory);
       if (level === 'namespace' || level === 'segment') {
         const summary = aggregateReach(analysis, { level, groupsOf: groupsFor(analysis, level, intent), ...filters(), ...(keep ? { keep } : {}) });
         progress.phase('writing');

@@ -25,6 +25,8 @@ const boundaryName = (r: AwsBlastFromResult): string => (r.boundary === 'vpc' ? 
 function labels(r: AwsBlastFromResult): (id: string) => string {
   const m = new Map<string, string>();
   for (const e of [...r.start, ...r.reached.map((x) => x.endpoint)]) m.set(e.id, e.label);
+  // A first hop from outside names the part of the start it holds for.
+  for (const x of r.reached) for (const h of x.path) if (h.outside && !m.has(h.outside.id)) m.set(h.outside.id, h.outside.label);
   return (id) => m.get(id) ?? id;
 }
 
@@ -140,7 +142,7 @@ function ruleJson(r: StepRule): unknown {
 }
 
 function hopJson(h: AwsHop): unknown {
-  return { from: h.from, to: h.to, conns: h.conns.toJSON(), crossesBoundary: h.crossesBoundary, stages: h.stages.map((s) => ({ stage: s.stage, resource: s.resource, message: s.message, rules: s.rules.map(ruleJson) })) };
+  return { from: h.from, to: h.to, conns: h.conns.toJSON(), crossesBoundary: h.crossesBoundary, ...(h.outside ? { outside: { id: h.outside.id, label: h.outside.label, cidrs: h.outside.cidrs } } : {}), stages: h.stages.map((s) => ({ stage: s.stage, resource: s.resource, message: s.message, rules: s.rules.map(ruleJson) })) };
 }
 
 /** JSON: bulkhead.blast/v1 with `layer: "aws"`. */
