@@ -13,6 +13,7 @@
  * Rows are read sparse, as the matrix gives them (a default and the columns some rule changes): the cost
  * is the open connections and the parts they reach, not parts times behaviours.
  */
+import { indexOfSorted } from '../../util/sorted-search.js';
 import type { Analysis } from '../../engine/index.js';
 import { ALL_ID, NONE_ID } from '../../engine/index.js';
 import { nodeRuleOpen } from './behaviour.js';
@@ -107,17 +108,6 @@ function sameArray(x: Uint32Array, y: Uint32Array): boolean {
   return true;
 }
 
-/** Position of v in a sorted list, or -1. */
-function find(sorted: Int32Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo] === v ? lo : -1;
-}
 
 /** Splits the workloads (each with its draft segment) and the outside blocks into exact parts, with the connections between parts. */
 export function exactPartition(a: Analysis, workloads: ReadonlyArray<{ workload: Workload; draft: number }>): Partition {
@@ -128,7 +118,7 @@ export function exactPartition(a: Analysis, workloads: ReadonlyArray<{ workload:
   const base = m.ingressBase;
   const { rows, blockRows } = sparseRows(a);
   const at = (r: SparseRow, d: number): number => {
-    const k = find(r.cols, d);
+    const k = indexOfSorted(r.cols, d);
     return k >= 0 ? r.vals[k]! : r.fromBase ? base[d]! : NONE_ID;
   };
 

@@ -9,6 +9,7 @@
  *   ingress side  a precomputed base (ALL for destinations nobody isolates, what peer-less rules admit
  *                 otherwise) plus the ingress rules whose peers contain the source.
  */
+import { indexOfSorted } from '../../util/sorted-search.js';
 import type { IpRange } from '../../model/address.js';
 import { ALL_ID, NONE_ID, PortTable } from '../port-table.js';
 import { ipBlockKey, ipBlockRanges, mergeRanges, modelledFamilies, sweep, type ExternalBlock } from './address-space.js';
@@ -610,8 +611,8 @@ export class ReachMatrix {
       const allow = j >= 0 && be.den[j] !== NONE_ID ? t.minus(ALL_ID, be.den[j]!) : ALL_ID;
       out[c] = t.meet(out[c]!, k >= 0 ? t.union(ae.acc[k]!, t.minus(allow, ae.den[k]!)) : allow);
     };
-    for (let j = 0; j < be.cols.length; j++) egressAt(be.cols[j]!, j, ae.cols.length > 0 ? indexOf(ae.cols, be.cols[j]!) : -1);
-    for (let k = 0; k < ae.cols.length; k++) egressAt(ae.cols[k]!, be.cols.length > 0 ? indexOf(be.cols, ae.cols[k]!) : -1, k);
+    for (let j = 0; j < be.cols.length; j++) egressAt(be.cols[j]!, j, ae.cols.length > 0 ? indexOfSorted(ae.cols, be.cols[j]!) : -1);
+    for (let k = 0; k < ae.cols.length; k++) egressAt(ae.cols[k]!, be.cols.length > 0 ? indexOfSorted(be.cols, ae.cols[k]!) : -1, k);
     this.tieredBlocks(s, out, blocks);
     for (const d of changed) mark[d] = 0;
     return { fromBase: true, changed, sig, blocks };
@@ -719,14 +720,3 @@ function remapColumns(rows: Uint32Array[], parent: Int32Array): void {
   }
 }
 
-/** Position of v in a list sorted ascending, or -1. */
-function indexOf(sorted: Int32Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo] === v ? lo : -1;
-}

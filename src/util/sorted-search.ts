@@ -1,0 +1,11 @@
+/** Position of `v` in an Int32Array sorted ascending, or -1 (binary search). */
+export function indexOfSorted(sorted: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === v ? lo : -1;
+}
