@@ -16,7 +16,7 @@ function packagesOf(args: readonly string[]): Set<string> {
   return new Set([...r.stderr.matchAll(/^PKG (\S+)$/gm)].map((m) => m[1]!));
 }
 
-const HEAVY = ['@kubernetes/client-node', '@aws-sdk/client-ec2', 'pg', 'better-sqlite3'];
+const HEAVY = ['@kubernetes/client-node', '@aws-sdk/client-ec2', 'pg', 'libsql'];
 
 test('reach, audit and --version load none of the cluster, cloud or store clients', () => {
   for (const args of [['--version'], ['reach', 'examples/shop', '-q'], ['audit', 'examples/shop', '-q']]) {

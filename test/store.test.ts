@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'libsql';
 import { openStore } from '../src/store/index.js';
 import { storeContract } from './store/contract.js';
 import { storeCliTests } from './store/cli.js';

@@ -1,5 +1,9 @@
-/** The embedded store: SQLite through better-sqlite3 (synchronous, wrapped in the async connection). */
-import Database from 'better-sqlite3';
+/**
+ * The embedded store: SQLite through libsql, better-sqlite3's API (synchronous, wrapped in the async
+ * connection). libsql ships its native binary inside a registry package; better-sqlite3 compiles SQLite
+ * from source wherever its prebuilt download cannot be fetched, 90 s of every clean install here.
+ */
+import Database from 'libsql';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Mutex } from './mutex.js';
