@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { z } from 'zod';
 import type { Diagnostic } from '../inventory/types.js';
 import { labelKeyError, labelValueError } from '../inventory/selector.js';
 import { parsePortSpec, type PortSet } from '../model/port-set.js';
 import { parseDocuments } from '../sources/k8s/yaml-documents.js';
 import { SchemaReader, type FileProblem } from '../sources/schema-reader.js';
 import { UserError } from '../util/errors.js';
+import { onFirstUse, zod } from '../util/zod.js';
 
 /** A custom resource whose objects an operator turns into pods (the pods are not in the input). */
 export interface OperatorKind {
@@ -69,36 +69,41 @@ export class SettingsError extends UserError {
   }
 }
 
-const portList = z.array(z.union([z.string(), z.number()]), { error: 'expected a list of ports such as [UDP/53, TCP/53]' });
-const operatorSchema = z.strictObject(
-  {
-    apiVersion: z.string().min(1).optional(),
-    kind: z.string().min(1, { error: 'expected the custom resource kind' }),
-    podLabels: z.record(z.string(), z.string(), { error: 'expected a mapping of label keys to string values' }),
-    podLabelsFrom: z.string().min(1).optional(),
-    ports: z.array(z.union([z.string(), z.strictObject({ name: z.string().min(1).optional(), port: z.union([z.string(), z.number()]) })])).optional(),
-  },
-  { error: 'expected {kind: KIND, apiVersion: GROUP/VERSION, podLabels: {...}}' },
-);
-const fileSchema = z.strictObject(
-  {
-    version: z.literal(1, { error: 'expected version: 1' }).optional(),
-    input: z.strictObject({ wholeCluster: z.boolean({ error: 'expected true or false' }).optional() }, { error: 'expected a mapping (wholeCluster)' }).optional(),
-    operators: z.array(operatorSchema, { error: 'expected a list of operator kinds' }).optional(),
-    dns: z.strictObject({ ports: portList }, { error: 'expected {ports: [UDP/53, TCP/53]}' }).optional(),
-    audit: z
-      .strictObject(
-        {
-          disable: z.array(z.string().min(1), { error: 'expected a list of check ids' }).optional(),
-          failOn: z.enum(['error', 'warning', 'info', 'none'], { error: 'expected error, warning, info or none' }).optional(),
-          baseline: z.string().min(1, { error: 'expected the path of a baseline file' }).optional(),
-        },
-        { error: 'expected a mapping (disable, failOn, baseline)' },
-      )
-      .optional(),
-  },
-  { error: 'expected a mapping with input, operators, dns and audit' },
-);
+/** The settings file's shape (made on first use: see util/zod.ts). */
+const settingsSchema = onFirstUse(() => {
+  const z = zod();
+  const portList = z.array(z.union([z.string(), z.number()]), { error: 'expected a list of ports such as [UDP/53, TCP/53]' });
+  const operatorSchema = z.strictObject(
+    {
+      apiVersion: z.string().min(1).optional(),
+      kind: z.string().min(1, { error: 'expected the custom resource kind' }),
+      podLabels: z.record(z.string(), z.string(), { error: 'expected a mapping of label keys to string values' }),
+      podLabelsFrom: z.string().min(1).optional(),
+      ports: z.array(z.union([z.string(), z.strictObject({ name: z.string().min(1).optional(), port: z.union([z.string(), z.number()]) })])).optional(),
+    },
+    { error: 'expected {kind: KIND, apiVersion: GROUP/VERSION, podLabels: {...}}' },
+  );
+  const fileSchema = z.strictObject(
+    {
+      version: z.literal(1, { error: 'expected version: 1' }).optional(),
+      input: z.strictObject({ wholeCluster: z.boolean({ error: 'expected true or false' }).optional() }, { error: 'expected a mapping (wholeCluster)' }).optional(),
+      operators: z.array(operatorSchema, { error: 'expected a list of operator kinds' }).optional(),
+      dns: z.strictObject({ ports: portList }, { error: 'expected {ports: [UDP/53, TCP/53]}' }).optional(),
+      audit: z
+        .strictObject(
+          {
+            disable: z.array(z.string().min(1), { error: 'expected a list of check ids' }).optional(),
+            failOn: z.enum(['error', 'warning', 'info', 'none'], { error: 'expected error, warning, info or none' }).optional(),
+            baseline: z.string().min(1, { error: 'expected the path of a baseline file' }).optional(),
+          },
+          { error: 'expected a mapping (disable, failOn, baseline)' },
+        )
+        .optional(),
+    },
+    { error: 'expected a mapping with input, operators, dns and audit' },
+  );
+  return fileSchema;
+});
 
 function ports(r: SchemaReader, specs: readonly (string | number)[], path: readonly (string | number)[]): PortSet | undefined {
   let s: PortSet | undefined;
@@ -120,7 +125,7 @@ export function parseSettings(text: string, file = 'bulkhead.settings.yaml'): Se
   if (docs.length > 1) throw new SettingsError([{ source: docs[1]!.source, path: '', message: 'expected one YAML document, found several' }]);
   const root = docs[0]!.value;
   const r = new SchemaReader(file, lines, root);
-  const top = r.check(fileSchema, root, []);
+  const top = r.check(settingsSchema(), root, []);
   if (!top) throw new SettingsError(r.problems);
   const operators: OperatorKind[] = [];
   (top.operators ?? []).forEach((o, i) => {

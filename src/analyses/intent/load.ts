@@ -3,7 +3,6 @@
  * for meaning (CIDRs, ports, references between segments). Every problem names the line and what was expected.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import type { Diagnostic, LabelSelector, SelectorRequirement } from '../../inventory/types.js';
 import { labelKeyError, labelValueError } from '../../inventory/selector.js';
 import { parseCidr, parseIp } from '../../model/address.js';
@@ -14,6 +13,8 @@ import { SchemaReader as Reader, isObj, type FileProblem, type Path } from '../.
 import { closest } from '../../util/suggest.js';
 import { fsErrorWords, isFsError } from '../../util/fs-errors.js';
 import { decodeText } from '../../sources/text-decoding.js';
+import { onFirstUse } from '../../util/zod.js';
+import { intentSchemas, type AwsDirectKey, type RawMatcher } from './schema.js';
 import { parseTrafficSpec } from './traffic-spec.js';
 import { TrafficSet } from '../../model/traffic-set.js';
 import { WORLD, type AwsCriteria, type Flow, type Intent, type IntentTest, type Invariant, type Segment, type SegmentMatcher, type TestEnd } from './types.js';
@@ -36,105 +37,7 @@ export class IntentError extends UserError {
 }
 
 const NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]*$/;
-const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: 'expected a name or a non-empty list of names' });
-const labelMap = z.record(z.string(), z.union([z.string(), z.array(z.string()).min(1)], { error: 'expected a label value or a list of values' }), {
-  error: 'expected a mapping of label keys to values, e.g. {tier: web}',
-});
-/** AWS criteria: written under `aws:`, or (all but cidrs, which outside it mean outside addresses) directly. */
-const awsDirectShape = {
-  account: oneOrMany.optional(),
-  accounts: oneOrMany.optional(),
-  region: oneOrMany.optional(),
-  regions: oneOrMany.optional(),
-  vpc: oneOrMany.optional(),
-  vpcs: oneOrMany.optional(),
-  subnet: oneOrMany.optional(),
-  subnets: oneOrMany.optional(),
-  securityGroup: oneOrMany.optional(),
-  securityGroups: oneOrMany.optional(),
-  interface: oneOrMany.optional(),
-  interfaces: oneOrMany.optional(),
-  tags: labelMap.optional(),
-};
-const AWS_KEYS = Object.keys(awsDirectShape);
-const awsSchema = z.strictObject({ ...awsDirectShape, cidr: oneOrMany.optional(), cidrs: oneOrMany.optional() }, {
-  error: 'expected a mapping with account, region, vpc, subnet, securityGroup, tags or cidrs',
-});
-const matcherShape = {
-  namespace: oneOrMany.optional(),
-  namespaces: oneOrMany.optional(),
-  namespaceLabels: labelMap.optional(),
-  labels: labelMap.optional(),
-  workload: oneOrMany.optional(),
-  workloads: oneOrMany.optional(),
-  cidr: oneOrMany.optional(),
-  cidrs: oneOrMany.optional(),
-  ...awsDirectShape,
-  aws: awsSchema.optional(),
-};
-const matcherSchema = z.strictObject(matcherShape, { error: 'expected a mapping with namespace, namespaceLabels, labels, workloads, cidrs or aws criteria (vpc, subnet, tags, ...)' });
-/** A flow's or a `never`'s end: segment names, or segments written in place (`{tags: {env: dev}}`). */
-const refItem = z.union([z.string().min(1), z.record(z.string(), z.unknown())], { error: 'expected a segment name or a segment written in place, e.g. {tags: {env: dev}}' });
-const refs = z.union([refItem, z.array(refItem).min(1)], { error: 'expected a name, a segment written in place, or a non-empty list of them' });
-const segmentSchema = z.strictObject(
-  {
-    ...matcherShape,
-    anyOf: z.array(matcherSchema).min(1).optional(),
-    sensitive: z.boolean({ error: 'expected true or false' }).optional(),
-    infrastructure: z.boolean({ error: 'expected true or false' }).optional(),
-    description: z.string().optional(),
-  },
-  { error: 'expected a segment: a mapping with namespace, namespaceLabels, labels, workloads, cidrs, aws criteria (vpc, subnet, tags, ...) or anyOf' },
-);
-const flowSchema = z.strictObject(
-  {
-    from: refs,
-    to: refs,
-    ports: z.array(z.union([z.string(), z.number()]), { error: 'expected a list of ports such as [TCP/443, UDP/53]' }).optional(),
-    description: z.string().optional(),
-  },
-  { error: 'expected a flow: {from: SEGMENT, to: SEGMENT, ports: [TCP/443]}' },
-);
-const fileSchema = z.strictObject(
-  {
-    version: z.literal(1, { error: 'expected version: 1' }).optional(),
-    settings: z
-      .strictObject({ flatThreshold: z.number({ error: 'expected a number between 0 and 1' }).gt(0).max(1).optional() }, { error: 'expected a mapping (flatThreshold)' })
-      .optional(),
-    segments: z.record(z.string(), z.unknown(), { error: 'expected a mapping of segment names to segments' }),
-    flows: z.array(z.unknown(), { error: 'expected a list of flows' }).optional(),
-    invariants: z.array(z.unknown(), { error: 'expected a list of invariants' }).optional(),
-    tests: z.array(z.unknown(), { error: 'expected a list of tests' }).optional(),
-  },
-  { error: 'expected a mapping with segments, flows and invariants' },
-);
-const testSchema = z.strictObject(
-  {
-    from: z.string({ error: 'expected a segment, a workload (namespace/name) or an address' }).min(1),
-    to: z.string({ error: 'expected a segment, a workload (namespace/name) or an address' }).min(1),
-    port: z.union([z.string(), z.number()], { error: 'expected one port such as TCP/443' }),
-    expect: z.enum(['allow', 'deny'], { error: 'expected allow or deny' }),
-    description: z.string().optional(),
-  },
-  { error: 'expected a test: {from: SEGMENT, to: SEGMENT, port: TCP/443, expect: allow}' },
-);
-const neverSchema = z.strictObject({ from: refs, to: refs }, { error: 'expected {from: SEGMENT, to: SEGMENT}' });
-const isolatedSchema = z.union(
-  [
-    z.string().min(1),
-    z.strictObject({
-      label: z.string().min(1).optional(),
-      namespaceLabel: z.string().min(1).optional(),
-      segments: z.array(z.string().min(1)).min(2).optional(),
-      within: oneOrMany.optional(),
-    }),
-  ],
-  { error: 'expected a label key, or {label: KEY}, {namespaceLabel: KEY} or {segments: [A, B, ...]} (optionally with within: SEGMENT)' },
-);
-const egressSchema = z.strictObject({ from: oneOrMany, allow: z.array(z.string().min(1), { error: 'expected a list of CIDRs or segment names' }) }, {
-  error: 'expected {from: SEGMENT, allow: [CIDR or SEGMENT, ...]}',
-});
-const sensitiveSchema = oneOrMany;
+const schemas = onFirstUse(intentSchemas);
 const INVARIANT_KINDS = ['never', 'isolated', 'egress', 'sensitive'] as const;
 
 function list(v: string | readonly string[] | undefined): string[] {
@@ -157,7 +60,6 @@ function selectorFrom(r: Reader, m: Record<string, string | string[]>, path: Pat
   return { matchLabels, matchExpressions };
 }
 
-type RawMatcher = z.infer<typeof matcherSchema>;
 
 function parseCidrs(r: Reader, texts: readonly string[], path: Path): { text: string; cidr: NonNullable<ReturnType<typeof parseCidr>> }[] {
   const cidrs: { text: string; cidr: NonNullable<ReturnType<typeof parseCidr>> }[] = [];
@@ -172,7 +74,7 @@ function parseCidrs(r: Reader, texts: readonly string[], path: Path): { text: st
 /** The AWS criteria of a matcher (direct keys and `aws:` together), undefined when it has none. */
 function awsCriteria(r: Reader, m: RawMatcher, path: Path): AwsCriteria | undefined {
   const a = m.aws ?? {};
-  const both = <K extends keyof typeof awsDirectShape>(one: K, many: K): string[] => [...list(m[one] as string | string[] | undefined), ...list(m[many] as string | string[] | undefined), ...list(a[one] as string | string[] | undefined), ...list(a[many] as string | string[] | undefined)];
+  const both = <K extends AwsDirectKey>(one: K, many: K): string[] => [...list(m[one] as string | string[] | undefined), ...list(m[many] as string | string[] | undefined), ...list(a[one] as string | string[] | undefined), ...list(a[many] as string | string[] | undefined)];
   const accounts = both('account', 'accounts');
   const regions = both('region', 'regions');
   const vpcs = both('vpc', 'vpcs');
@@ -204,7 +106,7 @@ function buildMatcher(r: Reader, m: RawMatcher, path: Path): SegmentMatcher | un
   const cidrTexts = [...list(m.cidr), ...list(m.cidrs)];
   const source = r.at(path);
   const hasK8s = namespaces.length > 0 || workloads.length > 0 || m.labels !== undefined || m.namespaceLabels !== undefined;
-  const hasAws = m.aws !== undefined || AWS_KEYS.some((k) => m[k as keyof RawMatcher] !== undefined);
+  const hasAws = m.aws !== undefined || schemas().AWS_KEYS.some((k) => m[k as keyof RawMatcher] !== undefined);
   if (!hasK8s && cidrTexts.length === 0 && !hasAws) {
     r.problem(path, 'a segment needs at least one of namespace, namespaceLabels, labels, workloads, cidrs, aws criteria (vpc, subnet, tags, ...) or anyOf');
     return undefined;
@@ -256,7 +158,7 @@ function parsePorts(r: Reader, ports: readonly (string | number)[], path: Path):
 
 /** A segment's criteria (direct or anyOf) and flags; undefined when they are invalid (problems recorded). */
 function buildSegment(r: Reader, name: string, value: unknown, path: Path): Segment | undefined {
-  const raw = r.check(segmentSchema, value, path);
+  const raw = r.check(schemas().segmentSchema, value, path);
   if (!raw) return undefined;
   const matchers: SegmentMatcher[] = [];
   const { anyOf, sensitive, infrastructure, description, ...direct } = raw;
@@ -296,7 +198,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
   // A key written twice (two segments of one name) is refused by parseDocuments, as kubectl's strict decoding does.
   const root = docs[0]!.value;
   const r = new Reader(file, lines, root);
-  const top = r.check(fileSchema, root, []);
+  const top = r.check(schemas().fileSchema, root, []);
   if (!top) throw new IntentError(r.problems);
 
   const segments: Segment[] = [];
@@ -338,7 +240,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
   const flows: Flow[] = [];
   (top.flows ?? []).forEach((f, i) => {
     const path = ['flows', i];
-    const raw = r.check(flowSchema, f, path);
+    const raw = r.check(schemas().flowSchema, f, path);
     if (!raw) return;
     const from = ends(raw.from, [...path, 'from']);
     const to = ends(raw.to, [...path, 'to']);
@@ -364,7 +266,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
     const vpath = [...path, kind];
     const source = r.at(path);
     if (kind === 'never') {
-      const v = r.check(neverSchema, value, vpath);
+      const v = r.check(schemas().neverSchema, value, vpath);
       if (!v) return;
       const from = ends(v.from, [...vpath, 'from']);
       const to = ends(v.to, [...vpath, 'to']);
@@ -372,7 +274,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
       refs(to, [...vpath, 'to']);
       invariants.push({ kind, from, to, source });
     } else if (kind === 'isolated') {
-      const v = r.check(isolatedSchema, value, vpath);
+      const v = r.check(schemas().isolatedSchema, value, vpath);
       if (v === undefined) return;
       if (typeof v === 'string') {
         const ke = labelKeyError(v);
@@ -399,7 +301,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
         source,
       });
     } else if (kind === 'egress') {
-      const v = r.check(egressSchema, value, vpath);
+      const v = r.check(schemas().egressSchema, value, vpath);
       if (!v) return;
       refs(list(v.from), [...vpath, 'from']);
       const allowCidrs: { text: string; cidr: NonNullable<ReturnType<typeof parseCidr>> }[] = [];
@@ -413,7 +315,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
       refs(allowSegments, [...vpath, 'allow']);
       invariants.push({ kind, from: list(v.from), allowCidrs, allowSegments, source });
     } else {
-      const v = r.check(sensitiveSchema, value, vpath);
+      const v = r.check(schemas().sensitiveSchema, value, vpath);
       if (!v) return;
       refs(list(v), vpath);
       for (const s of list(v)) sensitive.add(s);
@@ -457,7 +359,7 @@ function readTests(r: Reader, raw: readonly unknown[], segments: ReadonlySet<str
   const out: IntentTest[] = [];
   raw.forEach((t, i) => {
     const path = ['tests', i];
-    const v = r.check(testSchema, t, path);
+    const v = r.check(schemas().testSchema, t, path);
     if (!v) return;
     const from = testEnd(r, v.from, segments, [...path, 'from']);
     const to = testEnd(r, v.to, segments, [...path, 'to']);

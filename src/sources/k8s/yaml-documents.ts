@@ -11,8 +11,10 @@
  * than `yaml` on large clusters); anything unusual (merge keys, tags, tabs, aliases that expand, odd keys)
  * and anything it rejects goes to `yaml`, walked here with go-yaml's rules, whose messages name the place.
  */
-import { load as fastLoad, FAILSAFE_SCHEMA, Type } from 'js-yaml';
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, isPair, isCollection, visit, Scalar, type Node, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as JsYaml from 'js-yaml';
+import type * as Yaml from 'yaml';
+import type { LineCounter, Scalar, Node, Document } from 'yaml';
 import type { Diagnostic, SourceRef } from '../../inventory/types.js';
 import { GoYamlError, excessiveAliasing, goKey, goPlainScalar, goScalar } from './go-yaml-scalars.js';
 import { NotSimple, parseBlockDocument } from './yaml-block.js';
@@ -258,26 +260,44 @@ function needsFullParser(text: string): boolean {
 /** Thrown by the fast path when a document needs the full parser. */
 class NeedsFullParser extends Error {}
 
+// Both parsers load on first use: the hand reader takes most documents, and loading js-yaml and `yaml`
+// costs more than reading a small input (every command run pays it otherwise). CommonJS builds, since an
+// ES module cannot be loaded synchronously.
+const requireCjs = createRequire(import.meta.url);
+let fastLib: { load: typeof JsYaml.load; schema: JsYaml.Schema } | undefined;
+let fullLib: typeof Yaml | undefined;
+
+/** The `yaml` package (the full parser). */
+function yamlLib(): typeof Yaml {
+  return (fullLib ??= requireCjs('yaml') as typeof Yaml);
+}
+
 /** Plain scalars as go-yaml v2 resolves them (js-yaml tries it only on unquoted, untagged scalars). */
 let lastPlain: string | undefined;
 let lastValue: unknown;
-const GO_PLAIN = new Type('tag:bulkhead,2026:go-yaml-plain', {
-  kind: 'scalar',
-  resolve: (data: string | null): boolean => {
-    if (data === null) return false;
-    const v = goPlainScalar(data);
-    lastPlain = data;
-    lastValue = v;
-    return v !== data;
-  },
-  construct: (data: string): unknown => {
-    const v = data === lastPlain ? lastValue : goPlainScalar(data);
-    // NaN and infinities have no JSON form (kubectl refuses the document); `<<` is a merge: both for the full parser.
-    if ((typeof v === 'number' && !Number.isFinite(v)) || v === '<<') throw new NeedsFullParser();
-    return v;
-  },
-});
-const GO_SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [GO_PLAIN] });
+
+/** js-yaml with a schema whose plain scalars resolve as go-yaml's do. */
+function fastParser(): { load: typeof JsYaml.load; schema: JsYaml.Schema } {
+  if (fastLib) return fastLib;
+  const js = requireCjs('js-yaml') as typeof JsYaml;
+  const GO_PLAIN = new js.Type('tag:bulkhead,2026:go-yaml-plain', {
+    kind: 'scalar',
+    resolve: (data: string | null): boolean => {
+      if (data === null) return false;
+      const v = goPlainScalar(data);
+      lastPlain = data;
+      lastValue = v;
+      return v !== data;
+    },
+    construct: (data: string): unknown => {
+      const v = data === lastPlain ? lastValue : goPlainScalar(data);
+      // NaN and infinities have no JSON form (kubectl refuses the document); `<<` is a merge: both for the full parser.
+      if ((typeof v === 'number' && !Number.isFinite(v)) || v === '<<') throw new NeedsFullParser();
+      return v;
+    },
+  });
+  return (fastLib = { load: js.load, schema: js.FAILSAFE_SCHEMA.extend({ implicit: [GO_PLAIN] }) });
+}
 
 /** Keys whose JSON form needs go-yaml's rules (merge, null, float or huge-integer keys). */
 const SPECIAL_KEY = /^(?:<<|null|)$|^[-+]?(?:\d*\.|\d+[eE]|\d{16,}|Infinity|NaN)/;
@@ -382,7 +402,8 @@ function parseFast(text: string, firstLine: number, lines: LineMap): unknown {
     }
   };
   // json: false makes a duplicate key an error (the full parser then names it).
-  const value = fastLoad(text, { schema: GO_SCHEMA, json: false, listener } as Parameters<typeof fastLoad>[1]);
+  const { load, schema } = fastParser();
+  const value = load(text, { schema, json: false, listener } as Parameters<typeof load>[1]);
   // Aliases that expand: go-yaml's expansion cap counts in document order, which the full parser follows.
   const total = anchors && value !== null && typeof value === 'object' ? expanded.get(value)! : nodes;
   if (total - nodes > 100) throw new NeedsFullParser();
@@ -416,7 +437,6 @@ function jsonStreamCheck(file: string, text: string, chunks: readonly Chunk[], d
 
 /** For JSON input, JSON.parse's verdict; false (with a diagnostic) when the file is not valid JSON. */
 function jsonSyntaxOk(file: string, text: string, diagnostics: Diagnostic[]): boolean {
-  const lc = new LineCounter();
   // Only for .json files: a .yaml stream may start with a JSON document and go on with `---`.
   if (/\.json$/i.test(file)) {
     // JSON is YAML too, but JSON.parse names the real problem of a truncated or broken file.
@@ -433,7 +453,8 @@ function jsonSyntaxOk(file: string, text: string, diagnostics: Diagnostic[]): bo
         truncated ||= offset >= text.trimEnd().length;
       } else {
         // Some JSON.parse messages carry no position: the YAML parser's error finds the line.
-        const probe = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false });
+        const lc = new (yamlLib().LineCounter)();
+        const probe = yamlLib().parseAllDocuments(text, { lineCounter: lc, prettyErrors: false });
         const first = (Array.isArray(probe) ? probe : []).flatMap((d) => d.errors)[0];
         line = first ? lc.linePos(first.pos[0]).line : 1;
       }
@@ -502,19 +523,19 @@ class GoDecoder {
   value(node: Node | null | undefined): unknown {
     this.count(node);
     if (!node) return null;
-    if (isAlias(node)) {
+    if (yamlLib().isAlias(node)) {
       const t = this.target(node);
       this.aliasDepth++;
       const v = this.value(t);
       this.aliasDepth--;
       return v;
     }
-    if (isScalar(node)) {
+    if (yamlLib().isScalar(node)) {
       const v = this.scalar(node).value;
       if (typeof v === 'number' && !Number.isFinite(v)) throw new NodeError(node, 'yaml-value', `${String(node.source)} has no JSON form: kubectl refuses the document ("json: unsupported value")`);
       return v;
     }
-    if (isSeq(node)) {
+    if (yamlLib().isSeq(node)) {
       const a: unknown[] = [];
       this.lines.set(a, this.line(node));
       this.open.add(node);
@@ -522,13 +543,13 @@ class GoDecoder {
       this.open.delete(node);
       return a;
     }
-    if (isMap(node)) return this.mapping(node);
+    if (yamlLib().isMap(node)) return this.mapping(node);
     return null;
   }
 
   private scalar(node: Scalar): ReturnType<typeof goScalar> {
-    const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
-    const block = node.type === Scalar.BLOCK_FOLDED || node.type === Scalar.BLOCK_LITERAL;
+    const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+    const block = node.type === 'BLOCK_FOLDED' || node.type === 'BLOCK_LITERAL';
     try {
       return goScalar(String(node.source ?? node.value ?? ''), quoted || block, node.tag);
     } catch (e) {
@@ -540,10 +561,10 @@ class GoDecoder {
   private key(node: Node | null): string {
     this.count(node);
     let n = node;
-    if (n && isAlias(n)) n = this.target(n);
-    if (n && isCollection(n)) throw new NodeError(node, 'yaml-value', `a ${isMap(n) ? 'mapping' : 'sequence'} as a mapping key has no JSON form: kubectl refuses the document`);
+    if (n && yamlLib().isAlias(n)) n = this.target(n);
+    if (n && yamlLib().isCollection(n)) throw new NodeError(node, 'yaml-value', `a ${yamlLib().isMap(n) ? 'mapping' : 'sequence'} as a mapping key has no JSON form: kubectl refuses the document`);
     try {
-      return goKey(n && isScalar(n) ? this.scalar(n) : { tag: 'tag:yaml.org,2002:null', value: null });
+      return goKey(n && yamlLib().isScalar(n) ? this.scalar(n) : { tag: 'tag:yaml.org,2002:null', value: null });
     } catch (e) {
       if (e instanceof GoYamlError) throw new NodeError(node, 'yaml-value', e.message);
       throw e;
@@ -557,9 +578,9 @@ class GoDecoder {
     this.open.add(node);
     const explicit = new Map<string, number>();
     for (const it of node.items) {
-      if (!isPair(it)) continue;
+      if (!yamlLib().isPair(it)) continue;
       const kn = it.key as Node | null;
-      if (kn && isScalar(kn) && ((kn.type === Scalar.PLAIN && kn.source === '<<' && kn.tag === undefined) || kn.tag === MERGE_TAG)) {
+      if (kn && yamlLib().isScalar(kn) && ((kn.type === 'PLAIN' && kn.source === '<<' && kn.tag === undefined) || kn.tag === MERGE_TAG)) {
         this.merge(o, it.value as Node | null, kn);
         continue;
       }
@@ -579,8 +600,8 @@ class GoDecoder {
 
   /** `<<: *a` or `<<: [*a, *b]`: go-yaml decodes the merged mappings into this one (earlier ones win). */
   private merge(o: Record<string, unknown>, value: Node | null, at: Node): void {
-    const isMapNode = (n: Node | null): boolean => !!n && (isMap(n) || (isAlias(n) && isMap(this.target(n))));
-    const sources = value && isSeq(value) ? [...(value.items as Node[])].reverse() : [value];
+    const isMapNode = (n: Node | null): boolean => !!n && (yamlLib().isMap(n) || (yamlLib().isAlias(n) && yamlLib().isMap(this.target(n))));
+    const sources = value && yamlLib().isSeq(value) ? [...(value.items as Node[])].reverse() : [value];
     for (const s of sources) {
       if (!isMapNode(s)) throw new NodeError(s ?? at, 'yaml-merge', 'a merge key "<<" needs a mapping, an alias of one, or a list of them (go-yaml: "map merge requires map or sequence of maps as the value")');
       const m = this.value(s) as Record<string, unknown>;
@@ -609,10 +630,10 @@ function indentTabs(text: string): number[] {
 /** Where go-yaml takes a tab starting a line as whitespace: inside flow collections and quoted scalars. */
 function tabAllowedRanges(doc: Document): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
-  visit(doc, (_k, n) => {
+  yamlLib().visit(doc, (_k, n) => {
     const node = n as Node;
     if (!node.range) return;
-    if ((isCollection(node) && (node as { flow?: boolean }).flow) || (isScalar(node) && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE))) {
+    if ((yamlLib().isCollection(node) && (node as { flow?: boolean }).flow) || (yamlLib().isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE'))) {
       ranges.push([node.range[0], node.range[1]]);
     }
   });
@@ -626,10 +647,10 @@ function parseStrict(file: string, chunk: Chunk, diagnostics: Diagnostic[], line
   const tabs = indentTabs(original);
   // Tabs go-yaml accepts (in flow context) are whitespace there: one space keeps every offset.
   const text = tabs.length ? original.replace(/^[ \t]+/gm, (ws) => ws.replace(/\t/g, ' ')) : original;
-  const lc = new LineCounter();
-  let parsed: ReturnType<typeof parseAllDocuments>;
+  const lc = new (yamlLib().LineCounter)();
+  let parsed: ReturnType<typeof Yaml.parseAllDocuments>;
   try {
-    parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, schema: 'failsafe', merge: false });
+    parsed = yamlLib().parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, schema: 'failsafe', merge: false });
   } catch (e) {
     diagnostics.push({ severity: 'error', code: 'yaml-syntax', message: `cannot parse: ${(e as Error).message}`, source: { file, line: chunk.firstLine } });
     return;
