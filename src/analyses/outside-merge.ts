@@ -49,9 +49,17 @@ function universeOf(space: readonly string[] | undefined, endpoints: readonly En
   return [...families].sort().map(fullRange);
 }
 
-/** A key for what a connection allows: the same key, the same line once merged. */
-function connKey(c: Connection): string {
-  return `${c.conns.key()}|${c.condition ?? ''}`;
+/**
+ * A key for what a connection allows: the same key, the same line once merged. Keyed per ports object
+ * first, since the engine hands out one object per distinct set and making the key is most of the merge.
+ */
+function connKeys(): (c: Connection) => string {
+  const byConns = new Map<Connection['conns'], string>();
+  return (c) => {
+    let k = byConns.get(c.conns);
+    if (k === undefined) byConns.set(c.conns, (k = c.conns.key()));
+    return c.condition ? `${k}|${c.condition}` : `${k}|`;
+  };
 }
 
 /** Groups outside ends with equal ports, in first-seen order of their ports. */
@@ -67,7 +75,7 @@ function groups<T>(items: readonly T[], key: (t: T) => string): T[][] {
 }
 
 /** One cluster endpoint's connections with outside ends (`end`), merged per ports: one per ports and condition. */
-function mergeEnds(list: readonly Connection[], end: 'src' | 'dst', names: OutsideNames, outside: ReadonlyMap<string, Endpoint>): Connection[] {
+function mergeEnds(list: readonly Connection[], end: 'src' | 'dst', names: OutsideNames, outside: ReadonlyMap<string, Endpoint>, connKey: (c: Connection) => string): Connection[] {
   return groups(list, connKey).map((g) => ({ ...g[0]!, [end]: names.of(g.map((c) => outside.get(c[end])!)).id }));
 }
 
@@ -78,12 +86,14 @@ function mergeEnds(list: readonly Connection[], end: 'src' | 'dst', names: Outsi
 export function outsideMerger(space: readonly string[] | undefined, endpoints: readonly Endpoint[]): { merge(list: readonly Connection[], end: 'src' | 'dst'): Connection[]; endpoints(): Endpoint[] } {
   const names = new OutsideNames(universeOf(space, endpoints));
   const outside = new Map(endpoints.filter((e) => e.kind === 'External').map((e) => [e.id, e]));
-  return { merge: (list, end) => mergeEnds(list, end, names, outside), endpoints: () => names.all() };
+  const key = connKeys();
+  return { merge: (list, end) => mergeEnds(list, end, names, outside, key), endpoints: () => names.all() };
 }
 
 /** The merged connections of a sorted listing (see the module comment); `names` collects the outside endpoints. */
 function* mergedConnections(connections: Iterable<Connection>, endpoints: readonly Endpoint[], names: OutsideNames): Generator<Connection> {
   const outside = new Map(endpoints.filter((e) => e.kind === 'External').map((e) => [e.id, e]));
+  const key = connKeys();
   // Connections from outside, per destination: written at the end, by name.
   const inbound = new Map<string, Connection[]>();
   let run: Connection[] = [];
@@ -93,7 +103,7 @@ function* mergedConnections(connections: Iterable<Connection>, endpoints: readon
       if (outside.has(c.dst)) toOutside.push(c);
       else yield c;
     }
-    yield* mergeEnds(toOutside, 'dst', names, outside).sort((a, b) => lex(a.dst, b.dst));
+    yield* mergeEnds(toOutside, 'dst', names, outside, key).sort((a, b) => lex(a.dst, b.dst));
     run = [];
   }
   for (const c of connections) {
@@ -108,7 +118,7 @@ function* mergedConnections(connections: Iterable<Connection>, endpoints: readon
   }
   yield* flush();
   const fromOutside: Connection[] = [];
-  for (const list of inbound.values()) fromOutside.push(...mergeEnds(list, 'src', names, outside));
+  for (const list of inbound.values()) fromOutside.push(...mergeEnds(list, 'src', names, outside, key));
   yield* fromOutside.sort((a, b) => lex(a.src, b.src) || lex(a.dst, b.dst));
 }
 

@@ -72,3 +72,23 @@ spec: {containers: [{name: c, image: x}]}
     }
   }
 });
+
+test('CLI: JSON reports write DEL, C1 controls and bidi overrides from the input as \\u escapes, and stay valid JSON', () => {
+  const kind = 'Evil\u202e\u0085\u007f\u2028';
+  const input = `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: example.com/v1
+kind: ${JSON.stringify(kind)}
+metadata: {name: x, namespace: shop}
+`;
+  for (const args of [['reach', '-', '-o', 'json', '--no-intent'], ['audit', '-', '-o', 'json', '--no-intent']]) {
+    const r = runCli(args, input);
+    assert.ok(r.code === 0 || r.code === 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.ok(!/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(r.stdout), `${args.join(' ')}: no raw control or override`);
+    // A terminal-style `\x85` would be no JSON escape: the document must parse, and keep the kind as written.
+    assert.ok(JSON.stringify(JSON.parse(r.stdout)).includes(JSON.stringify(kind).slice(1, -1)), `${args.join(' ')}: the kind survives`);
+  }
+});

@@ -13,6 +13,7 @@ import { UserError } from '../../util/errors.js';
 import { pickFormat, printDiagnostics } from '../common.js';
 import { dbOption, parseSince, pickSnapshot, snapshotPayload, storeSpec, withStore, type StoreOptions } from '../store.js';
 import { periodFlows, storedFlow } from '../../store/flows.js';
+import { jsonSafe } from '../../reports/json.js';
 
 interface FlowsOpts extends StoreOptions {
   intent?: string;
@@ -69,7 +70,7 @@ export function registerFlows(program: Command): void {
       const m = matchFlows(analyze(rb.inventory), await periodFlows(store, parseSince(opts.since ?? '90d', new Date(), '--since')), rb.intent);
       const notes = notesOf(rb.inventory, rb.diagnostics);
       if (format === 'json') {
-        process.stdout.write(`${JSON.stringify({ schema: 'bulkhead.flows/v1', snapshot: snap.id, ...m, ...notesJson(notes) }, null, 2)}\n`);
+        process.stdout.write(`${jsonSafe(JSON.stringify({ schema: 'bulkhead.flows/v1', snapshot: snap.id, ...m, ...notesJson(notes) }, null, 2))}\n`);
         return;
       }
       const caveats = notesText(notes);

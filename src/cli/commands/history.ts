@@ -6,6 +6,7 @@ import { kib } from './snapshot.js';
 import type { SnapshotMeta } from '../../store/index.js';
 import { oneLine } from '../../reports/safe-text.js';
 import { terminalSafe } from '../../reports/safe-text.js';
+import { jsonSafe } from '../../reports/json.js';
 
 interface HistoryOpts extends StoreOptions {
   intent?: string;
@@ -45,7 +46,7 @@ export function registerHistory(program: Command): void {
         if (!opts.quiet) process.stderr.write(`retention: deleted ${gone.snapshots} snapshot(s) and ${gone.flows} flow(s)\n`);
       }
       const all = await store.snapshots();
-      if (format === 'json') process.stdout.write(`${JSON.stringify({ schema: 'bulkhead.history/v1', store: store.location, snapshots: all }, null, 2)}\n`);
+      if (format === 'json') process.stdout.write(`${jsonSafe(JSON.stringify({ schema: 'bulkhead.history/v1', store: store.location, snapshots: all }, null, 2))}\n`);
       else process.stdout.write(terminalSafe(historyText(all, store.location)));
     });
   });

@@ -172,7 +172,8 @@ export function registerReach(program: Command): void {
         summary?.add(c);
         progress.tick();
       };
-      for (const chunk of reachChunks(stream, format, notes, tap)) await out.write(chunk);
+      // JSON chunks come escaped (jsonSafe): raw, they skip terminalSafe's scan of every byte (a gigabyte at 100k pods).
+      for (const chunk of reachChunks(stream, format, notes, tap)) await out.write(chunk, format === 'json');
       if (summary) await out.write(reachSummaryText(summary.result()));
       progress.done();
     }

@@ -2,6 +2,7 @@
 import type { AuditResult } from '../../analyses/audit.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesJson } from '../notes.js';
+import { jsonSafe } from '../json.js';
 
 /** Renders the audit as bulkhead.audit/v1 JSON. */
 export function auditJson(r: AuditResult, notes: Notes = NO_NOTES): string {
@@ -43,5 +44,5 @@ export function auditJson(r: AuditResult, notes: Notes = NO_NOTES): string {
     checks: r.checks.map((c) => c.id),
     summary: r.summary,
   };
-  return `${JSON.stringify(out, null, 2)}\n`;
+  return `${jsonSafe(JSON.stringify(out, null, 2))}\n`;
 }

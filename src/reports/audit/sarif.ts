@@ -7,6 +7,7 @@ import type { AuditResult, Finding } from '../../analyses/audit.js';
 import type { FindingSeverity } from '../../checks/index.js';
 import { isLiveSource, type SourceRef } from '../../inventory/types.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
+import { jsonSafe } from '../json.js';
 
 const LEVEL: Record<FindingSeverity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 /** GitHub code scanning ranks security alerts by this score. */
@@ -117,5 +118,5 @@ export function auditSarif(r: AuditResult, options: SarifOptions | string = {}, 
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${jsonSafe(JSON.stringify(log, null, 2))}\n`;
 }

@@ -3,6 +3,7 @@ import { notesJson } from '../notes.js';
 /** The bulkhead.test/v1 JSON document: every check with its expectation, model verdict, observation and rule. */
 import type { TestRun } from '../../analyses/test/types.js';
 import { formatSource } from '../../inventory/types.js';
+import { jsonSafe } from '../json.js';
 
 export function testJson(run: TestRun, notes: Notes = NO_NOTES): string {
   const { bound, caveats } = notesJson(notes);
@@ -34,5 +35,5 @@ export function testJson(run: TestRun, notes: Notes = NO_NOTES): string {
     notes: run.notes,
     diagnostics: run.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, file: d.source?.file ?? '', line: d.source?.line ?? 0 })),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return `${jsonSafe(JSON.stringify(doc, null, 2))}\n`;
 }
