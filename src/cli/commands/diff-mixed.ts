@@ -63,6 +63,7 @@ export async function mixedDiff(o: Side, n: Side, opts: AwsDiffOpts, gate: Gate)
   const ok = loadFromTexts(o.layers.k8s, build, [], cache);
   printDiagnostics(ok.diagnostics, opts, carried);
   const nk = loadFromTexts(n.layers.k8s, build, [], cache);
+  cache.clear();
   printDiagnostics(nk.diagnostics, opts, carried);
   const k8sMissing = missing('Kubernetes', (s) => s.layers.k8s.length > 0);
   const k8s = clusterDiff(ok, nk, {

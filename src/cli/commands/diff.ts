@@ -104,6 +104,7 @@ export function registerDiff(program: Command): void {
       n = inventoryOf(read, [], { settings });
       printDiagnostics(n.diagnostics, opts, !out.toFile);
     }
+    cache.clear();
     if (o.inventory.pods.length === 0 && n.inventory.pods.length === 0) {
       throw new UserError(`nothing to compare: no workloads or pods in ${oldSpec} nor in ${newSpec}`, 'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods');
     }

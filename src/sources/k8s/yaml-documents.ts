@@ -188,6 +188,11 @@ export class DocumentCache {
     return known.value;
   }
 
+  /** Lets the parsed documents go (the inventories keep what they need). */
+  clear(): void {
+    this.byText.clear();
+  }
+
   /** Keeps a document parsed for `lines` (the first parse of a text is kept). */
   put(chunk: Chunk, value: unknown, lines: LineMap): void {
     if (!this.byText.has(chunk.text)) this.byText.set(chunk.text, { firstLine: chunk.firstLine, value, lines, lent: [] });
