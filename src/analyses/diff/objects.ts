@@ -22,7 +22,7 @@ export interface ObjectChange {
 }
 
 /** A canonical JSON of a model object: sorted keys, no source locations, bigints as strings. */
-function canon(v: unknown): string {
+export function canon(v: unknown): string {
   const walk = (x: unknown): unknown => {
     if (typeof x === 'bigint') return x.toString();
     if (Array.isArray(x)) return x.map(walk);
@@ -34,6 +34,53 @@ function canon(v: unknown): string {
     return x;
   };
   return JSON.stringify(walk(v));
+}
+
+/** Keys canon leaves out: the three it skips, and `__proto__`, which its assignment drops. */
+const LEFT_OUT = new Set(['source', 'cidr', 'except', '__proto__']);
+
+/** canon(a) === canon(b), without writing either: most objects of two snapshots are equal. */
+export function sameCanon(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const x = typeof a === 'bigint' ? a.toString() : a;
+  const y = typeof b === 'bigint' ? b.toString() : b;
+  const xs = x === null || typeof x !== 'object';
+  const ys = y === null || typeof y !== 'object';
+  // An object is written [..] or {..}, a scalar never so (a string is quoted).
+  if (xs || ys) return xs && ys && jsonScalar(x) === jsonScalar(y);
+  if (Array.isArray(x) !== Array.isArray(y)) return false;
+  if (Array.isArray(x)) {
+    const ya = y as unknown[];
+    if (x.length !== ya.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameCanon(inArray(x[i]), inArray(ya[i]))) return false;
+    return true;
+  }
+  const xo = x as Record<string, unknown>;
+  const yo = y as Record<string, unknown>;
+  let nx = 0;
+  for (const k of Object.keys(xo)) {
+    if (LEFT_OUT.has(k) || !written(xo[k])) continue;
+    nx++;
+    if (!Object.prototype.hasOwnProperty.call(yo, k) || !written(yo[k]) || !sameCanon(xo[k], yo[k])) return false;
+  }
+  let ny = 0;
+  for (const k of Object.keys(yo)) if (!LEFT_OUT.has(k) && written(yo[k])) ny++;
+  return nx === ny;
+}
+
+/** Whether JSON.stringify writes an object property with this value. */
+function written(v: unknown): boolean {
+  return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
+}
+
+/** An array element as JSON.stringify writes it: undefined, functions and symbols become null. */
+function inArray(v: unknown): unknown {
+  return written(v) ? v : null;
+}
+
+/** A scalar as JSON text (NaN and infinities are null, -0 is 0). */
+function jsonScalar(v: unknown): string | undefined {
+  return JSON.stringify(v);
 }
 
 function labelsText(l: Labels): string {
@@ -60,7 +107,7 @@ function ruleDiffs(direction: 'ingress' | 'egress', o: readonly (PolicyRule | Ad
     const b = n[i];
     if (!a) (out.push(`${direction} rule #${i + 1} added`), at.push(b!.source));
     else if (!b) (out.push(`${direction} rule #${i + 1} removed`), at.push(a.source));
-    else if (canon({ p: a.peers, q: a.ports, x: actionOf(a) }) !== canon({ p: b.peers, q: b.ports, x: actionOf(b) })) {
+    else if (!sameCanon({ p: a.peers, q: a.ports, x: actionOf(a) }, { p: b.peers, q: b.ports, x: actionOf(b) })) {
       at.push(b.source);
       const what = [
         actionOf(a) !== actionOf(b) ? `action ${actionOf(a)} → ${actionOf(b)}` : '',
@@ -76,7 +123,7 @@ function ruleDiffs(direction: 'ingress' | 'egress', o: readonly (PolicyRule | Ad
 function policyChange(o: NetworkPolicy, n: NetworkPolicy): ObjectChange | undefined {
   const fields: string[] = [];
   const details: string[] = [];
-  if (canon(o.podSelector) !== canon(n.podSelector)) fields.push('podSelector');
+  if (!sameCanon(o.podSelector, n.podSelector)) fields.push('podSelector');
   if (o.isolates.ingress !== n.isolates.ingress || o.isolates.egress !== n.isolates.egress) {
     fields.push('policyTypes');
     const t = (p: NetworkPolicy): string => (['ingress', 'egress'] as const).filter((d) => p.isolates[d]).join('+') || 'none';
@@ -100,7 +147,7 @@ function adminPolicyChange(o: AdminPolicy, n: AdminPolicy): ObjectChange | undef
   const details: string[] = [];
   if (o.priority !== n.priority) (fields.push('priority'), details.push(`priority: ${o.priority} → ${n.priority}`));
   if (o.tier !== n.tier) (fields.push('tier'), details.push(`tier: ${o.tier} → ${n.tier}`));
-  if (canon(o.subject) !== canon(n.subject)) fields.push('subject');
+  if (!sameCanon(o.subject, n.subject)) fields.push('subject');
   const at: SourceRef[] = [];
   for (const d of ['ingress', 'egress'] as const) fields.push(...ruleDiffs(d, o[d], n[d], at));
   if (fields.length === 0) return undefined;
@@ -119,16 +166,28 @@ interface WorkloadFacts {
 function workloadFacts(inv: Inventory): Map<string, WorkloadFacts> {
   const m = new Map<string, WorkloadFacts>();
   const pods = new Map<string, Inventory['pods'][number][]>();
-  for (const p of inv.pods) pods.set(p.workload, [...(pods.get(p.workload) ?? []), p]);
+  for (const p of inv.pods) {
+    const l = pods.get(p.workload);
+    if (l) l.push(p);
+    else pods.set(p.workload, [p]);
+  }
   for (const w of inv.workloads) {
     const ps = pods.get(w.id) ?? [];
     const named = new Set<string>();
-    for (const p of ps) for (const cp of p.ports) if (cp.name) named.add(`${cp.name}=${cp.protocol}/${cp.port}`);
+    const ips = new Set<string>();
+    let hostNetwork = false;
+    // Template pods share one port list: read it once.
+    let seen: Inventory['pods'][number]['ports'] | undefined;
+    for (const p of ps) {
+      if (p.ports !== seen) for (const cp of (seen = p.ports)) if (cp.name) named.add(`${cp.name}=${cp.protocol}/${cp.port}`);
+      for (const ip of p.ips) ips.add(ip);
+      hostNetwork ||= p.hostNetwork;
+    }
     m.set(w.id, {
       labels: w.labels,
       namedPorts: [...named].sort(lex),
-      addresses: [...new Set(ps.flatMap((p) => p.ips))].sort(lex),
-      hostNetwork: ps.some((p) => p.hostNetwork),
+      addresses: [...ips].sort(lex),
+      hostNetwork,
       ...(w.source ? { source: w.source } : {}),
     });
   }
@@ -175,7 +234,7 @@ export function diffObjects(o: Inventory, n: Inventory): ObjectChange[] {
     else {
       const fields: string[] = [];
       const details: string[] = [];
-      if (canon(a.labels) !== canon(b.labels)) (fields.push('labels'), details.push(`labels: ${labelDelta(a.labels, b.labels)}`));
+      if (!sameCanon(a.labels, b.labels)) (fields.push('labels'), details.push(`labels: ${labelDelta(a.labels, b.labels)}`));
       if (a.namedPorts.join() !== b.namedPorts.join()) {
         fields.push('named ports');
         details.push(`named ports: ${a.namedPorts.join(' ') || '(none)'} → ${b.namedPorts.join(' ') || '(none)'}`);
@@ -193,7 +252,7 @@ export function diffObjects(o: Inventory, n: Inventory): ObjectChange[] {
     const base = { key: `Namespace ${name}`, kind: 'Namespace' as const, id: name };
     // Namespaces only referenced by objects come and go with them: report label changes, not presence.
     if (!a || !b) continue;
-    if (canon(a.labels) !== canon(b.labels)) out.push({ ...base, change: 'changed', fields: ['labels'], details: [`labels: ${labelDelta(a.labels, b.labels)}`], ...(b.source ? { source: b.source } : {}) });
+    if (!sameCanon(a.labels, b.labels)) out.push({ ...base, change: 'changed', fields: ['labels'], details: [`labels: ${labelDelta(a.labels, b.labels)}`], ...(b.source ? { source: b.source } : {}) });
   }
   return out;
 }

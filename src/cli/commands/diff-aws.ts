@@ -55,10 +55,15 @@ export interface SideLayers {
   readonly k8s: InputText[];
 }
 
-function layersOf(texts: readonly InputText[]): SideLayers {
-  const aws = texts.filter((t) => !t.diagnostics?.length && awsFormatOf(t.text) !== undefined);
+/** The AWS texts of a side. */
+function awsOf(texts: readonly InputText[]): InputText[] {
+  return texts.filter((t) => !t.diagnostics?.length && awsFormatOf(t.text) !== undefined);
+}
+
+/** The manifests of a side beside its AWS texts: ownFile parses every file, so only a run with AWS input asks. */
+function layersOf(texts: readonly InputText[], aws: readonly InputText[]): SideLayers {
   const k8s = texts.filter((t) => !aws.includes(t) && t.text.trim() !== '' && !ownFile(t));
-  return { aws, k8s };
+  return { aws: [...aws], k8s };
 }
 
 /**
@@ -88,11 +93,13 @@ export async function maybeAwsDiff(oldSpec: string | undefined, newSpec: string 
   const o = await textsOf(oldSpec);
   const n = await textsOf(newSpec);
   // A stored snapshot (undefined texts) holds the cluster only.
-  const ol = o ? layersOf(o) : undefined;
-  const nl = n ? layersOf(n) : undefined;
-  const oa = !!ol?.aws.length;
-  const na = !!nl?.aws.length;
+  const oAws = o ? awsOf(o) : [];
+  const nAws = n ? awsOf(n) : [];
+  const oa = oAws.length > 0;
+  const na = nAws.length > 0;
   if (!oa && !na) return false;
+  const ol = o ? layersOf(o, oAws) : undefined;
+  const nl = n ? layersOf(n, nAws) : undefined;
   const ok = ol ? ol.k8s.length > 0 : true;
   const nk = nl ? nl.k8s.length > 0 : true;
   // Sides with no layer in common: everything would be opened on one layer and closed on the other.

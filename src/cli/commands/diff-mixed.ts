@@ -10,7 +10,7 @@
 import { DIFF_COMMENT_MARKER } from '../../reports/diff/markdown.js';
 import { DIFF_FORMATS } from '../../reports/diff/index.js';
 import { AWS_DIFF_FORMATS } from '../../reports/diff/aws.js';
-import { loadFromTexts } from '../../sources/k8s/index.js';
+import { DocumentCache, loadFromTexts } from '../../sources/k8s/index.js';
 import { isGitSpec } from '../../sources/git.js';
 import type { Diagnostic } from '../../inventory/types.js';
 import { awsInventoryOf } from '../aws-inputs.js';
@@ -58,9 +58,12 @@ export async function mixedDiff(o: Side, n: Side, opts: AwsDiffOpts, gate: Gate)
     return {};
   };
   const build = { ...(opts.defaultNamespace ? { defaultNamespace: opts.defaultNamespace } : {}), settings };
-  const ok = loadFromTexts(o.layers.k8s, build);
+  // The sides share most documents: the second parses only those the first did not have.
+  const cache = new DocumentCache();
+  const ok = loadFromTexts(o.layers.k8s, build, [], cache);
   printDiagnostics(ok.diagnostics, opts, carried);
-  const nk = loadFromTexts(n.layers.k8s, build);
+  const nk = loadFromTexts(n.layers.k8s, build, [], cache);
+  cache.clear();
   printDiagnostics(nk.diagnostics, opts, carried);
   const k8sMissing = missing('Kubernetes', (s) => s.layers.k8s.length > 0);
   const k8s = clusterDiff(ok, nk, {

@@ -2,7 +2,7 @@
 import type { Diagnostic, Inventory } from '../../inventory/types.js';
 import { readInputs, type InputText } from '../input-files.js';
 import { buildInventory, type BuildOptions } from './build-inventory.js';
-import { parseDocuments, type LineMap, type ParsedDocument } from './yaml-documents.js';
+import { parseDocuments, type DocumentCache, type LineMap, type ParsedDocument } from './yaml-documents.js';
 
 export interface LoadResult {
   readonly inventory: Inventory;
@@ -15,12 +15,13 @@ export type ParsedInput = { docs: ParsedDocument[]; lines: LineMap };
 /**
  * Loads manifests already in memory (tests, the server, git revisions), with objects read from a cluster
  * (`more`, after the files): one inventory, so owners, namespaces and selectors resolve across both.
+ * `cache`: documents parsed before (the other side of a diff), reused where a file has them at the same lines.
  */
-export function loadFromTexts(files: readonly InputText[], opts: BuildOptions = {}, more: readonly ParsedInput[] = []): LoadResult {
+export function loadFromTexts(files: readonly InputText[], opts: BuildOptions = {}, more: readonly ParsedInput[] = [], cache?: DocumentCache): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const parsed = files.map((f) => {
     diagnostics.push(...(f.diagnostics ?? []));
-    return parseDocuments(f.path, f.text, diagnostics);
+    return parseDocuments(f.path, f.text, diagnostics, cache);
   });
   const inventory = buildInventory([...parsed, ...more], diagnostics, opts);
   const order = new Map([...files.map((f) => f.path), ...more.map((m) => m.lines.file)].map((f, i) => [f, i]));
@@ -31,8 +32,9 @@ export function loadFromTexts(files: readonly InputText[], opts: BuildOptions = 
 }
 
 /** Loads manifests from paths (files, directories recursed, `-` for stdin). */
-export async function loadFromPaths(paths: readonly string[], opts: BuildOptions = {}): Promise<LoadResult> {
-  return loadFromTexts(await readInputs(paths), opts);
+export async function loadFromPaths(paths: readonly string[], opts: BuildOptions = {}, cache?: DocumentCache): Promise<LoadResult> {
+  return loadFromTexts(await readInputs(paths), opts, [], cache);
 }
 
 export type { BuildOptions } from './build-inventory.js';
+export { DocumentCache } from './yaml-documents.js';

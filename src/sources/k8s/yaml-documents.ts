@@ -62,8 +62,56 @@ function stamps<T>(): { get(o: object): T | undefined; put(o: object, v: T): voi
 export class LineMap {
   /** A line alone, or the record of a mapping with key lines. */
   private readonly tag = stamps<number | LineRecord>();
+  /** Values parsed for another map at other lines (see borrow): that map, and how far the lines moved. */
+  private readonly moved = stamps<{ readonly from: LineMap; readonly delta: number }>();
+  /** Maps whose values this one holds at the same lines (see borrow). */
+  private readonly origins: LineMap[] = [];
 
   constructor(readonly file: string) {}
+
+  /**
+   * Takes over a value parsed for `from` (the same document text, `delta` lines further down here): its
+   * lines here are those of `from`, moved. At the same lines nothing is stamped; `from` answers.
+   */
+  borrow(value: unknown, from: LineMap, delta: number): void {
+    if (delta === 0) {
+      if (!this.origins.includes(from)) this.origins.push(from);
+      return;
+    }
+    const mark = { from, delta };
+    const walk = (v: unknown): void => {
+      if (v === null || typeof v !== 'object') return;
+      this.moved.put(v, mark);
+      if (Array.isArray(v)) for (const x of v) walk(x);
+      else for (const k in v) walk((v as Record<string, unknown>)[k]);
+    };
+    walk(value);
+  }
+
+  /** The line this map stamped on an object (or its key) itself, undefined when none. */
+  private stamped(o: object, key: string | undefined): number | undefined {
+    const r = this.tag.get(o);
+    return typeof r === 'object' ? (key !== undefined ? keyLine(r, key) : undefined) ?? r.line : r;
+  }
+
+  /**
+   * The line of an object (or of its key), undefined when not known here. A value is stamped only by the
+   * map that parsed it; maps that borrowed it read those stamps.
+   */
+  private lineOf(o: object, key: string | undefined): number | undefined {
+    const own = this.stamped(o, key);
+    if (own !== undefined || this.tag.get(o) !== undefined) return own;
+    const m = this.moved.get(o);
+    if (m !== undefined) {
+      const l = m.from.stamped(o, key);
+      return l === undefined ? undefined : l + m.delta;
+    }
+    for (const f of this.origins) {
+      const l = f.stamped(o, key);
+      if (l !== undefined) return l;
+    }
+    return undefined;
+  }
 
   set(o: object, line: number): void {
     const r = this.tag.get(o);
@@ -92,8 +140,7 @@ export class LineMap {
   /** The source of an object, or of one of its keys when given. Falls back to `fallback`. */
   at(o: unknown, key?: string, fallback = 1): SourceRef {
     if (o !== null && typeof o === 'object') {
-      const r = this.tag.get(o);
-      const l = typeof r === 'object' ? (key !== undefined ? keyLine(r, key) : undefined) ?? r.line : r;
+      const l = this.lineOf(o, key);
       if (l !== undefined) return { file: this.file, line: l };
     }
     return { file: this.file, line: fallback };
@@ -118,17 +165,63 @@ export interface ParsedDocument {
   readonly source: SourceRef;
 }
 
-/** Parses a YAML stream (or JSON); each document kubectl would refuse becomes an error diagnostic and is skipped. */
-export function parseDocuments(file: string, text: string, diagnostics: Diagnostic[]): { docs: ParsedDocument[]; lines: LineMap } {
+/**
+ * Documents parsed in one run, by their text, for texts that share most documents (the two sides of a
+ * diff): a document met again is the same value, its lines those of the first parse moved to where it is
+ * now (LineMap.borrow). Only documents read without a diagnostic are kept, so a reused one needs nothing
+ * but its value. Parsed values are never changed (the readers only read them), so inventories may share one.
+ */
+export class DocumentCache {
+  /** Per document text: where it was parsed, its value, and the maps it was lent to. */
+  private readonly byText = new Map<string, { readonly firstLine: number; readonly value: unknown; readonly lines: LineMap; readonly lent: LineMap[] }>();
+  /** Documents taken from the cache (for tests). */
+  hits = 0;
+
+  /**
+   * The document's value, its lines now known to `lines` too; undefined when it was not parsed before, or
+   * when `lines` has it already (one value twice in a file would have one set of lines): parse it again.
+   */
+  take(chunk: Chunk, lines: LineMap): unknown {
+    const known = this.byText.get(chunk.text);
+    if (!known || known.lines === lines || known.lent.includes(lines)) return undefined;
+    this.hits++;
+    known.lent.push(lines);
+    lines.borrow(known.value, known.lines, chunk.firstLine - known.firstLine);
+    return known.value;
+  }
+
+  /** Lets the parsed documents go (the inventories keep what they need). */
+  clear(): void {
+    this.byText.clear();
+  }
+
+  /** Keeps a document parsed for `lines` (the first parse of a text is kept). */
+  put(chunk: Chunk, value: unknown, lines: LineMap): void {
+    if (!this.byText.has(chunk.text)) this.byText.set(chunk.text, { firstLine: chunk.firstLine, value, lines, lent: [] });
+  }
+}
+
+/**
+ * Parses a YAML stream (or JSON); each document kubectl would refuse becomes an error diagnostic and is skipped.
+ * With a cache, documents parsed before (in another file too) are taken from it.
+ */
+export function parseDocuments(file: string, text: string, diagnostics: Diagnostic[], cache?: DocumentCache): { docs: ParsedDocument[]; lines: LineMap } {
   const lines = new LineMap(file);
   const docs: ParsedDocument[] = [];
   if (!jsonSyntaxOk(file, text, diagnostics)) return { docs, lines };
   const chunks = splitDocuments(file, text, diagnostics);
   jsonStreamCheck(file, text, chunks, diagnostics);
   for (const chunk of chunks) {
+    const known = cache?.take(chunk, lines);
+    if (known !== undefined) {
+      docs.push({ value: known, source: { file, line: lines.at(known, undefined, chunk.firstLine).line } });
+      continue;
+    }
     try {
       const value = parseBlockDocument(chunk.text, chunk.firstLine, lines);
       docs.push({ value, source: { file, line: lines.at(value, undefined, chunk.firstLine).line } });
+      // A document of only comments is null, and null is never a cached value: parsed again, cheaply.
+      if (cache && value !== null && value !== undefined) cache.put(chunk, value, lines);
       continue;
     } catch (e) {
       if (!(e instanceof NotSimple)) throw e;
@@ -139,7 +232,10 @@ export function parseDocuments(file: string, text: string, diagnostics: Diagnost
     }
     try {
       const value = parseFast(chunk.text, chunk.firstLine, lines);
-      if (value !== undefined && value !== null) docs.push({ value, source: { file, line: lines.at(value, undefined, chunk.firstLine).line } });
+      if (value !== undefined && value !== null) {
+        docs.push({ value, source: { file, line: lines.at(value, undefined, chunk.firstLine).line } });
+        cache?.put(chunk, value, lines);
+      }
     } catch {
       parseStrict(file, chunk, diagnostics, lines, docs);
     }
