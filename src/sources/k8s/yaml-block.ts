@@ -45,6 +45,34 @@ function plainKey(text: string, s: number, e: number): boolean {
   return true;
 }
 
+/**
+ * Keys that passed the checks of mapping() (plain, not `__proto__`, the same string to go-yaml), interned,
+ * by length and first character. Manifests repeat a few dozen keys over and over: one found here skips the
+ * checks, the slice, and the interning a property store does with a fresh string (most of a mapping's cost).
+ */
+const KEY_MAX = 48;
+const KEY_BUCKET = 6;
+const knownKeys: Array<string[] | undefined> = new Array<string[] | undefined>(KEY_MAX * 128).fill(undefined);
+
+function knownKey(text: string, s: number, e: number): string | undefined {
+  if (e - s >= KEY_MAX || e === s) return undefined;
+  const bucket = knownKeys[(e - s) * 128 + (text.charCodeAt(s) & 127)];
+  if (bucket !== undefined) for (const k of bucket) if (text.startsWith(k, s)) return k;
+  return undefined;
+}
+
+/** The key, interned, kept for knownKey while its bucket has room. */
+function rememberKey(k: string): string {
+  if (k.length >= KEY_MAX) return k;
+  const i = k.length * 128 + (k.charCodeAt(0) & 127);
+  const bucket = (knownKeys[i] ??= []);
+  if (bucket.length >= KEY_BUCKET) return k;
+  // A property name comes back interned: later look-ups with it need no hashing.
+  const interned = Object.keys({ [k]: 0 })[0]!;
+  bucket.push(interned);
+  return interned;
+}
+
 /** 1 for characters that may not start a plain scalar here (YAML indicators, and `-`/`?`/`:` handled apart). */
 const INDICATOR = new Uint8Array(128);
 for (const c of '[]{}#&*!|>%@`,?:<') INDICATOR[c.charCodeAt(0)] = 1;
@@ -246,12 +274,17 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
       const e = en[i]!;
       const colon = keyEnd(s, e);
       if (colon < 0 || isDash(i)) throw NOT;
-      if (!plainKey(text, s, colon)) throw NOT;
-      const k = text.slice(s, colon);
-      if (k === '__proto__' || Object.hasOwn(o, k)) throw NOT;
-      const r = goPlainScalar(k);
-      // `yes`, `0x1F`, `1e3`, `~`: go-yaml's key is another string (or none).
-      if (r !== k && !(typeof r === 'number' && Number.isSafeInteger(r) && String(r) === k)) throw NOT;
+      let k = knownKey(text, s, colon);
+      if (k === undefined) {
+        if (!plainKey(text, s, colon)) throw NOT;
+        k = text.slice(s, colon);
+        if (k === '__proto__') throw NOT;
+        const r = goPlainScalar(k);
+        // `yes`, `0x1F`, `1e3`, `~`: go-yaml's key is another string (or none).
+        if (r !== k && !(typeof r === 'number' && Number.isSafeInteger(r) && String(r) === k)) throw NOT;
+        k = rememberKey(k);
+      }
+      if (Object.hasOwn(o, k)) throw NOT;
       pairs.push(k, ln[i]!);
       let p = colon + 1;
       while (p < e && text.charCodeAt(p) === 32) p++;
