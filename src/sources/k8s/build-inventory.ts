@@ -353,7 +353,9 @@ export function buildInventory(files: ReadonlyArray<{ docs: Iterable<ParsedDocum
   const { workloads, pods } = resolveWorkloads(raws, diags);
 
   // Namespaces used but not declared exist with only their automatic label.
-  const used = new Set<string>([...pods.map((p) => p.namespace), ...[...policies.values()].map((p) => p.namespace)]);
+  const used = new Set<string>();
+  for (const p of pods) used.add(p.namespace);
+  for (const p of policies.values()) used.add(p.namespace);
   for (const ns of [...used].sort(lex)) {
     if (!namespaces.has(ns)) {
       namespaces.set(ns, { name: ns, labels: { [NAMESPACE_NAME_LABEL]: ns }, declared: false });

@@ -15,6 +15,8 @@ import { goPlainScalar } from './go-yaml-scalars.js';
 export class NotSimple extends Error {}
 // One instance: thrown per unusual document, a fresh stack each time would cost more than the parse.
 const NOT = new NotSimple('not a plain block document');
+/** The key lines of a collection without keys (never kept: setNew records the line alone). */
+const NO_KEYS: Array<string | number> = [];
 
 /** Per content line of the document being read: indentation, content start and end offsets, line number. */
 let ind: Int32Array<ArrayBuffer> = new Int32Array(1024);
@@ -171,7 +173,7 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
       if (text.charCodeAt(k) !== 125 /* } */ || k >= e) throw NOT;
       restEmpty(k + 1, e);
       const o = {};
-      lines.set(o, line);
+      lines.setNew(o, line, NO_KEYS);
       return o;
     }
     const arr: unknown[] = [];
@@ -207,7 +209,7 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
       }
     }
     restEmpty(k + 1, e);
-    lines.set(arr, line);
+    lines.setNew(arr, line, NO_KEYS);
     return arr;
   };
 
@@ -261,7 +263,7 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
       }
       if (i < count && ind[i]! > n) throw NOT;
     }
-    lines.set(arr, line);
+    lines.setNew(arr, line, NO_KEYS);
     return arr;
   };
 
@@ -301,7 +303,7 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
       if (i < count && ind[i]! > n) throw NOT;
       o[k] = v;
     }
-    lines.setAll(o, line, pairs);
+    lines.setNew(o, line, pairs);
     return o;
   };
 

@@ -33,7 +33,7 @@ const SCAN_LIMIT = 32;
  * add its field there). One class per call, so each map has its own field. Invisible to keys, JSON,
  * spreads, deep equality and proxies, and cheaper than a WeakMap entry per node.
  */
-function stamps<T>(): { get(o: object): T | undefined; put(o: object, v: T): void } {
+function stamps<T>(): { get(o: object): T | undefined; put(o: object, v: T): void; add(o: object, v: T): void } {
   class Base {
     constructor(o: object) {
       return o as Base;
@@ -53,7 +53,7 @@ function stamps<T>(): { get(o: object): T | undefined; put(o: object, v: T): voi
       else new Stamp(o, v);
     }
   }
-  return { get: (o) => Stamp.get(o), put: (o, v) => Stamp.put(o, v) };
+  return { get: (o) => Stamp.get(o), put: (o, v) => Stamp.put(o, v), add: (o, v) => new Stamp(o, v) };
 }
 
 /** Line numbers of parsed objects and arrays, and of each key within an object (kept on the objects, see stamps). */
@@ -85,6 +85,11 @@ export class LineMap {
       this.set(o, line);
       for (let i = 0; i < keys.length; i += 2) this.setKey(o, keys[i] as string, keys[i + 1] as number);
     }
+  }
+
+  /** setAll for an object just made, never seen by this map (the parsers' own nodes): no look-up first. */
+  setNew(o: object, line: number, keys: Array<string | number>): void {
+    this.tag.add(o, keys.length === 0 ? line : { line, keys, index: undefined });
   }
 
   /** The source of an object, or of one of its keys when given. Falls back to `fallback`. */
