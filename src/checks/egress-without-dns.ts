@@ -15,7 +15,7 @@ function carriesDns(a: Analysis, dns: ClusterDns, r: CompiledRule): boolean {
     if (!r.fixedPorts.intersect(dns.required).isEmpty()) return true;
     if (r.allPeers) return (dns.classes.length > 0 ? dns.classes : a.layer.classes.map((c) => c.index)).some(carries);
   }
-  const peers = dns.classes.length > 0 ? dns.classes.filter((c) => r.peerClasses.has(c)) : r.peerList;
+  const peers = dns.classes.length > 0 ? dns.classes.filter((c) => r.hasPeer(c)) : r.peerList;
   return peers.some(carries);
 }
 

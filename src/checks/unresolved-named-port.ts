@@ -26,7 +26,7 @@ export default defineCheck({
           ? (targets.get(r.id) ?? [])
           : r.allPeers
             ? layer.classes.map((c) => c.index)
-            : [...r.peerClasses];
+            : [...r.peerList];
       if (dsts.length === 0) continue; // selects or matches nothing: other checks say so
       for (const np of r.namedPorts) {
         const found = dsts.some((c) => layer.classes[c]!.ports.some((p) => p.name === np.port && p.protocol === np.protocol));

@@ -46,13 +46,22 @@ export class Analysis {
       if (this.layer.reusedClasses) this.classesCache = base.classesCache;
       this.baseMatrix = base.matrixCache;
     } else {
-      this.workloadById = new Map(inventory.workloads.map((w) => [w.id, w]));
-      this.podById = new Map(inventory.pods.map((p) => [p.id, p]));
+      // Loops, not Maps built from [key, value] arrays: one array per pod is garbage at 150k pods.
+      this.workloadById = new Map();
+      for (const w of inventory.workloads) this.workloadById.set(w.id, w);
+      this.podById = new Map();
       this.podsByWorkload = new Map();
+      let last: Pod[] | undefined;
+      let lastWorkload: string | undefined;
       for (const p of inventory.pods) {
-        let l = this.podsByWorkload.get(p.workload);
-        if (!l) this.podsByWorkload.set(p.workload, (l = []));
-        l.push(p);
+        this.podById.set(p.id, p);
+        // Replicas come one after another: their workload's list without a look-up.
+        if (p.workload !== lastWorkload) {
+          lastWorkload = p.workload;
+          last = this.podsByWorkload.get(p.workload);
+          if (!last) this.podsByWorkload.set(p.workload, (last = []));
+        }
+        last!.push(p);
       }
       if (base) {
         this.ports = base.ports;

@@ -25,6 +25,8 @@ export interface CompiledRule {
   readonly allPeers: boolean;
   /** Classes matched by the rule's peers (selectors, or ipBlocks containing a pod IP). */
   readonly peerClasses: BitSet;
+  /** peerClasses.has(c), without building a set for sparse peer lists. */
+  hasPeer(c: number): boolean;
   readonly ipBlocks: readonly IpBlockPeer[];
   /** Ports that do not depend on the destination (numbers, ranges, whole protocols). */
   readonly fixedPorts: PortSet;
@@ -73,6 +75,21 @@ class Rule implements CompiledRule {
       for (const c of this.peerList) this.bits.add(c);
     }
     return this.bits;
+  }
+
+  hasPeer(c: number): boolean {
+    const list = this.peerList;
+    // A set of classCount bits for every rule is most of the heap at 100k pods (tens of thousands of
+    // rules, each a few peers): a binary search for lists shorter than the set would be, the set above.
+    if (this.bits !== undefined || list.length * 32 >= this.classCount) return this.peerClasses.has(c);
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]! < c) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < list.length && list[lo] === c;
   }
 }
 
@@ -275,7 +292,7 @@ export class NetworkPolicyLayer {
   /** Does the rule's peer list match the target? */
   ruleMatches(r: CompiledRule, t: Target): boolean {
     if (r.allPeers) return true;
-    if (t.kind === 'class') return r.peerClasses.has(t.index);
+    if (t.kind === 'class') return r.hasPeer(t.index);
     return r.ipBlocks.some((b) => ipBlockContains(b, t.range));
   }
 

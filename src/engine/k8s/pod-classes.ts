@@ -73,14 +73,37 @@ export function buildPodClasses(inv: Inventory, ipBlocks: readonly IpBlockPeer[]
   const portKeys = new Map<readonly ContainerPort[], string>();
   // Pods without IPs of one workload share labels and ports objects: find their class without a key.
   const quick = new Map<Labels, Array<{ ports: readonly ContainerPort[]; namespace: string; hostNetwork: boolean; node: string; cls: PodClass }>>();
+  let prev: Pod | undefined;
+  let prevClass: PodClass | undefined;
   for (const pod of inv.pods) {
+    // Replicas of one workload come one after another (pods are sorted by id) and share every part of the
+    // key: namespace, label and port objects, no IPs, node and workload (hence nodeKey).
+    if (
+      prev !== undefined &&
+      pod.ips.length === 0 &&
+      prev.ips.length === 0 &&
+      pod.labels === prev.labels &&
+      pod.ports === prev.ports &&
+      pod.workload === prev.workload &&
+      pod.namespace === prev.namespace &&
+      pod.hostNetwork === prev.hostNetwork &&
+      pod.nodeName === prev.nodeName
+    ) {
+      prevClass!.pods.push(pod);
+      classOfPod.set(pod.id, prevClass!.index);
+      continue;
+    }
+    prev = pod;
+    prevClass = classOf(pod);
+    prevClass.pods.push(pod);
+    classOfPod.set(pod.id, prevClass.index);
+  }
+  return { classes, classOfPod };
+
+  function classOf(pod: Pod): PodClass {
     if (pod.ips.length === 0) {
       const hit = quick.get(pod.labels)?.find((q) => q.ports === pod.ports && q.namespace === pod.namespace && q.hostNetwork === pod.hostNetwork && q.node === nodeKey(pod));
-      if (hit) {
-        hit.cls.pods.push(pod);
-        classOfPod.set(pod.id, hit.cls.index);
-        continue;
-      }
+      if (hit) return hit.cls;
     }
     const blocks = blocksOfPod(pod, ipBlocks);
     let lk = labelKeys.get(pod.labels);
@@ -94,15 +117,13 @@ export function buildPodClasses(inv: Inventory, ipBlocks: readonly IpBlockPeer[]
       byKey.set(key, c);
       classes.push(c);
     }
-    c.pods.push(pod);
-    classOfPod.set(pod.id, c.index);
     if (pod.ips.length === 0) {
       let l = quick.get(pod.labels);
       if (!l) quick.set(pod.labels, (l = []));
       l.push({ ports: pod.ports, namespace: pod.namespace, hostNetwork: pod.hostNetwork, node: nodeKey(pod), cls: c });
     }
+    return c;
   }
-  return { classes, classOfPod };
 }
 
 /** The class key buildPodClasses gives a pod (for patching classes after one pod changed). */

@@ -430,7 +430,7 @@ export class ReachMatrix {
       e = NONE_ID;
       const dc = this.repClass[d]!;
       for (const r of this.layer.classRules.egress[this.repClass[s]!]!) {
-        if (r.allPeers || r.peerClasses.has(dc)) e = t.union(e, this.portsTo(r, d));
+        if (r.allPeers || r.hasPeer(dc)) e = t.union(e, this.portsTo(r, d));
       }
       if (e === NONE_ID) return NONE_ID;
     }
@@ -438,7 +438,7 @@ export class ReachMatrix {
     let i = NONE_ID;
     const sc = this.repClass[s]!;
     for (const r of this.layer.classRules.ingress[this.repClass[d]!]!) {
-      if (r.allPeers || r.peerClasses.has(sc)) i = t.union(i, this.portsTo(r, d));
+      if (r.allPeers || r.hasPeer(sc)) i = t.union(i, this.portsTo(r, d));
     }
     return t.meet(e, i);
   }

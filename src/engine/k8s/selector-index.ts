@@ -49,7 +49,6 @@ export class SelectorIndex {
   private readonly nsCache = new Map<string, string[]>();
   private readonly podCache = new Map<string, readonly number[]>();
   private readonly acrossCache = new Map<string, readonly number[]>();
-  private readonly keyCache = new WeakMap<LabelSelector, string>();
   /** Namespaces with selectable classes, in first-class order, and inverted label indexes over them. */
   private readonly nsNames: string[];
   private readonly nsIndex: NsIndex;
@@ -91,10 +90,9 @@ export class SelectorIndex {
     });
   }
 
+  /** Made afresh each time: cheaper than a WeakMap entry per selector (most are looked up once). */
   private key(s: LabelSelector): string {
-    let k = this.keyCache.get(s);
-    if (k === undefined) this.keyCache.set(s, (k = selectorKey(s)));
-    return k;
+    return selectorKey(s);
   }
 
   /** Labels of a namespace (only the automatic name label when it was not declared). */

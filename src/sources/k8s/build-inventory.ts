@@ -191,10 +191,24 @@ function looseName(obj: Obj): { name: string; namespace?: string } {
 type RawEntry = { raw: RawWorkload; source: SourceRef; annotations?: Record<string, string> };
 
 /** Builds the inventory; every problem is a diagnostic, never an exception. */
-export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; lines: LineMap }>, diags: Diagnostic[], opts: BuildOptions = {}): Inventory {
+export function buildInventory(files: ReadonlyArray<{ docs: Iterable<ParsedDocument>; lines: LineMap }>, diagnostics: Diagnostic[], opts: BuildOptions = {}): Inventory {
   const defaultNs = opts.defaultNamespace ?? 'default';
-  const objects: Located[] = [];
-  for (const f of files) for (const d of f.docs) flatten(d, f.lines, diags, objects);
+  // Documents are read one at a time (they may be parsed as they come, see parseDocumentsLazily), and
+  // nothing below keeps a parsed tree but the few objects it reports on. Diagnostics are collected apart
+  // and appended in the order of reading everything first: flattening's, then the objects'.
+  const flatDiags: Diagnostic[] = [];
+  const diags: Diagnostic[] = [];
+  function* located(): Generator<Located> {
+    const one: Located[] = [];
+    for (const f of files) {
+      for (const d of f.docs) {
+        flatten(d, f.lines, flatDiags, one);
+        for (const o of one) yield o;
+        one.length = 0;
+      }
+    }
+  }
+  const objects = located();
 
   const namespaces = new Map<string, Namespace>();
   const raws = new Map<string, RawEntry>();
@@ -339,7 +353,9 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
   const { workloads, pods } = resolveWorkloads(raws, diags);
 
   // Namespaces used but not declared exist with only their automatic label.
-  const used = new Set<string>([...pods.map((p) => p.namespace), ...[...policies.values()].map((p) => p.namespace)]);
+  const used = new Set<string>();
+  for (const p of pods) used.add(p.namespace);
+  for (const p of policies.values()) used.add(p.namespace);
   for (const ns of [...used].sort(lex)) {
     if (!namespaces.has(ns)) {
       namespaces.set(ns, { name: ns, labels: { [NAMESPACE_NAME_LABEL]: ns }, declared: false });
@@ -356,7 +372,7 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
   diags.push(...adminPeerNotes(sortedAdmin, nodes.size));
   const bySource = (a: { source: SourceRef }, b: { source: SourceRef }): number => lex(a.source.file, b.source.file) || a.source.line - b.source.line;
 
-  return {
+  const inventory: Inventory = {
     namespaces: [...namespaces.values()].sort((a, b) => lex(a.name, b.name)),
     workloads: workloads.sort((a, b) => lex(a.id, b.id)),
     pods: sortedPods,
@@ -366,6 +382,9 @@ export function buildInventory(files: ReadonlyArray<{ docs: ParsedDocument[]; li
     unmodelled: resolveUnmodelled(pending, sortedPods, namespaces, diags),
     customResources: customResources.sort(bySource),
   };
+  for (const d of flatDiags) diagnostics.push(d);
+  for (const d of diags) diagnostics.push(d);
+  return inventory;
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { Diagnostic, Inventory } from '../../inventory/types.js';
 import { readInputs, type InputText } from '../input-files.js';
 import { buildInventory, type BuildOptions } from './build-inventory.js';
-import { parseDocuments, type DocumentCache, type LineMap, type ParsedDocument } from './yaml-documents.js';
+import { parseDocumentsLazily, type DocumentCache, type LineMap, type ParsedDocument } from './yaml-documents.js';
 
 export interface LoadResult {
   readonly inventory: Inventory;
@@ -19,11 +19,17 @@ export type ParsedInput = { docs: ParsedDocument[]; lines: LineMap };
  */
 export function loadFromTexts(files: readonly InputText[], opts: BuildOptions = {}, more: readonly ParsedInput[] = [], cache?: DocumentCache): LoadResult {
   const diagnostics: Diagnostic[] = [];
-  const parsed = files.map((f) => {
-    diagnostics.push(...(f.diagnostics ?? []));
-    return parseDocuments(f.path, f.text, diagnostics, cache);
+  // Each file's documents are parsed as buildInventory reads them (see parseDocumentsLazily); the parser's
+  // diagnostics land in each file's list, joined in the order of parsing every file first.
+  const own = files.map(() => [] as Diagnostic[]);
+  const parsed = files.map((f, i) => parseDocumentsLazily(f.path, f.text, own[i]!, cache));
+  const built: Diagnostic[] = [];
+  const inventory = buildInventory([...parsed, ...more], built, opts);
+  files.forEach((f, i) => {
+    for (const d of f.diagnostics ?? []) diagnostics.push(d);
+    for (const d of own[i]!) diagnostics.push(d);
   });
-  const inventory = buildInventory([...parsed, ...more], diagnostics, opts);
+  for (const d of built) diagnostics.push(d);
   const order = new Map([...files.map((f) => f.path), ...more.map((m) => m.lines.file)].map((f, i) => [f, i]));
   // Report in reading order (file, then line); diagnostics without a place come last.
   const keyed = diagnostics.map((d, i) => ({ d, i, f: d.source ? order.get(d.source.file) ?? -1 : Infinity, l: d.source?.line ?? 0 }));

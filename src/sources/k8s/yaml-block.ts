@@ -15,6 +15,8 @@ import { goPlainScalar } from './go-yaml-scalars.js';
 export class NotSimple extends Error {}
 // One instance: thrown per unusual document, a fresh stack each time would cost more than the parse.
 const NOT = new NotSimple('not a plain block document');
+/** The key lines of a collection without keys (never kept: setNew records the line alone). */
+const NO_KEYS: Array<string | number> = [];
 
 /** Per content line of the document being read: indentation, content start and end offsets, line number. */
 let ind: Int32Array<ArrayBuffer> = new Int32Array(1024);
@@ -33,6 +35,9 @@ function grow(): void {
   en = more(en);
   ln = more(ln);
 }
+/** A character other than a line break or printable ASCII. */
+const NOT_PRINTABLE = /[^\n\x20-\x7e]/;
+
 /** 1 for characters of plain keys that are certainly plain strings to every parser ([A-Za-z0-9_./-], not first: `.`, `/`, `-`). */
 const KEY_CHAR = new Uint8Array(128);
 for (let c = 0; c < 128; c++) if (/[A-Za-z0-9_./-]/.test(String.fromCharCode(c))) KEY_CHAR[c] = 1;
@@ -43,6 +48,40 @@ function plainKey(text: string, s: number, e: number): boolean {
   if (c === 46 || c === 47 || c === 45) return false;
   for (let k = s; k < e; k++) if (KEY_CHAR[text.charCodeAt(k)] !== 1) return false;
   return true;
+}
+
+/**
+ * Keys that passed the checks of mapping() (plain, not `__proto__`, the same string to go-yaml), interned,
+ * by length and first character. Manifests repeat a few dozen keys over and over: one found here skips the
+ * checks, the slice, and the interning a property store does with a fresh string (most of a mapping's cost).
+ */
+const KEY_MAX = 48;
+const KEY_BUCKET = 6;
+const knownKeys: Array<string[] | undefined> = new Array<string[] | undefined>(KEY_MAX * 128).fill(undefined);
+
+function knownKey(text: string, s: number, e: number): string | undefined {
+  if (e - s >= KEY_MAX || e === s) return undefined;
+  const bucket = knownKeys[(e - s) * 128 + (text.charCodeAt(s) & 127)];
+  if (bucket === undefined) return undefined;
+  // By hand: faster than startsWith for these few short keys, which mostly differ early.
+  const n = e - s;
+  next: for (const k of bucket) {
+    for (let j = 1; j < n; j++) if (k.charCodeAt(j) !== text.charCodeAt(s + j)) continue next;
+    return k;
+  }
+  return undefined;
+}
+
+/** The key, interned, kept for knownKey while its bucket has room. */
+function rememberKey(k: string): string {
+  if (k.length >= KEY_MAX) return k;
+  const i = k.length * 128 + (k.charCodeAt(0) & 127);
+  const bucket = (knownKeys[i] ??= []);
+  if (bucket.length >= KEY_BUCKET) return k;
+  // A property name comes back interned: later look-ups with it need no hashing.
+  const interned = Object.keys({ [k]: 0 })[0]!;
+  bucket.push(interned);
+  return interned;
 }
 
 /** 1 for characters that may not start a plain scalar here (YAML indicators, and `-`/`?`/`:` handled apart). */
@@ -56,17 +95,15 @@ for (const c of '[]{}#&*!|>%@`,?:<') INDICATOR[c.charCodeAt(0)] = 1;
 export function parseBlockDocument(text: string, firstLine: number, lines: LineMap): unknown {
   // Content lines (blank and comment lines dropped): indentation, content start and end, line; in arrays
   // kept between calls (a document's worth of small arrays each time is what the collector would see).
+  // Only printable ASCII between the line breaks (tabs, CR, control and non-ASCII characters: the general
+  // parsers); one regular expression scans a document faster than a loop over its characters.
+  if (NOT_PRINTABLE.test(text)) throw NOT;
   let count = 0;
   for (let ls = 0, line = firstLine; ls <= text.length; line++) {
     let nl = text.indexOf('\n', ls);
     if (nl < 0) nl = text.length;
     let p = ls;
     while (p < nl && text.charCodeAt(p) === 32) p++;
-    // Only printable ASCII (tabs, CR, control and non-ASCII characters: the general parsers).
-    for (let k = p; k < nl; k++) {
-      const c = text.charCodeAt(k);
-      if (c < 32 || c > 126) throw NOT;
-    }
     if (p < nl && text.charCodeAt(p) !== 35 /* # */) {
       let e = nl;
       while (text.charCodeAt(e - 1) === 32) e--;
@@ -143,7 +180,7 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
       if (text.charCodeAt(k) !== 125 /* } */ || k >= e) throw NOT;
       restEmpty(k + 1, e);
       const o = {};
-      lines.set(o, line);
+      lines.setNew(o, line, NO_KEYS);
       return o;
     }
     const arr: unknown[] = [];
@@ -179,7 +216,7 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
       }
     }
     restEmpty(k + 1, e);
-    lines.set(arr, line);
+    lines.setNew(arr, line, NO_KEYS);
     return arr;
   };
 
@@ -233,7 +270,7 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
       }
       if (i < count && ind[i]! > n) throw NOT;
     }
-    lines.set(arr, line);
+    lines.setNew(arr, line, NO_KEYS);
     return arr;
   };
 
@@ -246,12 +283,17 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
       const e = en[i]!;
       const colon = keyEnd(s, e);
       if (colon < 0 || isDash(i)) throw NOT;
-      if (!plainKey(text, s, colon)) throw NOT;
-      const k = text.slice(s, colon);
-      if (k === '__proto__' || Object.hasOwn(o, k)) throw NOT;
-      const r = goPlainScalar(k);
-      // `yes`, `0x1F`, `1e3`, `~`: go-yaml's key is another string (or none).
-      if (r !== k && !(typeof r === 'number' && Number.isSafeInteger(r) && String(r) === k)) throw NOT;
+      let k = knownKey(text, s, colon);
+      if (k === undefined) {
+        if (!plainKey(text, s, colon)) throw NOT;
+        k = text.slice(s, colon);
+        if (k === '__proto__') throw NOT;
+        const r = goPlainScalar(k);
+        // `yes`, `0x1F`, `1e3`, `~`: go-yaml's key is another string (or none).
+        if (r !== k && !(typeof r === 'number' && Number.isSafeInteger(r) && String(r) === k)) throw NOT;
+        k = rememberKey(k);
+      }
+      if (Object.hasOwn(o, k)) throw NOT;
       pairs.push(k, ln[i]!);
       let p = colon + 1;
       while (p < e && text.charCodeAt(p) === 32) p++;
@@ -268,7 +310,7 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
       if (i < count && ind[i]! > n) throw NOT;
       o[k] = v;
     }
-    lines.setAll(o, line, pairs);
+    lines.setNew(o, line, pairs);
     return o;
   };
 
