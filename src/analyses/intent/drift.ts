@@ -191,7 +191,7 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
     const fresh = segments === undefined;
     if (!segments) {
       const c = a.layer.classes[cls]!;
-      segments = clusterSegments(intent, { namespace: c.namespace, namespaceLabels: nsl.get(c.namespace) ?? {}, labels: c.labels, workload: pod.workload }, candidates(c.namespace));
+      segments = clusterSegments(intent, { namespace: c.namespace, namespaceLabels: nsl.get(c.namespace) ?? {}, labels: c.labels, workload: pod.workload }, candidates(c.namespace, pod.workload));
       seen.set(key, segments);
     }
     if (homeOf(intent, segments) === undefined) unmappedPods.set(pod.workload, (unmappedPods.get(pod.workload) ?? 0) + 1);
