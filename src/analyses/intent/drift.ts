@@ -236,7 +236,10 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
     if (!l) by.set(g.b, (l = []));
     l.push(g);
   }
-  const succ = new Map<Group, Group[]>();
+  // Per behaviour (in-cluster) and per block (outside), not per group: the groups of one behaviour (an init
+  // intent has a segment per workload, so one behaviour in many groups) share one list.
+  const clusterSucc = new Array<Group[] | undefined>(a.matrix.size);
+  const externalSucc = new Array<Group[] | undefined>(blockTargets.length);
   return {
     groups,
     unmapped,
@@ -250,13 +253,14 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
       return inv.on === 'pod' ? pod : inv.on === 'namespace' ? ns : (pod ?? ns);
     },
     successors(g) {
-      let l = succ.get(g);
+      const succ = g.external ? externalSucc : clusterSucc;
+      let l = succ[g.b];
       if (!l) {
         l = g.external
           ? beh.blockTargets(g.b).flatMap((b) => clusterByB.get(b) ?? [])
           : [...beh.candidates(g.b).flatMap((b) => clusterByB.get(b) ?? []), ...beh.blocksFrom(g.b).flatMap((x) => externalByBlock.get(x) ?? [])];
         l.sort((x, y) => x.index - y.index);
-        succ.set(g, l);
+        succ[g.b] = l;
       }
       return l;
     },
