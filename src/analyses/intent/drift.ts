@@ -256,9 +256,16 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
       const succ = g.external ? externalSucc : clusterSucc;
       let l = succ[g.b];
       if (!l) {
-        l = g.external
-          ? beh.blockTargets(g.b).flatMap((b) => clusterByB.get(b) ?? [])
-          : [...beh.candidates(g.b).flatMap((b) => clusterByB.get(b) ?? []), ...beh.blocksFrom(g.b).flatMap((x) => externalByBlock.get(x) ?? [])];
+        // Loops, not flatMap and spread: an open behaviour reaches every group.
+        l = [];
+        const add = (gs: readonly Group[] | undefined): void => {
+          if (gs) for (const x of gs) l!.push(x);
+        };
+        if (g.external) for (const b of beh.blockTargets(g.b)) add(clusterByB.get(b));
+        else {
+          for (const b of beh.candidates(g.b)) add(clusterByB.get(b));
+          for (const x of beh.blocksFrom(g.b)) add(externalByBlock.get(x));
+        }
         l.sort((x, y) => x.index - y.index);
         succ[g.b] = l;
       }
@@ -383,7 +390,9 @@ function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E
         const f = allowed(g2);
         const excess = minus(open, f.ports);
         if (excess.isEmpty()) continue;
-        found.push({ at: g1.index * G + g2.index, v: { ...bundle(g1, g2, open, excess), intended: f.ports, flows: f.flows }, over: f.flows.length > 0 });
+        // Written out, not spread from bundle(): a hand-shaped intent of 100k pods has 100,000 of these.
+        const v: Violation<E, T> = { src: g1.ends, dst: g2.ends, srcSegment: g1.home ?? g1.segments[0] ?? '', dstSegment: g2.home ?? g2.segments[0] ?? '', open, ports: excess, intended: f.ports, flows: f.flows };
+        found.push({ at: g1.index * G + g2.index, v, over: f.flows.length > 0 });
       }
     }
   }
@@ -495,7 +504,11 @@ function isolatedBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftM
   // are parts): the same pairs, in the same order, as every part against every other.
   let last: { g: ModelGroup<E>; parts: Part[] } | undefined;
   for (const p1 of parts) {
-    if (last?.g !== p1.g) last = { g: p1.g, parts: m.successors(p1.g).flatMap((g) => partsOf.get(g) ?? []) };
+    if (last?.g !== p1.g) {
+      const reachable: Part[] = [];
+      for (const g of m.successors(p1.g)) for (const p of partsOf.get(g) ?? []) reachable.push(p);
+      last = { g: p1.g, parts: reachable };
+    }
     for (const p2 of last.parts) {
       if (p1.value === p2.value) continue;
       if (inv.segments && p1.value.split(',').some((s) => p2.value.split(',').includes(s))) continue;
