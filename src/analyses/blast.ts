@@ -387,16 +387,9 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
     }
     return { from: se.id, to: de.id, conns, egress: tierSideOf(a, 'egress', src, dst, sides.e, conns), ingress: tierSideOf(a, 'ingress', dst, src, sides.i, conns), crossesBoundary: domain(se) !== domain(de) };
   };
-  /** Hops from the start to node c (c reached by an edge), the last one ending at `last`. */
-  const pathTo = (c: number, last: Endpoint): Hop[] => {
-    const chain: number[] = [c];
-    let v = parent[c]!;
-    while (v >= 0 && held[v]! > 0) {
-      chain.push(v);
-      v = parent[v]!;
-    }
-    chain.reverse();
-    const out: Hop[] = [];
+  /** The hop into node c from its parent on the search tree (the start, an outside address, or a node), ending at `to`. */
+  const hopInto = (c: number, to: Endpoint): Hop => {
+    const v = parent[c]!;
     let prevT: Target;
     let prevE: Endpoint;
     if (v >= 0) {
@@ -407,16 +400,31 @@ export function blastFrom(a: Analysis, opts: BlastOptions & { from: string }): B
       prevT = { kind: 'address', range: st.addrs[ai]! };
       prevE = addrEndpoint(ai);
     }
-    let prevV = v;
-    chain.forEach((x, k) => {
-      const t = classOfNode(x);
-      const e = k === chain.length - 1 ? last : nameOf(x);
-      out.push(hop(prevT, t, prevE, e, prevV >= 0 ? g.ports(prevV, x) : a.allowed(prevT, t)));
-      prevT = t;
-      prevE = e;
-      prevV = x;
-    });
-    return out;
+    const t = classOfNode(c);
+    return hop(prevT, t, prevE, to, v >= 0 ? g.ports(v, c) : a.allowed(prevT, t));
+  };
+  // Per node held after some hops: the path to it, each step ending at the node's name. Shared by every
+  // endpoint reached through it (20,000 endpoints at 100k pods, over a few hundred pivots).
+  const prefixes = new Map<number, readonly Hop[]>();
+  const prefixTo = (x: number): readonly Hop[] => {
+    const open: number[] = [];
+    let v = x;
+    while (v >= 0 && held[v]! > 0 && !prefixes.has(v)) {
+      open.push(v);
+      v = parent[v]!;
+    }
+    let before: readonly Hop[] = v >= 0 && held[v]! > 0 ? prefixes.get(v)! : [];
+    for (let k = open.length - 1; k >= 0; k--) {
+      const y = open[k]!;
+      before = [...before, hopInto(y, nameOf(y))];
+      prefixes.set(y, before);
+    }
+    return prefixes.get(x)!;
+  };
+  /** Hops from the start to node c (c reached by an edge), the last one ending at `last`. */
+  const pathTo = (c: number, last: Endpoint): Hop[] => {
+    const v = parent[c]!;
+    return [...(v >= 0 && held[v]! > 0 ? prefixTo(v) : []), hopInto(c, last)];
   };
 
   const reached: ReachedEndpoint[] = [];

@@ -191,7 +191,7 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
     const fresh = segments === undefined;
     if (!segments) {
       const c = a.layer.classes[cls]!;
-      segments = clusterSegments(intent, { namespace: c.namespace, namespaceLabels: nsl.get(c.namespace) ?? {}, labels: c.labels, workload: pod.workload }, candidates(c.namespace));
+      segments = clusterSegments(intent, { namespace: c.namespace, namespaceLabels: nsl.get(c.namespace) ?? {}, labels: c.labels, workload: pod.workload }, candidates(c.namespace, pod.workload));
       seen.set(key, segments);
     }
     if (homeOf(intent, segments) === undefined) unmappedPods.set(pod.workload, (unmappedPods.get(pod.workload) ?? 0) + 1);
@@ -236,7 +236,10 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
     if (!l) by.set(g.b, (l = []));
     l.push(g);
   }
-  const succ = new Map<Group, Group[]>();
+  // Per behaviour (in-cluster) and per block (outside), not per group: the groups of one behaviour (an init
+  // intent has a segment per workload, so one behaviour in many groups) share one list.
+  const clusterSucc = new Array<Group[] | undefined>(a.matrix.size);
+  const externalSucc = new Array<Group[] | undefined>(blockTargets.length);
   return {
     groups,
     unmapped,
@@ -250,13 +253,21 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
       return inv.on === 'pod' ? pod : inv.on === 'namespace' ? ns : (pod ?? ns);
     },
     successors(g) {
-      let l = succ.get(g);
+      const succ = g.external ? externalSucc : clusterSucc;
+      let l = succ[g.b];
       if (!l) {
-        l = g.external
-          ? beh.blockTargets(g.b).flatMap((b) => clusterByB.get(b) ?? [])
-          : [...beh.candidates(g.b).flatMap((b) => clusterByB.get(b) ?? []), ...beh.blocksFrom(g.b).flatMap((x) => externalByBlock.get(x) ?? [])];
+        // Loops, not flatMap and spread: an open behaviour reaches every group.
+        l = [];
+        const add = (gs: readonly Group[] | undefined): void => {
+          if (gs) for (const x of gs) l!.push(x);
+        };
+        if (g.external) for (const b of beh.blockTargets(g.b)) add(clusterByB.get(b));
+        else {
+          for (const b of beh.candidates(g.b)) add(clusterByB.get(b));
+          for (const x of beh.blocksFrom(g.b)) add(externalByBlock.get(x));
+        }
         l.sort((x, y) => x.index - y.index);
-        succ.set(g, l);
+        succ[g.b] = l;
       }
       return l;
     },
@@ -379,7 +390,9 @@ function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E
         const f = allowed(g2);
         const excess = minus(open, f.ports);
         if (excess.isEmpty()) continue;
-        found.push({ at: g1.index * G + g2.index, v: { ...bundle(g1, g2, open, excess), intended: f.ports, flows: f.flows }, over: f.flows.length > 0 });
+        // Written out, not spread from bundle(): a hand-shaped intent of 100k pods has 100,000 of these.
+        const v: Violation<E, T> = { src: g1.ends, dst: g2.ends, srcSegment: g1.home ?? g1.segments[0] ?? '', dstSegment: g2.home ?? g2.segments[0] ?? '', open, ports: excess, intended: f.ports, flows: f.flows };
+        found.push({ at: g1.index * G + g2.index, v, over: f.flows.length > 0 });
       }
     }
   }
@@ -491,7 +504,11 @@ function isolatedBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftM
   // are parts): the same pairs, in the same order, as every part against every other.
   let last: { g: ModelGroup<E>; parts: Part[] } | undefined;
   for (const p1 of parts) {
-    if (last?.g !== p1.g) last = { g: p1.g, parts: m.successors(p1.g).flatMap((g) => partsOf.get(g) ?? []) };
+    if (last?.g !== p1.g) {
+      const reachable: Part[] = [];
+      for (const g of m.successors(p1.g)) for (const p of partsOf.get(g) ?? []) reachable.push(p);
+      last = { g: p1.g, parts: reachable };
+    }
     for (const p2 of last.parts) {
       if (p1.value === p2.value) continue;
       if (inv.segments && p1.value.split(',').some((s) => p2.value.split(',').includes(s))) continue;

@@ -145,7 +145,7 @@ export function draftIntent(a: Analysis): DraftIntent {
   for (const w of workloads) {
     const homes = a.classesOf(w.id).map((c) => {
       const k = a.layer.classes[c]!;
-      const segs = clusterSegments(skeleton, { namespace: k.namespace, namespaceLabels: nsl.get(k.namespace) ?? {}, labels: k.labels, workload: w.id }, among(k.namespace));
+      const segs = clusterSegments(skeleton, { namespace: k.namespace, namespaceLabels: nsl.get(k.namespace) ?? {}, labels: k.labels, workload: w.id }, among(k.namespace, w.id));
       for (const s of segs) taken[draftIndex.get(s)!]!.add(w.id);
       return segs;
     });

@@ -27,12 +27,6 @@ function glob(g: string): (text: string) => boolean {
   return m;
 }
 
-function workloadMatches(pattern: string, workloadId: string): boolean {
-  const short = workloadId.replace(/\[[^\]]*\]$/, '');
-  const m = glob(pattern);
-  return m(workloadId) || m(short);
-}
-
 /** Does a matcher take this in-cluster endpoint? */
 export function matcherTakesCluster(m: SegmentMatcher, s: ClusterSubject): boolean {
   if (m.cidrs || m.aws) return false;
@@ -63,37 +57,57 @@ export function homeOf(intent: Intent, segments: readonly string[]): string | un
   return segments.find((x) => !inline.has(x));
 }
 
+/** A workload id without its `[Kind]`: workload patterns match either. */
+function shortWorkload(workloadId: string): string {
+  return workloadId.replace(/\[[^\]]*\]$/, '');
+}
+
+function workloadMatches(pattern: string, workloadId: string): boolean {
+  const m = glob(pattern);
+  return m(workloadId) || m(shortWorkload(workloadId));
+}
+
 /**
- * The segments that can take an endpoint of a namespace, in declaration order: those whose every matcher
- * names exact namespaces are tried only for those namespaces (a large intent has one segment per namespace).
+ * The segments that can take an endpoint of a namespace and workload, in declaration order (a superset:
+ * clusterSegments still tests each). A matcher naming exact workloads takes only those (an init intent has
+ * one segment per workload), one naming exact namespaces only theirs, one taking no cluster endpoint none;
+ * a segment is tried anywhere when one of its matchers is none of these.
  */
-export function segmentIndex(intent: Intent): (namespace: string) => readonly Segment[] {
-  const exact = new Map<string, Set<Segment>>();
+export function segmentIndex(intent: Intent): (namespace: string, workload: string) => readonly Segment[] {
+  const byNamespace = new Map<string, Set<Segment>>();
+  const byWorkload = new Map<string, Set<Segment>>();
   const anywhere = new Set<Segment>();
+  const add = (index: Map<string, Set<Segment>>, key: string, seg: Segment): void => {
+    let l = index.get(key);
+    if (!l) index.set(key, (l = new Set()));
+    l.add(seg);
+  };
   for (const seg of intent.segments) {
-    const named = seg.matchers.every((m) => m.cidrs || m.aws || (m.namespaces && m.namespaces.every((n) => !n.includes('*'))));
-    if (!named) {
+    const narrowed = seg.matchers.every((m) => m.cidrs || m.aws || (m.workloads && m.workloads.every((w) => !w.includes('*'))) || (m.namespaces && m.namespaces.every((n) => !n.includes('*'))));
+    if (!narrowed) {
       anywhere.add(seg);
       continue;
     }
     for (const m of seg.matchers) {
-      for (const n of m.namespaces ?? []) {
-        let l = exact.get(n);
-        if (!l) exact.set(n, (l = new Set()));
-        l.add(seg);
-      }
+      if (m.cidrs || m.aws) continue;
+      if (m.workloads && m.workloads.every((w) => !w.includes('*'))) for (const w of m.workloads) add(byWorkload, w, seg);
+      else for (const n of m.namespaces ?? []) add(byNamespace, n, seg);
     }
   }
   const order = new Map(intent.segments.map((s, i) => [s, i]));
+  const byOrder = (x: Segment, y: Segment): number => order.get(x)! - order.get(y)!;
   const cache = new Map<string, Segment[]>();
-  return (namespace) => {
+  return (namespace, workload) => {
     let l = cache.get(namespace);
     if (!l) {
       // Merged in declaration order from the two lists, not filtered from every segment (20,000 in an init intent).
-      l = [...anywhere, ...(exact.get(namespace) ?? [])].sort((x, y) => order.get(x)! - order.get(y)!);
+      l = [...anywhere, ...(byNamespace.get(namespace) ?? [])].sort(byOrder);
       cache.set(namespace, l);
     }
-    return l;
+    const own = byWorkload.get(workload);
+    const short = byWorkload.get(shortWorkload(workload));
+    if (!own && !short) return l;
+    return [...new Set([...l, ...(own ?? []), ...(short ?? [])])].sort(byOrder);
   };
 }
 
