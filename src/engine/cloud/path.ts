@@ -32,6 +32,8 @@ export interface PathAnswer {
    * `conns` and `responseBlocked` above then cover both families.
    */
   readonly ipv6?: PathAnswer;
+  /** With `ipv6`: what the IPv4 path alone lets through (the steps' own verdict). */
+  readonly ipv4?: { readonly conns: TrafficSet; readonly responseBlocked: TrafficSet };
 }
 
 export const DEFAULT_EPHEMERAL: readonly [number, number] = [1024, 65535];
@@ -59,7 +61,7 @@ export function analysePath(est: Estate, src: Endpoint, dst: Endpoint, opts: Pat
   if (src.kind !== 'eni' || dst.kind !== 'eni' || est.primary6(src.eni) === undefined || est.primary6(dst.eni) === undefined) return v4;
   const v6 = analyseFamily(est, src, dst, 6, opts);
   const conns = v4.conns.union(v6.conns);
-  return { ...v4, conns, responseBlocked: v4.responseBlocked.union(v6.responseBlocked).subtract(conns), ipv6: v6 };
+  return { ...v4, conns, responseBlocked: v4.responseBlocked.union(v6.responseBlocked).subtract(conns), ipv6: v6, ipv4: { conns: v4.conns, responseBlocked: v4.responseBlocked } };
 }
 
 /** The path of one family (an outside end's address decides it; between interfaces, `family`). */
@@ -136,6 +138,7 @@ export function pathAnswerJSON(a: PathAnswer): Record<string, unknown> {
       rules: s.rules.map((r) => ({ id: r.id, action: r.action, ...(r.traffic ? { traffic: r.traffic.toJSON() } : {}), ...(r.source ? { file: r.source.file, line: r.source.line, path: r.source.path } : {}) })),
     })),
     assumptions: a.assumptions,
+    ...(a.ipv4 ? { ipv4: { conns: a.ipv4.conns.toJSON(), ...(a.ipv4.responseBlocked.isEmpty() ? {} : { responseBlocked: a.ipv4.responseBlocked.toJSON() }) } } : {}),
     ...(a.ipv6 ? { ipv6: pathAnswerJSON(a.ipv6) } : {}),
   };
 }
