@@ -12,7 +12,7 @@ import type { BlastFromSummary } from '../blast.js';
 import type { NetworkInterface } from '../../inventory/aws/types.js';
 import { interfaceEndpointId } from '../../inventory/aws/types.js';
 import { atomize, formatIp, parseCidr, parseIp, rangeToCidrs, type IpRange } from '../../model/address.js';
-import { addressKey, formatKey } from '../../engine/cloud/estate.js';
+import { addressKey, formatKey, keyFamily } from '../../engine/cloud/estate.js';
 import { BitSet } from '../../model/bitset.js';
 import { TrafficSet } from '../../model/traffic-set.js';
 import type { StageId, StepRule } from '../../engine/cloud/steps.js';
@@ -169,7 +169,9 @@ function rangesId(ranges: readonly IpRange[]): string {
 
 /** The probed outside address in a stage's message, as a whole token (not part of a longer address). */
 function addressToken(address: bigint): RegExp {
-  return new RegExp(`(?<![\\d.:a-f])${formatKey(address).replace(/\./g, '\\.')}(?![\\d:a-f]|\\.\\d)`, 'g');
+  // An IPv6 address is not followed by more hex digits or a colon and a hex digit (a message may put a colon after it).
+  if (keyFamily(address) === 6) return new RegExp(`(?<![\\da-f:])${formatKey(address)}(?![\\da-f]|:[\\da-f])`, 'g');
+  return new RegExp(`(?<![\\d.])${formatKey(address).replace(/\./g, '\\.')}(?![\\d]|\\.\\d)`, 'g');
 }
 
 /** What makes two explanations of a hop the same, the probed outside address left out of the messages. */

@@ -81,7 +81,7 @@ export function awsChecks(a: AwsAnalysis): Check[] {
   const isDefault = (g: SecurityGroup): boolean => g.name === 'default';
   const envOf = (vpc: string): string | undefined => est.vpcs.get(vpc)?.tags['env'] ?? est.vpcs.get(vpc)?.tags['Environment'];
   const checks: Check[] = [
-    portCheck(meta('aws-admin-port-from-internet', 'error', 'Administration port reachable from the internet', 'Close SSH/RDP to 0.0.0.0/0: use Session Manager or a bastion, and allow the admin network only.', { open: '{{eni}} is reachable from the internet ({{range}}) on TCP {{port}} ({{service}}), through its security groups, NACLs and routes' }, [PCI_1_4_2, NIST_SC_7]), ADMIN_PORTS),
+    portCheck(meta('aws-admin-port-from-internet', 'error', 'Administration port reachable from the internet', 'Close SSH/RDP to 0.0.0.0/0 and ::/0: use Session Manager or a bastion, and allow the admin network only.', { open: '{{eni}} is reachable from the internet ({{range}}) on TCP {{port}} ({{service}}), through its security groups, NACLs and routes' }, [PCI_1_4_2, NIST_SC_7]), ADMIN_PORTS),
     portCheck(meta('aws-database-port-from-internet', 'error', 'Database port reachable from the internet', 'Put databases in subnets without a route to an internet gateway and allow only the application tier.', { open: '{{eni}} is reachable from the internet ({{range}}) on TCP {{port}} ({{service}})' }, [PCI_1_3_1, NIST_SC_7]), DB_PORTS),
     {
       meta: meta('aws-all-ports-from-internet', 'error', 'Every port reachable from the internet', 'Allow only the ports the service listens on.', { open: '{{eni}} is reachable from the internet ({{range}}) on every TCP port' }, [PCI_1_4_2, NIST_SC_7_5]),
