@@ -5,8 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
 import { analyseAwsInventory, analyseAwsSnapshot, type AwsAnalysis } from '../../src/analyses/aws/reach.js';
 import { awsChecks } from '../../src/analyses/aws/checks.js';
 import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
@@ -139,4 +141,18 @@ test('audit: SSH open to ::/0 is an admin port reachable from the internet, name
   assert.match(String(admin[0]!.msg['range']), /:/);
   // HTTPS from the internet is no finding; the IPv4 and IPv6 default NACL entries together allow all.
   assert.ok(findings.some((f) => f.id === 'aws-allow-all-network-acl' && /acl-default/.test(JSON.stringify(f.msg))));
+});
+
+test('init on a dual-stack estate writes IPv6 outside segments (internet-ipv6) and its intent audits without drift', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulkhead-ipv6-init-'));
+  const file = join(dir, 'intent.yaml');
+  const init = runCli(['init', 'examples/aws-ipv6', '--output-file', file, '--no-settings'], undefined, REPO_ROOT);
+  assert.equal(init.code, 0, init.stderr);
+  const intent = readFileSync(file, 'utf8');
+  assert.match(intent, /internet-ipv6: \{cidrs: \["::\/3", /);
+  assert.match(intent, /\{from: \[public-sg-site, private\], to: internet-ipv6\}/);
+  const withIntent = runCli(['audit', 'examples/aws-ipv6', '--intent', file, '--no-settings', '-o', 'json'], undefined, REPO_ROOT);
+  const without = runCli(['audit', 'examples/aws-ipv6', '--no-intent', '--no-settings', '-o', 'json'], undefined, REPO_ROOT);
+  const ids = (t: string): string[] => (JSON.parse(t) as { findings: Array<{ check: string }> }).findings.map((f) => f.check).sort();
+  assert.deepEqual(ids(withIntent.stdout), ids(without.stdout));
 });
