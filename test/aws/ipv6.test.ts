@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
 import { analyseAwsInventory, analyseAwsSnapshot, type AwsAnalysis } from '../../src/analyses/aws/reach.js';
 import { awsChecks } from '../../src/analyses/aws/checks.js';
+import { awsEndpointMatcher } from '../../src/analyses/aws/select.js';
 import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
 import { PROTO_TCP } from '../../src/model/traffic-set.js';
 import { awsExplainText } from '../../src/reports/aws/explain.js';
@@ -155,4 +156,15 @@ test('init on a dual-stack estate writes IPv6 outside segments (internet-ipv6) a
   const without = runCli(['audit', 'examples/aws-ipv6', '--no-intent', '--no-settings', '-o', 'json'], undefined, REPO_ROOT);
   const ids = (t: string): string[] => (JSON.parse(t) as { findings: Array<{ check: string }> }).findings.map((f) => f.check).sort();
   assert.deepEqual(ids(withIntent.stdout), ids(without.stdout));
+});
+
+test('--from/--to take an IPv6 address or CIDR: interfaces by their IPv6 addresses, outside ranges of that family only', () => {
+  const r = analyse(example()).reach();
+  const match = (spec: string): string[] => r.endpoints.filter(awsEndpointMatcher(spec)).map((e) => e.id.split('/').pop()!).sort();
+  assert.deepEqual(match('2600:1f18:a:b01::/64'), ['eni-worker']);
+  assert.deepEqual(match('2600:1f18:a:b00::10'), ['eni-site']);
+  const outside6 = r.endpoints.filter(awsEndpointMatcher('2606:4700::1111'));
+  assert.ok(outside6.length === 1 && outside6[0]!.kind === 'External' && outside6[0]!.cidrs!.every((c) => c.includes(':')));
+  // An IPv4 CIDR never names an IPv6 range (::/96 and 0.0.0.0/0 hold the same numbers).
+  assert.ok(r.endpoints.filter(awsEndpointMatcher('0.0.0.0/0')).every((e) => e.kind === 'NetworkInterface' || e.cidrs!.every((c) => !c.includes(':'))));
 });
