@@ -91,6 +91,7 @@ for region in "${regions[@]}"; do
   describe network-acls.json describe-network-acls
   describe network-interfaces.json describe-network-interfaces
   describe internet-gateways.json describe-internet-gateways
+  describe egress-only-internet-gateways.json describe-egress-only-internet-gateways
   describe nat-gateways.json describe-nat-gateways
   describe vpc-peering-connections.json describe-vpc-peering-connections
   describe vpc-endpoints.json describe-vpc-endpoints

@@ -5,19 +5,22 @@ import fc from 'fast-check';
 import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
 import { analyseAwsInventory } from '../../src/analyses/aws/reach.js';
 import { analysePath } from '../../src/engine/cloud/path.js';
+import { addressKey } from '../../src/engine/cloud/estate.js';
 import { interfaceEndpointId } from '../../src/inventory/aws/types.js';
 import { parseCidr } from '../../src/model/address.js';
 import { estateArb } from './estate-gen.js';
 
 const EPH = { ephemeral: [1000, 1100] as [number, number] };
 
-test('class reach lists exactly the pairs analysePath allows, with the same traffic', () => {
+test('class reach lists exactly the pairs analysePath allows, with the same traffic (dual-stack estates)', () => {
   let shared = 0;
+  let dual = 0;
   fc.assert(
-    fc.property(estateArb(), fc.nat(3), ({ snapshot }, copies) => {
+    fc.property(estateArb({ ipv6: true }), fc.nat(3), ({ snapshot }, copies) => {
       // Copies of interfaces (same subnet and groups, next addresses) make classes with several members.
       const nis = (snapshot['NetworkInterfaces'] as Array<Record<string, unknown>>) ?? [];
-      const extra = nis.slice(0, copies).map((e, i) => ({ ...e, NetworkInterfaceId: `${String(e['NetworkInterfaceId'])}-copy${i}`, PrivateIpAddress: String(e['PrivateIpAddress']).replace(/\.(\d+)$/, (_, n: string) => `.${Number(n) + 100 + i}`) }));
+      const extra = nis.slice(0, copies).map((e, i) => ({ ...e, NetworkInterfaceId: `${String(e['NetworkInterfaceId'])}-copy${i}`, PrivateIpAddress: String(e['PrivateIpAddress']).replace(/\.(\d+)$/, (_, n: string) => `.${Number(n) + 100 + i}`),
+        ...(e['Ipv6Addresses'] ? { Ipv6Addresses: (e['Ipv6Addresses'] as Array<{ Ipv6Address: string }>).map((x) => ({ Ipv6Address: x.Ipv6Address.replace(/::(\w+)$/, (_, n: string) => `::${(parseInt(n, 16) + 256 + i).toString(16)}`) })) } : {}) }));
       const inv = buildAwsInventory([{ path: 'gen.json', text: JSON.stringify({ ...snapshot, NetworkInterfaces: [...nis, ...extra] }) }]);
       const a = analyseAwsInventory(inv, EPH);
       const r = a.streamReach();
@@ -35,8 +38,9 @@ test('class reach lists exactly the pairs analysePath allows, with the same traf
           const range = parseCidr(cidr)!.range;
           for (const addr of new Set([range.lo, range.hi])) {
             for (const e of inv.interfaces) {
-              const out = analysePath(a.estate, { kind: 'eni', eni: e }, { kind: 'external', address: addr }, EPH);
-              const inn = analysePath(a.estate, { kind: 'external', address: addr }, { kind: 'eni', eni: e }, EPH);
+              const key = addressKey(range.family, addr);
+              const out = analysePath(a.estate, { kind: 'eni', eni: e }, { kind: 'external', address: key }, EPH);
+              const inn = analysePath(a.estate, { kind: 'external', address: key }, { kind: 'eni', eni: e }, EPH);
               for (const [p, k] of [[out, `${interfaceEndpointId(e)} ${x.id}`], [inn, `${x.id} ${interfaceEndpointId(e)}`]] as const) {
                 const v = `${p.conns.key()} ${p.responseBlocked.key()}`;
                 if (!p.conns.isEmpty() || !p.responseBlocked.isEmpty()) {
@@ -50,8 +54,10 @@ test('class reach lists exactly the pairs analysePath allows, with the same traf
       }
       assert.deepEqual(new Map([...got].sort()), new Map([...want].sort()));
       assert.equal(r.count(), got.size);
+      if ([...got.keys()].some((k) => k.includes(':'))) dual++;
     }),
     { numRuns: 100 },
   );
   assert.ok(shared > 20, `estates with shared classes: ${shared}`);
+  assert.ok(dual > 20, `estates with IPv6 connections listed: ${dual}`);
 });

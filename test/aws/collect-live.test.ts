@@ -88,7 +88,7 @@ test('collect --aws of the recorded examples/aws estate, one object a page, read
   const r = await cli(['collect', '--aws', '--region', 'us-east-1', dir], url);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^read us-east-1: 2 Vpcs, 4 Subnets, 3 RouteTables, 4 SecurityGroups, 3 NetworkAcls, 4 NetworkInterfaces, 1 InternetGateways, 1 NatGateways, 1 VpcPeeringConnections\n/);
-  assert.match(r.stderr, /wrote 23 object\(s\) in 19 file\(s\) of account 123456789012 \(us-east-1\) to /);
+  assert.match(r.stderr, /wrote 23 object\(s\) in 20 file\(s\) of account 123456789012 \(us-east-1\) to /);
   assert.ok(existsSync(join(dir, '123456789012/us-east-1/vpcs.json')));
   // Every list was read to its last page: two VPCs, one a page, is two DescribeVpcs requests.
   const vpcs = s.requests.filter((q) => q.action === 'DescribeVpcs');
@@ -110,7 +110,9 @@ test('collect --aws of the recorded examples/aws estate, one object a page, read
 });
 
 test('random estates with transit gateways and prefix lists collect to the same inventory as their describe-* files', async () => {
-  const estates = fc.sample(estateArb(), { numRuns: 6, seed: 1017 });
+  // Dual-stack ones too: IPv6 blocks, addresses, rules and routes, egress-only gateways go through the SDK and back.
+  const estates = [...fc.sample(estateArb(), { numRuns: 6, seed: 1017 }), ...fc.sample(estateArb({ ipv6: true }), { numRuns: 3, seed: 1017 })];
+  let eigws = 0;
   for (const [i, e] of estates.entries()) {
     // One region: the generator spreads VPCs over two, which a single-region endpoint cannot tell apart.
     const snapshot = JSON.parse(JSON.stringify(e.snapshot).replace(/eu-west-1/g, 'us-east-1')) as Record<string, unknown>;
@@ -126,11 +128,13 @@ test('random estates with transit gateways and prefix lists collect to the same 
     assert.deepEqual(canonical(got), canonical(want), `estate ${i}`);
     assert.ok(got.tgwRouteTables.length === 0 || got.tgwRouteTables.some((t) => t.routes.length > 0));
     assert.ok(got.prefixLists[0]!.entriesKnown);
+    eigws += got.egressOnlyGateways.length;
     // The per-object calls name their object: each route table's routes asked with the type filter.
     const searches = s.requests.filter((q) => q.action === 'SearchTransitGatewayRoutes');
     assert.ok(searches.every((q) => q.params['TransitGatewayRouteTableId']?.startsWith('tgw-rtb') && q.params['Filter.1.Name'] === 'type'));
     assert.deepEqual(new Set(searches.map((q) => q.params['TransitGatewayRouteTableId'])), new Set(got.tgwRouteTables.map((t) => t.id)));
   }
+  assert.ok(eigws > 0, 'some estate has an egress-only gateway');
 });
 
 test('a route search AWS cuts short (more routes available, no next page) is a warning, kept in the manifest and in the snapshot', async () => {

@@ -21,6 +21,7 @@ function blockAfter(lead: string): string {
 const CWD = mkdtempSync(join(tmpdir(), 'bulkhead-aws-docs-'));
 mkdirSync(join(CWD, 'examples'));
 symlinkSync(join(REPO_ROOT, 'examples/aws'), join(CWD, 'examples/aws'));
+symlinkSync(join(REPO_ROOT, 'examples/aws-ipv6'), join(CWD, 'examples/aws-ipv6'));
 writeFileSync(join(CWD, 'aws-intent.yaml'), blockAfter('`aws-intent.yaml` for `examples/aws`'));
 
 test('docs/aws.md: reach and init on examples/aws print what the page shows', () => {
@@ -69,4 +70,9 @@ test('docs/aws.md: the gateway endpoint example prints what the page shows', () 
   s3Estate();
   assert.equal(runCli(['reach', 's3', '--from', 'api'], undefined, CWD).stdout, blockAfter('`bulkhead reach s3 --from api`:'));
   assert.equal(runCli(['explain', 's3', '--from', 'api', '--to', '52.216.1.1'], undefined, CWD).stdout, blockAfter('`bulkhead explain s3 --from api --to 52.216.1.1`:'));
+});
+
+test('docs/aws.md: the IPv6 example prints what the page shows', () => {
+  assert.equal(runCli(['reach', 'examples/aws-ipv6', '--from', 'worker'], undefined, CWD).stdout, blockAfter('`bulkhead reach examples/aws-ipv6 --from worker`:'));
+  assert.equal(runCli(['explain', 'examples/aws-ipv6', '--from', '2606:4700::1111', '--to', 'worker'], undefined, CWD).stdout, blockAfter('`bulkhead explain examples/aws-ipv6 --from 2606:4700::1111 --to worker`:'));
 });

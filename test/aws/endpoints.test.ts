@@ -163,17 +163,16 @@ test('the reference evaluator agrees with the engine on the gateway endpoint est
   }
 });
 
-test('an interface with IPv6 addresses is a caveat: IPv6 paths are not evaluated, so the answer covers IPv4 only', () => {
+test('an interface with IPv6 addresses is evaluated (no caveat): it is read, and an IPv6 route to a NAT gateway (NAT64) is the caveat', () => {
   const f = example();
   assert.deepEqual(inventory(f).unmodelled, []);
   f['network-interfaces.json'].NetworkInterfaces[0].Ipv6Addresses = [{ Ipv6Address: '2600:1f18:1:2::10' }];
   const inv = inventory(f);
-  assert.equal(awsNotesOf(inv).bound, 'unknown');
-  const u = inv.unmodelled.filter((x) => x.kind === 'Vpc');
-  assert.equal(u.length, 1);
-  assert.match(u[0]!.effect, /IPv6/);
+  assert.deepEqual(inv.unmodelled, []);
   assert.deepEqual(inv.interfaces.find((e) => e.id === 'eni-web')!.ipv6Addresses, ['2600:1f18:1:2::10']);
-  // An empty list (as describe-* prints for IPv4-only interfaces) is no caveat.
-  f['network-interfaces.json'].NetworkInterfaces[0].Ipv6Addresses = [];
-  assert.deepEqual(inventory(f).unmodelled, []);
+  const t = f['route-tables.json'].RouteTables[0];
+  t.Routes.push({ DestinationIpv6CidrBlock: '64:ff9b::/96', NatGatewayId: 'nat-x', State: 'active' });
+  const u = inventory(f).unmodelled;
+  assert.equal(u.length, 1);
+  assert.match(u[0]!.effect, /NAT64/);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
-import { Estate, ip4 } from '../../src/engine/cloud/estate.js';
+import { Estate, ipKey, V6_BASE } from '../../src/engine/cloud/estate.js';
 import { analysePath, type PathAnswer } from '../../src/engine/cloud/path.js';
 import type { Endpoint } from '../../src/engine/cloud/routing.js';
 import { icmpValue } from '../../src/model/traffic-set.js';
@@ -13,6 +13,7 @@ const PACKETS: Packet[] = [
   { protocol: 6, value: 22 }, { protocol: 6, value: 80 }, { protocol: 6, value: 443 }, { protocol: 6, value: 999 }, { protocol: 6, value: 1000 },
   { protocol: 6, value: 1055 }, { protocol: 6, value: 1100 }, { protocol: 6, value: 5500 }, { protocol: 17, value: 53 }, { protocol: 17, value: 1055 },
   { protocol: 1, value: icmpValue(8, 0) }, { protocol: 1, value: icmpValue(3, 4) }, { protocol: 1, value: icmpValue(0, 0) }, { protocol: 50, value: 0 },
+  { protocol: 58, value: icmpValue(128, 0) }, { protocol: 58, value: icmpValue(1, 0) },
 ];
 const EPH: [number, number] = [1000, 1100];
 
@@ -22,17 +23,20 @@ function engineVerdict(a: PathAnswer, p: Packet): Verdict {
   return 'denied';
 }
 
-test('the AWS engine agrees with the reference evaluator on random estates, packet by packet', () => {
+test('the AWS engine agrees with the reference evaluator on random estates (IPv4 and dual-stack), packet by packet', () => {
   let allowedSeen = 0;
+  let allowed6 = 0;
+  let viaEigw = 0;
+  let inOverIgw6 = 0;
   let blockedSeen = 0;
   let pairs = 0;
   let viaEndpoint = 0;
   fc.assert(
-    fc.property(estateArb(), ({ snapshot, externals }) => {
+    fc.property(estateArb({ ipv6: true }), ({ snapshot, externals }) => {
       const inv = buildAwsInventory([{ path: 'gen.json', text: JSON.stringify(snapshot) }]);
       assert.equal(inv.diagnostics.filter((d) => d.severity === 'error').length, 0, JSON.stringify(inv.diagnostics));
       const est = new Estate(inv);
-      const ends: Endpoint[] = [...inv.interfaces.map((eni) => ({ kind: 'eni' as const, eni })), ...externals.map((x) => ({ kind: 'external' as const, address: ip4(x) }))];
+      const ends: Endpoint[] = [...inv.interfaces.map((eni) => ({ kind: 'eni' as const, eni })), ...externals.map((x) => ({ kind: 'external' as const, address: ipKey(x) }))];
       for (const s of ends) for (const d of ends) {
         if (s === d || (s.kind === 'external' && d.kind === 'external')) continue;
         pairs++;
@@ -43,6 +47,10 @@ test('the AWS engine agrees with the reference evaluator on random estates, pack
           const got = engineVerdict(ans, p);
           if (got !== want) assert.fail(`${ans.src} -> ${ans.dst} ${JSON.stringify(p)}: engine ${got}, reference ${want}\n${ans.steps.map((x) => `${x.stage} ${x.verdict}: ${x.message}`).join('\n')}`);
           if (want === 'allowed') allowedSeen++;
+          const v6 = (s.kind === 'external' && s.address >= V6_BASE) || (d.kind === 'external' && d.address >= V6_BASE) || (!!ans.ipv6 && ans.ipv6.conns.has(p.protocol, p.value));
+          if (want === 'allowed' && v6) allowed6++;
+          if (want === 'allowed' && ans.steps.some((x) => x.stage === 'gateway' && x.resource.startsWith('eigw-'))) viaEigw++;
+          if (want === 'allowed' && s.kind === 'external' && s.address >= V6_BASE) inOverIgw6++;
           if (want === 'allowed' && ans.steps.some((x) => x.stage === 'gateway' && x.resource.startsWith('vpce-s3'))) viaEndpoint++;
           if (want === 'responseBlocked') blockedSeen++;
         }
@@ -55,4 +63,8 @@ test('the AWS engine agrees with the reference evaluator on random estates, pack
   assert.ok(blockedSeen > 10, `responseBlocked ${blockedSeen}`);
   assert.ok(pairs > 500, `pairs ${pairs}`);
   assert.ok(viaEndpoint > 20, `allowed through a gateway endpoint ${viaEndpoint}`);
+  if (process.env['BULKHEAD_TEST_COUNTS']) console.log({ allowedSeen, blockedSeen, pairs, viaEndpoint, allowed6, viaEigw, inOverIgw6 });
+  assert.ok(allowed6 > 100, `allowed over IPv6 ${allowed6}`);
+  assert.ok(viaEigw > 10, `allowed out through an egress-only gateway ${viaEigw}`);
+  assert.ok(inOverIgw6 > 5, `opened from the internet over IPv6 ${inOverIgw6}`);
 });

@@ -21,6 +21,7 @@ export const KEY_ACTIONS: Readonly<Record<string, { action: string; list: string
   NetworkAcls: { action: 'DescribeNetworkAcls', list: 'NetworkAcls' },
   NetworkInterfaces: { action: 'DescribeNetworkInterfaces', list: 'NetworkInterfaces' },
   InternetGateways: { action: 'DescribeInternetGateways', list: 'InternetGateways' },
+  EgressOnlyInternetGateways: { action: 'DescribeEgressOnlyInternetGateways', list: 'EgressOnlyInternetGateways' },
   NatGateways: { action: 'DescribeNatGateways', list: 'NatGateways' },
   VpcPeeringConnections: { action: 'DescribeVpcPeeringConnections', list: 'VpcPeeringConnections' },
   VpcEndpoints: { action: 'DescribeVpcEndpoints', list: 'VpcEndpoints' },

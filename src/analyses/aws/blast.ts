@@ -12,6 +12,7 @@ import type { BlastFromSummary } from '../blast.js';
 import type { NetworkInterface } from '../../inventory/aws/types.js';
 import { interfaceEndpointId } from '../../inventory/aws/types.js';
 import { atomize, formatIp, parseCidr, parseIp, rangeToCidrs, type IpRange } from '../../model/address.js';
+import { addressKey, formatKey, keyFamily } from '../../engine/cloud/estate.js';
 import { BitSet } from '../../model/bitset.js';
 import { TrafficSet } from '../../model/traffic-set.js';
 import type { StageId, StepRule } from '../../engine/cloud/steps.js';
@@ -163,12 +164,14 @@ function mergeRanges(rs: readonly IpRange[]): IpRange[] {
 
 /** The id of outside ranges as the reach view writes it: `lo-hi` per range, joined by commas. */
 function rangesId(ranges: readonly IpRange[]): string {
-  return ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(',');
+  return ranges.map((r) => `${formatIp(r.family, r.lo)}-${formatIp(r.family, r.hi)}`).join(',');
 }
 
 /** The probed outside address in a stage's message, as a whole token (not part of a longer address). */
 function addressToken(address: bigint): RegExp {
-  return new RegExp(`(?<![\\d.])${formatIp(4, address).replace(/\./g, '\\.')}(?![\\d]|\\.\\d)`, 'g');
+  // An IPv6 address is not followed by more hex digits or a colon and a hex digit (a message may put a colon after it).
+  if (keyFamily(address) === 6) return new RegExp(`(?<![\\da-f:])${formatKey(address)}(?![\\da-f]|:[\\da-f])`, 'g');
+  return new RegExp(`(?<![\\d.])${formatKey(address).replace(/\./g, '\\.')}(?![\\d]|\\.\\d)`, 'g');
 }
 
 /** What makes two explanations of a hop the same, the probed outside address left out of the messages. */
@@ -210,19 +213,19 @@ function model(a: AwsAnalysis, intent: Intent | undefined): Model {
   const succ = view.classes.map((_, i) => Int32Array.from(view.row(i).map((r) => r.j)).sort());
   // Every outside address of the estate is in some group: their union is what `internet` means.
   const universe = view.externals.flatMap((x) => x.ranges);
-  const cuts = intent ? intentRanges(intent).filter((r) => r.family === 4) : [];
+  const cuts = intent ? intentRanges(intent) : [];
   const outside: Outside[] = [];
   view.externals.forEach((x, k) => {
     const bySegs = new Map<string, { ranges: IpRange[]; atoms: IpRange[]; segments: string[] }>();
     for (const range of x.atoms) {
-      const pieces = intent ? atomize(4, [...cuts, range]).filter((p) => p.lo >= range.lo && p.hi <= range.hi) : [range];
+      const pieces = intent ? atomize(range.family, [...cuts, range]).filter((p) => p.lo >= range.lo && p.hi <= range.hi) : [range];
       for (const p of pieces) {
         const segments = intent ? rangeSegments(intent, p) : [];
         const key = segments.join('\u0000');
         const o = bySegs.get(key) ?? bySegs.set(key, { ranges: [], atoms: [], segments }).get(key)!;
         o.atoms.push(p);
         const last = o.ranges[o.ranges.length - 1];
-        if (last && last.hi + 1n === p.lo) o.ranges[o.ranges.length - 1] = { ...last, hi: p.hi };
+        if (last && last.family === p.family && last.hi + 1n === p.lo) o.ranges[o.ranges.length - 1] = { ...last, hi: p.hi };
         else o.ranges.push(p);
       }
     }
@@ -411,9 +414,9 @@ export function awsBlastFrom(a: AwsAnalysis, given: AwsBlastOptions & { from: st
   // Every address of an atom is treated alike; the probe avoids the estate's public addresses, which messages
   // name in their own right (a gateway's translation), so that naming the probe as the block is unambiguous.
   const published = new Set([...a.inventory.interfaces.map((e) => e.publicIp), ...a.inventory.natGateways.map((n) => n.publicIp)].flatMap((x) => (x && parseIp(x)?.family === 4 ? [parseIp(x)!.value] : [])));
-  const probeIn = (r: IpRange): bigint => [r.lo, r.lo + 1n, r.hi].find((x) => x <= r.hi && !published.has(x)) ?? r.lo;
+  const probeIn = (r: IpRange): bigint => addressKey(r.family, [r.lo, r.lo + 1n, r.hi].find((x) => x <= r.hi && (r.family === 6 || !published.has(x))) ?? r.lo);
   const explained = new Map<string, AwsHopStage[]>();
-  const probe = (e: Probe): string => ('eni' in e ? m.endpoints[e.eni]!.id : formatIp(4, e.address));
+  const probe = (e: Probe): string => ('eni' in e ? m.endpoints[e.eni]!.id : formatKey(e.address));
   const idOf = (e: End): string => ('eni' in e ? m.endpoints[e.eni]!.id : e.endpoint.id);
   /** What explain says of the path between two probes, each stage with the settings that let `conns` through. */
   const stagesAt = (src: Probe, dst: Probe, conns: TrafficSet): AwsHopStage[] => {

@@ -7,6 +7,7 @@ import type { NetworkInterface, SecurityGroup } from '../../inventory/aws/types.
 import { parseCidr } from '../../model/address.js';
 import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
 import { aclTraffic } from '../../engine/cloud/network-acls.js';
+import { addressKey } from '../../engine/cloud/estate.js';
 import { PCI_1_2_5, PCI_1_2_7, PCI_1_3_1, PCI_1_4_2, NIST_SC_7, NIST_SC_7_5 } from '../../checks/controls.js';
 import type { Check, CheckMeta } from '../../checks/types.js';
 import type { SourceRef } from '../../inventory/types.js';
@@ -14,15 +15,18 @@ import type { AwsAnalysis, AwsEndpointJSON } from './reach.js';
 
 const ADMIN_PORTS: ReadonlyArray<[number, string]> = [[22, 'SSH'], [3389, 'RDP']];
 const DB_PORTS: ReadonlyArray<[number, string]> = [[1433, 'SQL Server'], [1521, 'Oracle'], [3306, 'MySQL'], [5432, 'PostgreSQL'], [5439, 'Redshift'], [6379, 'Redis'], [9200, 'Elasticsearch'], [11211, 'Memcached'], [27017, 'MongoDB']];
-/** An outside range at least this large (a /8) is "the internet", not a partner's or an office's block. */
-const BROAD = 2n ** 24n;
+/** An outside range at least this large (an IPv4 /8, an IPv6 /16) is "the internet", not a partner's or an office's block. */
+const BROAD = { 4: 2n ** 24n, 6: 2n ** 112n } as const;
 
 function meta(id: string, severity: CheckMeta['severity'], title: string, remediation: string, messages: Record<string, string>, controls = [PCI_1_2_5, NIST_SC_7], category: CheckMeta['category'] = 'hygiene'): CheckMeta {
   return { id, category, severity, title, docs: `docs/aws.md#${id}`, controls, remediation, messages };
 }
 
-function size(e: AwsEndpointJSON): bigint {
-  return (e.cidrs ?? []).reduce((n, c) => n + (2n ** BigInt(32 - (parseCidr(c)?.prefix ?? 32))), 0n);
+/** True when an outside range is broad enough to be the internet, in its family (a range is of one family). */
+function broad(e: AwsEndpointJSON): boolean {
+  const cs = (e.cidrs ?? []).map(parseCidr).filter((c) => c !== undefined);
+  const family = cs[0]?.range.family ?? 4;
+  return cs.reduce((n, c) => n + (2n ** BigInt((family === 4 ? 32 : 128) - c.prefix)), 0n) >= BROAD[family];
 }
 
 const eniRef = (e: NetworkInterface) => ({ kind: 'NetworkInterface', name: e.id });
@@ -32,17 +36,23 @@ const at = (s: { file: string; line: number }): SourceRef => ({ file: s.file, li
 export function awsChecks(a: AwsAnalysis): Check[] {
   const inv = a.inventory;
   const est = a.estate;
-  let exposure: Map<NetworkInterface, { range: AwsEndpointJSON; in: TrafficSet; out: TrafficSet }> | undefined;
-  /** Per interface: the union of what broad outside ranges may open to it and it to them. */
+  let exposure: Map<NetworkInterface, { range: AwsEndpointJSON; in: TrafficSet; out: TrafficSet; ranges: Array<{ range: AwsEndpointJSON; in: TrafficSet }> }> | undefined;
+  /** Per interface: the union of what broad outside ranges (either family) may open to it and it to them, and each range's part. */
   const fromInternet = () => {
     if (exposure) return exposure;
     exposure = new Map();
     for (const o of a.streamReach().outside()) {
-      if (size(o.range) < BROAD) continue;
+      if (!broad(o.range)) continue;
       const prev = exposure.get(o.eni);
-      exposure.set(o.eni, { range: prev?.range ?? o.range, in: (prev?.in ?? TrafficSet.EMPTY).union(o.in.conns), out: (prev?.out ?? TrafficSet.EMPTY).union(o.out.conns) });
+      const ranges = [...(prev?.ranges ?? []), { range: o.range, in: o.in.conns }];
+      exposure.set(o.eni, { range: prev?.range ?? o.range, in: (prev?.in ?? TrafficSet.EMPTY).union(o.in.conns), out: (prev?.out ?? TrafficSet.EMPTY).union(o.out.conns), ranges });
     }
     return exposure;
+  };
+  /** The ranges a port is open from (IPv4 and IPv6 alike), named by their first CIDRs. */
+  const openFrom = (x: { ranges: ReadonlyArray<{ range: AwsEndpointJSON; in: TrafficSet }> }, port: number): { first: AwsEndpointJSON; text: string } => {
+    const open = x.ranges.filter((r) => r.in.has(PROTO_TCP, port));
+    return { first: open[0]!.range, text: open.flatMap((r) => r.range.cidrs!).slice(0, 3).join(', ') };
   };
   /** The security group rule that lets a port in from an outside range, for the finding's location. */
   const ruleFor = (e: NetworkInterface, range: AwsEndpointJSON, port: number): SourceRef | undefined => {
@@ -58,8 +68,9 @@ export function awsChecks(a: AwsAnalysis): Check[] {
       for (const [e, x] of fromInternet()) {
         for (const [port, name] of ports) {
           if (!x.in.has(PROTO_TCP, port)) continue;
-          const loc = ruleFor(e, x.range, port);
-          ctx.report({ messageId: 'open', data: { eni: e.id, port, service: name, range: x.range.cidrs!.slice(0, 3).join(', ') }, resource: eniRef(e), key: String(port), ...(loc ? { location: loc } : {}) });
+          const from = openFrom(x, port);
+          const loc = ruleFor(e, from.first, port);
+          ctx.report({ messageId: 'open', data: { eni: e.id, port, service: name, range: from.text }, resource: eniRef(e), key: String(port), ...(loc ? { location: loc } : {}) });
         }
       }
     },
@@ -70,7 +81,7 @@ export function awsChecks(a: AwsAnalysis): Check[] {
   const isDefault = (g: SecurityGroup): boolean => g.name === 'default';
   const envOf = (vpc: string): string | undefined => est.vpcs.get(vpc)?.tags['env'] ?? est.vpcs.get(vpc)?.tags['Environment'];
   const checks: Check[] = [
-    portCheck(meta('aws-admin-port-from-internet', 'error', 'Administration port reachable from the internet', 'Close SSH/RDP to 0.0.0.0/0: use Session Manager or a bastion, and allow the admin network only.', { open: '{{eni}} is reachable from the internet ({{range}}) on TCP {{port}} ({{service}}), through its security groups, NACLs and routes' }, [PCI_1_4_2, NIST_SC_7]), ADMIN_PORTS),
+    portCheck(meta('aws-admin-port-from-internet', 'error', 'Administration port reachable from the internet', 'Close SSH/RDP to 0.0.0.0/0 and ::/0: use Session Manager or a bastion, and allow the admin network only.', { open: '{{eni}} is reachable from the internet ({{range}}) on TCP {{port}} ({{service}}), through its security groups, NACLs and routes' }, [PCI_1_4_2, NIST_SC_7]), ADMIN_PORTS),
     portCheck(meta('aws-database-port-from-internet', 'error', 'Database port reachable from the internet', 'Put databases in subnets without a route to an internet gateway and allow only the application tier.', { open: '{{eni}} is reachable from the internet ({{range}}) on TCP {{port}} ({{service}})' }, [PCI_1_3_1, NIST_SC_7]), DB_PORTS),
     {
       meta: meta('aws-all-ports-from-internet', 'error', 'Every port reachable from the internet', 'Allow only the ports the service listens on.', { open: '{{eni}} is reachable from the internet ({{range}}) on every TCP port' }, [PCI_1_4_2, NIST_SC_7_5]),
@@ -114,11 +125,14 @@ export function awsChecks(a: AwsAnalysis): Check[] {
     {
       meta: meta('aws-allow-all-network-acl', 'warning', 'Network ACL that allows all traffic from everywhere', 'Deny what the subnet does not serve (admin ports, other environments) before the allow-all entry.', { all: 'network ACL {{acl}} ({{used}}) lets all traffic {{direction}} from and to every address: it adds no protection' }),
       check(ctx) {
-        const probes = a.streamReach().endpoints.flatMap((e) => (e.kind === 'External' ? e.cidrs!.map((c) => parseCidr(c)!.range.lo) : []));
-        for (const v of inv.vpcs) for (const c of v.cidrs) probes.push(c.range.lo, c.range.hi);
+        const all = a.streamReach().endpoints.flatMap((e) => (e.kind === 'External' ? e.cidrs!.map((c) => parseCidr(c)!.range) : []));
+        for (const v of inv.vpcs) for (const c of v.cidrs) all.push({ ...c.range, lo: c.range.lo }, { ...c.range, lo: c.range.hi });
         for (const n of inv.networkAcls) {
           const inUse = n.subnets.length > 0 || (n.isDefault && inv.subnets.some((s) => s.vpc === n.vpc && est.aclOf(s.id) === n));
           if (!inUse) continue;
+          // IPv6 addresses meet the ACL only in a VPC with an IPv6 block.
+          const v6 = (est.vpcs.get(n.vpc)?.cidrs ?? []).some((c) => c.range.family === 6);
+          const probes = all.filter((r) => r.family === 4 || v6).map((r) => addressKey(r.family, r.lo));
           for (const direction of ['inbound', 'outbound'] as const) {
             // Effective: every entry in order, so an earlier deny (port 22, say) makes it not allow-all.
             if (probes.every((p) => aclTraffic(n, direction, p).equals(TrafficSet.ALL))) {

@@ -306,13 +306,13 @@ export function diffAws(oldA: AwsAnalysis, newA: AwsAnalysis, opts: AwsDiffOptio
     const key = items.map((x) => `${x.ident}/${x.dir}/${x.before.conns.key()}/${x.before.responseBlocked.key()}/${x.after.conns.key()}/${x.after.responseBlocked.key()}`).join(';');
     const g = groups.find((y) => y.key === key);
     if (!g) groups.push({ ranges: [atom], key, items });
-    else if (g.ranges[g.ranges.length - 1]!.hi + 1n === atom.lo) g.ranges[g.ranges.length - 1] = { ...g.ranges[g.ranges.length - 1]!, hi: atom.hi };
+    else if (g.ranges[g.ranges.length - 1]!.family === atom.family && g.ranges[g.ranges.length - 1]!.hi + 1n === atom.lo) g.ranges[g.ranges.length - 1] = { ...g.ranges[g.ranges.length - 1]!, hi: atom.hi };
     else g.ranges.push(atom);
   }
   for (const g of groups) {
-    const id = g.ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(',');
+    const id = g.ranges.map((r) => `${formatIp(r.family, r.lo)}-${formatIp(r.family, r.hi)}`).join(',');
     endpoints.set(id, { id, kind: 'External', cidrs: g.ranges.flatMap(rangeToCidrs) });
-    const probe = formatIp(4, g.ranges[0]!.lo);
+    const probe = formatIp(g.ranges[0]!.family, g.ranges[0]!.lo);
     for (const x of g.items) {
       const eni = shownId(x.ident);
       endpoints.set(eni, endpointOf(x.ident)!);

@@ -5,7 +5,7 @@ import { UserError } from '../../util/errors.js';
 import type { AwsAnalysis } from './reach.js';
 import { awsNoMatch, trafficOfPorts } from './select.js';
 
-const FORMS = 'Give an ENI id, endpoint id, instance id, Name tag or private address, or an outside IPv4 address at one end.';
+const FORMS = 'Give an ENI id, endpoint id, instance id, Name tag, private or IPv6 address, or an outside IPv4 or IPv6 address at one end.';
 
 /** The error for an end that names nothing in the estate: what did not match, and the interfaces there are. */
 export function awsUnmatchedEnd(aws: AwsAnalysis, option: string, spec: string): UserError {
@@ -21,7 +21,7 @@ export function awsExplanation(aws: AwsAnalysis, from: string, to: string, ports
   const a = aws.explain(from, to);
   if (!s) throw awsUnmatchedEnd(aws, '--from', from);
   if (!d) throw awsUnmatchedEnd(aws, '--to', to);
-  if (!a) throw new UserError(`cannot explain ${from} => ${to} in the AWS snapshot: a path needs a network interface at one end`, 'name an ENI id, instance id, Name tag, private address, or an outside IPv4 address');
+  if (!a) throw new UserError(`cannot explain ${from} => ${to} in the AWS snapshot: a path needs a network interface at one end`, 'name an ENI id, instance id, Name tag, private or IPv6 address, or an outside IPv4 or IPv6 address');
   if (!ports) return a;
   const t = trafficOfPorts(ports);
   return { ...a, conns: a.conns.intersect(t), responseBlocked: a.responseBlocked.intersect(t) };

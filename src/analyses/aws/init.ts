@@ -74,16 +74,24 @@ export function draftAwsIntent(a: AwsAnalysis, taken: Iterable<string> = []): Dr
     partName[i] = seg.name;
     segments.push(seg);
   }
-  // Outside: the behaviour holding the most addresses is the built-in world; the others list their CIDRs.
+  // Outside: the IPv4 behaviour holding the most addresses is the built-in world (the largest IPv6 one when the
+  // estate has no IPv4 outside range); the largest IPv6 one is internet-ipv6; the others list their CIDRs.
   const size = (x: (typeof view.externals)[number]): bigint => x.ranges.reduce((s, r) => s + r.hi - r.lo + 1n, 0n);
-  let world = -1;
-  view.externals.forEach((x, k) => {
-    if (world < 0 || size(x) > size(view.externals[world]!)) world = k;
-  });
+  const family = (x: (typeof view.externals)[number]): number => x.ranges[0]?.family ?? 4;
+  const largest = (f: number): number => {
+    let best = -1;
+    view.externals.forEach((x, k) => {
+      if (family(x) === f && (best < 0 || size(x) > size(view.externals[best]!))) best = k;
+    });
+    return best;
+  };
+  const world = largest(4) >= 0 ? largest(4) : largest(6);
+  const internet6 = world === largest(6) ? -1 : largest(6);
   const extName: string[] = view.externals.map((x, k) => {
     if (k === world) return WORLD;
     const cidrs = x.ranges.flatMap(rangeToCidrs);
-    const seg = { name: name(`net-${cidrs[0]!.replace(/[/.]/g, '-')}`), cidrs };
+    const base = k === internet6 ? 'internet-ipv6' : family(x) === 6 ? `net6-${cidrs[0]!.replace(/[/:.]+/g, '-').replace(/^-|-$/g, '')}` : `net-${cidrs[0]!.replace(/[/.]/g, '-')}`;
+    const seg = { name: name(base), cidrs };
     segments.push(seg);
     return seg.name;
   });

@@ -26,7 +26,7 @@ export const AWS_INTENT_CHECK_IDS: readonly string[] = [
 const where = (s: AwsSourceRef): string => `${s.file}:${s.line} ${s.path}`;
 const at = (s: AwsSourceRef): SourceRef => ({ file: s.file, line: s.line });
 /** The address explain probes for an end: an interface by id, an outside range by its first address. */
-const probe = (e: AwsPathEnd): string => (e.eni ? e.eni.id : formatIp(4, e.range!.lo));
+const probe = (e: AwsPathEnd): string => (e.eni ? e.eni.id : formatIp(e.range!.family, e.range!.lo));
 const name = (e: AwsPathEnd): string => (e.eni?.tags['Name'] ? `${e.id}[${e.eni.tags['Name']}]` : e.id);
 
 interface Blame {

@@ -80,10 +80,10 @@ export function awsIntentModel(a: AwsAnalysis, intent: Intent): DriftModel<AwsPa
     }
   });
   // Outside ranges: each behaviour's ranges cut where the intent's CIDRs change membership.
-  const cuts = intentRanges(intent).filter((r) => r.family === 4);
+  const cuts = intentRanges(intent);
   view.externals.forEach((x, k) => {
     for (const range of x.ranges) {
-      const pieces = atomize(4, [...cuts, range]).filter((p) => p.lo >= range.lo && p.hi <= range.hi);
+      const pieces = atomize(range.family, [...cuts, range]).filter((p) => p.lo >= range.lo && p.hi <= range.hi);
       let prev: { range: IpRange; segs: string[] } | undefined;
       const flush = (): void => {
         if (prev) group(prev.segs, true, k).ends.push({ id: formatRange(prev.range), kind: 'external', segments: prev.segs, range: prev.range });

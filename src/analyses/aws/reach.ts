@@ -8,7 +8,7 @@ import { interfaceEndpointId } from '../../inventory/aws/types.js';
 import type { Diagnostic } from '../../inventory/types.js';
 import { formatIp, parseCidr, rangeToCidrs, type IpRange } from '../../model/address.js';
 import type { TrafficSet } from '../../model/traffic-set.js';
-import { Estate, ip4 } from '../../engine/cloud/estate.js';
+import { addressKey, Estate, ipKey, V6_BASE } from '../../engine/cloud/estate.js';
 import { analysePath, type PathAnswer, type PathOptions } from '../../engine/cloud/path.js';
 import type { Endpoint } from '../../engine/cloud/routing.js';
 import { ClassReach, NOTHING, type PairTraffic } from '../../engine/cloud/reach-matrix.js';
@@ -24,6 +24,7 @@ export interface AwsEndpointJSON {
   readonly account?: string;
   readonly region?: string;
   readonly addresses?: readonly string[];
+  readonly ipv6Addresses?: readonly string[];
   readonly publicIp?: string;
   readonly vpc?: string;
   readonly subnet?: string;
@@ -81,7 +82,7 @@ export interface AwsAnalysis {
   streamReach(): AwsReachStream;
   /** The path answer between two endpoints (see `endpointOf`); undefined when either is unknown. */
   explain(from: string, to: string): PathAnswer | undefined;
-  /** An endpoint named by ENI id, endpoint id, instance id, Name tag, private address, or an outside IPv4 address. */
+  /** An endpoint named by ENI id, endpoint id, instance id, Name tag, private or IPv6 address, or an outside address. */
   endpointOf(s: string): Endpoint | undefined;
   /** The path answer between two endpoints already resolved (with the analysis's path options). */
   explainPath(src: Endpoint, dst: Endpoint): PathAnswer;
@@ -90,7 +91,7 @@ export interface AwsAnalysis {
 /** The outside address space cut at every CIDR the estate names, VPC ranges removed. */
 function externalAtoms(est: ClassReach, inv: AwsInventory): IpRange[] {
   const vpcRanges = inv.vpcs.flatMap((v) => v.cidrs.map((c) => c.range));
-  return est.atoms.atoms.filter((r) => !vpcRanges.some((v) => v.family === 4 && v.lo <= r.lo && r.hi <= v.hi));
+  return est.atoms.atoms.filter((r) => !vpcRanges.some((v) => v.family === r.family && v.lo <= r.lo && r.hi <= v.hi));
 }
 
 /** Reads a snapshot directory and prepares the analysis. */
@@ -107,7 +108,7 @@ function endpointJson(e: NetworkInterface): AwsEndpointJSON {
   const name = interfaceName(e);
   return {
     id: interfaceEndpointId(e), kind: 'NetworkInterface', ...(name ? { name } : {}), ...(e.vpcEndpoint ? { vpcEndpoint: e.vpcEndpoint.id } : {}), account: e.account, region: e.region,
-    addresses: e.addresses, ...(e.publicIp ? { publicIp: e.publicIp } : {}), vpc: e.vpc, subnet: e.subnet, securityGroups: e.securityGroups, tags: e.tags,
+    addresses: e.addresses, ...(e.ipv6Addresses?.length ? { ipv6Addresses: e.ipv6Addresses } : {}), ...(e.publicIp ? { publicIp: e.publicIp } : {}), vpc: e.vpc, subnet: e.subnet, securityGroups: e.securityGroups, tags: e.tags,
   };
 }
 
@@ -118,15 +119,21 @@ const some = (t: PairTraffic): boolean => t !== NOTHING && (!t.conns.isEmpty() |
 export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions = {}): AwsAnalysis {
   const est = new Estate(inventory);
   const enis = [...inventory.interfaces].sort((a, b) => lex(interfaceEndpointId(a), interfaceEndpointId(b)));
+  // An interface by one of its IPv6 addresses, however the text writes it.
+  const enisOfIpv6 = (s: string): NetworkInterface | undefined => {
+    const k = ipKey(s.replace(/\/128$/, ''));
+    return k >= V6_BASE ? enis.find((x) => (x.ipv6Addresses ?? []).some((a) => ipKey(a) === k)) : undefined;
+  };
   const endpointOf = (s: string): Endpoint | undefined => {
     const e = enis.find((x) => x.id === s || interfaceEndpointId(x) === s || x.instanceId === s)
       ?? enis.find((x) => x.tags['Name'] === s)
       ?? enis.find((x) => x.vpcEndpoint && (x.vpcEndpoint.id === s || x.vpcEndpoint.service === s))
-      ?? enis.find((x) => x.addresses.includes(s.replace(/\/32$/, '')));
+      ?? enis.find((x) => x.addresses.includes(s.replace(/\/32$/, '')))
+      ?? enisOfIpv6(s);
     if (e) return { kind: 'eni', eni: e };
     const c = parseCidr(s);
-    if (c && c.range.family === 4 && c.range.lo === c.range.hi) return { kind: 'external', address: c.range.lo };
-    const a = ip4(s);
+    if (c && c.range.lo === c.range.hi) return { kind: 'external', address: addressKey(c.range.family, c.range.lo) };
+    const a = ipKey(s);
     return a >= 0n ? { kind: 'external', address: a } : undefined;
   };
   let cached: AwsReachStream | undefined;
@@ -149,9 +156,9 @@ export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions =
     const services = est.gatewayServices;
     const groups: Array<{ ranges: IpRange[]; atoms: IpRange[]; key: string; service?: string; answers: Array<{ out: PairTraffic; in: PairTraffic }> }> = [];
     for (const atom of externalAtoms(cr, inventory)) {
-      const x = cr.externalSide(atom.lo);
+      const x = cr.externalSide(addressKey(atom.family, atom.lo));
       const answers = cr.classes.map((c) => cr.withExternal(c.index, x));
-      const service = services.find((v) => v.ranges.some((r) => r.lo <= atom.lo && atom.hi <= r.hi))?.service;
+      const service = services.find((v) => v.ranges.some((r) => r.family === atom.family && r.lo <= atom.lo && atom.hi <= r.hi))?.service;
       const key = `${service ?? ''}|${answers.map((a) => `${a.out.conns.key()}/${a.out.responseBlocked.key()}/${a.in.conns.key()}/${a.in.responseBlocked.key()}`).join(';')}`;
       const same = groups.find((g) => g.key === key);
       if (!same) {
@@ -159,10 +166,11 @@ export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions =
         continue;
       }
       same.atoms.push(atom);
-      if (same.ranges[same.ranges.length - 1]!.hi + 1n === atom.lo) same.ranges[same.ranges.length - 1] = { ...same.ranges[same.ranges.length - 1]!, hi: atom.hi };
+      const last = same.ranges[same.ranges.length - 1]!;
+      if (last.family === atom.family && last.hi + 1n === atom.lo) same.ranges[same.ranges.length - 1] = { ...same.ranges[same.ranges.length - 1]!, hi: atom.hi };
       else same.ranges.push(atom);
     }
-    const externals = groups.map((g) => ({ id: g.ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(','), ranges: g.ranges, atoms: g.atoms, cidrs: g.ranges.flatMap(rangeToCidrs), service: g.service, answers: g.answers }));
+    const externals = groups.map((g) => ({ id: g.ranges.map((r) => `${formatIp(r.family, r.lo)}-${formatIp(r.family, r.hi)}`).join(','), ranges: g.ranges, atoms: g.atoms, cidrs: g.ranges.flatMap(rangeToCidrs), service: g.service, answers: g.answers }));
     const shared = (service: string): boolean => externals.filter((x) => x.service === service).length > 1;
     const endpoints: AwsEndpointJSON[] = [
       ...enis.map(endpointJson),

@@ -8,19 +8,21 @@ import type { AwsConnection, AwsEndpointJSON, AwsReachStream } from './reach.js'
 
 /**
  * A matcher for an endpoint spec: an id or a glob over endpoint ids; an ENI, VPC, subnet, security group or
- * account id, a Name tag, `tag:KEY=VALUE`; or an IPv4 address or CIDR (an interface's private address inside
+ * account id, a Name tag, `tag:KEY=VALUE`; or an IPv4 or IPv6 address or CIDR (an interface's address inside
  * it, an outside range overlapping it); or `internet`, every outside range, as reports name them.
  */
 export function awsEndpointMatcher(spec: string): (e: AwsEndpointJSON) => boolean {
   if (spec.trim() === 'internet') return (e) => e.kind === 'External';
   const tag = /^tag:([^=]+)=(.*)$/.exec(spec);
   if (tag) return (e) => e.tags?.[tag[1]!] === tag[2];
-  const cidr = parseCidr(spec) ?? (parseIp(spec) ? parseCidr(`${spec}/32`) : undefined);
-  if (cidr && cidr.range.family === 4) {
-    const { lo, hi } = cidr.range;
+  const ip = parseIp(spec);
+  const cidr = parseCidr(spec) ?? (ip ? parseCidr(`${spec}/${ip.family === 4 ? 32 : 128}`) : undefined);
+  if (cidr) {
+    // One family: an IPv4 CIDR meets IPv4 addresses and ranges, an IPv6 one IPv6 ones.
+    const { family, lo, hi } = cidr.range;
     return (e) => {
-      if (e.kind === 'NetworkInterface') return (e.addresses ?? []).some((a) => { const v = parseIp(a)?.value; return v !== undefined && lo <= v && v <= hi; });
-      return (e.cidrs ?? []).some((c) => { const r = parseCidr(c)!.range; return r.lo <= hi && lo <= r.hi; });
+      if (e.kind === 'NetworkInterface') return [...(e.addresses ?? []), ...(e.ipv6Addresses ?? [])].some((a) => { const p = parseIp(a); return p !== undefined && p.family === family && lo <= p.value && p.value <= hi; });
+      return (e.cidrs ?? []).some((c) => { const r = parseCidr(c)!.range; return r.family === family && r.lo <= hi && lo <= r.hi; });
     };
   }
   const glob = spec.includes('*') ? compileGlob(spec) : undefined;

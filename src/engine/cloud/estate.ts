@@ -1,19 +1,49 @@
 /** Indexes over an AWS inventory that every cloud stage looks things up in (built once per analysis). */
 import type {
-  AwsInventory, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, Peering, PrefixList, RouteTable, SecurityGroup,
+  AwsInventory, EgressOnlyGateway, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, Peering, PrefixList, RouteTable, SecurityGroup,
   Subnet, TgwAttachment, TgwRouteTable, TransitGateway, Vpc, VpcEndpoint,
 } from '../../inventory/aws/types.js';
 import { gatewayEndpointOfRoute } from '../../inventory/aws/endpoints.js';
-import { parseIp, type IpRange } from '../../model/address.js';
+import { formatIp, parseIp, type Family, type IpRange } from '../../model/address.js';
 
-/** An IPv4 address as a number-like bigint. */
+/**
+ * The engine's addresses are keys in one space: an IPv4 address is its value, an IPv6 address 2^128 plus its
+ * value. Every IPv6 key is above every IPv4 one, so an IPv4 range never holds an IPv6 key (a flow is one
+ * family end to end) and the IPv4 path compares the same small bigints as before.
+ */
+export const V6_BASE = 1n << 128n;
+
+/** An IPv4 address as a number-like bigint (-1 for anything else). */
 export function ip4(s: string): bigint {
   const p = parseIp(s);
   return p && p.family === 4 ? p.value : -1n;
 }
 
+/** The key of an address of either family (-1 when unreadable). */
+export function ipKey(s: string): bigint {
+  const p = parseIp(s);
+  return !p ? -1n : p.family === 4 ? p.value : V6_BASE + p.value;
+}
+
+/** The key of a family's address value. */
+export function addressKey(family: Family, value: bigint): bigint {
+  return family === 4 ? value : V6_BASE + value;
+}
+
+/** The family of a key. */
+export function keyFamily(k: bigint): Family {
+  return k >= V6_BASE ? 6 : 4;
+}
+
+/** A key as an address text. */
+export function formatKey(k: bigint): string {
+  return k >= V6_BASE ? formatIp(6, k - V6_BASE) : formatIp(4, k);
+}
+
+/** True when a range (of its own family) holds an address key. */
 export function inRange(r: IpRange, a: bigint): boolean {
-  return r.family === 4 && r.lo <= a && a <= r.hi;
+  if (r.family === 4) return r.lo <= a && a <= r.hi;
+  return a >= V6_BASE && r.lo + V6_BASE <= a && a <= r.hi + V6_BASE;
 }
 
 /** The services the estate's gateway endpoint routes reach, each with its prefix lists' ranges. */
@@ -26,7 +56,7 @@ function gatewayServices(inv: AwsInventory, endpoints: ReadonlyMap<string, VpcEn
       if (!ep || !list) continue;
       const service = ep.serviceName || list.name;
       const ranges = out.get(service) ?? [];
-      for (const c of list.entries) if (c.range.family === 4 && !ranges.some((x) => x.lo === c.range.lo && x.hi === c.range.hi)) ranges.push(c.range);
+      for (const c of list.entries) if (!ranges.some((x) => x.family === c.range.family && x.lo === c.range.lo && x.hi === c.range.hi)) ranges.push(c.range);
       out.set(service, ranges);
     }
   }
@@ -39,6 +69,7 @@ export class Estate {
   readonly groups = new Map<string, SecurityGroup>();
   readonly peerings = new Map<string, Peering>();
   readonly igws = new Map<string, InternetGateway>();
+  readonly eigws = new Map<string, EgressOnlyGateway>();
   readonly nats = new Map<string, NatGateway>();
   readonly tgws = new Map<string, TransitGateway>();
   readonly attachments = new Map<string, TgwAttachment>();
@@ -53,6 +84,7 @@ export class Estate {
   /** ENIs by private address, per VPC: `vpc|address`. */
   private readonly byAddress = new Map<string, NetworkInterface>();
   private readonly primaries = new Map<NetworkInterface, bigint>();
+  private readonly primaries6 = new Map<NetworkInterface, bigint>();
   private readonly vpcAttachments = new Map<string, TgwAttachment>();
   private readonly availableOfVpc = new Map<string, TgwAttachment[]>();
   /** Security group id -> the private addresses of its member ENIs (in the group's VPC). */
@@ -69,6 +101,7 @@ export class Estate {
     index(this.groups, inv.securityGroups);
     index(this.peerings, inv.peerings);
     index(this.igws, inv.internetGateways);
+    index(this.eigws, inv.egressOnlyGateways);
     index(this.nats, inv.natGateways);
     index(this.tgws, inv.transitGateways);
     index(this.attachments, inv.tgwAttachments);
@@ -96,13 +129,18 @@ export class Estate {
     this.gatewayServices = gatewayServices(inv, this.endpoints, this.prefixLists);
     for (const e of inv.interfaces) {
       this.primaries.set(e, ip4(e.addresses[0]!));
+      const v6 = (e.ipv6Addresses ?? []).map(ipKey).filter((k) => k >= V6_BASE);
+      if (v6.length > 0) this.primaries6.set(e, v6[0]!);
       for (const a of e.addresses) this.byAddress.set(`${e.vpc}|${ip4(a)}`, e);
+      for (const k of v6) this.byAddress.set(`${e.vpc}|${k}`, e);
       for (const g of e.securityGroups) {
         // A group's members live in its VPC; an ENI naming a group of another VPC is not one of them.
         if (this.groups.get(g)?.vpc !== e.vpc) continue;
         let s = this.members.get(g);
         if (!s) this.members.set(g, (s = new Set()));
+        // A reference matches the members' private IPv4 and their IPv6 addresses.
         for (const a of e.addresses) s.add(ip4(a));
+        for (const k of v6) s.add(k);
       }
     }
   }
@@ -116,6 +154,16 @@ export class Estate {
   /** An ENI's primary private address (the one paths use). */
   primary(e: NetworkInterface): bigint {
     return this.primaries.get(e) ?? ip4(e.addresses[0]!);
+  }
+
+  /** An ENI's first IPv6 address as a key (the one IPv6 paths use), when it has one. */
+  primary6(e: NetworkInterface): bigint | undefined {
+    return this.primaries6.get(e);
+  }
+
+  /** The address of an ENI that a flow of a family uses (undefined: the ENI has none of that family). */
+  addressOf(e: NetworkInterface, family: Family): bigint | undefined {
+    return family === 4 ? this.primary(e) : this.primaries6.get(e);
   }
 
   /** The first available VPC attachment of a VPC on a transit gateway. */

@@ -3,9 +3,8 @@
  * what no entry matches is denied (the `*` rule). As sets: each matching entry takes what earlier ones left.
  */
 import type { NaclEntry, NetworkAcl } from '../../inventory/aws/types.js';
-import { formatIp } from '../../model/address.js';
 import { TrafficSet } from '../../model/traffic-set.js';
-import { inRange } from './estate.js';
+import { formatKey, inRange } from './estate.js';
 import type { Step, StepRule } from './steps.js';
 
 export interface AclResult {
@@ -54,7 +53,7 @@ export function aclTraffic(acl: NetworkAcl | undefined, direction: 'inbound' | '
 
 /** The NACL stage of a subnet crossing; a denial lists every entry that denies part of the traffic. */
 export function aclStep(acl: NetworkAcl | undefined, subnet: string, direction: 'inbound' | 'outbound', peer: bigint, stage: 'nacl-outbound' | 'nacl-inbound' | 'nacl-reply' = direction === 'inbound' ? 'nacl-inbound' : 'nacl-outbound', within: TrafficSet = TrafficSet.ALL): Step {
-  const p = formatIp(4, peer);
+  const p = formatKey(peer);
   const toFrom = direction === 'inbound' ? 'from' : 'to';
   if (!acl) {
     // The snapshot has no ACL for the subnet; AWS always has one. Counted as allowing (a diagnostic says so).

@@ -3,10 +3,10 @@
  * replies a NACL drops (`responseBlocked`), and the chain of stages with the settings behind each verdict.
  * Every stage on the path is evaluated even after one denies, so a denial names every setting that blocks.
  */
-import { interfaceEndpointId } from '../../inventory/aws/types.js';
-import { formatIp } from '../../model/address.js';
+import { interfaceEndpointId, type NetworkInterface } from '../../inventory/aws/types.js';
+import type { Family } from '../../model/address.js';
 import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
-import type { Estate } from './estate.js';
+import { formatKey, keyFamily as keyOfFamily, type Estate } from './estate.js';
 import { aclStep } from './network-acls.js';
 import { routeFromEni, routeFromInternet, type Crossing, type Endpoint, type RouteOutcome } from './routing.js';
 import { securityGroupStep } from './security-groups.js';
@@ -27,6 +27,13 @@ export interface PathAnswer {
   readonly steps: readonly Step[];
   /** What the answer assumes or does not evaluate on this path. */
   readonly assumptions: readonly string[];
+  /**
+   * Between two dual-stack interfaces, the IPv6 path on its own (the answer's steps are the IPv4 path's);
+   * `conns` and `responseBlocked` above then cover both families.
+   */
+  readonly ipv6?: PathAnswer;
+  /** With `ipv6`: what the IPv4 path alone lets through (the steps' own verdict). */
+  readonly ipv4?: { readonly conns: TrafficSet; readonly responseBlocked: TrafficSet };
 }
 
 export const DEFAULT_EPHEMERAL: readonly [number, number] = [1024, 65535];
@@ -42,11 +49,23 @@ export function replyPairs(eph: readonly [number, number]): Array<{ request: Tra
 }
 
 export function endpointId(e: Endpoint): string {
-  return e.kind === 'eni' ? interfaceEndpointId(e.eni) : formatIp(4, e.address);
+  return e.kind === 'eni' ? interfaceEndpointId(e.eni) : formatKey(e.address);
 }
 
-/** The path from `src` to `dst` (an ENI and an ENI, or an ENI and an outside address, either way). */
+/**
+ * The path from `src` to `dst` (an ENI and an ENI, or an ENI and an outside address, either way). Between two
+ * interfaces that both have IPv6 addresses it is both families' paths: what either lets through.
+ */
 export function analysePath(est: Estate, src: Endpoint, dst: Endpoint, opts: PathOptions = {}): PathAnswer {
+  const v4 = analyseFamily(est, src, dst, 4, opts);
+  if (src.kind !== 'eni' || dst.kind !== 'eni' || est.primary6(src.eni) === undefined || est.primary6(dst.eni) === undefined) return v4;
+  const v6 = analyseFamily(est, src, dst, 6, opts);
+  const conns = v4.conns.union(v6.conns);
+  return { ...v4, conns, responseBlocked: v4.responseBlocked.union(v6.responseBlocked).subtract(conns), ipv6: v6, ipv4: { conns: v4.conns, responseBlocked: v4.responseBlocked } };
+}
+
+/** The path of one family (an outside end's address decides it; between interfaces, `family`). */
+export function analyseFamily(est: Estate, src: Endpoint, dst: Endpoint, family: Family, opts: PathOptions = {}): PathAnswer {
   const eph = opts.ephemeral ?? DEFAULT_EPHEMERAL;
   const steps: Step[] = [];
   let request = TrafficSet.ALL;
@@ -54,13 +73,15 @@ export function analysePath(est: Estate, src: Endpoint, dst: Endpoint, opts: Pat
     steps.push(s);
     request = request.intersect(s.traffic);
   };
-  const assumptions = ['new connections (tracked flows that outlive a rule change are not modelled)', 'primary private IPv4 addresses'];
+  const flow: Family = src.kind === 'external' ? (dst.kind === 'external' ? 4 : keyOfFamily(src.address)) : dst.kind === 'external' ? keyOfFamily(dst.address) : family;
+  const assumptions = ['new connections (tracked flows that outlive a rule change are not modelled)', flow === 4 ? 'primary private IPv4 addresses' : 'the first IPv6 address of each interface'];
+  const at = (e: NetworkInterface): bigint => est.addressOf(e, flow) ?? -1n;
 
   let route: RouteOutcome;
   if (src.kind === 'eni') {
-    const d = dst.kind === 'eni' ? est.primary(dst.eni) : dst.address;
+    const d = dst.kind === 'eni' ? at(dst.eni) : dst.address;
     take(securityGroupStep(est, src.eni, 'egress', d));
-    route = routeFromEni(est, src.eni, dst);
+    route = routeFromEni(est, src.eni, dst, flow);
   } else if (dst.kind === 'eni') {
     route = routeFromInternet(est, src.address, dst.eni);
   } else {
@@ -73,8 +94,8 @@ export function analysePath(est: Estate, src: Endpoint, dst: Endpoint, opts: Pat
   let crossings: readonly Crossing[] = route.crossings;
   if (!route.ok && crossings.length === 0 && src.kind === 'eni' && dst.kind === 'eni' && src.eni.subnet !== dst.eni.subnet) {
     crossings = [
-      { subnet: src.eni.subnet, direction: 'outbound', peer: est.primary(dst.eni) },
-      { subnet: dst.eni.subnet, direction: 'inbound', peer: est.primary(src.eni) },
+      { subnet: src.eni.subnet, direction: 'outbound', peer: at(dst.eni) },
+      { subnet: dst.eni.subnet, direction: 'inbound', peer: at(src.eni) },
     ];
   }
   const aclSteps = crossings.map((c) => aclStep(est.aclOf(c.subnet), c.subnet, c.direction, c.peer));
@@ -117,5 +138,7 @@ export function pathAnswerJSON(a: PathAnswer): Record<string, unknown> {
       rules: s.rules.map((r) => ({ id: r.id, action: r.action, ...(r.traffic ? { traffic: r.traffic.toJSON() } : {}), ...(r.source ? { file: r.source.file, line: r.source.line, path: r.source.path } : {}) })),
     })),
     assumptions: a.assumptions,
+    ...(a.ipv4 ? { ipv4: { conns: a.ipv4.conns.toJSON(), ...(a.ipv4.responseBlocked.isEmpty() ? {} : { responseBlocked: a.ipv4.responseBlocked.toJSON() }) } } : {}),
+    ...(a.ipv6 ? { ipv6: pathAnswerJSON(a.ipv6) } : {}),
   };
 }

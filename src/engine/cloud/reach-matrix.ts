@@ -10,8 +10,8 @@
  */
 import type { NetworkAcl, NetworkInterface, TgwAttachment } from '../../inventory/aws/types.js';
 import { TrafficSet } from '../../model/traffic-set.js';
-import { inRange, type Estate } from './estate.js';
-import { AddressAtoms, endpointClasses, estateCuts, membershipIndex, type EndpointClass } from './classes.js';
+import { inRange, keyFamily, type Estate } from './estate.js';
+import { AddressAtoms, endpointClasses, estateCuts, estateHasIpv6, membershipIndex, type EndpointClass } from './classes.js';
 import { aclTraffic } from './network-acls.js';
 import { DEFAULT_EPHEMERAL, replyPairs, type PathOptions } from './path.js';
 import { backHalf, forwardHalf, halfKey, joinHalves, type BackHalf, type ForwardHalf } from './route-halves.js';
@@ -99,6 +99,10 @@ export class ClassReach {
   readonly atoms: AddressAtoms;
   readonly classes: readonly EndpointClass[];
   private readonly sides: Side[] = [];
+  /** Per class, its IPv6 side (its first IPv6 address), when its members have one. */
+  private readonly sides6: Array<Side | undefined> = [];
+  /** Answers of both families joined: IPv4 answer -> IPv6 answer -> their union. */
+  private readonly dual = new Map<PairTraffic, Map<PairTraffic, PairTraffic>>();
   private readonly routeIds = new Interner();
   private readonly addrIds = new Interner();
   private readonly sgIds = new Interner();
@@ -170,7 +174,8 @@ export class ClassReach {
   private readonly atomTraffic: IntTable;
 
   constructor(private readonly est: Estate, enis: readonly NetworkInterface[], opts: PathOptions = {}) {
-    this.atoms = new AddressAtoms(estateCuts(est.inv));
+    const cuts = estateCuts(est.inv);
+    this.atoms = new AddressAtoms(cuts, estateHasIpv6(est.inv, cuts));
     this.memberOf = membershipIndex(est);
     this.classes = endpointClasses(est, enis, this.atoms, this.memberOf);
     this.pairs = replyPairs(opts.ephemeral ?? DEFAULT_EPHEMERAL);
@@ -182,7 +187,11 @@ export class ClassReach {
       routes.push({ kind: 'fail' });
       ids.id('fail');
     }
-    for (const c of this.classes) this.sides.push(this.sideOf(c.rep));
+    for (const c of this.classes) {
+      this.sides.push(this.sideOf(c.rep));
+      const a6 = est.primary6(c.rep);
+      this.sides6.push(a6 === undefined ? undefined : this.sideOf(c.rep, a6));
+    }
     this.fwd = new IntTable(this.atomVpcIds.size);
     this.back = new IntTable(this.atomVpcIds.size);
     this.fwdRoute = new IntTable(this.atomVpcIds.size);
@@ -201,15 +210,17 @@ export class ClassReach {
     this.aclTable = new IntTable(this.atoms.atoms.length);
   }
 
-  private sideOf(eni: NetworkInterface): Side {
-    const a = this.est.primary(eni);
+  /** A class's side for its primary IPv4 address, or for its IPv6 address `v6`. */
+  private sideOf(eni: NetworkInterface, v6?: bigint): Side {
+    const a = v6 ?? this.est.primary(eni);
     const atom = this.atoms.of(a);
     const keys = this.subnetRouteKey(eni.subnet);
     const membership = this.memberOf.get(a) ?? '';
     return {
       eni,
       address: a,
-      route: this.routeIds.id(`${keys.subnet}|${eni.vpc}|${atom}|${eni.publicIp ? 'p' : ''}`),
+      // IPv6 needs no public address: the route class of an IPv6 side is its subnet and atom alone.
+      route: this.routeIds.id(`${keys.subnet}|${eni.vpc}|${atom}|${v6 !== undefined ? '6' : eni.publicIp ? 'p' : ''}`),
       addr: this.addrKey(atom, membership, a),
       sgs: this.sgSet(eni.securityGroups),
       // The interface's own VPC too: the halves read it (the subnet's VPC, in the key, is the same in any consistent snapshot).
@@ -242,8 +253,25 @@ export class ClassReach {
   classPair(i: number, j: number): PairTraffic | undefined {
     // Members of a class differ in nothing any stage looks at: the class's own side stands for its second member.
     if (i === j && this.classes[i]!.members.length < 2) return undefined;
-    const s = this.sides[i]!;
-    const d = this.sides[j]!;
+    const v4 = this.sidePair(this.sides[i]!, this.sides[j]!);
+    const s6 = this.sides6[i];
+    const d6 = s6 && this.sides6[j];
+    if (!s6 || !d6) return v4;
+    // Dual-stack at both ends: what either family lets through (analysePath's union).
+    const v6 = this.sidePair(s6, d6);
+    if (v6 === NOTHING) return v4;
+    if (v4 === NOTHING) return v6;
+    const byV6 = this.dual.get(v4) ?? this.dual.set(v4, new Map()).get(v4)!;
+    let t = byV6.get(v6);
+    if (!t) {
+      const conns = v4.conns.union(v6.conns);
+      byV6.set(v6, (t = { conns, responseBlocked: v4.responseBlocked.union(v6.responseBlocked).subtract(conns) }));
+    }
+    return t;
+  }
+
+  /** The traffic between two sides of classes (of one family). */
+  private sidePair(s: Side, d: Side): PairTraffic {
     const r = this.routeId(s, d);
     if (r === NO_ROUTE) return NOTHING;
     const e = (this.sgRows[s.sgs * 2] ?? this.sgRow(s.sgs * 2))[d.addr]!;
@@ -282,7 +310,8 @@ export class ClassReach {
 
   /** Class `i` to an outside address, and back. */
   withExternal(i: number, x: Side): { out: PairTraffic; in: PairTraffic } {
-    const s = this.sides[i]!;
+    const s = keyFamily(x.address) === 6 ? this.sides6[i] : this.sides[i]!;
+    if (!s) return { out: NOTHING, in: NOTHING };
     return { out: this.between(s, x), in: this.between(x, s) };
   }
 
@@ -417,7 +446,7 @@ export class ClassReach {
     const ar = this.atomMasks.row(hd);
     let mask = ar[info.atom]!;
     // Any address of the atom: CIDR and prefix-list peers do not tell them apart.
-    if (mask === UNKNOWN) ar[info.atom] = mask = m.addressMask(this.atoms.atoms[info.atom]!.lo);
+    if (mask === UNKNOWN) ar[info.atom] = mask = m.addressMask(this.atoms.lo(info.atom));
     mask |= m.memberMask(info.groups);
     const byMask = (this.trafficOfMask[hd] ??= new Map());
     let t = byMask.get(mask);
@@ -442,7 +471,7 @@ export class ClassReach {
         const atom = atoms[k]!;
         let t = byAtom[atom]!;
         if (t === UNKNOWN) {
-          const mask = m.addressMask(this.atoms.atoms[atom]!.lo);
+          const mask = m.addressMask(this.atoms.lo(atom));
           const byMask = (this.trafficOfMask[hd] ??= new Map());
           const known = byMask.get(mask);
           t = known ?? this.intern(m.traffic(mask));

@@ -7,11 +7,12 @@
  */
 import { gatewayEndpointOfRoute } from '../../inventory/aws/endpoints.js';
 import type { NetworkInterface, Route, RouteTable, TgwRoute, TgwRouteTable } from '../../inventory/aws/types.js';
-import { formatIp } from '../../model/address.js';
+import type { Family } from '../../model/address.js';
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
-import { inRange, ip4, type Estate } from './estate.js';
+import { formatKey, inRange, ip4, keyFamily, type Estate } from './estate.js';
 import type { Step } from './steps.js';
 
+/** A path end: an ENI (its address of the flow's family), or an outside address key (its family is the flow's). */
 export type Endpoint = { readonly kind: 'eni'; readonly eni: NetworkInterface } | { readonly kind: 'external'; readonly address: bigint };
 
 /** A subnet boundary the packet crosses; `peer` is the other end as the ACL sees it (dst outbound, src inbound). */
@@ -111,7 +112,7 @@ function routeStep(stage: 'route' | 'tgw-route' | 'return-route' | 'gateway', re
 /** An address printed when a message is read (an object whose toString formats it once). */
 function lazyIp(v: bigint): { toString(): string } {
   let t: string | undefined;
-  return { toString: () => (t ??= formatIp(4, v)) };
+  return { toString: () => (t ??= formatKey(v)) };
 }
 
 function targetText(r: Route): string {
@@ -128,10 +129,17 @@ function lookupFrom(est: Estate, subnet: string, address: bigint, _stage: 'route
   return { table, route: table ? bestRoute(est, table.routes, address) : undefined };
 }
 
-/** Where a packet from an ENI to an endpoint goes. */
-export function routeFromEni(est: Estate, src: NetworkInterface, dst: Endpoint): RouteOutcome {
-  const a = est.primary(src);
-  const d = dst.kind === 'eni' ? est.primary(dst.eni) : dst.address;
+/** Where a packet from an ENI to an endpoint goes, in a family (an outside end's address decides it). */
+export function routeFromEni(est: Estate, src: NetworkInterface, dst: Endpoint, flow: Family = 4): RouteOutcome {
+  const family = dst.kind === 'external' ? keyFamily(dst.address) : flow;
+  const a0 = est.addressOf(src, family);
+  const d0 = dst.kind === 'eni' ? est.addressOf(dst.eni, family) : dst.address;
+  if (a0 === undefined || d0 === undefined) {
+    const who = a0 === undefined ? src.id : (dst as { eni: NetworkInterface }).eni.id;
+    return failed([routeStep('route', who, false, () => `${who} has no IPv${family} address: no IPv${family} path`)], [], a0 ?? -1n);
+  }
+  const a = a0;
+  const d = d0;
   const dText = lazyIp(d);
   const steps: Step[] = [];
   const { table, route } = lookupFrom(est, src.subnet, d, 'route');
@@ -151,7 +159,7 @@ export function routeFromEni(est: Estate, src: NetworkInterface, dst: Endpoint):
     ok(() => `${table.id} routes ${dText} locally in ${src.vpc}`);
     const back = lookupFrom(est, dst.eni.subnet, a, 'return-route');
     if (!back.route || back.route.state !== 'active' || back.route.target.kind !== 'local') {
-      steps.push(routeStep('return-route', back.table?.id ?? dst.eni.subnet, false, () => `the way back to ${formatIp(4, a)} from ${dst.eni.subnet} is not the local route`, back.route, back.route?.target.id));
+      steps.push(routeStep('return-route', back.table?.id ?? dst.eni.subnet, false, () => `the way back to ${formatKey(a)} from ${dst.eni.subnet} is not the local route`, back.route, back.route?.target.id));
       return failed(steps, [], a);
     }
     return { ok: true, steps, crossings: dst.eni.subnet === src.subnet ? [] : [out, { subnet: dst.eni.subnet, direction: 'inbound', peer: a }], sourceSeen: a };
@@ -167,10 +175,10 @@ export function routeFromEni(est: Estate, src: NetworkInterface, dst: Endpoint):
     ok(() => `${table.id} routes ${dText} to ${t.id} (${src.vpc} -> ${other})`);
     const back = lookupFrom(est, dst.eni.subnet, a, 'return-route');
     if (!back.route || back.route.state !== 'active' || back.route.target.kind !== 'pcx' || back.route.target.id !== t.id) {
-      steps.push(routeStep('return-route', back.table?.id ?? dst.eni.subnet, false, () => `no route back to ${formatIp(4, a)} over ${t.id} from ${dst.eni.subnet}${back.route ? ` (the table sends it to ${back.route.target.id}${back.route.state === 'blackhole' ? ', a blackhole' : ''})` : ''}`, back.route, back.route?.target.id));
+      steps.push(routeStep('return-route', back.table?.id ?? dst.eni.subnet, false, () => `no route back to ${formatKey(a)} over ${t.id} from ${dst.eni.subnet}${back.route ? ` (the table sends it to ${back.route.target.id}${back.route.state === 'blackhole' ? ', a blackhole' : ''})` : ''}`, back.route, back.route?.target.id));
       return failed(steps, [], a);
     }
-    steps.push(routeStep('return-route', back.table!.id, true, () => `${back.table!.id} routes ${formatIp(4, a)} back over ${t.id}`, back.route, t.id));
+    steps.push(routeStep('return-route', back.table!.id, true, () => `${back.table!.id} routes ${formatKey(a)} back over ${t.id}`, back.route, t.id));
     return { ok: true, steps, crossings: [out, { subnet: dst.eni.subnet, direction: 'inbound', peer: a }], sourceSeen: a };
   }
 
@@ -181,12 +189,27 @@ export function routeFromEni(est: Estate, src: NetworkInterface, dst: Endpoint):
     if (!g || !g.vpcs.includes(src.vpc)) return failed([routeStep('route', table.id, false, () => `${table.id} routes ${dText} to ${t.id}, which is ${g ? `not attached to ${src.vpc}` : 'not in the snapshot'}`, route, t.id)], [], a);
     if (dst.kind !== 'external') return failed([routeStep('route', table.id, false, () => `${table.id} sends ${dText} to the internet gateway ${t.id}; another VPC's private address is not reached that way`, route, t.id)], [], a);
     ok(() => `${table.id} routes ${dText} to the internet gateway ${t.id}`);
+    if (family === 6) {
+      // IPv6 addresses are public by nature: no translation and no public IPv4 needed.
+      steps.push(routeStep('gateway', t.id, true, () => `${t.id} carries ${formatKey(a)} to the internet (IPv6, no translation)`));
+      return { ok: true, steps, crossings: [out], sourceSeen: a };
+    }
     if (!src.publicIp) {
       steps.push(routeStep('gateway', t.id, false, () => `${src.id} has no public IPv4 address: ${t.id} does not carry its traffic`));
       return failed(steps, [out], a);
     }
-    steps.push(routeStep('gateway', t.id, true, () => `${t.id} translates ${formatIp(4, a)} to ${src.publicIp}`));
+    steps.push(routeStep('gateway', t.id, true, () => `${t.id} translates ${formatKey(a)} to ${src.publicIp}`));
     return { ok: true, steps, crossings: [out], sourceSeen: ip4(src.publicIp) };
+  }
+
+  if (t.kind === 'eigw') {
+    const g = est.eigws.get(t.id);
+    if (!g || !g.vpcs.includes(src.vpc)) return failed([routeStep('route', table.id, false, () => `${table.id} routes ${dText} to ${t.id}, which is ${g ? `not attached to ${src.vpc}` : 'not in the snapshot'}`, route, t.id)], [], a);
+    if (family !== 6) return failed([routeStep('route', table.id, false, () => `${table.id} routes ${dText} to the egress-only internet gateway ${t.id}, which carries IPv6 only`, route, t.id)], [], a);
+    if (dst.kind !== 'external') return failed([routeStep('route', table.id, false, () => `${table.id} sends ${dText} to the egress-only internet gateway ${t.id}; another VPC's address is not reached that way`, route, t.id)], [], a);
+    ok(() => `${table.id} routes ${dText} to the egress-only internet gateway ${t.id}`);
+    steps.push(routeStep('gateway', t.id, true, () => `${t.id} carries ${formatKey(a)} out to the internet (IPv6, outbound only: replies come back, the internet opens nothing)`));
+    return { ok: true, steps, crossings: [out], sourceSeen: a };
   }
 
   if (t.kind === 'vpce') {
@@ -197,9 +220,13 @@ export function routeFromEni(est: Estate, src: NetworkInterface, dst: Endpoint):
       if (dst.kind !== 'external') return failed([routeStep('route', table.id, false, () => `${table.id} sends ${dText} (prefix list ${pl}) to the gateway endpoint ${t.id}; no interface is reached that way`, route, t.id)], [], a);
       ok(() => `${table.id} routes ${dText} (prefix list ${pl}) to the gateway endpoint ${t.id}`);
       // No security group and no NAT: the service sees the private address; it never opens connections in.
-      steps.push(routeStep('gateway', t.id, true, () => `${t.id} delivers to ${service} from ${formatIp(4, a)} (a gateway endpoint has no security group)`));
+      steps.push(routeStep('gateway', t.id, true, () => `${t.id} delivers to ${service} from ${formatKey(a)} (a gateway endpoint has no security group)`));
       return { ok: true, steps, crossings: [out], sourceSeen: a, assumption: `the policy of gateway endpoint ${t.id} (${service}) allows the request (IAM is not evaluated)` };
     }
+  }
+
+  if (t.kind === 'nat' && family === 6) {
+    return failed([routeStep('route', table.id, false, () => `${table.id} sends IPv6 ${dText} to the NAT gateway ${t.id} (DNS64/NAT64), which is not evaluated yet`, route, t.id)], [], a, 'NAT64 through a NAT gateway');
   }
 
   if (t.kind === 'nat') {
@@ -290,10 +317,17 @@ export function routeFromInternet(est: Estate, x: bigint, dst: NetworkInterface)
   const g = [...est.igws.values()].find((i) => i.vpcs.includes(dst.vpc));
   const service = est.serviceAt(x);
   if (service) return failed([routeStep('gateway', service, false, () => `${xText} is an address of ${service} (a gateway endpoint's prefix list): the service never opens connections`)], [], x);
-  if (!dst.publicIp) return failed([routeStep('gateway', dst.id, false, () => `${dst.id} has no public IPv4 address: the internet cannot address it`)], [], x);
+  const v6 = keyFamily(x) === 6;
+  const d6 = v6 ? est.primary6(dst) : undefined;
+  if (v6 && d6 === undefined) return failed([routeStep('gateway', dst.id, false, () => `${dst.id} has no IPv6 address: the internet cannot address it over IPv6`)], [], x);
+  if (!v6 && !dst.publicIp) return failed([routeStep('gateway', dst.id, false, () => `${dst.id} has no public IPv4 address: the internet cannot address it`)], [], x);
   if (!g) return failed([routeStep('gateway', dst.vpc, false, () => `${dst.vpc} has no internet gateway attached`)], [], x);
-  const steps: Step[] = [routeStep('gateway', g.id, true, () => `${g.id} translates ${dst.publicIp} to ${dst.addresses[0]}`)];
+  const steps: Step[] = [routeStep('gateway', g.id, true, () => (v6 ? `${g.id} delivers ${xText} to ${formatKey(d6!)} (IPv6, no translation)` : `${g.id} translates ${dst.publicIp} to ${dst.addresses[0]}`))];
   const back = lookupFrom(est, dst.subnet, x, 'return-route');
+  if (back.route && back.route.state === 'active' && back.route.target.kind === 'eigw') {
+    steps.push(routeStep('return-route', back.table!.id, false, () => `${back.table!.id} routes replies to ${xText} to the egress-only internet gateway ${back.route!.target.id}, which lets the internet open no connection`, back.route, back.route!.target.id));
+    return failed(steps, [{ subnet: dst.subnet, direction: 'inbound', peer: x }], x);
+  }
   if (!back.route || back.route.state !== 'active' || back.route.target.kind !== 'igw' || !g.vpcs.includes(dst.vpc) || !est.igws.get(back.route.target.id)?.vpcs.includes(dst.vpc)) {
     steps.push(routeStep('return-route', back.table?.id ?? dst.subnet, false, () => `replies to ${xText} from ${dst.subnet} do not go to an internet gateway${back.route ? ` (the table sends them to ${back.route.target.id})` : ''}`, back.route, back.route?.target.id));
     return failed(steps, [{ subnet: dst.subnet, direction: 'inbound', peer: x }], x);

@@ -5,9 +5,8 @@
  * reference is stale and allows nothing).
  */
 import type { NetworkInterface, SecurityGroup, SgRule } from '../../inventory/aws/types.js';
-import { formatIp } from '../../model/address.js';
 import { TrafficSet } from '../../model/traffic-set.js';
-import { inRange, type Estate } from './estate.js';
+import { formatKey, inRange, type Estate } from './estate.js';
 import type { Step, StepRule } from './steps.js';
 
 /** Whether a rule's peer covers an address, from the point of view of the group holding the rule. */
@@ -113,7 +112,7 @@ export function securityGroupStep(est: Estate, eni: NetworkInterface, direction:
     });
   }
   const who = eni.securityGroups.length > 0 ? eni.securityGroups.join(', ') : 'no security group';
-  const peer = formatIp(4, address);
+  const peer = formatKey(address);
   const stage = direction === 'ingress' ? 'sg-ingress' : 'sg-egress';
   if (traffic.isEmpty()) {
     const blockers: StepRule[] = eni.securityGroups.map((gid) => {

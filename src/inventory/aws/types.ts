@@ -19,7 +19,7 @@ export interface Vpc {
   readonly id: string;
   readonly account: string;
   readonly region: string;
-  /** Associated IPv4 CIDR blocks in state associated (the primary first). */
+  /** Associated IPv4 CIDR blocks in state associated (the primary first), then associated IPv6 blocks. */
   readonly cidrs: readonly ParsedCidr[];
   readonly tags: Labels;
   readonly source: AwsSourceRef;
@@ -29,6 +29,8 @@ export interface Subnet {
   readonly id: string;
   readonly vpc: string;
   readonly cidr: ParsedCidr;
+  /** The associated IPv6 block (Ipv6CidrBlockAssociationSet), when any. */
+  readonly ipv6Cidr?: ParsedCidr;
   readonly availabilityZone: string;
   readonly mapPublicIpOnLaunch: boolean;
   readonly tags: Labels;
@@ -45,7 +47,7 @@ export interface NetworkInterface {
   readonly securityGroups: readonly string[];
   /** Private IPv4 addresses, the primary first. */
   readonly addresses: readonly string[];
-  /** IPv6 addresses (`Ipv6Addresses`), when any: their paths are not evaluated yet (a caveat). */
+  /** IPv6 addresses (`Ipv6Addresses`), when any: IPv6 paths use the first. */
   readonly ipv6Addresses?: readonly string[];
   /** The public IPv4 (auto-assigned or Elastic IP) associated with the primary address, when any. */
   readonly publicIp?: string;
@@ -125,6 +127,13 @@ export interface RouteTable {
 }
 
 export interface InternetGateway {
+  readonly id: string;
+  readonly vpcs: readonly string[];
+  readonly source: AwsSourceRef;
+}
+
+/** An egress-only internet gateway: IPv6 out to the internet and the replies back, nothing the internet opens. */
+export interface EgressOnlyGateway {
   readonly id: string;
   readonly vpcs: readonly string[];
   readonly source: AwsSourceRef;
@@ -231,6 +240,7 @@ export interface AwsInventory {
   readonly networkAcls: readonly NetworkAcl[];
   readonly routeTables: readonly RouteTable[];
   readonly internetGateways: readonly InternetGateway[];
+  readonly egressOnlyGateways: readonly EgressOnlyGateway[];
   readonly natGateways: readonly NatGateway[];
   readonly peerings: readonly Peering[];
   readonly transitGateways: readonly TransitGateway[];

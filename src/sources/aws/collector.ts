@@ -40,7 +40,7 @@ export function readCollectorDoc(doc: Record<string, unknown>, r: FieldReader, p
   for (const v of parts.vpcs.slice(vpcsBefore)) {
     parts.routeTables.push({
       id: `rtb-assumed-${v.id}`, vpc: v.id, main: true, subnets: [],
-      routes: v.cidrs.map((c) => ({ destination: { kind: 'cidr' as const, cidr: c, text: `${formatIp(4, c.range.lo)}/${c.prefix}` }, target: { kind: 'local' as const, id: 'local' }, state: 'active' as const, origin: 'static' as const, source: v.source })),
+      routes: v.cidrs.map((c) => ({ destination: { kind: 'cidr' as const, cidr: c, text: `${formatIp(c.range.family, c.range.lo)}/${c.prefix}` }, target: { kind: 'local' as const, id: 'local' }, state: 'active' as const, origin: 'static' as const, source: v.source })),
       source: v.source,
     });
   }

@@ -4,9 +4,10 @@
  */
 import type { AwsInventory, AwsSourceRef } from '../../inventory/aws/types.js';
 import { gatewayEndpointOfRoute } from '../../inventory/aws/endpoints.js';
+import { parseIp } from '../../model/address.js';
 import type { Diagnostic, Severity, UnmodelledObject } from '../../inventory/types.js';
 
-const MODELLED_TARGETS = new Set(['local', 'igw', 'nat', 'pcx', 'tgw']);
+const MODELLED_TARGETS = new Set(['local', 'igw', 'eigw', 'nat', 'pcx', 'tgw']);
 
 /** Diagnostics for unknown references and unmodelled settings, in input order; the settings also as caveat objects. */
 export function checkReferences(inv: Omit<AwsInventory, 'unmodelled'>): { diagnostics: Diagnostic[]; unmodelled: UnmodelledObject[] } {
@@ -25,7 +26,7 @@ export function checkReferences(inv: Omit<AwsInventory, 'unmodelled'>): { diagno
   const subnets = ids(inv.subnets);
   const groups = ids(inv.securityGroups);
   const lists = new Map(inv.prefixLists.map((l) => [l.id, l]));
-  const targets: Record<string, Set<string>> = { igw: ids(inv.internetGateways), nat: ids(inv.natGateways), pcx: ids(inv.peerings), tgw: ids(inv.transitGateways) };
+  const targets: Record<string, Set<string>> = { igw: ids(inv.internetGateways), eigw: ids(inv.egressOnlyGateways), nat: ids(inv.natGateways), pcx: ids(inv.peerings), tgw: ids(inv.transitGateways) };
   const attachments = ids(inv.tgwAttachments);
   const endpoints = new Map(inv.vpcEndpoints.map((e) => [e.id, e]));
 
@@ -63,7 +64,9 @@ export function checkReferences(inv: Omit<AwsInventory, 'unmodelled'>): { diagno
       }
       if (r.destination.kind === 'prefix-list' && !lists.get(r.destination.id)?.entriesKnown) say('warning', 'aws-unknown-reference', `route table ${t.id}: route to prefix list ${r.destination.id}, whose entries are not in the snapshot: it matches nothing`, r.source);
       if (gateway) continue;
-      if (!MODELLED_TARGETS.has(r.target.kind)) {
+      if (r.target.kind === 'nat' && r.destination.kind === 'cidr' && r.destination.cidr.range.family === 6) {
+        notEvaluated('Route', `${t.id} ${dest} -> ${r.target.id}`, 'sends IPv6 traffic to a NAT gateway (DNS64/NAT64), which is not evaluated: counted as dropped', `route table ${t.id}: IPv6 route ${dest} to NAT gateway ${r.target.id} (DNS64/NAT64) is not evaluated yet: traffic it carries is counted as dropped`, r.source);
+      } else if (!MODELLED_TARGETS.has(r.target.kind)) {
         notEvaluated('Route', `${t.id} ${dest} -> ${r.target.id}`, `carries traffic (${r.target.kind} target) that is counted as dropped`, `route table ${t.id}: route to ${r.target.id} (${r.target.kind}) is not evaluated yet: traffic it carries is counted as dropped`, r.source);
       } else if (r.target.kind !== 'local' && r.state === 'active' && !targets[r.target.kind]!.has(r.target.id)) {
         say('warning', 'aws-unknown-reference', `route table ${t.id}: route target ${r.target.id} is not in the snapshot (deleted?): traffic it carries is dropped`, r.source);
@@ -80,16 +83,16 @@ export function checkReferences(inv: Omit<AwsInventory, 'unmodelled'>): { diagno
     say('warning', 'aws-tgw-routes-truncated', `transit gateway route table ${t.id}: the route search was cut short (AdditionalRoutesAvailable): the snapshot holds ${t.routes.length} of its routes, so paths through it may be missing or routed otherwise`, t.routesTruncated);
     unmodelled.push({ kind: 'TransitGatewayRouteTable', apiVersion: 'ec2', name: t.id, effect: `has routes beyond the ${t.routes.length} the snapshot holds (route search cut short): paths through it may be missing or routed otherwise`, selects: 'unknown', digest: `${t.routesTruncated.file}#${t.routesTruncated.path}`, source: { file: t.routesTruncated.file, line: t.routesTruncated.line } });
   }
-  // IPv6 traffic needs an IPv6 address at the interface's end: one caveat per VPC whose interfaces have some.
+  // IPv6 addresses a plan leaves to AWS (a count, known after apply): those interfaces' IPv6 paths are not answered.
   const v6 = new Map<string, { count: number; first: AwsSourceRef }>();
   for (const e of inv.interfaces) {
-    if (!e.ipv6Addresses?.length) continue;
+    if (!e.ipv6Addresses?.some((a) => parseIp(a)?.family !== 6)) continue;
     const x = v6.get(e.vpc);
     if (x) x.count++;
     else v6.set(e.vpc, { count: 1, first: e.source });
   }
   for (const [vpc, x] of v6) {
-    notEvaluated('Vpc', vpc, `has ${x.count} network interface(s) with IPv6 addresses, whose IPv6 paths (rules, routes, egress-only gateways) are not evaluated: only IPv4 is answered`, `VPC ${vpc}: ${x.count} network interface(s) have IPv6 addresses; IPv6 paths are not evaluated yet, so answers cover IPv4 only`, x.first);
+    notEvaluated('Vpc', vpc, `has ${x.count} network interface(s) whose IPv6 addresses are known only after apply: their IPv6 paths are not evaluated`, `VPC ${vpc}: ${x.count} network interface(s) get IPv6 addresses only after apply; their IPv6 paths are not evaluated, so answers cover IPv4 for them`, x.first);
   }
   for (const g of inv.transitGateways) {
     if (g.securityGroupReferencing) notEvaluated('TransitGateway', g.id, 'lets security group references match across it (counted as matching nothing)', `transit gateway ${g.id} enables security group referencing, which is not evaluated yet: group references across it match nothing`, g.source);

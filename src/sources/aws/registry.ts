@@ -1,6 +1,6 @@
 /** Every describe-* output Bulkhead reads, by top-level key: one explicit, sorted list (no folder scanning). */
 import type { AwsResource } from './resource.js';
-import { internetGateways, natGateways } from './resources/gateways.js';
+import { egressOnlyGateways, internetGateways, natGateways } from './resources/gateways.js';
 import { networkAcls } from './resources/network-acls.js';
 import { networkInterfaces } from './resources/network-interfaces.js';
 import { peerings } from './resources/peering.js';
@@ -16,7 +16,7 @@ import { vpcEndpoints } from './resources/vpc-endpoints.js';
 import { vpcs } from './resources/vpcs.js';
 
 export const AWS_RESOURCES: readonly AwsResource[] = [
-  internetGateways, prefixListEntries, natGateways, networkAcls, networkInterfaces, prefixLists, reservations, routeTables,
+  egressOnlyGateways, internetGateways, prefixListEntries, natGateways, networkAcls, networkInterfaces, prefixLists, reservations, routeTables,
   securityGroups, subnets, tgwAttachments, tgwRouteTables, tgwAssociations, tgwPropagations, tgwRoutes, transitGateways,
   tgwVpcAttachments, vpcEndpoints, peerings, vpcs,
 ];

@@ -1,6 +1,6 @@
 /** The contract of one describe-* resource reader, and the parts a snapshot is assembled from. */
 import type {
-  InternetGateway, NatGateway, NetworkAcl, NetworkInterface, Peering, RouteTable, SecurityGroup, Subnet,
+  EgressOnlyGateway, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, Peering, RouteTable, SecurityGroup, Subnet,
   TgwAttachment, TgwRoute, TransitGateway, Vpc, VpcEndpoint, AwsSourceRef,
 } from '../../inventory/aws/types.js';
 import type { ParsedCidr } from '../../model/address.js';
@@ -27,6 +27,7 @@ export interface SnapshotParts {
   readonly networkAcls: NetworkAcl[];
   readonly routeTables: RouteTable[];
   readonly internetGateways: InternetGateway[];
+  readonly egressOnlyGateways: EgressOnlyGateway[];
   readonly natGateways: NatGateway[];
   readonly peerings: Peering[];
   readonly transitGateways: TransitGateway[];
@@ -45,7 +46,7 @@ export interface SnapshotParts {
 
 export function emptyParts(): SnapshotParts {
   return {
-    vpcs: [], subnets: [], interfaces: [], securityGroups: [], networkAcls: [], routeTables: [], internetGateways: [],
+    vpcs: [], subnets: [], interfaces: [], securityGroups: [], networkAcls: [], routeTables: [], internetGateways: [], egressOnlyGateways: [],
     natGateways: [], peerings: [], transitGateways: [], tgwAttachments: [], tgwAttachmentSubnets: new Map(),
     tgwRouteTables: [], tgwRoutes: new Map(), tgwRoutesCut: new Map(), tgwAssociations: new Map(), tgwPropagations: new Map(),
     prefixLists: [], prefixListEntries: new Map(), vpcEndpoints: [],

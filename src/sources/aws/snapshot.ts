@@ -172,6 +172,7 @@ export function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInvent
     networkAcls: dedupe(p.networkAcls, 'network ACL', diagnostics),
     routeTables: dedupe(p.routeTables, 'route table', diagnostics),
     internetGateways: dedupe(p.internetGateways, 'internet gateway', diagnostics),
+    egressOnlyGateways: dedupe(p.egressOnlyGateways, 'egress-only internet gateway', diagnostics),
     natGateways: dedupe(p.natGateways, 'NAT gateway', diagnostics),
     peerings: dedupe(p.peerings, 'peering connection', diagnostics),
     transitGateways: dedupe(p.transitGateways, 'transit gateway', diagnostics),

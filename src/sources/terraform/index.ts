@@ -77,7 +77,7 @@ function parse(file: string, text: string, diagnostics: Diagnostic[]): { doc: Js
 }
 
 const EMPTY: Omit<AwsInventory, 'diagnostics'> = {
-  vpcs: [], subnets: [], interfaces: [], securityGroups: [], networkAcls: [], routeTables: [], internetGateways: [], natGateways: [], peerings: [],
+  vpcs: [], subnets: [], interfaces: [], securityGroups: [], networkAcls: [], routeTables: [], internetGateways: [], egressOnlyGateways: [], natGateways: [], peerings: [],
   transitGateways: [], tgwAttachments: [], tgwRouteTables: [], prefixLists: [], vpcEndpoints: [], unmodelled: [],
 };
 

@@ -1,7 +1,9 @@
 /**
  * The AWS reference evaluator: aws-semantics.md written out literally, one packet at a time, with no index
  * and no set algebra (it scans the inventory for everything). Slow and obviously right; the property tests
- * keep src/engine/cloud equal to it.
+ * keep src/engine/cloud equal to it. Addresses carry their family: a packet is IPv4 or IPv6 end to end and a
+ * CIDR of one family never matches an address of the other. Between two interfaces the verdict is the best
+ * of the IPv4 path (primary private addresses) and, when both have one, the IPv6 path (first IPv6 addresses).
  */
 import type { AwsInventory, NetworkInterface, Route, SecurityGroup, SgRule, TgwRoute } from '../../../src/inventory/aws/types.js';
 import { parseIp } from '../../../src/model/address.js';
@@ -15,11 +17,33 @@ export interface Packet {
 }
 export type Verdict = 'allowed' | 'responseBlocked' | 'denied';
 
-const addr = (s: string): bigint => parseIp(s)!.value;
-const inCidr = (c: { range: { family: number; lo: bigint; hi: bigint } }, a: bigint): boolean => c.range.family === 4 && c.range.lo <= a && a <= c.range.hi;
+/** An address and its family. */
+interface A { readonly f: 4 | 6; readonly v: bigint }
+const addr = (s: string): A => {
+  const p = parseIp(s)!;
+  return { f: p.family, v: p.value };
+};
+/** The engine's outside address keys put IPv6 at 2^128 + value (src/engine/cloud/estate.ts); read them back. */
+const fromKey = (k: bigint): A => (k >= 1n << 128n ? { f: 6, v: k - (1n << 128n) } : { f: 4, v: k });
+const same = (a: A, b: A): boolean => a.f === b.f && a.v === b.v;
+const inCidr = (c: { range: { family: number; lo: bigint; hi: bigint } }, a: A): boolean => c.range.family === a.f && c.range.lo <= a.v && a.v <= c.range.hi;
+/** The interface's address of a family: its primary private IPv4, or its first IPv6 address. */
+function addrOf(e: NetworkInterface, f: 4 | 6): A | undefined {
+  if (f === 4) return addr(e.addresses[0]!);
+  const first = e.ipv6Addresses?.[0];
+  const p = first ? parseIp(first) : undefined;
+  return p && p.family === 6 ? { f: 6, v: p.value } : undefined;
+}
+/** Every address of an interface (private IPv4 and IPv6). */
+function addrsOf(e: NetworkInterface): A[] {
+  return [...e.addresses, ...(e.ipv6Addresses ?? [])].flatMap((s) => {
+    const p = parseIp(s);
+    return p ? [{ f: p.family, v: p.value }] : [];
+  });
+}
 
 /** A packet crossing a subnet boundary: the ACL of `subnet` sees it going `dir`. */
-interface Check { subnet: string; dir: 'in' | 'out'; src: bigint; dst: bigint }
+interface Check { subnet: string; dir: 'in' | 'out'; src: A; dst: A }
 
 function aclOf(inv: AwsInventory, subnet: string) {
   const explicit = inv.networkAcls.find((a) => a.subnets.includes(subnet));
@@ -48,7 +72,7 @@ function tableOf(inv: AwsInventory, subnet: string) {
 }
 
 /** Longest prefix; at equal length a static CIDR route, then a static prefix-list route, then a propagated one. */
-function pick<R extends Route | TgwRoute>(inv: AwsInventory, routes: readonly R[], a: bigint): R | undefined {
+function pick<R extends Route | TgwRoute>(inv: AwsInventory, routes: readonly R[], a: A): R | undefined {
   const scored: Array<{ r: R; len: number; pref: number; i: number }> = [];
   routes.forEach((r, i) => {
     const lens = r.destination.kind === 'cidr'
@@ -62,16 +86,16 @@ function pick<R extends Route | TgwRoute>(inv: AwsInventory, routes: readonly R[
   return scored[0]?.r;
 }
 
-function routeFor(inv: AwsInventory, subnet: string, a: bigint): Route | undefined {
+function routeFor(inv: AwsInventory, subnet: string, a: A): Route | undefined {
   const t = tableOf(inv, subnet);
   return t ? pick(inv, t.routes, a) : undefined;
 }
 
-function eniIn(inv: AwsInventory, vpc: string, a: bigint): NetworkInterface | undefined {
-  return inv.interfaces.find((e) => e.vpc === vpc && e.addresses.some((x) => addr(x) === a));
+function eniIn(inv: AwsInventory, vpc: string, a: A): NetworkInterface | undefined {
+  return inv.interfaces.find((e) => e.vpc === vpc && addrsOf(e).some((x) => same(x, a)));
 }
 
-function vpcHas(inv: AwsInventory, vpc: string, a: bigint): boolean {
+function vpcHas(inv: AwsInventory, vpc: string, a: A): boolean {
   return !!inv.vpcs.find((v) => v.id === vpc)?.cidrs.some((c) => inCidr(c, a));
 }
 
@@ -97,28 +121,35 @@ function firstAttachment(r: TgwRoute): string | undefined {
 }
 
 /** Forwarding of the request: the ACL checks on the way and the source address the destination sees. */
-interface Forwarding { ok: boolean; checks: Check[]; seenSrc: bigint }
+interface Forwarding { ok: boolean; checks: Check[]; seenSrc: A }
 
-function forward(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet): Forwarding {
-  const none = (checks: Check[] = [], seenSrc = 0n): Forwarding => ({ ok: false, checks, seenSrc });
+function forward(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet, f: 4 | 6): Forwarding {
+  const none = (checks: Check[] = [], seenSrc: A = { f, v: 0n }): Forwarding => ({ ok: false, checks, seenSrc });
   if (src.kind === 'external') {
-    // From the internet: to a public address, through an IGW of the VPC; replies must route to an IGW.
-    if (dst.kind !== 'eni' || !dst.eni.publicIp) return none();
+    const x = fromKey(src.address);
+    // From the internet: to a public IPv4 address, or over IPv6 to the interface's IPv6 address (public by
+    // nature), through an IGW of the VPC; replies must route to an IGW (an egress-only gateway lets nothing in).
+    if (dst.kind !== 'eni') return none();
+    const to = x.f === 6 ? addrOf(dst.eni, 6) : dst.eni.publicIp ? addrOf(dst.eni, 4) : undefined;
+    if (!to) return none();
     // The addresses of a service a gateway endpoint route of the estate reaches never open connections.
     const service = inv.routeTables.some((t) => t.routes.some((r) => r.target.kind === 'vpce' && r.destination.kind === 'prefix-list'
       && inv.vpcEndpoints.some((ep) => ep.id === r.target.id && ep.type === 'Gateway' && ep.vpc === t.vpc && (ep.state === undefined || ep.state === 'available'))
-      && !!inv.prefixLists.find((l) => l.id === (r.destination as { id: string }).id)?.entries.some((c) => inCidr(c, src.address))));
+      && !!inv.prefixLists.find((l) => l.id === (r.destination as { id: string }).id)?.entries.some((c) => inCidr(c, x))));
     if (service) return none();
     const b = dst.eni;
     if (!inv.internetGateways.some((g) => g.vpcs.includes(b.vpc))) return none();
-    const back = routeFor(inv, b.subnet, src.address);
+    const back = routeFor(inv, b.subnet, x);
     if (!back || back.state !== 'active' || back.target.kind !== 'igw') return none();
     if (!inv.internetGateways.some((g) => g.id === back.target.id && g.vpcs.includes(b.vpc))) return none();
-    return { ok: true, checks: [{ subnet: b.subnet, dir: 'in', src: src.address, dst: addr(b.addresses[0]!) }], seenSrc: src.address };
+    return { ok: true, checks: [{ subnet: b.subnet, dir: 'in', src: x, dst: to }], seenSrc: x };
   }
   const a = src.eni;
-  const s = addr(a.addresses[0]!);
-  const d = dst.kind === 'eni' ? addr(dst.eni.addresses[0]!) : dst.address;
+  const s0 = addrOf(a, f);
+  const d0 = dst.kind === 'eni' ? addrOf(dst.eni, f) : fromKey(dst.address);
+  if (!s0 || !d0) return none();
+  const s = s0;
+  const d = d0;
   const r = routeFor(inv, a.subnet, d);
   if (!r || r.state !== 'active') return none();
   const leave: Check = { subnet: a.subnet, dir: 'out', src: s, dst: d };
@@ -159,11 +190,20 @@ function forward(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet): Forwarding
       return { ok: true, checks: [leave, { subnet: dst.eni.subnet, dir: 'in', src: s, dst: d }], seenSrc: s };
     }
     case 'igw': {
-      if (dst.kind !== 'external' || !a.publicIp) return none();
+      // IPv4 needs the public address it is translated to; IPv6 goes out as it is.
+      if (dst.kind !== 'external' || (f === 4 && !a.publicIp)) return none();
       if (!inv.internetGateways.some((g) => g.id === r.target.id && g.vpcs.includes(a.vpc))) return none();
-      return { ok: true, checks: [leave], seenSrc: addr(a.publicIp) };
+      return { ok: true, checks: [leave], seenSrc: f === 4 ? addr(a.publicIp!) : s };
+    }
+    case 'eigw': {
+      // Egress-only: IPv6, outbound to the internet, from a VPC it is attached to (replies come back).
+      if (f !== 6 || dst.kind !== 'external') return none();
+      if (!inv.egressOnlyGateways.some((g) => g.id === r.target.id && g.vpcs.includes(a.vpc))) return none();
+      return { ok: true, checks: [leave], seenSrc: s };
     }
     case 'nat': {
+      // NAT gateways translate IPv4 only (DNS64/NAT64 is not evaluated: counted as dropped).
+      if (f === 6) return none();
       // Outbound only, to the internet through a public NAT in this VPC whose subnet routes to an IGW.
       const n = inv.natGateways.find((x) => x.id === r.target.id);
       if (!n || n.state !== 'available' || n.vpc !== a.vpc || dst.kind !== 'external') return none();
@@ -172,7 +212,7 @@ function forward(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet): Forwarding
       const on = routeFor(inv, n.subnet, d);
       if (!on || on.state !== 'active' || on.target.kind !== 'igw') return none();
       if (!inv.internetGateways.some((g) => g.id === on.target.id && g.vpcs.includes(n.vpc))) return none();
-      const natSide: Check = { subnet: n.subnet, dir: 'out', src: 0n, dst: d };
+      const natSide: Check = { subnet: n.subnet, dir: 'out', src: { f: 4, v: 0n }, dst: d };
       const checks = n.subnet === a.subnet ? [natSide] : [leave, { subnet: n.subnet, dir: 'in' as const, src: s, dst: d }, natSide];
       return { ok: true, checks, seenSrc: addr(n.publicIp) };
     }
@@ -190,7 +230,7 @@ function forward(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet): Forwarding
 }
 
 /** Whether a security group rule's peer is the address (group references: members' private IPs, same or same-Region peered VPC). */
-function ruleCovers(inv: AwsInventory, holder: SecurityGroup, rule: SgRule, a: bigint): boolean {
+function ruleCovers(inv: AwsInventory, holder: SecurityGroup, rule: SgRule, a: A): boolean {
   const peer = rule.peer;
   if (peer.kind === 'cidr') return inCidr(peer.cidr, a);
   if (peer.kind === 'prefix-list') return !!inv.prefixLists.find((l) => l.id === peer.id)?.entries.some((c) => inCidr(c, a));
@@ -198,11 +238,11 @@ function ruleCovers(inv: AwsInventory, holder: SecurityGroup, rule: SgRule, a: b
   if (!g) return false;
   const related = g.vpc === holder.vpc || inv.peerings.some((p) => p.status === 'active' && p.requester.region === p.accepter.region && ((p.requester.vpc === g.vpc && p.accepter.vpc === holder.vpc) || (p.accepter.vpc === g.vpc && p.requester.vpc === holder.vpc)));
   if (!related) return false;
-  return inv.interfaces.some((e) => e.securityGroups.includes(g.id) && e.vpc === g.vpc && e.addresses.some((x) => addr(x) === a));
+  return inv.interfaces.some((e) => e.securityGroups.includes(g.id) && e.vpc === g.vpc && addrsOf(e).some((x) => same(x, a)));
 }
 
 /** Union of the ENI's groups: some rule of some group in this direction covers the packet. */
-function sgAllows(inv: AwsInventory, eni: NetworkInterface, dir: 'in' | 'out', other: bigint, p: Packet): boolean {
+function sgAllows(inv: AwsInventory, eni: NetworkInterface, dir: 'in' | 'out', other: A, p: Packet): boolean {
   for (const gid of eni.securityGroups) {
     const g = inv.securityGroups.find((x) => x.id === gid);
     if (!g) continue;
@@ -219,12 +259,25 @@ function replyOf(p: Packet, clientPort: number): Packet | undefined {
   return undefined;
 }
 
-/** The verdict for one packet from `src` to `dst`, replies checked on every client port of `eph`. */
+/**
+ * The verdict for one packet from `src` to `dst`, replies checked on every client port of `eph`: an outside
+ * end's address decides the family; between interfaces, the better of IPv4 and (both dual-stack) IPv6.
+ */
 export function referenceVerdict(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet, eph: readonly [number, number] = [1024, 65535]): Verdict {
-  const f = forward(inv, src, dst, p);
+  if (src.kind === 'external') return familyVerdict(inv, src, dst, p, eph, fromKey(src.address).f);
+  if (dst.kind === 'external') return familyVerdict(inv, src, dst, p, eph, fromKey(dst.address).f);
+  const v4 = familyVerdict(inv, src, dst, p, eph, 4);
+  if (v4 === 'allowed' || !addrOf(src.eni, 6) || !addrOf(dst.eni, 6)) return v4;
+  const v6 = familyVerdict(inv, src, dst, p, eph, 6);
+  return v6 === 'allowed' || v6 === 'responseBlocked' ? v6 : v4;
+}
+
+/** The verdict for one packet of one family. */
+export function familyVerdict(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet, eph: readonly [number, number], fam: 4 | 6): Verdict {
+  const f = forward(inv, src, dst, p, fam);
   if (!f.ok) return 'denied';
   if (src.kind === 'eni') {
-    const d = dst.kind === 'eni' ? addr(dst.eni.addresses[0]!) : (dst as { address: bigint }).address;
+    const d = dst.kind === 'eni' ? addrOf(dst.eni, fam)! : fromKey(dst.address);
     if (!sgAllows(inv, src.eni, 'out', d, p)) return 'denied';
   }
   if (!f.checks.every((c) => aclPasses(inv, c, p))) return 'denied';

@@ -4,7 +4,7 @@
  * (docs/aws.md). Only Describe*, Get* and Search* actions: the collector never changes anything.
  */
 import {
-  paginateDescribeInternetGateways, paginateDescribeManagedPrefixLists, paginateDescribeNatGateways, paginateDescribeNetworkAcls,
+  paginateDescribeEgressOnlyInternetGateways, paginateDescribeInternetGateways, paginateDescribeManagedPrefixLists, paginateDescribeNatGateways, paginateDescribeNetworkAcls,
   paginateDescribeNetworkInterfaces, paginateDescribeRouteTables, paginateDescribeSecurityGroups, paginateDescribeSubnets,
   paginateDescribeTransitGatewayAttachments, paginateDescribeTransitGatewayRouteTables, paginateDescribeTransitGateways,
   paginateDescribeTransitGatewayVpcAttachments, paginateDescribeVpcEndpoints, paginateDescribeVpcPeeringConnections, paginateDescribeVpcs,
@@ -55,6 +55,8 @@ export const REGION_CALLS: readonly RegionCall[] = [
   // Every ENI, instances' included: describe-instances would add copies without the ENIs' tags.
   { action: 'DescribeNetworkInterfaces', key: 'NetworkInterfaces', file: 'network-interfaces.json', pageSize: 1000, pages: pages(paginateDescribeNetworkInterfaces) },
   { action: 'DescribeInternetGateways', key: 'InternetGateways', file: 'internet-gateways.json', pageSize: 1000, pages: pages(paginateDescribeInternetGateways) },
+  // MaxResults 5-255 for this action.
+  { action: 'DescribeEgressOnlyInternetGateways', key: 'EgressOnlyInternetGateways', file: 'egress-only-internet-gateways.json', pageSize: 255, pages: pages(paginateDescribeEgressOnlyInternetGateways) },
   { action: 'DescribeNatGateways', key: 'NatGateways', file: 'nat-gateways.json', pageSize: 1000, pages: pages(paginateDescribeNatGateways) },
   { action: 'DescribeVpcPeeringConnections', key: 'VpcPeeringConnections', file: 'vpc-peering-connections.json', pageSize: 1000, pages: pages(paginateDescribeVpcPeeringConnections), globalId: 'VpcPeeringConnectionId' },
   { action: 'DescribeVpcEndpoints', key: 'VpcEndpoints', file: 'vpc-endpoints.json', pageSize: 1000, pages: pages(paginateDescribeVpcEndpoints) },

@@ -1,4 +1,4 @@
-/** describe-internet-gateways (`InternetGateways`) and describe-nat-gateways (`NatGateways`). */
+/** describe-internet-gateways (`InternetGateways`), describe-egress-only-internet-gateways and describe-nat-gateways. */
 import type { Json } from '../fields.js';
 import type { AwsResource } from '../resource.js';
 
@@ -15,6 +15,23 @@ export const internetGateways: AwsResource = {
         if (v && (state === undefined || state === 'available' || state === 'attached')) vpcs.push(v);
       }
       into.internetGateways.push({ id, vpcs, source: r.at(o, path) });
+    }
+  },
+};
+
+export const egressOnlyGateways: AwsResource = {
+  key: 'EgressOnlyInternetGateways',
+  parse(value, r, into) {
+    for (const { o, path } of r.objects(value, 'EgressOnlyInternetGateways', value)) {
+      const id = r.required(o, 'EgressOnlyInternetGatewayId', path, 'egress-only internet gateway');
+      if (!id) continue;
+      const vpcs: string[] = [];
+      for (const a of r.objects(o['Attachments'], `${path}.Attachments`, o)) {
+        const v = r.optional(a.o, 'VpcId');
+        const state = a.o['State'];
+        if (v && (state === undefined || state === 'available' || state === 'attached')) vpcs.push(v);
+      }
+      into.egressOnlyGateways.push({ id, vpcs, source: r.at(o, path) });
     }
   },
 };

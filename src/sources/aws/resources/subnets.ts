@@ -1,4 +1,5 @@
 /** describe-subnets: `Subnets`. */
+import type { ParsedCidr } from '../../../model/address.js';
 import type { AwsResource } from '../resource.js';
 
 export const subnets: AwsResource = {
@@ -13,8 +14,15 @@ export const subnets: AwsResource = {
         r.report('error', 'aws-missing-field', `subnet ${id} has no usable CidrBlock: skipped`, r.at(o, path));
         continue;
       }
+      let ipv6Cidr: ParsedCidr | undefined;
+      for (const a of r.objects(o['Ipv6CidrBlockAssociationSet'], `${path}.Ipv6CidrBlockAssociationSet`, o)) {
+        const state = (a.o['Ipv6CidrBlockState'] as Record<string, unknown> | undefined)?.['State'];
+        if (state !== undefined && state !== 'associated') continue;
+        const c = r.cidr(a.o, 'Ipv6CidrBlock', a.path, `subnet ${id}`);
+        if (c && c.range.family === 6) ipv6Cidr ??= c;
+      }
       into.subnets.push({
-        id, vpc, cidr, availabilityZone: r.optional(o, 'AvailabilityZone') ?? '', mapPublicIpOnLaunch: r.bool(o, 'MapPublicIpOnLaunch'),
+        id, vpc, cidr, ...(ipv6Cidr ? { ipv6Cidr } : {}), availabilityZone: r.optional(o, 'AvailabilityZone') ?? '', mapPublicIpOnLaunch: r.bool(o, 'MapPublicIpOnLaunch'),
         tags: r.tags(o), source: r.at(o, path),
       });
     }

@@ -24,9 +24,12 @@ export const internetGatewayAttachments: TfResourceReader = {
 
 export const egressOnlyGateways: TfResourceReader = {
   types: ['aws_egress_only_internet_gateway'],
-  // IPv6 only: its routes are reported as not evaluated where a route names it.
   phase: 2,
-  read() {},
+  read(res, t) {
+    const vpc = t.value(res, ['vpc_id']);
+    if (vpc.kind === 'unknown') t.notKnown(res, ['vpc_id'], `${res.address}: vpc_id is known only after apply and ${vpc.why}: the gateway is taken as attached to no VPC`);
+    t.parts.egressOnlyGateways.push({ id: t.refs.idOf(res), vpcs: vpc.kind === 'known' ? [vpc.value] : [], source: t.at(res) });
+  },
 };
 
 export const natGateways: TfResourceReader = {

@@ -42,7 +42,7 @@ function base(t: TfReader, res: TfResource, subnetId: string, groups: string[], 
   }
   const az = t.value(res, ['availability_zone']);
   const zone = az.kind === 'known' ? az.value : subnet.availabilityZone;
-  // IPv6 addresses only matter as a caveat (IPv6 paths are not evaluated): listed, or a count AWS fills in.
+  // IPv6 addresses: listed, or a count AWS fills in on apply (a placeholder the references check turns into a caveat).
   const v6 = t.list(res, ['ipv6_addresses']).values;
   const v6count = (res.values as Record<string, unknown> | undefined)?.['ipv6_address_count'];
   const ipv6 = v6.length > 0 ? v6 : typeof v6count === 'number' && v6count > 0 ? [`tf:${res.address}.ipv6_addresses`] : [];

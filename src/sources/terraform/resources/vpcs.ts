@@ -15,6 +15,13 @@ export const vpcs: TfResourceReader = {
       else t.report('error', 'aws-bad-cidr', `${res.address}: cidr_block "${text.value}" is not a CIDR block`, t.at(res, ['cidr_block']));
     } else if (text.kind === 'unknown') t.notKnown(res, ['cidr_block'], `${res.address}: cidr_block is known only after apply (IPAM): the VPC has no address range, so its local routes match nothing`);
     else t.report('error', 'aws-missing-field', `VPC ${res.address} has no cidr_block`, t.at(res));
+    // An IPv6 block: given, or Amazon's (assign_generated_ipv6_cidr_block), known only after apply.
+    const v6 = t.value(res, ['ipv6_cidr_block']);
+    if (v6.kind === 'known' && v6.value !== '') {
+      const c = parseCidr(v6.value);
+      if (c && c.range.family === 6) cidrs.push(c);
+      else t.report('error', 'aws-bad-cidr', `${res.address}: ipv6_cidr_block "${v6.value}" is not an IPv6 CIDR block`, t.at(res, ['ipv6_cidr_block']));
+    } else if (v6.kind === 'unknown') t.notKnown(res, ['ipv6_cidr_block'], `${res.address}: ipv6_cidr_block is known only after apply: the VPC has no IPv6 range, so IPv6 paths in it are not found`);
     t.vpcResources.set(id, res);
     t.parts.vpcs.push({ id, ...t.scope(res), cidrs, tags: t.tags(res), source: t.at(res) });
   },
@@ -56,8 +63,11 @@ export const subnets: TfResourceReader = {
     const az = t.value(res, ['availability_zone']);
     // The zone matters for the Transit Gateway zone rule only; AWS picks one when the configuration does not.
     if (az.kind === 'unknown') t.notKnown(res, ['availability_zone'], `${res.address}: availability_zone is chosen by AWS on apply: Transit Gateway paths from the subnet are not judged`);
+    const v6 = t.value(res, ['ipv6_cidr_block']);
+    const ipv6Cidr = v6.kind === 'known' && v6.value !== '' ? parseCidr(v6.value) : undefined;
+    if (v6.kind === 'unknown') t.notKnown(res, ['ipv6_cidr_block'], `${res.address}: ipv6_cidr_block is known only after apply: the subnet's IPv6 block is not known`);
     t.parts.subnets.push({
-      id, vpc, cidr, availabilityZone: az.kind === 'known' ? az.value : '', mapPublicIpOnLaunch: t.bool(res, ['map_public_ip_on_launch']) === true,
+      id, vpc, cidr, ...(ipv6Cidr && ipv6Cidr.range.family === 6 ? { ipv6Cidr } : {}), availabilityZone: az.kind === 'known' ? az.value : '', mapPublicIpOnLaunch: t.bool(res, ['map_public_ip_on_launch']) === true,
       tags: t.tags(res), source: t.at(res),
     });
   },
