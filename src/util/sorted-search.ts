@@ -1,5 +1,5 @@
-/** Position of `v` in an Int32Array sorted ascending, or -1 (binary search). */
-export function indexOfSorted(sorted: Int32Array, v: number): number {
+/** Position of `v` in numbers sorted ascending (an Int32Array or a list), or -1 (binary search). */
+export function indexOfSorted(sorted: Int32Array | readonly number[], v: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -14,6 +14,7 @@ import { parseIp, type Family, type IpRange } from '../../model/address.js';
 import { PortSet } from '../../model/port-set.js';
 import { adminNetworkBlocks } from '../tiers/k8s-admin/index.js';
 import { buildPodClasses, ipBlockContains, patchPodClasses, type PodClass } from './pod-classes.js';
+import { indexOfSorted } from '../../util/sorted-search.js';
 
 /** A rule compiled against the pod classes. */
 export interface CompiledRule {
@@ -82,14 +83,7 @@ class Rule implements CompiledRule {
     // A set of classCount bits for every rule is most of the heap at 100k pods (tens of thousands of
     // rules, each a few peers): a binary search for lists shorter than the set would be, the set above.
     if (this.bits !== undefined || list.length * 32 >= this.classCount) return this.peerClasses.has(c);
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid]! < c) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < list.length && list[lo] === c;
+    return indexOfSorted(list, c) >= 0;
   }
 }
 

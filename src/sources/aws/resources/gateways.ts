@@ -1,40 +1,30 @@
 /** describe-internet-gateways (`InternetGateways`), describe-egress-only-internet-gateways and describe-nat-gateways. */
 import type { Json } from '../fields.js';
-import type { AwsResource } from '../resource.js';
+import type { AwsResource, SnapshotParts } from '../resource.js';
+import type { InternetGateway } from '../../../inventory/aws/types.js';
 
-export const internetGateways: AwsResource = {
-  key: 'InternetGateways',
-  parse(value, r, into) {
-    for (const { o, path } of r.objects(value, 'InternetGateways', value)) {
-      const id = r.required(o, 'InternetGatewayId', path, 'internet gateway');
-      if (!id) continue;
-      const vpcs: string[] = [];
-      for (const a of r.objects(o['Attachments'], `${path}.Attachments`, o)) {
-        const v = r.optional(a.o, 'VpcId');
-        const state = a.o['State'];
-        if (v && (state === undefined || state === 'available' || state === 'attached')) vpcs.push(v);
+/** A gateway list whose items name their VPCs in `Attachments` (internet and egress-only gateways: one shape). */
+function attachedGateways(key: 'InternetGateways' | 'EgressOnlyInternetGateways', idKey: string, what: string, into: (p: SnapshotParts) => InternetGateway[]): AwsResource {
+  return {
+    key,
+    parse(value, r, parts) {
+      for (const { o, path } of r.objects(value, key, value)) {
+        const id = r.required(o, idKey, path, what);
+        if (!id) continue;
+        const vpcs: string[] = [];
+        for (const a of r.objects(o['Attachments'], `${path}.Attachments`, o)) {
+          const v = r.optional(a.o, 'VpcId');
+          const state = a.o['State'];
+          if (v && (state === undefined || state === 'available' || state === 'attached')) vpcs.push(v);
+        }
+        into(parts).push({ id, vpcs, source: r.at(o, path) });
       }
-      into.internetGateways.push({ id, vpcs, source: r.at(o, path) });
-    }
-  },
-};
+    },
+  };
+}
 
-export const egressOnlyGateways: AwsResource = {
-  key: 'EgressOnlyInternetGateways',
-  parse(value, r, into) {
-    for (const { o, path } of r.objects(value, 'EgressOnlyInternetGateways', value)) {
-      const id = r.required(o, 'EgressOnlyInternetGatewayId', path, 'egress-only internet gateway');
-      if (!id) continue;
-      const vpcs: string[] = [];
-      for (const a of r.objects(o['Attachments'], `${path}.Attachments`, o)) {
-        const v = r.optional(a.o, 'VpcId');
-        const state = a.o['State'];
-        if (v && (state === undefined || state === 'available' || state === 'attached')) vpcs.push(v);
-      }
-      into.egressOnlyGateways.push({ id, vpcs, source: r.at(o, path) });
-    }
-  },
-};
+export const internetGateways = attachedGateways('InternetGateways', 'InternetGatewayId', 'internet gateway', (p) => p.internetGateways);
+export const egressOnlyGateways = attachedGateways('EgressOnlyInternetGateways', 'EgressOnlyInternetGatewayId', 'egress-only internet gateway', (p) => p.egressOnlyGateways);
 
 export const natGateways: AwsResource = {
   key: 'NatGateways',
