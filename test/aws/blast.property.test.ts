@@ -55,7 +55,10 @@ function referenceHops(enis: readonly NetworkInterface[], edge: boolean[][], sta
 test('AWS blast equals breadth-first search over the reference evaluator\'s pairwise reach', () => {
   let deep = 0;
   let fromOutside = 0;
-  fc.assert(
+  // Deep paths come from the random estates: a batch of 100 now and then has fewer than the minimum below
+  // (7 of 8 seen in CI). Further batches, at most three, top up the count instead of failing by chance; a
+  // generator that stopped making deep paths still fails.
+  for (let batch = 0; batch < 4 && (batch === 0 || deep < 8 || fromOutside <= 10); batch++) fc.assert(
     fc.property(estateArb(), fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), fc.nat(20), fc.boolean(), ({ snapshot }, hops, ex, open) => {
       // Half the estates open one group per VPC to the private range, so that paths of several hops are common.
       const groups = (snapshot['SecurityGroups'] as Array<Record<string, unknown>>).map((g) => (open && String(g['GroupId']).endsWith('0') ? { ...g, IpPermissions: [...(g['IpPermissions'] as unknown[]), { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] } : g));
