@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mdCode, mdText, oneLine, terminalSafe, xmlText } from '../../src/reports/safe-text.js';
-import { runCli } from '../helpers/run-cli.js';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
 import { auditOf, pod } from '../fixtures/audit/builders.js';
 import { auditJunit, auditMarkdown } from '../../src/reports/audit/index.js';
 import { notesOf } from '../../src/analyses/notes.js';
@@ -90,5 +93,22 @@ metadata: {name: x, namespace: shop}
     assert.ok(!/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(r.stdout), `${args.join(' ')}: no raw control or override`);
     // A terminal-style `\x85` would be no JSON escape: the document must parse, and keep the kind as written.
     assert.ok(JSON.stringify(JSON.parse(r.stdout)).includes(JSON.stringify(kind).slice(1, -1)), `${args.join(' ')}: the kind survives`);
+  }
+});
+
+test('CLI: the AWS reach JSON stays valid JSON when an id from the input holds a C1 control', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulkhead-escape-'));
+  try {
+    cpSync(join(REPO_ROOT, 'examples/aws'), dir, { recursive: true });
+    const file = join(dir, '123456789012/us-east-1/network-interfaces.json');
+    const text = readFileSync(file, 'utf8');
+    const id = /"NetworkInterfaceId": "([^"]+)"/.exec(text)![1]!;
+    writeFileSync(file, text.split(`"${id}"`).join(`"${id}\\u0085x"`));
+    const r = runCli(['reach', dir, '-o', 'json', '-q']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!/[\u007f-\u009f]/.test(r.stdout), 'no raw C1 control');
+    assert.ok(JSON.stringify(JSON.parse(r.stdout)).includes(`${id}\u0085x`), 'the id survives as written');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

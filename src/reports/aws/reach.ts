@@ -3,7 +3,7 @@ import type { AwsConnection, AwsReachStream } from '../../analyses/aws/reach.js'
 import { awsConnectionsOf, type AwsReachFilter } from '../../analyses/aws/select.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { TrafficSet } from '../../model/traffic-set.js';
-import { toJsonText } from '../json.js';
+import { jsonSafe, toJsonText } from '../json.js';
 import { notesJson, notesMarkdown, notesText } from '../notes.js';
 import { mdText, oneLine } from '../safe-text.js';
 import { cidrRanges, outsideName } from '../../analyses/outside.js';
@@ -43,7 +43,7 @@ export function* awsReachChunks(r: AwsReachStream, format: AwsReachFormat, notes
     let first = true;
     for (const c of conns) {
       const item = { src: c.src, dst: c.dst, conns: c.conns.toJSON(), ...(c.responseBlocked.isEmpty() ? {} : { responseBlocked: c.responseBlocked.toJSON() }) };
-      yield `${first ? '' : ','}\n    ${JSON.stringify(item)}`;
+      yield `${first ? '' : ','}\n    ${jsonSafe(JSON.stringify(item))}`;
       first = false;
     }
     yield `${first ? '' : '\n  '}]${head.slice(at + '"connections": []'.length)}\n`;

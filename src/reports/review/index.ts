@@ -2,6 +2,7 @@
 import type { ReviewResult } from '../../analyses/review/index.js';
 import type { Notes } from '../../analyses/notes.js';
 import { notesJson } from '../notes.js';
+import { jsonSafe } from '../json.js';
 import { reviewHtml } from './html.js';
 import { reviewMarkdown } from './markdown.js';
 
@@ -14,7 +15,7 @@ function reviewJson(r: ReviewResult, notes: Notes): string {
     notes: undefined,
     ...notesJson(notes),
   };
-  return `${JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
+  return `${jsonSafe(JSON.stringify(doc, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2))}\n`;
 }
 
 export const REVIEW_FORMATS = { md: reviewMarkdown, html: reviewHtml, json: reviewJson } as const satisfies Record<string, (r: ReviewResult, n: Notes) => string>;
