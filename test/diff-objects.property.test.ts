@@ -34,7 +34,8 @@ function variant(v: unknown, how: number): unknown {
 
 test('property: sameCanon(a, b) is canon(a) === canon(b)', () => {
   let equal = 0;
-  fc.assert(
+  // The counts come from random inputs: extra batches, at most three, top them up instead of failing by chance.
+  for (let batch = 0; batch < 4 && (batch === 0 || equal <= 300); batch++) fc.assert(
     fc.property(value, value, fc.nat(), fc.boolean(), (a, b, how, near) => {
       const other = near ? variant(a, how) : b;
       const expected = canon(a) === canon(other);

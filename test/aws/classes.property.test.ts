@@ -15,7 +15,9 @@ const EPH = { ephemeral: [1000, 1100] as [number, number] };
 test('class reach lists exactly the pairs analysePath allows, with the same traffic (dual-stack estates)', () => {
   let shared = 0;
   let dual = 0;
-  fc.assert(
+  // Both counts come from random estates: extra batches, at most three, top them up instead of failing by
+  // chance (as test/aws/blast.property.test.ts does); a generator that stopped making them still fails.
+  for (let batch = 0; batch < 4 && (batch === 0 || shared <= 20 || dual <= 20); batch++) fc.assert(
     fc.property(estateArb({ ipv6: true }), fc.nat(3), ({ snapshot }, copies) => {
       // Copies of interfaces (same subnet and groups, next addresses) make classes with several members.
       const nis = (snapshot['NetworkInterfaces'] as Array<Record<string, unknown>>) ?? [];

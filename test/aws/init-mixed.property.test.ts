@@ -63,7 +63,8 @@ function exceptOf(cidr: string, pick: number): string | undefined {
 
 test('init on a cluster and an estate together: both layers audit clean against the one merged intent', () => {
   let split = 0;
-  fc.assert(
+  // The counts come from random inputs: extra batches, at most three, top them up instead of failing by chance.
+  for (let batch = 0; batch < 4 && (batch === 0 || split <= 3); batch++) fc.assert(
     fc.property(estateArb(), fc.constantFrom(...CIDRS), fc.constantFrom(...CIDRS), fc.nat(), fc.nat(), ({ snapshot }, inFrom, outTo, p1, p2) => {
       const aws = analyseAwsInventory(buildAwsInventory([{ path: 'gen.json', text: JSON.stringify(snapshot) }]));
       const k8s = analyze(loadFromTexts([{ path: 'app.yaml', text: cluster(inFrom, exceptOf(inFrom, p1), outTo, exceptOf(outTo, p2)) }]).inventory);

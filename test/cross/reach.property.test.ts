@@ -102,7 +102,8 @@ test('cross reach is the conjunction of the Kubernetes and AWS reference evaluat
   let allowed = 0;
   let checked = 0;
   let blockedByOne = 0;
-  fc.assert(
+  // The counts come from random inputs: extra batches, at most three, top them up instead of failing by chance.
+  for (let batch = 0; batch < 4 && (batch === 0 || allowed <= 50 || blockedByOne <= 50); batch++) fc.assert(
     fc.property(mixedArb(), ({ snapshot, manifests, externals }) => {
       const inv = buildAwsInventory([{ path: 'gen.json', text: JSON.stringify(snapshot) }]);
       const k8s = loadFromTexts([{ path: 'gen.yaml', text: manifests }], {});
