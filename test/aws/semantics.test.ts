@@ -1,8 +1,10 @@
 /** Crafted estates, one per rule of aws-semantics.md, built from examples/aws with one change each. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
 import { analyseAwsInventory, analyseAwsSnapshot } from '../../src/analyses/aws/reach.js';
 import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
 import { PROTO_ICMP, PROTO_TCP, icmpValue } from '../../src/model/traffic-set.js';
@@ -215,4 +217,46 @@ test('Transit Gateway: the attachment needs a subnet in the source\'s Availabili
   const a = analyse(f).explain('eni-dev', 'eni-db')!;
   assert.ok(a.conns.isEmpty());
   assert.ok(a.steps.some((s) => s.stage === 'gateway' && /no subnet in us-east-1b/.test(s.message)));
+});
+
+test('Transit Gateway: replies need an attachment subnet in the destination\'s Availability Zone', () => {
+  // Forward, dev's attachment covers the source's zone; the replies leave subnet-prod-db in us-east-1b,
+  // where prod's attachment has no subnet, so they never reach the TGW (the AZ rule holds both ways).
+  const f = withTransitGateway();
+  f['subnets.json'].Subnets.find((s: Json) => s.SubnetId === 'subnet-prod-db').AvailabilityZone = 'us-east-1b';
+  const a = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(a.conns.isEmpty());
+  assert.ok(a.steps.some((s) => s.stage === 'return-route' && s.verdict === 'deny' && /tgw-attach-prod has no subnet in us-east-1b: replies from subnet-prod-db/.test(s.message)), a.steps.map((s) => s.message).join('\n'));
+  // A prod attachment subnet in that zone restores the path.
+  f['tgw.json'].TransitGatewayVpcAttachments[0].SubnetIds = ['subnet-prod-app', 'subnet-prod-db'];
+  assert.ok(tcp(analyse(f).explain('eni-dev', 'eni-db')!, 5432));
+});
+
+test('Transit Gateway: a filtering NACL on an attachment subnet is a caveat (not evaluated), in every report', () => {
+  const caveats = (f: Record<string, Json>) => buildAwsInventory(Object.entries(f).map(([n, v]) => ({ path: `${DIR}/${n}`, text: JSON.stringify(v, null, 2) }))).unmodelled.filter((u) => u.kind === 'TransitGatewayAttachment');
+  // Attachment subnets whose ACLs allow everything: nothing to say.
+  const f = withTransitGateway();
+  for (const a of f['network-acls.json'].NetworkAcls) a.Entries = a.Entries.map((e: Json) => ({ ...e, RuleAction: 'allow', Protocol: '-1', CidrBlock: '0.0.0.0/0' }));
+  assert.deepEqual(caveats(f), []);
+  // A deny before the allow-all on dev's attachment subnet: that attachment is named, with the subnet and ACL.
+  const dev = f['network-acls.json'].NetworkAcls.find((a: Json) => a.NetworkAclId === 'acl-dev-default');
+  dev.Entries.unshift({ RuleNumber: 1, Protocol: '6', PortRange: { From: 22, To: 22 }, RuleAction: 'deny', Egress: false, CidrBlock: '10.0.0.0/8' });
+  const got = caveats(f);
+  assert.deepEqual(got.map((u) => u.name), ['tgw-attach-dev']);
+  assert.match(got[0]!.effect, /network ACLs of its subnets, which are not evaluated/);
+  // Unknown attachment subnets: any filtering ACL in the VPC may be on the path.
+  delete f['tgw.json'].TransitGatewayVpcAttachments;
+  assert.deepEqual(caveats(f).map((u) => u.name), ['tgw-attach-dev']);
+  // The caveat reaches the reports as every unevaluated setting does.
+  const dir = join(mkdtempSync(join(tmpdir(), 'bulkhead-tgw-acl-')), 'estate');
+  mkdirSync(dir);
+  const g = withTransitGateway();
+  g['network-acls.json'].NetworkAcls.find((a: Json) => a.NetworkAclId === 'acl-dev-default').Entries.unshift(dev.Entries[0]);
+  for (const [n, v] of Object.entries(g)) writeFileSync(join(dir, n), JSON.stringify(v, null, 2));
+  const json = JSON.parse(runCli(['reach', dir, '-o', 'json', '-q']).stdout);
+  assert.equal(json.bound, 'unknown');
+  assert.ok(json.caveats.some((c: { kind: string; name: string }) => c.kind === 'TransitGatewayAttachment'), JSON.stringify(json.caveats));
+  for (const format of ['text', 'md']) assert.match(runCli(['reach', dir, '-o', format, '-q']).stdout, /tgw-attach-/);
+  for (const format of ['sarif', 'junit', 'json', 'md']) assert.match(runCli(['audit', dir, '-o', format, '-q']).stdout, /tgw-attach-[a-z]+/, format);
+  if (!process.env['KEEP']) rmSync(join(dir, '..'), { recursive: true, force: true });
 });

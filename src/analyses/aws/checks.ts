@@ -244,7 +244,7 @@ export function awsChecks(a: AwsAnalysis): Check[] {
       },
     },
     {
-      meta: meta('aws-unmodelled-setting', 'error', 'AWS setting that may change traffic is not evaluated', 'Treat the results on paths through it as unverified (they count its traffic as dropped).', { setting: '{{kind}} {{name}} {{effect}}; the results do not evaluate it' }, [PCI_1_2_7], 'input'),
+      meta: meta('aws-unmodelled-setting', 'error', 'AWS setting that may change traffic is not evaluated', 'Treat the results on paths through it as unverified: its effect says which way they may be wrong (most such settings are counted as dropping their traffic).', { setting: '{{kind}} {{name}} {{effect}}; the results do not evaluate it' }, [PCI_1_2_7], 'input'),
       check(ctx) {
         for (const u of inv.unmodelled) ctx.report({ messageId: 'setting', data: { kind: u.kind, name: u.name, effect: u.effect }, resource: { kind: u.kind, name: u.name }, location: u.source });
       },

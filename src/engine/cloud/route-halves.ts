@@ -76,7 +76,10 @@ export function backHalf(est: Estate, dst: NetworkInterface, a: bigint, aVpc: st
   const xin = est.vpcAttachment(t.id, aVpc)?.id;
   const returns: string[] = [];
   // Any attachment the forward half may leave by: a VPC attachment of the destination VPC (on whichever TGW).
+  const az = est.subnets.get(dst.subnet)?.availabilityZone;
   for (const x of xin ? est.vpcAttachmentsOf(dst.vpc) : []) {
+    // The AZ rule: replies reach the TGW only through an attachment subnet in the destination's zone.
+    if (x.subnets && !x.subnets.some((s) => est.subnets.get(s)?.availabilityZone === az)) continue;
     const rt2 = est.tgwTableOf(x.id);
     const tr2 = rt2 ? bestRoute(est, rt2.routes, a) : undefined;
     if (tr2 && tr2.state !== 'blackhole' && firstAttachment(tr2.attachments) === xin) returns.push(x.id);

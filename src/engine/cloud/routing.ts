@@ -301,6 +301,12 @@ function viaTransitGateway(est: Estate, src: NetworkInterface, dst: Endpoint, d:
     steps.push(routeStep('return-route', back.table?.id ?? dst.eni.subnet, false, () => `no route back to ${aText} over ${tgw} from ${dst.eni.subnet}${back.route ? ` (the table sends it to ${back.route.target.id}${back.route.state === 'blackhole' ? ', a blackhole' : ''})` : ''}`, back.route, back.route?.target.id));
     return failed(steps, [], a);
   }
+  // The AZ rule holds for replies too: they enter the TGW from the destination subnet's Availability Zone.
+  const bz = est.subnets.get(dst.eni.subnet)?.availabilityZone;
+  if (egress.subnets && !egress.subnets.some((s) => est.subnets.get(s)?.availabilityZone === bz)) {
+    steps.push(routeStep('return-route', xout, false, () => `${xout} has no subnet in ${bz}: replies from ${dst.eni.subnet} do not reach ${tgw}`));
+    return failed(steps, [], a);
+  }
   const rt2 = est.tgwTableOf(xout);
   const tr2 = rt2 ? tgwLookup(est, rt2, a) : undefined;
   if (!rt2 || !tr2 || tr2.state === 'blackhole' || ![...tr2.attachments].sort()[0] || [...tr2.attachments].sort()[0] !== xin.id) {

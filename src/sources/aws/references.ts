@@ -2,7 +2,8 @@
  * Cross-reference checks over a whole snapshot: an id that is named but not present (a route to a deleted
  * NAT gateway, a rule naming an unknown group) and what the engine does not evaluate, each as a diagnostic.
  */
-import type { AwsInventory, AwsSourceRef } from '../../inventory/aws/types.js';
+import type { AwsInventory, AwsSourceRef, NaclEntry, NetworkAcl } from '../../inventory/aws/types.js';
+import { TrafficSet } from '../../model/traffic-set.js';
 import { gatewayEndpointOfRoute } from '../../inventory/aws/endpoints.js';
 import { parseIp } from '../../model/address.js';
 import type { Diagnostic, Severity, UnmodelledObject } from '../../inventory/types.js';
@@ -103,7 +104,50 @@ export function checkReferences(inv: Omit<AwsInventory, 'unmodelled'>): { diagno
     const r = table?.routes.find((x) => gatewayEndpointOfRoute(endpoints, table.vpc, x));
     if (table && r) notEvaluated('Route', `${table.id} ${r.destination.kind === 'prefix-list' ? r.destination.id : ''} -> ${r.target.id}`, `sends traffic that NAT gateway ${n.id} forwards on to gateway endpoint ${r.target.id}: counted as dropped`, `route table ${table.id}: NAT gateway ${n.id} sits in a subnet whose table sends ${r.target.id}'s prefix list to the gateway endpoint; traffic the NAT forwards there is not evaluated yet: counted as dropped`, r.source);
   }
+  tgwAttachmentAcls(inv, notEvaluated);
   for (const n of inv.natGateways) if (!subnets.has(n.subnet)) say('warning', 'aws-unknown-reference', `NAT gateway ${n.id} names subnet ${n.subnet}, which is not in the snapshot`, n.source);
   for (const a of inv.networkAcls) for (const s of a.subnets) if (!subnets.has(s)) say('info', 'aws-unknown-reference', `network ACL ${a.id} is associated with subnet ${s}, which is not in the snapshot`, a.source);
   return { diagnostics: out, unmodelled };
+}
+
+/** True when first-match evaluation of `entries` allows all traffic of address family `family` from everywhere. */
+function allowsAll(entries: readonly NaclEntry[], family: 4 | 6): boolean {
+  for (const e of entries) {
+    if (e.cidr.range.family !== family) continue;
+    if (e.action === 'deny') return false;
+    if (e.cidr.prefix === 0 && e.traffic.equals(TrafficSet.ALL)) return true;
+  }
+  return false;
+}
+
+/**
+ * AWS applies the network ACL of a transit gateway attachment's subnet to traffic through the TGW (inbound
+ * from the VPC's interfaces, outbound toward them; not at all for interfaces in that same subnet), which the
+ * engine does not evaluate: where such an ACL is not allow-all, or the attachment's subnets are not in the
+ * snapshot and some ACL of the VPC is not, paths through the attachment may be wrong either way.
+ */
+function tgwAttachmentAcls(inv: Omit<AwsInventory, 'unmodelled'>, notEvaluated: (kind: string, name: string, effect: string, message: string, s: AwsSourceRef) => void): void {
+  const explicit = new Map<string, NetworkAcl>();
+  for (const a of inv.networkAcls) for (const s of a.subnets) explicit.set(s, a);
+  const byVpc = new Map(inv.vpcs.map((v) => [v.id, v]));
+  const tgws = new Set(inv.transitGateways.map((t) => t.id));
+  const filtering = (acl: NetworkAcl): boolean => {
+    const families: Array<4 | 6> = byVpc.get(acl.vpc)?.cidrs.some((c) => c.range.family === 6) ? [4, 6] : [4];
+    return families.some((f) => !allowsAll(acl.inbound, f) || !allowsAll(acl.outbound, f));
+  };
+  for (const x of inv.tgwAttachments) {
+    if (x.resourceType !== 'vpc' || x.state !== 'available' || !tgws.has(x.tgw)) continue;
+    const vpc = x.resourceId;
+    const aclOf = (subnet: string): NetworkAcl | undefined => explicit.get(subnet) ?? inv.networkAcls.find((a) => a.isDefault && a.vpc === vpc);
+    const effect = `filters traffic through ${x.tgw} by the network ACLs of its subnets, which are not evaluated: paths through it may be allowed or denied otherwise`;
+    if (x.subnets) {
+      const hit = x.subnets.flatMap((s) => {
+        const acl = aclOf(s);
+        return acl && filtering(acl) ? [`${s} (${acl.id})`] : [];
+      });
+      if (hit.length) notEvaluated('TransitGatewayAttachment', x.id, effect, `transit gateway attachment ${x.id}: the network ACL of its subnet ${hit.join(', ')} does not allow everything; AWS applies it to traffic through ${x.tgw} (inbound from ${vpc}'s interfaces, outbound toward them, not for interfaces in that subnet), which is not evaluated yet`, x.source);
+    } else if (inv.networkAcls.some((a) => a.vpc === vpc && filtering(a))) {
+      notEvaluated('TransitGatewayAttachment', x.id, effect, `transit gateway attachment ${x.id}: its subnets are not in the snapshot (TransitGatewayVpcAttachments), and ${vpc} has network ACLs that do not allow everything; AWS applies the attachment subnets' ACLs to traffic through ${x.tgw}, which is not evaluated yet`, x.source);
+    }
+  }
 }

@@ -184,6 +184,9 @@ function forward(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet, f: 4 | 6): 
       if (dst.kind !== 'eni' || dst.eni.vpc !== xout.resourceId || !vpcHas(inv, xout.resourceId, d)) return none();
       const back = routeFor(inv, dst.eni.subnet, s);
       if (!back || back.state !== 'active' || back.target.kind !== 'tgw' || back.target.id !== tgw) return none();
+      // The AZ rule again for the replies, which enter the TGW from the destination's zone.
+      const bzone = inv.subnets.find((x) => x.id === dst.eni.subnet)?.availabilityZone;
+      if (xout.subnets && !xout.subnets.some((id) => inv.subnets.find((x) => x.id === id)?.availabilityZone === bzone)) return none();
       const t2 = tgwTableFor(inv, xout.id);
       const hop2 = t2 ? pick(inv, t2.routes, s) : undefined;
       if (!hop2 || hop2.state !== 'active' || firstAttachment(hop2) !== xin.id) return none();
