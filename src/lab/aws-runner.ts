@@ -10,14 +10,18 @@
  *    gateway) is delivered only to the VPC's own subnets;
  *  - an internet gateway is a namespace between the router and an "internet" namespace holding the outside
  *    hosts; it translates public to private addresses 1:1 and forwards only for interfaces that have one;
- *  - a NAT gateway is a host on its subnet's bridge at its private address that masquerades outbound only.
- * Transit gateways, endpoints, virtual private gateways and routes to interfaces are not emulated: the checks
- * whose path meets one are skipped with the reason. Nothing has a route out; everything is removed on exit.
+ *  - a NAT gateway is a host on its subnet's bridge at its private address that masquerades outbound only;
+ *  - a transit gateway is a router with a link to each attached VPC's router; what arrives over an attachment
+ *    is routed by the TGW route table associated with it (longest prefix, static before propagated,
+ *    blackholes), and a subnet's route to the TGW holds only when the attachment has a subnet in its zone.
+ * Endpoints, virtual private gateways, routes to interfaces and what the model leaves unevaluated on a transit
+ * gateway (its attachment subnets' ACLs, group references across it) are not emulated: the checks whose path
+ * meets one are skipped with the reason. Nothing has a route out; everything is removed on exit.
  */
 import type { AwsAnalysis } from '../analyses/aws/reach.js';
 import { awsEndpointOf, awsPathOf, isAwsCheck } from '../analyses/test/aws.js';
 import type { Check, Observation, Runner } from '../analyses/test/types.js';
-import type { NatGateway, NetworkInterface, Route, Subnet } from '../inventory/aws/types.js';
+import type { NatGateway, NetworkInterface, Route, Subnet, TgwAttachment, TgwRoute } from '../inventory/aws/types.js';
 import { formatIp, parseCidr, type IpRange } from '../model/address.js';
 import type { Protocol } from '../model/port-set.js';
 import { bestRoute } from '../engine/cloud/routing.js';
@@ -35,7 +39,7 @@ export interface AwsLabOptions {
 }
 
 /** Route targets the lab emulates; the others make a check skipped. */
-const EMULATED = new Set(['local', 'pcx', 'igw', 'nat']);
+const EMULATED = new Set(['local', 'pcx', 'igw', 'nat', 'tgw']);
 /** The gateway address every lab host and subnet link uses (link-local: no interface of a VPC holds it). */
 const GW = '169.254.0.1';
 /** The first client port: the low end of the ephemeral range the model assumes, where ACLs most often fall short. */
@@ -45,8 +49,8 @@ function cidrText(r: IpRange, prefix: number): string {
   return `${formatIp(4, r.lo)}/${prefix}`;
 }
 
-/** A route's IPv4 destinations with their prefix lengths (a prefix list's entries). */
-function destinations(aws: AwsAnalysis, r: Route): Array<{ text: string; prefix: number }> {
+/** A route's IPv4 destinations with their prefix lengths (a prefix list's entries); VPC and TGW routes alike. */
+function destinations(aws: AwsAnalysis, r: Route | TgwRoute): Array<{ text: string; prefix: number }> {
   if (r.destination.kind === 'cidr') return r.destination.cidr.range.family === 4 ? [{ text: cidrText(r.destination.cidr.range, r.destination.cidr.prefix), prefix: r.destination.cidr.prefix }] : [];
   return (aws.estate.prefixLists.get(r.destination.id)?.entries ?? []).filter((c) => c.range.family === 4).map((c) => ({ text: cidrText(c.range, c.prefix), prefix: c.prefix }));
 }
@@ -81,6 +85,12 @@ export function awsLabSkip(aws: AwsAnalysis, c: Check): string | undefined {
     const t = est.routeTableOf(subnet);
     const r = t ? bestRoute(est, t.routes, addr) : undefined;
     if (r && r.state === 'active' && !EMULATED.has(r.target.kind)) return `${t!.id} routes ${formatIp(4, addr)} to ${r.target.id} (${r.target.kind}), which the lab does not emulate`;
+    // What the model does not evaluate on a transit gateway, the lab does not emulate either: agreeing there proves nothing.
+    if (r && r.state === 'active' && r.target.kind === 'tgw') {
+      const tgw = r.target.id;
+      const caveat = aws.inventory.unmodelled.find((u) => (u.kind === 'TransitGateway' && u.name === tgw) || (u.kind === 'TransitGatewayAttachment' && est.attachments.get(u.name)?.tgw === tgw));
+      if (caveat) return `${t!.id} routes ${formatIp(4, addr)} to ${tgw}, where the model does not evaluate everything (${caveat.kind} ${caveat.name} ${caveat.effect})`;
+    }
   }
   return undefined;
 }
@@ -144,6 +154,7 @@ class Estate {
     for (const s of this.subnets.values()) this.namespaces.push(`s${s.k}`);
     this.nats.forEach((_, j) => this.namespaces.push(`n${j}`));
     this.igws().forEach((_, i) => this.namespaces.push(`g${i}`));
+    this.tgws().forEach((_, i) => this.namespaces.push(`t${i}`));
     this.namespaces.push('inet');
   }
 
@@ -156,6 +167,12 @@ class Estate {
 
   private igws() {
     return this.aws.inventory.internetGateways.filter((g) => g.vpcs.some((v) => this.vpcs.has(v))).map((g) => ({ g, vpc: g.vpcs.find((v) => this.vpcs.has(v))! }));
+  }
+
+  /** The transit gateways some VPC of the lab has an available attachment to, sorted. */
+  private tgws(): string[] {
+    const est = this.aws.estate;
+    return [...est.tgws.keys()].filter((t) => [...this.vpcs.keys()].some((v) => est.vpcAttachment(t, v))).sort();
   }
 
   private peerings() {
@@ -242,6 +259,48 @@ class Estate {
       nft.set(ns, igwRuleset(pairs));
       igwOf.set(g.id, { link, far: ga });
     });
+    // Transit gateways: a router each, linked to the router of every VPC of the lab attached to it; what
+    // arrives from the TGW goes to the VPC's own subnets only (onward routing is not evaluated by the model).
+    const tgwLink = new Map<string, { link: string; far: string; attachment: TgwAttachment }>();
+    this.tgws().forEach((tgw, i) => {
+      const ns = names.extra(`t${i}`);
+      forwarders.push(ns);
+      const near = new Map<string, { link: string; address: string }>();
+      for (const [vpc, k] of this.vpcs) {
+        const x = est.vpcAttachment(tgw, vpc);
+        if (!x) continue;
+        const link = `t${i}v${k}`;
+        const [ra, ta] = next();
+        push(b, router(vpc), `link add ${link} type veth peer name ${link} netns ${ns}`, `addr add ${ra}/30 dev ${link}`, `link set ${link} up`, `rule add prio 1000 iif ${link} table 99`, `rule add prio 2000 iif ${link} prohibit`);
+        push(b, ns, `addr add ${ta}/30 dev ${link}`, `link set ${link} up`);
+        tgwLink.set(`${tgw}|${vpc}`, { link, far: ta, attachment: x });
+        near.set(x.id, { link, address: ra });
+      }
+      // Each attachment's associated route table as the TGW's table for packets from its link.
+      const tableNo = new Map<string, number>();
+      for (const [xid, n] of near) {
+        const rt = est.tgwTableOf(xid);
+        if (rt && !tableNo.has(rt.id)) {
+          const no = 3000 + tableNo.size;
+          tableNo.set(rt.id, no);
+          const best = new Map<string, { rank: number; line: string }>();
+          for (const route of rt.routes) {
+            const rank = route.origin === 'propagated' ? 0 : route.destination.kind === 'prefix-list' ? 1 : 2;
+            // The model's egress attachment: the first of the route's, in sorted order.
+            const xout = [...route.attachments].sort()[0];
+            const egress = xout ? est.attachments.get(xout) : undefined;
+            const to = xout && egress?.resourceType === 'vpc' && egress.state === 'available' ? near.get(xout) : undefined;
+            for (const dst of destinations(this.aws, route)) {
+              const line = route.state === 'blackhole' ? `route replace blackhole ${dst.text} table ${no}` : to ? `route replace ${dst.text} via ${to.address} dev ${to.link} onlink table ${no}` : `route replace prohibit ${dst.text} table ${no}`;
+              const had = best.get(dst.text);
+              if (!had || had.rank < rank) best.set(dst.text, { rank, line });
+            }
+          }
+          push(b, ns, ...[...best.values()].map((x) => x.line));
+        }
+        push(b, ns, ...(rt ? [`rule add prio 1000 iif ${n.link} table ${tableNo.get(rt.id)}`] : []), `rule add prio 2000 iif ${n.link} prohibit`);
+      }
+    });
     // Each subnet's route table as the router's table for packets from its link.
     for (const s of this.subnets.values()) {
       const r = router(s.subnet.vpc);
@@ -270,6 +329,11 @@ class Estate {
           } else if (t.kind === 'igw' && igwOf.has(t.id) && est.igws.get(t.id)!.vpcs.includes(s.subnet.vpc)) {
             const g = igwOf.get(t.id)!;
             how = `via ${g.far} dev ${g.link} onlink`;
+          } else if (t.kind === 'tgw' && tgwLink.has(`${t.id}|${s.subnet.vpc}`)) {
+            // The AZ rule: the subnet reaches the TGW only through an attachment subnet in its own zone.
+            const l = tgwLink.get(`${t.id}|${s.subnet.vpc}`)!;
+            const az = s.subnet.availabilityZone;
+            if (!l.attachment.subnets || l.attachment.subnets.some((id) => est.subnets.get(id)?.availabilityZone === az)) how = `via ${l.far} dev ${l.link} onlink`;
           } else if (t.kind === 'nat') {
             const nat = this.nats.find((x) => x.id === t.id && x.vpc === s.subnet.vpc);
             if (nat) how = `via ${nat.privateIp} dev s${this.subnets.get(nat.subnet)!.k} onlink`;

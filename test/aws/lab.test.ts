@@ -136,6 +136,68 @@ test('AWS lab: on a crafted estate every probe gets the model\'s verdict, each c
   process.stdout.write(`# crafted estate: ${seen.size} checks in ${(ms / 1000).toFixed(1)} s\n`);
 });
 
+/**
+ * A transit gateway joining VPCs d, e and f: d and e associated with one table (routes to all three), f
+ * with its own (back to d, a blackhole toward e). d's attachment has a subnet in us-east-1a only, so d2 in
+ * us-east-1b reaches the TGW neither for requests nor for replies (the AZ rule).
+ */
+const sub = (id: string, vpc: string, cidr: string, az: string) => ({ SubnetId: id, VpcId: vpc, CidrBlock: cidr, AvailabilityZone: az });
+const toTgw = (cidr: string) => ({ DestinationCidrBlock: cidr, TransitGatewayId: 'tgw-x', State: 'active' });
+const local = (cidr: string) => ({ DestinationCidrBlock: cidr, GatewayId: 'local', State: 'active' });
+const tgwRoute = (cidr: string, attachment: string | undefined, type: string) => ({ DestinationCidrBlock: cidr, Type: type, State: attachment ? 'active' : 'blackhole', ...(attachment ? { TransitGatewayAttachments: [{ TransitGatewayAttachmentId: attachment, ResourceType: 'vpc' }] } : {}) });
+const attach = (id: string, vpc: string, table: string) => ({ TransitGatewayAttachmentId: id, TransitGatewayId: 'tgw-x', ResourceType: 'vpc', ResourceId: vpc, State: 'available', Association: { TransitGatewayRouteTableId: table, State: 'associated' } });
+const open22 = (id: string, vpc: string) => ({ GroupId: id, VpcId: vpc, GroupName: id, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }], IpPermissionsEgress: everything });
+const openAcl = (id: string, vpc: string) => ({ NetworkAclId: id, VpcId: vpc, IsDefault: true, Entries: [allow(100, false, '0.0.0.0/0'), allow(100, true, '0.0.0.0/0'), star(false), star(true)], Associations: [] });
+const TGW_ESTATE = {
+  Vpcs: [{ VpcId: 'vpc-d', OwnerId: '111111111111', CidrBlock: '10.10.0.0/16' }, { VpcId: 'vpc-e', OwnerId: '111111111111', CidrBlock: '10.11.0.0/16' }, { VpcId: 'vpc-f', OwnerId: '111111111111', CidrBlock: '10.12.0.0/16' }],
+  Subnets: [sub('subnet-d1', 'vpc-d', '10.10.1.0/24', 'us-east-1a'), sub('subnet-d2', 'vpc-d', '10.10.2.0/24', 'us-east-1b'), sub('subnet-e1', 'vpc-e', '10.11.1.0/24', 'us-east-1a'), sub('subnet-f1', 'vpc-f', '10.12.1.0/24', 'us-east-1a')],
+  NetworkInterfaces: [
+    { ...eni('eni-d1', 'subnet-d1', 'vpc-d', '10.10.1.10', ['sg-d']) },
+    { ...eni('eni-d2', 'subnet-d2', 'vpc-d', '10.10.2.10', ['sg-d']), AvailabilityZone: 'us-east-1b' },
+    eni('eni-e1', 'subnet-e1', 'vpc-e', '10.11.1.10', ['sg-e']),
+    eni('eni-f1', 'subnet-f1', 'vpc-f', '10.12.1.10', ['sg-f']),
+  ],
+  SecurityGroups: [open22('sg-d', 'vpc-d'), open22('sg-e', 'vpc-e'), open22('sg-f', 'vpc-f')],
+  NetworkAcls: [openAcl('acl-d', 'vpc-d'), openAcl('acl-e', 'vpc-e'), openAcl('acl-f', 'vpc-f')],
+  RouteTables: [
+    { RouteTableId: 'rtb-d', VpcId: 'vpc-d', Associations: [{ Main: true }], Routes: [local('10.10.0.0/16'), toTgw('10.11.0.0/16'), toTgw('10.12.0.0/16')] },
+    { RouteTableId: 'rtb-e', VpcId: 'vpc-e', Associations: [{ Main: true }], Routes: [local('10.11.0.0/16'), toTgw('10.10.0.0/16'), toTgw('10.12.0.0/16')] },
+    { RouteTableId: 'rtb-f', VpcId: 'vpc-f', Associations: [{ Main: true }], Routes: [local('10.12.0.0/16'), toTgw('10.0.0.0/8')] },
+  ],
+  TransitGateways: [{ TransitGatewayId: 'tgw-x', State: 'available', OwnerId: '111111111111' }],
+  TransitGatewayAttachments: [attach('tgw-attach-d', 'vpc-d', 'tgw-rtb-main'), attach('tgw-attach-e', 'vpc-e', 'tgw-rtb-main'), attach('tgw-attach-f', 'vpc-f', 'tgw-rtb-f')],
+  TransitGatewayVpcAttachments: [
+    { TransitGatewayAttachmentId: 'tgw-attach-d', SubnetIds: ['subnet-d1'] },
+    { TransitGatewayAttachmentId: 'tgw-attach-e', SubnetIds: ['subnet-e1'] },
+    { TransitGatewayAttachmentId: 'tgw-attach-f', SubnetIds: ['subnet-f1'] },
+  ],
+  TransitGatewayRouteTables: [{ TransitGatewayRouteTableId: 'tgw-rtb-main', TransitGatewayId: 'tgw-x' }, { TransitGatewayRouteTableId: 'tgw-rtb-f', TransitGatewayId: 'tgw-x' }],
+  TransitGatewayRouteTableRoutes: {
+    'tgw-rtb-main': [tgwRoute('10.10.0.0/16', 'tgw-attach-d', 'propagated'), tgwRoute('10.11.0.0/16', 'tgw-attach-e', 'propagated'), tgwRoute('10.12.0.0/16', 'tgw-attach-f', 'static')],
+    'tgw-rtb-f': [tgwRoute('10.10.0.0/16', 'tgw-attach-d', 'static'), tgwRoute('10.11.0.0/16', 'tgw-attach-e', 'propagated'), tgwRoute('10.11.0.0/16', undefined, 'static')],
+  },
+};
+
+test('AWS lab: a transit gateway is emulated, its tables, blackholes and the AZ rule both ways as the model has them', opts, async () => {
+  const aws = analysisOf(TGW_ESTATE);
+  assert.deepEqual(aws.inventory.diagnostics.filter((d) => d.severity !== 'info'), []);
+  const seen = await labAgreesWithModel(aws, allChecks(aws, [], [['TCP', 22]]));
+  assert.equal(seen.get('eni-d1>eni-e1:22'), 'allow/allow', 'propagated routes of the ingress attachment\'s table, both ways');
+  assert.equal(seen.get('eni-d1>eni-f1:22'), 'allow/allow', "f's own table routes the replies back to d");
+  assert.equal(seen.get('eni-d2>eni-e1:22'), 'deny/deny', "d's attachment has no subnet in d2's zone");
+  assert.equal(seen.get('eni-e1>eni-d2:22'), 'deny/deny', 'delivered to d2, whose replies cannot reach the TGW from its zone');
+  assert.equal(seen.get('eni-e1>eni-f1:22'), 'deny/deny', "f's table has a static blackhole toward e, which beats the propagated route: no way back");
+  assert.equal(seen.get('eni-f1>eni-e1:22'), 'deny/deny', 'the blackhole, forward');
+  // A filtering ACL on an attachment subnet is a caveat: the lab does not judge paths through that TGW.
+  const snap = structuredClone(TGW_ESTATE);
+  snap.NetworkAcls[1]!.Entries.unshift({ RuleNumber: 1, Protocol: '6', RuleAction: 'deny', Egress: false, CidrBlock: '10.12.0.0/16', PortRange: { From: 22, To: 22 } } as never);
+  const caveated = analysisOf(snap);
+  const c = allChecks(caveated, [], [['TCP', 22]]).find((x) => x.from.id === 'eni-d1' && x.to.id === 'eni-e1')!;
+  const run = await runChecks((x) => awsModelVerdict(caveated, x), [c], new AwsLabRunner(caveated));
+  assert.equal(run.results[0]!.observed?.verdict, 'skipped');
+  assert.match(run.results[0]!.observed!.detail!, /tgw-attach-e/);
+});
+
 test('AWS lab: paths through constructs the lab does not emulate are skipped with the reason, never judged', opts, async () => {
   const snap = structuredClone(CRAFTED) as typeof CRAFTED;
   snap.RouteTables[2]!.Routes.push({ DestinationCidrBlock: '172.16.0.0/12', GatewayId: 'vgw-1', State: 'active' } as never);
