@@ -22,6 +22,7 @@ import type { AwsAnalysis, AwsEndpointJSON } from '../aws/reach.js';
 import { awsEndpointMatcher, trafficOfPorts } from '../aws/select.js';
 import { clusterEndpoints, endpointMatcher, type Endpoint, type Level, type ResolvedEndpoint } from '../endpoints.js';
 import { CrossJoin, JOIN_ASSUMPTIONS, kubernetesTraffic } from './join.js';
+import { EMPTY_ACC, SharedAnswers, type Acc } from './shared-answers.js';
 
 export interface CrossConnection {
   readonly src: string;
@@ -92,14 +93,8 @@ function outsidePieces(j: CrossJoin): IpRange[] {
   return out;
 }
 
-type Acc = { conns: TrafficSet; responseBlocked: TrafficSet; kubernetes: TrafficSet; aws: TrafficSet };
-const EMPTY: Acc = { conns: TrafficSet.EMPTY, responseBlocked: TrafficSet.EMPTY, kubernetes: TrafficSet.EMPTY, aws: TrafficSet.EMPTY };
 /** What Kubernetes decides in a cross-layer answer when it allows everything. */
 export const ALL_K8S = kubernetesTraffic(PortSet.ALL);
-
-function add(a: Acc, v: { conns: TrafficSet; responseBlocked: TrafficSet; kubernetes: TrafficSet; aws: { conns: TrafficSet; responseBlocked: TrafficSet } }): Acc {
-  return { conns: a.conns.union(v.conns), responseBlocked: a.responseBlocked.union(v.responseBlocked), kubernetes: a.kubernetes.union(v.kubernetes), aws: a.aws.union(v.aws.conns).union(v.aws.responseBlocked) };
-}
 
 /** Listed when something passes both layers, or one layer opens what the other closes. */
 function worthListing(a: Acc): boolean {
@@ -158,18 +153,12 @@ export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossRea
     if (worthListing(n) && (!traffic || !n.aws.isEmpty() || !n.kubernetes.isEmpty())) connections.push({ src, dst, ...n });
   };
 
+  const shared = new SharedAnswers(j);
   for (const c of cluster) {
-    const pods = placed(c);
-    const egress = (dst: AwsEnd): Acc => {
-      let acc = EMPTY;
-      for (const p of pods) for (const h of p.hosts) acc = add(acc, j.egress(p, h, dst));
-      return acc;
-    };
-    const ingress = (src: AwsEnd): Acc => {
-      let acc = EMPTY;
-      for (const p of pods) for (const h of p.hosts) acc = add(acc, j.ingress(p, h, src));
-      return acc;
-    };
+    // The endpoint's pods that answer differently, one each: replicas and alike workloads share answers.
+    const { reps, sig } = shared.representatives(placed(c));
+    const egress = (dst: AwsEnd): Acc => (reps.length ? shared.answer(reps, sig, 'egress', dst) : EMPTY_ACC);
+    const ingress = (src: AwsEnd): Acc => (reps.length ? shared.answer(reps, sig, 'ingress', src) : EMPTY_ACC);
     // Outside pieces with the same answer are one endpoint, named as reports name outside ranges.
     const grouped = (f: (x: AwsEnd) => Acc): Array<{ ranges: IpRange[]; acc: Acc }> => {
       const groups = new Map<string, { ranges: IpRange[]; acc: Acc }>();
