@@ -21,7 +21,8 @@ import { joinNotes } from '../aws/notes.js';
 import type { AwsAnalysis, AwsEndpointJSON } from '../aws/reach.js';
 import { awsEndpointMatcher, trafficOfPorts } from '../aws/select.js';
 import { clusterEndpoints, endpointMatcher, type Endpoint, type Level, type ResolvedEndpoint } from '../endpoints.js';
-import { CrossJoin, JOIN_ASSUMPTIONS, kubernetesTraffic } from './join.js';
+import { routeText } from '../../engine/cross/services.js';
+import { CrossJoin, JOIN_ASSUMPTIONS, kubernetesTraffic, type ServiceVerdict } from './join.js';
 
 export interface CrossConnection {
   readonly src: string;
@@ -31,6 +32,16 @@ export interface CrossConnection {
   /** Requests both layers pass whose replies a NACL drops. */
   readonly responseBlocked: TrafficSet;
   /** Each layer on its own: Kubernetes (TCP and UDP) and the AWS path. */
+  readonly kubernetes: TrafficSet;
+  readonly aws: TrafficSet;
+  /** The Service nodePorts one layer or both open for the pair (by `routeText`), each with what it gives; empty when none. */
+  readonly via: readonly CrossVia[];
+}
+
+/** One Service nodePort path of a pair: its traffic is the nodePort the client sends to. */
+export interface CrossVia {
+  readonly route: string;
+  readonly conns: TrafficSet;
   readonly kubernetes: TrafficSet;
   readonly aws: TrafficSet;
 }
@@ -92,13 +103,24 @@ function outsidePieces(j: CrossJoin): IpRange[] {
   return out;
 }
 
-type Acc = { conns: TrafficSet; responseBlocked: TrafficSet; kubernetes: TrafficSet; aws: TrafficSet };
-const EMPTY: Acc = { conns: TrafficSet.EMPTY, responseBlocked: TrafficSet.EMPTY, kubernetes: TrafficSet.EMPTY, aws: TrafficSet.EMPTY };
+type Acc = { conns: TrafficSet; responseBlocked: TrafficSet; kubernetes: TrafficSet; aws: TrafficSet; via: readonly CrossVia[] };
+const EMPTY: Acc = { conns: TrafficSet.EMPTY, responseBlocked: TrafficSet.EMPTY, kubernetes: TrafficSet.EMPTY, aws: TrafficSet.EMPTY, via: [] };
 /** What Kubernetes decides in a cross-layer answer when it allows everything. */
 export const ALL_K8S = kubernetesTraffic(PortSet.ALL);
 
 function add(a: Acc, v: { conns: TrafficSet; responseBlocked: TrafficSet; kubernetes: TrafficSet; aws: { conns: TrafficSet; responseBlocked: TrafficSet } }): Acc {
-  return { conns: a.conns.union(v.conns), responseBlocked: a.responseBlocked.union(v.responseBlocked), kubernetes: a.kubernetes.union(v.kubernetes), aws: a.aws.union(v.aws.conns).union(v.aws.responseBlocked) };
+  return { conns: a.conns.union(v.conns), responseBlocked: a.responseBlocked.union(v.responseBlocked), kubernetes: a.kubernetes.union(v.kubernetes), aws: a.aws.union(v.aws.conns).union(v.aws.responseBlocked), via: a.via };
+}
+
+/** Adds one Service path (its traffic is the nodePort the client sends to), kept by route when either layer opens it. */
+function addService(a: Acc, v: ServiceVerdict): Acc {
+  const b = add(a, { conns: v.conns, responseBlocked: v.responseBlocked, kubernetes: v.kubernetes, aws: { conns: v.awsTraffic, responseBlocked: v.awsReplyBlocked } });
+  const aws = v.awsTraffic.union(v.awsReplyBlocked);
+  if (aws.isEmpty() && v.kubernetes.isEmpty()) return { ...b, via: a.via };
+  const route = routeText(v.route);
+  const old = a.via.find((x) => x.route === route);
+  const one: CrossVia = old ? { route, conns: old.conns.union(v.conns), kubernetes: old.kubernetes.union(v.kubernetes), aws: old.aws.union(aws) } : { route, conns: v.conns, kubernetes: v.kubernetes, aws };
+  return { ...b, via: [...a.via.filter((x) => x !== old), one].sort((x, y) => lex(x.route, y.route)) };
 }
 
 /** Listed when something passes both layers, or one layer opens what the other closes. */
@@ -111,7 +133,8 @@ function worthListing(a: Acc): boolean {
 
 function narrow(a: Acc, t: TrafficSet | undefined): Acc {
   if (!t) return a;
-  return { conns: a.conns.intersect(t), responseBlocked: a.responseBlocked.intersect(t), kubernetes: a.kubernetes.intersect(t), aws: a.aws.intersect(t) };
+  const via = a.via.map((x) => ({ route: x.route, conns: x.conns.intersect(t), kubernetes: x.kubernetes.intersect(t), aws: x.aws.intersect(t) })).filter((x) => !x.aws.isEmpty() || !x.kubernetes.isEmpty());
+  return { conns: a.conns.intersect(t), responseBlocked: a.responseBlocked.intersect(t), kubernetes: a.kubernetes.intersect(t), aws: a.aws.intersect(t), via };
 }
 
 function awsJson(e: NetworkInterface): AwsEndpointJSON {
@@ -122,7 +145,7 @@ function awsJson(e: NetworkInterface): AwsEndpointJSON {
 export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossReach {
   const pl = j.placement;
   const diagnostics = [...pl.diagnostics];
-  const assumptions = [...pl.assumptions, ...JOIN_ASSUMPTIONS];
+  const assumptions = [...pl.assumptions, ...JOIN_ASSUMPTIONS, ...j.services.assumptions];
   const names = new Map<string, string>();
   if (pl.hosts.length === 0) return { joined: false, placement: pl, connections: [], outside: [], names, assumptions: [], diagnostics };
 
@@ -167,7 +190,10 @@ export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossRea
     };
     const ingress = (src: AwsEnd): Acc => {
       let acc = EMPTY;
-      for (const p of pods) for (const h of p.hosts) acc = add(acc, j.ingress(p, h, src));
+      for (const p of pods) {
+        for (const h of p.hosts) acc = add(acc, j.ingress(p, h, src));
+        for (const v of j.serviceIngress(p, src)) acc = addService(acc, v);
+      }
       return acc;
     };
     // Outside pieces with the same answer are one endpoint, named as reports name outside ranges.
@@ -175,7 +201,7 @@ export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossRea
       const groups = new Map<string, { ranges: IpRange[]; acc: Acc }>();
       for (const r of pieces) {
         const acc = f({ kind: 'external', address: r.lo });
-        const key = `${acc.conns.key()}/${acc.responseBlocked.key()}/${acc.kubernetes.key()}/${acc.aws.key()}`;
+        const key = `${acc.conns.key()}/${acc.responseBlocked.key()}/${acc.kubernetes.key()}/${acc.aws.key()}/${acc.via.map((x) => `${x.route}=${x.conns.key()}|${x.kubernetes.key()}|${x.aws.key()}`).join(',')}`;
         const g = groups.get(key);
         if (g) g.ranges.push(r);
         else groups.set(key, { ranges: [r], acc });
