@@ -70,6 +70,8 @@ test('Cluster: the pod sees the receiving node as the source, so an ipBlock for 
   assert.match(x.stdout, /kube-proxy forwards TCP 30080 to the pod's port 8080/);
   assert.match(x.stdout, /NetworkPolicy sees the source as node ip-10-0-1-10\.ec2\.internal's primary address 10\.0\.1\.10 \(externalTrafficPolicy Cluster: kube-proxy SNATs to the receiving node\): it blocks TCP 8080/);
   assert.match(x.stdout, /10\.0\.1\.10 => shop\/app-0 on TCP 8080: DENIED/);
+  // The Kubernetes layer still leaves the Service out; the note says what reads it.
+  assert.match(runCli(['reach', dir, '-o', 'json']).stdout, /Service app does not affect NetworkPolicy reachability \(service discovery, configuration and storage do not allow or deny connections\): read for the answers across cloud and cluster only \(its nodePorts\)/);
   const services = readFileSync(join(dir, 'cluster.yaml'), 'utf8').split('\n');
   assert.equal(services[150], 'apiVersion: v1', 'cluster.yaml:151 is where the Service begins');
 });
@@ -239,6 +241,7 @@ spec:
     assert.match(out, /load balancers of LoadBalancer Services \(listeners, their security groups, loadBalancerSourceRanges, which the cloud provider applies there\) are not in the EC2 describe-\* snapshot/, format);
     assert.match(out, /loadBalancerSourceRanges filter traffic to the load balancer, not to a nodePort reached directly, so they do not narrow these answers: shop\/web 203\.0\.113\.0\/24/, format);
     assert.match(out, /Service ports without a nodePort in the input .* shop\/web port 8081\/TCP/, format);
+    assert.match(out, /the hop from the receiving node to a pod on another node \(the node security groups between nodes\) is not evaluated/, format);
     const x = runCli(['explain', dir, '--from', 'internet', '--to', 'shop/web', '-o', format, '-q']).stdout.replace(/\\([*_\\\[\]])/g, '$1');
     assert.match(x, /loadBalancerSourceRanges filter traffic to the load balancer/, format);
     if (format === 'json') assert.deepEqual([JSON.parse(x).services[0].targetPort, JSON.parse(x).services[0].targetPortName], [8443, 'https']);

@@ -254,12 +254,11 @@ export function buildInventory(files: ReadonlyArray<{ docs: Iterable<ParsedDocum
       continue;
     }
     if (entry.role === 'irrelevant') {
-      diags.push({ severity: 'info', code: 'skipped-kind', message: `${kind} ${loose.name} does not affect NetworkPolicy reachability (${entry.why}): skipped`, source });
       // The cross-layer answer forwards AWS traffic through a Service's nodePorts (the Kubernetes layer does not read it).
-      if (kind === 'Service' && res.group === '') {
-        const svc = parseService(obj, loose.namespace ?? defaultNs, loose.name, source);
-        if (svc) services.set(svc.id, svc);
-      }
+      const svc = kind === 'Service' && res.group === '' ? parseService(obj, loose.namespace ?? defaultNs, loose.name, source) : undefined;
+      if (svc) services.set(svc.id, svc);
+      const read = svc && (svc.type === 'NodePort' || svc.type === 'LoadBalancer') ? ' for the answers across cloud and cluster only (its nodePorts)' : '';
+      diags.push({ severity: 'info', code: 'skipped-kind', message: `${kind} ${loose.name} does not affect NetworkPolicy reachability (${entry.why}): ${read ? `read${read}` : 'skipped'}`, source });
       continue;
     }
     if (entry.role === 'unmodelled') {
