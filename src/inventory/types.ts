@@ -221,6 +221,32 @@ export interface AdminPolicy {
   readonly annotations?: Labels;
 }
 
+/** One port of a Service: `targetPort` is a number or the name of a container port. */
+export interface ServicePort {
+  readonly name?: string;
+  readonly protocol: Protocol;
+  readonly port: number;
+  readonly targetPort: number | string;
+  /** Set on NodePort and LoadBalancer Services when the input gives it (the API server allocates it otherwise). */
+  readonly nodePort?: number;
+}
+
+/** A core/v1 Service, read for the cross-layer answer (nodePorts forward AWS traffic to pods). */
+export interface ClusterService {
+  /** `namespace/name` */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  /** undefined: no selector (endpoints are managed by hand and not in the input). */
+  readonly selector?: Labels;
+  readonly ports: readonly ServicePort[];
+  readonly externalTrafficPolicy: 'Cluster' | 'Local';
+  readonly loadBalancerSourceRanges: readonly string[];
+  readonly externalIPs: readonly string[];
+  readonly source: SourceRef;
+}
+
 export interface Inventory {
   /** Sorted by name. */
   readonly namespaces: readonly Namespace[];
@@ -241,6 +267,8 @@ export interface Inventory {
    * an operator may create pods for them that are not in the input. Sorted by source.
    */
   readonly customResources: readonly CustomResourceRef[];
+  /** Services, when the input has any (only the cross-layer answer reads them); sorted by id. */
+  readonly services?: readonly ClusterService[];
 }
 
 /** An object of an unknown custom resource kind (`unknown-kind`). */

@@ -55,3 +55,11 @@ test('the interface\'s own tenant tag comes before its VPC\'s; {label} reads onl
   // {namespaceLabel} reads the VPCs' tags whatever the interfaces say.
   assert.deepEqual(breaches(estate({ eniTags: { b: { tenant: 'a' } } }), '{namespaceLabel: tenant}'), ['a>b: eni-a -> eni-b all traffic', 'b>a: eni-b -> eni-a all traffic']);
 });
+
+test('tags of an interface\'s instance (describe-instances) count as the interface\'s where it lacks the key, its own first', () => {
+  const s = estate({ eniTags: { b: { tenant: 'own' } } });
+  for (const [i, e] of (s['NetworkInterfaces'] as J[]).entries()) e['Attachment'] = { InstanceId: `i-${'ab'[i]}` };
+  s['Reservations'] = [{ OwnerId: '111111111111', Instances: ['a', 'b'].map((x) => ({ InstanceId: `i-${x}`, SubnetId: `subnet-${x}`, VpcId: `vpc-${x}`, Tags: tags({ tenant: `inst-${x}` }), NetworkInterfaces: [] })) }];
+  // eni-a has no tenant tag of its own: its instance's; eni-b's own tag wins over its instance's.
+  assert.deepEqual(breaches(s, '{label: tenant}'), ['inst-a>own: eni-a -> eni-b all traffic', 'own>inst-a: eni-b -> eni-a all traffic']);
+});

@@ -158,3 +158,49 @@ test('cross reach is the conjunction of the Kubernetes and AWS reference evaluat
   assert.ok(allowed > 50, `allowed ${allowed} of ${checked}`);
   assert.ok(blockedByOne > 50, `one layer blocking ${blockedByOne}`);
 });
+
+/** A connection as text: both layers, each on its own, and the Service paths. */
+function connectionText(c: ReturnType<typeof crossReach>['connections'][number]): string {
+  return `${c.src} ${c.dst} ${c.conns.key()} ${c.responseBlocked.key()} ${c.kubernetes.key()} ${c.aws.key()} ${c.via.map((v) => `${v.route}=${v.conns.key()}|${v.kubernetes.key()}|${v.aws.key()}`).join(',')}`;
+}
+
+test('cross reach shares answers among alike pods, hosts and interfaces without changing any (against the literal walk)', () => {
+  let sharedPods = 0;
+  let sharedHosts = 0;
+  let viaSeen = 0;
+  fc.assert(
+    fc.property(mixedArb(), fc.boolean(), fc.constantFrom('Cluster', 'Local'), ({ snapshot, manifests }, service, policy) => {
+      // A second node alike the first (same subnet and groups, next addresses), replicas, and a NodePort Service.
+      const enis = snapshot['NetworkInterfaces'] as Array<Record<string, unknown>>;
+      const node = enis.find((e) => JSON.stringify(e['TagSet'] ?? []).includes('kubernetes.io/cluster/c'))!;
+      const base = String(node['PrivateIpAddress']).split('.').slice(0, 3).join('.');
+      // The node's groups open the nodePort, so that Service paths are live.
+      const groups = new Set(((node['Groups'] as Array<{ GroupId: string }>) ?? []).map((g) => g.GroupId));
+      for (const g of snapshot['SecurityGroups'] as Array<Record<string, unknown>>) if (groups.has(String(g['GroupId']))) g['IpPermissions'] = [...(g['IpPermissions'] as unknown[]), { IpProtocol: 'tcp', FromPort: 30080, ToPort: 30080, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }];
+      enis.push({ ...node, NetworkInterfaceId: `${String(node['NetworkInterfaceId'])}-twin`, PrivateIpAddress: `${base}.200`, PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: `${base}.200` }], Attachment: { InstanceId: 'i-twin' }, Association: undefined });
+      const docs = [
+        manifests,
+        JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'rep', namespace: 'ns' }, spec: { replicas: 3, selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a', tier: 'web' } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }] } } } }),
+        // Alike rep in everything the policies see (they select on app only), but not selected by the Service.
+        JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'rep2', namespace: 'ns' }, spec: { replicas: 2, selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a', tier: 'batch' } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }] } } } }),
+        ...(service ? [JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc', namespace: 'ns' }, spec: { type: 'NodePort', externalTrafficPolicy: policy, selector: { app: 'a', tier: 'web' }, ports: [{ port: 80, targetPort: 'http', nodePort: 30080 }] } })] : []),
+      ];
+      const inv = buildAwsInventory([{ path: 'gen.json', text: JSON.stringify(snapshot) }]);
+      const k8s = loadFromTexts([{ path: 'gen.yaml', text: docs.join('\n---\n') }], {});
+      const j = crossJoin(analyze(k8s.inventory), analyseAwsInventory(inv, { ephemeral: EPH }));
+      for (const level of ['pod', 'workload'] as const) {
+        const got = crossReach(j, { level });
+        const want = crossReach(j, { level, literal: true });
+        assert.deepEqual(got.connections.map(connectionText), want.connections.map(connectionText), level);
+        assert.deepEqual(got.outside, want.outside);
+        assert.deepEqual([...got.names], [...want.names]);
+      }
+      if (service && crossReach(j, { level: 'workload' }).connections.some((c) => c.via.length > 0)) viaSeen++;
+      const pods = [...j.placement.pods.values()];
+      if (pods.filter((p) => p.pod.workload.endsWith('rep[Deployment]')).length > 1) sharedPods++;
+      if (j.placement.hosts.length > 1) sharedHosts++;
+    }),
+    { numRuns: 80 },
+  );
+  assert.ok(sharedPods > 40 && sharedHosts > 40 && viaSeen > 5, `replicas in ${sharedPods} runs, several nodes in ${sharedHosts}, Service paths in ${viaSeen}`);
+});

@@ -9,6 +9,7 @@ import { formatIp } from '../../model/address.js';
 import type { TrafficSet } from '../../model/traffic-set.js';
 import { HIPAA_TRANSMISSION, NIST_SC_7, NIST_SC_7_5, PCI_1_2_1, PCI_1_2_5, PCI_1_2_7, PCI_1_3_1, SOC2_CC6_6 } from '../../checks/controls.js';
 import type { Check, CheckMeta, Evidence, Report } from '../../checks/types.js';
+import { EVIDENCE_LIMIT } from '../../checks/util.js';
 import { pairsOf, type InvariantBreach, type PathBundle } from '../intent/drift.js';
 import type { Intent } from '../intent/types.js';
 import { awsDrift, type AwsDrift, type AwsPathEnd } from './intent.js';
@@ -67,12 +68,19 @@ function blockedBy(a: AwsAnalysis, src: AwsPathEnd, dst: AwsPathEnd, traffic: Tr
 
 interface Grouped {
   readonly bundles: PathBundle<AwsPathEnd, TrafficSet>[];
+  /** The first `limit` pairs, listed as evidence; `pairCount` counts every pair, listed or not. */
   readonly pairs: Array<{ src: string; dst: string; ports: TrafficSet; rule: string; location?: SourceRef }>;
+  pairCount: number;
+  /** Every end of every pair (scoping keeps a finding for an end only an unlisted pair names). */
+  readonly ends: Set<string>;
   readonly blame: Blame;
 }
 
-/** Bundles grouped by a key, each bundle blamed once (its ends share classes, so the same rules open it). */
-function group<B extends PathBundle<AwsPathEnd, TrafficSet>>(a: AwsAnalysis, bundles: readonly B[], key: (b: B) => string): Array<Grouped & { bundles: B[] }> {
+/**
+ * Bundles grouped by a key, each bundle blamed once (its ends share classes, so the same rules open it). As
+ * the cluster's checks do (groupByBlame), only the first `limit` pairs are kept; the rest are counted.
+ */
+function group<B extends PathBundle<AwsPathEnd, TrafficSet>>(a: AwsAnalysis, bundles: readonly B[], key: (b: B) => string, limit = EVIDENCE_LIMIT): Array<Grouped & { bundles: B[] }> {
   const out = new Map<string, Grouped & { bundles: B[] }>();
   for (const b of bundles) {
     const first = pairsOf(b).next();
@@ -80,21 +88,27 @@ function group<B extends PathBundle<AwsPathEnd, TrafficSet>>(a: AwsAnalysis, bun
     const bl = openedBy(a, first.value[0], first.value[1], b.ports);
     const k = key(b);
     let g = out.get(k);
-    if (!g) out.set(k, (g = { bundles: [], pairs: [], blame: bl }));
+    if (!g) out.set(k, (g = { bundles: [], pairs: [], pairCount: 0, ends: new Set(), blame: bl }));
     g.bundles.push(b);
-    for (const [s, d] of pairsOf(b)) g.pairs.push({ src: name(s), dst: name(d), ports: b.ports, rule: bl.why, ...(bl.location ? { location: bl.location } : {}) });
+    for (const [s, d] of pairsOf(b)) {
+      const src = name(s), dst = name(d);
+      g.pairCount++;
+      g.ends.add(src).add(dst);
+      if (g.pairs.length < limit) g.pairs.push({ src, dst, ports: b.ports, rule: bl.why, ...(bl.location ? { location: bl.location } : {}) });
+    }
   }
   return [...out.values()];
 }
 
 function describe(g: Grouped, max = 3): string {
   const shown = g.pairs.slice(0, max).map((p) => `${p.src} => ${p.dst} (${p.ports})`);
-  return `${shown.join(', ')}${g.pairs.length > shown.length ? ` and ${g.pairs.length - shown.length} more` : ''}`;
+  return `${shown.join(', ')}${g.pairCount > shown.length ? ` and ${g.pairCount - shown.length} more` : ''}`;
 }
 
-function report(g: Grouped): Pick<Report, 'resource' | 'location' | 'evidence'> {
+function report(g: Grouped): Pick<Report, 'resource' | 'location' | 'evidence' | 'evidenceOmitted' | 'evidenceEnds'> {
   const evidence: Evidence[] = g.pairs.map((p) => ({ src: p.src, dst: p.dst, ports: p.ports, rule: p.rule, ...(p.location ? { location: p.location } : {}) }));
-  return { resource: g.blame.resource, ...(g.blame.location ? { location: g.blame.location } : {}), evidence };
+  const omitted = g.pairCount - g.pairs.length;
+  return { resource: g.blame.resource, ...(g.blame.location ? { location: g.blame.location } : {}), evidence, ...(omitted > 0 ? { evidenceOmitted: omitted, evidenceEnds: g.ends } : {}) };
 }
 
 /** The intent checks over one AWS analysis; the judging runs once, when the first of them runs. */
@@ -106,7 +120,7 @@ export function awsIntentChecks(a: AwsAnalysis, intent: Intent): Check[] {
     {
       meta: meta('aws-intent-violation', 'drift', 'warning', 'Open path that no flow allows', 'Close the path at the security group rule named (narrow its source or ports), or add a flow for it to the intent if it is meant.', { open: '{{from}} => {{to}} is open, but no flow allows it: {{paths}}; opened by {{why}}' }, [PCI_1_2_5, PCI_1_3_1, SOC2_CC6_6, HIPAA_TRANSMISSION, NIST_SC_7, NIST_SC_7_5]),
       check(ctx) {
-        for (const g of group(a, d().violations, (b) => `${b.srcSegment}>${b.dstSegment}`)) {
+        for (const g of group(a, d().violations, (b) => `${b.srcSegment}>${b.dstSegment}`, ctx.evidenceLimit)) {
           const b = g.bundles[0]!;
           ctx.report({ messageId: 'open', data: { from: b.srcSegment, to: b.dstSegment, paths: describe(g), why: g.blame.why }, ...report(g), key: `${b.srcSegment}>${b.dstSegment}`, ...(intent.sensitive.has(b.dstSegment) ? { severity: 'error' as const } : {}) });
         }
@@ -115,7 +129,7 @@ export function awsIntentChecks(a: AwsAnalysis, intent: Intent): Check[] {
     {
       meta: meta('aws-intent-overbroad', 'drift', 'warning', 'Path open on more than its flow allows', 'Narrow the security group rule named to the ports the flow names, or widen the flow if the ports are meant.', { wider: '{{from}} => {{to}} is open on {{extra}} beyond flow #{{flow}} ({{intended}}): {{paths}}; opened by {{why}}' }, [PCI_1_2_5, PCI_1_3_1, NIST_SC_7]),
       check(ctx) {
-        for (const g of group(a, d().overbroad, (b) => `${b.srcSegment}>${b.dstSegment}`)) {
+        for (const g of group(a, d().overbroad, (b) => `${b.srcSegment}>${b.dstSegment}`, ctx.evidenceLimit)) {
           const b = g.bundles[0]!;
           const extra = g.bundles.reduce((t, x) => t.union(x.ports), b.ports);
           ctx.report({ messageId: 'wider', data: { from: b.srcSegment, to: b.dstSegment, extra: String(extra), flow: b.flows.map((f) => f.index).join(', #'), intended: String(b.intended), paths: describe(g), why: g.blame.why }, ...report(g), key: `${b.srcSegment}>${b.dstSegment}`, related: b.flows.map((f) => ({ message: `flow #${f.index}`, location: f.source })) });
@@ -145,7 +159,7 @@ export function awsIntentChecks(a: AwsAnalysis, intent: Intent): Check[] {
     {
       meta: meta('aws-intent-never', 'invariant', 'error', 'Path that an invariant forbids', 'Close the path at the security group rule named: a `never` invariant holds whatever the flows say (typically dev never reaches prod).', { never: '{{from}} must never reach {{to}}, yet these paths are open: {{paths}}; opened by {{why}}' }, [PCI_1_3_1, SOC2_CC6_6, HIPAA_TRANSMISSION, NIST_SC_7]),
       check(ctx) {
-        for (const g of group(a, breaches('never'), (b) => `${b.invariant.source.line}`)) {
+        for (const g of group(a, breaches('never'), (b) => `${b.invariant.source.line}`, ctx.evidenceLimit)) {
           const inv = g.bundles[0]!.invariant;
           if (inv.kind !== 'never') continue;
           ctx.report({ messageId: 'never', data: { from: inv.from.join(', '), to: inv.to.join(', '), paths: describe(g), why: g.blame.why }, ...report(g), key: `never:${inv.from.join(',')}>${inv.to.join(',')}`, related: [{ message: 'the invariant', location: inv.source }] });
@@ -158,7 +172,7 @@ export function awsIntentChecks(a: AwsAnalysis, intent: Intent): Check[] {
         segments: 'segment {{a}} reaches segment {{b}}, which the isolation invariant forbids: {{paths}}; opened by {{why}}',
       }, [PCI_1_3_1, SOC2_CC6_6, NIST_SC_7]),
       check(ctx) {
-        for (const g of group(a, breaches('isolated'), (b) => `${b.invariant.source.line}|${b.values?.join('>')}`)) {
+        for (const g of group(a, breaches('isolated'), (b) => `${b.invariant.source.line}|${b.values?.join('>')}`, ctx.evidenceLimit)) {
           const b = g.bundles[0]!;
           const inv = b.invariant;
           if (inv.kind !== 'isolated') continue;
@@ -170,7 +184,7 @@ export function awsIntentChecks(a: AwsAnalysis, intent: Intent): Check[] {
     {
       meta: meta('aws-intent-egress', 'invariant', 'error', 'Egress beyond the allowed destinations', 'Narrow the security group egress rules (and the routes to the internet) to the allowed destinations.', { egress: '{{from}} may reach outside the estate only {{allow}}, yet these paths are open: {{paths}}; opened by {{why}}' }, [PCI_1_3_1, NIST_SC_7_5]),
       check(ctx) {
-        for (const g of group(a, breaches('egress'), (b) => `${b.invariant.source.line}`)) {
+        for (const g of group(a, breaches('egress'), (b) => `${b.invariant.source.line}`, ctx.evidenceLimit)) {
           const inv = g.bundles[0]!.invariant;
           if (inv.kind !== 'egress') continue;
           const allow = [...inv.allowSegments, ...inv.allowCidrs.map((c) => c.text)].join(', ') || 'nothing';

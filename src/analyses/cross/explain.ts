@@ -8,6 +8,7 @@ import { ip4 } from '../../engine/cloud/estate.js';
 import type { PathAnswer } from '../../engine/cloud/path.js';
 import type { Endpoint as AwsEnd } from '../../engine/cloud/routing.js';
 import type { NodeHost, PodPlacement } from '../../engine/cross/placement.js';
+import type { NodePortRoute } from '../../engine/cross/services.js';
 import { formatSource } from '../../inventory/types.js';
 import { interfaceEndpointId } from '../../inventory/aws/types.js';
 import { formatIp, parseCidr, parseIp } from '../../model/address.js';
@@ -16,7 +17,7 @@ import type { TrafficSet } from '../../model/traffic-set.js';
 import { UserError } from '../../util/errors.js';
 import { resolveOne, type ResolvedEndpoint } from '../endpoints.js';
 import { explain, type Explanation } from '../explain.js';
-import { type CrossJoin, type CrossVerdict, JOIN_ASSUMPTIONS, kubernetesTraffic, type PodView } from './join.js';
+import { type CrossJoin, type CrossVerdict, JOIN_ASSUMPTIONS, kubernetesTraffic, type PodView, type ServiceVerdict } from './join.js';
 
 export interface CrossExplanation {
   /** The ends as reports name them. */
@@ -35,7 +36,20 @@ export interface CrossExplanation {
   readonly otherNodes: ReadonlyArray<{ readonly node: string; readonly conns: TrafficSet }>;
   /** For a denial (or a part of the queried traffic denied): every setting of either layer that blocks. */
   readonly blockedBy: ReadonlyArray<{ readonly layer: 'kubernetes' | 'aws'; readonly text: string }>;
+  /** With the pod as the destination: each Service nodePort that forwards to it, on the node explained. */
+  readonly services: readonly ServiceHop[];
   readonly assumptions: readonly string[];
+}
+
+/** One nodePort path toward the pod: the AWS path to the node, kube-proxy's forwarding, NetworkPolicy on what it sees. */
+export interface ServiceHop {
+  readonly verdict: ServiceVerdict;
+  /** Within the queried traffic (the nodePort the client sends to). */
+  readonly conns: TrafficSet;
+  /** NetworkPolicy from the source it sees to the pod on the targetPort. */
+  readonly kubernetes: Explanation;
+  /** The other nodes that answer on the nodePort, with what each gives. */
+  readonly otherNodes: ReadonlyArray<{ readonly node: string; readonly conns: TrafficSet }>;
 }
 
 /** Outside addresses `internet` is explained for (the first not in a VPC of the estate). */
@@ -98,8 +112,10 @@ export function crossExplain(j: CrossJoin, from: string, to: string, ports?: Por
   // Kubernetes sees the AWS end as an address; the pod end is the one pod explained.
   const podSpec = k.pods.length > 1 ? podId : kid;
   const kx = egress ? explain(j.k8s, podSpec, address, query) : explain(j.k8s, address, podSpec, query);
-  const conns = v.conns.intersect(q);
-  const responseBlocked = v.responseBlocked.intersect(q);
+  const services = egress ? [] : serviceHops(j, pl, a.end, podSpec, q);
+  // Through a Service the client sends to the nodePort: those paths add to the direct one.
+  const conns = services.reduce((t, s) => t.union(s.conns), v.conns.intersect(q));
+  const responseBlocked = services.reduce((t, s) => t.union(s.verdict.responseBlocked.intersect(q)), v.responseBlocked.intersect(q));
   const blockedBy: Array<{ layer: 'kubernetes' | 'aws'; text: string }> = [];
   // Each layer is named for what it closes that the other would let through (both, when nothing passes).
   const kLet = v.kubernetes.intersect(q);
@@ -133,6 +149,7 @@ export function crossExplain(j: CrossJoin, from: string, to: string, ports?: Por
     `seen by AWS as ${v.view.why}`,
     ...(a.note ? [a.note] : []),
     ...JOIN_ASSUMPTIONS,
+    ...j.services.assumptions,
     ...v.aws.assumptions,
   ];
   return {
@@ -148,8 +165,31 @@ export function crossExplain(j: CrossJoin, from: string, to: string, ports?: Por
     aws: v.aws,
     otherNodes: all.filter((x) => x !== chosen).map((x) => ({ node: x.h.name, conns: x.v.conns.intersect(q) })),
     blockedBy,
+    services,
     assumptions,
   };
+}
+
+/** The Service paths toward the pod, each explained on the first node that lets something through (else the first). */
+function serviceHops(j: CrossJoin, pl: PodPlacement, src: AwsEnd, podSpec: string, q: TrafficSet): ServiceHop[] {
+  const byRoute = new Map<NodePortRoute, ServiceVerdict[]>();
+  for (const v of j.serviceIngress(pl, src)) {
+    const l = byRoute.get(v.route);
+    if (l) l.push(v);
+    else byRoute.set(v.route, [v]);
+  }
+  const out: ServiceHop[] = [];
+  for (const [route, vs] of byRoute) {
+    if (vs.every((v) => v.awsTraffic.union(v.awsReplyBlocked).intersect(q).isEmpty() && v.kubernetes.intersect(q).isEmpty())) continue;
+    const chosen = vs.find((v) => !v.conns.intersect(q).isEmpty()) ?? vs[0]!;
+    out.push({
+      verdict: chosen,
+      conns: chosen.conns.intersect(q),
+      kubernetes: explain(j.k8s, chosen.seen, podSpec, PortSet.of(route.port.protocol, route.targetPort)),
+      otherNodes: vs.filter((v) => v !== chosen).map((v) => ({ node: v.node.name, conns: v.conns.intersect(q) })),
+    });
+  }
+  return out;
 }
 
 function placementText(pl: PodPlacement, h: NodeHost): string {

@@ -14,8 +14,9 @@ import { ip4 } from '../../engine/cloud/estate.js';
 import type { PathAnswer } from '../../engine/cloud/path.js';
 import type { Endpoint } from '../../engine/cloud/routing.js';
 import type { NodeHost, Placement, PodPlacement } from '../../engine/cross/placement.js';
+import { serviceRoutes, type NodePortRoute, type ServiceRoutes } from '../../engine/cross/services.js';
 import type { NetworkInterface } from '../../inventory/aws/types.js';
-import type { Pod } from '../../inventory/types.js';
+import type { Inventory, Pod } from '../../inventory/types.js';
 import { formatIp } from '../../model/address.js';
 import type { PortSet } from '../../model/port-set.js';
 import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
@@ -45,7 +46,7 @@ export interface PodView {
 export const JOIN_ASSUMPTIONS: readonly string[] = [
   'pod addresses as the AWS VPC CNI gives them by default (AWS_VPC_K8S_CNI_EXTERNALSNAT=false): a pod is seen from its own IP (a secondary address of its node\'s interface) inside its VPC, and from its node\'s primary address (SNAT) toward addresses outside the VPC\'s CIDR blocks',
   'a pod whose IP no interface of the AWS input holds is taken at its node\'s primary interface and address; the node\'s security groups, subnet and routes are the pod\'s',
-  'a pod\'s own address has no public IP: the internet reaches a pod only through its node\'s public address with hostNetwork (NodePort and LoadBalancer Services, load balancers in front of nodes are not read)',
+  'a pod\'s own address has no public IP: the internet reaches a pod through its node\'s public address with hostNetwork, or through the nodePorts of a NodePort or LoadBalancer Service the manifests give (load balancers in front of the nodes are not in the EC2 snapshot and not evaluated)',
   'Kubernetes decides TCP and UDP here; SCTP, ICMP and other protocols are left out of cross-layer answers',
   'pod to pod traffic is judged by Kubernetes alone (the node security groups between nodes are not evaluated); pod to node interfaces are not listed',
 ];
@@ -88,12 +89,36 @@ export interface CrossVerdict {
   readonly responseBlocked: TrafficSet;
 }
 
+/** An AWS endpoint toward a pod through one nodePort of a Service, received on one node. */
+export interface ServiceVerdict {
+  readonly route: NodePortRoute;
+  /** The node whose address the traffic is sent to (its primary interface, public address included). */
+  readonly node: NodeHost;
+  /** The source address NetworkPolicy sees, and why (SNAT to the receiving node, or the client kept). */
+  readonly seen: string;
+  readonly seenWhy: string;
+  /** The AWS path to the node's interface, all traffic. */
+  readonly aws: PathAnswer;
+  /** The AWS path on the nodePort alone. */
+  readonly awsTraffic: TrafficSet;
+  readonly awsReplyBlocked: TrafficSet;
+  /** What Kubernetes allows from `seen` to the pod, and the nodePort when that includes the targetPort. */
+  readonly kubernetesPorts: PortSet;
+  readonly kubernetes: TrafficSet;
+  readonly conns: TrafficSet;
+  readonly responseBlocked: TrafficSet;
+}
+
 /** Evaluates pod/AWS pairs with the paths memoised (reach asks the same node interface again and again). */
 export class CrossJoin {
   private readonly paths = new Map<string, PathAnswer>();
   private readonly k8sMemo = new Map<string, PortSet>();
+  /** The nodePorts that forward to each pod. */
+  readonly services: ServiceRoutes;
 
-  constructor(readonly k8s: Analysis, readonly aws: AwsAnalysis, readonly placement: Placement) {}
+  constructor(readonly k8s: Analysis, readonly aws: AwsAnalysis, readonly placement: Placement) {
+    this.services = serviceRoutes(k8s.inventory as Inventory);
+  }
 
   get estate(): Estate {
     return this.aws.estate;
@@ -134,6 +159,35 @@ export class CrossJoin {
     const aws = this.path(src, { kind: 'eni', eni: view.eni });
     const s = src.kind === 'eni' ? ip4(src.eni.addresses[0]!) : src.address;
     return this.verdict(host, view, this.kubernetesPorts(pl.pod, s, 'ingress'), aws);
+  }
+
+  /**
+   * An AWS endpoint toward the pod through every nodePort that forwards to it: each node that answers
+   * (every node with externalTrafficPolicy Cluster, the nodes the pod may run on with Local), the AWS path
+   * to that node on the nodePort, and NetworkPolicy on the targetPort from the source it sees.
+   */
+  serviceIngress(pl: PodPlacement, src: Endpoint): ServiceVerdict[] {
+    const routes = this.services.byPod.get(pl.pod.id);
+    if (!routes) return [];
+    const out: ServiceVerdict[] = [];
+    const client = src.kind === 'eni' ? ip4(src.eni.addresses[0]!) : src.address;
+    for (const route of routes) {
+      const local = route.service.externalTrafficPolicy === 'Local';
+      const n = route.port.protocol === 'UDP' ? PROTO_UDP : PROTO_TCP;
+      const onPort = TrafficSet.ports(n, route.nodePort);
+      for (const node of local ? pl.hosts : this.placement.hosts) {
+        const eni = node.enis[0]!;
+        const aws = this.path(src, { kind: 'eni', eni });
+        const seenAt = local ? client : ip4(eni.addresses[0]!);
+        const seen = formatIp(4, seenAt);
+        const seenWhy = local ? `the client's address ${seen} (externalTrafficPolicy Local keeps it)` : `node ${node.name}'s primary address ${seen} (externalTrafficPolicy Cluster: kube-proxy SNATs to the receiving node)`;
+        const kubernetesPorts = this.kubernetesPorts(pl.pod, seenAt, 'ingress');
+        const kubernetes = kubernetesPorts.has(route.port.protocol, route.targetPort) ? onPort : TrafficSet.EMPTY;
+        const awsTraffic = aws.conns.intersect(onPort), awsReplyBlocked = aws.responseBlocked.intersect(onPort);
+        out.push({ route, node, seen, seenWhy, aws, awsTraffic, awsReplyBlocked, kubernetesPorts, kubernetes, conns: awsTraffic.intersect(kubernetes), responseBlocked: awsReplyBlocked.intersect(kubernetes) });
+      }
+    }
+    return out;
   }
 
   private verdict(host: NodeHost, view: PodView, ports: PortSet, aws: PathAnswer): CrossVerdict {

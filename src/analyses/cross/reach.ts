@@ -21,8 +21,9 @@ import { joinNotes } from '../aws/notes.js';
 import type { AwsAnalysis, AwsEndpointJSON } from '../aws/reach.js';
 import { awsEndpointMatcher, trafficOfPorts } from '../aws/select.js';
 import { clusterEndpoints, endpointMatcher, type Endpoint, type Level, type ResolvedEndpoint } from '../endpoints.js';
-import { CrossJoin, JOIN_ASSUMPTIONS, kubernetesTraffic } from './join.js';
-import { EMPTY_ACC, SharedAnswers, type Acc } from './shared-answers.js';
+import { routeText } from '../../engine/cross/services.js';
+import { CrossJoin, JOIN_ASSUMPTIONS, kubernetesTraffic, type ServiceVerdict } from './join.js';
+import { SharedAnswers } from './shared-answers.js';
 
 export interface CrossConnection {
   readonly src: string;
@@ -32,6 +33,16 @@ export interface CrossConnection {
   /** Requests both layers pass whose replies a NACL drops. */
   readonly responseBlocked: TrafficSet;
   /** Each layer on its own: Kubernetes (TCP and UDP) and the AWS path. */
+  readonly kubernetes: TrafficSet;
+  readonly aws: TrafficSet;
+  /** The Service nodePorts one layer or both open for the pair (by `routeText`), each with what it gives; empty when none. */
+  readonly via: readonly CrossVia[];
+}
+
+/** One Service nodePort path of a pair: its traffic is the nodePort the client sends to. */
+export interface CrossVia {
+  readonly route: string;
+  readonly conns: TrafficSet;
   readonly kubernetes: TrafficSet;
   readonly aws: TrafficSet;
 }
@@ -60,6 +71,8 @@ export interface CrossReachOptions extends PlacementOptions {
   readonly from?: string;
   readonly to?: string;
   readonly ports?: PortSet;
+  /** Ask every pod, host and far end on its own instead of sharing answers among alike ones (for tests). */
+  readonly literal?: boolean;
 }
 
 /** The notes of a mixed answer: both inputs' and the join's own (no node found, unknown node names). */
@@ -93,8 +106,40 @@ function outsidePieces(j: CrossJoin): IpRange[] {
   return out;
 }
 
+type Acc = { conns: TrafficSet; responseBlocked: TrafficSet; kubernetes: TrafficSet; aws: TrafficSet; via: readonly CrossVia[] };
+const EMPTY: Acc = { conns: TrafficSet.EMPTY, responseBlocked: TrafficSet.EMPTY, kubernetes: TrafficSet.EMPTY, aws: TrafficSet.EMPTY, via: [] };
 /** What Kubernetes decides in a cross-layer answer when it allows everything. */
 export const ALL_K8S = kubernetesTraffic(PortSet.ALL);
+
+function add(a: Acc, v: { conns: TrafficSet; responseBlocked: TrafficSet; kubernetes: TrafficSet; aws: { conns: TrafficSet; responseBlocked: TrafficSet } }): Acc {
+  return { conns: a.conns.union(v.conns), responseBlocked: a.responseBlocked.union(v.responseBlocked), kubernetes: a.kubernetes.union(v.kubernetes), aws: a.aws.union(v.aws.conns).union(v.aws.responseBlocked), via: a.via };
+}
+
+/** Adds one Service path (its traffic is the nodePort the client sends to), kept by route when either layer opens it. */
+function addService(a: Acc, v: ServiceVerdict): Acc {
+  const b = add(a, { conns: v.conns, responseBlocked: v.responseBlocked, kubernetes: v.kubernetes, aws: { conns: v.awsTraffic, responseBlocked: v.awsReplyBlocked } });
+  const aws = v.awsTraffic.union(v.awsReplyBlocked);
+  if (aws.isEmpty() && v.kubernetes.isEmpty()) return { ...b, via: a.via };
+  const route = routeText(v.route);
+  const old = a.via.find((x) => x.route === route);
+  const one: CrossVia = old ? { route, conns: old.conns.union(v.conns), kubernetes: old.kubernetes.union(v.kubernetes), aws: old.aws.union(aws) } : { route, conns: v.conns, kubernetes: v.kubernetes, aws };
+  return { ...b, via: [...a.via.filter((x) => x !== old), one].sort((x, y) => lex(x.route, y.route)) };
+}
+
+/** Two answers joined (of two pods, or two kinds of hosts): what either gives, Service paths by route. */
+function joinAcc(a: Acc, b: Acc): Acc {
+  if (a === EMPTY) return b;
+  if (b === EMPTY) return a;
+  const via = new Map(a.via.map((x) => [x.route, x]));
+  for (const x of b.via) {
+    const old = via.get(x.route);
+    via.set(x.route, old ? { route: x.route, conns: old.conns.union(x.conns), kubernetes: old.kubernetes.union(x.kubernetes), aws: old.aws.union(x.aws) } : x);
+  }
+  return {
+    conns: a.conns.union(b.conns), responseBlocked: a.responseBlocked.union(b.responseBlocked), kubernetes: a.kubernetes.union(b.kubernetes), aws: a.aws.union(b.aws),
+    via: [...via.values()].sort((x, y) => lex(x.route, y.route)),
+  };
+}
 
 /** Listed when something passes both layers, or one layer opens what the other closes. */
 function worthListing(a: Acc): boolean {
@@ -106,7 +151,8 @@ function worthListing(a: Acc): boolean {
 
 function narrow(a: Acc, t: TrafficSet | undefined): Acc {
   if (!t) return a;
-  return { conns: a.conns.intersect(t), responseBlocked: a.responseBlocked.intersect(t), kubernetes: a.kubernetes.intersect(t), aws: a.aws.intersect(t) };
+  const via = a.via.map((x) => ({ route: x.route, conns: x.conns.intersect(t), kubernetes: x.kubernetes.intersect(t), aws: x.aws.intersect(t) })).filter((x) => !x.aws.isEmpty() || !x.kubernetes.isEmpty());
+  return { conns: a.conns.intersect(t), responseBlocked: a.responseBlocked.intersect(t), kubernetes: a.kubernetes.intersect(t), aws: a.aws.intersect(t), via };
 }
 
 function awsJson(e: NetworkInterface): AwsEndpointJSON {
@@ -117,7 +163,7 @@ function awsJson(e: NetworkInterface): AwsEndpointJSON {
 export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossReach {
   const pl = j.placement;
   const diagnostics = [...pl.diagnostics];
-  const assumptions = [...pl.assumptions, ...JOIN_ASSUMPTIONS];
+  const assumptions = [...pl.assumptions, ...JOIN_ASSUMPTIONS, ...j.services.assumptions];
   const names = new Map<string, string>();
   if (pl.hosts.length === 0) return { joined: false, placement: pl, connections: [], outside: [], names, assumptions: [], diagnostics };
 
@@ -153,18 +199,38 @@ export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossRea
     if (worthListing(n) && (!traffic || !n.aws.isEmpty() || !n.kubernetes.isEmpty())) connections.push({ src, dst, ...n });
   };
 
-  const shared = new SharedAnswers(j);
+  // One pod over the hosts it may be on (one of each kind): its own path, and for ingress the Service nodePorts to it.
+  const shared = new SharedAnswers<Acc>(j, {
+    one: (p, hosts, dir, end) => {
+      let acc = EMPTY;
+      if (dir === 'egress') for (const h of hosts) acc = add(acc, j.egress(p, h, end));
+      else {
+        for (const h of hosts) acc = add(acc, j.ingress(p, h, end));
+        for (const v of j.serviceIngress(p, end)) acc = addService(acc, v);
+      }
+      return acc;
+    },
+    union: joinAcc,
+    empty: EMPTY,
+  }, opts.literal);
+  const enisJson = new Map(enis.map((e) => [e, awsJson(e)]));
+  const accKeys = new WeakMap<Acc, string>();
+  const accKey = (acc: Acc): string => {
+    let k = accKeys.get(acc);
+    if (k === undefined) accKeys.set(acc, (k = `${acc.conns.key()}/${acc.responseBlocked.key()}/${acc.kubernetes.key()}/${acc.aws.key()}/${acc.via.map((x) => `${x.route}=${x.conns.key()}|${x.kubernetes.key()}|${x.aws.key()}`).join(',')}`));
+    return k;
+  };
   for (const c of cluster) {
-    // The endpoint's pods that answer differently, one each: replicas and alike workloads share answers.
+    // The endpoint's pods that answer differently, one each: replicas and workloads alike share answers.
     const { reps, sig } = shared.representatives(placed(c));
-    const egress = (dst: AwsEnd): Acc => (reps.length ? shared.answer(reps, sig, 'egress', dst) : EMPTY_ACC);
-    const ingress = (src: AwsEnd): Acc => (reps.length ? shared.answer(reps, sig, 'ingress', src) : EMPTY_ACC);
+    const egress = (dst: AwsEnd): Acc => (reps.length ? shared.answer(reps, sig, 'egress', dst) : EMPTY);
+    const ingress = (src: AwsEnd): Acc => (reps.length ? shared.answer(reps, sig, 'ingress', src) : EMPTY);
     // Outside pieces with the same answer are one endpoint, named as reports name outside ranges.
     const grouped = (f: (x: AwsEnd) => Acc): Array<{ ranges: IpRange[]; acc: Acc }> => {
       const groups = new Map<string, { ranges: IpRange[]; acc: Acc }>();
       for (const r of pieces) {
         const acc = f({ kind: 'external', address: r.lo });
-        const key = `${acc.conns.key()}/${acc.responseBlocked.key()}/${acc.kubernetes.key()}/${acc.aws.key()}`;
+        const key = accKey(acc);
         const g = groups.get(key);
         if (g) g.ranges.push(r);
         else groups.set(key, { ranges: [r], acc });
@@ -172,11 +238,11 @@ export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossRea
       return [...groups.values()].map((g) => ({ ranges: mergeRanges(g.ranges), acc: g.acc }));
     };
     if (fromK(c.endpoint)) {
-      for (const e of enis) if (toA(awsJson(e))) push(c.endpoint.id, interfaceEndpointId(e), egress({ kind: 'eni', eni: e }));
+      for (const e of enis) if (toA(enisJson.get(e)!)) push(c.endpoint.id, interfaceEndpointId(e), egress({ kind: 'eni', eni: e }));
       for (const g of grouped(egress)) if (toA(outsideJson(g.ranges))) push(c.endpoint.id, outsideId(g.ranges), g.acc);
     }
     if (toK(c.endpoint)) {
-      for (const e of enis) if (fromA(awsJson(e))) push(interfaceEndpointId(e), c.endpoint.id, ingress({ kind: 'eni', eni: e }));
+      for (const e of enis) if (fromA(enisJson.get(e)!)) push(interfaceEndpointId(e), c.endpoint.id, ingress({ kind: 'eni', eni: e }));
       for (const g of grouped(ingress)) if (fromA(outsideJson(g.ranges))) push(outsideId(g.ranges), c.endpoint.id, g.acc);
     }
   }

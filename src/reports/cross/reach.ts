@@ -8,8 +8,18 @@ import { mdText, oneLine } from '../safe-text.js';
 export const CROSS_REACH_FORMATS = ['text', 'json', 'md'] as const;
 export type CrossReachFormat = (typeof CROSS_REACH_FORMATS)[number];
 
-/** "TCP 5432", or for a pair one layer opens and the other closes, which does which. */
+/** "TCP 5432", or for a pair one layer opens and the other closes, which does which; then the Services it goes through. */
 export function crossConnText(c: CrossConnection): string {
+  const text = connText(c);
+  const open = c.via.filter((v) => !v.conns.isEmpty());
+  // A Service one layer opens and the other closes: said as for the pair, when something else passes.
+  const closed = c.conns.isEmpty() ? [] : c.via.filter((v) => v.conns.isEmpty());
+  const shut = closed.map((v) => ` (through ${v.route}: ${v.kubernetes.isEmpty() ? `AWS allows ${v.aws}; Kubernetes blocks it` : `Kubernetes allows ${v.kubernetes}; AWS blocks it`})`).join('');
+  const via = c.conns.isEmpty() ? c.via : open;
+  return `${text}${via.length ? ` via ${via.map((v) => v.route).join(', ')}` : ''}${shut}`;
+}
+
+function connText(c: CrossConnection): string {
   const replies = c.responseBlocked.isEmpty() ? '' : ` (replies blocked by a network ACL: ${c.responseBlocked})`;
   if (!c.conns.isEmpty()) {
     // Kubernetes opens more than the estate lets through: say what the cloud layer closes.
@@ -41,7 +51,7 @@ export function crossReachReport(r: CrossReach, format: CrossReachFormat, notes:
       endpoints: r.outside.map((o) => ({ id: o.id, kind: 'External', name: o.name, cidrs: o.cidrs })),
       connections: r.connections.map((c) => ({
         src: c.src, dst: c.dst, conns: c.conns.toJSON(), ...(c.responseBlocked.isEmpty() ? {} : { responseBlocked: c.responseBlocked.toJSON() }),
-        kubernetes: c.kubernetes.toJSON(), aws: c.aws.toJSON(),
+        kubernetes: c.kubernetes.toJSON(), aws: c.aws.toJSON(), ...(c.via.length ? { via: c.via.map((v) => ({ route: v.route, conns: v.conns.toJSON(), kubernetes: v.kubernetes.toJSON(), aws: v.aws.toJSON() })) } : {}),
       })),
     });
   }

@@ -3,6 +3,7 @@ import type {
   EgressOnlyGateway, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, Peering, RouteTable, SecurityGroup, Subnet,
   TgwAttachment, TgwRoute, TransitGateway, Vpc, VpcEndpoint, AwsSourceRef,
 } from '../../inventory/aws/types.js';
+import type { Labels } from '../../inventory/types.js';
 import type { ParsedCidr } from '../../model/address.js';
 import type { FieldReader } from './fields.js';
 
@@ -42,6 +43,8 @@ export interface SnapshotParts {
   readonly prefixLists: PrefixListHead[];
   readonly prefixListEntries: Map<string, ParsedCidr[]>;
   readonly vpcEndpoints: VpcEndpoint[];
+  /** Instance tags (describe-instances `Tags`, Terraform aws_instance `tags`), copied onto their interfaces when assembled. */
+  readonly instanceTags: Map<string, Labels>;
 }
 
 export function emptyParts(): SnapshotParts {
@@ -49,7 +52,7 @@ export function emptyParts(): SnapshotParts {
     vpcs: [], subnets: [], interfaces: [], securityGroups: [], networkAcls: [], routeTables: [], internetGateways: [], egressOnlyGateways: [],
     natGateways: [], peerings: [], transitGateways: [], tgwAttachments: [], tgwAttachmentSubnets: new Map(),
     tgwRouteTables: [], tgwRoutes: new Map(), tgwRoutesCut: new Map(), tgwAssociations: new Map(), tgwPropagations: new Map(),
-    prefixLists: [], prefixListEntries: new Map(), vpcEndpoints: [],
+    prefixLists: [], prefixListEntries: new Map(), vpcEndpoints: [], instanceTags: new Map(),
   };
 }
 
@@ -67,4 +70,24 @@ export function keyedLists(value: unknown, key: string, r: FieldReader, holder: 
     return [];
   }
   return Object.entries(value as Record<string, unknown>).map(([id, items]) => ({ id, items, path: `${key}["${id}"]` }));
+}
+
+/** Records an instance's tags; an instance listed twice keeps the tags first read and gains only new keys. */
+export function addInstanceTags(p: SnapshotParts, instanceId: string, tags: Labels): void {
+  if (Object.keys(tags).length === 0) return;
+  const had = p.instanceTags.get(instanceId);
+  p.instanceTags.set(instanceId, had ? { ...tags, ...had } : tags);
+}
+
+/**
+ * Interfaces with their instance's tags where their own TagSet lacks the key (an interface's own tag wins):
+ * describe-network-interfaces lists an ENI's tags, not its instance's, and EKS tags the node instances.
+ */
+export function withInstanceTags<T extends { readonly instanceId?: string; readonly tags: Labels }>(enis: T[], instanceTags: ReadonlyMap<string, Labels>): T[] {
+  if (instanceTags.size === 0) return enis;
+  return enis.map((e) => {
+    const inst = e.instanceId !== undefined ? instanceTags.get(e.instanceId) : undefined;
+    if (!inst || Object.keys(inst).every((k) => k in e.tags)) return e;
+    return { ...e, tags: { ...inst, ...e.tags } };
+  });
 }

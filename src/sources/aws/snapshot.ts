@@ -12,7 +12,7 @@ import { lex } from '../../util/compare.js';
 import { parseDocuments } from '../k8s/yaml-documents.js';
 import { FieldReader } from './fields.js';
 import { IGNORED_KEYS, resourceFor } from './registry.js';
-import { emptyParts, type SnapshotParts } from './resource.js';
+import { emptyParts, withInstanceTags, type SnapshotParts } from './resource.js';
 import { checkReferences } from './references.js';
 import { isCollectorDoc, readCollectorDoc } from './collector.js';
 
@@ -167,7 +167,7 @@ export function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInvent
   const inv: Omit<AwsInventory, 'unmodelled'> = {
     vpcs: dedupe(p.vpcs, 'VPC', diagnostics),
     subnets: dedupe(p.subnets, 'subnet', diagnostics),
-    interfaces: withEndpoints(dedupe(p.interfaces, 'network interface', diagnostics), vpcEndpoints, diagnostics),
+    interfaces: withEndpoints(withInstanceTags(dedupe(p.interfaces, 'network interface', diagnostics), p.instanceTags), vpcEndpoints, diagnostics),
     securityGroups: dedupe(p.securityGroups, 'security group', diagnostics),
     networkAcls: dedupe(p.networkAcls, 'network ACL', diagnostics),
     routeTables: dedupe(p.routeTables, 'route table', diagnostics),

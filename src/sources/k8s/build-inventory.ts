@@ -2,6 +2,7 @@
 import type {
   AdminPolicy,
   ClusterNode,
+  ClusterService,
   CustomResourceRef,
   Diagnostic,
   Inventory,
@@ -20,6 +21,7 @@ import { findOperator, operatorPods, type OperatorDefinition } from './operators
 import { parseNetworkPolicy } from './parse-network-policy.js';
 import { adminPeerNotes, compareAdminPolicies, parseAdminPolicy, type AdminKind } from './parse-admin-policy.js';
 import { parseNode } from './parse-node.js';
+import { parseService } from './parse-service.js';
 import { parseWorkload, type RawWorkload } from './parse-workload.js';
 import { resolveUnmodelled, type PendingObject } from './unmodelled.js';
 import type { LineMap, ParsedDocument } from './yaml-documents.js';
@@ -215,6 +217,7 @@ export function buildInventory(files: ReadonlyArray<{ docs: Iterable<ParsedDocum
   const policies = new Map<string, NetworkPolicy>();
   const adminPolicies = new Map<string, AdminPolicy>();
   const nodes = new Map<string, ClusterNode>();
+  const services = new Map<string, ClusterService>();
   const pending: PendingObject[] = [];
   const customResources: CustomResourceRef[] = [];
   const operated: Array<{ def: OperatorDefinition; obj: Obj; namespace: string; name: string; what: string; source: SourceRef }> = [];
@@ -251,7 +254,11 @@ export function buildInventory(files: ReadonlyArray<{ docs: Iterable<ParsedDocum
       continue;
     }
     if (entry.role === 'irrelevant') {
-      diags.push({ severity: 'info', code: 'skipped-kind', message: `${kind} ${loose.name} does not affect NetworkPolicy reachability (${entry.why}): skipped`, source });
+      // The cross-layer answer forwards AWS traffic through a Service's nodePorts (the Kubernetes layer does not read it).
+      const svc = kind === 'Service' && res.group === '' ? parseService(obj, loose.namespace ?? defaultNs, loose.name, source) : undefined;
+      if (svc) services.set(svc.id, svc);
+      const read = svc && (svc.type === 'NodePort' || svc.type === 'LoadBalancer') ? ' for the answers across cloud and cluster only (its nodePorts)' : '';
+      diags.push({ severity: 'info', code: 'skipped-kind', message: `${kind} ${loose.name} does not affect NetworkPolicy reachability (${entry.why}): ${read ? `read${read}` : 'skipped'}`, source });
       continue;
     }
     if (entry.role === 'unmodelled') {
@@ -381,6 +388,7 @@ export function buildInventory(files: ReadonlyArray<{ docs: Iterable<ParsedDocum
     nodes: [...nodes.values()].sort((a, b) => lex(a.name, b.name)),
     unmodelled: resolveUnmodelled(pending, sortedPods, namespaces, diags),
     customResources: customResources.sort(bySource),
+    ...(services.size > 0 ? { services: [...services.values()].sort((a, b) => lex(a.id, b.id)) } : {}),
   };
   for (const d of flatDiags) diagnostics.push(d);
   for (const d of diags) diagnostics.push(d);

@@ -1,6 +1,7 @@
 /** describe-instances: `Reservations[].Instances[].NetworkInterfaces` (the same ENIs describe-network-interfaces lists). */
 import type { Json } from '../fields.js';
 import type { AwsResource } from '../resource.js';
+import { addInstanceTags } from '../resource.js';
 import { readInterface } from './network-interfaces.js';
 
 export const reservations: AwsResource = {
@@ -11,6 +12,7 @@ export const reservations: AwsResource = {
       for (const inst of r.objects(res.o['Instances'], `${res.path}.Instances`, res.o)) {
         const az = ((inst.o['Placement'] as Json | undefined)?.['AvailabilityZone'] as string | undefined) ?? undefined;
         const fallback = { subnet: r.optional(inst.o, 'SubnetId'), vpc: r.optional(inst.o, 'VpcId'), az, owner, instanceId: r.optional(inst.o, 'InstanceId') };
+        if (fallback.instanceId) addInstanceTags(into, fallback.instanceId, r.tags(inst.o));
         for (const n of r.objects(inst.o['NetworkInterfaces'], `${inst.path}.NetworkInterfaces`, inst.o)) {
           const e = readInterface(n.o, n.path, r, fallback);
           if (e) into.interfaces.push(e);

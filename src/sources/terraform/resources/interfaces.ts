@@ -9,6 +9,7 @@ import { regionOfZone } from '../../aws/fields.js';
 import type { TfResource } from '../document.js';
 import type { TfReader } from '../reader.js';
 import type { TfResourceReader } from '../resource.js';
+import { addInstanceTags } from '../../aws/resource.js';
 
 /** The public address shown for an interface whose public IPv4 AWS assigns on apply. */
 export const PUBLIC_IP_AFTER_APPLY = 'known-after-apply';
@@ -65,6 +66,8 @@ export const instances: TfResourceReader = {
   types: ['aws_instance'],
   phase: 2,
   read(res, t) {
+    // Its tags reach every interface attached to it (an interface's own tags win), the primary one included.
+    addInstanceTags(t.parts, t.refs.idOf(res), t.tags(res));
     // An instance launched with an existing interface at index 0 has that interface as its primary one.
     if (t.blocks(res, 'network_interface').some(({ o }) => o['device_index'] === 0)) return;
     const subnet = t.need(res, 'subnet_id', 'the instance is left out (an instance in a default VPC is not read)');
