@@ -12,10 +12,18 @@ export interface ReportSink {
   readonly toFile: boolean;
   /** Whether the report may be coloured. */
   readonly color: boolean;
-  /** Writes a piece, waiting for the pipe to drain when it is full; `raw` (an HTML page) skips the terminal escaping. */
-  write(text: string, raw?: boolean): Promise<void>;
+  /**
+   * Writes a piece, waiting for the pipe to drain when it is full; `raw` (an HTML page) skips the terminal
+   * escaping, which bytes (made safe by their writer, see reachBytes) always skip.
+   */
+  write(text: string | Uint8Array, raw?: boolean): Promise<void>;
   /** Closes the file, if any. */
   end(): void;
+}
+
+/** Writes all of `bytes` (writeSync may write less than asked). */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
 }
 
 /** The sink for `--output-file FILE` (`-` or none: stdout). The file is created at once, so a bad path fails before any work. */
@@ -28,7 +36,8 @@ export function openReport(file: string | undefined, what = 'report'): ReportSin
       write: async (text, raw = false) => {
         // The same bytes as `> FILE` would get: a report read with cat must not drive the terminal either.
         try {
-          writeSync(fd, raw ? text : terminalSafe(text));
+          if (typeof text !== 'string') writeAll(fd, text);
+          else writeSync(fd, raw ? text : terminalSafe(text));
         } catch (e) {
           if (!isFsError(e)) throw e;
           throw new UserError(`cannot write ${what} ${file}: ${fsErrorWords(e)}`);
@@ -44,7 +53,7 @@ export function openReport(file: string | undefined, what = 'report'): ReportSin
     write: async (text, raw = false) => {
       // A report on the terminal and a progress line on it would garble each other.
       if (process.stdout.isTTY) progress.silence();
-      if (!process.stdout.write(raw ? text : terminalSafe(text, color))) await once(process.stdout, 'drain');
+      if (!process.stdout.write(raw || typeof text !== 'string' ? text : terminalSafe(text, color))) await once(process.stdout, 'drain');
     },
     end: () => {},
   };
