@@ -176,6 +176,7 @@ export function registerReach(program: Command): void {
       // Without --summary, text, csv and json are built as bytes from the packed listing.
       const fast = summary === undefined && (BYTE_FORMATS as readonly string[]).includes(format) ? reachBytes(stream, format as ByteFormat, notes, (n) => progress.tick(n)) : undefined;
       for (const chunk of fast ?? reachChunks(stream, format, notes, tap)) await out.write(chunk, format === 'json');
+      await out.flush();
       if (summary) await out.write(reachSummaryText(summary.result()));
       progress.done();
     }
