@@ -15,7 +15,7 @@ import type { Inventory, NetworkPolicy, Pod } from '../src/inventory/types.js';
 import type { IpRange } from '../src/model/address.js';
 import { computeReach, podConnectionCount, streamReach } from '../src/analyses/reach.js';
 import { REACH_FORMATS } from '../src/reports/reach/index.js';
-import { reachChunks, STREAM_FORMATS } from '../src/reports/reach/stream.js';
+import { BYTE_FORMATS, reachBytes, reachChunks, STREAM_FORMATS } from '../src/reports/reach/stream.js';
 import { clusterCaseArbOf, type ClusterCase } from './oracle/generate.js';
 import { UserError } from '../src/util/errors.js';
 
@@ -83,6 +83,8 @@ test('streamed reach equals the whole-string reporters; counts equal the listed 
         }
         const whole = computeReach(a, opts);
         for (const f of STREAM_FORMATS) assert.equal([...reachChunks(streamReach(a, opts), f)].join(''), REACH_FORMATS[f](whole), `${f} at ${level} level`);
+        // The packed byte writer too (src/reports/reach/stream.ts, reachBytes).
+        for (const f of BYTE_FORMATS) assert.equal(Buffer.concat([...reachBytes(streamReach(a, opts), f)!].map((x) => Buffer.from(x))).toString(), REACH_FORMATS[f](whole), `bytes: ${f} at ${level} level`);
         assert.equal(streamReach(a, opts).count(), whole.connections.length);
       }
       assert.equal(podConnectionCount(a), computeReach(a, { level: 'pod' }).connections.length);

@@ -11,7 +11,7 @@
  * (by name), both as source and as destination.
  */
 import type { Endpoint } from './endpoints.js';
-import type { Connection, ReachResult, ReachStream } from './reach.js';
+import { unpacked, type Connection, type PackedListing, type PairRun, type ReachResult, type ReachStream } from './reach.js';
 import { cidrRanges, outsideName } from './outside.js';
 import { fullRange, parseCidr, type Family, type IpRange } from '../model/address.js';
 import { lex } from '../util/compare.js';
@@ -63,8 +63,8 @@ function connKeys(): (c: Connection) => string {
 }
 
 /** Groups outside ends with equal ports, in first-seen order of their ports. */
-function groups<T>(items: readonly T[], key: (t: T) => string): T[][] {
-  const by = new Map<string, T[]>();
+function groups<T, K>(items: readonly T[], key: (t: T) => K): T[][] {
+  const by = new Map<K, T[]>();
   for (const t of items) {
     const k = key(t);
     const l = by.get(k);
@@ -122,6 +122,101 @@ function* mergedConnections(connections: Iterable<Connection>, endpoints: readon
   yield* fromOutside.sort((a, b) => lex(a.src, b.src) || lex(a.dst, b.dst));
 }
 
+/**
+ * mergedConnections on a packed listing: the same connections in the same order, packed. A run of a
+ * cluster source keeps its cluster ends and gets its outside ends merged, sorted by name, at its end;
+ * the runs from outside come last. Merged names are added to `ends` as they are met, and to `names`.
+ */
+function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe: readonly IpRange[], given?: OutsideNames): PackedListing {
+  const outside = new Map(endpoints.filter((e) => e.kind === 'External').map((e) => [e.id, e]));
+  const ends = [...p.ends];
+  const base = p.ends.length;
+  const isOutside = Uint8Array.from(p.ends, (id) => (outside.has(id) ? 1 : 0));
+  function* runs(): Generator<PairRun> {
+    const names = given ?? new OutsideNames(universe);
+    const positions = new Map<string, number>();
+    /** The position of a merged outside name in `ends`. */
+    const positionOf = (id: string): number => {
+      let k = positions.get(id);
+      if (k === undefined) {
+        k = ends.indexOf(id, base);
+        if (k < 0) k = ends.push(id) - 1;
+        positions.set(id, k);
+      }
+      return k;
+    };
+    // Many sources (destinations) have the same outside ends with the same ports: merged once per
+    // distinct list of (end, ports key) in order, written as flat triples (end, port id, same-node flag).
+    const toCache = new Map<string, number[]>();
+    const fromCache = new Map<string, { src: string; conn: number; same: number }[]>();
+    let cap = 0;
+    let out = { src: '', n: 0, dst: new Int32Array(0), conn: new Uint32Array(0), sameNode: new Uint8Array(0) };
+    // Connections from outside, per destination position, as flat (source, port id, flag) triples:
+    // written at the end, by name.
+    const fromIds: string[] = [];
+    const inbound = new Map<number, number[]>();
+    for (const r of p.runs()) {
+      if (outside.has(r.src)) {
+        const i = fromIds.push(r.src) - 1;
+        for (let k = 0; k < r.n; k++) {
+          const d = r.dst[k]!;
+          const l = inbound.get(d);
+          if (l) l.push(i, r.conn[k]!, r.sameNode[k]!);
+          else inbound.set(d, [i, r.conn[k]!, r.sameNode[k]!]);
+        }
+        continue;
+      }
+      if (r.n > cap) {
+        cap = Math.max(r.n, 2 * cap);
+        out = { src: '', n: 0, dst: new Int32Array(cap), conn: new Uint32Array(cap), sameNode: new Uint8Array(cap) };
+      }
+      let n = 0;
+      let sig = '';
+      for (let k = 0; k < r.n; k++) {
+        if (isOutside[r.dst[k]!]) sig += `${r.dst[k]},${r.conn[k]! * 2 + r.sameNode[k]!};`;
+        else ((out.dst[n] = r.dst[k]!), (out.conn[n] = r.conn[k]!), (out.sameNode[n++] = r.sameNode[k]!));
+      }
+      if (sig) {
+        let merged = toCache.get(sig);
+        if (!merged) {
+          const ks: number[] = [];
+          for (let k = 0; k < r.n; k++) if (isOutside[r.dst[k]!]) ks.push(k);
+          const named = groups(ks, (k) => r.conn[k]! * 2 + r.sameNode[k]!)
+            .map((g) => ({ k: g[0]!, dst: names.of(g.map((k) => outside.get(p.ends[r.dst[k]!]!)!)).id }))
+            .sort((x, y) => lex(x.dst, y.dst));
+          toCache.set(sig, (merged = named.flatMap((m) => [positionOf(m.dst), r.conn[m.k]!, r.sameNode[m.k]!])));
+        }
+        for (let j = 0; j < merged.length; j += 3) ((out.dst[n] = merged[j]!), (out.conn[n] = merged[j + 1]!), (out.sameNode[n++] = merged[j + 2]!));
+      }
+      out.src = r.src;
+      out.n = n;
+      yield out;
+    }
+    const fromOutside: { src: string; dst: number; conn: number; same: number }[] = [];
+    for (const [d, list] of inbound) {
+      const sig = list.join(',');
+      let merged = fromCache.get(sig);
+      if (!merged) {
+        const ks = Array.from({ length: list.length / 3 }, (_, j) => 3 * j);
+        merged = groups(ks, (j) => list[j + 1]! * 2 + list[j + 2]!).map((g) => ({ src: names.of(g.map((j) => outside.get(fromIds[list[j]!]!)!)).id, conn: list[g[0]! + 1]!, same: list[g[0]! + 2]! }));
+        fromCache.set(sig, merged);
+      }
+      for (const m of merged) fromOutside.push({ ...m, dst: d });
+    }
+    fromOutside.sort((x, y) => lex(x.src, y.src) || lex(ends[x.dst]!, ends[y.dst]!));
+    // One run per outside source name.
+    for (let i = 0; i < fromOutside.length; ) {
+      let j = i;
+      while (j < fromOutside.length && fromOutside[j]!.src === fromOutside[i]!.src) j++;
+      const run = { src: fromOutside[i]!.src, n: j - i, dst: new Int32Array(j - i), conn: new Uint32Array(j - i), sameNode: new Uint8Array(j - i) };
+      for (let k = i; k < j; k++) ((run.dst[k - i] = fromOutside[k]!.dst), (run.conn[k - i] = fromOutside[k]!.conn), (run.sameNode[k - i] = fromOutside[k]!.same));
+      yield run;
+      i = j;
+    }
+  }
+  return { ends, ports: (id) => p.ports(id), runs };
+}
+
 /** Cluster endpoints as listed, then the outside endpoints the merged connections name. */
 function endpointsOf(endpoints: readonly Endpoint[], names: OutsideNames): Endpoint[] {
   return [...endpoints.filter((e) => e.kind !== 'External'), ...names.all()];
@@ -145,9 +240,23 @@ export function mergeOutsideStream(s: ReachStream): ReachStream {
   const universe = universeOf(s.outsideSpace, s.endpoints);
   let endpoints: Endpoint[] | undefined;
   let count: number | undefined;
+  const packed = s.packed ? (outsideOnly?: boolean): PackedListing => mergedPacked(s.packed!(outsideOnly), s.endpoints, universe) : undefined;
   const scan = (): void => {
     const names = new OutsideNames(universe);
-    if (s.outsideConnections) {
+    if (s.packed) {
+      // Through the packed merge, on the pairs with an outside end only.
+      let before = 0;
+      let after = 0;
+      const few = s.packed(true);
+      const counted: PackedListing = {
+        ...few,
+        *runs() {
+          for (const r of few.runs()) ((before += r.n), yield r);
+        },
+      };
+      for (const r of mergedPacked(counted, s.endpoints, universe, names).runs()) after += r.n;
+      count = s.count() - before + after;
+    } else if (s.outsideConnections) {
       let before = 0;
       const counted = function* (cs: Iterable<Connection>): Generator<Connection> {
         for (const c of cs) {
@@ -171,8 +280,9 @@ export function mergeOutsideStream(s: ReachStream): ReachStream {
       return endpoints!;
     },
     ...(s.outsideSpace ? { outsideSpace: s.outsideSpace } : {}),
-    connections: () => mergedConnections(s.connections(), s.endpoints, new OutsideNames(universe)),
-    ...(s.outsideConnections ? { outsideConnections: () => mergedConnections(s.outsideConnections!(), s.endpoints, new OutsideNames(universe)) } : {}),
+    ...(packed ? { packed } : {}),
+    connections: () => (packed ? unpacked(packed()) : mergedConnections(s.connections(), s.endpoints, new OutsideNames(universe))),
+    ...(s.outsideConnections ? { outsideConnections: () => (packed ? unpacked(packed(true)) : mergedConnections(s.outsideConnections!(), s.endpoints, new OutsideNames(universe))) } : {}),
     count() {
       if (count === undefined) scan();
       return count!;

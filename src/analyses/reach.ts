@@ -83,6 +83,44 @@ export interface ReachStream {
   outsideConnections?(): IterableIterator<Connection>;
   /** As in ReachResult. */
   readonly outsideMerged?: boolean;
+  /**
+   * The same connections packed source by source, for writers that render each end and port set once;
+   * with `outsideOnly`, those of outsideConnections.
+   */
+  packed?(outsideOnly?: boolean): PackedListing;
+}
+
+/** One source's connections (see PackedListing): the first `n` entries of the arrays, reused from run to run. */
+export interface PairRun {
+  readonly src: string;
+  readonly n: number;
+  /** Destinations, as positions in the listing's `ends`. */
+  readonly dst: Int32Array;
+  /** Port ids (the listing's `ports` turns one into its PortSet). */
+  readonly conn: Uint32Array;
+  /** 1 where the connection holds only from the same node (Connection.condition). */
+  readonly sameNode: Uint8Array;
+}
+
+/**
+ * A listing as runs of one source each, in listing order: no object per connection. `ends` names the
+ * destinations by position; it may grow while the runs are read (outside-merge.ts adds merged names).
+ */
+export interface PackedListing {
+  readonly ends: readonly string[];
+  ports(id: number): PortSet;
+  /** The runs; each call starts over, and a run is valid until the next one is asked for. */
+  runs(): Iterator<PairRun> & Iterable<PairRun>;
+}
+
+/** A packed listing's connections, one object each. */
+export function* unpacked(p: PackedListing): Generator<Connection> {
+  for (const r of p.runs()) {
+    for (let k = 0; k < r.n; k++) {
+      const c = { src: r.src, dst: p.ends[r.dst[k]!]!, conns: p.ports(r.conn[k]!) };
+      yield r.sameNode[k] ? { ...c, condition: 'same-node' as const } : c;
+    }
+  }
 }
 
 /** One end of the listing as the matrix sees it. */
@@ -204,14 +242,22 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
   const clusterDsts = dsts.filter((x) => !x.external);
 
   const outsideDsts = dsts.filter((x) => x.external);
+  const outsidePos = dsts.flatMap((x, k) => (x.external ? [k] : []));
+
+  const ends = dsts.map((d) => d.e.endpoint.id);
+  const allPos = dsts.map((_, k) => k);
+  const clusterPos = allPos.filter((k) => !dsts[k]!.external);
 
   /**
-   * Yields every allowed pair, sorted by source then destination id; a pair allowed only from the same node
-   * comes with `true`. With `outsideOnly`, only the pairs with an outside block (a few rows' worth).
+   * Yields every allowed pair, source by source (sorted by source then destination id), packed in one
+   * reused run; a pair allowed only from the same node is flagged. With `outsideOnly`, only the pairs with
+   * an outside block (a few rows' worth).
    */
-  function* pairs(outsideOnly = false): Generator<[ReachNode, ReachNode, number, boolean?]> {
+  function* runs(outsideOnly = false): Generator<PairRun> {
     const row = new Uint32Array(width);
     const tmp = new Uint32Array(width);
+    // A destination at most twice: what is allowed regardless, then what only from the same node.
+    const run = { src: '', n: 0, dst: new Int32Array(2 * dsts.length), conn: new Uint32Array(2 * dsts.length), sameNode: new Uint8Array(2 * dsts.length) };
     let rowFor: Int32Array | undefined;
     let cand: Int32Array | undefined;
     for (const s of srcs) {
@@ -227,23 +273,30 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
         }
         rowFor = s.cols;
       }
+      let n = 0;
       if (sparse) {
         for (let k = 0; k < cand!.length; k++) {
-          const d = dsts[cand![k]!]!;
+          const p = cand![k]!;
+          const d = dsts[p]!;
           if (d === s) continue;
           const id = cellOf(row, d);
-          if (id !== NONE_ID) yield [s, d, id];
+          if (id !== NONE_ID) ((run.dst[n] = p), (run.conn[n] = id), (run.sameNode[n++] = 0));
         }
-        continue;
+      } else {
+        for (const p of s.external ? clusterPos : outsideOnly ? outsidePos : allPos) {
+          const d = dsts[p]!;
+          if (d === s) continue;
+          let id = cellOf(row, d);
+          const rel = hostSrc && !d.external ? a.nodeGrant(s.e.pods, d.e.pods) : undefined;
+          if (rel === 'same-node') id = filtered(ALL_ID);
+          if (id !== NONE_ID) ((run.dst[n] = p), (run.conn[n] = id), (run.sameNode[n++] = 0));
+          if (rel === 'possibly-same-node' && id !== filtered(ALL_ID)) ((run.dst[n] = p), (run.conn[n] = filtered(ALL_ID)), (run.sameNode[n++] = 1));
+        }
       }
-      for (const d of s.external ? clusterDsts : outsideOnly ? outsideDsts : dsts) {
-        if (d === s) continue;
-        let id = cellOf(row, d);
-        const rel = hostSrc && !d.external ? a.nodeGrant(s.e.pods, d.e.pods) : undefined;
-        if (rel === 'same-node') id = filtered(ALL_ID);
-        if (id !== NONE_ID) yield [s, d, id];
-        if (rel === 'possibly-same-node' && id !== filtered(ALL_ID)) yield [s, d, filtered(ALL_ID), true];
-      }
+      if (n === 0) continue;
+      run.src = s.e.endpoint.id;
+      run.n = n;
+      yield run;
     }
   }
 
@@ -251,12 +304,10 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
   // it is touched. So a cluster source lists, in order, the destinations whose default allows something
   // (fromBase), those holding a touched behaviour, and the outside ones: O(output + touched), not O(dsts).
   const invDst: number[][] = Array.from({ length: B }, () => []);
-  const outsidePos: number[] = [];
   const baseCand: number[] = [];
   const baseRow = m.ingressBase;
   dsts.forEach((d, k) => {
     if (d.external) {
-      outsidePos.push(k);
       baseCand.push(k);
       return;
     }
@@ -314,6 +365,11 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
     return out.subarray(0, n);
   }
 
+  /** The listing packed (see ReachStream.packed). */
+  function packed(outsideOnly = false): PackedListing {
+    return { ends, ports: (id) => t.get(id), runs: () => runs(outsideOnly) };
+  }
+
   // External blocks are listed only when some connection names them.
   const used = new Set<ReachNode>();
   const row = new Uint32Array(width);
@@ -342,16 +398,13 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
     level,
     endpoints,
     outsideSpace: blocks.flatMap((b) => rangeToCidrs(b.range)),
-    *connections() {
-      for (const [s, d, id, sameNode] of pairs()) yield { src: s.e.endpoint.id, dst: d.e.endpoint.id, conns: t.get(id), ...(sameNode ? { condition: 'same-node' as const } : {}) };
-    },
-    *outsideConnections() {
-      for (const [s, d, id] of pairs(true)) yield { src: s.e.endpoint.id, dst: d.e.endpoint.id, conns: t.get(id) };
-    },
+    connections: () => unpacked(packed()),
+    outsideConnections: () => unpacked(packed(true)),
+    packed,
     count() {
       if (unmodelled.length > 0) {
         let k = 0;
-        for (const _ of pairs()) k++;
+        for (const r of runs()) k += r.n;
         return k;
       }
       return policyCount() + nodeRuleDelta();

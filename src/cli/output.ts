@@ -1,5 +1,6 @@
 /** Where a report goes: stdout (made terminal-safe, coloured when wanted) or the --output-file. */
-import { closeSync, writeSync } from 'node:fs';
+import { closeSync, write, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { terminalSafe } from '../reports/safe-text.js';
 import { fsErrorWords, isFsError, openOutputFile } from '../util/fs-errors.js';
@@ -12,29 +13,58 @@ export interface ReportSink {
   readonly toFile: boolean;
   /** Whether the report may be coloured. */
   readonly color: boolean;
-  /** Writes a piece, waiting for the pipe to drain when it is full; `raw` (an HTML page) skips the terminal escaping. */
-  write(text: string, raw?: boolean): Promise<void>;
-  /** Closes the file, if any. */
+  /**
+   * Writes a piece, waiting for the pipe to drain when it is full; `raw` (an HTML page) skips the terminal
+   * escaping, which bytes (made safe by their writer, see reachBytes) always skip.
+   */
+  write(text: string | Uint8Array, raw?: boolean): Promise<void>;
+  /** Waits for the writes still in flight (bytes to a file go on in the background). */
+  flush(): Promise<void>;
+  /** Closes the file, if any (after flush). */
   end(): void;
+}
+
+/** Writes all of `bytes` on libuv's thread pool (fs.write may write less than asked). */
+async function writeAll(fd: number, bytes: Uint8Array): Promise<void> {
+  for (let off = 0; off < bytes.length; ) off += (await promisify(write)(fd, bytes, off, bytes.length - off, null)).bytesWritten;
 }
 
 /** The sink for `--output-file FILE` (`-` or none: stdout). The file is created at once, so a bad path fails before any work. */
 export function openReport(file: string | undefined, what = 'report'): ReportSink {
   if (file !== undefined && file !== '-') {
     const fd = openOutputFile(file, what);
+    const failed = (e: unknown): never => {
+      if (!isFsError(e)) throw e;
+      throw new UserError(`cannot write ${what} ${file}: ${fsErrorWords(e)}`);
+    };
+    // Bytes (a reach listing, see reachBytes) are written while the next chunk is built: one write in flight.
+    let pending: Promise<void> | undefined;
+    const settled = async (): Promise<void> => {
+      const p = pending;
+      pending = undefined;
+      await p;
+    };
     return {
       toFile: true,
       color: false,
       write: async (text, raw = false) => {
+        await settled();
+        if (typeof text !== 'string') {
+          pending = writeAll(fd, text).catch(failed);
+          return;
+        }
         // The same bytes as `> FILE` would get: a report read with cat must not drive the terminal either.
         try {
           writeSync(fd, raw ? text : terminalSafe(text));
         } catch (e) {
-          if (!isFsError(e)) throw e;
-          throw new UserError(`cannot write ${what} ${file}: ${fsErrorWords(e)}`);
+          failed(e);
         }
       },
-      end: () => closeSync(fd),
+      flush: settled,
+      end: () => {
+        if (pending) throw new Error('report closed with a write in flight (flush first)');
+        closeSync(fd);
+      },
     };
   }
   const color = colorWanted(process.stdout);
@@ -44,8 +74,9 @@ export function openReport(file: string | undefined, what = 'report'): ReportSin
     write: async (text, raw = false) => {
       // A report on the terminal and a progress line on it would garble each other.
       if (process.stdout.isTTY) progress.silence();
-      if (!process.stdout.write(raw ? text : terminalSafe(text, color))) await once(process.stdout, 'drain');
+      if (!process.stdout.write(raw || typeof text !== 'string' ? text : terminalSafe(text, color))) await once(process.stdout, 'drain');
     },
+    flush: async () => {},
     end: () => {},
   };
 }

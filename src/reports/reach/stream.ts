@@ -3,7 +3,8 @@
  * reporters, so listings of huge clusters (16 million pairs when 4,000 workloads have no policy yet)
  * never become one giant string.
  */
-import type { Connection, ReachStream } from '../../analyses/reach.js';
+import type { Connection, PackedListing, ReachStream } from '../../analyses/reach.js';
+import { terminalSafe } from '../safe-text.js';
 import { jsonSafe, toJsonText } from '../json.js';
 import type { PortSet } from '../../model/port-set.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
@@ -71,6 +72,34 @@ function* tapped(cs: Iterable<Connection>, tap: (c: Connection) => void): Genera
   }
 }
 
+/** toJsonText(doc) up to the connections array, which is written one element at a time. */
+function* jsonStart(r: ReachStream, notes: Notes): Generator<string> {
+  // The notes are small: render them as the whole document does and cut off its braces.
+  const head = `  ${toJsonText(notesJson(notes)).trim().slice(1, -1).trim()}`;
+  yield `{\n  "schema": "bulkhead.reach/v1",\n  "level": ${jsonSafe(JSON.stringify(r.level))},\n${head},\n  "endpoints": `;
+  if (r.endpoints.length === 0) yield '[]';
+  else {
+    yield '[\n';
+    let first = true;
+    for (const e of r.endpoints) {
+      yield `${first ? '' : ',\n'}${element(e)}`;
+      first = false;
+    }
+    yield '\n  ]';
+  }
+  yield ',\n  "connections": ';
+}
+
+/** A connection's `"conns": {...}` lines as they sit in the document (rendered once per distinct set). */
+function jsonConns(p: PortSet): string {
+  return element({ conns: p.toJSON() }).split('\n').slice(1, -1).join('\n');
+}
+
+/** A connection's condition member, when it has one, as it follows the conns. */
+function jsonCondition(condition: Connection['condition']): string {
+  return condition ? `,\n      "condition": ${jsonSafe(JSON.stringify(condition))}` : '';
+}
+
 function* lines(listing: ReachStream, format: StreamFormat, notes: Notes, tap?: (c: Connection) => void): Generator<string> {
   if (format === 'html') {
     yield reachHtmlFrom(listing, notes);
@@ -118,33 +147,110 @@ function* lines(listing: ReachStream, format: StreamFormat, notes: Notes, tap?: 
     yield mapDot(buildMap(r.level, r.endpoints, each()), 'bulkhead', notesDot(notes));
     return;
   }
-  // toJsonText(doc), one array element at a time.
-  // The notes are small: render them as the whole document does and cut off its braces.
-  const head = `  ${toJsonText(notesJson(notes)).trim().slice(1, -1).trim()}`;
-  yield `{\n  "schema": "bulkhead.reach/v1",\n  "level": ${jsonSafe(JSON.stringify(r.level))},\n${head},\n  "endpoints": `;
-  if (r.endpoints.length === 0) yield '[]';
-  else {
-    yield '[\n';
-    let first = true;
-    for (const e of r.endpoints) {
-      yield `${first ? '' : ',\n'}${element(e)}`;
-      first = false;
-    }
-    yield '\n  ]';
-  }
-  yield ',\n  "connections": ';
-  // The conns object renders the same wherever it sits: render it once per distinct set.
-  const connsText = memo((p) => element({ conns: p.toJSON() }).split('\n').slice(1, -1).join('\n'));
+  yield* jsonStart(r, notes);
+  const connsText = memo(jsonConns);
   let first = true;
   let buf = '';
   for (const c of each()) {
-    buf += `${first ? '[\n' : ',\n'}    {\n      "src": ${quoted(c.src)},\n      "dst": ${quoted(c.dst)},\n${connsText(c.conns)}${c.condition ? `,\n      "condition": ${jsonSafe(JSON.stringify(c.condition))}` : ''}${c.aggregate ? `,\n      "pairs": ${c.aggregate.pairs},\n      "of": ${c.aggregate.of},\n      "coverage": ${jsonSafe(JSON.stringify(c.aggregate.coverage))}` : ''}\n    }`;
+    buf += `${first ? '[\n' : ',\n'}    {\n      "src": ${quoted(c.src)},\n      "dst": ${quoted(c.dst)},\n${connsText(c.conns)}${jsonCondition(c.condition)}${c.aggregate ? `,\n      "pairs": ${c.aggregate.pairs},\n      "of": ${c.aggregate.of},\n      "coverage": ${jsonSafe(JSON.stringify(c.aggregate.coverage))}` : ''}\n    }`;
     first = false;
     if (buf.length >= CHUNK) ((yield buf), (buf = ''));
   }
   if (buf) yield buf;
   yield first ? '[]' : '\n  ]';
   yield '\n}\n';
+}
+
+/** Formats that can be written from a packed listing (see reachBytes). */
+export const BYTE_FORMATS = ['text', 'csv', 'json'] as const;
+export type ByteFormat = (typeof BYTE_FORMATS)[number];
+
+const BYTE_CHUNK = 1 << 22;
+
+/**
+ * How a format writes one connection of a packed listing: `head` once per source, `tail` once per
+ * destination and ports (both with the separator `sep` before an element; `open` before the first).
+ */
+interface Pieces {
+  readonly open: string;
+  readonly sep: string;
+  head(src: string): string;
+  tail(dst: string, conns: PortSet, condition: Connection['condition']): string;
+}
+
+/** The pieces of each byte format, byte for byte what `lines` writes per connection. */
+function piecesOf(format: ByteFormat): Pieces {
+  const show = memoId(displayId);
+  const str = memo((p) => p.toString());
+  const text = (c: Connection['condition'], p: PortSet): string => connText(c ? { conns: p, condition: c } : { conns: p }, str(p));
+  if (format === 'text') return { open: '', sep: '', head: (s) => `${show(s)} => `, tail: (d, p, c) => `${show(d)} : ${text(c, p)}\n` };
+  if (format === 'csv') return { open: '', sep: '', head: (s) => `${cell(show(s))},`, tail: (d, p, c) => `${cell(show(d))},${cell(text(c, p))}\n` };
+  const connsText = memo(jsonConns);
+  const q = (id: string): string => jsonSafe(JSON.stringify(id));
+  return { open: '[\n', sep: ',\n', head: (s) => `    {\n      "src": ${q(s)},\n      "dst": `, tail: (d, p, c) => `${q(d)},\n${connsText(p)}${jsonCondition(c)}\n    }` };
+}
+
+/**
+ * The text, csv or json listing as reachChunks writes it, but built from packed runs straight into
+ * byte chunks of a few MiB: each source's piece is encoded once per source, each destination's piece
+ * once per distinct ports in a row, and no object is made per connection. Strings are the small head
+ * and foot (written as reachChunks' are); byte chunks are terminal-safe and JSON-safe already.
+ * Undefined when the listing is not packed (aggregates, filtered listings). `tick` counts connections.
+ */
+export function reachBytes(r: ReachStream, format: ByteFormat, notes: Notes = NO_NOTES, tick?: (n: number) => void): Iterable<string | Uint8Array> | undefined {
+  const merged = mergeOutsideStream(r);
+  const packed = merged.packed?.();
+  return packed && bytes(merged, packed, format, notes, tick);
+}
+
+function* bytes(r: ReachStream, p: PackedListing, format: ByteFormat, notes: Notes, tick?: (n: number) => void): Generator<string | Uint8Array> {
+  if (format === 'text') yield notesText(notes);
+  else if (format === 'csv') yield 'src,dst,conn\n';
+  else yield* jsonStart(r, notes);
+  const pieces = piecesOf(format);
+  // terminalSafe per piece is terminalSafe of the whole (it maps characters one by one).
+  const encode = (s: string): Uint8Array => Buffer.from(format === 'json' ? s : terminalSafe(s));
+  const sep = encode(pieces.sep).length;
+  const open = encode(pieces.open);
+  // Per destination position, the last ports key met and its tail: a column mostly repeats its ports.
+  let keys = new Float64Array(p.ends.length).fill(-1);
+  let tails: Uint8Array[] = [];
+  const tailOf = (pos: number, conn: number, same: number): Uint8Array => {
+    if (pos >= keys.length) {
+      const grown = new Float64Array(Math.max(pos + 1, 2 * keys.length)).fill(-1);
+      grown.set(keys);
+      keys = grown;
+    }
+    const key = conn * 2 + same;
+    if (keys[pos] === key) return tails[pos]!;
+    keys[pos] = key;
+    return (tails[pos] = encode(pieces.tail(p.ends[pos]!, p.ports(conn), same ? 'same-node' : undefined)));
+  };
+  let chunk = Buffer.allocUnsafe(BYTE_CHUNK);
+  let off = 0;
+  let first = true;
+  for (const run of p.runs()) {
+    const head = encode(pieces.sep + pieces.head(run.src));
+    for (let k = 0; k < run.n; k++) {
+      const t = tailOf(run.dst[k]!, run.conn[k]!, run.sameNode[k]!);
+      const h = first ? Buffer.concat([open, head.subarray(sep)]) : head;
+      first = false;
+      if (off + h.length + t.length > chunk.length) {
+        if (off > 0) yield chunk.subarray(0, off);
+        // Chunks are handed on, not reused: a pipe may still hold the last one.
+        chunk = Buffer.allocUnsafe(Math.max(BYTE_CHUNK, h.length + t.length));
+        off = 0;
+      }
+      chunk.set(h, off);
+      off += h.length;
+      chunk.set(t, off);
+      off += t.length;
+    }
+    tick?.(run.n);
+  }
+  if (off > 0) yield chunk.subarray(0, off);
+  if (format === 'json') yield first ? '[]\n}\n' : '\n  ]\n}\n';
+  else if (format === 'text' && first) yield 'No connections allowed.\n';
 }
 
 /**
