@@ -134,6 +134,6 @@ export function diffAnalyses(oldA: Analysis, newA: Analysis, opts: DiffOptions =
     ...(opts.intent ? { drift: driftDelta(oldA, newA, opts.intent) } : {}),
     unmodelled: unmodelledChanges(oldA.inventory.unmodelled, newA.inventory.unmodelled),
     unreadable: opts.unreadable ?? [],
-    exposure: diffExposure(oldA, newA, level, opts.wholeCluster),
+    exposure: diffExposure(oldA, newA, level, opts.wholeCluster, conn.cluster),
   };
 }

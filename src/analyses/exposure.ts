@@ -52,6 +52,8 @@ export interface ExposureOptions {
   readonly to?: string;
   /** The input is the whole cluster (settings input.wholeCluster): nothing is beyond it. */
   readonly wholeCluster?: boolean;
+  /** clusterEndpoints(a, level), when the caller has them already (diff): not built again. */
+  readonly cluster?: readonly ResolvedEndpoint[];
 }
 
 /** The representative peer of a selector peer of a rule of a policy in namespace `ns`. */
@@ -184,7 +186,7 @@ function endpointExposure(a: Analysis, e: ResolvedEndpoint, direction: Direction
 /** Every endpoint's exposure beyond the input, sorted by direction (egress first), endpoint, then peer. */
 export function computeExposure(a: Analysis, opts: ExposureOptions = {}): Exposure[] {
   if (opts.wholeCluster) return [];
-  const cluster = clusterEndpoints(a, opts.level ?? 'workload');
+  const cluster = opts.cluster ?? clusterEndpoints(a, opts.level ?? 'workload');
   const fromOk = opts.from ? endpointMatcher(opts.from) : () => true;
   const toOk = opts.to ? endpointMatcher(opts.to) : () => true;
   const out: Exposure[] = [];

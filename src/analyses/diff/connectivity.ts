@@ -35,6 +35,8 @@ export interface ConnectivityDiff {
   readonly changes: readonly ConnChange[];
   /** Pairs with some connectivity on both sides and no change. */
   readonly unchanged: number;
+  /** Each side's cluster endpoints at the level (clusterEndpoints), for the other comparisons to reuse. */
+  readonly cluster: { readonly old: readonly ResolvedEndpoint[]; readonly new: readonly ResolvedEndpoint[] };
 }
 
 interface Side {
@@ -264,34 +266,99 @@ function blockIndex(blocks: readonly IpRange[], atom: IpRange): number {
 }
 
 /**
+ * Endpoints that reach every block alike on both sides, as an index per endpoint and a representative of
+ * each: their behaviours have the same block profiles (ReachMatrix.blockProfile) on each side. Where the
+ * tiers decide blocks, or a side does not have the endpoint, the endpoint is a group of its own or joins the absent ones.
+ */
+interface BlockGroups {
+  readonly of: Int32Array;
+  readonly reps: readonly number[];
+}
+
+function blockGroups(o: Side, n: Side, oCols: readonly (Int32Array | undefined)[], nCols: readonly (Int32Array | undefined)[], literal: boolean): BlockGroups {
+  const keyOn = (s: Side, cs: Int32Array | undefined, j: number): string => {
+    if (literal) return `#${j}`;
+    if (!cs || cs.length === 0) return '-';
+    const m = s.a.matrix;
+    const codes = (dir: 'egress' | 'ingress'): string | undefined => {
+      const seen = new Set<number>();
+      for (const c of cs) {
+        const p = m.blockProfile(dir, c);
+        if (p === undefined) return undefined;
+        seen.add(p);
+      }
+      return [...seen].sort((x, y) => x - y).join(',');
+    };
+    const e = codes('egress');
+    const i = codes('ingress');
+    return e === undefined || i === undefined ? `#${j}` : `${e};${i}`;
+  };
+  const byKey = new Map<string, number>();
+  const of = new Int32Array(oCols.length);
+  const reps: number[] = [];
+  for (let j = 0; j < oCols.length; j++) {
+    const key = `${keyOn(o, oCols[j], j)}|${keyOn(n, nCols[j], j)}`;
+    let g = byKey.get(key);
+    if (g === undefined) {
+      byKey.set(key, (g = reps.length));
+      reps.push(j);
+    }
+    of[j] = g;
+  }
+  return { of, reps };
+}
+
+/**
  * Writes into v, for each endpoint j, the shared port ids to (v[4j + dir]) and from (v[4j + 2 + dir])
  * the atom on this side (dir 0 old, 1 new): read from the matrix column of the side's block holding the
- * atom, or asked of the engine when the side does not model the atom's family.
+ * atom, once per group of endpoints that reach blocks alike, or asked of the engine per endpoint when the
+ * side does not model the atom's family.
  */
-function atomConns(s: Side, atom: IpRange, ids: readonly string[], cols: readonly (Int32Array | undefined)[], dir: 0 | 1, v: Uint32Array): void {
+function atomConns(s: Side, atom: IpRange, ids: readonly string[], cols: readonly (Int32Array | undefined)[], groups: BlockGroups, dir: 0 | 1, v: Uint32Array, scratch: Uint32Array): void {
   const m = s.a.matrix;
   const t = s.a.ports;
   const x = blockIndex(s.blocks, atom);
+  if (x >= 0) {
+    groups.reps.forEach((j, g) => {
+      let out = NONE_ID;
+      let inn = NONE_ID;
+      const cs = cols[j];
+      if (cs) {
+        for (const c of cs) {
+          out = t.union(out, m.toBlock(c, x));
+          inn = t.union(inn, m.fromBlock(x, c));
+        }
+      }
+      scratch[2 * g] = s.canon(out);
+      scratch[2 * g + 1] = s.canon(inn);
+    });
+    const of = groups.of;
+    for (let j = 0; j < ids.length; j++) {
+      const g = of[j]!;
+      v[4 * j + dir] = scratch[2 * g]!;
+      v[4 * j + 2 + dir] = scratch[2 * g + 1]!;
+    }
+    return;
+  }
   for (let j = 0; j < ids.length; j++) {
     const cs = cols[j];
     let out = NONE_ID;
     let inn = NONE_ID;
     if (cs && cs.length > 0) {
-      if (x >= 0) {
-        for (const c of cs) {
-          out = t.union(out, m.toBlock(c, x));
-          inn = t.union(inn, m.fromBlock(x, c));
-        }
-      } else {
-        const e = s.byId.get(ids[j]!)!;
-        const ext: ResolvedEndpoint = { endpoint: { id: formatRange(atom), kind: 'External' }, targets: [{ kind: 'address', range: atom }], pods: [] };
-        out = t.id(endpointConns(s.a, e, ext));
-        inn = t.id(endpointConns(s.a, ext, e));
-      }
+      const e = s.byId.get(ids[j]!)!;
+      const ext: ResolvedEndpoint = { endpoint: { id: formatRange(atom), kind: 'External' }, targets: [{ kind: 'address', range: atom }], pods: [] };
+      out = t.id(endpointConns(s.a, e, ext));
+      inn = t.id(endpointConns(s.a, ext, e));
     }
     v[4 * j + dir] = s.canon(out);
     v[4 * j + 2 + dir] = s.canon(inn);
   }
+}
+
+/** True when two vectors hold the same numbers. */
+function sameVector(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function classify(src: string, dst: string, o: PortSet, n: PortSet): ConnChange | undefined {
@@ -300,10 +367,15 @@ function classify(src: string, dst: string, o: PortSet, n: PortSet): ConnChange 
   return { src, dst, kind, old: o, new: n, opened: n.subtract(o), closed: o.subtract(n) };
 }
 
+export interface ConnectivityOptions {
+  /** Every endpoint's outside connections computed on its own, not once per group that reaches blocks alike (the slow path, for tests). */
+  readonly literalAtoms?: boolean;
+}
+
 const ORDER: Record<ChangeKind, number> = { changed: 0, added: 1, removed: 2 };
 
 /** Compares the connectivity of two analyses at a level. */
-export function diffConnectivity(oldA: Analysis, newA: Analysis, level: Level = 'workload'): ConnectivityDiff {
+export function diffConnectivity(oldA: Analysis, newA: Analysis, level: Level = 'workload', opts: ConnectivityOptions = {}): ConnectivityDiff {
   const shared = new PortTable();
   const o = side(oldA, level, shared);
   const n = side(newA, level, shared);
@@ -386,10 +458,12 @@ export function diffConnectivity(oldA: Analysis, newA: Analysis, level: Level = 
     });
     if (used) endpoints.set(id, { id, kind: 'External', cidrs: rangeToCidrs(g) });
   };
+  const groups = atoms.length > 0 ? blockGroups(o, n, oCols, nCols, opts.literalAtoms === true) : { of: new Int32Array(0), reps: [] };
+  const scratch = new Uint32Array(2 * groups.reps.length);
   for (const atom of atoms) {
-    atomConns(o, atom, ids, oCols, 0, next);
-    atomConns(n, atom, ids, nCols, 1, next);
-    if (group && group.family === atom.family && next.every((x, i) => x === cur[i])) {
+    atomConns(o, atom, ids, oCols, groups, 0, next, scratch);
+    atomConns(n, atom, ids, nCols, groups, 1, next, scratch);
+    if (group && group.family === atom.family && sameVector(next, cur)) {
       group = { family: atom.family, lo: group.lo, hi: atom.hi };
       continue;
     }
@@ -399,5 +473,5 @@ export function diffConnectivity(oldA: Analysis, newA: Analysis, level: Level = 
   }
   if (group) close(group, cur);
   changes.sort((x, y) => ORDER[x.kind] - ORDER[y.kind] || lex(x.src, y.src) || lex(x.dst, y.dst));
-  return { level, endpoints, oldIds: new Set(o.byId.keys()), newIds: new Set(n.byId.keys()), changes, unchanged };
+  return { level, endpoints, oldIds: new Set(o.byId.keys()), newIds: new Set(n.byId.keys()), changes, unchanged, cluster: { old: o.cluster, new: n.cluster } };
 }

@@ -3,7 +3,7 @@ import type { Analysis } from '../../engine/index.js';
 import type { Direction } from '../../inventory/types.js';
 import { PortSet } from '../../model/port-set.js';
 import { lex } from '../../util/compare.js';
-import type { Level } from '../endpoints.js';
+import type { Level, ResolvedEndpoint } from '../endpoints.js';
 import { computeExposure, exposurePeerText, type Exposure, type ExposurePeer } from '../exposure.js';
 
 /** One endpoint's exposure to one peer beyond the input, before and after. */
@@ -24,10 +24,10 @@ function keyOf(x: Exposure): string {
 }
 
 /** Exposure changes between two snapshots, sorted by direction, endpoint and peer; none for whole-cluster inputs. */
-export function diffExposure(oldA: Analysis, newA: Analysis, level: Level, wholeCluster = false): ExposureChange[] {
+export function diffExposure(oldA: Analysis, newA: Analysis, level: Level, wholeCluster = false, cluster?: { readonly old: readonly ResolvedEndpoint[]; readonly new: readonly ResolvedEndpoint[] }): ExposureChange[] {
   if (wholeCluster) return [];
-  const before = new Map(computeExposure(oldA, { level }).map((x) => [keyOf(x), x]));
-  const after = new Map(computeExposure(newA, { level }).map((x) => [keyOf(x), x]));
+  const before = new Map(computeExposure(oldA, { level, ...(cluster ? { cluster: cluster.old } : {}) }).map((x) => [keyOf(x), x]));
+  const after = new Map(computeExposure(newA, { level, ...(cluster ? { cluster: cluster.new } : {}) }).map((x) => [keyOf(x), x]));
   const out: ExposureChange[] = [];
   for (const k of [...new Set([...before.keys(), ...after.keys()])].sort(lex)) {
     const o = before.get(k);

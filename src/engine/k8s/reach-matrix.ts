@@ -453,6 +453,17 @@ export class ReachMatrix {
     return this.tiered ? this.tiered.fromBlock(x, d) : this.npFromBlock(x, d);
   }
 
+  /**
+   * A code for behaviour b's connections to (egress) or from (ingress) every block: behaviours with the same
+   * code have the same toBlock / fromBlock for every block. Undefined when the admin and baseline tiers
+   * compose the rows (their blocks are decided per behaviour).
+   */
+  blockProfile(dir: 'egress' | 'ingress', b: number): number | undefined {
+    if (this.tiered) return undefined;
+    if (!(dir === 'egress' ? this.isoE : this.isoI)[b]) return -2;
+    return (dir === 'egress' ? this.addrE : this.addrI)[b]!;
+  }
+
   /** NetworkPolicy's egress side from behaviour s to block x. */
   private npToBlock(s: number, x: number): number {
     if (!this.isoE[s]) return ALL_ID;

@@ -1,0 +1,59 @@
+/**
+ * The diff's fast paths against its slow ones on random clusters and random edits: outside connections
+ * computed once per group of endpoints that reach blocks alike equal those computed endpoint by endpoint,
+ * and exposure from the connectivity diff's endpoints equals exposure that builds its own.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { loadFromTexts } from '../src/sources/k8s/index.js';
+import { analyze } from '../src/engine/index.js';
+import { diffConnectivity } from '../src/analyses/diff/connectivity.js';
+import { diffExposure } from '../src/analyses/diff/exposure-delta.js';
+import { clusterArb, clusterYaml, type GenCluster } from './oracle/generate.js';
+import { adminClusterArbOf, adminClusterYaml } from './oracle/generate-admin.js';
+import { SMALL } from './oracle/generate.js';
+
+/** The cluster after a random edit: a policy dropped or taken from another cluster, a pod relabelled, or another cluster. */
+function edited(x: GenCluster, other: GenCluster, mode: number, pick: number): GenCluster {
+  if (mode === 0 && x.policies.length > 0) return { ...x, policies: x.policies.filter((_, i) => i !== pick % x.policies.length) };
+  if (mode === 1 && x.pods.length > 1) {
+    const i = pick % x.pods.length;
+    const from = x.pods[(i + 1) % x.pods.length]!;
+    return { ...x, pods: x.pods.map((p, k) => (k === i ? { ...p, labels: from.labels } : p)) };
+  }
+  if (mode === 2) return { ...x, policies: [...x.policies, ...other.policies.filter((p) => x.namespaces.some((n) => n.name === p.namespace)).slice(0, 2).map((p, i) => ({ ...p, name: `added${i}` }))] };
+  return other;
+}
+
+/** Both paths of the connectivity and exposure comparison give the same answer at both levels. */
+function check(oldYaml: string, newYaml: string): void {
+  const a = analyze(loadFromTexts([{ path: 'old.yaml', text: oldYaml }]).inventory);
+  const b = analyze(loadFromTexts([{ path: 'new.yaml', text: newYaml }]).inventory);
+  for (const level of ['workload', 'pod'] as const) {
+    const fast = diffConnectivity(a, b, level);
+    const slow = diffConnectivity(a, b, level, { literalAtoms: true });
+    assert.deepEqual(fast.changes, slow.changes, level);
+    assert.deepEqual([...fast.endpoints], [...slow.endpoints], level);
+    assert.equal(fast.unchanged, slow.unchanged, level);
+    assert.deepEqual(diffExposure(a, b, level, false, fast.cluster), diffExposure(a, b, level), level);
+  }
+}
+
+test('property: outside connections per group of endpoints equal them endpoint by endpoint, and exposure is the same with the shared endpoints', () => {
+  fc.assert(
+    fc.property(clusterArb, clusterArb, fc.nat(3), fc.nat(), (x, y, mode, pick) => check(clusterYaml(x), clusterYaml(edited(x, y, mode, pick)))),
+    { numRuns: 150 },
+  );
+});
+
+test('property: the same with admin and baseline policies (the tiers decide blocks per behaviour)', () => {
+  const arb = adminClusterArbOf(SMALL);
+  fc.assert(
+    fc.property(arb, arb, fc.nat(3), fc.nat(), (x, y, mode, pick) => {
+      const z = mode === 3 ? y : { ...x, ...edited(x, y, mode, pick), nodes: x.nodes, adminPolicies: mode === 2 ? [...x.adminPolicies, ...y.adminPolicies.slice(0, 1)] : x.adminPolicies };
+      check(adminClusterYaml(x), adminClusterYaml(z));
+    }),
+    { numRuns: 60 },
+  );
+});
