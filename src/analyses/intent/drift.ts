@@ -266,7 +266,11 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
           for (const b of beh.candidates(g.b)) add(clusterByB.get(b));
           for (const x of beh.blocksFrom(g.b)) add(externalByBlock.get(x));
         }
-        l.sort((x, y) => x.index - y.index);
+        // Sorted as numbers in a typed array (no comparator calls): an open behaviour's list is every group.
+        const order = new Int32Array(l.length);
+        for (let k = 0; k < l.length; k++) order[k] = l[k]!.index;
+        order.sort();
+        for (let k = 0; k < order.length; k++) l[k] = groups[order[k]!]!;
         succ[g.b] = l;
       }
       return l;
@@ -322,16 +326,21 @@ interface Allowed<T> {
   readonly ports: T;
 }
 
-/** `a - b`, remembered by the identity of both (a model's traffic values are few and shared, the flows' too). */
-function subtractor<T extends TrafficLike<T>>(): (a: T, b: T) => T {
+/** `op(a, b)`, remembered by the identity of both (a model's traffic values are few and shared, the flows' too). */
+function remembered<T>(op: (a: T, b: T) => T): (a: T, b: T) => T {
   const memo = new Map<T, Map<T, T>>();
   return (a, b) => {
     let byA = memo.get(b);
     if (!byA) memo.set(b, (byA = new Map()));
     let r = byA.get(a);
-    if (r === undefined) byA.set(a, (r = a.subtract(b)));
+    if (r === undefined) byA.set(a, (r = op(a, b)));
     return r;
   };
+}
+
+/** `a - b`, remembered (see remembered). */
+function subtractor<T extends TrafficLike<T>>(): (a: T, b: T) => T {
+  return remembered<T>((a, b) => a.subtract(b));
 }
 
 /**
@@ -352,23 +361,63 @@ function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E
     if (!l) bySegId.set(g.segId, (l = []));
     l.push(g);
   }
+  // Each flow's destination names, for the look-ups below.
+  const toSets = new Map<Flow, Set<string>>();
+  for (const f of intent.flows) toSets.set(f, new Set(f.to));
   for (const gs of bySegId.values()) {
-    // Per destination segment name: the flows from this list that name it.
-    const to = new Map<string, Allowed<T>>();
-    for (const f of from(gs[0]!.segments)) {
-      for (const t of f.to) {
-        const cur = to.get(t);
-        if (!cur) to.set(t, { flows: [f], ports: m.flowTraffic(f) });
-        else if (cur.flows[cur.flows.length - 1] !== f) to.set(t, { flows: [...cur.flows, f], ports: cur.ports.union(m.flowTraffic(f)) });
+    // Per destination segment name: the flows from this list that name it (null: none), found when first
+    // asked; a list whose flows name thousands of segments (an init intent's namespace flows) reaches few.
+    // Asked more than a walk over every flow's names costs, the map is filled at once instead.
+    const to = new Map<string, Allowed<T> | null>();
+    let fl: Flow[] | undefined;
+    let budget = -1;
+    let whole = false;
+    const fill = (): void => {
+      to.clear();
+      for (const f of fl!) {
+        for (const t of f.to) {
+          const cur = to.get(t);
+          if (!cur) to.set(t, { flows: [f], ports: m.flowTraffic(f) });
+          else if (cur.flows[cur.flows.length - 1] !== f) to.set(t, { flows: [...cur.flows, f], ports: cur.ports.union(m.flowTraffic(f)) });
+        }
       }
-    }
+      whole = true;
+    };
+    const toOf = (t: string): Allowed<T> | undefined => {
+      let a = to.get(t);
+      if (a !== undefined || whole) return a ?? undefined;
+      if (!fl) {
+        fl = from(gs[0]!.segments);
+        budget = 0;
+        for (const f of fl) budget += f.to.length;
+      }
+      budget -= fl.length;
+      if (budget < 0) {
+        fill();
+        return to.get(t) ?? undefined;
+      }
+      let flows: Flow[] | undefined;
+      let ports = m.none;
+      for (const f of fl) {
+        if (!toSets.get(f)!.has(t)) continue;
+        if (!flows) {
+          flows = [f];
+          ports = m.flowTraffic(f);
+        } else {
+          flows.push(f);
+          ports = ports.union(m.flowTraffic(f));
+        }
+      }
+      to.set(t, (a = flows ? { flows, ports } : null));
+      return a ?? undefined;
+    };
     // Destinations in several named segments: their flows merged, once per destination segment list.
     const merged = new Map<number, Allowed<T>>();
     const allowed = (g2: ModelGroup<E>): Allowed<T> => {
       let hit: Allowed<T> | undefined;
       let many = false;
       for (const t of g2.segments) {
-        const a = to.get(t);
+        const a = toOf(t);
         if (!a) continue;
         if (hit) many = true;
         else hit = a;
@@ -377,7 +426,7 @@ function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E
       if (!many) return hit;
       let r = merged.get(g2.segId);
       if (!r) {
-        const flows = [...new Set(g2.segments.flatMap((t) => to.get(t)?.flows ?? []))].sort((x, y) => x.index - y.index);
+        const flows = [...new Set(g2.segments.flatMap((t) => toOf(t)?.flows ?? []))].sort((x, y) => x.index - y.index);
         merged.set(g2.segId, (r = { flows, ports: flows.reduce((p, f) => p.union(m.flowTraffic(f)), m.none) }));
       }
       return r;
@@ -403,6 +452,11 @@ function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E
 
 function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean): BrokenFlow<E, T>[] {
   const out: BrokenFlow<E, T>[] = [];
+  // An init intent of a 150k-pod cluster has 450,000 (from, to) pairs, each reading a pair of groups or two:
+  // the traffic sums are remembered, not made afresh per pair (the values are few, and immutable).
+  const minus = subtractor<T>();
+  const meet = remembered<T>((a, b) => a.intersect(b));
+  const join = remembered<T>((a, b) => a.union(b));
   const bySegment = new Map<string, ModelGroup<E>[]>();
   for (const g of m.groups) {
     for (const s of g.segments) {
@@ -427,8 +481,11 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
         // checked either): `from: [a, b], to: [a, b]` means a to b and b to a.
         if (from === to && new Set(srcs.flatMap((g) => g.ends.map((e) => e.id))).size < 2) continue;
         let reached = m.none;
+        let full = false;
         let dstSet: Set<ModelGroup<E>> | undefined;
-        let pair: BrokenFlow<E, T>['pair'];
+        // The first pair of groups walked; its pair of ends is made only when the flow is found broken.
+        let p1: ModelGroup<E> | undefined;
+        let p2: ModelGroup<E> | undefined;
         outer: for (const g1 of srcs) {
           // Walk whichever is shorter: the destination's groups or what the source can reach.
           const succ = m.successors(g1);
@@ -436,19 +493,31 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
           if (walk === succ) dstSet ??= new Set(dsts);
           for (const g2 of walk) {
             if ((walk === succ && !dstSet!.has(g2)) || !hasPair(g1, g2)) continue;
-            pair ??= { src: g1.ends[0]!, dst: g2.ends.find((e) => e.id !== g1.ends[0]!.id) ?? g2.ends[0]! };
-            reached = reached.union(m.conns(g1, g2).intersect(ports));
-            if (reached.equals(ports)) break outer;
+            if (!p1) {
+              p1 = g1;
+              p2 = g2;
+            }
+            reached = join(reached, meet(m.conns(g1, g2), ports));
+            if (reached.equals(ports)) {
+              full = true;
+              break outer;
+            }
           }
         }
-        const missing = flow.anyPort ? (reached.isEmpty() ? ports : m.none) : ports.subtract(reached);
+        // Every port reached: nothing is missing (with or without named ports).
+        if (full) continue;
+        const missing = flow.anyPort ? (reached.isEmpty() ? ports : m.none) : minus(ports, reached);
         if (missing.isEmpty()) continue;
         // A blocked pair may never have been walked (nothing reaches): take the first pair there is.
         for (const g1 of srcs) {
-          if (pair) break;
+          if (p1) break;
           const g2 = dsts.find((g) => hasPair(g1, g));
-          if (g2) pair = { src: g1.ends[0]!, dst: g2.ends.find((e) => e.id !== g1.ends[0]!.id) ?? g2.ends[0]! };
+          if (g2) {
+            p1 = g1;
+            p2 = g2;
+          }
         }
+        const pair = p1 ? { src: p1.ends[0]!, dst: p2!.ends.find((e) => e.id !== p1.ends[0]!.id) ?? p2!.ends[0]! } : undefined;
         out.push({ flow, from, to, missing, reason: 'blocked', ...(pair ? { pair } : {}) });
       }
     }

@@ -1,7 +1,7 @@
 /**
  * The plainest YAML, read by hand: block mappings and sequences (indentless and compact ones too) of plain,
- * single-line single-quoted and escape-free double-quoted scalars, `{}`, `[]` and one-line flow sequences
- * of such scalars, with comments. Almost every generated
+ * single-line single-quoted and escape-free double-quoted scalars, and one-line flow collections of such
+ * scalars (sequences, and mappings with plain keys), with comments. Almost every generated
  * or kubectl-written manifest is only that, and this reads it several times faster than js-yaml with its
  * event listener. Anything else (other flow style, anchors, tags, block or multi-line scalars, escapes, tabs,
  * non-ASCII text, keys go-yaml would turn into another string, duplicate keys) throws NotSimple, and the
@@ -172,50 +172,86 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
     return v;
   };
 
-  /** `[]`, `{}` or a flow sequence of scalars `[a, "b"]` at p, on one line. */
+  /** A key of a mapping in [s, e) (`:` at e), checked as go-yaml reads it, interned; throws NotSimple otherwise. */
+  const keyOf = (s: number, e: number): string => {
+    let k = knownKey(text, s, e);
+    if (k === undefined) {
+      if (!plainKey(text, s, e)) throw NOT;
+      k = text.slice(s, e);
+      if (k === '__proto__') throw NOT;
+      const r = goPlainScalar(k);
+      // `yes`, `0x1F`, `1e3`, `~`: go-yaml's key is another string (or none).
+      if (r !== k && !(typeof r === 'number' && Number.isSafeInteger(r) && String(r) === k)) throw NOT;
+      k = rememberKey(k);
+    }
+    return k;
+  };
+
+  /** An item of a flow collection closed by `close` at k: a scalar or a nested flow collection; `after` is past it. */
+  const flowItem = (k: number, e: number, line: number, close: number): unknown => {
+    const c = text.charCodeAt(k);
+    if (c === 91 /* [ */ || c === 123 /* { */) return flow(k, e, line);
+    if (c === 34 || c === 39) return quoted(k, e);
+    if (INDICATOR[c] === 1 || c === 93 || c === 125 || (c === 45 && (k + 1 === e || ' ,]}'.includes(text[k + 1]!)))) throw NOT;
+    let m = k;
+    for (; m < e; m++) {
+      const d = text.charCodeAt(m);
+      if (d === 44 /* , */ || d === close) break;
+      // Flow indicators, keys, comments and quotes inside an item: the general parsers.
+      if (d === 91 || d === 93 || d === 123 || d === 125 || d === 58 || d === 35 || d === 34 || d === 39 || d === 63) throw NOT;
+    }
+    if (m >= e) throw NOT;
+    let end = m;
+    while (text.charCodeAt(end - 1) === 32) end--;
+    after = m;
+    return plain(text.slice(k, end));
+  };
+
+  /**
+   * A flow collection at p (`[` or `{`), on one line: sequences and mappings (plain keys, each with a value)
+   * of scalars and of such collections, as an intent file writes a segment (`{namespace: a, workloads: [a/b]}`);
+   * `after` is the offset past its closing bracket.
+   */
   const flow = (p: number, e: number, line: number): unknown => {
+    const map = text.charCodeAt(p) === 123; /* { */
+    const close = map ? 125 : 93;
     let k = p + 1;
     while (text.charCodeAt(k) === 32) k++;
-    if (text.charCodeAt(p) === 123 /* { */) {
-      if (text.charCodeAt(k) !== 125 /* } */ || k >= e) throw NOT;
-      restEmpty(k + 1, e);
-      const o = {};
-      lines.setNew(o, line, NO_KEYS);
-      return o;
-    }
+    const o: Record<string, unknown> = {};
     const arr: unknown[] = [];
-    if (text.charCodeAt(k) !== 93 /* ] */) {
+    const pairs: Array<string | number> = [];
+    if (text.charCodeAt(k) !== close) {
       for (;;) {
         if (k >= e) throw NOT;
-        const c = text.charCodeAt(k);
-        if (c === 34 || c === 39) {
-          arr.push(quoted(k, e));
-          k = after;
-        } else {
-          if (INDICATOR[c] === 1 || c === 93 || (c === 45 && (k + 1 === e || ' ,]'.includes(text[k + 1]!)))) throw NOT;
-          let m = k;
-          for (; m < e; m++) {
-            const d = text.charCodeAt(m);
-            if (d === 44 /* , */ || d === 93) break;
-            // Flow indicators, keys, comments and quotes inside an item: the general parsers.
-            if (d === 91 || d === 123 || d === 125 || d === 58 || d === 35 || d === 34 || d === 39 || d === 63) throw NOT;
-          }
-          let end = m;
-          while (text.charCodeAt(end - 1) === 32) end--;
-          arr.push(plain(text.slice(k, end)));
-          k = m;
-        }
+        if (map) {
+          let c = k;
+          while (c < e && KEY_CHAR[text.charCodeAt(c)] === 1) c++;
+          if (text.charCodeAt(c) !== 58 /* : */ || text.charCodeAt(c + 1) !== 32) throw NOT;
+          const key = keyOf(k, c);
+          if (Object.hasOwn(o, key)) throw NOT;
+          k = c + 2;
+          while (text.charCodeAt(k) === 32) k++;
+          if (k >= e) throw NOT;
+          pairs.push(key, line);
+          o[key] = flowItem(k, e, line, close);
+        } else arr.push(flowItem(k, e, line, close));
+        k = after;
         while (text.charCodeAt(k) === 32) k++;
         const d = text.charCodeAt(k);
         if (k >= e) throw NOT;
-        if (d === 93) break;
+        if (d === close) break;
         if (d !== 44) throw NOT;
         k++;
         while (text.charCodeAt(k) === 32) k++;
-        if (text.charCodeAt(k) === 93) throw NOT; // a trailing comma
+        if (text.charCodeAt(k) === close) throw NOT; // a trailing comma
       }
     }
-    restEmpty(k + 1, e);
+    if (k >= e) throw NOT;
+    after = k + 1;
+    if (map) {
+      lines.setNew(o, line, pairs.length ? pairs : NO_KEYS);
+      return o;
+    }
     lines.setNew(arr, line, NO_KEYS);
     return arr;
   };
@@ -223,7 +259,11 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
   /** A scalar (or an empty or scalar flow collection) filling [p, e) up to an optional comment, on `line`. */
   const scalar = (p: number, e: number, line: number): unknown => {
     const c = text.charCodeAt(p);
-    if (c === 91 /* [ */ || c === 123 /* { */) return flow(p, e, line);
+    if (c === 91 /* [ */ || c === 123 /* { */) {
+      const v = flow(p, e, line);
+      restEmpty(after, e);
+      return v;
+    }
     if (c === 34 || c === 39) {
       const s = quoted(p, e);
       restEmpty(after, e);
@@ -245,7 +285,16 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
   };
 
   /** The node starting at line i, indented deeper than its parent. */
-  const block = (): unknown => (isDash(i) ? sequence(ind[i]!) : mapping(ind[i]!));
+  const block = (): unknown => {
+    if (isDash(i)) return sequence(ind[i]!);
+    if (!isFlow(st[i]!)) return mapping(ind[i]!);
+    // A flow collection on its own line: the whole node.
+    const v = scalar(st[i]!, en[i]!, ln[i]!);
+    i++;
+    return v;
+  };
+  /** A flow collection (`[` or `{`) starts at p. */
+  const isFlow = (p: number): boolean => text.charCodeAt(p) === 91 || text.charCodeAt(p) === 123;
 
   const sequence = (n: number): unknown[] => {
     const arr: unknown[] = [];
@@ -259,7 +308,7 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
         arr.push(i < count && ind[i]! > n ? block() : null);
       } else if (text.charCodeAt(p) === 45 && (p + 1 === e || text.charCodeAt(p + 1) === 32)) {
         throw NOT; // `- - a`
-      } else if (keyEnd(p, e) >= 0) {
+      } else if (!isFlow(p) && keyEnd(p, e) >= 0) {
         // A compact mapping `- key: value`: the rest of the line is the mapping's first line, at its column.
         ind[i] = n + p - st[i]!;
         st[i] = p;
@@ -283,16 +332,7 @@ export function parseBlockDocument(text: string, firstLine: number, lines: LineM
       const e = en[i]!;
       const colon = keyEnd(s, e);
       if (colon < 0 || isDash(i)) throw NOT;
-      let k = knownKey(text, s, colon);
-      if (k === undefined) {
-        if (!plainKey(text, s, colon)) throw NOT;
-        k = text.slice(s, colon);
-        if (k === '__proto__') throw NOT;
-        const r = goPlainScalar(k);
-        // `yes`, `0x1F`, `1e3`, `~`: go-yaml's key is another string (or none).
-        if (r !== k && !(typeof r === 'number' && Number.isSafeInteger(r) && String(r) === k)) throw NOT;
-        k = rememberKey(k);
-      }
+      const k = keyOf(s, colon);
       if (Object.hasOwn(o, k)) throw NOT;
       pairs.push(k, ln[i]!);
       let p = colon + 1;
