@@ -34,7 +34,7 @@ test('zod and the YAML libraries load only when a run needs them', () => {
   const has = (args: string[]): string[] => ['zod', 'yaml', 'js-yaml'].filter((p) => packagesOf(args).has(p));
   // Block-style manifests, no intent, no settings file: the hand reader (yaml-block.ts) takes every document.
   assert.deepEqual(has(['reach', 'examples/eks/cluster.yaml', '--no-intent', '-q']), []);
-  // Flow style goes to js-yaml; a merge key to the full parser; an intent file (the shop's bulkhead.yaml) to zod.
+  // Flow style across lines goes to js-yaml (one-line flow nodes the hand reader takes); a merge key to the full parser; an intent file (the shop's bulkhead.yaml) to zod.
   assert.deepEqual(has(['reach', 'test/fixtures/startup/flow-style.yaml', '--no-intent', '-q']), ['js-yaml']);
   assert.deepEqual(has(['reach', 'test/fixtures/startup/merge-key.yaml', '--no-intent', '-q']), ['yaml', 'js-yaml']);
   assert.ok(has(['audit', 'examples/shop', '-q']).includes('zod'));
