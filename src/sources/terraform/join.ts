@@ -138,14 +138,15 @@ function interfaces(t: TfReader): void {
     let next = { ...e, securityGroups: [...new Set([...e.securityGroups, ...groups])].sort(), ...(pub ? { publicIp: pub } : {}) };
     const pending = t.pendingAddresses.find((x) => x.id === e.id);
     const subnet = p.subnets.find((s) => s.id === e.subnet);
-    if (pending && subnet && subnet.cidr.range.family === 4) {
+    const block = subnet?.cidr;
+    if (pending && subnet && block && block.range.family === 4) {
       // AWS keeps the first four addresses and the last of a subnet.
-      let a = subnet.cidr.range.lo + 4n;
-      while (used.has(formatIp(4, a)) && a < subnet.cidr.range.hi - 1n) a++;
+      let a = block.range.lo + 4n;
+      while (used.has(formatIp(4, a)) && a < block.range.hi - 1n) a++;
       const ip = formatIp(4, a);
       used.add(ip);
       next = { ...next, addresses: [ip] };
-      const r = subnet.cidr.range;
+      const r = block.range;
       const splits = cidrs.some((c) => c.range.family === 4 && c.range.lo <= r.hi && c.range.hi >= r.lo && !(c.range.lo <= r.lo && c.range.hi >= r.hi));
       if (splits) t.notKnown(pending.res, [pending.key], `${pending.res.address}: ${pending.key} is assigned by AWS on apply; taken as ${ip} of ${subnet.id}, but rules or routes name part of that subnet, so address-based answers for it are not exact`);
       else t.report('info', 'tf-unknown-address', `${pending.res.address}: ${pending.key} is assigned by AWS on apply; taken as ${ip} of ${subnet.id} (no rule or route names part of the subnet, so any of its addresses gets the same answers)`, t.at(pending.res, [pending.key]));
