@@ -5,7 +5,7 @@ import { regionOfZone, type FieldReader, type Json } from '../fields.js';
 import type { AwsResource } from '../resource.js';
 
 /** One ENI object (the two outputs share its shape); `fallback` fills what an instance's copy leaves out. */
-export function readInterface(o: Json, path: string, r: FieldReader, fallback: { subnet?: string; vpc?: string; az?: string; owner?: string; instanceId?: string } = {}): NetworkInterface | undefined {
+export function readInterface(o: Json, path: string, r: FieldReader, fallback: { subnet?: string; vpc?: string; az?: string; owner?: string; instanceId?: string; ipv6?: string } = {}): NetworkInterface | undefined {
   const id = r.required(o, 'NetworkInterfaceId', path, 'network interface');
   if (!id) return undefined;
   const subnet = r.optional(o, 'SubnetId') ?? fallback.subnet;
@@ -33,6 +33,8 @@ export function readInterface(o: Json, path: string, r: FieldReader, fallback: {
     const ip = r.optional(p.o, 'Ipv6Address');
     if (ip && !ipv6.includes(ip)) ipv6.push(ip);
   }
+  // An instance's own Ipv6Address is its primary interface's, when that interface's copy lists none.
+  if (ipv6.length === 0 && fallback.ipv6) ipv6.push(fallback.ipv6);
   // An interface in an IPv6-only subnet has IPv6 addresses alone: read, with no IPv4 path (and no public IPv4).
   if (good.length === 0 && !ipv6.some((a) => parseIp(a)?.family === 6)) {
     r.report('error', 'aws-missing-field', `network interface ${id} has neither a private IPv4 nor an IPv6 address: skipped`, r.at(o, path));
