@@ -153,9 +153,12 @@ function interfaces(t: TfReader): void {
     }
     p.interfaces[i] = next;
   });
-  const ok = new Set(p.interfaces.filter((e) => e.addresses.length > 0).map((e) => e.id));
+  // An interface of an IPv6-only subnet has no IPv4 to wait for; one whose IPv4 AWS assigns in an unknown range is left out.
+  const pending = new Set(t.pendingAddresses.map((x) => x.id));
+  const kept = (e: (typeof p.interfaces)[number]): boolean => e.addresses.length > 0 || (!pending.has(e.id) && (e.ipv6Addresses?.length ?? 0) > 0);
+  const ok = new Set(p.interfaces.filter(kept).map((e) => e.id));
   for (const x of t.pendingAddresses) if (!ok.has(x.id)) t.notKnown(x.res, [x.key], `${x.res.address}: ${x.key} is assigned by AWS on apply and the subnet's range is not known: left out`);
-  p.interfaces.splice(0, p.interfaces.length, ...p.interfaces.filter((e) => e.addresses.length > 0));
+  p.interfaces.splice(0, p.interfaces.length, ...p.interfaces.filter(kept));
 }
 
 function gatewaysAndPeerings(t: TfReader): void {
