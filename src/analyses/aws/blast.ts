@@ -372,13 +372,14 @@ export function awsBlastFrom(a: AwsAnalysis, given: AwsBlastOptions & { from: st
     throw new UserError(`--from "${spec}" matches no network interface or outside range of the AWS input (tried ids, Name tags, VPC, subnet, security group and account ids, tags, addresses${opts.intent ? ', the segments of the intent' : ''} and instance ids)`, SPEC_HINT);
   }
   // An address or CIDR that names only outside addresses starts from exactly those addresses.
-  const cidr = parseCidr(spec) ?? (parseIp(spec) ? parseCidr(`${spec}/32`) : undefined);
-  const asAddress = cidr && cidr.range.family === 4 && st.enis.length === 0 ? cidr.range : undefined;
+  const ip = parseIp(spec);
+  const cidr = parseCidr(spec) ?? (ip ? parseCidr(`${spec}/${ip.family === 4 ? 32 : 128}`) : undefined);
+  const asAddress = cidr && st.enis.length === 0 ? cidr.range : undefined;
   // Each start keeps the atoms it names (within the address or CIDR given): a hop is claimed for a part of them.
   const startOutside: Array<{ k: number; atoms: IpRange[]; endpoint: AwsBlastEndpoint }> = st.outside.map((k) => {
     const o = m.outside[k]!;
     const atoms = asAddress
-      ? o.atoms.filter((r) => r.lo <= asAddress.hi && asAddress.lo <= r.hi).map((r) => ({ ...r, lo: r.lo > asAddress.lo ? r.lo : asAddress.lo, hi: r.hi < asAddress.hi ? r.hi : asAddress.hi }))
+      ? o.atoms.filter((r) => r.family === asAddress.family && r.lo <= asAddress.hi && asAddress.lo <= r.hi).map((r) => ({ ...r, lo: r.lo > asAddress.lo ? r.lo : asAddress.lo, hi: r.hi < asAddress.hi ? r.hi : asAddress.hi }))
       : [...o.atoms];
     return { k, atoms, endpoint: o.endpoint };
   });
