@@ -23,7 +23,7 @@ import { hopSearch, transitiveClosure, type Digraph } from '../blast/graph.js';
 import { awsSegments } from '../intent/aws-membership.js';
 import { intentRanges, rangeSegments } from '../intent/membership.js';
 import type { Intent } from '../intent/types.js';
-import { cidrRanges, outsideName } from '../outside.js';
+import { awsOutsideName, cidrRanges } from '../outside.js';
 import { awsSubjectOf } from './intent.js';
 import type { AwsAnalysis, AwsEndpointJSON } from './reach.js';
 import { awsEndpointMatcher } from './select.js';
@@ -232,7 +232,7 @@ function model(a: AwsAnalysis, intent: Intent | undefined): Model {
     for (const { ranges, atoms, segments } of bySegs.values()) {
       const cidrs = ranges.flatMap(rangeToCidrs);
       const id = rangesId(ranges);
-      outside.push({ group: k, ranges, atoms, segments, endpoint: { id, kind: 'External', cidrs, label: outsideName(cidrRanges(cidrs), universe).name } });
+      outside.push({ group: k, ranges, atoms, segments, endpoint: { id, kind: 'External', cidrs, label: awsOutsideName(cidrRanges(cidrs), universe).name } });
     }
   });
   const segs = intent ? enis.map((e) => awsSegments(intent, awsSubjectOf(a, e))) : [];
@@ -403,7 +403,7 @@ export function awsBlastFrom(a: AwsAnalysis, given: AwsBlastOptions & { from: st
   const nameOf = (c: number): number => startOfClass.get(c) ?? m.byClass[c]![0]!;
   const blockEndpoint = (atoms: readonly IpRange[]): AwsBlastEndpoint => {
     const ranges = mergeRanges(atoms);
-    return { id: rangesId(ranges), kind: 'External', cidrs: ranges.flatMap(rangeToCidrs), label: outsideName(ranges, m.universe).name };
+    return { id: rangesId(ranges), kind: 'External', cidrs: ranges.flatMap(rangeToCidrs), label: awsOutsideName(ranges, m.universe).name };
   };
   // A start from an address or CIDR is what it names (its part of each outside endpoint when it spans several).
   const startEndpoint = (si: number): AwsBlastEndpoint => {
