@@ -13,9 +13,9 @@ import { runCli } from './helpers/run-cli.js';
 import { num } from '../src/reports/numbers.js';
 import { mdText } from '../src/reports/safe-text.js';
 import { mergeOutsideChanges } from '../src/analyses/diff/outside.js';
-import { cidrRanges } from '../src/analyses/outside.js';
+import { awsOutsideName, cidrRanges, outsideName } from '../src/analyses/outside.js';
 import type { Endpoint } from '../src/analyses/endpoints.js';
-import { formatRange } from '../src/model/address.js';
+import { formatRange, rangeToCidrs } from '../src/model/address.js';
 
 const NAME = 'internet except 10.0.0.0/8';
 
@@ -170,4 +170,26 @@ test('diff: merged outside changes stand for exactly the block changes they repl
     }),
     { numRuns: 200 },
   );
+});
+
+test('AWS input with IPv6: the outside is named per family (internet (IPv4), internet (IPv6)) in reach and blast; internet when both behave alike', () => {
+  const u4 = cidrRanges(['0.0.0.0/1', '128.0.0.0/1']);
+  const u6 = cidrRanges(['::/1', '8000::/1']);
+  const u = [...u4, ...u6];
+  assert.equal(awsOutsideName(u, u).name, 'internet');
+  assert.equal(awsOutsideName(u4, u).name, 'internet (IPv4)');
+  assert.equal(awsOutsideName(u6, u).name, 'internet (IPv6)');
+  assert.equal(awsOutsideName(cidrRanges(['::/1', '8000::/2', 'c000::/3', 'e000::/4']), u).name, 'internet (IPv6) except f000::/4');
+  assert.equal(awsOutsideName([...cidrRanges(['8.8.8.0/24']), ...u6], u).name, '8.8.8.0/24 + internet (IPv6)');
+  // One family in the universe: the cluster's notation, unchanged.
+  assert.equal(awsOutsideName(cidrRanges(['0.0.0.0/1']), u4).name, outsideName(cidrRanges(['0.0.0.0/1']), u4).name);
+  const reach = runCli(['reach', 'examples/aws-ipv6', '--no-settings']);
+  assert.match(reach.stdout, /^internet \(IPv6\) => .*eni-site\[site\] : TCP 22,443$/m);
+  assert.match(reach.stdout, /^internet \(IPv4\) => .*eni-legacy\[legacy\] : TCP 443$/m);
+  assert.ok(!/internet except/.test(reach.stdout));
+  const blast = runCli(['blast', 'examples/aws-ipv6', '--from', 'site', '--no-settings']);
+  assert.match(blast.stdout, /^\s+internet \(IPv6\)\s+all traffic/m);
+  assert.match(blast.stdout, /^\s+internet \(IPv4\)\s+all traffic\s+via/m);
+  // An IPv4-only estate keeps `internet`.
+  assert.match(runCli(['reach', 'examples/aws', '--no-settings']).stdout, /^internet => .*eni-web\[web\] : TCP 443$/m);
 });

@@ -99,3 +99,24 @@ export function outsideName(ranges: readonly IpRange[], universe: readonly IpRan
   }
   return { name: cidrs.join(', '), cidrs };
 }
+
+/**
+ * The name AWS reports give a set of outside addresses when the estate has both families: `internet` for the
+ * whole of both, else each family's part on its own (`internet (IPv4)`, `internet (IPv6) except C1`, or its
+ * CIDRs) joined by ` + `, so that the IPv6 internet is not "internet except <every IPv4 range>". With one
+ * family in the universe it is outsideName's (the cluster's) name.
+ */
+export function awsOutsideName(ranges: readonly IpRange[], universe: readonly IpRange[]): OutsideName {
+  const families = new Set(universe.map((r) => r.family));
+  if (families.size < 2) return outsideName(ranges, universe);
+  const whole = outsideName(ranges, universe);
+  if (whole.name === 'internet') return whole;
+  const parts: string[] = [];
+  for (const f of [4, 6] as const) {
+    const s = ranges.filter((r) => r.family === f);
+    if (s.length === 0) continue;
+    const n = outsideName(s, universe.filter((r) => r.family === f));
+    parts.push(n.name === 'internet' ? `internet (IPv${f})` : n.except ? `internet (IPv${f}) except ${n.except.join(', ')}` : n.name);
+  }
+  return { name: parts.join(' + '), cidrs: whole.cidrs };
+}

@@ -25,6 +25,7 @@ import type { NatGateway, NetworkInterface, Route, Subnet, TgwAttachment, TgwRou
 import { formatIp, parseCidr, type IpRange } from '../model/address.js';
 import type { Protocol } from '../model/port-set.js';
 import { bestRoute } from '../engine/cloud/routing.js';
+import { formatKey, keyFamily } from '../engine/cloud/estate.js';
 import { Lab, type Probe, type Wiring } from './lab.js';
 import { aclRuleset, igwRuleset, natRuleset, securityGroupRuleset } from './aws-nft.js';
 import { observation } from './runner.js';
@@ -61,10 +62,13 @@ export function awsLabSkip(aws: AwsAnalysis, c: Check): string | undefined {
   const est = aws.estate;
   const ends = [awsEndpointOf(aws, c.from), awsEndpointOf(aws, c.to)];
   for (const e of ends) {
-    if (e.kind !== 'eni') continue;
+    if (e.kind !== 'eni') {
+      if (keyFamily(e.address) !== 4) return `${formatKey(e.address)} is an IPv6 address: the lab emulates IPv4 only`;
+      continue;
+    }
     if (!est.subnets.has(e.eni.subnet) || !est.vpcs.has(e.eni.vpc)) return `${e.eni.id}'s subnet or VPC is not in the snapshot`;
     const sub = est.subnets.get(e.eni.subnet)!;
-    if (sub.cidr.range.family !== 4 || est.primary(e.eni) < 0n) return `${e.eni.id} has no IPv4 address in an IPv4 subnet`;
+    if (sub.cidr?.range.family !== 4 || est.primary(e.eni) < 0n) return `${e.eni.id} has no IPv4 address in an IPv4 subnet`;
   }
   const [s, d] = ends as [typeof ends[0], typeof ends[0]];
   const ans = awsPathOf(aws, c);
@@ -98,6 +102,8 @@ export function awsLabSkip(aws: AwsAnalysis, c: Check): string | undefined {
 interface SubnetNode {
   readonly subnet: Subnet;
   readonly k: number;
+  /** The subnet's IPv4 block (the lab emulates IPv4 only: IPv6-only subnets are never added). */
+  readonly range: IpRange;
   readonly prefix: number;
 }
 
@@ -146,7 +152,7 @@ class Estate {
       }
     }
     for (const n of aws.inventory.natGateways) {
-      if (n.state !== 'available' || !n.privateIp || !this.vpcs.has(n.vpc) || !est.subnets.has(n.subnet)) continue;
+      if (n.state !== 'available' || !n.privateIp || !this.vpcs.has(n.vpc) || est.subnets.get(n.subnet)?.cidr === undefined) continue;
       this.nats.push(n);
       this.addSubnet(n.subnet);
     }
@@ -162,7 +168,7 @@ class Estate {
     if (this.subnets.has(id)) return;
     const s = this.aws.estate.subnets.get(id)!;
     if (!this.vpcs.has(s.vpc)) this.vpcs.set(s.vpc, this.vpcs.size);
-    this.subnets.set(id, { subnet: s, k: this.subnets.size, prefix: s.cidr.prefix });
+    this.subnets.set(id, { subnet: s, k: this.subnets.size, range: s.cidr!.range, prefix: s.cidr!.prefix });
   }
 
   private igws() {
@@ -201,7 +207,7 @@ class Estate {
       const r = router(s.subnet.vpc);
       const link = `s${s.k}`;
       push(b, ns, 'link add br0 type bridge', 'link set br0 up', `link add uplink type veth peer name ${link} netns ${r}`, 'link set uplink master br0', 'link set uplink up');
-      push(b, r, `addr add ${GW}/32 dev ${link}`, `link set ${link} up`, `route replace ${cidrText(s.subnet.cidr.range, s.prefix)} dev ${link} table 99`, `rule add prio 1000 iif ${link} table ${1000 + s.k}`, `rule add prio 2000 iif ${link} prohibit`);
+      push(b, r, `addr add ${GW}/32 dev ${link}`, `link set ${link} up`, `route replace ${cidrText(s.range, s.prefix)} dev ${link} table 99`, `rule add prio 1000 iif ${link} table ${1000 + s.k}`, `rule add prio 2000 iif ${link} prohibit`);
     }
     // Hosts: interfaces on their subnet's bridge, outside addresses on the internet namespace.
     let xi = 0;
@@ -315,8 +321,8 @@ class Estate {
             local.push(`route replace prohibit ${dst.text} table ${n}`);
             const range = parseCidr(dst.text)!.range;
             for (const o of this.subnets.values()) {
-              if (o.subnet.vpc !== s.subnet.vpc || o.subnet.cidr.range.lo < range.lo || o.subnet.cidr.range.hi > range.hi) continue;
-              local.push(`route replace ${cidrText(o.subnet.cidr.range, o.prefix)} dev s${o.k} table ${n}`);
+              if (o.subnet.vpc !== s.subnet.vpc || o.range.lo < range.lo || o.range.hi > range.hi) continue;
+              local.push(`route replace ${cidrText(o.range, o.prefix)} dev s${o.k} table ${n}`);
             }
             continue;
           }

@@ -105,7 +105,7 @@ test('blast --from internet (and an outside address): what an outside attacker r
   assert.deepEqual(hops(blastJson('--from', '203.0.113.7')), hops(doc));
   const t = runCli(['blast', EST, '--from', 'internet', '-q']);
   assert.match(t.stdout, /^Blast radius from internet \(AWS; boundaries are VPCs\)\nreaches 4 network interfaces \(1 directly\)/);
-  assert.match(t.stdout, /\nHop 3:\n {2}.*eni-db\[db\] +TCP 5432 {2}via 203\.0\.113\.0\/24 -> .*eni-jump\[jump\] -> .*eni-app\[app\]/);
+  assert.match(t.stdout, /\nHop 3:\n {2}.*eni-db\[db\] +TCP 5432 {2}via 203\.0\.113\.0\/24 => .*eni-jump\[jump\] => .*eni-app\[app\]/);
 });
 
 test('blast ranks interfaces by how far they spread; --hops and --exclude behave as for a cluster', () => {
@@ -224,4 +224,13 @@ test('docs/aws.md shows the real output of its blast examples', () => {
     const start = doc.indexOf('```\n', at) + 4;
     assert.equal(doc.slice(start, doc.indexOf('```', start)), runCli(args).stdout, args.join(' '));
   }
+});
+
+test('AWS blast text writes a connection with => as every other command does (no -> outside DOT)', () => {
+  const t = runCli(['blast', 'examples/aws', '--from', 'internet', '--no-settings']);
+  assert.equal(t.code, 0, t.stderr);
+  assert.match(t.stdout, /^ {2}internet => .*eni-web\[web\] : TCP 443/m);
+  assert.match(t.stdout, /via internet => .*eni-web\[web\]/);
+  // Only route rules (a destination and its target) keep ->.
+  for (const l of t.stdout.split('\n').filter((x) => x.includes(' -> '))) assert.match(l, /\b(route|return-route|tgw-route)\b/, l);
 });

@@ -74,3 +74,33 @@ test('vpc-analyzer corpus: every interface pair the analyzer connects inside a V
   process.stdout.write(`# vpc-analyzer corpus: ${pairs} interface pairs agree on connectivity; ${exact} on traffic exactly; ${srcPortSplit.length} split by source port (${srcPortSplit.join('; ')})\n`);
   assert.ok(pairs >= 20 && exact >= pairs - srcPortSplit.length);
 });
+
+test('vpc-analyzer corpus with IPv6 set: the collector\'s IPv6 fields are read (blocks, addresses, the instance\'s Ipv6Address, rules, NACL entries) and paths evaluated over IPv6 with the assumed local routes', { skip: existsSync(BASE) ? false : 'corpus not present' }, () => {
+  const path = `${BASE}input/input_basic_config_with_sg.json`;
+  const doc = JSON.parse(readFileSync(path, 'utf8'));
+  const vpc = doc.vpcs.find((v: { VpcId: string }) => v.VpcId === 'VpcId:5');
+  vpc.Ipv6CidrBlockAssociationSet = [{ Ipv6CidrBlock: '2600:1f18:5::/56', Ipv6CidrBlockState: { State: 'associated' } }];
+  for (const [id, n] of [['SubnetId:6', '10'], ['SubnetId:17', '20']] as const) {
+    doc.subnets.find((s: { SubnetId: string }) => s.SubnetId === id).Ipv6CidrBlockAssociationSet = [{ Ipv6CidrBlock: `2600:1f18:5:${n}::/64`, Ipv6CidrBlockState: { State: 'associated' } }];
+  }
+  // One instance by its own Ipv6Address (its interface's copy lists none), the other by its interface's Ipv6Addresses.
+  doc.instances[0].Ipv6Address = '2600:1f18:5:10::50';
+  doc.instances[1].NetworkInterfaces[0].Ipv6Addresses = [{ Ipv6Address: '2600:1f18:5:20::81' }];
+  const acl = doc.network_acls.find((a: { VpcId: string }) => a.VpcId === 'VpcId:5');
+  acl.Entries.push({ CidrBlock: null, Egress: true, Ipv6CidrBlock: '::/0', Protocol: '-1', RuleAction: 'allow', RuleNumber: 101 }, { CidrBlock: null, Egress: false, Ipv6CidrBlock: '::/0', Protocol: '-1', RuleAction: 'allow', RuleNumber: 101 });
+  const sg = doc.security_groups.find((g: { GroupId: string }) => g.GroupId === 'GroupId:10');
+  const v4 = sg.IpPermissions[0];
+  const inv = buildAwsInventory([{ path, text: JSON.stringify(doc) }]);
+  assert.equal(inv.diagnostics.filter((d) => d.severity === 'error').length, 0);
+  assert.deepEqual(Object.fromEntries(inv.interfaces.map((e) => [e.id, e.ipv6Addresses])), { 'NetworkInterfaceId:9': ['2600:1f18:5:10::50'], 'NetworkInterfaceId:19': ['2600:1f18:5:20::81'] });
+  assert.ok(inv.routeTables.some((t) => t.routes.some((r) => r.destination.kind === 'cidr' && r.destination.cidr.range.family === 6)), 'the assumed local route covers the IPv6 block');
+  const a = analyseAwsInventory(inv);
+  const p = a.explain('NetworkInterfaceId:9', 'NetworkInterfaceId:19')!;
+  // The group admits 0.0.0.0/0 only: the IPv6 path is evaluated and denied at the group.
+  assert.ok(p.ipv6 && p.ipv6.conns.isEmpty() && !p.ipv4!.conns.isEmpty());
+  assert.deepEqual(p.ipv6.steps.filter((s) => s.verdict === 'deny').map((s) => s.stage), ['sg-ingress']);
+  // With ::/0 in the rule (the collector's Ipv6Ranges), the IPv6 path carries it too.
+  v4.Ipv6Ranges = [{ CidrIpv6: '::/0', Description: null }];
+  const b = analyseAwsInventory(buildAwsInventory([{ path, text: JSON.stringify(doc) }]));
+  assert.equal(b.explain('NetworkInterfaceId:9', 'NetworkInterfaceId:19')!.ipv6!.conns.key(), TrafficSet.ALL.key());
+});

@@ -23,7 +23,7 @@ function engineVerdict(a: PathAnswer, p: Packet): Verdict {
   return 'denied';
 }
 
-test('the AWS engine agrees with the reference evaluator on random estates (IPv4 and dual-stack), packet by packet', () => {
+test('the AWS engine agrees with the reference evaluator on random estates (IPv4, dual-stack and IPv6-only), packet by packet', () => {
   let allowedSeen = 0;
   let allowed6 = 0;
   let viaEigw = 0;
@@ -31,6 +31,7 @@ test('the AWS engine agrees with the reference evaluator on random estates (IPv4
   let blockedSeen = 0;
   let pairs = 0;
   let viaEndpoint = 0;
+  let only6 = 0;
   fc.assert(
     fc.property(estateArb({ ipv6: true }), ({ snapshot, externals }) => {
       const inv = buildAwsInventory([{ path: 'gen.json', text: JSON.stringify(snapshot) }]);
@@ -53,6 +54,7 @@ test('the AWS engine agrees with the reference evaluator on random estates (IPv4
           if (want === 'allowed' && s.kind === 'external' && s.address >= V6_BASE) inOverIgw6++;
           if (want === 'allowed' && ans.steps.some((x) => x.stage === 'gateway' && x.resource.startsWith('vpce-s3'))) viaEndpoint++;
           if (want === 'responseBlocked') blockedSeen++;
+          if (want === 'allowed' && [s, d].some((x) => x.kind === 'eni' && x.eni.addresses.length === 0)) only6++;
         }
       }
     }),
@@ -63,8 +65,10 @@ test('the AWS engine agrees with the reference evaluator on random estates (IPv4
   assert.ok(blockedSeen > 10, `responseBlocked ${blockedSeen}`);
   assert.ok(pairs > 500, `pairs ${pairs}`);
   assert.ok(viaEndpoint > 20, `allowed through a gateway endpoint ${viaEndpoint}`);
-  if (process.env['BULKHEAD_TEST_COUNTS']) console.log({ allowedSeen, blockedSeen, pairs, viaEndpoint, allowed6, viaEigw, inOverIgw6 });
+  if (process.env['BULKHEAD_TEST_COUNTS']) console.log({ allowedSeen, blockedSeen, pairs, viaEndpoint, allowed6, viaEigw, inOverIgw6, only6 });
   assert.ok(allowed6 > 100, `allowed over IPv6 ${allowed6}`);
   assert.ok(viaEigw > 10, `allowed out through an egress-only gateway ${viaEigw}`);
   assert.ok(inOverIgw6 > 5, `opened from the internet over IPv6 ${inOverIgw6}`);
+  // IPv6-only interfaces (IPv6-only subnets) at one end of allowed paths.
+  assert.ok(only6 > 20, `allowed with an IPv6-only end ${only6}`);
 });

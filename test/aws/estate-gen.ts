@@ -3,7 +3,8 @@
  * NACLs, route tables with local, peering, TGW, IGW, NAT, gateway endpoint and blackhole routes, interface
  * endpoints' ENIs), for property tests. With `ipv6`, dual-stack too: IPv6 VPC and subnet blocks, interfaces
  * with IPv6 addresses, IPv6 rules, NACL entries (the default NACL's IPv6 pair), local, peering, TGW, IGW and
- * egress-only gateway IPv6 routes, a prefix list with an IPv6 entry, and IPv6 outside addresses to probe.
+ * egress-only gateway IPv6 routes, a prefix list with an IPv6 entry, IPv6-only subnets (no IPv4 block) whose
+ * interfaces have IPv6 addresses alone, and IPv6 outside addresses to probe.
  */
 import fc from 'fast-check';
 
@@ -53,7 +54,13 @@ function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: n
   const subnets: Array<Record<string, unknown>> = [];
   vpcs.forEach((v, i) => {
     for (let j = 0; j < subnetsPer[i]!; j++) {
-      subnets.push({ SubnetId: `subnet-${i}${j}`, VpcId: v.VpcId, CidrBlock: `10.${i}.${j}.0/24`, AvailabilityZone: `${regions[i]}${pick(['a', 'b'])}`, ...(block6[i] ? { Ipv6CidrBlockAssociationSet: assoc6(`2600:1f00:${i}:${j}::/64`) } : {}) });
+      // Now and then a VPC's second subnet is IPv6-only (Ipv6Native: no IPv4 block; its interfaces have IPv6 addresses alone).
+      const only6 = j > 0 && block6[i] !== undefined && chance6(40);
+      const zone = `${regions[i]}${pick(['a', 'b'])}`;
+      subnets.push({
+        SubnetId: `subnet-${i}${j}`, VpcId: v.VpcId, ...(only6 ? { Ipv6Native: true } : { CidrBlock: `10.${i}.${j}.0/24` }), AvailabilityZone: zone,
+        ...(block6[i] ? { Ipv6CidrBlockAssociationSet: assoc6(`2600:1f00:${i}:${j}::/64`) } : {}),
+      });
     }
   });
   const sgIds: string[][] = vpcs.map((_, i) => Array.from({ length: sgsPer[i]! }, (_, j) => `sg-${i}${j}`));
@@ -63,11 +70,13 @@ function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: n
     const vi = Number(String(s['SubnetId']).slice(7, 8));
     for (let e = 0; e < enisPer[si % enisPer.length]!; e++) {
       const groups = [...new Set([pick(sgIds[vi]!), pick(sgIds[vi]!)])];
-      const ip = `${String(s['CidrBlock']).split('.').slice(0, 3).join('.')}.${10 + e}`;
-      const v6 = block6[vi] && chance6(75) ? `2600:1f00:${vi}:${String(s['SubnetId']).slice(8)}::${10 + e}` : undefined;
+      const only6 = s['CidrBlock'] === undefined;
+      const ip = only6 ? undefined : `${String(s['CidrBlock']).split('.').slice(0, 3).join('.')}.${10 + e}`;
+      const v6 = block6[vi] && (chance6(75) || only6) ? `2600:1f00:${vi}:${String(s['SubnetId']).slice(8)}::${10 + e}` : undefined;
+      const pub = chance(40);
       enis.push({
-        NetworkInterfaceId: `eni-${si}${e}`, SubnetId: s['SubnetId'], VpcId: s['VpcId'], AvailabilityZone: s['AvailabilityZone'], PrivateIpAddress: ip,
-        Groups: groups.map((g) => ({ GroupId: g })), ...(chance(40) ? { Association: { PublicIp: `198.51.100.${si * 10 + e}` } } : {}),
+        NetworkInterfaceId: `eni-${si}${e}`, SubnetId: s['SubnetId'], VpcId: s['VpcId'], AvailabilityZone: s['AvailabilityZone'], ...(ip ? { PrivateIpAddress: ip } : {}),
+        Groups: groups.map((g) => ({ GroupId: g })), ...(pub && ip ? { Association: { PublicIp: `198.51.100.${si * 10 + e}` } } : {}),
         ...(v6 ? { Ipv6Addresses: [{ Ipv6Address: v6 }] } : {}),
       });
     }
@@ -80,7 +89,7 @@ function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: n
   });
   // Gateway endpoints for S3 (one per VPC at most), now and then pending (not evaluated).
   const gatewayEndpoints = vpcs.filter(() => chance(60)).map((v) => ({ VpcEndpointId: `vpce-s3-${v.VpcId.slice(4)}`, VpcEndpointType: 'Gateway', VpcId: v.VpcId, ServiceName: 'com.amazonaws.us-east-1.s3', State: chance(90) ? 'available' : 'pending', RouteTableIds: [] as string[] }));
-  const eniIps = enis.map((e) => String(e['PrivateIpAddress']));
+  const eniIps = enis.flatMap((e) => (e['PrivateIpAddress'] ? [String(e['PrivateIpAddress'])] : []));
   const cidrPool = (): string => pick(['0.0.0.0/0', '10.0.0.0/8', '10.0.0.0/16', '10.1.0.0/16', '10.2.0.0/16', '10.0.0.0/24', '10.1.1.0/24', '203.0.113.0/24', '8.8.8.8/32', `${pick(eniIps)}/32`]);
   const eniIps6 = enis.flatMap((e) => ((e['Ipv6Addresses'] as Array<{ Ipv6Address: string }> | undefined) ?? []).map((x) => x.Ipv6Address));
   const cidrPool6 = (): string => pick6(['::/0', '::/0', '2600:1f00::/32', '2600:1f00::/56', '2600:1f00:1::/56', '2600:1f00:2:1::/64', '2001:db8::/32', ...eniIps6.map((a) => `${a}/128`)]);

@@ -168,3 +168,16 @@ test('--from/--to take an IPv6 address or CIDR: interfaces by their IPv6 address
   // An IPv4 CIDR never names an IPv6 range (::/96 and 0.0.0.0/0 hold the same numbers).
   assert.ok(r.endpoints.filter(awsEndpointMatcher('0.0.0.0/0')).every((e) => e.kind === 'NetworkInterface' || e.cidrs!.every((c) => !c.includes(':'))));
 });
+
+test('blast --from an IPv6 address or CIDR starts from exactly it, as --from an IPv4 one does', () => {
+  for (const [spec, cidr] of [['2606:4700::/32', '2606:4700::/32'], ['2606:4700::1', '2606:4700::1/128']] as const) {
+    const out = runCli(['blast', 'examples/aws-ipv6', '--from', spec, '--no-settings', '-o', 'json'], undefined, REPO_ROOT);
+    assert.equal(out.code, 0, out.stderr);
+    const j = JSON.parse(out.stdout) as { start: Array<{ id: string; cidrs: string[] }>; reached: Array<{ endpoint: { id: string } }> };
+    assert.deepEqual(j.start.map((s) => [s.id, s.cidrs]), [[spec, [cidr]]]);
+    assert.ok(j.reached.some((r) => r.endpoint.id.endsWith('/eni-site')));
+  }
+  // An IPv6 block the internet does not open anything from reaches nothing, and an IPv4 one is not narrowed to IPv6 atoms.
+  const v4 = JSON.parse(runCli(['blast', 'examples/aws-ipv6', '--from', '203.0.113.0/24', '--no-settings', '-o', 'json'], undefined, REPO_ROOT).stdout) as { start: Array<{ cidrs: string[] }> };
+  assert.deepEqual(v4.start.map((s) => s.cidrs), [['203.0.113.0/24']]);
+});

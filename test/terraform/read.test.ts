@@ -286,6 +286,35 @@ test('IPv6 addresses an interface lists are evaluated; a count AWS fills in on a
   assert.ok(!none.unmodelled.some((u) => u.kind === 'Vpc'));
 });
 
+test('IPv6 in Terraform: aws_vpc_ipv6_cidr_block_association adds a block; an ipv6_native subnet and its interfaces are read with IPv6 alone; assign_ipv6_address_on_creation is an address on apply', () => {
+  const v6vpc = r('aws_vpc_ipv6_cidr_block_association.a', { id: 'vpc-cidr-assoc-6', vpc_id: 'vpc-a', ipv6_cidr_block: '2600:1f18:a::/56' });
+  const only6 = r('aws_subnet.six', { id: 'subnet-six', vpc_id: 'vpc-a', cidr_block: '', ipv6_cidr_block: '2600:1f18:a:2::/64', ipv6_native: true, assign_ipv6_address_on_creation: true, availability_zone: 'eu-west-1a', map_public_ip_on_launch: false });
+  const eni = r('aws_network_interface.six', { id: 'eni-six', subnet_id: 'subnet-six', private_ip: '', private_ips: [], security_groups: [], ipv6_addresses: ['2600:1f18:a:2::5'] });
+  const inv = read(state([VPC, v6vpc, only6, eni]));
+  assert.deepEqual(inv.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.ok(inv.vpcs[0]!.cidrs.some((c) => c.range.family === 6 && c.prefix === 56));
+  const s = inv.subnets.find((x) => x.id === 'subnet-six')!;
+  assert.equal(s.cidr, undefined);
+  assert.equal(s.ipv6Cidr?.prefix, 64);
+  const e = inv.interfaces.find((x) => x.id === 'eni-six')!;
+  assert.deepEqual(e.addresses, []);
+  assert.deepEqual(e.ipv6Addresses, ['2600:1f18:a:2::5']);
+  // An association whose block AWS picks on apply is a caveat, not a block.
+  const later = read(plan([VPC, { ...v6vpc, values: { id: 'vpc-cidr-assoc-6', vpc_id: 'vpc-a' }, unknown: { ipv6_cidr_block: true } }]));
+  assert.ok(!later.vpcs[0]!.cidrs.some((c) => c.range.family === 6));
+  assert.ok(later.unmodelled.some((u) => /ipv6_cidr_block is known only after apply/.test(u.effect)) || later.diagnostics.some((d) => /ipv6_cidr_block is known only after apply/.test(d.message)));
+  // An instance launched in a subnet that assigns IPv6 on creation, its list left to AWS: an address on apply (a caveat).
+  const dual = r('aws_subnet.app', { id: 'subnet-app', vpc_id: 'vpc-a', cidr_block: '10.0.1.0/24', ipv6_cidr_block: '2600:1f18:a:1::/64', assign_ipv6_address_on_creation: true, availability_zone: 'eu-west-1a', map_public_ip_on_launch: false });
+  const onApply = read(plan([VPC, dual, { ...r('aws_network_interface.a', { id: 'eni-a', subnet_id: 'subnet-app', private_ip: '10.0.1.5', security_groups: [] }), unknown: { ipv6_addresses: true } }]));
+  assert.ok(onApply.unmodelled.some((u) => u.kind === 'Vpc' && /IPv6 addresses are known only after apply/.test(u.effect)));
+  // Without the subnet setting the same interface has no IPv6 address and no caveat.
+  const plain = read(plan([VPC, SUBNET, { ...r('aws_network_interface.a', { id: 'eni-a', subnet_id: 'subnet-app', private_ip: '10.0.1.5', security_groups: [] }), unknown: { ipv6_addresses: true } }]));
+  assert.ok(!plain.unmodelled.some((u) => u.kind === 'Vpc'));
+  // An interface of an IPv6-only subnet with no IPv6 address at all is skipped with an error.
+  const bare = read(state([VPC, v6vpc, only6, r('aws_network_interface.six', { id: 'eni-six', subnet_id: 'subnet-six', private_ip: '', security_groups: [], ipv6_addresses: [], ipv6_address_count: 0 })]));
+  assert.ok(bare.diagnostics.some((d) => /IPv6-only subnet subnet-six and has no ipv6_addresses: skipped/.test(d.message)));
+});
+
 test('bad input: a missing field, a bad CIDR, an unreadable ACL entry and unread resource types are diagnostics with file and JSON path', () => {
   const inv = read(state([VPC,
     r('aws_subnet.nocidr', { id: 'subnet-x', vpc_id: 'vpc-a', cidr_block: 'nope' }),

@@ -23,7 +23,7 @@ import { hopSearch, transitiveClosure, type Digraph } from '../blast/graph.js';
 import { awsSegments } from '../intent/aws-membership.js';
 import { intentRanges, rangeSegments } from '../intent/membership.js';
 import type { Intent } from '../intent/types.js';
-import { cidrRanges, outsideName } from '../outside.js';
+import { awsOutsideName, cidrRanges } from '../outside.js';
 import { awsSubjectOf } from './intent.js';
 import type { AwsAnalysis, AwsEndpointJSON } from './reach.js';
 import { awsEndpointMatcher } from './select.js';
@@ -232,7 +232,7 @@ function model(a: AwsAnalysis, intent: Intent | undefined): Model {
     for (const { ranges, atoms, segments } of bySegs.values()) {
       const cidrs = ranges.flatMap(rangeToCidrs);
       const id = rangesId(ranges);
-      outside.push({ group: k, ranges, atoms, segments, endpoint: { id, kind: 'External', cidrs, label: outsideName(cidrRanges(cidrs), universe).name } });
+      outside.push({ group: k, ranges, atoms, segments, endpoint: { id, kind: 'External', cidrs, label: awsOutsideName(cidrRanges(cidrs), universe).name } });
     }
   });
   const segs = intent ? enis.map((e) => awsSegments(intent, awsSubjectOf(a, e))) : [];
@@ -372,13 +372,14 @@ export function awsBlastFrom(a: AwsAnalysis, given: AwsBlastOptions & { from: st
     throw new UserError(`--from "${spec}" matches no network interface or outside range of the AWS input (tried ids, Name tags, VPC, subnet, security group and account ids, tags, addresses${opts.intent ? ', the segments of the intent' : ''} and instance ids)`, SPEC_HINT);
   }
   // An address or CIDR that names only outside addresses starts from exactly those addresses.
-  const cidr = parseCidr(spec) ?? (parseIp(spec) ? parseCidr(`${spec}/32`) : undefined);
-  const asAddress = cidr && cidr.range.family === 4 && st.enis.length === 0 ? cidr.range : undefined;
+  const ip = parseIp(spec);
+  const cidr = parseCidr(spec) ?? (ip ? parseCidr(`${spec}/${ip.family === 4 ? 32 : 128}`) : undefined);
+  const asAddress = cidr && st.enis.length === 0 ? cidr.range : undefined;
   // Each start keeps the atoms it names (within the address or CIDR given): a hop is claimed for a part of them.
   const startOutside: Array<{ k: number; atoms: IpRange[]; endpoint: AwsBlastEndpoint }> = st.outside.map((k) => {
     const o = m.outside[k]!;
     const atoms = asAddress
-      ? o.atoms.filter((r) => r.lo <= asAddress.hi && asAddress.lo <= r.hi).map((r) => ({ ...r, lo: r.lo > asAddress.lo ? r.lo : asAddress.lo, hi: r.hi < asAddress.hi ? r.hi : asAddress.hi }))
+      ? o.atoms.filter((r) => r.family === asAddress.family && r.lo <= asAddress.hi && asAddress.lo <= r.hi).map((r) => ({ ...r, lo: r.lo > asAddress.lo ? r.lo : asAddress.lo, hi: r.hi < asAddress.hi ? r.hi : asAddress.hi }))
       : [...o.atoms];
     return { k, atoms, endpoint: o.endpoint };
   });
@@ -402,7 +403,7 @@ export function awsBlastFrom(a: AwsAnalysis, given: AwsBlastOptions & { from: st
   const nameOf = (c: number): number => startOfClass.get(c) ?? m.byClass[c]![0]!;
   const blockEndpoint = (atoms: readonly IpRange[]): AwsBlastEndpoint => {
     const ranges = mergeRanges(atoms);
-    return { id: rangesId(ranges), kind: 'External', cidrs: ranges.flatMap(rangeToCidrs), label: outsideName(ranges, m.universe).name };
+    return { id: rangesId(ranges), kind: 'External', cidrs: ranges.flatMap(rangeToCidrs), label: awsOutsideName(ranges, m.universe).name };
   };
   // A start from an address or CIDR is what it names (its part of each outside endpoint when it spans several).
   const startEndpoint = (si: number): AwsBlastEndpoint => {

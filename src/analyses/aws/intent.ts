@@ -7,7 +7,7 @@ import type { NetworkInterface } from '../../inventory/aws/types.js';
 import { interfaceEndpointId } from '../../inventory/aws/types.js';
 import { atomize, formatRange, type IpRange } from '../../model/address.js';
 import { TrafficSet } from '../../model/traffic-set.js';
-import { ip4 } from '../../engine/cloud/estate.js';
+import { ip4, V6_BASE } from '../../engine/cloud/estate.js';
 import { awsSegments, type AwsSubject } from '../intent/aws-membership.js';
 import { homeOf, intentRanges, rangeSegments } from '../intent/membership.js';
 import { groupMaker, judge, type DriftModel, type EndLike, type Judgement, type ModelGroup } from '../intent/drift.js';
@@ -46,6 +46,8 @@ export function awsSubjectOf(a: AwsAnalysis, e: NetworkInterface): AwsSubject {
   const est = a.estate;
   const vpc = est.vpcs.get(e.vpc);
   const subnet = est.subnets.get(e.subnet);
+  const k6 = est.primary6(e);
+  const first6 = k6 === undefined ? undefined : k6 - V6_BASE;
   const withName = (id: string, tags: Readonly<Record<string, string>> | undefined): string[] => (tags?.['Name'] ? [id, tags['Name']] : [id]);
   return {
     account: e.account,
@@ -60,6 +62,7 @@ export function awsSubjectOf(a: AwsAnalysis, e: NetworkInterface): AwsSubject {
     tags: { ...omitName(vpc?.tags), ...omitName(subnet?.tags), ...e.tags },
     interface: [e.id, interfaceEndpointId(e), ...(e.tags['Name'] ? [e.tags['Name']] : [])],
     ...(e.addresses[0] ? { address: ip4(e.addresses[0]) } : {}),
+    ...(first6 !== undefined ? { address6: first6 } : {}),
   };
 }
 
@@ -90,7 +93,7 @@ export function awsIntentModel(a: AwsAnalysis, intent: Intent): DriftModel<AwsPa
       };
       for (const p of pieces) {
         const segs = rangeSegments(intent, p);
-        if (prev && prev.segs.join('\u0000') === segs.join('\u0000')) prev.range = { family: 4, lo: prev.range.lo, hi: p.hi };
+        if (prev && prev.segs.join('\u0000') === segs.join('\u0000')) prev.range = { family: prev.range.family, lo: prev.range.lo, hi: p.hi };
         else {
           flush();
           prev = { range: p, segs };

@@ -4,7 +4,7 @@
  * the AWS end as an address) and the AWS path explanation (every stage, with file and JSON path) for the
  * node the pod runs on, and, for a denial, every setting of either layer that blocks it.
  */
-import { ip4 } from '../../engine/cloud/estate.js';
+import { ip4, keyFamily } from '../../engine/cloud/estate.js';
 import type { PathAnswer } from '../../engine/cloud/path.js';
 import type { Endpoint as AwsEnd } from '../../engine/cloud/routing.js';
 import type { NodeHost, PodPlacement } from '../../engine/cross/placement.js';
@@ -77,9 +77,11 @@ function awsEnd(j: CrossJoin, spec: string): { end: AwsEnd; id: string; note?: s
   const e = j.aws.endpointOf(s);
   if (!e) return undefined;
   if (e.kind === 'eni') {
-    if (j.placement.hostEnis.has(e.eni)) return undefined;
+    // The layers meet over IPv4: an IPv6-only interface has no address Kubernetes sees it at.
+    if (j.placement.hostEnis.has(e.eni) || e.eni.addresses.length === 0) return undefined;
     return { end: e, id: `${interfaceEndpointId(e.eni)}${e.eni.tags['Name'] ? `[${e.eni.tags['Name']}]` : ''}` };
   }
+  if (keyFamily(e.address) !== 4) return undefined;
   return { end: e, id: formatIp(4, e.address) };
 }
 

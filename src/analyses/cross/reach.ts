@@ -163,13 +163,14 @@ function awsJson(e: NetworkInterface): AwsEndpointJSON {
 export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossReach {
   const pl = j.placement;
   const diagnostics = [...pl.diagnostics];
-  const assumptions = [...pl.assumptions, ...JOIN_ASSUMPTIONS, ...j.services.assumptions];
+  const v6only = j.aws.inventory.interfaces.filter((e) => e.addresses.length === 0).length;
+  const assumptions = [...pl.assumptions, ...JOIN_ASSUMPTIONS, ...j.services.assumptions, ...(v6only > 0 ? [`${v6only} IPv6-only interface(s) (no private IPv4) are not joined: the layers meet over IPv4 here`] : [])];
   const names = new Map<string, string>();
   if (pl.hosts.length === 0) return { joined: false, placement: pl, connections: [], outside: [], names, assumptions: [], diagnostics };
 
   const level = opts.level ?? 'workload';
   const cluster = clusterEndpoints(j.k8s, level);
-  const enis = j.aws.inventory.interfaces.filter((e) => !pl.hostEnis.has(e)).sort((a, b) => lex(interfaceEndpointId(a), interfaceEndpointId(b)));
+  const enis = j.aws.inventory.interfaces.filter((e) => !pl.hostEnis.has(e) && e.addresses.length > 0).sort((a, b) => lex(interfaceEndpointId(a), interfaceEndpointId(b)));
   const pieces = outsidePieces(j);
   const universe = j.aws.streamReach().view.externals.flatMap((x) => x.ranges);
   const traffic = opts.ports ? trafficOfPorts(opts.ports) : undefined;

@@ -1,6 +1,6 @@
 /**
  * Segment membership of AWS network interfaces: a matcher's aws criteria (account, region, VPC, subnet,
- * security group, tags, address block) must all hold. VPCs, subnets and groups are named by id or by their
+ * security group, tags, address block: the primary private IPv4 or the first IPv6 address) must all hold. VPCs, subnets and groups are named by id or by their
  * `Name` tag (groups also by group name), with `*` globs. Outside ranges are placed by `cidrs` as in the cluster.
  */
 import type { Labels } from '../../inventory/types.js';
@@ -20,8 +20,10 @@ export interface AwsSubject {
   readonly tags: Labels;
   /** The interface's ENI id, endpoint id and, when tagged, Name. */
   readonly interface: readonly string[];
-  /** The primary private IPv4 address. */
+  /** The primary private IPv4 address (none for an IPv6-only interface). */
   readonly address?: bigint;
+  /** The first IPv6 address (the one IPv6 paths use), when it has one. */
+  readonly address6?: bigint;
 }
 
 const globs = new Map<string, (s: string) => boolean>();
@@ -45,8 +47,13 @@ export function matcherTakesEni(m: SegmentMatcher, s: AwsSubject): boolean {
   if (a.interfaces && !named(a.interfaces, s.interface)) return false;
   if (a.tags && !matchesSelector(a.tags, s.tags)) return false;
   if (a.cidrs) {
-    const v = s.address;
-    if (v === undefined || !a.cidrs.some((c) => c.cidr.range.family === 4 && c.cidr.range.lo <= v && v <= c.cidr.range.hi)) return false;
+    // The addresses the interface's paths use: its primary private IPv4 and its first IPv6 address, each
+    // against the blocks of its family (a dual-stack interface is in a block of either).
+    const holds = (c: (typeof a.cidrs)[number]): boolean => {
+      const v = c.cidr.range.family === 4 ? s.address : s.address6;
+      return v !== undefined && c.cidr.range.lo <= v && v <= c.cidr.range.hi;
+    };
+    if (!a.cidrs.some(holds)) return false;
   }
   return true;
 }

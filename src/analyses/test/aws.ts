@@ -10,7 +10,7 @@ import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
 import { DEFAULT_EPHEMERAL, type PathAnswer } from '../../engine/cloud/path.js';
 import type { Endpoint } from '../../engine/cloud/routing.js';
 import type { StepRule } from '../../engine/cloud/steps.js';
-import { ip4 } from '../../engine/cloud/estate.js';
+import { ip4, ipKey } from '../../engine/cloud/estate.js';
 import type { AwsAnalysis } from '../aws/reach.js';
 import { awsIntentModel } from '../aws/intent.js';
 import type { Intent } from '../intent/types.js';
@@ -49,7 +49,18 @@ function reserved(aws: AwsAnalysis): IpRange[] {
     ...inv.vpcs.flatMap((v) => v.cidrs.map((c) => c.range)),
     ...inv.interfaces.flatMap((e) => (e.publicIp ? [one(e.publicIp)] : [])),
     ...inv.natGateways.flatMap((n) => (n.publicIp ? [one(n.publicIp)] : [])),
-  ].filter((r) => r.family === 4);
+  ];
+}
+
+/** An address of an outside range for a check: IPv4 as the cluster picks them; IPv6 past the range's first address, clear of the VPCs' blocks. */
+function pickOutside(r: IpRange, avoid: readonly IpRange[]): string | undefined {
+  if (r.family === 4) return pickAddress(r, avoid);
+  let lo = r.hi > r.lo + 1n ? r.lo + 1n : r.lo;
+  for (const b of avoid.filter((x) => x.family === 6 && x.hi >= lo && x.lo <= r.hi).sort((x, y) => (x.lo < y.lo ? -1 : 1))) {
+    if (b.lo > lo) break;
+    lo = b.hi + 1n;
+  }
+  return lo <= r.hi ? formatIp(6, lo) : undefined;
 }
 
 /**
@@ -89,7 +100,7 @@ export function awsPopulation(aws: AwsAnalysis, intent: Intent): Population {
     .filter((g) => g.external)
     .map((g) => {
       const ranges = g.ends.map((e) => e.range!).sort((x, y) => (x.hi - x.lo < y.hi - y.lo ? -1 : x.hi - x.lo > y.hi - y.lo ? 1 : 0));
-      const ip = ranges.map((r) => pickAddress(r, avoid)).find((x) => x !== undefined);
+      const ip = ranges.map((r) => pickOutside(r, avoid)).find((x) => x !== undefined);
       return { g, ip, size: ranges[0] ? ranges[0].hi - ranges[0].lo : 0n };
     })
     .filter((x) => x.ip !== undefined)
@@ -130,7 +141,7 @@ export function awsEndpointOf(aws: AwsAnalysis, e: CheckEnd): Endpoint {
     if (x?.kind === 'eni') return x;
     throw new Error(`no network interface ${e.eni} in the estate`);
   }
-  return { kind: 'external', address: ip4(e.address!) };
+  return { kind: 'external', address: ipKey(e.address!) };
 }
 
 /** The path answer for a check. */

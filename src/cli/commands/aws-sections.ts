@@ -42,7 +42,7 @@ const STDOUT: SectionSink = {
 };
 
 /** The forms an AWS reach --from/--to may take, for error hints. */
-export const REACH_FORMS = 'Give an endpoint id or glob, an ENI, VPC, subnet, security group or account id, a Name tag, tag:KEY=VALUE, an IPv4 address or CIDR, or internet.';
+export const REACH_FORMS = 'Give an endpoint id or glob, an ENI, VPC, subnet, security group or account id, a Name tag, tag:KEY=VALUE, an IPv4 or IPv6 address or CIDR, or internet.';
 
 /**
  * `reach` over an AWS snapshot; `k8sNotes` are added when the manifests read with it have no section of their

@@ -73,7 +73,7 @@ export function awsBlastOutput(aws: AwsInput, req: AwsBlastRequest, cluster: Clu
     k8s = cluster.render(ex.k8s, tg.k8s, awsAnswers ? cluster.notes : both);
   } catch (e) {
     if (!(e instanceof UserError) || req.from === undefined) throw e;
-    if (!awsAnswers) throw noMatchOnEitherLayer('--from', req.from, e, awsNoMatch('--from', req.from, aws.analysis.inventory.interfaces.map((x) => ({ id: x.id, ...(x.tags['Name'] ? { name: x.tags['Name'] } : {}) })), 'Give an ENI, endpoint or instance id, a Name tag, a VPC, subnet, security group or account id, tag:KEY=VALUE, an IPv4 address or CIDR, internet, or a segment of the intent.'));
+    if (!awsAnswers) throw noMatchOnEitherLayer('--from', req.from, e, awsNoMatch('--from', req.from, aws.analysis.inventory.interfaces.map((x) => ({ id: x.id, ...(x.tags['Name'] ? { name: x.tags['Name'] } : {}) })), 'Give an ENI, endpoint or instance id, a Name tag, a VPC, subnet, security group or account id, tag:KEY=VALUE, an IPv4 or IPv6 address or CIDR, internet, or a segment of the intent.'));
   }
   if (!awsAnswers) return k8s!;
   if (k8s === undefined) return awsReport(aws, req, both, ex.aws, tg.aws);

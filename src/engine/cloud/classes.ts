@@ -14,7 +14,7 @@ export interface EndpointClass {
   readonly members: readonly NetworkInterface[];
   /** The first member (by endpoint id order of the input list). */
   readonly rep: NetworkInterface;
-  /** Its address atom: ENIs of one class and the ACLs and routes they meet do not tell its addresses apart. */
+  /** Its IPv4 address atom (-1: IPv6-only): ENIs of one class and the ACLs and routes they meet do not tell its addresses apart. */
   readonly atom: number;
   /** The atom of its first IPv6 address, when its members have one. */
   readonly atom6?: number;
@@ -86,8 +86,9 @@ export function endpointClasses(est: Estate, enis: readonly NetworkInterface[], 
   const byKey = new Map<string, { members: NetworkInterface[]; atom: number; atom6?: number }>();
   for (const e of enis) {
     const a = est.primary(e);
-    const atom = atoms.of(a);
-    const groups = memberOf.get(a) ?? '';
+    // An IPv6-only interface (no private IPv4) has no IPv4 atom.
+    const atom = a < 0n ? -1 : atoms.of(a);
+    const groups = a < 0n ? '' : memberOf.get(a) ?? '';
     const a6 = est.primary6(e);
     const atom6 = a6 === undefined ? undefined : atoms.of(a6);
     const key = `${e.subnet}|${e.vpc}|${e.securityGroups.join(',')}|${e.publicIp ? 'p' : ''}|${atom}|${groups}${a6 === undefined ? '' : `|${atom6}|${memberOf.get(a6) ?? ''}`}`;

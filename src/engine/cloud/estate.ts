@@ -128,7 +128,8 @@ export class Estate {
     }
     this.gatewayServices = gatewayServices(inv, this.endpoints, this.prefixLists);
     for (const e of inv.interfaces) {
-      this.primaries.set(e, ip4(e.addresses[0]!));
+      // An IPv6-only interface (in an IPv6-only subnet) has no private IPv4: it takes no part in IPv4 paths.
+      if (e.addresses.length > 0) this.primaries.set(e, ip4(e.addresses[0]!));
       const v6 = (e.ipv6Addresses ?? []).map(ipKey).filter((k) => k >= V6_BASE);
       if (v6.length > 0) this.primaries6.set(e, v6[0]!);
       for (const a of e.addresses) this.byAddress.set(`${e.vpc}|${ip4(a)}`, e);
@@ -151,9 +152,15 @@ export class Estate {
     return undefined;
   }
 
-  /** An ENI's primary private address (the one paths use). */
+  /** An ENI's primary private IPv4 address (the one paths use); -1 for an IPv6-only interface. */
   primary(e: NetworkInterface): bigint {
-    return this.primaries.get(e) ?? ip4(e.addresses[0]!);
+    return this.primaries.get(e) ?? (e.addresses.length > 0 ? ip4(e.addresses[0]!) : -1n);
+  }
+
+  /** An ENI's primary private IPv4 address, when it has one (an IPv6-only interface has none). */
+  primary4(e: NetworkInterface): bigint | undefined {
+    const a = this.primary(e);
+    return a < 0n ? undefined : a;
   }
 
   /** An ENI's first IPv6 address as a key (the one IPv6 paths use), when it has one. */
@@ -163,7 +170,7 @@ export class Estate {
 
   /** The address of an ENI that a flow of a family uses (undefined: the ENI has none of that family). */
   addressOf(e: NetworkInterface, family: Family): bigint | undefined {
-    return family === 4 ? this.primary(e) : this.primaries6.get(e);
+    return family === 4 ? this.primary4(e) : this.primaries6.get(e);
   }
 
   /** The first available VPC attachment of a VPC on a transit gateway. */

@@ -54,11 +54,16 @@ export function endpointId(e: Endpoint): string {
 
 /**
  * The path from `src` to `dst` (an ENI and an ENI, or an ENI and an outside address, either way). Between two
- * interfaces that both have IPv6 addresses it is both families' paths: what either lets through.
+ * interfaces that both have IPv6 addresses it is both families' paths: what either lets through; when one
+ * of them is IPv6-only, the IPv6 path alone; with no family in common, the IPv4 path that fails for want of
+ * an address.
  */
 export function analysePath(est: Estate, src: Endpoint, dst: Endpoint, opts: PathOptions = {}): PathAnswer {
+  const both6 = src.kind === 'eni' && dst.kind === 'eni' && est.primary6(src.eni) !== undefined && est.primary6(dst.eni) !== undefined;
+  // An IPv6-only end (no private IPv4) meets the other over IPv6 alone: that path is the answer, its steps the explanation.
+  if (both6 && (est.primary4(src.eni) === undefined || est.primary4(dst.eni) === undefined)) return analyseFamily(est, src, dst, 6, opts);
   const v4 = analyseFamily(est, src, dst, 4, opts);
-  if (src.kind !== 'eni' || dst.kind !== 'eni' || est.primary6(src.eni) === undefined || est.primary6(dst.eni) === undefined) return v4;
+  if (!both6) return v4;
   const v6 = analyseFamily(est, src, dst, 6, opts);
   const conns = v4.conns.union(v6.conns);
   return { ...v4, conns, responseBlocked: v4.responseBlocked.union(v6.responseBlocked).subtract(conns), ipv6: v6, ipv4: { conns: v4.conns, responseBlocked: v4.responseBlocked } };

@@ -98,7 +98,8 @@ class IntTable {
 export class ClassReach {
   readonly atoms: AddressAtoms;
   readonly classes: readonly EndpointClass[];
-  private readonly sides: Side[] = [];
+  /** Per class, its IPv4 side (its primary private IPv4), undefined for IPv6-only interfaces. */
+  private readonly sides: Array<Side | undefined> = [];
   /** Per class, its IPv6 side (its first IPv6 address), when its members have one. */
   private readonly sides6: Array<Side | undefined> = [];
   /** Answers of both families joined: IPv4 answer -> IPv6 answer -> their union. */
@@ -188,7 +189,7 @@ export class ClassReach {
       ids.id('fail');
     }
     for (const c of this.classes) {
-      this.sides.push(this.sideOf(c.rep));
+      this.sides.push(est.primary4(c.rep) === undefined ? undefined : this.sideOf(c.rep));
       const a6 = est.primary6(c.rep);
       this.sides6.push(a6 === undefined ? undefined : this.sideOf(c.rep, a6));
     }
@@ -253,7 +254,9 @@ export class ClassReach {
   classPair(i: number, j: number): PairTraffic | undefined {
     // Members of a class differ in nothing any stage looks at: the class's own side stands for its second member.
     if (i === j && this.classes[i]!.members.length < 2) return undefined;
-    const v4 = this.sidePair(this.sides[i]!, this.sides[j]!);
+    const s4 = this.sides[i];
+    const d4 = s4 && this.sides[j];
+    const v4 = s4 && d4 ? this.sidePair(s4, d4) : NOTHING;
     const s6 = this.sides6[i];
     const d6 = s6 && this.sides6[j];
     if (!s6 || !d6) return v4;
@@ -281,14 +284,18 @@ export class ClassReach {
 
   /** The route part of classPair (routed or not, what the NACL crossings let through, the requests whose replies they drop); for tests. */
   classRoute(i: number, j: number): { readonly ok: boolean; readonly forward: TrafficSet; readonly replyBlocked: TrafficSet } {
-    const r = this.routeId(this.sides[i]!, this.sides[j]!);
+    const s = this.sides[i];
+    const d = this.sides[j];
+    if (!s || !d) return FAILED;
+    const r = this.routeId(s, d);
     return r === NO_ROUTE ? FAILED : this.entries[r]!;
   }
 
   /** The security group part of classPair: what class i's groups let out to j, and j's let in from i; for tests. */
   classGroups(i: number, j: number): { readonly egress: TrafficSet; readonly ingress: TrafficSet } {
-    const s = this.sides[i]!;
-    const d = this.sides[j]!;
+    const s = this.sides[i];
+    const d = this.sides[j];
+    if (!s || !d) return { egress: TrafficSet.EMPTY, ingress: TrafficSet.EMPTY };
     return { egress: this.traffic[(this.sgRows[s.sgs * 2] ?? this.sgRow(s.sgs * 2))[d.addr]!]!, ingress: this.traffic[(this.sgRows[d.sgs * 2 + 1] ?? this.sgRow(d.sgs * 2 + 1))[s.addr]!]! };
   }
 
@@ -310,7 +317,7 @@ export class ClassReach {
 
   /** Class `i` to an outside address, and back. */
   withExternal(i: number, x: Side): { out: PairTraffic; in: PairTraffic } {
-    const s = keyFamily(x.address) === 6 ? this.sides6[i] : this.sides[i]!;
+    const s = keyFamily(x.address) === 6 ? this.sides6[i] : this.sides[i];
     if (!s) return { out: NOTHING, in: NOTHING };
     return { out: this.between(s, x), in: this.between(x, s) };
   }

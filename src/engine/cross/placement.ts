@@ -83,7 +83,8 @@ const info = (code: string, message: string, severity: Diagnostic['severity'] = 
 /** Finds the cluster's nodes among the estate's interfaces and places every pod on them. */
 export function placePods(k8s: Inventory, aws: AwsInventory, opts: PlacementOptions = {}): Placement {
   const diagnostics: Diagnostic[] = [];
-  const enis = [...aws.interfaces].sort((a, b) => lex(a.id, b.id));
+  // The layers are joined over IPv4 (pod and node addresses): an IPv6-only interface is never a node.
+  const enis = aws.interfaces.filter((e) => e.addresses.length > 0).sort((a, b) => lex(a.id, b.id));
   const byAddress = new Map<string, NetworkInterface>();
   for (const e of enis) for (const a of e.addresses) if (!byAddress.has(a)) byAddress.set(a, e);
 

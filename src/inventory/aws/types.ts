@@ -28,7 +28,8 @@ export interface Vpc {
 export interface Subnet {
   readonly id: string;
   readonly vpc: string;
-  readonly cidr: ParsedCidr;
+  /** The IPv4 block; none in an IPv6-only subnet (`Ipv6Native`), which has `ipv6Cidr` alone. */
+  readonly cidr?: ParsedCidr;
   /** The associated IPv6 block (Ipv6CidrBlockAssociationSet), when any. */
   readonly ipv6Cidr?: ParsedCidr;
   readonly availabilityZone: string;
@@ -45,7 +46,7 @@ export interface NetworkInterface {
   readonly subnet: string;
   readonly availabilityZone: string;
   readonly securityGroups: readonly string[];
-  /** Private IPv4 addresses, the primary first. */
+  /** Private IPv4 addresses, the primary first; empty for an IPv6-only interface (it then has `ipv6Addresses`). */
   readonly addresses: readonly string[];
   /** IPv6 addresses (`Ipv6Addresses`), when any: IPv6 paths use the first. */
   readonly ipv6Addresses?: readonly string[];

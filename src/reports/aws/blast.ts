@@ -38,7 +38,7 @@ function distinctHops(r: AwsBlastFromResult): AwsHop[] {
 }
 
 function pathText(hops: readonly AwsHop[], name: (id: string) => string): string {
-  return hops.length === 0 ? '' : [hops[0]!.from, ...hops.map((h) => h.to)].map(name).join(' -> ');
+  return hops.length === 0 ? '' : [hops[0]!.from, ...hops.map((h) => h.to)].map(name).join(' => ');
 }
 
 function startText(r: AwsBlastFromResult): string {
@@ -103,7 +103,7 @@ function fromText(r: AwsBlastFromResult): string {
   }
   out.push('', 'Hops and the settings that open them:');
   for (const h of distinctHops(r)) {
-    out.push(`  ${name(h.from)} -> ${name(h.to)} : ${traffic(h.conns)}${h.crossesBoundary ? `  (crosses a ${boundaryName(r)} boundary)` : ''}`);
+    out.push(`  ${name(h.from)} => ${name(h.to)} : ${traffic(h.conns)}${h.crossesBoundary ? `  (crosses a ${boundaryName(r)} boundary)` : ''}`);
     for (const [stage, text] of stageLines(h)) out.push(`    ${stage.padEnd(13)} ${text}`);
   }
   return `${out.map(oneLine).join('\n')}\n`;
@@ -246,7 +246,7 @@ export function awsBlastHtml(r: AwsBlastResult, notes: Notes = NO_NOTES): string
     edges: hops.map((h) => ({
       src: h.from, dst: h.to, srcLabel: name(h.from), dstLabel: name(h.to), srcGroup: group(h.from), dstGroup: group(h.to), label: traffic(h.conns), conns: h.conns.toJSON(),
       status: onSensitive.has(`${h.from}>${h.to}`) ? 'sensitive' : 'hop',
-      explanation: [`${name(h.from)} -> ${name(h.to)} : ${traffic(h.conns)}`, ...stageLines(h).map(([s, t]) => `${s.padEnd(13)} ${t}`)].join('\n'),
+      explanation: [`${name(h.from)} => ${name(h.to)} : ${traffic(h.conns)}`, ...stageLines(h).map(([s, t]) => `${s.padEnd(13)} ${t}`)].join('\n'),
     })),
     statuses: [{ status: 'hop', text: 'a hop of a shortest path' }, { status: 'sensitive', text: 'on a path to a sensitive endpoint' }],
     note: 'Interfaces drawn in their VPC; outside ranges in the internet group.',

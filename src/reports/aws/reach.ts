@@ -6,7 +6,7 @@ import { TrafficSet } from '../../model/traffic-set.js';
 import { jsonSafe, toJsonText } from '../json.js';
 import { notesJson, notesMarkdown, notesText } from '../notes.js';
 import { mdText, oneLine } from '../safe-text.js';
-import { cidrRanges, outsideName } from '../../analyses/outside.js';
+import { awsOutsideName, cidrRanges } from '../../analyses/outside.js';
 
 export type { AwsReachFilter } from '../../analyses/aws/select.js';
 
@@ -23,7 +23,7 @@ export function awsConnText(c: AwsConnection): string {
 function shown(r: AwsReachStream): (id: string) => string {
   // Every outside address of the estate is in some External endpoint: their union is what `internet` means.
   const universe = r.endpoints.flatMap((e) => (e.kind === 'External' ? cidrRanges(e.cidrs ?? []) : []));
-  const names = new Map(r.endpoints.map((e) => [e.id, e.kind === 'External' ? e.name ?? outsideName(cidrRanges(e.cidrs ?? []), universe).name : `${e.id}${e.name ? `[${e.name}]` : ''}`]));
+  const names = new Map(r.endpoints.map((e) => [e.id, e.kind === 'External' ? e.name ?? awsOutsideName(cidrRanges(e.cidrs ?? []), universe).name : `${e.id}${e.name ? `[${e.name}]` : ''}`]));
   return (id) => names.get(id) ?? id;
 }
 

@@ -8,7 +8,7 @@ import { mdTable } from '../markdown.js';
 import { notesJson, notesMarkdown, notesText } from '../notes.js';
 import { mdText, oneLine } from '../safe-text.js';
 import { DIFF_COMMENT_MARKER } from './markdown.js';
-import { cidrRanges, outsideName } from '../../analyses/outside.js';
+import { awsOutsideName, cidrRanges } from '../../analyses/outside.js';
 import { num } from '../numbers.js';
 
 export const AWS_DIFF_FORMATS = ['text', 'json', 'md'] as const;
@@ -19,7 +19,7 @@ const MAX_ROWS = 100;
 /** An endpoint as AWS reach shows it: `id[Name]`, outside ranges named `internet`, `internet except ...` or by CIDRs. */
 function show(r: AwsDiffResult, id: string): string {
   const e = r.endpoints.get(id);
-  if (e?.kind === 'External') return outsideName(cidrRanges(e.cidrs ?? []), cidrRanges(r.outsideSpace ?? [])).name;
+  if (e?.kind === 'External') return awsOutsideName(cidrRanges(e.cidrs ?? []), cidrRanges(r.outsideSpace ?? [])).name;
   return e?.name ? `${id}[${e.name}]` : id;
 }
 

@@ -138,23 +138,27 @@ function interfaces(t: TfReader): void {
     let next = { ...e, securityGroups: [...new Set([...e.securityGroups, ...groups])].sort(), ...(pub ? { publicIp: pub } : {}) };
     const pending = t.pendingAddresses.find((x) => x.id === e.id);
     const subnet = p.subnets.find((s) => s.id === e.subnet);
-    if (pending && subnet && subnet.cidr.range.family === 4) {
+    const block = subnet?.cidr;
+    if (pending && subnet && block && block.range.family === 4) {
       // AWS keeps the first four addresses and the last of a subnet.
-      let a = subnet.cidr.range.lo + 4n;
-      while (used.has(formatIp(4, a)) && a < subnet.cidr.range.hi - 1n) a++;
+      let a = block.range.lo + 4n;
+      while (used.has(formatIp(4, a)) && a < block.range.hi - 1n) a++;
       const ip = formatIp(4, a);
       used.add(ip);
       next = { ...next, addresses: [ip] };
-      const r = subnet.cidr.range;
+      const r = block.range;
       const splits = cidrs.some((c) => c.range.family === 4 && c.range.lo <= r.hi && c.range.hi >= r.lo && !(c.range.lo <= r.lo && c.range.hi >= r.hi));
       if (splits) t.notKnown(pending.res, [pending.key], `${pending.res.address}: ${pending.key} is assigned by AWS on apply; taken as ${ip} of ${subnet.id}, but rules or routes name part of that subnet, so address-based answers for it are not exact`);
       else t.report('info', 'tf-unknown-address', `${pending.res.address}: ${pending.key} is assigned by AWS on apply; taken as ${ip} of ${subnet.id} (no rule or route names part of the subnet, so any of its addresses gets the same answers)`, t.at(pending.res, [pending.key]));
     }
     p.interfaces[i] = next;
   });
-  const ok = new Set(p.interfaces.filter((e) => e.addresses.length > 0).map((e) => e.id));
+  // An interface of an IPv6-only subnet has no IPv4 to wait for; one whose IPv4 AWS assigns in an unknown range is left out.
+  const pending = new Set(t.pendingAddresses.map((x) => x.id));
+  const kept = (e: (typeof p.interfaces)[number]): boolean => e.addresses.length > 0 || (!pending.has(e.id) && (e.ipv6Addresses?.length ?? 0) > 0);
+  const ok = new Set(p.interfaces.filter(kept).map((e) => e.id));
   for (const x of t.pendingAddresses) if (!ok.has(x.id)) t.notKnown(x.res, [x.key], `${x.res.address}: ${x.key} is assigned by AWS on apply and the subnet's range is not known: left out`);
-  p.interfaces.splice(0, p.interfaces.length, ...p.interfaces.filter((e) => e.addresses.length > 0));
+  p.interfaces.splice(0, p.interfaces.length, ...p.interfaces.filter(kept));
 }
 
 function gatewaysAndPeerings(t: TfReader): void {

@@ -59,6 +59,8 @@ export class TfReader {
   readonly igwAttachments = new Map<string, string[]>();
   /** Interfaces whose private address AWS assigns on apply: given a free one of the subnet at the end. */
   readonly pendingAddresses: Array<{ id: string; res: TfResource; key: string }> = [];
+  /** Subnets with assign_ipv6_address_on_creation: an interface launched there without listed IPv6 addresses gets one on apply. */
+  readonly assignIpv6 = new Set<string>();
   /** VPC id -> its aws_vpc resource (for the default objects AWS creates with it). */
   readonly vpcResources = new Map<string, TfResource>();
   /** Default security groups named by interfaces (made at the end when no aws_default_security_group is read). */

@@ -8,10 +8,10 @@ import { peeringAccepters, peerings } from './resources/peering.js';
 import { mainRouteTableAssociations, routeTableAssociations, routeTables, routes } from './resources/route-tables.js';
 import { securityGroupRules, securityGroups, vpcSecurityGroupRules } from './resources/security-groups.js';
 import { tgwAssociations, tgwRouteTables, tgwRoutes, tgwVpcAttachments, transitGateways } from './resources/transit-gateways.js';
-import { subnets, vpcCidrAssociations, vpcs } from './resources/vpcs.js';
+import { subnets, vpcCidrAssociations, vpcIpv6CidrAssociations, vpcs } from './resources/vpcs.js';
 
 export const TF_READERS: readonly TfResourceReader[] = [
-  vpcs, vpcCidrAssociations, subnets, prefixLists, eips,
+  vpcs, vpcCidrAssociations, vpcIpv6CidrAssociations, subnets, prefixLists, eips,
   securityGroups, securityGroupRules, vpcSecurityGroupRules, networkAcls, networkAclRules, networkAclAssociations,
   routeTables, routes, routeTableAssociations, mainRouteTableAssociations, instances, networkInterfaces, sgAttachments, eipAssociations,
   internetGateways, internetGatewayAttachments, egressOnlyGateways, natGateways, peerings, peeringAccepters,

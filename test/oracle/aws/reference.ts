@@ -3,7 +3,8 @@
  * and no set algebra (it scans the inventory for everything). Slow and obviously right; the property tests
  * keep src/engine/cloud equal to it. Addresses carry their family: a packet is IPv4 or IPv6 end to end and a
  * CIDR of one family never matches an address of the other. Between two interfaces the verdict is the best
- * of the IPv4 path (primary private addresses) and, when both have one, the IPv6 path (first IPv6 addresses).
+ * of the IPv4 path (primary private addresses) and, when both have one, the IPv6 path (first IPv6 addresses);
+ * an IPv6-only interface (no private IPv4) has no IPv4 path at all.
  */
 import type { AwsInventory, NetworkInterface, Route, SecurityGroup, SgRule, TgwRoute } from '../../../src/inventory/aws/types.js';
 import { parseIp } from '../../../src/model/address.js';
@@ -27,9 +28,9 @@ const addr = (s: string): A => {
 const fromKey = (k: bigint): A => (k >= 1n << 128n ? { f: 6, v: k - (1n << 128n) } : { f: 4, v: k });
 const same = (a: A, b: A): boolean => a.f === b.f && a.v === b.v;
 const inCidr = (c: { range: { family: number; lo: bigint; hi: bigint } }, a: A): boolean => c.range.family === a.f && c.range.lo <= a.v && a.v <= c.range.hi;
-/** The interface's address of a family: its primary private IPv4, or its first IPv6 address. */
+/** The interface's address of a family: its primary private IPv4 (none when IPv6-only), or its first IPv6 address. */
 function addrOf(e: NetworkInterface, f: 4 | 6): A | undefined {
-  if (f === 4) return addr(e.addresses[0]!);
+  if (f === 4) return e.addresses[0] === undefined ? undefined : addr(e.addresses[0]);
   const first = e.ipv6Addresses?.[0];
   const p = first ? parseIp(first) : undefined;
   return p && p.family === 6 ? { f: 6, v: p.value } : undefined;

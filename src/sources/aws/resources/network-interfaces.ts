@@ -5,7 +5,7 @@ import { regionOfZone, type FieldReader, type Json } from '../fields.js';
 import type { AwsResource } from '../resource.js';
 
 /** One ENI object (the two outputs share its shape); `fallback` fills what an instance's copy leaves out. */
-export function readInterface(o: Json, path: string, r: FieldReader, fallback: { subnet?: string; vpc?: string; az?: string; owner?: string; instanceId?: string } = {}): NetworkInterface | undefined {
+export function readInterface(o: Json, path: string, r: FieldReader, fallback: { subnet?: string; vpc?: string; az?: string; owner?: string; instanceId?: string; ipv6?: string } = {}): NetworkInterface | undefined {
   const id = r.required(o, 'NetworkInterfaceId', path, 'network interface');
   if (!id) return undefined;
   const subnet = r.optional(o, 'SubnetId') ?? fallback.subnet;
@@ -28,19 +28,23 @@ export function readInterface(o: Json, path: string, r: FieldReader, fallback: {
   }
   const good = addresses.filter((a) => parseIp(a)?.family === 4);
   if (good.length !== addresses.length) r.report('warning', 'aws-bad-address', `network interface ${id} has an unreadable private address: ignored`, r.at(o, path));
-  if (good.length === 0) {
-    r.report('error', 'aws-missing-field', `network interface ${id} has no private IPv4 address: skipped`, r.at(o, path));
-    return undefined;
-  }
-  const groups: string[] = [];
-  for (const g of r.objects(o['Groups'] ?? o['SecurityGroups'], `${path}.Groups`, o)) {
-    const gid = r.optional(g.o, 'GroupId');
-    if (gid && !groups.includes(gid)) groups.push(gid);
-  }
   const ipv6: string[] = [];
   for (const p of r.objects(o['Ipv6Addresses'], `${path}.Ipv6Addresses`, o)) {
     const ip = r.optional(p.o, 'Ipv6Address');
     if (ip && !ipv6.includes(ip)) ipv6.push(ip);
+  }
+  // An instance's own Ipv6Address is its primary interface's, when that interface's copy lists none.
+  if (ipv6.length === 0 && fallback.ipv6) ipv6.push(fallback.ipv6);
+  // An interface in an IPv6-only subnet has IPv6 addresses alone: read, with no IPv4 path (and no public IPv4).
+  if (good.length === 0 && !ipv6.some((a) => parseIp(a)?.family === 6)) {
+    r.report('error', 'aws-missing-field', `network interface ${id} has neither a private IPv4 nor an IPv6 address: skipped`, r.at(o, path));
+    return undefined;
+  }
+  if (good.length === 0) publicIp = undefined;
+  const groups: string[] = [];
+  for (const g of r.objects(o['Groups'] ?? o['SecurityGroups'], `${path}.Groups`, o)) {
+    const gid = r.optional(g.o, 'GroupId');
+    if (gid && !groups.includes(gid)) groups.push(gid);
   }
   const az = r.optional(o, 'AvailabilityZone') ?? fallback.az ?? '';
   const attachment = o['Attachment'] as Json | undefined;

@@ -35,7 +35,9 @@ function addresses(t: TfReader, res: TfResource, key: string, secondary: string)
 function base(t: TfReader, res: TfResource, subnetId: string, groups: string[], extra: Partial<NetworkInterface>, id: string, key: string, secondary: string): void {
   const subnet = t.subnet(subnetId);
   const vpc = subnet ? t.vpc(subnet.vpc) : undefined;
-  const addrs = addresses(t, res, key, secondary);
+  // In an IPv6-only subnet (ipv6_native) an interface has no private IPv4: its IPv6 addresses alone.
+  const only6 = subnet !== undefined && subnet.cidr === undefined;
+  const addrs = only6 ? [] : addresses(t, res, key, secondary);
   if (!addrs) return;
   if (!subnet) {
     t.report('warning', 'aws-unknown-reference', `${res.address} names subnet ${subnetId}, which is not in the document: its VPC, NACL and routes are unknown, so it is left out`, t.at(res, ['subnet_id']));
@@ -44,16 +46,23 @@ function base(t: TfReader, res: TfResource, subnetId: string, groups: string[], 
   const az = t.value(res, ['availability_zone']);
   const zone = az.kind === 'known' ? az.value : subnet.availabilityZone;
   // IPv6 addresses: listed, or a count AWS fills in on apply (a placeholder the references check turns into a caveat).
+  // A subnet with assign_ipv6_address_on_creation (and an IPv6-only one) gives one on launch when the plan leaves the list to AWS.
   const v6 = t.list(res, ['ipv6_addresses']).values;
   const v6count = (res.values as Record<string, unknown> | undefined)?.['ipv6_address_count'];
-  const ipv6 = v6.length > 0 ? v6 : typeof v6count === 'number' && v6count > 0 ? [`tf:${res.address}.ipv6_addresses`] : [];
+  const listed = (res.values as Record<string, unknown> | undefined)?.['ipv6_addresses'];
+  const assigned = (t.assignIpv6.has(subnet?.id ?? '') || only6) && (t.isUnknown(res, ['ipv6_addresses']) || listed === undefined) && v6count !== 0;
+  const ipv6 = v6.length > 0 ? v6 : (typeof v6count === 'number' && v6count > 0) || assigned ? [`tf:${res.address}.ipv6_addresses`] : [];
+  if (only6 && ipv6.length === 0) {
+    t.report('error', 'aws-missing-field', `${res.address} is in the IPv6-only subnet ${subnet!.id} and has no ipv6_addresses: skipped`, t.at(res));
+    return;
+  }
   const scope = t.scope(res, vpc);
   t.parts.interfaces.push({
     id, vpc: subnet.vpc, subnet: subnet.id, availabilityZone: zone, securityGroups: [...new Set(groups)].sort(), addresses: addrs,
     account: vpc?.account ?? scope.account, region: vpc?.region ?? regionOfZone(zone) ?? scope.region, interfaceType: 'interface',
     tags: t.tags(res), source: t.at(res), ...(ipv6.length > 0 ? { ipv6Addresses: ipv6 } : {}), ...extra,
   });
-  if (addrs.length === 0) t.pendingAddresses.push({ id, res, key });
+  if (addrs.length === 0 && !only6) t.pendingAddresses.push({ id, res, key });
 }
 
 function groupsOf(t: TfReader, res: TfResource, key: string): string[] {

@@ -1,4 +1,4 @@
-/** aws_vpc, aws_vpc_ipv4_cidr_block_association and aws_subnet. */
+/** aws_vpc, aws_vpc_ipv4_cidr_block_association, aws_vpc_ipv6_cidr_block_association and aws_subnet. */
 import { parseCidr, type ParsedCidr } from '../../../model/address.js';
 import type { TfResourceReader } from '../resource.js';
 
@@ -46,6 +46,26 @@ export const vpcCidrAssociations: TfResourceReader = {
   },
 };
 
+export const vpcIpv6CidrAssociations: TfResourceReader = {
+  types: ['aws_vpc_ipv6_cidr_block_association'],
+  phase: 1,
+  read(res, t) {
+    const vpc = t.need(res, 'vpc_id', 'the IPv6 CIDR block is not added');
+    const text = t.value(res, ['ipv6_cidr_block']);
+    if (!vpc) return;
+    // Amazon's block or one from IPAM is known only after apply.
+    if (text.kind !== 'known') {
+      t.notKnown(res, ['ipv6_cidr_block'], `${res.address}: ipv6_cidr_block is known only after apply: not added to ${vpc}, so IPv6 paths in that block are not found`);
+      return;
+    }
+    const c = parseCidr(text.value);
+    const i = t.parts.vpcs.findIndex((v) => v.id === vpc);
+    if (!c || c.range.family !== 6) t.report('error', 'aws-bad-cidr', `${res.address}: ipv6_cidr_block "${text.value}" is not an IPv6 CIDR block`, t.at(res, ['ipv6_cidr_block']));
+    else if (i < 0) t.report('warning', 'aws-unknown-reference', `${res.address} names VPC ${vpc}, which is not in the document`, t.at(res));
+    else if (!t.parts.vpcs[i]!.cidrs.some((x) => x.range.family === 6 && x.range.lo === c.range.lo && x.range.hi === c.range.hi)) t.parts.vpcs[i] = { ...t.parts.vpcs[i]!, cidrs: [...t.parts.vpcs[i]!.cidrs, c] };
+  },
+};
+
 export const subnets: TfResourceReader = {
   types: ['aws_subnet'],
   phase: 1,
@@ -55,19 +75,27 @@ export const subnets: TfResourceReader = {
     if (!vpc) return;
     const text = t.value(res, ['cidr_block']);
     const cidr = text.kind === 'known' ? parseCidr(text.value) : undefined;
-    if (!cidr) {
+    const v6 = t.value(res, ['ipv6_cidr_block']);
+    const parsed6 = v6.kind === 'known' && v6.value !== '' ? parseCidr(v6.value) : undefined;
+    const ipv6Cidr = parsed6 && parsed6.range.family === 6 ? parsed6 : undefined;
+    // An IPv6-only subnet (ipv6_native) has no IPv4 block: read with its IPv6 block alone.
+    const native = t.bool(res, ['ipv6_native']) === true;
+    if (native && v6.kind === 'unknown') {
+      t.notKnown(res, ['ipv6_cidr_block'], `${res.address}: ipv6_cidr_block of an IPv6-only subnet is known only after apply: the subnet is skipped`);
+      return;
+    }
+    if (!cidr && !(native && ipv6Cidr)) {
       if (text.kind === 'unknown') t.notKnown(res, ['cidr_block'], `${res.address}: cidr_block is known only after apply: the subnet is skipped`);
-      else t.report('error', 'aws-missing-field', `subnet ${res.address} has no usable cidr_block: skipped`, t.at(res));
+      else t.report('error', 'aws-missing-field', `subnet ${res.address} has no usable cidr_block${native ? ' nor ipv6_cidr_block' : ''}: skipped`, t.at(res));
       return;
     }
     const az = t.value(res, ['availability_zone']);
     // The zone matters for the Transit Gateway zone rule only; AWS picks one when the configuration does not.
     if (az.kind === 'unknown') t.notKnown(res, ['availability_zone'], `${res.address}: availability_zone is chosen by AWS on apply: Transit Gateway paths from the subnet are not judged`);
-    const v6 = t.value(res, ['ipv6_cidr_block']);
-    const ipv6Cidr = v6.kind === 'known' && v6.value !== '' ? parseCidr(v6.value) : undefined;
     if (v6.kind === 'unknown') t.notKnown(res, ['ipv6_cidr_block'], `${res.address}: ipv6_cidr_block is known only after apply: the subnet's IPv6 block is not known`);
+    if (ipv6Cidr && t.bool(res, ['assign_ipv6_address_on_creation']) === true) t.assignIpv6.add(id);
     t.parts.subnets.push({
-      id, vpc, cidr, ...(ipv6Cidr && ipv6Cidr.range.family === 6 ? { ipv6Cidr } : {}), availabilityZone: az.kind === 'known' ? az.value : '', mapPublicIpOnLaunch: t.bool(res, ['map_public_ip_on_launch']) === true,
+      id, vpc, ...(cidr && !native ? { cidr } : {}), ...(ipv6Cidr ? { ipv6Cidr } : {}), availabilityZone: az.kind === 'known' ? az.value : '', mapPublicIpOnLaunch: t.bool(res, ['map_public_ip_on_launch']) === true,
       tags: t.tags(res), source: t.at(res),
     });
   },
