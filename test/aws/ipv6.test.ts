@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
@@ -180,4 +180,23 @@ test('blast --from an IPv6 address or CIDR starts from exactly it, as --from an 
   // An IPv6 block the internet does not open anything from reaches nothing, and an IPv4 one is not narrowed to IPv6 atoms.
   const v4 = JSON.parse(runCli(['blast', 'examples/aws-ipv6', '--from', '203.0.113.0/24', '--no-settings', '-o', 'json'], undefined, REPO_ROOT).stdout) as { start: Array<{ cidrs: string[] }> };
   assert.deepEqual(v4.start.map((s) => s.cidrs), [['203.0.113.0/24']]);
+});
+
+test('diff of a dual-stack estate: removing the ::/0 route to the IGW closes the IPv6 internet, IPv4 untouched (it used to never finish)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulkhead-v6-diff-'));
+  const src = join(REPO_ROOT, 'examples/aws-ipv6/123456789012/us-east-1');
+  for (const f of readdirSync(src)) {
+    const doc = JSON.parse(readFileSync(join(src, f), 'utf8'));
+    if (f === 'route-tables.json') for (const t of doc.RouteTables) t.Routes = t.Routes.filter((r: Record<string, string>) => !(r['DestinationIpv6CidrBlock'] === '::/0' && r['GatewayId']?.startsWith('igw-')));
+    writeFileSync(join(dir, f), JSON.stringify(doc, null, 2));
+  }
+  const r = runCli(['diff', 'examples/aws-ipv6', dir, '-o', 'json', '-q']);
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  const changes = (doc.aws ?? doc).changes as Array<{ src: string; dst: string; kind: string }>;
+  assert.ok(changes.length > 0, 'the change is seen');
+  const outside = (doc.aws ?? doc).endpoints.filter((e: { kind: string }) => e.kind === 'External');
+  const cidrs = outside.flatMap((e: { cidrs: string[] }) => e.cidrs);
+  assert.ok(cidrs.length > 0 && cidrs.every((c: string) => c.includes(':')), `only IPv6 outside ranges change: ${cidrs.join(', ')}`);
+  assert.ok(changes.every((c) => c.kind === 'removed' || c.kind === 'changed'), 'connections are closed, none opened');
 });

@@ -124,33 +124,44 @@ function sideOf(a: AwsAnalysis): Side {
 const same = (x: PairTraffic, y: PairTraffic): boolean => x.conns.equals(y.conns) && x.responseBlocked.equals(y.responseBlocked);
 const some = (x: PairTraffic): boolean => !x.conns.isEmpty() || !x.responseBlocked.isEmpty();
 
-/** The range of a side that holds an address, as an index into `outside` (-1: inside a VPC there). */
-function locate(s: Side): (addr: bigint) => number {
-  const flat = s.outside.flatMap((g, i) => g.ranges.map((r) => ({ lo: r.lo, hi: r.hi, i }))).sort((x, y) => (x.lo < y.lo ? -1 : x.lo > y.lo ? 1 : 0));
-  return (addr) => {
+/** The range of a side that holds an address of a family, as an index into `outside` (-1: inside a VPC there). */
+function locate(s: Side): (family: 4 | 6, addr: bigint) => number {
+  const cmp = (f: 4 | 6, a: bigint, g: 4 | 6, b: bigint): number => f - g || (a < b ? -1 : a > b ? 1 : 0);
+  const flat = s.outside.flatMap((g, i) => g.ranges.map((r) => ({ family: r.family, lo: r.lo, hi: r.hi, i }))).sort((x, y) => cmp(x.family, x.lo, y.family, y.lo));
+  return (family, addr) => {
     let lo = 0;
     let hi = flat.length - 1;
     while (lo <= hi) {
       const m = (lo + hi) >> 1;
       const f = flat[m]!;
-      if (addr < f.lo) hi = m - 1;
-      else if (addr > f.hi) lo = m + 1;
+      if (cmp(family, addr, f.family, f.lo) < 0) hi = m - 1;
+      else if (cmp(family, addr, f.family, f.hi) > 0) lo = m + 1;
       else return f.i;
     }
     return -1;
   };
 }
 
-/** Outside space cut where either side cuts it: atoms that behave alike within each side. */
+/**
+ * Outside space cut where either side cuts it: atoms that behave alike within each side, per address family
+ * (IPv6 only when a side has IPv6 outside ranges; cutting both families on one line made an IPv4 "atom" of
+ * the space up to the IPv6 ranges, which never finished turning into CIDRs).
+ */
 function atoms(o: Side, n: Side): IpRange[] {
-  const cuts = new Set<bigint>([0n, 1n << 32n]);
-  for (const s of [o, n]) for (const g of s.outside) for (const r of g.ranges) {
-    cuts.add(r.lo);
-    cuts.add(r.hi + 1n);
-  }
-  const sorted = [...cuts].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   const out: IpRange[] = [];
-  for (let i = 0; i + 1 < sorted.length; i++) out.push({ family: 4, lo: sorted[i]!, hi: sorted[i + 1]! - 1n });
+  for (const family of [4, 6] as const) {
+    const cuts = new Set<bigint>([0n, family === 4 ? 1n << 32n : 1n << 128n]);
+    let any = family === 4;
+    for (const s of [o, n]) for (const g of s.outside) for (const r of g.ranges) {
+      if (r.family !== family) continue;
+      any = true;
+      cuts.add(r.lo);
+      cuts.add(r.hi + 1n);
+    }
+    if (!any) continue;
+    const sorted = [...cuts].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    for (let i = 0; i + 1 < sorted.length; i++) out.push({ family, lo: sorted[i]!, hi: sorted[i + 1]! - 1n });
+  }
   return out;
 }
 
@@ -289,8 +300,8 @@ export function diffAws(oldA: AwsAnalysis, newA: AwsAnalysis, opts: AwsDiffOptio
   const ln = locate(n);
   const groups: Array<{ ranges: IpRange[]; key: string; items: Array<{ ident: string; dir: 'in' | 'out'; before: PairTraffic; after: PairTraffic }> }> = [];
   for (const atom of atoms(o, n)) {
-    const go = lo(atom.lo);
-    const gn = ln(atom.lo);
+    const go = lo(atom.family, atom.lo);
+    const gn = ln(atom.family, atom.lo);
     if (go < 0 && gn < 0) continue;
     const items: Array<{ ident: string; dir: 'in' | 'out'; before: PairTraffic; after: PairTraffic }> = [];
     for (const ident of idents) {
