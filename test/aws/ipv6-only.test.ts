@@ -17,9 +17,8 @@ import { awsSegments } from '../../src/analyses/intent/aws-membership.js';
 import { awsLabSkip } from '../../src/lab/aws-runner.js';
 import { parseIntent } from '../../src/analyses/intent/load.js';
 import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
-import { PROTO_TCP } from '../../src/model/traffic-set.js';
 import { awsExplainText } from '../../src/reports/aws/explain.js';
-import { referenceVerdict } from '../oracle/aws/reference.js';
+import { opens } from './opens.js';
 
 const DIR = 'examples/aws-ipv6/123456789012/us-east-1';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -51,14 +50,6 @@ function snapshotDir(f: Record<string, Json> = files()): string {
   mkdirSync(dir, { recursive: true });
   for (const [n, v] of Object.entries(f)) writeFileSync(join(dir, n), JSON.stringify(v, null, 2));
   return root;
-}
-
-function opens(a: AwsAnalysis, from: string, to: string, port: number): boolean {
-  const s = a.endpointOf(from)!;
-  const d = a.endpointOf(to)!;
-  const got = a.explainPath(s, d).conns.has(PROTO_TCP, port);
-  assert.equal(got, referenceVerdict(a.inventory, s, d, { protocol: PROTO_TCP, value: port }) === 'allowed', `${from} -> ${to} TCP ${port}: engine and reference differ`);
-  return got;
 }
 
 test('an IPv6-only subnet and interface are read without diagnostics: no IPv4 block, no private IPv4', () => {

@@ -15,7 +15,7 @@ import { awsEndpointMatcher } from '../../src/analyses/aws/select.js';
 import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
 import { PROTO_TCP } from '../../src/model/traffic-set.js';
 import { awsExplainText } from '../../src/reports/aws/explain.js';
-import { referenceVerdict } from '../oracle/aws/reference.js';
+import { opens } from './opens.js';
 
 const DIR = 'examples/aws-ipv6/123456789012/us-east-1';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -29,15 +29,6 @@ function example(): Record<string, Json> {
 function analyse(files: Record<string, Json>): AwsAnalysis {
   const inv = buildAwsInventory(Object.entries(files).map(([f, v]) => ({ path: `${DIR}/${f}`, text: JSON.stringify(v, null, 2), account: '123456789012', region: 'us-east-1' })));
   return analyseAwsInventory(inv);
-}
-
-/** TCP `port` from `from` to `to`: the engine's answer, asserted equal to the reference evaluator's. */
-function opens(a: AwsAnalysis, from: string, to: string, port: number): boolean {
-  const s = a.endpointOf(from)!;
-  const d = a.endpointOf(to)!;
-  const got = a.explainPath(s, d).conns.has(PROTO_TCP, port);
-  assert.equal(got, referenceVerdict(a.inventory, s, d, { protocol: PROTO_TCP, value: port }) === 'allowed', `${from} -> ${to} TCP ${port}: engine and reference differ`);
-  return got;
 }
 
 const INTERNET6 = '2606:4700::1111';

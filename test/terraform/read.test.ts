@@ -338,3 +338,19 @@ test('bad input: a missing field, a bad CIDR, an unreadable ACL entry and unread
   const broken = read(JSON.stringify({ format_version: '1.0', terraform_version: '1.9.8', values: { root_module: { resources: { a: 1 } } } }));
   assert.match(broken.diagnostics.find((d) => d.code === 'tf-bad-document')!.message, /values\.root_module\.resources should be a list/);
 });
+
+test('VPC CIDR block associations: IPv4 and IPv6 add a block of their family; the wrong family is an error with its path; a block given twice is one', () => {
+  const v4 = r('aws_vpc_ipv4_cidr_block_association.b', { id: 'vpc-cidr-assoc-4', vpc_id: 'vpc-a', cidr_block: '10.9.0.0/16' });
+  const v6 = r('aws_vpc_ipv6_cidr_block_association.a', { id: 'vpc-cidr-assoc-6', vpc_id: 'vpc-a', ipv6_cidr_block: '2600:1f18:a::/56' });
+  const ok = read(state([VPC, v4, v6, { ...v6, address: 'aws_vpc_ipv6_cidr_block_association.again' }]));
+  assert.deepEqual(ok.diagnostics.filter((d) => d.severity === 'error'), []);
+  const cidrs = ok.vpcs[0]!.cidrs;
+  assert.ok(cidrs.some((c) => c.range.family === 4 && c.prefix === 16 && c.range.lo === (10n << 24n) + (9n << 16n)), 'the IPv4 block is added');
+  assert.equal(cidrs.filter((c) => c.range.family === 6).length, 1, 'the IPv6 block once');
+  const wrong = read(state([VPC, r('aws_vpc_ipv4_cidr_block_association.b', { id: 'x', vpc_id: 'vpc-a', cidr_block: '2600:1f18:b::/56' }), r('aws_vpc_ipv6_cidr_block_association.a', { id: 'y', vpc_id: 'vpc-a', ipv6_cidr_block: '10.8.0.0/16' })]));
+  const bad = wrong.diagnostics.filter((d) => d.code === 'aws-bad-cidr');
+  assert.equal(bad.length, 2);
+  assert.match(bad[0]!.message, /cidr_block "2600:1f18:b::\/56" is not an IPv4 CIDR block.*values\.cidr_block/);
+  assert.match(bad[1]!.message, /ipv6_cidr_block "10\.8\.0\.0\/16" is not an IPv6 CIDR block/);
+  assert.equal(wrong.vpcs[0]!.cidrs.length, 1, "neither is added (only the VPC's own 10.0.0.0/16)");
+});

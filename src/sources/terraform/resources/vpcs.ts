@@ -27,44 +27,35 @@ export const vpcs: TfResourceReader = {
   },
 };
 
-export const vpcCidrAssociations: TfResourceReader = {
-  types: ['aws_vpc_ipv4_cidr_block_association'],
-  phase: 1,
-  read(res, t) {
-    const vpc = t.need(res, 'vpc_id', 'the CIDR block is not added');
-    const text = t.value(res, ['cidr_block']);
-    if (!vpc) return;
-    if (text.kind !== 'known') {
-      t.notKnown(res, ['cidr_block'], `${res.address}: cidr_block is known only after apply: not added to ${vpc}`);
-      return;
-    }
-    const c = parseCidr(text.value);
-    const i = t.parts.vpcs.findIndex((v) => v.id === vpc);
-    if (!c) t.report('error', 'aws-bad-cidr', `${res.address}: cidr_block "${text.value}" is not a CIDR block`, t.at(res, ['cidr_block']));
-    else if (i < 0) t.report('warning', 'aws-unknown-reference', `${res.address} names VPC ${vpc}, which is not in the document`, t.at(res));
-    else t.parts.vpcs[i] = { ...t.parts.vpcs[i]!, cidrs: [...t.parts.vpcs[i]!.cidrs, c] };
-  },
-};
+/**
+ * `aws_vpc_ipv4_cidr_block_association` and `aws_vpc_ipv6_cidr_block_association`: one more block of its
+ * family on the VPC (a block Amazon or IPAM assigns is known only after apply: a caveat).
+ */
+function cidrAssociation(type: string, field: 'cidr_block' | 'ipv6_cidr_block', family: 4 | 6): TfResourceReader {
+  const what = family === 6 ? 'IPv6 CIDR block' : 'CIDR block';
+  return {
+    types: [type],
+    phase: 1,
+    read(res, t) {
+      const vpc = t.need(res, 'vpc_id', `the ${what} is not added`);
+      const text = t.value(res, [field]);
+      if (!vpc) return;
+      if (text.kind !== 'known') {
+        t.notKnown(res, [field], `${res.address}: ${field} is known only after apply: not added to ${vpc}${family === 6 ? ', so IPv6 paths in that block are not found' : ''}`);
+        return;
+      }
+      const c = parseCidr(text.value);
+      const i = t.parts.vpcs.findIndex((v) => v.id === vpc);
+      if (!c || c.range.family !== family) t.report('error', 'aws-bad-cidr', `${res.address}: ${field} "${text.value}" is not an IPv${family} CIDR block`, t.at(res, [field]));
+      else if (i < 0) t.report('warning', 'aws-unknown-reference', `${res.address} names VPC ${vpc}, which is not in the document`, t.at(res));
+      // The same block written on the VPC too (ipv6_cidr_block) is one block.
+      else if (!t.parts.vpcs[i]!.cidrs.some((x) => x.range.family === family && x.range.lo === c.range.lo && x.range.hi === c.range.hi)) t.parts.vpcs[i] = { ...t.parts.vpcs[i]!, cidrs: [...t.parts.vpcs[i]!.cidrs, c] };
+    },
+  };
+}
 
-export const vpcIpv6CidrAssociations: TfResourceReader = {
-  types: ['aws_vpc_ipv6_cidr_block_association'],
-  phase: 1,
-  read(res, t) {
-    const vpc = t.need(res, 'vpc_id', 'the IPv6 CIDR block is not added');
-    const text = t.value(res, ['ipv6_cidr_block']);
-    if (!vpc) return;
-    // Amazon's block or one from IPAM is known only after apply.
-    if (text.kind !== 'known') {
-      t.notKnown(res, ['ipv6_cidr_block'], `${res.address}: ipv6_cidr_block is known only after apply: not added to ${vpc}, so IPv6 paths in that block are not found`);
-      return;
-    }
-    const c = parseCidr(text.value);
-    const i = t.parts.vpcs.findIndex((v) => v.id === vpc);
-    if (!c || c.range.family !== 6) t.report('error', 'aws-bad-cidr', `${res.address}: ipv6_cidr_block "${text.value}" is not an IPv6 CIDR block`, t.at(res, ['ipv6_cidr_block']));
-    else if (i < 0) t.report('warning', 'aws-unknown-reference', `${res.address} names VPC ${vpc}, which is not in the document`, t.at(res));
-    else if (!t.parts.vpcs[i]!.cidrs.some((x) => x.range.family === 6 && x.range.lo === c.range.lo && x.range.hi === c.range.hi)) t.parts.vpcs[i] = { ...t.parts.vpcs[i]!, cidrs: [...t.parts.vpcs[i]!.cidrs, c] };
-  },
-};
+export const vpcCidrAssociations = cidrAssociation('aws_vpc_ipv4_cidr_block_association', 'cidr_block', 4);
+export const vpcIpv6CidrAssociations = cidrAssociation('aws_vpc_ipv6_cidr_block_association', 'ipv6_cidr_block', 6);
 
 export const subnets: TfResourceReader = {
   types: ['aws_subnet'],
