@@ -117,13 +117,9 @@ function add(a: Acc, v: { conns: TrafficSet; responseBlocked: TrafficSet; kubern
 
 /** Adds one Service path (its traffic is the nodePort the client sends to), kept by route when either layer opens it. */
 function addService(a: Acc, v: ServiceVerdict): Acc {
-  const b = add(a, { conns: v.conns, responseBlocked: v.responseBlocked, kubernetes: v.kubernetes, aws: { conns: v.awsTraffic, responseBlocked: v.awsReplyBlocked } });
   const aws = v.awsTraffic.union(v.awsReplyBlocked);
-  if (aws.isEmpty() && v.kubernetes.isEmpty()) return { ...b, via: a.via };
-  const route = routeText(v.route);
-  const old = a.via.find((x) => x.route === route);
-  const one: CrossVia = old ? { route, conns: old.conns.union(v.conns), kubernetes: old.kubernetes.union(v.kubernetes), aws: old.aws.union(aws) } : { route, conns: v.conns, kubernetes: v.kubernetes, aws };
-  return { ...b, via: [...a.via.filter((x) => x !== old), one].sort((x, y) => lex(x.route, y.route)) };
+  const via = aws.isEmpty() && v.kubernetes.isEmpty() ? [] : [{ route: routeText(v.route), conns: v.conns, kubernetes: v.kubernetes, aws }];
+  return joinAcc(a, { conns: v.conns, responseBlocked: v.responseBlocked, kubernetes: v.kubernetes, aws, via });
 }
 
 /** Two answers joined (of two pods, or two kinds of hosts): what either gives, Service paths by route. */
