@@ -36,7 +36,7 @@ import { BLAST_FORMATS } from './reports/blast/index.js';
 import { DIFF_FORMATS } from './reports/diff/index.js';
 import { awsFormatOf } from './sources/aws/detect.js';
 import { isTerraformPlanText, type TfSide } from './sources/terraform/index.js';
-import { awsInventoryOf } from './cli/aws-inputs.js';
+import { awsInventoryOf } from './cli/aws-load.js';
 import type { AwsInventory } from './inventory/aws/types.js';
 import type { Diagnostic } from './inventory/types.js';
 import { analyseAwsInventory, type AwsAnalysis, type AwsConnection, type AwsReachStream } from './analyses/aws/reach.js';

@@ -39,3 +39,29 @@ test('zod and the YAML libraries load only when a run needs them', () => {
   assert.deepEqual(has(['reach', 'test/fixtures/startup/merge-key.yaml', '--no-intent', '-q']), ['yaml', 'js-yaml']);
   assert.ok(has(['audit', 'examples/shop', '-q']).includes('zod'));
 });
+
+// A module hook that names every module of the build resolved, on stderr.
+const OWN_HOOK = `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(\`export async function resolve(s, c, n) { const r = await n(s, c); const m = r.url.match(/\\\\/dist\\\\/src\\\\/(.*)$/); if (m) process.stderr.write('MOD ' + m[1] + '\\\\n'); return r; }\`));`;
+
+/** The build's own modules a command loads. */
+function modulesOf(args: readonly string[]): string[] {
+  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(OWN_HOOK)}`, join(REPO_ROOT, 'dist/src/cli/main.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  return [...new Set([...r.stderr.matchAll(/^MOD (\S+)$/gm)].map((m) => m[1]!))];
+}
+
+test('a cluster-only run loads none of the AWS readers, the cloud engine or the cross-layer join; an AWS run does', () => {
+  // Telling AWS input from manifests needs only these (sources/aws/keys.ts, terraform/document.ts).
+  const allowed = new Set(['cli/aws-inputs.js', 'sources/aws/detect.js', 'sources/aws/keys.js', 'sources/terraform/document.js', 'analyses/aws/notes.js', 'analyses/aws/select.js']);
+  const cloud = (m: string): boolean => /^(sources\/aws|sources\/terraform|engine\/cloud|engine\/cross|analyses\/aws|analyses\/cross|reports\/aws|reports\/cross|inventory\/aws)\/|^cli\/(aws-|commands\/(aws-sections|blast-aws))/.test(m) && !allowed.has(m);
+  for (const args of [
+    ['reach', 'examples/shop', '-q'], ['audit', 'examples/shop', '-q'], ['explain', 'examples/shop', '--from', 'shop-prod/frontend', '--to', 'shop-prod/api', '-q'],
+    ['init', 'examples/shop', '-q', '--output-file', '-'], ['blast', 'examples/shop', '-q'],
+  ]) {
+    const mods = modulesOf(args);
+    assert.ok(mods.includes('cli/main.js'), `the hook sees modules (${args.join(' ')})`);
+    assert.deepEqual(mods.filter(cloud), [], args.join(' '));
+  }
+  assert.ok(modulesOf(['reach', 'examples/aws', '-q']).includes('engine/cloud/reach-matrix.js'));
+});

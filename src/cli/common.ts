@@ -94,7 +94,7 @@ export async function loadInputs(
   // With --cluster, -n names the namespaces read; files beside it take the first for objects that name none.
   const defaultNamespace = live && opts.clusterNamespaces?.length ? opts.clusterNamespaces[0] : opts.defaultNamespace;
   const build = { ...(defaultNamespace ? { defaultNamespace } : {}), settings };
-  const { k8s, aws } = splitAwsInputs(paths.length ? await readInputs(paths) : [], acceptAws);
+  const { k8s, aws } = await splitAwsInputs(paths.length ? await readInputs(paths) : [], acceptAws);
   let loaded;
   let where = paths.join(', ');
   if (live) {

@@ -93,9 +93,9 @@ test('reach and explain: a --from or --to that names nothing in the snapshot is 
   }
 });
 
-test('AWS input given to a reader that does not take it is refused (exit 2) instead of being read as manifests', () => {
+test('AWS input given to a reader that does not take it is refused (exit 2) instead of being read as manifests', async () => {
   const text = readFileSync(join(EX, '123456789012/us-east-1/vpcs.json'), 'utf8');
-  assert.throws(() => splitAwsInputs([{ path: 'vpcs.json', text }], undefined), (e: Error) => e instanceof UserError && /is AWS input .*does not read yet/.test(e.message));
+  await assert.rejects(splitAwsInputs([{ path: 'vpcs.json', text }], undefined), (e: Error) => e instanceof UserError && /is AWS input .*does not read yet/.test(e.message));
   // test reads it now (test/aws/test-command.test.ts).
   const intent = join(mkdtempSync(join(tmpdir(), 'bulkhead-aws-test-')), 'intent.yaml');
   writeFileSync(intent, 'segments:\n  a: {vpc: prod}\nflows: []\ntests: [{from: eni-api, to: eni-db, port: TCP/5432, expect: allow}]\n');

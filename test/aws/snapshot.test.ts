@@ -2,6 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildAwsInventory, scopeOfPath } from '../../src/sources/aws/snapshot.js';
+import { AWS_RESOURCES } from '../../src/sources/aws/registry.js';
+import { COLLECTOR_KEYS, DESCRIBE_KEYS } from '../../src/sources/aws/keys.js';
+import { awsFormatOf } from '../../src/sources/aws/detect.js';
 import { TrafficSet, awsTraffic, icmpValue, PROTO_TCP, PROTO_UDP, PROTO_ICMP } from '../../src/model/traffic-set.js';
 
 const read = (text: string) => buildAwsInventory([{ path: 'snap/x.json', text }]);
@@ -93,4 +96,11 @@ test('a peering across Regions listed alike by both Regions\' describe output is
   const w = differ.diagnostics.filter((d) => d.code === 'aws-duplicate-id');
   assert.equal(w.length, 1);
   assert.match(w[0]!.message, /peering connection pcx-1 appears twice; the first \(snap\/111111111111\/us-east-1\/vpc-peering-connections\.json:\d+\) is used/);
+});
+
+test('the keys that tell AWS input from manifests are exactly the keys with a reader', () => {
+  assert.deepEqual([...DESCRIBE_KEYS].sort(), AWS_RESOURCES.map((r) => r.key).sort());
+  for (const k of Object.values(COLLECTOR_KEYS)) assert.ok(DESCRIBE_KEYS.has(k), k);
+  // Every key alone makes a file AWS input.
+  for (const k of DESCRIBE_KEYS) assert.equal(awsFormatOf(JSON.stringify({ [k]: [] })), 'describe', k);
 });

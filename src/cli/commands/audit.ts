@@ -22,10 +22,7 @@ import { filterOptions, formatOption, intentOptions, outputFileOption, pickForma
 import { scopeAudit } from '../../analyses/audit-scope.js';
 import { openReport } from '../output.js';
 import { progress } from '../progress.js';
-import { AWS_CHECK_IDS } from '../../analyses/aws/checks.js';
-import { awsAuditChecks, withAwsSummary } from '../../analyses/aws/audit.js';
 import { joinNotes } from '../../analyses/aws/notes.js';
-import { AWS_INTENT_CHECK_IDS } from '../../analyses/aws/intent-checks.js';
 
 interface AuditOpts extends InputOptions, FormatOpts {
   intent?: string | false;
@@ -58,10 +55,13 @@ function readBaseline(path: string): Baseline {
   return b;
 }
 
-function parseDisable(values: readonly string[] | undefined, origin?: string): string[] {
+async function parseDisable(values: readonly string[] | undefined, origin?: string): Promise<string[]> {
   const ids = (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
   for (const id of ids) {
-    if (!CHECKS.some((c) => c.meta.id === id) && !AWS_CHECK_IDS.includes(id) && !AWS_INTENT_CHECK_IDS.includes(id)) throw new UserError(`unknown check "${id}" in ${origin ? `audit.disable (${origin})` : '--disable'}`, `checks: ${[...CHECKS.map((c) => c.meta.id), ...AWS_CHECK_IDS, ...AWS_INTENT_CHECK_IDS].join(', ')} (bulkhead checks lists them)`);
+    if (CHECKS.some((c) => c.meta.id === id)) continue;
+    // The cloud checks load only when an id is not a cluster check.
+    const [{ AWS_CHECK_IDS }, { AWS_INTENT_CHECK_IDS }] = await Promise.all([import('../../analyses/aws/checks.js'), import('../../analyses/aws/intent-checks.js')]);
+    if (!AWS_CHECK_IDS.includes(id) && !AWS_INTENT_CHECK_IDS.includes(id)) throw new UserError(`unknown check "${id}" in ${origin ? `audit.disable (${origin})` : '--disable'}`, `checks: ${[...CHECKS.map((c) => c.meta.id), ...AWS_CHECK_IDS, ...AWS_INTENT_CHECK_IDS].join(', ')} (bulkhead checks lists them)`);
   }
   return ids;
 }
@@ -106,7 +106,7 @@ export function registerAudit(program: Command): void {
     checkFailOn(opts.failOn);
     const evidenceLimit = parseEvidenceLimit(opts.evidenceLimit);
     const scope = scopeOption(opts);
-    const cliDisable = parseDisable(opts.disable);
+    const cliDisable = await parseDisable(opts.disable);
     const intentPath = resolveIntentPath(inputs, opts);
     const intent: Intent | undefined = intentPath ? loadIntent(intentPath) : undefined;
     const out = openReport(opts.outputFile);
@@ -116,6 +116,7 @@ export function registerAudit(program: Command): void {
     let { diagnostics, notes } = loaded;
     let checks = CHECKS;
     if (aws) {
+      const { awsAuditChecks } = await import('../../analyses/aws/audit.js');
       // One audit over both: the cloud checks beside the cluster's, one list of findings in every format.
       // The intent is judged on both: segments with aws criteria on the estate, the others on the cluster.
       checks = awsAuditChecks(aws.analysis, intent, inventory.pods.length > 0);
@@ -124,7 +125,7 @@ export function registerAudit(program: Command): void {
     }
     // The settings file's audit section gives defaults; the command line wins (--disable adds to it).
     const fromSettings = settings.audit;
-    const disable = [...new Set([...parseDisable(fromSettings?.disable ? [fromSettings.disable.join(',')] : undefined, fromSettings?.origin), ...cliDisable])];
+    const disable = [...new Set([...await parseDisable(fromSettings?.disable ? [fromSettings.disable.join(',')] : undefined, fromSettings?.origin), ...cliDisable])];
     const failOnValue = opts.failOn ?? fromSettings?.failOn;
     const failOn: FindingSeverity | undefined = failOnValue === undefined || failOnValue === 'none' ? undefined : (failOnValue as FindingSeverity);
     const baselinePath = opts.baseline ?? fromSettings?.baseline;
@@ -134,7 +135,8 @@ export function registerAudit(program: Command): void {
     const audited = audit(analysis, { ...(intent ? { intent } : {}), disable, settings, diagnostics, checks, evidenceLimit, ...(baseline ? { baseline } : {}) });
     // -n/-l narrow what is reported (and so what the gate and a written baseline see), not what is checked.
     const whole = scope ? scopeAudit(analysis, audited, scope, intent) : audited;
-    const result = aws ? withAwsSummary(whole, aws.analysis) : whole;
+    // The cloud's modules load only for a run with AWS input.
+    const result = aws ? (await import('../../analyses/aws/audit.js')).withAwsSummary(whole, aws.analysis) : whole;
     progress.done();
     if (opts.writeBaseline) {
       const doc = { schema: 'bulkhead.baseline/v1', findings: result.findings.map((f) => ({ id: f.id, check: f.check, resource: f.resource, message: f.message })) };

@@ -11,7 +11,7 @@ import { collect, loadInputs, resolveIntentPath, type InputOptions } from '../co
 import { filterOptions, formatOption, intentOptions, levelOption, outputFileOption, pickFormatOf, pickLevel, withInputOptions, type FormatOpts } from '../options.js';
 import { openReport } from '../output.js';
 import { progress } from '../progress.js';
-import { awsBlastOutput, type ClusterSide } from './blast-aws.js';
+import type { ClusterSide } from './blast-aws.js';
 import type { Analysis } from '../../engine/index.js';
 import type { Notes } from '../../analyses/notes.js';
 import type { Intent } from '../../analyses/intent/types.js';
@@ -72,7 +72,8 @@ export function registerBlast(program: Command): void {
     };
     let text: string;
     if (aws) {
-      // AWS input: alone, or a section after the cluster's (src/cli/commands/blast-aws.ts).
+      // AWS input: alone, or a section after the cluster's (src/cli/commands/blast-aws.ts, loaded only for it).
+      const { awsBlastOutput } = await import('./blast-aws.js');
       const cluster = inventory.pods.length > 0 ? clusterSide(analyze(inventory), level, notes, intent, (e, t, n, a) => k8sReport(e, t, n, a)) : undefined;
       if (!cluster && keep) throw new UserError('-n/-l narrow the ranking of Kubernetes workloads; the input is AWS only', 'leave them out, or narrow with --exclude');
       if (!cluster && level === 'pod') throw new UserError('--level pod applies to Kubernetes input; the input is AWS only', 'leave --level out');

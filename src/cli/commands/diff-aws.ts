@@ -14,7 +14,7 @@ import { awsDiffOf, gateOf, type Gate } from './diff-aws-layer.js';
 import { mixedDiff } from './diff-mixed.js';
 import { AWS_DIFF_FORMATS } from '../../reports/diff/aws.js';
 import { UserError } from '../../util/errors.js';
-import { awsInventoryOf } from '../aws-inputs.js';
+import { awsInventoryOf } from '../aws-load.js';
 import type { InputOptions } from '../common.js';
 import { pickFormatOf, type FormatOpts } from '../options.js';
 import { openReport } from '../output.js';

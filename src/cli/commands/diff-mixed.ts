@@ -13,7 +13,7 @@ import { AWS_DIFF_FORMATS } from '../../reports/diff/aws.js';
 import { DocumentCache, loadFromTexts } from '../../sources/k8s/index.js';
 import { isGitSpec } from '../../sources/git.js';
 import type { Diagnostic } from '../../inventory/types.js';
-import { awsInventoryOf } from '../aws-inputs.js';
+import { awsInventoryOf } from '../aws-load.js';
 import { printDiagnostics, resolveSettings } from '../common.js';
 import { pickFormatOf, pickLevel, scopeOption } from '../options.js';
 import { openReport } from '../output.js';

@@ -13,12 +13,7 @@ import { clusterNameOption, formatOption, levelOption, outputFileOption, pickFor
 import { openReport } from '../output.js';
 import { colorVerdicts } from '../color.js';
 import { parseCidr, parseIp } from '../../model/address.js';
-import { awsExplanation, awsUnmatchedEnd } from '../../analyses/aws/explain.js';
 import { joinNotes } from '../../analyses/aws/notes.js';
-import { AWS_EXPLAIN_FORMATS } from '../../reports/aws/explain.js';
-import { crossJoin, crossNotes } from '../../analyses/cross/reach.js';
-import { crossExplain } from '../../analyses/cross/explain.js';
-import { CROSS_EXPLAIN, CROSS_EXPLAIN_FORMATS } from '../../reports/cross/explain.js';
 
 interface ExplainOpts extends InputOptions, FormatOpts {
   from: string;
@@ -49,7 +44,11 @@ export function registerExplain(program: Command): void {
     const out = openReport(opts.outputFile);
     const { inventory, notes, settings, aws } = await loadInputs(inputs, opts, !out.toFile, 'explain');
     let analysed: Analysis | undefined;
+    // The cloud and cross-layer explainers load only for a run with AWS input.
     if (aws && inventory.pods.length > 0) {
+      const [{ crossJoin, crossNotes }, { crossExplain }, { CROSS_EXPLAIN, CROSS_EXPLAIN_FORMATS }, { awsUnmatchedEnd }] = await Promise.all([
+        import('../../analyses/cross/reach.js'), import('../../analyses/cross/explain.js'), import('../../reports/cross/explain.js'), import('../../analyses/aws/explain.js'),
+      ]);
       const a = (analysed = analyze(inventory));
       // A workload or pod at one end and an AWS interface, address or the internet at the other: both layers.
       const j = crossJoin(a, aws.analysis, opts.clusterName !== undefined ? { clusterName: opts.clusterName } : {});
@@ -83,6 +82,7 @@ export function registerExplain(program: Command): void {
       }
     }
     if (aws) {
+      const [{ awsExplanation, awsUnmatchedEnd }, { AWS_EXPLAIN_FORMATS }] = await Promise.all([import('../../analyses/aws/explain.js'), import('../../reports/aws/explain.js')]);
       const p = awsExplanation(aws.analysis, opts.from, opts.to, parsePorts(opts.port));
       if (p || inventory.pods.length === 0) {
         if (!p && !aws.analysis.endpointOf(opts.from)) throw awsUnmatchedEnd(aws.analysis, '--from', opts.from);

@@ -3,8 +3,6 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { analyze } from '../../engine/index.js';
 import { draftIntent, renderIntentYaml } from '../../analyses/intent/init.js';
-import { draftAwsIntent } from '../../analyses/aws/init.js';
-import { mergeDrafts } from '../../analyses/aws/init-mixed.js';
 import { joinNotes } from '../../analyses/aws/notes.js';
 import type { AwsAnalysis } from '../../analyses/aws/reach.js';
 import type { Analysis } from '../../engine/index.js';
@@ -31,8 +29,13 @@ function initCaveats(n: Notes): string[] {
   ];
 }
 
-/** One intent for the cluster and the estate: the cluster's segments, the estate's (named apart), shared outside pieces. */
-function bothDrafts(k8s: Analysis, aws: AwsAnalysis): DraftIntent {
+/**
+ * The estate's intent alone, or one intent for the cluster and the estate: the cluster's segments, the
+ * estate's (named apart), shared outside pieces. The cloud's modules load only here.
+ */
+async function awsDraft(k8s: Analysis | undefined, aws: AwsAnalysis): Promise<DraftIntent> {
+  const [{ draftAwsIntent }, { mergeDrafts }] = await Promise.all([import('../../analyses/aws/init.js'), import('../../analyses/aws/init-mixed.js')]);
+  if (!k8s) return draftAwsIntent(aws);
   const cluster = draftIntent(k8s);
   const estate = draftAwsIntent(aws, cluster.segments.map((s) => s.name));
   return mergeDrafts(
@@ -63,7 +66,7 @@ export function registerInit(program: Command): void {
     const { inventory, notes: k8sNotes, aws } = await loadInputs(inputs, opts, false, 'init');
     const mixed = aws !== undefined && inventory.pods.length > 0;
     const notes = mixed ? joinNotes(k8sNotes, aws.notes) : aws ? aws.notes : k8sNotes;
-    const draft = mixed ? bothDrafts(analyze(inventory), aws.analysis) : aws ? draftAwsIntent(aws.analysis) : draftIntent(analyze(inventory));
+    const draft = aws ? await awsDraft(mixed ? analyze(inventory) : undefined, aws.analysis) : draftIntent(analyze(inventory));
     const text = renderIntentYaml(draft, [
       `Starting intent written by \`bulkhead init ${[...inputs, ...(wantsCluster(opts) ? ['--cluster'] : [])].join(' ')}\`.`,
       `The flows below are what the ${mixed ? 'policies, security groups, network ACLs and routes' : aws ? 'security groups, network ACLs and routes' : 'policies'} allow TODAY, not necessarily what should be:`,

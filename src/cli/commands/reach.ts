@@ -14,7 +14,6 @@ import { loadIntent } from '../../analyses/intent/index.js';
 import { aggregateReach, groupsFor, noIntent } from '../../analyses/reach-aggregate.js';
 import { openReport } from '../output.js';
 import { progress } from '../progress.js';
-import { awsReachSection, crossReachSection, REACH_FORMS, sectionStart, sectionEnd } from './aws-sections.js';
 import { checkEnds } from './mixed-ends.js';
 import { addressRange, clusterEndpoints, endpointMatcher, externalEndpoint, noMatch, type Level } from '../../analyses/endpoints.js';
 import { awsEndpointMatcher, awsNoMatch } from '../../analyses/aws/select.js';
@@ -71,6 +70,8 @@ export function registerReach(program: Command): void {
     // AWS input: its own section after the cluster's (or alone); one document in JSON.
     if (aws) {
       if (summed) throw new UserError(`--level ${level} is not available for AWS input`, 'AWS input is listed per network interface: use --level workload');
+      // Loaded here so that a cluster-only run does not load the cloud and cross-layer reports.
+      const { awsReachSection, crossReachSection, REACH_FORMS, sectionStart, sectionEnd } = await import('./aws-sections.js');
       if (inventory.pods.length === 0) {
         await awsReachSection(aws, notes, notes.diagnostics.length > 0, format, opts, ports, false, out);
         return out.end();

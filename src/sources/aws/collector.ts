@@ -7,19 +7,12 @@ import type { Diagnostic } from '../../inventory/types.js';
 import { formatIp } from '../../model/address.js';
 import type { FieldReader } from './fields.js';
 import { resourceFor } from './registry.js';
+import { COLLECTOR_KEYS as KEYS } from './keys.js';
+
+export { isCollectorDoc } from './keys.js';
 import type { SnapshotParts } from './resource.js';
 
-/** Collector list key -> the describe-* key whose reader takes the same objects. */
-const KEYS: Readonly<Record<string, string>> = {
-  vpcs: 'Vpcs', subnets: 'Subnets', network_acls: 'NetworkAcls', security_groups: 'SecurityGroups', internet_gateways: 'InternetGateways',
-  nat_gateways: 'NatGateways', route_tables: 'RouteTables', network_interfaces: 'NetworkInterfaces', vpc_peering_connections: 'VpcPeeringConnections',
-};
 const META = new Set(['provider', 'collector_version', 'config-file-git-sha1']);
-
-/** True for a collector document. */
-export function isCollectorDoc(doc: Record<string, unknown>): boolean {
-  return doc['provider'] === 'aws' && Object.keys(doc).some((k) => k in KEYS || k === 'instances');
-}
 
 /** Reads a collector document into the snapshot parts. */
 export function readCollectorDoc(doc: Record<string, unknown>, r: FieldReader, parts: SnapshotParts, diagnostics: Diagnostic[]): void {

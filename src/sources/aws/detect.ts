@@ -3,9 +3,9 @@
  * keys are describe-* outputs (`Vpcs`, `SecurityGroups`, ...), np-guard's collector file or `terraform show -json`
  * output is AWS; anything else stays a manifest.
  */
-import { resourceFor } from './registry.js';
-import { isCollectorDoc } from './collector.js';
-import { isTerraformText } from '../terraform/index.js';
+// Only the keys and the Terraform test: the readers load when a file is AWS input (see cli/aws-inputs.ts).
+import { DESCRIBE_KEYS, isCollectorDoc } from './keys.js';
+import { isTerraformText } from '../terraform/document.js';
 
 /** The AWS format of a file's text, or undefined when it is not AWS input. */
 export function awsFormatOf(text: string): 'describe' | 'collector' | 'terraform' | undefined {
@@ -25,5 +25,5 @@ export function awsFormatOf(text: string): 'describe' | 'collector' | 'terraform
   const keys = Object.keys(doc);
   if (keys.includes('apiVersion') || keys.includes('kind')) return undefined;
   if (isCollectorDoc(doc as Record<string, unknown>)) return 'collector';
-  return keys.some((k) => resourceFor(k) !== undefined) ? 'describe' : undefined;
+  return keys.some((k) => DESCRIBE_KEYS.has(k)) ? 'describe' : undefined;
 }

@@ -59,6 +59,18 @@ export function isTerraformDoc(doc: Json): boolean {
     && ('values' in doc || 'planned_values' in doc || 'prior_state' in doc || 'resource_changes' in doc);
 }
 
+/** True when the text is `terraform show -json` output (cheap test first, as the other readers do). */
+export function isTerraformText(text: string): boolean {
+  const head = text.trimStart().slice(0, 4096);
+  if (!head.startsWith('{') || !/"format_version"\s*:/.test(text.slice(0, 1 << 16)) && !/"terraform_version"\s*:/.test(head)) return false;
+  try {
+    const doc = JSON.parse(text) as unknown;
+    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) && isTerraformDoc(doc as Json);
+  } catch {
+    return false;
+  }
+}
+
 /** A plan document (it has `planned_values` or `resource_changes`), rather than a state. */
 export function isTerraformPlan(doc: Json): boolean {
   return 'planned_values' in doc || 'resource_changes' in doc;

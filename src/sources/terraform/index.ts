@@ -15,7 +15,7 @@ import { TfReader } from './reader.js';
 import { readerFor, UNREAD_NETWORK_TYPES } from './registry.js';
 import { Resolver } from './resolve.js';
 
-export { isTerraformDoc, isTerraformPlan, type TfSide } from './document.js';
+export { isTerraformDoc, isTerraformPlan, isTerraformText, type TfSide } from './document.js';
 
 /** The account and region most of the document's resources name: for resources that name neither. */
 function documentScope(doc: TfDocument): { account?: string; region?: string } {
@@ -94,17 +94,6 @@ export function readTerraform(file: string, text: string, side?: TfSide): AwsInv
   return readSide(file, p.doc, s, p.lines, diagnostics);
 }
 
-/** True when the text is `terraform show -json` output (cheap test first, as the other readers do). */
-export function isTerraformText(text: string): boolean {
-  const head = text.trimStart().slice(0, 4096);
-  if (!head.startsWith('{') || !/"format_version"\s*:/.test(text.slice(0, 1 << 16)) && !/"terraform_version"\s*:/.test(head)) return false;
-  try {
-    const doc = JSON.parse(text) as unknown;
-    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) && isTerraformDoc(doc as Json);
-  } catch {
-    return false;
-  }
-}
 
 /** True when a Terraform text is a plan with a prior state (both sides of a change in one file). */
 export function isTerraformPlanText(text: string): boolean {
