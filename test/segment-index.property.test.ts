@@ -1,13 +1,15 @@
 /**
  * segmentIndex narrows the segments tried per endpoint (by exact workload, else exact namespace); the
  * segments found must be those of trying every segment, on random clusters with random intents that mix
- * exact and glob workloads and namespaces, labels, addresses and anyOf, and with init's intent.
+ * exact and glob workloads and namespaces, labels, addresses and anyOf, and with init's intent; and
+ * segmentsOf, which uses the index, gives an endpoint those segments.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseIntent, type Intent } from '../src/analyses/intent/index.js';
-import { clusterSegments, namespaceLabels, segmentIndex } from '../src/analyses/intent/membership.js';
+import { clusterSegments, namespaceLabels, segmentIndex, segmentsOf } from '../src/analyses/intent/membership.js';
+import { clusterEndpoints } from '../src/analyses/endpoints.js';
 import { draftIntent, renderIntentYaml } from '../src/analyses/intent/init.js';
 import type { Analysis } from '../src/engine/index.js';
 import { clusterCaseArb, NAMESPACE_NAMES } from './oracle/generate.js';
@@ -49,6 +51,14 @@ function checkIndex(a: Analysis, intent: Intent): void {
     const c = a.layer.classes[a.classOf(pod.id)]!;
     const subject = { namespace: c.namespace, namespaceLabels: nsl.get(c.namespace) ?? {}, labels: c.labels, workload: pod.workload };
     assert.deepEqual(clusterSegments(intent, subject, among(c.namespace, pod.workload)), clusterSegments(intent, subject), pod.id);
+  }
+  // segmentsOf (reach --level segment, blast, the audit's map) goes through the index too.
+  for (const level of ['workload', 'pod'] as const) {
+    for (const { endpoint: e } of clusterEndpoints(a, level)) {
+      const ns = e.namespace ?? '';
+      const literal = clusterSegments(intent, { namespace: ns, namespaceLabels: nsl.get(ns) ?? {}, labels: e.labels ?? {}, workload: e.workload ?? e.id });
+      assert.deepEqual(segmentsOf(a, intent, e), literal, `${level} ${e.id}`);
+    }
   }
 }
 

@@ -161,5 +161,13 @@ export function segmentsOf(a: Analysis, intent: Intent, e: Endpoint): string[] {
   }
   const ns = e.namespace ?? '';
   const workload = e.workload ?? e.id;
-  return clusterSegments(intent, { namespace: ns, namespaceLabels: namespaceLabels(a).get(ns) ?? {}, labels: e.labels ?? {}, workload });
+  return clusterSegments(intent, { namespace: ns, namespaceLabels: namespaceLabels(a).get(ns) ?? {}, labels: e.labels ?? {}, workload }, indexOf(intent)(ns, workload));
+}
+
+const indexCache = new WeakMap<Intent, ReturnType<typeof segmentIndex>>();
+/** The segment index of an intent, made once: an endpoint tries the segments of its namespace and workload, not all (20,000 in an init intent). */
+function indexOf(intent: Intent): ReturnType<typeof segmentIndex> {
+  let ix = indexCache.get(intent);
+  if (!ix) indexCache.set(intent, (ix = segmentIndex(intent)));
+  return ix;
 }
