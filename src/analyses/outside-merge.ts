@@ -160,12 +160,22 @@ function sameList(a: ArrayLike<number>, b: ArrayLike<number>, n: number): boolea
   return true;
 }
 
+/** A merged connection from outside: its source's name, destination position and port id, same-node flag. */
+interface FromOutside {
+  readonly src: string;
+  readonly dst: number;
+  readonly conn: number;
+  readonly same: number;
+}
+
 /**
  * mergedConnections on a packed listing: the same connections in the same order, packed. A run of a
  * cluster source keeps its cluster ends and gets its outside ends merged, sorted by name, at its end;
  * the runs from outside come last. Merged names are added to `ends` as they are met, and to `names`.
+ * `inboundRuns`: where the runs from outside, once merged, are kept (when it has none) or read from (when
+ * it has them: then `p` need not list outside sources, and its runs of outside sources are ignored).
  */
-function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe: readonly IpRange[], given?: OutsideNames): PackedListing {
+function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe: readonly IpRange[], given?: OutsideNames, inboundRuns?: { value?: FromOutside[] }): PackedListing {
   const outside = new Map(endpoints.filter((e) => e.kind === 'External').map((e) => [e.id, e]));
   const ends = [...p.ends];
   const base = p.ends.length;
@@ -195,8 +205,10 @@ function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe
     // written at the end, by name.
     const fromIds: string[] = [];
     const inbound = new Map<number, number[]>();
+    const known = inboundRuns?.value;
     for (const r of p.runs()) {
       if (outside.has(r.src)) {
+        if (known) continue;
         const i = fromIds.push(r.src) - 1;
         for (let k = 0; k < r.n; k++) {
           const d = r.dst[k]!;
@@ -233,17 +245,20 @@ function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe
       out.n = n;
       yield out;
     }
-    const fromOutside: { src: string; dst: number; conn: number; same: number }[] = [];
-    for (const [d, list] of inbound) {
-      let merged = fromCache.get(list, list.length);
-      if (!merged) {
-        const ks = Array.from({ length: list.length / 3 }, (_, j) => 3 * j);
-        merged = groups(ks, (j) => list[j + 1]! * 2 + list[j + 2]!).map((g) => ({ src: names.of(g.map((j) => outside.get(fromIds[list[j]!]!)!)).id, conn: list[g[0]! + 1]!, same: list[g[0]! + 2]! }));
-        fromCache.set(list, list.length, merged, false);
+    const fromOutside: FromOutside[] = known ?? [];
+    if (!known) {
+      for (const [d, list] of inbound) {
+        let merged = fromCache.get(list, list.length);
+        if (!merged) {
+          const ks = Array.from({ length: list.length / 3 }, (_, j) => 3 * j);
+          merged = groups(ks, (j) => list[j + 1]! * 2 + list[j + 2]!).map((g) => ({ src: names.of(g.map((j) => outside.get(fromIds[list[j]!]!)!)).id, conn: list[g[0]! + 1]!, same: list[g[0]! + 2]! }));
+          fromCache.set(list, list.length, merged, false);
+        }
+        for (const m of merged) fromOutside.push({ ...m, dst: d });
       }
-      for (const m of merged) fromOutside.push({ ...m, dst: d });
+      fromOutside.sort((x, y) => lex(x.src, y.src) || lex(ends[x.dst]!, ends[y.dst]!));
+      if (inboundRuns) inboundRuns.value = fromOutside;
     }
-    fromOutside.sort((x, y) => lex(x.src, y.src) || lex(ends[x.dst]!, ends[y.dst]!));
     // One run per outside source name.
     for (let i = 0; i < fromOutside.length; ) {
       let j = i;
@@ -280,7 +295,12 @@ export function mergeOutsideStream(s: ReachStream): ReachStream {
   const universe = universeOf(s.outsideSpace, s.endpoints);
   let endpoints: Endpoint[] | undefined;
   let count: number | undefined;
-  const packed = s.packed ? (outsideOnly?: boolean): PackedListing => mergedPacked(s.packed!(outsideOnly), s.endpoints, universe) : undefined;
+  // The runs from outside as the scan merged them: the whole listing reuses them rather than list every
+  // outside source's row again (they come out the same: the same pairs, merged by the same rules).
+  const inbound: { value?: FromOutside[] } = {};
+  const packed = s.packed
+    ? (outsideOnly?: boolean): PackedListing => (!outsideOnly && inbound.value ? mergedPacked(s.packed!(false, true), s.endpoints, universe, undefined, inbound) : mergedPacked(s.packed!(outsideOnly), s.endpoints, universe))
+    : undefined;
   const scan = (): void => {
     const names = new OutsideNames(universe);
     if (s.packed) {
@@ -294,7 +314,7 @@ export function mergeOutsideStream(s: ReachStream): ReachStream {
           for (const r of few.runs()) ((before += r.n), yield r);
         },
       };
-      for (const r of mergedPacked(counted, s.endpoints, universe, names).runs()) after += r.n;
+      for (const r of mergedPacked(counted, s.endpoints, universe, names, inbound).runs()) after += r.n;
       count = s.count() - before + after;
     } else if (s.outsideConnections) {
       let before = 0;

@@ -85,9 +85,9 @@ export interface ReachStream {
   readonly outsideMerged?: boolean;
   /**
    * The same connections packed source by source, for writers that render each end and port set once;
-   * with `outsideOnly`, those of outsideConnections.
+   * with `outsideOnly`, those of outsideConnections; with `clusterSources`, without the runs of outside sources.
    */
-  packed?(outsideOnly?: boolean): PackedListing;
+  packed?(outsideOnly?: boolean, clusterSources?: boolean): PackedListing;
 }
 
 /** One source's connections (see PackedListing): the first `n` entries of the arrays, reused from run to run. */
@@ -276,7 +276,7 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
    * reused run; a pair allowed only from the same node is flagged. With `outsideOnly`, only the pairs with
    * an outside block (a few rows' worth).
    */
-  function* runs(outsideOnly = false): Generator<PairRun> {
+  function* runs(outsideOnly = false, clusterSources = false): Generator<PairRun> {
     const row = new Uint32Array(width);
     const tmp = new Uint32Array(width);
     // A destination at most twice: what is allowed regardless, then what only from the same node.
@@ -284,7 +284,7 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
     let rowFor: Int32Array | undefined;
     let cand: Int32Array | undefined;
     for (const s of srcs) {
-      if (outsideOnly && !s.external && outsideDsts.length === 0) continue;
+      if ((outsideOnly && !s.external && outsideDsts.length === 0) || (clusterSources && s.external)) continue;
       const hostSrc = plan.hostSource(s);
       // A cluster source (no node rule) visits only the destinations its row can allow: see `candidates`.
       const sparse = !s.external && !hostSrc && !outsideOnly;
@@ -391,8 +391,8 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
   }
 
   /** The listing packed (see ReachStream.packed). */
-  function packed(outsideOnly = false): PackedListing {
-    return { ends, ports: (id) => t.get(id), runs: () => runs(outsideOnly) };
+  function packed(outsideOnly = false, clusterSources = false): PackedListing {
+    return { ends, ports: (id) => t.get(id), runs: () => runs(outsideOnly, clusterSources) };
   }
 
   // External blocks are listed only when some connection names them.
