@@ -27,6 +27,29 @@ test('output file: strings and background bytes land in order, whole, once flush
   }
 });
 
+test('output file: `done` is called once the bytes are written, never for a failed write', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulkhead-sink-'));
+  try {
+    const file = join(dir, 'r.txt');
+    const out = openReport(file);
+    const calls: string[] = [];
+    await out.write(Buffer.from('a'), false, () => calls.push('a'));
+    await out.write(Buffer.from('b'), false, () => calls.push(`b after ${readFileSync(file, 'latin1')}`));
+    await out.flush();
+    out.end();
+    assert.deepEqual(calls, ['a', 'b after ab']);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+  if (!existsSync('/dev/full')) return;
+  const full = openReport('/dev/full');
+  let called = false;
+  await full.write(Buffer.from('x'), false, () => (called = true));
+  await assert.rejects(full.flush(), UserError);
+  full.end();
+  assert.equal(called, false);
+});
+
 test('output file: a background write that fails is a UserError at the next write or flush', { skip: !existsSync('/dev/full') }, async () => {
   const out = openReport('/dev/full');
   await out.write(Buffer.from('x'));

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { loadFromTexts } from '../src/sources/k8s/index.js';
 import { analyze } from '../src/engine/index.js';
 import { computeReach, streamReach, type Connection } from '../src/analyses/reach.js';
-import { mergeOutside, mergeOutsideStream } from '../src/analyses/outside-merge.js';
+import { ListMap, mergeOutside, mergeOutsideStream } from '../src/analyses/outside-merge.js';
 import { outsideName, cidrRanges } from '../src/analyses/outside.js';
 import type { Endpoint } from '../src/analyses/endpoints.js';
 import { REACH_FORMATS } from '../src/reports/reach/index.js';
@@ -205,4 +205,30 @@ test('AWS reach text names outside ranges as cluster reach does: internet is eve
   // The JSON keeps the ranges' exact CIDRs.
   const outside = a.streamReach().endpoints.filter((e) => e.kind === 'External');
   assert.equal(outsideName(outside.flatMap((e) => cidrRanges(e.cidrs ?? [])), outside.flatMap((e) => cidrRanges(e.cidrs ?? []))).name, 'internet');
+});
+
+test('property: the packed merge caches by list content, with any hash (one that always collides too)', () => {
+  const seedValue = Number(process.env['BULKHEAD_PROPERTY_SEED'] ?? 20261202);
+  fc.assert(
+    fc.property(fc.array(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 5 }), { maxLength: 30 }), fc.boolean(), (lists, collide) => {
+      const m = new ListMap<number>(collide ? () => 0 : undefined);
+      const want = new Map<string, number>();
+      lists.forEach((l, i) => {
+        // A longer buffer than the key: only its first n numbers count.
+        const buf = [...l, 9, 9];
+        const k = l.join(',');
+        assert.equal(m.get(buf, l.length), want.get(k));
+        if (!want.has(k)) {
+          m.set(buf, l.length, i, true);
+          want.set(k, i);
+          buf[0] = 7; // copied: a reused buffer does not change the key
+        }
+      });
+      for (const [k, v] of want) {
+        const l = k === '' ? [] : k.split(',').map(Number);
+        assert.equal(m.get(l, l.length), v);
+      }
+    }),
+    { seed: seedValue, numRuns: 200 },
+  );
 });

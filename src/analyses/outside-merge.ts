@@ -123,11 +123,59 @@ function* mergedConnections(connections: Iterable<Connection>, endpoints: readon
 }
 
 /**
+ * A map keyed by lists of integers, compared by content: hashing a list costs less than joining it into
+ * a string key (a destination reached from hundreds of outside blocks, for every destination).
+ */
+export class ListMap<V> {
+  private readonly by = new Map<number, { key: ArrayLike<number>; value: V }[]>();
+
+  /** `hash`: of a list's first n numbers (tests give one that collides). */
+  constructor(private readonly hash: (a: ArrayLike<number>, n: number) => number = hashOf) {}
+
+  /** The value kept for the first `n` numbers of `key`. */
+  get(key: ArrayLike<number>, n: number): V | undefined {
+    for (const e of this.by.get(this.hash(key, n)) ?? []) if (sameList(e.key, key, n)) return e.value;
+    return undefined;
+  }
+
+  /** Keeps `value` for the first `n` numbers of `key` (copied when `copy`: a reused buffer). */
+  set(key: ArrayLike<number>, n: number, value: V, copy: boolean): void {
+    const h = this.hash(key, n);
+    const kept = copy ? Array.from({ length: n }, (_, k) => key[k]!) : key;
+    const l = this.by.get(h);
+    if (l) l.push({ key: kept, value });
+    else this.by.set(h, [{ key: kept, value }]);
+  }
+}
+
+function hashOf(a: ArrayLike<number>, n: number): number {
+  let h = 0x811c9dc5 ^ n;
+  for (let k = 0; k < n; k++) h = Math.imul(h ^ a[k]!, 0x01000193);
+  return h;
+}
+
+function sameList(a: ArrayLike<number>, b: ArrayLike<number>, n: number): boolean {
+  if (a.length !== n) return false;
+  for (let k = 0; k < n; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** A merged connection from outside: its source's name, destination position and port id, same-node flag. */
+interface FromOutside {
+  readonly src: string;
+  readonly dst: number;
+  readonly conn: number;
+  readonly same: number;
+}
+
+/**
  * mergedConnections on a packed listing: the same connections in the same order, packed. A run of a
  * cluster source keeps its cluster ends and gets its outside ends merged, sorted by name, at its end;
  * the runs from outside come last. Merged names are added to `ends` as they are met, and to `names`.
+ * `inboundRuns`: where the runs from outside, once merged, are kept (when it has none) or read from (when
+ * it has them: then `p` need not list outside sources, and its runs of outside sources are ignored).
  */
-function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe: readonly IpRange[], given?: OutsideNames): PackedListing {
+function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe: readonly IpRange[], given?: OutsideNames, inboundRuns?: { value?: FromOutside[] }): PackedListing {
   const outside = new Map(endpoints.filter((e) => e.kind === 'External').map((e) => [e.id, e]));
   const ends = [...p.ends];
   const base = p.ends.length;
@@ -147,16 +195,20 @@ function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe
     };
     // Many sources (destinations) have the same outside ends with the same ports: merged once per
     // distinct list of (end, ports key) in order, written as flat triples (end, port id, same-node flag).
-    const toCache = new Map<string, number[]>();
-    const fromCache = new Map<string, { src: string; conn: number; same: number }[]>();
+    const toCache = new ListMap<number[]>();
+    const fromCache = new ListMap<{ src: string; conn: number; same: number }[]>();
+    // A run's outside ends as (end, ports key) pairs: the key of toCache.
+    let sig = new Int32Array(0);
     let cap = 0;
     let out = { src: '', n: 0, dst: new Int32Array(0), conn: new Uint32Array(0), sameNode: new Uint8Array(0) };
     // Connections from outside, per destination position, as flat (source, port id, flag) triples:
     // written at the end, by name.
     const fromIds: string[] = [];
     const inbound = new Map<number, number[]>();
+    const known = inboundRuns?.value;
     for (const r of p.runs()) {
       if (outside.has(r.src)) {
+        if (known) continue;
         const i = fromIds.push(r.src) - 1;
         for (let k = 0; k < r.n; k++) {
           const d = r.dst[k]!;
@@ -169,22 +221,23 @@ function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe
       if (r.n > cap) {
         cap = Math.max(r.n, 2 * cap);
         out = { src: '', n: 0, dst: new Int32Array(cap), conn: new Uint32Array(cap), sameNode: new Uint8Array(cap) };
+        sig = new Int32Array(2 * cap);
       }
       let n = 0;
-      let sig = '';
+      let m = 0;
       for (let k = 0; k < r.n; k++) {
-        if (isOutside[r.dst[k]!]) sig += `${r.dst[k]},${r.conn[k]! * 2 + r.sameNode[k]!};`;
+        if (isOutside[r.dst[k]!]) ((sig[m++] = r.dst[k]!), (sig[m++] = r.conn[k]! * 2 + r.sameNode[k]!));
         else ((out.dst[n] = r.dst[k]!), (out.conn[n] = r.conn[k]!), (out.sameNode[n++] = r.sameNode[k]!));
       }
-      if (sig) {
-        let merged = toCache.get(sig);
+      if (m > 0) {
+        let merged = toCache.get(sig, m);
         if (!merged) {
           const ks: number[] = [];
           for (let k = 0; k < r.n; k++) if (isOutside[r.dst[k]!]) ks.push(k);
           const named = groups(ks, (k) => r.conn[k]! * 2 + r.sameNode[k]!)
             .map((g) => ({ k: g[0]!, dst: names.of(g.map((k) => outside.get(p.ends[r.dst[k]!]!)!)).id }))
             .sort((x, y) => lex(x.dst, y.dst));
-          toCache.set(sig, (merged = named.flatMap((m) => [positionOf(m.dst), r.conn[m.k]!, r.sameNode[m.k]!])));
+          toCache.set(sig, m, (merged = named.flatMap((g) => [positionOf(g.dst), r.conn[g.k]!, r.sameNode[g.k]!])), true);
         }
         for (let j = 0; j < merged.length; j += 3) ((out.dst[n] = merged[j]!), (out.conn[n] = merged[j + 1]!), (out.sameNode[n++] = merged[j + 2]!));
       }
@@ -192,18 +245,20 @@ function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe
       out.n = n;
       yield out;
     }
-    const fromOutside: { src: string; dst: number; conn: number; same: number }[] = [];
-    for (const [d, list] of inbound) {
-      const sig = list.join(',');
-      let merged = fromCache.get(sig);
-      if (!merged) {
-        const ks = Array.from({ length: list.length / 3 }, (_, j) => 3 * j);
-        merged = groups(ks, (j) => list[j + 1]! * 2 + list[j + 2]!).map((g) => ({ src: names.of(g.map((j) => outside.get(fromIds[list[j]!]!)!)).id, conn: list[g[0]! + 1]!, same: list[g[0]! + 2]! }));
-        fromCache.set(sig, merged);
+    const fromOutside: FromOutside[] = known ?? [];
+    if (!known) {
+      for (const [d, list] of inbound) {
+        let merged = fromCache.get(list, list.length);
+        if (!merged) {
+          const ks = Array.from({ length: list.length / 3 }, (_, j) => 3 * j);
+          merged = groups(ks, (j) => list[j + 1]! * 2 + list[j + 2]!).map((g) => ({ src: names.of(g.map((j) => outside.get(fromIds[list[j]!]!)!)).id, conn: list[g[0]! + 1]!, same: list[g[0]! + 2]! }));
+          fromCache.set(list, list.length, merged, false);
+        }
+        for (const m of merged) fromOutside.push({ ...m, dst: d });
       }
-      for (const m of merged) fromOutside.push({ ...m, dst: d });
+      fromOutside.sort((x, y) => lex(x.src, y.src) || lex(ends[x.dst]!, ends[y.dst]!));
+      if (inboundRuns) inboundRuns.value = fromOutside;
     }
-    fromOutside.sort((x, y) => lex(x.src, y.src) || lex(ends[x.dst]!, ends[y.dst]!));
     // One run per outside source name.
     for (let i = 0; i < fromOutside.length; ) {
       let j = i;
@@ -240,7 +295,12 @@ export function mergeOutsideStream(s: ReachStream): ReachStream {
   const universe = universeOf(s.outsideSpace, s.endpoints);
   let endpoints: Endpoint[] | undefined;
   let count: number | undefined;
-  const packed = s.packed ? (outsideOnly?: boolean): PackedListing => mergedPacked(s.packed!(outsideOnly), s.endpoints, universe) : undefined;
+  // The runs from outside as the scan merged them: the whole listing reuses them rather than list every
+  // outside source's row again (they come out the same: the same pairs, merged by the same rules).
+  const inbound: { value?: FromOutside[] } = {};
+  const packed = s.packed
+    ? (outsideOnly?: boolean): PackedListing => (!outsideOnly && inbound.value ? mergedPacked(s.packed!(false, true), s.endpoints, universe, undefined, inbound) : mergedPacked(s.packed!(outsideOnly), s.endpoints, universe))
+    : undefined;
   const scan = (): void => {
     const names = new OutsideNames(universe);
     if (s.packed) {
@@ -254,7 +314,7 @@ export function mergeOutsideStream(s: ReachStream): ReachStream {
           for (const r of few.runs()) ((before += r.n), yield r);
         },
       };
-      for (const r of mergedPacked(counted, s.endpoints, universe, names).runs()) after += r.n;
+      for (const r of mergedPacked(counted, s.endpoints, universe, names, inbound).runs()) after += r.n;
       count = s.count() - before + after;
     } else if (s.outsideConnections) {
       let before = 0;

@@ -85,9 +85,9 @@ export interface ReachStream {
   readonly outsideMerged?: boolean;
   /**
    * The same connections packed source by source, for writers that render each end and port set once;
-   * with `outsideOnly`, those of outsideConnections.
+   * with `outsideOnly`, those of outsideConnections; with `clusterSources`, without the runs of outside sources.
    */
-  packed?(outsideOnly?: boolean): PackedListing;
+  packed?(outsideOnly?: boolean, clusterSources?: boolean): PackedListing;
 }
 
 /** One source's connections (see PackedListing): the first `n` entries of the arrays, reused from run to run. */
@@ -148,6 +148,8 @@ export interface ReachPlan {
   readonly width: number;
   /** Fills `row` with the port ids from `s` to every column (`tmp` is scratch of the same length). */
   rowOf(s: ReachNode, row: Uint32Array, tmp: Uint32Array): void;
+  /** rowOf where only the outside columns are filled right (the others are left as they were). */
+  outsideRowOf(s: ReachNode, row: Uint32Array, tmp: Uint32Array): void;
   /** The port id from a row's source to `d`, --port applied. */
   cellOf(row: Uint32Array, d: ReachNode): number;
   /** --port applied to a port id. */
@@ -218,6 +220,23 @@ export function planReach(a: Analysis, opts: ReachOptions = {}): ReachPlan {
       row[B + blocks.length + v] = id;
     });
   };
+  /** rowOf at the outside columns only (blocks, unmodelled families), for a cluster source. */
+  const outsideRowOf = (s: ReachNode, row: Uint32Array, tmp: Uint32Array): void => {
+    if (s.external) {
+      rowOf(s, row, tmp);
+      return;
+    }
+    m.blocksInto(s.cols[0]!, row);
+    for (let k = 1; k < s.cols.length; k++) {
+      m.blocksInto(s.cols[k]!, tmp);
+      for (let j = B; j < B + blocks.length; j++) row[j] = t.union(row[j]!, tmp[j]!);
+    }
+    unmodelled.forEach((range, v) => {
+      let id = NONE_ID;
+      for (const b of s.cols) id = t.union(id, a.allowedId({ kind: 'class', index: m.repClass[b]! }, { kind: 'address', range }));
+      row[B + blocks.length + v] = id;
+    });
+  };
   const cellOf = (row: Uint32Array, d: ReachNode): number => {
     let id = row[d.cols[0]!]!;
     for (let k = 1; k < d.cols.length; k++) id = t.union(id, row[d.cols[k]!]!);
@@ -228,12 +247,12 @@ export function planReach(a: Analysis, opts: ReachOptions = {}): ReachPlan {
   const nodeRuled = a.nodeRule.active && srcs.some((s) => !s.external && s.e.pods.some((id) => a.pod(id)?.hostNetwork));
   const filtered = (id: number): number => (filterId === ALL_ID ? id : t.meet(id, filterId));
   const hostSource = (s: ReachNode): boolean => nodeRuled && !s.external && s.e.pods.some((id) => a.pod(id)?.hostNetwork);
-  return { level, cluster, blocks, nodes, srcs, dsts, width, rowOf, cellOf, filtered, nodeRuled, hostSource };
+  return { level, cluster, blocks, nodes, srcs, dsts, width, rowOf, outsideRowOf, cellOf, filtered, nodeRuled, hostSource };
 }
 
 /** The listing of a plan: pairs produced on demand, counted on behaviours. */
 function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
-  const { level, cluster, blocks, nodes, srcs, dsts, width, rowOf, cellOf, filtered, nodeRuled } = plan;
+  const { level, cluster, blocks, nodes, srcs, dsts, width, rowOf, outsideRowOf, cellOf, filtered, nodeRuled } = plan;
   const m = a.matrix;
   const B = m.size;
   const t = a.ports;
@@ -245,6 +264,10 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
   const outsidePos = dsts.flatMap((x, k) => (x.external ? [k] : []));
 
   const ends = dsts.map((d) => d.e.endpoint.id);
+  const dstPos = new Map(dsts.map((d, k) => [d, k]));
+  // Per destination position: its first column, and 1 where that column alone is its cell (see cellOf).
+  const col0 = Int32Array.from(dsts, (d) => d.cols[0]!);
+  const plain = Uint8Array.from(dsts, (d) => (d.cols.length === 1 && filterId === ALL_ID ? 1 : 0));
   const allPos = dsts.map((_, k) => k);
   const clusterPos = allPos.filter((k) => !dsts[k]!.external);
 
@@ -253,7 +276,7 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
    * reused run; a pair allowed only from the same node is flagged. With `outsideOnly`, only the pairs with
    * an outside block (a few rows' worth).
    */
-  function* runs(outsideOnly = false): Generator<PairRun> {
+  function* runs(outsideOnly = false, clusterSources = false): Generator<PairRun> {
     const row = new Uint32Array(width);
     const tmp = new Uint32Array(width);
     // A destination at most twice: what is allowed regardless, then what only from the same node.
@@ -261,25 +284,27 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
     let rowFor: Int32Array | undefined;
     let cand: Int32Array | undefined;
     for (const s of srcs) {
-      if (outsideOnly && !s.external && outsideDsts.length === 0) continue;
+      if ((outsideOnly && !s.external && outsideDsts.length === 0) || (clusterSources && s.external)) continue;
       const hostSrc = plan.hostSource(s);
       // A cluster source (no node rule) visits only the destinations its row can allow: see `candidates`.
       const sparse = !s.external && !hostSrc && !outsideOnly;
       if (!rowFor || rowFor.length !== s.cols.length || rowFor.some((c, k) => c !== s.cols[k]) || (sparse && !cand)) {
         if (sparse) cand = candidates(s, row, tmp);
         else {
-          rowOf(s, row, tmp);
+          // Outside ends only: a cluster source's row is read at its outside columns alone.
+          (outsideOnly ? outsideRowOf : rowOf)(s, row, tmp);
           cand = undefined;
         }
         rowFor = s.cols;
       }
       let n = 0;
       if (sparse) {
+        // cellOf, read from flat arrays for a one-column destination without --port (most of them).
+        const self = dstPos.get(s) ?? -1;
         for (let k = 0; k < cand!.length; k++) {
           const p = cand![k]!;
-          const d = dsts[p]!;
-          if (d === s) continue;
-          const id = cellOf(row, d);
+          if (p === self) continue;
+          const id = plain[p] ? row[col0[p]!]! : cellOf(row, dsts[p]!);
           if (id !== NONE_ID) ((run.dst[n] = p), (run.conn[n] = id), (run.sameNode[n++] = 0));
         }
       } else {
@@ -366,8 +391,8 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
   }
 
   /** The listing packed (see ReachStream.packed). */
-  function packed(outsideOnly = false): PackedListing {
-    return { ends, ports: (id) => t.get(id), runs: () => runs(outsideOnly) };
+  function packed(outsideOnly = false, clusterSources = false): PackedListing {
+    return { ends, ports: (id) => t.get(id), runs: () => runs(outsideOnly, clusterSources) };
   }
 
   // External blocks are listed only when some connection names them.
@@ -386,7 +411,7 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
     for (const s of srcs) {
       if (s.external) continue;
       if (!rowFor || rowFor.length !== s.cols.length || rowFor.some((c, k) => c !== s.cols[k])) {
-        rowOf(s, row, tmp);
+        outsideRowOf(s, row, tmp);
         rowFor = s.cols;
       }
       for (const d of extDsts) if (!used.has(d) && cellOf(row, d) !== NONE_ID) used.add(d);

@@ -15,9 +15,10 @@ export interface ReportSink {
   readonly color: boolean;
   /**
    * Writes a piece, waiting for the pipe to drain when it is full; `raw` (an HTML page) skips the terminal
-   * escaping, which bytes (made safe by their writer, see reachBytes) always skip.
+   * escaping, which bytes (made safe by their writer, see reachBytes) always skip. `done` is called once
+   * bytes are written, when their memory may be reused (never after a failed write).
    */
-  write(text: string | Uint8Array, raw?: boolean): Promise<void>;
+  write(text: string | Uint8Array, raw?: boolean, done?: () => void): Promise<void>;
   /** Waits for the writes still in flight (bytes to a file go on in the background). */
   flush(): Promise<void>;
   /** Closes the file, if any (after flush). */
@@ -47,10 +48,10 @@ export function openReport(file: string | undefined, what = 'report'): ReportSin
     return {
       toFile: true,
       color: false,
-      write: async (text, raw = false) => {
+      write: async (text, raw = false, done) => {
         await settled();
         if (typeof text !== 'string') {
-          pending = writeAll(fd, text).catch(failed);
+          pending = writeAll(fd, text).then(done, failed);
           return;
         }
         // The same bytes as `> FILE` would get: a report read with cat must not drive the terminal either.
@@ -71,10 +72,11 @@ export function openReport(file: string | undefined, what = 'report'): ReportSin
   return {
     toFile: false,
     color,
-    write: async (text, raw = false) => {
+    write: async (text, raw = false, done) => {
       // A report on the terminal and a progress line on it would garble each other.
       if (process.stdout.isTTY) progress.silence();
-      if (!process.stdout.write(raw || typeof text !== 'string' ? text : terminalSafe(text, color))) await once(process.stdout, 'drain');
+      const written = done && ((e?: Error | null): void => void (e || done()));
+      if (!process.stdout.write(raw || typeof text !== 'string' ? text : terminalSafe(text, color), written)) await once(process.stdout, 'drain');
     },
     flush: async () => {},
     end: () => {},

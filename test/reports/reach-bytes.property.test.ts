@@ -10,7 +10,7 @@ import { loadFromTexts } from '../../src/sources/k8s/index.js';
 import { analyze } from '../../src/engine/index.js';
 import { computeReach, streamReach, type ReachOptions, type ReachResult } from '../../src/analyses/reach.js';
 import { REACH_FORMATS } from '../../src/reports/reach/index.js';
-import { BYTE_FORMATS, reachBytes } from '../../src/reports/reach/stream.js';
+import { BYTE_FORMATS, ChunkPool, reachBytes } from '../../src/reports/reach/stream.js';
 import { terminalSafe } from '../../src/reports/safe-text.js';
 import { notesOf } from '../../src/analyses/notes.js';
 import { unpacked, type PackedListing, type PairRun, type ReachStream } from '../../src/analyses/reach.js';
@@ -74,6 +74,23 @@ function written(parts: Iterable<string | Uint8Array>, json: boolean): string {
   return Buffer.concat([...parts].map((x) => (typeof x === 'string' ? Buffer.from(json ? x : terminalSafe(x)) : x))).toString();
 }
 
+/** The chunks copied as read, each byte chunk given back to its pool at once (as the CLI's sink does once written). */
+function* recycled(parts: Iterable<string | Uint8Array>, pool?: ChunkPool): Generator<string | Uint8Array> {
+  for (const x of parts) {
+    if (typeof x === 'string') yield x;
+    else {
+      yield Buffer.from(x);
+      pool?.give(x);
+    }
+  }
+}
+
+/** A listing written through a pool of 48-byte chunks, each given back as soon as it is read. */
+function recycledListing(make: (pool: ChunkPool) => Iterable<string | Uint8Array>): (string | Uint8Array)[] {
+  const pool = new ChunkPool(48);
+  return [...recycled(make(pool), pool)];
+}
+
 /** A string as written to a file, read back. */
 const asWritten = (s: string): string => Buffer.from(s).toString();
 
@@ -98,7 +115,20 @@ test('property: reach bytes equal the whole-string reporters: both families, eve
           const got = written(reachBytes(streamReach(a, opts), f, notes)!, f === 'json');
           assert.equal(got, f === 'json' ? want : terminalSafe(want), `${f} at ${level} level`);
           if (f === 'json') JSON.parse(got);
+          // Tiny chunks, each handed back as soon as it is read: the next ones are filled in its memory.
+          assert.equal(written(recycledListing((pool) => reachBytes(streamReach(a, opts), f, notes, undefined, pool)!), f === 'json'), got, `${f} at ${level} level, recycled chunks`);
         }
+      }
+      // The outside columns of a row alone (the listings of outside ends read only those) are rowInto's.
+      const m = a.matrix;
+      const X = m.blocks.length;
+      const full = new Uint32Array(m.size + X);
+      const part = new Uint32Array(m.size + X);
+      for (let b = 0; b < m.size; b++) {
+        m.rowInto(b, full);
+        part.fill(0xdead);
+        m.blocksInto(b, part);
+        assert.deepEqual(part.subarray(m.size), full.subarray(m.size), `blocksInto(${b})`);
       }
     }),
     { seed, numRuns: Math.max(1, Math.round(120 * scale)) },
@@ -115,6 +145,26 @@ test('reach bytes: a listing of many pairs comes in chunks of a few MiB, never a
   assert.ok(sizes.length >= 2, `several chunks (${sizes.length})`);
   assert.ok(Math.max(...sizes) <= 1 << 22);
   assert.equal(written(parts, true), REACH_FORMATS.json(computeReach(a)));
+});
+
+test('reach bytes: a chunk not given back is never written over, and a given one is filled again', () => {
+  const pods = Array.from({ length: 60 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: ns}\nspec: {containers: [{name: c}]}\n`).join('---\n');
+  const a = analyze(loadFromTexts([{ path: 'c.yaml', text: pods }]).inventory);
+  const pool = new ChunkPool(4096);
+  const held: { view: Uint8Array; copy: Buffer }[] = [];
+  const buffers = new Set<ArrayBufferLike>();
+  let reused = 0;
+  let k = 0;
+  for (const x of reachBytes(streamReach(a), 'json', NO_NOTES, undefined, pool)!) {
+    if (typeof x === 'string') continue;
+    if (buffers.has(x.buffer)) reused++;
+    buffers.add(x.buffer);
+    // Every other chunk is kept (a pipe still holding it), the rest given back.
+    if (k++ % 2 === 0) held.push({ view: x, copy: Buffer.from(x) });
+    else pool.give(x);
+  }
+  assert.ok(held.length >= 3 && reused > 0, `chunks kept ${held.length}, reused ${reused}`);
+  for (const h of held) assert.ok(Buffer.from(h.view).equals(h.copy), 'a chunk not given back is unchanged');
 });
 
 // Endpoint ids no loader lets through (names are DNS names), straight into a packed listing: the pieces

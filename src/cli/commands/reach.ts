@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { analyze, type Analysis } from '../../engine/index.js';
 import { computeReach, streamReach, type Connection } from '../../analyses/reach.js';
-import { BYTE_FORMATS, reachBytes, reachChunks, type ByteFormat } from '../../reports/reach/stream.js';
+import { BYTE_FORMATS, ChunkPool, reachBytes, reachChunks, type ByteFormat } from '../../reports/reach/stream.js';
 import { REACH_FORMATS, type ReachFormat } from '../../reports/reach/index.js';
 import { computeExposure } from '../../analyses/exposure.js';
 import { ReachSummaryBuilder } from '../../analyses/reach-summary.js';
@@ -175,8 +175,10 @@ export function registerReach(program: Command): void {
       };
       // JSON chunks come escaped (jsonSafe): raw, they skip terminalSafe's scan of every byte (a gigabyte at 100k pods).
       // Without --summary, text, csv and json are built as bytes from the packed listing.
-      const fast = summary === undefined && (BYTE_FORMATS as readonly string[]).includes(format) ? reachBytes(stream, format as ByteFormat, notes, (n) => progress.tick(n)) : undefined;
-      for (const chunk of fast ?? reachChunks(stream, format, notes, tap)) await out.write(chunk, format === 'json');
+      // Its byte chunks are handed back once written, and filled again.
+      const pool = new ChunkPool();
+      const fast = summary === undefined && (BYTE_FORMATS as readonly string[]).includes(format) ? reachBytes(stream, format as ByteFormat, notes, (n) => progress.tick(n), pool) : undefined;
+      for (const chunk of fast ?? reachChunks(stream, format, notes, tap)) await out.write(chunk, format === 'json', typeof chunk === 'string' ? undefined : () => pool.give(chunk));
       await out.flush();
       if (summary) await out.write(reachSummaryText(summary.result()));
       progress.done();

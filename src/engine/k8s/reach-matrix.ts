@@ -704,6 +704,25 @@ export class ReachMatrix {
     return n;
   }
 
+  /**
+   * Fills only the block columns of rowInto(s, out) (from `size` on), as rowInto does, without its rules'
+   * walk over behaviours: for the listings that read a source's outside ends alone.
+   */
+  blocksInto(s: number, out: Uint32Array): void {
+    if (this.tiered) {
+      this.rowInto(s, out);
+      return;
+    }
+    const B = this.size;
+    if (!this.isoE[s]) {
+      out.fill(ALL_ID, B, B + this.blocks.length);
+      return;
+    }
+    const p = this.addrE[s]!;
+    if (p < 0) out.fill(NONE_ID, B, B + this.blocks.length);
+    else out.set(this.eAddr[p]!, B);
+  }
+
   /** Fills `out` (length at least size) with port ids from external block x to every behaviour. */
   blockRowInto(x: number, out: Uint32Array): void {
     // Where no admin or baseline ingress rule matches addresses, NetworkPolicy's side is the answer.

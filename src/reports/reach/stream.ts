@@ -168,6 +168,32 @@ export type ByteFormat = (typeof BYTE_FORMATS)[number];
 const BYTE_CHUNK = 1 << 22;
 
 /**
+ * The byte chunks of reachBytes, handed back by the sink once written (`give`) and filled again: a fresh
+ * chunk's pages are faulted in and zeroed by the kernel, which cost more than filling them (2.4 GB of
+ * JSON at 150k pods). A chunk is reused only after it was given back, so a slow pipe never sees it change.
+ */
+export class ChunkPool {
+  private readonly free: ArrayBuffer[] = [];
+
+  /** `size`: the length of a chunk (a few MiB; tests use small ones). */
+  constructor(readonly size = BYTE_CHUNK) {}
+
+  /** A chunk of at least `min` bytes (and at least `size`), recycled when one was given back. */
+  take(min: number): Buffer {
+    const ab = this.free.pop();
+    if (ab && ab.byteLength >= min) return Buffer.from(ab);
+    if (ab) this.free.push(ab);
+    return Buffer.allocUnsafeSlow(Math.max(this.size, min));
+  }
+
+  /** Hands back a chunk (or a view of one) that `take` gave and nobody reads any more. */
+  give(bytes: Uint8Array): void {
+    // A few are enough: one being filled, one being written.
+    if (bytes.buffer.byteLength >= this.size && this.free.length < 4 && !this.free.includes(bytes.buffer as ArrayBuffer)) this.free.push(bytes.buffer as ArrayBuffer);
+  }
+}
+
+/**
  * How a format writes one connection of a packed listing: `head` once per source, `tail` once per
  * destination and ports (both with the separator `sep` before an element; `open` before the first).
  */
@@ -194,16 +220,17 @@ function piecesOf(format: ByteFormat): Pieces {
  * The text, csv or json listing as reachChunks writes it, but built from packed runs straight into
  * byte chunks of a few MiB: each source's piece is encoded once per source, each destination's piece
  * once per distinct ports in a row, and no object is made per connection. Strings are the small head
- * and foot (written as reachChunks' are); byte chunks are terminal-safe and JSON-safe already.
- * Undefined when the listing is not packed (aggregates, filtered listings). `tick` counts connections.
+ * and foot (written as reachChunks' are); byte chunks are terminal-safe and JSON-safe already, taken
+ * from `pool` (give each back once written, or never). Undefined when the listing is not packed
+ * (aggregates, filtered listings). `tick` counts connections.
  */
-export function reachBytes(r: ReachStream, format: ByteFormat, notes: Notes = NO_NOTES, tick?: (n: number) => void): Iterable<string | Uint8Array> | undefined {
+export function reachBytes(r: ReachStream, format: ByteFormat, notes: Notes = NO_NOTES, tick?: (n: number) => void, pool = new ChunkPool()): Iterable<string | Uint8Array> | undefined {
   const merged = mergeOutsideStream(r);
   const packed = merged.packed?.();
-  return packed && bytes(merged, packed, format, notes, tick);
+  return packed && bytes(merged, packed, format, notes, pool, tick);
 }
 
-function* bytes(r: ReachStream, p: PackedListing, format: ByteFormat, notes: Notes, tick?: (n: number) => void): Generator<string | Uint8Array> {
+function* bytes(r: ReachStream, p: PackedListing, format: ByteFormat, notes: Notes, pool: ChunkPool, tick?: (n: number) => void): Generator<string | Uint8Array> {
   if (format === 'text') yield notesText(notes);
   else if (format === 'csv') yield 'src,dst,conn\n';
   else yield* jsonStart(r, notes);
@@ -226,7 +253,7 @@ function* bytes(r: ReachStream, p: PackedListing, format: ByteFormat, notes: Not
     keys[pos] = key;
     return (tails[pos] = encode(pieces.tail(p.ends[pos]!, p.ports(conn), same ? 'same-node' : undefined)));
   };
-  let chunk = Buffer.allocUnsafe(BYTE_CHUNK);
+  let chunk = pool.take(0);
   let off = 0;
   let first = true;
   for (const run of p.runs()) {
@@ -237,8 +264,8 @@ function* bytes(r: ReachStream, p: PackedListing, format: ByteFormat, notes: Not
       first = false;
       if (off + h.length + t.length > chunk.length) {
         if (off > 0) yield chunk.subarray(0, off);
-        // Chunks are handed on, not reused: a pipe may still hold the last one.
-        chunk = Buffer.allocUnsafe(Math.max(BYTE_CHUNK, h.length + t.length));
+        // Reused only once given back: a pipe may still hold the last one.
+        chunk = pool.take(h.length + t.length);
         off = 0;
       }
       chunk.set(h, off);
