@@ -138,12 +138,17 @@ test('successor lists hold every group with a connection (behaviours and outside
       for (const g1 of m.groups) {
         const succ = new Set(m.successors(g1));
         for (const g2 of m.groups) if (!m.conns(g1, g2).isEmpty()) assert.ok(succ.has(g2), `${g1.segKey}/${g1.b} -> ${g2.segKey}/${g2.b}`);
+        // The connections kept beside the list (read from the rows) are the pair's, cell by cell.
+        const sc = m.successorConns!(g1);
+        assert.equal(sc.length, succ.size);
+        m.successors(g1).forEach((g2, k) => assert.equal(sc[k]!.key(), m.conns(g1, g2).key(), `${g1.segKey}/${g1.b} -> ${g2.segKey}/${g2.b}`));
       }
       const beh = behaviours(analysis);
       const B = analysis.matrix.size;
       for (let b = 0; b < B; b++) {
         const want = Array.from({ length: B }, (_, d) => d).filter((d) => !beh.conns(b, d).isEmpty());
         assert.deepEqual(beh.candidates(b).filter((d) => !beh.conns(b, d).isEmpty()), want);
+        assert.deepEqual(beh.candidateConns(b).map((p) => p.key()), beh.candidates(b).map((d) => beh.conns(b, d).key()));
       }
     }),
     { seed: Number(process.env['BULKHEAD_PROPERTY_SEED'] ?? 626262), numRuns: Math.max(1, Math.round(60 * Number(process.env['BULKHEAD_PROPERTY_SCALE'] ?? 1))), includeErrorInReport: true },

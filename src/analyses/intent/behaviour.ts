@@ -13,10 +13,16 @@ export interface Behaviours {
   conns(b1: number, b2: number): PortSet;
   /** Behaviours that `b` has some connection to, sorted. */
   candidates(b: number): readonly number[];
+  /** conns(b, d) for each d of candidates(b), in its order (read from the row candidates were found in, not cell by cell). */
+  candidateConns(b: number): readonly PortSet[];
   /** Outside blocks (indexes into analysis.externals()) that `b` has some connection to, ascending. */
   blocksFrom(b: number): readonly number[];
+  /** toAddress(b, _, x) for each x of blocksFrom(b), in its order. */
+  blocksFromConns(b: number): readonly PortSet[];
   /** Behaviours that outside block number `block` has some connection to, ascending. */
   blockTargets(block: number): readonly number[];
+  /** fromAddress(_, d, block) for each d of blockTargets(block), in its order. */
+  blockTargetConns(block: number): readonly PortSet[];
   /** Connections from a behaviour to outside block number `block` (an index into analysis.externals()). */
   toAddress(b: number, t: Target & { kind: 'address' }, block: number): PortSet;
   /** Connections from outside block number `block` to a behaviour. */
@@ -48,8 +54,11 @@ export function behaviours(a: Analysis): Behaviours {
   const B = m.size;
   const X = m.blocks.length;
   const cand: (number[] | undefined)[] = new Array(B);
+  const candConns: PortSet[][] = new Array(B);
   const fromB: (number[] | undefined)[] = new Array(B);
+  const fromBConns: PortSet[][] = new Array(B);
   const toB: (number[] | undefined)[] = new Array(X);
+  const toBConns: PortSet[][] = new Array(X);
   const row = new Uint32Array(B + X);
   const nodeOpen = nodeRuleOpen(a);
   const classes = a.layer.classes;
@@ -85,27 +94,61 @@ export function behaviours(a: Analysis): Behaviours {
           for (const d of l) seen[d] = 0;
           l.sort((x, y) => x - y);
         }
+        // The row is at hand: each candidate's connections are kept, so the judging reads no cell again.
+        const host = classes[m.repClass[b]!]!.hostNetwork;
+        const cs = new Array<PortSet>(l.length);
+        for (let k = 0; k < l.length; k++) {
+          const d = l[k]!;
+          cs[k] = host && nodeOpen(b, d) ? PortSet.ALL : a.ports.get(row[d]!);
+        }
         cand[b] = l;
+        candConns[b] = cs;
       }
       return l;
+    },
+    candidateConns(b) {
+      if (!candConns[b]) result.candidates(b);
+      return candConns[b]!;
     },
     blocksFrom(b) {
       let l = fromB[b];
       if (!l) {
         l = [];
-        for (let x = 0; x < X; x++) if (m.toBlock(b, x) !== 0) l.push(x);
+        const cs: PortSet[] = [];
+        for (let x = 0; x < X; x++) {
+          const id = m.toBlock(b, x);
+          if (id === 0) continue;
+          l.push(x);
+          cs.push(a.ports.get(id));
+        }
         fromB[b] = l;
+        fromBConns[b] = cs;
       }
       return l;
+    },
+    blocksFromConns(b) {
+      if (!fromBConns[b]) result.blocksFrom(b);
+      return fromBConns[b]!;
     },
     blockTargets(x) {
       let l = toB[x];
       if (!l) {
         l = [];
-        for (let d = 0; d < B; d++) if (m.fromBlock(x, d) !== 0) l.push(d);
+        const cs: PortSet[] = [];
+        for (let d = 0; d < B; d++) {
+          const id = m.fromBlock(x, d);
+          if (id === 0) continue;
+          l.push(d);
+          cs.push(a.ports.get(id));
+        }
         toB[x] = l;
+        toBConns[x] = cs;
       }
       return l;
+    },
+    blockTargetConns(x) {
+      if (!toBConns[x]) result.blockTargets(x);
+      return toBConns[x]!;
     },
     toAddress: (b, _t, block) => a.ports.get(m.toBlock(b, block)),
     fromAddress: (_t, b, block) => a.ports.get(m.fromBlock(block, b)),

@@ -132,6 +132,8 @@ export interface ModelGroup<E extends EndLike = PathEnd> {
   readonly addr?: Target & { kind: 'address' };
 }
 type Group = ModelGroup;
+/** A successor list and, in its order, the connections to each. */
+type Successors = { readonly groups: Group[]; readonly conns: PortSet[] };
 
 /** The groups of a model and the function that finds or makes one: by side, behaviour or block, and segment list. */
 export function groupMaker<E extends EndLike>(intent: Intent): { groups: ModelGroup<E>[]; group: (segments: string[], external: boolean, b: number, addr?: Target & { kind: 'address' }) => ModelGroup<E> } {
@@ -160,6 +162,8 @@ export interface DriftModel<E extends EndLike, T extends TrafficLike<T>> {
   conns(g1: ModelGroup<E>, g2: ModelGroup<E>): T;
   /** Groups `g` may reach (a superset of those with conns non-empty), so loops skip the empty pairs. */
   successors(g: ModelGroup<E>): readonly ModelGroup<E>[];
+  /** When given: conns(g, x) for each x of successors(g), in its order (so the judging computes no pair twice). */
+  successorConns?(g: ModelGroup<E>): readonly T[];
   /** No traffic. */
   readonly none: T;
   /** What a flow allows, in this model's traffic. */
@@ -238,8 +242,47 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
   }
   // Per behaviour (in-cluster) and per block (outside), not per group: the groups of one behaviour (an init
   // intent has a segment per workload, so one behaviour in many groups) share one list.
-  const clusterSucc = new Array<Group[] | undefined>(a.matrix.size);
-  const externalSucc = new Array<Group[] | undefined>(blockTargets.length);
+  const clusterSucc = new Array<Successors | undefined>(a.matrix.size);
+  const externalSucc = new Array<Successors | undefined>(blockTargets.length);
+  // Scratch: the connections of each group added to the list being built, by group index (carried through the sort).
+  const connOf = new Array<PortSet>(groups.length);
+  const successorsOf = (g: Group): Successors => {
+    const succ = g.external ? externalSucc : clusterSucc;
+    let r = succ[g.b];
+    if (!r) {
+      // Loops, not flatMap and spread: an open behaviour reaches every group.
+      const l: Group[] = [];
+      const add = (gs: readonly Group[] | undefined, c: PortSet): void => {
+        if (gs) for (const x of gs) {
+          l.push(x);
+          connOf[x.index] = c;
+        }
+      };
+      if (g.external) {
+        const to = beh.blockTargets(g.b);
+        const cs = beh.blockTargetConns(g.b);
+        for (let k = 0; k < to.length; k++) add(clusterByB.get(to[k]!), cs[k]!);
+      } else {
+        const to = beh.candidates(g.b);
+        const cs = beh.candidateConns(g.b);
+        for (let k = 0; k < to.length; k++) add(clusterByB.get(to[k]!), cs[k]!);
+        const xs = beh.blocksFrom(g.b);
+        const xcs = beh.blocksFromConns(g.b);
+        for (let k = 0; k < xs.length; k++) add(externalByBlock.get(xs[k]!), xcs[k]!);
+      }
+      // Sorted as numbers in a typed array (no comparator calls): an open behaviour's list is every group.
+      const order = new Int32Array(l.length);
+      for (let k = 0; k < l.length; k++) order[k] = l[k]!.index;
+      order.sort();
+      const conns = new Array<PortSet>(l.length);
+      for (let k = 0; k < order.length; k++) {
+        l[k] = groups[order[k]!]!;
+        conns[k] = connOf[order[k]!]!;
+      }
+      succ[g.b] = r = { groups: l, conns };
+    }
+    return r;
+  };
   return {
     groups,
     unmapped,
@@ -253,27 +296,10 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
       return inv.on === 'pod' ? pod : inv.on === 'namespace' ? ns : (pod ?? ns);
     },
     successors(g) {
-      const succ = g.external ? externalSucc : clusterSucc;
-      let l = succ[g.b];
-      if (!l) {
-        // Loops, not flatMap and spread: an open behaviour reaches every group.
-        l = [];
-        const add = (gs: readonly Group[] | undefined): void => {
-          if (gs) for (const x of gs) l!.push(x);
-        };
-        if (g.external) for (const b of beh.blockTargets(g.b)) add(clusterByB.get(b));
-        else {
-          for (const b of beh.candidates(g.b)) add(clusterByB.get(b));
-          for (const x of beh.blocksFrom(g.b)) add(externalByBlock.get(x));
-        }
-        // Sorted as numbers in a typed array (no comparator calls): an open behaviour's list is every group.
-        const order = new Int32Array(l.length);
-        for (let k = 0; k < l.length; k++) order[k] = l[k]!.index;
-        order.sort();
-        for (let k = 0; k < order.length; k++) l[k] = groups[order[k]!]!;
-        succ[g.b] = l;
-      }
-      return l;
+      return successorsOf(g).groups;
+    },
+    successorConns(g) {
+      return successorsOf(g).conns;
     },
     conns(g1, g2) {
       if (g1.external && g2.external) return PortSet.NONE;
@@ -432,9 +458,12 @@ function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E
       return r;
     };
     for (const g1 of gs) {
-      for (const g2 of m.successors(g1)) {
+      const succ = m.successors(g1);
+      const sc = m.successorConns?.(g1);
+      for (let k = 0; k < succ.length; k++) {
+        const g2 = succ[k]!;
         if (g2.home === undefined || g1.home === g2.home || !hasPair(g1, g2)) continue;
-        const open = m.conns(g1, g2);
+        const open = sc ? sc[k]! : m.conns(g1, g2);
         if (open.isEmpty()) continue;
         const f = allowed(g2);
         const excess = minus(open, f.ports);
@@ -490,14 +519,16 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
           // Walk whichever is shorter: the destination's groups or what the source can reach.
           const succ = m.successors(g1);
           const walk = dsts.length <= succ.length ? dsts : succ;
+          const sc = walk === succ ? m.successorConns?.(g1) : undefined;
           if (walk === succ) dstSet ??= new Set(dsts);
-          for (const g2 of walk) {
+          for (let k = 0; k < walk.length; k++) {
+            const g2 = walk[k]!;
             if ((walk === succ && !dstSet!.has(g2)) || !hasPair(g1, g2)) continue;
             if (!p1) {
               p1 = g1;
               p2 = g2;
             }
-            reached = join(reached, meet(m.conns(g1, g2), ports));
+            reached = join(reached, meet(sc ? sc[k]! : m.conns(g1, g2), ports));
             if (reached.equals(ports)) {
               full = true;
               break outer;
@@ -529,9 +560,12 @@ function neverBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftMode
   const out: InvariantBreach<E, T>[] = [];
   for (const g1 of m.groups) {
     if (!has(g1.segments, inv.from)) continue;
-    for (const g2 of m.successors(g1)) {
+    const succ = m.successors(g1);
+    const sc = m.successorConns?.(g1);
+    for (let k = 0; k < succ.length; k++) {
+      const g2 = succ[k]!;
       if (!has(g2.segments, inv.to) || !hasPair(g1, g2)) continue;
-      const open = m.conns(g1, g2);
+      const open = sc ? sc[k]! : m.conns(g1, g2);
       if (!open.isEmpty()) out.push({ ...bundle(g1, g2, open, open), invariant: inv });
     }
   }
@@ -571,17 +605,27 @@ function isolatedBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftM
   }
   // Each part against the parts of the groups its group may reach (successors are in group order, and so
   // are parts): the same pairs, in the same order, as every part against every other.
-  let last: { g: ModelGroup<E>; parts: Part[] } | undefined;
+  let last: { g: ModelGroup<E>; parts: Part[]; conns: T[] | undefined } | undefined;
   for (const p1 of parts) {
     if (last?.g !== p1.g) {
       const reachable: Part[] = [];
-      for (const g of m.successors(p1.g)) for (const p of partsOf.get(g) ?? []) reachable.push(p);
-      last = { g: p1.g, parts: reachable };
+      const succ = m.successors(p1.g);
+      const sc = m.successorConns?.(p1.g);
+      const conns: T[] | undefined = sc ? [] : undefined;
+      for (let k = 0; k < succ.length; k++) {
+        for (const p of partsOf.get(succ[k]!) ?? []) {
+          reachable.push(p);
+          conns?.push(sc![k]!);
+        }
+      }
+      last = { g: p1.g, parts: reachable, conns };
     }
-    for (const p2 of last.parts) {
+    const reachable = last.parts;
+    for (let k = 0; k < reachable.length; k++) {
+      const p2 = reachable[k]!;
       if (p1.value === p2.value) continue;
       if (inv.segments && p1.value.split(',').some((s) => p2.value.split(',').includes(s))) continue;
-      const open = m.conns(p1.g, p2.g);
+      const open = last.conns ? last.conns[k]! : m.conns(p1.g, p2.g);
       if (open.isEmpty()) continue;
       out.push({
         src: p1.ends,
@@ -618,9 +662,12 @@ function health<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>
   const outL: number[][] = m.groups.map(() => []);
   const innL: number[][] = m.groups.map(() => []);
   for (const g1 of m.groups) {
-    for (const g2 of m.successors(g1)) {
+    const succ = m.successors(g1);
+    const sc = m.successorConns?.(g1);
+    for (let k = 0; k < succ.length; k++) {
+      const g2 = succ[k]!;
       if (g1 === g2 || (g1.external && g2.external)) continue;
-      if (!m.conns(g1, g2).isEmpty()) {
+      if (!(sc ? sc[k]! : m.conns(g1, g2)).isEmpty()) {
         outL[g1.index]!.push(g2.index);
         innL[g2.index]!.push(g1.index);
       }

@@ -14,7 +14,9 @@ import { closest } from '../../util/suggest.js';
 import { fsErrorWords, isFsError } from '../../util/fs-errors.js';
 import { decodeText } from '../../sources/text-decoding.js';
 import { onFirstUse } from '../../util/zod.js';
-import { intentSchemas, type AwsDirectKey, type RawMatcher } from './schema.js';
+import type { z as Z } from 'zod';
+import { AWS_DIRECT_KEYS, intentSchemas, type AwsDirectKey, type RawMatcher } from './schema.js';
+import { fastFile, fastFlow, fastNever, fastSegment } from './fast-shapes.js';
 import { parseTrafficSpec } from './traffic-spec.js';
 import { TrafficSet } from '../../model/traffic-set.js';
 import { WORLD, type AwsCriteria, type Flow, type Intent, type IntentTest, type Invariant, type Segment, type SegmentMatcher, type TestEnd } from './types.js';
@@ -38,6 +40,11 @@ export class IntentError extends UserError {
 
 const NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]*$/;
 const schemas = onFirstUse(intentSchemas);
+type Schemas = ReturnType<typeof intentSchemas>;
+type RawSegment = Z.infer<Schemas['segmentSchema']>;
+type RawFile = Z.infer<Schemas['fileSchema']>;
+type RawFlow = Z.infer<Schemas['flowSchema']>;
+type RawNever = Z.infer<Schemas['neverSchema']>;
 const INVARIANT_KINDS = ['never', 'isolated', 'egress', 'sensitive'] as const;
 
 function list(v: string | readonly string[] | undefined): string[] {
@@ -106,7 +113,7 @@ function buildMatcher(r: Reader, m: RawMatcher, path: Path): SegmentMatcher | un
   const cidrTexts = [...list(m.cidr), ...list(m.cidrs)];
   const source = r.at(path);
   const hasK8s = namespaces.length > 0 || workloads.length > 0 || m.labels !== undefined || m.namespaceLabels !== undefined;
-  const hasAws = m.aws !== undefined || schemas().AWS_KEYS.some((k) => m[k as keyof RawMatcher] !== undefined);
+  const hasAws = m.aws !== undefined || AWS_DIRECT_KEYS.some((k) => m[k] !== undefined);
   if (!hasK8s && cidrTexts.length === 0 && !hasAws) {
     r.problem(path, 'a segment needs at least one of namespace, namespaceLabels, labels, workloads, cidrs, aws criteria (vpc, subnet, tags, ...) or anyOf');
     return undefined;
@@ -157,8 +164,9 @@ function parsePorts(r: Reader, ports: readonly (string | number)[], path: Path):
 }
 
 /** A segment's criteria (direct or anyOf) and flags; undefined when they are invalid (problems recorded). */
-function buildSegment(r: Reader, name: string, value: unknown, path: Path): Segment | undefined {
-  const raw = r.check(schemas().segmentSchema, value, path);
+function buildSegment(r: Reader, name: string, value: unknown, path: Path, fast: boolean): Segment | undefined {
+  // The common forms are checked without zod (fast-shapes.ts); anything else, good or bad, goes through it.
+  const raw = ((fast ? fastSegment(value) : undefined) as RawSegment | undefined) ?? r.check(schemas().segmentSchema, value, path);
   if (!raw) return undefined;
   const matchers: SegmentMatcher[] = [];
   const { anyOf, sensitive, infrastructure, description, ...direct } = raw;
@@ -187,6 +195,11 @@ export function inlineName(v: unknown): string {
 
 /** Parses and validates intent text; throws IntentError listing every problem with its line. */
 export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
+  return parseIntentWith(text, file, true);
+}
+
+/** parseIntent; `fast` false checks every shape with zod alone (the literal path, which the tests compare with). */
+export function parseIntentWith(text: string, file: string, fast: boolean): Intent {
   const diags: Diagnostic[] = [];
   const { docs, lines } = parseDocuments(file, text, diags);
   if (diags.length > 0) {
@@ -198,7 +211,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
   // A key written twice (two segments of one name) is refused by parseDocuments, as kubectl's strict decoding does.
   const root = docs[0]!.value;
   const r = new Reader(file, lines, root);
-  const top = r.check(schemas().fileSchema, root, []);
+  const top = ((fast ? fastFile(root) : undefined) as RawFile | undefined) ?? r.check(schemas().fileSchema, root, []);
   if (!top) throw new IntentError(r.problems);
 
   const segments: Segment[] = [];
@@ -208,7 +221,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
     const path = ['segments', name];
     if (!NAME.test(name)) r.problem(path, `bad segment name "${name}": expected letters, digits, "-", "_" or "."`);
     if (name === WORLD) r.problem(path, `"${WORLD}" is the built-in segment of outside addresses no cidrs segment claims: choose another name`);
-    const seg = buildSegment(r, name, top.segments[name], path);
+    const seg = buildSegment(r, name, top.segments[name], path, fast);
     if (seg) segments.push(seg);
   }
   // Segments written in place in flows and `never`: one per distinct text, after the declared ones.
@@ -219,7 +232,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
       if (typeof item === 'string') return item;
       const name = inlineName(item);
       if (!inline.has(name)) {
-        const seg = buildSegment(r, name, item, Array.isArray(v) ? [...path, i] : path);
+        const seg = buildSegment(r, name, item, Array.isArray(v) ? [...path, i] : path, fast);
         if (seg) {
           if (seg.sensitive || seg.infrastructure) r.problem(Array.isArray(v) ? [...path, i] : path, 'sensitive and infrastructure mark a declared segment: declare it under segments');
           inline.set(name, seg);
@@ -240,7 +253,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
   const flows: Flow[] = [];
   (top.flows ?? []).forEach((f, i) => {
     const path = ['flows', i];
-    const raw = r.check(schemas().flowSchema, f, path);
+    const raw = ((fast ? fastFlow(f) : undefined) as RawFlow | undefined) ?? r.check(schemas().flowSchema, f, path);
     if (!raw) return;
     const from = ends(raw.from, [...path, 'from']);
     const to = ends(raw.to, [...path, 'to']);
@@ -266,7 +279,7 @@ export function parseIntent(text: string, file = 'bulkhead.yaml'): Intent {
     const vpath = [...path, kind];
     const source = r.at(path);
     if (kind === 'never') {
-      const v = r.check(schemas().neverSchema, value, vpath);
+      const v = ((fast ? fastNever(value) : undefined) as RawNever | undefined) ?? r.check(schemas().neverSchema, value, vpath);
       if (!v) return;
       const from = ends(v.from, [...vpath, 'from']);
       const to = ends(v.to, [...vpath, 'to']);

@@ -107,6 +107,9 @@ export function intentSchemas() {
   return { awsDirectShape, AWS_KEYS, matcherSchema, segmentSchema, fileSchema, flowSchema, testSchema, neverSchema, isolatedSchema, egressSchema, sensitiveSchema };
 }
 
+/** The AWS criteria keys a matcher may write directly (awsDirectShape's keys, without loading zod; a test holds them equal). */
+export const AWS_DIRECT_KEYS = ['account', 'accounts', 'region', 'regions', 'vpc', 'vpcs', 'subnet', 'subnets', 'securityGroup', 'securityGroups', 'interface', 'interfaces', 'tags'] as const satisfies readonly AwsDirectKey[];
+
 /** A matcher as written (after the shape check). */
 export type RawMatcher = Z.infer<ReturnType<typeof intentSchemas>['matcherSchema']>;
 /** The AWS criteria keys that may be written directly in a matcher. */
