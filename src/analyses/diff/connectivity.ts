@@ -436,29 +436,41 @@ export function diffConnectivity(oldA: Analysis, newA: Analysis, level: Level = 
 
   // Outside: neighbouring atoms whose old and new conns agree for every endpoint, both ways, are one group.
   const atoms = commonAtoms(o.blocks, n.blocks);
+  const addOutside = (src: string, dst: string, before: number, after: number): boolean => {
+    if (before === after) return false;
+    const c = pair(before, after);
+    if (c) changes.push({ ...c, src, dst });
+    return c !== undefined;
+  };
+  const external = (g: IpRange): string => formatRange(g);
+  const named = (g: IpRange, id: string): void => {
+    endpoints.set(id, { id, kind: 'External', cidrs: rangeToCidrs(g) });
+  };
+  const profiled = opts.literalAtoms === true ? undefined : profileSets(o, n, oCols, nCols, atoms);
+  if (profiled) outsideByProfiles(o, n, atoms, ids, profiled, addOutside, external, named);
+  else outsideByEndpoint(o, n, atoms, ids, oCols, nCols, opts.literalAtoms === true, addOutside, external, named);
+  changes.sort((x, y) => ORDER[x.kind] - ORDER[y.kind] || lex(x.src, y.src) || lex(x.dst, y.dst));
+  return { level, endpoints, oldIds: new Set(o.byId.keys()), newIds: new Set(n.byId.keys()), changes, unchanged, cluster: { old: o.cluster, new: n.cluster } };
+}
+
+/** What an outside comparison reports through: a change (true when it was one), an atom group's id, the group's endpoint. */
+type AddOutside = (src: string, dst: string, before: number, after: number) => boolean;
+
+/** The outside comparison endpoint by endpoint per atom (vectors of 4 port ids per endpoint): the general path. */
+function outsideByEndpoint(o: Side, n: Side, atoms: readonly IpRange[], ids: readonly string[], oCols: readonly (Int32Array | undefined)[], nCols: readonly (Int32Array | undefined)[], literal: boolean, add: AddOutside, external: (g: IpRange) => string, named: (g: IpRange, id: string) => void): void {
   let cur = new Uint32Array(4 * ids.length);
   let next = new Uint32Array(4 * ids.length);
   let group: IpRange | undefined;
   const close = (g: IpRange, v: Uint32Array): void => {
-    const id = formatRange(g);
+    const id = external(g);
     let used = false;
-    const add = (src: string, dst: string, before: number, after: number): void => {
-      if (before === after) return;
-      const k = before * 0x100000 + after;
-      let c = made.get(k);
-      if (!made.has(k)) made.set(k, (c = classify('', '', shared.get(before), shared.get(after))));
-      if (c) {
-        changes.push({ ...c, src, dst });
-        used = true;
-      }
-    };
     ids.forEach((e, j) => {
-      add(e, id, v[4 * j]!, v[4 * j + 1]!);
-      add(id, e, v[4 * j + 2]!, v[4 * j + 3]!);
+      if (add(e, id, v[4 * j]!, v[4 * j + 1]!)) used = true;
+      if (add(id, e, v[4 * j + 2]!, v[4 * j + 3]!)) used = true;
     });
-    if (used) endpoints.set(id, { id, kind: 'External', cidrs: rangeToCidrs(g) });
+    if (used) named(g, id);
   };
-  const groups = atoms.length > 0 ? blockGroups(o, n, oCols, nCols, opts.literalAtoms === true) : { of: new Int32Array(0), reps: [] };
+  const groups = atoms.length > 0 ? blockGroups(o, n, oCols, nCols, literal) : { of: new Int32Array(0), reps: [] };
   const scratch = new Uint32Array(2 * groups.reps.length);
   for (const atom of atoms) {
     atomConns(o, atom, ids, oCols, groups, 0, next, scratch);
@@ -472,6 +484,118 @@ export function diffConnectivity(oldA: Analysis, newA: Analysis, level: Level = 
     group = atom;
   }
   if (group) close(group, cur);
-  changes.sort((x, y) => ORDER[x.kind] - ORDER[y.kind] || lex(x.src, y.src) || lex(x.dst, y.dst));
-  return { level, endpoints, oldIds: new Set(o.byId.keys()), newIds: new Set(n.byId.keys()), changes, unchanged, cluster: { old: o.cluster, new: n.cluster } };
+}
+
+/**
+ * Endpoints grouped by their behaviours' block profiles on each side, for the outside comparison per profile
+ * set: a profile set (the distinct profiles of an endpoint's behaviours, one direction, one side) reaches
+ * each block as one union, the same for every endpoint holding it, so an atom is a short vector of port ids
+ * per set, not four per endpoint.
+ */
+interface ProfileSets {
+  /** Per side (0 old, 1 new) and direction (0 egress, 1 ingress): one representative behaviour per profile of each set. */
+  readonly sets: readonly [readonly Int32Array[], readonly Int32Array[], readonly Int32Array[], readonly Int32Array[]];
+  /** Per group of endpoints with the same four sets: the set index per (side, direction) as above, -1 where the side lacks the endpoint. */
+  readonly groupSets: Int32Array;
+  /** Per group: its endpoints (indices into ids), increasing. */
+  readonly members: readonly number[][];
+}
+
+/**
+ * The profile sets of every endpoint, or undefined where they do not decide the blocks: a side whose tiers
+ * compose the rows, or an atom in a family a side does not model (the engine is asked per endpoint then).
+ */
+function profileSets(o: Side, n: Side, oCols: readonly (Int32Array | undefined)[], nCols: readonly (Int32Array | undefined)[], atoms: readonly IpRange[]): ProfileSets | undefined {
+  if (atoms.length === 0) return undefined;
+  for (const atom of atoms) if (blockIndex(o.blocks, atom) < 0 || blockIndex(n.blocks, atom) < 0) return undefined;
+  const sets: [Int32Array[], Int32Array[], Int32Array[], Int32Array[]] = [[], [], [], []];
+  const setIds = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+  const setOf = (s: Side, cs: Int32Array | undefined, k: number, dir: 'egress' | 'ingress'): number | undefined => {
+    if (!cs || cs.length === 0) return -1;
+    const m = s.a.matrix;
+    const rep = new Map<number, number>();
+    for (const c of cs) {
+      const p = m.blockProfile(dir, c);
+      if (p === undefined) return undefined;
+      if (!rep.has(p)) rep.set(p, c);
+    }
+    const codes = [...rep.keys()].sort((x, y) => x - y);
+    const key = codes.join(',');
+    let id = setIds[k]!.get(key);
+    if (id === undefined) {
+      setIds[k]!.set(key, (id = sets[k]!.length));
+      sets[k]!.push(Int32Array.from(codes, (p) => rep.get(p)!));
+    }
+    return id;
+  };
+  const byKey = new Map<string, number>();
+  const groupSets: number[] = [];
+  const members: number[][] = [];
+  for (let j = 0; j < oCols.length; j++) {
+    const four = [setOf(o, oCols[j], 0, 'egress'), setOf(o, oCols[j], 1, 'ingress'), setOf(n, nCols[j], 2, 'egress'), setOf(n, nCols[j], 3, 'ingress')];
+    if (four.some((x) => x === undefined)) return undefined;
+    const key = four.join(',');
+    let g = byKey.get(key);
+    if (g === undefined) {
+      byKey.set(key, (g = members.length));
+      members.push([]);
+      groupSets.push(...(four as number[]));
+    }
+    members[g]!.push(j);
+  }
+  return { sets, groupSets: Int32Array.from(groupSets), members };
+}
+
+/** The outside comparison per profile set (see ProfileSets): an atom's vector is each set's union towards or from it, per side. */
+function outsideByProfiles(o: Side, n: Side, atoms: readonly IpRange[], ids: readonly string[], p: ProfileSets, add: AddOutside, external: (g: IpRange) => string, named: (g: IpRange, id: string) => void): void {
+  const offsets = [0];
+  for (const k of [0, 1, 2, 3]) offsets.push(offsets[k]! + p.sets[k]!.length);
+  const width = offsets[4]!;
+  let cur = new Uint32Array(width);
+  let next = new Uint32Array(width);
+  const fill = (s: Side, atom: IpRange, k: number, v: Uint32Array): void => {
+    const m = s.a.matrix;
+    const t = s.a.ports;
+    const x = blockIndex(s.blocks, atom);
+    const egress = k % 2 === 0;
+    p.sets[k]!.forEach((reps, i) => {
+      let u = NONE_ID;
+      for (const c of reps) u = t.union(u, egress ? m.toBlock(c, x) : m.fromBlock(x, c));
+      v[offsets[k]! + i] = s.canon(u);
+    });
+  };
+  // The port id of a group's set, or nothing where the side lacks the group's endpoints.
+  const at = (v: Uint32Array, g: number, k: number): number => {
+    const i = p.groupSets[4 * g + k]!;
+    return i < 0 ? NONE_ID : v[offsets[k]! + i]!;
+  };
+  const close = (range: IpRange, v: Uint32Array): void => {
+    const id = external(range);
+    let used = false;
+    p.members.forEach((js, g) => {
+      const outBefore = at(v, g, 0);
+      const outAfter = at(v, g, 2);
+      const inBefore = at(v, g, 1);
+      const inAfter = at(v, g, 3);
+      if (outBefore === outAfter && inBefore === inAfter) return;
+      for (const j of js) {
+        if (add(ids[j]!, id, outBefore, outAfter)) used = true;
+        if (add(id, ids[j]!, inBefore, inAfter)) used = true;
+      }
+    });
+    if (used) named(range, id);
+  };
+  let group: IpRange | undefined;
+  for (const atom of atoms) {
+    for (const k of [0, 1]) fill(o, atom, k, next);
+    for (const k of [2, 3]) fill(n, atom, k, next);
+    if (group && group.family === atom.family && sameVector(next, cur)) {
+      group = { family: atom.family, lo: group.lo, hi: atom.hi };
+      continue;
+    }
+    if (group) close(group, cur);
+    [cur, next] = [next, cur];
+    group = atom;
+  }
+  if (group) close(group, cur);
 }

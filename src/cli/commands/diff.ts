@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { DIFF_FORMATS, type DiffFormat } from '../../reports/diff/index.js';
-import { DocumentCache, loadFromPaths, loadFromTexts, type LoadResult } from '../../sources/k8s/index.js';
+import { loadFromPaths, loadFromTexts, type LoadResult } from '../../sources/k8s/index.js';
 import { isGitSpec, readGitInputs } from '../../sources/git.js';
 import { loadIntent } from '../../analyses/intent/index.js';
 import { UserError } from '../../util/errors.js';
@@ -28,12 +28,14 @@ interface DiffOpts extends InputOptions, FormatOpts, StoreOptions {
 }
 
 /**
- * Loads one side: a file or directory, or `git:REF:path` read from the repository. The sides share most
- * documents, so the second parses only those the first did not have at the same lines (`cache`).
+ * Loads one side: a file or directory, or `git:REF:path` read from the repository. Each side is parsed on
+ * its own: lending the first side's documents to the second (DocumentCache) keeps every parsed tree of the
+ * first alive until the second is read, and promoting them costs more than parsing them again (at 150k
+ * pods about 1.4 s more CPU for the two loads, and 360 MiB more peak memory).
  */
-async function loadSide(spec: string, opts: DiffOpts, settings: Settings, reportCarriesThem: boolean, cache: DocumentCache): Promise<LoadResult> {
+async function loadSide(spec: string, opts: DiffOpts, settings: Settings, reportCarriesThem: boolean): Promise<LoadResult> {
   const build = { ...(opts.defaultNamespace ? { defaultNamespace: opts.defaultNamespace } : {}), settings };
-  const r = isGitSpec(spec) ? loadFromTexts(await readGitInputs(spec), build, [], cache) : await loadFromPaths([spec], build, cache);
+  const r = isGitSpec(spec) ? loadFromTexts(await readGitInputs(spec), build) : await loadFromPaths([spec], build);
   printDiagnostics(r.diagnostics, opts, reportCarriesThem);
   return r;
 }
@@ -92,19 +94,17 @@ export function registerDiff(program: Command): void {
     const settings = storedNew?.settings ?? resolveSettings(fileNew ? [newArg] : [oldSpec], opts);
     const out = openReport(opts.outputFile);
     progress.phase('loading');
-    const cache = new DocumentCache();
-    const o = stored.get(oldSpec) ?? (await loadSide(oldSpec, opts, settings, !out.toFile, cache));
+    const o = stored.get(oldSpec) ?? (await loadSide(oldSpec, opts, settings, !out.toFile));
     let newSpec = newArg ?? '';
     let n: LoadResult;
     if (storedNew) n = storedNew;
-    else if (newArg !== undefined) n = await loadSide(newArg, opts, settings, !out.toFile, cache);
+    else if (newArg !== undefined) n = await loadSide(newArg, opts, settings, !out.toFile);
     else {
       const read = await readClusterFor(opts, settings);
       newSpec = `cluster ${read.cluster}`;
       n = inventoryOf(read, [], { settings });
       printDiagnostics(n.diagnostics, opts, !out.toFile);
     }
-    cache.clear();
     if (o.inventory.pods.length === 0 && n.inventory.pods.length === 0) {
       throw new UserError(`nothing to compare: no workloads or pods in ${oldSpec} nor in ${newSpec}`, 'give manifests with Deployments, StatefulSets, DaemonSets, Jobs, CronJobs or Pods');
     }
