@@ -90,6 +90,7 @@ for region in "${regions[@]}"; do
   describe security-groups.json describe-security-groups
   describe network-acls.json describe-network-acls
   describe network-interfaces.json describe-network-interfaces
+  describe instances.json describe-instances
   describe internet-gateways.json describe-internet-gateways
   describe egress-only-internet-gateways.json describe-egress-only-internet-gateways
   describe nat-gateways.json describe-nat-gateways

@@ -167,3 +167,54 @@ test('a subnet that assigns public addresses on launch is reported at the subnet
   assert.deepEqual(findings(off, 'aws-subnet-auto-public-ip'), []);
   assert.deepEqual(findings(estate(), 'aws-subnet-auto-public-ip'), []);
 });
+
+test('internet findings name the outside addresses a port is open from as reach names them: per family in a dual-stack estate, in every format', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { runCli, REPO_ROOT } = await import('../helpers/run-cli.js');
+  const v6 = (cidr: string): J => ({ Ipv6Ranges: [{ CidrIpv6: cidr }] });
+  const both: J = { IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] };
+  const snap = estate({
+    groups: [{
+      GroupId: 'sg-a', GroupName: 'a', VpcId: 'vpc-1', IpPermissionsEgress: allOut,
+      // SSH from both families; RDP from IPv6 only; PostgreSQL from IPv4, where the NACL cuts one /24 out.
+      IpPermissions: [open('tcp', 22, 22, both), open('tcp', 3389, 3389, v6('::/0')), open('tcp', 5432, 5432)],
+    }],
+    nacl: [
+      { RuleNumber: 50, Protocol: '6', RuleAction: 'deny', Egress: false, CidrBlock: '203.0.113.0/24', PortRange: { From: 5432, To: 5432 } },
+      ...allowAll,
+      { RuleNumber: 101, Protocol: '-1', RuleAction: 'allow', Egress: false, Ipv6CidrBlock: '::/0' },
+      { RuleNumber: 101, Protocol: '-1', RuleAction: 'allow', Egress: true, Ipv6CidrBlock: '::/0' },
+    ],
+    routes: [
+      { DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }, { DestinationIpv6CidrBlock: '2600:1f18:1::/56', GatewayId: 'local', State: 'active' },
+      { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active' }, { DestinationIpv6CidrBlock: '::/0', GatewayId: 'igw-1', State: 'active' },
+    ],
+    enis: [{ NetworkInterfaceId: 'eni-a', SubnetId: 'subnet-1', VpcId: 'vpc-1', AvailabilityZone: 'us-east-1a', PrivateIpAddress: '10.0.1.10', Association: { PublicIp: '54.0.0.1' }, Ipv6Addresses: [{ Ipv6Address: '2600:1f18:1:1::10' }], Groups: [{ GroupId: 'sg-a' }] }],
+  });
+  (snap['Vpcs'] as J[])[0]!['Ipv6CidrBlockAssociationSet'] = [{ Ipv6CidrBlock: '2600:1f18:1::/56', Ipv6CidrBlockState: { State: 'associated' } }];
+  (snap['Subnets'] as J[])[0]!['Ipv6CidrBlockAssociationSet'] = [{ Ipv6CidrBlock: '2600:1f18:1:1::/64', Ipv6CidrBlockState: { State: 'associated' } }];
+  const msgs = (check: string): string[] => findings(snap, check).map((f) => f.message);
+  assert.deepEqual(msgs('aws-admin-port-from-internet'), [
+    'eni-a is reachable from the internet on TCP 22 (SSH), through its security groups, NACLs and routes',
+    'eni-a is reachable from the internet (IPv6) on TCP 3389 (RDP), through its security groups, NACLs and routes',
+  ]);
+  assert.deepEqual(msgs('aws-database-port-from-internet'), ['eni-a is reachable from the internet (IPv4) except 203.0.113.0/24 on TCP 5432 (PostgreSQL)']);
+  // The IPv4-only estate of the tests above: `the internet`, never a list of CIDRs.
+  assert.deepEqual(findings(estate(), 'aws-admin-port-from-internet').map((f) => f.message), ['eni-a is reachable from the internet on TCP 22 (SSH), through its security groups, NACLs and routes']);
+  const all = findings(estate({ groups: [{ GroupId: 'sg-a', GroupName: 'a', VpcId: 'vpc-1', IpPermissions: [open('tcp', 0, 65535)], IpPermissionsEgress: allOut }] }), 'aws-all-ports-from-internet');
+  assert.deepEqual(all.map((f) => f.message), ['eni-a is reachable from the internet on every TCP port']);
+  // The formats print the same names; none prints the CIDR list it used to ("::/3, 2000::/6, ...").
+  const dir = mkdtempSync(join(tmpdir(), 'bulkhead-audit-names-'));
+  writeFileSync(join(dir, 'snap.json'), JSON.stringify(snap, null, 1));
+  for (const format of ['text', 'json', 'sarif', 'md']) {
+    const r = runCli(['audit', join(dir, 'snap.json'), '--no-settings', '-o', format], undefined, REPO_ROOT);
+    assert.ok(r.stdout.includes('eni-a is reachable from the internet (IPv6) on TCP 3389 (RDP)'), `${format}: ${r.stdout}`);
+    assert.ok(r.stdout.includes('reachable from the internet (IPv4) except 203.0.113.0/24 on TCP 5432'), format);
+    assert.ok(!/::\/3|2000::\/6/.test(r.stdout), format);
+  }
+  const ex = runCli(['audit', 'examples/aws-ipv6', '--no-settings', '-o', 'json'], undefined, REPO_ROOT);
+  const admin = (JSON.parse(ex.stdout) as { findings: Array<{ check: string; message: string }> }).findings.filter((f) => f.check === 'aws-admin-port-from-internet');
+  assert.deepEqual(admin.map((f) => f.message), ['eni-site is reachable from the internet (IPv6) on TCP 22 (SSH), through its security groups, NACLs and routes']);
+});

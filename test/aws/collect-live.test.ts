@@ -88,7 +88,7 @@ test('collect --aws of the recorded examples/aws estate, one object a page, read
   const r = await cli(['collect', '--aws', '--region', 'us-east-1', dir], url);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^read us-east-1: 2 Vpcs, 4 Subnets, 3 RouteTables, 4 SecurityGroups, 3 NetworkAcls, 4 NetworkInterfaces, 1 InternetGateways, 1 NatGateways, 1 VpcPeeringConnections\n/);
-  assert.match(r.stderr, /wrote 23 object\(s\) in 20 file\(s\) of account 123456789012 \(us-east-1\) to /);
+  assert.match(r.stderr, /wrote 23 object\(s\) in 21 file\(s\) of account 123456789012 \(us-east-1\) to /);
   assert.ok(existsSync(join(dir, '123456789012/us-east-1/vpcs.json')));
   // Every list was read to its last page: two VPCs, one a page, is two DescribeVpcs requests.
   const vpcs = s.requests.filter((q) => q.action === 'DescribeVpcs');
@@ -107,6 +107,70 @@ test('collect --aws of the recorded examples/aws estate, one object a page, read
   assert.equal(m.account, '123456789012');
   assert.deepEqual(m.regions, ['us-east-1']);
   assert.ok(m.files.every((f) => f.file.startsWith('123456789012/us-east-1/') && requiredActions().includes(`ec2:${f.action}`)));
+});
+
+/**
+ * examples/aws with instances: `i-app` holds two ENIs (eni-api with its own Name, eni-api2 with no tag of its
+ * own), `i-web` one; `i-gone` is terminated (no interface). The reservations repeat the ENIs as
+ * describe-instances does: without their TagSet, AZ or Attachment.InstanceId.
+ */
+function withInstances(): { estate: Record<string, unknown>; dir: string } {
+  const base = estateOfDir(EX)['us-east-1']!;
+  const nics = (base['NetworkInterfaces'] as Array<Record<string, unknown>>).map((n) => structuredClone(n));
+  const api = nics.find((n) => n['NetworkInterfaceId'] === 'eni-api')!;
+  api['Attachment'] = { AttachmentId: 'eni-attach-1', InstanceId: 'i-app', DeviceIndex: 0, Status: 'attached' };
+  const api2 = { ...structuredClone(api), NetworkInterfaceId: 'eni-api2', PrivateIpAddress: '10.0.1.11', PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: '10.0.1.11' }], TagSet: [], Attachment: { AttachmentId: 'eni-attach-2', InstanceId: 'i-app', DeviceIndex: 1, Status: 'attached' } };
+  const web = nics.find((n) => n['NetworkInterfaceId'] === 'eni-web')!;
+  web['Attachment'] = { AttachmentId: 'eni-attach-3', InstanceId: 'i-web', DeviceIndex: 0, Status: 'attached' };
+  nics.push(api2);
+  const copy = (n: Record<string, unknown>): Record<string, unknown> => {
+    const { TagSet: _t, AvailabilityZone: _a, InterfaceType: _i, Attachment, ...rest } = n;
+    const { InstanceId: _id, ...attachment } = Attachment as Record<string, unknown>;
+    return { ...rest, Attachment: attachment };
+  };
+  const instance = (id: string, subnet: string, tags: Record<string, string>, enis: Array<Record<string, unknown>>) => ({
+    InstanceId: id, SubnetId: subnet, VpcId: 'vpc-prod', Placement: { AvailabilityZone: 'us-east-1a' }, State: { Code: 16, Name: 'running' },
+    Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })), NetworkInterfaces: enis.map(copy),
+  });
+  const Reservations = [
+    { ReservationId: 'r-1', OwnerId: '123456789012', Instances: [instance('i-app', 'subnet-prod-app', { Name: 'app-server', team: 'payments' }, [api, api2])] },
+    { ReservationId: 'r-2', OwnerId: '123456789012', Instances: [instance('i-web', 'subnet-prod-public', { team: 'edge' }, [web])] },
+    { ReservationId: 'r-3', OwnerId: '123456789012', Instances: [{ InstanceId: 'i-gone', State: { Code: 48, Name: 'terminated' }, Tags: [{ Key: 'team', Value: 'payments' }], NetworkInterfaces: [] }] },
+  ];
+  const estate = { ...base, NetworkInterfaces: nics, Reservations };
+  const dir = join(tmp, 'with-instances');
+  mkdirSync(join(dir, '123456789012/us-east-1'), { recursive: true });
+  for (const [key, value] of Object.entries(estate)) writeFileSync(join(dir, '123456789012/us-east-1', `${key}.json`), JSON.stringify({ [key]: value }, null, 4));
+  return { estate, dir };
+}
+
+test('collect --aws reads DescribeInstances to its last page: the instances\' tags reach their ENIs as from the describe-* files, each ENI once', async () => {
+  const { estate, dir: orig } = withInstances();
+  const { s, url } = await serve({ 'us-east-1': estate });
+  const dir = newDir();
+  const r = await cli(['collect', '--aws', '--region', 'us-east-1', dir], url);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /5 NetworkInterfaces, 3 Reservations, /);
+  const asks = s.requests.filter((q) => q.action === 'DescribeInstances');
+  assert.deepEqual(asks.map((q) => q.params['NextToken']), [undefined, 'page-1', 'page-2'], 'one reservation a page');
+  assert.ok(asks.every((q) => q.params['MaxResults'] === '1000'));
+  assert.ok(existsSync(join(dir, '123456789012/us-east-1/instances.json')));
+  const [want, got] = await Promise.all([readAwsSnapshot(orig), readAwsSnapshot(dir)]);
+  assert.deepEqual(canonical(got), canonical(want));
+  // Each ENI once, its own tags kept (instances.json is read before network-interfaces.json), the instance's added.
+  assert.deepEqual(got.interfaces.map((e) => e.id), ['eni-api', 'eni-api2', 'eni-db', 'eni-dev', 'eni-web']);
+  assert.ok(!got.diagnostics.some((d) => d.code === 'aws-duplicate-id'), JSON.stringify(got.diagnostics));
+  const tags = Object.fromEntries(got.interfaces.map((e) => [e.id, e.tags]));
+  assert.deepEqual(tags['eni-api'], { Name: 'api', team: 'payments' });
+  assert.deepEqual(tags['eni-api2'], { Name: 'app-server', team: 'payments' });
+  assert.deepEqual(tags['eni-web'], { Name: 'web', team: 'edge' });
+  assert.equal(got.interfaces.find((e) => e.id === 'eni-api')!.availabilityZone, 'us-east-1a');
+  // The CLI sees them: an end by an instance tag names both of i-app's ENIs (and nothing of the terminated instance).
+  const [a, b] = await Promise.all([runCliAsync(['reach', dir, '--from', 'tag:team=payments', '--to', 'db']), runCliAsync(['reach', orig, '--from', 'tag:team=payments', '--to', 'db'])]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(a.stdout, b.stdout);
+  assert.match(a.stdout, /eni-api\[api\] => \S+eni-db\[db\] : TCP 5432\n/);
+  assert.match(a.stdout, /eni-api2\[app-server\] => \S+eni-db\[db\] : TCP 5432\n/);
 });
 
 test('random estates with transit gateways and prefix lists collect to the same inventory as their describe-* files', async () => {

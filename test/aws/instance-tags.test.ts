@@ -44,6 +44,26 @@ test('describe-instances Tags are copied onto the instance\'s interfaces; an int
   }
 });
 
+test('an ENI listed by both outputs is read once, from describe-network-interfaces (its own tags), in either file order', () => {
+  // The reservation's copy of eni-cni has no TagSet; the ENI's own listing must win even when read second.
+  const withCopy = JSON.parse(instances({ Name: 'node', env: 'prod' })) as { Reservations: Array<{ Instances: Array<{ NetworkInterfaces: unknown[] }> }> };
+  withCopy.Reservations[0]!.Instances[0]!.NetworkInterfaces.push({ NetworkInterfaceId: 'eni-cni', PrivateIpAddress: '10.0.1.30', Groups: [{ GroupId: 'sg-1' }] });
+  // An ENI only the reservation lists is still read.
+  withCopy.Reservations[0]!.Instances[0]!.NetworkInterfaces.push({ NetworkInterfaceId: 'eni-only', PrivateIpAddress: '10.0.1.31', Groups: [{ GroupId: 'sg-1' }] });
+  const files = [
+    { path: `${A}/instances.json`, account: '111111111111', region: 'eu-west-1', text: JSON.stringify(withCopy) },
+    { path: `${A}/network-interfaces.json`, account: '111111111111', region: 'eu-west-1', text: JSON.stringify({ NetworkInterfaces: [nic('eni-primary', '10.0.1.10'), nic('eni-cni', '10.0.1.30', { Name: 'aws-K8S-i-node', env: 'staging' })] }) },
+    { path: `${A}/base.json`, account: '111111111111', region: 'eu-west-1', text: base },
+  ];
+  for (const order of [files, [...files].reverse()]) {
+    const inv = buildAwsInventory(order);
+    assert.deepEqual(inv.interfaces.map((e) => e.id), ['eni-cni', 'eni-only', 'eni-primary']);
+    assert.deepEqual(inv.interfaces.find((e) => e.id === 'eni-cni')!.tags, { Name: 'aws-K8S-i-node', env: 'staging' });
+    assert.deepEqual(inv.interfaces.find((e) => e.id === 'eni-only')!.tags, { Name: 'node', env: 'prod' });
+    assert.ok(!inv.diagnostics.some((d) => d.code === 'aws-duplicate-id'));
+  }
+});
+
 test('an interface of no described instance keeps its own tags alone', () => {
   const inv = buildAwsInventory([{ path: `${A}/x.json`, account: '111111111111', region: 'eu-west-1', text: JSON.stringify({ ...JSON.parse(base), NetworkInterfaces: [nic('eni-x', '10.0.1.40', { a: 'b' })] }) }]);
   assert.deepEqual(inv.interfaces[0]!.tags, { a: 'b' });

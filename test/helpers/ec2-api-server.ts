@@ -20,6 +20,7 @@ export const KEY_ACTIONS: Readonly<Record<string, { action: string; list: string
   SecurityGroups: { action: 'DescribeSecurityGroups', list: 'SecurityGroups' },
   NetworkAcls: { action: 'DescribeNetworkAcls', list: 'NetworkAcls' },
   NetworkInterfaces: { action: 'DescribeNetworkInterfaces', list: 'NetworkInterfaces' },
+  Reservations: { action: 'DescribeInstances', list: 'Reservations' },
   InternetGateways: { action: 'DescribeInternetGateways', list: 'InternetGateways' },
   EgressOnlyInternetGateways: { action: 'DescribeEgressOnlyInternetGateways', list: 'EgressOnlyInternetGateways' },
   NatGateways: { action: 'DescribeNatGateways', list: 'NatGateways' },

@@ -4,7 +4,8 @@
  * private addresses only) all count. They are ordinary checks for `audit`, built over one AWS analysis.
  */
 import type { NetworkInterface, SecurityGroup } from '../../inventory/aws/types.js';
-import { parseCidr } from '../../model/address.js';
+import { parseCidr, type IpRange } from '../../model/address.js';
+import { awsOutsideName, cidrRanges } from '../outside.js';
 import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
 import { aclTraffic } from '../../engine/cloud/network-acls.js';
 import { addressKey } from '../../engine/cloud/estate.js';
@@ -36,23 +37,42 @@ const at = (s: { file: string; line: number }): SourceRef => ({ file: s.file, li
 export function awsChecks(a: AwsAnalysis): Check[] {
   const inv = a.inventory;
   const est = a.estate;
-  let exposure: Map<NetworkInterface, { range: AwsEndpointJSON; in: TrafficSet; out: TrafficSet; ranges: Array<{ range: AwsEndpointJSON; in: TrafficSet }> }> | undefined;
-  /** Per interface: the union of what broad outside ranges (either family) may open to it and it to them, and each range's part. */
+  type Exposure = { in: TrafficSet; out: TrafficSet; ranges: Array<{ range: AwsEndpointJSON; in: TrafficSet }>; all: Array<{ range: AwsEndpointJSON; in: TrafficSet }> };
+  let exposure: Map<NetworkInterface, Exposure> | undefined;
+  let universe: IpRange[] | undefined;
+  /**
+   * Per interface: the union of what broad outside ranges (either family) may open to it and it to them, each
+   * broad range's part, and every outside range's part (narrow ones too: the finding names all it is open from).
+   */
   const fromInternet = () => {
     if (exposure) return exposure;
     exposure = new Map();
+    const every = new Map<NetworkInterface, Array<{ range: AwsEndpointJSON; in: TrafficSet }>>();
+    const seen = new Map<string, IpRange[]>();
     for (const o of a.streamReach().outside()) {
+      if (!seen.has(o.range.id)) seen.set(o.range.id, cidrRanges(o.range.cidrs ?? []));
+      const l = every.get(o.eni) ?? [];
+      l.push({ range: o.range, in: o.in.conns });
+      every.set(o.eni, l);
       if (!broad(o.range)) continue;
       const prev = exposure.get(o.eni);
       const ranges = [...(prev?.ranges ?? []), { range: o.range, in: o.in.conns }];
-      exposure.set(o.eni, { range: prev?.range ?? o.range, in: (prev?.in ?? TrafficSet.EMPTY).union(o.in.conns), out: (prev?.out ?? TrafficSet.EMPTY).union(o.out.conns), ranges });
+      exposure.set(o.eni, { in: (prev?.in ?? TrafficSet.EMPTY).union(o.in.conns), out: (prev?.out ?? TrafficSet.EMPTY).union(o.out.conns), ranges, all: [] });
     }
+    for (const [e, x] of exposure) exposure.set(e, { ...x, all: every.get(e) ?? [] });
+    // Every outside address of the estate is in some outside range: their union is what `internet` means, as in reach.
+    universe = [...seen.values()].flat();
     return exposure;
   };
-  /** The ranges a port is open from (IPv4 and IPv6 alike), named by their first CIDRs. */
-  const openFrom = (x: { ranges: ReadonlyArray<{ range: AwsEndpointJSON; in: TrafficSet }> }, port: number): { first: AwsEndpointJSON; text: string } => {
-    const open = x.ranges.filter((r) => r.in.has(PROTO_TCP, port));
-    return { first: open[0]!.range, text: open.flatMap((r) => r.range.cidrs!).slice(0, 3).join(', ') };
+  /**
+   * Every outside address that opens a traffic to the interface, named as reach names outside ranges
+   * (`the internet`, `the internet (IPv6)`, `the internet (IPv4) except C`, or the CIDRs), and the first broad
+   * range among them (for the finding's location).
+   */
+  const openFrom = (x: Exposure, opens: (t: TrafficSet) => boolean): { first: AwsEndpointJSON; text: string } => {
+    const first = x.ranges.find((r) => opens(r.in))!.range;
+    const name = awsOutsideName(x.all.filter((r) => opens(r.in)).flatMap((r) => cidrRanges(r.range.cidrs ?? [])), universe!).name;
+    return { first, text: name.startsWith('internet') ? `the ${name}` : name };
   };
   /** The security group rule that lets a port in from an outside range, for the finding's location. */
   const ruleFor = (e: NetworkInterface, range: AwsEndpointJSON, port: number): SourceRef | undefined => {
@@ -68,7 +88,7 @@ export function awsChecks(a: AwsAnalysis): Check[] {
       for (const [e, x] of fromInternet()) {
         for (const [port, name] of ports) {
           if (!x.in.has(PROTO_TCP, port)) continue;
-          const from = openFrom(x, port);
+          const from = openFrom(x, (t) => t.has(PROTO_TCP, port));
           const loc = ruleFor(e, from.first, port);
           ctx.report({ messageId: 'open', data: { eni: e.id, port, service: name, range: from.text }, resource: eniRef(e), key: String(port), ...(loc ? { location: loc } : {}) });
         }
@@ -81,13 +101,14 @@ export function awsChecks(a: AwsAnalysis): Check[] {
   const isDefault = (g: SecurityGroup): boolean => g.name === 'default';
   const envOf = (vpc: string): string | undefined => est.vpcs.get(vpc)?.tags['env'] ?? est.vpcs.get(vpc)?.tags['Environment'];
   const checks: Check[] = [
-    portCheck(meta('aws-admin-port-from-internet', 'error', 'Administration port reachable from the internet', 'Close SSH/RDP to 0.0.0.0/0 and ::/0: use Session Manager or a bastion, and allow the admin network only.', { open: '{{eni}} is reachable from the internet ({{range}}) on TCP {{port}} ({{service}}), through its security groups, NACLs and routes' }, [PCI_1_4_2, NIST_SC_7]), ADMIN_PORTS),
-    portCheck(meta('aws-database-port-from-internet', 'error', 'Database port reachable from the internet', 'Put databases in subnets without a route to an internet gateway and allow only the application tier.', { open: '{{eni}} is reachable from the internet ({{range}}) on TCP {{port}} ({{service}})' }, [PCI_1_3_1, NIST_SC_7]), DB_PORTS),
+    portCheck(meta('aws-admin-port-from-internet', 'error', 'Administration port reachable from the internet', 'Close SSH/RDP to 0.0.0.0/0 and ::/0: use Session Manager or a bastion, and allow the admin network only.', { open: '{{eni}} is reachable from {{range}} on TCP {{port}} ({{service}}), through its security groups, NACLs and routes' }, [PCI_1_4_2, NIST_SC_7]), ADMIN_PORTS),
+    portCheck(meta('aws-database-port-from-internet', 'error', 'Database port reachable from the internet', 'Put databases in subnets without a route to an internet gateway and allow only the application tier.', { open: '{{eni}} is reachable from {{range}} on TCP {{port}} ({{service}})' }, [PCI_1_3_1, NIST_SC_7]), DB_PORTS),
     {
-      meta: meta('aws-all-ports-from-internet', 'error', 'Every port reachable from the internet', 'Allow only the ports the service listens on.', { open: '{{eni}} is reachable from the internet ({{range}}) on every TCP port' }, [PCI_1_4_2, NIST_SC_7_5]),
+      meta: meta('aws-all-ports-from-internet', 'error', 'Every port reachable from the internet', 'Allow only the ports the service listens on.', { open: '{{eni}} is reachable from {{range}} on every TCP port' }, [PCI_1_4_2, NIST_SC_7_5]),
       check(ctx) {
         for (const [e, x] of fromInternet()) {
-          if (TrafficSet.protocol(PROTO_TCP).isSubsetOf(x.in)) ctx.report({ messageId: 'open', data: { eni: e.id, range: x.range.cidrs!.slice(0, 3).join(', ') }, resource: eniRef(e), location: at(e.source) });
+          const tcp = TrafficSet.protocol(PROTO_TCP);
+          if (tcp.isSubsetOf(x.in)) ctx.report({ messageId: 'open', data: { eni: e.id, range: openFrom(x, (t) => tcp.isSubsetOf(t)).text }, resource: eniRef(e), location: at(e.source) });
         }
       },
     },

@@ -6,10 +6,10 @@
 import type { AwsInventory, NetworkInterface } from '../../inventory/aws/types.js';
 import { interfaceEndpointId } from '../../inventory/aws/types.js';
 import type { Diagnostic } from '../../inventory/types.js';
-import { formatIp, parseCidr, rangeToCidrs, type IpRange } from '../../model/address.js';
+import { formatIp, parseCidr, rangeToCidrs, type Family, type IpRange } from '../../model/address.js';
 import type { TrafficSet } from '../../model/traffic-set.js';
 import { addressKey, Estate, ipKey, V6_BASE } from '../../engine/cloud/estate.js';
-import { analysePath, type PathAnswer, type PathOptions } from '../../engine/cloud/path.js';
+import { analyseFamily, analysePath, type PathAnswer, type PathOptions } from '../../engine/cloud/path.js';
 import type { Endpoint } from '../../engine/cloud/routing.js';
 import { ClassReach, NOTHING, type PairTraffic } from '../../engine/cloud/reach-matrix.js';
 import { lex } from '../../util/compare.js';
@@ -86,6 +86,8 @@ export interface AwsAnalysis {
   endpointOf(s: string): Endpoint | undefined;
   /** The path answer between two endpoints already resolved (with the analysis's path options). */
   explainPath(src: Endpoint, dst: Endpoint): PathAnswer;
+  /** The path of one family alone (an outside end's address decides it; between interfaces, `family`). */
+  explainFamilyPath(src: Endpoint, dst: Endpoint, family: Family): PathAnswer;
 }
 
 /** The outside address space cut at every CIDR the estate names, VPC ranges removed. */
@@ -251,6 +253,7 @@ export function analyseAwsInventory(inventory: AwsInventory, opts: PathOptions =
       return analysePath(est, s, d, opts);
     },
     explainPath: (s, d) => analysePath(est, s, d, opts),
+    explainFamilyPath: (s, d, f) => analyseFamily(est, s, d, f, opts),
     streamReach,
     reach() {
       const r = streamReach();

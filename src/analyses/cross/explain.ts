@@ -4,14 +4,14 @@
  * the AWS end as an address) and the AWS path explanation (every stage, with file and JSON path) for the
  * node the pod runs on, and, for a denial, every setting of either layer that blocks it.
  */
-import { ip4, keyFamily } from '../../engine/cloud/estate.js';
+import { formatKey, ip4, keyFamily } from '../../engine/cloud/estate.js';
 import type { PathAnswer } from '../../engine/cloud/path.js';
 import type { Endpoint as AwsEnd } from '../../engine/cloud/routing.js';
 import type { NodeHost, PodPlacement } from '../../engine/cross/placement.js';
 import type { NodePortRoute } from '../../engine/cross/services.js';
 import { formatSource } from '../../inventory/types.js';
 import { interfaceEndpointId } from '../../inventory/aws/types.js';
-import { formatIp, parseCidr, parseIp } from '../../model/address.js';
+import { parseCidr, parseIp, type Family } from '../../model/address.js';
 import { PortSet } from '../../model/port-set.js';
 import type { TrafficSet } from '../../model/traffic-set.js';
 import { UserError } from '../../util/errors.js';
@@ -67,22 +67,25 @@ function clusterEnd(j: CrossJoin, spec: string): ResolvedEndpoint | undefined {
   }
 }
 
-/** The AWS end of a spec: an interface (not a node's), an outside address, or `internet`. */
-function awsEnd(j: CrossJoin, spec: string): { end: AwsEnd; id: string; note?: string } | undefined {
+/**
+ * The AWS end of a spec: an interface (not a node's), an outside address, or `internet`, with the family the
+ * pair is answered in: IPv6 for an outside IPv6 address, an IPv6-only interface or an interface named by its
+ * IPv6 address; else IPv4, where the layers meet (pod and node addresses).
+ */
+function awsEnd(j: CrossJoin, spec: string): { end: AwsEnd; id: string; family: Family; note?: string } | undefined {
   const s = spec.trim();
   if (s === 'internet') {
     const probe = INTERNET_PROBES.find((a) => !j.estate.anyVpcContains(ip4(a)));
-    return probe ? { end: { kind: 'external', address: ip4(probe) }, id: probe, note: `internet: explained for ${probe} (reach lists every outside range)` } : undefined;
+    return probe ? { end: { kind: 'external', address: ip4(probe) }, id: probe, family: 4, note: `internet: explained for ${probe} (reach lists every outside range; give an IPv6 address for the IPv6 internet)` } : undefined;
   }
   const e = j.aws.endpointOf(s);
   if (!e) return undefined;
   if (e.kind === 'eni') {
-    // The layers meet over IPv4: an IPv6-only interface has no address Kubernetes sees it at.
-    if (j.placement.hostEnis.has(e.eni) || e.eni.addresses.length === 0) return undefined;
-    return { end: e, id: `${interfaceEndpointId(e.eni)}${e.eni.tags['Name'] ? `[${e.eni.tags['Name']}]` : ''}` };
+    if (j.placement.hostEnis.has(e.eni)) return undefined;
+    const family: Family = e.eni.addresses.length === 0 || parseIp(s)?.family === 6 ? 6 : 4;
+    return { end: e, id: `${interfaceEndpointId(e.eni)}${e.eni.tags['Name'] ? `[${e.eni.tags['Name']}]` : ''}`, family };
   }
-  if (keyFamily(e.address) !== 4) return undefined;
-  return { end: e, id: formatIp(4, e.address) };
+  return { end: e, id: formatKey(e.address), family: keyFamily(e.address) };
 }
 
 /** True when the pair is one end in the cluster and the other in the estate (outside the cluster's nodes). */
@@ -104,17 +107,18 @@ export function crossExplain(j: CrossJoin, from: string, to: string, ports?: Por
   const pl: PodPlacement = j.placement.pods.get(podId)!;
   const query = ports ?? PortSet.ALL;
   const q = kubernetesTraffic(query);
-  const evaluate = (h: NodeHost): CrossVerdict => (egress ? j.egress(pl, h, a.end) : j.ingress(pl, h, a.end));
+  const evaluate = (h: NodeHost): CrossVerdict => (egress ? j.egress(pl, h, a.end, a.family) : j.ingress(pl, h, a.end, a.family));
   const all = pl.hosts.map((h) => ({ h, v: evaluate(h) }));
   // Explained on the first node that lets something through (else the first): the others are listed.
   const chosen = all.find((x) => !x.v.conns.intersect(q).isEmpty()) ?? all[0]!;
   const v = chosen.v;
-  const address = a.end.kind === 'eni' ? a.end.eni.addresses[0]! : formatIp(4, a.end.address);
+  const address = a.end.kind === 'external' ? formatKey(a.end.address) : a.family === 6 ? formatKey(j.estate.primary6(a.end.eni)!) : a.end.eni.addresses[0]!;
   const kid = k.endpoint.id;
   // Kubernetes sees the AWS end as an address; the pod end is the one pod explained.
   const podSpec = k.pods.length > 1 ? podId : kid;
   const kx = egress ? explain(j.k8s, podSpec, address, query) : explain(j.k8s, address, podSpec, query);
-  const services = egress ? [] : serviceHops(j, pl, a.end, podSpec, q);
+  // kube-proxy of an IPv4 cluster serves nodePorts on the nodes' IPv4 addresses alone: none over IPv6.
+  const services = egress || a.family === 6 ? [] : serviceHops(j, pl, a.end, podSpec, q);
   // Through a Service the client sends to the nodePort: those paths add to the direct one.
   const conns = services.reduce((t, s) => t.union(s.conns), v.conns.intersect(q));
   const responseBlocked = services.reduce((t, s) => t.union(s.verdict.responseBlocked.intersect(q)), v.responseBlocked.intersect(q));
@@ -150,6 +154,7 @@ export function crossExplain(j: CrossJoin, from: string, to: string, ports?: Por
     `${k.pods.length > 1 ? `explained for pod ${podId} of ${kid}; ` : ''}${placementText(pl, chosen.h)}`,
     `seen by AWS as ${v.view.why}`,
     ...(a.note ? [a.note] : []),
+    ...(a.family === 6 ? [`answered over IPv6 (${a.end.kind === 'eni' && a.end.eni.addresses.length === 0 ? 'an IPv6-only interface' : a.end.kind === 'eni' ? `${a.end.eni.id} named by its IPv6 address` : 'an IPv6 address'}): a pod has an IPv6 address only with hostNetwork (its node's); no Service nodePort is served over IPv6 in an IPv4 cluster`] : []),
     ...JOIN_ASSUMPTIONS,
     ...j.services.assumptions,
     ...v.aws.assumptions,

@@ -10,14 +10,14 @@
  */
 import type { Analysis, Target } from '../../engine/index.js';
 import type { Estate } from '../../engine/cloud/estate.js';
-import { ip4 } from '../../engine/cloud/estate.js';
+import { formatKey, ip4, keyFamily, V6_BASE } from '../../engine/cloud/estate.js';
 import type { PathAnswer } from '../../engine/cloud/path.js';
 import type { Endpoint } from '../../engine/cloud/routing.js';
 import type { NodeHost, Placement, PodPlacement } from '../../engine/cross/placement.js';
 import { serviceRoutes, type NodePortRoute, type ServiceRoutes } from '../../engine/cross/services.js';
-import type { NetworkInterface } from '../../inventory/aws/types.js';
+import { interfaceEndpointId, type NetworkInterface } from '../../inventory/aws/types.js';
 import type { Inventory, Pod } from '../../inventory/types.js';
-import { formatIp } from '../../model/address.js';
+import { formatIp, type Family } from '../../model/address.js';
 import type { PortSet } from '../../model/port-set.js';
 import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
 import type { AwsAnalysis } from '../aws/reach.js';
@@ -58,9 +58,21 @@ function viewOf(e: NetworkInterface, address: string, publicIp: boolean): Networ
   return { ...rest, addresses: [address, ...e.addresses.filter((a) => a !== address)], ...(publicIp && e.publicIp && e.addresses[0] === address ? { publicIp: e.publicIp } : {}) };
 }
 
-/** How a pod on `host` sends toward `dst` (an address): its interface and source address. */
-export function egressView(est: Estate, pl: PodPlacement, host: NodeHost, dst: bigint): PodView {
+/**
+ * The pod over IPv6 on `host`: a host-network pod is its node and has the node interface's first IPv6 address;
+ * any other pod has none (the VPC CNI gives pods IPv4 addresses in an IPv4 cluster), so no view.
+ */
+function ipv6View(est: Estate, pl: PodPlacement, host: NodeHost): PodView | undefined {
   const node = host.enis[0]!;
+  const a = est.primary6(node);
+  if (!pl.pod.hostNetwork || a === undefined) return undefined;
+  return { eni: node, address: formatKey(a), why: `host network: the node ${host.name}'s primary interface ${node.id} at its IPv6 address` };
+}
+
+/** How a pod on `host` sends toward `dst` (an address key): its interface and source address (undefined: no IPv6 address to send from). */
+export function egressView(est: Estate, pl: PodPlacement, host: NodeHost, dst: bigint): PodView | undefined {
+  const node = host.enis[0]!;
+  if (keyFamily(dst) === 6) return ipv6View(est, pl, host);
   if (pl.pod.hostNetwork) return { eni: node, address: node.addresses[0]!, why: `host network: the node ${host.name}'s primary interface ${node.id}` };
   const own = pl.address !== undefined ? host.enis.find((e) => e.addresses.includes(pl.address!)) : undefined;
   if (own && est.vpcContains(own.vpc, dst)) return { eni: viewOf(own, pl.address!, false), address: pl.address!, why: `pod IP ${pl.address} on ${own.id} of node ${host.name} (VPC CNI)` };
@@ -68,9 +80,10 @@ export function egressView(est: Estate, pl: PodPlacement, host: NodeHost, dst: b
   return { eni: viewOf(node, node.addresses[0]!, false), address: node.addresses[0]!, why: `node ${host.name}'s primary interface ${node.id} (the pod's own IP is not in the AWS input)` };
 }
 
-/** Where traffic toward the pod on `host` arrives: its interface and address. */
-export function ingressView(pl: PodPlacement, host: NodeHost): PodView {
+/** Where traffic of a family toward the pod on `host` arrives: its interface and address (undefined: the pod has no IPv6 address). */
+export function ingressView(est: Estate, pl: PodPlacement, host: NodeHost, family: Family = 4): PodView | undefined {
   const node = host.enis[0]!;
+  if (family === 6) return ipv6View(est, pl, host);
   if (pl.pod.hostNetwork) return { eni: node, address: node.addresses[0]!, why: `host network: the node ${host.name}'s primary interface ${node.id}` };
   const own = pl.address !== undefined ? host.enis.find((e) => e.addresses.includes(pl.address!)) : undefined;
   if (own) return { eni: viewOf(own, pl.address!, false), address: pl.address!, why: `pod IP ${pl.address} on ${own.id} of node ${host.name} (VPC CNI)` };
@@ -80,6 +93,7 @@ export function ingressView(pl: PodPlacement, host: NodeHost): PodView {
 /** One direction of one pair on one host: each layer's traffic and the conjunction. */
 export interface CrossVerdict {
   readonly host: NodeHost;
+  /** For an IPv6 end, a pod without an IPv6 address has no address to be seen at: the view is its node's interface, the path a denial. */
   readonly view: PodView;
   /** What Kubernetes allows (as traffic: TCP and UDP). */
   readonly kubernetes: TrafficSet;
@@ -124,41 +138,60 @@ export class CrossJoin {
     return this.aws.estate;
   }
 
-  private path(src: Endpoint, dst: Endpoint): PathAnswer {
-    const key = `${endKey(src)}>${endKey(dst)}`;
+  /**
+   * The path of one family: the pod has one address (IPv4, or a host-network pod's node IPv6 one), so a path
+   * between two dual-stack interfaces is not the union of both families' as between two AWS interfaces.
+   */
+  private path(src: Endpoint, dst: Endpoint, family: Family): PathAnswer {
+    const key = `${family}|${endKey(src)}>${endKey(dst)}`;
     let p = this.paths.get(key);
-    if (!p) this.paths.set(key, (p = this.aws.explainPath(src, dst)));
+    if (!p) this.paths.set(key, (p = this.aws.explainFamilyPath(src, dst, family)));
     return p;
   }
 
-  /** Kubernetes between a pod and one address, either way (the address as an ipBlock peer). */
+  /** Kubernetes between a pod and one address key (either family), either way (the address as an ipBlock peer). */
   kubernetesPorts(pod: Pod, address: bigint, dir: 'egress' | 'ingress'): PortSet {
     const cls = this.k8s.classOf(pod.id);
     const key = `${cls}|${address}|${dir}`;
     let p = this.k8sMemo.get(key);
     if (p) return p;
-    const block = this.k8s.externals().find((b) => b.range.family === 4 && b.range.lo <= address && address <= b.range.hi);
-    const at: Target = { kind: 'address', range: block?.range ?? { family: 4, lo: address, hi: address } };
+    const family = keyFamily(address);
+    const value = family === 6 ? address - V6_BASE : address;
+    const block = this.k8s.externals().find((b) => b.range.family === family && b.range.lo <= value && value <= b.range.hi);
+    const at: Target = { kind: 'address', range: block?.range ?? { family, lo: value, hi: value } };
     const self: Target = { kind: 'class', index: cls };
     p = dir === 'egress' ? this.k8s.allowed(self, at) : this.k8s.allowed(at, self);
     this.k8sMemo.set(key, p);
     return p;
   }
 
-  /** The pod (on `host`) toward an AWS endpoint. */
-  egress(pl: PodPlacement, host: NodeHost, dst: Endpoint): CrossVerdict {
-    const d = dst.kind === 'eni' ? ip4(dst.eni.addresses[0]!) : dst.address;
-    const view = egressView(this.estate, pl, host, d);
-    const aws = this.path({ kind: 'eni', eni: view.eni }, dst);
-    return this.verdict(host, view, this.kubernetesPorts(pl.pod, d, 'egress'), aws);
+  /** An interface's address key of a family (-1: it has none). */
+  private keyOf(e: Endpoint, family: Family): bigint {
+    if (e.kind === 'external') return e.address;
+    return family === 4 ? ip4(e.eni.addresses[0] ?? '') : this.estate.primary6(e.eni) ?? -1n;
   }
 
-  /** An AWS endpoint toward the pod (on `host`); the Kubernetes source is the address the pod sees. */
-  ingress(pl: PodPlacement, host: NodeHost, src: Endpoint): CrossVerdict {
-    const view = ingressView(pl, host);
-    const aws = this.path(src, { kind: 'eni', eni: view.eni });
-    const s = src.kind === 'eni' ? ip4(src.eni.addresses[0]!) : src.address;
-    return this.verdict(host, view, this.kubernetesPorts(pl.pod, s, 'ingress'), aws);
+  /**
+   * The pod (on `host`) toward an AWS endpoint, in a family (an outside end's address decides it): IPv4 unless
+   * asked for an interface's IPv6 address; a pod without an IPv6 address has no IPv6 path.
+   */
+  egress(pl: PodPlacement, host: NodeHost, dst: Endpoint, family: Family = 4): CrossVerdict {
+    const f = dst.kind === 'external' ? keyFamily(dst.address) : family;
+    const d = this.keyOf(dst, f);
+    const view = egressView(this.estate, pl, host, f === 6 ? (d < 0n ? V6_BASE : d) : d);
+    const k = this.kubernetesPorts(pl.pod, d, 'egress');
+    if (!view) return this.verdict(host, noIpv6View(pl, host), k, noIpv6Path(pl, endName(dst, d), 'egress'));
+    return this.verdict(host, view, k, this.path({ kind: 'eni', eni: view.eni }, dst, f));
+  }
+
+  /** An AWS endpoint toward the pod (on `host`), in a family as for egress; the Kubernetes source is the address the pod sees. */
+  ingress(pl: PodPlacement, host: NodeHost, src: Endpoint, family: Family = 4): CrossVerdict {
+    const f = src.kind === 'external' ? keyFamily(src.address) : family;
+    const s = this.keyOf(src, f);
+    const view = ingressView(this.estate, pl, host, f);
+    const k = this.kubernetesPorts(pl.pod, s, 'ingress');
+    if (!view) return this.verdict(host, noIpv6View(pl, host), k, noIpv6Path(pl, endName(src, s), 'ingress'));
+    return this.verdict(host, view, k, this.path(src, { kind: 'eni', eni: view.eni }, f));
   }
 
   /**
@@ -168,7 +201,8 @@ export class CrossJoin {
    */
   serviceIngress(pl: PodPlacement, src: Endpoint): ServiceVerdict[] {
     const routes = this.services.byPod.get(pl.pod.id);
-    if (!routes) return [];
+    // kube-proxy of an IPv4 cluster serves nodePorts on the nodes' IPv4 addresses alone.
+    if (!routes || (src.kind === 'external' && keyFamily(src.address) === 6)) return [];
     const out: ServiceVerdict[] = [];
     const client = src.kind === 'eni' ? ip4(src.eni.addresses[0]!) : src.address;
     for (const route of routes) {
@@ -177,7 +211,7 @@ export class CrossJoin {
       const onPort = TrafficSet.ports(n, route.nodePort);
       for (const node of local ? pl.hosts : this.placement.hosts) {
         const eni = node.enis[0]!;
-        const aws = this.path(src, { kind: 'eni', eni });
+        const aws = this.path(src, { kind: 'eni', eni }, 4);
         const seenAt = local ? client : ip4(eni.addresses[0]!);
         const seen = formatIp(4, seenAt);
         const seenWhy = local ? `the client's address ${seen} (externalTrafficPolicy Local keeps it)` : `node ${node.name}'s primary address ${seen} (externalTrafficPolicy Cluster: kube-proxy SNATs to the receiving node)`;
@@ -197,7 +231,31 @@ export class CrossJoin {
 }
 
 function endKey(e: Endpoint): string {
-  return e.kind === 'eni' ? `${e.eni.id}|${e.eni.addresses[0]}|${e.eni.publicIp ?? ''}` : `x${formatIp(4, e.address)}`;
+  return e.kind === 'eni' ? `${e.eni.id}|${e.eni.addresses[0]}|${e.eni.publicIp ?? ''}` : `x${formatKey(e.address)}`;
+}
+
+/** The AWS end as a path answer names it. */
+function endName(e: Endpoint, key: bigint): string {
+  return e.kind === 'eni' ? interfaceEndpointId(e.eni) : formatKey(key);
+}
+
+/** Where a pod without an IPv6 address would be: its node's primary interface (no address of the pod's there). */
+function noIpv6View(pl: PodPlacement, host: NodeHost): PodView {
+  const node = host.enis[0]!;
+  return { eni: node, address: '(no IPv6 address)', why: `${pl.pod.id} has no IPv6 address (pods of an IPv4 cluster take IPv4 addresses from the VPC CNI); its node ${host.name}'s primary interface is ${node.id}` };
+}
+
+/** The denial of an IPv6 path to or from a pod without an IPv6 address, as the AWS engine words a missing family. */
+function noIpv6Path(pl: PodPlacement, other: string, dir: 'egress' | 'ingress'): PathAnswer {
+  const pod = pl.pod.id;
+  return {
+    src: dir === 'egress' ? pod : other,
+    dst: dir === 'egress' ? other : pod,
+    conns: TrafficSet.EMPTY,
+    responseBlocked: TrafficSet.EMPTY,
+    steps: [{ stage: 'route', resource: pod, verdict: 'deny', traffic: TrafficSet.EMPTY, rules: [], message: `${pod} has no IPv6 address: no IPv6 path (the VPC CNI gives pods IPv4 addresses in an IPv4 cluster; only a hostNetwork pod has its node's IPv6 address)` }],
+    assumptions: ['pods have IPv4 addresses only (VPC CNI in IPv4 mode, ENABLE_V6_EGRESS not set); a hostNetwork pod has its node\'s addresses'],
+  };
 }
 
 export const NO_TRAFFIC = TrafficSet.EMPTY;

@@ -81,6 +81,11 @@ export function crossNotes(k8s: Notes, aws: Notes, join: readonly Diagnostic[]):
   return { ...both, diagnostics: [...both.diagnostics, ...join] };
 }
 
+/** True when the estate has IPv6 (an interface with an IPv6 address). */
+function hasIpv6(j: CrossJoin): boolean {
+  return j.aws.inventory.interfaces.some((e) => (e.ipv6Addresses?.length ?? 0) > 0);
+}
+
 /** The joined analysis of a mixed run: placement and the pair evaluator. */
 export function crossJoin(k8s: Analysis, aws: AwsAnalysis, opts: PlacementOptions = {}): CrossJoin {
   return new CrossJoin(k8s, aws, placePods(k8s.inventory as Inventory, aws.inventory, opts));
@@ -160,7 +165,9 @@ export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossRea
   const pl = j.placement;
   const diagnostics = [...pl.diagnostics];
   const v6only = j.aws.inventory.interfaces.filter((e) => e.addresses.length === 0).length;
-  const assumptions = [...pl.assumptions, ...JOIN_ASSUMPTIONS, ...j.services.assumptions, ...(v6only > 0 ? [`${v6only} IPv6-only interface(s) (no private IPv4) are not joined: the layers meet over IPv4 here`] : [])];
+  const assumptions = [...pl.assumptions, ...JOIN_ASSUMPTIONS, ...j.services.assumptions, ...(v6only > 0 ? [`${v6only} IPv6-only interface(s) (no private IPv4) are not joined: the layers meet over IPv4 here`] : []),
+    // The pods' addresses are IPv4: a pair is joined over IPv4 (an interface's IPv6 path is not a pod's), and IPv6 outside ranges are not listed.
+    ...(hasIpv6(j) ? ['pods have IPv4 addresses (VPC CNI in IPv4 mode): pairs are joined over IPv4, IPv6 outside ranges and interfaces\' IPv6 paths are left out; explain answers a pod with an IPv6 address or an IPv6-only interface (denied unless hostNetwork, over the node\'s IPv6 address)'] : [])];
   const names = new Map<string, string>();
   if (pl.hosts.length === 0) return { joined: false, placement: pl, connections: [], outside: [], names, assumptions: [], diagnostics };
 

@@ -24,6 +24,11 @@ export interface SnapshotParts {
   readonly vpcs: Vpc[];
   readonly subnets: Subnet[];
   readonly interfaces: NetworkInterface[];
+  /**
+   * The interfaces describe-instances lists inside its reservations: the same ENIs as describe-network-interfaces
+   * without their own TagSet, so used only for an ENI no NetworkInterfaces output lists (whichever file is read first).
+   */
+  readonly instanceInterfaces: NetworkInterface[];
   readonly securityGroups: SecurityGroup[];
   readonly networkAcls: NetworkAcl[];
   readonly routeTables: RouteTable[];
@@ -49,7 +54,7 @@ export interface SnapshotParts {
 
 export function emptyParts(): SnapshotParts {
   return {
-    vpcs: [], subnets: [], interfaces: [], securityGroups: [], networkAcls: [], routeTables: [], internetGateways: [], egressOnlyGateways: [],
+    vpcs: [], subnets: [], interfaces: [], instanceInterfaces: [], securityGroups: [], networkAcls: [], routeTables: [], internetGateways: [], egressOnlyGateways: [],
     natGateways: [], peerings: [], transitGateways: [], tgwAttachments: [], tgwAttachmentSubnets: new Map(),
     tgwRouteTables: [], tgwRoutes: new Map(), tgwRoutesCut: new Map(), tgwAssociations: new Map(), tgwPropagations: new Map(),
     prefixLists: [], prefixListEntries: new Map(), vpcEndpoints: [], instanceTags: new Map(),

@@ -117,6 +117,20 @@ function dedupe<T extends { id: string; source: { file: string; line: number; pa
 }
 
 /**
+ * describe-network-interfaces' ENIs, then describe-instances' copies of the ENIs it does not list: an instance's
+ * copy has no TagSet, so it must not stand in for the ENI's own listing, whichever file came first.
+ */
+function interfacesOf(p: SnapshotParts): NetworkInterface[] {
+  if (p.instanceInterfaces.length === 0) return p.interfaces;
+  const holder = new Map<string, string>();
+  for (const e of p.instanceInterfaces) if (e.instanceId !== undefined && !holder.has(e.id)) holder.set(e.id, e.instanceId);
+  const listed = new Set(p.interfaces.map((e) => e.id));
+  // A listing without its Attachment still belongs to the instance whose reservation holds it.
+  const own = p.interfaces.map((e) => (e.instanceId === undefined && holder.has(e.id) ? { ...e, instanceId: holder.get(e.id)! } : e));
+  return [...own, ...p.instanceInterfaces.filter((e) => !listed.has(e.id))];
+}
+
+/**
  * Interface endpoints' ENIs are ordinary ENIs with their groups; each is told which endpoint and service it
  * serves (so it is named by them). An endpoint whose ENIs are not in the snapshot cannot be reached in the
  * answers: a warning.
@@ -167,7 +181,7 @@ export function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInvent
   const inv: Omit<AwsInventory, 'unmodelled'> = {
     vpcs: dedupe(p.vpcs, 'VPC', diagnostics),
     subnets: dedupe(p.subnets, 'subnet', diagnostics),
-    interfaces: withEndpoints(withInstanceTags(dedupe(p.interfaces, 'network interface', diagnostics), p.instanceTags), vpcEndpoints, diagnostics),
+    interfaces: withEndpoints(withInstanceTags(dedupe(interfacesOf(p), 'network interface', diagnostics), p.instanceTags), vpcEndpoints, diagnostics),
     securityGroups: dedupe(p.securityGroups, 'security group', diagnostics),
     networkAcls: dedupe(p.networkAcls, 'network ACL', diagnostics),
     routeTables: dedupe(p.routeTables, 'route table', diagnostics),

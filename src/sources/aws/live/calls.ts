@@ -4,7 +4,7 @@
  * (docs/aws.md). Only Describe*, Get* and Search* actions: the collector never changes anything.
  */
 import {
-  paginateDescribeEgressOnlyInternetGateways, paginateDescribeInternetGateways, paginateDescribeManagedPrefixLists, paginateDescribeNatGateways, paginateDescribeNetworkAcls,
+  paginateDescribeEgressOnlyInternetGateways, paginateDescribeInstances, paginateDescribeInternetGateways, paginateDescribeManagedPrefixLists, paginateDescribeNatGateways, paginateDescribeNetworkAcls,
   paginateDescribeNetworkInterfaces, paginateDescribeRouteTables, paginateDescribeSecurityGroups, paginateDescribeSubnets,
   paginateDescribeTransitGatewayAttachments, paginateDescribeTransitGatewayRouteTables, paginateDescribeTransitGateways,
   paginateDescribeTransitGatewayVpcAttachments, paginateDescribeVpcEndpoints, paginateDescribeVpcPeeringConnections, paginateDescribeVpcs,
@@ -52,8 +52,11 @@ export const REGION_CALLS: readonly RegionCall[] = [
   { action: 'DescribeRouteTables', key: 'RouteTables', file: 'route-tables.json', pageSize: 100, pages: pages(paginateDescribeRouteTables) },
   { action: 'DescribeSecurityGroups', key: 'SecurityGroups', file: 'security-groups.json', pageSize: 1000, pages: pages(paginateDescribeSecurityGroups) },
   { action: 'DescribeNetworkAcls', key: 'NetworkAcls', file: 'network-acls.json', pageSize: 1000, pages: pages(paginateDescribeNetworkAcls) },
-  // Every ENI, instances' included: describe-instances would add copies without the ENIs' tags.
+  // Every ENI with its own tags, instances' included.
   { action: 'DescribeNetworkInterfaces', key: 'NetworkInterfaces', file: 'network-interfaces.json', pageSize: 1000, pages: pages(paginateDescribeNetworkInterfaces) },
+  // For the instances' Tags, which their ENIs carry where their own lack the key (EKS tags the node instances);
+  // the reader prefers the ENIs' own listing above to the copies inside the reservations. MaxResults 5-1000.
+  { action: 'DescribeInstances', key: 'Reservations', file: 'instances.json', pageSize: 1000, pages: pages(paginateDescribeInstances) },
   { action: 'DescribeInternetGateways', key: 'InternetGateways', file: 'internet-gateways.json', pageSize: 1000, pages: pages(paginateDescribeInternetGateways) },
   // MaxResults 5-255 for this action.
   { action: 'DescribeEgressOnlyInternetGateways', key: 'EgressOnlyInternetGateways', file: 'egress-only-internet-gateways.json', pageSize: 255, pages: pages(paginateDescribeEgressOnlyInternetGateways) },

@@ -1,6 +1,7 @@
 /**
  * describe-instances: `Reservations[].Instances[].NetworkInterfaces` (the same ENIs describe-network-interfaces
- * lists); the instance's `Ipv6Address` is its primary interface's (device index 0) when that one lists none.
+ * lists, but without their TagSet: kept apart, and used for an ENI no NetworkInterfaces output lists); the
+ * instance's `Ipv6Address` is its primary interface's (device index 0) when that one lists none.
  */
 import type { Json } from '../fields.js';
 import type { AwsResource } from '../resource.js';
@@ -20,7 +21,7 @@ export const reservations: AwsResource = {
         for (const n of r.objects(inst.o['NetworkInterfaces'], `${inst.path}.NetworkInterfaces`, inst.o)) {
           const primary = ((n.o['Attachment'] as Json | undefined)?.['DeviceIndex'] ?? 0) === 0;
           const e = readInterface(n.o, n.path, r, { ...fallback, ...(primary && ipv6 ? { ipv6 } : {}) });
-          if (e) into.interfaces.push(e);
+          if (e) into.instanceInterfaces.push(e);
         }
       }
     }
