@@ -106,7 +106,9 @@ function allChecks(aws: AwsAnalysis, externals: readonly string[], ports: Readon
 let probes = 0;
 
 async function labAgreesWithModel(aws: AwsAnalysis, checks: readonly Check[]): Promise<Map<string, string>> {
-  const run = await runChecks((c) => awsModelVerdict(aws, c), checks, new AwsLabRunner(aws, { timeoutMs: 500 }));
+  // 2 s, not less: the suite runs three files at once on 2 cores, and an allowed handshake took over 500 ms
+  // there once (a false 'deny' in CI on 2026-12-02); denied probes wait it out concurrently.
+  const run = await runChecks((c) => awsModelVerdict(aws, c), checks, new AwsLabRunner(aws, { timeoutMs: 2000 }));
   const bad = run.results.filter((r) => r.disagreement || r.observed?.verdict === 'error');
   assert.deepEqual(bad.map((r) => `${r.check.from.id} => ${r.check.to.id} ${r.check.protocol}/${r.check.port}: model ${r.model.verdict} (${r.model.rule}), lab ${r.observed?.verdict} ${r.observed?.detail ?? ''}`), []);
   probes += run.summary.probes;
