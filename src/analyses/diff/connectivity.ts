@@ -458,9 +458,6 @@ type AddOutside = (src: string, dst: string, before: number, after: number) => b
 
 /** The outside comparison endpoint by endpoint per atom (vectors of 4 port ids per endpoint): the general path. */
 function outsideByEndpoint(o: Side, n: Side, atoms: readonly IpRange[], ids: readonly string[], oCols: readonly (Int32Array | undefined)[], nCols: readonly (Int32Array | undefined)[], literal: boolean, add: AddOutside, external: (g: IpRange) => string, named: (g: IpRange, id: string) => void): void {
-  let cur = new Uint32Array(4 * ids.length);
-  let next = new Uint32Array(4 * ids.length);
-  let group: IpRange | undefined;
   const close = (g: IpRange, v: Uint32Array): void => {
     const id = external(g);
     let used = false;
@@ -472,9 +469,22 @@ function outsideByEndpoint(o: Side, n: Side, atoms: readonly IpRange[], ids: rea
   };
   const groups = atoms.length > 0 ? blockGroups(o, n, oCols, nCols, literal) : { of: new Int32Array(0), reps: [] };
   const scratch = new Uint32Array(2 * groups.reps.length);
+  mergeAtoms(atoms, 4 * ids.length, (atom, v) => {
+    atomConns(o, atom, ids, oCols, groups, 0, v, scratch);
+    atomConns(n, atom, ids, nCols, groups, 1, v, scratch);
+  }, close);
+}
+
+/**
+ * Walks the atoms in address order, filling each one's vector of port ids; neighbours of one family with
+ * equal vectors merge into one range, and `close` gets each merged range with its vector.
+ */
+function mergeAtoms(atoms: readonly IpRange[], width: number, fill: (atom: IpRange, v: Uint32Array) => void, close: (range: IpRange, v: Uint32Array) => void): void {
+  let cur = new Uint32Array(width);
+  let next = new Uint32Array(width);
+  let group: IpRange | undefined;
   for (const atom of atoms) {
-    atomConns(o, atom, ids, oCols, groups, 0, next, scratch);
-    atomConns(n, atom, ids, nCols, groups, 1, next, scratch);
+    fill(atom, next);
     if (group && group.family === atom.family && sameVector(next, cur)) {
       group = { family: atom.family, lo: group.lo, hi: atom.hi };
       continue;
@@ -551,8 +561,6 @@ function outsideByProfiles(o: Side, n: Side, atoms: readonly IpRange[], ids: rea
   const offsets = [0];
   for (const k of [0, 1, 2, 3]) offsets.push(offsets[k]! + p.sets[k]!.length);
   const width = offsets[4]!;
-  let cur = new Uint32Array(width);
-  let next = new Uint32Array(width);
   const fill = (s: Side, atom: IpRange, k: number, v: Uint32Array): void => {
     const m = s.a.matrix;
     const t = s.a.ports;
@@ -585,17 +593,8 @@ function outsideByProfiles(o: Side, n: Side, atoms: readonly IpRange[], ids: rea
     });
     if (used) named(range, id);
   };
-  let group: IpRange | undefined;
-  for (const atom of atoms) {
-    for (const k of [0, 1]) fill(o, atom, k, next);
-    for (const k of [2, 3]) fill(n, atom, k, next);
-    if (group && group.family === atom.family && sameVector(next, cur)) {
-      group = { family: atom.family, lo: group.lo, hi: atom.hi };
-      continue;
-    }
-    if (group) close(group, cur);
-    [cur, next] = [next, cur];
-    group = atom;
-  }
-  if (group) close(group, cur);
+  mergeAtoms(atoms, width, (atom, v) => {
+    for (const k of [0, 1]) fill(o, atom, k, v);
+    for (const k of [2, 3]) fill(n, atom, k, v);
+  }, close);
 }
