@@ -2,8 +2,8 @@
  * The lab's agent: one per network namespace (started with `ip netns exec NS node agent.js`). It listens
  * on the ports it is told and probes the connections it is told, and speaks JSON lines on stdin/stdout.
  * It exits when stdin closes, so a killed parent leaves no agent behind.
- *   -> {"op":"listen","ports":[["TCP",80],["UDP",53]]}      <- {"op":"listening","failed":[...]}
- *   -> {"op":"probe","id":1,"p":"TCP","host":"10.244.0.2","port":80,"t":1000,"sp":1024}   (sp: source port, optional)
+ *   -> {"op":"listen","ports":[["TCP",80],["UDP",53]],"v6":true}   <- {"op":"listening","failed":[...]}   (v6: on IPv6 too)
+ *   -> {"op":"probe","id":1,"p":"TCP","host":"10.244.0.2","port":80,"t":1000,"sp":1024}   (sp: source port, optional; host of either family)
  *   <- {"op":"result","id":1,"r":"open"|"refused"|"blocked"|"timeout"|"error","code":"...","ms":3}
  */
 import dgram from 'node:dgram';
@@ -11,7 +11,7 @@ import net from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
-type Msg = { op: 'listen'; ports: Array<[string, number]> } | { op: 'probe'; id: number; p: string; host: string; port: number; t: number; sp?: number };
+type Msg = { op: 'listen'; ports: Array<[string, number]>; v6?: boolean } | { op: 'probe'; id: number; p: string; host: string; port: number; t: number; sp?: number };
 
 const servers: Array<net.Server | dgram.Socket> = [];
 const listening = new Set<string>();
@@ -45,19 +45,21 @@ function send(o: unknown): void {
   process.stdout.write(`${JSON.stringify(o)}\n`);
 }
 
-function listenOne(p: string, port: number): Promise<string | undefined> {
+/** A listener on IPv4 (`0.0.0.0`), or on IPv6 alone (`::`, v6only: the IPv4 one keeps its port). */
+function listenOne(p: string, port: number, v6 = false): Promise<string | undefined> {
   listening.add(`${p}/${port}`);
+  const tag = v6 ? ' (IPv6)' : '';
   return new Promise((resolve) => {
     if (p === 'TCP') {
       const s = net.createServer((c) => c.destroy());
-      s.once('error', (e) => resolve(`${p}/${port}: ${(e as NodeJS.ErrnoException).code}`));
-      s.listen({ port, host: '0.0.0.0' }, () => resolve(undefined));
+      s.once('error', (e) => resolve(`${p}/${port}${tag}: ${(e as NodeJS.ErrnoException).code}`));
+      s.listen({ port, host: v6 ? '::' : '0.0.0.0', ...(v6 ? { ipv6Only: true } : {}) }, () => resolve(undefined));
       servers.push(s);
     } else if (p === 'UDP') {
-      const s = dgram.createSocket('udp4');
+      const s = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', ...(v6 ? { ipv6Only: true } : {}) });
       s.on('message', (m, r) => s.send(m, r.port, r.address));
-      s.once('error', (e) => resolve(`${p}/${port}: ${(e as NodeJS.ErrnoException).code}`));
-      s.bind(port, '0.0.0.0', () => resolve(undefined));
+      s.once('error', (e) => resolve(`${p}/${port}${tag}: ${(e as NodeJS.ErrnoException).code}`));
+      s.bind(port, v6 ? '::' : '0.0.0.0', () => resolve(undefined));
       servers.push(s);
     } else resolve(`${p}/${port}: unsupported protocol`);
   });
@@ -91,7 +93,7 @@ function probe(m: Extract<Msg, { op: 'probe' }>): void {
       fromError(e);
     });
   } else if (m.p === 'UDP') {
-    const s = dgram.createSocket('udp4');
+    const s = dgram.createSocket({ type: net.isIPv6(m.host) ? 'udp6' : 'udp4', ...(net.isIPv6(m.host) ? { ipv6Only: true } : {}) });
     const close = (): void => {
       try {
         s.close();
@@ -128,7 +130,8 @@ rl.on('line', (line) => {
     return;
   }
   if (m.op === 'listen') {
-    void Promise.all(m.ports.map(([p, port]) => listenOne(p, port))).then((r) => send({ op: 'listening', failed: r.filter((x) => x !== undefined) }));
+    const all = m.ports.flatMap(([p, port]) => [listenOne(p, port), ...(m.v6 ? [listenOne(p, port, true)] : [])]);
+    void Promise.all(all).then((r) => send({ op: 'listening', failed: r.filter((x) => x !== undefined) }));
   } else if (m.op === 'probe') probe(m);
 });
 rl.on('close', () => process.exit(0));

@@ -209,8 +209,8 @@ export class Lab {
     await bounded([...this.hosts.values()], 8, (h) => run('ip', ['netns', 'exec', h.ns, 'nft', '-f', '-'], `flush ruleset\n${rules.get(h.key) ?? ''}`));
   }
 
-  /** Starts listeners; returns those that could not start. */
-  async listen(ports: ReadonlyMap<string, ReadonlyArray<readonly [Protocol, number]>>): Promise<string[]> {
+  /** Starts listeners (on IPv6 too for the hosts in `v6`); returns those that could not start. */
+  async listen(ports: ReadonlyMap<string, ReadonlyArray<readonly [Protocol, number]>>, v6: ReadonlySet<string> = new Set()): Promise<string[]> {
     const failed: string[] = [];
     await Promise.all(
       [...ports].map(
@@ -227,7 +227,7 @@ export class Lab {
               for (const f of m.failed as string[]) failed.push(`${key} ${f}`);
               resolve();
             };
-            a.child.stdin!.write(`${JSON.stringify({ op: 'listen', ports: list })}\n`);
+            a.child.stdin!.write(`${JSON.stringify({ op: 'listen', ports: list, ...(v6.has(key) ? { v6: true } : {}) })}\n`);
           }),
       ),
     );

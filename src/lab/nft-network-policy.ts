@@ -11,19 +11,19 @@
  */
 import type { Direction, IpBlockPeer, NetworkPolicy, Peer, Pod, PolicyRule, PortRule } from '../inventory/types.js';
 import { matchesSelector } from '../inventory/selector.js';
-import { formatIp, parseIp, type IpRange } from '../model/address.js';
+import { formatIp, parseIp, type Family, type IpRange } from '../model/address.js';
 import type { LabHost, LabWorld, TierChain, TierCompiler } from './tier.js';
 
-/** nft set elements for disjoint, merged IPv4 ranges. */
-export function nftSet(ranges: readonly IpRange[]): string {
-  const sorted = ranges.filter((r) => r.family === 4).sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+/** nft set elements for disjoint, merged ranges of one family (IPv4 unless told). */
+export function nftSet(ranges: readonly IpRange[], family: Family = 4): string {
+  const sorted = ranges.filter((r) => r.family === family).sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
   const merged: { lo: bigint; hi: bigint }[] = [];
   for (const r of sorted) {
     const last = merged[merged.length - 1];
     if (last && r.lo <= last.hi + 1n) last.hi = r.hi > last.hi ? r.hi : last.hi;
     else merged.push({ lo: r.lo, hi: r.hi });
   }
-  return `{ ${merged.map((r) => (r.lo === r.hi ? formatIp(4, r.lo) : `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`)).join(', ')} }`;
+  return `{ ${merged.map((r) => (r.lo === r.hi ? formatIp(family, r.lo) : `${formatIp(family, r.lo)}-${formatIp(family, r.hi)}`)).join(', ')} }`;
 }
 
 function single(address: string): IpRange {

@@ -1,6 +1,7 @@
 /**
  * The AWS lab against the model: real packets through the emulated estate must get the model's verdict on
- * every check the lab can try (a crafted estate with each construct, and a few random estates).
+ * every check the lab can try (a crafted estate with each construct, a dual-stack one whose families' verdicts
+ * differ, and a few random estates, IPv4 and dual-stack).
  */
 // Needs root, nftables and iproute2: without them every test here skips, printing why.
 import { test } from 'node:test';
@@ -9,13 +10,15 @@ import fc from 'fast-check';
 import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
 import { analyseAwsInventory, type AwsAnalysis } from '../../src/analyses/aws/reach.js';
 import { interfaceEndpointId } from '../../src/inventory/aws/types.js';
-import { awsModelVerdict } from '../../src/analyses/test/aws.js';
+import { awsModelVerdict, awsPopulation, checkFamilies } from '../../src/analyses/test/aws.js';
+import { parseIntent } from '../../src/analyses/intent/load.js';
+import { parseCidr } from '../../src/model/address.js';
 import { runChecks } from '../../src/analyses/test/run.js';
-import type { Check, CheckEnd } from '../../src/analyses/test/types.js';
+import type { Check, CheckEnd, CheckResult } from '../../src/analyses/test/types.js';
 import type { Protocol } from '../../src/model/port-set.js';
 import { AwsLabRunner } from '../../src/lab/aws-runner.js';
 import { labUnavailable, listNamespaces } from '../../src/lab/system.js';
-import { estateArb } from './estate-gen.js';
+import { estateArb, EXTERNALS6 } from './estate-gen.js';
 
 const why = labUnavailable();
 if (why) process.stdout.write(`# AWS lab tests skipped: ${why}\n`);
@@ -105,13 +108,14 @@ function allChecks(aws: AwsAnalysis, externals: readonly string[], ports: Readon
 
 let probes = 0;
 
-async function labAgreesWithModel(aws: AwsAnalysis, checks: readonly Check[]): Promise<Map<string, string>> {
+async function labAgreesWithModel(aws: AwsAnalysis, checks: readonly Check[], results?: Map<string, CheckResult>): Promise<Map<string, string>> {
   // 2 s, not less: the suite runs three files at once on 2 cores, and an allowed handshake took over 500 ms
   // there once (a false 'deny' in CI on 2026-12-02); denied probes wait it out concurrently.
   const run = await runChecks((c) => awsModelVerdict(aws, c), checks, new AwsLabRunner(aws, { timeoutMs: 2000 }));
   const bad = run.results.filter((r) => r.disagreement || r.observed?.verdict === 'error');
   assert.deepEqual(bad.map((r) => `${r.check.from.id} => ${r.check.to.id} ${r.check.protocol}/${r.check.port}: model ${r.model.verdict} (${r.model.rule}), lab ${r.observed?.verdict} ${r.observed?.detail ?? ''}`), []);
   probes += run.summary.probes;
+  for (const r of run.results) results?.set(`${r.check.from.id}>${r.check.to.id}:${r.check.port}`, r);
   return new Map(run.results.map((r) => [`${r.check.from.id}>${r.check.to.id}:${r.check.port}`, `${r.model.verdict}/${r.observed?.verdict}`]));
 }
 
@@ -215,9 +219,9 @@ test('AWS lab: on random small estates the lab agrees with the model', opts, asy
   const t0 = performance.now();
   const before = probes;
   await fc.assert(
-    fc.asyncProperty(estateArb(), async ({ snapshot, externals }) => {
+    fc.asyncProperty(estateArb({ ipv6: true }), async ({ snapshot, externals }) => {
       const aws = analysisOf(snapshot);
-      const all = allChecks(aws, externals, [['TCP', 22], ['TCP', 443], ['TCP', 1055], ['UDP', 5500]]);
+      const all = allChecks(aws, [...externals, ...EXTERNALS6], [['TCP', 22], ['TCP', 443], ['TCP', 1055], ['UDP', 5500]]);
       // A spread of the pairs keeps each estate to a couple of seconds.
       const step = Math.max(1, Math.floor(all.length / 60));
       await labAgreesWithModel(aws, all.filter((_, i) => i % step === 0));
@@ -226,4 +230,124 @@ test('AWS lab: on random small estates the lab agrees with the model', opts, asy
   );
   assert.ok(probes - before > 100, `the random estates were probed (${probes - before} probes)`);
   process.stdout.write(`# 3 random estates, ${probes - before} probes in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+});
+
+/**
+ * A dual-stack estate whose families' verdicts differ. VPC v6a (IPv4 and IPv6 blocks, an internet gateway and
+ * an egress-only one): web in the public subnet (::/0 and 0.0.0.0/0 to the IGW, a public IPv4) admits 443
+ * from ::/0 only and 80 from 0.0.0.0/0 only; app in the private subnet (::/0 to the egress-only gateway, no
+ * IPv4 default) admits 22 from everywhere, 8080 from the VPC's IPv4 block only and 9090 from its IPv6 block
+ * only, behind an ACL denying 22 from the public subnet's IPv6 range; v6o in an IPv6-only subnet whose ACL
+ * lets out only 443 and replies to 32768-65535. VPC v6b: b1 behind an egress-only gateway alone.
+ */
+const acl6 = (n: number, egress: boolean, cidr: string, action = 'allow', proto = '-1', ports?: [number, number]) => ({ RuleNumber: n, Protocol: proto, RuleAction: action, Egress: egress, Ipv6CidrBlock: cidr, ...(ports ? { PortRange: { From: ports[0], To: ports[1] } } : {}) });
+const star6 = (egress: boolean) => ({ RuleNumber: 32767, Protocol: '-1', RuleAction: 'deny', Egress: egress, Ipv6CidrBlock: '::/0' });
+const openAcl6 = (egress: boolean) => [allow(100, egress, '0.0.0.0/0'), acl6(101, egress, '::/0'), star(egress), star6(egress)];
+const assoc6 = (c: string) => ({ Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: c, Ipv6CidrBlockState: { State: 'associated' } }] });
+const eni6 = (id: string, subnet: string, vpc: string, ip: string | undefined, ip6: string, groups: string[], publicIp?: string) => {
+  const { PrivateIpAddress: _drop, ...rest } = eni(id, subnet, vpc, ip ?? '', groups, publicIp);
+  return { ...rest, ...(ip ? { PrivateIpAddress: ip } : {}), Ipv6Addresses: [{ Ipv6Address: ip6 }] };
+};
+const tcp = (port: number, v4: string[], v6: string[]) => ({ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: v4.map((c) => ({ CidrIp: c })), Ipv6Ranges: v6.map((c) => ({ CidrIpv6: c })) });
+const everything6 = [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] }];
+const DUAL = {
+  Vpcs: [
+    { VpcId: 'vpc-6a', OwnerId: '111111111111', CidrBlock: '10.20.0.0/16', ...assoc6('2600:1f18:a::/56') },
+    { VpcId: 'vpc-6b', OwnerId: '111111111111', CidrBlock: '10.21.0.0/16', ...assoc6('2600:1f18:b::/56') },
+  ],
+  Subnets: [
+    { SubnetId: 'subnet-pub6', VpcId: 'vpc-6a', CidrBlock: '10.20.1.0/24', AvailabilityZone: 'us-east-1a', ...assoc6('2600:1f18:a:1::/64') },
+    { SubnetId: 'subnet-priv6', VpcId: 'vpc-6a', CidrBlock: '10.20.2.0/24', AvailabilityZone: 'us-east-1a', ...assoc6('2600:1f18:a:2::/64') },
+    { SubnetId: 'subnet-only6', VpcId: 'vpc-6a', Ipv6Native: true, AvailabilityZone: 'us-east-1a', ...assoc6('2600:1f18:a:3::/64') },
+    { SubnetId: 'subnet-b6', VpcId: 'vpc-6b', CidrBlock: '10.21.1.0/24', AvailabilityZone: 'us-east-1a', ...assoc6('2600:1f18:b:1::/64') },
+  ],
+  NetworkInterfaces: [
+    eni6('eni-web', 'subnet-pub6', 'vpc-6a', '10.20.1.10', '2600:1f18:a:1::10', ['sg-web'], '198.51.100.20'),
+    eni6('eni-app', 'subnet-priv6', 'vpc-6a', '10.20.2.10', '2600:1f18:a:2::10', ['sg-app']),
+    eni6('eni-v6o', 'subnet-only6', 'vpc-6a', undefined, '2600:1f18:a:3::10', ['sg-app']),
+    eni6('eni-b1', 'subnet-b6', 'vpc-6b', '10.21.1.10', '2600:1f18:b:1::10', ['sg-b6']),
+  ],
+  SecurityGroups: [
+    { GroupId: 'sg-web', VpcId: 'vpc-6a', GroupName: 'web', IpPermissions: [tcp(443, [], ['::/0']), tcp(80, ['0.0.0.0/0'], [])], IpPermissionsEgress: everything6 },
+    { GroupId: 'sg-app', VpcId: 'vpc-6a', GroupName: 'app', IpPermissions: [tcp(22, ['0.0.0.0/0'], ['::/0']), tcp(8080, ['10.20.0.0/16'], []), tcp(9090, [], ['2600:1f18:a::/56'])], IpPermissionsEgress: everything6 },
+    { GroupId: 'sg-b6', VpcId: 'vpc-6b', GroupName: 'b6', IpPermissions: [tcp(22, ['0.0.0.0/0'], ['::/0'])], IpPermissionsEgress: everything6 },
+  ],
+  NetworkAcls: [
+    { NetworkAclId: 'acl-6a', VpcId: 'vpc-6a', IsDefault: true, Entries: [...openAcl6(false), ...openAcl6(true)], Associations: [{ SubnetId: 'subnet-pub6' }] },
+    { NetworkAclId: 'acl-priv6', VpcId: 'vpc-6a', IsDefault: false, Entries: [acl6(90, false, '2600:1f18:a:1::/64', 'deny', '6', [22, 22]), ...openAcl6(false), ...openAcl6(true)], Associations: [{ SubnetId: 'subnet-priv6' }] },
+    { NetworkAclId: 'acl-only6', VpcId: 'vpc-6a', IsDefault: false, Entries: [...openAcl6(false), acl6(90, true, '::/0', 'allow', '6', [443, 443]), acl6(95, true, '::/0', 'allow', '6', [32768, 65535]), star(true), star6(true)], Associations: [{ SubnetId: 'subnet-only6' }] },
+    { NetworkAclId: 'acl-6b', VpcId: 'vpc-6b', IsDefault: true, Entries: [...openAcl6(false), ...openAcl6(true)], Associations: [{ SubnetId: 'subnet-b6' }] },
+  ],
+  RouteTables: [
+    { RouteTableId: 'rtb-pub6', VpcId: 'vpc-6a', Associations: [{ Main: false, SubnetId: 'subnet-pub6' }], Routes: [
+      local('10.20.0.0/16'), { DestinationIpv6CidrBlock: '2600:1f18:a::/56', GatewayId: 'local', State: 'active' },
+      { DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-6a', State: 'active' }, { DestinationIpv6CidrBlock: '::/0', GatewayId: 'igw-6a', State: 'active' },
+    ] },
+    { RouteTableId: 'rtb-priv6', VpcId: 'vpc-6a', Associations: [{ Main: true }], Routes: [
+      local('10.20.0.0/16'), { DestinationIpv6CidrBlock: '2600:1f18:a::/56', GatewayId: 'local', State: 'active' },
+      { DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: 'eigw-6a', State: 'active' },
+    ] },
+    { RouteTableId: 'rtb-b6', VpcId: 'vpc-6b', Associations: [{ Main: true }], Routes: [
+      local('10.21.0.0/16'), { DestinationIpv6CidrBlock: '2600:1f18:b::/56', GatewayId: 'local', State: 'active' },
+      { DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: 'eigw-6b', State: 'active' },
+    ] },
+  ],
+  InternetGateways: [{ InternetGatewayId: 'igw-6a', Attachments: [{ VpcId: 'vpc-6a', State: 'available' }] }],
+  EgressOnlyInternetGateways: [
+    { EgressOnlyInternetGatewayId: 'eigw-6a', Attachments: [{ VpcId: 'vpc-6a', State: 'attached' }] },
+    { EgressOnlyInternetGatewayId: 'eigw-6b', Attachments: [{ VpcId: 'vpc-6b', State: 'attached' }] },
+  ],
+};
+
+test('AWS lab: dual-stack, each family probed and compared with the model\'s verdict for it', opts, async () => {
+  const aws = analysisOf(DUAL);
+  assert.deepEqual(aws.inventory.diagnostics.filter((d) => d.severity !== 'info'), []);
+  const before = listNamespaces().filter((n) => n.startsWith('bh-'));
+  const t0 = performance.now();
+  const results = new Map<string, CheckResult>();
+  const seen = await labAgreesWithModel(aws, allChecks(aws, ['203.0.113.5', '2001:db8::5'], [['TCP', 22], ['TCP', 80], ['TCP', 443], ['TCP', 9090], ['UDP', 8080]]), results);
+  const ms = performance.now() - t0;
+  const families = (k: string): string => {
+    const r = results.get(k)!;
+    return `model ${JSON.stringify(r.model.families)} lab ${JSON.stringify(r.observed?.families)}`;
+  };
+  // Two dual-stack interfaces whose families differ: the check is allowed (either family), each family as the model has it.
+  assert.equal(seen.get('eni-web>eni-app:22'), 'allow/allow');
+  assert.equal(families('eni-web>eni-app:22'), 'model {"4":"allow","6":"deny"} lab {"4":"allow","6":"deny"}', "app's ACL denies 22 from the public subnet's IPv6 range");
+  assert.equal(families('eni-web>eni-app:9090'), 'model {"4":"deny","6":"allow"} lab {"4":"deny","6":"allow"}', 'a group rule of the VPC\'s IPv6 block only');
+  assert.equal(families('eni-web>eni-app:8080'), 'model {"4":"deny","6":"deny"} lab {"4":"deny","6":"deny"}', 'UDP 8080: no rule');
+  // The internet, per family.
+  assert.equal(seen.get('2001:db8::5>eni-web:443'), 'allow/allow', 'IPv6 through the internet gateway, untranslated, 443 from ::/0');
+  assert.equal(seen.get('203.0.113.5>eni-web:443'), 'deny/deny', 'no IPv4 rule for 443');
+  assert.equal(seen.get('203.0.113.5>eni-web:80'), 'allow/allow', 'the public IPv4 address, 80 from 0.0.0.0/0');
+  assert.equal(seen.get('2001:db8::5>eni-web:80'), 'deny/deny', 'no IPv6 rule for 80');
+  assert.equal(seen.get('eni-app>2001:db8::5:443'), 'allow/allow', 'out through the egress-only gateway');
+  assert.equal(seen.get('eni-app>203.0.113.5:443'), 'deny/deny', 'no IPv4 route out of the private subnet');
+  assert.equal(seen.get('eni-b1>2001:db8::5:443'), 'allow/allow', 'out through the egress-only gateway');
+  assert.equal(seen.get('2001:db8::5>eni-b1:22'), 'deny/deny', 'the egress-only gateway lets the internet open nothing');
+  // The IPv6-only interface meets the others over IPv6 alone; its ACL is stateless.
+  assert.equal(seen.get('eni-v6o>eni-web:443'), 'allow/allow', 'IPv6-only to dual-stack: the one port its ACL lets out');
+  assert.equal(seen.get('eni-v6o>eni-app:9090'), 'deny/deny', "v6o's ACL lets out only 443 (and replies)");
+  assert.equal(seen.get('eni-web>eni-v6o:22'), 'deny/deny', "v6o's ACL lets replies out only to 32768-65535");
+  assert.deepEqual(listNamespaces().filter((n) => n.startsWith('bh-')), before, 'the lab removed every namespace it made');
+  process.stdout.write(`# dual-stack estate: ${seen.size} checks in ${(ms / 1000).toFixed(1)} s\n`);
+});
+
+test('AWS test ends: an IPv6 address end resolves to the interface holding it, else to an outside IPv6 address clear of the VPCs', () => {
+  const aws = analysisOf(DUAL);
+  const pop = awsPopulation(aws, parseIntent('segments:\n  app: {vpc: vpc-6a}\n'));
+  const address = (text: string) => ({ kind: 'address' as const, text, cidr: parseCidr(text)! });
+  const keys = (text: string) => pop.resolve(address(text)).map((m) => m.ends.map((e) => e.eni ?? e.address).join(','));
+  assert.deepEqual(keys('2600:1f18:a:3::10/128'), [interfaceEndpointId(aws.inventory.interfaces.find((e) => e.id === 'eni-v6o')!)]);
+  assert.deepEqual(keys('2600:1f18:a:1::/64'), [interfaceEndpointId(aws.inventory.interfaces.find((e) => e.id === 'eni-web')!)], "the range holds web's IPv6 address");
+  assert.deepEqual(keys('2001:db8::/32'), ['2001:db8::1'], 'a range outside the VPCs: its first address past the network one');
+  assert.deepEqual(keys('2600:1f18:a:9::/64'), [], "inside a VPC's block and held by no interface: no end");
+  assert.deepEqual(keys('10.20.1.10/32'), [interfaceEndpointId(aws.inventory.interfaces.find((e) => e.id === 'eni-web')!)], 'IPv4 as before');
+  // The families each pair is evaluated in, as the engine takes them.
+  const end = (id: string): CheckEnd => ({ id, eni: interfaceEndpointId(aws.inventory.interfaces.find((e) => e.id === id)!) });
+  const check = (from: CheckEnd, to: CheckEnd): Check => ({ id: 1, origin: { kind: 'test', label: 't' }, from, to, protocol: 'TCP', port: 22, expect: 'allow' });
+  assert.deepEqual(checkFamilies(aws, check(end('eni-web'), end('eni-app'))), [4, 6]);
+  assert.deepEqual(checkFamilies(aws, check(end('eni-web'), end('eni-v6o'))), [6]);
+  assert.deepEqual(checkFamilies(aws, check({ id: '2001:db8::5', address: '2001:db8::5' }, end('eni-web'))), [6]);
+  assert.deepEqual(checkFamilies(aws, check(end('eni-web'), { id: '203.0.113.5', address: '203.0.113.5' })), [4]);
 });

@@ -5,12 +5,12 @@
  */
 import type { NetworkInterface } from '../../inventory/aws/types.js';
 import { interfaceEndpointId } from '../../inventory/aws/types.js';
-import { formatIp, parseIp, type IpRange } from '../../model/address.js';
+import { formatIp, type Family, type IpRange } from '../../model/address.js';
 import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
 import { DEFAULT_EPHEMERAL, type PathAnswer } from '../../engine/cloud/path.js';
 import type { Endpoint } from '../../engine/cloud/routing.js';
 import type { StepRule } from '../../engine/cloud/steps.js';
-import { ip4, ipKey } from '../../engine/cloud/estate.js';
+import { addressKey, ip4, ipKey, keyFamily } from '../../engine/cloud/estate.js';
 import type { AwsAnalysis } from '../aws/reach.js';
 import { awsIntentModel } from '../aws/intent.js';
 import type { Intent } from '../intent/types.js';
@@ -113,7 +113,8 @@ export function awsPopulation(aws: AwsAnalysis, intent: Intent): Population {
     members.push({ key: ip!, ends: [{ id: ip!, address: ip!, ...(home ? { segment: home } : {}) }], segments: g.segments, inside: false, ports: [] });
   }
   const eniMember = (e: NetworkInterface): Member => ({ key: `eni:${interfaceEndpointId(e)}`, ends: [eniEnd(e)], segments: [], inside: true, ports: [] });
-  const primaries = aws.inventory.interfaces.map((e) => ({ e, a: ip4(e.addresses[0] ?? '') }));
+  // The address each interface's paths use, per family: its primary private IPv4, its first IPv6 address.
+  const primaries = aws.inventory.interfaces.map((e) => ({ e, a: { 4: aws.estate.primary4(e), 6: aws.estate.primary6(e) } }));
   return {
     members,
     allows: (c) => awsModelVerdict(aws, c).verdict === 'allow',
@@ -121,17 +122,33 @@ export function awsPopulation(aws: AwsAnalysis, intent: Intent): Population {
       if (end.kind === 'segment') return members.filter((m) => m.segments.includes(end.name));
       if (end.kind === 'address') {
         const r = end.cidr.range;
-        if (r.family !== 4) return [];
-        const held = primaries.filter(({ a }) => r.lo <= a && a <= r.hi).map(({ e }) => eniMember(e));
+        const lo = addressKey(r.family, r.lo);
+        const hi = addressKey(r.family, r.hi);
+        const held = primaries.filter(({ a }) => a[r.family] !== undefined && lo <= a[r.family]! && a[r.family]! <= hi).map(({ e }) => eniMember(e));
         if (held.length) return held;
-        const ip = r.lo === r.hi ? formatIp(4, r.lo) : pickAddress(r, avoid);
-        if (!ip || aws.estate.anyVpcContains(parseIp(ip)!.value)) return [];
+        const ip = r.lo === r.hi ? formatIp(r.family, r.lo) : pickOutside(r, avoid);
+        if (!ip || aws.estate.anyVpcContains(ipKey(ip))) return [];
         return [addressMember(intent, ip)];
       }
       const e = aws.endpointOf(end.spec);
       return e?.kind === 'eni' ? [eniMember(e.eni)] : [];
     },
   };
+}
+
+/**
+ * The families a check is evaluated (and probed) in, as the engine's path takes them: an outside end's
+ * address decides; two interfaces with IPv6 addresses meet over both families when both have IPv4 too,
+ * over IPv6 alone when one is IPv6-only; otherwise over IPv4.
+ */
+export function checkFamilies(aws: AwsAnalysis, c: Check): Family[] {
+  const s = awsEndpointOf(aws, c.from);
+  const d = awsEndpointOf(aws, c.to);
+  if (s.kind !== 'eni') return [keyFamily(s.address)];
+  if (d.kind !== 'eni') return [keyFamily(d.address)];
+  const est = aws.estate;
+  if (est.primary6(s.eni) === undefined || est.primary6(d.eni) === undefined) return [4];
+  return est.primary4(s.eni) === undefined || est.primary4(d.eni) === undefined ? [6] : [4, 6];
 }
 
 /** The engine's endpoint for a check end. */
@@ -160,6 +177,18 @@ function ruleText(r: StepRule): string {
  */
 export function awsModelVerdict(aws: AwsAnalysis, c: Check): ModelVerdict {
   const ans = awsPathOf(aws, c);
+  if (!ans.ipv6 || !ans.ipv4) return answerVerdict(ans, c);
+  // Two dual-stack interfaces: the check is allowed when either family is; each family's verdict beside.
+  const v4 = answerVerdict({ ...ans, conns: ans.ipv4.conns, responseBlocked: ans.ipv4.responseBlocked }, c);
+  const v6 = answerVerdict(ans.ipv6, c);
+  const families = { 4: v4.verdict, 6: v6.verdict };
+  if (v4.verdict === v6.verdict) return { ...answerVerdict(ans, c), families };
+  // The families differ: the one that lets the check through explains it, the other is named too.
+  const [yes, no, f, g] = v4.verdict === 'allow' ? [v4, v6, 4, 6] : [v6, v4, 6, 4];
+  return { verdict: 'allow', rule: `${yes.rule} (over IPv${f}; over IPv${g} ${no.rule})`, ...(yes.ruleSource ? { ruleSource: yes.ruleSource } : {}), families };
+}
+
+function answerVerdict(ans: PathAnswer, c: Check): ModelVerdict {
   const proto = PROTOCOL_NUMBER[c.protocol];
   const hit = (t: TrafficSet): boolean => t.has(proto, c.port);
   const caveat = ans.assumptions.filter((a) => a.startsWith('not evaluated')).map((a) => ` (${a})`).join('');

@@ -24,9 +24,17 @@ export function judge(check: Check, model: CheckResult['model'], observed: Check
       const other = runner === 'live' ? "the cluster's enforcement (its network plugin)" : `the ${runner ?? 'runner'}`;
       reasons.push(`the model says ${model.verdict} but ${runner ?? 'the runner'} observed ${seen}: a defect of the model or of ${other}`);
     }
-  } else if (model.verdict !== check.expect) {
-    reasons.push(`expected ${check.expect}, the model says ${model.verdict}`);
   }
+  // A dual-stack check probed in both families: each family against the model's verdict for it, so a
+  // family the lab and the model disagree on is never hidden by the other one getting through.
+  for (const f of [4, 6] as const) {
+    const o = observed?.families?.[f];
+    const m = model.families?.[f];
+    if (!o || !m || o === m) continue;
+    disagreement = true;
+    reasons.push(`over IPv${f} the model says ${m} but ${runner ?? 'the runner'} observed ${o}: a defect of the model or of the ${runner ?? 'runner'}`);
+  }
+  if (!seen && model.verdict !== check.expect) reasons.push(`expected ${check.expect}, the model says ${model.verdict}`);
   return { check, model, ...(observed ? { observed } : {}), status: reasons.length ? 'fail' : 'pass', reasons, disagreement };
 }
 

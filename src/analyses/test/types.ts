@@ -55,7 +55,12 @@ export interface ModelVerdict {
   /** The deciding rule in words, e.g. "allowed by shop-prod/api ingress rule #1 (prod-policies.yaml:60)". */
   readonly rule: string;
   readonly ruleSource?: SourceRef;
+  /** Between two dual-stack interfaces: each family's verdict (the check's is allow when either allows). */
+  readonly families?: FamilyVerdicts;
 }
+
+/** A verdict per address family, for the checks taken in both. */
+export type FamilyVerdicts = Partial<Record<4 | 6, Verdict>>;
 
 /** What a runner saw when it tried the connection. */
 export interface Observation {
@@ -63,6 +68,8 @@ export interface Observation {
   readonly verdict: Verdict | 'skipped' | 'error';
   readonly detail?: string;
   readonly ms?: number;
+  /** What each family's probe saw, when the check was probed in both. */
+  readonly families?: FamilyVerdicts;
 }
 
 /**
