@@ -92,6 +92,8 @@ export function awsLabSkip(aws: AwsAnalysis, c: Check): string | undefined {
     }
   }
   const [s, d] = ends as [typeof ends[0], typeof ends[0]];
+  const service = s.kind === 'external' ? est.serviceAt(s.address) : undefined;
+  if (service) return `${formatKey((s as { address: bigint }).address)} is an address of ${service} (a gateway endpoint's prefix list), which the lab's internet does not stand for`;
   for (const f of families) {
     const why = familySkip(aws, c, s, d, f);
     if (why) return families.length > 1 ? `over IPv${f}: ${why}` : why;
@@ -130,6 +132,16 @@ function familySkip(aws: AwsAnalysis, c: Check, s: Endpoint, d: Endpoint, f: Fam
     if (f === 6 && s.kind === 'eni' && d.kind === 'eni' && r && r.state === 'active' && (r.target.kind === 'igw' || r.target.kind === 'eigw')) {
       return `${t!.id} sends ${formatKey(addr)} to ${r.target.id}: the model does not follow IPv6 between VPCs over the internet`;
     }
+  }
+  if (s.kind === 'eni' && d.kind === 'eni' && s.eni.vpc !== d.eni.vpc) {
+    // Requests one way and replies another (over a TGW, back over a peering): the model counts the path
+    // dropped, the lab's routers would carry both halves. Neither proves the other wrong.
+    const fwd = est.routeTableOf(s.eni.subnet);
+    const back = est.routeTableOf(d.eni.subnet);
+    const r1 = fwd ? bestRoute(est, fwd.routes, dAddr) : undefined;
+    const r2 = back ? bestRoute(est, back.routes, sAddr) : undefined;
+    const via = (r: typeof r1): string | undefined => (r && r.state === 'active' && (r.target.kind === 'pcx' || r.target.kind === 'tgw') ? r.target.id : undefined);
+    if (via(r1) && via(r2) && via(r1) !== via(r2)) return `requests go over ${via(r1)} and replies over ${via(r2)}: the lab does not emulate an asymmetric return`;
   }
   if (f === 6 && (s.kind === 'external' || d.kind === 'external')) {
     const eni = s.kind === 'eni' ? s.eni : (d as { eni: NetworkInterface }).eni;
