@@ -15,6 +15,7 @@ import { analyseAwsInventory, type AwsAnalysis } from '../../src/analyses/aws/re
 import { awsSubjectOf } from '../../src/analyses/aws/intent.js';
 import { awsSegments } from '../../src/analyses/intent/aws-membership.js';
 import { awsLabSkip } from '../../src/lab/aws-runner.js';
+import { checkFamilies } from '../../src/analyses/test/aws.js';
 import { parseIntent } from '../../src/analyses/intent/load.js';
 import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
 import { awsExplainText } from '../../src/reports/aws/explain.js';
@@ -123,7 +124,7 @@ test('intent: aws cidrs place interfaces by their IPv6 address too; init and aud
   assert.match(t.stdout, /v6only => internet-ipv6|v6only, private\] => internet-ipv6|=> internet-ipv6/);
 });
 
-test('blast and the lab: an IPv6-only interface is ranked and blasted from; the lab skips it (IPv4 only)', () => {
+test('blast and the lab: an IPv6-only interface is ranked and blasted from; the lab probes it over IPv6', () => {
   const dir = snapshotDir();
   const rank = runCli(['blast', dir, '--no-settings'], undefined, REPO_ROOT);
   assert.equal(rank.code, 0, rank.stderr);
@@ -134,10 +135,15 @@ test('blast and the lab: an IPv6-only interface is ranked and blasted from; the 
   assert.match(from.stdout, /eni-site\[site\]\s+TCP 22,443/);
   const a = analyse(files());
   const end = (eni: string) => ({ id: eni, eni: a.reach().endpoints.find((e) => e.id.endsWith(`/${eni}`))!.id });
-  const why = awsLabSkip(a, { id: 1, from: end('eni-site'), to: end('eni-v6'), protocol: 'TCP', port: 8080, expect: 'allow' } as never);
-  assert.match(String(why), /eni-v6 has no IPv4 address/);
-  const out6 = awsLabSkip(a, { id: 2, from: end('eni-site'), to: { id: '2606:4700::1111', address: '2606:4700::1111' }, protocol: 'TCP', port: 443, expect: 'allow' } as never);
-  assert.match(String(out6), /IPv6 address: the lab emulates IPv4 only/);
+  // The lab is dual-stack: the IPv6-only interface is probed over IPv6, and so is an IPv6 outside address.
+  const six = { id: 1, from: end('eni-site'), to: end('eni-v6'), protocol: 'TCP', port: 8080, expect: 'allow' } as never;
+  assert.deepEqual(checkFamilies(a, six), [6]);
+  assert.equal(awsLabSkip(a, six), undefined);
+  const out6 = { id: 2, from: end('eni-site'), to: { id: '2606:4700::1111', address: '2606:4700::1111' }, protocol: 'TCP', port: 443, expect: 'allow' } as never;
+  assert.deepEqual(checkFamilies(a, out6), [6]);
+  // An IPv4 outside address and the IPv6-only interface have no family in common: nothing to probe.
+  const out4 = { id: 3, from: end('eni-v6'), to: { id: '203.0.113.5', address: '203.0.113.5' }, protocol: 'TCP', port: 443, expect: 'allow' } as never;
+  assert.match(String(awsLabSkip(a, out4)), /eni-v6 has no IPv4 address/);
 });
 
 test('across cloud and cluster: an IPv6-only interface is no node and no AWS end of the IPv4 join, and the section says so', () => {
