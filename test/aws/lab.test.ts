@@ -232,20 +232,25 @@ test('AWS lab: on random small estates the lab agrees with the model', opts, asy
   process.stdout.write(`# 3 random estates, ${probes - before} probes in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 });
 
-test('AWS lab: on random small dual-stack estates the lab agrees with the model in each family', opts, async () => {
+test('AWS lab: on a random small dual-stack estate the lab agrees with the model in each family', opts, async () => {
   const t0 = performance.now();
   const before = probes;
+  let v6 = 0;
   await fc.assert(
     fc.asyncProperty(estateArb({ ipv6: true }), async ({ snapshot, externals }) => {
       const aws = analysisOf(snapshot);
       const all = allChecks(aws, [...externals, ...EXTERNALS6], [['TCP', 22], ['TCP', 443], ['UDP', 5500]]);
-      const step = Math.max(1, Math.floor(all.length / 40));
-      await labAgreesWithModel(aws, all.filter((_, i) => i % step === 0));
+      // One estate, a spread of 60 pairs: the lab test runs in CI beside others (the lab's build is most of it).
+      const step = Math.max(1, Math.floor(all.length / 60));
+      const results = new Map<string, CheckResult>();
+      await labAgreesWithModel(aws, all.filter((_, i) => i % step === 0), results);
+      v6 += [...results.values()].filter((r) => r.observed?.verdict !== 'skipped' && checkFamilies(aws, r.check).includes(6)).length;
     }),
-    { numRuns: 2, seed: 6 },
+    { numRuns: 1, seed: 6 },
   );
-  assert.ok(probes - before > 40, `the random estates were probed (${probes - before} probes)`);
-  process.stdout.write(`# 2 random dual-stack estates, ${probes - before} probes in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  assert.ok(v6 > 10, `IPv6 was probed (${v6} checks)`);
+  assert.ok(probes - before > 30, `the random estate was probed (${probes - before} probes)`);
+  process.stdout.write(`# a random dual-stack estate, ${probes - before} probes (${v6} checks over IPv6) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
 });
 
 /**
