@@ -13,10 +13,10 @@ import { interfaceEndpointId } from '../../src/inventory/aws/types.js';
 import { awsModelVerdict, awsPopulation, checkFamilies } from '../../src/analyses/test/aws.js';
 import { parseIntent } from '../../src/analyses/intent/load.js';
 import { parseCidr } from '../../src/model/address.js';
-import { runChecks } from '../../src/analyses/test/run.js';
+import { judge, runChecks } from '../../src/analyses/test/run.js';
 import type { Check, CheckEnd, CheckResult } from '../../src/analyses/test/types.js';
 import type { Protocol } from '../../src/model/port-set.js';
-import { AwsLabRunner } from '../../src/lab/aws-runner.js';
+import { AwsLabRunner, combine } from '../../src/lab/aws-runner.js';
 import { labUnavailable, listNamespaces } from '../../src/lab/system.js';
 import { estateArb, EXTERNALS6 } from './estate-gen.js';
 
@@ -371,4 +371,17 @@ test('AWS test ends: an IPv6 address end resolves to the interface holding it, e
   assert.deepEqual(checkFamilies(aws, check(end('eni-web'), end('eni-v6o'))), [6]);
   assert.deepEqual(checkFamilies(aws, check({ id: '2001:db8::5', address: '2001:db8::5' }, end('eni-web'))), [6]);
   assert.deepEqual(checkFamilies(aws, check(end('eni-web'), { id: '203.0.113.5', address: '203.0.113.5' })), [4]);
+});
+
+test('AWS lab: a dual-stack check is compared per family, so a family that disagrees is reported though the other gets through', () => {
+  const c: Check = { id: 1, origin: { kind: 'test', label: 't' }, from: { id: 'a', eni: 'a' }, to: { id: 'b', eni: 'b' }, protocol: 'TCP', port: 22, expect: 'allow' };
+  const model = { verdict: 'allow' as const, rule: 'allowed', families: { 4: 'allow' as const, 6: 'deny' as const } };
+  const same = combine([{ family: 4, o: { verdict: 'allow', ms: 3 } }, { family: 6, o: { verdict: 'deny', detail: 'no answer before the timeout', ms: 2000 } }]);
+  assert.deepEqual(same, { verdict: 'allow', detail: 'IPv4 allow; IPv6 deny (no answer before the timeout)', ms: 2000, families: { 4: 'allow', 6: 'deny' } });
+  assert.equal(judge(c, model, same, 'lab').disagreement, false);
+  const both = combine([{ family: 4, o: { verdict: 'allow' } }, { family: 6, o: { verdict: 'allow' } }]);
+  const r = judge(c, model, both, 'lab');
+  assert.equal(r.disagreement, true, 'the union agrees, IPv6 does not');
+  assert.match(r.reasons.join('\n'), /over IPv6 the model says deny but lab observed allow/);
+  assert.equal(combine([{ family: 4, o: { verdict: 'allow' } }, { family: 6, o: { verdict: 'error', detail: 'x' } }]).verdict, 'error');
 });
