@@ -58,15 +58,6 @@ class Tallies<K> {
     return this.cells.keys();
   }
 
-  /** The pairs with a connection at `key`. */
-  pairs(key: K): number {
-    const c = this.cells.get(key);
-    if (!c) return 0;
-    let n = c.w;
-    if (c.more) for (const w of c.more.values()) n += w;
-    return n;
-  }
-
   /** The port ids with a pair at `key`, with their counts. */
   counts(key: K): Array<[number, number]> {
     const c = this.cells.get(key);
@@ -74,6 +65,25 @@ class Tallies<K> {
     const out: Array<[number, number]> = c.w > 0 ? [[c.id, c.w]] : [];
     for (const [id, w] of c.more ?? []) if (w > 0) out.push([id, w]);
     return out;
+  }
+}
+
+/** Tallies per group pair: a row of destination groups per source group, so keys stay small integers. */
+class PairTallies {
+  private readonly rows: Array<Tallies<number> | undefined>;
+
+  constructor(groups: number) {
+    this.rows = new Array<Tallies<number> | undefined>(groups);
+  }
+
+  /** Counts `w` pairs of port id `id` from group g to group h. */
+  add(g: number, h: number, id: number, w: number): void {
+    if (w !== 0 && id !== NONE_ID) (this.rows[g] ??= new Tallies<number>()).add(h, id, w);
+  }
+
+  /** The destination groups of source group g, as tallies. */
+  row(g: number): Tallies<number> | undefined {
+    return this.rows[g];
   }
 }
 
@@ -97,21 +107,18 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
   const t = a.ports;
   const noFilter = plan.filtered(ALL_ID) === ALL_ID;
   const keep = opts.keep ?? (() => true);
-  const names: string[] = [];
-  const index = new Map<string, number>();
-  const groupIndex = (g: string): number => {
-    let i = index.get(g);
-    if (i === undefined) index.set(g, (i = names.push(g) - 1));
-    return i;
-  };
-  const groupsOfNode = new Map<ReachNode, number[]>();
+  const groupNames = new Map<ReachNode, readonly string[]>();
   const kept = new Map<ReachNode, boolean>();
   for (const n of plan.nodes) {
     if (n.external) continue;
     const gs = opts.groupsOf(n.e.endpoint);
-    groupsOfNode.set(n, (gs.length ? gs : [UNMAPPED]).map(groupIndex));
+    groupNames.set(n, gs.length ? gs : [UNMAPPED]);
     kept.set(n, keep(n.e.endpoint));
   }
+  // Groups are numbered in listing order, so that numeric order is the order of the lines.
+  const names = [...new Set([...groupNames.values()].flat())].sort(lex);
+  const index = new Map(names.map((g, i) => [g, i]));
+  const groupsOfNode = new Map([...groupNames].map(([n, gs]) => [n, gs.map((g) => index.get(g)!)]));
   const G = names.length;
   const gsOf = (n: ReachNode): number[] => groupsOfNode.get(n)!;
 
@@ -146,9 +153,9 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
   const slotArr = Int32Array.from(uSlot);
   const wArr = Float64Array.from(uW);
 
-  // Per (source group, destination group), keyed g * G + h.
-  const acc = new Tallies<number>();
-  const cond = new Tallies<number>();
+  // Per (source group, destination group).
+  const acc = new PairTallies(G);
+  const cond = new PairTallies(G);
   const space = plan.blocks.flatMap((b) => rangeToCidrs(b.range));
   const merger = outsideMerger(space, plan.nodes.filter((n) => n.external).map((n) => n.e.endpoint));
   // Per (source group, outside destination), keyed `g\n>name`.
@@ -205,7 +212,7 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
   for (let u = 0; u < colArr.length; u++) unitsAt[fill[colArr[u]!]!++] = u;
   const baseTally = new Tallies<number>();
   for (let u = 0; u < colArr.length; u++) baseTally.add(slotArr[u]!, f(base[colArr[u]!]!), wArr[u]!);
-  const baseSlots = [...baseTally.keys()].filter((slot) => baseTally.pairs(slot) > 0).map((slot) => ({ slot, counts: baseTally.counts(slot) }));
+  const baseSlots = [...baseTally.keys()].map((slot) => ({ slot, counts: baseTally.counts(slot) })).filter((b) => b.counts.length > 0);
   // Per (source group, kept or not), as slots are: its sources whose row is the base but for its changes.
   const fromBaseSrcs = new Float64Array(S);
   const sparse = !plan.nodes.some((n) => n.unmodelled);
@@ -253,13 +260,13 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
         for (let k = 0; k < eSlot.length; k++) {
           // A pair is about the scope when either end is kept.
           if (!sKept && (eSlot[k]! & 1) === 0) continue;
-          acc.add(g * G + (eSlot[k]! >> 1), eId[k]!, eW[k]!);
+          acc.add(g, eSlot[k]! >> 1, eId[k]!, eW[k]!);
         }
       }
       // A workload and itself is no pair: take back the one its row counted.
       if (sKept && isDst.has(s)) {
         const self = plan.cellOf(row, s);
-        for (const g of gs) for (const h of gs) acc.add(g * G + h, self, -1);
+        for (const g of gs) for (const h of gs) acc.add(g, h, self, -1);
       }
     }
     outgoing(members, row);
@@ -269,7 +276,7 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
     if (n === 0) continue;
     for (const { slot, counts } of baseSlots) {
       if ((gk & 1) === 0 && (slot & 1) === 0) continue;
-      for (const [id, w] of counts) acc.add((gk >> 1) * G + (slot >> 1), id, n * w);
+      for (const [id, w] of counts) acc.add(gk >> 1, slot >> 1, id, n * w);
     }
   }
   // Sources with hostNetwork pods under the node rule: pair by pair (they are few), as streamReach lists them.
@@ -283,8 +290,8 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
       if (rel === 'same-node') id = all;
       for (const g of gsOf(s)) {
         for (const h of gsOf(d)) {
-          acc.add(g * G + h, id, 1);
-          if (rel === 'possibly-same-node' && id !== all) cond.add(g * G + h, all, 1);
+          acc.add(g, h, id, 1);
+          if (rel === 'possibly-same-node' && id !== all) cond.add(g, h, all, 1);
         }
       }
     }
@@ -325,28 +332,32 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
   // either end is kept, less each kept workload and itself.
   const srcsIn = new Float64Array(S);
   const dstsIn = new Float64Array(S);
-  const selfPairs = new Map<number, number>();
+  const selfPairs = new Array<Map<number, number> | undefined>(G);
   for (const s of plan.srcs) {
     if (s.external) continue;
     for (const g of gsOf(s)) srcsIn[g * 2 + (kept.get(s) ? 1 : 0)]++;
-    if (isDst.has(s) && kept.get(s)) for (const g of gsOf(s)) for (const h of gsOf(s)) selfPairs.set(g * G + h, (selfPairs.get(g * G + h) ?? 0) + 1);
+    if (!isDst.has(s) || !kept.get(s)) continue;
+    for (const g of gsOf(s)) {
+      const selfs = (selfPairs[g] ??= new Map());
+      for (const h of gsOf(s)) selfs.set(h, (selfs.get(h) ?? 0) + 1);
+    }
   }
   for (const d of clusterDsts) for (const h of gsOf(d)) dstsIn[h * 2 + (kept.get(d) ? 1 : 0)]++;
-  const about = (g: number, h: number): number => srcsIn[g * 2 + 1]! * (dstsIn[h * 2]! + dstsIn[h * 2 + 1]!) + srcsIn[g * 2]! * dstsIn[h * 2 + 1]! - (selfPairs.get(g * G + h) ?? 0);
-  const line = <K>(src: string, dst: string, x: Tallies<K>, key: K, of: number, condition?: 'same-node'): Connection => {
-    const ids = x.counts(key).map(([id]) => id);
-    const pairs = x.pairs(key);
+  const about = (g: number, h: number): number => srcsIn[g * 2 + 1]! * (dstsIn[h * 2]! + dstsIn[h * 2 + 1]!) + srcsIn[g * 2]! * dstsIn[h * 2 + 1]! - (selfPairs[g]?.get(h) ?? 0);
+  /** The line of the pairs at `key`, or undefined when it has none with a connection. */
+  const line = <K>(src: string, dst: string, x: Tallies<K>, key: K, of: number, condition?: 'same-node'): Connection | undefined => {
+    const counts = x.counts(key);
+    if (counts.length === 0) return undefined;
+    const ids = counts.map(([id]) => id);
+    // The counts left are the pairs with a connection: what a row took back came to zero, never below.
+    const pairs = counts.reduce((n, [, w]) => n + w, 0);
     const aggregate: Aggregate = { pairs, of, coverage: ids.length === 1 && pairs === of ? 'all' : 'some' };
     return { src, dst, conns: t.get(ids.reduce((u, id) => t.union(u, id), NONE_ID)), ...(condition ? { condition } : {}), aggregate };
   };
-  const order = names.map((_, i) => i).sort((p, q) => lex(names[p]!, names[q]!));
-  const rank = new Float64Array(G);
-  order.forEach((g, r) => (rank[g] = r));
-  // The group pairs with a line, in listing order (by source group, then destination group).
-  const pairKeys = [...new Set([...acc.keys(), ...cond.keys()])].filter((i) => acc.pairs(i) > 0 || cond.pairs(i) > 0);
-  const listed = (i: number): number => rank[Math.floor(i / G)]! * G + rank[i % G]!;
-  pairKeys.sort((p, q) => listed(p) - listed(q));
   const lines: Connection[] = [];
+  const push = (c: Connection | undefined): void => {
+    if (c) lines.push(c);
+  };
   const outByGroup = new Map<number, string[]>();
   for (const k of outAcc.keys()) {
     const g = Number(k.slice(0, k.indexOf('\n>')));
@@ -354,29 +365,30 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
     l.push(k);
     outByGroup.set(g, l);
   }
-  let next = 0;
-  for (const g of order) {
-    for (; next < pairKeys.length && Math.floor(pairKeys[next]! / G) === g; next++) {
-      const i = pairKeys[next]!;
-      const h = i % G;
+  for (let g = 0; g < G; g++) {
+    const ra = acc.row(g);
+    const rc = cond.row(g);
+    const hs = Float64Array.from(rc ? new Set([...(ra?.keys() ?? []), ...rc.keys()]) : (ra?.keys() ?? [])).sort();
+    for (const h of hs) {
       const of = about(g, h);
-      if (acc.pairs(i) > 0) lines.push(line(names[g]!, names[h]!, acc, i, of));
-      if (cond.pairs(i) > 0) lines.push(line(names[g]!, names[h]!, cond, i, of, 'same-node'));
+      if (ra) push(line(names[g]!, names[h]!, ra, h, of));
+      if (rc) push(line(names[g]!, names[h]!, rc, h, of, 'same-node'));
     }
     const outs = (outByGroup.get(g) ?? []).map((k) => ({ k, dst: k.slice(k.indexOf('\n>') + 2) }));
-    for (const { k, dst } of outs.sort((p, q) => lex(p.dst, q.dst))) lines.push(line(names[g]!, dst, outAcc, k, keptSrcs[g]!));
+    for (const { k, dst } of outs.sort((p, q) => lex(p.dst, q.dst))) push(line(names[g]!, dst, outAcc, k, keptSrcs[g]!));
   }
   const inbound = [...inAcc.keys()].map((k) => {
     const at = k.lastIndexOf('\n');
     return { k, src: k.slice(0, at), h: Number(k.slice(at + 1)) };
   });
-  inbound.sort((p, q) => lex(p.src, q.src) || lex(names[p.h]!, names[q.h]!));
-  for (const { k, src, h } of inbound) lines.push(line(src, names[h]!, inAcc, k, keptDsts[h]!));
+  inbound.sort((p, q) => lex(p.src, q.src) || p.h - q.h);
+  for (const { k, src, h } of inbound) push(line(src, names[h]!, inAcc, k, keptDsts[h]!));
 
   const named = new Set(lines.flatMap((c) => [c.src, c.dst]));
   const keptGroups = new Set<number>();
   for (const n of plan.nodes) if (!n.external && kept.get(n)) for (const g of gsOf(n)) keptGroups.add(g);
-  const groupEndpoints: Endpoint[] = order
+  const groupEndpoints: Endpoint[] = names
+    .map((_, g) => g)
     .filter((g) => named.has(names[g]!) || keptGroups.has(g))
     .map((g) => (opts.level === 'namespace' ? { id: names[g]!, kind: 'Namespace' as const, namespace: names[g]!, name: names[g]! } : { id: names[g]!, kind: 'Segment' as const, name: names[g]! }));
   const endpoints = [...groupEndpoints, ...merger.endpoints().filter((e) => named.has(e.id))];
