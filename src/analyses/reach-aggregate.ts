@@ -348,11 +348,16 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
   const line = <K>(src: string, dst: string, x: Tallies<K>, key: K, of: number, condition?: 'same-node'): Connection | undefined => {
     const counts = x.counts(key);
     if (counts.length === 0) return undefined;
-    const ids = counts.map(([id]) => id);
     // The counts left are the pairs with a connection: what a row took back came to zero, never below.
-    const pairs = counts.reduce((n, [, w]) => n + w, 0);
-    const aggregate: Aggregate = { pairs, of, coverage: ids.length === 1 && pairs === of ? 'all' : 'some' };
-    return { src, dst, conns: t.get(ids.reduce((u, id) => t.union(u, id), NONE_ID)), ...(condition ? { condition } : {}), aggregate };
+    let pairs = 0;
+    let union = NONE_ID;
+    for (const [id, w] of counts) {
+      pairs += w;
+      union = t.union(union, id);
+    }
+    const aggregate: Aggregate = { pairs, of, coverage: counts.length === 1 && pairs === of ? 'all' : 'some' };
+    const conns = t.get(union);
+    return condition ? { src, dst, conns, condition, aggregate } : { src, dst, conns, aggregate };
   };
   const lines: Connection[] = [];
   const push = (c: Connection | undefined): void => {
@@ -384,7 +389,8 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
   inbound.sort((p, q) => lex(p.src, q.src) || p.h - q.h);
   for (const { k, src, h } of inbound) push(line(src, names[h]!, inAcc, k, keptDsts[h]!));
 
-  const named = new Set(lines.flatMap((c) => [c.src, c.dst]));
+  const named = new Set<string>();
+  for (const c of lines) named.add(c.src).add(c.dst);
   const keptGroups = new Set<number>();
   for (const n of plan.nodes) if (!n.external && kept.get(n)) for (const g of gsOf(n)) keptGroups.add(g);
   const groupEndpoints: Endpoint[] = names
