@@ -12,9 +12,12 @@ import { computeReach, type Connection, type ReachOptions } from '../src/analyse
 import { mergeOutside } from '../src/analyses/outside-merge.js';
 import { endpointFilter, filterReachResult } from '../src/analyses/endpoint-filter.js';
 import { endpointMatcher, type Endpoint } from '../src/analyses/endpoints.js';
-import { aggregateReach } from '../src/analyses/reach-aggregate.js';
+import { aggregateReach, groupsFor } from '../src/analyses/reach-aggregate.js';
+import { parseIntent } from '../src/analyses/intent/index.js';
+import { draftIntent, renderIntentYaml } from '../src/analyses/intent/init.js';
 import { PortSet, parsePortSpec } from '../src/model/port-set.js';
 import { clusterCaseArb } from './oracle/generate.js';
+import { intentArb } from './oracle/intent-arb.js';
 
 interface Line {
   readonly key: string;
@@ -87,25 +90,51 @@ const optionsArb = fc.record({
 /** A grouping with workloads in several groups, or in none, as intent segments may be. */
 const labelGroups = (e: Endpoint): readonly string[] => Object.entries(e.labels ?? {}).map(([k, v]) => `${k}=${v}`).sort();
 
+/** A query as optionsArb draws it. */
+type Query = { from?: string | undefined; to?: string | undefined; ports?: string | undefined; namespaces?: readonly string[] | undefined; selector?: string | undefined };
+
+/** The options and -n/-l of a query, and whether reach refuses it (--from/--to that match nothing: at every level). */
+function prepared(a: Analysis, q: Query): { o: ReachOptions; spec: { namespaces?: readonly string[]; selector?: string }; refused: boolean } {
+  const o: ReachOptions = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.ports ? { ports: parsePortSpec(q.ports)! } : {}) };
+  const spec = { ...(q.namespaces ? { namespaces: q.namespaces } : {}), ...(q.selector ? { selector: q.selector } : {}) };
+  try {
+    computeReach(a, o);
+  } catch {
+    return { o, spec, refused: true };
+  }
+  return { o, spec, refused: false };
+}
+
 test('reach --level namespace|segment equals the workload listing summed pair by pair', () => {
   fc.assert(
     fc.property(clusterCaseArb, optionsArb, (c, q) => {
       const a = analyze(loadFromTexts([{ path: 'gen.yaml', text: c.yaml }]).inventory);
-      const o: ReachOptions = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}), ...(q.ports ? { ports: parsePortSpec(q.ports)! } : {}) };
-      const spec = { ...(q.namespaces ? { namespaces: q.namespaces } : {}), ...(q.selector ? { selector: q.selector } : {}) };
-      let ok = true;
-      try {
-        computeReach(a, o);
-      } catch {
-        ok = false; // --from/--to that match nothing: reach refuses at every level
-      }
-      if (!ok) {
+      const { o, spec, refused } = prepared(a, q);
+      if (refused) {
         assert.throws(() => aggregateReach(a, { ...o, level: 'namespace', groupsOf: (e) => [e.namespace ?? ''] }));
         return;
       }
       const byNs = (e: Endpoint): readonly string[] => [e.namespace ?? ''];
       assert.deepEqual(sorted(computed(a, o, 'namespace', byNs, spec)), sorted(literal(a, o, byNs, spec)));
       assert.deepEqual(sorted(computed(a, o, 'segment', labelGroups, spec)), sorted(literal(a, o, labelGroups, spec)));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+// The groups of an intent's segments, as the CLI takes them: a random intent (overlapping segments, some
+// workloads in none) and the init draft, which has a segment per workload, so most group pairs have no
+// connection and the aggregate must count the pairs without one from the group sizes alone.
+test('reach --level segment with an intent (a random one, the init draft) equals the workload listing summed pair by pair', () => {
+  fc.assert(
+    fc.property(clusterCaseArb, optionsArb, intentArb, (c, q, text) => {
+      const a = analyze(loadFromTexts([{ path: 'gen.yaml', text: c.yaml }]).inventory);
+      const p = prepared(a, q);
+      if (p.refused) return;
+      for (const intent of [parseIntent(text, 'random.yaml'), parseIntent(renderIntentYaml(draftIntent(a)), 'init.yaml')]) {
+        const bySegment = groupsFor(a, 'segment', intent);
+        assert.deepEqual(sorted(computed(a, p.o, 'segment', bySegment, p.spec)), sorted(literal(a, p.o, bySegment, p.spec)));
+      }
     }),
     { numRuns: 300 },
   );

@@ -32,67 +32,58 @@ export interface AggregateOptions extends Omit<ReachOptions, 'level'> {
 }
 
 /**
- * Tallies of connections, `n` of them in typed arrays (one per group pair): per tally the pairs with a
- * connection, those without, and the distinct port ids with their counts (the first inline, as most have one).
+ * Tallies of connections by key (a group pair, a destination slot, a group and an outside name): per key
+ * the distinct port ids with their pair counts (the first inline, as most keys have one). Sparse, and only
+ * of pairs with a connection: an init intent has a segment per workload, and 20,000 groups make 400
+ * million group pairs, few of them connected (pairs without one are counted from the group sizes).
  */
-class Tallies {
-  readonly pairs: Float64Array;
-  readonly none: Float64Array;
-  private readonly first: Int32Array;
-  private readonly firstCount: Float64Array;
-  private readonly others = new Map<number, Map<number, number>>();
+class Tallies<K> {
+  private readonly cells = new Map<K, { id: number; w: number; more?: Map<number, number> }>();
 
-  constructor(n: number) {
-    this.pairs = new Float64Array(n);
-    this.none = new Float64Array(n);
-    this.first = new Int32Array(n).fill(-1);
-    this.firstCount = new Float64Array(n);
-  }
-
-  /** Counts `w` pairs of port id `id` in tally i. */
-  add(i: number, id: number, w: number): void {
+  /** Counts `w` pairs of port id `id` at `key`. */
+  add(key: K, id: number, w: number): void {
     // A negative w takes back pairs counted before (a row's column that differs from the base row).
-    if (w === 0) return;
-    if (id === NONE_ID) {
-      this.none[i] += w;
-      return;
+    if (w === 0 || id === NONE_ID) return;
+    const c = this.cells.get(key);
+    if (!c) this.cells.set(key, { id, w });
+    else if (c.id === id) c.w += w;
+    else {
+      const more = (c.more ??= new Map());
+      more.set(id, (more.get(id) ?? 0) + w);
     }
-    this.pairs[i] += w;
-    const f = this.first[i]!;
-    if (f === -1 || f === id) {
-      this.first[i] = id;
-      this.firstCount[i] += w;
-      return;
-    }
-    let o = this.others.get(i);
-    if (!o) this.others.set(i, (o = new Map()));
-    o.set(id, (o.get(id) ?? 0) + w);
   }
 
-  /** Adds tally j of `o` to tally i, less one pair of port id `minus` (a workload and itself) when given. */
-  addFrom(i: number, o: Tallies, j: number, minus?: number): void {
-    this.none[i] += o.none[j]! - (minus === NONE_ID ? 1 : 0);
-    if (o.pairs[j] === 0) return;
-    const f = o.first[j]!;
-    if (f !== -1) this.add(i, f, o.firstCount[j]! - (minus === f ? 1 : 0));
-    const more = o.others.get(j);
-    if (more) for (const [id, w] of more) this.add(i, id, w - (minus === id ? 1 : 0));
+  /** The keys counted at (some may have come back to no pair). */
+  keys(): IterableIterator<K> {
+    return this.cells.keys();
   }
 
-  /** The port ids with a pair in tally i. */
-  ids(i: number): number[] {
-    const out = this.first[i] !== -1 && this.firstCount[i]! > 0 ? [this.first[i]!] : [];
-    for (const [id, w] of this.others.get(i) ?? []) if (w > 0) out.push(id);
+  /** The port ids with a pair at `key`, with their counts. */
+  counts(key: K): Array<[number, number]> {
+    const c = this.cells.get(key);
+    if (!c) return [];
+    const out: Array<[number, number]> = c.w > 0 ? [[c.id, c.w]] : [];
+    for (const [id, w] of c.more ?? []) if (w > 0) out.push([id, w]);
     return out;
   }
+}
 
-  /** Empties tally i. */
-  clear(i: number): void {
-    this.pairs[i] = 0;
-    this.none[i] = 0;
-    this.first[i] = -1;
-    this.firstCount[i] = 0;
-    this.others.delete(i);
+/** Tallies per group pair: a row of destination groups per source group, so keys stay small integers. */
+class PairTallies {
+  private readonly rows: Array<Tallies<number> | undefined>;
+
+  constructor(groups: number) {
+    this.rows = new Array<Tallies<number> | undefined>(groups);
+  }
+
+  /** Counts `w` pairs of port id `id` from group g to group h. */
+  add(g: number, h: number, id: number, w: number): void {
+    if (w !== 0 && id !== NONE_ID) (this.rows[g] ??= new Tallies<number>()).add(h, id, w);
+  }
+
+  /** The destination groups of source group g, as tallies. */
+  row(g: number): Tallies<number> | undefined {
+    return this.rows[g];
   }
 }
 
@@ -116,21 +107,18 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
   const t = a.ports;
   const noFilter = plan.filtered(ALL_ID) === ALL_ID;
   const keep = opts.keep ?? (() => true);
-  const names: string[] = [];
-  const index = new Map<string, number>();
-  const groupIndex = (g: string): number => {
-    let i = index.get(g);
-    if (i === undefined) index.set(g, (i = names.push(g) - 1));
-    return i;
-  };
-  const groupsOfNode = new Map<ReachNode, number[]>();
+  const groupNames = new Map<ReachNode, readonly string[]>();
   const kept = new Map<ReachNode, boolean>();
   for (const n of plan.nodes) {
     if (n.external) continue;
     const gs = opts.groupsOf(n.e.endpoint);
-    groupsOfNode.set(n, (gs.length ? gs : [UNMAPPED]).map(groupIndex));
+    groupNames.set(n, gs.length ? gs : [UNMAPPED]);
     kept.set(n, keep(n.e.endpoint));
   }
+  // Groups are numbered in listing order, so that numeric order is the order of the lines.
+  const names = [...new Set([...groupNames.values()].flat())].sort(lex);
+  const index = new Map(names.map((g, i) => [g, i]));
+  const groupsOfNode = new Map([...groupNames].map(([n, gs]) => [n, gs.map((g) => index.get(g)!)]));
   const G = names.length;
   const gsOf = (n: ReachNode): number[] => groupsOfNode.get(n)!;
 
@@ -165,17 +153,13 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
   const slotArr = Int32Array.from(uSlot);
   const wArr = Float64Array.from(uW);
 
-  // Per (source group, destination group): dense, as there are far fewer groups than workloads.
-  const acc = new Tallies(G * G);
-  const cond = new Tallies(G * G);
+  // Per (source group, destination group).
+  const acc = new PairTallies(G);
+  const cond = new PairTallies(G);
   const space = plan.blocks.flatMap((b) => rangeToCidrs(b.range));
   const merger = outsideMerger(space, plan.nodes.filter((n) => n.external).map((n) => n.e.endpoint));
-  const outAcc = new Map<string, Tallies>();
-  const outTally = (key: string): Tallies => {
-    let x = outAcc.get(key);
-    if (!x) outAcc.set(key, (x = new Tallies(1)));
-    return x;
-  };
+  // Per (source group, outside destination), keyed `g\n>name`.
+  const outAcc = new Tallies<string>();
   const idOf = new Map<PortSet, number>();
   const conn = (src: string, dst: string, id: number): Connection => {
     const conns = t.get(id);
@@ -191,23 +175,14 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
       const id = plan.cellOf(row, x);
       if (id !== NONE_ID) list.push(conn('', x.e.endpoint.id, id));
     }
-    for (const c of merger.merge(list, 'dst')) for (const s of ks) for (const g of gsOf(s)) outTally(`${g}\n>${c.dst}`).add(0, idOf.get(c.conns)!, 1);
+    for (const c of merger.merge(list, 'dst')) for (const s of ks) for (const g of gsOf(s)) outAcc.add(`${g}\n>${c.dst}`, idOf.get(c.conns)!, 1);
   };
 
   const width = plan.width;
   const row = new Uint32Array(width);
   const tmp = new Uint32Array(width);
+  // A destination slot is (group, kept or not): h * 2 + 1 when kept.
   const S = 2 * G;
-  // The row's tallies per destination slot (group, and kept or not), and the slots it touched.
-  const slotTally = new Tallies(S);
-  const usedMark = new Uint8Array(S);
-  const used: number[] = [];
-  const use = (slot: number): void => {
-    if (!usedMark[slot]) {
-      usedMark[slot] = 1;
-      used.push(slot);
-    }
-  };
   // Sources with the same columns have the same row: one pass per distinct set of columns.
   const buckets = new Map<string, ReachNode[]>();
   const hosts: ReachNode[] = [];
@@ -222,8 +197,9 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
     if (b) b.push(s);
     else buckets.set(k, [s]);
   }
-  // A row differs from the ingress base (or from nothing) only at the columns rowInto names: the tallies
-  // of the base per slot, computed once, are corrected there (O(rules) a source, not O(workloads)).
+  // A row differs from the ingress base (or from nothing) only at the columns rowInto names. The base's
+  // tallies per slot are summed once per source group at the end, scaled by how many of its sources start
+  // from the base; a row adds only its changes there, so the work is O(rules) a source, never O(groups).
   const m = a.matrix;
   const B = m.size;
   const base = m.ingressBase;
@@ -234,67 +210,74 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
   const unitsAt = new Int32Array(colArr.length);
   const fill = byCol.slice(0, B);
   for (let u = 0; u < colArr.length; u++) unitsAt[fill[colArr[u]!]!++] = u;
-  const baseTally = new Tallies(S);
-  const slotW = new Float64Array(S);
-  for (let u = 0; u < colArr.length; u++) {
-    baseTally.add(slotArr[u]!, f(base[colArr[u]!]!), wArr[u]!);
-    slotW[slotArr[u]!] += wArr[u]!;
-  }
-  const slotsWithUnits = [...slotW.keys()].filter((k) => slotW[k]! > 0);
+  const baseTally = new Tallies<number>();
+  for (let u = 0; u < colArr.length; u++) baseTally.add(slotArr[u]!, f(base[colArr[u]!]!), wArr[u]!);
+  const baseSlots = [...baseTally.keys()].map((slot) => ({ slot, counts: baseTally.counts(slot) })).filter((b) => b.counts.length > 0);
+  // Per (source group, kept or not), as slots are: its sources whose row is the base but for its changes.
+  const fromBaseSrcs = new Float64Array(S);
   const sparse = !plan.nodes.some((n) => n.unmodelled);
+  // The current row's changes from where it starts, as (slot, port id, pairs): NONE left out.
+  const eSlot: number[] = [];
+  const eId: number[] = [];
+  const eW: number[] = [];
+  const change = (slot: number, id: number, w: number): void => {
+    if (id === NONE_ID) return;
+    eSlot.push(slot);
+    eId.push(id);
+    eW.push(w);
+  };
   for (const members of buckets.values()) {
     const rep = members[0]!;
+    eSlot.length = eId.length = eW.length = 0;
+    let fromBase = false;
     if (sparse && rep.cols.length === 1) {
-      const { fromBase, touched } = m.rowInto(rep.cols[0]!, row);
-      for (const slot of slotsWithUnits) {
-        use(slot);
-        if (fromBase) slotTally.addFrom(slot, baseTally, slot);
-        else slotTally.add(slot, NONE_ID, slotW[slot]!);
-      }
-      for (const d of touched) {
+      const into = m.rowInto(rep.cols[0]!, row);
+      fromBase = into.fromBase;
+      for (const d of into.touched) {
         if (d >= B) continue;
         const was = fromBase ? f(base[d]!) : NONE_ID;
         const now = f(row[d]!);
         if (was === now) continue;
         for (let k = byCol[d]!; k < byCol[d + 1]!; k++) {
           const u = unitsAt[k]!;
-          slotTally.add(slotArr[u]!, was, -wArr[u]!);
-          slotTally.add(slotArr[u]!, now, wArr[u]!);
+          change(slotArr[u]!, was, -wArr[u]!);
+          change(slotArr[u]!, now, wArr[u]!);
         }
       }
     } else {
       plan.rowOf(rep, row, tmp);
-      for (let u = 0; u < colArr.length; u++) {
-        const slot = slotArr[u]!;
-        use(slot);
-        slotTally.add(slot, f(row[colArr[u]!]!), wArr[u]!);
-      }
+      for (let u = 0; u < colArr.length; u++) change(slotArr[u]!, f(row[colArr[u]!]!), wArr[u]!);
     }
     for (const { node, slots } of multi) {
       const id = plan.cellOf(row, node);
-      for (const slot of slots) {
-        use(slot);
-        slotTally.add(slot, id, 1);
-      }
+      for (const slot of slots) change(slot, id, 1);
     }
     for (const s of members) {
-      const self = isDst.has(s) ? plan.cellOf(row, s) : undefined;
-      const selfSlots = self === undefined ? [] : gsOf(s).map((h) => h * 2 + (kept.get(s) ? 1 : 0));
       const sKept = kept.get(s)!;
-      for (const g of gsOf(s)) {
-        for (const slot of used) {
+      const gs = gsOf(s);
+      for (const g of gs) {
+        if (fromBase) fromBaseSrcs[g * 2 + (sKept ? 1 : 0)]++;
+        for (let k = 0; k < eSlot.length; k++) {
           // A pair is about the scope when either end is kept.
-          if (!sKept && slot % 2 === 0) continue;
-          acc.addFrom(g * G + (slot >> 1), slotTally, slot, selfSlots.includes(slot) ? self : undefined);
+          if (!sKept && (eSlot[k]! & 1) === 0) continue;
+          acc.add(g, eSlot[k]! >> 1, eId[k]!, eW[k]!);
         }
+      }
+      // A workload and itself is no pair: take back the one its row counted.
+      if (sKept && isDst.has(s)) {
+        const self = plan.cellOf(row, s);
+        for (const g of gs) for (const h of gs) acc.add(g, h, self, -1);
       }
     }
     outgoing(members, row);
-    for (const slot of used) {
-      slotTally.clear(slot);
-      usedMark[slot] = 0;
+  }
+  for (let gk = 0; gk < S; gk++) {
+    const n = fromBaseSrcs[gk]!;
+    if (n === 0) continue;
+    for (const { slot, counts } of baseSlots) {
+      if ((gk & 1) === 0 && (slot & 1) === 0) continue;
+      for (const [id, w] of counts) acc.add(gk >> 1, slot >> 1, id, n * w);
     }
-    used.length = 0;
   }
   // Sources with hostNetwork pods under the node rule: pair by pair (they are few), as streamReach lists them.
   const all = plan.filtered(ALL_ID);
@@ -307,15 +290,16 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
       if (rel === 'same-node') id = all;
       for (const g of gsOf(s)) {
         for (const h of gsOf(d)) {
-          acc.add(g * G + h, id, 1);
-          if (rel === 'possibly-same-node' && id !== all) cond.add(g * G + h, all, 1);
+          acc.add(g, h, id, 1);
+          if (rel === 'possibly-same-node' && id !== all) cond.add(g, h, all, 1);
         }
       }
     }
     outgoing([s], row);
   }
   // From outside: per destination workload, the outside sources merged (the same for the same columns).
-  const inAcc = new Map<string, Tallies>();
+  // Per (outside source, destination group), keyed `name\nh`.
+  const inAcc = new Tallies<string>();
   const outsideSrcs = plan.srcs.filter((s) => s.external);
   if (outsideSrcs.length > 0) {
     const cells = outsideSrcs.map((x) => {
@@ -334,14 +318,7 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
         });
         mergedFor.set(key, (merged = merger.merge(list, 'src')));
       }
-      for (const c of merged) {
-        for (const h of gsOf(d)) {
-          const key2 = `${c.src}\n${h}`;
-          let x = inAcc.get(key2);
-          if (!x) inAcc.set(key2, (x = new Tallies(1)));
-          x.add(0, idOf.get(c.conns)!, 1);
-        }
-      }
+      for (const c of merged) for (const h of gsOf(d)) inAcc.add(`${c.src}\n${h}`, idOf.get(c.conns)!, 1);
     });
   }
 
@@ -351,41 +328,73 @@ export function aggregateReach(a: Analysis, opts: AggregateOptions): ReachStream
   for (const s of plan.srcs) if (!s.external && kept.get(s)) for (const g of gsOf(s)) keptSrcs[g]!++;
   const keptDsts = new Array<number>(G).fill(0);
   for (const d of clusterDsts) if (kept.get(d)) for (const h of gsOf(d)) keptDsts[h]!++;
-  const line = (src: string, dst: string, x: Tallies, i: number, of: number, condition?: 'same-node'): Connection => {
-    const ids = x.ids(i);
-    const aggregate: Aggregate = { pairs: x.pairs[i]!, of, coverage: ids.length === 1 && x.pairs[i] === of ? 'all' : 'some' };
-    return { src, dst, conns: t.get(ids.reduce((u, id) => t.union(u, id), NONE_ID)), ...(condition ? { condition } : {}), aggregate };
+  // The pairs a cluster line is about, from the group sizes: sources (kept or not) by destinations where
+  // either end is kept, less each kept workload and itself.
+  const srcsIn = new Float64Array(S);
+  const dstsIn = new Float64Array(S);
+  const selfPairs = new Array<Map<number, number> | undefined>(G);
+  for (const s of plan.srcs) {
+    if (s.external) continue;
+    for (const g of gsOf(s)) srcsIn[g * 2 + (kept.get(s) ? 1 : 0)]++;
+    if (!isDst.has(s) || !kept.get(s)) continue;
+    for (const g of gsOf(s)) {
+      const selfs = (selfPairs[g] ??= new Map());
+      for (const h of gsOf(s)) selfs.set(h, (selfs.get(h) ?? 0) + 1);
+    }
+  }
+  for (const d of clusterDsts) for (const h of gsOf(d)) dstsIn[h * 2 + (kept.get(d) ? 1 : 0)]++;
+  const about = (g: number, h: number): number => srcsIn[g * 2 + 1]! * (dstsIn[h * 2]! + dstsIn[h * 2 + 1]!) + srcsIn[g * 2]! * dstsIn[h * 2 + 1]! - (selfPairs[g]?.get(h) ?? 0);
+  /** The line of the pairs at `key`, or undefined when it has none with a connection. */
+  const line = <K>(src: string, dst: string, x: Tallies<K>, key: K, of: number, condition?: 'same-node'): Connection | undefined => {
+    const counts = x.counts(key);
+    if (counts.length === 0) return undefined;
+    // The counts left are the pairs with a connection: what a row took back came to zero, never below.
+    let pairs = 0;
+    let union = NONE_ID;
+    for (const [id, w] of counts) {
+      pairs += w;
+      union = t.union(union, id);
+    }
+    const aggregate: Aggregate = { pairs, of, coverage: counts.length === 1 && pairs === of ? 'all' : 'some' };
+    const conns = t.get(union);
+    return condition ? { src, dst, conns, condition, aggregate } : { src, dst, conns, aggregate };
   };
-  const order = names.map((_, i) => i).sort((p, q) => lex(names[p]!, names[q]!));
   const lines: Connection[] = [];
-  const outByGroup = new Map<number, Array<[string, Tallies]>>();
-  for (const [k, x] of outAcc) {
-    const at = k.indexOf('\n>');
-    const g = Number(k.slice(0, at));
+  const push = (c: Connection | undefined): void => {
+    if (c) lines.push(c);
+  };
+  const outByGroup = new Map<number, string[]>();
+  for (const k of outAcc.keys()) {
+    const g = Number(k.slice(0, k.indexOf('\n>')));
     const l = outByGroup.get(g) ?? [];
-    l.push([k.slice(at + 2), x]);
+    l.push(k);
     outByGroup.set(g, l);
   }
-  for (const g of order) {
-    for (const h of order) {
-      const i = g * G + h;
-      const of = acc.pairs[i]! + acc.none[i]!;
-      if (acc.pairs[i]! > 0) lines.push(line(names[g]!, names[h]!, acc, i, of));
-      if (cond.pairs[i]! > 0) lines.push(line(names[g]!, names[h]!, cond, i, of, 'same-node'));
+  for (let g = 0; g < G; g++) {
+    const ra = acc.row(g);
+    const rc = cond.row(g);
+    const hs = Float64Array.from(rc ? new Set([...(ra?.keys() ?? []), ...rc.keys()]) : (ra?.keys() ?? [])).sort();
+    for (const h of hs) {
+      const of = about(g, h);
+      if (ra) push(line(names[g]!, names[h]!, ra, h, of));
+      if (rc) push(line(names[g]!, names[h]!, rc, h, of, 'same-node'));
     }
-    for (const [dst, x] of (outByGroup.get(g) ?? []).sort((p, q) => lex(p[0], q[0]))) lines.push(line(names[g]!, dst, x, 0, keptSrcs[g]!));
+    const outs = (outByGroup.get(g) ?? []).map((k) => ({ k, dst: k.slice(k.indexOf('\n>') + 2) }));
+    for (const { k, dst } of outs.sort((p, q) => lex(p.dst, q.dst))) push(line(names[g]!, dst, outAcc, k, keptSrcs[g]!));
   }
-  const inbound = [...inAcc].map(([k, x]) => {
+  const inbound = [...inAcc.keys()].map((k) => {
     const at = k.lastIndexOf('\n');
-    return { src: k.slice(0, at), h: Number(k.slice(at + 1)), x };
+    return { k, src: k.slice(0, at), h: Number(k.slice(at + 1)) };
   });
-  inbound.sort((p, q) => lex(p.src, q.src) || lex(names[p.h]!, names[q.h]!));
-  for (const { src, h, x } of inbound) lines.push(line(src, names[h]!, x, 0, keptDsts[h]!));
+  inbound.sort((p, q) => lex(p.src, q.src) || p.h - q.h);
+  for (const { k, src, h } of inbound) push(line(src, names[h]!, inAcc, k, keptDsts[h]!));
 
-  const named = new Set(lines.flatMap((c) => [c.src, c.dst]));
+  const named = new Set<string>();
+  for (const c of lines) named.add(c.src).add(c.dst);
   const keptGroups = new Set<number>();
   for (const n of plan.nodes) if (!n.external && kept.get(n)) for (const g of gsOf(n)) keptGroups.add(g);
-  const groupEndpoints: Endpoint[] = order
+  const groupEndpoints: Endpoint[] = names
+    .map((_, g) => g)
     .filter((g) => named.has(names[g]!) || keptGroups.has(g))
     .map((g) => (opts.level === 'namespace' ? { id: names[g]!, kind: 'Namespace' as const, namespace: names[g]!, name: names[g]! } : { id: names[g]!, kind: 'Segment' as const, name: names[g]! }));
   const endpoints = [...groupEndpoints, ...merger.endpoints().filter((e) => named.has(e.id))];
