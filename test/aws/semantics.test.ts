@@ -260,3 +260,34 @@ test('Transit Gateway: a filtering NACL on an attachment subnet is a caveat (not
   for (const format of ['sarif', 'junit', 'json', 'md']) assert.match(runCli(['audit', dir, '-o', format, '-q']).stdout, /tgw-attach-[a-z]+/, format);
   if (!process.env['KEEP']) rmSync(join(dir, '..'), { recursive: true, force: true });
 });
+
+test('over the internet between VPCs: a rule naming another VPC\'s public source address is a caveat, in every report', () => {
+  const f = example();
+  const caveats = (x: Record<string, Json>) => buildAwsInventory(Object.entries(x).map(([n, v]) => ({ path: `${DIR}/${n}`, text: JSON.stringify(v, null, 2) }))).unmodelled.filter((u) => u.kind === 'SecurityGroupRule');
+  // dev gets a NAT gateway of its own with an Elastic IP: its interfaces reach the internet from 3.3.3.3.
+  f['nat-gateways.json'].NatGateways.push({ NatGatewayId: 'nat-dev', SubnetId: 'subnet-dev-app', VpcId: 'vpc-dev', State: 'available', ConnectivityType: 'public', NatGatewayAddresses: [{ PrivateIp: '10.1.0.100', PublicIp: '3.3.3.3', IsPrimary: true }] });
+  table(f, 'rtb-dev-main').Routes.find((r: Json) => r.DestinationCidrBlock === '0.0.0.0/0').NatGatewayId = 'nat-dev';
+  // web admits 0.0.0.0/0 only: dev reaches it as any internet source does, which the internet rows show.
+  assert.deepEqual(caveats(f), []);
+  // A rule for dev's NAT address alone admits dev where no other internet source gets in.
+  sg(f, 'sg-web').IpPermissions.push({ IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443, IpRanges: [{ CidrIp: '3.3.3.0/24' }] });
+  const got = caveats(f);
+  assert.deepEqual(got.map((u) => u.name), ['sg-web 3.3.3.0/24']);
+  assert.match(got[0]!.effect, /vpc-dev over the internet/);
+  // The same rule on a group of an interface without a public address: the internet cannot address it.
+  const api = sg(f, 'sg-api');
+  api.IpPermissions.push({ IpProtocol: 'tcp', FromPort: 9000, ToPort: 9000, IpRanges: [{ CidrIp: '3.3.3.3/32' }] });
+  assert.deepEqual(caveats(f).map((u) => u.name), ['sg-web 3.3.3.0/24']);
+  // A NAT gateway in another VPC carries nothing for dev: no public source address, no caveat.
+  table(f, 'rtb-dev-main').Routes.find((r: Json) => r.DestinationCidrBlock === '0.0.0.0/0').NatGatewayId = 'nat-prod';
+  assert.deepEqual(caveats(f), []);
+  table(f, 'rtb-dev-main').Routes.find((r: Json) => r.DestinationCidrBlock === '0.0.0.0/0').NatGatewayId = 'nat-dev';
+  const dir = join(mkdtempSync(join(tmpdir(), 'bulkhead-inet-')), 'estate');
+  mkdirSync(dir);
+  for (const [n, v] of Object.entries(f)) writeFileSync(join(dir, n), JSON.stringify(v, null, 2));
+  const json = JSON.parse(runCli(['reach', dir, '-o', 'json', '-q']).stdout);
+  assert.ok(json.caveats.some((c: { kind: string; name: string }) => c.kind === 'SecurityGroupRule' && c.name === 'sg-web 3.3.3.0/24'), JSON.stringify(json.caveats));
+  for (const format of ['text', 'md']) assert.match(runCli(['reach', dir, '-o', format, '-q']).stdout, /sg-web 3\.3\.3\.0\/24|over the internet/, format);
+  for (const format of ['sarif', 'junit', 'json', 'md']) assert.match(runCli(['audit', dir, '-o', format, '-q']).stdout, /over the internet/, format);
+  rmSync(join(dir, '..'), { recursive: true, force: true });
+});

@@ -2,7 +2,7 @@
  * Cross-reference checks over a whole snapshot: an id that is named but not present (a route to a deleted
  * NAT gateway, a rule naming an unknown group) and what the engine does not evaluate, each as a diagnostic.
  */
-import type { AwsInventory, AwsSourceRef, NaclEntry, NetworkAcl } from '../../inventory/aws/types.js';
+import type { AwsInventory, AwsSourceRef, NaclEntry, NetworkAcl, NetworkInterface, RouteTable, RouteTargetKind } from '../../inventory/aws/types.js';
 import { TrafficSet } from '../../model/traffic-set.js';
 import { gatewayEndpointOfRoute } from '../../inventory/aws/endpoints.js';
 import { parseIp } from '../../model/address.js';
@@ -105,6 +105,7 @@ export function checkReferences(inv: Omit<AwsInventory, 'unmodelled'>): { diagno
     if (table && r) notEvaluated('Route', `${table.id} ${r.destination.kind === 'prefix-list' ? r.destination.id : ''} -> ${r.target.id}`, `sends traffic that NAT gateway ${n.id} forwards on to gateway endpoint ${r.target.id}: counted as dropped`, `route table ${table.id}: NAT gateway ${n.id} sits in a subnet whose table sends ${r.target.id}'s prefix list to the gateway endpoint; traffic the NAT forwards there is not evaluated yet: counted as dropped`, r.source);
   }
   tgwAttachmentAcls(inv, notEvaluated);
+  internetBetweenVpcs(inv, notEvaluated);
   for (const n of inv.natGateways) if (!subnets.has(n.subnet)) say('warning', 'aws-unknown-reference', `NAT gateway ${n.id} names subnet ${n.subnet}, which is not in the snapshot`, n.source);
   for (const a of inv.networkAcls) for (const s of a.subnets) if (!subnets.has(s)) say('info', 'aws-unknown-reference', `network ACL ${a.id} is associated with subnet ${s}, which is not in the snapshot`, a.source);
   return { diagnostics: out, unmodelled };
@@ -148,6 +149,56 @@ function tgwAttachmentAcls(inv: Omit<AwsInventory, 'unmodelled'>, notEvaluated: 
       if (hit.length) notEvaluated('TransitGatewayAttachment', x.id, effect, `transit gateway attachment ${x.id}: the network ACL of its subnet ${hit.join(', ')} does not allow everything; AWS applies it to traffic through ${x.tgw} (inbound from ${vpc}'s interfaces, outbound toward them, not for interfaces in that subnet), which is not evaluated yet`, x.source);
     } else if (inv.networkAcls.some((a) => a.vpc === vpc && filtering(a))) {
       notEvaluated('TransitGatewayAttachment', x.id, effect, `transit gateway attachment ${x.id}: its subnets are not in the snapshot (TransitGatewayVpcAttachments), and ${vpc} has network ACLs that do not allow everything; AWS applies the attachment subnets' ACLs to traffic through ${x.tgw}, which is not evaluated yet`, x.source);
+    }
+  }
+}
+
+/**
+ * An interface that sends to the internet (a public IPv4 or an IPv6 address routed to an internet gateway,
+ * IPv6 to an egress-only one, IPv4 through a NAT gateway) reaches another VPC's interfaces at their public
+ * addresses over the internet, and a security group rule naming its public address (not 0.0.0.0/0 or ::/0)
+ * admits it where it admits no other internet source. The engine follows paths between VPCs only through
+ * peering and transit gateways, so such a rule gets a caveat: the pair shows as internet -> interface at most.
+ */
+function internetBetweenVpcs(inv: Omit<AwsInventory, 'unmodelled'>, notEvaluated: (kind: string, name: string, effect: string, message: string, s: AwsSourceRef) => void): void {
+  const explicit = new Map<string, RouteTable>();
+  for (const t of inv.routeTables) for (const s of t.subnets) explicit.set(s, t);
+  const main = new Map(inv.routeTables.filter((t) => t.main).map((t) => [t.vpc, t]));
+  const attached = new Set(inv.internetGateways.flatMap((g) => g.vpcs));
+  const nats = new Map(inv.natGateways.map((n) => [n.id, n]));
+  const routesTo = (e: NetworkInterface, family: 4 | 6, kinds: readonly RouteTargetKind[]): string[] =>
+    (explicit.get(e.subnet) ?? main.get(e.vpc))?.routes.filter((r) => r.state === 'active' && r.destination.kind === 'cidr' && r.destination.cidr.range.family === family && kinds.includes(r.target.kind)).map((r) => r.target.id) ?? [];
+  const ip = (a: string | undefined): { family: 4 | 6; value: bigint } | undefined => (a === undefined ? undefined : parseIp(a));
+  const v6 = (e: NetworkInterface): { family: 4 | 6; value: bigint }[] => (e.ipv6Addresses ?? []).flatMap((a) => (ip(a)?.family === 6 ? [ip(a)!] : []));
+  // Per VPC, the public addresses its interfaces' traffic to the internet comes from.
+  const seenAs = new Map<string, { family: 4 | 6; value: bigint }[]>();
+  const add = (vpc: string, x: { family: 4 | 6; value: bigint } | undefined): void => void (x && (seenAs.get(vpc) ?? seenAs.set(vpc, []).get(vpc)!).push(x));
+  for (const e of inv.interfaces) {
+    if (routesTo(e, 4, ['igw']).length) add(e.vpc, ip(e.publicIp));
+    for (const id of routesTo(e, 4, ['nat'])) {
+      // A NAT gateway carries only its own VPC's traffic (not through peering).
+      const n = nats.get(id);
+      if (n && n.vpc === e.vpc && n.connectivity === 'public') add(e.vpc, ip(n.publicIp));
+    }
+    if (routesTo(e, 6, ['igw', 'eigw']).length) for (const x of v6(e)) add(e.vpc, x);
+  }
+  const groups = new Map(inv.securityGroups.map((g) => [g.id, g]));
+  const said = new Set<string>();
+  for (const e of inv.interfaces) {
+    const public4 = e.publicIp !== undefined && routesTo(e, 4, ['igw']).length > 0;
+    const public6 = v6(e).length > 0 && routesTo(e, 6, ['igw']).length > 0;
+    if (!attached.has(e.vpc) || (!public4 && !public6)) continue;
+    for (const g of e.securityGroups) {
+      for (const r of groups.get(g)?.ingress ?? []) {
+        if (r.peer.kind !== 'cidr' || r.peer.cidr.prefix === 0) continue;
+        const c = r.peer.cidr.range;
+        if (!(c.family === 4 ? public4 : public6)) continue;
+        const from = [...seenAs].filter(([vpc, xs]) => vpc !== e.vpc && xs.some((x) => x.family === c.family && x.value >= c.lo && x.value <= c.hi)).map(([vpc]) => vpc).sort();
+        const key = `${g}|${r.peer.text}|${from.join(',')}`;
+        if (!from.length || said.has(key)) continue;
+        said.add(key);
+        notEvaluated('SecurityGroupRule', `${g} ${r.peer.text}`, `admits ${from.join(', ')} over the internet at their public addresses: that path between VPCs is not evaluated (counted as no connection)`, `security group ${g}: its inbound rule from ${r.peer.text} covers the public address(es) that interfaces of ${from.join(', ')} send to the internet from, and ${e.id} in ${e.vpc} is reachable from the internet; paths between VPCs over the internet are not evaluated, so connections from ${from.join(', ')} to ${e.vpc} this way are not listed`, r.source);
+      }
     }
   }
 }
