@@ -182,23 +182,47 @@ function internetBetweenVpcs(inv: Omit<AwsInventory, 'unmodelled'>, notEvaluated
     }
     if (routesTo(e, 6, ['igw', 'eigw']).length) for (const x of v6(e)) add(e.vpc, x);
   }
-  const groups = new Map(inv.securityGroups.map((g) => [g.id, g]));
-  const said = new Set<string>();
+  // Sorted per family, so each rule finds the addresses in its range by binary search (10,000 interfaces).
+  const sorted = new Map<4 | 6, { value: bigint; vpc: string }[]>([[4, []], [6, []]]);
+  for (const [vpc, xs] of seenAs) for (const x of xs) sorted.get(x.family)!.push({ value: x.value, vpc });
+  for (const xs of sorted.values()) xs.sort((p, q) => (p.value < q.value ? -1 : p.value > q.value ? 1 : 0));
+  const within = (family: 4 | 6, lo: bigint, hi: bigint, not: string): string[] => {
+    const xs = sorted.get(family)!;
+    let i = 0;
+    for (let j = xs.length; i < j; ) {
+      const m = (i + j) >> 1;
+      if (xs[m]!.value < lo) i = m + 1;
+      else j = m;
+    }
+    const vpcs = new Set<string>();
+    for (; i < xs.length && xs[i]!.value <= hi; i++) if (xs[i]!.vpc !== not) vpcs.add(xs[i]!.vpc);
+    return [...vpcs].sort();
+  };
+  // Per group, an internet-reachable member per family (a group belongs to one VPC).
+  const reachable = new Map<string, { 4?: string; 6?: string }>();
   for (const e of inv.interfaces) {
+    if (!attached.has(e.vpc)) continue;
     const public4 = e.publicIp !== undefined && routesTo(e, 4, ['igw']).length > 0;
     const public6 = v6(e).length > 0 && routesTo(e, 6, ['igw']).length > 0;
-    if (!attached.has(e.vpc) || (!public4 && !public6)) continue;
     for (const g of e.securityGroups) {
-      for (const r of groups.get(g)?.ingress ?? []) {
-        if (r.peer.kind !== 'cidr' || r.peer.cidr.prefix === 0) continue;
-        const c = r.peer.cidr.range;
-        if (!(c.family === 4 ? public4 : public6)) continue;
-        const from = [...seenAs].filter(([vpc, xs]) => vpc !== e.vpc && xs.some((x) => x.family === c.family && x.value >= c.lo && x.value <= c.hi)).map(([vpc]) => vpc).sort();
-        const key = `${g}|${r.peer.text}|${from.join(',')}`;
-        if (!from.length || said.has(key)) continue;
-        said.add(key);
-        notEvaluated('SecurityGroupRule', `${g} ${r.peer.text}`, `admits ${from.join(', ')} over the internet at their public addresses: that path between VPCs is not evaluated (counted as no connection)`, `security group ${g}: its inbound rule from ${r.peer.text} covers the public address(es) that interfaces of ${from.join(', ')} send to the internet from, and ${e.id} in ${e.vpc} is reachable from the internet; paths between VPCs over the internet are not evaluated, so connections from ${from.join(', ')} to ${e.vpc} this way are not listed`, r.source);
-      }
+      const r = reachable.get(g) ?? reachable.set(g, {}).get(g)!;
+      if (public4) r[4] ??= e.id;
+      if (public6) r[6] ??= e.id;
+    }
+  }
+  const said = new Set<string>();
+  for (const g of inv.securityGroups) {
+    const members = reachable.get(g.id);
+    if (!members) continue;
+    for (const r of g.ingress) {
+      if (r.peer.kind !== 'cidr' || r.peer.cidr.prefix === 0 || said.has(`${g.id} ${r.peer.text}`)) continue;
+      const c = r.peer.cidr.range;
+      const member = members[c.family];
+      if (member === undefined) continue;
+      const from = within(c.family, c.lo, c.hi, g.vpc);
+      if (!from.length) continue;
+      said.add(`${g.id} ${r.peer.text}`);
+      notEvaluated('SecurityGroupRule', `${g.id} ${r.peer.text}`, `admits ${from.join(', ')} over the internet at their public addresses: that path between VPCs is not evaluated (counted as no connection)`, `security group ${g.id}: its inbound rule from ${r.peer.text} covers the public address(es) that interfaces of ${from.join(', ')} send to the internet from, and its member ${member} in ${g.vpc} is reachable from the internet; paths between VPCs over the internet are not evaluated, so connections from ${from.join(', ')} this way are not listed`, r.source);
     }
   }
 }
