@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canon, sameCanon } from '../src/analyses/diff/objects.js';
+import { canon, podFacts, sameCanon, samePodFacts } from '../src/analyses/diff/objects.js';
 
 const leaf = fc.oneof(
   fc.constantFrom<unknown>(undefined, null, NaN, Infinity, -0, 0, 1, '1', 'a', true, false, 1n, 5n, '5'),
@@ -46,4 +46,27 @@ test('property: sameCanon(a, b) is canon(a) === canon(b)', () => {
     { numRuns: 3000 },
   );
   assert.ok(equal > 300, `${equal} equal pairs`);
+});
+
+// Pods as diffObjects reads them for a workload's facts: few values, so that lists often agree; port lists shared between pods as templates share them.
+const portList = fc.array(fc.record({ name: fc.constantFrom(undefined, 'http', 'grpc'), port: fc.constantFrom(80, 8080), protocol: fc.constantFrom('TCP' as const, 'UDP' as const) }), { maxLength: 2 })
+  .map((ps) => ps.map(({ name, ...rest }) => (name === undefined ? rest : { name, ...rest })));
+const podList = fc.tuple(fc.array(portList, { minLength: 1, maxLength: 2 }), fc.array(fc.record({ ports: fc.nat(1), ips: fc.array(fc.constantFrom('10.0.0.1', '10.0.0.2'), { maxLength: 2 }), hostNetwork: fc.boolean() }), { maxLength: 3 }))
+  .map(([lists, pods]) => pods.map((p) => ({ ...p, ports: lists[p.ports % lists.length]! })));
+
+test('property: samePodFacts(a, b) only when podFacts(a) and podFacts(b) agree, and for every copy of a list', () => {
+  let same = 0;
+  fc.assert(
+    fc.property(podList, podList, fc.boolean(), (a, b, copy) => {
+      // A copy: equal pods, no object shared with a (the other snapshot's parse).
+      const other = copy ? a.map((p) => ({ ...p, ips: [...p.ips], ports: p.ports.map((q) => ({ ...q })) })) : b;
+      const shared = new Map<unknown, unknown>();
+      const other2 = copy ? other.map((p, i) => ({ ...p, ports: (shared.get(a[i]!.ports) ?? (shared.set(a[i]!.ports, p.ports), p.ports)) as typeof p.ports })) : other;
+      const fast = samePodFacts(a as never, other2 as never);
+      if (copy) assert.ok(fast, 'a copy has the same facts');
+      if (fast) (same++, assert.deepEqual(podFacts(a as never), podFacts(other2 as never)));
+    }),
+    { numRuns: 2000 },
+  );
+  assert.ok(same > 500, `enough equal lists (${same})`);
 });

@@ -57,11 +57,12 @@ test('a cluster-only run loads none of the AWS readers, the cloud engine or the 
   const cloud = (m: string): boolean => /^(sources\/aws|sources\/terraform|engine\/cloud|engine\/cross|analyses\/aws|analyses\/cross|reports\/aws|reports\/cross|inventory\/aws)\/|^cli\/(aws-|commands\/(aws-sections|blast-aws))/.test(m) && !allowed.has(m);
   for (const args of [
     ['reach', 'examples/shop', '-q'], ['audit', 'examples/shop', '-q'], ['explain', 'examples/shop', '--from', 'shop-prod/frontend', '--to', 'shop-prod/api', '-q'],
-    ['init', 'examples/shop', '-q', '--output-file', '-'], ['blast', 'examples/shop', '-q'],
+    ['init', 'examples/shop', '-q', '--output-file', '-'], ['blast', 'examples/shop', '-q'], ['diff', 'examples/shop', 'examples/shop', '--no-intent', '-q'],
   ]) {
     const mods = modulesOf(args);
     assert.ok(mods.includes('cli/main.js'), `the hook sees modules (${args.join(' ')})`);
     assert.deepEqual(mods.filter(cloud), [], args.join(' '));
   }
   assert.ok(modulesOf(['reach', 'examples/aws', '-q']).includes('engine/cloud/reach-matrix.js'));
+  assert.ok(modulesOf(['diff', 'examples/aws', 'examples/aws', '-q']).includes('cli/commands/diff-aws-run.js'));
 });

@@ -155,42 +155,76 @@ function adminPolicyChange(o: AdminPolicy, n: AdminPolicy): ObjectChange | undef
   return { key: `${n.kind} ${n.name}`, kind: n.kind, id: n.name, change: 'changed', fields, details, source };
 }
 
-interface WorkloadFacts {
-  readonly labels: Labels;
+type Pod = Inventory['pods'][number];
+
+/** A workload's facts that its pods give: named ports and addresses, sorted, and whether any pod is hostNetwork. */
+export interface PodFacts {
   readonly namedPorts: readonly string[];
   readonly addresses: readonly string[];
   readonly hostNetwork: boolean;
+}
+
+/** The facts of a workload's pods (sets of strings, sorted: built only for a workload whose pods differ, see samePodFacts). */
+export function podFacts(ps: readonly Pod[]): PodFacts {
+  const named = new Set<string>();
+  const ips = new Set<string>();
+  let hostNetwork = false;
+  // Template pods share one port list: read it once.
+  let seen: Pod['ports'] | undefined;
+  for (const p of ps) {
+    if (p.ports !== seen) for (const cp of (seen = p.ports)) if (cp.name) named.add(`${cp.name}=${cp.protocol}/${cp.port}`);
+    for (const ip of p.ips) ips.add(ip);
+    hostNetwork ||= p.hostNetwork;
+  }
+  return { namedPorts: [...named].sort(lex), addresses: [...ips].sort(lex), hostNetwork };
+}
+
+/**
+ * True when two pod lists have the same podFacts for sure, without writing them: pod by pod, the same
+ * addresses, hostNetwork and ports (read where podFacts reads them). Most workloads of two snapshots are
+ * unchanged, and writing and sorting every pod's strings twice was most of diffObjects. False may still
+ * have equal facts (pods in another order); podFacts then decides.
+ */
+export function samePodFacts(a: readonly Pod[], b: readonly Pod[]): boolean {
+  if (a.length !== b.length) return false;
+  let sa: Pod['ports'] | undefined;
+  let sb: Pod['ports'] | undefined;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.hostNetwork !== y.hostNetwork || x.ips.length !== y.ips.length) return false;
+    for (let k = 0; k < x.ips.length; k++) if (x.ips[k] !== y.ips[k]) return false;
+    const nx = x.ports !== sa;
+    const ny = y.ports !== sb;
+    if (nx !== ny) return false;
+    if (!nx) continue;
+    sa = x.ports;
+    sb = y.ports;
+    if (sa.length !== sb.length) return false;
+    for (let k = 0; k < sa.length; k++) {
+      const p = sa[k]!;
+      const q = sb[k]!;
+      if (p.name !== q.name || p.protocol !== q.protocol || p.port !== q.port) return false;
+    }
+  }
+  return true;
+}
+
+interface WorkloadPods {
+  readonly labels: Labels;
+  readonly pods: readonly Pod[];
   readonly source?: SourceRef;
 }
 
-function workloadFacts(inv: Inventory): Map<string, WorkloadFacts> {
-  const m = new Map<string, WorkloadFacts>();
-  const pods = new Map<string, Inventory['pods'][number][]>();
+function workloadPods(inv: Inventory): Map<string, WorkloadPods> {
+  const m = new Map<string, WorkloadPods>();
+  const pods = new Map<string, Pod[]>();
   for (const p of inv.pods) {
     const l = pods.get(p.workload);
     if (l) l.push(p);
     else pods.set(p.workload, [p]);
   }
-  for (const w of inv.workloads) {
-    const ps = pods.get(w.id) ?? [];
-    const named = new Set<string>();
-    const ips = new Set<string>();
-    let hostNetwork = false;
-    // Template pods share one port list: read it once.
-    let seen: Inventory['pods'][number]['ports'] | undefined;
-    for (const p of ps) {
-      if (p.ports !== seen) for (const cp of (seen = p.ports)) if (cp.name) named.add(`${cp.name}=${cp.protocol}/${cp.port}`);
-      for (const ip of p.ips) ips.add(ip);
-      hostNetwork ||= p.hostNetwork;
-    }
-    m.set(w.id, {
-      labels: w.labels,
-      namedPorts: [...named].sort(lex),
-      addresses: [...ips].sort(lex),
-      hostNetwork,
-      ...(w.source ? { source: w.source } : {}),
-    });
-  }
+  for (const w of inv.workloads) m.set(w.id, { labels: w.labels, pods: pods.get(w.id) ?? [], ...(w.source ? { source: w.source } : {}) });
   return m;
 }
 
@@ -223,8 +257,8 @@ export function diffObjects(o: Inventory, n: Inventory): ObjectChange[] {
       if (c) out.push(c);
     }
   }
-  const ow = workloadFacts(o);
-  const nw = workloadFacts(n);
+  const ow = workloadPods(o);
+  const nw = workloadPods(n);
   for (const id of [...new Set([...ow.keys(), ...nw.keys()])].sort(lex)) {
     const a = ow.get(id);
     const b = nw.get(id);
@@ -235,12 +269,7 @@ export function diffObjects(o: Inventory, n: Inventory): ObjectChange[] {
       const fields: string[] = [];
       const details: string[] = [];
       if (!sameCanon(a.labels, b.labels)) (fields.push('labels'), details.push(`labels: ${labelDelta(a.labels, b.labels)}`));
-      if (a.namedPorts.join() !== b.namedPorts.join()) {
-        fields.push('named ports');
-        details.push(`named ports: ${a.namedPorts.join(' ') || '(none)'} → ${b.namedPorts.join(' ') || '(none)'}`);
-      }
-      if (a.addresses.join() !== b.addresses.join()) (fields.push('addresses'), details.push(`addresses: ${a.addresses.join(' ') || '(none)'} → ${b.addresses.join(' ') || '(none)'}`));
-      if (a.hostNetwork !== b.hostNetwork) (fields.push('hostNetwork'), details.push(`hostNetwork: ${a.hostNetwork} → ${b.hostNetwork}`));
+      if (!samePodFacts(a.pods, b.pods)) podChanges(podFacts(a.pods), podFacts(b.pods), fields, details);
       if (fields.length) out.push({ ...base, change: 'changed', fields, details, ...(b.source ? { source: b.source } : {}) });
     }
   }
@@ -255,4 +284,14 @@ export function diffObjects(o: Inventory, n: Inventory): ObjectChange[] {
     if (!sameCanon(a.labels, b.labels)) out.push({ ...base, change: 'changed', fields: ['labels'], details: [`labels: ${labelDelta(a.labels, b.labels)}`], ...(b.source ? { source: b.source } : {}) });
   }
   return out;
+}
+
+/** The fields and details of a workload's pod facts that changed. */
+function podChanges(a: PodFacts, b: PodFacts, fields: string[], details: string[]): void {
+  if (a.namedPorts.join() !== b.namedPorts.join()) {
+    fields.push('named ports');
+    details.push(`named ports: ${a.namedPorts.join(' ') || '(none)'} → ${b.namedPorts.join(' ') || '(none)'}`);
+  }
+  if (a.addresses.join() !== b.addresses.join()) (fields.push('addresses'), details.push(`addresses: ${a.addresses.join(' ') || '(none)'} → ${b.addresses.join(' ') || '(none)'}`));
+  if (a.hostNetwork !== b.hostNetwork) (fields.push('hostNetwork'), details.push(`hostNetwork: ${a.hostNetwork} → ${b.hostNetwork}`));
 }

@@ -7,18 +7,10 @@ import { readInputs, type InputText } from '../../sources/input-files.js';
 import { isGitSpec, readGitInputs } from '../../sources/git.js';
 import { loadFromTexts } from '../../sources/k8s/index.js';
 import { awsFormatOf } from '../../sources/aws/detect.js';
-import { isTerraformPlanText } from '../../sources/terraform/index.js';
-import type { AwsInventory } from '../../inventory/aws/types.js';
-import { gateDiff } from './diff-cluster.js';
-import { awsDiffOf, gateOf, type Gate } from './diff-aws-layer.js';
-import { mixedDiff } from './diff-mixed.js';
-import { AWS_DIFF_FORMATS } from '../../reports/diff/aws.js';
+import { isTerraformPlanText } from '../../sources/terraform/document.js';
 import { UserError } from '../../util/errors.js';
-import { awsInventoryOf } from '../aws-load.js';
 import type { InputOptions } from '../common.js';
-import { pickFormatOf, type FormatOpts } from '../options.js';
-import { openReport } from '../output.js';
-import { colorDiff } from '../color.js';
+import type { FormatOpts } from '../options.js';
 import { isSnapshotSpec } from '../store.js';
 
 export interface AwsDiffOpts extends InputOptions, FormatOpts {
@@ -67,29 +59,48 @@ function layersOf(texts: readonly InputText[], aws: readonly InputText[]): SideL
 }
 
 /**
+ * What maybeAwsDiff did: the AWS diff ran (done), or no side holds AWS input and the cluster diff is to run,
+ * with the texts of the sides it read to tell (by spec; git and file sides), so that they are not read again.
+ */
+export type AwsDiffOutcome = { readonly done: true } | { readonly done: false; readonly read: Map<string, InputText[]> };
+
+const DONE: AwsDiffOutcome = { done: true };
+
+/** The sides read, by spec (stored snapshots, which have no texts, left out). */
+function read(sides: ReadonlyArray<readonly [string, InputText[] | undefined]>): Map<string, InputText[]> {
+  const out = new Map<string, InputText[]>();
+  for (const [spec, texts] of sides) if (texts) out.set(spec, texts);
+  return out;
+}
+
+/** The AWS readers, engine and reports, loaded only once a side is known to hold AWS input (test/startup.test.ts). */
+function awsRun(): Promise<typeof import('./diff-aws-run.js')> {
+  return import('./diff-aws-run.js');
+}
+
+/**
  * Runs the AWS diff when a side holds AWS input (or `--plan` is given), alone or beside the cluster's when a
- * side holds manifests too (src/cli/commands/diff-mixed.ts); false when no side holds AWS input, so the
+ * side holds manifests too (src/cli/commands/diff-mixed.ts); not done when no side holds AWS input, so the
  * cluster diff runs. Exit 2 (UserError) when the two sides share no layer (AWS input against manifests).
  */
-export async function maybeAwsDiff(oldSpec: string | undefined, newSpec: string | undefined, opts: AwsDiffOpts, live: boolean): Promise<boolean> {
+export async function maybeAwsDiff(oldSpec: string | undefined, newSpec: string | undefined, opts: AwsDiffOpts, live: boolean): Promise<AwsDiffOutcome> {
   let plan = opts.plan;
   let oldTexts: InputText[] | undefined;
   if (plan === undefined && oldSpec !== undefined && newSpec === undefined && !live) {
     // `diff plan.json`: one Terraform plan holds both sides.
     oldTexts = await textsOf(oldSpec);
     if (oldTexts && oldTexts.length === 1 && isTerraformPlanText(oldTexts[0]!.text)) plan = oldSpec;
-    else return false;
+    else return { done: false, read: read([[oldSpec, oldTexts]]) };
   }
   if (plan !== undefined) {
     if (newSpec !== undefined || (oldSpec !== undefined && oldSpec !== plan)) throw new UserError('--plan takes one plan and no OLD or NEW', 'the plan holds both sides: its prior state and its after-state');
     if (live) throw new UserError('--plan and --cluster do not go together');
     const texts = oldTexts ?? (await textsOf(plan)) ?? [];
     if (texts.length !== 1 || !isTerraformPlanText(texts[0]!.text)) throw new UserError(`${plan} is not \`terraform show -json\` output of a plan`, 'run terraform plan -out=tfplan && terraform show -json tfplan > plan.json');
-    const gate = gateOf(opts, [plan]);
-    await run(awsInventoryOf(texts, 'prior'), awsInventoryOf(texts, 'planned'), `${plan} (prior state)`, `${plan} (planned)`, opts, gate);
-    return true;
+    await (await awsRun()).planDiff(texts, plan, opts);
+    return DONE;
   }
-  if (oldSpec === undefined || newSpec === undefined) return false;
+  if (oldSpec === undefined || newSpec === undefined) return { done: false, read: new Map() };
   const o = await textsOf(oldSpec);
   const n = await textsOf(newSpec);
   // A stored snapshot (undefined texts) holds the cluster only.
@@ -97,7 +108,7 @@ export async function maybeAwsDiff(oldSpec: string | undefined, newSpec: string 
   const nAws = n ? awsOf(n) : [];
   const oa = oAws.length > 0;
   const na = nAws.length > 0;
-  if (!oa && !na) return false;
+  if (!oa && !na) return { done: false, read: read([[oldSpec, o], [newSpec, n]]) };
   const ol = o ? layersOf(o, oAws) : undefined;
   const nl = n ? layersOf(n, nAws) : undefined;
   const ok = ol ? ol.k8s.length > 0 : true;
@@ -106,21 +117,13 @@ export async function maybeAwsDiff(oldSpec: string | undefined, newSpec: string 
   if ((oa && !ok && !na) || (na && !nk && !oa)) throw new UserError(`${oa ? oldSpec : newSpec} is AWS input and ${oa ? newSpec : oldSpec} is not`, 'diff compares AWS input with AWS input (describe-* snapshots, collector files, Terraform JSON), or manifests with manifests; a side may hold both');
   if (live) throw new UserError('--cluster compares with the live cluster, not with AWS input');
   // The intent is found beside the new side (the one under review), as the cluster's diff finds it.
-  const gate = gateOf(opts, isGitSpec(newSpec) ? [] : [newSpec]);
+  const heavy = await awsRun();
+  const gate = heavy.gateOf(opts, isGitSpec(newSpec) ? [] : [newSpec]);
   if (!ok && !nk) {
-    await run(awsInventoryOf(ol!.aws), awsInventoryOf(nl!.aws), oldSpec, newSpec, opts, gate);
-    return true;
+    await heavy.awsOnlyDiff(ol!.aws, nl!.aws, oldSpec, newSpec, opts, gate);
+    return DONE;
   }
   if (!ol || !nl) throw new UserError(`${ol ? newSpec : oldSpec} is a stored snapshot, which holds the cluster only, and ${ol ? oldSpec : newSpec} holds AWS input too`, 'compare directories, files or git:REF:path on both sides');
-  await mixedDiff({ spec: oldSpec, layers: ol }, { spec: newSpec, layers: nl }, opts, gate);
-  return true;
-}
-
-async function run(oldInv: AwsInventory, newInv: AwsInventory, oldName: string, newName: string, opts: AwsDiffOpts, gate: Gate): Promise<void> {
-  const format = pickFormatOf(opts, AWS_DIFF_FORMATS);
-  const out = openReport(opts.outputFile);
-  const { text, verdict } = awsDiffOf(oldInv, newInv, oldName, newName, format, gate, opts, !out.toFile);
-  await out.write(format === 'text' && out.color ? colorDiff(text) : text);
-  out.end();
-  if (gate.failOnNew) gateDiff([verdict]);
+  await heavy.mixedDiff({ spec: oldSpec, layers: ol }, { spec: newSpec, layers: nl }, opts, gate);
+  return DONE;
 }

@@ -76,6 +76,16 @@ export function isTerraformPlan(doc: Json): boolean {
   return 'planned_values' in doc || 'resource_changes' in doc;
 }
 
+/** True when a Terraform text is a plan with a prior state (both sides of a change in one file). */
+export function isTerraformPlanText(text: string): boolean {
+  try {
+    const doc = JSON.parse(text) as Json;
+    return isTerraformDoc(doc) && isTerraformPlan(doc);
+  } catch {
+    return false;
+  }
+}
+
 function walkModule(m: unknown, path: string, out: TfResource[], unknowns: ReadonlyMap<string, Json>, problems: string[]): void {
   if (!isObj(m)) return;
   const mod = typeof m['address'] === 'string' ? (m['address'] as string) : '';

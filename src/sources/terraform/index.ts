@@ -15,7 +15,7 @@ import { TfReader } from './reader.js';
 import { readerFor, UNREAD_NETWORK_TYPES } from './registry.js';
 import { Resolver } from './resolve.js';
 
-export { isTerraformDoc, isTerraformPlan, isTerraformText, type TfSide } from './document.js';
+export { isTerraformDoc, isTerraformPlan, isTerraformPlanText, isTerraformText, type TfSide } from './document.js';
 
 /** The account and region most of the document's resources name: for resources that name neither. */
 function documentScope(doc: TfDocument): { account?: string; region?: string } {
@@ -95,12 +95,3 @@ export function readTerraform(file: string, text: string, side?: TfSide): AwsInv
 }
 
 
-/** True when a Terraform text is a plan with a prior state (both sides of a change in one file). */
-export function isTerraformPlanText(text: string): boolean {
-  try {
-    const doc = JSON.parse(text) as Json;
-    return isTerraformDoc(doc) && isTerraformPlan(doc);
-  } catch {
-    return false;
-  }
-}
