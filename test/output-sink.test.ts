@@ -1,5 +1,5 @@
-// The --output-file sink: bytes are written in the background (two writes in flight in a regular file, one
-// in a pipe), strings at once, each at its place; a failing background write is reported as the synchronous one is.
+// The --output-file sink: bytes are written in the background (one write in flight), strings at once,
+// in order, in a file and in a named pipe; a failing background write is reported as the synchronous one is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';

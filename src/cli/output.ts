@@ -1,5 +1,5 @@
 /** Where a report goes: stdout (made terminal-safe, coloured when wanted) or the --output-file. */
-import { closeSync, fstatSync, write, writeSync } from 'node:fs';
+import { closeSync, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { terminalSafe } from '../reports/safe-text.js';
@@ -25,14 +25,10 @@ export interface ReportSink {
   end(): void;
 }
 
-/** Writes all of `bytes` at `pos` (null: the file's offset) on libuv's thread pool (fs.write may write less than asked). */
-async function writeAll(fd: number, bytes: Uint8Array, pos: number | null): Promise<void> {
-  for (let off = 0; off < bytes.length; ) off += (await promisify(write)(fd, bytes, off, bytes.length - off, pos === null ? null : pos + off)).bytesWritten;
+/** Writes all of `bytes` on libuv's thread pool (fs.write may write less than asked). */
+async function writeAll(fd: number, bytes: Uint8Array): Promise<void> {
+  for (let off = 0; off < bytes.length; ) off += (await promisify(write)(fd, bytes, off, bytes.length - off, null)).bytesWritten;
 }
-
-// Byte chunks written at once to a regular file: the kernel's copy into the page cache costs about as
-// much CPU as building a chunk (1 GB of reach JSON at 100k pods), so one write at a time kept the builder waiting.
-const IN_FLIGHT = 2;
 
 /** The sink for `--output-file FILE` (`-` or none: stdout). The file is created at once, so a bad path fails before any work. */
 export function openReport(file: string | undefined, what = 'report'): ReportSink {
@@ -42,49 +38,32 @@ export function openReport(file: string | undefined, what = 'report'): ReportSin
       if (!isFsError(e)) throw e;
       throw new UserError(`cannot write ${what} ${file}: ${fsErrorWords(e)}`);
     };
-    // In a regular file every piece has its own position, so chunks are written side by side while the
-    // next ones are built; a pipe or device (/dev/stdout) has no positions: one write at a time, in order.
-    let pos: number | null = fstatSync(fd).isFile() ? 0 : null;
-    const inFlight = pos === null ? 1 : IN_FLIGHT;
-    const pending = new Set<Promise<void>>();
-    // A background write's failure, reported by the next write or flush (a rejection nobody awaits would crash).
-    let error: unknown;
-    const check = (): void => {
-      const e = error;
-      error = undefined;
-      if (e !== undefined) failed(e);
-    };
+    // Bytes (a reach listing, see reachBytes) are written while the next chunk is built: one write in flight.
+    let pending: Promise<void> | undefined;
     const settled = async (): Promise<void> => {
-      await Promise.all(pending);
-      check();
+      const p = pending;
+      pending = undefined;
+      await p;
     };
     return {
       toFile: true,
       color: false,
       write: async (text, raw = false, done) => {
-        check();
+        await settled();
         if (typeof text !== 'string') {
-          if (pending.size >= inFlight) await Promise.race(pending);
-          check();
-          const p: Promise<void> = writeAll(fd, text, pos).then(done, (e: unknown) => void (error ??= e)).finally(() => pending.delete(p));
-          pending.add(p);
-          if (pos !== null) pos += text.length;
+          pending = writeAll(fd, text).then(done, failed);
           return;
         }
-        // Strings are written at once, but after the bytes before them when the file has no positions.
-        if (pos === null) await settled();
         // The same bytes as `> FILE` would get: a report read with cat must not drive the terminal either.
-        const bytes = Buffer.from(raw ? text : terminalSafe(text));
         try {
-          for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off, pos === null ? null : pos + off);
+          writeSync(fd, raw ? text : terminalSafe(text));
         } catch (e) {
           failed(e);
         }
-        if (pos !== null) pos += bytes.length;
       },
       flush: settled,
       end: () => {
-        if (pending.size) throw new Error('report closed with a write in flight (flush first)');
+        if (pending) throw new Error('report closed with a write in flight (flush first)');
         closeSync(fd);
       },
     };
