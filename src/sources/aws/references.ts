@@ -222,7 +222,9 @@ function internetBetweenVpcs(inv: Omit<AwsInventory, 'unmodelled'>, notEvaluated
       const from = within(c.family, c.lo, c.hi, g.vpc);
       if (!from.length) continue;
       said.add(`${g.id} ${r.peer.text}`);
-      notEvaluated('SecurityGroupRule', `${g.id} ${r.peer.text}`, `admits ${from.join(', ')} over the internet at their public addresses: that path between VPCs is not evaluated (counted as no connection)`, `security group ${g.id}: its inbound rule from ${r.peer.text} covers the public address(es) that interfaces of ${from.join(', ')} send to the internet from, and its member ${member} in ${g.vpc} is reachable from the internet; paths between VPCs over the internet are not evaluated, so connections from ${from.join(', ')} this way are not listed`, r.source);
+      // A wide range may hold the addresses of many VPCs: the caveat names a few.
+      const named = from.length > 3 ? `${from.slice(0, 3).join(', ')} and ${from.length - 3} more VPC(s)` : from.join(', ');
+      notEvaluated('SecurityGroupRule', `${g.id} ${r.peer.text}`, `admits ${named} over the internet at their public addresses: that path between VPCs is not evaluated (counted as no connection)`, `security group ${g.id}: its inbound rule from ${r.peer.text} covers the public address(es) that interfaces of ${named} send to the internet from, and its member ${member} in ${g.vpc} is reachable from the internet; paths between VPCs over the internet are not evaluated, so connections from ${named} this way are not listed`, r.source);
     }
   }
 }
