@@ -291,3 +291,25 @@ test('over the internet between VPCs: a rule naming another VPC\'s public source
   for (const format of ['sarif', 'junit', 'json', 'md']) assert.match(runCli(['audit', dir, '-o', format, '-q']).stdout, /over the internet/, format);
   rmSync(join(dir, '..'), { recursive: true, force: true });
 });
+
+test('over the internet between VPCs over IPv6: a rule naming another VPC\'s IPv6 block (sent through its egress-only gateway) is a caveat', () => {
+  const dir = 'examples/aws-ipv6/123456789012/us-east-1';
+  const f: Record<string, Json> = {};
+  for (const n of readdirSync(dir).sort()) f[n] = JSON.parse(readFileSync(join(dir, n), 'utf8'));
+  const caveats = () => buildAwsInventory(Object.entries(f).map(([n, v]) => ({ path: `${dir}/${n}`, text: JSON.stringify(v, null, 2) }))).unmodelled.filter((u) => u.kind === 'SecurityGroupRule');
+  // A second VPC whose worker sends IPv6 to the internet through its egress-only gateway.
+  const v6 = (c: string) => [{ Ipv6CidrBlock: c, Ipv6CidrBlockState: { State: 'associated' } }];
+  f['vpcs.json'].Vpcs.push({ VpcId: 'vpc-other', OwnerId: '123456789012', CidrBlock: '10.30.0.0/16', CidrBlockAssociationSet: [{ CidrBlock: '10.30.0.0/16', CidrBlockState: { State: 'associated' } }], Ipv6CidrBlockAssociationSet: v6('2600:1f18:c:100::/56'), IsDefault: false });
+  f['subnets.json'].Subnets.push({ SubnetId: 'subnet-other', VpcId: 'vpc-other', CidrBlock: '10.30.1.0/24', AvailabilityZone: 'us-east-1a', MapPublicIpOnLaunch: false, Ipv6CidrBlockAssociationSet: v6('2600:1f18:c:101::/64') });
+  f['network-interfaces.json'].NetworkInterfaces.push({ NetworkInterfaceId: 'eni-other', SubnetId: 'subnet-other', VpcId: 'vpc-other', AvailabilityZone: 'us-east-1a', OwnerId: '123456789012', InterfaceType: 'interface', Status: 'in-use', PrivateIpAddress: '10.30.1.10', PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: '10.30.1.10' }], Ipv6Addresses: [{ Ipv6Address: '2600:1f18:c:101::10', IsPrimaryIpv6: true }], Groups: [{ GroupId: 'sg-worker', GroupName: 'sg-worker' }] });
+  f['route-tables.json'].RouteTables.push({ RouteTableId: 'rtb-other', VpcId: 'vpc-other', OwnerId: '123456789012', Associations: [{ Main: true, RouteTableId: 'rtb-other', AssociationState: { State: 'associated' } }], Routes: [{ DestinationIpv6CidrBlock: '2600:1f18:c:100::/56', GatewayId: 'local', State: 'active' }, { DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: 'eigw-other', State: 'active' }] });
+  f['egress-only-internet-gateways.json'].EgressOnlyInternetGateways.push({ EgressOnlyInternetGatewayId: 'eigw-other', Attachments: [{ State: 'attached', VpcId: 'vpc-other' }] });
+  // site admits ::/0 only: the other VPC reaches it as the internet does.
+  assert.deepEqual(caveats(), []);
+  const site = f['security-groups.json'].SecurityGroups.find((g: Json) => g.GroupId === 'sg-site');
+  site.IpPermissions.push({ IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443, Ipv6Ranges: [{ CidrIpv6: '2600:1f18:c:100::/56' }] });
+  assert.deepEqual(caveats().map((u) => [u.name, /vpc-other/.test(u.effect)]), [['sg-site 2600:1f18:c:100::/56', true]]);
+  // Without the egress-only route the other VPC sends nothing to the internet over IPv6.
+  f['route-tables.json'].RouteTables.at(-1).Routes.pop();
+  assert.deepEqual(caveats(), []);
+});
