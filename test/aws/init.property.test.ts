@@ -15,7 +15,8 @@ import { renderIntentYaml } from '../../src/analyses/intent/init.js';
 import { parseIntent } from '../../src/analyses/intent/load.js';
 import { homeOf } from '../../src/analyses/intent/membership.js';
 import type { Intent } from '../../src/analyses/intent/types.js';
-import { ip4 } from '../../src/engine/cloud/estate.js';
+import { ipKey, V6_BASE } from '../../src/engine/cloud/estate.js';
+import { parseIp } from '../../src/model/address.js';
 import { icmpValue, TrafficSet } from '../../src/model/traffic-set.js';
 import { referenceVerdict, type OEnd, type Packet } from '../oracle/aws/reference.js';
 import { estateArb } from './estate-gen.js';
@@ -24,6 +25,7 @@ import { AWS_SHAPES, generateAwsEstate } from '../../bench/aws-generate.js';
 const PACKETS: Packet[] = [
   { protocol: 6, value: 22 }, { protocol: 6, value: 80 }, { protocol: 6, value: 443 }, { protocol: 6, value: 1055 }, { protocol: 6, value: 5500 },
   { protocol: 17, value: 53 }, { protocol: 17, value: 1055 }, { protocol: 1, value: icmpValue(8, 0) }, { protocol: 1, value: icmpValue(3, 4) }, { protocol: 50, value: 0 },
+  { protocol: 58, value: icmpValue(128, 0) }, { protocol: 58, value: icmpValue(1, 0) },
 ];
 const EPH: [number, number] = [1000, 1100];
 
@@ -32,13 +34,15 @@ function intended(intent: Intent, s: readonly string[], d: readonly string[]): T
   return intent.flows.filter((f) => f.from.some((x) => s.includes(x)) && f.to.some((x) => d.includes(x))).reduce((t, f) => t.union(f.traffic), TrafficSet.EMPTY);
 }
 
-test('init on random estates: auditing against the drafted intent finds nothing, and its flows are exactly the reference reach', () => {
+test('init on random estates (IPv4, dual-stack and IPv6-only): auditing against the drafted intent finds nothing, and its flows are exactly the reference reach', () => {
   let compared = 0;
   let allowed = 0;
   let flows = 0;
+  // IPv6 answers: an outside IPv6 end, or ICMPv6 (which only IPv6 carries).
+  let allowed6 = 0;
   // The counts come from random inputs: extra batches, at most three, top them up instead of failing by chance.
-  for (let batch = 0; batch < 4 && (batch === 0 || compared <= 2000 || allowed <= 100 || flows <= 60); batch++) fc.assert(
-    fc.property(estateArb(), ({ snapshot, externals }) => {
+  for (let batch = 0; batch < 4 && (batch === 0 || compared <= 2000 || allowed <= 100 || flows <= 60 || allowed6 <= 200); batch++) fc.assert(
+    fc.property(estateArb({ ipv6: true }), ({ snapshot, externals }) => {
       const inv = buildAwsInventory([{ path: 'gen.json', text: JSON.stringify(snapshot) }]);
       const a = analyseAwsInventory(inv, { ephemeral: EPH });
       const intent = parseIntent(renderIntentYaml(draftAwsIntent(a)), 'init.yaml');
@@ -49,10 +53,17 @@ test('init on random estates: auditing against the drafted intent finds nothing,
       const m = awsIntentModel(a, intent);
       const segOf = new Map<string, readonly string[]>();
       for (const g of m.groups) for (const e of g.ends) if (e.eni) segOf.set(e.eni.id, g.segments);
-      const extSegs = (addr: bigint): readonly string[] => m.groups.find((g) => g.external && g.ends.some((e) => e.range!.lo <= addr && addr <= e.range!.hi))?.segments ?? ['world'];
+      const extSegs = (x: string): readonly string[] => {
+        const ip = parseIp(x)!;
+        return m.groups.find((g) => g.external && g.ends.some((e) => e.range!.family === ip.family && e.range!.lo <= ip.value && ip.value <= e.range!.hi))?.segments ?? ['world'];
+      };
+      const inVpc = (x: string): boolean => {
+        const ip = parseIp(x)!;
+        return inv.vpcs.some((v) => v.cidrs.some((c) => c.range.family === ip.family && c.range.lo <= ip.value && ip.value <= c.range.hi));
+      };
       const ends: Array<{ end: OEnd; segs: readonly string[] }> = [
         ...inv.interfaces.map((eni) => ({ end: { kind: 'eni' as const, eni }, segs: segOf.get(eni.id)! })),
-        ...externals.filter((x) => !inv.vpcs.some((v) => v.cidrs.some((c) => c.range.lo <= ip4(x) && ip4(x) <= c.range.hi))).map((x) => ({ end: { kind: 'external' as const, address: ip4(x) }, segs: extSegs(ip4(x)) })),
+        ...externals.filter((x) => !inVpc(x)).map((x) => ({ end: { kind: 'external' as const, address: ipKey(x) }, segs: extSegs(x) })),
       ];
       for (const e of ends) if (e.end.kind === 'eni') assert.equal(e.segs.length, 1, e.end.eni.id);
       for (const s of ends) for (const t of ends) {
@@ -63,13 +74,14 @@ test('init on random estates: auditing against the drafted intent finds nothing,
           const ok = referenceVerdict(inv, s.end, t.end, p, EPH) === 'allowed';
           compared++;
           if (ok) allowed++;
+          if (ok && (p.protocol === 58 || [s.end, t.end].some((e) => e.kind === 'external' && e.address >= V6_BASE))) allowed6++;
           assert.equal(want.has(p.protocol, p.value), ok, `${s.segs[0]} -> ${t.segs[0]} ${JSON.stringify(p)}`);
         }
       }
     }),
     { numRuns: 60 },
   );
-  assert.ok(compared > 2000 && allowed > 100 && flows > 60, `compared ${compared}, allowed ${allowed}, flows ${flows}`);
+  assert.ok(compared > 2000 && allowed > 100 && flows > 60 && allowed6 > 200, `compared ${compared}, allowed ${allowed} (IPv6 ${allowed6}), flows ${flows}`);
 });
 
 test('init on the benchmark generator\'s estate: readable segments, and the audit against them finds nothing', () => {
