@@ -218,3 +218,56 @@ test('internet findings name the outside addresses a port is open from as reach 
   const admin = (JSON.parse(ex.stdout) as { findings: Array<{ check: string; message: string }> }).findings.filter((f) => f.check === 'aws-admin-port-from-internet');
   assert.deepEqual(admin.map((f) => f.message), ['eni-site is reachable from the internet (IPv6) on TCP 22 (SSH), through its security groups, NACLs and routes']);
 });
+
+test('VPCs joined by a peering or a transit gateway whose CIDR blocks overlap are flagged (either family); disjoint, unjoined or pending ones are not', () => {
+  const vpc = (id: string, cidr: string, v6?: string): J => ({ VpcId: id, OwnerId: '111111111111', CidrBlock: cidr, ...(v6 ? { Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: v6, Ipv6CidrBlockState: { State: 'associated' } }] } : {}) });
+  const peered = (b: J, status = 'active'): J => ({
+    ...estate(),
+    Vpcs: [vpc('vpc-1', '10.0.0.0/16', '2600:1f00:1::/56'), b],
+    VpcPeeringConnections: [{ VpcPeeringConnectionId: 'pcx-1', RequesterVpcInfo: { VpcId: 'vpc-1', Region: 'us-east-1' }, AccepterVpcInfo: { VpcId: 'vpc-2', Region: 'us-east-1' }, Status: { Code: status } }],
+  });
+  const f = findings(peered(vpc('vpc-2', '10.0.128.0/17')), 'aws-overlapping-vpcs');
+  assert.deepEqual(f.map((x) => x.resource), ['VpcPeeringConnection pcx-1']);
+  assert.match(f[0]!.message, /^vpc-1 \(10\.0\.0\.0\/16, 2600:1f00:1::\/56\) and vpc-2 \(10\.0\.128\.0\/17\) are joined by peering pcx-1 but overlap in 10\.0\.128\.0\/17: /);
+  assert.equal(f[0]!.severity, 'warning');
+  // IPv6 blocks are compared within their family only.
+  const six = findings(peered(vpc('vpc-2', '10.9.0.0/16', '2600:1f00:1:80::/57')), 'aws-overlapping-vpcs');
+  assert.match(six[0]!.message, /overlap in 2600:1f00:1:80::\/57:/);
+  assert.deepEqual(findings(peered(vpc('vpc-2', '10.1.0.0/16', '2600:1f00:2::/56')), 'aws-overlapping-vpcs'), []);
+  assert.deepEqual(findings(peered(vpc('vpc-2', '10.0.0.0/16'), 'pending-acceptance'), 'aws-overlapping-vpcs'), []);
+  // Three VPCs on one transit gateway: only the overlapping pair; a fourth, overlapping but not attached, is not.
+  const att = (id: string, v: string, state = 'available'): J => ({ TransitGatewayAttachmentId: id, TransitGatewayId: 'tgw-1', ResourceType: 'vpc', ResourceId: v, State: state });
+  const tgw = {
+    ...estate(),
+    Vpcs: [vpc('vpc-1', '10.0.0.0/16'), vpc('vpc-2', '10.1.0.0/16'), vpc('vpc-3', '10.0.0.0/16'), vpc('vpc-4', '10.1.0.0/16')],
+    TransitGateways: [{ TransitGatewayId: 'tgw-1', Options: { AutoAcceptSharedAttachments: 'disable' } }],
+    TransitGatewayAttachments: [att('att-1', 'vpc-1'), att('att-2', 'vpc-2'), att('att-3', 'vpc-3'), att('att-4', 'vpc-4', 'deleted')],
+  };
+  const t = findings(tgw, 'aws-overlapping-vpcs');
+  assert.deepEqual(t.map((x) => x.resource), ['TransitGatewayAttachment att-3']);
+  assert.match(t[0]!.message, /vpc-1 \(10\.0\.0\.0\/16\) and vpc-3 \(10\.0\.0\.0\/16\) are joined by transit gateway tgw-1 \(att-1, att-3\) but overlap in 10\.0\.0\.0\/16: the transit gateway does not propagate/);
+  // Reported at the later attachment in the snapshot.
+  const lines = JSON.stringify(tgw, null, 1).split('\n');
+  assert.match(lines[t[0]!.location!.line - 1]! + lines[t[0]!.location!.line]!, /att-3/);
+});
+
+// An IPv4-only interface with no route out, in an estate that mentions IPv6: its outside range holds both families
+// (nothing reaches either), which once crashed the internet-size test of every check.
+test('route-too-broad messages print IPv6 blocks as IPv6; an outside range of both families is judged per family', () => {
+  const s = {
+    ...estate(),
+    Vpcs: [
+      { VpcId: 'vpc-1', OwnerId: '111111111111', CidrBlock: '10.0.0.0/16' },
+      { VpcId: 'vpc-2', OwnerId: '111111111111', CidrBlock: '10.1.0.0/16', Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: '2600:1f00:2::/56', Ipv6CidrBlockState: { State: 'associated' } }] },
+    ],
+    VpcPeeringConnections: [{ VpcPeeringConnectionId: 'pcx-1', RequesterVpcInfo: { VpcId: 'vpc-1', Region: 'us-east-1' }, AccepterVpcInfo: { VpcId: 'vpc-2', Region: 'us-east-1' }, Status: { Code: 'active' } }],
+    RouteTables: [{ RouteTableId: 'rtb-1', VpcId: 'vpc-1', Associations: [{ Main: true }], Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local', State: 'active' }, { DestinationIpv6CidrBlock: '2600:1f00::/40', VpcPeeringConnectionId: 'pcx-1', State: 'active' }, { DestinationIpv6CidrBlock: '2600:1f00:2::/56', VpcPeeringConnectionId: 'pcx-1', State: 'active' }] }],
+  };
+  const f = findings(s, 'aws-peering-route-too-broad');
+  assert.equal(f.length, 1);
+  assert.match(f[0]!.message, /sends 2600:1f00::\/40 over pcx-1, but vpc-2 holds only 2600:1f00:2::\/56$/);
+  // The same estate with a route to the internet gateway: SSH open from the internet (IPv4) is still found.
+  const routes = (s.RouteTables[0]!.Routes as J[]).concat([{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'active' }]);
+  const open = findings({ ...s, RouteTables: [{ ...s.RouteTables[0]!, Routes: routes }] }, 'aws-admin-port-from-internet');
+  assert.deepEqual(open.map((x) => x.resource), ['NetworkInterface eni-a']);
+});

@@ -4,7 +4,7 @@
  * private addresses only) all count. They are ordinary checks for `audit`, built over one AWS analysis.
  */
 import type { NetworkInterface, SecurityGroup } from '../../inventory/aws/types.js';
-import { parseCidr, type IpRange } from '../../model/address.js';
+import { formatIp, parseCidr, rangeContains, rangesOverlap, type IpRange } from '../../model/address.js';
 import { awsOutsideName, cidrRanges } from '../outside.js';
 import { PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
 import { aclTraffic } from '../../engine/cloud/network-acls.js';
@@ -23,11 +23,11 @@ function meta(id: string, severity: CheckMeta['severity'], title: string, remedi
   return { id, category, severity, title, docs: `docs/aws.md#${id}`, controls, remediation, messages };
 }
 
-/** True when an outside range is broad enough to be the internet, in its family (a range is of one family). */
+/** True when an outside range is broad enough to be the internet in either family (one range may hold both). */
 function broad(e: AwsEndpointJSON): boolean {
-  const cs = (e.cidrs ?? []).map(parseCidr).filter((c) => c !== undefined);
-  const family = cs[0]?.range.family ?? 4;
-  return cs.reduce((n, c) => n + (2n ** BigInt((family === 4 ? 32 : 128) - c.prefix)), 0n) >= BROAD[family];
+  const size = { 4: 0n, 6: 0n };
+  for (const c of (e.cidrs ?? []).map(parseCidr)) if (c) size[c.range.family] += 2n ** BigInt((c.range.family === 4 ? 32 : 128) - c.prefix);
+  return size[4] >= BROAD[4] || size[6] >= BROAD[6];
 }
 
 const eniRef = (e: NetworkInterface) => ({ kind: 'NetworkInterface', name: e.id });
@@ -187,7 +187,7 @@ export function awsChecks(a: AwsAnalysis): Check[] {
           const v = other ? est.vpcs.get(other) : undefined;
           if (!v) continue;
           const d = r.destination.cidr.range;
-          if (!v.cidrs.some((c) => c.range.lo <= d.lo && d.hi <= c.range.hi)) ctx.report({ messageId: 'broad', data: { table: t.id, dest: r.destination.text, pcx: r.target.id, peer: v.id, cidrs: v.cidrs.map((c) => formatCidr(c.range.lo, c.prefix)).join(', ') || '(no CIDR block)' }, resource: { kind: 'RouteTable', name: t.id }, key: `${r.destination.text}>${r.target.id}`, location: at(r.source) });
+          if (!v.cidrs.some((c) => rangeContains(c.range, d))) ctx.report({ messageId: 'broad', data: { table: t.id, dest: r.destination.text, pcx: r.target.id, peer: v.id, cidrs: cidrList(v.cidrs.filter((c) => c.range.family === d.family)) }, resource: { kind: 'RouteTable', name: t.id }, key: `${r.destination.text}>${r.target.id}`, location: at(r.source) });
         }
       },
     },
@@ -202,8 +202,35 @@ export function awsChecks(a: AwsAnalysis): Check[] {
           for (const x of r.attachments) {
             const att = est.attachments.get(x);
             const v = att?.resourceType === 'vpc' ? est.vpcs.get(att.resourceId) : undefined;
-            if (!v || v.cidrs.some((c) => c.range.lo <= d.lo && d.hi <= c.range.hi)) continue;
-            ctx.report({ messageId: 'broad', data: { table: t.id, dest: r.destination.text, att: x, vpc: v.id, cidrs: v.cidrs.map((c) => formatCidr(c.range.lo, c.prefix)).join(', ') || '(no CIDR block)' }, resource: { kind: 'TransitGatewayRouteTable', name: t.id }, key: `${r.destination.text}>${x}`, location: at(r.source) });
+            if (!v || v.cidrs.some((c) => rangeContains(c.range, d))) continue;
+            ctx.report({ messageId: 'broad', data: { table: t.id, dest: r.destination.text, att: x, vpc: v.id, cidrs: cidrList(v.cidrs.filter((c) => c.range.family === d.family)) }, resource: { kind: 'TransitGatewayRouteTable', name: t.id }, key: `${r.destination.text}>${x}`, location: at(r.source) });
+          }
+        }
+      },
+    },
+    {
+      meta: meta('aws-overlapping-vpcs', 'warning', 'Joined VPCs with overlapping CIDR blocks', 'Give VPCs that must talk to each other CIDR blocks that do not overlap (or put a private NAT gateway between them).', { overlap: '{{a}} ({{ca}}) and {{b}} ({{cb}}) are joined by {{via}} but overlap in {{both}}: {{effect}}' }, [PCI_1_3_1, NIST_SC_7]),
+      check(ctx) {
+        // AWS refuses a peering between VPCs with overlapping blocks (VPC peering limitations), and a transit
+        // gateway does not propagate a VPC block that overlaps one already attached (CreateTransitGatewayVpcAttachment).
+        // Either way each VPC's local route wins for the shared addresses, so they are never reached across.
+        const report = (a: string, b: string, via: string, effect: string, kind: string, name: string, source: { file: string; line: number }): void => {
+          const va = est.vpcs.get(a);
+          const vb = est.vpcs.get(b);
+          if (!va || !vb || a === b) return;
+          const both = va.cidrs.flatMap((x) => vb.cidrs.filter((y) => rangesOverlap(x.range, y.range)).map((y) => (x.prefix >= y.prefix ? x : y)));
+          if (!both.length) return;
+          ctx.report({ messageId: 'overlap', data: { a, ca: cidrList(va.cidrs), b, cb: cidrList(vb.cidrs), via, both: cidrList(both), effect }, resource: { kind, name }, key: `${a}~${b}`, location: at(source) });
+        };
+        for (const p of inv.peerings) {
+          if (p.status !== 'active') continue;
+          report(p.requester.vpc, p.accepter.vpc, `peering ${p.id}`, 'AWS does not peer VPCs whose blocks overlap, and each side\'s local route keeps the shared addresses at home', 'VpcPeeringConnection', p.id, p.source);
+        }
+        const byTgw = new Map<string, Array<{ vpc: string; id: string; source: { file: string; line: number } }>>();
+        for (const x of inv.tgwAttachments) if (x.resourceType === 'vpc' && x.state === 'available') (byTgw.get(x.tgw) ?? byTgw.set(x.tgw, []).get(x.tgw)!).push({ vpc: x.resourceId, id: x.id, source: x.source });
+        for (const [tgw, atts] of byTgw) {
+          for (let i = 0; i < atts.length; i++) for (let j = i + 1; j < atts.length; j++) {
+            report(atts[i]!.vpc, atts[j]!.vpc, `transit gateway ${tgw} (${atts[i]!.id}, ${atts[j]!.id})`, 'the transit gateway does not propagate a block that overlaps one already attached, and each VPC\'s local route keeps the shared addresses at home', 'TransitGatewayAttachment', atts[j]!.id, atts[j]!.source);
           }
         }
       },
@@ -274,13 +301,14 @@ export function awsChecks(a: AwsAnalysis): Check[] {
   return checks;
 }
 
-function formatCidr(lo: bigint, prefix: number): string {
-  return `${[24n, 16n, 8n, 0n].map((s) => String((lo >> s) & 255n)).join('.')}/${prefix}`;
+/** CIDR blocks as AWS prints them (either family), comma-separated. */
+function cidrList(cidrs: ReadonlyArray<{ range: IpRange; prefix: number }>): string {
+  return cidrs.map((c) => `${formatIp(c.range.family, c.range.lo)}/${c.prefix}`).join(', ') || '(no CIDR block)';
 }
 
 /** The ids of the AWS checks (for --disable). */
 export const AWS_CHECK_IDS: readonly string[] = [
   'aws-admin-port-from-internet', 'aws-all-ports-from-internet', 'aws-allow-all-network-acl', 'aws-database-port-from-internet', 'aws-default-security-group',
-  'aws-peering-route-too-broad', 'aws-response-blocked', 'aws-subnet-auto-public-ip', 'aws-tgw-auto-accept', 'aws-tgw-joins-environments', 'aws-tgw-route-too-broad', 'aws-unmodelled-setting',
+  'aws-overlapping-vpcs', 'aws-peering-route-too-broad', 'aws-response-blocked', 'aws-subnet-auto-public-ip', 'aws-tgw-auto-accept', 'aws-tgw-joins-environments', 'aws-tgw-route-too-broad', 'aws-unmodelled-setting',
   'aws-unrestricted-egress', 'aws-unused-network-acl', 'aws-unused-security-group',
 ];
