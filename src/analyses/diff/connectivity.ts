@@ -55,8 +55,15 @@ function side(a: Analysis, level: Level, shared: PortTable): Side {
   const cluster = clusterEndpoints(a, level);
   const m = a.matrix;
   const cols = new Map<string, Int32Array>();
+  const bs: number[] = [];
   for (const e of cluster) {
-    const bs = [...new Set(e.targets.flatMap((t) => (t.kind === 'class' ? [m.behaviourOf[t.index]!] : [])))].sort((x, y) => x - y);
+    // Distinct behaviours, increasing: sorted, then each kept once (no Set per endpoint).
+    bs.length = 0;
+    for (const t of e.targets) if (t.kind === 'class') bs.push(m.behaviourOf[t.index]!);
+    if (bs.length > 1) bs.sort((x, y) => x - y);
+    let k = 0;
+    for (let i = 0; i < bs.length; i++) if (i === 0 || bs[i] !== bs[i - 1]) bs[k++] = bs[i]!;
+    bs.length = k;
     cols.set(e.endpoint.id, Int32Array.from(bs));
   }
   const memo: number[] = [];
