@@ -15,7 +15,7 @@ import { ALL_ID, NONE_ID, PortTable } from '../port-table.js';
 import { ipBlockKey, ipBlockRanges, mergeRanges, modelledFamilies, sweep, type ExternalBlock } from './address-space.js';
 import type { Inventory, PolicyRule } from '../../inventory/types.js';
 import type { CompiledRule, NetworkPolicyLayer } from './network-policy-layer.js';
-import { nodeKey } from './pod-classes.js';
+import { nodeKey, type PodClass } from './pod-classes.js';
 import type { KubernetesTiers } from '../tiers/index.js';
 import { refineBlocks, TieredRows, type IngressSig, type NpSides } from './tiered-rows.js';
 
@@ -95,10 +95,14 @@ export class ReachMatrix {
     const namedReused = sameClasses && base.usedKey === this.usedKey;
     const sigIds = new Map<string, number>();
     this.namedSig = namedReused ? base.namedSig : new Int32Array(n);
+    // Classes of one workload share their ports array: its key is made once.
+    const keyOfPorts = new Map<PodClass['ports'], string>();
     if (!namedReused) for (const c of classes) {
       let key = '';
       if (usedList.length > 0) {
-        key = usedList.map((u) => c.ports.filter((p) => p.name === u.name && p.protocol === u.protocol).map((p) => p.port).join('.')).join(',');
+        const known = keyOfPorts.get(c.ports);
+        if (known !== undefined) key = known;
+        else keyOfPorts.set(c.ports, (key = usedList.map((u) => c.ports.filter((p) => p.name === u.name && p.protocol === u.protocol).map((p) => p.port).join('.')).join(',')));
       }
       let id = sigIds.get(key);
       if (id === undefined) sigIds.set(key, (id = sigIds.size));
