@@ -196,7 +196,8 @@ function endpointExposure(a: Analysis, e: ResolvedEndpoint, direction: Direction
       else x.conns = x.conns.union(all.conns);
     }
   }
-  const tiers = [...new Set(e.targets.flatMap((t) => (t.kind === 'class' ? a.adminPoliciesAt(direction, t.index) : [])))].sort(lex);
+  // Without admin or baseline policies there are none to name: no list per endpoint.
+  const tiers = a.tiers ? [...new Set(e.targets.flatMap((t) => (t.kind === 'class' ? a.adminPoliciesAt(direction, t.index) : [])))].sort(lex) : [];
   return [...byPeer.values()].map((x) => ({
     endpoint: e.endpoint.id,
     direction,
