@@ -1,7 +1,8 @@
 /**
  * The diff's fast paths against its slow ones on random clusters and random edits: outside connections
  * computed once per group of endpoints that reach blocks alike equal those computed endpoint by endpoint,
- * and exposure from the connectivity diff's endpoints equals exposure that builds its own.
+ * exposure from the connectivity diff's endpoints equals exposure that builds its own, and exposure with
+ * each rule's facts kept across endpoints equals exposure found endpoint by endpoint.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,11 @@ import { loadFromTexts } from '../src/sources/k8s/index.js';
 import { analyze } from '../src/engine/index.js';
 import { diffConnectivity } from '../src/analyses/diff/connectivity.js';
 import { diffExposure } from '../src/analyses/diff/exposure-delta.js';
+import { computeExposure, exposureOf, exposurePeerText, type Exposure } from '../src/analyses/exposure.js';
+import { clusterEndpoints, type Level } from '../src/analyses/endpoints.js';
+import type { Analysis } from '../src/engine/index.js';
+import { lex } from '../src/util/compare.js';
+import { PortSet } from '../src/model/port-set.js';
 import { clusterArb, clusterYaml, type GenCluster } from './oracle/generate.js';
 import { adminClusterArbOf, adminClusterYaml } from './oracle/generate-admin.js';
 import { SMALL } from './oracle/generate.js';
@@ -26,6 +32,31 @@ function edited(x: GenCluster, other: GenCluster, mode: number, pick: number): G
   return other;
 }
 
+/** Exposure endpoint by endpoint (exposureOf, no facts shared between endpoints), in computeExposure's order. */
+function exposureOneByOne(a: Analysis, level: Level): Exposure[] {
+  const cluster = clusterEndpoints(a, level);
+  const out = (['egress', 'ingress'] as const).flatMap((d) => cluster.flatMap((e) => exposureOf(a, e, d)));
+  return out.sort((x, y) => (x.direction === y.direction ? 0 : x.direction === 'egress' ? -1 : 1) || lex(x.endpoint, y.endpoint) || lex(exposurePeerText(x.peer), exposurePeerText(y.peer)));
+}
+
+/** diffExposure as first written: every key of both sides sorted and compared (the reference for the one that sorts only what differs). */
+function exposureDeltaLiteral(a: Analysis, b: Analysis, level: Level): unknown[] {
+  const key = (x: Exposure): string => `${x.direction}\u0000${x.endpoint}\u0000${exposurePeerText(x.peer, true)}`;
+  const before = new Map(computeExposure(a, { level }).map((x) => [key(x), x]));
+  const after = new Map(computeExposure(b, { level }).map((x) => [key(x), x]));
+  const out: unknown[] = [];
+  for (const k of [...new Set([...before.keys(), ...after.keys()])].sort(lex)) {
+    const o = before.get(k);
+    const n = after.get(k);
+    const oc = o?.conns ?? PortSet.NONE;
+    const nc = n?.conns ?? PortSet.NONE;
+    if (oc.equals(nc)) continue;
+    const x = (n ?? o)!;
+    out.push({ kind: !o ? 'opened' : !n ? 'closed' : 'changed', endpoint: x.endpoint, direction: x.direction, peer: x.peer, old: oc, new: nc, opened: nc.subtract(oc), closed: oc.subtract(nc) });
+  }
+  return out;
+}
+
 /** Both paths of the connectivity and exposure comparison give the same answer at both levels. */
 function check(oldYaml: string, newYaml: string): void {
   const a = analyze(loadFromTexts([{ path: 'old.yaml', text: oldYaml }]).inventory);
@@ -37,6 +68,8 @@ function check(oldYaml: string, newYaml: string): void {
     assert.deepEqual([...fast.endpoints], [...slow.endpoints], level);
     assert.equal(fast.unchanged, slow.unchanged, level);
     assert.deepEqual(diffExposure(a, b, level, false, fast.cluster), diffExposure(a, b, level), level);
+    for (const x of [a, b]) assert.deepEqual(computeExposure(x, { level }), exposureOneByOne(x, level), level);
+    assert.deepEqual(diffExposure(a, b, level), exposureDeltaLiteral(a, b, level), level);
   }
 }
 

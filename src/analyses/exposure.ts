@@ -7,6 +7,7 @@
  * When the settings say the input is the whole cluster (input.wholeCluster), there is nothing beyond it.
  */
 import type { Analysis } from '../engine/index.js';
+import type { CompiledRule } from '../engine/k8s/network-policy-layer.js';
 import type { Direction, Inventory, LabelSelector, PolicyRule, PodPeer } from '../inventory/types.js';
 import { isEmptySelector, matchesSelector } from '../inventory/selector.js';
 import { PortSet } from '../model/port-set.js';
@@ -125,13 +126,42 @@ function concrete(has: InputHas, peer: ExposurePeer): boolean {
   return has(peer.namespace, ns, peer.podSelector);
 }
 
-/** Exposure of one endpoint in one direction, merged by peer. */
-function endpointExposure(a: Analysis, e: ResolvedEndpoint, direction: Direction, has: InputHas = indexHas(a)): Exposure[] {
+/** What endpointExposure reads of a rule apart from its ports: the same for every endpoint it applies to. */
+interface RuleFacts {
+  readonly name: string;
+  /** Egress named ports as listed ("TCP/http"); none for ingress. */
+  readonly named: readonly string[];
+  /** The rule's pod peers that stay exposures (not concrete), with their canonical texts. */
+  readonly peers: readonly { readonly peer: ExposurePeer; readonly key: string }[];
+}
+
+/** Rule facts by compiled rule, for one analysis, direction and InputHas: a rule is shared by many endpoints. */
+type RuleMemo = Map<CompiledRule, RuleFacts>;
+
+function ruleFacts(r: CompiledRule, direction: Direction, has: InputHas, memo: RuleMemo | undefined): RuleFacts {
+  let f = memo?.get(r);
+  if (f) return f;
+  const peers: { peer: ExposurePeer; key: string }[] = [];
+  if (!r.allPeers) {
+    for (const p of r.rule.peers ?? []) {
+      if (p.type !== 'pods') continue;
+      const peer = exposurePeer(p, r.policy.namespace);
+      if (!concrete(has, peer)) peers.push({ peer, key: exposurePeerText(peer, true) });
+    }
+  }
+  f = { name: ruleName(r.policy.id, direction, r.rule), named: direction === 'egress' ? r.namedPorts.map((np) => `${np.protocol}/${String(np.port)}`) : [], peers };
+  memo?.set(r, f);
+  return f;
+}
+
+const ENTIRE_CLUSTER: ExposurePeer = { kind: 'entire-cluster' };
+
+/** Exposure of one endpoint in one direction, merged by peer; `memo` keeps each rule's facts across the endpoints of one call. */
+function endpointExposure(a: Analysis, e: ResolvedEndpoint, direction: Direction, has: InputHas = indexHas(a), memo?: RuleMemo): Exposure[] {
   const layer = a.layer;
   const byPeer = new Map<string, { peer: ExposurePeer; conns: PortSet; named: Set<string>; rules: Set<string> }>();
-  const add = (peer: ExposurePeer, conns: PortSet, named: readonly string[], rule?: string): void => {
+  const add = (peer: ExposurePeer, k: string, conns: PortSet, named: readonly string[], rule?: string): void => {
     if (conns.isEmpty() && named.length === 0) return;
-    const k = exposurePeerText(peer, true);
     let x = byPeer.get(k);
     if (!x) byPeer.set(k, (x = { peer, conns: PortSet.NONE, named: new Set(), rules: new Set() }));
     x.conns = x.conns.union(conns);
@@ -142,23 +172,18 @@ function endpointExposure(a: Analysis, e: ResolvedEndpoint, direction: Direction
     if (t.kind !== 'class') continue;
     const c = t.index;
     if (layer.classes[c]!.hostNetwork || !layer.isolated(direction, c)) {
-      add({ kind: 'entire-cluster' }, PortSet.ALL, []);
+      add(ENTIRE_CLUSTER, 'entire-cluster', PortSet.ALL, []);
       continue;
     }
     for (const r of layer.classRules[direction][c]!) {
       // Ingress ports resolve on this endpoint; egress named ports on the peer, which is not known.
       const conns = direction === 'ingress' ? layer.rulePorts(r, t) : r.fixedPorts;
-      const named = direction === 'egress' ? r.namedPorts.map((np) => `${np.protocol}/${String(np.port)}`) : [];
-      const rule = ruleName(r.policy.id, direction, r.rule);
+      const f = ruleFacts(r, direction, has, memo);
       if (r.allPeers) {
-        add({ kind: 'entire-cluster' }, conns, named, rule);
+        add(ENTIRE_CLUSTER, 'entire-cluster', conns, f.named, f.name);
         continue;
       }
-      for (const p of r.rule.peers ?? []) {
-        if (p.type !== 'pods') continue;
-        const peer = exposurePeer(p, r.policy.namespace);
-        if (!concrete(has, peer)) add(peer, conns, named, rule);
-      }
+      for (const p of f.peers) add(p.peer, p.key, conns, f.named, f.name);
     }
   }
   // Everything open to the entire cluster is open to each of its parts: a part is listed with that
@@ -171,7 +196,8 @@ function endpointExposure(a: Analysis, e: ResolvedEndpoint, direction: Direction
       else x.conns = x.conns.union(all.conns);
     }
   }
-  const tiers = [...new Set(e.targets.flatMap((t) => (t.kind === 'class' ? a.adminPoliciesAt(direction, t.index) : [])))].sort(lex);
+  // Without admin or baseline policies there are none to name: no list per endpoint.
+  const tiers = a.tiers ? [...new Set(e.targets.flatMap((t) => (t.kind === 'class' ? a.adminPoliciesAt(direction, t.index) : [])))].sort(lex) : [];
   return [...byPeer.values()].map((x) => ({
     endpoint: e.endpoint.id,
     direction,
@@ -194,7 +220,8 @@ export function computeExposure(a: Analysis, opts: ExposureOptions = {}): Exposu
     // --from names the input's side of egress exposure, --to that of ingress exposure; the other side is beyond.
     const keep = direction === 'egress' ? (opts.from !== undefined ? fromOk : opts.to === undefined ? () => true : () => false) : opts.to !== undefined ? toOk : opts.from === undefined ? () => true : () => false;
     const has = indexHas(a);
-    for (const e of cluster) if (keep(e.endpoint)) out.push(...endpointExposure(a, e, direction, has));
+    const memo: RuleMemo = new Map();
+    for (const e of cluster) if (keep(e.endpoint)) out.push(...endpointExposure(a, e, direction, has, memo));
   }
   return out.sort(
     (x, y) => (x.direction === y.direction ? 0 : x.direction === 'egress' ? -1 : 1) || lex(x.endpoint, y.endpoint) || lex(exposurePeerText(x.peer), exposurePeerText(y.peer)),

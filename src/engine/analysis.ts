@@ -26,7 +26,8 @@ export class Analysis {
   private readonly classesCache: Map<string, number[]> = new Map();
   private readonly workloadById: Map<string, Workload>;
   private readonly podsByWorkload: Map<string, Pod[]>;
-  private readonly podById: Map<string, Pod>;
+  /** Pods by id, built on first use (a diff asks for none unless the node rule applies); see podById. */
+  private podMap?: Map<string, Pod>;
   private nodeRuleCache?: NodeRule;
   private readonly hostsOf = new WeakMap<readonly string[], Pod[]>();
   private readonly nodesOf = new WeakMap<readonly string[], DestinationNodes>();
@@ -40,7 +41,8 @@ export class Analysis {
     const base = changes?.base;
     if (base && base.inventory.pods === inventory.pods && base.inventory.workloads === inventory.workloads) {
       this.workloadById = base.workloadById;
-      this.podById = base.podById;
+      // Derived analyses (what-ifs) share their base's, as they ask for pods.
+      this.podMap = base.podById;
       this.podsByWorkload = base.podsByWorkload;
       this.ports = base.ports;
       if (this.layer.reusedClasses) this.classesCache = base.classesCache;
@@ -49,12 +51,10 @@ export class Analysis {
       // Loops, not Maps built from [key, value] arrays: one array per pod is garbage at 150k pods.
       this.workloadById = new Map();
       for (const w of inventory.workloads) this.workloadById.set(w.id, w);
-      this.podById = new Map();
       this.podsByWorkload = new Map();
       let last: Pod[] | undefined;
       let lastWorkload: string | undefined;
       for (const p of inventory.pods) {
-        this.podById.set(p.id, p);
         // Replicas come one after another: their workload's list without a look-up.
         if (p.workload !== lastWorkload) {
           lastWorkload = p.workload;
@@ -74,6 +74,15 @@ export class Analysis {
   /** A small integer per distinct PortSet (0 is always "nothing", 1 all ports). */
   intern(p: PortSet): number {
     return this.ports.id(p);
+  }
+
+  /** Pods by id: 150k string keys cost a tenth of a second and their garbage, so built when first asked. */
+  private get podById(): Map<string, Pod> {
+    if (!this.podMap) {
+      this.podMap = new Map();
+      for (const p of this.inventory.pods) this.podMap.set(p.id, p);
+    }
+    return this.podMap;
   }
 
   /** The class-level reachability matrix, built on first use. */

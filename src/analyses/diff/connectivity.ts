@@ -10,6 +10,7 @@ import { clusterEndpoints, type Endpoint, type Level, type ResolvedEndpoint } fr
 import { endpointConns } from '../reach.js';
 import { NONE_ID, PortTable } from '../../engine/port-table.js';
 import { lex } from '../../util/compare.js';
+import { SparseRow } from './sparse-row.js';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
@@ -54,8 +55,15 @@ function side(a: Analysis, level: Level, shared: PortTable): Side {
   const cluster = clusterEndpoints(a, level);
   const m = a.matrix;
   const cols = new Map<string, Int32Array>();
+  const bs: number[] = [];
   for (const e of cluster) {
-    const bs = [...new Set(e.targets.flatMap((t) => (t.kind === 'class' ? [m.behaviourOf[t.index]!] : [])))].sort((x, y) => x - y);
+    // Distinct behaviours, increasing: sorted, then each kept once (no Set per endpoint).
+    bs.length = 0;
+    for (const t of e.targets) if (t.kind === 'class') bs.push(m.behaviourOf[t.index]!);
+    if (bs.length > 1) bs.sort((x, y) => x - y);
+    let k = 0;
+    for (let i = 0; i < bs.length; i++) if (i === 0 || bs[i] !== bs[i - 1]) bs[k++] = bs[i]!;
+    bs.length = k;
     cols.set(e.endpoint.id, Int32Array.from(bs));
   }
   const memo: number[] = [];
@@ -162,57 +170,44 @@ function sparsePairs(o: Side, n: Side, oCols: readonly (Int32Array | undefined)[
     }
     return d;
   };
-  // Rows of a joint class's behaviours, united; which columns may differ from the default.
-  interface Row {
-    readonly row: Uint32Array | undefined;
-    readonly fromBase: boolean;
-    readonly touched: number[];
-  }
-  const rowOf = (s: Side, cs: Int32Array | undefined, row: Uint32Array, tmp: Uint32Array): Row => {
-    if (!cs) return { row: undefined, fromBase: false, touched: [] };
-    const m = s.a.matrix;
-    const t = s.a.ports;
-    const B = m.size;
-    const first = m.rowInto(cs[0]!, row);
-    let fromBase = first.fromBase;
-    const touched = first.touched.filter((d) => d < B);
-    for (let k = 1; k < cs.length; k++) {
-      const r = m.rowInto(cs[k]!, tmp);
-      fromBase ||= r.fromBase;
-      for (const d of r.touched) if (d < B) touched.push(d);
-      for (let d = 0; d < B; d++) row[d] = t.union(row[d]!, tmp[d]!);
-    }
-    return { row, fromBase, touched };
+  // Rows of a joint class's behaviours, united, kept sparse: only the candidate columns are read.
+  const rowO = new SparseRow(o.a.matrix);
+  const rowN = new SparseRow(n.a.matrix);
+  const rowOf = (r: SparseRow, cs: Int32Array | undefined): SparseRow | undefined => {
+    if (!cs) return undefined;
+    r.load(cs);
+    return r;
   };
-  const cell = (s: Side, r: Row, cs: Int32Array | undefined): number => s.canon(cellTo(s, r.row, cs));
-  const widthO = o.a.matrix.size + o.a.matrix.blocks.length;
-  const widthN = n.a.matrix.size + n.a.matrix.blocks.length;
-  const rowO = new Uint32Array(widthO);
-  const tmpO = new Uint32Array(widthO);
-  const rowN = new Uint32Array(widthN);
-  const tmpN = new Uint32Array(widthN);
+  const cell = (s: Side, r: SparseRow | undefined, cs: Int32Array | undefined): number => {
+    if (!r || !cs) return NONE_ID;
+    let v = r.get(cs[0]!);
+    for (let k = 1; k < cs.length; k++) v = s.a.ports.union(v, r.get(cs[k]!));
+    return s.canon(v);
+  };
   const stamp = new Int32Array(J).fill(-1);
   let unchanged = 0;
   for (let s = 0; s < J; s++) {
     const srcs = members[s]!.filter(source);
     if (srcs.length === 0) continue;
-    const ro = rowOf(o, jo[s], rowO, tmpO);
-    const rn = rowOf(n, jn[s], rowN, tmpN);
-    const d = defaultsOf(ro.fromBase, rn.fromBase);
+    const ro = rowOf(rowO, jo[s]);
+    const rn = rowOf(rowN, jn[s]);
+    const oBase = ro?.fromBase ?? false;
+    const nBase = rn?.fromBase ?? false;
+    const d = defaultsOf(oBase, nBase);
     const cand: number[] = [];
     const add = (j: number): void => {
       if (stamp[j] !== s) ((stamp[j] = s), cand.push(j));
     };
     for (const j of d.differ) add(j);
-    for (const b of ro.touched) for (const j of invO[b]!) add(j);
-    for (const b of rn.touched) for (const j of invN[b]!) add(j);
+    if (ro) for (const b of ro.touched) for (const j of invO[b]!) add(j);
+    if (rn) for (const b of rn.touched) for (const j of invN[b]!) add(j);
     add(s);
     // Allowed and unchanged towards each destination endpoint, per source endpoint (before taking out the pair with itself).
     let same = d.same;
     let selfSame = 0;
     for (const j of cand) {
-      const db = def(baseO, ro.fromBase, j);
-      const da = def(baseN, rn.fromBase, j);
+      const db = def(baseO, oBase, j);
+      const da = def(baseN, nBase, j);
       if (db === da && db !== NONE_ID) same -= w[j]!;
       const before = cell(o, ro, jo[j]);
       const after = cell(n, rn, jn[j]);

@@ -28,13 +28,16 @@ export function diffExposure(oldA: Analysis, newA: Analysis, level: Level, whole
   if (wholeCluster) return [];
   const before = new Map(computeExposure(oldA, { level, ...(cluster ? { cluster: cluster.old } : {}) }).map((x) => [keyOf(x), x]));
   const after = new Map(computeExposure(newA, { level, ...(cluster ? { cluster: cluster.new } : {}) }).map((x) => [keyOf(x), x]));
+  // Only the keys whose connections differ are sorted: nearly every exposure is the same on both sides.
+  const differ: string[] = [];
+  for (const [k, o] of before) if (!o.conns.equals(after.get(k)?.conns ?? PortSet.NONE)) differ.push(k);
+  for (const [k, n] of after) if (!before.has(k) && !n.conns.equals(PortSet.NONE)) differ.push(k);
   const out: ExposureChange[] = [];
-  for (const k of [...new Set([...before.keys(), ...after.keys()])].sort(lex)) {
+  for (const k of differ.sort(lex)) {
     const o = before.get(k);
     const n = after.get(k);
     const oc = o?.conns ?? PortSet.NONE;
     const nc = n?.conns ?? PortSet.NONE;
-    if (oc.equals(nc)) continue;
     const x = (n ?? o)!;
     out.push({ kind: !o ? 'opened' : !n ? 'closed' : 'changed', endpoint: x.endpoint, direction: x.direction, peer: x.peer, old: oc, new: nc, opened: nc.subtract(oc), closed: oc.subtract(nc) });
   }

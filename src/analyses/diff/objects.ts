@@ -3,7 +3,7 @@
  * fields), workloads added or removed, labels, named ports and addresses of workloads, namespace labels.
  */
 import type { AdminPolicy, AdminRule, Inventory, Labels, NetworkPolicy, PolicyRule, SourceRef } from '../../inventory/types.js';
-import { lex } from '../../util/compare.js';
+import { lex, sortedUnion } from '../../util/compare.js';
 
 export type ObjectKind = 'NetworkPolicy' | 'Workload' | 'Namespace' | AdminPolicy['kind'];
 
@@ -233,7 +233,7 @@ export function diffObjects(o: Inventory, n: Inventory): ObjectChange[] {
   const out: ObjectChange[] = [];
   const op = new Map(o.policies.map((p) => [p.id, p]));
   const np = new Map(n.policies.map((p) => [p.id, p]));
-  for (const id of [...new Set([...op.keys(), ...np.keys()])].sort(lex)) {
+  for (const id of sortedUnion(op.keys(), np.keys())) {
     const a = op.get(id);
     const b = np.get(id);
     if (!a) out.push({ key: `NetworkPolicy ${id}`, kind: 'NetworkPolicy', id, change: 'added', fields: [], details: [], source: b!.source });
@@ -245,7 +245,7 @@ export function diffObjects(o: Inventory, n: Inventory): ObjectChange[] {
   }
   const oa = new Map((o.adminPolicies ?? []).map((p) => [p.id, p]));
   const na = new Map((n.adminPolicies ?? []).map((p) => [p.id, p]));
-  for (const id of [...new Set([...oa.keys(), ...na.keys()])].sort(lex)) {
+  for (const id of sortedUnion(oa.keys(), na.keys())) {
     const a = oa.get(id);
     const b = na.get(id);
     const x = (b ?? a)!;
@@ -259,7 +259,7 @@ export function diffObjects(o: Inventory, n: Inventory): ObjectChange[] {
   }
   const ow = workloadPods(o);
   const nw = workloadPods(n);
-  for (const id of [...new Set([...ow.keys(), ...nw.keys()])].sort(lex)) {
+  for (const id of sortedUnion(ow.keys(), nw.keys())) {
     const a = ow.get(id);
     const b = nw.get(id);
     const base = { key: `Workload ${id}`, kind: 'Workload' as const, id };
@@ -275,7 +275,7 @@ export function diffObjects(o: Inventory, n: Inventory): ObjectChange[] {
   }
   const on = new Map(o.namespaces.map((x) => [x.name, x]));
   const nn = new Map(n.namespaces.map((x) => [x.name, x]));
-  for (const name of [...new Set([...on.keys(), ...nn.keys()])].sort(lex)) {
+  for (const name of sortedUnion(on.keys(), nn.keys())) {
     const a = on.get(name);
     const b = nn.get(name);
     const base = { key: `Namespace ${name}`, kind: 'Namespace' as const, id: name };

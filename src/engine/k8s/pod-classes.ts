@@ -20,10 +20,12 @@ export interface PodClass {
 }
 
 function labelsKey(l: Labels): string {
-  return Object.keys(l)
-    .sort()
-    .map((k) => `${k}=${l[k]}`)
-    .join('\u0001');
+  const ks = Object.keys(l);
+  // Manifests mostly list labels in order already: sorting allocates even then.
+  let sorted = true;
+  for (let i = 1; i < ks.length && sorted; i++) if (ks[i - 1]! > ks[i]!) sorted = false;
+  if (!sorted) ks.sort();
+  return ks.map((k) => `${k}=${l[k]}`).join('\u0001');
 }
 
 /** What the node rule sees of a pod: its node, and (hostNetwork DaemonSet pods) whether it is on every node. */

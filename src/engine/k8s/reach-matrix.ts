@@ -15,7 +15,7 @@ import { ALL_ID, NONE_ID, PortTable } from '../port-table.js';
 import { ipBlockKey, ipBlockRanges, mergeRanges, modelledFamilies, sweep, type ExternalBlock } from './address-space.js';
 import type { Inventory, PolicyRule } from '../../inventory/types.js';
 import type { CompiledRule, NetworkPolicyLayer } from './network-policy-layer.js';
-import { nodeKey } from './pod-classes.js';
+import { nodeKey, type PodClass } from './pod-classes.js';
 import type { KubernetesTiers } from '../tiers/index.js';
 import { refineBlocks, TieredRows, type IngressSig, type NpSides } from './tiered-rows.js';
 
@@ -50,6 +50,8 @@ export class ReachMatrix {
   private readonly inbound: CompiledRule[][];
   private readonly namedSig: Int32Array;
   private readonly namedCache = new Map<number, number>();
+  /** Per rule id without named ports: the port id of its fixed ports. */
+  private readonly fixedIds: number[] = [];
   /** Per behaviour: egress / ingress profile index into eAddr / iAddr, or -1 (no address-relevant rule). */
   private readonly addrE: Int32Array;
   private readonly addrI: Int32Array;
@@ -93,10 +95,14 @@ export class ReachMatrix {
     const namedReused = sameClasses && base.usedKey === this.usedKey;
     const sigIds = new Map<string, number>();
     this.namedSig = namedReused ? base.namedSig : new Int32Array(n);
+    // Classes of one workload share their ports array: its key is made once.
+    const keyOfPorts = new Map<PodClass['ports'], string>();
     if (!namedReused) for (const c of classes) {
       let key = '';
       if (usedList.length > 0) {
-        key = usedList.map((u) => c.ports.filter((p) => p.name === u.name && p.protocol === u.protocol).map((p) => p.port).join('.')).join(',');
+        const known = keyOfPorts.get(c.ports);
+        if (known !== undefined) key = known;
+        else keyOfPorts.set(c.ports, (key = usedList.map((u) => c.ports.filter((p) => p.name === u.name && p.protocol === u.protocol).map((p) => p.port).join('.')).join(',')));
       }
       let id = sigIds.get(key);
       if (id === undefined) sigIds.set(key, (id = sigIds.size));
@@ -248,7 +254,8 @@ export class ReachMatrix {
 
   /** Port id a rule admits towards destination behaviour d (named ports resolved against it). */
   private portsTo(r: CompiledRule, d: number): number {
-    if (r.namedPorts.length === 0) return this.ports.id(r.fixedPorts);
+    // PortTable.id builds the set's key string: once per rule, not once per cell.
+    if (r.namedPorts.length === 0) return (this.fixedIds[r.id] ??= this.ports.id(r.fixedPorts));
     const c = this.repClass[d]!;
     const k = r.id * 65536 + this.namedSig[c]!;
     let id = this.namedCache.get(k);
@@ -502,25 +509,55 @@ export class ReachMatrix {
         },
       };
     }
+    if (!this.isoE[s]) {
+      out.set(this.base, 0);
+      const r = this.npTouchedInto(s, out);
+      out.fill(ALL_ID, B);
+      return r;
+    }
+    out.fill(NONE_ID, 0, B);
+    const r = this.npTouchedInto(s, out);
+    const p = this.addrE[s]!;
+    if (p < 0) out.fill(NONE_ID, B);
+    else out.set(this.eAddr[p]!, B);
+    return r;
+  }
+
+  /**
+   * rowInto's behaviour columns without the defaults: `out` (length size + blocks, as for rowInto) holds
+   * the row at the touched behaviours it returns, and only there is it meaningful (every other behaviour
+   * column of the row is its default: the ingress base when `fromBase`, NONE otherwise). For callers that
+   * read a few columns of many rows: filling all of them per row costs O(size) where the rules touch a handful.
+   */
+  touchedInto(s: number, out: Uint32Array): { fromBase: boolean; touched: number[] } {
+    if (!this.tiered) return this.npTouchedInto(s, out);
+    const r = this.rowInto(s, out);
+    const B = this.size;
+    return { fromBase: r.fromBase, touched: r.touched.filter((d) => d < B) };
+  }
+
+  /** touchedInto without the tiers. */
+  private npTouchedInto(s: number, out: Uint32Array): { fromBase: boolean; touched: number[] } {
     const t = this.ports;
     const inbound = this.inbound[s]!;
     if (!this.isoE[s]) {
-      out.set(this.base, 0);
       const touched: number[] = [];
       const mark = this.mark;
+      const base = this.base;
       for (const r of inbound) {
         for (const d of this.selB[this.policyIndex.get(r.policy)!]!) {
           if (!mark[d]) {
             mark[d] = 1;
             touched.push(d);
+            out[d] = base[d]!;
           }
           out[d] = t.union(out[d]!, this.portsTo(r, d));
         }
       }
       for (const d of touched) mark[d] = 0;
-      out.fill(ALL_ID, B);
       return { fromBase: true, touched };
     }
+    const B = this.size;
     const { eS, iS, mark } = this;
     const touched: number[] = [];
     for (const r of this.layer.classRules.egress[this.repClass[s]!]!) {
@@ -546,15 +583,11 @@ export class ReachMatrix {
     for (const r of inbound) {
       for (const d of this.selB[this.policyIndex.get(r.policy)!]!) if (mark[d]) iS[d] = t.union(iS[d]!, this.portsTo(r, d));
     }
-    out.fill(NONE_ID, 0, B);
     for (const d of touched) {
       out[d] = t.meet(eS[d]!, iS[d]!);
       eS[d] = 0;
       mark[d] = 0;
     }
-    const p = this.addrE[s]!;
-    if (p < 0) out.fill(NONE_ID, B);
-    else out.set(this.eAddr[p]!, B);
     return { fromBase: false, touched };
   }
 
