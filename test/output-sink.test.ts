@@ -1,10 +1,10 @@
-// The --output-file sink: bytes are written in the background (one write in flight), strings at once,
-// in order, in a file and in a named pipe; a failing background write is reported as the synchronous one is.
+// The report sinks: --output-file writes bytes in the background (one write in flight), strings at once, in order,
+// in a file and in a named pipe; a failing background write is reported as the synchronous one is; stdout lets its write callbacks run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReport } from '../src/cli/output.js';
@@ -108,3 +108,34 @@ test('output file: a named pipe (no positions) gets the pieces in order', { skip
     rmSync(dir, { recursive: true });
   }
 });
+
+// Stdout redirected to a file or a device is written synchronously, but its write callbacks wait for the next
+// tick: the sink must let them run before it returns, or a listing's buffers never go back to their pool.
+for (const target of ['file', '/dev/null'] as const) {
+  test(`stdout as ${target === 'file' ? 'a file' : target}: each piece's \`done\` has run when its write returns, and the pieces land whole`, { skip: target === '/dev/null' && !existsSync('/dev/null') }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulkhead-sink-'));
+    try {
+      const file = target === 'file' ? join(dir, 'out.bin') : target;
+      const sink = new URL('../src/cli/output.js', import.meta.url).href;
+      const script = `
+        const { openReport } = await import(${JSON.stringify(sink)});
+        const out = openReport(undefined);
+        let done = 0;
+        const late = [];
+        for (let i = 0; i < 40; i++) {
+          await out.write(Buffer.alloc(1 << 16, 97 + (i % 26)), false, () => done++);
+          if (done !== i + 1) late.push(i);
+        }
+        await out.flush();
+        out.end();
+        process.stderr.write(JSON.stringify({ done, late }));`;
+      const fd = target === 'file' ? 'w' : 'a';
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', openSync(file, fd), 'pipe'], encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stderr), { done: 40, late: [] });
+      if (target === 'file') assert.equal(readFileSync(file, 'latin1'), Array.from({ length: 40 }, (_, i) => String.fromCharCode(97 + (i % 26)).repeat(1 << 16)).join(''));
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+}

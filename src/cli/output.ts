@@ -77,6 +77,10 @@ export function openReport(file: string | undefined, what = 'report'): ReportSin
       if (process.stdout.isTTY) progress.silence();
       const written = done && ((e?: Error | null): void => void (e || done()));
       if (!process.stdout.write(raw || typeof text !== 'string' ? text : terminalSafe(text, color), written)) await once(process.stdout, 'drain');
+      // A file or device on stdout is written at once, but the write's callback waits for the next tick, which a
+      // chain of awaits never yields to: let it run, or no buffer of a listing goes back to its pool (`> FILE` of a
+      // 2.4 GB listing held all of it).
+      else if (written) await new Promise<void>((resolve) => process.nextTick(resolve));
     },
     flush: async () => {},
     end: () => {},
