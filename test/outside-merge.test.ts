@@ -124,6 +124,16 @@ test('merged outside endpoints cover exactly the (src, dst, ports) triples of th
       assert.deepEqual([...s.connections()], merged.connections);
       assert.equal(s.count(), merged.connections.length);
       assert.deepEqual(s.endpoints, merged.endpoints);
+      // The endpoints first (as JSON asks): the listing is counted only when the count is asked for.
+      const plain = streamReach(a);
+      let counts = 0;
+      const later = mergeOutsideStream({ ...plain, count: () => (counts++, plain.count()) });
+      assert.deepEqual(later.endpoints, merged.endpoints);
+      assert.equal(counts, 0, 'reading the endpoints counts nothing');
+      assert.equal(later.count(), merged.connections.length);
+      assert.equal(later.count(), merged.connections.length);
+      assert.equal(counts, 1);
+      assert.deepEqual([...later.connections()], merged.connections);
     }),
     { numRuns: 60 },
   );

@@ -288,12 +288,16 @@ export function mergeOutside(r: ReachResult): ReachResult {
 /**
  * A streamed listing with its outside blocks merged per pair. The outside endpoints are known only once
  * the connections with an outside end have been read: `endpoints` and `count()` read them once, when
- * first asked (text and csv never ask), through `outsideConnections` when the listing has it.
+ * first asked (text and csv never ask), through `outsideConnections` when the listing has it. The count of
+ * the listing before the merge is taken only when `count()` is asked (JSON asks for the endpoints alone,
+ * and counting every pair of a large cluster costs a pass over the matrix).
  */
 export function mergeOutsideStream(s: ReachStream): ReachStream {
   if (s.outsideMerged) return s;
   const universe = universeOf(s.outsideSpace, s.endpoints);
   let endpoints: Endpoint[] | undefined;
+  // What the merge adds to the count of the listing (negative: it joins lines), once scanned.
+  let delta: number | undefined;
   let count: number | undefined;
   // The runs from outside as the scan merged them: the whole listing reuses them rather than list every
   // outside source's row again (they come out the same: the same pairs, merged by the same rules).
@@ -315,7 +319,7 @@ export function mergeOutsideStream(s: ReachStream): ReachStream {
         },
       };
       for (const r of mergedPacked(counted, s.endpoints, universe, names, inbound).runs()) after += r.n;
-      count = s.count() - before + after;
+      delta = after - before;
     } else if (s.outsideConnections) {
       let before = 0;
       const counted = function* (cs: Iterable<Connection>): Generator<Connection> {
@@ -326,7 +330,7 @@ export function mergeOutsideStream(s: ReachStream): ReachStream {
       };
       let after = 0;
       for (const _ of mergedConnections(counted(s.outsideConnections()), s.endpoints, names)) after++;
-      count = s.count() - before + after;
+      delta = after - before;
     } else {
       count = 0;
       for (const _ of mergedConnections(s.connections(), s.endpoints, names)) count++;
@@ -344,8 +348,9 @@ export function mergeOutsideStream(s: ReachStream): ReachStream {
     connections: () => (packed ? unpacked(packed()) : mergedConnections(s.connections(), s.endpoints, new OutsideNames(universe))),
     ...(s.outsideConnections ? { outsideConnections: () => (packed ? unpacked(packed(true)) : mergedConnections(s.outsideConnections!(), s.endpoints, new OutsideNames(universe))) } : {}),
     count() {
-      if (count === undefined) scan();
-      return count!;
+      if (count === undefined && delta === undefined) scan();
+      if (count === undefined) count = s.count() + delta!;
+      return count;
     },
   };
 }
