@@ -196,6 +196,8 @@ function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe
     // Many sources (destinations) have the same outside ends with the same ports: merged once per
     // distinct list of (end, ports key) in order, written as flat triples (end, port id, same-node flag).
     const toCache = new ListMap<number[]>();
+    // Runs of one shape (PairRun.shape) come out the same: merged once, then copied.
+    const byShape = new Map<number, { n: number; dst: Int32Array; conn: Uint32Array; sameNode: Uint8Array }>();
     const fromCache = new ListMap<{ src: string; conn: number; same: number }[]>();
     // A run's outside ends as (end, ports key) pairs: the key of toCache.
     let sig = new Int32Array(0);
@@ -223,6 +225,15 @@ function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe
         out = { src: '', n: 0, dst: new Int32Array(cap), conn: new Uint32Array(cap), sameNode: new Uint8Array(cap) };
         sig = new Int32Array(2 * cap);
       }
+      const done = r.shape === undefined ? undefined : byShape.get(r.shape);
+      if (done) {
+        out.dst.set(done.dst);
+        out.conn.set(done.conn);
+        out.sameNode.set(done.sameNode);
+        ((out.src = r.src), (out.n = done.n));
+        yield out;
+        continue;
+      }
       let n = 0;
       let m = 0;
       for (let k = 0; k < r.n; k++) {
@@ -241,6 +252,7 @@ function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe
         }
         for (let j = 0; j < merged.length; j += 3) ((out.dst[n] = merged[j]!), (out.conn[n] = merged[j + 1]!), (out.sameNode[n++] = merged[j + 2]!));
       }
+      if (r.shape !== undefined) byShape.set(r.shape, { n, dst: out.dst.slice(0, n), conn: out.conn.slice(0, n), sameNode: out.sameNode.slice(0, n) });
       out.src = r.src;
       out.n = n;
       yield out;
