@@ -250,3 +250,13 @@ test('property: reach bytes escape any endpoint id as the plain serializers do, 
     { seed, numRuns: Math.max(1, Math.round(300 * scale)) },
   );
 });
+
+test('reach bytes: the head and endpoints come in chunks of about 64 KiB, not a write per endpoint', () => {
+  const pods = Array.from({ length: 2000 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: ns, labels: {app: a${i}}}\nspec: {containers: [{name: c}]}\n`);
+  const a = analyze(loadFromTexts([{ path: 'c.yaml', text: pods.join('---\n') }]).inventory);
+  const parts = [...reachBytes(streamReach(a, { level: 'workload' }), 'json')!];
+  const head = parts.slice(0, parts.findIndex((x) => typeof x !== 'string'));
+  const text = head.join('');
+  assert.ok(text.length > 200_000, 'the endpoints are in the head');
+  assert.ok(head.length <= Math.ceil(text.length / 65536) + 1, `${head.length} pieces for ${text.length} characters`);
+});
