@@ -23,6 +23,56 @@ function engineVerdict(a: PathAnswer, p: Packet): Verdict {
   return 'denied';
 }
 
+/** Engine and reference compared on every pair and packet of an estate; `seen` is called per packet with the verdict. */
+function compareEstate(snapshot: Record<string, unknown>, externals: readonly string[], seen: (want: Verdict, ans: PathAnswer, s: Endpoint, d: Endpoint, p: Packet, inv: ReturnType<typeof buildAwsInventory>) => void): void {
+  const inv = buildAwsInventory([{ path: 'gen.json', text: JSON.stringify(snapshot) }]);
+  assert.equal(inv.diagnostics.filter((d) => d.severity === 'error').length, 0, JSON.stringify(inv.diagnostics));
+  const est = new Estate(inv);
+  const ends: Endpoint[] = [...inv.interfaces.map((eni) => ({ kind: 'eni' as const, eni })), ...externals.map((x) => ({ kind: 'external' as const, address: ipKey(x) }))];
+  for (const s of ends) for (const d of ends) {
+    if (s === d || (s.kind === 'external' && d.kind === 'external')) continue;
+    const ans = analysePath(est, s, d, { ephemeral: EPH });
+    assert.ok(ans.conns.intersect(ans.responseBlocked).isEmpty());
+    for (const p of PACKETS) {
+      const want = referenceVerdict(inv, s, d, p, EPH);
+      const got = engineVerdict(ans, p);
+      if (got !== want) assert.fail(`${ans.src} -> ${ans.dst} ${JSON.stringify(p)}: engine ${got}, reference ${want}\n${ans.steps.map((x) => `${x.stage} ${x.verdict}: ${x.message}`).join('\n')}`);
+      seen(want, ans, s, d, p, inv);
+    }
+  }
+}
+
+test('the AWS engine agrees with the reference evaluator through transit gateways, attachment subnets\' NACLs included', () => {
+  // An attachment NACL alone denying the request, one blocking the reply, an interface in the exit subnet
+  // reached from the TGW (its own NACL not evaluated), an exit subnet AWS picks (the lower bound).
+  let tgwAclDenies = 0;
+  let tgwAclBlocksReply = 0;
+  let tgwIntoExitSubnet = 0;
+  let tgwUndetermined = 0;
+  let tgwAllowed = 0;
+  fc.assert(
+    fc.property(estateArb({ ipv6: true, tgw: true }), ({ snapshot, externals }) => compareEstate(snapshot, externals, (want, ans, _s, d, p, inv) => {
+      const fam = ans.ipv6 && !ans.ipv4?.conns.has(p.protocol, p.value) ? ans.ipv6 : ans;
+      if (!fam.steps.some((x) => x.stage === 'tgw-route' && x.verdict === 'allow')) return;
+      if (want === 'allowed') tgwAllowed++;
+      const viaAttachment = fam.steps.filter((x) => x.message.includes(' (attachment '));
+      const passes = (x: (typeof fam.steps)[number]): boolean => x.traffic.has(p.protocol, p.value);
+      const others = fam.steps.filter((x) => x.stage !== 'nacl-reply' && !viaAttachment.includes(x));
+      if (want === 'denied' && viaAttachment.some((x) => x.stage !== 'nacl-reply' && !passes(x)) && others.every(passes)) tgwAclDenies++;
+      if (want === 'responseBlocked' && viaAttachment.some((x) => x.stage === 'nacl-reply' && x.verdict !== 'allow')) tgwAclBlocksReply++;
+      if (want === 'allowed' && d.kind === 'eni' && inv.tgwAttachments.some((x) => x.resourceId === d.eni.vpc && x.subnets?.includes(d.eni.subnet))) tgwIntoExitSubnet++;
+      if (fam.assumptions.some((x) => x.includes('the transit gateway leaves into'))) tgwUndetermined++;
+    })),
+    { numRuns: 120 },
+  );
+  if (process.env['BULKHEAD_TEST_COUNTS']) console.log({ tgwAllowed, tgwAclDenies, tgwAclBlocksReply, tgwIntoExitSubnet, tgwUndetermined });
+  assert.ok(tgwAllowed > 50, `allowed through the TGW ${tgwAllowed}`);
+  assert.ok(tgwAclDenies > 10, `denied by an attachment subnet's NACL alone ${tgwAclDenies}`);
+  assert.ok(tgwAclBlocksReply > 5, `reply blocked at an attachment subnet ${tgwAclBlocksReply}`);
+  assert.ok(tgwIntoExitSubnet > 10, `allowed into an attachment subnet from the TGW ${tgwIntoExitSubnet}`);
+  assert.ok(tgwUndetermined > 10, `paths whose exit subnet AWS picks ${tgwUndetermined}`);
+});
+
 test('the AWS engine agrees with the reference evaluator on random estates (IPv4, dual-stack and IPv6-only), packet by packet', () => {
   let allowedSeen = 0;
   let allowed6 = 0;
