@@ -136,7 +136,7 @@ function crossingStep(est: Estate, c: Crossing, stage?: 'nacl-reply', within?: T
   const s = aclStep(est.aclOf(c.subnet), c.subnet, c.direction, c.peer, stage, within);
   if (!c.attachment) return s;
   const why = c.direction === 'inbound' ? 'into the transit gateway' : 'out of the transit gateway';
-  return { ...s, message: `${c.subnet} (attachment ${c.attachment}, ${why}): ${s.message}` };
+  return { ...s, message: `${c.subnet} (attachment ${c.attachment}, ${why}): ${s.message}`, attachment: c.attachment };
 }
 
 /** The JSON shape of a path answer (explain's `layers`, one per stage). */
