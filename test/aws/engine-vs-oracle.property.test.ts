@@ -63,14 +63,15 @@ test('the AWS engine agrees with the reference evaluator through transit gateway
       if (want === 'allowed' && d.kind === 'eni' && inv.tgwAttachments.some((x) => x.resourceId === d.eni.vpc && x.subnets?.includes(d.eni.subnet))) tgwIntoExitSubnet++;
       if (fam.assumptions.some((x) => x.includes('the transit gateway leaves into'))) tgwUndetermined++;
     })),
-    { numRuns: 120 },
+    { numRuns: 200 },
   );
   if (process.env['BULKHEAD_TEST_COUNTS']) console.log({ tgwAllowed, tgwAclDenies, tgwAclBlocksReply, tgwIntoExitSubnet, tgwUndetermined });
+  // Counts over 200 estates vary widely (120 runs saw 4 to 150 denials): the bounds only say each case occurred.
   assert.ok(tgwAllowed > 50, `allowed through the TGW ${tgwAllowed}`);
-  assert.ok(tgwAclDenies > 10, `denied by an attachment subnet's NACL alone ${tgwAclDenies}`);
-  assert.ok(tgwAclBlocksReply > 5, `reply blocked at an attachment subnet ${tgwAclBlocksReply}`);
-  assert.ok(tgwIntoExitSubnet > 10, `allowed into an attachment subnet from the TGW ${tgwIntoExitSubnet}`);
-  assert.ok(tgwUndetermined > 10, `paths whose exit subnet AWS picks ${tgwUndetermined}`);
+  assert.ok(tgwAclDenies > 2, `denied by an attachment subnet's NACL alone ${tgwAclDenies}`);
+  assert.ok(tgwAclBlocksReply > 2, `reply blocked at an attachment subnet ${tgwAclBlocksReply}`);
+  assert.ok(tgwIntoExitSubnet > 20, `allowed into an attachment subnet from the TGW ${tgwIntoExitSubnet}`);
+  assert.ok(tgwUndetermined > 50, `paths whose exit subnet AWS picks ${tgwUndetermined}`);
 });
 
 test('the AWS engine agrees with the reference evaluator on random estates (IPv4, dual-stack and IPv6-only), packet by packet', () => {
@@ -83,31 +84,17 @@ test('the AWS engine agrees with the reference evaluator on random estates (IPv4
   let viaEndpoint = 0;
   let only6 = 0;
   fc.assert(
-    fc.property(estateArb({ ipv6: true }), ({ snapshot, externals }) => {
-      const inv = buildAwsInventory([{ path: 'gen.json', text: JSON.stringify(snapshot) }]);
-      assert.equal(inv.diagnostics.filter((d) => d.severity === 'error').length, 0, JSON.stringify(inv.diagnostics));
-      const est = new Estate(inv);
-      const ends: Endpoint[] = [...inv.interfaces.map((eni) => ({ kind: 'eni' as const, eni })), ...externals.map((x) => ({ kind: 'external' as const, address: ipKey(x) }))];
-      for (const s of ends) for (const d of ends) {
-        if (s === d || (s.kind === 'external' && d.kind === 'external')) continue;
-        pairs++;
-        const ans = analysePath(est, s, d, { ephemeral: EPH });
-        assert.ok(ans.conns.intersect(ans.responseBlocked).isEmpty());
-        for (const p of PACKETS) {
-          const want = referenceVerdict(inv, s, d, p, EPH);
-          const got = engineVerdict(ans, p);
-          if (got !== want) assert.fail(`${ans.src} -> ${ans.dst} ${JSON.stringify(p)}: engine ${got}, reference ${want}\n${ans.steps.map((x) => `${x.stage} ${x.verdict}: ${x.message}`).join('\n')}`);
-          if (want === 'allowed') allowedSeen++;
-          const v6 = (s.kind === 'external' && s.address >= V6_BASE) || (d.kind === 'external' && d.address >= V6_BASE) || (!!ans.ipv6 && ans.ipv6.conns.has(p.protocol, p.value));
-          if (want === 'allowed' && v6) allowed6++;
-          if (want === 'allowed' && ans.steps.some((x) => x.stage === 'gateway' && x.resource.startsWith('eigw-'))) viaEigw++;
-          if (want === 'allowed' && s.kind === 'external' && s.address >= V6_BASE) inOverIgw6++;
-          if (want === 'allowed' && ans.steps.some((x) => x.stage === 'gateway' && x.resource.startsWith('vpce-s3'))) viaEndpoint++;
-          if (want === 'responseBlocked') blockedSeen++;
-          if (want === 'allowed' && [s, d].some((x) => x.kind === 'eni' && x.eni.addresses.length === 0)) only6++;
-        }
-      }
-    }),
+    fc.property(estateArb({ ipv6: true }), ({ snapshot, externals }) => compareEstate(snapshot, externals, (want, ans, s, d, p) => {
+      if (p === PACKETS[0]) pairs++;
+      if (want === 'allowed') allowedSeen++;
+      const v6 = (s.kind === 'external' && s.address >= V6_BASE) || (d.kind === 'external' && d.address >= V6_BASE) || (!!ans.ipv6 && ans.ipv6.conns.has(p.protocol, p.value));
+      if (want === 'allowed' && v6) allowed6++;
+      if (want === 'allowed' && ans.steps.some((x) => x.stage === 'gateway' && x.resource.startsWith('eigw-'))) viaEigw++;
+      if (want === 'allowed' && s.kind === 'external' && s.address >= V6_BASE) inOverIgw6++;
+      if (want === 'allowed' && ans.steps.some((x) => x.stage === 'gateway' && x.resource.startsWith('vpce-s3'))) viaEndpoint++;
+      if (want === 'responseBlocked') blockedSeen++;
+      if (want === 'allowed' && [s, d].some((x) => x.kind === 'eni' && x.eni.addresses.length === 0)) only6++;
+    })),
     { numRuns: 150 },
   );
   // The generator must produce every verdict often enough for the comparison to mean something.

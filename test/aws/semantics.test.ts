@@ -362,7 +362,7 @@ test('Transit Gateway: attachment subnets\' NACLs are evaluated, a caveat only w
   // Unknown attachment subnets: any filtering ACL in the VPC may be on the path.
   delete f['tgw.json'].TransitGatewayVpcAttachments;
   assert.deepEqual(caveats(f).map((u) => u.name), ['tgw-attach-dev']);
-  assert.match(caveats(f)[0]!.effect, /network ACLs of its subnets, which are not in the snapshot/);
+  assert.match(caveats(f)[0]!.effect, /network ACLs of its subnets, which are not evaluated/);
   // The caveat reaches the reports as every unevaluated setting does.
   const dir = join(mkdtempSync(join(tmpdir(), 'bulkhead-tgw-acl-')), 'estate');
   mkdirSync(dir);

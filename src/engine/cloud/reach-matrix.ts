@@ -47,6 +47,11 @@ interface Side {
   terms?: Int32Array;
   /** Transit gateway -> its VPC's attachment to it (interned), filled on first use. */
   xin?: Int32Array;
+  /**
+   * True when no attachment subnet's NACL of its VPC filters its address and its own subnet's NACL applies
+   * or admits everything: its TGW paths are then the halves' plain join (most estates; filled on first use).
+   */
+  tgwPlain?: boolean;
 }
 
 /**
@@ -70,6 +75,8 @@ interface TgwJoin {
   /** The transit gateway (interned). */
   readonly tgw: number;
   readonly xout: number;
+  /** The route entry of the two halves' NACLs alone (what plain ends get). */
+  readonly plain: number;
 }
 
 interface RouteEntry {
@@ -124,6 +131,17 @@ class IntTable {
     if (!x) this.rows[r] = x = new Int32Array(this.cols).fill(UNKNOWN);
     return x;
   }
+}
+
+/** True when a NACL's inbound entries admit all traffic of a family from everywhere (first match), or there is no NACL. */
+function admitsAll(acl: NetworkAcl | undefined, family: 4 | 6): boolean {
+  if (!acl) return true;
+  for (const e of acl.inbound) {
+    if (e.cidr.range.family !== family) continue;
+    if (e.action === 'deny') return false;
+    if (e.cidr.prefix === 0 && e.traffic.equals(TrafficSet.ALL)) return true;
+  }
+  return false;
 }
 
 export class ClassReach {
@@ -354,6 +372,7 @@ export class ClassReach {
     if (r > TGW_JOIN) return r;
     const k = TGW_JOIN - r;
     const j = this.tgwJoins[k]!;
+    if ((s.tgwPlain ??= this.plainAtTgw(s)) && (d.tgwPlain ??= this.plainAtTgw(d))) return j.plain;
     const st = this.termsOf(s, this.xinOf(s, j.tgw), d.zone);
     const dt = this.termsOf(d, j.xout, s.zone);
     const byS = ((this.tgwEntries[k] ??= [])[st] ??= []);
@@ -375,6 +394,21 @@ export class ClassReach {
     let replyBlocked = bh.replyBlocked.union(d.entryReplyBlocked).union(s.exitReplyBlocked);
     if (s.own) replyBlocked = replyBlocked.union(fh.replyBlocked);
     return this.entry(forward, replyBlocked).id;
+  }
+
+  /** Whether a side's TgwTerms are neutral for every attachment of its VPC and every zone (see Side.tgwPlain). */
+  private plainAtTgw(side: Side): boolean {
+    const eni = side.eni!;
+    let ownAdmitsAll: boolean | undefined;
+    for (const x of this.est.vpcAttachmentsOf(eni.vpc)) {
+      const att = this.attIds.id(x.id);
+      for (let z = 0; z < this.zoneNames.length; z++) {
+        const t = this.tgwTerms[this.termsOf(side, att, z)]!;
+        if (!t.entry.equals(TrafficSet.ALL) || !t.exit.equals(TrafficSet.ALL) || !t.entryReplyBlocked.isEmpty() || !t.exitReplyBlocked.isEmpty()) return false;
+        if (!t.own && !(ownAdmitsAll ??= admitsAll(this.est.aclOf(eni.subnet), keyFamily(side.address)))) return false;
+      }
+    }
+    return true;
   }
 
   /** The attachment (interned) a side's VPC has to a transit gateway (the join exists only when it has one). */
@@ -518,7 +552,8 @@ export class ClassReach {
     if (fwdHalf.kind === 'tgw') {
       // The attachment subnets' NACLs depend on each end's own address and zone: finished per pair (pairRoute).
       // Halves of sources in other VPCs share this one: the entry attachment is the source side's (xinOf).
-      this.tgwJoins.push({ f, b, tgw: this.tgwIds.id(fwdHalf.tgw), xout: this.attIds.id(fwdHalf.xout) });
+      const plain = this.entry(fh.acl.intersect(bh.acl), fh.replyBlocked.union(bh.replyBlocked)).id;
+      this.tgwJoins.push({ f, b, tgw: this.tgwIds.id(fwdHalf.tgw), xout: this.attIds.id(fwdHalf.xout), plain });
       return TGW_JOIN - (this.tgwJoins.length - 1);
     }
     // A local route within one subnet crosses no NACL; any other route crosses both subnets' (even into the same subnet over a TGW).

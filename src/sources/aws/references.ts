@@ -147,8 +147,8 @@ function tgwAttachmentAcls(inv: Omit<AwsInventory, 'unmodelled'>, notEvaluated: 
     const aclOf = (subnet: string): NetworkAcl | undefined => explicit.get(subnet) ?? inv.networkAcls.find((a) => a.isDefault && a.vpc === vpc);
     if (!x.subnets) {
       if (inv.networkAcls.some((a) => a.vpc === vpc && filtering(a))) {
-        const effect = `filters traffic through ${x.tgw} by the network ACLs of its subnets, which are not in the snapshot: paths through it may be allowed or denied otherwise`;
-        notEvaluated('TransitGatewayAttachment', x.id, effect, `transit gateway attachment ${x.id}: its subnets are not in the snapshot (TransitGatewayVpcAttachments), and ${vpc} has network ACLs that do not allow everything; AWS applies the attachment subnets' ACLs to traffic through ${x.tgw}, which is not evaluated`, x.source);
+        const effect = `filters traffic through ${x.tgw} by the network ACLs of its subnets, which are not evaluated: paths through it may be allowed or denied otherwise`;
+        notEvaluated('TransitGatewayAttachment', x.id, effect, `transit gateway attachment ${x.id}: its subnets are not in the snapshot (TransitGatewayVpcAttachments), and ${vpc} has network ACLs that do not allow everything; AWS applies the attachment subnets' ACLs to traffic through ${x.tgw}, which is not evaluated yet`, x.source);
       }
       continue;
     }
