@@ -11,6 +11,8 @@ import { behaviours, type Behaviours } from './behaviour.js';
 import { clusterSegments, homeOf, intentRanges, namespaceLabels, rangeSegments, segmentIndex } from './membership.js';
 import { WORLD, type EgressInvariant, type Flow, type Intent, type Invariant, type IsolatedInvariant, type NeverInvariant, type Segment } from './types.js';
 import { lex } from '../../util/compare.js';
+import { flowTable, pairTester, type Allowed } from './judge-tables.js';
+import { health } from './health.js';
 
 /** What the judging needs of traffic: the cluster's PortSet and the cloud's TrafficSet both are one. */
 export interface TrafficLike<T> {
@@ -310,19 +312,6 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
   };
 }
 
-/**
- * True when a pair of groups has at least one pair of distinct endpoints. A group may hold one workload
- * twice (two of its pod classes behave alike), so lengths alone do not tell.
- */
-function hasPair<E extends EndLike>(g1: ModelGroup<E>, g2: ModelGroup<E>): boolean {
-  const x = g1.ends[0]?.id;
-  if (x === undefined || g2.ends.length === 0) return false;
-  for (const e of g2.ends) if (e.id !== x) return true;
-  // Every destination is x: a pair needs a source that is not.
-  for (const e of g1.ends) if (e.id !== x) return true;
-  return false;
-}
-
 const has = (segs: readonly string[], names: readonly string[]): boolean => segs.some((s) => names.includes(s));
 
 /** Flows from any of a segment list (declaration order), through an index of flows by source segment. */
@@ -346,11 +335,6 @@ function bundle<E extends EndLike, T>(g1: ModelGroup<E>, g2: ModelGroup<E>, open
   return { src: g1.ends, dst: g2.ends, srcSegment: g1.home ?? g1.segments[0] ?? '', dstSegment: g2.home ?? g2.segments[0] ?? '', open, ports };
 }
 
-/** What the flows allow from one segment list to another: the flows, in declaration order, and their traffic. */
-interface Allowed<T> {
-  readonly flows: Flow[];
-  readonly ports: T;
-}
 
 /** `op(a, b)`, remembered by the identity of both (a model's traffic values are few and shared, the flows' too). */
 function remembered<T>(op: (a: T, b: T) => T): (a: T, b: T) => T {
@@ -370,15 +354,15 @@ function subtractor<T extends TrafficLike<T>>(): (a: T, b: T) => T {
 }
 
 /**
- * Paths between different home segments beyond the flows. Work per source segment list: the flows from it
- * and what they allow to each destination segment are gathered once, so a pair of groups costs a look-up
- * per destination segment; nothing is kept per pair of groups or of segment lists.
+ * Paths between different home segments beyond the flows. Work per source segment list: the flows leaving
+ * it are marked once, so a pair of groups costs a look at the few flows naming the destination's segments
+ * (flowTable); nothing is kept per pair of groups or of segment lists.
  */
-function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent): { violations: Violation<E, T>[]; overbroad: Violation<E, T>[] } {
+function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, hasPair: (g1: ModelGroup<E>, g2: ModelGroup<E>) => boolean): { violations: Violation<E, T>[]; overbroad: Violation<E, T>[] } {
   const found: { at: number; v: Violation<E, T>; over: boolean }[] = [];
   const from = flowsFrom(intent);
   const minus = subtractor<T>();
-  const none: Allowed<T> = { flows: [], ports: m.none };
+  const table = flowTable<T>(intent, m.groups, m.none, m.flowTraffic);
   const G = m.groups.length;
   const bySegId = new Map<number, ModelGroup<E>[]>();
   for (const g of m.groups) {
@@ -387,76 +371,8 @@ function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E
     if (!l) bySegId.set(g.segId, (l = []));
     l.push(g);
   }
-  // Each flow's destination names, for the look-ups below.
-  const toSets = new Map<Flow, Set<string>>();
-  for (const f of intent.flows) toSets.set(f, new Set(f.to));
   for (const gs of bySegId.values()) {
-    // Per destination segment name: the flows from this list that name it (null: none), found when first
-    // asked; a list whose flows name thousands of segments (an init intent's namespace flows) reaches few.
-    // Asked more than a walk over every flow's names costs, the map is filled at once instead.
-    const to = new Map<string, Allowed<T> | null>();
-    let fl: Flow[] | undefined;
-    let budget = -1;
-    let whole = false;
-    const fill = (): void => {
-      to.clear();
-      for (const f of fl!) {
-        for (const t of f.to) {
-          const cur = to.get(t);
-          if (!cur) to.set(t, { flows: [f], ports: m.flowTraffic(f) });
-          else if (cur.flows[cur.flows.length - 1] !== f) to.set(t, { flows: [...cur.flows, f], ports: cur.ports.union(m.flowTraffic(f)) });
-        }
-      }
-      whole = true;
-    };
-    const toOf = (t: string): Allowed<T> | undefined => {
-      let a = to.get(t);
-      if (a !== undefined || whole) return a ?? undefined;
-      if (!fl) {
-        fl = from(gs[0]!.segments);
-        budget = 0;
-        for (const f of fl) budget += f.to.length;
-      }
-      budget -= fl.length;
-      if (budget < 0) {
-        fill();
-        return to.get(t) ?? undefined;
-      }
-      let flows: Flow[] | undefined;
-      let ports = m.none;
-      for (const f of fl) {
-        if (!toSets.get(f)!.has(t)) continue;
-        if (!flows) {
-          flows = [f];
-          ports = m.flowTraffic(f);
-        } else {
-          flows.push(f);
-          ports = ports.union(m.flowTraffic(f));
-        }
-      }
-      to.set(t, (a = flows ? { flows, ports } : null));
-      return a ?? undefined;
-    };
-    // Destinations in several named segments: their flows merged, once per destination segment list.
-    const merged = new Map<number, Allowed<T>>();
-    const allowed = (g2: ModelGroup<E>): Allowed<T> => {
-      let hit: Allowed<T> | undefined;
-      let many = false;
-      for (const t of g2.segments) {
-        const a = toOf(t);
-        if (!a) continue;
-        if (hit) many = true;
-        else hit = a;
-      }
-      if (!hit) return none;
-      if (!many) return hit;
-      let r = merged.get(g2.segId);
-      if (!r) {
-        const flows = [...new Set(g2.segments.flatMap((t) => toOf(t)?.flows ?? []))].sort((x, y) => x.index - y.index);
-        merged.set(g2.segId, (r = { flows, ports: flows.reduce((p, f) => p.union(m.flowTraffic(f)), m.none) }));
-      }
-      return r;
-    };
+    table.source(from(gs[0]!.segments));
     for (const g1 of gs) {
       const succ = m.successors(g1);
       const sc = m.successorConns?.(g1);
@@ -465,7 +381,7 @@ function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E
         if (g2.home === undefined || g1.home === g2.home || !hasPair(g1, g2)) continue;
         const open = sc ? sc[k]! : m.conns(g1, g2);
         if (open.isEmpty()) continue;
-        const f = allowed(g2);
+        const f = table.allowed(g2);
         const excess = minus(open, f.ports);
         if (excess.isEmpty()) continue;
         // Written out, not spread from bundle(): a hand-shaped intent of 100k pods has 100,000 of these.
@@ -479,7 +395,7 @@ function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E
   return { violations: found.filter((x) => !x.over).map((x) => x.v), overbroad: found.filter((x) => x.over).map((x) => x.v) };
 }
 
-function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean): BrokenFlow<E, T>[] {
+function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean, hasPair: (g1: ModelGroup<E>, g2: ModelGroup<E>) => boolean): BrokenFlow<E, T>[] {
   const out: BrokenFlow<E, T>[] = [];
   // An init intent of a 150k-pod cluster has 450,000 (from, to) pairs, each reading a pair of groups or two:
   // the traffic sums are remembered, not made afresh per pair (the values are few, and immutable).
@@ -494,14 +410,21 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
       l.push(g);
     }
   }
+  const noGroups: ModelGroup<E>[] = [];
   for (const flow of intent.flows) {
     const ports = m.flowTraffic(flow);
+    // Looked up once per flow, not per (from, to): an init intent's namespace flows name hundreds on each side.
+    const toGroups = flow.to.map((t) => bySegment.get(t) ?? noGroups);
+    const toJudged = flow.to.map(judged);
+    const toSets = new Array<Set<ModelGroup<E>> | undefined>(flow.to.length);
     for (const from of flow.from) {
-      for (const to of flow.to) {
+      if (!judged(from)) continue;
+      const srcs = bySegment.get(from) ?? noGroups;
+      for (let ti = 0; ti < flow.to.length; ti++) {
+        const to = flow.to[ti]!;
         // A flow between segments of another layer (cluster, cloud) is judged by that layer's model.
-        if (!judged(from) || !judged(to)) continue;
-        const srcs = bySegment.get(from) ?? [];
-        const dsts = bySegment.get(to) ?? [];
+        if (!toJudged[ti]) continue;
+        const dsts = toGroups[ti]!;
         if (srcs.length === 0 || dsts.length === 0) {
           out.push({ flow, from, to, missing: ports, reason: srcs.length === 0 ? 'no-source' : 'no-destination' });
           continue;
@@ -511,7 +434,7 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
         if (from === to && new Set(srcs.flatMap((g) => g.ends.map((e) => e.id))).size < 2) continue;
         let reached = m.none;
         let full = false;
-        let dstSet: Set<ModelGroup<E>> | undefined;
+        let dstSet = toSets[ti];
         // The first pair of groups walked; its pair of ends is made only when the flow is found broken.
         let p1: ModelGroup<E> | undefined;
         let p2: ModelGroup<E> | undefined;
@@ -520,7 +443,7 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
           const succ = m.successors(g1);
           const walk = dsts.length <= succ.length ? dsts : succ;
           const sc = walk === succ ? m.successorConns?.(g1) : undefined;
-          if (walk === succ) dstSet ??= new Set(dsts);
+          if (walk === succ) dstSet ??= toSets[ti] = new Set(dsts);
           for (let k = 0; k < walk.length; k++) {
             const g2 = walk[k]!;
             if ((walk === succ && !dstSet!.has(g2)) || !hasPair(g1, g2)) continue;
@@ -556,7 +479,7 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
   return out;
 }
 
-function neverBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, inv: NeverInvariant): InvariantBreach<E, T>[] {
+function neverBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, inv: NeverInvariant, hasPair: (g1: ModelGroup<E>, g2: ModelGroup<E>) => boolean): InvariantBreach<E, T>[] {
   const out: InvariantBreach<E, T>[] = [];
   for (const g1 of m.groups) {
     if (!has(g1.segments, inv.from)) continue;
@@ -657,118 +580,6 @@ function egressBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftMod
   return out;
 }
 
-function health<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean): SegmentHealth[] {
-  // Who reaches whom, as adjacency lists (not n×n bits: an init intent of a 100k-pod cluster has 20,000 groups).
-  const outL: number[][] = m.groups.map(() => []);
-  const innL: number[][] = m.groups.map(() => []);
-  for (const g1 of m.groups) {
-    const succ = m.successors(g1);
-    const sc = m.successorConns?.(g1);
-    for (let k = 0; k < succ.length; k++) {
-      const g2 = succ[k]!;
-      if (g1 === g2 || (g1.external && g2.external)) continue;
-      if (!(sc ? sc[k]! : m.conns(g1, g2)).isEmpty()) {
-        outL[g1.index]!.push(g2.index);
-        innL[g2.index]!.push(g1.index);
-      }
-    }
-  }
-  const cluster = m.groups.filter((g) => !g.external);
-  // Workloads and home segments by number, marks by stamp: per segment the work is its reached groups, not
-  // every workload or a set of strings (an init intent of a 100k-pod cluster has 20,000 segments).
-  const wIndex = new Map<string, number>();
-  const idsOf: Int32Array[] = m.groups.map((g) => {
-    if (g.external) return new Int32Array(0);
-    const ids = new Set<number>();
-    for (const e of g.ends) {
-      let w = wIndex.get(e.id);
-      if (w === undefined) wIndex.set(e.id, (w = wIndex.size));
-      ids.add(w);
-    }
-    return Int32Array.from(ids);
-  });
-  const homeNames = [...new Set(m.groups.map((g) => g.home).filter((x): x is string => x !== undefined))].sort(lex);
-  const homeRank = new Map(homeNames.map((x, i) => [x, i]));
-  const homeIdx = m.groups.map((g) => (g.home === undefined ? -1 : homeRank.get(g.home)!));
-  const member = new Int32Array(wIndex.size).fill(-1);
-  const seenW = new Int32Array(wIndex.size).fill(-1);
-  const seenSeg = new Int32Array(homeNames.length).fill(-1);
-  const seenG = new Int32Array(m.groups.length).fill(-1);
-  let stamp = 0;
-  const result: SegmentHealth[] = [];
-  const clusterBySegment = new Map<string, ModelGroup<E>[]>();
-  for (const g of cluster) {
-    for (const s of g.segments) {
-      let l = clusterBySegment.get(s);
-      if (!l) clusterBySegment.set(s, (l = []));
-      l.push(g);
-    }
-  }
-  intent.segments.forEach((seg, si) => {
-    if (!judged(seg.name)) return;
-    const mine = clusterBySegment.get(seg.name) ?? [];
-    if (mine.length === 0) return;
-    let members = 0;
-    for (const g of mine) {
-      for (const w of idsOf[g.index]!) {
-        if (member[w] !== si) {
-          member[w] = si;
-          members++;
-        }
-      }
-    }
-    const others = wIndex.size - members;
-    const own = homeRank.get(seg.name) ?? -1;
-    const count = (adj: number[][]): { n: number; segs: string[]; outside: boolean } => {
-      const cur = ++stamp;
-      let count = 0;
-      const segs: number[] = [];
-      let outside = false;
-      for (const mg of mine) for (const i of adj[mg.index]!) {
-        if (seenG[i] === cur) continue;
-        seenG[i] = cur;
-        const g = m.groups[i]!;
-        let outsider = false;
-        if (g.external) {
-          outside = true;
-          outsider = g.ends.length > 0;
-        } else {
-          for (const w of idsOf[i]!) {
-            if (member[w] === si) continue;
-            outsider = true;
-            if (seenW[w] !== cur) {
-              seenW[w] = cur;
-              count++;
-            }
-          }
-        }
-        const h = homeIdx[i]!;
-        if (outsider && h >= 0 && h !== own && seenSeg[h] !== cur) {
-          seenSeg[h] = cur;
-          segs.push(h);
-        }
-      }
-      return { n: count, segs: segs.sort((x, y) => x - y).map((h) => homeNames[h]!), outside };
-    };
-    const r = count(outL);
-    const b = count(innL);
-    const share = others === 0 ? 0 : r.n / others;
-    result.push({
-      segment: seg,
-      members,
-      others,
-      reaches: r.n,
-      share,
-      reachedBy: b.n,
-      reachesSegments: r.segs,
-      reachedBySegments: b.segs,
-      reachesOutside: r.outside,
-      reachedFromOutside: b.outside,
-      flat: others >= 3 && share >= intent.settings.flatThreshold,
-    });
-  });
-  return result;
-}
 
 const modelCache = new WeakMap<Analysis, WeakMap<Intent, IntentModel>>();
 /** The grouped model of an (analysis, intent) pair, computed once. */
@@ -794,14 +605,15 @@ export interface Judgement<E extends EndLike, T> {
  * members of (a flow or a health row of the other layer's segments is left to that layer's model).
  */
 export function judge<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean = () => true): Judgement<E, T> {
-  const { violations, overbroad } = driftPaths(m, intent);
+  const hasPair = pairTester(m.groups);
+  const { violations, overbroad } = driftPaths(m, intent, hasPair);
   const breaches: InvariantBreach<E, T>[] = [];
   for (const inv of intent.invariants) {
     // A loop, not push(...list): an invariant over a big open namespace breaks on more bundles than a call takes arguments.
-    const found = inv.kind === 'never' ? neverBreaches(m, inv) : inv.kind === 'isolated' ? isolatedBreaches(m, inv) : inv.kind === 'egress' ? egressBreaches(m, inv) : [];
+    const found = inv.kind === 'never' ? neverBreaches(m, inv, hasPair) : inv.kind === 'isolated' ? isolatedBreaches(m, inv) : inv.kind === 'egress' ? egressBreaches(m, inv) : [];
     for (const x of found) breaches.push(x);
   }
-  return { violations, overbroad, broken: brokenFlows(m, intent, judged), breaches, health: health(m, intent, judged) };
+  return { violations, overbroad, broken: brokenFlows(m, intent, judged, hasPair), breaches, health: health(m, intent, judged) };
 }
 
 /** Segments whose every matcher selects AWS network interfaces: the cluster has no member of them to judge. */
