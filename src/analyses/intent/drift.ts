@@ -190,17 +190,30 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
   const seen = new Map<string, string[]>();
   const unmappedPods = new Map<string, number>();
   const candidates = segmentIndex(intent);
+  // The last workload met in each class and its segments: a replica after its sibling (most pods) needs no
+  // key string and no look-up; `seen` holds every (workload, class) met, for classes shared by workloads.
+  const lastWorkload = new Array<string | undefined>(a.layer.classes.length);
+  const lastSegments = new Array<string[]>(a.layer.classes.length);
+  const lastMapped = new Uint8Array(a.layer.classes.length);
   for (const pod of a.inventory.pods) {
     const cls = a.classOf(pod.id);
-    const key = `${pod.workload}\u0000${cls}`;
-    let segments = seen.get(key);
-    const fresh = segments === undefined;
-    if (!segments) {
-      const c = a.layer.classes[cls]!;
-      segments = clusterSegments(intent, { namespace: c.namespace, namespaceLabels: nsl.get(c.namespace) ?? {}, labels: c.labels, workload: pod.workload }, candidates(c.namespace, pod.workload));
-      seen.set(key, segments);
+    let segments: string[] | undefined;
+    let fresh = false;
+    if (lastWorkload[cls] === pod.workload) segments = lastSegments[cls]!;
+    else {
+      const key = `${pod.workload}\u0000${cls}`;
+      segments = seen.get(key);
+      if (!segments) {
+        fresh = true;
+        const c = a.layer.classes[cls]!;
+        segments = clusterSegments(intent, { namespace: c.namespace, namespaceLabels: nsl.get(c.namespace) ?? {}, labels: c.labels, workload: pod.workload }, candidates(c.namespace, pod.workload));
+        seen.set(key, segments);
+      }
+      lastWorkload[cls] = pod.workload;
+      lastSegments[cls] = segments;
+      lastMapped[cls] = homeOf(intent, segments) === undefined ? 0 : 1;
     }
-    if (homeOf(intent, segments) === undefined) unmappedPods.set(pod.workload, (unmappedPods.get(pod.workload) ?? 0) + 1);
+    if (!lastMapped[cls]) unmappedPods.set(pod.workload, (unmappedPods.get(pod.workload) ?? 0) + 1);
     if (!fresh) continue;
     const c = a.layer.classes[cls]!;
     group(segments, false, beh.of[cls]!).ends.push({ id: pod.workload, kind: 'workload', segments, target: { kind: 'class', index: cls }, namespace: c.namespace, labels: c.labels });
