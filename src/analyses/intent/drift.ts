@@ -247,12 +247,13 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
     .filter((u) => u.workload !== undefined);
   // Groups by behaviour (in-cluster) and by outside block: a group's successors are those of the
   // behaviours and blocks its row reaches, not every group.
-  const clusterByB = new Map<number, Group[]>();
-  const externalByBlock = new Map<number, Group[]>();
+  // Arrays by behaviour and by block, not maps: read once per candidate, a million times for an init intent.
+  const clusterByB = new Array<Group[] | undefined>(a.matrix.size);
+  const externalByBlock = new Array<Group[] | undefined>(blockTargets.length);
   for (const g of groups) {
     const by = g.external ? externalByBlock : clusterByB;
-    let l = by.get(g.b);
-    if (!l) by.set(g.b, (l = []));
+    let l = by[g.b];
+    if (!l) by[g.b] = l = [];
     l.push(g);
   }
   // Per behaviour (in-cluster) and per block (outside), not per group: the groups of one behaviour (an init
@@ -276,23 +277,28 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
       if (g.external) {
         const to = beh.blockTargets(g.b);
         const cs = beh.blockTargetConns(g.b);
-        for (let k = 0; k < to.length; k++) add(clusterByB.get(to[k]!), cs[k]!);
+        for (let k = 0; k < to.length; k++) add(clusterByB[to[k]!], cs[k]!);
       } else {
         const to = beh.candidates(g.b);
         const cs = beh.candidateConns(g.b);
-        for (let k = 0; k < to.length; k++) add(clusterByB.get(to[k]!), cs[k]!);
+        for (let k = 0; k < to.length; k++) add(clusterByB[to[k]!], cs[k]!);
         const xs = beh.blocksFrom(g.b);
         const xcs = beh.blocksFromConns(g.b);
-        for (let k = 0; k < xs.length; k++) add(externalByBlock.get(xs[k]!), xcs[k]!);
+        for (let k = 0; k < xs.length; k++) add(externalByBlock[xs[k]!], xcs[k]!);
       }
-      // Sorted as numbers in a typed array (no comparator calls): an open behaviour's list is every group.
-      const order = new Int32Array(l.length);
-      for (let k = 0; k < l.length; k++) order[k] = l[k]!.index;
-      order.sort();
+      let ascending = true;
+      for (let k = 1; k < l.length && ascending; k++) if (l[k - 1]!.index > l[k]!.index) ascending = false;
       const conns = new Array<PortSet>(l.length);
-      for (let k = 0; k < order.length; k++) {
-        l[k] = groups[order[k]!]!;
-        conns[k] = connOf[order[k]!]!;
+      if (ascending) for (let k = 0; k < l.length; k++) conns[k] = connOf[l[k]!.index]!;
+      else {
+        // Sorted as numbers in a typed array (no comparator calls): an open behaviour's list is every group.
+        const order = new Int32Array(l.length);
+        for (let k = 0; k < l.length; k++) order[k] = l[k]!.index;
+        order.sort();
+        for (let k = 0; k < order.length; k++) {
+          l[k] = groups[order[k]!]!;
+          conns[k] = connOf[order[k]!]!;
+        }
       }
       succ[g.b] = r = { groups: l, conns };
     }

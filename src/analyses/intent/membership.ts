@@ -33,8 +33,18 @@ export function matcherTakesCluster(m: SegmentMatcher, s: ClusterSubject): boole
   if (m.namespaces && !m.namespaces.some((n) => glob(n)(s.namespace))) return false;
   if (m.namespaceLabels && !matchesSelector(m.namespaceLabels, s.namespaceLabels)) return false;
   if (m.labels && !matchesSelector(m.labels, s.labels)) return false;
-  if (m.workloads && !m.workloads.some((w) => workloadMatches(w, s.workload))) return false;
+  if (m.workloads && !workloadsMatch(m.workloads, s.workload)) return false;
   return true;
+}
+
+/** Does one of the patterns take the workload, with or without its `[Kind]` (made once, not per pattern)? */
+function workloadsMatch(patterns: readonly string[], workloadId: string): boolean {
+  const short = shortWorkload(workloadId);
+  for (const w of patterns) {
+    const m = glob(w);
+    if (m(workloadId) || m(short)) return true;
+  }
+  return false;
 }
 
 /** Does a matcher take this whole outside address range? */
@@ -62,10 +72,6 @@ function shortWorkload(workloadId: string): string {
   return workloadId.replace(/\[[^\]]*\]$/, '');
 }
 
-function workloadMatches(pattern: string, workloadId: string): boolean {
-  const m = glob(pattern);
-  return m(workloadId) || m(shortWorkload(workloadId));
-}
 
 /**
  * The segments that can take an endpoint of a namespace and workload, in declaration order (a superset:
@@ -107,8 +113,27 @@ export function segmentIndex(intent: Intent): (namespace: string, workload: stri
     const own = byWorkload.get(workload);
     const short = byWorkload.get(shortWorkload(workload));
     if (!own && !short) return l;
-    return [...new Set([...l, ...(own ?? []), ...(short ?? [])])].sort(byOrder);
+    if (own && short) return [...new Set([...l, ...own, ...short])].sort(byOrder);
+    // One workload list (an init intent names workloads without [Kind]): it and the namespace's list are each
+    // in declaration order, so they are merged, not sorted.
+    return mergeInOrder(l, [...(own ?? short)!], order);
   };
+}
+
+/** Two lists each in declaration order (`order`), merged in that order; a segment in both is taken once. */
+export function mergeInOrder(x: readonly Segment[], y: readonly Segment[], order: ReadonlyMap<Segment, number>): Segment[] {
+  const out: Segment[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length || j < y.length) {
+    const a = i < x.length ? order.get(x[i]!)! : Infinity;
+    const b = j < y.length ? order.get(y[j]!)! : Infinity;
+    if (a <= b) {
+      out.push(x[i++]!);
+      if (a === b) j++;
+    } else out.push(y[j++]!);
+  }
+  return out;
 }
 
 const cidrSegmentCache = new WeakMap<Intent, { declared: readonly Segment[]; inline: readonly Segment[] }>();
