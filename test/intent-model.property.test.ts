@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseIntent, type Intent } from '../src/analyses/intent/index.js';
-import { intentModel, judge, type IntentModel, type ModelGroup, type PathEnd } from '../src/analyses/intent/drift.js';
+import { intentModel, judge, piecesWithin, type IntentModel, type ModelGroup, type PathEnd } from '../src/analyses/intent/drift.js';
+import { atomize, type IpRange } from '../src/model/address.js';
 import { pairTester } from '../src/analyses/intent/judge-tables.js';
 import { behaviours } from '../src/analyses/intent/behaviour.js';
 import { clusterSegments, homeOf, namespaceLabels } from '../src/analyses/intent/membership.js';
@@ -134,5 +135,20 @@ test('segment health equals counting over every pair of groups', () => {
       }
     }),
     params(737373),
+  );
+});
+
+test('piecesWithin over atoms made once equals atomizing the cuts with each block alone (disjoint blocks)', () => {
+  const v = fc.bigInt({ min: 0n, max: 255n });
+  const rangeArb = fc.tuple(v, v).map(([x, y]): IpRange => ({ family: 4, lo: x < y ? x : y, hi: x < y ? y : x }));
+  fc.assert(
+    fc.property(fc.array(rangeArb, { maxLength: 6 }), fc.uniqueArray(v, { minLength: 1, maxLength: 8 }), fc.boolean(), (cuts, bounds, whole) => {
+      // Disjoint blocks from sorted bounds: [b0, b1 - 1], [b1, b2 - 1], ... (and the whole space's top block or not).
+      const bs = [...bounds].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+      const blocks: IpRange[] = bs.map((lo, i) => ({ family: 4, lo, hi: i + 1 < bs.length ? bs[i + 1]! - 1n : whole ? 2n ** 32n - 1n : 255n }));
+      const atoms = atomize(4, [...cuts, ...blocks]);
+      for (const b of blocks) assert.deepEqual(piecesWithin(atoms, b), atomize(4, [...cuts, b]).filter((p) => p.lo >= b.lo && p.hi <= b.hi));
+    }),
+    { seed: Number(process.env['BULKHEAD_PROPERTY_SEED'] ?? 757575), numRuns: 300 },
   );
 });

@@ -110,9 +110,16 @@ export function behaviours(a: Analysis): Behaviours {
             ids.push(row[d]!);
           }
           // Sorted as numbers in a typed array, the ids following by column (the base's and the touched interleave).
-          for (let k = 0; k < l.length; k++) idAt[l[k]!] = ids[k]!;
-          l = Array.from(Int32Array.from(l).sort());
-          for (let k = 0; k < l.length; k++) ids[k] = idAt[l[k]!]!;
+          const sorted = new Int32Array(l.length);
+          for (let k = 0; k < l.length; k++) {
+            idAt[l[k]!] = ids[k]!;
+            sorted[k] = l[k]!;
+          }
+          sorted.sort();
+          for (let k = 0; k < l.length; k++) {
+            l[k] = sorted[k]!;
+            ids[k] = idAt[l[k]!]!;
+          }
         }
         // The row is at hand: each candidate's connections are kept, so the judging reads no cell again.
         const cs = new Array<PortSet>(l.length);

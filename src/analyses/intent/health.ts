@@ -72,6 +72,7 @@ export function health<E extends EndLike, T extends TrafficLike<T>>(m: DriftMode
   const member = new Int32Array(wIndex.size).fill(-1);
   const seenW = new Int32Array(wIndex.size).fill(-1);
   const seenSeg = new Int32Array(homeNames.length).fill(-1);
+  const segs = new Int32Array(homeNames.length);
   const seenG = new Int32Array(m.groups.length).fill(-1);
   let stamp = 0;
   const result: SegmentHealth[] = [];
@@ -101,7 +102,7 @@ export function health<E extends EndLike, T extends TrafficLike<T>>(m: DriftMode
     const count = ({ at, to }: Adjacency): { n: number; segs: string[]; outside: boolean } => {
       const cur = ++stamp;
       let count = 0;
-      const segs: number[] = [];
+      let nSegs = 0;
       let outside = false;
       for (const mg of mine) for (let j = at[mg.index]!, end = at[mg.index + 1]!; j < end; j++) {
         const i = to[j]!;
@@ -125,11 +126,15 @@ export function health<E extends EndLike, T extends TrafficLike<T>>(m: DriftMode
         const h = homeIdx[i]!;
         if (outsider && h >= 0 && h !== own && seenSeg[h] !== cur) {
           seenSeg[h] = cur;
-          segs.push(h);
+          segs[nSegs++] = h;
         }
       }
-      // Ranks sorted as numbers in a typed array (no comparator calls): a segment reached by every other has 30,000.
-      return { n: count, segs: segs.length < 2 ? segs.map((h) => homeNames[h]!) : Array.from(Int32Array.from(segs).sort(), (h) => homeNames[h]!), outside };
+      // Ranks gathered in a scratch typed array and sorted as numbers there (no comparator calls, no iterator):
+      // a segment reached by every other has 30,000, and the names are the only array made.
+      const ranks = segs.subarray(0, nSegs).sort();
+      const names = new Array<string>(nSegs);
+      for (let k = 0; k < nSegs; k++) names[k] = homeNames[ranks[k]!]!;
+      return { n: count, segs: names, outside };
     };
     const r = count(out);
     const b = count(inn);
