@@ -65,6 +65,7 @@ export function behaviours(a: Analysis): Behaviours {
   let inBase: Uint8Array | undefined;
   const seen = new Uint8Array(B);
   const idAt = new Uint32Array(B);
+  const byProfile = new Map<number, { l: number[]; cs: PortSet[] }>();
   const result: Behaviours = {
     of: m.behaviourOf,
     conns: (b1, b2) => (nodeOpen(b1, b2) ? PortSet.ALL : a.ports.get(m.cell(b1, b2))),
@@ -139,16 +140,25 @@ export function behaviours(a: Analysis): Behaviours {
     blocksFrom(b) {
       let l = fromB[b];
       if (!l) {
-        l = [];
-        const cs: PortSet[] = [];
-        for (let x = 0; x < X; x++) {
-          const id = m.toBlock(b, x);
-          if (id === 0) continue;
-          l.push(x);
-          cs.push(a.ports.get(id));
+        // Behaviours of one egress block profile reach every block alike: their lists are made once and shared.
+        const profile = m.blockProfile('egress', b);
+        const shared = profile === undefined ? undefined : byProfile.get(profile);
+        if (shared) {
+          l = shared.l;
+          fromBConns[b] = shared.cs;
+        } else {
+          l = [];
+          const cs: PortSet[] = [];
+          for (let x = 0; x < X; x++) {
+            const id = m.toBlock(b, x);
+            if (id === 0) continue;
+            l.push(x);
+            cs.push(a.ports.get(id));
+          }
+          fromBConns[b] = cs;
+          if (profile !== undefined) byProfile.set(profile, { l, cs });
         }
         fromB[b] = l;
-        fromBConns[b] = cs;
       }
       return l;
     },

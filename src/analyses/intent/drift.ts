@@ -443,12 +443,21 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
   const meet = remembered<T>((a, b) => a.intersect(b));
   const join = remembered<T>((a, b) => a.union(b));
   const bySegment = new Map<string, ModelGroup<E>[]>();
+  // Segments by number, each group's as a list of numbers: "is g2 in the flow's `to`" without a set per (flow, to).
+  const segNo = new Map<string, number>();
+  const segsOf: Int32Array[] = [];
   for (const g of m.groups) {
-    for (const s of g.segments) {
+    const nos = new Int32Array(g.segments.length);
+    g.segments.forEach((s, i) => {
       let l = bySegment.get(s);
-      if (!l) bySegment.set(s, (l = []));
+      if (!l) {
+        bySegment.set(s, (l = []));
+        segNo.set(s, segNo.size);
+      }
       l.push(g);
-    }
+      nos[i] = segNo.get(s)!;
+    });
+    segsOf[g.index] = nos;
   }
   const noGroups: ModelGroup<E>[] = [];
   for (const flow of intent.flows) {
@@ -456,7 +465,6 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
     // Looked up once per flow, not per (from, to): an init intent's namespace flows name hundreds on each side.
     const toGroups = flow.to.map((t) => bySegment.get(t) ?? noGroups);
     const toJudged = flow.to.map(judged);
-    const toSets = new Array<Set<ModelGroup<E>> | undefined>(flow.to.length);
     for (const from of flow.from) {
       if (!judged(from)) continue;
       const srcs = bySegment.get(from) ?? noGroups;
@@ -474,7 +482,7 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
         if (from === to && new Set(srcs.flatMap((g) => g.ends.map((e) => e.id))).size < 2) continue;
         let reached = m.none;
         let full = false;
-        let dstSet = toSets[ti];
+        const toNo = segNo.get(to) ?? -1;
         // The first pair of groups walked; its pair of ends is made only when the flow is found broken.
         let p1: ModelGroup<E> | undefined;
         let p2: ModelGroup<E> | undefined;
@@ -483,10 +491,9 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
           const succ = m.successors(g1);
           const walk = dsts.length <= succ.length ? dsts : succ;
           const sc = walk === succ ? m.successorConns?.(g1) : undefined;
-          if (walk === succ) dstSet ??= toSets[ti] = new Set(dsts);
           for (let k = 0; k < walk.length; k++) {
             const g2 = walk[k]!;
-            if ((walk === succ && !dstSet!.has(g2)) || !hasPair(g1, g2)) continue;
+            if ((walk === succ && !segsOf[g2.index]!.includes(toNo)) || !hasPair(g1, g2)) continue;
             if (!p1) {
               p1 = g1;
               p2 = g2;
