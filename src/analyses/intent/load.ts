@@ -394,6 +394,11 @@ function readTests(r: Reader, raw: readonly unknown[], segments: ReadonlySet<str
 
 /** Reads an intent file from disk (exit 2 when unreadable or invalid). */
 export function readIntentFile(path: string): Intent {
+  return parseIntent(readIntentText(path), path);
+}
+
+/** An intent file's text, read and decoded but not parsed (exit 2 when unreadable or not text). */
+export function readIntentText(path: string): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -403,5 +408,5 @@ export function readIntentFile(path: string): Intent {
   // The same text rules as manifests: UTF-8 (or UTF-16 with a byte order mark), no NUL bytes.
   const d = decodeText(path, bytes);
   if (d.problem) throw new UserError(`cannot read intent file ${path}: line ${d.problem.source?.line ?? 1}: ${d.problem.message.replace(/; file skipped$/, '')}`);
-  return parseIntent(d.text, path);
+  return d.text;
 }
