@@ -66,6 +66,18 @@ export function behaviours(a: Analysis): Behaviours {
   const seen = new Uint8Array(B);
   const idAt = new Uint32Array(B);
   const byProfile = new Map<number, { l: number[]; cs: PortSet[] }>();
+  /** The k below n with a port id other than NONE, and their connections. */
+  const open = (n: number, idOf: (k: number) => number): { l: number[]; cs: PortSet[] } => {
+    const l: number[] = [];
+    const cs: PortSet[] = [];
+    for (let k = 0; k < n; k++) {
+      const id = idOf(k);
+      if (id === 0) continue;
+      l.push(k);
+      cs.push(a.ports.get(id));
+    }
+    return { l, cs };
+  };
   const result: Behaviours = {
     of: m.behaviourOf,
     conns: (b1, b2) => (nodeOpen(b1, b2) ? PortSet.ALL : a.ports.get(m.cell(b1, b2))),
@@ -147,16 +159,10 @@ export function behaviours(a: Analysis): Behaviours {
           l = shared.l;
           fromBConns[b] = shared.cs;
         } else {
-          l = [];
-          const cs: PortSet[] = [];
-          for (let x = 0; x < X; x++) {
-            const id = m.toBlock(b, x);
-            if (id === 0) continue;
-            l.push(x);
-            cs.push(a.ports.get(id));
-          }
-          fromBConns[b] = cs;
-          if (profile !== undefined) byProfile.set(profile, { l, cs });
+          const made = open(X, (x) => m.toBlock(b, x));
+          l = made.l;
+          fromBConns[b] = made.cs;
+          if (profile !== undefined) byProfile.set(profile, made);
         }
         fromB[b] = l;
       }
@@ -169,16 +175,10 @@ export function behaviours(a: Analysis): Behaviours {
     blockTargets(x) {
       let l = toB[x];
       if (!l) {
-        l = [];
-        const cs: PortSet[] = [];
-        for (let d = 0; d < B; d++) {
-          const id = m.fromBlock(x, d);
-          if (id === 0) continue;
-          l.push(d);
-          cs.push(a.ports.get(id));
-        }
+        const made = open(B, (d) => m.fromBlock(x, d));
+        l = made.l;
         toB[x] = l;
-        toBConns[x] = cs;
+        toBConns[x] = made.cs;
       }
       return l;
     },
