@@ -80,36 +80,31 @@ function referenceHealth(m: IntentModel, intent: Intent): unknown[] {
   return out;
 }
 
-const intentsOf = (a: Analysis, text: string): Intent[] => [parseIntent(text, 'random.yaml'), parseIntent(renderIntentYaml(draftIntent(a)), 'init.yaml')];
-
-test('the model groups in-cluster ends and counts unmapped pods as trying every segment per pod does', () => {
+/** `check` on the model of each random cluster with a random intent and with init's intent. */
+function everyModel(seed: number, check: (a: Analysis, intent: Intent, m: IntentModel, text: string) => void): void {
   fc.assert(
     fc.property(casesArb, intentArb, (c, text) => {
       const { analysis } = load(c.yaml);
-      for (const intent of intentsOf(analysis, text)) {
-        const m = intentModel(analysis, intent);
-        const want = referenceGroups(analysis, intent);
-        const got = m.groups.filter((g) => !g.external).map((g) => ({ segments: g.segments, b: g.b, ends: g.ends.map((e) => e.id) }));
-        assert.deepEqual(got, want.groups, text);
-        assert.deepEqual(m.unmapped.map((u) => [u.workload.id, u.pods]), want.unmapped, text);
-      }
+      for (const intent of [parseIntent(text, 'random.yaml'), parseIntent(renderIntentYaml(draftIntent(analysis)), 'init.yaml')]) check(analysis, intent, intentModel(analysis, intent), text);
     }),
-    params(717171),
+    params(seed),
   );
+}
+
+test('the model groups in-cluster ends and counts unmapped pods as trying every segment per pod does', () => {
+  everyModel(717171, (analysis, intent, m, text) => {
+    const want = referenceGroups(analysis, intent);
+    const got = m.groups.filter((g) => !g.external).map((g) => ({ segments: g.segments, b: g.b, ends: g.ends.map((e) => e.id) }));
+    assert.deepEqual(got, want.groups, text);
+    assert.deepEqual(m.unmapped.map((u) => [u.workload.id, u.pods]), want.unmapped, text);
+  });
 });
 
 test('pairTester says what a walk over both groups ends says, for every pair of groups', () => {
-  fc.assert(
-    fc.property(casesArb, intentArb, (c, text) => {
-      const { analysis } = load(c.yaml);
-      for (const intent of intentsOf(analysis, text)) {
-        const m = intentModel(analysis, intent);
-        const hasPair = pairTester(m.groups);
-        for (const g1 of m.groups) for (const g2 of m.groups) assert.equal(hasPair(g1, g2), literalPair(g1, g2), `${g1.segKey}/${g1.b} -> ${g2.segKey}/${g2.b}`);
-      }
-    }),
-    params(727272),
-  );
+  everyModel(727272, (_a, _intent, m) => {
+    const hasPair = pairTester(m.groups);
+    for (const g1 of m.groups) for (const g2 of m.groups) assert.equal(hasPair(g1, g2), literalPair(g1, g2), `${g1.segKey}/${g1.b} -> ${g2.segKey}/${g2.b}`);
+  });
 });
 
 test('pairTester agrees with the walk on groups that repeat and share ends (a workload in two groups, twice in one)', () => {
@@ -125,17 +120,10 @@ test('pairTester agrees with the walk on groups that repeat and share ends (a wo
 });
 
 test('segment health equals counting over every pair of groups', () => {
-  fc.assert(
-    fc.property(casesArb, intentArb, (c, text) => {
-      const { analysis } = load(c.yaml);
-      for (const intent of intentsOf(analysis, text)) {
-        const m = intentModel(analysis, intent);
-        const got = judge(m, intent).health.map((h) => ({ ...h, segment: h.segment.name }));
-        assert.deepEqual(got, referenceHealth(m, intent), text);
-      }
-    }),
-    params(737373),
-  );
+  everyModel(737373, (_a, intent, m, text) => {
+    const got = judge(m, intent).health.map((h) => ({ ...h, segment: h.segment.name }));
+    assert.deepEqual(got, referenceHealth(m, intent), text);
+  });
 });
 
 test('piecesWithin over atoms made once equals atomizing the cuts with each block alone (disjoint blocks)', () => {
