@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { intentSchemas, AWS_DIRECT_KEYS } from '../src/analyses/intent/schema.js';
-import { fastFile, fastFlow, fastNever, fastSegment } from '../src/analyses/intent/fast-shapes.js';
+import { fastFile, fastFlow, fastIsolated, fastNever, fastSegment } from '../src/analyses/intent/fast-shapes.js';
 import { IntentError } from '../src/analyses/intent/index.js';
 import { parseIntentWith } from '../src/analyses/intent/load.js';
 import { PortSet } from '../src/model/port-set.js';
@@ -65,6 +65,18 @@ test('fast segment, flow, never and file checks accept only what zod accepts, wi
     }),
     { seed: 717171, numRuns: 3000 },
   );
+});
+
+test('the fast isolated check accepts only what zod accepts, with the same content', () => {
+  fc.assert(
+    fc.property(shaped(['label', 'namespaceLabel', 'segments', 'within']), (inv) => agrees(fastIsolated, S.isolatedSchema, inv)),
+    { seed: 727272, numRuns: 3000 },
+  );
+  assert.ok(fastIsolated({ namespaceLabel: 'team' }));
+  assert.ok(fastIsolated('team'));
+  assert.ok(fastIsolated({ segments: ['a', 'b'], within: 'c' }));
+  assert.equal(fastIsolated({ segments: ['a'] }), undefined);
+  assert.equal(fastIsolated(''), undefined);
 });
 
 test('fast checks take the common forms (so zod is not needed for them)', () => {

@@ -332,6 +332,36 @@ test('init: a namespace open to everything is one flow from the cluster and the 
   assert.deepEqual(drift(later.analysis, parseIntent(text, 'init.yaml')).unmapped.map((u) => u.workload.id), ['c/new[Pod]']);
 });
 
+test('init: the outside ranges other than the world are one group name in a flow to anywhere; two ranges keep their names', () => {
+  // a1 has no policy (open to every address); b1, b2 and b3 may reach one range each, so the outside splits in four.
+  const egressTo = (app: string, cidr: string): object => policy('b', `to-${app}`, { podSelector: { matchLabels: { app } }, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr } }], ports: [{ port: 443 }] }] });
+  const pods = [pod('a', 'a1', { app: 'a1' }), pod('b', 'b1', { app: 'b1' }), pod('b', 'b2', { app: 'b2' }), pod('b', 'b3', { app: 'b3' })];
+  const egress = [egressTo('b1', '203.0.113.0/25'), egressTo('b2', '198.51.100.0/24'), egressTo('b3', '203.0.113.128/25')];
+  const loaded = load(yaml([ns('a'), ns('b'), ...pods, ...egress]));
+  const draft = draftIntent(loaded.analysis);
+  const text = renderIntentYaml(draft);
+  const group = draft.segments.find((s) => s.name === 'outside-ranges');
+  // Its CIDRs are the ranges' own, adjacent ones joined.
+  assert.deepEqual(group?.cidrs, ['198.51.100.0/24', '203.0.113.0/24'], text);
+  assert.ok(draft.segments.indexOf(group!) > draft.segments.findIndex((s) => s.cidrs && s.name !== 'outside-ranges'), 'declared after the ranges it holds');
+  // Every list that held both ranges names the group instead.
+  const lists = draft.flows.flatMap((f) => [f.from, f.to]);
+  assert.ok(lists.some((l) => l.includes('outside-ranges') && l.includes('world')), text);
+  const ranges = draft.segments.filter((s) => s.cidrs && s.name !== 'outside-ranges').map((s) => s.name);
+  assert.equal(ranges.length, 3, text);
+  assert.ok(!lists.some((l) => ranges.every((r) => l.includes(r))), text);
+  const intent = parseIntent(text, 'init.yaml');
+  assert.deepEqual(exactnessProblems(loaded, intent), []);
+  const d = drift(loaded.analysis, intent);
+  assert.deepEqual([...d.violations, ...d.overbroad, ...d.broken, ...d.unmapped, ...d.emptySegments].length, 0, text);
+  // Two ranges besides the world are listed by name.
+  const two = draftIntent(load(yaml([ns('a'), ns('b'), ...pods, ...egress.slice(0, 2)])).analysis);
+  assert.equal(two.segments.filter((s) => s.cidrs).length, 2);
+  assert.equal(two.segments.some((s) => s.name === 'outside-ranges'), false);
+  // Not in a draft merged with an estate's, whose outside segments must not overlap.
+  assert.equal(draftIntent(loaded.analysis, { outsideGroup: false }).segments.some((s) => s.name === 'outside-ranges'), false);
+});
+
 /** Segment health from its definition, over every pair of intent groups (the slow reference for drift's health). */
 function referenceHealth(a: Parameters<typeof intentModel>[0], intent: Intent): unknown[] {
   const m = intentModel(a, intent);

@@ -30,9 +30,14 @@ async function writeAll(fd: number, bytes: Uint8Array): Promise<void> {
   for (let off = 0; off < bytes.length; ) off += (await promisify(write)(fd, bytes, off, bytes.length - off, null)).bytesWritten;
 }
 
+/** Does `--output-file FILE` make openReport write to a file (not stdout)? Known before it is opened. */
+export function writesToFile(file: string | undefined): file is string {
+  return file !== undefined && file !== '-';
+}
+
 /** The sink for `--output-file FILE` (`-` or none: stdout). The file is created at once, so a bad path fails before any work. */
 export function openReport(file: string | undefined, what = 'report'): ReportSink {
-  if (file !== undefined && file !== '-') {
+  if (writesToFile(file)) {
     const fd = openOutputFile(file, what, true);
     const failed = (e: unknown): never => {
       if (!isFsError(e)) throw e;

@@ -19,9 +19,9 @@
  *    untranslated both ways, an egress-only gateway out and the replies back. A check is probed in every
  *    family the model evaluates it in (both for two dual-stack interfaces), each compared with the model's
  *    verdict for that family.
- * Endpoints, virtual private gateways, NAT64, routes to interfaces and what the model leaves unevaluated on a transit
- * gateway (its attachment subnets' ACLs, group references across it) are not emulated: the checks whose path
- * meets one are skipped with the reason. Nothing has a route out; everything is removed on exit.
+ * Endpoints, virtual private gateways, NAT64, routes to interfaces, transit gateway attachment subnets (their
+ * ACLs, an interface inside one) and what the model leaves unevaluated on a transit gateway (group references
+ * across it) are not emulated: the checks whose path meets one are skipped with the reason. Nothing has a route out; everything is removed on exit.
  */
 import type { AwsAnalysis } from '../analyses/aws/reach.js';
 import { existsSync } from 'node:fs';
@@ -33,6 +33,8 @@ import type { Protocol } from '../model/port-set.js';
 import { bestRoute, type Endpoint } from '../engine/cloud/routing.js';
 import type { PathAnswer } from '../engine/cloud/path.js';
 import { formatKey, keyFamily } from '../engine/cloud/estate.js';
+import { aclTraffic } from '../engine/cloud/network-acls.js';
+import { TrafficSet } from '../model/traffic-set.js';
 import { Lab, type Probe, type Wiring } from './lab.js';
 import { aclRuleset, eigwRuleset, igwRuleset, natRuleset, securityGroupRuleset } from './aws-nft.js';
 import { observation } from './runner.js';
@@ -106,6 +108,17 @@ function familySkip(aws: AwsAnalysis, c: Check, s: Endpoint, d: Endpoint, f: Fam
   const ans = familyAnswer(aws, c, f);
   const unmodelled = ans.assumptions.find((a) => a.startsWith('not evaluated on this path'));
   if (unmodelled) return `the model does not evaluate this path (${unmodelled.replace(/^not evaluated on this path: /, '')})`;
+  // The lab's transit gateway links carry no attachment subnet: their NACLs are not emulated, nor that an
+  // interface in the exit subnet receives from the TGW without its own subnet's NACL.
+  const atAttachment = ans.steps.find((x) => x.attachment !== undefined && x.verdict !== 'allow');
+  if (atAttachment) return `the network ACL of transit gateway attachment subnet ${atAttachment.message.split(' ')[0]} (${atAttachment.attachment}) filters this path, which the lab does not emulate`;
+  if (s.kind === 'eni' && d.kind === 'eni' && ans.steps.some((x) => x.stage === 'tgw-route' && x.verdict === 'allow')) {
+    const ends: Array<[NetworkInterface, bigint]> = [[d.eni, est.addressOf(s.eni, f)!], [s.eni, est.addressOf(d.eni, f)!]];
+    for (const [e, other] of ends) {
+      if (!est.vpcAttachmentsOf(e.vpc).some((x) => x.subnets?.includes(e.subnet))) continue;
+      if (!aclTraffic(est.aclOf(e.subnet), 'inbound', other).equals(TrafficSet.ALL)) return `${e.id} is in a transit gateway attachment subnet (${e.subnet}), where what the TGW delivers meets no NACL, and the lab applies its subnet's, which filters traffic from ${formatKey(other)}`;
+    }
+  }
   const lookups: Array<[string, bigint]> = [];
   const dAddr = d.kind === 'eni' ? est.addressOf(d.eni, f)! : d.address;
   const sAddr = s.kind === 'eni' ? est.addressOf(s.eni, f)! : s.address;

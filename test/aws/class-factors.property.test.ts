@@ -22,7 +22,8 @@ const EPH: [number, number] = [1000, 1100];
 
 /** A random estate with copies of some interfaces (same subnet and groups, next addresses), so classes have several members. */
 function inventoryArb(): fc.Arbitrary<AwsInventory> {
-  return fc.tuple(estateArb(), fc.nat(3)).map(([{ snapshot }, copies]) => {
+  // Half the estates are transit gateway hubs (attachment subnets' NACLs, zones without an attachment subnet).
+  return fc.tuple(fc.oneof(estateArb(), estateArb({ tgw: true })), fc.nat(3)).map(([{ snapshot }, copies]) => {
     const nis = (snapshot['NetworkInterfaces'] as Array<Record<string, unknown>>) ?? [];
     const extra = nis.slice(0, copies).map((e, i) => ({ ...e, NetworkInterfaceId: `${String(e['NetworkInterfaceId'])}-copy${i}`, PrivateIpAddress: String(e['PrivateIpAddress']).replace(/\.(\d+)$/, (_, n: string) => `.${Number(n) + 100 + i}`) }));
     return buildAwsInventory([{ path: 'gen.json', text: JSON.stringify({ ...snapshot, NetworkInterfaces: [...nis, ...extra] }) }]);
@@ -38,10 +39,10 @@ function wholeRoute(est: Estate, s: NetworkInterface, d: NetworkInterface): { ok
   let forward = TrafficSet.ALL;
   for (const st of out.steps) forward = forward.intersect(st.traffic);
   let replyAllowed = replyTraffic;
-  for (const c of out.crossings) {
-    forward = forward.intersect(aclTraffic(est.aclOf(c.subnet), c.direction, c.peer));
-    replyAllowed = replyAllowed.intersect(aclTraffic(est.aclOf(c.subnet), c.direction === 'inbound' ? 'outbound' : 'inbound', c.peer, replyTraffic));
-  }
+  for (const c of out.crossings) forward = forward.intersect(aclTraffic(est.aclOf(c.subnet), c.direction, c.peer));
+  // Through a transit gateway the replies cross their own boundaries (the attachment subnets of the destination's zone).
+  const back = out.replyCrossings ?? out.crossings.map((c) => ({ ...c, direction: c.direction === 'inbound' ? ('outbound' as const) : ('inbound' as const) }));
+  for (const c of back) replyAllowed = replyAllowed.intersect(aclTraffic(est.aclOf(c.subnet), c.direction, c.peer, replyTraffic));
   let replyBlocked = TrafficSet.EMPTY;
   for (const p of pairs) if (!p.reply.isSubsetOf(replyAllowed)) replyBlocked = replyBlocked.union(p.request);
   return { ok: true, forward, replyBlocked };

@@ -24,7 +24,12 @@ export const EXTERNALS = ['203.0.113.5', '8.8.8.8', '52.216.9.9'];
 /** IPv6 outside addresses to probe (with `ipv6`): one in the documentation range rules name, one elsewhere, one NAT64 address. */
 export const EXTERNALS6 = ['2001:db8::5', '2606:4700::1111', '64:ff9b::808:808'];
 
-export function estateArb(opts: { ipv6?: boolean } = {}): fc.Arbitrary<GeneratedEstate> {
+/**
+ * Random estates; with `tgw`, transit gateway hub and spoke ones: every VPC attached and routed to the TGW,
+ * no peering, each TGW route to its VPC's attachment, a custom NACL in every VPC (so attachment subnets often
+ * filter), leaving attachment subnets, zones without one, appliance mode and breakage as the plain estates.
+ */
+export function estateArb(opts: { ipv6?: boolean; tgw?: boolean } = {}): fc.Arbitrary<GeneratedEstate> {
   return fc.integer({ min: 2, max: 3 }).chain((nVpc) =>
     fc.record({
       regions: fc.array(fc.constantFrom('us-east-1', 'us-east-1', 'eu-west-1'), { minLength: nVpc, maxLength: nVpc }),
@@ -32,11 +37,11 @@ export function estateArb(opts: { ipv6?: boolean } = {}): fc.Arbitrary<Generated
       enisPer: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 6, maxLength: 6 }),
       sgsPer: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: nVpc, maxLength: nVpc }),
       seed: fc.array(fc.nat(1000), { minLength: 400, maxLength: 400 }),
-    }).map(({ regions, subnetsPer, enisPer, sgsPer, seed }) => build(nVpc, regions, subnetsPer, enisPer, sgsPer, seed, opts.ipv6 ?? false)),
+    }).map(({ regions, subnetsPer, enisPer, sgsPer, seed }) => build(nVpc, regions, subnetsPer, enisPer, sgsPer, seed, opts.ipv6 ?? false, opts.tgw ?? false)),
   );
 }
 
-function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: number[], sgsPer: number[], seed: number[], ipv6: boolean): GeneratedEstate {
+function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: number[], sgsPer: number[], seed: number[], ipv6: boolean, hub: boolean): GeneratedEstate {
   let k = 0;
   const next = (n: number): number => seed[k++ % seed.length]! % n;
   const pick = <T>(xs: readonly T[]): T => xs[next(xs.length)]!;
@@ -114,7 +119,7 @@ function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: n
   const acls: Array<Record<string, unknown>> = [];
   vpcs.forEach((v, vi) => {
     const mine = subnets.filter((s) => s['VpcId'] === v.VpcId).map((s) => String(s['SubnetId']));
-    const custom = chance(60) ? mine.filter(() => chance(60)) : [];
+    const custom = hub || chance(60) ? mine.filter(() => chance(60)) : [];
     const allowAll = (egress: boolean) => ({ RuleNumber: 100, Protocol: '-1', RuleAction: 'allow', Egress: egress, CidrBlock: '0.0.0.0/0' });
     const star = (egress: boolean) => ({ RuleNumber: 32767, Protocol: '-1', RuleAction: 'deny', Egress: egress, CidrBlock: '0.0.0.0/0' });
     // A VPC with IPv6: the default NACL's IPv6 pair (#101 allow ::/0, * deny ::/0), unless its rules were changed.
@@ -139,7 +144,7 @@ function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: n
 
   const peerings: Array<Record<string, unknown>> = [];
   for (let i = 0; i < nVpc; i++) for (let j = i + 1; j < nVpc; j++) {
-    if (chance(60)) peerings.push({ VpcPeeringConnectionId: `pcx-${i}${j}`, RequesterVpcInfo: { VpcId: `vpc-${i}`, Region: regions[i] }, AccepterVpcInfo: { VpcId: `vpc-${j}`, Region: regions[j] }, Status: { Code: chance(85) ? 'active' : 'deleted' } });
+    if (!hub && chance(60)) peerings.push({ VpcPeeringConnectionId: `pcx-${i}${j}`, RequesterVpcInfo: { VpcId: `vpc-${i}`, Region: regions[i] }, AccepterVpcInfo: { VpcId: `vpc-${j}`, Region: regions[j] }, Status: { Code: chance(85) ? 'active' : 'deleted' } });
   }
   const igws = vpcs.filter(() => chance(60)).map((v) => ({ InternetGatewayId: `igw-${v.VpcId.slice(4)}`, Attachments: [{ VpcId: v.VpcId, State: 'available' }] }));
   const eigws = vpcs.filter((_, i) => block6[i] && chance6(60)).map((v) => ({ EgressOnlyInternetGatewayId: `eigw-${v.VpcId.slice(4)}`, Attachments: [{ VpcId: v.VpcId, State: 'attached' }] }));
@@ -147,18 +152,25 @@ function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: n
     const s = subnets.find((x) => x['VpcId'] === v.VpcId)!;
     return { NatGatewayId: `nat-${v.VpcId.slice(4)}`, VpcId: v.VpcId, SubnetId: s['SubnetId'], State: 'available', ConnectivityType: 'public', NatGatewayAddresses: [{ PrivateIp: `${String(s['CidrBlock']).split('.').slice(0, 3).join('.')}.200`, PublicIp: `192.0.2.${v.VpcId.slice(4)}` }] };
   });
-  const attached = vpcs.filter(() => chance(70)).map((v) => v.VpcId);
+  const attached = vpcs.filter(() => hub || chance(70)).map((v) => v.VpcId);
   const attachments = attached.map((v) => ({ TransitGatewayAttachmentId: `tgw-attach-${v.slice(4)}`, TransitGatewayId: 'tgw-1', ResourceType: 'vpc', ResourceId: v, State: 'available' }));
-  const vpcAttachments = attached.map((v) => ({ TransitGatewayAttachmentId: `tgw-attach-${v.slice(4)}`, SubnetIds: subnets.filter((s) => s['VpcId'] === v && chance(85)).map((s) => s['SubnetId']) }));
+  // At most one attachment subnet per zone (as AWS allows), so a zone of the VPC may have none; now and then
+  // appliance mode (the TGW picks the zone it leaves into the VPC by). Attachment subnets hold interfaces and
+  // may have a custom NACL like any other subnet.
+  const vpcAttachments = attached.map((v) => {
+    const zones = new Set<unknown>();
+    const ids = subnets.filter((s) => s['VpcId'] === v && chance(85) && !zones.has(s['AvailabilityZone']) && zones.add(s['AvailabilityZone'])).map((s) => s['SubnetId']);
+    return { TransitGatewayAttachmentId: `tgw-attach-${v.slice(4)}`, SubnetIds: ids, ...(chance(15) ? { Options: { ApplianceModeSupport: 'enable' } } : {}) };
+  });
   const tgwTables = ['tgw-rtb-a', 'tgw-rtb-b'];
   const assoc: Record<string, Array<Record<string, unknown>>> = { 'tgw-rtb-a': [], 'tgw-rtb-b': [] };
-  for (const a of attachments) if (chance(95)) assoc[pick(tgwTables)]!.push({ TransitGatewayAttachmentId: a.TransitGatewayAttachmentId, State: 'associated' });
+  for (const a of attachments) if (hub || chance(95)) assoc[pick(tgwTables)]!.push({ TransitGatewayAttachmentId: a.TransitGatewayAttachmentId, State: 'associated' });
   const tgwRoutes: Record<string, Array<Record<string, unknown>>> = {};
   for (const t of tgwTables) {
-    tgwRoutes[t] = attachments.filter(() => chance(85)).flatMap((a) => {
+    tgwRoutes[t] = attachments.filter(() => hub || chance(85)).flatMap((a) => {
       const destination = chance(80) ? `10.${a.ResourceId.slice(4)}.0.0/16` : `10.${a.ResourceId.slice(4)}.${next(2)}.0/24`;
       const type = chance(50) ? 'propagated' : 'static';
-      const r = { DestinationCidrBlock: destination, TransitGatewayAttachments: [{ TransitGatewayAttachmentId: chance(85) ? a.TransitGatewayAttachmentId : pick(attachments).TransitGatewayAttachmentId }], Type: type, State: 'active' };
+      const r = { DestinationCidrBlock: destination, TransitGatewayAttachments: [{ TransitGatewayAttachmentId: hub || chance(85) ? a.TransitGatewayAttachmentId : pick(attachments).TransitGatewayAttachmentId }], Type: type, State: 'active' };
       // The same destination twice, to another attachment with the other origin: static must win.
       const other = pick(attachments);
       return chance(30) ? [r, { ...r, TransitGatewayAttachments: [{ TransitGatewayAttachmentId: other.TransitGatewayAttachmentId }], Type: type === 'static' ? 'propagated' : 'static' }] : [r];
@@ -205,7 +217,7 @@ function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: n
         const other = ends.find((e) => e !== v.VpcId)!.slice(4);
         rs.push({ DestinationCidrBlock: chance(80) ? `10.${other}.0.0/16` : `10.${other}.0.0/24`, VpcPeeringConnectionId: p['VpcPeeringConnectionId'], State: 'active', Origin: 'CreateRoute' });
       }
-      if (attached.includes(v.VpcId) && chance(80)) rs.push({ DestinationCidrBlock: '10.0.0.0/8', TransitGatewayId: 'tgw-1', State: 'active', Origin: 'CreateRoute' });
+      if (attached.includes(v.VpcId) && (hub || chance(80))) rs.push({ DestinationCidrBlock: '10.0.0.0/8', TransitGatewayId: 'tgw-1', State: 'active', Origin: 'CreateRoute' });
       if (chance(50)) {
         const igw = igws.find((g) => g.Attachments[0]!.VpcId === v.VpcId)?.InternetGatewayId;
         const nat = nats.find((g) => g.VpcId === v.VpcId)?.NatGatewayId;

@@ -68,7 +68,7 @@ test('init on a cluster and an estate together: both layers audit clean against 
     fc.property(estateArb(), fc.constantFrom(...CIDRS), fc.constantFrom(...CIDRS), fc.nat(), fc.nat(), ({ snapshot }, inFrom, outTo, p1, p2) => {
       const aws = analyseAwsInventory(buildAwsInventory([{ path: 'gen.json', text: JSON.stringify(snapshot) }]));
       const k8s = analyze(loadFromTexts([{ path: 'app.yaml', text: cluster(inFrom, exceptOf(inFrom, p1), outTo, exceptOf(outTo, p2)) }]).inventory);
-      const c = draftIntent(k8s);
+      const c = draftIntent(k8s, { outsideGroup: false });
       const e = draftAwsIntent(aws, c.segments.map((s) => s.name));
       const merged = mergeDrafts({ draft: c, outside: k8s.externals().map((x) => x.range) }, { draft: e, outside: aws.streamReach().view.externals.flatMap((x) => x.ranges) });
       const outsideCount = (d: typeof c): number => d.segments.filter((s) => s.cidrs).length;

@@ -227,30 +227,147 @@ test('Transit Gateway: replies need an attachment subnet in the destination\'s A
   const a = analyse(f).explain('eni-dev', 'eni-db')!;
   assert.ok(a.conns.isEmpty());
   assert.ok(a.steps.some((s) => s.stage === 'return-route' && s.verdict === 'deny' && /tgw-attach-prod has no subnet in us-east-1b: replies from subnet-prod-db/.test(s.message)), a.steps.map((s) => s.message).join('\n'));
-  // A prod attachment subnet in that zone restores the path.
+  // A prod attachment subnet in that zone restores the route; the replies then enter the TGW through
+  // subnet-prod-db itself, whose inbound rules see the db's own address (the sender's subnet is also the
+  // attachment subnet: its outbound and inbound rules both apply) and must admit it.
   f['tgw.json'].TransitGatewayVpcAttachments[0].SubnetIds = ['subnet-prod-app', 'subnet-prod-db'];
+  const blocked = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(!tcp(blocked, 5432) && blocked.responseBlocked.has(PROTO_TCP, 5432), blocked.steps.map((s) => s.message).join('\n'));
+  assert.ok(blocked.steps.some((s) => s.stage === 'nacl-reply' && s.attachment === 'tgw-attach-prod' && s.resource === 'acl-prod-db' && s.verdict === 'deny'));
+  acl(f, 'acl-prod-db').Entries.unshift({ RuleNumber: 1, Protocol: '6', PortRange: { From: 1024, To: 65535 }, RuleAction: 'allow', Egress: false, CidrBlock: '10.0.2.0/24' });
   assert.ok(tcp(analyse(f).explain('eni-dev', 'eni-db')!, 5432));
 });
 
-test('Transit Gateway: a filtering NACL on an attachment subnet is a caveat (not evaluated), in every report', () => {
+const acl = (f: Record<string, Json>, id: string): Json => f['network-acls.json'].NetworkAcls.find((a: Json) => a.NetworkAclId === id);
+const deny = (n: number, egress: boolean, cidr: string, from: number, to: number): Json => ({ RuleNumber: n, Protocol: '6', PortRange: { From: from, To: to }, RuleAction: 'deny', Egress: egress, CidrBlock: cidr });
+/** Gives a VPC of the TGW example a subnet of its own for its attachment (no interface in it), with an allow-all ACL. */
+function attachmentSubnet(f: Record<string, Json>, vpc: 'prod' | 'dev', cidr: string, zone = 'us-east-1a'): Json {
+  const id = `subnet-${vpc}-tgw`;
+  f['subnets.json'].Subnets.push({ SubnetId: id, VpcId: `vpc-${vpc}`, CidrBlock: cidr, AvailabilityZone: zone, State: 'available' });
+  const open = { NetworkAclId: `acl-${vpc}-tgw`, VpcId: `vpc-${vpc}`, IsDefault: false, Associations: [{ SubnetId: id, NetworkAclId: `acl-${vpc}-tgw` }], Entries: [
+    { RuleNumber: 100, Protocol: '-1', RuleAction: 'allow', Egress: false, CidrBlock: '0.0.0.0/0' }, { RuleNumber: 100, Protocol: '-1', RuleAction: 'allow', Egress: true, CidrBlock: '0.0.0.0/0' },
+    { RuleNumber: 32767, Protocol: '-1', RuleAction: 'deny', Egress: false, CidrBlock: '0.0.0.0/0' }, { RuleNumber: 32767, Protocol: '-1', RuleAction: 'deny', Egress: true, CidrBlock: '0.0.0.0/0' },
+  ] };
+  f['network-acls.json'].NetworkAcls.push(open);
+  f['tgw.json'].TransitGatewayVpcAttachments[vpc === 'prod' ? 0 : 1].SubnetIds = [id];
+  return open;
+}
+const messages = (a: PathAnswer): string => a.steps.map((s) => `${s.stage} ${s.verdict} ${s.message}`).join('\n');
+
+test('Transit Gateway attachment subnets: the entry subnet\'s inbound rules (source address) judge the request', () => {
+  const f = withTransitGateway();
+  const tgwAcl = attachmentSubnet(f, 'dev', '10.1.9.0/24');
+  assert.ok(tcp(analyse(f).explain('eni-dev', 'eni-db')!, 5432));
+  tgwAcl.Entries.unshift(deny(1, false, '10.1.1.10/32', 5432, 5432));
+  const a = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(a.conns.isEmpty() && a.responseBlocked.isEmpty(), messages(a));
+  const hop = a.steps.find((s) => s.attachment === 'tgw-attach-dev' && s.stage === 'nacl-inbound')!;
+  assert.equal(hop.verdict, 'partial');
+  assert.match(hop.message, /^subnet-dev-tgw \(attachment tgw-attach-dev, into the transit gateway\): acl-dev-tgw inbound from 10\.1\.1\.10/);
+  assert.deepEqual(hop.rules.filter((r) => r.action === 'deny').map((r) => r.id), ['acl-dev-tgw inbound #1']);
+  // Its outbound rules are not for traffic from the instances: a deny there changes nothing on the way in.
+  tgwAcl.Entries.shift();
+  tgwAcl.Entries.unshift(deny(1, true, '10.0.2.10/32', 5432, 5432));
+  assert.ok(tcp(analyse(f).explain('eni-dev', 'eni-db')!, 5432));
+});
+
+test('Transit Gateway attachment subnets: the source VPC\'s attachment subnet outbound rules judge the replies (responseBlocked)', () => {
+  const f = withTransitGateway();
+  const tgwAcl = attachmentSubnet(f, 'dev', '10.1.9.0/24');
+  tgwAcl.Entries.unshift(deny(1, true, '10.1.1.0/24', 1024, 65535));
+  const a = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(!tcp(a, 5432) && a.responseBlocked.has(PROTO_TCP, 5432), messages(a));
+  const hop = a.steps.find((s) => s.stage === 'nacl-reply' && s.attachment === 'tgw-attach-dev')!;
+  assert.equal(hop.verdict, 'partial');
+  assert.match(hop.message, /out of the transit gateway\): acl-dev-tgw outbound to 10\.1\.1\.10/);
+  assert.deepEqual(hop.rules.filter((r) => r.action === 'deny').map((r) => r.id), ['acl-dev-tgw outbound #1']);
+  // The same entry on the destination VPC's attachment subnet meets the requests leaving the TGW, not the replies.
+  const g = withTransitGateway();
+  attachmentSubnet(g, 'prod', '10.0.9.0/24').Entries.unshift(deny(1, true, '10.1.1.0/24', 1024, 65535));
+  assert.ok(tcp(analyse(g).explain('eni-dev', 'eni-db')!, 5432));
+});
+
+test('Transit Gateway attachment subnets: an interface in the exit subnet receives from the TGW without its subnet\'s NACL', () => {
+  const f = withTransitGateway();
+  // acl-prod-db admits dev (10.1.0.0/16) on 5432 by #110 only: without it the request is denied at subnet-prod-db.
+  const db = acl(f, 'acl-prod-db');
+  db.Entries = db.Entries.filter((e: Json) => !(e.RuleNumber === 110 && !e.Egress));
+  assert.ok(analyse(f).explain('eni-dev', 'eni-db')!.conns.isEmpty());
+  // With subnet-prod-db as prod's attachment subnet, what the TGW delivers into it meets no NACL of it ...
+  f['tgw.json'].TransitGatewayVpcAttachments[0].SubnetIds = ['subnet-prod-db'];
+  const a = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(!a.steps.some((s) => s.resource === 'acl-prod-db' && s.stage === 'nacl-inbound'), messages(a));
+  // ... but the replies the db sends into the TGW through it meet its outbound and inbound rules (source the db).
+  assert.ok(a.responseBlocked.has(PROTO_TCP, 5432), messages(a));
+  db.Entries.unshift({ RuleNumber: 1, Protocol: '6', PortRange: { From: 1024, To: 65535 }, RuleAction: 'allow', Egress: false, CidrBlock: '10.0.2.10/32' });
+  assert.ok(tcp(analyse(f).explain('eni-dev', 'eni-db')!, 5432), messages(analyse(f).explain('eni-dev', 'eni-db')!));
+  // The class reach agrees with the path.
+  const reach = analyse(f).streamReach();
+  assert.ok([...reach.connections()].some((c) => c.src.endsWith('eni-dev') && c.dst.endsWith('eni-db') && c.conns.has(PROTO_TCP, 5432)));
+});
+
+test('Transit Gateway attachment subnets: an interface in the attachment subnet sending meets its subnet\'s outbound and inbound rules', () => {
+  const f = withTransitGateway();
+  // subnet-dev-app is dev's attachment subnet and eni-dev's own.
+  acl(f, 'acl-dev-default').Entries.unshift(deny(1, false, '10.1.1.10/32', 5432, 5432));
+  const a = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(a.conns.isEmpty(), messages(a));
+  assert.ok(a.steps.some((s) => s.stage === 'nacl-outbound' && s.resource === 'acl-dev-default' && s.verdict === 'allow'));
+  assert.ok(a.steps.some((s) => s.stage === 'nacl-inbound' && s.attachment === 'tgw-attach-dev' && s.resource === 'acl-dev-default' && s.verdict === 'partial'));
+});
+
+test('Transit Gateway attachment subnets: no exit subnet in the sender\'s zone (or appliance mode) is a lower bound and a caveat', () => {
+  const caveats = (x: Record<string, Json>) => buildAwsInventory(Object.entries(x).map(([n, v]) => ({ path: `${DIR}/${n}`, text: JSON.stringify(v, null, 2) }))).unmodelled.filter((u) => u.kind === 'TransitGatewayAttachment');
+  const f = withTransitGateway();
+  // prod's attachment: subnet-prod-db (zone b, the db's) and subnet-prod-tgw (zone c); dev sends from zone a.
+  f['subnets.json'].Subnets.find((s: Json) => s.SubnetId === 'subnet-prod-db').AvailabilityZone = 'us-east-1b';
+  const tgwAcl = attachmentSubnet(f, 'prod', '10.0.9.0/24', 'us-east-1c');
+  f['tgw.json'].TransitGatewayVpcAttachments[0].SubnetIds = ['subnet-prod-db', 'subnet-prod-tgw'];
+  acl(f, 'acl-prod-db').Entries.unshift({ RuleNumber: 1, Protocol: '6', PortRange: { From: 1024, To: 65535 }, RuleAction: 'allow', Egress: false, CidrBlock: '10.0.2.10/32' });
+  const a = analyse(f).explain('eni-dev', 'eni-db')!;
+  // Through either candidate the request passes: the lower bound allows it, and still says it is one.
+  assert.ok(tcp(a, 5432), messages(a));
+  assert.ok(a.assumptions.some((x) => /which subnet of tgw-attach-prod the transit gateway leaves into vpc-prod by, from us-east-1a \(no attachment subnet in us-east-1a\)/.test(x)), a.assumptions.join('\n'));
+  assert.deepEqual(caveats(f).map((u) => u.name), ['tgw-attach-prod']);
+  assert.match(caveats(f)[0]!.effect, /by a subnet AWS picks \(traffic from us-east-1a, where it has no subnet\)/);
+  // One candidate (subnet-prod-tgw) denying it: counted as dropped (AWS may pick it).
+  tgwAcl.Entries.unshift(deny(1, true, '10.0.2.10/32', 5432, 5432));
+  const b = analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(b.conns.isEmpty(), messages(b));
+  const reach = analyse(f).streamReach();
+  assert.ok(![...reach.connections()].some((c) => c.src.endsWith('eni-dev') && c.dst.endsWith('eni-db')));
+  // Appliance mode: the flow hash picks the zone even where the attachment has a subnet in the sender's.
+  const g = withTransitGateway();
+  const gAcl = attachmentSubnet(g, 'prod', '10.0.9.0/24', 'us-east-1b');
+  g['tgw.json'].TransitGatewayVpcAttachments[0].SubnetIds = ['subnet-prod-app', 'subnet-prod-tgw'];
+  g['tgw.json'].TransitGatewayVpcAttachments[0].Options = { ApplianceModeSupport: 'enable' };
+  // Candidates whose ACLs all allow everything agree: exact, no caveat; one filtering: a caveat.
+  assert.deepEqual(caveats(g), []);
+  gAcl.Entries.unshift(deny(1, true, '0.0.0.0/0', 22, 22));
+  assert.deepEqual(caveats(g).map((u) => u.name), ['tgw-attach-prod']);
+  assert.ok(analyse(g).explain('eni-dev', 'eni-db')!.assumptions.some((x) => /appliance mode/.test(x)));
+  delete g['tgw.json'].TransitGatewayVpcAttachments[0].Options;
+  assert.deepEqual(caveats(g), []);
+});
+
+test('Transit Gateway: attachment subnets\' NACLs are evaluated, a caveat only where they are not known (in every report)', () => {
   const caveats = (f: Record<string, Json>) => buildAwsInventory(Object.entries(f).map(([n, v]) => ({ path: `${DIR}/${n}`, text: JSON.stringify(v, null, 2) }))).unmodelled.filter((u) => u.kind === 'TransitGatewayAttachment');
-  // Attachment subnets whose ACLs allow everything: nothing to say.
   const f = withTransitGateway();
   for (const a of f['network-acls.json'].NetworkAcls) a.Entries = a.Entries.map((e: Json) => ({ ...e, RuleAction: 'allow', Protocol: '-1', CidrBlock: '0.0.0.0/0' }));
   assert.deepEqual(caveats(f), []);
-  // A deny before the allow-all on dev's attachment subnet: that attachment is named, with the subnet and ACL.
+  // A deny on dev's attachment subnet (one per zone, known): evaluated, no caveat.
   const dev = f['network-acls.json'].NetworkAcls.find((a: Json) => a.NetworkAclId === 'acl-dev-default');
   dev.Entries.unshift({ RuleNumber: 1, Protocol: '6', PortRange: { From: 22, To: 22 }, RuleAction: 'deny', Egress: false, CidrBlock: '10.0.0.0/8' });
-  const got = caveats(f);
-  assert.deepEqual(got.map((u) => u.name), ['tgw-attach-dev']);
-  assert.match(got[0]!.effect, /network ACLs of its subnets, which are not evaluated/);
+  assert.deepEqual(caveats(f), []);
   // Unknown attachment subnets: any filtering ACL in the VPC may be on the path.
   delete f['tgw.json'].TransitGatewayVpcAttachments;
   assert.deepEqual(caveats(f).map((u) => u.name), ['tgw-attach-dev']);
+  assert.match(caveats(f)[0]!.effect, /network ACLs of its subnets, which are not evaluated/);
   // The caveat reaches the reports as every unevaluated setting does.
   const dir = join(mkdtempSync(join(tmpdir(), 'bulkhead-tgw-acl-')), 'estate');
   mkdirSync(dir);
   const g = withTransitGateway();
+  delete g['tgw.json'].TransitGatewayVpcAttachments;
   g['network-acls.json'].NetworkAcls.find((a: Json) => a.NetworkAclId === 'acl-dev-default').Entries.unshift(dev.Entries[0]);
   for (const [n, v] of Object.entries(g)) writeFileSync(join(dir, n), JSON.stringify(v, null, 2));
   const json = JSON.parse(runCli(['reach', dir, '-o', 'json', '-q']).stdout);

@@ -64,42 +64,81 @@ export function behaviours(a: Analysis): Behaviours {
   const classes = a.layer.classes;
   let inBase: Uint8Array | undefined;
   const seen = new Uint8Array(B);
+  const idAt = new Uint32Array(B);
+  const byProfile = new Map<number, { l: number[]; cs: PortSet[] }>();
+  /** The k below n with a port id other than NONE, and their connections. */
+  const open = (n: number, idOf: (k: number) => number): { l: number[]; cs: PortSet[] } => {
+    const l: number[] = [];
+    const cs: PortSet[] = [];
+    for (let k = 0; k < n; k++) {
+      const id = idOf(k);
+      if (id === 0) continue;
+      l.push(k);
+      cs.push(a.ports.get(id));
+    }
+    return { l, cs };
+  };
   const result: Behaviours = {
     of: m.behaviourOf,
     conns: (b1, b2) => (nodeOpen(b1, b2) ? PortSet.ALL : a.ports.get(m.cell(b1, b2))),
     candidates(b) {
       let l = cand[b];
       if (!l) {
-        const { fromBase, touched } = m.rowInto(b, row);
         l = [];
-        if (classes[m.repClass[b]!]!.hostNetwork) {
+        const host = classes[m.repClass[b]!]!.hostNetwork;
+        // Port ids of the candidates, in l's order until the sort below.
+        const ids: number[] = [];
+        if (host) {
           // The node rule may open any destination: every column is looked at.
+          m.rowInto(b, row);
           for (let d = 0; d < B; d++) if (row[d] !== 0 || nodeOpen(b, d)) l.push(d);
+          for (const d of l) ids.push(row[d]!);
         } else {
           // The row is its default (NONE, or the ingress base) but for the touched columns: only those and the
-          // base's own are read, so a row costs its rules, not the number of behaviours.
+          // base's own are read, so a row costs its rules, not the number of behaviours; the row itself is
+          // written at the touched columns only (filling 30,000 columns per row cost more than the rules).
+          const { fromBase, touched } = m.touchedInto(b, row);
+          for (const d of touched) if (d < B) seen[d] = 1;
           if (fromBase) {
             const base = m.baseTargets();
+            const baseIds = m.ingressBase;
             if (!inBase) {
               inBase = new Uint8Array(B);
               for (const d of base) inBase[d] = 1;
             }
-            for (const d of base) if (row[d] !== 0) l.push(d);
+            for (const d of base) {
+              const id = seen[d] ? row[d]! : baseIds[d]!;
+              if (id !== 0) {
+                l.push(d);
+                ids.push(id);
+              }
+            }
           }
           for (const d of touched) {
-            if (d >= B || seen[d] || row[d] === 0 || (fromBase && inBase![d])) continue;
-            seen[d] = 1;
+            if (d >= B || !seen[d]) continue;
+            // Each touched column once (seen cleared as it is taken); a base column was read above.
+            seen[d] = 0;
+            if (row[d] === 0 || (fromBase && inBase![d])) continue;
             l.push(d);
+            ids.push(row[d]!);
           }
-          for (const d of l) seen[d] = 0;
-          l.sort((x, y) => x - y);
+          // Sorted as numbers in a typed array, the ids following by column (the base's and the touched interleave).
+          const sorted = new Int32Array(l.length);
+          for (let k = 0; k < l.length; k++) {
+            idAt[l[k]!] = ids[k]!;
+            sorted[k] = l[k]!;
+          }
+          sorted.sort();
+          for (let k = 0; k < l.length; k++) {
+            l[k] = sorted[k]!;
+            ids[k] = idAt[l[k]!]!;
+          }
         }
         // The row is at hand: each candidate's connections are kept, so the judging reads no cell again.
-        const host = classes[m.repClass[b]!]!.hostNetwork;
         const cs = new Array<PortSet>(l.length);
         for (let k = 0; k < l.length; k++) {
           const d = l[k]!;
-          cs[k] = host && nodeOpen(b, d) ? PortSet.ALL : a.ports.get(row[d]!);
+          cs[k] = host && nodeOpen(b, d) ? PortSet.ALL : a.ports.get(ids[k]!);
         }
         cand[b] = l;
         candConns[b] = cs;
@@ -113,16 +152,19 @@ export function behaviours(a: Analysis): Behaviours {
     blocksFrom(b) {
       let l = fromB[b];
       if (!l) {
-        l = [];
-        const cs: PortSet[] = [];
-        for (let x = 0; x < X; x++) {
-          const id = m.toBlock(b, x);
-          if (id === 0) continue;
-          l.push(x);
-          cs.push(a.ports.get(id));
+        // Behaviours of one egress block profile reach every block alike: their lists are made once and shared.
+        const profile = m.blockProfile('egress', b);
+        const shared = profile === undefined ? undefined : byProfile.get(profile);
+        if (shared) {
+          l = shared.l;
+          fromBConns[b] = shared.cs;
+        } else {
+          const made = open(X, (x) => m.toBlock(b, x));
+          l = made.l;
+          fromBConns[b] = made.cs;
+          if (profile !== undefined) byProfile.set(profile, made);
         }
         fromB[b] = l;
-        fromBConns[b] = cs;
       }
       return l;
     },
@@ -133,16 +175,10 @@ export function behaviours(a: Analysis): Behaviours {
     blockTargets(x) {
       let l = toB[x];
       if (!l) {
-        l = [];
-        const cs: PortSet[] = [];
-        for (let d = 0; d < B; d++) {
-          const id = m.fromBlock(x, d);
-          if (id === 0) continue;
-          l.push(d);
-          cs.push(a.ports.get(id));
-        }
+        const made = open(B, (d) => m.fromBlock(x, d));
+        l = made.l;
         toB[x] = l;
-        toBConns[x] = cs;
+        toBConns[x] = made.cs;
       }
       return l;
     },

@@ -11,6 +11,8 @@ import { behaviours, type Behaviours } from './behaviour.js';
 import { clusterSegments, homeOf, intentRanges, namespaceLabels, rangeSegments, segmentIndex } from './membership.js';
 import { WORLD, type EgressInvariant, type Flow, type Intent, type Invariant, type IsolatedInvariant, type NeverInvariant, type Segment } from './types.js';
 import { lex } from '../../util/compare.js';
+import { flowTable, pairTester, type Allowed } from './judge-tables.js';
+import { health } from './health.js';
 
 /** What the judging needs of traffic: the cluster's PortSet and the cloud's TrafficSet both are one. */
 export interface TrafficLike<T> {
@@ -156,6 +158,20 @@ export function groupMaker<E extends EndLike>(intent: Intent): { groups: ModelGr
   return { groups, group };
 }
 
+/** The atoms (sorted, adjoining, cut at `r`'s bounds) lying within `r`, found by bisection. */
+export function piecesWithin(atoms: readonly IpRange[], r: IpRange): IpRange[] {
+  let lo = 0;
+  let hi = atoms.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (atoms[mid]!.lo < r.lo) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: IpRange[] = [];
+  for (let k = lo; k < atoms.length && atoms[k]!.hi <= r.hi; k++) out.push(atoms[k]!);
+  return out;
+}
+
 /** What the judging of an intent needs of a model, whatever the layer: groups, their connections, the flows' traffic. */
 export interface DriftModel<E extends EndLike, T extends TrafficLike<T>> {
   readonly groups: readonly ModelGroup<E>[];
@@ -188,17 +204,30 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
   const seen = new Map<string, string[]>();
   const unmappedPods = new Map<string, number>();
   const candidates = segmentIndex(intent);
+  // The last workload met in each class and its segments: a replica after its sibling (most pods) needs no
+  // key string and no look-up; `seen` holds every (workload, class) met, for classes shared by workloads.
+  const lastWorkload = new Array<string | undefined>(a.layer.classes.length);
+  const lastSegments = new Array<string[]>(a.layer.classes.length);
+  const lastMapped = new Uint8Array(a.layer.classes.length);
   for (const pod of a.inventory.pods) {
     const cls = a.classOf(pod.id);
-    const key = `${pod.workload}\u0000${cls}`;
-    let segments = seen.get(key);
-    const fresh = segments === undefined;
-    if (!segments) {
-      const c = a.layer.classes[cls]!;
-      segments = clusterSegments(intent, { namespace: c.namespace, namespaceLabels: nsl.get(c.namespace) ?? {}, labels: c.labels, workload: pod.workload }, candidates(c.namespace, pod.workload));
-      seen.set(key, segments);
+    let segments: string[] | undefined;
+    let fresh = false;
+    if (lastWorkload[cls] === pod.workload) segments = lastSegments[cls]!;
+    else {
+      const key = `${pod.workload}\u0000${cls}`;
+      segments = seen.get(key);
+      if (!segments) {
+        fresh = true;
+        const c = a.layer.classes[cls]!;
+        segments = clusterSegments(intent, { namespace: c.namespace, namespaceLabels: nsl.get(c.namespace) ?? {}, labels: c.labels, workload: pod.workload }, candidates(c.namespace, pod.workload));
+        seen.set(key, segments);
+      }
+      lastWorkload[cls] = pod.workload;
+      lastSegments[cls] = segments;
+      lastMapped[cls] = homeOf(intent, segments) === undefined ? 0 : 1;
     }
-    if (homeOf(intent, segments) === undefined) unmappedPods.set(pod.workload, (unmappedPods.get(pod.workload) ?? 0) + 1);
+    if (!lastMapped[cls]) unmappedPods.set(pod.workload, (unmappedPods.get(pod.workload) ?? 0) + 1);
     if (!fresh) continue;
     const c = a.layer.classes[cls]!;
     group(segments, false, beh.of[cls]!).ends.push({ id: pod.workload, kind: 'workload', segments, target: { kind: 'class', index: cls }, namespace: c.namespace, labels: c.labels });
@@ -206,8 +235,15 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
 
   // Outside: the engine's blocks cut at every intent CIDR boundary, consecutive pieces merged when alike.
   const cuts = intentRanges(intent);
-  a.externals().forEach((block, bi) => {
-    const pieces = atomize(block.range.family, [...cuts, block.range]).filter((p) => p.lo >= block.range.lo && p.hi <= block.range.hi);
+  const externals = a.externals();
+  // The intent's cuts and every block's bounds atomized once per family, not once per block (318 blocks by
+  // 310 CIDR segments in an init intent): the atoms inside a block are the block cut at every boundary in it.
+  const atomsOf = new Map<number, IpRange[]>();
+  externals.forEach((block, bi) => {
+    const family = block.range.family;
+    let atoms = atomsOf.get(family);
+    if (!atoms) atomsOf.set(family, (atoms = atomize(family, [...cuts, ...externals.map((x) => x.range)])));
+    const pieces = piecesWithin(atoms, block.range);
     let prev: { range: IpRange; segs: string[] } | undefined;
     const flush = (): void => {
       if (!prev) return;
@@ -232,12 +268,13 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
     .filter((u) => u.workload !== undefined);
   // Groups by behaviour (in-cluster) and by outside block: a group's successors are those of the
   // behaviours and blocks its row reaches, not every group.
-  const clusterByB = new Map<number, Group[]>();
-  const externalByBlock = new Map<number, Group[]>();
+  // Arrays by behaviour and by block, not maps: read once per candidate, a million times for an init intent.
+  const clusterByB = new Array<Group[] | undefined>(a.matrix.size);
+  const externalByBlock = new Array<Group[] | undefined>(blockTargets.length);
   for (const g of groups) {
     const by = g.external ? externalByBlock : clusterByB;
-    let l = by.get(g.b);
-    if (!l) by.set(g.b, (l = []));
+    let l = by[g.b];
+    if (!l) by[g.b] = l = [];
     l.push(g);
   }
   // Per behaviour (in-cluster) and per block (outside), not per group: the groups of one behaviour (an init
@@ -261,23 +298,28 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
       if (g.external) {
         const to = beh.blockTargets(g.b);
         const cs = beh.blockTargetConns(g.b);
-        for (let k = 0; k < to.length; k++) add(clusterByB.get(to[k]!), cs[k]!);
+        for (let k = 0; k < to.length; k++) add(clusterByB[to[k]!], cs[k]!);
       } else {
         const to = beh.candidates(g.b);
         const cs = beh.candidateConns(g.b);
-        for (let k = 0; k < to.length; k++) add(clusterByB.get(to[k]!), cs[k]!);
+        for (let k = 0; k < to.length; k++) add(clusterByB[to[k]!], cs[k]!);
         const xs = beh.blocksFrom(g.b);
         const xcs = beh.blocksFromConns(g.b);
-        for (let k = 0; k < xs.length; k++) add(externalByBlock.get(xs[k]!), xcs[k]!);
+        for (let k = 0; k < xs.length; k++) add(externalByBlock[xs[k]!], xcs[k]!);
       }
-      // Sorted as numbers in a typed array (no comparator calls): an open behaviour's list is every group.
-      const order = new Int32Array(l.length);
-      for (let k = 0; k < l.length; k++) order[k] = l[k]!.index;
-      order.sort();
+      let ascending = true;
+      for (let k = 1; k < l.length && ascending; k++) if (l[k - 1]!.index > l[k]!.index) ascending = false;
       const conns = new Array<PortSet>(l.length);
-      for (let k = 0; k < order.length; k++) {
-        l[k] = groups[order[k]!]!;
-        conns[k] = connOf[order[k]!]!;
+      if (ascending) for (let k = 0; k < l.length; k++) conns[k] = connOf[l[k]!.index]!;
+      else {
+        // Sorted as numbers in a typed array (no comparator calls): an open behaviour's list is every group.
+        const order = new Int32Array(l.length);
+        for (let k = 0; k < l.length; k++) order[k] = l[k]!.index;
+        order.sort();
+        for (let k = 0; k < order.length; k++) {
+          l[k] = groups[order[k]!]!;
+          conns[k] = connOf[order[k]!]!;
+        }
       }
       succ[g.b] = r = { groups: l, conns };
     }
@@ -310,19 +352,6 @@ export function buildModel(a: Analysis, intent: Intent): IntentModel {
   };
 }
 
-/**
- * True when a pair of groups has at least one pair of distinct endpoints. A group may hold one workload
- * twice (two of its pod classes behave alike), so lengths alone do not tell.
- */
-function hasPair<E extends EndLike>(g1: ModelGroup<E>, g2: ModelGroup<E>): boolean {
-  const x = g1.ends[0]?.id;
-  if (x === undefined || g2.ends.length === 0) return false;
-  for (const e of g2.ends) if (e.id !== x) return true;
-  // Every destination is x: a pair needs a source that is not.
-  for (const e of g1.ends) if (e.id !== x) return true;
-  return false;
-}
-
 const has = (segs: readonly string[], names: readonly string[]): boolean => segs.some((s) => names.includes(s));
 
 /** Flows from any of a segment list (declaration order), through an index of flows by source segment. */
@@ -346,11 +375,6 @@ function bundle<E extends EndLike, T>(g1: ModelGroup<E>, g2: ModelGroup<E>, open
   return { src: g1.ends, dst: g2.ends, srcSegment: g1.home ?? g1.segments[0] ?? '', dstSegment: g2.home ?? g2.segments[0] ?? '', open, ports };
 }
 
-/** What the flows allow from one segment list to another: the flows, in declaration order, and their traffic. */
-interface Allowed<T> {
-  readonly flows: Flow[];
-  readonly ports: T;
-}
 
 /** `op(a, b)`, remembered by the identity of both (a model's traffic values are few and shared, the flows' too). */
 function remembered<T>(op: (a: T, b: T) => T): (a: T, b: T) => T {
@@ -370,15 +394,15 @@ function subtractor<T extends TrafficLike<T>>(): (a: T, b: T) => T {
 }
 
 /**
- * Paths between different home segments beyond the flows. Work per source segment list: the flows from it
- * and what they allow to each destination segment are gathered once, so a pair of groups costs a look-up
- * per destination segment; nothing is kept per pair of groups or of segment lists.
+ * Paths between different home segments beyond the flows. Work per source segment list: the flows leaving
+ * it are marked once, so a pair of groups costs a look at the few flows naming the destination's segments
+ * (flowTable); nothing is kept per pair of groups or of segment lists.
  */
-function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent): { violations: Violation<E, T>[]; overbroad: Violation<E, T>[] } {
+function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, hasPair: (g1: ModelGroup<E>, g2: ModelGroup<E>) => boolean): { violations: Violation<E, T>[]; overbroad: Violation<E, T>[] } {
   const found: { at: number; v: Violation<E, T>; over: boolean }[] = [];
   const from = flowsFrom(intent);
   const minus = subtractor<T>();
-  const none: Allowed<T> = { flows: [], ports: m.none };
+  const table = flowTable<T>(intent, m.groups, m.none, m.flowTraffic);
   const G = m.groups.length;
   const bySegId = new Map<number, ModelGroup<E>[]>();
   for (const g of m.groups) {
@@ -387,76 +411,8 @@ function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E
     if (!l) bySegId.set(g.segId, (l = []));
     l.push(g);
   }
-  // Each flow's destination names, for the look-ups below.
-  const toSets = new Map<Flow, Set<string>>();
-  for (const f of intent.flows) toSets.set(f, new Set(f.to));
   for (const gs of bySegId.values()) {
-    // Per destination segment name: the flows from this list that name it (null: none), found when first
-    // asked; a list whose flows name thousands of segments (an init intent's namespace flows) reaches few.
-    // Asked more than a walk over every flow's names costs, the map is filled at once instead.
-    const to = new Map<string, Allowed<T> | null>();
-    let fl: Flow[] | undefined;
-    let budget = -1;
-    let whole = false;
-    const fill = (): void => {
-      to.clear();
-      for (const f of fl!) {
-        for (const t of f.to) {
-          const cur = to.get(t);
-          if (!cur) to.set(t, { flows: [f], ports: m.flowTraffic(f) });
-          else if (cur.flows[cur.flows.length - 1] !== f) to.set(t, { flows: [...cur.flows, f], ports: cur.ports.union(m.flowTraffic(f)) });
-        }
-      }
-      whole = true;
-    };
-    const toOf = (t: string): Allowed<T> | undefined => {
-      let a = to.get(t);
-      if (a !== undefined || whole) return a ?? undefined;
-      if (!fl) {
-        fl = from(gs[0]!.segments);
-        budget = 0;
-        for (const f of fl) budget += f.to.length;
-      }
-      budget -= fl.length;
-      if (budget < 0) {
-        fill();
-        return to.get(t) ?? undefined;
-      }
-      let flows: Flow[] | undefined;
-      let ports = m.none;
-      for (const f of fl) {
-        if (!toSets.get(f)!.has(t)) continue;
-        if (!flows) {
-          flows = [f];
-          ports = m.flowTraffic(f);
-        } else {
-          flows.push(f);
-          ports = ports.union(m.flowTraffic(f));
-        }
-      }
-      to.set(t, (a = flows ? { flows, ports } : null));
-      return a ?? undefined;
-    };
-    // Destinations in several named segments: their flows merged, once per destination segment list.
-    const merged = new Map<number, Allowed<T>>();
-    const allowed = (g2: ModelGroup<E>): Allowed<T> => {
-      let hit: Allowed<T> | undefined;
-      let many = false;
-      for (const t of g2.segments) {
-        const a = toOf(t);
-        if (!a) continue;
-        if (hit) many = true;
-        else hit = a;
-      }
-      if (!hit) return none;
-      if (!many) return hit;
-      let r = merged.get(g2.segId);
-      if (!r) {
-        const flows = [...new Set(g2.segments.flatMap((t) => toOf(t)?.flows ?? []))].sort((x, y) => x.index - y.index);
-        merged.set(g2.segId, (r = { flows, ports: flows.reduce((p, f) => p.union(m.flowTraffic(f)), m.none) }));
-      }
-      return r;
-    };
+    table.source(from(gs[0]!.segments));
     for (const g1 of gs) {
       const succ = m.successors(g1);
       const sc = m.successorConns?.(g1);
@@ -465,7 +421,7 @@ function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E
         if (g2.home === undefined || g1.home === g2.home || !hasPair(g1, g2)) continue;
         const open = sc ? sc[k]! : m.conns(g1, g2);
         if (open.isEmpty()) continue;
-        const f = allowed(g2);
+        const f = table.allowed(g2);
         const excess = minus(open, f.ports);
         if (excess.isEmpty()) continue;
         // Written out, not spread from bundle(): a hand-shaped intent of 100k pods has 100,000 of these.
@@ -479,7 +435,7 @@ function driftPaths<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E
   return { violations: found.filter((x) => !x.over).map((x) => x.v), overbroad: found.filter((x) => x.over).map((x) => x.v) };
 }
 
-function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean): BrokenFlow<E, T>[] {
+function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean, hasPair: (g1: ModelGroup<E>, g2: ModelGroup<E>) => boolean): BrokenFlow<E, T>[] {
   const out: BrokenFlow<E, T>[] = [];
   // An init intent of a 150k-pod cluster has 450,000 (from, to) pairs, each reading a pair of groups or two:
   // the traffic sums are remembered, not made afresh per pair (the values are few, and immutable).
@@ -487,21 +443,36 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
   const meet = remembered<T>((a, b) => a.intersect(b));
   const join = remembered<T>((a, b) => a.union(b));
   const bySegment = new Map<string, ModelGroup<E>[]>();
+  // Segments by number, each group's as a list of numbers: "is g2 in the flow's `to`" without a set per (flow, to).
+  const segNo = new Map<string, number>();
+  const segsOf: Int32Array[] = [];
   for (const g of m.groups) {
-    for (const s of g.segments) {
+    const nos = new Int32Array(g.segments.length);
+    g.segments.forEach((s, i) => {
       let l = bySegment.get(s);
-      if (!l) bySegment.set(s, (l = []));
+      if (!l) {
+        bySegment.set(s, (l = []));
+        segNo.set(s, segNo.size);
+      }
       l.push(g);
-    }
+      nos[i] = segNo.get(s)!;
+    });
+    segsOf[g.index] = nos;
   }
+  const noGroups: ModelGroup<E>[] = [];
   for (const flow of intent.flows) {
     const ports = m.flowTraffic(flow);
+    // Looked up once per flow, not per (from, to): an init intent's namespace flows name hundreds on each side.
+    const toGroups = flow.to.map((t) => bySegment.get(t) ?? noGroups);
+    const toJudged = flow.to.map(judged);
     for (const from of flow.from) {
-      for (const to of flow.to) {
+      if (!judged(from)) continue;
+      const srcs = bySegment.get(from) ?? noGroups;
+      for (let ti = 0; ti < flow.to.length; ti++) {
+        const to = flow.to[ti]!;
         // A flow between segments of another layer (cluster, cloud) is judged by that layer's model.
-        if (!judged(from) || !judged(to)) continue;
-        const srcs = bySegment.get(from) ?? [];
-        const dsts = bySegment.get(to) ?? [];
+        if (!toJudged[ti]) continue;
+        const dsts = toGroups[ti]!;
         if (srcs.length === 0 || dsts.length === 0) {
           out.push({ flow, from, to, missing: ports, reason: srcs.length === 0 ? 'no-source' : 'no-destination' });
           continue;
@@ -511,7 +482,7 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
         if (from === to && new Set(srcs.flatMap((g) => g.ends.map((e) => e.id))).size < 2) continue;
         let reached = m.none;
         let full = false;
-        let dstSet: Set<ModelGroup<E>> | undefined;
+        const toNo = segNo.get(to) ?? -1;
         // The first pair of groups walked; its pair of ends is made only when the flow is found broken.
         let p1: ModelGroup<E> | undefined;
         let p2: ModelGroup<E> | undefined;
@@ -520,10 +491,9 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
           const succ = m.successors(g1);
           const walk = dsts.length <= succ.length ? dsts : succ;
           const sc = walk === succ ? m.successorConns?.(g1) : undefined;
-          if (walk === succ) dstSet ??= new Set(dsts);
           for (let k = 0; k < walk.length; k++) {
             const g2 = walk[k]!;
-            if ((walk === succ && !dstSet!.has(g2)) || !hasPair(g1, g2)) continue;
+            if ((walk === succ && !segsOf[g2.index]!.includes(toNo)) || !hasPair(g1, g2)) continue;
             if (!p1) {
               p1 = g1;
               p2 = g2;
@@ -556,7 +526,7 @@ function brokenFlows<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<
   return out;
 }
 
-function neverBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, inv: NeverInvariant): InvariantBreach<E, T>[] {
+function neverBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, inv: NeverInvariant, hasPair: (g1: ModelGroup<E>, g2: ModelGroup<E>) => boolean): InvariantBreach<E, T>[] {
   const out: InvariantBreach<E, T>[] = [];
   for (const g1 of m.groups) {
     if (!has(g1.segments, inv.from)) continue;
@@ -657,118 +627,6 @@ function egressBreaches<E extends EndLike, T extends TrafficLike<T>>(m: DriftMod
   return out;
 }
 
-function health<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean): SegmentHealth[] {
-  // Who reaches whom, as adjacency lists (not n×n bits: an init intent of a 100k-pod cluster has 20,000 groups).
-  const outL: number[][] = m.groups.map(() => []);
-  const innL: number[][] = m.groups.map(() => []);
-  for (const g1 of m.groups) {
-    const succ = m.successors(g1);
-    const sc = m.successorConns?.(g1);
-    for (let k = 0; k < succ.length; k++) {
-      const g2 = succ[k]!;
-      if (g1 === g2 || (g1.external && g2.external)) continue;
-      if (!(sc ? sc[k]! : m.conns(g1, g2)).isEmpty()) {
-        outL[g1.index]!.push(g2.index);
-        innL[g2.index]!.push(g1.index);
-      }
-    }
-  }
-  const cluster = m.groups.filter((g) => !g.external);
-  // Workloads and home segments by number, marks by stamp: per segment the work is its reached groups, not
-  // every workload or a set of strings (an init intent of a 100k-pod cluster has 20,000 segments).
-  const wIndex = new Map<string, number>();
-  const idsOf: Int32Array[] = m.groups.map((g) => {
-    if (g.external) return new Int32Array(0);
-    const ids = new Set<number>();
-    for (const e of g.ends) {
-      let w = wIndex.get(e.id);
-      if (w === undefined) wIndex.set(e.id, (w = wIndex.size));
-      ids.add(w);
-    }
-    return Int32Array.from(ids);
-  });
-  const homeNames = [...new Set(m.groups.map((g) => g.home).filter((x): x is string => x !== undefined))].sort(lex);
-  const homeRank = new Map(homeNames.map((x, i) => [x, i]));
-  const homeIdx = m.groups.map((g) => (g.home === undefined ? -1 : homeRank.get(g.home)!));
-  const member = new Int32Array(wIndex.size).fill(-1);
-  const seenW = new Int32Array(wIndex.size).fill(-1);
-  const seenSeg = new Int32Array(homeNames.length).fill(-1);
-  const seenG = new Int32Array(m.groups.length).fill(-1);
-  let stamp = 0;
-  const result: SegmentHealth[] = [];
-  const clusterBySegment = new Map<string, ModelGroup<E>[]>();
-  for (const g of cluster) {
-    for (const s of g.segments) {
-      let l = clusterBySegment.get(s);
-      if (!l) clusterBySegment.set(s, (l = []));
-      l.push(g);
-    }
-  }
-  intent.segments.forEach((seg, si) => {
-    if (!judged(seg.name)) return;
-    const mine = clusterBySegment.get(seg.name) ?? [];
-    if (mine.length === 0) return;
-    let members = 0;
-    for (const g of mine) {
-      for (const w of idsOf[g.index]!) {
-        if (member[w] !== si) {
-          member[w] = si;
-          members++;
-        }
-      }
-    }
-    const others = wIndex.size - members;
-    const own = homeRank.get(seg.name) ?? -1;
-    const count = (adj: number[][]): { n: number; segs: string[]; outside: boolean } => {
-      const cur = ++stamp;
-      let count = 0;
-      const segs: number[] = [];
-      let outside = false;
-      for (const mg of mine) for (const i of adj[mg.index]!) {
-        if (seenG[i] === cur) continue;
-        seenG[i] = cur;
-        const g = m.groups[i]!;
-        let outsider = false;
-        if (g.external) {
-          outside = true;
-          outsider = g.ends.length > 0;
-        } else {
-          for (const w of idsOf[i]!) {
-            if (member[w] === si) continue;
-            outsider = true;
-            if (seenW[w] !== cur) {
-              seenW[w] = cur;
-              count++;
-            }
-          }
-        }
-        const h = homeIdx[i]!;
-        if (outsider && h >= 0 && h !== own && seenSeg[h] !== cur) {
-          seenSeg[h] = cur;
-          segs.push(h);
-        }
-      }
-      return { n: count, segs: segs.sort((x, y) => x - y).map((h) => homeNames[h]!), outside };
-    };
-    const r = count(outL);
-    const b = count(innL);
-    const share = others === 0 ? 0 : r.n / others;
-    result.push({
-      segment: seg,
-      members,
-      others,
-      reaches: r.n,
-      share,
-      reachedBy: b.n,
-      reachesSegments: r.segs,
-      reachedBySegments: b.segs,
-      reachesOutside: r.outside,
-      reachedFromOutside: b.outside,
-      flat: others >= 3 && share >= intent.settings.flatThreshold,
-    });
-  });
-  return result;
-}
 
 const modelCache = new WeakMap<Analysis, WeakMap<Intent, IntentModel>>();
 /** The grouped model of an (analysis, intent) pair, computed once. */
@@ -794,14 +652,15 @@ export interface Judgement<E extends EndLike, T> {
  * members of (a flow or a health row of the other layer's segments is left to that layer's model).
  */
 export function judge<E extends EndLike, T extends TrafficLike<T>>(m: DriftModel<E, T>, intent: Intent, judged: (segment: string) => boolean = () => true): Judgement<E, T> {
-  const { violations, overbroad } = driftPaths(m, intent);
+  const hasPair = pairTester(m.groups);
+  const { violations, overbroad } = driftPaths(m, intent, hasPair);
   const breaches: InvariantBreach<E, T>[] = [];
   for (const inv of intent.invariants) {
     // A loop, not push(...list): an invariant over a big open namespace breaks on more bundles than a call takes arguments.
-    const found = inv.kind === 'never' ? neverBreaches(m, inv) : inv.kind === 'isolated' ? isolatedBreaches(m, inv) : inv.kind === 'egress' ? egressBreaches(m, inv) : [];
+    const found = inv.kind === 'never' ? neverBreaches(m, inv, hasPair) : inv.kind === 'isolated' ? isolatedBreaches(m, inv) : inv.kind === 'egress' ? egressBreaches(m, inv) : [];
     for (const x of found) breaches.push(x);
   }
-  return { violations, overbroad, broken: brokenFlows(m, intent, judged), breaches, health: health(m, intent, judged) };
+  return { violations, overbroad, broken: brokenFlows(m, intent, judged, hasPair), breaches, health: health(m, intent, judged) };
 }
 
 /** Segments whose every matcher selects AWS network interfaces: the cluster has no member of them to judge. */

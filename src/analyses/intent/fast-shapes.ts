@@ -97,6 +97,19 @@ export function fastNever(v: unknown): { from: unknown; to: unknown } | undefine
   return v as { from: unknown; to: unknown };
 }
 
+const ISOLATED_KEYS: Readonly<Record<string, (v: unknown) => boolean>> = {
+  label: nonEmptyString,
+  namespaceLabel: nonEmptyString,
+  segments: (v) => Array.isArray(v) && v.length >= 2 && v.every(nonEmptyString),
+  within: oneOrMany,
+};
+
+/** An `isolated` value that isolatedSchema accepts as it is (a label key or the mapping); undefined: let zod judge it. */
+export function fastIsolated(v: unknown): string | { label?: string; namespaceLabel?: string; segments?: string[]; within?: string | string[] } | undefined {
+  if (nonEmptyString(v)) return v as string;
+  return strictShape(v, ISOLATED_KEYS) ? v : undefined;
+}
+
 const FILE_KEYS: Readonly<Record<string, (v: unknown) => boolean>> = {
   version: (v) => v === 1,
   settings: (v) => strictShape(v, { flatThreshold: (x) => typeof x === 'number' && Number.isFinite(x) && x > 0 && x <= 1 }),

@@ -10,7 +10,7 @@ export function loadIntent(path: string, text?: string): Intent {
   return text === undefined ? readIntentFile(path) : parseIntent(text, path);
 }
 
-export { parseIntent, readIntentFile, IntentError, type IntentProblem } from './load.js';
+export { parseIntent, readIntentFile, readIntentText, IntentError, type IntentProblem } from './load.js';
 export { segmentsOf, clusterSegments, rangeSegments, matcherTakesCluster, type ClusterSubject } from './membership.js';
 export {
   drift,

@@ -6,7 +6,7 @@
  */
 import type { Analysis } from '../../engine/index.js';
 import type { Workload } from '../../inventory/types.js';
-import { rangeToCidrs } from '../../model/address.js';
+import { rangeToCidrs, type IpRange } from '../../model/address.js';
 import { PROTOCOLS, type PortSet } from '../../model/port-set.js';
 import { lex } from '../../util/compare.js';
 import { exactPartition } from './init-partition.js';
@@ -129,8 +129,12 @@ export function namer(): { take: (base: string) => string; free: (base: string) 
   };
 }
 
-/** The starting intent: exact segments and one flow per set of sources, destinations and ports open today. */
-export function draftIntent(a: Analysis): DraftIntent {
+/**
+ * The starting intent: exact segments and one flow per set of sources, destinations and ports open today.
+ * `outsideGroup: false` leaves out the group of the outside ranges (a merged cluster and cloud draft cuts
+ * the ranges again, and needs its outside segments disjoint).
+ */
+export function draftIntent(a: Analysis, opts: { readonly outsideGroup?: boolean } = {}): DraftIntent {
   // Draft (namespace and tier) membership, read per pod class as drift reads it.
   const drafts = tierSegments(a);
   const skeleton = parseIntent(renderIntentYaml({ segments: drafts, flows: [] }), 'bulkhead init');
@@ -242,6 +246,16 @@ export function draftIntent(a: Analysis): DraftIntent {
     const g = name(names.free(ns) ? ns : `${ns}-all`);
     addGroup(g, ps, { name: g, namespace: ns, description: `every workload of ${ns} (a group for flows)` });
   }
+  // The outside ranges other than the world, as one name: a list holding every one of them (a flow to
+  // anywhere outside lists them all, and the world) names the group instead. Its CIDRs are exactly theirs,
+  // so it claims no address of the world's, and declared after them it is home to none. Two ranges read
+  // better by their own names.
+  const outsideParts = part.external.flatMap((_, k) => (k === world ? [] : [partPos[C + k]!]));
+  if (opts.outsideGroup !== false && outsideParts.length >= 3) {
+    const g = name('outside-ranges');
+    const ranges = part.external.flatMap((p, k) => (k === world ? [] : p.blocks.map((x) => blocks[x]!.range)));
+    addGroup(g, outsideParts, { name: g, cidrs: mergedRanges(ranges).flatMap(rangeToCidrs), description: 'every outside range above but world (a group for flows)' });
+  }
   const S = segments.length;
   if (world >= 0) partPos[C + world] = S;
   const grouping = draftGrouping(S + 1, clusterParts, groups, hasCluster, part.cluster.flatMap((p, i) => (p.twin ? [] : [partPos[i]!])));
@@ -279,6 +293,19 @@ export function draftIntent(a: Analysis): DraftIntent {
   }
   const unused = new Set(groups.map((g) => g.name).filter((n) => !named.has(n)));
   return { segments: segments.filter((s) => !unused.has(s.name)), flows };
+}
+
+/** Ranges sorted by family and address, touching or overlapping ones joined. */
+function mergedRanges(rs: readonly IpRange[]): IpRange[] {
+  const sorted = [...rs].sort((x, y) => x.family - y.family || (x.lo < y.lo ? -1 : x.lo > y.lo ? 1 : 0));
+  const out: IpRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.family === r.family && r.lo <= last.hi + 1n) {
+      if (r.hi > last.hi) out[out.length - 1] = { family: r.family, lo: last.lo, hi: r.hi };
+    } else out.push(r);
+  }
+  return out;
 }
 
 /**

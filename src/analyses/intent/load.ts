@@ -16,7 +16,7 @@ import { decodeText } from '../../sources/text-decoding.js';
 import { onFirstUse } from '../../util/zod.js';
 import type { z as Z } from 'zod';
 import { AWS_DIRECT_KEYS, intentSchemas, type AwsDirectKey, type RawMatcher } from './schema.js';
-import { fastFile, fastFlow, fastNever, fastSegment } from './fast-shapes.js';
+import { fastFile, fastFlow, fastIsolated, fastNever, fastSegment } from './fast-shapes.js';
 import { parseTrafficSpec } from './traffic-spec.js';
 import { TrafficSet } from '../../model/traffic-set.js';
 import { WORLD, type AwsCriteria, type Flow, type Intent, type IntentTest, type Invariant, type Segment, type SegmentMatcher, type TestEnd } from './types.js';
@@ -45,6 +45,7 @@ type RawSegment = Z.infer<Schemas['segmentSchema']>;
 type RawFile = Z.infer<Schemas['fileSchema']>;
 type RawFlow = Z.infer<Schemas['flowSchema']>;
 type RawNever = Z.infer<Schemas['neverSchema']>;
+type RawIsolated = Z.infer<Schemas['isolatedSchema']>;
 const INVARIANT_KINDS = ['never', 'isolated', 'egress', 'sensitive'] as const;
 
 function list(v: string | readonly string[] | undefined): string[] {
@@ -287,7 +288,8 @@ export function parseIntentWith(text: string, file: string, fast: boolean): Inte
       refs(to, [...vpath, 'to']);
       invariants.push({ kind, from, to, source });
     } else if (kind === 'isolated') {
-      const v = r.check(schemas().isolatedSchema, value, vpath);
+      // A hand-written intent's `isolated` without zod, whose first use (its schemas built) cost more than the rest of the file.
+      const v = ((fast ? fastIsolated(value) : undefined) as RawIsolated | undefined) ?? r.check(schemas().isolatedSchema, value, vpath);
       if (v === undefined) return;
       if (typeof v === 'string') {
         const ke = labelKeyError(v);
@@ -394,6 +396,11 @@ function readTests(r: Reader, raw: readonly unknown[], segments: ReadonlySet<str
 
 /** Reads an intent file from disk (exit 2 when unreadable or invalid). */
 export function readIntentFile(path: string): Intent {
+  return parseIntent(readIntentText(path), path);
+}
+
+/** An intent file's text, read and decoded but not parsed (exit 2 when unreadable or not text). */
+export function readIntentText(path: string): string {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -403,5 +410,5 @@ export function readIntentFile(path: string): Intent {
   // The same text rules as manifests: UTF-8 (or UTF-16 with a byte order mark), no NUL bytes.
   const d = decodeText(path, bytes);
   if (d.problem) throw new UserError(`cannot read intent file ${path}: line ${d.problem.source?.line ?? 1}: ${d.problem.message.replace(/; file skipped$/, '')}`);
-  return parseIntent(d.text, path);
+  return d.text;
 }

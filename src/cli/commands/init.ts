@@ -36,7 +36,7 @@ function initCaveats(n: Notes): string[] {
 async function awsDraft(k8s: Analysis | undefined, aws: AwsAnalysis): Promise<DraftIntent> {
   const [{ draftAwsIntent }, { mergeDrafts }] = await Promise.all([import('../../analyses/aws/init.js'), import('../../analyses/aws/init-mixed.js')]);
   if (!k8s) return draftAwsIntent(aws);
-  const cluster = draftIntent(k8s);
+  const cluster = draftIntent(k8s, { outsideGroup: false });
   const estate = draftAwsIntent(aws, cluster.segments.map((s) => s.name));
   return mergeDrafts(
     { draft: cluster, outside: k8s.externals().map((x) => x.range) },

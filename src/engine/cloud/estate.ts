@@ -183,6 +183,32 @@ export class Estate {
     return this.availableOfVpc.get(vpc) ?? [];
   }
 
+  /** The zone of a subnet of the snapshot. */
+  zoneOf(subnet: string): string | undefined {
+    return this.subnets.get(subnet)?.availabilityZone;
+  }
+
+  /**
+   * The subnet of a VPC attachment that traffic from zone `az` enters the transit gateway by (one per zone;
+   * undefined: none in that zone, or the attachment's subnets are not in the snapshot).
+   */
+  attachmentEntry(x: TgwAttachment, az: string | undefined): string | undefined {
+    return x.subnets?.find((s) => this.zoneOf(s) === az);
+  }
+
+  /**
+   * The subnets of a VPC attachment the transit gateway may leave into its VPC by, for traffic that entered
+   * it in zone `az`: the one in that zone (AZ affinity), else, with none there or with appliance mode (a
+   * flow hash picks the zone), any of them, `determined` only when there is one. Undefined when the
+   * attachment's subnets are not in the snapshot.
+   */
+  attachmentExit(x: TgwAttachment, az: string | undefined): { readonly subnets: readonly string[]; readonly determined: boolean } | undefined {
+    if (!x.subnets) return undefined;
+    const same = x.applianceMode ? undefined : this.attachmentEntry(x, az);
+    if (same !== undefined) return { subnets: [same], determined: true };
+    return { subnets: x.subnets, determined: x.subnets.length <= 1 };
+  }
+
   /** The subnet's explicitly associated route table, else its VPC's main one. */
   routeTableOf(subnet: string): RouteTable | undefined {
     const s = this.subnets.get(subnet);

@@ -103,7 +103,7 @@ export function analyseFamily(est: Estate, src: Endpoint, dst: Endpoint, family:
       { subnet: dst.eni.subnet, direction: 'inbound', peer: at(src.eni) },
     ];
   }
-  const aclSteps = crossings.map((c) => aclStep(est.aclOf(c.subnet), c.subnet, c.direction, c.peer));
+  const aclSteps = crossings.map((c) => crossingStep(est, c));
   // Hop order: the first crossing leaves the source subnet before any route decision.
   if (src.kind === 'eni' && crossings[0]?.subnet === src.eni.subnet && crossings[0].direction === 'outbound') {
     take(aclSteps.shift()!);
@@ -119,8 +119,9 @@ export function analyseFamily(est: Estate, src: Endpoint, dst: Endpoint, family:
   const replyTraffic = pairs.reduce((acc, p) => acc.union(p.reply), TrafficSet.EMPTY);
   let replyAllowed = replyTraffic;
   if (route.ok) {
-    for (const c of [...route.crossings].reverse()) {
-      const s = aclStep(est.aclOf(c.subnet), c.subnet, c.direction === 'inbound' ? 'outbound' : 'inbound', c.peer, 'nacl-reply', replyTraffic);
+    const back = route.replyCrossings ?? [...route.crossings].reverse().map((c) => ({ ...c, direction: c.direction === 'inbound' ? ('outbound' as const) : ('inbound' as const) }));
+    for (const c of back) {
+      const s = crossingStep(est, c, 'nacl-reply', replyTraffic);
       steps.push(s);
       replyAllowed = replyAllowed.intersect(s.traffic);
     }
@@ -128,6 +129,14 @@ export function analyseFamily(est: Estate, src: Endpoint, dst: Endpoint, family:
   let responseBlocked = TrafficSet.EMPTY;
   for (const p of pairs) if (!p.reply.isSubsetOf(replyAllowed)) responseBlocked = responseBlocked.union(request.intersect(p.request));
   return { src: endpointId(src), dst: endpointId(dst), conns: request.subtract(responseBlocked), responseBlocked, steps, assumptions };
+}
+
+/** The NACL stage of a crossing; a transit gateway attachment's subnet says so in its message. */
+function crossingStep(est: Estate, c: Crossing, stage?: 'nacl-reply', within?: TrafficSet): Step {
+  const s = aclStep(est.aclOf(c.subnet), c.subnet, c.direction, c.peer, stage, within);
+  if (!c.attachment) return s;
+  const why = c.direction === 'inbound' ? 'into the transit gateway' : 'out of the transit gateway';
+  return { ...s, message: `${c.subnet} (attachment ${c.attachment}, ${why}): ${s.message}`, attachment: c.attachment };
 }
 
 /** The JSON shape of a path answer (explain's `layers`, one per stage). */

@@ -41,6 +41,42 @@ interface Side {
   readonly atomVpc: number;
   /** Subnet id, interned (-1 outside): within one subnet no NACL applies. */
   readonly subnet: number;
+  /** Its subnet's zone, interned (-1 outside). */
+  readonly zone: number;
+  /** (attachment, other end's zone) -> its TgwTerms id, filled on first use (transit gateway paths only). */
+  terms?: Int32Array;
+  /** Transit gateway -> its VPC's attachment to it (interned), filled on first use. */
+  xin?: Int32Array;
+  /**
+   * True when no attachment subnet's NACL of its VPC filters its address and its own subnet's NACL applies
+   * or admits everything: its TGW paths are then the halves' plain join (most estates; filled on first use).
+   */
+  tgwPlain?: boolean;
+}
+
+/**
+ * What one end's own address meets at a transit gateway attachment of its VPC, for a path whose other end is
+ * in a given zone: the entry attachment subnet's inbound NACL (its requests, and the replies it sends), the
+ * exit attachment subnets' outbound NACLs toward it (requests and replies it receives), and whether its own
+ * subnet's NACL still applies to what it receives (not when it is in the only exit subnet).
+ */
+interface TgwTerms {
+  readonly entry: TrafficSet;
+  readonly entryReplyBlocked: TrafficSet;
+  readonly exit: TrafficSet;
+  readonly exitReplyBlocked: TrafficSet;
+  readonly own: boolean;
+}
+
+/** A joined transit gateway route: its halves and the attachments it enters and leaves by (interned). */
+interface TgwJoin {
+  readonly f: number;
+  readonly b: number;
+  /** The transit gateway (interned). */
+  readonly tgw: number;
+  readonly xout: number;
+  /** The route entry of the two halves' NACLs alone (what plain ends get). */
+  readonly plain: number;
 }
 
 interface RouteEntry {
@@ -69,6 +105,8 @@ const FAIL_HALF = 0;
 const UNKNOWN = -1;
 /** A join of halves that makes no route. */
 const NO_ROUTE = -2;
+/** Joins at or below this are transit gateway joins (TGW_JOIN - k: the k-th), finished per pair by each end's TgwTerms. */
+const TGW_JOIN = -3;
 export const NOTHING: PairTraffic = { conns: TrafficSet.EMPTY, responseBlocked: TrafficSet.EMPTY };
 
 /** Interns strings to small integers. */
@@ -93,6 +131,17 @@ class IntTable {
     if (!x) this.rows[r] = x = new Int32Array(this.cols).fill(UNKNOWN);
     return x;
   }
+}
+
+/** True when a NACL's inbound entries admit all traffic of a family from everywhere (first match), or there is no NACL. */
+function admitsAll(acl: NetworkAcl | undefined, family: 4 | 6): boolean {
+  if (!acl) return true;
+  for (const e of acl.inbound) {
+    if (e.cidr.range.family !== family) continue;
+    if (e.action === 'deny') return false;
+    if (e.cidr.prefix === 0 && e.traffic.equals(TrafficSet.ALL)) return true;
+  }
+  return false;
 }
 
 export class ClassReach {
@@ -158,8 +207,20 @@ export class ClassReach {
   private readonly backRouteIds = new Interner();
   private readonly fwdRoutes: ForwardHalf[] = [];
   private readonly backRoutes: BackHalf[] = [];
-  /** (forward half) -> (back half, same subnet) -> route entry id or NO_ROUTE. */
+  /** (forward half) -> (back half, same subnet) -> route entry id, NO_ROUTE, or a transit gateway join. */
   private readonly joins: number[][] = [];
+  private readonly tgwJoins: TgwJoin[] = [];
+  /** Transit gateway join -> source TgwTerms id -> destination TgwTerms id -> route entry id. */
+  private readonly tgwEntries: number[][][] = [];
+  private readonly tgwTerms: TgwTerms[] = [];
+  private readonly tgwTermIds = new Interner();
+  /** Zones and attachments, interned at construction (the TgwTerms rows are attachment x zone). */
+  private readonly zoneIds = new Interner();
+  private readonly zoneNames: Array<string | undefined> = [];
+  private readonly attIds = new Interner();
+  private readonly attList: TgwAttachment[] = [];
+  private readonly tgwIds = new Interner();
+  private readonly tgwList: string[] = [];
   /** (group set, direction) -> (other end's class address key) -> traffic id, each row filled at once. */
   private readonly sgRows: Int32Array[] = [];
   private readonly classAddrKeys: number;
@@ -182,6 +243,11 @@ export class ClassReach {
     this.pairs = replyPairs(opts.ephemeral ?? DEFAULT_EPHEMERAL);
     this.replyTraffic = this.pairs.reduce((acc, p) => acc.union(p.reply), TrafficSet.EMPTY);
     this.intern(TrafficSet.ALL);
+    this.zoneIds.id('');
+    this.zoneNames.push(undefined);
+    for (const s of est.subnets.values()) if (this.zoneIds.id(s.availabilityZone) === this.zoneNames.length) this.zoneNames.push(s.availabilityZone);
+    for (const x of est.attachments.values()) if (this.attIds.id(x.id) === this.attList.length) this.attList.push(x);
+    for (const t of est.tgws.keys()) if (this.tgwIds.id(t) === this.tgwList.length) this.tgwList.push(t);
     // Half 0 fails, either way; so does route half 0.
     for (const [halves, routes, ids] of [[this.fwdHalves, this.fwdRoutes, this.fwdRouteIds], [this.backHalves, this.backRoutes, this.backRouteIds]] as const) {
       halves.push({ half: { kind: 'fail' }, acl: TrafficSet.EMPTY, replyBlocked: TrafficSet.EMPTY });
@@ -229,6 +295,7 @@ export class ClassReach {
       routeKey: this.routeKeyIds.id(`${keys.route}|${eni.vpc}`),
       atomVpc: this.atomVpcIds.id(`${atom}|${eni.vpc}`),
       subnet: this.subnetIds.id(eni.subnet),
+      zone: this.zoneIds.id(this.est.zoneOf(eni.subnet) ?? ''),
     };
   }
 
@@ -247,7 +314,7 @@ export class ClassReach {
   /** An outside address as one end of a path. */
   externalSide(address: bigint): Side {
     const atom = this.atoms.of(address);
-    return { address, route: this.routeIds.id(`x|${atom}`), addr: this.addrKey(atom, '', address), sgs: -1, subnetKey: -1, routeKey: -1, atomVpc: -1, subnet: -1 };
+    return { address, route: this.routeIds.id(`x|${atom}`), addr: this.addrKey(atom, '', address), sgs: -1, subnetKey: -1, routeKey: -1, atomVpc: -1, subnet: -1, zone: -1 };
   }
 
   /** The traffic between two classes (the same class: two of its members; undefined when it has one). */
@@ -275,7 +342,7 @@ export class ClassReach {
 
   /** The traffic between two sides of classes (of one family). */
   private sidePair(s: Side, d: Side): PairTraffic {
-    const r = this.routeId(s, d);
+    const r = this.pairRoute(s, d);
     if (r === NO_ROUTE) return NOTHING;
     const e = (this.sgRows[s.sgs * 2] ?? this.sgRow(s.sgs * 2))[d.addr]!;
     const n = (this.sgRows[d.sgs * 2 + 1] ?? this.sgRow(d.sgs * 2 + 1))[s.addr]!;
@@ -287,7 +354,7 @@ export class ClassReach {
     const s = this.sides[i];
     const d = this.sides[j];
     if (!s || !d) return FAILED;
-    const r = this.routeId(s, d);
+    const r = this.pairRoute(s, d);
     return r === NO_ROUTE ? FAILED : this.entries[r]!;
   }
 
@@ -299,7 +366,91 @@ export class ClassReach {
     return { egress: this.traffic[(this.sgRows[s.sgs * 2] ?? this.sgRow(s.sgs * 2))[d.addr]!]!, ingress: this.traffic[(this.sgRows[d.sgs * 2 + 1] ?? this.sgRow(d.sgs * 2 + 1))[s.addr]!]! };
   }
 
-  /** The route entry between two classes joined from its halves, or NO_ROUTE. */
+  /** The route entry between two classes, or NO_ROUTE: the halves' join, finished by the ends' own terms through a transit gateway. */
+  private pairRoute(s: Side, d: Side): number {
+    const r = this.routeId(s, d);
+    if (r > TGW_JOIN) return r;
+    const k = TGW_JOIN - r;
+    const j = this.tgwJoins[k]!;
+    if ((s.tgwPlain ??= this.plainAtTgw(s)) && (d.tgwPlain ??= this.plainAtTgw(d))) return j.plain;
+    const st = this.termsOf(s, this.xinOf(s, j.tgw), d.zone);
+    const dt = this.termsOf(d, j.xout, s.zone);
+    const byS = ((this.tgwEntries[k] ??= [])[st] ??= []);
+    let e = byS[dt];
+    if (e === undefined) byS[dt] = e = this.tgwEntry(j, this.tgwTerms[st]!, this.tgwTerms[dt]!);
+    return e;
+  }
+
+  /**
+   * A transit gateway route entry: the source subnet's outbound and the destination subnet's inbound NACLs
+   * (the halves'; the latter not when the destination is in its only exit subnet), the attachment subnets'
+   * that each end's terms hold, and the same for the replies.
+   */
+  private tgwEntry(j: TgwJoin, s: TgwTerms, d: TgwTerms): number {
+    const fh = this.fwdHalves[j.f]!;
+    const bh = this.backHalves[j.b]!;
+    let forward = fh.acl.intersect(s.entry).intersect(d.exit);
+    if (d.own) forward = forward.intersect(bh.acl);
+    let replyBlocked = bh.replyBlocked.union(d.entryReplyBlocked).union(s.exitReplyBlocked);
+    if (s.own) replyBlocked = replyBlocked.union(fh.replyBlocked);
+    return this.entry(forward, replyBlocked).id;
+  }
+
+  /** Whether a side's TgwTerms are neutral for every attachment of its VPC and every zone (see Side.tgwPlain). */
+  private plainAtTgw(side: Side): boolean {
+    const eni = side.eni!;
+    let ownAdmitsAll: boolean | undefined;
+    for (const x of this.est.vpcAttachmentsOf(eni.vpc)) {
+      const att = this.attIds.id(x.id);
+      for (let z = 0; z < this.zoneNames.length; z++) {
+        const t = this.tgwTerms[this.termsOf(side, att, z)]!;
+        if (!t.entry.equals(TrafficSet.ALL) || !t.exit.equals(TrafficSet.ALL) || !t.entryReplyBlocked.isEmpty() || !t.exitReplyBlocked.isEmpty()) return false;
+        if (!t.own && !(ownAdmitsAll ??= admitsAll(this.est.aclOf(eni.subnet), keyFamily(side.address)))) return false;
+      }
+    }
+    return true;
+  }
+
+  /** The attachment (interned) a side's VPC has to a transit gateway (the join exists only when it has one). */
+  private xinOf(side: Side, tgw: number): number {
+    const row = (side.xin ??= new Int32Array(this.tgwList.length).fill(UNKNOWN));
+    let x = row[tgw]!;
+    if (x === UNKNOWN) row[tgw] = x = this.attIds.id(this.est.vpcAttachment(this.tgwList[tgw]!, side.eni!.vpc)!.id);
+    return x;
+  }
+
+  /** A side's TgwTerms id for attachment `att` of its VPC and the other end's zone. */
+  private termsOf(side: Side, att: number, zone: number): number {
+    const zones = this.zoneNames.length;
+    const row = (side.terms ??= new Int32Array(this.attList.length * zones).fill(UNKNOWN));
+    let t = row[att * zones + zone]!;
+    if (t === UNKNOWN) row[att * zones + zone] = t = this.computeTerms(side, this.attList[att]!, this.zoneNames[zone]);
+    return t;
+  }
+
+  private computeTerms(side: Side, x: TgwAttachment, otherZone: string | undefined): number {
+    const subnet = side.eni!.subnet;
+    const a = side.address;
+    const entrySubnet = this.est.attachmentEntry(x, this.est.zoneOf(subnet));
+    const entry = entrySubnet === undefined ? ALL_ID : this.aclId(entrySubnet, 'inbound', a, false);
+    const entryRb = entrySubnet === undefined ? this.intern(TrafficSet.EMPTY) : this.blockedId(this.aclId(entrySubnet, 'inbound', a, true));
+    const ex = this.est.attachmentExit(x, otherZone);
+    const others = ex ? ex.subnets.filter((s) => s !== subnet) : [];
+    let exit = TrafficSet.ALL;
+    let exitRb = TrafficSet.EMPTY;
+    for (const c of others) {
+      exit = exit.intersect(this.aclCached(c, 'outbound', a, false));
+      exitRb = exitRb.union(this.traffic[this.blockedId(this.aclId(c, 'outbound', a, true))]!);
+    }
+    // Unknown attachment subnets: no attachment NACL, the own subnet's as for any path.
+    const own = !ex || others.length > 0;
+    const key = `${entry},${entryRb},${this.intern(exit)},${this.intern(exitRb)},${own ? 1 : 0}`;
+    const id = this.tgwTermIds.id(key);
+    if (id === this.tgwTerms.length) this.tgwTerms.push({ entry: this.traffic[entry]!, entryReplyBlocked: this.traffic[entryRb]!, exit, exitReplyBlocked: exitRb, own });
+    return id;
+  }
+
+  /** The route entry between two classes joined from its halves, NO_ROUTE, or a transit gateway join. */
   private routeId(s: Side, d: Side): number {
     const fr = this.fwd.row(s.subnetKey);
     let f = fr[d.atomVpc]!;
@@ -397,6 +548,14 @@ export class ClassReach {
     const fh = this.fwdHalves[f]!;
     const bh = this.backHalves[b]!;
     if (!joinHalves(fh.half as ForwardHalf, bh.half as BackHalf)) return NO_ROUTE;
+    const fwdHalf = fh.half as ForwardHalf;
+    if (fwdHalf.kind === 'tgw') {
+      // The attachment subnets' NACLs depend on each end's own address and zone: finished per pair (pairRoute).
+      // Halves of sources in other VPCs share this one: the entry attachment is the source side's (xinOf).
+      const plain = this.entry(fh.acl.intersect(bh.acl), fh.replyBlocked.union(bh.replyBlocked)).id;
+      this.tgwJoins.push({ f, b, tgw: this.tgwIds.id(fwdHalf.tgw), xout: this.attIds.id(fwdHalf.xout), plain });
+      return TGW_JOIN - (this.tgwJoins.length - 1);
+    }
     // A local route within one subnet crosses no NACL; any other route crosses both subnets' (even into the same subnet over a TGW).
     if (sameSubnet && fh.half.kind === 'local') return this.entry(TrafficSet.ALL, TrafficSet.EMPTY).id;
     return this.entry(fh.acl.intersect(bh.acl), fh.replyBlocked.union(bh.replyBlocked)).id;

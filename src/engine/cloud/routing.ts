@@ -6,7 +6,7 @@
  * attachment, and its way back. The result lists the subnet crossings whose NACLs the packet meets.
  */
 import { gatewayEndpointOfRoute } from '../../inventory/aws/endpoints.js';
-import type { NetworkInterface, Route, RouteTable, TgwRoute, TgwRouteTable } from '../../inventory/aws/types.js';
+import type { NetworkInterface, Route, RouteTable, TgwAttachment, TgwRoute, TgwRouteTable } from '../../inventory/aws/types.js';
 import type { Family } from '../../model/address.js';
 import { PROTO_ICMP, PROTO_TCP, PROTO_UDP, TrafficSet } from '../../model/traffic-set.js';
 import { formatKey, inRange, ip4, keyFamily, type Estate } from './estate.js';
@@ -20,12 +20,19 @@ export interface Crossing {
   readonly subnet: string;
   readonly direction: 'inbound' | 'outbound';
   readonly peer: bigint;
+  /** Set when the subnet is a transit gateway attachment's (the attachment id): its NACL filters traffic through the TGW. */
+  readonly attachment?: string;
 }
 
 export interface RouteOutcome {
   readonly ok: boolean;
   readonly steps: readonly Step[];
   readonly crossings: readonly Crossing[];
+  /**
+   * The boundaries the replies cross, each in the reply's own direction, when they are not the request's
+   * reversed (through a transit gateway, whose replies take the attachment subnets of the destination's zone).
+   */
+  readonly replyCrossings?: readonly Crossing[];
   /** The source address as the destination sees it (a NAT or a public address rewrites it). */
   readonly sourceSeen: bigint;
   /** Set when the path leaves what the engine evaluates (the answer is then a lower bound). */
@@ -314,7 +321,41 @@ function viaTransitGateway(est: Estate, src: NetworkInterface, dst: Endpoint, d:
     return failed(steps, [], a);
   }
   steps.push(routeStep('return-route', rt2.id, true, () => `${back.table!.id} and ${rt2.id} route ${aText} back to ${xin.id}`, tr2, xin.id));
-  return { ok: true, steps, crossings: [{ subnet: src.subnet, direction: 'outbound', peer: d }, { subnet: dst.eni.subnet, direction: 'inbound', peer: a }], sourceSeen: a };
+  const c = tgwCrossings(est, src, dst.eni, xin, egress, a, d);
+  return { ok: true, steps, crossings: c.crossings, replyCrossings: c.replyCrossings, sourceSeen: a, ...(c.undetermined ? { unmodelled: c.undetermined } : {}) };
+}
+
+/**
+ * The subnet boundaries of a path through a transit gateway, per "How network ACLs work with transit
+ * gateways": the source subnet's outbound and the entry attachment subnet's inbound (the source's zone,
+ * source address) into the TGW, even when they are one subnet; out of it, the exit attachment subnet's
+ * outbound and the destination subnet's inbound (destination address, source address), neither when the
+ * destination is in the exit subnet. Replies likewise, from the destination's zone. An attachment whose
+ * subnets are not in the snapshot adds no boundary (the caveat says so); where the exit subnet is not
+ * determined (no subnet in the zone, or appliance mode), every candidate's boundaries are crossed: the
+ * traffic every one of them lets through, a lower bound, with `undetermined` saying so.
+ */
+export function tgwCrossings(est: Estate, src: NetworkInterface, dst: NetworkInterface, xin: TgwAttachment, xout: TgwAttachment, a: bigint, d: bigint): { crossings: Crossing[]; replyCrossings: Crossing[]; undetermined?: string } {
+  const az = est.zoneOf(src.subnet);
+  const bz = est.zoneOf(dst.subnet);
+  const undetermined: string[] = [];
+  // One direction: `from` sends to `to` (address `toAddr`, from `fromAddr`), entering at `enter` in `fromZone`, leaving at `exit`.
+  const leg = (from: NetworkInterface, fromAddr: bigint, fromZone: string | undefined, to: NetworkInterface, toAddr: bigint, enter: TgwAttachment, exit: TgwAttachment): Crossing[] => {
+    const out: Crossing[] = [{ subnet: from.subnet, direction: 'outbound', peer: toAddr }];
+    const entry = est.attachmentEntry(enter, fromZone);
+    if (entry !== undefined) out.push({ subnet: entry, direction: 'inbound', peer: fromAddr, attachment: enter.id });
+    const ex = est.attachmentExit(exit, fromZone);
+    if (!ex) return [...out, { subnet: to.subnet, direction: 'inbound', peer: fromAddr }];
+    if (!ex.determined) undetermined.push(`which subnet of ${exit.id} the transit gateway leaves into ${exit.resourceId} by, from ${fromZone ?? 'an unknown zone'} (${exit.applianceMode ? 'appliance mode' : `no attachment subnet in ${fromZone ?? 'that zone'}`}): what the network ACL of any of ${ex.subnets.join(', ')} drops`);
+    const others = ex.subnets.filter((s) => s !== to.subnet);
+    for (const s of others) out.push({ subnet: s, direction: 'outbound', peer: toAddr, attachment: exit.id });
+    // An interface in the exit subnet receives from the TGW with neither that subnet's outbound nor inbound rules.
+    if (others.length > 0) out.push({ subnet: to.subnet, direction: 'inbound', peer: fromAddr });
+    return out;
+  };
+  const crossings = leg(src, a, az, dst, d, xin, xout);
+  const replyCrossings = leg(dst, d, bz, src, a, xout, xin);
+  return { crossings, replyCrossings, ...(undetermined.length ? { undetermined: undetermined.join('; ') } : {}) };
 }
 
 /** Where a packet from the internet (address `x`) to an ENI's public address goes. */

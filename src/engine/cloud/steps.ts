@@ -27,4 +27,6 @@ export interface Step {
   /** For an allow, the settings that let traffic through; for a denial, every setting that blocks. */
   readonly rules: readonly StepRule[];
   readonly message: string;
+  /** For a NACL stage at a transit gateway attachment's subnet: the attachment. */
+  readonly attachment?: string;
 }

@@ -49,7 +49,8 @@ export class ReachMatrix {
   /** Per behaviour: ingress rules (of ingress-isolating policies, with peers) whose peers contain it. */
   private readonly inbound: CompiledRule[][];
   private readonly namedSig: Int32Array;
-  private readonly namedCache = new Map<number, number>();
+  /** Port id of a rule with named ports towards a named-port signature: by rule id, then signature (small integers, no key made). */
+  private readonly namedCache: (Map<number, number> | undefined)[] = [];
   /** Per rule id without named ports: the port id of its fixed ports. */
   private readonly fixedIds: number[] = [];
   /** Per behaviour: egress / ingress profile index into eAddr / iAddr, or -1 (no address-relevant rule). */
@@ -257,11 +258,13 @@ export class ReachMatrix {
     // PortTable.id builds the set's key string: once per rule, not once per cell.
     if (r.namedPorts.length === 0) return (this.fixedIds[r.id] ??= this.ports.id(r.fixedPorts));
     const c = this.repClass[d]!;
-    const k = r.id * 65536 + this.namedSig[c]!;
-    let id = this.namedCache.get(k);
+    const sig = this.namedSig[c]!;
+    let bySig = this.namedCache[r.id];
+    if (!bySig) this.namedCache[r.id] = bySig = new Map();
+    let id = bySig.get(sig);
     if (id === undefined) {
       id = this.ports.id(this.layer.rulePorts(r, { kind: 'class', index: c }));
-      this.namedCache.set(k, id);
+      bySig.set(sig, id);
     }
     return id;
   }

@@ -186,6 +186,8 @@ export interface TgwAttachment {
   readonly association?: string;
   /** Subnets of a VPC attachment, when the snapshot has TransitGatewayVpcAttachments. */
   readonly subnets?: readonly string[];
+  /** Options.ApplianceModeSupport "enable": the TGW pins each flow to one zone of this VPC by a hash, not the sender's zone. */
+  readonly applianceMode?: boolean;
   readonly source: AwsSourceRef;
 }
 

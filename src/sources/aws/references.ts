@@ -122,34 +122,56 @@ function allowsAll(entries: readonly NaclEntry[], family: 4 | 6): boolean {
 }
 
 /**
- * AWS applies the network ACL of a transit gateway attachment's subnet to traffic through the TGW (inbound
- * from the VPC's interfaces, outbound toward them; not at all for interfaces in that same subnet), which the
- * engine does not evaluate: where such an ACL is not allow-all, or the attachment's subnets are not in the
- * snapshot and some ACL of the VPC is not, paths through the attachment may be wrong either way.
+ * The engine applies the network ACLs of transit gateway attachment subnets (docs/aws.md, "Transit Gateway
+ * attachment subnets' NACLs") where it knows which subnet traffic crosses. It does not when the attachment's
+ * subnets are not in the snapshot (some ACL of the VPC not allowing everything), nor where the TGW leaves
+ * into the VPC by a subnet AWS picks: appliance mode, or traffic from a zone of the TGW's other attachments
+ * where this one has no subnet. There the answer counts only what every candidate subnet lets through, which
+ * is exact unless their verdicts may differ: their ACLs not all one ACL and not all allowing everything, or
+ * an interface in one of them (it receives from the TGW without its subnet's NACL, the others with it).
  */
 function tgwAttachmentAcls(inv: Omit<AwsInventory, 'unmodelled'>, notEvaluated: (kind: string, name: string, effect: string, message: string, s: AwsSourceRef) => void): void {
   const explicit = new Map<string, NetworkAcl>();
   for (const a of inv.networkAcls) for (const s of a.subnets) explicit.set(s, a);
   const byVpc = new Map(inv.vpcs.map((v) => [v.id, v]));
+  const zone = new Map(inv.subnets.map((s) => [s.id, s.availabilityZone]));
   const tgws = new Set(inv.transitGateways.map((t) => t.id));
+  const hosts = new Set(inv.interfaces.map((e) => e.subnet));
   const filtering = (acl: NetworkAcl): boolean => {
     const families: Array<4 | 6> = byVpc.get(acl.vpc)?.cidrs.some((c) => c.range.family === 6) ? [4, 6] : [4];
     return families.some((f) => !allowsAll(acl.inbound, f) || !allowsAll(acl.outbound, f));
   };
-  for (const x of inv.tgwAttachments) {
-    if (x.resourceType !== 'vpc' || x.state !== 'available' || !tgws.has(x.tgw)) continue;
+  const vpcAttachments = inv.tgwAttachments.filter((x) => x.resourceType === 'vpc' && x.state === 'available' && tgws.has(x.tgw));
+  for (const x of vpcAttachments) {
     const vpc = x.resourceId;
     const aclOf = (subnet: string): NetworkAcl | undefined => explicit.get(subnet) ?? inv.networkAcls.find((a) => a.isDefault && a.vpc === vpc);
-    const effect = `filters traffic through ${x.tgw} by the network ACLs of its subnets, which are not evaluated: paths through it may be allowed or denied otherwise`;
-    if (x.subnets) {
-      const hit = x.subnets.flatMap((s) => {
-        const acl = aclOf(s);
-        return acl && filtering(acl) ? [`${s} (${acl.id})`] : [];
-      });
-      if (hit.length) notEvaluated('TransitGatewayAttachment', x.id, effect, `transit gateway attachment ${x.id}: the network ACL of its subnet ${hit.join(', ')} does not allow everything; AWS applies it to traffic through ${x.tgw} (inbound from ${vpc}'s interfaces, outbound toward them, not for interfaces in that subnet), which is not evaluated yet`, x.source);
-    } else if (inv.networkAcls.some((a) => a.vpc === vpc && filtering(a))) {
-      notEvaluated('TransitGatewayAttachment', x.id, effect, `transit gateway attachment ${x.id}: its subnets are not in the snapshot (TransitGatewayVpcAttachments), and ${vpc} has network ACLs that do not allow everything; AWS applies the attachment subnets' ACLs to traffic through ${x.tgw}, which is not evaluated yet`, x.source);
+    if (!x.subnets) {
+      if (inv.networkAcls.some((a) => a.vpc === vpc && filtering(a))) {
+        const effect = `filters traffic through ${x.tgw} by the network ACLs of its subnets, which are not evaluated: paths through it may be allowed or denied otherwise`;
+        notEvaluated('TransitGatewayAttachment', x.id, effect, `transit gateway attachment ${x.id}: its subnets are not in the snapshot (TransitGatewayVpcAttachments), and ${vpc} has network ACLs that do not allow everything; AWS applies the attachment subnets' ACLs to traffic through ${x.tgw}, which is not evaluated yet`, x.source);
+      }
+      continue;
     }
+    if (x.subnets.length < 2) continue;
+    // The zones traffic enters the TGW from: those of its attachments' subnets (any zone of a VPC whose attachment subnets are unknown).
+    const from = new Set<string | undefined>();
+    for (const y of vpcAttachments) {
+      if (y.tgw !== x.tgw) continue;
+      if (y.subnets) for (const s of y.subnets) from.add(zone.get(s));
+      else for (const s of inv.subnets) if (s.vpc === y.resourceId) from.add(s.availabilityZone);
+    }
+    const mine = new Set(x.subnets.map((s) => zone.get(s)));
+    const missing = [...from].filter((z) => !mine.has(z)).map((z) => z ?? 'an unknown zone').sort();
+    if (!x.applianceMode && missing.length === 0) continue;
+    const acls = x.subnets.map(aclOf);
+    const oneAcl = acls.every((a) => a === acls[0]);
+    const anyFilters = acls.some((a) => a && filtering(a));
+    const hosted = x.subnets.filter((s) => hosts.has(s));
+    if (!anyFilters || (oneAcl && hosted.length === 0)) continue;
+    const why = x.applianceMode ? 'appliance mode: a flow hash picks the zone' : `traffic from ${missing.join(', ')}, where it has no subnet`;
+    const differ = hosted.length > 0 ? `interfaces in ${hosted.join(', ')} receive from the TGW without their subnet's NACL` : `their network ACLs differ (${x.subnets.map((s, i) => `${s}: ${acls[i]?.id ?? 'none'}`).join(', ')})`;
+    const effect = `leaves ${x.tgw} into ${vpc} by a subnet AWS picks (${why}), and ${differ}: paths through it count only what every one of ${x.subnets.join(', ')} lets through, so they may be allowed where the results say otherwise`;
+    notEvaluated('TransitGatewayAttachment', x.id, effect, `transit gateway attachment ${x.id}: ${why}, so which of its subnets ${x.subnets.join(', ')} traffic from ${x.tgw} into ${vpc} crosses is not determined, and ${differ}; the results count only what every one of them lets through`, x.source);
   }
 }
 

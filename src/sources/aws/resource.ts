@@ -39,6 +39,8 @@ export interface SnapshotParts {
   readonly transitGateways: TransitGateway[];
   readonly tgwAttachments: TgwAttachment[];
   readonly tgwAttachmentSubnets: Map<string, string[]>;
+  /** VPC attachments with appliance mode on (TransitGatewayVpcAttachments Options.ApplianceModeSupport). */
+  readonly tgwApplianceMode: Set<string>;
   readonly tgwRouteTables: TgwRouteTableHead[];
   readonly tgwRoutes: Map<string, TgwRoute[]>;
   /** Route tables whose route search AWS cut short (`AdditionalRoutesAvailable`), with where it says so. */
@@ -55,7 +57,7 @@ export interface SnapshotParts {
 export function emptyParts(): SnapshotParts {
   return {
     vpcs: [], subnets: [], interfaces: [], instanceInterfaces: [], securityGroups: [], networkAcls: [], routeTables: [], internetGateways: [], egressOnlyGateways: [],
-    natGateways: [], peerings: [], transitGateways: [], tgwAttachments: [], tgwAttachmentSubnets: new Map(),
+    natGateways: [], peerings: [], transitGateways: [], tgwAttachments: [], tgwAttachmentSubnets: new Map(), tgwApplianceMode: new Set(),
     tgwRouteTables: [], tgwRoutes: new Map(), tgwRoutesCut: new Map(), tgwAssociations: new Map(), tgwPropagations: new Map(),
     prefixLists: [], prefixListEntries: new Map(), vpcEndpoints: [], instanceTags: new Map(),
   };

@@ -156,7 +156,8 @@ function withEndpoints(enis: NetworkInterface[], endpoints: readonly VpcEndpoint
 export function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInventory {
   const attachments = dedupe(p.tgwAttachments, 'transit gateway attachment', diagnostics).map((a) => {
     const subnets = p.tgwAttachmentSubnets.get(a.id);
-    return subnets ? { ...a, subnets } : a;
+    const withSubnets = subnets ? { ...a, subnets } : a;
+    return p.tgwApplianceMode.has(a.id) ? { ...withSubnets, applianceMode: true } : withSubnets;
   });
   const tgwRouteTables: TgwRouteTable[] = dedupe(p.tgwRouteTables, 'transit gateway route table', diagnostics).map((t) => {
     const associations = new Set(p.tgwAssociations.get(t.id) ?? []);

@@ -6,7 +6,7 @@
  * of the IPv4 path (primary private addresses) and, when both have one, the IPv6 path (first IPv6 addresses);
  * an IPv6-only interface (no private IPv4) has no IPv4 path at all.
  */
-import type { AwsInventory, NetworkInterface, Route, SecurityGroup, SgRule, TgwRoute } from '../../../src/inventory/aws/types.js';
+import type { AwsInventory, NetworkInterface, Route, SecurityGroup, SgRule, TgwAttachment, TgwRoute } from '../../../src/inventory/aws/types.js';
 import { parseIp } from '../../../src/model/address.js';
 import { icmpValue, PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP } from '../../../src/model/traffic-set.js';
 
@@ -121,8 +121,47 @@ function firstAttachment(r: TgwRoute): string | undefined {
   return [...r.attachments].sort()[0];
 }
 
-/** Forwarding of the request: the ACL checks on the way and the source address the destination sees. */
-interface Forwarding { ok: boolean; checks: Check[]; seenSrc: A }
+/**
+ * Forwarding of the request: the ACL checks on the way and the source address the destination sees. Through
+ * a transit gateway, `variants`: one per exit subnet AWS may pick for the request and for the reply, each
+ * with its own request and reply checks (the replies do not cross the request's boundaries reversed).
+ */
+interface Forwarding { ok: boolean; checks: Check[]; seenSrc: A; variants?: Array<{ checks: Check[]; replyChecks: Check[] }> }
+
+function zoneOf(inv: AwsInventory, subnet: string): string | undefined {
+  return inv.subnets.find((x) => x.id === subnet)?.availabilityZone;
+}
+
+/** The attachment's subnet in a zone (a VPC attachment has at most one per zone). */
+function attachmentSubnetIn(inv: AwsInventory, x: TgwAttachment, zone: string | undefined): string | undefined {
+  return x.subnets?.find((id) => zoneOf(inv, id) === zone);
+}
+
+/**
+ * The subnets the TGW may leave into the attachment's VPC by, for traffic that entered it in `zone`: AZ
+ * affinity keeps the zone when the attachment has a subnet there and appliance mode is off; otherwise AWS
+ * picks one, any of them. [undefined] when the attachment's subnets are not in the snapshot.
+ */
+function exitChoices(inv: AwsInventory, x: TgwAttachment, zone: string | undefined): Array<string | undefined> {
+  if (!x.subnets) return [undefined];
+  const here = attachmentSubnetIn(inv, x, zone);
+  return here !== undefined && !x.applianceMode ? [here] : [...x.subnets];
+}
+
+/**
+ * One way through a TGW (tgw-nacls.html): the sender's subnet outbound (destination IP), the entry
+ * attachment subnet in the sender's zone inbound (source IP), even when they are the same subnet; then the
+ * exit attachment subnet outbound (destination IP) and the receiver's subnet inbound (source IP), neither
+ * when the receiver is in the exit subnet. Attachment subnets not in the snapshot: only the two ends' subnets.
+ */
+function tgwLeg(inv: AwsInventory, from: NetworkInterface, fromA: A, to: NetworkInterface, toA: A, enter: TgwAttachment, exit: string | undefined, exitKnown: boolean): Check[] {
+  const checks: Check[] = [{ subnet: from.subnet, dir: 'out', src: fromA, dst: toA }];
+  const entry = attachmentSubnetIn(inv, enter, zoneOf(inv, from.subnet));
+  if (entry !== undefined) checks.push({ subnet: entry, dir: 'in', src: fromA, dst: toA });
+  if (!exitKnown) return [...checks, { subnet: to.subnet, dir: 'in', src: fromA, dst: toA }];
+  if (exit === to.subnet) return checks;
+  return [...checks, { subnet: exit!, dir: 'out', src: fromA, dst: toA }, { subnet: to.subnet, dir: 'in', src: fromA, dst: toA }];
+}
 
 function forward(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet, f: 4 | 6): Forwarding {
   const none = (checks: Check[] = [], seenSrc: A = { f, v: 0n }): Forwarding => ({ ok: false, checks, seenSrc });
@@ -191,7 +230,14 @@ function forward(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet, f: 4 | 6): 
       const t2 = tgwTableFor(inv, xout.id);
       const hop2 = t2 ? pick(inv, t2.routes, s) : undefined;
       if (!hop2 || hop2.state !== 'active' || firstAttachment(hop2) !== xin.id) return none();
-      return { ok: true, checks: [leave, { subnet: dst.eni.subnet, dir: 'in', src: s, dst: d }], seenSrc: s };
+      const b = dst.eni;
+      const variants: Array<{ checks: Check[]; replyChecks: Check[] }> = [];
+      for (const out of exitChoices(inv, xout, zone)) {
+        for (const back of exitChoices(inv, xin, bzone)) {
+          variants.push({ checks: tgwLeg(inv, a, s, b, d, xin, out, !!xout.subnets), replyChecks: tgwLeg(inv, b, d, a, s, xout, back, !!xin.subnets) });
+        }
+      }
+      return { ok: true, checks: variants[0]!.checks, seenSrc: s, variants };
     }
     case 'igw': {
       // IPv4 needs the public address it is translated to; IPv6 goes out as it is.
@@ -284,17 +330,17 @@ export function familyVerdict(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet
     const d = dst.kind === 'eni' ? addrOf(dst.eni, fam)! : fromKey(dst.address);
     if (!sgAllows(inv, src.eni, 'out', d, p)) return 'denied';
   }
-  if (!f.checks.every((c) => aclPasses(inv, c, p))) return 'denied';
   if (dst.kind === 'eni' && !sgAllows(inv, dst.eni, 'in', f.seenSrc, p)) return 'denied';
   // Replies cross each boundary the other way, from the destination back to the client port.
+  const reversed = (checks: Check[]): Check[] => checks.map((c) => ({ subnet: c.subnet, dir: c.dir === 'in' ? 'out' : 'in', src: c.dst, dst: c.src }));
+  // Where AWS's choice of exit subnet is not known, the verdict is the worst over its choices (a lower bound).
+  const variants = f.variants ?? [{ checks: f.checks, replyChecks: reversed(f.checks) }];
+  if (!variants.every((v) => v.checks.every((c) => aclPasses(inv, c, p)))) return 'denied';
   const ports = p.protocol === PROTO_TCP || p.protocol === PROTO_UDP ? range(eph[0], eph[1]) : [0];
   for (const port of ports) {
     const reply = replyOf(p, port);
     if (!reply) break;
-    for (const c of f.checks) {
-      const back: Check = { subnet: c.subnet, dir: c.dir === 'in' ? 'out' : 'in', src: c.dst, dst: c.src };
-      if (!aclPasses(inv, back, reply)) return 'responseBlocked';
-    }
+    for (const v of variants) for (const c of v.replyChecks) if (!aclPasses(inv, c, reply)) return 'responseBlocked';
   }
   return 'allowed';
 }

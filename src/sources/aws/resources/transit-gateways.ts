@@ -50,6 +50,8 @@ export const tgwVpcAttachments: AwsResource = {
       if (!id) continue;
       const subnets = Array.isArray(o['SubnetIds']) ? (o['SubnetIds'] as unknown[]).filter((s): s is string => typeof s === 'string') : [];
       into.tgwAttachmentSubnets.set(id, subnets);
+      const options = o['Options'] as Json | undefined;
+      if (options && options['ApplianceModeSupport'] === 'enable') into.tgwApplianceMode.add(id);
     }
   },
 };

@@ -41,11 +41,10 @@ export const tgwVpcAttachments: TfResourceReader = {
     const id = t.refs.idOf(res);
     const subnets = t.list(res, ['subnet_ids']);
     if (subnets.unresolved) t.notKnown(res, ['subnet_ids'], `${res.address}: subnet_ids is known only after apply and ${subnets.unresolved}: the zones it serves are not all known`);
-    for (const k of ['appliance_mode_support']) {
-      const v = t.value(res, [k]);
-      if (v.kind === 'known' && v.value === 'enable') t.report('info', 'aws-unmodelled-setting', `${res.address}: ${k} is enabled (a flow keeps one zone); not evaluated`, t.at(res, [k]));
-    }
-    t.parts.tgwAttachments.push({ id, tgw, resourceType: 'vpc', resourceId: vpc, state: 'available', subnets: subnets.values, source: t.at(res) });
+    // Appliance mode pins each flow to one zone of the VPC by a hash: which attachment subnet it leaves by is not known.
+    const appliance = t.value(res, ['appliance_mode_support']);
+    const applianceMode = appliance.kind === 'known' && appliance.value === 'enable';
+    t.parts.tgwAttachments.push({ id, tgw, resourceType: 'vpc', resourceId: vpc, state: 'available', subnets: subnets.values, ...(applianceMode ? { applianceMode } : {}), source: t.at(res) });
     t.tgwAttachmentDefaults.set(id, {
       association: t.bool(res, ['transit_gateway_default_route_table_association']) !== false,
       propagation: t.bool(res, ['transit_gateway_default_route_table_propagation']) !== false,
