@@ -4,11 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReport } from '../src/cli/output.js';
 import { UserError } from '../src/util/errors.js';
+import { runCli } from './helpers/run-cli.js';
 
 test('output file: strings and background bytes land in order, whole, once flushed', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bulkhead-sink-'));
@@ -24,6 +25,32 @@ test('output file: strings and background bytes land in order, whole, once flush
     await out.flush();
     out.end();
     assert.equal(readFileSync(file, 'latin1'), `head\n${'b'.repeat(3 << 20)}c\\x1b tail\nend`);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('output file: a file left by an earlier run is replaced whole, and emptied when nothing is written', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulkhead-sink-'));
+  try {
+    const file = join(dir, 'r.txt');
+    writeFileSync(file, 'x'.repeat(1 << 20));
+    const out = openReport(file);
+    await out.write('new\n');
+    await out.write(Buffer.from('bytes'));
+    await out.flush();
+    out.end();
+    assert.equal(readFileSync(file, 'latin1'), 'new\nbytes');
+    writeFileSync(file, 'old report');
+    openReport(file).end();
+    // Closed once emptied: the truncation runs on the thread pool.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(readFileSync(file, 'latin1'), '');
+    // A run that fails once the file is open (no such endpoint) leaves it empty too, not the old report.
+    writeFileSync(file, 'old report');
+    const r = runCli(['reach', 'examples/shop', '--from', 'nowhere/none', '--output-file', file, '--no-settings', '-q']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(readFileSync(file, 'latin1'), '');
   } finally {
     rmSync(dir, { recursive: true });
   }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { loadFromTexts } from '../src/sources/k8s/index.js';
 import { analyze } from '../src/engine/index.js';
-import { computeReach, streamReach, type Connection } from '../src/analyses/reach.js';
+import { computeReach, streamReach, unpacked, type Connection } from '../src/analyses/reach.js';
 import { ListMap, mergeOutside, mergeOutsideStream } from '../src/analyses/outside-merge.js';
 import { outsideName, cidrRanges } from '../src/analyses/outside.js';
 import type { Endpoint } from '../src/analyses/endpoints.js';
@@ -124,6 +124,19 @@ test('merged outside endpoints cover exactly the (src, dst, ports) triples of th
       assert.deepEqual([...s.connections()], merged.connections);
       assert.equal(s.count(), merged.connections.length);
       assert.deepEqual(s.endpoints, merged.endpoints);
+      // The outside-only listing (runs of one block profile made once) is the listing's pairs with an outside end.
+      const ext = new Set(whole.endpoints.filter((e) => e.kind === 'External').map((e) => e.id));
+      assert.deepEqual([...unpacked(streamReach(a).packed!(true))], whole.connections.filter((c) => ext.has(c.src) || ext.has(c.dst)));
+      // The endpoints first (as JSON asks): the listing is counted only when the count is asked for.
+      const plain = streamReach(a);
+      let counts = 0;
+      const later = mergeOutsideStream({ ...plain, count: () => (counts++, plain.count()) });
+      assert.deepEqual(later.endpoints, merged.endpoints);
+      assert.equal(counts, 0, 'reading the endpoints counts nothing');
+      assert.equal(later.count(), merged.connections.length);
+      assert.equal(later.count(), merged.connections.length);
+      assert.equal(counts, 1);
+      assert.deepEqual([...later.connections()], merged.connections);
     }),
     { numRuns: 60 },
   );

@@ -196,6 +196,8 @@ function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe
     // Many sources (destinations) have the same outside ends with the same ports: merged once per
     // distinct list of (end, ports key) in order, written as flat triples (end, port id, same-node flag).
     const toCache = new ListMap<number[]>();
+    // Runs of one shape (PairRun.shape) come out the same: merged once, then copied.
+    const byShape = new Map<number, { n: number; dst: Int32Array; conn: Uint32Array; sameNode: Uint8Array }>();
     const fromCache = new ListMap<{ src: string; conn: number; same: number }[]>();
     // A run's outside ends as (end, ports key) pairs: the key of toCache.
     let sig = new Int32Array(0);
@@ -223,6 +225,15 @@ function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe
         out = { src: '', n: 0, dst: new Int32Array(cap), conn: new Uint32Array(cap), sameNode: new Uint8Array(cap) };
         sig = new Int32Array(2 * cap);
       }
+      const done = r.shape === undefined ? undefined : byShape.get(r.shape);
+      if (done) {
+        out.dst.set(done.dst);
+        out.conn.set(done.conn);
+        out.sameNode.set(done.sameNode);
+        ((out.src = r.src), (out.n = done.n));
+        yield out;
+        continue;
+      }
       let n = 0;
       let m = 0;
       for (let k = 0; k < r.n; k++) {
@@ -241,6 +252,7 @@ function mergedPacked(p: PackedListing, endpoints: readonly Endpoint[], universe
         }
         for (let j = 0; j < merged.length; j += 3) ((out.dst[n] = merged[j]!), (out.conn[n] = merged[j + 1]!), (out.sameNode[n++] = merged[j + 2]!));
       }
+      if (r.shape !== undefined) byShape.set(r.shape, { n, dst: out.dst.slice(0, n), conn: out.conn.slice(0, n), sameNode: out.sameNode.slice(0, n) });
       out.src = r.src;
       out.n = n;
       yield out;
@@ -288,12 +300,16 @@ export function mergeOutside(r: ReachResult): ReachResult {
 /**
  * A streamed listing with its outside blocks merged per pair. The outside endpoints are known only once
  * the connections with an outside end have been read: `endpoints` and `count()` read them once, when
- * first asked (text and csv never ask), through `outsideConnections` when the listing has it.
+ * first asked (text and csv never ask), through `outsideConnections` when the listing has it. The count of
+ * the listing before the merge is taken only when `count()` is asked (JSON asks for the endpoints alone,
+ * and counting every pair of a large cluster costs a pass over the matrix).
  */
 export function mergeOutsideStream(s: ReachStream): ReachStream {
   if (s.outsideMerged) return s;
   const universe = universeOf(s.outsideSpace, s.endpoints);
   let endpoints: Endpoint[] | undefined;
+  // What the merge adds to the count of the listing (negative: it joins lines), once scanned.
+  let delta: number | undefined;
   let count: number | undefined;
   // The runs from outside as the scan merged them: the whole listing reuses them rather than list every
   // outside source's row again (they come out the same: the same pairs, merged by the same rules).
@@ -315,7 +331,7 @@ export function mergeOutsideStream(s: ReachStream): ReachStream {
         },
       };
       for (const r of mergedPacked(counted, s.endpoints, universe, names, inbound).runs()) after += r.n;
-      count = s.count() - before + after;
+      delta = after - before;
     } else if (s.outsideConnections) {
       let before = 0;
       const counted = function* (cs: Iterable<Connection>): Generator<Connection> {
@@ -326,7 +342,7 @@ export function mergeOutsideStream(s: ReachStream): ReachStream {
       };
       let after = 0;
       for (const _ of mergedConnections(counted(s.outsideConnections()), s.endpoints, names)) after++;
-      count = s.count() - before + after;
+      delta = after - before;
     } else {
       count = 0;
       for (const _ of mergedConnections(s.connections(), s.endpoints, names)) count++;
@@ -344,8 +360,9 @@ export function mergeOutsideStream(s: ReachStream): ReachStream {
     connections: () => (packed ? unpacked(packed()) : mergedConnections(s.connections(), s.endpoints, new OutsideNames(universe))),
     ...(s.outsideConnections ? { outsideConnections: () => (packed ? unpacked(packed(true)) : mergedConnections(s.outsideConnections!(), s.endpoints, new OutsideNames(universe))) } : {}),
     count() {
-      if (count === undefined) scan();
-      return count!;
+      if (count === undefined && delta === undefined) scan();
+      if (count === undefined) count = s.count() + delta!;
+      return count;
     },
   };
 }

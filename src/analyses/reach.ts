@@ -100,6 +100,11 @@ export interface PairRun {
   readonly conn: Uint32Array;
   /** 1 where the connection holds only from the same node (Connection.condition). */
   readonly sameNode: Uint8Array;
+  /**
+   * Within one pass of runs(): runs with the same shape have the same n, dst, conn and sameNode (their
+   * sources differ), so a consumer may work a shape out once (outside-merge.ts). Undefined: no such promise.
+   */
+  readonly shape?: number | undefined;
 }
 
 /**
@@ -280,11 +285,26 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
     const row = new Uint32Array(width);
     const tmp = new Uint32Array(width);
     // A destination at most twice: what is allowed regardless, then what only from the same node.
-    const run = { src: '', n: 0, dst: new Int32Array(2 * dsts.length), conn: new Uint32Array(2 * dsts.length), sameNode: new Uint8Array(2 * dsts.length) };
+    const run = { src: '', n: 0, dst: new Int32Array(2 * dsts.length), conn: new Uint32Array(2 * dsts.length), sameNode: new Uint8Array(2 * dsts.length), shape: undefined as number | undefined };
     let rowFor: Int32Array | undefined;
     let cand: Int32Array | undefined;
+    // Outside ends only: a one-column cluster source's run is a function of its behaviour's block profile
+    // (the same for every behaviour of the profile, ReachMatrix.blockProfile), so it is made once per profile
+    // and copied, its shape the profile. Not with an unmodelled family, whose cells are per behaviour.
+    const shapes = outsideOnly && unmodelled.length === 0 ? new Map<number, { n: number; dst: Int32Array; conn: Uint32Array; sameNode: Uint8Array }>() : undefined;
     for (const s of srcs) {
       if ((outsideOnly && !s.external && outsideDsts.length === 0) || (clusterSources && s.external)) continue;
+      const shape = shapes && !s.external && s.cols.length === 1 ? m.blockProfile('egress', s.cols[0]!) : undefined;
+      const saved = shape === undefined ? undefined : shapes!.get(shape);
+      if (saved) {
+        if (saved.n === 0) continue;
+        run.dst.set(saved.dst);
+        run.conn.set(saved.conn);
+        run.sameNode.set(saved.sameNode);
+        ((run.src = s.e.endpoint.id), (run.n = saved.n), (run.shape = shape));
+        yield run;
+        continue;
+      }
       const hostSrc = plan.hostSource(s);
       // A cluster source (no node rule) visits only the destinations its row can allow: see `candidates`.
       const sparse = !s.external && !hostSrc && !outsideOnly;
@@ -307,6 +327,15 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
           const id = plain[p] ? row[col0[p]!]! : cellOf(row, dsts[p]!);
           if (id !== NONE_ID) ((run.dst[n] = p), (run.conn[n] = id), (run.sameNode[n++] = 0));
         }
+      } else if (!hostSrc) {
+        // Without the node rule, cellOf alone decides (read from flat arrays, as above): the rows of
+        // outside sources, and the outside ends of cluster sources.
+        const self = dstPos.get(s) ?? -1;
+        for (const p of s.external ? clusterPos : outsideOnly ? outsidePos : allPos) {
+          if (p === self) continue;
+          const id = plain[p] ? row[col0[p]!]! : cellOf(row, dsts[p]!);
+          if (id !== NONE_ID) ((run.dst[n] = p), (run.conn[n] = id), (run.sameNode[n++] = 0));
+        }
       } else {
         for (const p of s.external ? clusterPos : outsideOnly ? outsidePos : allPos) {
           const d = dsts[p]!;
@@ -318,9 +347,11 @@ function streamOf(a: Analysis, plan: ReachPlan): ReachStream {
           if (rel === 'possibly-same-node' && id !== filtered(ALL_ID)) ((run.dst[n] = p), (run.conn[n] = filtered(ALL_ID)), (run.sameNode[n++] = 1));
         }
       }
+      if (shape !== undefined) shapes!.set(shape, { n, dst: run.dst.slice(0, n), conn: run.conn.slice(0, n), sameNode: run.sameNode.slice(0, n) });
       if (n === 0) continue;
       run.src = s.e.endpoint.id;
       run.n = n;
+      run.shape = shape;
       yield run;
     }
   }

@@ -1,5 +1,5 @@
 /** Where a report goes: stdout (made terminal-safe, coloured when wanted) or the --output-file. */
-import { closeSync, write, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncate, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { terminalSafe } from '../reports/safe-text.js';
@@ -38,10 +38,23 @@ export function writesToFile(file: string | undefined): file is string {
 /** The sink for `--output-file FILE` (`-` or none: stdout). The file is created at once, so a bad path fails before any work. */
 export function openReport(file: string | undefined, what = 'report'): ReportSink {
   if (writesToFile(file)) {
-    const fd = openOutputFile(file, what);
+    const fd = openOutputFile(file, what, true);
     const failed = (e: unknown): never => {
       if (!isFsError(e)) throw e;
       throw new UserError(`cannot write ${what} ${file}: ${fsErrorWords(e)}`);
+    };
+    // A file left by an earlier run is emptied on libuv's thread pool while the input loads: truncating a
+    // 2.4 GB listing blocks for 0.25 to 0.75 s. Every write waits for it, and the process does not exit
+    // before it is done (nothing here calls process.exit), so a failed run still leaves an empty file.
+    const stat = fstatSync(fd);
+    let emptied: Promise<void> | undefined = stat.isFile() && stat.size > 0 ? promisify(ftruncate)(fd, 0) : undefined;
+    // Its failure is reported by the first write (not as an unhandled rejection before it).
+    emptied?.catch(() => {});
+    const ready = async (): Promise<void> => {
+      if (!emptied) return;
+      const e = emptied;
+      emptied = undefined;
+      await e.catch(failed);
     };
     // Bytes (a reach listing, see reachBytes) are written while the next chunk is built: one write in flight.
     let pending: Promise<void> | undefined;
@@ -54,6 +67,7 @@ export function openReport(file: string | undefined, what = 'report'): ReportSin
       toFile: true,
       color: false,
       write: async (text, raw = false, done) => {
+        await ready();
         await settled();
         if (typeof text !== 'string') {
           pending = writeAll(fd, text).then(done, failed);
@@ -66,10 +80,15 @@ export function openReport(file: string | undefined, what = 'report'): ReportSin
           failed(e);
         }
       },
-      flush: settled,
+      flush: async () => {
+        await ready();
+        await settled();
+      },
       end: () => {
         if (pending) throw new Error('report closed with a write in flight (flush first)');
-        closeSync(fd);
+        // Nothing written (an empty report): closed once emptied, never under the truncation.
+        if (emptied) void emptied.then(() => closeSync(fd), () => closeSync(fd));
+        else closeSync(fd);
       },
     };
   }

@@ -1,5 +1,5 @@
 /** File-system errors in words, and writing output files so that they become user errors (exit 2). */
-import { openSync, writeFileSync } from 'node:fs';
+import { constants, openSync, writeFileSync } from 'node:fs';
 import { UserError } from './errors.js';
 
 const WORDS: Record<string, string> = {
@@ -62,10 +62,13 @@ export function writeOutputFile(path: string, text: string, what = 'output'): vo
   }
 }
 
-/** Opens a file to write a report into piece by piece; a failure is a UserError, as in writeOutputFile. */
-export function openOutputFile(path: string, what = 'output'): number {
+/**
+ * Opens a file to write a report into piece by piece; a failure is a UserError, as in writeOutputFile.
+ * `keep`: the file is not emptied on opening (the caller truncates it, see openReport).
+ */
+export function openOutputFile(path: string, what = 'output', keep = false): number {
   try {
-    return openSync(path, 'w');
+    return openSync(path, keep ? constants.O_WRONLY | constants.O_CREAT : 'w');
   } catch (e) {
     if (!isFsError(e)) throw e;
     throw new UserError(`cannot write ${what} ${path}: ${fsErrorWords(e)}`, writeHint(e));

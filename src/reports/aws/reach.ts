@@ -3,7 +3,7 @@ import type { AwsConnection, AwsReachStream } from '../../analyses/aws/reach.js'
 import { awsConnectionsOf, type AwsReachFilter } from '../../analyses/aws/select.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { TrafficSet } from '../../model/traffic-set.js';
-import { jsonSafe, toJsonText } from '../json.js';
+import { jsonLine, toJsonLines } from '../json.js';
 import { notesJson, notesMarkdown, notesText } from '../notes.js';
 import { mdText, oneLine } from '../safe-text.js';
 import { awsOutsideName, cidrRanges } from '../../analyses/outside.js';
@@ -36,14 +36,15 @@ export function* awsReachChunks(r: AwsReachStream, format: AwsReachFormat, notes
   const show = shown(r);
   const conns = awsConnectionsOf(r, f);
   if (format === 'json') {
-    const head = toJsonText({ schema: 'bulkhead.reach/v1', layer: 'aws', ...notesJson(notes), endpoints: r.endpoints, connections: [] }).trimEnd();
+    // An endpoint or connection a line, as the cluster's reach writes them (reports/reach/json.ts).
+    const head = toJsonLines({ schema: 'bulkhead.reach/v1', layer: 'aws', ...notesJson(notes), endpoints: r.endpoints, connections: [] }, ['endpoints', 'connections']).trimEnd();
     // The document is written around its connections list, which is streamed.
     const at = head.lastIndexOf('"connections": []');
     yield head.slice(0, at) + '"connections": [';
     let first = true;
     for (const c of conns) {
       const item = { src: c.src, dst: c.dst, conns: c.conns.toJSON(), ...(c.responseBlocked.isEmpty() ? {} : { responseBlocked: c.responseBlocked.toJSON() }) };
-      yield `${first ? '' : ','}\n    ${jsonSafe(JSON.stringify(item))}`;
+      yield `${first ? '' : ','}\n    ${jsonLine(item)}`;
       first = false;
     }
     yield `${first ? '' : '\n  '}]${head.slice(at + '"connections": []'.length)}\n`;

@@ -1,7 +1,7 @@
 /** Cross-layer reach (cluster and AWS joined) in text, JSON and Markdown: the third section of a mixed run. */
 import { ALL_K8S, type CrossConnection, type CrossReach } from '../../analyses/cross/reach.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
-import { toJsonText } from '../json.js';
+import { toJsonLines } from '../json.js';
 import { notesJson, notesMarkdown, notesText } from '../notes.js';
 import { mdText, oneLine } from '../safe-text.js';
 
@@ -43,7 +43,8 @@ function headText(r: CrossReach): string[] {
 export function crossReachReport(r: CrossReach, format: CrossReachFormat, notes: Notes = NO_NOTES): string {
   const show = (id: string): string => r.names.get(id) ?? id;
   if (format === 'json') {
-    return toJsonText({
+    // An endpoint or connection a line, as the other reach sections write them.
+    return toJsonLines({
       schema: 'bulkhead.reach/v1', layer: 'cross', ...notesJson(notes), joined: r.joined,
       ...(r.placement.cluster !== undefined ? { cluster: r.placement.cluster } : {}),
       nodes: r.placement.hosts.map((h) => ({ name: h.name, ...(h.instanceId ? { instanceId: h.instanceId } : {}), interfaces: h.enis.map((e) => e.id), evidence: h.evidence })),
@@ -53,7 +54,7 @@ export function crossReachReport(r: CrossReach, format: CrossReachFormat, notes:
         src: c.src, dst: c.dst, conns: c.conns.toJSON(), ...(c.responseBlocked.isEmpty() ? {} : { responseBlocked: c.responseBlocked.toJSON() }),
         kubernetes: c.kubernetes.toJSON(), aws: c.aws.toJSON(), ...(c.via.length ? { via: c.via.map((v) => ({ route: v.route, conns: v.conns.toJSON(), kubernetes: v.kubernetes.toJSON(), aws: v.aws.toJSON() })) } : {}),
       })),
-    });
+    }, ['endpoints', 'connections']);
   }
   if (format === 'md') {
     const out = [notesMarkdown(notes).trimEnd()];

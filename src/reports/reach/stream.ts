@@ -5,7 +5,7 @@
  */
 import type { Connection, PackedListing, ReachStream } from '../../analyses/reach.js';
 import { terminalSafe } from '../safe-text.js';
-import { jsonSafe, toJsonText } from '../json.js';
+import { jsonLine, jsonSafe, toJsonText } from '../json.js';
 import type { PortSet } from '../../model/port-set.js';
 import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { notesDot, notesJson, notesMarkdown, notesText } from '../notes.js';
@@ -25,11 +25,6 @@ const CHUNK = 1 << 16;
 
 function cell(s: string): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-/** One array element as it appears inside the whole document (see reports/json.ts). */
-function element(v: unknown): string {
-  return toJsonText(v).slice(0, -1).replace(/^/gm, '    ');
 }
 
 /** Joins small strings into chunks of about 64 KiB. */
@@ -72,7 +67,7 @@ function* tapped(cs: Iterable<Connection>, tap: (c: Connection) => void): Genera
   }
 }
 
-/** toJsonText(doc) up to the connections array, which is written one element at a time. */
+/** reachJson's document up to the connections array, which is written one element (one line) at a time. */
 function* jsonStart(r: ReachStream, notes: Notes): Generator<string> {
   // The notes are small: render them as the whole document does and cut off its braces.
   const head = `  ${toJsonText(notesJson(notes)).trim().slice(1, -1).trim()}`;
@@ -82,7 +77,7 @@ function* jsonStart(r: ReachStream, notes: Notes): Generator<string> {
     yield '[\n';
     let first = true;
     for (const e of r.endpoints) {
-      yield `${first ? '' : ',\n'}${element(e)}`;
+      yield `${first ? '' : ',\n'}    ${jsonLine(e)}`;
       first = false;
     }
     yield '\n  ]';
@@ -90,14 +85,14 @@ function* jsonStart(r: ReachStream, notes: Notes): Generator<string> {
   yield ',\n  "connections": ';
 }
 
-/** A connection's `"conns": {...}` lines as they sit in the document (rendered once per distinct set). */
+/** A connection's `"conns": {...}` member as it sits in the connection's line (rendered once per distinct set). */
 function jsonConns(p: PortSet): string {
-  return element({ conns: p.toJSON() }).split('\n').slice(1, -1).join('\n');
+  return `"conns": ${jsonLine(p.toJSON())}`;
 }
 
 /** A connection's condition member, when it has one, as it follows the conns. */
 function jsonCondition(condition: Connection['condition']): string {
-  return condition ? `,\n      "condition": ${jsonSafe(JSON.stringify(condition))}` : '';
+  return condition ? `, "condition": ${jsonSafe(JSON.stringify(condition))}` : '';
 }
 
 function* lines(listing: ReachStream, format: StreamFormat, notes: Notes, tap?: (c: Connection) => void): Generator<string> {
@@ -152,7 +147,7 @@ function* lines(listing: ReachStream, format: StreamFormat, notes: Notes, tap?: 
   let first = true;
   let buf = '';
   for (const c of each()) {
-    buf += `${first ? '[\n' : ',\n'}    {\n      "src": ${quoted(c.src)},\n      "dst": ${quoted(c.dst)},\n${connsText(c.conns)}${jsonCondition(c.condition)}${c.aggregate ? `,\n      "pairs": ${c.aggregate.pairs},\n      "of": ${c.aggregate.of},\n      "coverage": ${jsonSafe(JSON.stringify(c.aggregate.coverage))}` : ''}\n    }`;
+    buf += `${first ? '[\n' : ',\n'}    {"src": ${quoted(c.src)}, "dst": ${quoted(c.dst)}, ${connsText(c.conns)}${jsonCondition(c.condition)}${c.aggregate ? `, "pairs": ${c.aggregate.pairs}, "of": ${c.aggregate.of}, "coverage": ${jsonSafe(JSON.stringify(c.aggregate.coverage))}` : ''}}`;
     first = false;
     if (buf.length >= CHUNK) ((yield buf), (buf = ''));
   }
@@ -213,7 +208,7 @@ function piecesOf(format: ByteFormat): Pieces {
   if (format === 'csv') return { open: '', sep: '', head: (s) => `${cell(show(s))},`, tail: (d, p, c) => `${cell(show(d))},${cell(text(c, p))}\n` };
   const connsText = memo(jsonConns);
   const q = (id: string): string => jsonSafe(JSON.stringify(id));
-  return { open: '[\n', sep: ',\n', head: (s) => `    {\n      "src": ${q(s)},\n      "dst": `, tail: (d, p, c) => `${q(d)},\n${connsText(p)}${jsonCondition(c)}\n    }` };
+  return { open: '[\n', sep: ',\n', head: (s) => `    {"src": ${q(s)}, "dst": `, tail: (d, p, c) => `${q(d)}, ${connsText(p)}${jsonCondition(c)}}` };
 }
 
 /**
@@ -233,7 +228,9 @@ export function reachBytes(r: ReachStream, format: ByteFormat, notes: Notes = NO
 function* bytes(r: ReachStream, p: PackedListing, format: ByteFormat, notes: Notes, pool: ChunkPool, tick?: (n: number) => void): Generator<string | Uint8Array> {
   if (format === 'text') yield notesText(notes);
   else if (format === 'csv') yield 'src,dst,conn\n';
-  else yield* jsonStart(r, notes);
+  // The head and the endpoints in chunks of about 64 KiB, as reachChunks writes them: a write per endpoint
+  // (33,000 at 150k pods) cost more than their rendering.
+  else yield* batched(jsonStart(r, notes));
   const pieces = piecesOf(format);
   // terminalSafe per piece is terminalSafe of the whole (it maps characters one by one).
   const encode = (s: string): Uint8Array => Buffer.from(format === 'json' ? s : terminalSafe(s));
