@@ -126,7 +126,13 @@ export interface ServiceVerdict {
 /** Evaluates pod/AWS pairs with the paths memoised (reach asks the same node interface again and again). */
 export class CrossJoin {
   private readonly paths = new Map<string, PathAnswer>();
-  private readonly k8sMemo = new Map<string, PortSet>();
+  /** Kubernetes answers by class, outside block and direction (a number), and by address where no block holds it. */
+  private readonly k8sMemo = new Map<number, PortSet>();
+  private readonly k8sByAddress = new Map<string, PortSet>();
+  /** The outside block holding each address asked (-1: none): reach asks the same few addresses for every class. */
+  private readonly blockAt = new Map<bigint, number>();
+  /** The engine hands out one PortSet per distinct set: its traffic is made once. */
+  private readonly trafficOf = new Map<PortSet, TrafficSet>();
   /** The nodePorts that forward to each pod. */
   readonly services: ServiceRoutes;
 
@@ -151,18 +157,32 @@ export class CrossJoin {
 
   /** Kubernetes between a pod and one address key (either family), either way (the address as an ipBlock peer). */
   kubernetesPorts(pod: Pod, address: bigint, dir: 'egress' | 'ingress'): PortSet {
-    const cls = this.k8s.classOf(pod.id);
-    const key = `${cls}|${address}|${dir}`;
-    let p = this.k8sMemo.get(key);
-    if (p) return p;
+    return this.classPorts(this.k8s.classOf(pod.id), address, dir);
+  }
+
+  /** kubernetesPorts for a pod class: the answer is the address's outside block's (blocks behave alike), else the address's own. */
+  classPorts(cls: number, address: bigint, dir: 'egress' | 'ingress'): PortSet {
     const family = keyFamily(address);
     const value = family === 6 ? address - V6_BASE : address;
-    const block = this.k8s.externals().find((b) => b.range.family === family && b.range.lo <= value && value <= b.range.hi);
-    const at: Target = { kind: 'address', range: block?.range ?? { family, lo: value, hi: value } };
+    const blocks = this.k8s.externals();
+    let b = this.blockAt.get(address);
+    if (b === undefined) this.blockAt.set(address, (b = blocks.findIndex((x) => x.range.family === family && x.range.lo <= value && value <= x.range.hi)));
+    const key = (cls * blocks.length + b) * 2 + (dir === 'egress' ? 0 : 1);
+    const hit = b >= 0 ? this.k8sMemo.get(key) : this.k8sByAddress.get(`${cls}|${address}|${dir}`);
+    if (hit) return hit;
+    const at: Target = { kind: 'address', range: b >= 0 ? blocks[b]!.range : { family, lo: value, hi: value } };
     const self: Target = { kind: 'class', index: cls };
-    p = dir === 'egress' ? this.k8s.allowed(self, at) : this.k8s.allowed(at, self);
-    this.k8sMemo.set(key, p);
+    const p = dir === 'egress' ? this.k8s.allowed(self, at) : this.k8s.allowed(at, self);
+    if (b >= 0) this.k8sMemo.set(key, p);
+    else this.k8sByAddress.set(`${cls}|${address}|${dir}`, p);
     return p;
+  }
+
+  /** kubernetesTraffic of a PortSet the engine gave, made once per set. */
+  traffic(p: PortSet): TrafficSet {
+    let t = this.trafficOf.get(p);
+    if (t === undefined) this.trafficOf.set(p, (t = kubernetesTraffic(p)));
+    return t;
   }
 
   /** An interface's address key of a family (-1: it has none). */
@@ -225,7 +245,7 @@ export class CrossJoin {
   }
 
   private verdict(host: NodeHost, view: PodView, ports: PortSet, aws: PathAnswer): CrossVerdict {
-    const kubernetes = kubernetesTraffic(ports);
+    const kubernetes = this.traffic(ports);
     return { host, view, kubernetes, kubernetesPorts: ports, aws, conns: aws.conns.intersect(kubernetes), responseBlocked: aws.responseBlocked.intersect(kubernetes) };
   }
 }
