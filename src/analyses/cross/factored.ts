@@ -39,6 +39,8 @@ export class FactoredAnswers {
   /** Far ends: the interfaces, then the outside pieces (each asked at its first address). */
   private readonly ends: AwsEnd[];
   private readonly addresses: bigint[];
+  /** Per far end, the cluster's outside block holding its address (-1: none). */
+  private readonly blocks: number[];
   /** Per far end, the first end answering alike (same AWS class and outside block): the one asked. */
   private readonly alike: Int32Array;
   /** Per AWS signature of a representative and direction, the AWS side per far end. */
@@ -54,6 +56,7 @@ export class FactoredAnswers {
     this.shared = new SharedAnswers<Acc>(j, { one: () => EMPTY, union: joinAcc, empty: EMPTY });
     this.ends = [...enis.map((eni): AwsEnd => ({ kind: 'eni', eni })), ...pieces.map((r): AwsEnd => ({ kind: 'external', address: r.lo }))];
     this.addresses = this.ends.map((e) => (e.kind === 'eni' ? ip4(e.eni.addresses[0]!) : e.address));
+    this.blocks = this.addresses.map((a) => j.blockOf(a));
     this.alike = new Int32Array(this.ends.length);
     const first = new Map<string, number>();
     this.ends.forEach((e, i) => {
@@ -98,7 +101,7 @@ export class FactoredAnswers {
   private hosts(r: Representative, cls: number, dir: Direction, at: number): Acc {
     if (r.hosts.length === 0) return EMPTY;
     const side = this.awsSide(r, dir, at);
-    const k = this.j.traffic(this.j.classPorts(cls, this.addresses[at]!, dir));
+    const k = this.j.traffic(this.j.classPorts(cls, this.addresses[at]!, dir, this.blocks[at]!));
     let byK = this.combined.get(side);
     if (!byK) this.combined.set(side, (byK = new Map()));
     let acc = byK.get(k);

@@ -126,8 +126,7 @@ export interface ServiceVerdict {
 /** Evaluates pod/AWS pairs with the paths memoised (reach asks the same node interface again and again). */
 export class CrossJoin {
   private readonly paths = new Map<string, PathAnswer>();
-  /** Kubernetes answers by class, outside block and direction (a number), and by address where no block holds it. */
-  private readonly k8sMemo = new Map<number, PortSet>();
+  /** Kubernetes answers for addresses in no outside block (those in one are a matrix cell). */
   private readonly k8sByAddress = new Map<string, PortSet>();
   /** The outside block holding each address asked (-1: none): reach asks the same few addresses for every class. */
   private readonly blockAt = new Map<bigint, number>();
@@ -160,21 +159,31 @@ export class CrossJoin {
     return this.classPorts(this.k8s.classOf(pod.id), address, dir);
   }
 
-  /** kubernetesPorts for a pod class: the answer is the address's outside block's (blocks behave alike), else the address's own. */
-  classPorts(cls: number, address: bigint, dir: 'egress' | 'ingress'): PortSet {
-    const family = keyFamily(address);
-    const value = family === 6 ? address - V6_BASE : address;
-    const blocks = this.k8s.externals();
+  /** The index of the cluster's outside block (externals()) holding an address key, or -1. */
+  blockOf(address: bigint): number {
     let b = this.blockAt.get(address);
-    if (b === undefined) this.blockAt.set(address, (b = blocks.findIndex((x) => x.range.family === family && x.range.lo <= value && value <= x.range.hi)));
-    const key = (cls * blocks.length + b) * 2 + (dir === 'egress' ? 0 : 1);
-    const hit = b >= 0 ? this.k8sMemo.get(key) : this.k8sByAddress.get(`${cls}|${address}|${dir}`);
-    if (hit) return hit;
-    const at: Target = { kind: 'address', range: b >= 0 ? blocks[b]!.range : { family, lo: value, hi: value } };
+    if (b === undefined) {
+      const family = keyFamily(address);
+      const value = family === 6 ? address - V6_BASE : address;
+      this.blockAt.set(address, (b = this.k8s.externals().findIndex((x) => x.range.family === family && x.range.lo <= value && value <= x.range.hi)));
+    }
+    return b;
+  }
+
+  /**
+   * kubernetesPorts for a pod class (`block`: blockOf(address), when the caller has it): an address in an
+   * outside block is answered as the block (blocks behave alike, one matrix cell), any other on its own.
+   */
+  classPorts(cls: number, address: bigint, dir: 'egress' | 'ingress', block = this.blockOf(address)): PortSet {
+    if (block >= 0) return this.k8s.blockAllowed(cls, block, dir);
+    const key = `${cls}|${address}|${dir}`;
+    let p = this.k8sByAddress.get(key);
+    if (p) return p;
+    const family = keyFamily(address);
+    const at: Target = { kind: 'address', range: { family, lo: family === 6 ? address - V6_BASE : address, hi: family === 6 ? address - V6_BASE : address } };
     const self: Target = { kind: 'class', index: cls };
-    const p = dir === 'egress' ? this.k8s.allowed(self, at) : this.k8s.allowed(at, self);
-    if (b >= 0) this.k8sMemo.set(key, p);
-    else this.k8sByAddress.set(`${cls}|${address}|${dir}`, p);
+    p = dir === 'egress' ? this.k8s.allowed(self, at) : this.k8s.allowed(at, self);
+    this.k8sByAddress.set(key, p);
     return p;
   }
 
