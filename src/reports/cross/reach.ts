@@ -4,6 +4,7 @@ import { NO_NOTES, type Notes } from '../../analyses/notes.js';
 import { toJsonText } from '../json.js';
 import { notesJson, notesMarkdown, notesText } from '../notes.js';
 import { mdText, oneLine } from '../safe-text.js';
+import { memoized } from '../../util/memo.js';
 
 export const CROSS_REACH_FORMATS = ['text', 'json', 'md'] as const;
 export type CrossReachFormat = (typeof CROSS_REACH_FORMATS)[number];
@@ -50,7 +51,6 @@ export function crossReachReport(r: CrossReach, format: CrossReachFormat, notes:
 /** The JSON of one pair after its ends, as it sits in the document, and its ends' JSON strings. */
 function jsonPieces(): { body: (a: CrossAnswer) => string; id: (id: string) => string } {
   const bodies = new WeakMap<CrossAnswer, string>();
-  const ids = new Map<string, string>();
   return {
     body: (c) => {
       let b = bodies.get(c);
@@ -64,11 +64,7 @@ function jsonPieces(): { body: (a: CrossAnswer) => string; id: (id: string) => s
       }
       return b;
     },
-    id: (id) => {
-      let q = ids.get(id);
-      if (q === undefined) ids.set(id, (q = toJsonText(id).slice(0, -1)));
-      return q;
-    },
+    id: memoized((id: string) => toJsonText(id).slice(0, -1)),
   };
 }
 
@@ -104,7 +100,7 @@ export function* crossReachChunks(r: CrossReachStream, format: CrossReachFormat,
   // Lines as the whole section joins them: the first (the notes) left out when empty.
   const head = format === 'md' ? [notesMarkdown(notes).trimEnd(), ...(r.joined ? ['**Assumptions:**', '', ...r.assumptions.map((a) => `- ${mdText(a)}`), '', '| src | dst | conn |', '|---|---|---|'] : [mdText(headText(r)[0]!)])] : [notesText(notes).trimEnd(), ...headText(r)];
   buf = head.filter((l, i) => i > 0 || l).join('\n');
-  const cell = memoText(format === 'md' ? (id) => mdText(show(id)) : (id) => oneLine(show(id)));
+  const cell = memoized((id: string) => (format === 'md' ? mdText(show(id)) : oneLine(show(id))));
   const texts = new WeakMap<CrossAnswer, string>();
   const text = (a: CrossAnswer): string => {
     let t = texts.get(a);
@@ -121,14 +117,4 @@ export function* crossReachChunks(r: CrossReachStream, format: CrossReachFormat,
     if (!any && format === 'text') buf += '\nno connections';
   }
   yield `${buf}\n`;
-}
-
-/** Memoizes a rendering per id: each end is in hundreds of lines. */
-function memoText(f: (id: string) => string): (id: string) => string {
-  const m = new Map<string, string>();
-  return (id) => {
-    let v = m.get(id);
-    if (v === undefined) m.set(id, (v = f(id)));
-    return v;
-  };
 }
