@@ -32,6 +32,8 @@ interface AwsSide {
 export interface EndpointReps {
   readonly reps: readonly Representative[];
   readonly classes: readonly number[];
+  /** Whether Service nodePorts forward to each. */
+  readonly routed: readonly boolean[];
 }
 
 export class FactoredAnswers {
@@ -53,6 +55,7 @@ export class FactoredAnswers {
   private readonly withServices = new Map<string, Array<Acc | undefined>>();
 
   constructor(private readonly j: CrossJoin, enis: readonly NetworkInterface[], pieces: readonly IpRange[]) {
+    // Asked only which pods and far ends are alike (representatives, endKey): the answers are made here.
     this.shared = new SharedAnswers<Acc>(j, { one: () => EMPTY, union: joinAcc, empty: EMPTY });
     this.ends = [...enis.map((eni): AwsEnd => ({ kind: 'eni', eni })), ...pieces.map((r): AwsEnd => ({ kind: 'external', address: r.lo }))];
     this.addresses = this.ends.map((e) => (e.kind === 'eni' ? ip4(e.eni.addresses[0]!) : e.address));
@@ -70,7 +73,7 @@ export class FactoredAnswers {
   /** The pods of an endpoint that answer differently (SharedAnswers.representatives). */
   representatives(pods: readonly PodPlacement[]): EndpointReps {
     const { reps } = this.shared.representatives(pods);
-    return { reps, classes: reps.map((r) => this.j.k8s.classOf(r.pl.pod.id)) };
+    return { reps, classes: reps.map((r) => this.j.k8s.classOf(r.pl.pod.id)), routed: reps.map((r) => this.j.services.byPod.has(r.pl.pod.id)) };
   }
 
   /** What the endpoint sends to far end `end` (an index: interfaces first, then outside pieces), or receives from it. */
@@ -78,15 +81,15 @@ export class FactoredAnswers {
     const at = this.alike[end]!;
     let acc = EMPTY;
     for (let i = 0; i < e.reps.length; i++) {
-      const a = this.pod(e.reps[i]!, e.classes[i]!, dir, at);
+      const a = this.pod(e.reps[i]!, e.classes[i]!, dir === 'ingress' && e.routed[i]!, dir, at);
       acc = acc === EMPTY ? a : this.join(acc, a);
     }
     return acc;
   }
 
-  private pod(r: Representative, cls: number, dir: Direction, at: number): Acc {
-    const routes = dir === 'ingress' && this.j.services.byPod.has(r.pl.pod.id);
-    if (!routes) return this.hosts(r, cls, dir, at);
+  /** `services`: ingress to a pod that Service nodePorts forward to. */
+  private pod(r: Representative, cls: number, services: boolean, dir: Direction, at: number): Acc {
+    if (!services) return this.hosts(r, cls, dir, at);
     const row = this.rows(r).services;
     let acc = row[at];
     if (acc === undefined) {

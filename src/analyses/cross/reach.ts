@@ -377,24 +377,27 @@ export function crossReachStream(j: CrossJoin, opts: CrossReachOptions = {}): Cr
   const toEnis = enis.map((e) => toA(enisJson.get(e)!));
   const toCluster = cluster.map((c) => toK(c.endpoint));
 
-  /** A candidate pair: its destination's rank and its place in the literal walk (workload, direction, kind, position). */
-  interface Candidate { readonly dst: string; readonly rank: number; readonly ci: number; readonly dir: number; readonly kind: number; readonly k: number; readonly src: string; readonly answer: () => Acc }
+  /**
+   * A candidate pair: its destination's rank and its place in the literal walk (workload, direction, kind:
+   * 0 an interface, `k` its index, answered when written; 1 an outside group, `k` its place, answered already).
+   */
+  interface Candidate { readonly dst: string; readonly rank: number; readonly ci: number; readonly dir: number; readonly kind: number; readonly k: number; readonly src: string; readonly acc?: Acc }
   const candidates = (s: { id: string; src: Source }): Candidate[] => {
     const out: Candidate[] = [];
     const src = s.src;
     if (src.kind === 'cluster') {
       const ci = src.ci;
       enis.forEach((e, ei) => {
-        if (toEnis[ei]) out.push({ src: s.id, dst: interfaceEndpointId(e), rank: eniRank[ei]!, ci, dir: 0, kind: 0, k: ei, answer: () => answers.answer(reps[ci]!, 'egress', ei) });
+        if (toEnis[ei]) out.push({ src: s.id, dst: interfaceEndpointId(e), rank: eniRank[ei]!, ci, dir: 0, kind: 0, k: ei });
       });
-      egressGroups[ci]!.forEach(({ g, acc }, k) => out.push({ src: s.id, dst: g.id, rank: rank.get(shown(g.id))!, ci, dir: 0, kind: 1, k, answer: () => acc }));
+      egressGroups[ci]!.forEach(({ g, acc }, k) => out.push({ src: s.id, dst: g.id, rank: rank.get(shown(g.id))!, ci, dir: 0, kind: 1, k, acc }));
     } else if (src.kind === 'eni') {
       const ei = src.ei;
       cluster.forEach((c, ci) => {
-        if (toCluster[ci]) out.push({ src: s.id, dst: c.endpoint.id, rank: clusterRank[ci]!, ci, dir: 1, kind: 0, k: ei, answer: () => answers.answer(reps[ci]!, 'ingress', ei) });
+        if (toCluster[ci]) out.push({ src: s.id, dst: c.endpoint.id, rank: clusterRank[ci]!, ci, dir: 1, kind: 0, k: ei });
       });
     } else {
-      for (const { ci, k, acc } of ingressOf.get(src.id)!) out.push({ src: s.id, dst: cluster[ci]!.endpoint.id, rank: clusterRank[ci]!, ci, dir: 1, kind: 1, k, answer: () => acc });
+      for (const { ci, k, acc } of ingressOf.get(src.id)!) out.push({ src: s.id, dst: cluster[ci]!.endpoint.id, rank: clusterRank[ci]!, ci, dir: 1, kind: 1, k, acc });
     }
     return out;
   };
@@ -410,7 +413,7 @@ export function crossReachStream(j: CrossJoin, opts: CrossReachOptions = {}): Cr
       i = n;
       row.sort(byPlace);
       for (const c of row) {
-        const acc = c.answer();
+        const acc = c.acc ?? answers.answer(reps[c.ci]!, c.dir ? 'ingress' : 'egress', c.k);
         let a = narrowed.get(acc);
         if (a === undefined) {
           const x = narrow(acc, traffic);

@@ -89,8 +89,11 @@ export function* crossReachChunks(r: CrossReachStream, format: CrossReachFormat,
     buf = `${head.slice(0, at)}"connections": [`;
     const j = jsonPieces();
     let first = true;
+    // A source's pairs come one after another: its piece is looked up once.
+    let src: string | undefined, lead = '';
     for (const p of r.pairs()) {
-      buf += `${first ? '\n' : ',\n'}    {\n      "src": ${j.id(p.src)},\n      "dst": ${j.id(p.dst)},\n${j.body(p.answer)}`;
+      if (p.src !== src) lead = `    {\n      "src": ${j.id((src = p.src))},\n      "dst": `;
+      buf += `${first ? '\n' : ',\n'}${lead}${j.id(p.dst)},\n${j.body(p.answer)}`;
       first = false;
       if (buf.length >= CHUNK) ((yield buf), (buf = ''));
     }
@@ -98,8 +101,8 @@ export function* crossReachChunks(r: CrossReachStream, format: CrossReachFormat,
     return;
   }
   // Lines as the whole section joins them: the first (the notes) left out when empty.
-  const head = format === 'md' ? [notesMarkdown(notes).trimEnd(), ...(r.joined ? ['**Assumptions:**', '', ...r.assumptions.map((a) => `- ${mdText(a)}`), '', '| src | dst | conn |', '|---|---|---|'] : [mdText(headText(r)[0]!)])] : [notesText(notes).trimEnd(), ...headText(r)];
-  buf = head.filter((l, i) => i > 0 || l).join('\n');
+  const lines = format === 'md' ? [notesMarkdown(notes).trimEnd(), ...(r.joined ? ['**Assumptions:**', '', ...r.assumptions.map((a) => `- ${mdText(a)}`), '', '| src | dst | conn |', '|---|---|---|'] : [mdText(headText(r)[0]!)])] : [notesText(notes).trimEnd(), ...headText(r)];
+  buf = lines.filter((l, i) => i > 0 || l).join('\n');
   const cell = memoized((id: string) => (format === 'md' ? mdText(show(id)) : oneLine(show(id))));
   const texts = new WeakMap<CrossAnswer, string>();
   const text = (a: CrossAnswer): string => {
@@ -109,8 +112,10 @@ export function* crossReachChunks(r: CrossReachStream, format: CrossReachFormat,
   };
   let any = false;
   if (r.joined) {
+    let src: string | undefined, head = '';
     for (const p of r.pairs()) {
-      buf += format === 'md' ? `\n| ${cell(p.src)} | ${cell(p.dst)} | ${text(p.answer)} |` : `\n${cell(p.src)} => ${cell(p.dst)} : ${text(p.answer)}`;
+      if (p.src !== src) head = format === 'md' ? `\n| ${cell((src = p.src))} | ` : `\n${cell((src = p.src))} => `;
+      buf += format === 'md' ? `${head}${cell(p.dst)} | ${text(p.answer)} |` : `${head}${cell(p.dst)} : ${text(p.answer)}`;
       any = true;
       if (buf.length >= CHUNK) ((yield buf), (buf = ''));
     }
