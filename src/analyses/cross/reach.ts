@@ -373,7 +373,9 @@ export function crossReachStream(j: CrossJoin, opts: CrossReachOptions = {}): Cr
   const order = sources.map((_, i) => i).sort((a, b) => lex(display[a]!, display[b]!) || a - b);
   const rank = ranks([...display, ...cluster.map((c) => shown(c.endpoint.id)), ...enis.map((e) => shown(interfaceEndpointId(e))), ...outside.map((o) => shown(o.id))]);
   const clusterRank = cluster.map((c) => rank.get(shown(c.endpoint.id))!);
-  const eniRank = enis.map((e) => rank.get(shown(interfaceEndpointId(e)))!);
+  // Made once: an id made afresh per pair would be hashed afresh by every look-up of it.
+  const eniIds = enis.map(interfaceEndpointId);
+  const eniRank = eniIds.map((id) => rank.get(shown(id))!);
   const toEnis = enis.map((e) => toA(enisJson.get(e)!));
   const toCluster = cluster.map((c) => toK(c.endpoint));
 
@@ -387,8 +389,8 @@ export function crossReachStream(j: CrossJoin, opts: CrossReachOptions = {}): Cr
     const src = s.src;
     if (src.kind === 'cluster') {
       const ci = src.ci;
-      enis.forEach((e, ei) => {
-        if (toEnis[ei]) out.push({ src: s.id, dst: interfaceEndpointId(e), rank: eniRank[ei]!, ci, dir: 0, kind: 0, k: ei });
+      eniIds.forEach((_, ei) => {
+        if (toEnis[ei]) out.push({ src: s.id, dst: eniIds[ei]!, rank: eniRank[ei]!, ci, dir: 0, kind: 0, k: ei });
       });
       egressGroups[ci]!.forEach(({ g, acc }, k) => out.push({ src: s.id, dst: g.id, rank: rank.get(shown(g.id))!, ci, dir: 0, kind: 1, k, acc }));
     } else if (src.kind === 'eni') {
