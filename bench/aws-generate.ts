@@ -125,3 +125,25 @@ export function generateAwsEstate(shape: AwsEstateShape): { files: Array<{ path:
     explain: ['eni-1-20', `eni-${Math.min(4, shape.vpcs - 1)}-${perVpc - 1}`],
   };
 }
+
+/**
+ * The estate with `count` of its app interfaces tagged as nodes of the cluster `cluster`
+ * (`kubernetes.io/cluster/<name>=owned`, as EKS tags them): the cross-layer rows join a generated cluster
+ * to it (its pods name no node, so each may run on any of them). The first app interfaces of the first VPC:
+ * a cluster's nodes share a VPC.
+ */
+export function withClusterNodes(files: ReadonlyArray<{ path: string; text: string }>, count: number, cluster = 'bench'): Array<{ path: string; text: string }> {
+  return files.map((f) => {
+    if (!f.path.endsWith('/NetworkInterfaces.json')) return f;
+    const doc = JSON.parse(f.text) as { NetworkInterfaces: Array<{ TagSet: Array<{ Key: string; Value: string }> }> };
+    let left = count;
+    for (const e of doc.NetworkInterfaces) {
+      if (left === 0) break;
+      if (!e.TagSet.some((t) => t.Key === 'tier' && t.Value === 'app')) continue;
+      e.TagSet.push({ Key: `kubernetes.io/cluster/${cluster}`, Value: 'owned' });
+      left--;
+    }
+    if (left > 0) throw new Error(`the estate has fewer than ${count} app interfaces`);
+    return { path: f.path, text: JSON.stringify(doc) };
+  });
+}

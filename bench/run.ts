@@ -276,7 +276,22 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+/** What `--help` prints: the modes (without it, an unknown option runs the whole default bench and rewrites bench/results.json). */
+const USAGE = `usage: node --expose-gc dist/bench/run.js [mode] [options]   (npm run bench -- ...)
+  (no mode)    the engine rows: --sizes S,M,L,XL,... --runs N --seed N; writes bench/results.json
+  --commands   whole CLI commands as child processes (bench/commands.ts): --sizes L,XL,XXL --runs N --timeout S
+               --heap MiB --keep --results FILE --print; rows include reach -o json of the cluster with the AWS_S
+               estate, 10 of its app interfaces tagged as nodes (the cross-layer section); writes bench/results-commands.json
+  --aws        the AWS rows (bench/aws.ts): --sizes AWS_S,AWS_L --runs N; writes bench/results-aws.json
+  --store      the store rows (bench/store.ts): --sizes L,XL
+  --lab        the network-namespace lab (root, nftables, iproute2; bench/lab.ts)
+`;
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
   if (process.argv.includes('--lab')) {
     await labBenchMain();
     return;

@@ -37,6 +37,9 @@ test('every command row runs at size S and yields wall time, CPU time, peak RSS 
   // The targets go by the size's name: L (9,968 generated pods) is judged against ≤ 2 s.
   const asL = commandTable([{ ...s, size: 'L', pods: 9968 }]);
   assert.match(asL, /≤ 2\.00 s\s+(pass|pass on CPU|FAIL)/);
+  // The cross-layer row (cluster and AWS_S with its nodes tagged) by issue 10's target.
+  assert.match(asL.split('\n').find((l) => l.includes(ROW_LABELS['reach-cross']))!, /≤ 10\.0 s, 2 GiB\s+(pass|pass on CPU|FAIL)/);
+  assert.ok(s.rows['reach-cross'].command.includes(' aws-s -o json'), s.rows['reach-cross'].command);
 });
 
 test('the changed copies: one policy widened, 1% of team workloads (at least one) relabelled', () => {
@@ -84,6 +87,8 @@ test('ratio and target status', () => {
   assert.equal(targetStatus(SIZES.XL, { wallMs: 3000, cpuMs: 1400, rssMiB: 3000 }), 'FAIL');
   assert.equal(targetStatus(SIZES.XXL, { wallMs: 11_000, cpuMs: 10_500, rssMiB: 100 }), 'FAIL');
   assert.equal(targetStatus(SIZES.S, { wallMs: 11_000, cpuMs: 10_500, rssMiB: 100 }), '');
+  assert.equal(targetStatus(SIZES.L, { wallMs: 3000, cpuMs: 1400, rssMiB: 100 }, 'reach-cross'), 'pass');
+  assert.equal(targetStatus(SIZES.L, { wallMs: 3000, cpuMs: 1400, rssMiB: 2100 }, 'reach-cross'), 'FAIL');
 });
 
 test('a command counts as failed on a crash, exit 2 or no output; exit 1 of audit or diff is findings', () => {

@@ -158,6 +158,16 @@ export class Analysis {
     return id;
   }
 
+  /**
+   * allowed() between a pod class and an outside block (an index of externals()), from the class (`egress`)
+   * or to it: one cell of the matrix, without looking the block up by its range.
+   */
+  blockAllowed(cls: number, block: number, dir: 'egress' | 'ingress'): PortSet {
+    const m = this.matrix;
+    const b = m.behaviourOf[cls]!;
+    return this.ports.get(dir === 'egress' ? m.toBlock(b, block) : m.fromBlock(block, b));
+  }
+
   /** Allowed connections between two targets (pod classes or external addresses). */
   allowed(src: Target, dst: Target): PortSet {
     return this.ports.get(this.allowedId(src, dst));

@@ -11,7 +11,12 @@ import { buildAwsInventory } from '../../src/sources/aws/snapshot.js';
 import { loadFromTexts } from '../../src/sources/k8s/index.js';
 import { analyze } from '../../src/engine/index.js';
 import { analyseAwsInventory } from '../../src/analyses/aws/reach.js';
-import { crossJoin, crossReach } from '../../src/analyses/cross/reach.js';
+import { crossJoin, crossReach, crossReachStream, type CrossReach, type CrossReachOptions } from '../../src/analyses/cross/reach.js';
+import { crossReachChunks, crossReachReport, CROSS_REACH_FORMATS } from '../../src/reports/cross/reach.js';
+import { toJsonLines } from '../../src/reports/json.js';
+import { notesJson } from '../../src/reports/notes.js';
+import { NO_NOTES } from '../../src/analyses/notes.js';
+import { parsePortSpec } from '../../src/model/port-set.js';
 import { interfaceEndpointId, type NetworkInterface } from '../../src/inventory/aws/types.js';
 import type { Pod } from '../../src/inventory/types.js';
 import { parseIp } from '../../src/model/address.js';
@@ -164,30 +169,37 @@ function connectionText(c: ReturnType<typeof crossReach>['connections'][number])
   return `${c.src} ${c.dst} ${c.conns.key()} ${c.responseBlocked.key()} ${c.kubernetes.key()} ${c.aws.key()} ${c.via.map((v) => `${v.route}=${v.conns.key()}|${v.kubernetes.key()}|${v.aws.key()}`).join(',')}`;
 }
 
+/** The mixed input with a second node alike the first, replicas of two alike workloads and, with `service`, a NodePort Service. */
+function alikeJoin({ snapshot: given, manifests }: Mixed, service: boolean, policy: string): { j: ReturnType<typeof crossJoin> } {
+  const snapshot = structuredClone(given);
+  // A second node alike the first (same subnet and groups, next addresses), replicas, and a NodePort Service.
+  const enis = snapshot['NetworkInterfaces'] as Array<Record<string, unknown>>;
+  const node = enis.find((e) => JSON.stringify(e['TagSet'] ?? []).includes('kubernetes.io/cluster/c'))!;
+  const base = String(node['PrivateIpAddress']).split('.').slice(0, 3).join('.');
+  // The node's groups open the nodePort, so that Service paths are live.
+  const groups = new Set(((node['Groups'] as Array<{ GroupId: string }>) ?? []).map((g) => g.GroupId));
+  for (const g of snapshot['SecurityGroups'] as Array<Record<string, unknown>>) if (groups.has(String(g['GroupId']))) g['IpPermissions'] = [...(g['IpPermissions'] as unknown[]), { IpProtocol: 'tcp', FromPort: 30080, ToPort: 30080, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }];
+  enis.push({ ...node, NetworkInterfaceId: `${String(node['NetworkInterfaceId'])}-twin`, PrivateIpAddress: `${base}.200`, PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: `${base}.200` }], Attachment: { InstanceId: 'i-twin' }, Association: undefined });
+  const docs = [
+    manifests,
+    JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'rep', namespace: 'ns' }, spec: { replicas: 3, selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a', tier: 'web' } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }] } } } }),
+    // Alike rep in everything the policies see (they select on app only), but not selected by the Service.
+    JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'rep2', namespace: 'ns' }, spec: { replicas: 2, selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a', tier: 'batch' } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }] } } } }),
+    ...(service ? [JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc', namespace: 'ns' }, spec: { type: 'NodePort', externalTrafficPolicy: policy, selector: { app: 'a', tier: 'web' }, ports: [{ port: 80, targetPort: 'http', nodePort: 30080 }] } })] : []),
+  ];
+  const inv = buildAwsInventory([{ path: 'gen.json', text: JSON.stringify(snapshot) }]);
+  const k8s = loadFromTexts([{ path: 'gen.yaml', text: docs.join('\n---\n') }], {});
+  const j = crossJoin(analyze(k8s.inventory), analyseAwsInventory(inv, { ephemeral: EPH }));
+  return { j };
+}
+
 test('cross reach shares answers among alike pods, hosts and interfaces without changing any (against the literal walk)', () => {
   let sharedPods = 0;
   let sharedHosts = 0;
   let viaSeen = 0;
   fc.assert(
-    fc.property(mixedArb(), fc.boolean(), fc.constantFrom('Cluster', 'Local'), ({ snapshot, manifests }, service, policy) => {
-      // A second node alike the first (same subnet and groups, next addresses), replicas, and a NodePort Service.
-      const enis = snapshot['NetworkInterfaces'] as Array<Record<string, unknown>>;
-      const node = enis.find((e) => JSON.stringify(e['TagSet'] ?? []).includes('kubernetes.io/cluster/c'))!;
-      const base = String(node['PrivateIpAddress']).split('.').slice(0, 3).join('.');
-      // The node's groups open the nodePort, so that Service paths are live.
-      const groups = new Set(((node['Groups'] as Array<{ GroupId: string }>) ?? []).map((g) => g.GroupId));
-      for (const g of snapshot['SecurityGroups'] as Array<Record<string, unknown>>) if (groups.has(String(g['GroupId']))) g['IpPermissions'] = [...(g['IpPermissions'] as unknown[]), { IpProtocol: 'tcp', FromPort: 30080, ToPort: 30080, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }];
-      enis.push({ ...node, NetworkInterfaceId: `${String(node['NetworkInterfaceId'])}-twin`, PrivateIpAddress: `${base}.200`, PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: `${base}.200` }], Attachment: { InstanceId: 'i-twin' }, Association: undefined });
-      const docs = [
-        manifests,
-        JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'rep', namespace: 'ns' }, spec: { replicas: 3, selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a', tier: 'web' } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }] } } } }),
-        // Alike rep in everything the policies see (they select on app only), but not selected by the Service.
-        JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'rep2', namespace: 'ns' }, spec: { replicas: 2, selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a', tier: 'batch' } }, spec: { containers: [{ name: 'c', image: 'x', ports: [{ name: 'http', containerPort: 8080 }] }] } } } }),
-        ...(service ? [JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc', namespace: 'ns' }, spec: { type: 'NodePort', externalTrafficPolicy: policy, selector: { app: 'a', tier: 'web' }, ports: [{ port: 80, targetPort: 'http', nodePort: 30080 }] } })] : []),
-      ];
-      const inv = buildAwsInventory([{ path: 'gen.json', text: JSON.stringify(snapshot) }]);
-      const k8s = loadFromTexts([{ path: 'gen.yaml', text: docs.join('\n---\n') }], {});
-      const j = crossJoin(analyze(k8s.inventory), analyseAwsInventory(inv, { ephemeral: EPH }));
+    fc.property(mixedArb(), fc.boolean(), fc.constantFrom('Cluster', 'Local'), (mixed, service, policy) => {
+      const { j } = alikeJoin(mixed, service, policy);
       for (const level of ['pod', 'workload'] as const) {
         const got = crossReach(j, { level });
         const want = crossReach(j, { level, literal: true });
@@ -203,4 +215,47 @@ test('cross reach shares answers among alike pods, hosts and interfaces without 
     { numRuns: 80 },
   );
   assert.ok(sharedPods > 40 && sharedHosts > 40 && viaSeen > 5, `replicas in ${sharedPods} runs, several nodes in ${sharedHosts}, Service paths in ${viaSeen}`);
+});
+
+/** The section's JSON as one document (an endpoint or connection a line), the way the report was written before it was streamed. */
+function wholeJson(r: CrossReach): string {
+  return toJsonLines({
+    schema: 'bulkhead.reach/v1', layer: 'cross', ...notesJson(NO_NOTES), joined: r.joined,
+    ...(r.placement.cluster !== undefined ? { cluster: r.placement.cluster } : {}),
+    nodes: r.placement.hosts.map((h) => ({ name: h.name, ...(h.instanceId ? { instanceId: h.instanceId } : {}), interfaces: h.enis.map((e) => e.id), evidence: h.evidence })),
+    assumptions: r.assumptions,
+    endpoints: r.outside.map((o) => ({ id: o.id, kind: 'External', name: o.name, cidrs: o.cidrs })),
+    connections: r.connections.map((c) => ({
+      src: c.src, dst: c.dst, conns: c.conns.toJSON(), ...(c.responseBlocked.isEmpty() ? {} : { responseBlocked: c.responseBlocked.toJSON() }),
+      kubernetes: c.kubernetes.toJSON(), aws: c.aws.toJSON(), ...(c.via.length ? { via: c.via.map((v) => ({ route: v.route, conns: v.conns.toJSON(), kubernetes: v.kubernetes.toJSON(), aws: v.aws.toJSON() })) } : {}),
+    })),
+  }, ['endpoints', 'connections']);
+}
+
+const ENDS = [undefined, 'ns/*', 'ns/rep', 'internet', '10.0.0.0/8', '*eni*', 'ns/p0'];
+const PORT_FILTERS = [undefined, 'TCP/443', 'TCP/30080', 'UDP/53'];
+
+test('the streamed cross section is the literal walk sorted whole, pair by pair and byte for byte in every format, with --from, --to and --port', () => {
+  let listed = 0;
+  let filtered = 0;
+  fc.assert(
+    fc.property(mixedArb(), fc.boolean(), fc.constantFrom('Cluster', 'Local'), fc.constantFrom('pod', 'workload'), fc.constantFrom(...ENDS), fc.constantFrom(...ENDS), fc.constantFrom(...PORT_FILTERS), (mixed, service, policy, level, from, to, port) => {
+      const { j } = alikeJoin(mixed, service, policy);
+      const opts: CrossReachOptions = { level, ...(from ? { from } : {}), ...(to ? { to } : {}), ...(port ? { ports: parsePortSpec(port)! } : {}) };
+      const want = crossReach(j, { ...opts, literal: true });
+      const stream = crossReachStream(j, opts);
+      const got = [...stream.pairs()].map((p) => connectionText({ src: p.src, dst: p.dst, ...p.answer }));
+      assert.deepEqual(got, want.connections.map(connectionText));
+      assert.deepEqual(stream.outside, want.outside);
+      assert.deepEqual([...stream.names], [...want.names]);
+      // Twice: each pass computes the pairs again.
+      assert.equal([...stream.pairs()].length, got.length);
+      assert.equal([...crossReachChunks(stream, 'json')].join(''), wholeJson(want));
+      for (const f of CROSS_REACH_FORMATS) assert.equal([...crossReachChunks(stream, f)].join(''), crossReachReport(want, f), f);
+      listed += got.length;
+      if (from || to || port) filtered++;
+    }),
+    { numRuns: 80 },
+  );
+  assert.ok(listed > 200 && filtered > 40, `pairs listed ${listed}, filtered runs ${filtered}`);
 });

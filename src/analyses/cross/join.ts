@@ -126,7 +126,12 @@ export interface ServiceVerdict {
 /** Evaluates pod/AWS pairs with the paths memoised (reach asks the same node interface again and again). */
 export class CrossJoin {
   private readonly paths = new Map<string, PathAnswer>();
-  private readonly k8sMemo = new Map<string, PortSet>();
+  /** Kubernetes answers for addresses in no outside block (those in one are a matrix cell). */
+  private readonly k8sByAddress = new Map<string, PortSet>();
+  /** The outside block holding each address asked (-1: none): reach asks the same few addresses for every class. */
+  private readonly blockAt = new Map<bigint, number>();
+  /** The engine hands out one PortSet per distinct set: its traffic is made once. */
+  private readonly trafficOf = new Map<PortSet, TrafficSet>();
   /** The nodePorts that forward to each pod. */
   readonly services: ServiceRoutes;
 
@@ -151,18 +156,42 @@ export class CrossJoin {
 
   /** Kubernetes between a pod and one address key (either family), either way (the address as an ipBlock peer). */
   kubernetesPorts(pod: Pod, address: bigint, dir: 'egress' | 'ingress'): PortSet {
-    const cls = this.k8s.classOf(pod.id);
+    return this.classPorts(this.k8s.classOf(pod.id), address, dir);
+  }
+
+  /** The index of the cluster's outside block (externals()) holding an address key, or -1. */
+  blockOf(address: bigint): number {
+    let b = this.blockAt.get(address);
+    if (b === undefined) {
+      const family = keyFamily(address);
+      const value = family === 6 ? address - V6_BASE : address;
+      this.blockAt.set(address, (b = this.k8s.externals().findIndex((x) => x.range.family === family && x.range.lo <= value && value <= x.range.hi)));
+    }
+    return b;
+  }
+
+  /**
+   * kubernetesPorts for a pod class (`block`: blockOf(address), when the caller has it): an address in an
+   * outside block is answered as the block (blocks behave alike, one matrix cell), any other on its own.
+   */
+  classPorts(cls: number, address: bigint, dir: 'egress' | 'ingress', block = this.blockOf(address)): PortSet {
+    if (block >= 0) return this.k8s.blockAllowed(cls, block, dir);
     const key = `${cls}|${address}|${dir}`;
-    let p = this.k8sMemo.get(key);
+    let p = this.k8sByAddress.get(key);
     if (p) return p;
     const family = keyFamily(address);
-    const value = family === 6 ? address - V6_BASE : address;
-    const block = this.k8s.externals().find((b) => b.range.family === family && b.range.lo <= value && value <= b.range.hi);
-    const at: Target = { kind: 'address', range: block?.range ?? { family, lo: value, hi: value } };
+    const at: Target = { kind: 'address', range: { family, lo: family === 6 ? address - V6_BASE : address, hi: family === 6 ? address - V6_BASE : address } };
     const self: Target = { kind: 'class', index: cls };
     p = dir === 'egress' ? this.k8s.allowed(self, at) : this.k8s.allowed(at, self);
-    this.k8sMemo.set(key, p);
+    this.k8sByAddress.set(key, p);
     return p;
+  }
+
+  /** kubernetesTraffic of a PortSet the engine gave, made once per set. */
+  traffic(p: PortSet): TrafficSet {
+    let t = this.trafficOf.get(p);
+    if (t === undefined) this.trafficOf.set(p, (t = kubernetesTraffic(p)));
+    return t;
   }
 
   /** An interface's address key of a family (-1: it has none). */
@@ -225,7 +254,7 @@ export class CrossJoin {
   }
 
   private verdict(host: NodeHost, view: PodView, ports: PortSet, aws: PathAnswer): CrossVerdict {
-    const kubernetes = kubernetesTraffic(ports);
+    const kubernetes = this.traffic(ports);
     return { host, view, kubernetes, kubernetesPorts: ports, aws, conns: aws.conns.intersect(kubernetes), responseBlocked: aws.responseBlocked.intersect(kubernetes) };
   }
 }

@@ -21,9 +21,12 @@ import { joinNotes } from '../aws/notes.js';
 import type { AwsAnalysis, AwsEndpointJSON } from '../aws/reach.js';
 import { awsEndpointMatcher, trafficOfPorts } from '../aws/select.js';
 import { clusterEndpoints, endpointMatcher, type Endpoint, type Level, type ResolvedEndpoint } from '../endpoints.js';
-import { routeText } from '../../engine/cross/services.js';
-import { CrossJoin, JOIN_ASSUMPTIONS, kubernetesTraffic, type ServiceVerdict } from './join.js';
-import { SharedAnswers } from './shared-answers.js';
+import { CrossJoin, JOIN_ASSUMPTIONS } from './join.js';
+import { SharedAnswers, type Direction } from './shared-answers.js';
+import { add, addService, EMPTY, joinAcc, narrow, worthListing, type Acc } from './acc.js';
+import { FactoredAnswers } from './factored.js';
+
+export { ALL_K8S } from './acc.js';
 
 export interface CrossConnection {
   readonly src: string;
@@ -111,57 +114,45 @@ function outsidePieces(j: CrossJoin): IpRange[] {
   return out;
 }
 
-type Acc = { conns: TrafficSet; responseBlocked: TrafficSet; kubernetes: TrafficSet; aws: TrafficSet; via: readonly CrossVia[] };
-const EMPTY: Acc = { conns: TrafficSet.EMPTY, responseBlocked: TrafficSet.EMPTY, kubernetes: TrafficSet.EMPTY, aws: TrafficSet.EMPTY, via: [] };
-/** What Kubernetes decides in a cross-layer answer when it allows everything. */
-export const ALL_K8S = kubernetesTraffic(PortSet.ALL);
-
-function add(a: Acc, v: { conns: TrafficSet; responseBlocked: TrafficSet; kubernetes: TrafficSet; aws: { conns: TrafficSet; responseBlocked: TrafficSet } }): Acc {
-  return { conns: a.conns.union(v.conns), responseBlocked: a.responseBlocked.union(v.responseBlocked), kubernetes: a.kubernetes.union(v.kubernetes), aws: a.aws.union(v.aws.conns).union(v.aws.responseBlocked), via: a.via };
-}
-
-/** Adds one Service path (its traffic is the nodePort the client sends to), kept by route when either layer opens it. */
-function addService(a: Acc, v: ServiceVerdict): Acc {
-  const aws = v.awsTraffic.union(v.awsReplyBlocked);
-  const via = aws.isEmpty() && v.kubernetes.isEmpty() ? [] : [{ route: routeText(v.route), conns: v.conns, kubernetes: v.kubernetes, aws }];
-  return joinAcc(a, { conns: v.conns, responseBlocked: v.responseBlocked, kubernetes: v.kubernetes, aws, via });
-}
-
-/** Two answers joined (of two pods, or two kinds of hosts): what either gives, Service paths by route. */
-function joinAcc(a: Acc, b: Acc): Acc {
-  if (a === EMPTY) return b;
-  if (b === EMPTY) return a;
-  const via = new Map(a.via.map((x) => [x.route, x]));
-  for (const x of b.via) {
-    const old = via.get(x.route);
-    via.set(x.route, old ? { route: x.route, conns: old.conns.union(x.conns), kubernetes: old.kubernetes.union(x.kubernetes), aws: old.aws.union(x.aws) } : x);
-  }
-  return {
-    conns: a.conns.union(b.conns), responseBlocked: a.responseBlocked.union(b.responseBlocked), kubernetes: a.kubernetes.union(b.kubernetes), aws: a.aws.union(b.aws),
-    via: [...via.values()].sort((x, y) => lex(x.route, y.route)),
-  };
-}
-
-/** Listed when something passes both layers, or one layer opens what the other closes. */
-function worthListing(a: Acc): boolean {
-  if (!a.conns.isEmpty() || !a.responseBlocked.isEmpty()) return true;
-  const awsOpens = !a.aws.intersect(ALL_K8S).isEmpty();
-  const k8sRestricted = !a.kubernetes.isEmpty() && !a.kubernetes.equals(ALL_K8S);
-  return awsOpens || k8sRestricted;
-}
-
-function narrow(a: Acc, t: TrafficSet | undefined): Acc {
-  if (!t) return a;
-  const via = a.via.map((x) => ({ route: x.route, conns: x.conns.intersect(t), kubernetes: x.kubernetes.intersect(t), aws: x.aws.intersect(t) })).filter((x) => !x.aws.isEmpty() || !x.kubernetes.isEmpty());
-  return { conns: a.conns.intersect(t), responseBlocked: a.responseBlocked.intersect(t), kubernetes: a.kubernetes.intersect(t), aws: a.aws.intersect(t), via };
-}
-
 function awsJson(e: NetworkInterface): AwsEndpointJSON {
   return { id: interfaceEndpointId(e), kind: 'NetworkInterface', ...(e.tags['Name'] ? { name: e.tags['Name'] } : {}), account: e.account, region: e.region, addresses: e.addresses, vpc: e.vpc, subnet: e.subnet, securityGroups: e.securityGroups, tags: e.tags };
 }
 
-/** Cross-layer reach of a mixed run. */
-export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossReach {
+/** One pair of the listing: its ends' ids and what goes between them (shared among pairs that answer alike). */
+export interface CrossPair {
+  readonly src: string;
+  readonly dst: string;
+  readonly answer: CrossAnswer;
+}
+
+/** A pair's answer: a CrossConnection without its ends. */
+export type CrossAnswer = Omit<CrossConnection, 'src' | 'dst'>;
+
+/** CrossReach whose connections are produced a source at a time, in the listing's order. */
+export interface CrossReachStream extends Omit<CrossReach, 'connections'> {
+  /** The pairs in order (src then dst by display name), each pass computed again: keep none. */
+  pairs(): Iterable<CrossPair>;
+}
+
+/** What both walks need: the ends, the filters and how the section is named. */
+interface Walk {
+  readonly j: CrossJoin;
+  readonly cluster: readonly ResolvedEndpoint[];
+  readonly enis: readonly NetworkInterface[];
+  readonly pieces: readonly IpRange[];
+  readonly universe: readonly IpRange[];
+  readonly traffic: TrafficSet | undefined;
+  readonly fromK: (e: Endpoint) => boolean;
+  readonly toK: (e: Endpoint) => boolean;
+  readonly fromA: (e: AwsEndpointJSON) => boolean;
+  readonly toA: (e: AwsEndpointJSON) => boolean;
+  readonly enisJson: ReadonlyMap<NetworkInterface, AwsEndpointJSON>;
+  readonly names: Map<string, string>;
+  readonly head: Omit<CrossReach, 'connections' | 'outside' | 'names'>;
+}
+
+/** The head of the section (placement, assumptions, diagnostics) and the ends, or undefined when nothing is joined. */
+function walkOf(j: CrossJoin, opts: CrossReachOptions): Walk | CrossReach {
   const pl = j.placement;
   const diagnostics = [...pl.diagnostics];
   const v6only = j.aws.inventory.interfaces.filter((e) => e.addresses.length === 0).length;
@@ -171,13 +162,7 @@ export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossRea
   const names = new Map<string, string>();
   if (pl.hosts.length === 0) return { joined: false, placement: pl, connections: [], outside: [], names, assumptions: [], diagnostics };
 
-  const level = opts.level ?? 'workload';
-  const cluster = clusterEndpoints(j.k8s, level);
   const enis = j.aws.inventory.interfaces.filter((e) => !pl.hostEnis.has(e) && e.addresses.length > 0).sort((a, b) => lex(interfaceEndpointId(a), interfaceEndpointId(b)));
-  const pieces = outsidePieces(j);
-  const universe = j.aws.streamReach().view.externals.flatMap((x) => x.ranges);
-  const traffic = opts.ports ? trafficOfPorts(opts.ports) : undefined;
-
   const clusterMatch = (spec: string | undefined): ((e: Endpoint) => boolean) => (spec === undefined ? () => true : endpointMatcher(spec));
   const awsMatch = (spec: string | undefined): ((e: AwsEndpointJSON) => boolean) => {
     if (spec === undefined) return () => true;
@@ -185,25 +170,82 @@ export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossRea
     const g = spec.includes('*') ? compileGlob(spec) : undefined;
     return (e) => m(e) || (g !== undefined && g(e.id));
   };
-  const fromK = clusterMatch(opts.from), toK = clusterMatch(opts.to), fromA = awsMatch(opts.from), toA = awsMatch(opts.to);
-
   for (const e of enis) names.set(interfaceEndpointId(e), `${interfaceEndpointId(e)}${e.tags['Name'] ? `[${e.tags['Name']}]` : ''}`);
+  return {
+    j, enis, names,
+    cluster: clusterEndpoints(j.k8s, opts.level ?? 'workload'),
+    pieces: outsidePieces(j),
+    universe: j.aws.streamReach().view.externals.flatMap((x) => x.ranges),
+    traffic: opts.ports ? trafficOfPorts(opts.ports) : undefined,
+    fromK: clusterMatch(opts.from), toK: clusterMatch(opts.to), fromA: awsMatch(opts.from), toA: awsMatch(opts.to),
+    enisJson: new Map(enis.map((e) => [e, awsJson(e)])),
+    head: { joined: true, placement: pl, assumptions, diagnostics },
+  };
+}
+
+const outsideJson = (ranges: readonly IpRange[]): AwsEndpointJSON => ({ id: '', kind: 'External', cidrs: ranges.flatMap(rangeToCidrs) });
+
+/** The outside ranges named (against the estate's outside as the AWS section names it, or all of IPv4 when shorter), sorted by id. */
+function namedOutside(groups: ReadonlyMap<string, { ranges: readonly IpRange[] }>, universe: readonly IpRange[], names: Map<string, string>): CrossOutside[] {
+  const outside: CrossOutside[] = [];
+  for (const [id, g] of groups) {
+    const a = outsideName(g.ranges, universe);
+    const b = outsideName(g.ranges, [{ family: 4, lo: 0n, hi: (1n << 32n) - 1n }]);
+    const n = b.name.length < a.name.length ? b : a;
+    names.set(id, n.name);
+    outside.push({ id, name: n.name, cidrs: n.cidrs });
+  }
+  return outside.sort((a, b) => lex(a.id, b.id));
+}
+
+/** An outside group's id: its ranges as `lo-hi[,lo-hi...]`. */
+function outsideIdOf(ranges: readonly IpRange[]): string {
+  return ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(',');
+}
+
+/** A canonical string per answer (answers equal by value group outside pieces together), made once per answer object. */
+function accKeys(): (acc: Acc) => string {
+  const keys = new WeakMap<Acc, string>();
+  return (acc) => {
+    let k = keys.get(acc);
+    if (k === undefined) keys.set(acc, (k = `${acc.conns.key()}/${acc.responseBlocked.key()}/${acc.kubernetes.key()}/${acc.aws.key()}/${acc.via.map((x) => `${x.route}=${x.conns.key()}|${x.kubernetes.key()}|${x.aws.key()}`).join(',')}`));
+    return k;
+  };
+}
+
+/**
+ * Cross-layer reach of a mixed run, whole. `literal` walks every pod, host and far end on its own and sorts
+ * the pairs at the end: the reference that the streamed listing (crossReachStream) is tested against.
+ */
+export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossReach {
+  if (opts.literal) return literalReach(j, opts);
+  const s = crossReachStream(j, opts);
+  const connections: CrossConnection[] = [];
+  for (const p of s.pairs()) connections.push({ src: p.src, dst: p.dst, ...p.answer });
+  const { pairs: _p, ...rest } = s;
+  return { ...rest, connections };
+}
+
+function literalReach(j: CrossJoin, opts: CrossReachOptions): CrossReach {
+  const w = walkOf(j, opts);
+  if (!('j' in w)) return w;
+  const { cluster, enis, pieces, traffic, fromK, toK, fromA, toA, enisJson, names } = w;
+  const pl = j.placement;
   const connections: CrossConnection[] = [];
   const outsideGroups = new Map<string, { ranges: IpRange[] }>();
   const outsideId = (ranges: readonly IpRange[]): string => {
-    const id = ranges.map((r) => `${formatIp(4, r.lo)}-${formatIp(4, r.hi)}`).join(',');
+    const id = outsideIdOf(ranges);
     if (!outsideGroups.has(id)) outsideGroups.set(id, { ranges: [...ranges] });
     return id;
   };
-  const outsideJson = (ranges: readonly IpRange[]): AwsEndpointJSON => ({ id: '', kind: 'External', cidrs: ranges.flatMap(rangeToCidrs) });
 
   const placed = (c: ResolvedEndpoint) => c.pods.map((id) => pl.pods.get(id)!).filter((x) => x !== undefined);
   const push = (src: string, dst: string, a: Acc): void => {
     const n = narrow(a, traffic);
-    if (worthListing(n) && (!traffic || !n.aws.isEmpty() || !n.kubernetes.isEmpty())) connections.push({ src, dst, ...n });
+    if (listed(n, traffic)) connections.push({ src, dst, ...n });
   };
 
-  // One pod over the hosts it may be on (one of each kind): its own path, and for ingress the Service nodePorts to it.
+  // One pod over the hosts it may be on: its own path, and for ingress the Service nodePorts to it.
   const shared = new SharedAnswers<Acc>(j, {
     one: (p, hosts, dir, end) => {
       let acc = EMPTY;
@@ -216,16 +258,9 @@ export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossRea
     },
     union: joinAcc,
     empty: EMPTY,
-  }, opts.literal);
-  const enisJson = new Map(enis.map((e) => [e, awsJson(e)]));
-  const accKeys = new WeakMap<Acc, string>();
-  const accKey = (acc: Acc): string => {
-    let k = accKeys.get(acc);
-    if (k === undefined) accKeys.set(acc, (k = `${acc.conns.key()}/${acc.responseBlocked.key()}/${acc.kubernetes.key()}/${acc.aws.key()}/${acc.via.map((x) => `${x.route}=${x.conns.key()}|${x.kubernetes.key()}|${x.aws.key()}`).join(',')}`));
-    return k;
-  };
+  }, true);
+  const accKey = accKeys();
   for (const c of cluster) {
-    // The endpoint's pods that answer differently, one each: replicas and workloads alike share answers.
     const { reps, sig } = shared.representatives(placed(c));
     const egress = (dst: AwsEnd): Acc => (reps.length ? shared.answer(reps, sig, 'egress', dst) : EMPTY);
     const ingress = (src: AwsEnd): Acc => (reps.length ? shared.answer(reps, sig, 'ingress', src) : EMPTY);
@@ -250,19 +285,153 @@ export function crossReach(j: CrossJoin, opts: CrossReachOptions = {}): CrossRea
       for (const g of grouped(ingress)) if (fromA(outsideJson(g.ranges))) push(outsideId(g.ranges), c.endpoint.id, g.acc);
     }
   }
-  const outside: CrossOutside[] = [];
-  for (const [id, g] of outsideGroups) {
-    // Named against the estate's outside (as the AWS section names it), or against all of IPv4 when that is shorter.
-    const a = outsideName(g.ranges, universe);
-    const b = outsideName(g.ranges, [{ family: 4, lo: 0n, hi: (1n << 32n) - 1n }]);
-    const n = b.name.length < a.name.length ? b : a;
-    names.set(id, n.name);
-    outside.push({ id, name: n.name, cidrs: n.cidrs });
-  }
+  const outside = namedOutside(outsideGroups, w.universe, names);
   const shown = (id: string): string => names.get(id) ?? id;
   connections.sort((a, b) => lex(shown(a.src), shown(b.src)) || lex(shown(a.dst), shown(b.dst)));
-  outside.sort((a, b) => lex(a.id, b.id));
-  return { joined: true, placement: pl, connections, outside, names, assumptions, diagnostics };
+  return { ...w.head, connections, outside, names };
+}
+
+/** Whether a (narrowed) answer is listed: something passes or one layer opens what the other closes, and with --port something of it. */
+function listed(n: Acc, traffic: TrafficSet | undefined): boolean {
+  return worthListing(n) && (!traffic || !n.aws.isEmpty() || !n.kubernetes.isEmpty());
+}
+
+/**
+ * Cross-layer reach of a mixed run, streamed. The outside groups of every workload are found first (the
+ * section names them before its connections); then each source's pairs are answered and handed out in the
+ * listing's order, so the listing is never held whole. Answers come from FactoredAnswers (the AWS side per
+ * kind of host and far end, the Kubernetes side per class and outside block), shared among alike pods.
+ */
+export function crossReachStream(j: CrossJoin, opts: CrossReachOptions = {}): CrossReachStream {
+  const w = walkOf(j, opts);
+  if (!('j' in w)) return { ...w, pairs: () => [] };
+  const { cluster, enis, pieces, traffic, fromK, toK, fromA, toA, enisJson, names } = w;
+  const pl = j.placement;
+  const answers = new FactoredAnswers(j, enis, pieces);
+  const reps = cluster.map((c) => answers.representatives(c.pods.map((id) => pl.pods.get(id)!).filter((x) => x !== undefined)));
+  const accKey = accKeys();
+
+  // Outside groups, per workload and direction, in the order the literal walk meets them.
+  interface Group { readonly id: string; readonly ranges: readonly IpRange[]; to?: boolean; from?: boolean }
+  const groups = new Map<string, Group>();
+  const outsideGroups = new Map<string, { ranges: readonly IpRange[] }>();
+  const groupOf = (idx: readonly number[]): Group => {
+    const key = idx.join(',');
+    let g = groups.get(key);
+    if (!g) {
+      const ranges = mergeRanges(idx.map((i) => pieces[i]!));
+      groups.set(key, (g = { id: outsideIdOf(ranges), ranges }));
+    }
+    return g;
+  };
+  const grouped = (ci: number, dir: Direction): Array<{ g: Group; acc: Acc }> => {
+    const byKey = new Map<string, { idx: number[]; acc: Acc }>();
+    for (let i = 0; i < pieces.length; i++) {
+      const acc = answers.answer(reps[ci]!, dir, enis.length + i);
+      const key = accKey(acc);
+      const e = byKey.get(key);
+      if (e) e.idx.push(i);
+      else byKey.set(key, { idx: [i], acc });
+    }
+    const out: Array<{ g: Group; acc: Acc }> = [];
+    for (const { idx, acc } of byKey.values()) {
+      const g = groupOf(idx);
+      const pass = dir === 'egress' ? (g.to ??= toA(outsideJson(g.ranges))) : (g.from ??= fromA(outsideJson(g.ranges)));
+      if (!pass) continue;
+      if (!outsideGroups.has(g.id)) outsideGroups.set(g.id, { ranges: g.ranges });
+      out.push({ g, acc });
+    }
+    return out;
+  };
+  const egressGroups: Array<Array<{ g: Group; acc: Acc }>> = [];
+  // Per outside group id, the workloads it reaches and the place of the group among theirs.
+  const ingressOf = new Map<string, Array<{ ci: number; k: number; acc: Acc }>>();
+  cluster.forEach((c, ci) => {
+    egressGroups.push(fromK(c.endpoint) ? grouped(ci, 'egress') : []);
+    if (!toK(c.endpoint)) return;
+    grouped(ci, 'ingress').forEach(({ g, acc }, k) => {
+      let l = ingressOf.get(g.id);
+      if (!l) ingressOf.set(g.id, (l = []));
+      l.push({ ci, k, acc });
+    });
+  });
+  const outside = namedOutside(outsideGroups, w.universe, names);
+  const shown = (id: string): string => names.get(id) ?? id;
+
+  // Every end as a source of rows: the listing is sorted by source then destination display name, ties in
+  // the order the literal walk pushes them (workload, egress before ingress, interfaces before outside groups).
+  type Source = { readonly kind: 'cluster'; readonly ci: number } | { readonly kind: 'eni'; readonly ei: number } | { readonly kind: 'outside'; readonly id: string };
+  const sources: Array<{ id: string; src: Source }> = [];
+  cluster.forEach((c, ci) => {
+    if (fromK(c.endpoint)) sources.push({ id: c.endpoint.id, src: { kind: 'cluster', ci } });
+  });
+  enis.forEach((e, ei) => {
+    if (fromA(enisJson.get(e)!)) sources.push({ id: interfaceEndpointId(e), src: { kind: 'eni', ei } });
+  });
+  for (const id of ingressOf.keys()) sources.push({ id, src: { kind: 'outside', id } });
+  const display = sources.map((s) => shown(s.id));
+  const order = sources.map((_, i) => i).sort((a, b) => lex(display[a]!, display[b]!) || a - b);
+  const rank = ranks([...display, ...cluster.map((c) => shown(c.endpoint.id)), ...enis.map((e) => shown(interfaceEndpointId(e))), ...outside.map((o) => shown(o.id))]);
+  const clusterRank = cluster.map((c) => rank.get(shown(c.endpoint.id))!);
+  // Made once: an id made afresh per pair would be hashed afresh by every look-up of it.
+  const eniIds = enis.map(interfaceEndpointId);
+  const eniRank = eniIds.map((id) => rank.get(shown(id))!);
+  const toEnis = enis.map((e) => toA(enisJson.get(e)!));
+  const toCluster = cluster.map((c) => toK(c.endpoint));
+
+  /**
+   * A candidate pair: its destination's rank and its place in the literal walk (workload, direction, kind:
+   * 0 an interface, `k` its index, answered when written; 1 an outside group, `k` its place, answered already).
+   */
+  interface Candidate { readonly dst: string; readonly rank: number; readonly ci: number; readonly dir: number; readonly kind: number; readonly k: number; readonly src: string; readonly acc?: Acc }
+  const candidates = (s: { id: string; src: Source }): Candidate[] => {
+    const out: Candidate[] = [];
+    const src = s.src;
+    if (src.kind === 'cluster') {
+      const ci = src.ci;
+      eniIds.forEach((_, ei) => {
+        if (toEnis[ei]) out.push({ src: s.id, dst: eniIds[ei]!, rank: eniRank[ei]!, ci, dir: 0, kind: 0, k: ei });
+      });
+      egressGroups[ci]!.forEach(({ g, acc }, k) => out.push({ src: s.id, dst: g.id, rank: rank.get(shown(g.id))!, ci, dir: 0, kind: 1, k, acc }));
+    } else if (src.kind === 'eni') {
+      const ei = src.ei;
+      cluster.forEach((c, ci) => {
+        if (toCluster[ci]) out.push({ src: s.id, dst: c.endpoint.id, rank: clusterRank[ci]!, ci, dir: 1, kind: 0, k: ei });
+      });
+    } else {
+      for (const { ci, k, acc } of ingressOf.get(src.id)!) out.push({ src: s.id, dst: cluster[ci]!.endpoint.id, rank: clusterRank[ci]!, ci, dir: 1, kind: 1, k, acc });
+    }
+    return out;
+  };
+  const byPlace = (a: Candidate, b: Candidate): number => a.rank - b.rank || a.ci - b.ci || a.dir - b.dir || a.kind - b.kind || a.k - b.k;
+  const narrowed = new WeakMap<Acc, Acc | null>();
+
+  function* pairs(): Generator<CrossPair> {
+    for (let i = 0; i < order.length; ) {
+      // Sources shown alike (never in practice, but the sort allows it) are one row.
+      let row = candidates(sources[order[i]!]!);
+      let n = i + 1;
+      for (; n < order.length && display[order[n]!] === display[order[i]!]; n++) row = row.concat(candidates(sources[order[n]!]!));
+      i = n;
+      row.sort(byPlace);
+      for (const c of row) {
+        const acc = c.acc ?? answers.answer(reps[c.ci]!, c.dir ? 'ingress' : 'egress', c.k);
+        let a = narrowed.get(acc);
+        if (a === undefined) {
+          const x = narrow(acc, traffic);
+          narrowed.set(acc, (a = listed(x, traffic) ? x : null));
+        }
+        if (a) yield { src: c.src, dst: c.dst, answer: a };
+      }
+    }
+  }
+  return { ...w.head, outside, names, pairs };
+}
+
+/** Each distinct string's place in lex order (equal strings share it). */
+function ranks(xs: readonly string[]): Map<string, number> {
+  const u = [...new Set(xs)].sort(lex);
+  return new Map(u.map((x, i) => [x, i]));
 }
 
 function mergeRanges(rs: IpRange[]): IpRange[] {

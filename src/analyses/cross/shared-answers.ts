@@ -23,6 +23,8 @@ export interface Representative {
   readonly pl: PodPlacement;
   readonly hosts: readonly NodeHost[];
   readonly sig: string;
+  /** What decides the AWS side of its answers: host network or not, and the kinds of its hosts. */
+  readonly awsSig: string;
 }
 
 /** How the caller answers for one representative pod (over its hosts) and joins two answers. */
@@ -58,8 +60,9 @@ export class SharedAnswers<A> {
         if (!hosts.has(k)) hosts.set(k, h);
       }
       const routes = (this.j.services.byPod.get(pl.pod.id) ?? []).map(routeText).join('+');
-      const sig = `${this.literal ? `${pl.pod.id}|` : ''}${this.j.k8s.classOf(pl.pod.id)}|${pl.pod.hostNetwork ? 'h' : ''}|${routes}|${[...hosts.keys()].sort().join(',')}`;
-      if (!reps.has(sig)) reps.set(sig, { pl, hosts: [...hosts.values()], sig });
+      const awsSig = `${pl.pod.hostNetwork ? 'h' : ''}|${[...hosts.keys()].sort().join(',')}`;
+      const sig = `${this.literal ? `${pl.pod.id}|` : ''}${this.j.k8s.classOf(pl.pod.id)}|${routes}|${awsSig}`;
+      if (!reps.has(sig)) reps.set(sig, { pl, hosts: [...hosts.values()], sig, awsSig });
     }
     return { reps: [...reps.values()], sig: [...reps.keys()].sort().join(';') };
   }
@@ -103,7 +106,7 @@ export class SharedAnswers<A> {
   }
 
   /** What of a far end decides the answer: an interface's AWS class and the cluster's ipBlock cut its address is in. */
-  private endKey(end: AwsEnd): string {
+  endKey(end: AwsEnd): string {
     if (end.kind === 'external') return `x${end.address}`;
     let k = this.endKeys.get(end.eni);
     if (k === undefined) {

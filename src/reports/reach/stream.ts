@@ -16,6 +16,7 @@ import { mapDot } from '../dot.js';
 import { reachHtmlFrom } from './html.js';
 import { mergeOutsideStream } from '../../analyses/outside-merge.js';
 import { buildMap } from '../../analyses/map.js';
+import { memoized } from '../../util/memo.js';
 
 /** Formats that can be streamed: all of them. */
 export const STREAM_FORMATS = ['text', 'csv', 'json', 'md', 'dot', 'html'] as const;
@@ -40,25 +41,9 @@ function* batched(parts: Iterable<string>): Generator<string> {
   if (buf) yield buf;
 }
 
-/** Memoizes a rendering per PortSet object: the engine hands out one object per distinct set. */
-function memo(f: (p: PortSet) => string): (p: PortSet) => string {
-  const cache = new Map<PortSet, string>();
-  return (p) => {
-    let v = cache.get(p);
-    if (v === undefined) cache.set(p, (v = f(p)));
-    return v;
-  };
-}
-
-/** Memoizes a rendering per endpoint id: each endpoint is in thousands of lines, its string made once. */
-function memoId(f: (id: string) => string): (id: string) => string {
-  const cache = new Map<string, string>();
-  return (id) => {
-    let v = cache.get(id);
-    if (v === undefined) cache.set(id, (v = f(id)));
-    return v;
-  };
-}
+/** Renderings per PortSet object (the engine hands out one object per distinct set) and per endpoint id (each in thousands of lines). */
+const memo = memoized<PortSet, string>;
+const memoId = memoized<string, string>;
 
 function* tapped(cs: Iterable<Connection>, tap: (c: Connection) => void): Generator<Connection> {
   for (const c of cs) {
