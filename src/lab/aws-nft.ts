@@ -10,6 +10,7 @@
  * Both families: IPv4 rules match `ip`, IPv6 rules `ip6` (a rule of one family never admits the other);
  * neighbour discovery passes every group (AWS answers it in the VPC, no group filters it).
  */
+import { peeredInOneRegion, referencingGateways, sharesReferencingGateway } from '../engine/cloud/group-references.js';
 import type { AwsInventory, NaclEntry, NetworkAcl, NetworkInterface, SgPeer } from '../inventory/aws/types.js';
 import { parseIp, type Family, type IpRange } from '../model/address.js';
 import { PROTO_ICMP, PROTO_ICMPV6, PROTO_TCP, PROTO_UDP, TrafficSet } from '../model/traffic-set.js';
@@ -40,17 +41,12 @@ function single(s: string): IpRange | undefined {
 }
 
 /** What a security group rule's peer means as address ranges (both families), seen from the group holding the rule. */
-export function sgPeerRanges(inv: AwsInventory, holderVpc: string, peer: SgPeer): IpRange[] {
+export function sgPeerRanges(inv: AwsInventory, holderVpc: string, peer: SgPeer, direction: 'ingress' | 'egress', referencing = referencingGateways(inv)): IpRange[] {
   if (peer.kind === 'cidr') return [peer.cidr.range];
   if (peer.kind === 'prefix-list') return (inv.prefixLists.find((l) => l.id === peer.id)?.entries ?? []).map((c) => c.range);
   const g = inv.securityGroups.find((x) => x.id === peer.id);
   if (!g) return [];
-  if (g.vpc !== holderVpc) {
-    const sameRegionPeering = inv.peerings.some(
-      (p) => p.status === 'active' && p.requester.region === p.accepter.region && ((p.requester.vpc === holderVpc && p.accepter.vpc === g.vpc) || (p.accepter.vpc === holderVpc && p.requester.vpc === g.vpc)),
-    );
-    if (!sameRegionPeering) return [];
-  }
+  if (g.vpc !== holderVpc && !peeredInOneRegion(inv, holderVpc, g.vpc) && !(direction === 'ingress' && sharesReferencingGateway(referencing, holderVpc, g.vpc))) return [];
   // A reference means the members' private IPv4 addresses and their IPv6 addresses, as the engine has it.
   return inv.interfaces.filter((e) => e.vpc === g.vpc && e.securityGroups.includes(g.id)).flatMap((e) => [...e.addresses, ...(e.ipv6Addresses ?? [])].map(single).filter((r): r is IpRange => r !== undefined));
 }
@@ -65,12 +61,13 @@ const ND = 'icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept';
 /** The interface's security groups as the ruleset of its namespace. */
 export function securityGroupRuleset(inv: AwsInventory, eni: NetworkInterface): string {
   const chains: Record<'ingress' | 'egress', string[]> = { ingress: [], egress: [] };
+  const referencing = referencingGateways(inv);
   for (const gid of eni.securityGroups) {
     const g = inv.securityGroups.find((x) => x.id === gid);
     if (!g) continue;
     for (const direction of ['ingress', 'egress'] as const) {
       g[direction].forEach((rule, i) => {
-        const ranges = sgPeerRanges(inv, g.vpc, rule.peer);
+        const ranges = sgPeerRanges(inv, g.vpc, rule.peer, direction, referencing);
         for (const family of [4, 6] as const) {
           if (!ranges.some((r) => r.family === family)) continue;
           const addr = `${family === 4 ? 'ip' : 'ip6'} ${direction === 'ingress' ? 'saddr' : 'daddr'} ${nftSet(ranges, family)}`;

@@ -123,8 +123,8 @@ test('the class route (joined halves, NACL crossings by atom) equals the whole p
   assert.ok(routed > 100 && replyBlocked > 20 && partial > 20, `routed ${routed}, reply-blocked ${replyBlocked}, NACL-limited ${partial}`);
 });
 
-test('the class security group rows equal securityGroupTraffic for every class pair, references across peerings included', () => {
-  const seen = { sameVpcRef: 0, peeredSameRegion: 0, peeredOtherRegion: 0 };
+test('the class security group rows equal securityGroupTraffic for every class pair, references across peerings and transit gateways included', () => {
+  const seen = { sameVpcRef: 0, peeredSameRegion: 0, peeredOtherRegion: 0, acrossGateway: 0 };
   for (let batch = 0; batch < 4 && (batch === 0 || Object.values(seen).some((n) => n === 0)); batch++) fc.assert(
     fc.property(inventoryArb(), (inv) => {
       const est = new Estate(inv);
@@ -133,7 +133,7 @@ test('the class security group rows equal securityGroupTraffic for every class p
         const got = cr.classGroups(i, j);
         assert.equal(got.egress.key(), securityGroupTraffic(est, s.securityGroups, 'egress', est.primary(d)).key(), `${s.id} -> ${d.id}: egress`);
         assert.equal(got.ingress.key(), securityGroupTraffic(est, d.securityGroups, 'ingress', est.primary(s)).key(), `${s.id} -> ${d.id}: ingress`);
-        // References to a group the source is a member of: in the same VPC, across a peering in one Region (valid), across Regions (stale).
+        // References to a group the source is a member of: in the same VPC, across a peering in one Region (valid), across Regions (stale), across a transit gateway with referencing (valid inbound).
         for (const gid of d.securityGroups) {
           for (const rule of est.groups.get(gid)?.ingress ?? []) {
             if (rule.peer.kind !== 'group' || !est.members.get(rule.peer.id)?.has(est.primary(s))) continue;
@@ -141,6 +141,7 @@ test('the class security group rows equal securityGroupTraffic for every class p
             const holder = est.groups.get(gid)!;
             if (ref.vpc === holder.vpc) seen.sameVpcRef++;
             else if (est.peeredSameRegion(holder.vpc, ref.vpc)) seen.peeredSameRegion++;
+            else if (est.referenceWorks(holder.vpc, ref.vpc, 'ingress')) seen.acrossGateway++;
             else if ([...est.peerings.values()].some((p) => est.peerOf(p, holder.vpc) === ref.vpc)) seen.peeredOtherRegion++;
           }
         }

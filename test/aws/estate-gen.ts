@@ -265,5 +265,16 @@ function build(nVpc: number, regions: string[], subnetsPer: number[], enisPer: n
     },
     VpcEndpoints: [...gatewayEndpoints, ...interfaceEndpoints],
   };
+  // Security group referencing across the gateway, drawn last so the draws above (and the estates every
+  // other property test saw before) stay as they were: on the gateway now and then, and per attachment
+  // enabled (as the API defaults), disabled, or unsaid.
+  if (attachments.length > 0 && chance(35)) {
+    snapshot['TransitGateways'] = [{ TransitGatewayId: 'tgw-1', State: 'available', Options: { SecurityGroupReferencingSupport: 'enable' } }];
+    for (const x of vpcAttachments as Array<Record<string, unknown>>) {
+      const k = next(10);
+      if (k < 6) x['Options'] = { ...(x['Options'] as object | undefined), SecurityGroupReferencingSupport: 'enable' };
+      else if (k < 8) x['Options'] = { ...(x['Options'] as object | undefined), SecurityGroupReferencingSupport: 'disable' };
+    }
+  }
   return { snapshot, externals: ipv6 ? [...EXTERNALS, ...EXTERNALS6] : EXTERNALS };
 }

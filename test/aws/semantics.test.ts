@@ -187,6 +187,40 @@ test('Transit Gateway: propagated routes of the ingress attachment\'s table carr
   assert.ok(a.steps.some((s) => s.stage === 'tgw-route' && s.verdict === 'allow'));
 });
 
+test('Transit Gateway security group referencing: inbound rules match a group across the gateway where it and both attachments enable it; outbound rules never', () => {
+  // db admits TCP 5432 from the dev group itself, not its CIDR: without referencing the reference is stale.
+  const referencing = (gateway: boolean, prod?: string, dev?: string): Record<string, Json> => {
+    const f = withTransitGateway();
+    sg(f, 'sg-db').IpPermissions[1] = { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: 'sg-dev', UserId: '123456789012' }] };
+    if (gateway) f['tgw.json'].TransitGateways[0].Options = { SecurityGroupReferencingSupport: 'enable' };
+    const [p, d] = f['tgw.json'].TransitGatewayVpcAttachments;
+    if (prod) p.Options = { SecurityGroupReferencingSupport: prod };
+    if (dev) d.Options = { SecurityGroupReferencingSupport: dev };
+    return f;
+  };
+  const db = (f: Record<string, Json>): PathAnswer => analyse(f).explain('eni-dev', 'eni-db')!;
+  assert.ok(!tcp(db(referencing(false)), 5432), 'the gateway does not enable it (its default)');
+  const on = db(referencing(true, 'enable', 'enable'));
+  assert.ok(tcp(on, 5432), on.steps.map((x) => x.message).join('\n'));
+  assert.ok(on.steps.find((x) => x.stage === 'sg-ingress')!.rules.some((r) => r.id === 'sg-db ingress #1'));
+  // An attachment's option left out is the API's default, enable.
+  assert.ok(tcp(db(referencing(true)), 5432));
+  assert.ok(!tcp(db(referencing(true, 'enable', 'disable')), 5432), 'the dev attachment disables it');
+  assert.ok(!tcp(db(referencing(true, 'disable', 'enable')), 5432), 'the prod attachment disables it');
+  // Outbound: dev's egress names the db group instead of 0.0.0.0/0; across the gateway it matches nothing.
+  const out = referencing(true, 'enable', 'enable');
+  sg(out, 'sg-db').IpPermissions[1] = { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.1.0.0/16' }] };
+  sg(out, 'sg-dev').IpPermissionsEgress = [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: 'sg-db', UserId: '123456789012' }] }];
+  assert.deepEqual(denials(db(out)), ['sg-egress']);
+  // No TransitGatewayVpcAttachments: whether the attachments enable it is not known, a caveat (counted as not).
+  const unsaid = referencing(true);
+  delete unsaid['tgw.json'].TransitGatewayVpcAttachments;
+  const a = analyse(unsaid);
+  assert.ok(!tcp(a.explain('eni-dev', 'eni-db')!, 5432));
+  assert.ok(a.inventory.unmodelled.some((u) => u.kind === 'TransitGateway' && u.name === 'tgw-hub' && /tgw-attach-dev, tgw-attach-prod/.test(u.effect)), JSON.stringify(a.inventory.unmodelled));
+  assert.ok(!analyse(referencing(true)).inventory.unmodelled.some((u) => u.kind === 'TransitGateway'), 'known options: no caveat');
+});
+
 test('Transit Gateway: a static blackhole beats the propagated route', () => {
   const f = withTransitGateway();
   f['tgw.json'].TransitGatewayRouteTableRoutes['tgw-rtb-main'].push({ DestinationCidrBlock: '10.0.2.0/24', Type: 'static', State: 'blackhole' });

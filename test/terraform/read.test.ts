@@ -214,7 +214,7 @@ test('Transit Gateway: default association and propagation tables, propagated ro
   const inv = read(state([VPC, VPC_B, SUBNET,
     r('aws_ec2_transit_gateway.hub', { id: 'tgw-1', owner_id: '111122223333', default_route_table_association: 'enable', default_route_table_propagation: 'enable', association_default_route_table_id: 'tgw-rtb-default', propagation_default_route_table_id: 'tgw-rtb-default', auto_accept_shared_attachments: 'enable' }),
     r('aws_ec2_transit_gateway_vpc_attachment.a', { id: 'tgw-attach-a', transit_gateway_id: 'tgw-1', vpc_id: 'vpc-a', subnet_ids: ['subnet-app'], transit_gateway_default_route_table_association: true, transit_gateway_default_route_table_propagation: true }),
-    r('aws_ec2_transit_gateway_vpc_attachment.b', { id: 'tgw-attach-b', transit_gateway_id: 'tgw-1', vpc_id: 'vpc-b', subnet_ids: [], appliance_mode_support: 'enable', transit_gateway_default_route_table_association: false, transit_gateway_default_route_table_propagation: false }),
+    r('aws_ec2_transit_gateway_vpc_attachment.b', { id: 'tgw-attach-b', transit_gateway_id: 'tgw-1', vpc_id: 'vpc-b', subnet_ids: [], appliance_mode_support: 'enable', security_group_referencing_support: 'disable', transit_gateway_default_route_table_association: false, transit_gateway_default_route_table_propagation: false }),
     r('aws_ec2_transit_gateway_route_table.b', { id: 'tgw-rtb-b', transit_gateway_id: 'tgw-1' }),
     r('aws_ec2_transit_gateway_route_table_association.b', { id: 'x', transit_gateway_attachment_id: 'tgw-attach-b', transit_gateway_route_table_id: 'tgw-rtb-b' }),
     r('aws_ec2_transit_gateway_route_table_propagation.b', { id: 'y', transit_gateway_attachment_id: 'tgw-attach-b', transit_gateway_route_table_id: 'tgw-rtb-default' }),
@@ -231,6 +231,8 @@ test('Transit Gateway: default association and propagation tables, propagated ro
   assert.equal(inv.transitGateways[0]!.autoAcceptSharedAttachments, true);
   // Appliance mode (the TGW picks the exit zone by a flow hash) is read, for the attachment subnets' NACLs.
   assert.deepEqual(inv.tgwAttachments.map((a) => [a.id, a.applianceMode ?? false]), [['tgw-attach-a', false], ['tgw-attach-b', true]]);
+  // Security group referencing: the provider's default (enable) where the attribute is absent.
+  assert.deepEqual(inv.tgwAttachments.map((a) => [a.id, a.securityGroupReferencing]), [['tgw-attach-a', true], ['tgw-attach-b', false]]);
   assert.ok(!codes(inv).includes('aws-tgw-routes-missing'));
 });
 

@@ -1,4 +1,5 @@
 /** Indexes over an AWS inventory that every cloud stage looks things up in (built once per analysis). */
+import { referencingGateways, sharesReferencingGateway } from './group-references.js';
 import type {
   AwsInventory, EgressOnlyGateway, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, Peering, PrefixList, RouteTable, SecurityGroup,
   Subnet, TgwAttachment, TgwRouteTable, TransitGateway, Vpc, VpcEndpoint,
@@ -89,6 +90,8 @@ export class Estate {
   private readonly availableOfVpc = new Map<string, TgwAttachment[]>();
   /** Security group id -> the private addresses of its member ENIs (in the group's VPC). */
   readonly members = new Map<string, Set<bigint>>();
+  /** VPC -> the transit gateways across which inbound rules may reference its groups (group-references.ts). */
+  private readonly referencing: Map<string, Set<string>>;
   /** The services gateway endpoint routes reach (S3, DynamoDB), with their prefix lists' IPv4 ranges. */
   readonly gatewayServices: ReadonlyArray<{ readonly service: string; readonly ranges: readonly IpRange[] }>;
 
@@ -127,6 +130,7 @@ export class Estate {
       }
     }
     this.gatewayServices = gatewayServices(inv, this.endpoints, this.prefixLists);
+    this.referencing = referencingGateways(inv);
     for (const e of inv.interfaces) {
       // An IPv6-only interface (in an IPv6-only subnet) has no private IPv4: it takes no part in IPv4 paths.
       if (e.addresses.length > 0) this.primaries.set(e, ip4(e.addresses[0]!));
@@ -248,6 +252,14 @@ export class Estate {
     if (p.requester.vpc === vpc) return p.accepter.vpc;
     if (p.accepter.vpc === vpc) return p.requester.vpc;
     return undefined;
+  }
+
+  /**
+   * Whether a rule (of `direction`) of a group in VPC `holder` naming a group of VPC `ref` can match: the same
+   * VPC, a same-Region peering, or for inbound rules a transit gateway with security group referencing.
+   */
+  referenceWorks(holder: string, ref: string, direction: 'ingress' | 'egress'): boolean {
+    return holder === ref || this.peeredSameRegion(holder, ref) || (direction === 'ingress' && sharesReferencingGateway(this.referencing, holder, ref));
   }
 
   /** True when two VPCs are joined by an active peering in one Region (where group references work). */

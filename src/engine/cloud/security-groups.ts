@@ -1,8 +1,9 @@
 /**
  * Security groups (stateful, allow-only): what the union of an ENI's groups allows to or from one address.
  * A CIDR peer matches the address; a prefix list matches its entries; a referenced group matches the private
- * addresses of the ENIs in it, only when it is in the same VPC or a VPC peered in the same Region (else the
- * reference is stale and allows nothing).
+ * addresses of the ENIs in it, only when it is in the same VPC, a VPC peered in the same Region, or for an
+ * inbound rule a VPC sharing a transit gateway with security group referencing (group-references.ts; else
+ * the reference is stale and allows nothing).
  */
 import type { NetworkInterface, SecurityGroup, SgRule } from '../../inventory/aws/types.js';
 import { TrafficSet } from '../../model/traffic-set.js';
@@ -10,7 +11,7 @@ import { formatKey, inRange, type Estate } from './estate.js';
 import type { Step, StepRule } from './steps.js';
 
 /** Whether a rule's peer covers an address, from the point of view of the group holding the rule. */
-export function peerMatches(est: Estate, holder: SecurityGroup, rule: SgRule, address: bigint): boolean {
+export function peerMatches(est: Estate, holder: SecurityGroup, rule: SgRule, address: bigint, direction: 'ingress' | 'egress'): boolean {
   const p = rule.peer;
   if (p.kind === 'cidr') return inRange(p.cidr.range, address);
   if (p.kind === 'prefix-list') {
@@ -19,7 +20,7 @@ export function peerMatches(est: Estate, holder: SecurityGroup, rule: SgRule, ad
   }
   const g = est.groups.get(p.id);
   if (!g) return false;
-  if (g.vpc !== holder.vpc && !est.peeredSameRegion(holder.vpc, g.vpc)) return false;
+  if (!est.referenceWorks(holder.vpc, g.vpc, direction)) return false;
   return est.members.get(g.id)?.has(address) ?? false;
 }
 
@@ -29,7 +30,7 @@ export function securityGroupTraffic(est: Estate, groups: readonly string[], dir
   for (const gid of groups) {
     const g = est.groups.get(gid);
     if (!g) continue;
-    for (const rule of direction === 'ingress' ? g.ingress : g.egress) if (peerMatches(est, g, rule, address)) traffic = traffic.union(rule.traffic);
+    for (const rule of direction === 'ingress' ? g.ingress : g.egress) if (peerMatches(est, g, rule, address, direction)) traffic = traffic.union(rule.traffic);
   }
   return traffic;
 }
@@ -45,7 +46,7 @@ export class RuleMasks {
   private readonly byGroup = new Map<string, number>();
   private readonly addressRules: number[] = [];
 
-  private constructor(private readonly est: Estate, rules: ReadonlyArray<{ g: SecurityGroup; rule: SgRule }>) {
+  private constructor(private readonly est: Estate, rules: ReadonlyArray<{ g: SecurityGroup; rule: SgRule }>, private readonly direction: 'ingress' | 'egress') {
     this.rules = rules;
     rules.forEach(({ g, rule }, n) => {
       const p = rule.peer;
@@ -54,8 +55,8 @@ export class RuleMasks {
         return;
       }
       const ref = est.groups.get(p.id);
-      // A reference to a group of another VPC works only across a same-Region peering (as peerMatches).
-      if (!ref || (ref.vpc !== g.vpc && !est.peeredSameRegion(g.vpc, ref.vpc))) return;
+      // A reference to a group of another VPC works only where peerMatches lets it.
+      if (!ref || !est.referenceWorks(g.vpc, ref.vpc, direction)) return;
       this.byGroup.set(ref.id, (this.byGroup.get(ref.id) ?? 0) | (1 << n));
     });
   }
@@ -67,13 +68,13 @@ export class RuleMasks {
       const g = est.groups.get(gid);
       if (g) for (const rule of direction === 'ingress' ? g.ingress : g.egress) rules.push({ g, rule });
     }
-    return rules.length <= 30 ? new RuleMasks(est, rules) : undefined;
+    return rules.length <= 30 ? new RuleMasks(est, rules, direction) : undefined;
   }
 
   /** Bit n set when rule n's CIDR or prefix-list peer covers the address. */
   addressMask(address: bigint): number {
     let mask = 0;
-    for (const n of this.addressRules) if (peerMatches(this.est, this.rules[n]!.g, this.rules[n]!.rule, address)) mask |= 1 << n;
+    for (const n of this.addressRules) if (peerMatches(this.est, this.rules[n]!.g, this.rules[n]!.rule, address, this.direction)) mask |= 1 << n;
     return mask;
   }
 
@@ -106,7 +107,7 @@ export function securityGroupStep(est: Estate, eni: NetworkInterface, direction:
     if (!g) continue;
     const list = direction === 'ingress' ? g.ingress : g.egress;
     list.forEach((rule, i) => {
-      if (!peerMatches(est, g, rule, address)) return;
+      if (!peerMatches(est, g, rule, address, direction)) return;
       traffic = traffic.union(rule.traffic);
       rules.push({ id: `${g.id} ${direction} #${i}`, action: 'allow', source: rule.source, traffic: rule.traffic });
     });

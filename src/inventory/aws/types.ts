@@ -188,6 +188,11 @@ export interface TgwAttachment {
   readonly subnets?: readonly string[];
   /** Options.ApplianceModeSupport "enable": the TGW pins each flow to one zone of this VPC by a hash, not the sender's zone. */
   readonly applianceMode?: boolean;
+  /**
+   * Options.SecurityGroupReferencingSupport of a VPC attachment (the API's default is "enable"); undefined
+   * when the snapshot does not say (no TransitGatewayVpcAttachments entry).
+   */
+  readonly securityGroupReferencing?: boolean;
   readonly source: AwsSourceRef;
 }
 

@@ -96,7 +96,10 @@ export function checkReferences(inv: Omit<AwsInventory, 'unmodelled'>): { diagno
     notEvaluated('Vpc', vpc, `has ${x.count} network interface(s) whose IPv6 addresses are known only after apply: their IPv6 paths are not evaluated`, `VPC ${vpc}: ${x.count} network interface(s) get IPv6 addresses only after apply; their IPv6 paths are not evaluated, so answers cover IPv4 for them`, x.first);
   }
   for (const g of inv.transitGateways) {
-    if (g.securityGroupReferencing) notEvaluated('TransitGateway', g.id, 'lets security group references match across it (counted as matching nothing)', `transit gateway ${g.id} enables security group referencing, which is not evaluated yet: group references across it match nothing`, g.source);
+    if (!g.securityGroupReferencing) continue;
+    // Referencing works where both VPCs' attachments enable it too: one the snapshot says nothing about is not decided.
+    const unknown = inv.tgwAttachments.filter((x) => x.tgw === g.id && x.resourceType === 'vpc' && x.state === 'available' && x.securityGroupReferencing === undefined).map((x) => x.id).sort();
+    if (unknown.length > 0) notEvaluated('TransitGateway', g.id, `lets security group references match across it, but whether attachment(s) ${unknown.join(', ')} enable it is not known (counted as not)`, `transit gateway ${g.id} enables security group referencing, but the snapshot does not say whether its attachment(s) ${unknown.join(', ')} do (no TransitGatewayVpcAttachments entry): group references across them match nothing`, g.source);
   }
   for (const n of inv.natGateways) {
     // A NAT gateway's own subnet table sending a service on to a gateway endpoint: that leg is not evaluated.

@@ -41,6 +41,8 @@ export interface SnapshotParts {
   readonly tgwAttachmentSubnets: Map<string, string[]>;
   /** VPC attachments with appliance mode on (TransitGatewayVpcAttachments Options.ApplianceModeSupport). */
   readonly tgwApplianceMode: Set<string>;
+  /** VPC attachments' Options.SecurityGroupReferencingSupport (absent: the API's default, enable). */
+  readonly tgwSgReferencing: Map<string, boolean>;
   readonly tgwRouteTables: TgwRouteTableHead[];
   readonly tgwRoutes: Map<string, TgwRoute[]>;
   /** Route tables whose route search AWS cut short (`AdditionalRoutesAvailable`), with where it says so. */
@@ -57,7 +59,7 @@ export interface SnapshotParts {
 export function emptyParts(): SnapshotParts {
   return {
     vpcs: [], subnets: [], interfaces: [], instanceInterfaces: [], securityGroups: [], networkAcls: [], routeTables: [], internetGateways: [], egressOnlyGateways: [],
-    natGateways: [], peerings: [], transitGateways: [], tgwAttachments: [], tgwAttachmentSubnets: new Map(), tgwApplianceMode: new Set(),
+    natGateways: [], peerings: [], transitGateways: [], tgwAttachments: [], tgwAttachmentSubnets: new Map(), tgwApplianceMode: new Set(), tgwSgReferencing: new Map(),
     tgwRouteTables: [], tgwRoutes: new Map(), tgwRoutesCut: new Map(), tgwAssociations: new Map(), tgwPropagations: new Map(),
     prefixLists: [], prefixListEntries: new Map(), vpcEndpoints: [], instanceTags: new Map(),
   };

@@ -157,7 +157,9 @@ export function assemble(p: SnapshotParts, diagnostics: Diagnostic[]): AwsInvent
   const attachments = dedupe(p.tgwAttachments, 'transit gateway attachment', diagnostics).map((a) => {
     const subnets = p.tgwAttachmentSubnets.get(a.id);
     const withSubnets = subnets ? { ...a, subnets } : a;
-    return p.tgwApplianceMode.has(a.id) ? { ...withSubnets, applianceMode: true } : withSubnets;
+    const referencing = p.tgwSgReferencing.get(a.id);
+    const withOptions = referencing === undefined ? withSubnets : { ...withSubnets, securityGroupReferencing: referencing };
+    return p.tgwApplianceMode.has(a.id) ? { ...withOptions, applianceMode: true } : withOptions;
   });
   const tgwRouteTables: TgwRouteTable[] = dedupe(p.tgwRouteTables, 'transit gateway route table', diagnostics).map((t) => {
     const associations = new Set(p.tgwAssociations.get(t.id) ?? []);

@@ -279,14 +279,21 @@ function forward(inv: AwsInventory, src: OEnd, dst: OEnd, p: Packet, f: 4 | 6): 
   }
 }
 
-/** Whether a security group rule's peer is the address (group references: members' private IPs, same or same-Region peered VPC). */
-function ruleCovers(inv: AwsInventory, holder: SecurityGroup, rule: SgRule, a: A): boolean {
+/**
+ * Whether a security group rule's peer is the address (group references: members' private IPs, in the same
+ * VPC, a same-Region peered VPC, or for an inbound rule a VPC on a transit gateway where the gateway and both
+ * VPCs' attachments enable security group referencing).
+ */
+function ruleCovers(inv: AwsInventory, holder: SecurityGroup, rule: SgRule, a: A, dir: 'in' | 'out'): boolean {
   const peer = rule.peer;
   if (peer.kind === 'cidr') return inCidr(peer.cidr, a);
   if (peer.kind === 'prefix-list') return !!inv.prefixLists.find((l) => l.id === peer.id)?.entries.some((c) => inCidr(c, a));
   const g = inv.securityGroups.find((x) => x.id === peer.id);
   if (!g) return false;
-  const related = g.vpc === holder.vpc || inv.peerings.some((p) => p.status === 'active' && p.requester.region === p.accepter.region && ((p.requester.vpc === g.vpc && p.accepter.vpc === holder.vpc) || (p.accepter.vpc === g.vpc && p.requester.vpc === holder.vpc)));
+  const attachedWithReferencing = (tgw: string, vpc: string): boolean => inv.tgwAttachments.some((x) => x.tgw === tgw && x.resourceType === 'vpc' && x.resourceId === vpc && x.state === 'available' && x.securityGroupReferencing === true);
+  const related = g.vpc === holder.vpc
+    || inv.peerings.some((p) => p.status === 'active' && p.requester.region === p.accepter.region && ((p.requester.vpc === g.vpc && p.accepter.vpc === holder.vpc) || (p.accepter.vpc === g.vpc && p.requester.vpc === holder.vpc)))
+    || (dir === 'in' && inv.transitGateways.some((t) => t.securityGroupReferencing && t.state === 'available' && attachedWithReferencing(t.id, g.vpc) && attachedWithReferencing(t.id, holder.vpc)));
   if (!related) return false;
   return inv.interfaces.some((e) => e.securityGroups.includes(g.id) && e.vpc === g.vpc && addrsOf(e).some((x) => same(x, a)));
 }
@@ -296,7 +303,7 @@ function sgAllows(inv: AwsInventory, eni: NetworkInterface, dir: 'in' | 'out', o
   for (const gid of eni.securityGroups) {
     const g = inv.securityGroups.find((x) => x.id === gid);
     if (!g) continue;
-    for (const rule of dir === 'in' ? g.ingress : g.egress) if (rule.traffic.has(p.protocol, p.value) && ruleCovers(inv, g, rule, other)) return true;
+    for (const rule of dir === 'in' ? g.ingress : g.egress) if (rule.traffic.has(p.protocol, p.value) && ruleCovers(inv, g, rule, other, dir)) return true;
   }
   return false;
 }

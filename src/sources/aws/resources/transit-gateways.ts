@@ -52,6 +52,7 @@ export const tgwVpcAttachments: AwsResource = {
       into.tgwAttachmentSubnets.set(id, subnets);
       const options = o['Options'] as Json | undefined;
       if (options && options['ApplianceModeSupport'] === 'enable') into.tgwApplianceMode.add(id);
+      into.tgwSgReferencing.set(id, options?.['SecurityGroupReferencingSupport'] !== 'disable');
     }
   },
 };

@@ -44,7 +44,13 @@ export const tgwVpcAttachments: TfResourceReader = {
     // Appliance mode pins each flow to one zone of the VPC by a hash: which attachment subnet it leaves by is not known.
     const appliance = t.value(res, ['appliance_mode_support']);
     const applianceMode = appliance.kind === 'known' && appliance.value === 'enable';
-    t.parts.tgwAttachments.push({ id, tgw, resourceType: 'vpc', resourceId: vpc, state: 'available', subnets: subnets.values, ...(applianceMode ? { applianceMode } : {}), source: t.at(res) });
+    // The provider's default is "enable"; a value known only after apply leaves it unknown (a caveat when the gateway enables it).
+    const referencing = t.value(res, ['security_group_referencing_support']);
+    const securityGroupReferencing = referencing.kind === 'known' ? referencing.value !== 'disable' : referencing.kind === 'absent' ? true : undefined;
+    t.parts.tgwAttachments.push({
+      id, tgw, resourceType: 'vpc', resourceId: vpc, state: 'available', subnets: subnets.values, ...(applianceMode ? { applianceMode } : {}),
+      ...(securityGroupReferencing !== undefined ? { securityGroupReferencing } : {}), source: t.at(res),
+    });
     t.tgwAttachmentDefaults.set(id, {
       association: t.bool(res, ['transit_gateway_default_route_table_association']) !== false,
       propagation: t.bool(res, ['transit_gateway_default_route_table_propagation']) !== false,
