@@ -87,11 +87,12 @@ export async function crossReachSection(k8s: Analysis, aws: AwsInput, k8sNotes: 
 }
 
 /** The chunks with the whitespace at the end of their concatenation left out (what trimEnd does to the whole). */
-function* trimmedEnd(chunks: Iterable<string>): Generator<string> {
+export function* trimmedEnd(chunks: Iterable<string>): Generator<string> {
   let held = '';
   for (const c of chunks) {
-    // Mostly a chunk ends in a line's last character: nothing to hold back.
-    if (!held && c && c.trimEnd().length === c.length) {
+    // Mostly a chunk ends in a line's last character: nothing to hold back (its last character tells, and
+    // trimming a 64 KiB chunk to find out copied the whole listing once more).
+    if (!held && c && !/\s/.test(c[c.length - 1]!)) {
       yield c;
       continue;
     }
