@@ -74,7 +74,7 @@ export interface CommandOptions {
 }
 
 /** The rows, in the order they run (init before the audit of its intent). */
-export const ROWS = ['init', 'audit-init', 'audit-hand', 'audit-none', 'blast-rank', 'blast-from', 'diff-policy', 'diff-relabel', 'explain', 'reach-json', 'reach-namespace', 'reach-cross'] as const;
+export const ROWS = ['init', 'audit-init', 'audit-hand', 'audit-none', 'blast-rank', 'blast-from', 'diff-policy', 'diff-relabel', 'explain', 'reach-json', 'reach-namespace', 'reach-segment', 'reach-cross'] as const;
 export type RowId = (typeof ROWS)[number];
 
 /** How each row is named in the table. */
@@ -90,6 +90,7 @@ export const ROW_LABELS: Record<RowId, string> = {
   explain: 'explain',
   'reach-json': 'reach -o json (workload)',
   'reach-namespace': 'reach --level namespace',
+  'reach-segment': 'reach --level segment (init\'s)',
   'reach-cross': 'reach -o json (+ AWS_S, 10 nodes)',
 };
 
@@ -254,6 +255,8 @@ export function runCommandRows(opts: CommandOptions): SizeCommands {
       explain: { args: ['explain', cluster, '--from', `${dev.name}/web-0`, '--to', `${dev.name}/api-1`, ...common] },
       'reach-json': { args: ['reach', cluster, '-o', 'json', '--output-file', reachJson, ...common], outFile: reachJson },
       'reach-namespace': nsLevel ? { args: ['reach', cluster, '--level', 'namespace', ...common] } : { skip: 'this build has no reach --level namespace' },
+      // The map by segment of init's intent: one segment per workload here, the largest segment map there is.
+      'reach-segment': { args: ['reach', cluster, '--level', 'segment', '--intent', initFile, ...common] },
       'reach-cross': { args: ['reach', cluster, awsDir, '-o', 'json', '--output-file', crossJson, ...common], outFile: crossJson },
     };
     const rows = {} as Record<RowId, CommandRow>;
@@ -265,7 +268,7 @@ export function runCommandRows(opts: CommandOptions): SizeCommands {
         row.skipped = spec.skip;
         continue;
       }
-      if (id === 'audit-init' && rows.init.error) {
+      if ((id === 'audit-init' || id === 'reach-segment') && rows.init.error) {
         row.skipped = 'init failed';
         continue;
       }
@@ -341,7 +344,7 @@ export function commandTable(results: readonly SizeCommands[], previous: Record<
       }
       let output = fmtBytes(m['bytes']!);
       if (id === 'init') output = `${withRatio('bytes', `${fmtBytes(m['bytes']!)} intent`)}, ${m['segments']} segments, ${m['flows']} flows`;
-      if (id === 'reach-json' || id === 'reach-namespace' || id === 'reach-cross') output = `${withRatio('bytes', fmtBytes(m['bytes']!))}, ${withRatio('mbPerS', `${m['mbPerS']!.toFixed(m['mbPerS']! < 10 ? 1 : 0)} MB/s`)}`;
+      if (id === 'reach-json' || id === 'reach-namespace' || id === 'reach-segment' || id === 'reach-cross') output = `${withRatio('bytes', fmtBytes(m['bytes']!))}, ${withRatio('mbPerS', `${m['mbPerS']!.toFixed(m['mbPerS']! < 10 ? 1 : 0)} MB/s`)}`;
       rows.push([
         s.size,
         ROW_LABELS[id],
