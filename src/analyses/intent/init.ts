@@ -6,7 +6,8 @@
  */
 import type { Analysis } from '../../engine/index.js';
 import type { Workload } from '../../inventory/types.js';
-import { rangeToCidrs, type IpRange } from '../../model/address.js';
+import { rangeToCidrs } from '../../model/address.js';
+import { mergeRanges } from '../../engine/k8s/address-space.js';
 import { PROTOCOLS, type PortSet } from '../../model/port-set.js';
 import { lex } from '../../util/compare.js';
 import { exactPartition } from './init-partition.js';
@@ -254,7 +255,7 @@ export function draftIntent(a: Analysis, opts: { readonly outsideGroup?: boolean
   if (opts.outsideGroup !== false && outsideParts.length >= 3) {
     const g = name('outside-ranges');
     const ranges = part.external.flatMap((p, k) => (k === world ? [] : p.blocks.map((x) => blocks[x]!.range)));
-    addGroup(g, outsideParts, { name: g, cidrs: mergedRanges(ranges).flatMap(rangeToCidrs), description: 'every outside range above but world (a group for flows)' });
+    addGroup(g, outsideParts, { name: g, cidrs: mergeRanges(ranges).flatMap(rangeToCidrs), description: 'every outside range above but world (a group for flows)' });
   }
   const S = segments.length;
   if (world >= 0) partPos[C + world] = S;
@@ -293,19 +294,6 @@ export function draftIntent(a: Analysis, opts: { readonly outsideGroup?: boolean
   }
   const unused = new Set(groups.map((g) => g.name).filter((n) => !named.has(n)));
   return { segments: segments.filter((s) => !unused.has(s.name)), flows };
-}
-
-/** Ranges sorted by family and address, touching or overlapping ones joined. */
-function mergedRanges(rs: readonly IpRange[]): IpRange[] {
-  const sorted = [...rs].sort((x, y) => x.family - y.family || (x.lo < y.lo ? -1 : x.lo > y.lo ? 1 : 0));
-  const out: IpRange[] = [];
-  for (const r of sorted) {
-    const last = out[out.length - 1];
-    if (last && last.family === r.family && r.lo <= last.hi + 1n) {
-      if (r.hi > last.hi) out[out.length - 1] = { family: r.family, lo: last.lo, hi: r.hi };
-    } else out.push(r);
-  }
-  return out;
 }
 
 /**

@@ -21,7 +21,7 @@ function cmp(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Sorts ranges of one family and joins those that overlap or touch. */
+/** Sorts ranges by family and address and joins those of one family that overlap or touch. */
 export function mergeRanges(ranges: readonly IpRange[]): IpRange[] {
   const sorted = [...ranges].sort((x, y) => x.family - y.family || cmp(x.lo, y.lo));
   const out: IpRange[] = [];
